@@ -1,0 +1,1 @@
+//! Procedure model to diagnostics: graph shape, deadlines, roles, facts and citations.

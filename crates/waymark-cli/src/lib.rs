@@ -1,0 +1,67 @@
+//! The `waymark` command line: reads files, runs the pipeline stages, prints and writes results.
+//!
+//! This is the only crate that touches the outside world: it reads procedure, calendar and
+//! source files, looks at the clock and the terminal, and prints. Each subcommand lives in its
+//! own file under `command/`; [`main`] parses the arguments and dispatches.
+
+mod command;
+mod exit;
+mod input;
+
+use clap::{Parser, Subcommand};
+pub use exit::Exit;
+
+const ABOUT: &str = "Statutory procedure as code: check a procedure, count working days.";
+
+const LONG_ABOUT: &str = "\
+Waymark reads procedures written in a small language of steps, deadlines, roles and decisions,
+and checks them the way a compiler checks a program.
+
+Examples:
+  waymark check procedures/assessment.wm
+  waymark check --deny-warnings --sources ../shared/seeds procedures/*.wm
+  waymark explain WM0101
+  waymark days 2025-12-01 +45
+
+Exit codes: 0 success, 1 problems found, 2 usage error (missing file, bad flag).";
+
+/// The `waymark` command line.
+#[derive(Debug, Parser)]
+#[command(name = "waymark", version, about = ABOUT, long_about = LONG_ABOUT)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Check(command::check::CheckArgs),
+    Explain(command::explain::ExplainArgs),
+    Days(command::days::DaysArgs),
+}
+
+/// Parses `std::env::args`, runs the subcommand and turns its outcome into an exit code.
+pub fn main() -> std::process::ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            // clap prints help and version to stdout with success, usage errors to stderr.
+            let _ = error.print();
+            return if error.use_stderr() {
+                Exit::Usage.into()
+            } else {
+                Exit::Success.into()
+            };
+        }
+    };
+    run(cli).into()
+}
+
+/// Runs one parsed command line.
+pub fn run(cli: Cli) -> Exit {
+    match cli.command {
+        Command::Check(args) => command::check::run(args),
+        Command::Explain(args) => command::explain::run(args),
+        Command::Days(args) => command::days::run(args),
+    }
+}

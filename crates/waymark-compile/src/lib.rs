@@ -1,0 +1,1 @@
+//! Syntax tree to procedure model and state graph: resolves names, types, clocks and imports.

@@ -1,0 +1,198 @@
+//! The one table of diagnostic codes. Every code appears here exactly once.
+//!
+//! Numbering is by stage, so the code names the crate that raises it:
+//!
+//! | block    | stage                                   | crate               |
+//! |----------|-----------------------------------------|---------------------|
+//! | `WM00xx` | reading input files                     | `waymark-cli`       |
+//! | `WM01xx` | syntax: lines, keywords, literals       | `waymark-syntax`    |
+//! | `WM02xx` | compile: names, types, imports          | `waymark-compile`   |
+//! | `WM03xx` | check: graph shape, deadlines, sources  | `waymark-check`     |
+//! | `WM04xx` | calendars and dates                     | `waymark-calendar`  |
+//!
+//! Each code's long explanation lives in `explanations/<CODE>.md` beside this crate; `waymark
+//! explain CODE` prints it and `docs/diagnostics.md` is generated from this table (a test keeps
+//! the two in step). Names describe the problem, not the fix.
+
+/// How serious a diagnostic is. Warnings do not fail `waymark check` unless `--deny-warnings`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+macro_rules! code_table {
+    ($( $variant:ident = $code:literal, $name:literal, $severity:ident, $summary:literal; )*) => {
+        /// A stable diagnostic code such as `WM0101`.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Code { $( $variant ),* }
+
+        /// Every code, in numeric order.
+        pub const ALL: &[Code] = &[ $( Code::$variant ),* ];
+
+        impl Code {
+            /// The code as users see it, e.g. `WM0101`.
+            pub fn as_str(self) -> &'static str {
+                match self { $( Code::$variant => $code ),* }
+            }
+
+            /// A kebab-case name for the problem, e.g. `unknown-keyword`.
+            pub fn name(self) -> &'static str {
+                match self { $( Code::$variant => $name ),* }
+            }
+
+            /// The severity this code has unless `--deny-warnings` raises it.
+            pub fn severity(self) -> Severity {
+                match self { $( Code::$variant => Severity::$severity ),* }
+            }
+
+            /// One line saying what the code means.
+            pub fn summary(self) -> &'static str {
+                match self { $( Code::$variant => $summary ),* }
+            }
+
+            /// The long explanation printed by `waymark explain`.
+            pub fn explanation(self) -> &'static str {
+                match self {
+                    $( Code::$variant => include_str!(concat!("../explanations/", $code, ".md")) ),*
+                }
+            }
+        }
+    };
+}
+
+code_table! {
+    // Reading input files.
+    FileUnreadable = "WM0001", "file-unreadable", Error, "a file could not be read";
+    FileNotUtf8 = "WM0002", "file-not-utf8", Error, "a file is not UTF-8 text";
+    FileEmpty = "WM0003", "file-empty", Error, "a procedure file is empty";
+    FileBinary = "WM0004", "file-binary", Error, "a file holds binary data, not text";
+    FileTooLarge = "WM0005", "file-too-large", Error, "a file is larger than Waymark will read";
+
+    // Syntax.
+    UnknownKeyword = "WM0101", "unknown-keyword", Error, "a line starts with a word that is not a keyword";
+    MalformedLine = "WM0102", "malformed-line", Error, "a line does not follow the shape its keyword needs";
+    ClauseOutsideItem = "WM0103", "clause-outside-item", Error, "a detail line comes before any step, decision or other item";
+    ClauseNotAllowed = "WM0104", "clause-not-allowed", Error, "a detail line does not belong in this kind of item";
+    UnterminatedText = "WM0105", "unterminated-text", Error, "a quoted text has no closing quote";
+    InvalidDate = "WM0106", "invalid-date", Error, "a date is not a real calendar date";
+    UnknownUnit = "WM0107", "unknown-unit", Error, "a deadline uses a unit of time Waymark does not know";
+    MissingProcedureHeader = "WM0108", "missing-procedure-header", Error, "the file does not begin with a `procedure` line";
+    RepeatedClause = "WM0109", "repeated-clause", Error, "a detail that may be given once is given twice";
+    NumberOutOfRange = "WM0110", "number-out-of-range", Error, "a number is too large to be an amount of time";
+    RepeatedHeader = "WM0111", "repeated-header", Error, "a file has more than one `procedure` line";
+    InvalidName = "WM0112", "invalid-name", Error, "a name is not written in lower_snake_case";
+    HeaderDetailOutOfPlace = "WM0113", "header-detail-out-of-place", Error, "a procedure detail appears after the first item";
+    MissingClause = "WM0114", "missing-clause", Error, "an item lacks a detail line that its kind needs";
+
+    // Compile: names, types, imports.
+    UnknownStep = "WM0201", "unknown-step", Error, "a step, decision or end is named but never declared";
+    UnknownRole = "WM0202", "unknown-role", Error, "a role is named but never declared";
+    UnknownFact = "WM0203", "unknown-fact", Error, "a fact is named but never declared";
+    UnknownOutcome = "WM0204", "unknown-outcome", Error, "a decision handles an outcome it does not declare";
+    UnknownSource = "WM0205", "unknown-source", Error, "a citation names a source document the procedure does not declare";
+    UnknownProcedure = "WM0206", "unknown-procedure", Error, "a procedure is named but never imported with `use`";
+    DuplicateName = "WM0207", "duplicate-name", Error, "two things of the same kind share a name";
+    UnknownValue = "WM0208", "unknown-value", Error, "a guard compares a fact with a value it cannot take";
+    MissingStart = "WM0209", "missing-start", Error, "the procedure has no `start` line";
+    UsedFileUnreadable = "WM0210", "used-file-unreadable", Error, "a file imported with `use` could not be read or parsed";
+    UnknownCalendar = "WM0211", "unknown-calendar", Error, "the procedure names a calendar Waymark does not know";
+    ConflictingDefinition = "WM0212", "conflicting-definition", Error, "a role or fact is declared differently in two files";
+    UseCycle = "WM0213", "use-cycle", Error, "procedures import each other in a circle";
+    GuardTypeMismatch = "WM0214", "guard-type-mismatch", Error, "a guard compares a fact with a value of the wrong type";
+    MisplacedClock = "WM0215", "misplaced-clock", Error, "a deadline counts from something that cannot start a clock";
+    WrongStepKind = "WM0216", "wrong-step-kind", Error, "a name refers to the wrong kind of item";
+
+    // Check: graph shape, deadlines, sources.
+    UnreachableStep = "WM0301", "unreachable-step", Warning, "no path from the start reaches this step";
+    DeadEnd = "WM0302", "dead-end", Error, "a step that is not an end has no way on";
+    CycleWithoutExit = "WM0303", "cycle-without-exit", Error, "a loop of steps has no way out to an end";
+    StepWithoutDeadline = "WM0304", "step-without-deadline", Warning, "a step has no deadline and no `untimed` reason";
+    StepWithoutRole = "WM0305", "step-without-role", Warning, "a step says nobody is responsible for it";
+    OutcomeNotHandled = "WM0306", "outcome-not-handled", Error, "a decision declares an outcome that leads nowhere";
+    GuardNotExhaustive = "WM0307", "guard-not-exhaustive", Error, "guarded routes do not cover every value of a fact";
+    ClockMayNotStart = "WM0308", "clock-may-not-start", Error, "a deadline counts from a step that may not have happened";
+    TargetAfterLimit = "WM0309", "target-after-limit", Error, "a target is later than the limit it belongs to";
+    DeadlineCannotBeMet = "WM0310", "deadline-cannot-be-met", Warning, "a step is due before a step that must come first";
+    RoleNeverUsed = "WM0311", "role-never-used", Warning, "a role is declared but no step uses it";
+    FactNeverRead = "WM0312", "fact-never-read", Warning, "a fact is declared but nothing reads it";
+    CitationNotFound = "WM0313", "citation-not-found", Warning, "a cited key phrase no longer appears in the source text";
+    SourceTextMissing = "WM0314", "source-text-missing", Warning, "no text was found for a cited source document";
+    UntimedWithDeadline = "WM0315", "untimed-with-deadline", Warning, "a step is marked `untimed` but also has a deadline";
+    OverrunWithoutLimit = "WM0316", "overrun-without-limit", Warning, "`overrun needs reason` is given for a step with no limit";
+    SourceNeverCited = "WM0317", "source-never-cited", Warning, "a source document is declared but never cited";
+
+    // Calendars and dates.
+    CalendarFileMalformed = "WM0401", "calendar-file-malformed", Error, "a calendar file is not in a format Waymark reads";
+    CalendarBadDate = "WM0402", "calendar-bad-date", Error, "a calendar file holds a date that does not exist";
+    UnknownDivision = "WM0403", "unknown-division", Error, "a calendar names a bank-holiday division Waymark does not know";
+    DateOutOfRange = "WM0404", "date-out-of-range", Error, "a date is outside the years the calendar covers";
+    ComputedHolidays = "WM0405", "computed-holidays", Warning, "bank holidays for a year were computed from the rules, not shipped data";
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Code {
+    type Err = ();
+
+    /// Accepts `WM0101`, `wm0101` or the name `unknown-keyword`.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let text = text.trim();
+        ALL.iter()
+            .copied()
+            .find(|code| code.as_str().eq_ignore_ascii_case(text) || code.name() == text)
+            .ok_or(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn codes_and_names_are_unique_and_ordered() {
+        let codes: BTreeSet<_> = ALL.iter().map(|code| code.as_str()).collect();
+        let names: BTreeSet<_> = ALL.iter().map(|code| code.name()).collect();
+        assert_eq!(codes.len(), ALL.len());
+        assert_eq!(names.len(), ALL.len());
+        let listed: Vec<_> = ALL.iter().map(|code| code.as_str()).collect();
+        let mut sorted = listed.clone();
+        sorted.sort();
+        assert_eq!(listed, sorted, "keep the table in numeric order");
+    }
+
+    #[test]
+    fn every_explanation_starts_with_its_code() {
+        for code in ALL {
+            let first = code.explanation().lines().next().unwrap_or_default();
+            assert!(
+                first.starts_with(&format!("# {}", code.as_str())),
+                "explanations/{}.md must start with `# {} {}`",
+                code.as_str(),
+                code.as_str(),
+                code.name()
+            );
+        }
+    }
+
+    #[test]
+    fn parses_code_or_name() {
+        assert_eq!("wm0101".parse(), Ok(Code::UnknownKeyword));
+        assert_eq!("dead-end".parse(), Ok(Code::DeadEnd));
+        assert_eq!("WM9999".parse::<Code>(), Err(()));
+    }
+}

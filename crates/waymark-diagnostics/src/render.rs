@@ -1,0 +1,299 @@
+//! Turning diagnostics into text: miette's report for people, JSON lines for editors and CI.
+
+use crate::codes::Severity;
+use crate::diagnostic::{Diagnostic, Label};
+use crate::sources::{SourceFile, Sources};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use serde::Serialize;
+use std::fmt;
+
+/// Choices for the human rendering.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RenderOptions {
+    /// Use colour (only when printing to a terminal).
+    pub colour: bool,
+    /// Terminal width to wrap to.
+    pub width: Option<usize>,
+}
+
+/// A diagnostic paired with its file, in the shape miette's report handler wants.
+struct Report<'a> {
+    diagnostic: &'a Diagnostic,
+    source: NamedSource<String>,
+    file_text_len: usize,
+}
+
+impl fmt::Debug for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diagnostic.message)
+    }
+}
+
+impl fmt::Display for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diagnostic.message)
+    }
+}
+
+impl std::error::Error for Report<'_> {}
+
+impl Report<'_> {
+    fn labeled(&self, label: &Label, primary: bool) -> LabeledSpan {
+        let start = (label.span.start as usize).min(self.file_text_len);
+        let len = label.span.len().min(self.file_text_len - start);
+        let text = (!label.text.is_empty()).then(|| label.text.clone());
+        if primary {
+            LabeledSpan::new_primary_with_span(text, (start, len))
+        } else {
+            LabeledSpan::new_with_span(text, (start, len))
+        }
+    }
+}
+
+impl miette::Diagnostic for Report<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(self.diagnostic.code.as_str()))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.diagnostic.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        let mut text = self.diagnostic.help.clone();
+        for note in &self.diagnostic.notes {
+            text.push_str("\nnote: ");
+            text.push_str(note);
+        }
+        (!text.is_empty()).then(|| Box::new(text) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let primary = self.diagnostic.primary.span.file;
+        let related = self
+            .diagnostic
+            .related
+            .iter()
+            .filter(move |label| label.span.file == primary)
+            .map(|label| self.labeled(label, false));
+        let all = std::iter::once(self.labeled(&self.diagnostic.primary, true)).chain(related);
+        Some(Box::new(all))
+    }
+}
+
+/// Renders diagnostics as miette reports, one after another, in the order given.
+///
+/// Related places in other files cannot be drawn in the same snippet, so they become notes
+/// naming the file, line and column.
+pub fn render_human(
+    diagnostics: &[Diagnostic],
+    sources: &Sources,
+    options: RenderOptions,
+) -> String {
+    let theme = if options.colour {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let mut handler = GraphicalReportHandler::new_themed(theme);
+    if let Some(width) = options.width {
+        handler = handler.with_width(width);
+    }
+    let mut out = String::new();
+    for diagnostic in diagnostics {
+        let diagnostic = with_cross_file_notes(diagnostic, sources);
+        let file = sources.get(diagnostic.primary.span.file);
+        let (name, text) = file.map_or(("<unknown>", ""), |f| (f.name.as_str(), f.text.as_str()));
+        let report = Report {
+            diagnostic: &diagnostic,
+            source: NamedSource::new(name, text.to_string()),
+            file_text_len: text.len(),
+        };
+        if handler.render_report(&mut out, &report).is_err() {
+            out.push_str(&format!("{}: {}\n", diagnostic.code, diagnostic.message));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn with_cross_file_notes(diagnostic: &Diagnostic, sources: &Sources) -> Diagnostic {
+    let mut copy = diagnostic.clone();
+    for label in &diagnostic.related {
+        if label.span.file == diagnostic.primary.span.file {
+            continue;
+        }
+        if let Some(file) = sources.get(label.span.file) {
+            let (line, column) = file.line_column(label.span.start);
+            copy.notes
+                .push(format!("{}:{line}:{column}: {}", file.name, label.text));
+        }
+    }
+    copy
+}
+
+#[derive(Serialize)]
+struct JsonPlace<'a> {
+    file: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    span: JsonSpan,
+    label: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonSpan {
+    start: u32,
+    end: u32,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    code: &'a str,
+    name: &'a str,
+    severity: &'a str,
+    message: &'a str,
+    file: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    span: JsonSpan,
+    label: &'a str,
+    help: &'a str,
+    notes: &'a [String],
+    related: Vec<JsonPlace<'a>>,
+}
+
+fn place<'a>(label: &'a Label, sources: &'a Sources) -> JsonPlace<'a> {
+    let file = sources.get(label.span.file);
+    let (line, column) = file.map_or((0, 0), |f| f.line_column(label.span.start));
+    let (end_line, end_column) =
+        file.map_or((0, 0), |f: &SourceFile| f.line_column(label.span.end));
+    JsonPlace {
+        file: sources.name(label.span.file),
+        line,
+        column,
+        end_line,
+        end_column,
+        span: JsonSpan {
+            start: label.span.start,
+            end: label.span.end,
+        },
+        label: &label.text,
+    }
+}
+
+/// Renders diagnostics as JSON Lines: one object per diagnostic, keys in a fixed order.
+pub fn render_json(diagnostics: &[Diagnostic], sources: &Sources) -> String {
+    let mut out = String::new();
+    for diagnostic in diagnostics {
+        let primary = place(&diagnostic.primary, sources);
+        let json = JsonDiagnostic {
+            code: diagnostic.code.as_str(),
+            name: diagnostic.code.name(),
+            severity: diagnostic.severity.as_str(),
+            message: &diagnostic.message,
+            file: primary.file,
+            line: primary.line,
+            column: primary.column,
+            end_line: primary.end_line,
+            end_column: primary.end_column,
+            span: primary.span,
+            label: primary.label,
+            help: &diagnostic.help,
+            notes: &diagnostic.notes,
+            related: diagnostic
+                .related
+                .iter()
+                .map(|label| place(label, sources))
+                .collect(),
+        };
+        if let Ok(line) = serde_json::to_string(&json) {
+            out.push_str(&line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// "2 errors, 1 warning in 3 files", or "no problems in 1 file".
+pub fn summary_line(diagnostics: &[Diagnostic], files: usize) -> String {
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = diagnostics.len() - errors;
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let found = match (errors, warnings) {
+        (0, 0) => "no problems".to_string(),
+        (e, 0) => plural(e, "error"),
+        (0, w) => plural(w, "warning"),
+        (e, w) => format!("{}, {}", plural(e, "error"), plural(w, "warning")),
+    };
+    format!("{found} in {}", plural(files, "file"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codes::Code;
+    use crate::diagnostic::Span;
+
+    fn sample() -> (Vec<Diagnostic>, Sources) {
+        let mut sources = Sources::new();
+        let file = sources.add("demo.wm", "procedure demo \"Demo\"\nstpe referral\n");
+        let diagnostic = Diagnostic::new(
+            Code::UnknownKeyword,
+            Span::new(file, 22, 26),
+            "unknown keyword `stpe`",
+        )
+        .label("not a keyword")
+        .help("did you mean `step`?");
+        (vec![diagnostic], sources)
+    }
+
+    #[test]
+    fn json_has_position_and_help() {
+        let (diagnostics, sources) = sample();
+        let json: serde_json::Value =
+            serde_json::from_str(render_json(&diagnostics, &sources).trim()).unwrap();
+        assert_eq!(json["code"], "WM0101");
+        assert_eq!(json["severity"], "error");
+        assert_eq!(json["file"], "demo.wm");
+        assert_eq!(json["line"], 2);
+        assert_eq!(json["column"], 1);
+        assert_eq!(json["span"]["start"], 22);
+        assert_eq!(json["help"], "did you mean `step`?");
+    }
+
+    #[test]
+    fn human_shows_code_label_and_help() {
+        let (diagnostics, sources) = sample();
+        let text = render_human(
+            &diagnostics,
+            &sources,
+            RenderOptions {
+                colour: false,
+                width: Some(80),
+            },
+        );
+        assert!(text.contains("WM0101"), "{text}");
+        assert!(text.contains("not a keyword"), "{text}");
+        assert!(text.contains("did you mean `step`?"), "{text}");
+        assert!(text.contains("demo.wm:2:1"), "{text}");
+    }
+
+    #[test]
+    fn summary_counts() {
+        let (diagnostics, _) = sample();
+        assert_eq!(summary_line(&diagnostics, 1), "1 error in 1 file");
+        assert_eq!(summary_line(&[], 3), "no problems in 3 files");
+    }
+}

@@ -1,0 +1,77 @@
+//! "Did you mean" suggestions by edit distance.
+
+/// Edit distance between two strings, counted in characters: insertions, deletions,
+/// substitutions, and swaps of two neighbouring characters (`stpe` is one edit from `step`).
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let width = b.len() + 1;
+    let mut table = vec![0usize; (a.len() + 1) * width];
+    for i in 0..=a.len() {
+        for j in 0..=b.len() {
+            table[i * width + j] = match (i, j) {
+                (0, j) => j,
+                (i, 0) => i,
+                (i, j) => {
+                    let cost = usize::from(a[i - 1] != b[j - 1]);
+                    let mut best = (table[(i - 1) * width + j] + 1)
+                        .min(table[i * width + j - 1] + 1)
+                        .min(table[(i - 1) * width + j - 1] + cost);
+                    if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                        best = best.min(table[(i - 2) * width + j - 2] + 1);
+                    }
+                    best
+                }
+            };
+        }
+    }
+    table[a.len() * width + b.len()]
+}
+
+/// The candidate closest to `word`, if it is close enough to be a plausible slip.
+///
+/// "Close enough" allows one edit for short words and about one edit in three for longer ones,
+/// so `stpe` suggests `step` but `banana` suggests nothing. Ties go to the earliest candidate,
+/// which keeps suggestions deterministic.
+pub fn did_you_mean<'a, I>(word: &str, candidates: I) -> Option<&'a str>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    let limit = (word.chars().count() / 3).max(1);
+    let lowered = word.to_lowercase();
+    candidates
+        .into_iter()
+        .filter(|candidate| *candidate != word)
+        .map(|candidate| {
+            (
+                edit_distance(&lowered, &candidate.to_lowercase()),
+                candidate,
+            )
+        })
+        .filter(|(distance, _)| *distance <= limit)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, candidate)| candidate)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distance_counts_edits() {
+        assert_eq!(edit_distance("step", "step"), 0);
+        assert_eq!(edit_distance("stpe", "step"), 1);
+        assert_eq!(edit_distance("stp", "step"), 1);
+        assert_eq!(edit_distance("", "due"), 3);
+    }
+
+    #[test]
+    fn suggests_close_words_only() {
+        let words = ["step", "decision", "together", "role"];
+        assert_eq!(did_you_mean("stp", words), Some("step"));
+        assert_eq!(did_you_mean("stpe", words), Some("step"));
+        assert_eq!(did_you_mean("desicion", words), Some("decision"));
+        assert_eq!(did_you_mean("Step", words), Some("step"));
+        assert_eq!(did_you_mean("banana", words), None);
+    }
+}

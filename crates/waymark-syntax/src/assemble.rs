@@ -1,0 +1,307 @@
+//! Grouping parsed lines into a [`Document`]: the header first, then declarations and items,
+//! each detail line belonging to the item above it.
+
+use crate::ast::*;
+use crate::build::Line;
+use waymark_diagnostics::{Code, Diagnostic, FileId, Span};
+
+/// Places every line in the document, reporting lines that are out of place.
+pub fn assemble(
+    file: FileId,
+    lines: Vec<(Line, Span)>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Document {
+    let mut assembler = Assembler {
+        document: Document {
+            file,
+            ..Document::default()
+        },
+        item: None,
+        header_closed: false,
+        diagnostics,
+    };
+    let first_span = lines.first().map(|(_, span)| *span);
+    for (line, span) in lines {
+        assembler.place(line, span);
+    }
+    assembler.finish_item();
+    if let (None, Some(span)) = (&assembler.document.header, first_span) {
+        assembler.diagnostics.push(
+            Diagnostic::new(Code::MissingProcedureHeader, span, "this file does not begin with a `procedure` line")
+                .label("expected `procedure <name> \"<title>\"` before this line")
+                .help("start the file with a line such as `procedure assessment \"Child and Family Assessment\"`"),
+        );
+    }
+    assembler.document
+}
+
+struct Assembler<'d> {
+    document: Document,
+    item: Option<Item>,
+    header_closed: bool,
+    diagnostics: &'d mut Vec<Diagnostic>,
+}
+
+impl Assembler<'_> {
+    fn place(&mut self, line: Line, span: Span) {
+        match line {
+            Line::Procedure { id, title } => self.procedure(id, title, span),
+            Line::Version(_) | Line::Effective(_) | Line::Calendar(_) | Line::Source(_) => {
+                self.header_detail(line, span)
+            }
+            Line::Use(used) => self.declaration(span, |document| document.uses.push(used)),
+            Line::Role(role) => self.declaration(span, |document| document.roles.push(role)),
+            Line::Fact(fact) => self.declaration(span, |document| document.facts.push(fact)),
+            Line::Start(name) => self.declaration(span, |document| document.starts.push(name)),
+            Line::Item { kind, id, title } => {
+                self.finish_item();
+                self.header_closed = true;
+                self.item = Some(Item {
+                    kind,
+                    id,
+                    title,
+                    span,
+                    clauses: Vec::new(),
+                });
+            }
+            Line::Clause(kind) => self.clause(Clause { kind, span }),
+        }
+    }
+
+    fn procedure(&mut self, id: Name, title: Option<Text>, span: Span) {
+        if let Some(first) = &self.document.header {
+            let diagnostic = Diagnostic::new(
+                Code::RepeatedHeader,
+                span,
+                "a file holds one procedure, but this is a second `procedure` line",
+            )
+            .label("second procedure line")
+            .related(first.span, "the procedure starts here")
+            .help("put the second procedure in a file of its own and bring it in with `use`");
+            self.diagnostics.push(diagnostic);
+            return;
+        }
+        self.document.header = Some(Header {
+            id,
+            title,
+            version: None,
+            effective: None,
+            calendar: None,
+            sources: Vec::new(),
+            span,
+        });
+    }
+
+    fn header_detail(&mut self, line: Line, span: Span) {
+        let keyword = match &line {
+            Line::Version(_) => "version",
+            Line::Effective(_) => "effective",
+            Line::Calendar(_) => "calendar",
+            _ => "source",
+        };
+        let Some(header) = self
+            .document
+            .header
+            .as_mut()
+            .filter(|_| !self.header_closed)
+        else {
+            let diagnostic = Diagnostic::new(
+                Code::HeaderDetailOutOfPlace,
+                span,
+                format!("`{keyword}` describes the procedure, so it belongs in the header"),
+            )
+            .label("out of place")
+            .help("move this line up, directly under the `procedure` line");
+            self.diagnostics.push(diagnostic);
+            return;
+        };
+        let repeated = match line {
+            Line::Version(text) => header.version.replace(text).is_some(),
+            Line::Effective(date) => header.effective.replace(date).is_some(),
+            Line::Calendar(name) => header.calendar.replace(name).is_some(),
+            Line::Source(source) => {
+                header.sources.push(source);
+                false
+            }
+            _ => false,
+        };
+        if repeated {
+            self.diagnostics
+                .push(repeated_clause(keyword, span, "the procedure"));
+        }
+    }
+
+    fn declaration(&mut self, span: Span, add: impl FnOnce(&mut Document)) {
+        self.finish_item();
+        self.header_closed = self.document.header.is_some() || self.header_closed;
+        let _ = span;
+        add(&mut self.document);
+    }
+
+    fn clause(&mut self, clause: Clause) {
+        let keyword = clause.kind.keyword();
+        let Some(item) = self.item.as_mut() else {
+            let diagnostic = Diagnostic::new(Code::ClauseOutsideItem, clause.span, format!("this `{keyword}` line does not belong to any step"))
+                .label("no step, decision or other item above it")
+                .help("put it under the item it describes, e.g. under `step initial_visit \"Initial visit\"`");
+            self.diagnostics.push(diagnostic);
+            return;
+        };
+        if !allowed(item.kind, &clause.kind) {
+            let diagnostic = Diagnostic::new(
+                Code::ClauseNotAllowed,
+                clause.span,
+                format!("a `{}` cannot have a `{keyword}` line", item.kind.keyword()),
+            )
+            .label(format!("not allowed in a `{}`", item.kind.keyword()))
+            .related(
+                item.span,
+                format!("this {} is `{}`", item.kind.keyword(), item.id.text),
+            )
+            .help(allowed_help(item.kind));
+            self.diagnostics.push(diagnostic);
+            return;
+        }
+        if once_only(&clause.kind) && item.clauses.iter().any(|c| c.kind.keyword() == keyword) {
+            let what = format!("`{}`", item.id.text);
+            self.diagnostics
+                .push(repeated_clause(keyword, clause.span, &what));
+            return;
+        }
+        item.clauses.push(clause);
+    }
+
+    fn finish_item(&mut self) {
+        let Some(item) = self.item.take() else { return };
+        if let Some((keyword, example)) = missing_clause(&item) {
+            let diagnostic = Diagnostic::new(
+                Code::MissingClause,
+                item.id.span,
+                format!(
+                    "the {} `{}` has no `{keyword}` line",
+                    item.kind.keyword(),
+                    item.id.text
+                ),
+            )
+            .label(format!("needs a `{keyword}` line"))
+            .help(format!("add a line such as `{example}` under it"));
+            self.diagnostics.push(diagnostic);
+        }
+        self.document.items.push(item);
+    }
+}
+
+fn repeated_clause(keyword: &str, span: Span, owner: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::RepeatedClause,
+        span,
+        format!("{owner} already has a `{keyword}` line"),
+    )
+    .label("given twice")
+    .help(format!("keep one `{keyword}` line and delete the other"))
+}
+
+/// Which detail lines each kind of item may have.
+fn allowed(kind: ItemKind, clause: &ClauseKind) -> bool {
+    use ClauseKind as C;
+    match kind {
+        ItemKind::Step => matches!(
+            clause,
+            C::By { .. }
+                | C::Deadline(_)
+                | C::OverrunNeedsReason
+                | C::Untimed(_)
+                | C::Waivable
+                | C::Then { .. }
+                | C::Otherwise(_)
+                | C::Cite(_)
+        ),
+        ItemKind::Decision => matches!(
+            clause,
+            C::By { .. }
+                | C::Deadline(_)
+                | C::OverrunNeedsReason
+                | C::Untimed(_)
+                | C::Outcomes(_)
+                | C::On { .. }
+                | C::Cite(_)
+        ),
+        ItemKind::Together => matches!(
+            clause,
+            C::AllOf(_)
+                | C::Deadline(_)
+                | C::OverrunNeedsReason
+                | C::Untimed(_)
+                | C::Then { .. }
+                | C::Otherwise(_)
+                | C::Cite(_)
+        ),
+        ItemKind::Checkpoint => matches!(
+            clause,
+            C::By { .. } | C::At { .. } | C::Until(_) | C::Waivable | C::Cite(_)
+        ),
+        ItemKind::Recurring => matches!(
+            clause,
+            C::By { .. } | C::Every { .. } | C::Waivable | C::Cite(_)
+        ),
+        ItemKind::End => matches!(clause, C::Cite(_)),
+    }
+}
+
+fn allowed_help(kind: ItemKind) -> &'static str {
+    match kind {
+        ItemKind::Step => {
+            "a step may have: by, due, target, overrun, untimed, waivable, then, otherwise, cite"
+        }
+        ItemKind::Decision => {
+            "a decision may have: by, due, target, overrun, untimed, outcomes, on, cite; it moves on with `on <outcome> then <step>`"
+        }
+        ItemKind::Together => {
+            "a together block may have: all of, due, target, overrun, untimed, then, otherwise, cite; put roles on its steps"
+        }
+        ItemKind::Checkpoint => "a checkpoint may have: by, at, until, waivable, cite",
+        ItemKind::Recurring => "a recurring obligation may have: by, every, waivable, cite",
+        ItemKind::End => "an end may only have `cite` lines: the case stops there",
+    }
+}
+
+/// Details that may be given only once per item.
+fn once_only(clause: &ClauseKind) -> bool {
+    use ClauseKind as C;
+    matches!(
+        clause,
+        C::OverrunNeedsReason
+            | C::Untimed(_)
+            | C::Waivable
+            | C::Outcomes(_)
+            | C::Otherwise(_)
+            | C::AllOf(_)
+            | C::At { .. }
+            | C::Every { .. }
+            | C::Until(_)
+    )
+}
+
+/// The detail line an item's kind cannot do without, if it is missing.
+fn missing_clause(item: &Item) -> Option<(&'static str, &'static str)> {
+    let has = |keyword: &str| {
+        item.clauses
+            .iter()
+            .any(|clause| clause.kind.keyword() == keyword)
+    };
+    match item.kind {
+        ItemKind::Decision if !has("outcomes") => {
+            Some(("outcomes", "outcomes section47, section17"))
+        }
+        ItemKind::Together if !has("all") => {
+            Some(("all of", "all of initial_visit, child_seen_alone"))
+        }
+        ItemKind::Checkpoint if !has("at") => {
+            Some(("at", "at 5, 15, 30 working days after referral"))
+        }
+        ItemKind::Recurring if !has("every") => {
+            Some(("every", "every 6 weeks while child_protection_plan"))
+        }
+        _ => None,
+    }
+}

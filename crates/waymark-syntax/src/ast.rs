@@ -1,0 +1,338 @@
+//! The syntax tree: what the author wrote, with a span on every node, before any name is resolved.
+
+use chrono::NaiveDate;
+use waymark_diagnostics::{FileId, Span};
+
+/// One parsed file.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Document {
+    pub file: FileId,
+    pub header: Option<Header>,
+    pub uses: Vec<Use>,
+    pub roles: Vec<Role>,
+    pub facts: Vec<Fact>,
+    pub starts: Vec<Name>,
+    pub items: Vec<Item>,
+}
+
+/// A name as written, e.g. `initial_visit`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Name {
+    pub text: String,
+    pub span: Span,
+}
+
+/// A quoted text, unescaped, e.g. `"Initial visit"`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Text {
+    pub value: String,
+    pub span: Span,
+}
+
+/// A calendar date as written, e.g. `2025-12-10`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Dated {
+    pub date: NaiveDate,
+    pub span: Span,
+}
+
+/// A whole number as written, e.g. the `45` of `45 working days`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Number {
+    pub value: u32,
+    pub span: Span,
+}
+
+/// `procedure assessment "Child and Family Assessment"` and its detail lines.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Header {
+    pub id: Name,
+    pub title: Option<Text>,
+    pub version: Option<Text>,
+    pub effective: Option<Dated>,
+    pub calendar: Option<Name>,
+    pub sources: Vec<Source>,
+    pub span: Span,
+}
+
+/// `source protocol "Local Protocol for Assessment and Support" updated 2025-12-10`
+#[derive(Clone, Debug, PartialEq)]
+pub struct Source {
+    pub id: Name,
+    pub title: Text,
+    pub updated: Option<Dated>,
+    pub span: Span,
+}
+
+/// `use section47 from "section47.wm"`
+#[derive(Clone, Debug, PartialEq)]
+pub struct Use {
+    pub procedure: Name,
+    pub path: Text,
+    pub span: Span,
+}
+
+/// `role manager "Social Work Manager"`
+#[derive(Clone, Debug, PartialEq)]
+pub struct Role {
+    pub id: Name,
+    pub title: Option<Text>,
+    pub span: Span,
+}
+
+/// `fact threshold is one of level2, level3, level4`
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fact {
+    pub id: Name,
+    pub title: Option<Text>,
+    pub kind: FactKind,
+    pub optional: bool,
+    pub span: Span,
+}
+
+/// The values a fact can take.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FactKind {
+    OneOf(Vec<Name>),
+    Date,
+    Number,
+    YesNo,
+}
+
+/// The kinds of item a case moves through (or, for checkpoints and recurring work, that run
+/// alongside it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ItemKind {
+    Step,
+    Decision,
+    Together,
+    Checkpoint,
+    Recurring,
+    End,
+}
+
+impl ItemKind {
+    pub fn keyword(self) -> &'static str {
+        match self {
+            ItemKind::Step => "step",
+            ItemKind::Decision => "decision",
+            ItemKind::Together => "together",
+            ItemKind::Checkpoint => "checkpoint",
+            ItemKind::Recurring => "recurring",
+            ItemKind::End => "end",
+        }
+    }
+}
+
+/// A step, decision, together block, checkpoint, recurring obligation or end, with its details.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Item {
+    pub kind: ItemKind,
+    pub id: Name,
+    pub title: Option<Text>,
+    /// The span of the item's first line.
+    pub span: Span,
+    pub clauses: Vec<Clause>,
+}
+
+/// One detail line of an item.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Clause {
+    pub kind: ClauseKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ClauseKind {
+    /// `by social_worker or family_practitioner when threshold is level3`
+    By {
+        roles: Vec<Name>,
+        guard: Option<Guard>,
+    },
+    /// `due ...` (the limit) or `target ...`
+    Deadline(Deadline),
+    /// `overrun needs reason`
+    OverrunNeedsReason,
+    /// `untimed "the clock starts here"`
+    Untimed(Text),
+    /// `waivable with reason`
+    Waivable,
+    /// `outcomes section47, section17`
+    Outcomes(Vec<Name>),
+    /// `on section47 then section47_enquiry`
+    On { outcome: Name, target: Name },
+    /// `then assessment_plan when threshold is level4`
+    Then { target: Name, guard: Option<Guard> },
+    /// `otherwise early_help_referral`
+    Otherwise(Name),
+    /// `all of initial_visit, child_seen_alone`
+    AllOf(Vec<Name>),
+    /// `at 5, 15, 30 working days after referral`
+    At {
+        offsets: Vec<Number>,
+        unit: UnitWord,
+        clock: Clock,
+    },
+    /// `every 6 weeks while child_protection_plan`
+    Every {
+        amount: Number,
+        unit: UnitWord,
+        during: Name,
+    },
+    /// `until assessment_complete`
+    Until(Name),
+    /// `cite protocol "45 working days" in "Timescales"`
+    Cite(Cite),
+}
+
+impl ClauseKind {
+    /// The keyword that starts the line, for messages.
+    pub fn keyword(&self) -> &'static str {
+        match self {
+            ClauseKind::By { .. } => "by",
+            ClauseKind::Deadline(deadline) => match deadline.kind {
+                DeadlineKind::Limit => "due",
+                DeadlineKind::Target => "target",
+            },
+            ClauseKind::OverrunNeedsReason => "overrun",
+            ClauseKind::Untimed(_) => "untimed",
+            ClauseKind::Waivable => "waivable",
+            ClauseKind::Outcomes(_) => "outcomes",
+            ClauseKind::On { .. } => "on",
+            ClauseKind::Then { .. } => "then",
+            ClauseKind::Otherwise(_) => "otherwise",
+            ClauseKind::AllOf(_) => "all",
+            ClauseKind::At { .. } => "at",
+            ClauseKind::Every { .. } => "every",
+            ClauseKind::Until(_) => "until",
+            ClauseKind::Cite(_) => "cite",
+        }
+    }
+}
+
+/// Whether a deadline is the limit (`due`) or a target that comes before it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DeadlineKind {
+    Limit,
+    Target,
+}
+
+/// `45 working days after referral`, `4 weeks before fact expected_delivery when ...`
+#[derive(Clone, Debug, PartialEq)]
+pub struct Deadline {
+    pub kind: DeadlineKind,
+    pub amount: Number,
+    pub unit: UnitWord,
+    pub clock: Clock,
+    pub guard: Option<Guard>,
+}
+
+/// A unit of time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Unit {
+    WorkingDays,
+    CalendarDays,
+    Weeks,
+    Months,
+    Hours,
+}
+
+impl Unit {
+    /// The unit in words, singular or plural.
+    pub fn words(self, amount: u32) -> &'static str {
+        let one = amount == 1;
+        match self {
+            Unit::WorkingDays if one => "working day",
+            Unit::WorkingDays => "working days",
+            Unit::CalendarDays if one => "calendar day",
+            Unit::CalendarDays => "calendar days",
+            Unit::Weeks if one => "week",
+            Unit::Weeks => "weeks",
+            Unit::Months if one => "month",
+            Unit::Months => "months",
+            Unit::Hours if one => "hour",
+            Unit::Hours => "hours",
+        }
+    }
+}
+
+/// A unit as written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UnitWord {
+    pub unit: Unit,
+    pub span: Span,
+}
+
+/// What a deadline counts from (or back from).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Clock {
+    /// `after referral`: from the day the named step was done.
+    AfterStep(Name),
+    /// `after fact date_of_birth`: from a date held in the case's facts.
+    AfterFact(Name),
+    /// `before fact expected_delivery`: back from a date held in the case's facts.
+    BeforeFact(Name),
+}
+
+impl Clock {
+    pub fn name(&self) -> &Name {
+        match self {
+            Clock::AfterStep(name) | Clock::AfterFact(name) | Clock::BeforeFact(name) => name,
+        }
+    }
+}
+
+/// `when a is x and b is known or c is not y`: alternatives (`or`) of conditions that must
+/// all hold (`and`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Guard {
+    pub any_of: Vec<Vec<Condition>>,
+    pub span: Span,
+}
+
+/// `threshold is level4`
+#[derive(Clone, Debug, PartialEq)]
+pub struct Condition {
+    pub fact: Name,
+    pub test: Test,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Test {
+    Known,
+    NotKnown,
+    Is(Value),
+    IsNot(Value),
+    OneOf(Vec<Value>),
+    AtLeast(Value),
+    AtMost(Value),
+    Before(Value),
+    After(Value),
+}
+
+/// A value in a guard: a word (a one-of value, `yes`, `no`), a number or a date.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Word(Name),
+    Number(Number),
+    Date(Dated),
+}
+
+impl Value {
+    pub fn span(&self) -> Span {
+        match self {
+            Value::Word(name) => name.span,
+            Value::Number(number) => number.span,
+            Value::Date(date) => date.span,
+        }
+    }
+}
+
+/// `cite protocol "45 working days" in "Timescales"`
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cite {
+    pub source: Name,
+    pub phrase: Text,
+    pub section: Option<Text>,
+}

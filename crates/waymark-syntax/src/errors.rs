@@ -1,0 +1,231 @@
+//! Turning pest's parse failures into coded diagnostics in plain words.
+//!
+//! pest reports the grammar rules it expected at the failing position. Users never see rule
+//! names: each rule is described in words, only the first three expectations are shown, and
+//! common slips (a misspelt unit or keyword) get a "did you mean".
+
+use crate::grammar::Rule;
+use crate::keywords::example;
+use crate::lines::RawLine;
+use pest::error::{Error, ErrorVariant, InputLocation};
+use waymark_diagnostics::{Code, Diagnostic, FileId, Span, did_you_mean};
+
+const UNIT_WORDS: &[&str] = &[
+    "working", "days", "day", "calendar", "weeks", "week", "months", "month", "hours", "hour",
+];
+
+/// A diagnostic for a line whose first word is a keyword but whose rest does not fit.
+pub fn malformed_line(
+    file: FileId,
+    raw: RawLine<'_>,
+    keyword: &str,
+    error: &Error<Rule>,
+) -> Diagnostic {
+    let position = match error.location {
+        InputLocation::Pos(position) => position,
+        InputLocation::Span((start, _)) => start,
+    };
+    let expected = match &error.variant {
+        ErrorVariant::ParsingError { positives, .. } => positives.clone(),
+        ErrorVariant::CustomError { .. } => Vec::new(),
+    };
+    let found = found_at(raw.text, position);
+    let span = Span::new(
+        file,
+        raw.start + position,
+        raw.start + position + found.len(),
+    );
+    let wants_unit = expected.iter().any(|rule| is_unit_rule(*rule));
+    let what = describe_expected(&expected);
+    let found_words = if found.is_empty() {
+        "the line ends here".to_string()
+    } else {
+        format!("found `{found}`")
+    };
+
+    if wants_unit && !found.is_empty() {
+        let guess = did_you_mean(found, UNIT_WORDS.iter().copied());
+        let help = match guess {
+            Some("working") => "did you mean `working days`?".to_string(),
+            Some(word) => format!("did you mean `{word}`?"),
+            None => {
+                "units are `working days`, `days` (calendar days), `weeks`, `months` and `hours`"
+                    .to_string()
+            }
+        };
+        return Diagnostic::new(
+            Code::UnknownUnit,
+            span,
+            format!("`{found}` is not a unit of time"),
+        )
+        .label("expected a unit such as `working days`")
+        .help(help);
+    }
+
+    let keyword_guess = expected
+        .iter()
+        .filter_map(|rule| keyword_of(*rule))
+        .find(|word| did_you_mean(found, [*word]).is_some());
+    let help = match keyword_guess {
+        Some(word) if !found.is_empty() => format!("did you mean `{word}`?"),
+        _ => format!("write it like: `{}`", example(keyword)),
+    };
+    Diagnostic::new(
+        Code::MalformedLine,
+        span,
+        format!(
+            "this `{keyword}` line is not complete or not in order: expected {what}, {found_words}"
+        ),
+    )
+    .label(format!("expected {what}"))
+    .help(help)
+}
+
+/// A diagnostic for a line with an opening `"` and no closing one.
+pub fn unterminated_text(file: FileId, raw: RawLine<'_>) -> Option<Diagnostic> {
+    let mut open: Option<usize> = None;
+    let mut escaped = false;
+    for (index, character) in raw.text.char_indices() {
+        match (open, character) {
+            (Some(_), _) if escaped => escaped = false,
+            (Some(_), '\\') => escaped = true,
+            (Some(_), '"') => open = None,
+            (None, '"') => open = Some(index),
+            (None, '#') => break,
+            _ => {}
+        }
+    }
+    let start = open?;
+    Some(
+        Diagnostic::new(
+            Code::UnterminatedText,
+            Span::new(file, raw.start + start, raw.start + raw.text.len()),
+            "this quoted text has no closing `\"`",
+        )
+        .label("the text starts here and runs to the end of the line")
+        .help("add a `\"` where the text ends; a text cannot run over several lines"),
+    )
+}
+
+/// The word (or single character) at `position`, or "" at the end of the line.
+fn found_at(text: &str, position: usize) -> &str {
+    let rest = text.get(position..).unwrap_or_default();
+    let end = rest
+        .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+        .unwrap_or(rest.len());
+    let end = if end == 0 {
+        rest.chars().next().map_or(0, char::len_utf8)
+    } else {
+        end
+    };
+    let word = rest.get(..end).unwrap_or_default();
+    if word == "#" { "" } else { word }
+}
+
+fn is_unit_rule(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::unit
+            | Rule::working_days
+            | Rule::calendar_days
+            | Rule::weeks
+            | Rule::months
+            | Rule::hours
+    )
+}
+
+/// The keyword a rule stands for, when it is a single word.
+fn keyword_of(rule: Rule) -> Option<&'static str> {
+    Some(match rule {
+        Rule::k_a => "a",
+        Rule::k_after => "after",
+        Rule::k_and => "and",
+        Rule::k_before | Rule::before_fact | Rule::is_before => "before",
+        Rule::k_fact | Rule::fact_clock => "fact",
+        Rule::k_from => "from",
+        Rule::k_in => "in",
+        Rule::k_is => "is",
+        Rule::k_needs => "needs",
+        Rule::k_of => "of",
+        Rule::k_one => "one",
+        Rule::k_or => "or",
+        Rule::k_reason => "reason",
+        Rule::k_then => "then",
+        Rule::k_updated => "updated",
+        Rule::k_when | Rule::guard_clause => "when",
+        Rule::k_while => "while",
+        Rule::k_with => "with",
+        Rule::optional => "optional",
+        _ => return None,
+    })
+}
+
+fn describe(rule: Rule) -> String {
+    if let Some(word) = keyword_of(rule) {
+        return format!("`{word}`");
+    }
+    match rule {
+        Rule::name | Rule::name_list | Rule::clock => "a name",
+        Rule::number => "a number",
+        Rule::date => "a date such as 2025-12-10",
+        Rule::text => "a quoted text",
+        Rule::calendar_name => "a calendar name such as `england-and-wales`",
+        Rule::one_of_type | Rule::date_type | Rule::number_type | Rule::yes_no_type => {
+            "a kind of fact (`one of ...`, `a date`, `a number`, `yes or no`)"
+        }
+        Rule::condition | Rule::guard | Rule::conjunction => "a condition such as `threshold is level4`",
+        Rule::is_known | Rule::is_not_known | Rule::is_one_of | Rule::is_at_least | Rule::is_at_most
+        | Rule::is_after | Rule::is_not | Rule::is_value => {
+            "a test (`known`, `not known`, a value, `one of`, `at least`, `at most`, `before`, `after`)"
+        }
+        Rule::EOI => "the end of the line",
+        _ => "something else",
+    }
+    .to_string()
+}
+
+/// "`after` or `before`", "a name, a number or a quoted text": at most three, no repeats.
+fn describe_expected(rules: &[Rule]) -> String {
+    let mut words: Vec<String> = Vec::new();
+    for rule in rules {
+        let word = if is_unit_rule(*rule) {
+            "a unit such as `working days`".to_string()
+        } else {
+            describe(*rule)
+        };
+        if !words.contains(&word) {
+            words.push(word);
+        }
+    }
+    words.truncate(3);
+    match words.as_slice() {
+        [] => "something else".to_string(),
+        [one] => one.clone(),
+        [first @ .., last] => format!("{} or {last}", first.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn found_word_or_character() {
+        assert_eq!(found_at("due 45 wrking days", 7), "wrking");
+        assert_eq!(found_at("by a, b", 4), ",");
+        assert_eq!(found_at("step a", 6), "");
+        assert_eq!(found_at("step a # note", 7), "");
+    }
+
+    #[test]
+    fn lists_at_most_three_expectations() {
+        let text = describe_expected(&[
+            Rule::k_after,
+            Rule::before_fact,
+            Rule::k_before,
+            Rule::name,
+            Rule::text,
+        ]);
+        assert_eq!(text, "`after`, `before` or a name");
+    }
+}

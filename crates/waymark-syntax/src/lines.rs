@@ -1,0 +1,123 @@
+//! Splitting a file into lines and parsing each with the grammar rule its first word selects.
+
+use crate::build::{self, Line};
+use crate::errors;
+use crate::grammar::LineParser;
+use crate::keywords::{KEYWORDS, line_rule};
+use pest::Parser;
+use waymark_diagnostics::{Code, Diagnostic, FileId, Span, did_you_mean};
+
+/// One non-blank line of the file: where it starts and its text without the line break.
+#[derive(Clone, Copy, Debug)]
+pub struct RawLine<'a> {
+    pub start: usize,
+    pub text: &'a str,
+}
+
+/// Every parsed line, in file order, with its span. Bad lines are reported and left out.
+pub fn parse_lines(
+    file: FileId,
+    text: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<(Line, Span)> {
+    raw_lines(text)
+        .filter_map(|raw| parse_line(file, raw, diagnostics))
+        .collect()
+}
+
+fn raw_lines(text: &str) -> impl Iterator<Item = RawLine<'_>> {
+    let mut start = 0;
+    text.split('\n').filter_map(move |line| {
+        let line_start = start;
+        start += line.len() + 1;
+        let content = line.strip_suffix('\r').unwrap_or(line);
+        let trimmed = content.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            return None;
+        }
+        let indent = content.len() - trimmed.len();
+        Some(RawLine {
+            start: line_start + indent,
+            text: trimmed.trim_end(),
+        })
+    })
+}
+
+fn parse_line(
+    file: FileId,
+    raw: RawLine<'_>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<(Line, Span)> {
+    let span = Span::new(file, raw.start, raw.start + raw.text.len());
+    let word = first_word(raw.text);
+    let Some(rule) = line_rule(word) else {
+        diagnostics.push(unknown_keyword(file, raw, word));
+        return None;
+    };
+    if let Some(diagnostic) = errors::unterminated_text(file, raw) {
+        diagnostics.push(diagnostic);
+        return None;
+    }
+    match LineParser::parse(rule, raw.text) {
+        Ok(mut pairs) => {
+            let pair = pairs.next()?;
+            let line = build::line(pair, file, raw.start, diagnostics)?;
+            Some((line, span))
+        }
+        Err(error) => {
+            diagnostics.push(errors::malformed_line(file, raw, word, &error));
+            None
+        }
+    }
+}
+
+/// The line's first word: letters, digits, `_` and `-`, or the first character if none.
+fn first_word(text: &str) -> &str {
+    let end = text
+        .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+        .unwrap_or(text.len());
+    if end == 0 {
+        let first = text.chars().next().map_or(0, char::len_utf8);
+        return text.get(..first).unwrap_or_default();
+    }
+    text.get(..end).unwrap_or_default()
+}
+
+fn unknown_keyword(file: FileId, raw: RawLine<'_>, word: &str) -> Diagnostic {
+    let span = Span::new(file, raw.start, raw.start + word.len());
+    let help = match did_you_mean(word, KEYWORDS.iter().copied()) {
+        Some(guess) => format!("did you mean `{guess}`?"),
+        None if word.starts_with('"') => {
+            "a quoted text belongs after a keyword, e.g. `step initial_visit \"Initial visit\"`".to_string()
+        }
+        None => "a line starts with a keyword such as `step`, `due`, `then` or `by`; to keep a note, start it with `#`"
+            .to_string(),
+    };
+    Diagnostic::new(
+        Code::UnknownKeyword,
+        span,
+        format!("unknown keyword `{word}`"),
+    )
+    .label("not a Waymark keyword")
+    .help(help)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn skips_blank_and_comment_lines_and_keeps_offsets() {
+        let text = "a b\n\n  # note\r\n  c d  \r\ne";
+        let lines: Vec<_> = raw_lines(text).map(|l| (l.start, l.text)).collect();
+        assert_eq!(lines, vec![(0, "a b"), (17, "c d"), (24, "e")]);
+    }
+
+    #[test]
+    fn first_word_stops_at_punctuation() {
+        assert_eq!(first_word("step a"), "step");
+        assert_eq!(first_word("\"x\""), "\"");
+        assert_eq!(first_word("due,"), "due");
+        assert_eq!(first_word("é x"), "é");
+    }
+}

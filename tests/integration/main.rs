@@ -1,0 +1,4 @@
+//! End-to-end tests: one test binary, so the suite links once.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests fail loudly")]
+
+mod cli;
