@@ -1,4 +1,10 @@
 //! End-to-end tests: one test binary, so the suite links once.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests fail loudly")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests fail loudly"
+)]
 
 mod cli;
+mod docs;
