@@ -45,7 +45,7 @@ impl DayOff<'_> {
 
 /// A working-day calendar: weekends, plus a list of holidays and closures, plus the tables built
 /// from them. Built once and then only read, so it can be shared freely.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Calendar {
     name: String,
     /// Sorted by date, at most one per date, all within the covered years.
@@ -53,6 +53,17 @@ pub struct Calendar {
     /// Years whose bank holidays came from the rules rather than published dates, sorted.
     computed: Vec<i32>,
     table: Table,
+}
+
+/// Just the name and size: the tables are tens of thousands of numbers.
+impl std::fmt::Debug for Calendar {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Calendar")
+            .field("name", &self.name)
+            .field("holidays", &self.holidays.len())
+            .field("computed_years", &self.computed.len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Calendar {

@@ -12,7 +12,7 @@
 
 use crate::date::{DAY_COUNT, is_weekend_day};
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub(crate) struct Table {
     before: Vec<u16>,
     working: Vec<u16>,
