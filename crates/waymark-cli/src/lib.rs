@@ -7,6 +7,7 @@
 mod command;
 mod exit;
 mod input;
+mod loader;
 
 use clap::{Parser, Subcommand};
 pub use exit::Exit;

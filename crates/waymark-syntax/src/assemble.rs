@@ -17,6 +17,7 @@ pub fn assemble(
             ..Document::default()
         },
         item: None,
+        skipping: false,
         header_closed: false,
         diagnostics,
     };
@@ -38,13 +39,30 @@ pub fn assemble(
 struct Assembler<'d> {
     document: Document,
     item: Option<Item>,
+    /// True after an unreadable line that opened an item, until the next item: its details
+    /// are dropped rather than reported as out of place.
+    skipping: bool,
     header_closed: bool,
     diagnostics: &'d mut Vec<Diagnostic>,
 }
 
 impl Assembler<'_> {
     fn place(&mut self, line: Line, span: Span) {
+        let is_detail = matches!(
+            line,
+            Line::Clause(_) | Line::Unreadable { opened_item: false }
+        );
+        if !is_detail {
+            self.skipping = false;
+        }
         match line {
+            Line::Unreadable { opened_item } => {
+                if opened_item {
+                    self.finish_item();
+                    self.skipping = true;
+                }
+            }
+            Line::Clause(_) if self.skipping => {}
             Line::Procedure { id, title } => self.procedure(id, title, span),
             Line::Version(_) | Line::Effective(_) | Line::Calendar(_) | Line::Source(_) => {
                 self.header_detail(line, span)
@@ -116,9 +134,9 @@ impl Assembler<'_> {
             return;
         };
         let repeated = match line {
-            Line::Version(text) => header.version.replace(text).is_some(),
-            Line::Effective(date) => header.effective.replace(date).is_some(),
-            Line::Calendar(name) => header.calendar.replace(name).is_some(),
+            Line::Version(text) => keep_first(&mut header.version, text),
+            Line::Effective(date) => keep_first(&mut header.effective, date),
+            Line::Calendar(name) => keep_first(&mut header.calendar, name),
             Line::Source(source) => {
                 header.sources.push(source);
                 false
@@ -151,7 +169,11 @@ impl Assembler<'_> {
             let diagnostic = Diagnostic::new(
                 Code::ClauseNotAllowed,
                 clause.span,
-                format!("a `{}` cannot have a `{keyword}` line", item.kind.keyword()),
+                format!(
+                    "a `{}` cannot have {} `{keyword}` line",
+                    item.kind.keyword(),
+                    article(keyword)
+                ),
             )
             .label(format!("not allowed in a `{}`", item.kind.keyword()))
             .related(
@@ -183,7 +205,7 @@ impl Assembler<'_> {
                     item.id.text
                 ),
             )
-            .label(format!("needs a `{keyword}` line"))
+            .label(format!("needs {} `{keyword}` line", article(keyword)))
             .help(format!("add a line such as `{example}` under it"));
             self.diagnostics.push(diagnostic);
         }
@@ -195,7 +217,7 @@ fn repeated_clause(keyword: &str, span: Span, owner: &str) -> Diagnostic {
     Diagnostic::new(
         Code::RepeatedClause,
         span,
-        format!("{owner} already has a `{keyword}` line"),
+        format!("{owner} already has {} `{keyword}` line", article(keyword)),
     )
     .label("given twice")
     .help(format!("keep one `{keyword}` line and delete the other"))
@@ -304,4 +326,22 @@ fn missing_clause(item: &Item) -> Option<(&'static str, &'static str)> {
         }
         _ => None,
     }
+}
+
+/// "a" or "an", for the keyword that follows.
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
+/// Stores `value` unless the slot is already filled; returns whether it was (a repeat).
+fn keep_first<T>(slot: &mut Option<T>, value: T) -> bool {
+    let repeated = slot.is_some();
+    if !repeated {
+        *slot = Some(value);
+    }
+    repeated
 }

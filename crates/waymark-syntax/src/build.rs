@@ -31,6 +31,11 @@ pub enum Line {
         title: Option<Text>,
     },
     Clause(ClauseKind),
+    /// A line that could not be read (already reported). When it looks like it opened an item,
+    /// the detail lines under it are dropped quietly instead of each being reported again.
+    Unreadable {
+        opened_item: bool,
+    },
 }
 
 /// Builds the node for one line. Returns `None` (with a diagnostic) when a literal in the line
@@ -425,7 +430,7 @@ impl Builder<'_> {
             Ok(value) if value <= MAX_AMOUNT => Some(Number { value, span }),
             _ => {
                 self.fail(
-                    Diagnostic::new(Code::NumberOutOfRange, span, format!("`{}` is too large", pair.as_str()))
+                    Diagnostic::new(Code::NumberOutOfRange, span, format!("`{}` is too large for an amount of time", pair.as_str()))
                         .label(format!("at most {MAX_AMOUNT}"))
                         .help("an amount of time is a whole number up to 10000; use a larger unit such as `months`"),
                 );

@@ -68,6 +68,10 @@ pub fn malformed_line(
         .find(|word| did_you_mean(found, [*word]).is_some());
     let help = match keyword_guess {
         Some(word) if !found.is_empty() => format!("did you mean `{word}`?"),
+        _ if keyword == "fact" => format!(
+            "write it like: `{}`; the other kinds are `is a date`, `is a number` and `is yes or no`, with `, optional` at the end when a case may lack the fact",
+            example(keyword)
+        ),
         _ => format!("write it like: `{}`", example(keyword)),
     };
     Diagnostic::new(
@@ -122,6 +126,21 @@ fn found_at(text: &str, position: usize) -> &str {
     if word == "#" { "" } else { word }
 }
 
+fn is_test_rule(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::is_known
+            | Rule::is_not_known
+            | Rule::is_one_of
+            | Rule::is_at_least
+            | Rule::is_at_most
+            | Rule::is_before
+            | Rule::is_after
+            | Rule::is_not
+            | Rule::is_value
+    )
+}
+
 fn is_unit_rule(rule: Rule) -> bool {
     matches!(
         rule,
@@ -140,7 +159,7 @@ fn keyword_of(rule: Rule) -> Option<&'static str> {
         Rule::k_a => "a",
         Rule::k_after => "after",
         Rule::k_and => "and",
-        Rule::k_before | Rule::before_fact | Rule::is_before => "before",
+        Rule::k_before | Rule::before_fact => "before",
         Rule::k_fact | Rule::fact_clock => "fact",
         Rule::k_from => "from",
         Rule::k_in => "in",
@@ -155,6 +174,11 @@ fn keyword_of(rule: Rule) -> Option<&'static str> {
         Rule::k_when | Rule::guard_clause => "when",
         Rule::k_while => "while",
         Rule::k_with => "with",
+        Rule::k_yes => "yes",
+        Rule::k_no => "no",
+        Rule::k_not => "not",
+        Rule::k_least => "least",
+        Rule::k_most => "most",
         Rule::optional => "optional",
         _ => return None,
     })
@@ -175,7 +199,7 @@ fn describe(rule: Rule) -> String {
         }
         Rule::condition | Rule::guard | Rule::conjunction => "a condition such as `threshold is level4`",
         Rule::is_known | Rule::is_not_known | Rule::is_one_of | Rule::is_at_least | Rule::is_at_most
-        | Rule::is_after | Rule::is_not | Rule::is_value => {
+        | Rule::is_after | Rule::is_before | Rule::is_not | Rule::is_value => {
             "a test (`known`, `not known`, a value, `one of`, `at least`, `at most`, `before`, `after`)"
         }
         Rule::EOI => "the end of the line",
@@ -186,9 +210,13 @@ fn describe(rule: Rule) -> String {
 
 /// "`after` or `before`", "a name, a number or a quoted text": at most three, no repeats.
 fn describe_expected(rules: &[Rule]) -> String {
+    // After `is`, pest lists each kind of test separately; say "a test" once instead.
+    let wants_test = rules.iter().any(|rule| is_test_rule(*rule));
     let mut words: Vec<String> = Vec::new();
     for rule in rules {
-        let word = if is_unit_rule(*rule) {
+        let word = if wants_test && (is_test_rule(*rule) || keyword_of(*rule).is_some()) {
+            describe(Rule::is_value)
+        } else if is_unit_rule(*rule) {
             "a unit such as `working days`".to_string()
         } else {
             describe(*rule)

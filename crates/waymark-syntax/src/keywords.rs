@@ -121,9 +121,7 @@ pub fn example(word: &str) -> &'static str {
         }
         "use" => "use section47 from \"section47.wm\"",
         "role" => "role manager \"Social Work Manager\"",
-        "fact" => {
-            "fact threshold is one of level2, level3, level4   (or: is a date, is a number, is yes or no; add `, optional`)"
-        }
+        "fact" => "fact threshold is one of level2, level3, level4",
         "start" => "start referral",
         "step" => "step initial_visit \"Initial visit\"",
         "decision" => "decision strategy_discussion \"Strategy discussion\"",

@@ -3,7 +3,7 @@
 use crate::build::{self, Line};
 use crate::errors;
 use crate::grammar::LineParser;
-use crate::keywords::{KEYWORDS, line_rule};
+use crate::keywords::{ITEM_KEYWORDS, KEYWORDS, line_rule};
 use pest::Parser;
 use waymark_diagnostics::{Code, Diagnostic, FileId, Span, did_you_mean};
 
@@ -14,15 +14,32 @@ pub struct RawLine<'a> {
     pub text: &'a str,
 }
 
-/// Every parsed line, in file order, with its span. Bad lines are reported and left out.
+/// Every line, in file order, with its span. Bad lines are reported and become
+/// [`Line::Unreadable`].
 pub fn parse_lines(
     file: FileId,
     text: &str,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<(Line, Span)> {
     raw_lines(text)
-        .filter_map(|raw| parse_line(file, raw, diagnostics))
+        .map(|raw| {
+            let span = Span::new(file, raw.start, raw.start + raw.text.len());
+            let line = parse_line(file, raw, diagnostics).unwrap_or_else(|| Line::Unreadable {
+                opened_item: opens_item(first_word(raw.text)),
+            });
+            (line, span)
+        })
         .collect()
+}
+
+/// Whether a line starting with `word` (perhaps misspelt) was meant to open an item.
+fn opens_item(word: &str) -> bool {
+    let meant = if KEYWORDS.contains(&word) {
+        Some(word)
+    } else {
+        did_you_mean(word, KEYWORDS.iter().copied())
+    };
+    meant.is_some_and(|word| ITEM_KEYWORDS.contains(&word) || word == "procedure")
 }
 
 fn raw_lines(text: &str) -> impl Iterator<Item = RawLine<'_>> {
@@ -43,12 +60,7 @@ fn raw_lines(text: &str) -> impl Iterator<Item = RawLine<'_>> {
     })
 }
 
-fn parse_line(
-    file: FileId,
-    raw: RawLine<'_>,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Option<(Line, Span)> {
-    let span = Span::new(file, raw.start, raw.start + raw.text.len());
+fn parse_line(file: FileId, raw: RawLine<'_>, diagnostics: &mut Vec<Diagnostic>) -> Option<Line> {
     let word = first_word(raw.text);
     let Some(rule) = line_rule(word) else {
         diagnostics.push(unknown_keyword(file, raw, word));
@@ -61,8 +73,7 @@ fn parse_line(
     match LineParser::parse(rule, raw.text) {
         Ok(mut pairs) => {
             let pair = pairs.next()?;
-            let line = build::line(pair, file, raw.start, diagnostics)?;
-            Some((line, span))
+            build::line(pair, file, raw.start, diagnostics)
         }
         Err(error) => {
             diagnostics.push(errors::malformed_line(file, raw, word, &error));

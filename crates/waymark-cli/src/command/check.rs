@@ -1,11 +1,13 @@
 //! `waymark check FILE...`: parse, compile and check procedures, and report every problem.
 
 use crate::Exit;
-use crate::input::{ReadFailure, read_text};
+use crate::input::ReadFailure;
+use crate::loader::FileLoader;
 use clap::{Args, ValueEnum};
 use std::io::IsTerminal;
+use waymark_check::{CheckOptions, GuidanceText};
 use waymark_diagnostics::{
-    Diagnostic, RenderOptions, Severity, Sources, render_human, render_json, summary_line,
+    Diagnostic, FileId, RenderOptions, Severity, Sources, render_human, render_json, summary_line,
 };
 
 const AFTER_HELP: &str = "\
@@ -33,6 +35,11 @@ pub struct CheckArgs {
     /// Treat warnings as errors: exit 1 if there are any.
     #[arg(long)]
     pub deny_warnings: bool,
+
+    /// A folder of guidance texts: check that every `cite` phrase still appears in its source.
+    /// A source `protocol` matches `protocol.txt`, or a file whose first lines hold its title.
+    #[arg(long, value_name = "DIR")]
+    pub sources: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -42,17 +49,19 @@ pub enum Format {
 }
 
 pub fn run(args: CheckArgs) -> Exit {
+    let guidance = match args.sources.as_deref().map(read_guidance).transpose() {
+        Ok(guidance) => guidance,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Exit::Usage;
+        }
+    };
     let mut sources = Sources::new();
     let mut diagnostics = Vec::new();
+    let mut loader = FileLoader::new(&mut sources);
     for path in &args.files {
-        match read_text(path, &mut sources) {
-            Ok(file) => {
-                let text = sources
-                    .get(file)
-                    .map(|f| f.text.clone())
-                    .unwrap_or_default();
-                diagnostics.extend(waymark_syntax::parse(file, &text).diagnostics);
-            }
+        match loader.read(path) {
+            Ok(file) => diagnostics.extend(check_file(file, &mut loader, guidance.as_deref())),
             Err(ReadFailure::Missing(message)) => {
                 eprintln!("error: {message}");
                 return Exit::Usage;
@@ -61,6 +70,50 @@ pub fn run(args: CheckArgs) -> Exit {
         }
     }
     report(diagnostics, &sources, args.files.len(), &args)
+}
+
+/// Parses, compiles and checks one procedure. The graph checks run only once every name
+/// resolves, so one misspelt name does not set off a cascade of graph errors.
+fn check_file(
+    file: FileId,
+    loader: &mut FileLoader<'_>,
+    guidance: Option<&[GuidanceText]>,
+) -> Vec<Diagnostic> {
+    let parsed = waymark_syntax::parse(file, &loader.text(file));
+    let mut diagnostics = parsed.diagnostics;
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return diagnostics;
+    }
+    let compiled = waymark_compile::compile(parsed.document, loader);
+    diagnostics.extend(compiled.diagnostics.iter().cloned());
+    if let (false, Some(procedure)) = (compiled.has_errors(), &compiled.procedure) {
+        let matched = guidance.map(|files| waymark_check::match_guidance(procedure, files));
+        let options = CheckOptions {
+            guidance: matched.as_deref(),
+        };
+        diagnostics.extend(waymark_check::check(procedure, &options));
+    }
+    diagnostics
+}
+
+/// Reads every text file (`.txt`, `.md`, but not a README) in the guidance folder, by name.
+fn read_guidance(dir: &str) -> Result<Vec<GuidanceText>, String> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|error| format!("cannot read the sources folder `{dir}`: {error}"))?;
+    let mut texts = Vec::new();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let is_text = path.extension().is_some_and(|e| e == "txt" || e == "md");
+        if !is_text || name.eq_ignore_ascii_case("README.md") {
+            continue;
+        }
+        if let Ok(text) = std::fs::read_to_string(&path) {
+            texts.push(GuidanceText { name, text });
+        }
+    }
+    texts.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(texts)
 }
 
 fn report(
@@ -83,17 +136,11 @@ fn report(
         Format::Json => print!("{}", render_json(&diagnostics, sources)),
         Format::Human => {
             let colour = std::io::stderr().is_terminal();
-            eprint!(
-                "{}",
-                render_human(
-                    &diagnostics,
-                    sources,
-                    RenderOptions {
-                        colour,
-                        width: None
-                    }
-                )
-            );
+            let options = RenderOptions {
+                colour,
+                width: None,
+            };
+            eprint!("{}", render_human(&diagnostics, sources, options));
             eprintln!("{}", summary_line(&diagnostics, files));
         }
     }

@@ -1,0 +1,311 @@
+//! Deadlines: every step timed (or saying why not), every clock sure to have started, targets
+//! before limits, and no step due before a step that must come first.
+
+use crate::flow::{Flow, branch_steps};
+use std::collections::HashMap;
+use waymark_compile::{
+    Clock, Deadline, FactId, Guard, Procedure, Step, StepId, StepKind, Test, Unit,
+};
+use waymark_diagnostics::{Code, Diagnostic};
+
+pub fn check(procedure: &Procedure, flow: &Flow, diagnostics: &mut Vec<Diagnostic>) {
+    for step_id in procedure.step_ids() {
+        let step = procedure.step(step_id);
+        timing_stated(step, diagnostics);
+        for deadline in &step.deadlines {
+            clock_starts(procedure, flow, step_id, deadline, diagnostics);
+        }
+        targets_within_limits(procedure, step, diagnostics);
+    }
+    due_after_later_step(procedure, flow, diagnostics);
+}
+
+/// WM0304, WM0315, WM0316.
+fn timing_stated(step: &Step, diagnostics: &mut Vec<Diagnostic>) {
+    let needs_timing = matches!(
+        step.kind,
+        StepKind::Task | StepKind::Decision | StepKind::Together { .. }
+    );
+    if needs_timing && step.deadlines.is_empty() && step.untimed.is_none() {
+        diagnostics.push(
+            Diagnostic::new(Code::StepWithoutDeadline, step.name_span, format!("`{}` has no deadline", step.id))
+                .label("no `due` line and no `untimed` reason")
+                .help("add a deadline such as `due 5 working days after referral`, or `untimed \"why the guidance sets no time\"`"),
+        );
+    }
+    if step.untimed.is_some() && !step.deadlines.is_empty() {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::UntimedWithDeadline,
+                step.name_span,
+                format!("`{}` is marked `untimed` but also has a deadline", step.id),
+            )
+            .label("both untimed and timed")
+            .related(step.deadlines[0].span, "this deadline")
+            .help("delete the `untimed` line, or the deadline if the guidance really sets no time"),
+        );
+    }
+    if step.overrun_needs_reason && step.limits().next().is_none() {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::OverrunWithoutLimit,
+                step.name_span,
+                format!(
+                    "`{}` needs a reason for overrunning, but has no limit to overrun",
+                    step.id
+                ),
+            )
+            .label("no `due` line")
+            .help("add the limit as a `due` line (a `target` alone is not a limit)"),
+        );
+    }
+}
+
+/// WM0308. The clock of a deadline must be certain to have started when the case reaches the
+/// step: the clock step on every path there, or the clock fact known whenever the deadline applies.
+fn clock_starts(
+    procedure: &Procedure,
+    flow: &Flow,
+    step_id: StepId,
+    deadline: &Deadline,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let step = procedure.step(step_id);
+    match deadline.clock {
+        Clock::AfterStep(event) => {
+            // Checkpoints are scheduled by their clock step, so theirs always starts.
+            if matches!(step.kind, StepKind::Checkpoint { .. })
+                || !flow.is_reachable(step_id)
+                || flow.done_before(procedure, event, step_id)
+            {
+                return;
+            }
+            let clock = &procedure.step(event).id;
+            let path = flow
+                .path_avoiding(procedure, event, step_id)
+                .unwrap_or_default();
+            let shown: Vec<&str> = path
+                .iter()
+                .map(|s| procedure.step(*s).id.as_str())
+                .filter(|id| !id.contains(' '))
+                .collect();
+            let mut diagnostic = Diagnostic::new(
+                Code::ClockMayNotStart,
+                deadline.span,
+                format!("`{}` may be reached without `{clock}`, so this deadline's clock may never start", step.id),
+            )
+            .label(format!("counts from `{clock}`"))
+            .related(procedure.step(event).name_span, "the clock step")
+            .help(format!("count from a step on every path to `{}` (such as the start), or add a condition so the deadline only applies when `{clock}` happened", step.id));
+            if !shown.is_empty() {
+                diagnostic = diagnostic.note(format!(
+                    "one path that skips `{clock}`: {}",
+                    shown.join(" -> ")
+                ));
+            }
+            diagnostics.push(diagnostic);
+        }
+        Clock::AfterFact(fact) | Clock::BeforeFact(fact) => {
+            let declared = procedure.fact(fact);
+            if !declared.optional || guard_requires_known(deadline.guard.as_ref(), fact) {
+                return;
+            }
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::ClockMayNotStart,
+                    deadline.span,
+                    format!(
+                        "`{}` is optional, so this deadline may have no date to count from",
+                        declared.id
+                    ),
+                )
+                .label(format!("counts from `{}`", declared.id))
+                .related(declared.span, "declared optional here")
+                .help(format!(
+                    "add `when {} is known` to the end of this line",
+                    declared.id
+                )),
+            );
+        }
+    }
+}
+
+/// Whether every alternative of the guard needs `fact` to be known.
+fn guard_requires_known(guard: Option<&Guard>, fact: FactId) -> bool {
+    guard.is_some_and(|guard| {
+        guard.any_of.iter().all(|all| {
+            all.iter()
+                .any(|c| c.fact == fact && c.test != Test::NotKnown)
+        })
+    })
+}
+
+/// WM0309. A target later than the limit with the same clock, unit and condition.
+fn targets_within_limits(procedure: &Procedure, step: &Step, diagnostics: &mut Vec<Diagnostic>) {
+    for target in step.targets() {
+        for limit in step.limits() {
+            if target.clock != limit.clock
+                || target.unit != limit.unit
+                || guard_key(&target.guard) != guard_key(&limit.guard)
+            {
+                continue;
+            }
+            let later = match target.clock {
+                Clock::BeforeFact(_) => target.amount < limit.amount,
+                _ => target.amount > limit.amount,
+            };
+            if later {
+                diagnostics.push(
+                    Diagnostic::new(Code::TargetAfterLimit, target.span, format!("the target for `{}` is later than its limit", step.id))
+                        .label(format!("target: {}", describe(procedure, target)))
+                        .related(limit.span, format!("limit: {}", describe(procedure, limit)))
+                        .help("a target is an earlier aim inside the limit: make it earlier than the `due` line, or swap the two"),
+                );
+            }
+        }
+    }
+}
+
+/// Limits are compared only when they count the same unit from the same clock.
+type LimitKey = (Clock, Unit);
+
+/// For each clock and unit, the largest amount among the limits of steps that must come first,
+/// and the step it belongs to.
+type Latest = HashMap<LimitKey, (u32, StepId)>;
+
+/// A key of [`Latest`] and the value it had before a step changed it.
+type Change = (LimitKey, Option<(u32, StepId)>);
+
+/// WM0310. Walks the dominator tree carrying, for each (clock, unit), the latest limit of the
+/// steps that must come before; a step due earlier than that is warned about.
+fn due_after_later_step(procedure: &Procedure, flow: &Flow, diagnostics: &mut Vec<Diagnostic>) {
+    let mut latest: Latest = HashMap::new();
+    // What each step changed in `latest`, to put back when the walk leaves its subtree.
+    let mut undo: Vec<Vec<Change>> = vec![Vec::new(); procedure.steps.len()];
+    let mut stack: Vec<(StepId, bool)> = vec![(procedure.start, false)];
+    while let Some((step_id, leaving)) = stack.pop() {
+        if leaving {
+            for (key, previous) in undo[step_id.0 as usize].drain(..).rev() {
+                match previous {
+                    Some(value) => latest.insert(key, value),
+                    None => latest.remove(&key),
+                };
+            }
+            continue;
+        }
+        compare_with_earlier(procedure, step_id, &latest, diagnostics);
+        let mut changes = Vec::new();
+        for (deadline, owner) in limits_done_by(procedure, step_id) {
+            let key = (deadline.clock, deadline.unit);
+            let previous = latest.get(&key).copied();
+            if previous.is_none_or(|(amount, _)| deadline.amount > amount) {
+                changes.push((key, previous));
+                latest.insert(key, (deadline.amount, owner));
+            }
+        }
+        undo[step_id.0 as usize] = changes;
+        stack.push((step_id, true));
+        for child in flow.children[step_id.0 as usize].iter().rev() {
+            stack.push((*child, false));
+        }
+    }
+}
+
+fn compare_with_earlier(
+    procedure: &Procedure,
+    step_id: StepId,
+    latest: &Latest,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let step = procedure.step(step_id);
+    for limit in step
+        .limits()
+        .filter(|d| d.guard.is_none() && !matches!(d.clock, Clock::BeforeFact(_)))
+    {
+        let Some(&(amount, earlier)) = latest.get(&(limit.clock, limit.unit)) else {
+            continue;
+        };
+        if amount <= limit.amount || earlier == step_id {
+            continue;
+        }
+        let before = procedure.step(earlier);
+        let Some(before_limit) = before
+            .limits()
+            .find(|d| d.clock == limit.clock && d.unit == limit.unit && d.amount == amount)
+        else {
+            continue;
+        };
+        diagnostics.push(
+            Diagnostic::new(
+                Code::DeadlineCannotBeMet,
+                limit.span,
+                format!(
+                    "`{}` is due before `{}`, which must be done first",
+                    step.id, before.id
+                ),
+            )
+            .label(format!("due {}", describe(procedure, limit)))
+            .related(
+                before_limit.span,
+                format!(
+                    "`{}` is due {}",
+                    before.id,
+                    describe(procedure, before_limit)
+                ),
+            )
+            .help(format!(
+                "if `{}` takes all its time, `{}` is late; make `{}` due no later than `{}`",
+                before.id, step.id, before.id, step.id
+            )),
+        );
+    }
+}
+
+/// The unconditional limits that are certainly met by the time a case leaves `step`: its own,
+/// and, where a together block's work joins, the limits of all that work.
+fn limits_done_by(procedure: &Procedure, step_id: StepId) -> Vec<(&Deadline, StepId)> {
+    let own = |id: StepId| {
+        procedure
+            .step(id)
+            .limits()
+            .filter(|d| d.guard.is_none() && !matches!(d.clock, Clock::BeforeFact(_)))
+            .map(move |d| (d, id))
+    };
+    let mut limits: Vec<(&Deadline, StepId)> = own(step_id).collect();
+    let StepKind::Join { together } = &procedure.step(step_id).kind else {
+        return limits;
+    };
+    if let StepKind::Together { members, join } = &procedure.step(*together).kind {
+        for inner in branch_steps(procedure, members, *join) {
+            if procedure.step(inner).is_on_path() {
+                limits.extend(own(inner));
+            }
+        }
+    }
+    limits
+}
+
+/// A guard without its spans, to compare two guards for sameness.
+fn guard_key(guard: &Option<Guard>) -> Option<Vec<Vec<(FactId, Test)>>> {
+    guard.as_ref().map(|g| {
+        g.any_of
+            .iter()
+            .map(|all| all.iter().map(|c| (c.fact, c.test.clone())).collect())
+            .collect()
+    })
+}
+
+/// "45 working days after `referral`"
+pub fn describe(procedure: &Procedure, deadline: &Deadline) -> String {
+    let amount = deadline.amount;
+    let unit = deadline.unit.words(amount);
+    match deadline.clock {
+        Clock::AfterStep(step) => format!("{amount} {unit} after `{}`", procedure.step(step).id),
+        Clock::AfterFact(fact) => {
+            format!("{amount} {unit} after fact `{}`", procedure.fact(fact).id)
+        }
+        Clock::BeforeFact(fact) => {
+            format!("{amount} {unit} before fact `{}`", procedure.fact(fact).id)
+        }
+    }
+}

@@ -1,0 +1,196 @@
+//! Facts about the graph that several checks share: what is reachable, what must have happened
+//! before what (a dominator tree, with together blocks counted as done only when all their work
+//! is), and which together blocks enclose each step.
+
+use petgraph::algo::dominators::simple_fast;
+use petgraph::visit::{Dfs, EdgeFiltered, EdgeRef};
+use std::collections::VecDeque;
+use waymark_compile::graph::node;
+use waymark_compile::{Procedure, StepId, StepKind};
+
+pub struct Flow {
+    /// Reachable from the start by moves of the case (schedules not followed).
+    pub reachable: Vec<bool>,
+    /// Pre- and post-order numbers in the dominator tree, for O(1) "dominates" queries.
+    enter: Vec<u32>,
+    leave: Vec<u32>,
+    /// The together blocks whose work each step is part of (innermost first not guaranteed).
+    pub enclosing: Vec<Vec<StepId>>,
+    /// The dominator tree's children lists.
+    pub children: Vec<Vec<StepId>>,
+}
+
+impl Flow {
+    pub fn new(procedure: &Procedure) -> Flow {
+        let count = procedure.steps.len();
+        let graph = &procedure.graph.graph;
+        let moves = EdgeFiltered::from_fn(graph, |edge| edge.weight().is_flow());
+        let start = node(procedure.start);
+        let mut reachable = vec![false; count];
+        let mut dfs = Dfs::new(&moves, start);
+        while let Some(found) = dfs.next(&moves) {
+            reachable[found.index()] = true;
+        }
+        let dominators = simple_fast(&moves, start);
+        let mut children = vec![Vec::new(); count];
+        for step in procedure.step_ids() {
+            if step == procedure.start || !reachable[step.0 as usize] {
+                continue;
+            }
+            if let Some(parent) = dominators.immediate_dominator(node(step)) {
+                let parent = StepId(parent.index() as u32);
+                children[parent.0 as usize].push(step);
+            }
+        }
+        let (enter, leave) = number_tree(procedure.start, &children, count);
+        let enclosing = enclosing_blocks(procedure);
+        Flow {
+            reachable,
+            enter,
+            leave,
+            enclosing,
+            children,
+        }
+    }
+
+    pub fn is_reachable(&self, step: StepId) -> bool {
+        self.reachable
+            .get(step.0 as usize)
+            .copied()
+            .unwrap_or(false)
+    }
+
+    /// Whether every path from the start to `b` passes through `a` (a step dominates itself).
+    pub fn dominates(&self, a: StepId, b: StepId) -> bool {
+        let (a, b) = (a.0 as usize, b.0 as usize);
+        self.is_reachable(StepId(a as u32))
+            && self.is_reachable(StepId(b as u32))
+            && self.enter[a] <= self.enter[b]
+            && self.leave[b] <= self.leave[a]
+    }
+
+    /// Whether `event` has certainly been done by the time a case reaches `step`: it is on
+    /// every path there, or it is work of a together block whose completion is.
+    pub fn done_before(&self, procedure: &Procedure, event: StepId, step: StepId) -> bool {
+        if event != step && self.dominates(event, step) {
+            return true;
+        }
+        self.enclosing[event.0 as usize].iter().any(|together| {
+            match &procedure.step(*together).kind {
+                StepKind::Together { join, .. } => self.dominates(*join, step),
+                _ => false,
+            }
+        })
+    }
+
+    /// One path from the start to `step` that avoids `event` (and the completion of any
+    /// together block `event` is part of), for showing why a clock may never start.
+    pub fn path_avoiding(
+        &self,
+        procedure: &Procedure,
+        event: StepId,
+        step: StepId,
+    ) -> Option<Vec<StepId>> {
+        let mut blocked = vec![false; procedure.steps.len()];
+        blocked[event.0 as usize] = true;
+        for together in &self.enclosing[event.0 as usize] {
+            if let StepKind::Together { join, .. } = &procedure.step(*together).kind {
+                blocked[join.0 as usize] = true;
+            }
+        }
+        let mut previous: Vec<Option<StepId>> = vec![None; procedure.steps.len()];
+        let mut queue = VecDeque::from([procedure.start]);
+        blocked[procedure.start.0 as usize] = true;
+        while let Some(current) = queue.pop_front() {
+            if current == step {
+                let mut path = vec![step];
+                while let Some(before) = previous[path[path.len() - 1].0 as usize] {
+                    path.push(before);
+                }
+                path.reverse();
+                return Some(path);
+            }
+            for (next, _) in procedure.graph.next_steps(current) {
+                if !std::mem::replace(&mut blocked[next.0 as usize], true) {
+                    previous[next.0 as usize] = Some(current);
+                    queue.push_back(next);
+                }
+            }
+        }
+        None
+    }
+}
+
+/// Numbers the dominator tree by an explicit-stack walk (no recursion: a 10,000-step chain is
+/// 10,000 deep).
+fn number_tree(root: StepId, children: &[Vec<StepId>], count: usize) -> (Vec<u32>, Vec<u32>) {
+    let mut enter = vec![u32::MAX; count];
+    let mut leave = vec![0; count];
+    let mut clock = 0;
+    let mut stack = vec![(root, false)];
+    while let Some((step, done)) = stack.pop() {
+        let index = step.0 as usize;
+        if done {
+            leave[index] = clock;
+            clock += 1;
+            continue;
+        }
+        enter[index] = clock;
+        clock += 1;
+        stack.push((step, true));
+        for child in children[index].iter().rev() {
+            stack.push((*child, false));
+        }
+    }
+    (enter, leave)
+}
+
+/// For each step, the together blocks whose work it is part of.
+fn enclosing_blocks(procedure: &Procedure) -> Vec<Vec<StepId>> {
+    let mut enclosing = vec![Vec::new(); procedure.steps.len()];
+    for together in procedure.step_ids() {
+        if let StepKind::Together { members, join } = &procedure.step(together).kind {
+            for step in branch_steps(procedure, members, *join) {
+                enclosing[step.0 as usize].push(together);
+            }
+        }
+    }
+    enclosing
+}
+
+/// Every step of a together block's work: from its members, along routes (and into nested
+/// blocks), stopping at the block's own join.
+pub fn branch_steps(procedure: &Procedure, members: &[StepId], own_join: StepId) -> Vec<StepId> {
+    let mut seen = vec![false; procedure.steps.len()];
+    let mut stack = members.to_vec();
+    let mut found = Vec::new();
+    while let Some(step) = stack.pop() {
+        if step == own_join || std::mem::replace(&mut seen[step.0 as usize], true) {
+            continue;
+        }
+        found.push(step);
+        let current = procedure.step(step);
+        if let StepKind::Together { members, join } = &current.kind {
+            stack.extend(members.iter().copied());
+            stack.push(*join);
+        }
+        stack.extend(current.routes.iter().map(|route| route.target));
+    }
+    found.sort();
+    found
+}
+
+/// Used by the shape checks: every edge of the case's moves, as (from, to).
+pub fn moves(procedure: &Procedure) -> impl Iterator<Item = (StepId, StepId)> + '_ {
+    procedure
+        .graph
+        .graph
+        .edge_references()
+        .filter(|edge| edge.weight().is_flow())
+        .map(|edge| {
+            (
+                StepId(edge.source().index() as u32),
+                StepId(edge.target().index() as u32),
+            )
+        })
+}

@@ -1,0 +1,404 @@
+//! The second pass: each item's details, and the guards on them.
+
+use super::Resolver;
+use super::references::Use;
+use super::{Details, checkpoint_offsets};
+use crate::model::*;
+use crate::names::Namespace;
+use waymark_diagnostics::{Code, Diagnostic, Span};
+use waymark_syntax::{self as syntax, ClauseKind, Document, Item, ItemKind};
+
+impl Resolver<'_> {
+    // ----------------------------------------------------------------------------------------
+    // Second pass: each item's details.
+
+    pub(super) fn resolve_items(&mut self, document: &Document) {
+        for (index, item) in document.items.iter().enumerate() {
+            let steps = self
+                .item_steps
+                .get(&(document.file.0, index as u32))
+                .cloned()
+                .unwrap_or_default();
+            let Some(&first) = steps.first() else {
+                continue;
+            };
+            match item.kind {
+                ItemKind::Checkpoint => self.resolve_checkpoint(item, &steps),
+                ItemKind::Together => self.resolve_together(item, first, steps.get(1).copied()),
+                _ => self.resolve_step(item, first),
+            }
+        }
+    }
+
+    pub(super) fn resolve_step(&mut self, item: &Item, step: StepId) {
+        let mut details = Details::default();
+        let mut outcomes: Vec<Outcome> = Vec::new();
+        for clause in &item.clauses {
+            match &clause.kind {
+                ClauseKind::Outcomes(names) => outcomes = self.outcomes(names),
+                ClauseKind::Every {
+                    amount,
+                    unit,
+                    during,
+                } => self.resolve_every(step, *amount, *unit, during),
+                _ => {}
+            }
+        }
+        for clause in &item.clauses {
+            self.detail(clause, step, &outcomes, &mut details);
+        }
+        self.finish(step, details, outcomes);
+    }
+
+    pub(super) fn resolve_together(&mut self, item: &Item, together: StepId, join: Option<StepId>) {
+        let mut details = Details::default();
+        for clause in &item.clauses {
+            if let ClauseKind::AllOf(names) = &clause.kind {
+                let members = names.iter().filter_map(|name| self.member(name)).collect();
+                if let Some(StepKind::Together { members: slot, .. }) =
+                    self.steps.get_mut(together.0 as usize).map(|s| &mut s.kind)
+                {
+                    *slot = members;
+                }
+            } else {
+                self.detail(clause, together, &[], &mut details);
+            }
+        }
+        // The block moves on once every piece is done, so its routes leave from the join.
+        let routes = std::mem::take(&mut details.routes);
+        self.finish(together, details, Vec::new());
+        if let Some(join) = join.and_then(|join| self.steps.get_mut(join.0 as usize)) {
+            join.routes = routes;
+        }
+    }
+
+    pub(super) fn resolve_checkpoint(&mut self, item: &Item, steps: &[StepId]) {
+        let mut until = None;
+        let mut clock = None;
+        for clause in &item.clauses {
+            match &clause.kind {
+                ClauseKind::Until(name) => until = self.step_ref(name, Use::Until),
+                ClauseKind::At {
+                    clock: at_clock, ..
+                } => clock = self.clock(at_clock),
+                _ => {}
+            }
+        }
+        for (&step, (offset, unit)) in steps.iter().zip(checkpoint_offsets(item)) {
+            let mut details = Details::default();
+            for clause in &item.clauses {
+                self.detail(clause, step, &[], &mut details);
+            }
+            if let Some(clock) = clock {
+                let span = item
+                    .clauses
+                    .iter()
+                    .find(|c| matches!(c.kind, ClauseKind::At { .. }))
+                    .map_or(item.span, |c| c.span);
+                details.deadlines.push(Deadline {
+                    kind: DeadlineKind::Limit,
+                    amount: offset,
+                    unit: unit.unit,
+                    clock,
+                    guard: None,
+                    span,
+                });
+                if let Clock::AfterStep(clock_step) = clock {
+                    self.schedules.push((clock_step, step));
+                }
+            }
+            if let Some(StepKind::Checkpoint { until: slot, .. }) =
+                self.steps.get_mut(step.0 as usize).map(|s| &mut s.kind)
+            {
+                *slot = until;
+            }
+            self.finish(step, details, Vec::new());
+        }
+    }
+
+    pub(super) fn resolve_every(
+        &mut self,
+        step: StepId,
+        amount: syntax::Number,
+        unit: syntax::UnitWord,
+        during: &syntax::Name,
+    ) {
+        let Some(during) = self.step_ref(during, Use::While) else {
+            return;
+        };
+        if let Some(target) = self.steps.get_mut(step.0 as usize) {
+            target.kind = StepKind::Recurring {
+                every: amount.value,
+                unit: unit.unit,
+                during,
+            };
+        }
+        self.schedules.push((during, step));
+    }
+
+    /// Resolves one detail line into `details`. Lines handled by the item's own resolver
+    /// (`outcomes`, `all of`, `at`, `every`, `until`) are skipped here.
+    pub(super) fn detail(
+        &mut self,
+        clause: &syntax::Clause,
+        step: StepId,
+        outcomes: &[Outcome],
+        details: &mut Details,
+    ) {
+        match &clause.kind {
+            ClauseKind::By { roles, guard } => {
+                self.role_rule(roles, guard.as_ref(), clause.span, details)
+            }
+            ClauseKind::Deadline(deadline) => details
+                .deadlines
+                .extend(self.deadline(deadline, clause.span)),
+            ClauseKind::OverrunNeedsReason => details.overrun = true,
+            ClauseKind::Untimed(reason) => details.untimed = Some(reason.value.clone()),
+            ClauseKind::Waivable => details.waivable = true,
+            ClauseKind::On { outcome, target } => {
+                details
+                    .routes
+                    .extend(self.on_route(step, outcomes, outcome, target, clause.span))
+            }
+            ClauseKind::Then { target, guard } => {
+                let when = match guard {
+                    Some(guard) => self.guard(guard).map(RouteWhen::Guard),
+                    None => Some(RouteWhen::Always),
+                };
+                details.routes.extend(self.route(target, when, clause.span));
+            }
+            ClauseKind::Otherwise(target) => {
+                details
+                    .routes
+                    .extend(self.route(target, Some(RouteWhen::Otherwise), clause.span))
+            }
+            ClauseKind::Cite(cite) => details.cites.extend(self.citation(cite, clause.span)),
+            ClauseKind::Outcomes(_)
+            | ClauseKind::AllOf(_)
+            | ClauseKind::At { .. }
+            | ClauseKind::Every { .. }
+            | ClauseKind::Until(_) => {}
+        }
+    }
+
+    pub(super) fn finish(&mut self, step: StepId, details: Details, outcomes: Vec<Outcome>) {
+        let Some(target) = self.steps.get_mut(step.0 as usize) else {
+            return;
+        };
+        target.roles = details.roles;
+        target.deadlines = details.deadlines;
+        target.untimed = details.untimed;
+        target.waivable = details.waivable;
+        target.overrun_needs_reason = details.overrun;
+        target.routes = details.routes;
+        target.cites = details.cites;
+        target.outcomes = outcomes;
+    }
+
+    pub(super) fn role_rule(
+        &mut self,
+        names: &[syntax::Name],
+        guard: Option<&syntax::Guard>,
+        span: Span,
+        details: &mut Details,
+    ) {
+        let roles: Vec<RoleId> = names.iter().filter_map(|name| self.role(name)).collect();
+        let guard = match guard {
+            Some(guard) => match self.guard(guard) {
+                Some(guard) => Some(guard),
+                None => return,
+            },
+            None => None,
+        };
+        if !roles.is_empty() {
+            details.roles.push(RoleRule { roles, guard, span });
+        }
+    }
+
+    pub(super) fn deadline(&mut self, deadline: &syntax::Deadline, span: Span) -> Option<Deadline> {
+        let clock = self.clock(&deadline.clock)?;
+        let guard = match &deadline.guard {
+            Some(guard) => Some(self.guard(guard)?),
+            None => None,
+        };
+        Some(Deadline {
+            kind: deadline.kind,
+            amount: deadline.amount.value,
+            unit: deadline.unit.unit,
+            clock,
+            guard,
+            span,
+        })
+    }
+
+    pub(super) fn clock(&mut self, clock: &syntax::Clock) -> Option<Clock> {
+        match clock {
+            syntax::Clock::AfterStep(name) => self.step_ref(name, Use::Clock).map(Clock::AfterStep),
+            syntax::Clock::AfterFact(name) => self.date_fact(name).map(Clock::AfterFact),
+            syntax::Clock::BeforeFact(name) => self.date_fact(name).map(Clock::BeforeFact),
+        }
+    }
+
+    pub(super) fn date_fact(&mut self, name: &syntax::Name) -> Option<FactId> {
+        let fact = self.fact(name)?;
+        let kind = &self.facts[fact.0 as usize].kind;
+        if *kind == FactKind::Date {
+            return Some(fact);
+        }
+        let message = format!(
+            "a deadline can only count from a date, but `{}` is {}",
+            name.text,
+            kind.describe()
+        );
+        self.report(
+            Diagnostic::new(Code::MisplacedClock, name.span, message)
+                .label("not a date fact")
+                .help("count from a step (`after referral`) or from a fact declared `is a date`"),
+        );
+        None
+    }
+
+    pub(super) fn route(
+        &mut self,
+        target: &syntax::Name,
+        when: Option<RouteWhen>,
+        span: Span,
+    ) -> Option<Route> {
+        let target = self.step_ref(target, Use::Route)?;
+        Some(Route {
+            target,
+            when: when?,
+            span,
+        })
+    }
+
+    pub(super) fn on_route(
+        &mut self,
+        step: StepId,
+        outcomes: &[Outcome],
+        outcome: &syntax::Name,
+        target: &syntax::Name,
+        span: Span,
+    ) -> Option<Route> {
+        let Some(index) = outcomes.iter().position(|o| o.id == outcome.text) else {
+            let decision = self.steps[step.0 as usize].id.clone();
+            let declared: Vec<&str> = outcomes.iter().map(|o| o.id.as_str()).collect();
+            let help =
+                match waymark_diagnostics::did_you_mean(&outcome.text, declared.iter().copied()) {
+                    Some(guess) => format!("did you mean `{guess}`?"),
+                    None => format!(
+                        "add `{}` to the decision's `outcomes` line, or handle one of: {}",
+                        outcome.text,
+                        declared.join(", ")
+                    ),
+                };
+            self.report(
+                Diagnostic::new(
+                    Code::UnknownOutcome,
+                    outcome.span,
+                    format!(
+                        "the decision `{decision}` has no outcome `{}`",
+                        outcome.text
+                    ),
+                )
+                .label("not one of the decision's outcomes")
+                .help(help),
+            );
+            return None;
+        };
+        self.route(target, Some(RouteWhen::Outcome(index)), span)
+    }
+
+    pub(super) fn outcomes(&mut self, names: &[syntax::Name]) -> Vec<Outcome> {
+        let mut outcomes: Vec<Outcome> = Vec::new();
+        for name in names {
+            match outcomes.iter().find(|o| o.id == name.text) {
+                Some(first) => {
+                    let span = first.span;
+                    self.duplicate("outcome", name, span);
+                }
+                None => outcomes.push(Outcome {
+                    id: name.text.clone(),
+                    span: name.span,
+                }),
+            }
+        }
+        outcomes
+    }
+
+    pub(super) fn member(&mut self, name: &syntax::Name) -> Option<StepId> {
+        self.step_ref(name, Use::Member)
+    }
+
+    pub(super) fn citation(&mut self, cite: &syntax::Cite, span: Span) -> Option<Citation> {
+        let source = self.lookup(
+            Namespace::Source,
+            &cite.source,
+            "source document",
+            "declare it in the header: `source NAME \"TITLE\"`",
+        )?;
+        Some(Citation {
+            source: SourceId(source as u32),
+            phrase: cite.phrase.value.clone(),
+            section: cite.section.as_ref().map(|s| s.value.clone()),
+            span,
+            phrase_span: cite.phrase.span,
+        })
+    }
+
+    pub(super) fn role(&mut self, name: &syntax::Name) -> Option<RoleId> {
+        self.lookup(
+            Namespace::Role,
+            name,
+            "role",
+            "declare it with `role NAME \"TITLE\"`",
+        )
+        .map(|i| RoleId(i as u32))
+    }
+
+    pub(super) fn fact(&mut self, name: &syntax::Name) -> Option<FactId> {
+        self.lookup(
+            Namespace::Fact,
+            name,
+            "fact",
+            "declare it with `fact NAME is ...`",
+        )
+        .map(|i| FactId(i as u32))
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Guards.
+
+    pub(super) fn guard(&mut self, guard: &syntax::Guard) -> Option<Guard> {
+        let mut any_of = Vec::new();
+        let mut ok = true;
+        for all in &guard.any_of {
+            let mut conditions = Vec::new();
+            for condition in all {
+                match self.condition(condition) {
+                    Some(condition) => conditions.push(condition),
+                    None => ok = false,
+                }
+            }
+            any_of.push(conditions);
+        }
+        ok.then_some(Guard {
+            any_of,
+            span: guard.span,
+        })
+    }
+
+    pub(super) fn condition(&mut self, condition: &syntax::Condition) -> Option<Condition> {
+        let fact = self.fact(&condition.fact)?;
+        let test = crate::types::type_test(
+            &self.facts[fact.0 as usize],
+            &condition.test,
+            self.diagnostics,
+        )?;
+        Some(Condition {
+            fact,
+            test,
+            span: condition.span,
+        })
+    }
+}

@@ -1,0 +1,358 @@
+//! Syntax tree to model: declares every name, then resolves every reference to one.
+//!
+//! Two passes over all files (the procedure and those it uses): the first declares sources,
+//! roles, facts and steps so that items may refer to items further down; the second resolves
+//! each item's details. A reference that cannot be resolved is reported and left out, so one
+//! mistake gives one diagnostic rather than a cascade.
+//!
+//! `mod.rs` declares; `items.rs` resolves each item's details; `references.rs` looks names up
+//! and reports what cannot be found.
+
+mod items;
+mod references;
+
+use crate::graph::FlowGraph;
+use crate::model::*;
+use crate::names::{NameTable, Namespace};
+use std::collections::HashMap;
+use waymark_diagnostics::Diagnostic;
+use waymark_syntax::{self as syntax, ClauseKind, Document, Item, ItemKind};
+
+/// The calendar used when a procedure names none.
+pub const DEFAULT_CALENDAR: &str = "england-and-wales";
+
+/// Builds the model from the root document and the documents it uses (root first).
+pub fn resolve(documents: &[Document], diagnostics: &mut Vec<Diagnostic>) -> Option<Procedure> {
+    let root = documents.first()?;
+    let header = root.header.as_ref()?;
+    let mut resolver = Resolver::new(diagnostics);
+    for document in documents {
+        resolver.declare(document);
+    }
+    // Used procedures' starts first, so `then section47` can enter one.
+    let used = resolver.used_procedures(documents);
+    for document in documents {
+        resolver.resolve_items(document);
+    }
+    let start = resolver.document_start(root)?;
+    let graph = FlowGraph::build(&resolver.steps, &resolver.schedules);
+    Some(Procedure {
+        id: header.id.text.clone(),
+        title: header
+            .title
+            .as_ref()
+            .map_or_else(|| header.id.text.clone(), |t| t.value.clone()),
+        version: header.version.as_ref().map(|v| v.value.clone()),
+        effective: header.effective.map(|d| d.date),
+        calendar: header
+            .calendar
+            .as_ref()
+            .map_or(DEFAULT_CALENDAR.to_string(), |c| c.text.clone()),
+        sources: resolver.sources,
+        roles: resolver.roles,
+        facts: resolver.facts,
+        steps: resolver.steps,
+        start,
+        used,
+        graph,
+        file: root.file,
+    })
+}
+
+struct Resolver<'d> {
+    diagnostics: &'d mut Vec<Diagnostic>,
+    names: NameTable,
+    sources: Vec<Source>,
+    roles: Vec<Role>,
+    facts: Vec<Fact>,
+    steps: Vec<Step>,
+    /// The step each item became (for checkpoints, the first occurrence).
+    item_steps: HashMap<(u32, u32), Vec<StepId>>,
+    schedules: Vec<(StepId, StepId)>,
+    /// Used procedures by name, with the file they come from.
+    procedures: HashMap<String, usize>,
+    starts: HashMap<usize, StepId>,
+}
+
+impl<'d> Resolver<'d> {
+    fn new(diagnostics: &'d mut Vec<Diagnostic>) -> Self {
+        Resolver {
+            diagnostics,
+            names: NameTable::default(),
+            sources: Vec::new(),
+            roles: Vec::new(),
+            facts: Vec::new(),
+            steps: Vec::new(),
+            item_steps: HashMap::new(),
+            schedules: Vec::new(),
+            procedures: HashMap::new(),
+            starts: HashMap::new(),
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // First pass: declarations.
+
+    fn declare(&mut self, document: &Document) {
+        let procedure = document
+            .header
+            .as_ref()
+            .map_or(String::new(), |h| h.id.text.clone());
+        if let Some(header) = &document.header {
+            self.procedures
+                .insert(header.id.text.clone(), document.file.0 as usize);
+            for source in &header.sources {
+                self.declare_source(source);
+            }
+        }
+        for role in &document.roles {
+            self.declare_role(role);
+        }
+        for fact in &document.facts {
+            self.declare_fact(fact);
+        }
+        for (index, item) in document.items.iter().enumerate() {
+            let key = (document.file.0, index as u32);
+            let steps = self.declare_item(item, &procedure);
+            self.item_steps.insert(key, steps);
+        }
+    }
+
+    fn declare_source(&mut self, source: &syntax::Source) {
+        let title = source.title.value.clone();
+        if let Some(existing) = self.names.find(Namespace::Source, &source.id.text) {
+            let first = &self.sources[existing];
+            if first.title != title {
+                let span = first.span;
+                self.conflict(
+                    "source",
+                    &source.id,
+                    span,
+                    &format!("\"{}\"", first.title),
+                    &format!("\"{title}\""),
+                );
+            }
+            return;
+        }
+        self.names
+            .insert(Namespace::Source, &source.id.text, self.sources.len());
+        self.sources.push(Source {
+            id: source.id.text.clone(),
+            title,
+            updated: source.updated.map(|d| d.date),
+            span: source.span,
+        });
+    }
+
+    fn declare_role(&mut self, role: &syntax::Role) {
+        let title = role
+            .title
+            .as_ref()
+            .map_or_else(|| role.id.text.clone(), |t| t.value.clone());
+        if let Some(existing) = self.names.find(Namespace::Role, &role.id.text) {
+            let first = &self.roles[existing];
+            if first.span.file == role.span.file {
+                let span = first.span;
+                self.duplicate("role", &role.id, span);
+            } else if first.title != title {
+                let span = first.span;
+                self.conflict(
+                    "role",
+                    &role.id,
+                    span,
+                    &format!("\"{}\"", first.title),
+                    &format!("\"{title}\""),
+                );
+            }
+            return;
+        }
+        self.names
+            .insert(Namespace::Role, &role.id.text, self.roles.len());
+        self.roles.push(Role {
+            id: role.id.text.clone(),
+            title,
+            span: role.span,
+        });
+    }
+
+    fn declare_fact(&mut self, fact: &syntax::Fact) {
+        let kind = match &fact.kind {
+            syntax::FactKind::OneOf(values) => FactKind::OneOf(self.distinct_values(values)),
+            syntax::FactKind::Date => FactKind::Date,
+            syntax::FactKind::Number => FactKind::Number,
+            syntax::FactKind::YesNo => FactKind::YesNo,
+        };
+        let title = fact
+            .title
+            .as_ref()
+            .map_or_else(|| fact.id.text.clone(), |t| t.value.clone());
+        if let Some(existing) = self.names.find(Namespace::Fact, &fact.id.text) {
+            let first = &self.facts[existing];
+            if first.span.file == fact.span.file {
+                let span = first.span;
+                self.duplicate("fact", &fact.id, span);
+            } else if first.kind != kind || first.optional != fact.optional {
+                let (span, before) = (
+                    first.span,
+                    describe_fact(first.kind.describe(), first.optional),
+                );
+                self.conflict(
+                    "fact",
+                    &fact.id,
+                    span,
+                    &before,
+                    &describe_fact(kind.describe(), fact.optional),
+                );
+            }
+            return;
+        }
+        self.names
+            .insert(Namespace::Fact, &fact.id.text, self.facts.len());
+        self.facts.push(Fact {
+            id: fact.id.text.clone(),
+            title,
+            kind,
+            optional: fact.optional,
+            span: fact.span,
+        });
+    }
+
+    fn distinct_values(&mut self, values: &[syntax::Name]) -> Vec<String> {
+        let mut seen: Vec<&syntax::Name> = Vec::new();
+        for value in values {
+            match seen.iter().find(|earlier| earlier.text == value.text) {
+                Some(earlier) => {
+                    let span = earlier.span;
+                    self.duplicate("value", value, span);
+                }
+                None => seen.push(value),
+            }
+        }
+        seen.iter().map(|value| value.text.clone()).collect()
+    }
+
+    /// Declares the steps an item becomes: one, or for a together block two (its start and
+    /// where it joins), or for a checkpoint one per scheduled day.
+    fn declare_item(&mut self, item: &Item, procedure: &str) -> Vec<StepId> {
+        let title = item
+            .title
+            .as_ref()
+            .map_or_else(|| item.id.text.replace('_', " "), |t| t.value.clone());
+        let blank = |id: String, title: String, kind: StepKind| Step {
+            id,
+            title,
+            kind,
+            procedure: procedure.to_string(),
+            span: item.span,
+            name_span: item.id.span,
+            roles: Vec::new(),
+            deadlines: Vec::new(),
+            untimed: None,
+            waivable: false,
+            overrun_needs_reason: false,
+            outcomes: Vec::new(),
+            routes: Vec::new(),
+            cites: Vec::new(),
+        };
+        match item.kind {
+            ItemKind::Checkpoint => {
+                let mut ids = Vec::new();
+                for (offset, unit) in checkpoint_offsets(item) {
+                    let id = format!("{}_{offset}", item.id.text);
+                    let title = format!("{title} ({offset} {})", unit.unit.words(offset));
+                    let kind = StepKind::Checkpoint {
+                        series: item.id.text.clone(),
+                        offset,
+                        until: None,
+                    };
+                    ids.extend(self.add_step(blank(id, title, kind), &item.id));
+                }
+                ids
+            }
+            ItemKind::Together => {
+                let together = StepId(self.steps.len() as u32);
+                let join = StepId(together.0 + 1);
+                let kind = StepKind::Together {
+                    members: Vec::new(),
+                    join,
+                };
+                let Some(first) =
+                    self.add_step(blank(item.id.text.clone(), title.clone(), kind), &item.id)
+                else {
+                    return Vec::new();
+                };
+                let join_id = format!("{} (all done)", item.id.text);
+                self.steps.push(blank(
+                    join_id,
+                    format!("{title}: all done"),
+                    StepKind::Join { together: first },
+                ));
+                vec![first, join]
+            }
+            kind => {
+                let kind = match kind {
+                    ItemKind::Decision => StepKind::Decision,
+                    ItemKind::End => StepKind::End,
+                    ItemKind::Recurring => StepKind::Recurring {
+                        every: 0,
+                        unit: Unit::Weeks,
+                        during: StepId(0),
+                    },
+                    _ => StepKind::Task,
+                };
+                self.add_step(blank(item.id.text.clone(), title, kind), &item.id)
+                    .into_iter()
+                    .collect()
+            }
+        }
+    }
+
+    fn add_step(&mut self, step: Step, name: &syntax::Name) -> Option<StepId> {
+        if let Some(existing) = self.names.find(Namespace::Step, &step.id) {
+            let span = self.steps[existing].name_span;
+            let shown = syntax::Name {
+                text: step.id.clone(),
+                span: name.span,
+            };
+            self.duplicate("step", &shown, span);
+            return None;
+        }
+        let id = StepId(self.steps.len() as u32);
+        self.names.insert(Namespace::Step, &step.id, id.0 as usize);
+        self.steps.push(step);
+        Some(id)
+    }
+}
+
+/// What an item's details add up to, before they are stored on its step.
+#[derive(Default)]
+pub(super) struct Details {
+    roles: Vec<RoleRule>,
+    deadlines: Vec<Deadline>,
+    untimed: Option<String>,
+    waivable: bool,
+    overrun: bool,
+    routes: Vec<Route>,
+    cites: Vec<Citation>,
+}
+
+pub(super) fn describe_fact(kind: String, optional: bool) -> String {
+    if optional {
+        format!("{kind}, optional")
+    } else {
+        kind
+    }
+}
+
+/// The days of a checkpoint series, from its `at` line.
+pub(super) fn checkpoint_offsets(item: &Item) -> Vec<(u32, syntax::UnitWord)> {
+    item.clauses
+        .iter()
+        .find_map(|clause| match &clause.kind {
+            ClauseKind::At { offsets, unit, .. } => {
+                Some(offsets.iter().map(|o| (o.value, *unit)).collect())
+            }
+            _ => None,
+        })
+        .unwrap_or_default()
+}

@@ -1,0 +1,127 @@
+//! The state graph: one node per step, an edge for every way a case can move on.
+
+use crate::model::{Step, StepId, StepKind};
+use petgraph::Direction;
+use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::visit::EdgeRef;
+
+/// Why an edge exists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Edge {
+    /// The source step's route with this index (a `then`, `otherwise` or `on` line).
+    Route(usize),
+    /// A together block starts one of its pieces of work.
+    Fork,
+    /// A piece of work of a together block is finished and waits for the others.
+    Join,
+    /// A step starts the clock of a checkpoint, or a recurring obligation runs while at it.
+    /// These are not moves of the case: checkpoints run alongside the path.
+    Schedule,
+}
+
+impl Edge {
+    /// Whether a case moves along this edge (everything but schedules).
+    pub fn is_flow(self) -> bool {
+        self != Edge::Schedule
+    }
+}
+
+/// The procedure as a petgraph graph. Node `i` is step `StepId(i)`.
+#[derive(Clone, Debug, Default)]
+pub struct FlowGraph {
+    pub graph: DiGraph<StepId, Edge>,
+}
+
+impl FlowGraph {
+    /// Builds the graph from resolved steps. `schedules` are (clock step, checkpoint or
+    /// recurring step) pairs.
+    pub fn build(steps: &[Step], schedules: &[(StepId, StepId)]) -> FlowGraph {
+        let mut graph = DiGraph::with_capacity(steps.len(), steps.len() * 2);
+        for index in 0..steps.len() {
+            graph.add_node(StepId(index as u32));
+        }
+        for (index, step) in steps.iter().enumerate() {
+            let from = NodeIndex::new(index);
+            for (route, to) in step.routes.iter().enumerate() {
+                graph.add_edge(from, node(to.target), Edge::Route(route));
+            }
+            if let StepKind::Together { members, join } = &step.kind {
+                for member in members {
+                    graph.add_edge(from, node(*member), Edge::Fork);
+                }
+                for tail in branch_tails(steps, members) {
+                    graph.add_edge(node(tail), node(*join), Edge::Join);
+                }
+            }
+        }
+        for (clock, step) in schedules {
+            graph.add_edge(node(*clock), node(*step), Edge::Schedule);
+        }
+        FlowGraph { graph }
+    }
+
+    /// The steps a case can move to from `step`.
+    pub fn next_steps(&self, step: StepId) -> impl Iterator<Item = (StepId, Edge)> + '_ {
+        self.graph
+            .edges_directed(node(step), Direction::Outgoing)
+            .filter(|edge| edge.weight().is_flow())
+            .map(|edge| (StepId(edge.target().index() as u32), *edge.weight()))
+    }
+
+    /// The steps a case can come from to reach `step`.
+    pub fn previous_steps(&self, step: StepId) -> impl Iterator<Item = (StepId, Edge)> + '_ {
+        self.graph
+            .edges_directed(node(step), Direction::Incoming)
+            .filter(|edge| edge.weight().is_flow())
+            .map(|edge| (StepId(edge.source().index() as u32), *edge.weight()))
+    }
+
+    /// Every edge (from, to, why), in the order they were added.
+    pub fn edges(&self) -> impl Iterator<Item = (StepId, StepId, Edge)> + '_ {
+        self.graph.edge_references().map(|edge| {
+            (
+                StepId(edge.source().index() as u32),
+                StepId(edge.target().index() as u32),
+                *edge.weight(),
+            )
+        })
+    }
+}
+
+/// The node of a step.
+pub fn node(step: StepId) -> NodeIndex {
+    NodeIndex::new(step.0 as usize)
+}
+
+/// The steps that finish the pieces of a together block: those reached from its members that
+/// have no way on of their own. Finishing them is how a piece of work joins the block.
+pub fn branch_tails(steps: &[Step], members: &[StepId]) -> Vec<StepId> {
+    let mut seen = vec![false; steps.len()];
+    let mut stack: Vec<StepId> = members.to_vec();
+    let mut tails = Vec::new();
+    while let Some(step_id) = stack.pop() {
+        let Some(step) = steps.get(step_id.0 as usize) else {
+            continue;
+        };
+        if std::mem::replace(&mut seen[step_id.0 as usize], true) {
+            continue;
+        }
+        let nested_join = match &step.kind {
+            StepKind::Together { join, .. } => Some(*join),
+            _ => None,
+        };
+        let onward: Vec<StepId> = match nested_join {
+            // A nested block is one piece of work: carry on from where it joins.
+            Some(join) => steps
+                .get(join.0 as usize)
+                .map_or(Vec::new(), |j| j.routes.iter().map(|r| r.target).collect()),
+            None => step.routes.iter().map(|route| route.target).collect(),
+        };
+        if onward.is_empty() && step.kind != StepKind::End {
+            tails.push(nested_join.unwrap_or(step_id));
+        }
+        stack.extend(onward);
+    }
+    tails.sort();
+    tails
+}

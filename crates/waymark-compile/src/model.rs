@@ -1,0 +1,355 @@
+//! The resolved procedure: every name looked up, every guard typed, every deadline tied to the
+//! event that starts its clock. The interpreter, the exporters and the comparer read only this.
+
+use crate::graph::FlowGraph;
+use chrono::NaiveDate;
+use std::cmp::Ordering;
+use waymark_diagnostics::{FileId, Span};
+pub use waymark_syntax::{DeadlineKind, Unit};
+
+/// Index of a step in [`Procedure::steps`]; it is also the step's node index in the graph.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct StepId(pub u32);
+
+/// Index of a role in [`Procedure::roles`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RoleId(pub u32);
+
+/// Index of a fact in [`Procedure::facts`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FactId(pub u32);
+
+/// Index of a source document in [`Procedure::sources`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SourceId(pub u32);
+
+/// A whole procedure, with the sub-procedures it uses merged in.
+#[derive(Clone, Debug)]
+pub struct Procedure {
+    pub id: String,
+    pub title: String,
+    pub version: Option<String>,
+    pub effective: Option<NaiveDate>,
+    /// The calendar named in the header (`england-and-wales` when none is named).
+    pub calendar: String,
+    pub sources: Vec<Source>,
+    pub roles: Vec<Role>,
+    pub facts: Vec<Fact>,
+    pub steps: Vec<Step>,
+    pub start: StepId,
+    /// The procedures merged in with `use`, in the order they were first used.
+    pub used: Vec<UsedProcedure>,
+    pub graph: FlowGraph,
+    /// The file of the procedure itself (used files are in [`UsedProcedure`]).
+    pub file: FileId,
+}
+
+#[derive(Clone, Debug)]
+pub struct UsedProcedure {
+    pub id: String,
+    pub title: String,
+    pub file: FileId,
+    pub start: StepId,
+}
+
+#[derive(Clone, Debug)]
+pub struct Source {
+    pub id: String,
+    pub title: String,
+    pub updated: Option<NaiveDate>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Role {
+    pub id: String,
+    pub title: String,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Fact {
+    pub id: String,
+    pub title: String,
+    pub kind: FactKind,
+    pub optional: bool,
+    pub span: Span,
+}
+
+/// The values a fact can take.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FactKind {
+    /// One of the listed words; a value is stored as its index in the list.
+    OneOf(Vec<String>),
+    Date,
+    Number,
+    YesNo,
+}
+
+impl FactKind {
+    /// The kind in words, for messages: "one of level2, level3, level4", "a date".
+    pub fn describe(&self) -> String {
+        match self {
+            FactKind::OneOf(values) => format!("one of {}", values.join(", ")),
+            FactKind::Date => "a date".to_string(),
+            FactKind::Number => "a number".to_string(),
+            FactKind::YesNo => "yes or no".to_string(),
+        }
+    }
+}
+
+/// What kind of node a step is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StepKind {
+    /// Something done in a case.
+    Task,
+    /// A step whose result is one of its outcomes.
+    Decision,
+    /// The start of work done together; the work is its `members`.
+    Together { members: Vec<StepId>, join: StepId },
+    /// Where the pieces of a together block meet again. It has no line of its own.
+    Join { together: StepId },
+    /// One occurrence of a scheduled checkpoint, e.g. `review_15`.
+    Checkpoint {
+        series: String,
+        offset: u32,
+        until: Option<StepId>,
+    },
+    /// Work due again and again while a case is at the `during` step.
+    Recurring {
+        every: u32,
+        unit: Unit,
+        during: StepId,
+    },
+    /// A terminal outcome: the case is closed.
+    End,
+}
+
+/// A step, decision, together block, checkpoint, recurring obligation or end.
+#[derive(Clone, Debug)]
+pub struct Step {
+    pub id: String,
+    pub title: String,
+    pub kind: StepKind,
+    /// The procedure (by id) whose file declares this step.
+    pub procedure: String,
+    /// The item's first line.
+    pub span: Span,
+    /// The step's name on that line.
+    pub name_span: Span,
+    pub roles: Vec<RoleRule>,
+    pub deadlines: Vec<Deadline>,
+    pub untimed: Option<String>,
+    pub waivable: bool,
+    pub overrun_needs_reason: bool,
+    pub outcomes: Vec<Outcome>,
+    pub routes: Vec<Route>,
+    pub cites: Vec<Citation>,
+}
+
+impl Step {
+    /// Whether a case at this step can move on by itself (ends cannot; checkpoints and recurring
+    /// work run alongside the path rather than on it).
+    pub fn is_on_path(&self) -> bool {
+        !matches!(
+            self.kind,
+            StepKind::Checkpoint { .. } | StepKind::Recurring { .. }
+        )
+    }
+
+    pub fn is_end(&self) -> bool {
+        self.kind == StepKind::End
+    }
+
+    /// The limits (`due` lines), without targets.
+    pub fn limits(&self) -> impl Iterator<Item = &Deadline> {
+        self.deadlines
+            .iter()
+            .filter(|d| d.kind == DeadlineKind::Limit)
+    }
+
+    /// The targets.
+    pub fn targets(&self) -> impl Iterator<Item = &Deadline> {
+        self.deadlines
+            .iter()
+            .filter(|d| d.kind == DeadlineKind::Target)
+    }
+}
+
+/// `by social_worker or family_practitioner when threshold is level3`
+#[derive(Clone, Debug)]
+pub struct RoleRule {
+    pub roles: Vec<RoleId>,
+    pub guard: Option<Guard>,
+    pub span: Span,
+}
+
+/// A deadline with its clock resolved.
+#[derive(Clone, Debug)]
+pub struct Deadline {
+    pub kind: DeadlineKind,
+    pub amount: u32,
+    pub unit: Unit,
+    pub clock: Clock,
+    pub guard: Option<Guard>,
+    pub span: Span,
+}
+
+/// The event a deadline counts from, or back from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Clock {
+    /// From the day (or, for hours, the time) a step was done.
+    AfterStep(StepId),
+    /// From a date fact of the case.
+    AfterFact(FactId),
+    /// Back from a date fact of the case.
+    BeforeFact(FactId),
+}
+
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    pub id: String,
+    pub span: Span,
+}
+
+/// One way on from a step.
+#[derive(Clone, Debug)]
+pub struct Route {
+    pub target: StepId,
+    pub when: RouteWhen,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum RouteWhen {
+    /// `then X`
+    Always,
+    /// `then X when ...`
+    Guard(Guard),
+    /// `otherwise X`
+    Otherwise,
+    /// `on OUTCOME then X`: the index into the decision's outcomes.
+    Outcome(usize),
+}
+
+/// A condition on facts: alternatives (`or`) of conditions that must all hold (`and`).
+#[derive(Clone, Debug)]
+pub struct Guard {
+    pub any_of: Vec<Vec<Condition>>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Condition {
+    pub fact: FactId,
+    pub test: Test,
+    pub span: Span,
+}
+
+/// A typed test of one fact.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Test {
+    Known,
+    NotKnown,
+    Is(FactValue),
+    IsNot(FactValue),
+    OneOf(Vec<FactValue>),
+    AtLeast(FactValue),
+    AtMost(FactValue),
+    Before(FactValue),
+    After(FactValue),
+}
+
+/// A value a fact can hold in a case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FactValue {
+    /// The index of the word in a `one of` fact's list.
+    Choice(u32),
+    Number(u32),
+    Date(NaiveDate),
+    YesNo(bool),
+}
+
+#[derive(Clone, Debug)]
+pub struct Citation {
+    pub source: SourceId,
+    pub phrase: String,
+    pub section: Option<String>,
+    pub span: Span,
+    /// The span of the quoted phrase.
+    pub phrase_span: Span,
+}
+
+impl Procedure {
+    pub fn step(&self, id: StepId) -> &Step {
+        // Step ids are only made by the compiler, as indexes into this vector.
+        &self.steps[id.0 as usize]
+    }
+
+    pub fn role(&self, id: RoleId) -> &Role {
+        &self.roles[id.0 as usize]
+    }
+
+    pub fn fact(&self, id: FactId) -> &Fact {
+        &self.facts[id.0 as usize]
+    }
+
+    pub fn source(&self, id: SourceId) -> &Source {
+        &self.sources[id.0 as usize]
+    }
+
+    /// Looks a step up by the name case files use.
+    pub fn step_named(&self, name: &str) -> Option<StepId> {
+        self.steps
+            .iter()
+            .position(|step| step.id == name)
+            .map(|i| StepId(i as u32))
+    }
+
+    pub fn step_ids(&self) -> impl Iterator<Item = StepId> + '_ {
+        (0..self.steps.len() as u32).map(StepId)
+    }
+}
+
+/// Evaluates guards against a case's facts. `None` means the fact is not known for the case.
+impl Guard {
+    pub fn holds(&self, fact_value: &impl Fn(FactId) -> Option<FactValue>) -> bool {
+        self.any_of.iter().any(|all| {
+            all.iter()
+                .all(|condition| condition.holds(fact_value(condition.fact)))
+        })
+    }
+}
+
+impl Condition {
+    pub fn holds(&self, value: Option<FactValue>) -> bool {
+        match (&self.test, value) {
+            (Test::Known, value) => value.is_some(),
+            (Test::NotKnown, value) => value.is_none(),
+            (_, None) => false,
+            (Test::Is(expected), Some(value)) => value == *expected,
+            (Test::IsNot(expected), Some(value)) => value != *expected,
+            (Test::OneOf(options), Some(value)) => options.contains(&value),
+            (Test::AtLeast(bound), Some(value)) => {
+                compare(value, *bound).is_some_and(Ordering::is_ge)
+            }
+            (Test::AtMost(bound), Some(value)) => {
+                compare(value, *bound).is_some_and(Ordering::is_le)
+            }
+            (Test::After(bound), Some(value)) => {
+                compare(value, *bound).is_some_and(Ordering::is_gt)
+            }
+            (Test::Before(bound), Some(value)) => {
+                compare(value, *bound).is_some_and(Ordering::is_lt)
+            }
+        }
+    }
+}
+
+fn compare(value: FactValue, bound: FactValue) -> Option<Ordering> {
+    match (value, bound) {
+        (FactValue::Number(a), FactValue::Number(b)) => Some(a.cmp(&b)),
+        (FactValue::Date(a), FactValue::Date(b)) => Some(a.cmp(&b)),
+        _ => None,
+    }
+}
