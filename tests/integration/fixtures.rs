@@ -100,8 +100,13 @@ fn check_error_fixtures(folder: &str, minimum: usize) {
     );
 }
 
-fn check_clean_fixtures(folder: &str) {
-    for path in fixtures(folder) {
+fn check_clean_fixtures(folder: &str, minimum: usize) {
+    let files = fixtures(folder);
+    assert!(
+        files.len() >= minimum,
+        "expected at least {minimum} fixtures in {folder}"
+    );
+    for path in files {
         let (code, _, stderr) = waymark(&["check", "--deny-warnings", "--sources", SOURCES, &path]);
         assert_eq!(code, 0, "{path} should check clean:\n{stderr}");
     }
@@ -114,7 +119,7 @@ fn syntax_error_fixtures() {
 
 #[test]
 fn syntax_ok_fixtures() {
-    check_clean_fixtures("tests/syntax/ok");
+    check_clean_fixtures("tests/syntax/ok", 2);
 }
 
 #[test]
@@ -124,5 +129,5 @@ fn check_error_fixtures_each_give_their_code() {
 
 #[test]
 fn check_ok_fixtures() {
-    check_clean_fixtures("tests/check/ok");
+    check_clean_fixtures("tests/check/ok", 5);
 }

@@ -262,7 +262,7 @@ fn compare_with_earlier(
 }
 
 /// The unconditional limits that are certainly met by the time a case leaves `step`: its own,
-/// and, where a together block's work joins, the limits of all that work.
+/// and, where a together block's work joins, the block's and those of all its work.
 fn limits_done_by(procedure: &Procedure, step_id: StepId) -> Vec<(&Deadline, StepId)> {
     let own = |id: StepId| {
         procedure
@@ -271,18 +271,23 @@ fn limits_done_by(procedure: &Procedure, step_id: StepId) -> Vec<(&Deadline, Ste
             .filter(|d| d.guard.is_none() && !matches!(d.clock, Clock::BeforeFact(_)))
             .map(move |d| (d, id))
     };
-    let mut limits: Vec<(&Deadline, StepId)> = own(step_id).collect();
-    let StepKind::Join { together } = &procedure.step(step_id).kind else {
-        return limits;
-    };
-    if let StepKind::Together { members, join } = &procedure.step(*together).kind {
-        for inner in branch_steps(procedure, members, *join) {
-            if procedure.step(inner).is_on_path() {
-                limits.extend(own(inner));
+    match &procedure.step(step_id).kind {
+        // A together block's limit is met when all its work is done, at its join, not when
+        // the work starts.
+        StepKind::Together { .. } => Vec::new(),
+        StepKind::Join { together } => {
+            let mut limits: Vec<(&Deadline, StepId)> = own(*together).collect();
+            if let StepKind::Together { members, join } = &procedure.step(*together).kind {
+                for inner in branch_steps(procedure, members, *join) {
+                    if procedure.step(inner).is_on_path() {
+                        limits.extend(own(inner));
+                    }
+                }
             }
+            limits
         }
+        _ => own(step_id).collect(),
     }
-    limits
 }
 
 /// A guard without its spans, to compare two guards for sameness.
