@@ -7,5 +7,6 @@
 )]
 
 mod cli;
+mod days;
 mod docs;
 mod fixtures;

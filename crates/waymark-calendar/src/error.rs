@@ -20,8 +20,12 @@ pub enum OutOfRange {
 impl OutOfRange {
     /// The WM0404 diagnostic, pointing at `span` (the date or the deadline that asked).
     pub fn diagnostic(&self, span: Span) -> Diagnostic {
+        let label = match self {
+            OutOfRange::Given(_) => "outside the years Waymark covers",
+            OutOfRange::Answer => "counting from here leaves the years Waymark covers",
+        };
         Diagnostic::new(Code::DateOutOfRange, span, self.to_string())
-            .label("outside the years Waymark covers")
+            .label(label)
             .help(format!(
                 "Waymark counts days from {} to {}; check the year for a typing slip",
                 first_date(),

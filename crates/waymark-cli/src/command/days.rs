@@ -1,17 +1,613 @@
 //! `waymark days`: working-day arithmetic for people who just need a date.
-//! (Being written: see issue 4.)
+//!
+//! The words of the request are parsed here, calendar files are read here, and the answer is
+//! printed here; all the counting is done by `waymark-calendar`. The plain output is the answer
+//! alone (a date, or a count for `between`) so scripts can use it; `--explain` shows the working.
 
 use crate::Exit;
+use crate::input::MAX_FILE_BYTES;
+use chrono::{Datelike, NaiveDate};
 use clap::Args;
+use std::borrow::Cow;
+use std::io::IsTerminal;
+use waymark_calendar::{
+    Calendar, CalendarFile, DateError, DayOff, Division, Holiday, HolidayKind, OutOfRange, Unit,
+    builtin, builtin_names, computed_holidays_warning, default_calendar, division_named,
+    parse_calendar_file, parse_date, why_no_such_day,
+};
+use waymark_diagnostics::{
+    Diagnostic, FileId, RenderOptions, Sources, Span, did_you_mean, render_human,
+};
 
-/// Count working days from a date.
+const AFTER_HELP: &str = "\
+Examples:
+  waymark days 2025-12-01 +45                45 working days after 1 December 2025
+  waymark days 2026-04-07 -10                10 working days before 7 April 2026
+  waymark days 2026-05-01 -4w                4 weeks (28 days) before 1 May 2026
+  waymark days 2026-05-01 +3d                3 calendar days after
+  waymark days 2026-01-31 +1m                1 month after: 2026-02-28 (a short month ends early)
+  waymark days between 2026-01-05 2026-03-02 working days after the first date, up to the second
+  waymark days 2025-12-01 +45 --explain      also list the weekends and holidays skipped
+
+Amounts: +N or -N working days (also +Nwd), +Nd calendar days, +Nw weeks, +Nm months.
+N working days after a date count from the next day; the N-th working day is the answer.
++0 gives the date itself if it is a working day, else the next working day.
+
+Calendars (default england-and-wales):
+  --calendar scotland                     built-in: england-and-wales, scotland, northern-ireland
+  --calendar bank-holidays.json           GOV.UK's file from www.gov.uk/bank-holidays.json,
+                                          England and Wales part
+  --calendar bank-holidays.json#scotland  the same file, Scotland part
+  --calendar closures.txt                 extra days off on top of England and Wales: one
+                                          `YYYY-MM-DD  description` a line, or
+                                          `YYYY-MM-DD to YYYY-MM-DD  description`
+  --calendar scotland --calendar closures.txt    closures on top of another calendar
+
+Exit codes: 0 answer printed, 1 a calendar file has problems, 2 bad request (date, amount,
+flag or file name). See docs/calendar.md for the rules in full.";
+
+/// Count working days (or days, weeks, months) from a date.
 #[derive(Debug, Args)]
+#[command(after_help = AFTER_HELP)]
 pub struct DaysArgs {
-    /// The words of the request, e.g. `2025-12-01 +45`.
-    pub words: Vec<String>,
+    /// A date, e.g. `2025-12-01`, or the word `between`.
+    #[arg(value_name = "DATE")]
+    pub first: String,
+
+    /// An amount such as `+45`, `-10`, `-4w`, `+3d` or `+2m` (after `between`: the first date).
+    #[arg(value_name = "AMOUNT", allow_hyphen_values = true)]
+    pub second: Option<String>,
+
+    /// After `between`: the second date.
+    #[arg(value_name = "DATE2")]
+    pub third: Option<String>,
+
+    /// A built-in calendar name, a GOV.UK bank-holidays file (`FILE` or `FILE#DIVISION`) or a
+    /// closures file. Give it again to add closures files to a calendar.
+    #[arg(long, value_name = "NAME|FILE")]
+    pub calendar: Vec<String>,
+
+    /// Show the working: every weekend day and holiday skipped, with holiday names.
+    #[arg(long)]
+    pub explain: bool,
 }
 
-pub fn run(_args: DaysArgs) -> Exit {
-    eprintln!("error: `waymark days` is not built yet");
-    Exit::Usage
+pub fn run(args: DaysArgs) -> Exit {
+    let mut sources = Sources::new();
+    let words: Vec<String> = [Some(args.first), args.second, args.third]
+        .into_iter()
+        .flatten()
+        .collect();
+    let line = CommandLine::new(&words, &mut sources);
+    let outcome = parse_request(&line)
+        .and_then(|request| Ok((request, resolve_calendar(&args.calendar, &mut sources)?)))
+        .and_then(|(request, calendar)| answer(&request, &calendar, &line, args.explain));
+    match outcome {
+        Ok(warnings) => {
+            print_diagnostics(&warnings, &sources);
+            Exit::Success
+        }
+        Err(Failure::Usage(message, help)) => {
+            eprintln!("error: {message}");
+            if !help.is_empty() {
+                eprintln!("help: {help}");
+            }
+            Exit::Usage
+        }
+        Err(Failure::Request(diagnostic)) => {
+            print_diagnostics(&[*diagnostic], &sources);
+            Exit::Usage
+        }
+        Err(Failure::CalendarFile(diagnostics)) => {
+            print_diagnostics(&diagnostics, &sources);
+            Exit::Problems
+        }
+    }
+}
+
+/// Why no answer was printed, which decides the exit code.
+pub(crate) enum Failure {
+    /// A bad word or flag: a message and a hint. Exit 2.
+    Usage(String, String),
+    /// A bad request that has a diagnostic code, e.g. a date out of range. Exit 2.
+    Request(Box<Diagnostic>),
+    /// A calendar file with problems. Exit 1.
+    CalendarFile(Vec<Diagnostic>),
+}
+
+fn usage(message: impl Into<String>, help: impl Into<String>) -> Failure {
+    Failure::Usage(message.into(), help.into())
+}
+
+fn print_diagnostics(diagnostics: &[Diagnostic], sources: &Sources) {
+    if diagnostics.is_empty() {
+        return;
+    }
+    let options = RenderOptions {
+        colour: std::io::stderr().is_terminal(),
+        width: None,
+    };
+    eprint!("{}", render_human(diagnostics, sources, options));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The request: `DATE AMOUNT` or `between DATE DATE`
+
+/// The request words as one line of text, so diagnostics can point at a word.
+struct CommandLine<'a> {
+    words: &'a [String],
+    file: FileId,
+    starts: Vec<usize>,
+}
+
+impl<'a> CommandLine<'a> {
+    fn new(words: &'a [String], sources: &mut Sources) -> Self {
+        let mut starts = Vec::new();
+        let mut text = String::new();
+        for word in words {
+            if !text.is_empty() {
+                text.push(' ');
+            }
+            starts.push(text.len());
+            text.push_str(word);
+        }
+        let file = sources.add("command line", text);
+        CommandLine {
+            words,
+            file,
+            starts,
+        }
+    }
+
+    /// The span of word `index`.
+    fn span(&self, index: usize) -> Span {
+        let start = self.starts.get(index).copied().unwrap_or(0);
+        let length = self.words.get(index).map_or(0, String::len);
+        Span::new(self.file, start, start + length)
+    }
+}
+
+enum Request {
+    /// `DATE AMOUNT`: the date, how many, of what.
+    Shift(NaiveDate, i64, Unit),
+    /// `between DATE DATE`.
+    Between(NaiveDate, NaiveDate),
+}
+
+fn parse_request(line: &CommandLine) -> Result<Request, Failure> {
+    let words: Vec<&str> = line.words.iter().map(String::as_str).collect();
+    match words.as_slice() {
+        ["between", from, to] => Ok(Request::Between(date_word(from)?, date_word(to)?)),
+        ["between", ..] => Err(usage(
+            "`between` needs two dates",
+            "write `waymark days between 2026-01-05 2026-03-02`",
+        )),
+        [date, amount] => {
+            let date = date_word(date)?;
+            let (n, unit) = amount_word(amount)?;
+            Ok(Request::Shift(date, n, unit))
+        }
+        [_] => Err(usage(
+            "a date needs an amount after it",
+            "write e.g. `waymark days 2025-12-01 +45` for 45 working days after the date",
+        )),
+        _ => Err(usage(
+            format!("cannot read the request `{}`", words.join(" ")),
+            "write `waymark days DATE AMOUNT` (e.g. `2025-12-01 +45`) or \
+             `waymark days between DATE DATE`; see `waymark days --help`",
+        )),
+    }
+}
+
+fn date_word(word: &str) -> Result<NaiveDate, Failure> {
+    parse_date(word).map_err(|error| match error {
+        DateError::Shape => usage(
+            format!("`{word}` is not a date written YYYY-MM-DD"),
+            "write dates with the year first, e.g. `2026-03-02` for 2 March 2026",
+        ),
+        DateError::NoSuchDay => usage(
+            format!("`{word}` is not a real date: {}", why_no_such_day(word)),
+            "check the day and the month",
+        ),
+    })
+}
+
+/// `+45`, `-10`, `45`, `+45wd` (working days), `+3d`, `-4w`, `+2m`.
+fn amount_word(word: &str) -> Result<(i64, Unit), Failure> {
+    let bad = || {
+        usage(
+            format!("`{word}` is not an amount"),
+            "write a sign, a number and an optional unit: `+45` (working days), `-10` (working \
+             days before), `+3d` (calendar days), `-4w` (weeks), `+2m` (months)",
+        )
+    };
+    let (sign, rest) = match word.as_bytes().first() {
+        Some(b'-') => (-1, word.get(1..).unwrap_or_default()),
+        Some(b'+') => (1, word.get(1..).unwrap_or_default()),
+        _ => (1, word),
+    };
+    let digits_end = rest
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(rest.len());
+    let (digits, suffix) = rest.split_at(digits_end);
+    let unit = match suffix {
+        "" | "wd" => Unit::WorkingDays,
+        "d" => Unit::Days,
+        "w" => Unit::Weeks,
+        "m" => Unit::Months,
+        _ => return Err(bad()),
+    };
+    if digits.is_empty() {
+        return Err(bad());
+    }
+    let n: i64 = digits.parse().map_err(|_| {
+        usage(
+            format!("`{word}` is too large an amount"),
+            "the answer must fall within 1990-2100, so no amount needs more than five digits",
+        )
+    })?;
+    Ok((sign * n, unit))
+}
+
+// ---------------------------------------------------------------------------------------------
+// The calendar: built-in names, GOV.UK files and closures files from `--calendar`
+
+/// Builds the calendar the `--calendar` values describe. At most one of them may give the bank
+/// holidays (a built-in name or a GOV.UK file); every closures file adds its days on top. With
+/// no bank holidays named, England and Wales is used.
+///
+/// This is also what `waymark run` can use for its `--calendar` flag.
+pub(crate) fn resolve_calendar(
+    values: &[String],
+    sources: &mut Sources,
+) -> Result<Cow<'static, Calendar>, Failure> {
+    let mut base: Option<(String, Cow<'static, Calendar>)> = None;
+    let mut closures: Vec<(String, Vec<Holiday>)> = Vec::new();
+    for value in values {
+        let (bank_holidays, extra) = match builtin(value) {
+            Some(calendar) => (Some(Cow::Borrowed(calendar)), None),
+            None => match read_calendar_file(value, sources)? {
+                CalendarFile::BankHolidays(calendar) => (Some(Cow::Owned(calendar)), None),
+                CalendarFile::Closures(days) => (None, Some(days)),
+            },
+        };
+        if let Some(calendar) = bank_holidays {
+            if let Some((first, _)) = &base {
+                return Err(usage(
+                    format!("two calendars of bank holidays given: `{first}` and `{value}`"),
+                    "give one calendar of bank holidays; any number of closures files can be \
+                     added to it",
+                ));
+            }
+            base = Some((value.clone(), calendar));
+        }
+        if let Some(days) = extra {
+            closures.push((value.clone(), days));
+        }
+    }
+    let mut calendar = base.map_or(Cow::Borrowed(default_calendar()), |(_, calendar)| calendar);
+    for (name, days) in &closures {
+        calendar = Cow::Owned(calendar.with_closures(name, days));
+    }
+    Ok(calendar)
+}
+
+/// Reads `--calendar FILE` or `--calendar FILE#DIVISION`.
+fn read_calendar_file(value: &str, sources: &mut Sources) -> Result<CalendarFile, Failure> {
+    // A `#` splits off a division, unless a file is really named with the `#` in it.
+    let (path, division) = match value.rsplit_once('#') {
+        Some((path, division)) if !std::path::Path::new(value).exists() => (path, Some(division)),
+        _ => (value, None),
+    };
+    let text = read_text(path)?;
+    let division = match division {
+        Some(name) => Some(choose_division(value, name, sources)?),
+        None => None,
+    };
+    let file = sources.add(path, text.clone());
+    let chosen = division.unwrap_or(Division::EnglandAndWales);
+    let parsed = parse_calendar_file(path, &text, file, chosen).map_err(Failure::CalendarFile)?;
+    if let (CalendarFile::Closures(_), Some(division)) = (&parsed, division) {
+        return Err(usage(
+            format!(
+                "`#{division}` chooses a division of a GOV.UK file, but `{path}` is a closures list"
+            ),
+            format!(
+                "to add these closures to {division}'s bank holidays, write `--calendar {division} --calendar {path}`"
+            ),
+        ));
+    }
+    Ok(parsed)
+}
+
+/// The division after the `#` of a `--calendar` value; WM0403 if there is no such division.
+fn choose_division(value: &str, name: &str, sources: &mut Sources) -> Result<Division, Failure> {
+    let file = sources.add("--calendar", value.to_string());
+    let start = value.len() - name.len();
+    division_named(name, Span::new(file, start, value.len())).map_err(Failure::Request)
+}
+
+/// The text of a calendar file, or a usage error saying why it cannot be read.
+fn read_text(path: &str) -> Result<String, Failure> {
+    let metadata = std::fs::metadata(path).map_err(|error| not_found(path, &error))?;
+    if metadata.is_dir() {
+        return Err(usage(
+            format!("`{path}` is a folder, not a calendar file"),
+            "",
+        ));
+    }
+    if metadata.len() > MAX_FILE_BYTES {
+        return Err(usage(
+            format!("`{path}` is too large to be a calendar file"),
+            "",
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|error| not_found(path, &error))?;
+    String::from_utf8(bytes).map_err(|_| {
+        usage(
+            format!("`{path}` is not UTF-8 text"),
+            "save the calendar file as UTF-8 text",
+        )
+    })
+}
+
+fn not_found(path: &str, error: &std::io::Error) -> Failure {
+    let looks_like_a_name = !path.contains(['/', '\\', '.']);
+    if looks_like_a_name && error.kind() == std::io::ErrorKind::NotFound {
+        let help = match did_you_mean(path, builtin_names().iter().copied()) {
+            Some(guess) => format!("did you mean `{guess}`?"),
+            None => format!(
+                "the built-in calendars are {}; anything else is read as a file",
+                builtin_names().join(", ")
+            ),
+        };
+        return usage(format!("`{path}` is not a calendar name or a file"), help);
+    }
+    let why = match error.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => error.to_string(),
+    };
+    usage(format!("cannot read calendar `{path}`: {why}"), "")
+}
+
+// ---------------------------------------------------------------------------------------------
+// The answer, and its explanation
+
+/// Prints the answer (and with `explain`, the working); returns any warnings to show.
+fn answer(
+    request: &Request,
+    calendar: &Calendar,
+    line: &CommandLine,
+    explain: bool,
+) -> Result<Vec<Diagnostic>, Failure> {
+    let date_span = line.span(usize::from(matches!(request, Request::Between(..))));
+    let out_of_range = |error: OutOfRange| Failure::Request(Box::new(error.diagnostic(date_span)));
+    let (start, end) = match *request {
+        Request::Shift(date, n, unit) => {
+            let due = calendar.shift(date, n, unit).map_err(out_of_range)?;
+            if explain {
+                explain_shift(calendar, date, n, unit, due);
+            }
+            println!("{due}");
+            (date, due)
+        }
+        Request::Between(from, to) => {
+            let count = calendar
+                .working_days_between(from, to)
+                .map_err(out_of_range)?;
+            if explain {
+                explain_between(calendar, from, to, count);
+            }
+            println!("{count}");
+            (from, to)
+        }
+    };
+    let computed = calendar.computed_years(start, end);
+    Ok(computed_holidays_warning(&computed, date_span)
+        .into_iter()
+        .collect())
+}
+
+fn explain_shift(calendar: &Calendar, date: NaiveDate, n: i64, unit: Unit, due: NaiveDate) {
+    let count = n.unsigned_abs();
+    let direction = if n < 0 { "before" } else { "after" };
+    let from = long_date(date);
+    let to = long_date(due);
+    match unit {
+        Unit::WorkingDays => explain_working_days(calendar, date, n, due),
+        Unit::Days => {
+            println!(
+                "{count} calendar {} {direction} {from} is {to}.",
+                plural(count, "day")
+            );
+            println!("Calendar days count weekends and holidays like any other day.");
+        }
+        Unit::Weeks => {
+            let days = count.saturating_mul(7);
+            println!(
+                "{count} {} ({days} days) {direction} {from} is {to}.",
+                plural(count, "week")
+            );
+            println!("Weeks are 7 calendar days each; weekends and holidays count.");
+        }
+        Unit::Months => {
+            println!(
+                "{count} {} {direction} {from} is {to}.",
+                plural(count, "month")
+            );
+            if due.day() != date.day() {
+                let month = due.format("%B %Y");
+                println!(
+                    "{month} has no day {}, so the answer is its last day.",
+                    date.day()
+                );
+            }
+        }
+    }
+    if unit != Unit::WorkingDays {
+        note_day_off(calendar, due);
+    }
+}
+
+fn explain_working_days(calendar: &Calendar, date: NaiveDate, n: i64, due: NaiveDate) {
+    let count = n.unsigned_abs();
+    let direction = if n < 0 { "before" } else { "after" };
+    let from = long_date(date);
+    let name = calendar.name();
+    println!(
+        "Counting {count} working {} {direction} {from} (calendar: {name}).",
+        plural(count, "day")
+    );
+    let skipped = match n {
+        0 => {
+            println!(
+                "0 working days means the date itself if it is a working day, else the next one."
+            );
+            days_off_from(calendar, date, due)
+        }
+        1.. => {
+            println!("The count starts the day after {from}.");
+            calendar.days_off_between(date, due).unwrap_or_default()
+        }
+        _ => {
+            println!("The count goes back from the day before {from}.");
+            calendar.days_off_between(date, due).unwrap_or_default()
+        }
+    };
+    list_days_off(&skipped);
+    match n {
+        0 => println!("The answer is {}.", long_date(due)),
+        _ => println!(
+            "The {} working day {direction} is {}.",
+            ordinal(count),
+            long_date(due)
+        ),
+    }
+}
+
+fn explain_between(calendar: &Calendar, from: NaiveDate, to: NaiveDate, count: i64) {
+    let (first, last) = (long_date(from), long_date(to));
+    let name = calendar.name();
+    if to >= from {
+        println!(
+            "Counting working days after {first} up to and including {last} (calendar: {name})."
+        );
+    } else {
+        println!(
+            "Counting working days from {last} up to the day before {first}, as a negative \
+             number (calendar: {name})."
+        );
+    }
+    list_days_off(&calendar.days_off_between(from, to).unwrap_or_default());
+    println!("{count} working {}.", plural(count.unsigned_abs(), "day"));
+}
+
+/// The days off from `date` up to the day before `until`: what `+0` skipped to reach `until`.
+fn days_off_from(calendar: &Calendar, date: NaiveDate, until: NaiveDate) -> Vec<DayOff<'_>> {
+    date.iter_days()
+        .take_while(|day| *day < until)
+        .filter_map(|day| calendar.day_off(day))
+        .collect()
+}
+
+fn list_days_off(days: &[DayOff]) {
+    if days.is_empty() {
+        println!("No weekend days or holidays were skipped.");
+        return;
+    }
+    println!("Skipped, not working days:");
+    let (mut weekend, mut bank, mut closed) = (0, 0, 0);
+    for day in days {
+        let weekday = day.date.format("%A").to_string();
+        match day.holiday {
+            Some(holiday) => println!("  {}  {weekday:<9}  {}", day.date, holiday.name),
+            None => println!("  {}  {weekday}", day.date),
+        }
+        match day.holiday.map(|holiday| holiday.kind) {
+            _ if waymark_calendar::is_weekend(day.date) => weekend += 1,
+            Some(HolidayKind::Closure) => closed += 1,
+            _ => bank += 1,
+        }
+    }
+    let mut parts = vec![format!("{weekend} weekend {}", plural(weekend, "day"))];
+    if bank > 0 {
+        parts.push(format!("{bank} bank {}", plural(bank, "holiday")));
+    }
+    if closed > 0 {
+        parts.push(format!("{closed} closure {}", plural(closed, "day")));
+    }
+    let last = parts.pop().unwrap_or_default();
+    match parts.is_empty() {
+        true => println!("That is {last}."),
+        false => println!("That is {} and {last}.", parts.join(", ")),
+    }
+}
+
+fn note_day_off(calendar: &Calendar, date: NaiveDate) {
+    if let Some(day) = calendar.day_off(date) {
+        let why = day
+            .holiday
+            .map_or("weekend", |holiday| holiday.name.as_str());
+        println!("Note: {} is not a working day ({why}).", long_date(date));
+    }
+}
+
+/// "Monday 2025-12-01".
+fn long_date(date: NaiveDate) -> String {
+    format!("{} {date}", date.format("%A"))
+}
+
+fn plural(count: u64, word: &str) -> String {
+    if count == 1 {
+        word.to_string()
+    } else {
+        format!("{word}s")
+    }
+}
+
+/// 1st, 2nd, 3rd, 4th, ... 11th, 12th, 13th, ... 21st.
+fn ordinal(n: u64) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_amounts() {
+        let read = |word: &str| amount_word(word).ok();
+        assert_eq!(read("+45"), Some((45, Unit::WorkingDays)));
+        assert_eq!(read("45"), Some((45, Unit::WorkingDays)));
+        assert_eq!(read("-10"), Some((-10, Unit::WorkingDays)));
+        assert_eq!(read("+10wd"), Some((10, Unit::WorkingDays)));
+        assert_eq!(read("-4w"), Some((-4, Unit::Weeks)));
+        assert_eq!(read("+3d"), Some((3, Unit::Days)));
+        assert_eq!(read("+2m"), Some((2, Unit::Months)));
+        for bad in ["+x", "+", "", "4x", "+4 w", "--4", "+99999999999999999999"] {
+            assert_eq!(read(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn ordinals() {
+        let all: Vec<String> = [1, 2, 3, 4, 11, 12, 13, 21, 22, 45, 101, 111]
+            .map(ordinal)
+            .into();
+        assert_eq!(
+            all,
+            [
+                "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "45th",
+                "101st", "111th"
+            ]
+        );
+    }
 }
