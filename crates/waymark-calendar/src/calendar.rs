@@ -293,6 +293,71 @@ mod tests {
     }
 
     #[test]
+    fn one_off_bank_holidays_in_every_division() {
+        let off = [
+            "2011-04-29", // royal wedding
+            "2012-06-04", // spring bank holiday, moved from 28 May
+            "2012-06-05", // Queen's Diamond Jubilee
+            "2020-05-08", // early May bank holiday, moved to VE Day
+            "2022-06-02", // spring bank holiday, moved from 30 May
+            "2022-06-03", // Platinum Jubilee
+            "2022-09-19", // state funeral of Queen Elizabeth II
+            "2023-05-08", // coronation of King Charles III
+        ];
+        let moved_away = ["2012-05-28", "2020-05-04", "2022-05-30"];
+        for name in crate::builtin_names() {
+            let calendar = builtin(name).unwrap();
+            for day in off {
+                assert_eq!(
+                    calendar.is_working_day(date(day)),
+                    Ok(false),
+                    "{name} {day}"
+                );
+            }
+            for day in moved_away {
+                assert_eq!(calendar.is_working_day(date(day)), Ok(true), "{name} {day}");
+            }
+        }
+        // 3 working days after Wednesday 27 April 2011: Thursday 28, then Tuesday 3 May
+        // (Friday 29 royal wedding, Monday 2 May early May bank holiday), Wednesday 4 May.
+        assert_eq!(
+            england().add_working_days(date("2011-04-27"), 3),
+            Ok(date("2011-05-04"))
+        );
+    }
+
+    #[test]
+    fn substitute_days() {
+        let e = england();
+        // Christmas 2021 on a Saturday: Monday 27 and Tuesday 28 December are bank holidays.
+        assert_eq!(
+            e.next_working_day(date("2021-12-24")),
+            Ok(date("2021-12-29"))
+        );
+        // Christmas 2022 on a Sunday: Boxing Day Monday 26, Christmas Day moved to Tuesday 27.
+        assert_eq!(
+            e.next_working_day(date("2022-12-23")),
+            Ok(date("2022-12-28"))
+        );
+        // Scotland, New Year 2022 on a Saturday: Monday 3 and Tuesday 4 January.
+        let scotland = builtin("scotland").unwrap();
+        assert_eq!(
+            scotland.next_working_day(date("2021-12-31")),
+            Ok(date("2022-01-05"))
+        );
+        assert_eq!(
+            e.next_working_day(date("2021-12-31")),
+            Ok(date("2022-01-04"))
+        );
+        // St Andrew's Day 2025 on a Sunday: Monday 1 December off in Scotland only.
+        assert_eq!(scotland.is_working_day(date("2025-12-01")), Ok(false));
+        assert_eq!(e.is_working_day(date("2025-12-01")), Ok(true));
+        // Battle of the Boyne 2026 on a Sunday: Monday 13 July off in Northern Ireland.
+        let ni = builtin("northern-ireland").unwrap();
+        assert_eq!(ni.is_working_day(date("2026-07-13")), Ok(false));
+    }
+
+    #[test]
     fn weekend_start_counts_from_the_next_working_day() {
         // Saturday 7 March 2026 + 1 working day is Monday 9 March; + 0 rolls on to Monday too.
         assert_eq!(
