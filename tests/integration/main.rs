@@ -10,3 +10,4 @@ mod cli;
 mod days;
 mod docs;
 mod fixtures;
+mod robustness;

@@ -3,7 +3,10 @@
 use crate::codes::Severity;
 use crate::diagnostic::{Diagnostic, Label};
 use crate::sources::{SourceFile, Sources};
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
+};
 use serde::Serialize;
 use std::fmt;
 
@@ -16,10 +19,58 @@ pub struct RenderOptions {
     pub width: Option<usize>,
 }
 
+/// A file as miette reads it: through our line index, so a report costs the lines it shows,
+/// not a copy and a scan of the whole file (which made 1,000 reports on a large file take
+/// seconds).
+struct Indexed<'a> {
+    file: &'a SourceFile,
+}
+
+impl SourceCode for Indexed<'_> {
+    fn read_span<'b>(
+        &'b self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
+        let text = self.file.text.as_str();
+        let start = span.offset().min(text.len());
+        let end = (span.offset() + span.len()).min(text.len());
+        let first_line = self.file.line_index(start).saturating_sub(before);
+        let last_line = (self
+            .file
+            .line_index(end.saturating_sub(usize::from(span.len() > 0)))
+            + after)
+            .min(self.file.line_count() - 1);
+        // As miette's own sources do: with no lines of context the data starts at the span and
+        // the column is the span's (in bytes); with context it starts at a line, column 0.
+        let (data_start, column) = if before == 0 {
+            (start, start - self.file.line_start(first_line))
+        } else {
+            (self.file.line_start(first_line), 0)
+        };
+        let data_end = self.file.line_start(last_line + 1).max(data_start);
+        let data = text
+            .as_bytes()
+            .get(data_start..data_end)
+            .unwrap_or_default();
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.file.name.clone(),
+            data,
+            SourceSpan::new(data_start.into(), data.len()),
+            first_line,
+            column,
+            // miette's own sources count lines from the start of the file here, and its report
+            // handler relies on that to draw all labels of a file in one snippet.
+            last_line + 1,
+        )))
+    }
+}
+
 /// A diagnostic paired with its file, in the shape miette's report handler wants.
 struct Report<'a> {
     diagnostic: &'a Diagnostic,
-    source: NamedSource<String>,
+    source: Indexed<'a>,
     file_text_len: usize,
 }
 
@@ -107,14 +158,16 @@ pub fn render_human(
         handler = handler.with_width(width);
     }
     let mut out = String::new();
+    let missing = SourceFile::new("<unknown>", "");
     for diagnostic in diagnostics {
         let diagnostic = with_cross_file_notes(diagnostic, sources);
-        let file = sources.get(diagnostic.primary.span.file);
-        let (name, text) = file.map_or(("<unknown>", ""), |f| (f.name.as_str(), f.text.as_str()));
+        let file = sources
+            .get(diagnostic.primary.span.file)
+            .unwrap_or(&missing);
         let report = Report {
             diagnostic: &diagnostic,
-            source: NamedSource::new(name, text.to_string()),
-            file_text_len: text.len(),
+            source: Indexed { file },
+            file_text_len: file.text.len(),
         };
         if handler.render_report(&mut out, &report).is_err() {
             out.push_str(&format!("{}: {}\n", diagnostic.code, diagnostic.message));

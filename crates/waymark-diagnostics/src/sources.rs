@@ -25,6 +25,25 @@ impl SourceFile {
         }
     }
 
+    /// The 0-based line holding a byte offset (offsets past the end give the last line).
+    pub fn line_index(&self, offset: usize) -> usize {
+        self.line_starts
+            .partition_point(|start| *start as usize <= offset)
+            .max(1)
+            - 1
+    }
+
+    /// The byte offset where a 0-based line starts, or the end of the text past the last line.
+    pub fn line_start(&self, line: usize) -> usize {
+        self.line_starts
+            .get(line)
+            .map_or(self.text.len(), |start| *start as usize)
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
     /// 1-based line and column (in characters) of a byte offset. Offsets past the end clamp.
     pub fn line_column(&self, offset: u32) -> (usize, usize) {
         let offset = offset.min(self.text.len() as u32);

@@ -10,11 +10,13 @@ mod assemble;
 pub mod ast;
 mod build;
 mod errors;
+mod generate;
 mod grammar;
 mod keywords;
 mod lines;
 
 pub use ast::*;
+pub use generate::generate_procedure;
 pub use keywords::{CLAUSE_KEYWORDS, HEADER_KEYWORDS, ITEM_KEYWORDS, KEYWORDS};
 
 use waymark_diagnostics::{Diagnostic, FileId};

@@ -72,28 +72,14 @@ pub fn run(args: CheckArgs) -> Exit {
     report(diagnostics, &sources, args.files.len(), &args)
 }
 
-/// Parses, compiles and checks one procedure. The graph checks run only once every name
-/// resolves, so one misspelt name does not set off a cascade of graph errors.
 fn check_file(
     file: FileId,
     loader: &mut FileLoader<'_>,
     guidance: Option<&[GuidanceText]>,
 ) -> Vec<Diagnostic> {
-    let parsed = waymark_syntax::parse(file, &loader.text(file));
-    let mut diagnostics = parsed.diagnostics;
-    if diagnostics.iter().any(Diagnostic::is_error) {
-        return diagnostics;
-    }
-    let compiled = waymark_compile::compile(parsed.document, loader);
-    diagnostics.extend(compiled.diagnostics.iter().cloned());
-    if let (false, Some(procedure)) = (compiled.has_errors(), &compiled.procedure) {
-        let matched = guidance.map(|files| waymark_check::match_guidance(procedure, files));
-        let options = CheckOptions {
-            guidance: matched.as_deref(),
-        };
-        diagnostics.extend(waymark_check::check(procedure, &options));
-    }
-    diagnostics
+    let text = loader.text(file);
+    let options = CheckOptions { guidance };
+    waymark_check::check_text(file, &text, loader, &options).diagnostics
 }
 
 /// Reads every text file (`.txt`, `.md`, but not a README) in the guidance folder, by name.
