@@ -80,7 +80,12 @@ pub fn run(args: DaysArgs) -> Exit {
         .collect();
     let line = CommandLine::new(&words, &mut sources);
     let outcome = parse_request(&line)
-        .and_then(|request| Ok((request, resolve_calendar(&args.calendar, &mut sources)?)))
+        .and_then(|request| {
+            Ok((
+                request,
+                resolve_calendar(&args.calendar, default_calendar(), &mut sources)?,
+            ))
+        })
         .and_then(|(request, calendar)| answer(&request, &calendar, &line, args.explain));
     match outcome {
         Ok(warnings) => {
@@ -254,11 +259,11 @@ fn amount_word(word: &str) -> Result<(i64, Unit), Failure> {
 
 /// Builds the calendar the `--calendar` values describe. At most one of them may give the bank
 /// holidays (a built-in name or a GOV.UK file); every closures file adds its days on top. With
-/// no bank holidays named, England and Wales is used.
-///
-/// This is also what `waymark run` can use for its `--calendar` flag.
+/// no bank holidays named, `default` is used: England and Wales here, and for a command that
+/// runs a procedure, the calendar its `calendar` line names.
 pub(crate) fn resolve_calendar(
     values: &[String],
+    default: &'static Calendar,
     sources: &mut Sources,
 ) -> Result<Cow<'static, Calendar>, Failure> {
     let mut base: Option<(String, Cow<'static, Calendar>)> = None;
@@ -285,7 +290,7 @@ pub(crate) fn resolve_calendar(
             closures.push((value.clone(), days));
         }
     }
-    let mut calendar = base.map_or(Cow::Borrowed(default_calendar()), |(_, calendar)| calendar);
+    let mut calendar = base.map_or(Cow::Borrowed(default), |(_, calendar)| calendar);
     for (name, days) in &closures {
         calendar = Cow::Owned(calendar.with_closures(name, days));
     }
