@@ -4,6 +4,7 @@
 //! a busy machine shows its least disturbed figure.
 
 use std::time::{Duration, Instant};
+
 use waymark_check::CheckOptions;
 use waymark_diagnostics::{FileId, RenderOptions, Sources, render_human};
 

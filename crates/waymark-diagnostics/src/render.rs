@@ -37,11 +37,9 @@ impl SourceCode for Indexed<'_> {
         let start = span.offset().min(text.len());
         let end = (span.offset() + span.len()).min(text.len());
         let first_line = self.file.line_index(start).saturating_sub(before);
-        let last_line = (self
-            .file
-            .line_index(end.saturating_sub(usize::from(span.len() > 0)))
-            + after)
-            .min(self.file.line_count() - 1);
+        // The last byte of the span decides its last line (an empty span uses its start).
+        let last_byte = if span.is_empty() { end } else { end - 1 };
+        let last_line = (self.file.line_index(last_byte) + after).min(self.file.line_count() - 1);
         // As miette's own sources do: with no lines of context the data starts at the span and
         // the column is the span's (in bytes); with context it starts at a line, column 0.
         let (data_start, column) = if before == 0 {

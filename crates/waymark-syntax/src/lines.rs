@@ -5,6 +5,7 @@ use crate::errors;
 use crate::grammar::LineParser;
 use crate::keywords::{ITEM_KEYWORDS, KEYWORDS, line_rule};
 use pest::Parser;
+use rayon::prelude::*;
 use waymark_diagnostics::{Code, Diagnostic, FileId, Span, did_you_mean};
 
 /// One non-blank line of the file: where it starts and its text without the line break.
@@ -14,17 +15,50 @@ pub struct RawLine<'a> {
     pub text: &'a str,
 }
 
+/// Lines parsed together by one thread. Files shorter than this are parsed on one thread,
+/// where starting threads would cost more than it saves.
+const LINES_PER_TASK: usize = 2048;
+
 /// Every line, in file order, with its span. Bad lines are reported and become
-/// [`Line::Unreadable`].
+/// [`Line::Unreadable`]. Lines are independent, so a large file is parsed on all cores in
+/// chunks whose results are joined in order: the output is the same on any number of threads.
 pub fn parse_lines(
     file: FileId,
     text: &str,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<(Line, Span)> {
-    raw_lines(text)
+    let raw: Vec<RawLine<'_>> = raw_lines(text).collect();
+    if raw.len() <= LINES_PER_TASK {
+        return parse_chunk(file, &raw, diagnostics);
+    }
+    let parts: Vec<ParsedChunk> = raw
+        .par_chunks(LINES_PER_TASK)
+        .map(|chunk| {
+            let mut found = Vec::new();
+            let lines = parse_chunk(file, chunk, &mut found);
+            (lines, found)
+        })
+        .collect();
+    let mut lines = Vec::with_capacity(raw.len());
+    for (part, found) in parts {
+        lines.extend(part);
+        diagnostics.extend(found);
+    }
+    lines
+}
+
+/// One chunk's lines and the problems found in them.
+type ParsedChunk = (Vec<(Line, Span)>, Vec<Diagnostic>);
+
+fn parse_chunk(
+    file: FileId,
+    raw: &[RawLine<'_>],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<(Line, Span)> {
+    raw.iter()
         .map(|raw| {
             let span = Span::new(file, raw.start, raw.start + raw.text.len());
-            let line = parse_line(file, raw, diagnostics).unwrap_or_else(|| Line::Unreadable {
+            let line = parse_line(file, *raw, diagnostics).unwrap_or_else(|| Line::Unreadable {
                 opened_item: opens_item(first_word(raw.text)),
             });
             (line, span)
@@ -55,7 +89,7 @@ fn raw_lines(text: &str) -> impl Iterator<Item = RawLine<'_>> {
         let indent = content.len() - trimmed.len();
         Some(RawLine {
             start: line_start + indent,
-            text: trimmed.trim_end(),
+            text: without_comment(trimmed).trim_end(),
         })
     })
 }
@@ -80,6 +114,25 @@ fn parse_line(file: FileId, raw: RawLine<'_>, diagnostics: &mut Vec<Diagnostic>)
             None
         }
     }
+}
+
+/// The line up to a `#` that is not inside a quoted text.
+fn without_comment(line: &str) -> &str {
+    if !line.contains('#') {
+        return line;
+    }
+    let mut in_text = false;
+    let mut escaped = false;
+    for (index, c) in line.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if in_text => escaped = true,
+            '"' => in_text = !in_text,
+            '#' if !in_text => return line.get(..index).unwrap_or(line),
+            _ => {}
+        }
+    }
+    line
 }
 
 /// The line's first word: letters, digits, `_` and `-`, or the first character if none.
@@ -122,6 +175,19 @@ mod tests {
         let text = "a b\n\n  # note\r\n  c d  \r\ne";
         let lines: Vec<_> = raw_lines(text).map(|l| (l.start, l.text)).collect();
         assert_eq!(lines, vec![(0, "a b"), (17, "c d"), (24, "e")]);
+    }
+
+    #[test]
+    fn comments_are_cut_outside_texts_only() {
+        assert_eq!(without_comment("step a # note"), "step a ");
+        assert_eq!(
+            without_comment("untimed \"no # here\" # but here"),
+            "untimed \"no # here\" "
+        );
+        assert_eq!(
+            without_comment("untimed \"a \\\" # still text\""),
+            "untimed \"a \\\" # still text\""
+        );
     }
 
     #[test]
