@@ -186,7 +186,7 @@ fn mutated_procedures_never_panic() {
         .take_while(|(n, _)| !n.starts_with("example"))
         .cloned()
         .collect();
-    let mut random = Random(0x5eed_0f_3a7e);
+    let mut random = Random(0x5eed_0f3a_7e00);
     let mut diagnostics = 0usize;
     for round in 0..MUTANTS {
         let (name, seed) = &seeds[round % seeds.len()];

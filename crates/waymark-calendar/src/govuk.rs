@@ -127,14 +127,19 @@ fn json_error(error: &serde_json::Error, json: &str, skipped: usize, file: FileI
     )
 }
 
-/// The byte offset of serde_json's 1-based line and column (a column counts bytes).
+/// The byte offset of serde_json's 1-based line and column, moved back to the start of the
+/// character it falls in (the column can land inside a character such as `é`).
 fn byte_offset(json: &str, line: usize, column: usize) -> usize {
     let line_start: usize = json
         .split_inclusive('\n')
         .take(line.saturating_sub(1))
         .map(str::len)
         .sum();
-    (line_start + column.saturating_sub(1)).min(json.len())
+    let mut at = (line_start + column.saturating_sub(1)).min(json.len());
+    while !json.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
 }
 
 /// The span of the quoted string whose closing quote is at (or just before) `at`.
