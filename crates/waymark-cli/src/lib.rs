@@ -8,6 +8,7 @@ mod command;
 mod exit;
 mod input;
 mod loader;
+mod output;
 
 use clap::{Parser, Subcommand};
 pub use exit::Exit;
@@ -39,6 +40,8 @@ pub enum Command {
     Check(command::check::CheckArgs),
     Explain(command::explain::ExplainArgs),
     Days(command::days::DaysArgs),
+    Run(command::run::RunArgs),
+    Export(command::export::ExportArgs),
 }
 
 /// Parses `std::env::args`, runs the subcommand and turns its outcome into an exit code.
@@ -64,5 +67,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Check(args) => command::check::run(args),
         Command::Explain(args) => command::explain::run(args),
         Command::Days(args) => command::days::run(args),
+        Command::Run(args) => command::run::run(args),
+        Command::Export(args) => command::export::run(args),
     }
 }

@@ -3,3 +3,5 @@
 pub mod check;
 pub mod days;
 pub mod explain;
+pub mod export;
+pub mod run;

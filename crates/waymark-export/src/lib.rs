@@ -1,0 +1,1 @@
+//! Procedure model to flowcharts: Mermaid, Graphviz DOT, SVG and BPMN 2.0, with roles as swimlanes.
