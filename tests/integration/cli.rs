@@ -37,3 +37,136 @@ fn explain_prints_the_long_explanation() {
     assert_eq!(code, 2);
     assert!(stderr.contains("did you mean `dead-end`?"), "{stderr}");
 }
+
+/// A scratch folder for files a test writes, removed on drop.
+pub struct Scratch(pub std::path::PathBuf);
+
+impl Scratch {
+    pub fn new(name: &str) -> Self {
+        let path = std::env::temp_dir().join(format!("waymark-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&path).unwrap();
+        Scratch(path)
+    }
+
+    pub fn file(&self, name: &str, bytes: &[u8]) -> String {
+        let path = self.0.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path.to_string_lossy().into_owned()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+#[test]
+fn missing_file_has_its_code() {
+    let (code, _, stderr) = waymark(&["check", "no/such/file.wm"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("error[WM0001]"), "{stderr}");
+}
+
+#[test]
+fn clean_warning_and_error_files_exit_0_0_and_1() {
+    let (code, _, stderr) = waymark(&["check", "tests/check/ok/branches_cover_every_value.wm"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.ends_with("no problems in 1 file\n"), "{stderr}");
+    let (code, _, stderr) = waymark(&["check", "tests/check/err/role_never_used.wm"]);
+    assert_eq!(code, 0, "warnings alone do not fail: {stderr}");
+    assert!(stderr.contains("1 warning in 1 file"), "{stderr}");
+    let (code, _, _) = waymark(&[
+        "check",
+        "--deny-warnings",
+        "tests/check/err/role_never_used.wm",
+    ]);
+    assert_eq!(code, 1);
+    let (code, _, stderr) = waymark(&[
+        "check",
+        "tests/check/err/dead_end.wm",
+        "tests/check/err/role_never_used.wm",
+    ]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("1 error, 1 warning in 2 files"), "{stderr}");
+}
+
+#[test]
+fn unusable_files_get_a_diagnostic_not_a_panic() {
+    let scratch = Scratch::new("unusable");
+    let cases: [(&str, &[u8], &str); 4] = [
+        ("latin1.wm", b"procedure a \"caf\xe9\"\n", "WM0002"),
+        ("empty.wm", b"", "WM0003"),
+        ("blank.wm", b"\n  \n", "WM0003"),
+        ("binary.wm", b"\x7fELF\x02\x01\x00\x00", "WM0004"),
+    ];
+    for (name, bytes, expected) in cases {
+        let path = scratch.file(name, bytes);
+        let (code, stdout, stderr) = waymark(&["check", "--format", "json", &path]);
+        assert_eq!(code, 1, "{name}: {stderr}");
+        assert!(stdout.contains(expected), "{name}: {stdout}");
+    }
+    let huge = scratch.0.join("huge.wm");
+    std::fs::File::create(&huge)
+        .unwrap()
+        .set_len(65 * 1024 * 1024)
+        .unwrap();
+    let (code, _, stderr) = waymark(&["check", huge.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("WM0005"), "{stderr}");
+}
+
+#[test]
+fn json_diagnostics_carry_position_span_and_help() {
+    let (code, stdout, _) = waymark(&[
+        "check",
+        "--format",
+        "json",
+        "tests/syntax/err/several_mistakes_in_one_file.wm",
+    ]);
+    assert_eq!(code, 1);
+    let lines: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 6, "{stdout}");
+    for json in &lines {
+        for key in [
+            "code", "severity", "message", "file", "line", "column", "span", "label", "help",
+        ] {
+            assert!(!json[key].is_null(), "missing {key} in {json}");
+        }
+        assert!(json["span"]["start"].as_u64() <= json["span"]["end"].as_u64());
+    }
+    let lines_seen: Vec<u64> = lines.iter().map(|j| j["line"].as_u64().unwrap()).collect();
+    let mut sorted = lines_seen.clone();
+    sorted.sort();
+    assert_eq!(lines_seen, sorted, "diagnostics come in file order");
+}
+
+#[test]
+fn every_help_teaches_with_examples() {
+    for args in [
+        &["--help"][..],
+        &["check", "--help"],
+        &["explain", "--help"],
+        &["days", "--help"],
+    ] {
+        let (code, stdout, _) = waymark(args);
+        assert_eq!(code, 0, "{args:?}");
+        assert!(
+            stdout.contains("Examples:"),
+            "{args:?} help has no examples:\n{stdout}"
+        );
+    }
+}
+
+#[test]
+fn explain_lists_every_code() {
+    let (code, stdout, _) = waymark(&["explain", "--list"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        stdout.lines().count(),
+        waymark_diagnostics::codes::ALL.len()
+    );
+}

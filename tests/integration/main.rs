@@ -11,3 +11,5 @@ mod days;
 mod docs;
 mod fixtures;
 mod robustness;
+mod shipped;
+mod tidy;

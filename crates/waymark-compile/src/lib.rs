@@ -13,7 +13,6 @@ pub mod model;
 mod names;
 mod types;
 
-pub use from_syntax::DEFAULT_CALENDAR;
 pub use graph::{Edge, FlowGraph};
 pub use imports::{Loader, NoFiles};
 pub use model::*;

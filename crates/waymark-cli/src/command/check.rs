@@ -7,7 +7,8 @@ use clap::{Args, ValueEnum};
 use std::io::IsTerminal;
 use waymark_check::{CheckOptions, GuidanceText};
 use waymark_diagnostics::{
-    Diagnostic, FileId, RenderOptions, Severity, Sources, render_human, render_json, summary_line,
+    Code, Diagnostic, FileId, RenderOptions, Severity, Sources, render_human, render_json,
+    summary_line,
 };
 
 const AFTER_HELP: &str = "\
@@ -63,7 +64,10 @@ pub fn run(args: CheckArgs) -> Exit {
         match loader.read(path) {
             Ok(file) => diagnostics.extend(check_file(file, &mut loader, guidance.as_deref())),
             Err(ReadFailure::Missing(message)) => {
-                eprintln!("error: {message}");
+                eprintln!("error[{}]: {message}", Code::FileUnreadable);
+                eprintln!(
+                    "help: check the path; `waymark check` takes procedure files such as `procedures/assessment.wm`"
+                );
                 return Exit::Usage;
             }
             Err(ReadFailure::Unusable(diagnostic)) => diagnostics.push(*diagnostic),

@@ -18,9 +18,6 @@ use std::collections::HashMap;
 use waymark_diagnostics::Diagnostic;
 use waymark_syntax::{self as syntax, ClauseKind, Document, Item, ItemKind};
 
-/// The calendar used when a procedure names none.
-pub const DEFAULT_CALENDAR: &str = "england-and-wales";
-
 /// Builds the model from the root document and the documents it uses (root first).
 pub fn resolve(documents: &[Document], diagnostics: &mut Vec<Diagnostic>) -> Option<Procedure> {
     let root = documents.first()?;
@@ -34,6 +31,7 @@ pub fn resolve(documents: &[Document], diagnostics: &mut Vec<Diagnostic>) -> Opt
     for document in documents {
         resolver.resolve_items(document);
     }
+    resolver.check_calendar(header.calendar.as_ref());
     let start = resolver.document_start(root)?;
     let graph = FlowGraph::build(&resolver.steps, &resolver.schedules);
     Some(Procedure {
@@ -44,10 +42,10 @@ pub fn resolve(documents: &[Document], diagnostics: &mut Vec<Diagnostic>) -> Opt
             .map_or_else(|| header.id.text.clone(), |t| t.value.clone()),
         version: header.version.as_ref().map(|v| v.value.clone()),
         effective: header.effective.map(|d| d.date),
-        calendar: header
-            .calendar
-            .as_ref()
-            .map_or(DEFAULT_CALENDAR.to_string(), |c| c.text.clone()),
+        calendar: header.calendar.as_ref().map_or_else(
+            || waymark_calendar::default_calendar().name().to_string(),
+            |c| c.text.clone(),
+        ),
         sources: resolver.sources,
         roles: resolver.roles,
         facts: resolver.facts,

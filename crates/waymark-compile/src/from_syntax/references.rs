@@ -7,6 +7,32 @@ use waymark_diagnostics::{Code, Diagnostic, Span};
 use waymark_syntax::{self as syntax, Document};
 
 impl Resolver<'_> {
+    /// WM0211: a procedure names one of the built-in calendars; a calendar file is given at
+    /// run time with `--calendar FILE`, which overrides it.
+    pub(super) fn check_calendar(&mut self, calendar: Option<&syntax::Name>) {
+        let Some(name) = calendar else { return };
+        let known = waymark_calendar::builtin_names();
+        if known.contains(&name.text.as_str()) {
+            return;
+        }
+        let help = match waymark_diagnostics::did_you_mean(&name.text, known.iter().copied()) {
+            Some(guess) => format!("did you mean `{guess}`?"),
+            None => format!(
+                "the calendars are {}; a file of bank holidays or closures is given when running, with `--calendar FILE`",
+                known.join(", ")
+            ),
+        };
+        self.report(
+            Diagnostic::new(
+                Code::UnknownCalendar,
+                name.span,
+                format!("there is no calendar called `{}`", name.text),
+            )
+            .label("not a known calendar")
+            .help(help),
+        );
+    }
+
     // ----------------------------------------------------------------------------------------
     // Steps by name.
 
