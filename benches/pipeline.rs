@@ -3,7 +3,10 @@
 //! Run with `cargo bench --bench pipeline`. Prints the best of several runs for each stage, so
 //! a busy machine shows its least disturbed figure.
 
-#![allow(clippy::expect_used, reason = "a bench stops loudly when its own input is wrong")]
+#![allow(
+    clippy::expect_used,
+    reason = "a bench stops loudly when its own input is wrong"
+)]
 
 use std::time::{Duration, Instant};
 
