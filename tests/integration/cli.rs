@@ -170,3 +170,25 @@ fn explain_lists_every_code() {
         waymark_diagnostics::codes::ALL.len()
     );
 }
+
+#[test]
+fn a_reader_that_stops_early_gets_no_panic() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_waymark"))
+        // Over 64 KB, more than a pipe holds, so writing really does hit the closed pipe.
+        .args(["days", "1991-01-02", "+20000", "--explain"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    // The reader (and with it the pipe) is gone; the rest of the list has nowhere to go.
+    let output = child.wait_with_output().unwrap();
+    assert!(first.starts_with("Counting 20000 working days"), "{first}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

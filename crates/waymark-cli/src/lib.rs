@@ -46,6 +46,7 @@ pub enum Command {
 
 /// Parses `std::env::args`, runs the subcommand and turns its outcome into an exit code.
 pub fn main() -> std::process::ExitCode {
+    stop_quietly_when_output_is_closed();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {
@@ -70,4 +71,23 @@ pub fn run(cli: Cli) -> Exit {
         Command::Run(args) => command::run::run(args),
         Command::Export(args) => command::export::run(args),
     }
+}
+
+/// `waymark days ... | head -1` closes our output early. Rust's `println!` then panics, which
+/// would print a backtrace at someone who did nothing wrong; stable Rust offers no safe way to
+/// restore the usual "stop on a closed pipe" behaviour, so this hook does it for that one panic.
+fn stop_quietly_when_output_is_closed() {
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or_default();
+        if message.contains("failed printing to stdout") && message.contains("Broken pipe") {
+            std::process::exit(0);
+        }
+        default_hook(info);
+    }));
 }

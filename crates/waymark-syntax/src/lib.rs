@@ -14,6 +14,10 @@ mod generate;
 mod grammar;
 mod keywords;
 mod lines;
+#[cfg(test)]
+mod tests {
+    mod constructs;
+}
 
 pub use ast::*;
 pub use generate::generate_procedure;
