@@ -12,6 +12,7 @@ mod imports;
 pub mod model;
 mod names;
 mod types;
+mod words;
 
 pub use graph::{Edge, FlowGraph};
 pub use imports::{Loader, NoFiles};

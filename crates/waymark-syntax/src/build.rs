@@ -106,6 +106,7 @@ fn carries_meaning(rule: Rule) -> bool {
             | Rule::k_from
             | Rule::k_in
             | Rule::k_is
+            | Rule::k_known
             | Rule::k_least
             | Rule::k_most
             | Rule::k_needs

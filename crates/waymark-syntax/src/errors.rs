@@ -164,6 +164,7 @@ fn keyword_of(rule: Rule) -> Option<&'static str> {
         Rule::k_from => "from",
         Rule::k_in => "in",
         Rule::k_is => "is",
+        Rule::k_known => "known",
         Rule::k_needs => "needs",
         Rule::k_of => "of",
         Rule::k_one => "one",

@@ -255,6 +255,20 @@ fn guards_combine_with_and_before_or() {
 }
 
 #[test]
+fn known_and_not_known_may_be_followed_by_more_conditions() {
+    let document =
+        parse_ok("step s\n  then a when due_date is known and age is not known or age is known\n");
+    let ClauseKind::Then {
+        guard: Some(guard), ..
+    } = &clauses(&document, "s")[0]
+    else {
+        panic!()
+    };
+    let tests: Vec<&Test> = guard.any_of.iter().flatten().map(|c| &c.test).collect();
+    assert_eq!(tests, [&Test::Known, &Test::NotKnown, &Test::Known]);
+}
+
+#[test]
 fn work_done_together() {
     let document = parse_ok("together work \"Work\"\n  all of a, b, c\n  then done\n");
     assert_eq!(document.items[0].kind, ItemKind::Together);
