@@ -9,6 +9,7 @@
 mod cli;
 mod days;
 mod docs;
+mod export;
 mod fixtures;
 mod robustness;
 mod shipped;

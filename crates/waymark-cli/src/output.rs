@@ -6,10 +6,6 @@ use std::path::Path;
 
 /// Writes `bytes` to `path` through a temporary file in the same folder, renamed into place
 /// only once everything is written and flushed to disk.
-#[allow(
-    dead_code,
-    reason = "for `run -o` and `export -o`, which are being built; remove when they use it"
-)]
 pub fn write_whole(path: &Path, bytes: &[u8]) -> Result<(), String> {
     let folder = path
         .parent()

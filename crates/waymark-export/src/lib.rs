@@ -1,1 +1,55 @@
 //! Procedure model to flowcharts: Mermaid, Graphviz DOT, SVG and BPMN 2.0, with roles as swimlanes.
+//!
+//! Start from [`export`]: it takes a compiled [`Procedure`] and a [`Format`] and returns the
+//! whole drawing as text. Every format is drawn from one [`chart`] (nodes, lanes and links with
+//! their words already chosen), so a deadline reads the same in every picture. The SVG and the
+//! BPMN diagram share the layered layout in [`layout`]. Like every stage but the CLI, this crate
+//! does no IO, and the same procedure always gives the same bytes.
+
+pub mod bpmn;
+pub mod chart;
+pub mod dot;
+pub mod layout;
+pub mod mermaid;
+pub mod svg;
+mod text;
+
+use waymark_compile::Procedure;
+
+/// The formats Waymark draws.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Format {
+    /// A Mermaid flowchart, for Markdown pages and wikis.
+    Mermaid,
+    /// A Graphviz DOT graph, for `dot -Tpng`.
+    Dot,
+    /// A finished SVG picture, laid out by Waymark.
+    Svg,
+    /// A BPMN 2.0 XML model with its diagram, for BPMN tools.
+    Bpmn,
+}
+
+impl Format {
+    /// Every format, in the order the help lists them.
+    pub const ALL: [Format; 4] = [Format::Mermaid, Format::Dot, Format::Svg, Format::Bpmn];
+
+    /// The usual file extension for the format.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Mermaid => "mmd",
+            Format::Dot => "dot",
+            Format::Svg => "svg",
+            Format::Bpmn => "bpmn",
+        }
+    }
+}
+
+/// Draws the procedure in the format.
+pub fn export(procedure: &Procedure, format: Format) -> String {
+    match format {
+        Format::Mermaid => mermaid::to_mermaid(procedure),
+        Format::Dot => dot::to_dot(procedure),
+        Format::Svg => svg::to_svg(procedure),
+        Format::Bpmn => bpmn::to_bpmn(procedure),
+    }
+}

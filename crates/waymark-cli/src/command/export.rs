@@ -1,16 +1,128 @@
-//! `waymark export`: being built (see the issue tracker); registered so the command line is stable.
+//! `waymark export PROCEDURE --to FORMAT [-o FILE]`: draw a procedure as a flowchart (Mermaid,
+//! Graphviz DOT, SVG) or a BPMN 2.0 model, with roles as swimlanes and deadlines in the boxes.
 
 use crate::Exit;
-use clap::Args;
+use crate::input::ReadFailure;
+use crate::loader::FileLoader;
+use clap::{Args, ValueEnum};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use waymark_check::CheckOptions;
+use waymark_diagnostics::{Diagnostic, RenderOptions, Sources, render_human, summary_line};
+use waymark_export::Format;
 
-/// Not built yet.
+const AFTER_HELP: &str = "\
+Examples:
+  waymark export procedures/assessment.wm --to svg -o assessment.svg     a picture for the wall
+  waymark export procedures/assessment.wm --to mermaid                   paste into Markdown
+  waymark export procedures/assessment.wm --to dot | dot -Tpng -o assessment.png
+  waymark export procedures/assessment.wm --to bpmn -o assessment.bpmn   open in Camunda Modeler or bpmn.io
+
+Formats:
+  mermaid  a Mermaid flowchart: a subgraph per role, decisions as diamonds
+  dot      a Graphviz graph: a cluster per role; draw it with `dot -Tpng` or `dot -Tsvg`
+  svg      a finished picture drawn by Waymark: roles as horizontal lanes, with a legend
+  bpmn     BPMN 2.0 XML with its diagram: a lane per role, user tasks, gateways, timers
+
+The procedure is checked first; a procedure with errors is not drawn (its problems are
+printed, as by `waymark check`). With -o the file is written whole or not at all.
+Exit codes: 0 drawn, 1 the procedure has errors or the file could not be written, 2 usage error.";
+
+/// Draw a procedure as a flowchart or a BPMN model, with roles as swimlanes.
 #[derive(Debug, Args)]
+#[command(after_help = AFTER_HELP)]
 pub struct ExportArgs {
-    /// Arguments, not yet read.
-    pub words: Vec<String>,
+    /// The procedure file to draw (`.wm`).
+    #[arg(value_name = "PROCEDURE")]
+    pub file: String,
+
+    /// The format to draw.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub to: ExportFormat,
+
+    /// Write to this file instead of printing (written whole or not at all).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
-pub fn run(_args: ExportArgs) -> Exit {
-    eprintln!("error: `waymark export` is not built yet");
-    Exit::Usage
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Mermaid,
+    Dot,
+    Svg,
+    Bpmn,
+}
+
+impl From<ExportFormat> for Format {
+    fn from(format: ExportFormat) -> Format {
+        match format {
+            ExportFormat::Mermaid => Format::Mermaid,
+            ExportFormat::Dot => Format::Dot,
+            ExportFormat::Svg => Format::Svg,
+            ExportFormat::Bpmn => Format::Bpmn,
+        }
+    }
+}
+
+pub fn run(args: ExportArgs) -> Exit {
+    let mut sources = Sources::new();
+    let mut loader = FileLoader::new(&mut sources);
+    let file = match loader.read(&args.file) {
+        Ok(file) => file,
+        Err(ReadFailure::Missing(message)) => {
+            eprintln!("error: {message}");
+            return Exit::Usage;
+        }
+        Err(ReadFailure::Unusable(diagnostic)) => {
+            return refuse(vec![*diagnostic], &sources);
+        }
+    };
+    let text = loader.text(file);
+    let options = CheckOptions { guidance: None };
+    let checked = waymark_check::check_text(file, &text, &mut loader, &options);
+    let procedure = match checked.procedure {
+        Some(procedure) if !checked.diagnostics.iter().any(Diagnostic::is_error) => procedure,
+        _ => return refuse(checked.diagnostics, &sources),
+    };
+    let drawing = waymark_export::export(&procedure, args.to.into());
+    match &args.output {
+        Some(path) => match crate::output::write_whole(path, drawing.as_bytes()) {
+            Ok(()) => Exit::Success,
+            Err(message) => {
+                eprintln!("error: {message}");
+                Exit::Problems
+            }
+        },
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            match stdout
+                .write_all(drawing.as_bytes())
+                .and_then(|()| stdout.flush())
+            {
+                Ok(()) => Exit::Success,
+                // A closed pipe (`| head`) is not the procedure's fault, but it is not success.
+                Err(error) => {
+                    eprintln!("error: cannot print the drawing: {error}");
+                    Exit::Problems
+                }
+            }
+        }
+    }
+}
+
+/// Prints the problems that stop a procedure being drawn.
+fn refuse(mut diagnostics: Vec<Diagnostic>, sources: &Sources) -> Exit {
+    diagnostics.sort_by(|a, b| {
+        let file = |d: &Diagnostic| sources.name(d.primary.span.file).to_string();
+        (file(a), a.sort_key()).cmp(&(file(b), b.sort_key()))
+    });
+    diagnostics.dedup();
+    let options = RenderOptions {
+        colour: std::io::stderr().is_terminal(),
+        width: None,
+    };
+    eprint!("{}", render_human(&diagnostics, sources, options));
+    eprintln!("{}", summary_line(&diagnostics, 1));
+    eprintln!("error: the procedure has errors, so it was not drawn");
+    Exit::Problems
 }
