@@ -8,6 +8,7 @@
 
 mod cli;
 mod days;
+mod diff;
 mod docs;
 mod export;
 mod fixtures;

@@ -24,6 +24,7 @@ Examples:
   waymark check --deny-warnings --sources ../shared/seeds procedures/*.wm
   waymark explain WM0101
   waymark days 2025-12-01 +45
+  waymark diff procedures/assessment.wm examples/assessment-amendment-draft.wm
 
 Exit codes: 0 success, 1 problems found, 2 usage error (missing file, bad flag).";
 
@@ -42,6 +43,7 @@ pub enum Command {
     Days(command::days::DaysArgs),
     Run(command::run::RunArgs),
     Export(command::export::ExportArgs),
+    Diff(command::diff::DiffArgs),
 }
 
 /// Parses `std::env::args`, runs the subcommand and turns its outcome into an exit code.
@@ -70,6 +72,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Days(args) => command::days::run(args),
         Command::Run(args) => command::run::run(args),
         Command::Export(args) => command::export::run(args),
+        Command::Diff(args) => command::diff::run(args),
     }
 }
 

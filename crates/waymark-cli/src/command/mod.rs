@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod days;
+pub mod diff;
 pub mod explain;
 pub mod export;
 pub mod run;

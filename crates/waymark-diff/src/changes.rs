@@ -1,0 +1,184 @@
+//! What a change is, and the changes to a procedure's header and declarations.
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+use waymark_compile::Procedure;
+
+/// The part of a procedure a change is in; changes are reported in this order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Group {
+    Procedure,
+    Steps,
+    Deadlines,
+    Responsibilities,
+    Decisions,
+    Routes,
+    Citations,
+    Roles,
+    Facts,
+    Sources,
+}
+
+impl Group {
+    pub fn heading(self) -> &'static str {
+        match self {
+            Group::Procedure => "Procedure",
+            Group::Steps => "Steps",
+            Group::Deadlines => "Deadlines",
+            Group::Responsibilities => "Who acts",
+            Group::Decisions => "Decision outcomes",
+            Group::Routes => "Where cases go next",
+            Group::Citations => "Citations",
+            Group::Roles => "Roles",
+            Group::Facts => "Facts",
+            Group::Sources => "Sources",
+        }
+    }
+}
+
+/// One difference between two versions.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Change {
+    pub group: Group,
+    /// The step, role, fact or source changed (`""` for the procedure itself).
+    pub subject: String,
+    /// A stable snake_case name for the kind of change, e.g. `deadline_changed`.
+    pub kind: &'static str,
+    /// The old wording, when there was one.
+    pub before: Option<String>,
+    /// The new wording, when there is one.
+    pub after: Option<String>,
+}
+
+impl Change {
+    pub fn new(
+        group: Group,
+        subject: &str,
+        kind: &'static str,
+        before: Option<String>,
+        after: Option<String>,
+    ) -> Self {
+        Change {
+            group,
+            subject: subject.to_string(),
+            kind,
+            before,
+            after,
+        }
+    }
+}
+
+pub fn header(old: &Procedure, new: &Procedure, changes: &mut Vec<Change>) {
+    let fields = [
+        (
+            "title_changed",
+            Some(old.title.clone()),
+            Some(new.title.clone()),
+        ),
+        ("version_changed", old.version.clone(), new.version.clone()),
+        (
+            "effective_date_changed",
+            old.effective.map(|d| d.to_string()),
+            new.effective.map(|d| d.to_string()),
+        ),
+        (
+            "calendar_changed",
+            Some(old.calendar.clone()),
+            Some(new.calendar.clone()),
+        ),
+    ];
+    for (kind, before, after) in fields {
+        if before != after {
+            changes.push(Change::new(Group::Procedure, "", kind, before, after));
+        }
+    }
+}
+
+pub fn declarations(old: &Procedure, new: &Procedure, changes: &mut Vec<Change>) {
+    let roles = |p: &Procedure| {
+        p.roles
+            .iter()
+            .map(|r| (r.id.clone(), r.title.clone()))
+            .collect()
+    };
+    compare_maps(Group::Roles, "role", roles(old), roles(new), changes);
+    let facts = |p: &Procedure| {
+        p.facts
+            .iter()
+            .map(|f| {
+                (
+                    f.id.clone(),
+                    format!(
+                        "{}{}",
+                        f.kind.describe(),
+                        if f.optional { ", optional" } else { "" }
+                    ),
+                )
+            })
+            .collect()
+    };
+    compare_maps(Group::Facts, "fact", facts(old), facts(new), changes);
+    let sources = |p: &Procedure| {
+        p.sources
+            .iter()
+            .map(|s| {
+                (
+                    s.id.clone(),
+                    match s.updated {
+                        Some(d) => format!("{} (updated {d})", s.title),
+                        None => s.title.clone(),
+                    },
+                )
+            })
+            .collect()
+    };
+    compare_maps(
+        Group::Sources,
+        "source",
+        sources(old),
+        sources(new),
+        changes,
+    );
+}
+
+/// Adds, removals and changes between two maps from a name to its wording.
+fn compare_maps(
+    group: Group,
+    what: &'static str,
+    old: BTreeMap<String, String>,
+    new: BTreeMap<String, String>,
+    changes: &mut Vec<Change>,
+) {
+    let (added, removed, changed) = match what {
+        "role" => ("role_added", "role_removed", "role_changed"),
+        "fact" => ("fact_added", "fact_removed", "fact_changed"),
+        _ => ("source_added", "source_removed", "source_changed"),
+    };
+    for (name, before) in &old {
+        match new.get(name) {
+            None => changes.push(Change::new(
+                group,
+                name,
+                removed,
+                Some(before.clone()),
+                None,
+            )),
+            Some(after) if after != before => {
+                changes.push(Change::new(
+                    group,
+                    name,
+                    changed,
+                    Some(before.clone()),
+                    Some(after.clone()),
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+    for (name, after) in &new {
+        if !old.contains_key(name) {
+            changes.push(Change::new(group, name, added, None, Some(after.clone())));
+        }
+    }
+}

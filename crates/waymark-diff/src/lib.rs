@@ -1,0 +1,28 @@
+//! Two versions of a procedure to the changes between them, in the domain's words.
+//!
+//! Start from [`compare`]: it takes two compiled procedures and returns every [`Change`],
+//! grouped and sorted, each saying what changed in the words a policy author uses ("the
+//! deadline of `assessment_complete`: due 45 working days after referral -> due 40 working days
+//! after referral"). Only the model is compared, so a change to comments or layout is no change.
+//! [`render`] turns the changes into text for people, JSON for analysts, or Markdown for a
+//! committee paper.
+
+mod changes;
+mod render;
+mod steps;
+
+pub use changes::{Change, Group};
+pub use render::{Format, render};
+
+use waymark_compile::Procedure;
+
+/// Every difference between `old` and `new`, sorted by group, subject and kind.
+pub fn compare(old: &Procedure, new: &Procedure) -> Vec<Change> {
+    let mut changes = Vec::new();
+    changes::header(old, new, &mut changes);
+    changes::declarations(old, new, &mut changes);
+    steps::compare(old, new, &mut changes);
+    changes.sort();
+    changes.dedup();
+    changes
+}

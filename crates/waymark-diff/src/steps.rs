@@ -1,0 +1,465 @@
+//! Matching the steps of two versions (by id, then a renamed step by its unchanged title) and
+//! comparing each matched pair in words.
+
+use crate::changes::{Change, Group};
+use std::collections::{BTreeMap, BTreeSet};
+use waymark_compile::{Clock, Deadline, DeadlineKind, Procedure, RouteWhen, Step, StepKind};
+
+pub fn compare(old: &Procedure, new: &Procedure, changes: &mut Vec<Change>) {
+    let old_steps = named(old);
+    let new_steps = named(new);
+    let renames = find_renames(&old_steps, &new_steps);
+    let renamed_to: BTreeSet<&str> = renames.values().map(String::as_str).collect();
+    for (id, step) in &old_steps {
+        if !new_steps.contains_key(id) && !renames.contains_key(*id) {
+            changes.push(Change::new(
+                Group::Steps,
+                id,
+                "step_removed",
+                Some(step.title.clone()),
+                None,
+            ));
+        }
+    }
+    for (id, step) in &new_steps {
+        if !old_steps.contains_key(id) && !renamed_to.contains(id) {
+            changes.push(Change::new(
+                Group::Steps,
+                id,
+                "step_added",
+                None,
+                Some(step.title.clone()),
+            ));
+        }
+    }
+    for (from, to) in &renames {
+        changes.push(Change::new(
+            Group::Steps,
+            to,
+            "step_renamed",
+            Some(from.clone()),
+            Some(to.clone()),
+        ));
+    }
+    let pair = Pair {
+        old,
+        new,
+        renames: &renames,
+    };
+    for (id, old_step) in &old_steps {
+        let new_id = renames.get(*id).map_or(*id, String::as_str);
+        if let Some(new_step) = new_steps.get(new_id) {
+            pair.compare_step(new_id, old_step, new_step, changes);
+        }
+    }
+}
+
+/// Steps by the names case files use; the joins of together blocks have no name of their own.
+fn named(procedure: &Procedure) -> BTreeMap<&str, &Step> {
+    procedure
+        .steps
+        .iter()
+        .filter(|step| !matches!(step.kind, StepKind::Join { .. }))
+        .map(|step| (step.id.as_str(), step))
+        .collect()
+}
+
+/// An old step missing from the new version, and a new step missing from the old one, with the
+/// same title and kind, are one step renamed.
+fn find_renames(
+    old: &BTreeMap<&str, &Step>,
+    new: &BTreeMap<&str, &Step>,
+) -> BTreeMap<String, String> {
+    let mut renames = BTreeMap::new();
+    let mut taken = BTreeSet::new();
+    for (new_id, new_step) in new.iter().filter(|(id, _)| !old.contains_key(*id)) {
+        let candidate = old.iter().find(|(old_id, old_step)| {
+            !new.contains_key(*old_id)
+                && !taken.contains(*old_id)
+                && old_step.title == new_step.title
+                && kind_name(&old_step.kind) == kind_name(&new_step.kind)
+        });
+        if let Some((old_id, _)) = candidate {
+            taken.insert(*old_id);
+            renames.insert(old_id.to_string(), new_id.to_string());
+        }
+    }
+    renames
+}
+
+fn kind_name(kind: &StepKind) -> &'static str {
+    match kind {
+        StepKind::Task => "step",
+        StepKind::Decision => "decision",
+        StepKind::Together { .. } => "together block",
+        StepKind::Join { .. } => "join",
+        StepKind::Checkpoint { .. } => "checkpoint",
+        StepKind::Recurring { .. } => "recurring obligation",
+        StepKind::End => "end",
+    }
+}
+
+/// The two versions, and the renames that translate old names into new ones.
+struct Pair<'a> {
+    old: &'a Procedure,
+    new: &'a Procedure,
+    renames: &'a BTreeMap<String, String>,
+}
+
+impl Pair<'_> {
+    fn compare_step(&self, id: &str, old: &Step, new: &Step, changes: &mut Vec<Change>) {
+        let mut push = |group, kind, before: Option<String>, after: Option<String>| {
+            changes.push(Change::new(group, id, kind, before, after));
+        };
+        if old.title != new.title {
+            push(
+                Group::Steps,
+                "title_changed",
+                Some(old.title.clone()),
+                Some(new.title.clone()),
+            );
+        }
+        if kind_name(&old.kind) != kind_name(&new.kind) {
+            push(
+                Group::Steps,
+                "kind_changed",
+                Some(kind_name(&old.kind).into()),
+                Some(kind_name(&new.kind).into()),
+            );
+        }
+        let flags = [
+            (
+                "waivable_changed",
+                old.waivable,
+                new.waivable,
+                "waivable with reason",
+            ),
+            (
+                "overrun_rule_changed",
+                old.overrun_needs_reason,
+                new.overrun_needs_reason,
+                "overrun needs reason",
+            ),
+        ];
+        for (kind, before, after, words) in flags {
+            if before != after {
+                let say = |on: bool| {
+                    Some(if on {
+                        words.to_string()
+                    } else {
+                        format!("not {words}")
+                    })
+                };
+                push(Group::Steps, kind, say(before), say(after));
+            }
+        }
+        if old.untimed != new.untimed {
+            push(
+                Group::Deadlines,
+                "untimed_changed",
+                old.untimed.clone(),
+                new.untimed.clone(),
+            );
+        }
+        self.compare_deadlines(id, old, new, changes);
+        self.compare_sets(
+            id,
+            Group::Responsibilities,
+            "who_acts",
+            self.role_rules(self.old, old),
+            self.role_rules(self.new, new),
+            changes,
+        );
+        let outcomes = |step: &Step| {
+            step.outcomes
+                .iter()
+                .map(|o| o.id.clone())
+                .collect::<BTreeSet<_>>()
+        };
+        self.compare_sets(
+            id,
+            Group::Decisions,
+            "outcome",
+            outcomes(old),
+            outcomes(new),
+            changes,
+        );
+        self.compare_routes(id, old, new, changes);
+        self.compare_sets(
+            id,
+            Group::Citations,
+            "citation",
+            self.citations(self.old, old),
+            self.citations(self.new, new),
+            changes,
+        );
+    }
+
+    /// Deadlines are paired by what they count from (and their kind and condition); a pair
+    /// whose amount or unit differs is one changed deadline.
+    fn compare_deadlines(&self, id: &str, old: &Step, new: &Step, changes: &mut Vec<Change>) {
+        let keyed = |procedure: &Procedure,
+                     step: &Step,
+                     translate: bool|
+         -> BTreeMap<(String, String), Vec<String>> {
+            let mut map: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
+            for deadline in &step.deadlines {
+                let (key, line) = deadline_key(procedure, deadline);
+                let (key, line) = if translate {
+                    (self.translate_pair(key), self.translate(&line))
+                } else {
+                    (key, line)
+                };
+                map.entry(key).or_default().push(line);
+            }
+            map
+        };
+        let before = keyed(self.old, old, true);
+        let after = keyed(self.new, new, false);
+        for (key, old_lines) in &before {
+            let new_lines = after.get(key).cloned().unwrap_or_default();
+            if old_lines == &new_lines {
+                continue;
+            }
+            match (old_lines.as_slice(), new_lines.as_slice()) {
+                ([was], [now]) => changes.push(Change::new(
+                    Group::Deadlines,
+                    id,
+                    "deadline_changed",
+                    Some(was.clone()),
+                    Some(now.clone()),
+                )),
+                _ => {
+                    for was in old_lines.iter().filter(|l| !new_lines.contains(l)) {
+                        changes.push(Change::new(
+                            Group::Deadlines,
+                            id,
+                            "deadline_removed",
+                            Some(was.clone()),
+                            None,
+                        ));
+                    }
+                    for now in new_lines.iter().filter(|l| !old_lines.contains(l)) {
+                        changes.push(Change::new(
+                            Group::Deadlines,
+                            id,
+                            "deadline_added",
+                            None,
+                            Some(now.clone()),
+                        ));
+                    }
+                }
+            }
+        }
+        for (key, new_lines) in &after {
+            if !before.contains_key(key) {
+                for now in new_lines {
+                    changes.push(Change::new(
+                        Group::Deadlines,
+                        id,
+                        "deadline_added",
+                        None,
+                        Some(now.clone()),
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Routes are paired first by where they lead (a changed condition), then by what takes
+    /// them (a changed destination: `on support then support_plan` -> `on support then closed`);
+    /// a route left unpaired was added or removed.
+    fn compare_routes(&self, id: &str, old: &Step, new: &Step, changes: &mut Vec<Change>) {
+        let routes =
+            |procedure: &Procedure, step: &Step, translate: bool| -> BTreeSet<(String, String)> {
+                step.routes
+                    .iter()
+                    .map(|route| {
+                        let target = procedure.step(route.target).id.clone();
+                        let line = route_line(procedure, step, &route.when, &target);
+                        if translate {
+                            (self.translate(&target), self.translate(&line))
+                        } else {
+                            (target, line)
+                        }
+                    })
+                    .collect()
+            };
+        let before = routes(self.old, old, true);
+        let after = routes(self.new, new, false);
+        let mut gone: Vec<&(String, String)> = before.difference(&after).collect();
+        let mut came: Vec<&(String, String)> = after.difference(&before).collect();
+        let by_target = |route: &(String, String)| route.0.clone();
+        // The route's wording with its destination left out: "on support then", "otherwise".
+        let by_taker = |route: &(String, String)| {
+            let (target, line) = route;
+            line.replacen(&format!("then {target}"), "then", 1)
+                .replacen(&format!("otherwise {target}"), "otherwise", 1)
+        };
+        for key in [
+            &by_target as &dyn Fn(&(String, String)) -> String,
+            &by_taker,
+        ] {
+            pair_unique(&mut gone, &mut came, key, |was, now| {
+                changes.push(Change::new(
+                    Group::Routes,
+                    id,
+                    "route_changed",
+                    Some(was.1.clone()),
+                    Some(now.1.clone()),
+                ));
+            });
+        }
+        for route in gone {
+            changes.push(Change::new(
+                Group::Routes,
+                id,
+                "route_removed",
+                Some(route.1.clone()),
+                None,
+            ));
+        }
+        for route in came {
+            changes.push(Change::new(
+                Group::Routes,
+                id,
+                "route_added",
+                None,
+                Some(route.1.clone()),
+            ));
+        }
+    }
+
+    /// Adds and removals between two sets of wordings, e.g. of outcomes or citations.
+    fn compare_sets(
+        &self,
+        id: &str,
+        group: Group,
+        what: &'static str,
+        old: BTreeSet<String>,
+        new: BTreeSet<String>,
+        changes: &mut Vec<Change>,
+    ) {
+        let (added, removed) = match what {
+            "who_acts" => ("who_acts_added", "who_acts_removed"),
+            "outcome" => ("outcome_added", "outcome_removed"),
+            _ => ("citation_added", "citation_removed"),
+        };
+        let old: BTreeSet<String> = old.iter().map(|line| self.translate(line)).collect();
+        for line in old.difference(&new) {
+            changes.push(Change::new(group, id, removed, Some(line.clone()), None));
+        }
+        for line in new.difference(&old) {
+            changes.push(Change::new(group, id, added, None, Some(line.clone())));
+        }
+    }
+
+    fn role_rules(&self, procedure: &Procedure, step: &Step) -> BTreeSet<String> {
+        step.roles
+            .iter()
+            .map(|rule| {
+                let roles: Vec<&str> = rule
+                    .roles
+                    .iter()
+                    .map(|r| procedure.role(*r).id.as_str())
+                    .collect();
+                match &rule.guard {
+                    Some(guard) => format!(
+                        "by {} when {}",
+                        roles.join(" or "),
+                        procedure.guard_words(guard)
+                    ),
+                    None => format!("by {}", roles.join(" or ")),
+                }
+            })
+            .collect()
+    }
+
+    fn citations(&self, procedure: &Procedure, step: &Step) -> BTreeSet<String> {
+        step.cites
+            .iter()
+            .map(|cite| {
+                format!(
+                    "cite {} \"{}\"",
+                    procedure.source(cite.source).id,
+                    cite.phrase
+                )
+            })
+            .collect()
+    }
+
+    /// An old wording in the new version's names: every renamed step's old name replaced.
+    fn translate(&self, text: &str) -> String {
+        if self.renames.is_empty() {
+            return text.to_string();
+        }
+        text.split(' ')
+            .map(|word| self.renames.get(word).map_or(word, String::as_str))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    fn translate_pair(&self, (a, b): (String, String)) -> (String, String) {
+        (self.translate(&a), self.translate(&b))
+    }
+}
+
+/// What pairs a deadline with its counterpart in the other version (its kind, the event it
+/// counts from and its condition), and its full wording.
+fn deadline_key(procedure: &Procedure, deadline: &Deadline) -> ((String, String), String) {
+    let kind = match deadline.kind {
+        DeadlineKind::Limit => "due",
+        DeadlineKind::Target => "target",
+    };
+    let clock = match deadline.clock {
+        Clock::AfterStep(step) => format!("after {}", procedure.step(step).id),
+        Clock::AfterFact(fact) => format!("after {}", procedure.fact(fact).id),
+        Clock::BeforeFact(fact) => format!("before {}", procedure.fact(fact).id),
+    };
+    let condition = deadline
+        .guard
+        .as_ref()
+        .map(|g| procedure.guard_words(g))
+        .unwrap_or_default();
+    (
+        (format!("{kind} {clock}"), condition),
+        procedure.deadline_line(deadline),
+    )
+}
+
+fn route_line(procedure: &Procedure, step: &Step, when: &RouteWhen, target: &str) -> String {
+    match when {
+        RouteWhen::Always => format!("then {target}"),
+        RouteWhen::Guard(guard) => format!("then {target} when {}", procedure.guard_words(guard)),
+        RouteWhen::Otherwise => format!("otherwise {target}"),
+        RouteWhen::Outcome(_) => format!("on {} then {target}", procedure.route_words(step, when)),
+    }
+}
+
+/// Pairs items of `gone` and `came` whose key is shared by exactly one of each, removing them
+/// from both lists and handing each pair to `paired`.
+fn pair_unique<'a, T>(
+    gone: &mut Vec<&'a T>,
+    came: &mut Vec<&'a T>,
+    key: &dyn Fn(&T) -> String,
+    mut paired: impl FnMut(&T, &T),
+) {
+    let count = |list: &[&T], k: &str| list.iter().filter(|item| key(item) == k).count();
+    let mut index = 0;
+    while index < gone.len() {
+        let k = key(gone[index]);
+        let unique = count(gone, &k) == 1 && count(came, &k) == 1;
+        match came
+            .iter()
+            .position(|item| key(item) == k)
+            .filter(|_| unique)
+        {
+            Some(position) => {
+                let was = gone.remove(index);
+                let now = came.remove(position);
+                paired(was, now);
+            }
+            None => index += 1,
+        }
+    }
+}

@@ -1,0 +1,110 @@
+//! `waymark diff`: one folder per kind of change in `tests/diff/`, each an `old.wm` and a
+//! `new.wm`; the report is kept as a reviewed snapshot.
+
+use crate::cli::waymark;
+
+fn cases() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir("tests/diff")
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn each_kind_of_change_is_reported_in_words() {
+    let names = cases();
+    assert!(names.len() >= 10, "{names:?}");
+    for name in names {
+        let old = format!("tests/diff/{name}/old.wm");
+        let new = format!("tests/diff/{name}/new.wm");
+        let (code, stdout, stderr) = waymark(&["diff", &old, &new]);
+        let expected_code = if name == "only_comments_and_layout" {
+            0
+        } else {
+            1
+        };
+        assert_eq!(code, expected_code, "{name}: {stdout}{stderr}");
+        insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false }, {
+            insta::assert_snapshot!(format!("diff__{name}"), format!("waymark diff {old} {new} (exit {code})\n{stdout}"));
+        });
+    }
+}
+
+#[test]
+fn comments_and_layout_are_not_changes() {
+    let (code, stdout, _) = waymark(&[
+        "diff",
+        "tests/diff/only_comments_and_layout/old.wm",
+        "tests/diff/only_comments_and_layout/new.wm",
+    ]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("no changes"), "{stdout}");
+}
+
+#[test]
+fn json_and_markdown_for_analysts_and_papers() {
+    let (code, stdout, _) = waymark(&[
+        "diff",
+        "--format",
+        "json",
+        "tests/diff/deadline_shortened/old.wm",
+        "tests/diff/deadline_shortened/new.wm",
+    ]);
+    assert_eq!(code, 1);
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let kinds: Vec<&str> = json["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["deadline_changed", "deadline_changed"]);
+    assert_eq!(
+        json["changes"][0]["before"],
+        "due 45 working days after referral"
+    );
+    let (_, markdown, _) = waymark(&[
+        "diff",
+        "--format",
+        "markdown",
+        "tests/diff/deadline_shortened/old.wm",
+        "tests/diff/deadline_shortened/new.wm",
+    ]);
+    assert!(
+        markdown.starts_with("# Changes to Review process"),
+        "{markdown}"
+    );
+    assert!(markdown.contains("| `outcome` | deadline changed | due 45 working days after referral | due 40 working days after referral |"), "{markdown}");
+}
+
+#[test]
+fn the_shipped_amendment_draft_against_the_assessment() {
+    let (code, stdout, stderr) = waymark(&[
+        "diff",
+        "procedures/assessment.wm",
+        "examples/assessment-amendment-draft.wm",
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("diff__shipped_amendment", stdout);
+    });
+}
+
+#[test]
+fn an_invalid_version_is_an_error_not_a_comparison() {
+    for (broken, code_shown) in [
+        ("tests/check/err/unknown_role.wm", "WM0202"),
+        ("tests/check/err/dead_end.wm", "WM0302"),
+    ] {
+        let (code, _, stderr) = waymark(&["diff", broken, "tests/diff/step_renamed/new.wm"]);
+        assert_eq!(code, 2, "{stderr}");
+        assert!(stderr.contains(code_shown), "{stderr}");
+    }
+    let (code, _, stderr) = waymark(&["diff", "no/such.wm", "tests/diff/step_renamed/new.wm"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("WM0001"), "{stderr}");
+}
