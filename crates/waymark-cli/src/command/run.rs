@@ -1,16 +1,621 @@
-//! `waymark run`: being built (see the issue tracker); registered so the command line is stable.
+//! `waymark run PROCEDURE CASES`: run case data against a procedure and report every step's
+//! due date and status, where each case stands and what is due next.
+//!
+//! This file reads the files, decides "today", draws the progress bar and writes the output;
+//! everything else is `waymark-run`. JSON Lines input is streamed in blocks, each run on all
+//! cores and written in input order; CSV input is read whole (rows of a case may be anywhere).
 
 use crate::Exit;
-use clap::Args;
+use crate::command::days::{Failure, resolve_calendar};
+use crate::input::ReadFailure;
+use crate::loader::FileLoader;
+use chrono::NaiveDate;
+use clap::{Args, ValueEnum};
+use std::io::{BufRead, BufWriter, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use waymark_calendar::{DateError, builtin, default_calendar, parse_date, why_no_such_day};
+use waymark_check::CheckOptions;
+use waymark_compile::Procedure;
+use waymark_diagnostics::{Diagnostic, RenderOptions, Sources, render_human};
+use waymark_run::{Batch, Format, Plan, RunOptions, Summary};
 
-/// Not built yet.
+const AFTER_HELP: &str = "\
+Examples:
+  waymark run procedures/assessment.wm examples/cases.jsonl --as-of 2026-06-30
+  waymark run procedures/assessment.wm examples/cases.jsonl --format json -o report.jsonl
+  waymark run procedures/assessment.wm examples/cases.csv --facts examples/facts.csv
+  waymark run procedures/assessment.wm examples/cases.jsonl --summary
+  waymark run procedures/assessment.wm examples/cases.jsonl --explain C011
+  export-cases | waymark run procedures/assessment.wm - --format csv > report.csv
+
+Case data (docs/cases.md has the details):
+  JSON Lines, one case a line:
+    {\"case\":\"C1\",\"facts\":{\"threshold\":\"level3\"},\"events\":[{\"step\":\"referral\",\"on\":\"2026-01-05\"}]}
+    events: step (required), on (YYYY-MM-DD or YYYY-MM-DDTHH:MM), outcome, by, reason, waived
+  CSV: events with the header case,step,on,outcome,by,reason,waived, and
+    --facts FILE with the header case,fact,value. A .csv file, or --input csv, is read as CSV.
+
+Statuses: met, late, pending, overdue, waived, not_applicable. A case is open, closed (it
+reached an end) or left (an event came that the procedure does not allow then).
+
+Exit codes: 0 every case ran, 1 some case had bad data (each is reported with its line, and
+every other case still runs) or the procedure has errors, 2 usage error (missing file, bad
+date or flag).";
+
+/// Run case data against a procedure: due dates, statuses, where each case stands.
 #[derive(Debug, Args)]
+#[command(after_help = AFTER_HELP)]
 pub struct RunArgs {
-    /// Arguments, not yet read.
-    pub words: Vec<String>,
+    /// The procedure file (`.wm`).
+    #[arg(value_name = "PROCEDURE")]
+    pub procedure: String,
+
+    /// The case data: a JSON Lines file, a CSV events file, or `-` for standard input.
+    #[arg(value_name = "CASES")]
+    pub cases: String,
+
+    /// Show the cases as they stood on this date (YYYY-MM-DD): later events are ignored.
+    /// Default: today.
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+
+    /// A built-in calendar name, a GOV.UK bank-holidays file or a closures file (as for
+    /// `waymark days`). Default: the calendar the procedure names.
+    #[arg(long, value_name = "NAME|FILE")]
+    pub calendar: Vec<String>,
+
+    /// How to print: `table` (for people), `json` (JSON Lines, one object per case) or `csv`
+    /// (one row per case and step).
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+
+    /// Write to this file instead of standard output (whole, or not at all).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<String>,
+
+    /// The facts file for CSV events, with the header `case,fact,value`.
+    #[arg(long, value_name = "FILE")]
+    pub facts: Option<String>,
+
+    /// How to read CASES. Default: CSV for a `.csv` file or with --facts, else JSON Lines.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub input: Option<InputFormat>,
+
+    /// Print only the caseload summary: per step, the count of each status and the share on
+    /// time.
+    #[arg(long)]
+    pub summary: bool,
+
+    /// Explain how each due date of this case was reached: the rule, its citation, the clock,
+    /// and the weekends and bank holidays skipped.
+    #[arg(long, value_name = "CASE_ID")]
+    pub explain: Option<String>,
 }
 
-pub fn run(_args: RunArgs) -> Exit {
-    eprintln!("error: `waymark run` is not built yet");
-    Exit::Usage
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum InputFormat {
+    Jsonl,
+    Csv,
+}
+
+/// Bytes of JSON Lines read and run at a time: enough to keep both cores busy, small enough
+/// that memory stays flat however long the file is.
+const BLOCK_BYTES: usize = 4 << 20;
+
+pub fn run(args: RunArgs) -> Exit {
+    match run_inner(&args) {
+        Ok(exit) => exit,
+        Err(Stop::Usage(message)) => {
+            eprintln!("error: {message}");
+            Exit::Usage
+        }
+        Err(Stop::Problems(message)) => {
+            if !message.is_empty() {
+                eprintln!("error: {message}");
+            }
+            Exit::Problems
+        }
+        Err(Stop::Quiet) => Exit::Success,
+    }
+}
+
+enum Stop {
+    /// Exit 2 with this message.
+    Usage(String),
+    /// Exit 1 with this message (already printed if empty).
+    Problems(String),
+    /// The reader went away (a closed pipe): stop without a word.
+    Quiet,
+}
+
+fn run_inner(args: &RunArgs) -> Result<Exit, Stop> {
+    let as_of = match &args.as_of {
+        Some(text) => date_argument(text)?,
+        None => today(),
+    };
+    let mut sources = Sources::new();
+    let procedure = load_procedure(&args.procedure, &mut sources)?;
+    let default = builtin(&procedure.calendar).unwrap_or(default_calendar());
+    let calendar =
+        resolve_calendar(&args.calendar, default, &mut sources).map_err(
+            |failure| match failure {
+                Failure::Usage(message, help) if help.is_empty() => Stop::Usage(message),
+                Failure::Usage(message, help) => Stop::Usage(format!("{message}\nhelp: {help}")),
+                Failure::Request(diagnostic) => {
+                    print_diagnostics(&[*diagnostic], &sources);
+                    Stop::Usage(String::new())
+                }
+                Failure::CalendarFile(diagnostics) => {
+                    print_diagnostics(&diagnostics, &sources);
+                    Stop::Problems(String::new())
+                }
+            },
+        )?;
+    let plan = Plan::new(&procedure, &calendar);
+    if let Some(case_id) = &args.explain {
+        return explain(args, &plan, &sources, case_id, as_of);
+    }
+    let colour = args.output.is_none() && std::io::stdout().is_terminal();
+    let format = match args.format {
+        OutputFormat::Table => Format::Table { colour },
+        OutputFormat::Json => Format::Json,
+        OutputFormat::Csv => Format::Csv,
+    };
+    let options = RunOptions {
+        as_of,
+        format,
+        summary_only: args.summary,
+    };
+    let mut sink = Sink::open(args.output.as_deref())?;
+    if format == Format::Csv && !args.summary {
+        sink.write(waymark_run::render::CSV_HEADER.as_bytes())?;
+    }
+    let summary = if reads_csv(args) {
+        run_csv(args, &plan, options, &mut sink)?
+    } else {
+        run_json_lines(args, &plan, options, &mut sink)?
+    };
+    let tail = match (format, args.summary) {
+        (Format::Json, true) => summary.to_json(&plan, as_of),
+        (Format::Csv, true) => summary.to_csv(&plan),
+        (Format::Table { colour }, _) => summary.to_table(&plan, as_of, colour),
+        (_, false) => String::new(),
+    };
+    sink.write(tail.as_bytes())?;
+    sink.finish()?;
+    Ok(match summary.bad() {
+        0 => Exit::Success,
+        _ => Exit::Problems,
+    })
+}
+
+/// `--as-of` must be a real date.
+fn date_argument(text: &str) -> Result<NaiveDate, Stop> {
+    parse_date(text).map_err(|error| {
+        Stop::Usage(match error {
+            DateError::Shape => format!(
+                "`--as-of {text}` is not a date written YYYY-MM-DD\nhelp: write e.g. `--as-of 2026-06-30`"
+            ),
+            DateError::NoSuchDay => {
+                format!("`--as-of {text}` is not a real date: {}", why_no_such_day(text))
+            }
+        })
+    })
+}
+
+/// Today's date (UTC), read from the system clock: the one place `run` looks at it.
+fn today() -> NaiveDate {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_secs());
+    let days = i32::try_from(seconds / 86_400).unwrap_or(0);
+    NaiveDate::from_epoch_days(days).unwrap_or_default()
+}
+
+/// Parses, compiles and checks the procedure; its errors stop the run (exit 1), its warnings
+/// are `waymark check`'s business and are not repeated here.
+fn load_procedure(path: &str, sources: &mut Sources) -> Result<Procedure, Stop> {
+    let mut loader = FileLoader::new(sources);
+    let file = match loader.read(path) {
+        Ok(file) => file,
+        Err(ReadFailure::Missing(message)) => return Err(Stop::Usage(message)),
+        Err(ReadFailure::Unusable(diagnostic)) => {
+            print_diagnostics(&[*diagnostic], loader.sources);
+            return Err(Stop::Problems(String::new()));
+        }
+    };
+    let text = loader.text(file);
+    let checked = waymark_check::check_text(file, &text, &mut loader, &CheckOptions::default());
+    let errors: Vec<Diagnostic> = checked
+        .diagnostics
+        .into_iter()
+        .filter(Diagnostic::is_error)
+        .collect();
+    match (checked.procedure, errors.is_empty()) {
+        (Some(procedure), true) => Ok(procedure),
+        _ => {
+            print_diagnostics(&errors, loader.sources);
+            Err(Stop::Problems(format!(
+                "`{path}` has errors, so no case can be run; `waymark check {path}` shows them all"
+            )))
+        }
+    }
+}
+
+fn print_diagnostics(diagnostics: &[Diagnostic], sources: &Sources) {
+    if diagnostics.is_empty() {
+        return;
+    }
+    let options = RenderOptions {
+        colour: std::io::stderr().is_terminal(),
+        width: None,
+    };
+    eprint!("{}", render_human(diagnostics, sources, options));
+}
+
+fn reads_csv(args: &RunArgs) -> bool {
+    match args.input {
+        Some(InputFormat::Csv) => true,
+        Some(InputFormat::Jsonl) => false,
+        None => args.facts.is_some() || args.cases.to_ascii_lowercase().ends_with(".csv"),
+    }
+}
+
+/// Opens CASES (or standard input) for reading.
+fn open_cases(path: &str) -> Result<(Box<dyn Read>, Option<u64>), Stop> {
+    if path == "-" {
+        return Ok((Box::new(std::io::stdin().lock()), None));
+    }
+    let file = std::fs::File::open(path).map_err(|error| cannot_read(path, &error))?;
+    let size = file
+        .metadata()
+        .ok()
+        .filter(|m| m.is_file())
+        .map(|m| m.len());
+    if size.is_none() && Path::new(path).is_dir() {
+        return Err(Stop::Usage(format!(
+            "`{path}` is a folder, not a file of cases"
+        )));
+    }
+    Ok((Box::new(file), size))
+}
+
+fn cannot_read(path: &str, error: &std::io::Error) -> Stop {
+    let why = match error.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => error.to_string(),
+    };
+    Stop::Usage(format!("cannot read `{path}`: {why}"))
+}
+
+/// Streams JSON Lines in blocks of whole lines; each block runs in parallel and is written in
+/// input order before the next is read.
+fn run_json_lines(
+    args: &RunArgs,
+    plan: &Plan,
+    options: RunOptions,
+    sink: &mut Sink,
+) -> Result<Summary, Stop> {
+    let (reader, size) = open_cases(&args.cases)?;
+    let mut reader = std::io::BufReader::with_capacity(1 << 20, reader);
+    let progress = Progress::new(size);
+    let mut summary = Summary::new(plan);
+    let mut block: Vec<u8> = Vec::with_capacity(BLOCK_BYTES + (64 << 10));
+    let mut next_line = 1;
+    let mut read = 0u64;
+    loop {
+        block.clear();
+        let mut lines = 0;
+        while block.len() < BLOCK_BYTES {
+            let before = block.len();
+            let got = reader
+                .read_until(b'\n', &mut block)
+                .map_err(|error| cannot_read(&args.cases, &error))?;
+            if got == 0 {
+                break;
+            }
+            read += (block.len() - before) as u64;
+            lines += 1;
+        }
+        if lines == 0 {
+            break;
+        }
+        if block.last() == Some(&b'\n') {
+            block.pop();
+        }
+        let batch = waymark_run::run_batch(plan, options, next_line, &block);
+        next_line += lines;
+        finish_batch(batch, &mut summary, sink, &progress)?;
+        progress.set(read);
+    }
+    progress.done();
+    Ok(summary)
+}
+
+fn run_csv(
+    args: &RunArgs,
+    plan: &Plan,
+    options: RunOptions,
+    sink: &mut Sink,
+) -> Result<Summary, Stop> {
+    let events = read_whole(&args.cases)?;
+    let facts = args.facts.as_deref().map(read_whole).transpose()?;
+    let cases = waymark_run::csv::read_cases(plan, &events, facts.as_deref()).map_err(|bad| {
+        let file = match bad.0.file {
+            waymark_run::InputFile::Cases => args.cases.as_str(),
+            waymark_run::InputFile::Facts => args.facts.as_deref().unwrap_or("facts"),
+        };
+        Stop::Problems(format!(
+            "`{file}` line {}: {}; no case was run",
+            bad.0.line, bad.0.message
+        ))
+    })?;
+    let progress = Progress::new(None);
+    let mut summary = Summary::new(plan);
+    let batch = waymark_run::run_cases(plan, options, cases);
+    finish_batch(batch, &mut summary, sink, &progress)?;
+    progress.done();
+    Ok(summary)
+}
+
+fn read_whole(path: &str) -> Result<String, Stop> {
+    let (mut reader, _) = open_cases(path)?;
+    let mut bytes = Vec::new();
+    reader
+        .read_to_end(&mut bytes)
+        .map_err(|error| cannot_read(path, &error))?;
+    String::from_utf8(bytes).map_err(|error| {
+        Stop::Problems(format!(
+            "`{path}` is not UTF-8 text (a bad byte at offset {}); save it as UTF-8",
+            error.utf8_error().valid_up_to()
+        ))
+    })
+}
+
+fn finish_batch(
+    batch: Batch,
+    summary: &mut Summary,
+    sink: &mut Sink,
+    progress: &Progress,
+) -> Result<(), Stop> {
+    sink.write(batch.output.as_bytes())?;
+    summary.merge(&batch.summary);
+    progress.suspend(|| {
+        for line in &batch.problems {
+            eprintln!("{line}");
+        }
+    });
+    Ok(())
+}
+
+/// `--explain CASE`: finds the case, runs it, prints how each due date was reached.
+fn explain(
+    args: &RunArgs,
+    plan: &Plan,
+    sources: &Sources,
+    case_id: &str,
+    as_of: NaiveDate,
+) -> Result<Exit, Stop> {
+    let found = if reads_csv(args) {
+        let events = read_whole(&args.cases)?;
+        let facts = args.facts.as_deref().map(read_whole).transpose()?;
+        let cases = waymark_run::csv::read_cases(plan, &events, facts.as_deref())
+            .map_err(|bad| Stop::Problems(format!("line {}: {}", bad.0.line, bad.0.message)))?;
+        cases.into_iter().find_map(|case| match case {
+            Ok(case) if case.id == case_id => Some(Ok(case)),
+            Err(bad) if bad.id.as_deref() == Some(case_id) => Some(Err(bad)),
+            _ => None,
+        })
+    } else {
+        find_json_case(&args.cases, plan, case_id)?
+    };
+    let locate = |span: waymark_diagnostics::Span| {
+        let name = sources.name(span.file).to_string();
+        let line = sources
+            .get(span.file)
+            .map_or(0, |file| file.line_column(span.start).0);
+        format!("{name}:{line}")
+    };
+    let text = match found {
+        None => {
+            return Err(Stop::Usage(format!(
+                "no case `{case_id}` in `{}`",
+                args.cases
+            )));
+        }
+        Some(Err(bad)) => {
+            for line in waymark_run::render::bad_case_lines(&bad) {
+                eprintln!("{line}");
+            }
+            return Err(Stop::Problems(format!(
+                "case `{case_id}` has bad data, so it cannot be explained"
+            )));
+        }
+        Some(Ok(case)) => {
+            let report = waymark_run::run_case(plan, case, as_of);
+            waymark_run::explain::explain(plan, &report, &locate)
+        }
+    };
+    write_small(args.output.as_deref(), text.as_bytes())?;
+    Ok(Exit::Success)
+}
+
+/// The first JSON Lines case with this id (a bad line with this id counts too).
+fn find_json_case(
+    path: &str,
+    plan: &Plan,
+    case_id: &str,
+) -> Result<Option<Result<waymark_run::Case, waymark_run::BadCase>>, Stop> {
+    let (reader, _) = open_cases(path)?;
+    let reader = std::io::BufReader::new(reader);
+    let quoted = format!("\"{case_id}\"");
+    for (index, line) in reader.split(b'\n').enumerate() {
+        let line = line.map_err(|error| cannot_read(path, &error))?;
+        let Ok(text) = std::str::from_utf8(&line) else {
+            continue;
+        };
+        if !text.contains(&quoted) {
+            continue;
+        }
+        match waymark_run::parse_json_line(plan, index + 1, text.trim_end_matches('\r')) {
+            Ok(case) if case.id == case_id => return Ok(Some(Ok(case))),
+            Err(bad) if bad.id.as_deref() == Some(case_id) => return Ok(Some(Err(bad))),
+            _ => {}
+        }
+    }
+    Ok(None)
+}
+
+/// Writes a small, whole text to standard output or (whole or not at all) to a file.
+fn write_small(output: Option<&str>, bytes: &[u8]) -> Result<(), Stop> {
+    match output {
+        Some(path) => crate::output::write_whole(Path::new(path), bytes).map_err(Stop::Usage),
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout
+                .write_all(bytes)
+                .and_then(|()| stdout.flush())
+                .map_err(write_failed)
+        }
+    }
+}
+
+fn write_failed(error: std::io::Error) -> Stop {
+    match error.kind() {
+        std::io::ErrorKind::BrokenPipe => Stop::Quiet,
+        _ => Stop::Usage(format!("cannot write the output: {error}")),
+    }
+}
+
+/// Where the report goes: standard output, or a temporary file beside `-o FILE` that is
+/// renamed into place only once everything is written, so a failed run leaves nothing behind.
+struct Sink {
+    writer: BufWriter<Box<dyn Write>>,
+    file: Option<(PathBuf, PathBuf)>,
+}
+
+impl Sink {
+    fn open(output: Option<&str>) -> Result<Sink, Stop> {
+        let Some(path) = output else {
+            return Ok(Sink {
+                writer: BufWriter::with_capacity(1 << 20, Box::new(std::io::stdout())),
+                file: None,
+            });
+        };
+        let path = PathBuf::from(path);
+        let folder = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let temporary = folder.join(format!(".{name}.waymark-{}.tmp", std::process::id()));
+        let file = std::fs::File::create(&temporary)
+            .map_err(|error| Stop::Usage(format!("cannot write `{}`: {error}", path.display())))?;
+        Ok(Sink {
+            writer: BufWriter::with_capacity(1 << 20, Box::new(file)),
+            file: Some((temporary, path)),
+        })
+    }
+
+    fn write(&mut self, bytes: &[u8]) -> Result<(), Stop> {
+        self.writer
+            .write_all(bytes)
+            .map_err(|error| self.fail(error))
+    }
+
+    fn fail(&mut self, error: std::io::Error) -> Stop {
+        if let Some((temporary, _)) = &self.file {
+            let _ = std::fs::remove_file(temporary);
+        }
+        write_failed(error)
+    }
+
+    fn finish(mut self) -> Result<(), Stop> {
+        if let Err(error) = self.writer.flush() {
+            return Err(self.fail(error));
+        }
+        let Some((temporary, path)) = self.file.take() else {
+            return Ok(());
+        };
+        let writer = std::mem::replace(&mut self.writer, BufWriter::new(Box::new(std::io::sink())));
+        drop(writer);
+        let synced = std::fs::File::open(&temporary).and_then(|file| file.sync_all());
+        match synced.and_then(|()| std::fs::rename(&temporary, &path)) {
+            Ok(()) => Ok(()),
+            Err(error) => {
+                let _ = std::fs::remove_file(&temporary);
+                Err(Stop::Usage(format!(
+                    "cannot write `{}`: {error}",
+                    path.display()
+                )))
+            }
+        }
+    }
+}
+
+impl Drop for Sink {
+    /// A run that stopped early leaves no temporary file behind.
+    fn drop(&mut self) {
+        if let Some((temporary, _)) = &self.file {
+            let _ = std::fs::remove_file(temporary);
+        }
+    }
+}
+
+/// A progress bar on standard error for long runs, only when it is a terminal.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl Progress {
+    fn new(size: Option<u64>) -> Progress {
+        if !std::io::stderr().is_terminal() {
+            return Progress { bar: None };
+        }
+        let bar = match size {
+            Some(size) => {
+                let bar = indicatif::ProgressBar::new(size);
+                let style = indicatif::ProgressStyle::with_template(
+                    "{bar:40} {bytes}/{total_bytes} {bytes_per_sec} {eta} left",
+                );
+                if let Ok(style) = style {
+                    bar.set_style(style);
+                }
+                bar
+            }
+            None => indicatif::ProgressBar::new_spinner(),
+        };
+        bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        Progress { bar: Some(bar) }
+    }
+
+    fn set(&self, position: u64) {
+        if let Some(bar) = &self.bar {
+            bar.set_position(position);
+        }
+    }
+
+    fn suspend(&self, f: impl FnOnce()) {
+        match &self.bar {
+            Some(bar) => bar.suspend(f),
+            None => f(),
+        }
+    }
+
+    fn done(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
 }

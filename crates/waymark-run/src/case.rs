@@ -1,0 +1,643 @@
+//! Case data: one case's facts and events, read from a JSON Lines line (or from CSV rows, see
+//! `csv.rs`) and checked against the procedure. Every check that does not depend on the path
+//! the case takes is made here, so the interpreter only meets well-formed cases.
+
+use crate::plan::Plan;
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use std::borrow::Cow;
+use std::fmt;
+use waymark_calendar::{DateError, parse_date, why_no_such_day};
+use waymark_compile::{FactId, FactKind, FactValue, RoleId, StepId, StepKind};
+use waymark_diagnostics::did_you_mean;
+
+/// When an event happened: a date, and the time of day when the case file gives one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct When {
+    pub date: NaiveDate,
+    pub time: Option<NaiveTime>,
+}
+
+impl When {
+    pub fn day(date: NaiveDate) -> When {
+        When { date, time: None }
+    }
+
+    /// The moment for ordering: a date-only event counts as the end of its day.
+    pub fn latest_moment(self) -> NaiveDateTime {
+        match self.time {
+            Some(time) => self.date.and_time(time),
+            None => waymark_calendar::end_of_day(self.date),
+        }
+    }
+}
+
+/// One recorded event of a case, checked against the procedure.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Event {
+    pub step: StepId,
+    /// `None` only for a waiver recorded without a date: it applies when the step is reached.
+    pub on: Option<When>,
+    /// The index of the outcome in the decision's `outcomes`.
+    pub outcome: Option<usize>,
+    pub by: Option<RoleId>,
+    pub reason: Option<String>,
+    pub waived: bool,
+    /// The 1-based line the event came from (the case's line for JSON Lines).
+    pub line: usize,
+}
+
+/// A case ready to run: facts by [`FactId`], events in input order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Case {
+    pub id: String,
+    /// The 1-based line the case starts on.
+    pub line: usize,
+    pub facts: Vec<Option<FactValue>>,
+    pub events: Vec<Event>,
+}
+
+impl Case {
+    pub fn fact(&self, id: FactId) -> Option<FactValue> {
+        self.facts.get(id.0 as usize).copied().flatten()
+    }
+}
+
+/// Which input file a problem is in. JSON Lines and CSV events are `Cases`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InputFile {
+    Cases,
+    Facts,
+}
+
+/// One problem with a case's data, with the line it is on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub file: InputFile,
+    pub line: usize,
+    pub message: String,
+}
+
+/// A case that cannot be run: its id (when it could be read) and every problem found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BadCase {
+    pub id: Option<String>,
+    pub line: usize,
+    pub problems: Vec<Problem>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// The raw shape of a case, as written in a file
+
+/// A case as written: borrowed from the line where no escapes forced a copy.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawCase<'a> {
+    #[serde(borrow)]
+    pub case: Cow<'a, str>,
+    #[serde(default, borrow)]
+    pub facts: RawFacts<'a>,
+    #[serde(default, borrow)]
+    pub events: Vec<RawEvent<'a>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawEvent<'a> {
+    #[serde(borrow)]
+    pub step: Cow<'a, str>,
+    #[serde(default, borrow)]
+    pub on: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    pub outcome: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    pub by: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    pub reason: Option<Cow<'a, str>>,
+    #[serde(default)]
+    pub waived: Option<bool>,
+    /// Set by the CSV reader; JSON Lines events take the case's line.
+    #[serde(skip)]
+    pub line: usize,
+}
+
+/// The facts of a case in the order written.
+#[derive(Debug, Default)]
+pub(crate) struct RawFacts<'a>(pub Vec<(Cow<'a, str>, RawValue<'a>, usize)>);
+
+/// A fact's value as written: JSON gives strings, numbers and booleans; CSV gives strings.
+#[derive(Debug)]
+pub(crate) enum RawValue<'a> {
+    Text(Cow<'a, str>),
+    Whole(u64),
+    Other(String),
+    Bool(bool),
+    Null,
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for RawFacts<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct FactsVisitor<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for FactsVisitor<'a> {
+            type Value = RawFacts<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object of facts")
+            }
+            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
+                let mut facts = Vec::new();
+                while let Some(key) = map.next_key::<CowStr<'a>>()? {
+                    let value = map.next_value::<RawValue<'a>>()?;
+                    facts.push((key.0, value, 0));
+                }
+                Ok(RawFacts(facts))
+            }
+        }
+        deserializer.deserialize_map(FactsVisitor(std::marker::PhantomData))
+    }
+}
+
+/// A string borrowed from the input when it can be.
+struct CowStr<'a>(Cow<'a, str>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for CowStr<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Cow::<'a, str>::deserialize(deserializer).map(CowStr)
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for RawValue<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ValueVisitor<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for ValueVisitor<'a> {
+            type Value = RawValue<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a text, a number, true or false")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(RawValue::Text(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(RawValue::Text(Cow::Owned(v.to_string())))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                Ok(RawValue::Whole(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                Ok(RawValue::Other(v.to_string()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                Ok(RawValue::Other(v.to_string()))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+                Ok(RawValue::Bool(v))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(RawValue::Null)
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(RawValue::Null)
+            }
+            fn visit_seq<S: de::SeqAccess<'de>>(self, _: S) -> Result<Self::Value, S::Error> {
+                Err(de::Error::custom("a fact's value cannot be a list"))
+            }
+            fn visit_map<M: MapAccess<'de>>(self, _: M) -> Result<Self::Value, M::Error> {
+                Err(de::Error::custom("a fact's value cannot be an object"))
+            }
+        }
+        deserializer.deserialize_any(ValueVisitor(std::marker::PhantomData))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON Lines
+
+/// Reads one JSON Lines line (`line` is its 1-based number) into a case, or says why not.
+pub fn parse_json_line(plan: &Plan, line: usize, text: &str) -> Result<Case, BadCase> {
+    match serde_json::from_str::<RawCase>(text) {
+        Ok(raw) => check_case(plan, raw, line),
+        Err(error) => Err(BadCase {
+            id: case_id_of(text),
+            line,
+            problems: vec![Problem {
+                file: InputFile::Cases,
+                line,
+                message: json_message(&error),
+            }],
+        }),
+    }
+}
+
+/// serde_json's message in Waymark's words: "not JSON: ..." with the column, not "line 1".
+fn json_message(error: &serde_json::Error) -> String {
+    let full = error.to_string();
+    let message = full
+        .rsplit_once(" at line ")
+        .map_or(full.as_str(), |(message, _)| message);
+    match error.classify() {
+        serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
+            format!(
+                "the line is not valid JSON: {message} (column {})",
+                error.column()
+            )
+        }
+        _ => format!("{message} (column {})", error.column()),
+    }
+}
+
+/// The `"case"` of a line that is not valid JSON, if it can be picked out.
+fn case_id_of(text: &str) -> Option<String> {
+    let after = text.split_once("\"case\"")?.1.trim_start();
+    let after = after.strip_prefix(':')?.trim_start();
+    let after = after.strip_prefix('"')?;
+    let id = &after[..after.find('"')?];
+    (!id.is_empty() && !id.contains('\\')).then(|| id.to_string())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checking a raw case against the procedure
+
+/// Turns a raw case into a [`Case`], collecting every problem rather than stopping at one.
+pub(crate) fn check_case(plan: &Plan, raw: RawCase<'_>, line: usize) -> Result<Case, BadCase> {
+    let mut problems = Vec::new();
+    let facts = check_facts(plan, &raw.facts, line, &mut problems);
+    let mut events = Vec::with_capacity(raw.events.len());
+    for event in &raw.events {
+        let event_line = if event.line == 0 { line } else { event.line };
+        let mut report = |message: String| {
+            problems.push(Problem {
+                file: InputFile::Cases,
+                line: event_line,
+                message,
+            });
+        };
+        if let Some(event) = check_event(plan, event, event_line, &mut report) {
+            events.push(event);
+        }
+    }
+    if raw.case.is_empty() {
+        problems.push(Problem {
+            file: InputFile::Cases,
+            line,
+            message: "the case id is empty".to_string(),
+        });
+    }
+    if problems.is_empty() {
+        Ok(Case {
+            id: raw.case.into_owned(),
+            line,
+            facts,
+            events,
+        })
+    } else {
+        Err(BadCase {
+            id: (!raw.case.is_empty()).then(|| raw.case.into_owned()),
+            line,
+            problems,
+        })
+    }
+}
+
+fn check_facts(
+    plan: &Plan,
+    raw: &RawFacts<'_>,
+    line: usize,
+    problems: &mut Vec<Problem>,
+) -> Vec<Option<FactValue>> {
+    let procedure = plan.procedure;
+    let mut values: Vec<Option<FactValue>> = vec![None; procedure.facts.len()];
+    let mut given = vec![false; procedure.facts.len()];
+    for (name, value, fact_line) in &raw.0 {
+        let (file, fact_line) = match *fact_line {
+            0 => (InputFile::Cases, line),
+            n => (InputFile::Facts, n),
+        };
+        let mut report = |message: String| {
+            problems.push(Problem {
+                file,
+                line: fact_line,
+                message,
+            });
+        };
+        let Some(id) = plan.fact_named(name) else {
+            let names = procedure.facts.iter().map(|fact| fact.id.as_str());
+            let help = match did_you_mean(name, names) {
+                Some(guess) => format!("; did you mean `{guess}`?"),
+                None => format!("; its facts are {}", plan.fact_list()),
+            };
+            report(format!(
+                "unknown fact `{name}`: the procedure has no such fact{help}"
+            ));
+            continue;
+        };
+        let index = id.0 as usize;
+        if std::mem::replace(&mut given[index], true) {
+            report(format!("the fact `{name}` is given twice"));
+            continue;
+        }
+        let fact = procedure.fact(id);
+        match fact_value(&fact.kind, value) {
+            Ok(value) => values[index] = value,
+            Err(why) => report(format!(
+                "the fact `{name}` must be {}, but {why}",
+                fact.kind.describe()
+            )),
+        }
+    }
+    for (index, fact) in procedure.facts.iter().enumerate() {
+        if !fact.optional && values[index].is_none() && !given[index] {
+            problems.push(Problem {
+                file: InputFile::Cases,
+                line,
+                message: format!(
+                    "the fact `{}` is missing: every case needs it ({})",
+                    fact.id,
+                    fact.kind.describe()
+                ),
+            });
+        }
+    }
+    values
+}
+
+/// A fact's value checked against its kind; `Ok(None)` for a JSON `null` or an empty CSV cell.
+fn fact_value(kind: &FactKind, value: &RawValue<'_>) -> Result<Option<FactValue>, String> {
+    let text = match value {
+        RawValue::Null => return Ok(None),
+        RawValue::Text(text) if text.is_empty() => return Ok(None),
+        RawValue::Text(text) => text.as_ref(),
+        RawValue::Whole(n) => {
+            return match kind {
+                FactKind::Number => u32::try_from(*n)
+                    .map(|n| Some(FactValue::Number(n)))
+                    .map_err(|_| format!("{n} is too large")),
+                _ => Err(format!("it is the number {n}")),
+            };
+        }
+        RawValue::Other(number) => {
+            return Err(match kind {
+                FactKind::Number => format!("{number} is not a whole number of 0 or more"),
+                _ => format!("it is the number {number}"),
+            });
+        }
+        RawValue::Bool(yes) => {
+            return match kind {
+                FactKind::YesNo => Ok(Some(FactValue::YesNo(*yes))),
+                _ => Err(format!("it is {yes}")),
+            };
+        }
+    };
+    let value = match kind {
+        FactKind::OneOf(words) => words
+            .iter()
+            .position(|word| word == text)
+            .map(|index| FactValue::Choice(index as u32))
+            .ok_or_else(|| format!("it is `{text}`"))?,
+        FactKind::Date => FactValue::Date(date(text)?),
+        FactKind::Number => text
+            .parse::<u32>()
+            .ok()
+            .filter(|_| text.bytes().all(|b| b.is_ascii_digit()))
+            .map(FactValue::Number)
+            .ok_or_else(|| format!("it is `{text}`"))?,
+        FactKind::YesNo => match text {
+            "yes" | "true" => FactValue::YesNo(true),
+            "no" | "false" => FactValue::YesNo(false),
+            _ => return Err(format!("it is `{text}`")),
+        },
+    };
+    Ok(Some(value))
+}
+
+/// A date written `YYYY-MM-DD`, within the years the calendars cover.
+fn date(text: &str) -> Result<NaiveDate, String> {
+    match parse_date(text) {
+        Ok(date)
+            if date < waymark_calendar::first_date() || date > waymark_calendar::last_date() =>
+        {
+            Err(format!(
+                "`{text}` is outside the years Waymark counts ({}-{})",
+                waymark_calendar::FIRST_YEAR,
+                waymark_calendar::LAST_YEAR
+            ))
+        }
+        Ok(date) => Ok(date),
+        Err(DateError::Shape) => Err(format!("`{text}` is not a date written YYYY-MM-DD")),
+        Err(DateError::NoSuchDay) => Err(format!(
+            "`{text}` is not a real date: {}",
+            why_no_such_day(text)
+        )),
+    }
+}
+
+/// `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM`.
+fn when(text: &str) -> Result<When, String> {
+    let (day, time) = match text.split_once('T') {
+        Some((day, time)) => (day, Some(time)),
+        None => (text, None),
+    };
+    let date = date(day)?;
+    let time = match time {
+        None => None,
+        Some(time) => Some(clock_time(time).ok_or_else(|| {
+            format!("`{text}` does not have a time written HH:MM (24-hour clock) after the `T`")
+        })?),
+    };
+    Ok(When { date, time })
+}
+
+fn clock_time(text: &str) -> Option<NaiveTime> {
+    let bytes = text.as_bytes();
+    let shaped = bytes.len() == 5
+        && bytes[2] == b':'
+        && [0, 1, 3, 4].iter().all(|&i| bytes[i].is_ascii_digit());
+    if !shaped {
+        return None;
+    }
+    let hours = text.get(0..2)?.parse().ok()?;
+    let minutes = text.get(3..5)?.parse().ok()?;
+    NaiveTime::from_hms_opt(hours, minutes, 0)
+}
+
+fn check_event(
+    plan: &Plan,
+    raw: &RawEvent<'_>,
+    line: usize,
+    report: &mut impl FnMut(String),
+) -> Option<Event> {
+    let procedure = plan.procedure;
+    let Some(step_id) = plan.step_named(&raw.step) else {
+        let names = plan.event_step_names();
+        let help = match did_you_mean(&raw.step, names) {
+            Some(guess) => format!("; did you mean `{guess}`?"),
+            None => String::new(),
+        };
+        report(format!(
+            "unknown step `{}`: the procedure has no such step{help}",
+            raw.step
+        ));
+        return None;
+    };
+    let step = procedure.step(step_id);
+    let name = &step.id;
+    match &step.kind {
+        StepKind::Together { members, .. } => {
+            let members: Vec<&str> = members
+                .iter()
+                .map(|m| procedure.step(*m).id.as_str())
+                .collect();
+            report(format!(
+                "`{name}` is a together block: record its pieces ({}) instead",
+                members.join(", ")
+            ));
+            return None;
+        }
+        StepKind::Join { .. } => {
+            report(format!(
+                "`{name}` cannot be recorded: record the pieces of work"
+            ));
+            return None;
+        }
+        _ => {}
+    }
+    let waived = raw.waived.unwrap_or(false);
+    let mut ok = true;
+    if waived && !step.waivable {
+        report(format!(
+            "`{name}` is waived, but the procedure does not allow it to be waived"
+        ));
+        ok = false;
+    }
+    let on = match raw.on.as_deref() {
+        Some(text) => match when(text) {
+            Ok(when) => Some(when),
+            Err(message) => {
+                report(format!("`{name}`: {message}"));
+                ok = false;
+                None
+            }
+        },
+        None if waived && !matches!(step.kind, StepKind::Recurring { .. }) => None,
+        None => {
+            report(format!(
+                "`{name}` has no `on` date (only a waiver may leave it out)"
+            ));
+            ok = false;
+            None
+        }
+    };
+    let outcome = check_outcome(plan, step_id, raw.outcome.as_deref(), report);
+    ok &= outcome.is_ok();
+    let by = match raw.by.as_deref() {
+        None | Some("") => None,
+        Some(role) => match plan.role_named(role) {
+            Some(id) => Some(id),
+            None => {
+                let names = procedure.roles.iter().map(|r| r.id.as_str());
+                let help = match did_you_mean(role, names) {
+                    Some(guess) => format!("; did you mean `{guess}`?"),
+                    None => String::new(),
+                };
+                report(format!(
+                    "`{name}` is done by `{role}`, an unknown role{help}"
+                ));
+                ok = false;
+                None
+            }
+        },
+    };
+    ok.then(|| Event {
+        step: step_id,
+        on,
+        outcome: outcome.ok().flatten(),
+        by,
+        reason: raw
+            .reason
+            .as_deref()
+            .filter(|reason| !reason.trim().is_empty())
+            .map(str::to_string),
+        waived,
+        line,
+    })
+}
+
+/// A decision needs one of its outcomes; nothing else may have one.
+fn check_outcome(
+    plan: &Plan,
+    step_id: StepId,
+    outcome: Option<&str>,
+    report: &mut impl FnMut(String),
+) -> Result<Option<usize>, ()> {
+    let step = plan.procedure.step(step_id);
+    let outcome = outcome.filter(|text| !text.is_empty());
+    let allowed = || {
+        step.outcomes
+            .iter()
+            .map(|o| o.id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match (&step.kind, outcome) {
+        (StepKind::Decision, None) => {
+            report(format!(
+                "the decision `{}` has no `outcome`: it must be one of {}",
+                step.id,
+                allowed()
+            ));
+            Err(())
+        }
+        (StepKind::Decision, Some(text)) => match step.outcomes.iter().position(|o| o.id == text) {
+            Some(index) => Ok(Some(index)),
+            None => {
+                report(format!(
+                    "`{text}` is not an outcome of the decision `{}`: it must be one of {}",
+                    step.id,
+                    allowed()
+                ));
+                Err(())
+            }
+        },
+        (_, Some(text)) => {
+            report(format!(
+                "`{}` is not a decision, so it has no outcome (`{text}` was given)",
+                step.id
+            ));
+            Err(())
+        }
+        (_, None) => Ok(None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_are_strict() {
+        assert!(when("2026-01-07T10:30").is_ok());
+        assert!(when("2026-01-07").is_ok());
+        for bad in [
+            "2026-01-07T1030",
+            "2026-01-07T25:00",
+            "2026-01-07T10:3",
+            "2026-02-30",
+        ] {
+            assert!(when(bad).is_err(), "{bad}");
+        }
+        assert!(
+            when("2026-02-30")
+                .unwrap_err()
+                .contains("February 2026 has 28 days")
+        );
+    }
+
+    #[test]
+    fn case_id_of_a_broken_line() {
+        assert_eq!(
+            case_id_of(r#"{"case":"BAD3","facts":{"#),
+            Some("BAD3".to_string())
+        );
+        assert_eq!(case_id_of(r#"{"facts":{"#), None);
+        assert_eq!(case_id_of(r#"{"case": 7"#), None);
+    }
+}

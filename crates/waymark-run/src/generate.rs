@@ -1,0 +1,1 @@
+//! A deterministic, seeded generator of synthetic cases, for tests and benches.
