@@ -2,7 +2,7 @@
 //! read, sources never cited, steps with no role.
 
 use waymark_compile::{Clock, Guard, Procedure, Step, StepKind};
-use waymark_diagnostics::{Code, Diagnostic};
+use waymark_diagnostics::{Code, Diagnostic, Span};
 
 pub fn check(procedure: &Procedure, diagnostics: &mut Vec<Diagnostic>) {
     let mut role_used = vec![false; procedure.roles.len()];
@@ -29,55 +29,53 @@ pub fn check(procedure: &Procedure, diagnostics: &mut Vec<Diagnostic>) {
             source_cited[cite.source.0 as usize] = true;
         }
     }
-    for (role, used) in procedure.roles.iter().zip(role_used) {
+    let roles = procedure.roles.iter().map(|r| (r.id.as_str(), r.span));
+    report_unused(roles, &role_used, Code::RoleNeverUsed, diagnostics, |id| {
+        (
+            format!("the role `{id}` is never given any work"),
+            "no `by` line names it",
+            format!("name it in a `by {id}` line, or delete the role"),
+        )
+    });
+    let facts = procedure.facts.iter().map(|f| (f.id.as_str(), f.span));
+    report_unused(facts, &fact_read, Code::FactNeverRead, diagnostics, |id| {
+        (
+            format!("the fact `{id}` never steers a case or starts a clock"),
+            "nothing reads it",
+            format!("use it in a condition (`when {id} is ...`) or a deadline, or delete it"),
+        )
+    });
+    let sources = procedure.sources.iter().map(|s| (s.id.as_str(), s.span));
+    report_unused(
+        sources,
+        &source_cited,
+        Code::SourceNeverCited,
+        diagnostics,
+        |id| {
+            (
+                format!("the source `{id}` is never cited"),
+                "no `cite` line names it",
+                format!(
+                    "cite the rules that come from it with `cite {id} \"key phrase\"`, or delete it"
+                ),
+            )
+        },
+    );
+}
+
+/// WM0311, WM0312, WM0317: one warning per declaration that nothing uses, worded by `words`
+/// (message, label, help).
+fn report_unused<'a>(
+    declared: impl Iterator<Item = (&'a str, Span)>,
+    used: &[bool],
+    code: Code,
+    diagnostics: &mut Vec<Diagnostic>,
+    words: impl Fn(&str) -> (String, &'static str, String),
+) {
+    for ((id, span), used) in declared.zip(used) {
         if !used {
-            diagnostics.push(
-                Diagnostic::new(
-                    Code::RoleNeverUsed,
-                    role.span,
-                    format!("the role `{}` is never given any work", role.id),
-                )
-                .label("no `by` line names it")
-                .help(format!(
-                    "name it in a `by {}` line, or delete the role",
-                    role.id
-                )),
-            );
-        }
-    }
-    for (fact, read) in procedure.facts.iter().zip(fact_read) {
-        if !read {
-            diagnostics.push(
-                Diagnostic::new(
-                    Code::FactNeverRead,
-                    fact.span,
-                    format!(
-                        "the fact `{}` never steers a case or starts a clock",
-                        fact.id
-                    ),
-                )
-                .label("nothing reads it")
-                .help(format!(
-                    "use it in a condition (`when {} is ...`) or a deadline, or delete it",
-                    fact.id
-                )),
-            );
-        }
-    }
-    for (source, cited) in procedure.sources.iter().zip(source_cited) {
-        if !cited {
-            diagnostics.push(
-                Diagnostic::new(
-                    Code::SourceNeverCited,
-                    source.span,
-                    format!("the source `{}` is never cited", source.id),
-                )
-                .label("no `cite` line names it")
-                .help(format!(
-                    "cite the rules that come from it with `cite {} \"key phrase\"`, or delete it",
-                    source.id
-                )),
-            );
+            let (message, label, help) = words(id);
+            diagnostics.push(Diagnostic::new(code, span, message).label(label).help(help));
         }
     }
 }

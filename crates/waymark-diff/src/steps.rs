@@ -198,72 +198,27 @@ impl Pair<'_> {
     /// Deadlines are paired by what they count from (and their kind and condition); a pair
     /// whose amount or unit differs is one changed deadline.
     fn compare_deadlines(&self, id: &str, old: &Step, new: &Step, changes: &mut Vec<Change>) {
-        let keyed = |procedure: &Procedure,
-                     step: &Step,
-                     translate: bool|
-         -> BTreeMap<(String, String), Vec<String>> {
-            let mut map: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
-            for deadline in &step.deadlines {
-                let (key, line) = deadline_key(procedure, deadline);
-                let (key, line) = if translate {
-                    (self.translate_pair(key), self.translate(&line))
-                } else {
-                    (key, line)
-                };
-                map.entry(key).or_default().push(line);
-            }
-            map
-        };
-        let before = keyed(self.old, old, true);
-        let after = keyed(self.new, new, false);
-        for (key, old_lines) in &before {
-            let new_lines = after.get(key).cloned().unwrap_or_default();
-            if old_lines == &new_lines {
-                continue;
-            }
-            match (old_lines.as_slice(), new_lines.as_slice()) {
-                ([was], [now]) => changes.push(Change::new(
-                    Group::Deadlines,
-                    id,
-                    "deadline_changed",
-                    Some(was.clone()),
-                    Some(now.clone()),
-                )),
-                _ => {
-                    for was in old_lines.iter().filter(|l| !new_lines.contains(l)) {
-                        changes.push(Change::new(
-                            Group::Deadlines,
-                            id,
-                            "deadline_removed",
-                            Some(was.clone()),
-                            None,
-                        ));
-                    }
-                    for now in new_lines.iter().filter(|l| !old_lines.contains(l)) {
-                        changes.push(Change::new(
-                            Group::Deadlines,
-                            id,
-                            "deadline_added",
-                            None,
-                            Some(now.clone()),
-                        ));
-                    }
-                }
-            }
-        }
-        for (key, new_lines) in &after {
-            if !before.contains_key(key) {
-                for now in new_lines {
-                    changes.push(Change::new(
-                        Group::Deadlines,
-                        id,
-                        "deadline_added",
-                        None,
-                        Some(now.clone()),
-                    ));
-                }
-            }
-        }
+        let deadlines =
+            |procedure: &Procedure, step: &Step, translate: bool| -> BTreeSet<(String, String)> {
+                step.deadlines
+                    .iter()
+                    .map(|deadline| {
+                        let (key, line) = deadline_key(procedure, deadline);
+                        if translate {
+                            (self.translate(&key), self.translate(&line))
+                        } else {
+                            (key, line)
+                        }
+                    })
+                    .collect()
+            };
+        let kinds = ["deadline_changed", "deadline_removed", "deadline_added"];
+        let by_clock = |deadline: &(String, String)| deadline.0.clone();
+        let sides = (
+            deadlines(self.old, old, true),
+            deadlines(self.new, new, false),
+        );
+        report_pairs(Group::Deadlines, id, kinds, sides, &[&by_clock], changes);
     }
 
     /// Routes are paired first by where they lead (a changed condition), then by what takes
@@ -285,10 +240,6 @@ impl Pair<'_> {
                     })
                     .collect()
             };
-        let before = routes(self.old, old, true);
-        let after = routes(self.new, new, false);
-        let mut gone: Vec<&(String, String)> = before.difference(&after).collect();
-        let mut came: Vec<&(String, String)> = after.difference(&before).collect();
         let by_target = |route: &(String, String)| route.0.clone();
         // The route's wording with its destination left out: "on support then", "otherwise".
         let by_taker = |route: &(String, String)| {
@@ -296,38 +247,16 @@ impl Pair<'_> {
             line.replacen(&format!("then {target}"), "then", 1)
                 .replacen(&format!("otherwise {target}"), "otherwise", 1)
         };
-        for key in [
-            &by_target as &dyn Fn(&(String, String)) -> String,
-            &by_taker,
-        ] {
-            pair_unique(&mut gone, &mut came, key, |was, now| {
-                changes.push(Change::new(
-                    Group::Routes,
-                    id,
-                    "route_changed",
-                    Some(was.1.clone()),
-                    Some(now.1.clone()),
-                ));
-            });
-        }
-        for route in gone {
-            changes.push(Change::new(
-                Group::Routes,
-                id,
-                "route_removed",
-                Some(route.1.clone()),
-                None,
-            ));
-        }
-        for route in came {
-            changes.push(Change::new(
-                Group::Routes,
-                id,
-                "route_added",
-                None,
-                Some(route.1.clone()),
-            ));
-        }
+        let kinds = ["route_changed", "route_removed", "route_added"];
+        let sides = (routes(self.old, old, true), routes(self.new, new, false));
+        report_pairs(
+            Group::Routes,
+            id,
+            kinds,
+            sides,
+            &[&by_target, &by_taker],
+            changes,
+        );
     }
 
     /// Adds and removals between two sets of wordings, e.g. of outcomes or citations.
@@ -398,15 +327,11 @@ impl Pair<'_> {
             .collect::<Vec<_>>()
             .join(" ")
     }
-
-    fn translate_pair(&self, (a, b): (String, String)) -> (String, String) {
-        (self.translate(&a), self.translate(&b))
-    }
 }
 
 /// What pairs a deadline with its counterpart in the other version (its kind, the event it
 /// counts from and its condition), and its full wording.
-fn deadline_key(procedure: &Procedure, deadline: &Deadline) -> ((String, String), String) {
+fn deadline_key(procedure: &Procedure, deadline: &Deadline) -> (String, String) {
     let kind = match deadline.kind {
         DeadlineKind::Limit => "due",
         DeadlineKind::Target => "target",
@@ -421,10 +346,8 @@ fn deadline_key(procedure: &Procedure, deadline: &Deadline) -> ((String, String)
         .as_ref()
         .map(|g| procedure.guard_words(g))
         .unwrap_or_default();
-    (
-        (format!("{kind} {clock}"), condition),
-        procedure.deadline_line(deadline),
-    )
+    let key = format!("{kind} {clock} when {condition}");
+    (key, procedure.deadline_line(deadline))
 }
 
 fn route_line(procedure: &Procedure, step: &Step, when: &RouteWhen, target: &str) -> String {
@@ -436,30 +359,55 @@ fn route_line(procedure: &Procedure, step: &Step, when: &RouteWhen, target: &str
     }
 }
 
-/// Pairs items of `gone` and `came` whose key is shared by exactly one of each, removing them
-/// from both lists and handing each pair to `paired`.
-fn pair_unique<'a, T>(
-    gone: &mut Vec<&'a T>,
-    came: &mut Vec<&'a T>,
-    key: &dyn Fn(&T) -> String,
-    mut paired: impl FnMut(&T, &T),
+/// An item compared between versions: (what pairs it with its counterpart, its wording).
+type Item = (String, String);
+
+/// A key that pairs an old item with its new counterpart.
+type PairKey<'a> = &'a dyn Fn(&Item) -> String;
+
+/// Items are (what pairs them, their wording). What differs between the two sides is reported
+/// as changed where a key pairs exactly one old item with one new item (trying `keys` in
+/// turn), and as removed or added otherwise. `kinds` names (changed, removed, added).
+fn report_pairs(
+    group: Group,
+    id: &str,
+    [changed, removed, added]: [&'static str; 3],
+    (before, after): (BTreeSet<Item>, BTreeSet<Item>),
+    keys: &[PairKey<'_>],
+    changes: &mut Vec<Change>,
 ) {
-    let count = |list: &[&T], k: &str| list.iter().filter(|item| key(item) == k).count();
-    let mut index = 0;
-    while index < gone.len() {
-        let k = key(gone[index]);
-        let unique = count(gone, &k) == 1 && count(came, &k) == 1;
-        match came
-            .iter()
-            .position(|item| key(item) == k)
-            .filter(|_| unique)
-        {
-            Some(position) => {
-                let was = gone.remove(index);
-                let now = came.remove(position);
-                paired(was, now);
+    let mut gone: Vec<&(String, String)> = before.difference(&after).collect();
+    let mut came: Vec<&(String, String)> = after.difference(&before).collect();
+    for key in keys {
+        let count =
+            |list: &[&(String, String)], k: &str| list.iter().filter(|item| key(item) == k).count();
+        let mut index = 0;
+        while index < gone.len() {
+            let k = key(gone[index]);
+            let unique = count(&gone, &k) == 1 && count(&came, &k) == 1;
+            match came
+                .iter()
+                .position(|item| key(item) == k)
+                .filter(|_| unique)
+            {
+                Some(position) => {
+                    let (was, now) = (gone.remove(index), came.remove(position));
+                    changes.push(Change::new(
+                        group,
+                        id,
+                        changed,
+                        Some(was.1.clone()),
+                        Some(now.1.clone()),
+                    ));
+                }
+                None => index += 1,
             }
-            None => index += 1,
         }
+    }
+    for item in gone {
+        changes.push(Change::new(group, id, removed, Some(item.1.clone()), None));
+    }
+    for item in came {
+        changes.push(Change::new(group, id, added, None, Some(item.1.clone())));
     }
 }
