@@ -89,9 +89,10 @@ fn compiled(path: &str) -> Procedure {
     checked.procedure.unwrap()
 }
 
-/// Writes every shipped procedure's export in `format` to a fresh folder; returns the paths.
-fn write_exports(format: Format) -> Vec<PathBuf> {
-    let folder = root().join("target/export-tests").join(format_name(format));
+/// Writes every shipped procedure's export in `format` to a fresh folder of the test's own
+/// (tests run in parallel); returns the paths.
+fn write_exports(format: Format, test: &str) -> Vec<PathBuf> {
+    let folder = root().join("target/export-tests").join(test);
     let _ = std::fs::remove_dir_all(&folder);
     std::fs::create_dir_all(&folder).unwrap();
     shipped()
@@ -140,7 +141,7 @@ fn assert_clean(what: &str, output: &Output) {
 #[test]
 fn every_format_of_every_shipped_procedure_is_snapshotted() {
     for path in shipped() {
-        for format in [Format::Mermaid, Format::Dot] {
+        for format in Format::ALL {
             let name = format_name(format);
             let description = format!("waymark export {path} --to {name}");
             insta::with_settings!({
@@ -170,7 +171,7 @@ fn exports_are_deterministic() {
 
 #[test]
 fn graphviz_parses_every_dot_export_without_warnings() {
-    for file in write_exports(Format::Dot) {
+    for file in write_exports(Format::Dot, "dot") {
         let output = tool(
             "dot",
             &["-Tsvg", "-o", "/dev/null"],
@@ -182,7 +183,7 @@ fn graphviz_parses_every_dot_export_without_warnings() {
 
 #[test]
 fn mermaid_parses_every_mermaid_export() {
-    let files = write_exports(Format::Mermaid);
+    let files = write_exports(Format::Mermaid, "mermaid");
     let output = node_tool("tools/parse-mermaid.mjs", &files);
     assert_clean("Mermaid's parser", &output);
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -249,5 +250,139 @@ fn export_usage_errors_and_help() {
             stdout.contains(expected),
             "help lacks {expected}:\n{stdout}"
         );
+    }
+}
+
+#[test]
+fn bpmn_exports_validate_against_the_bpmn_xsd() {
+    let files = write_exports(Format::Bpmn, "bpmn-xsd");
+    let schema = "tools/node_modules/bpmn-moddle/resources/bpmn/xsd/BPMN20.xsd";
+    assert!(
+        root().join(schema).is_file(),
+        "the BPMN 2.0 XSD ({schema}) is missing: {INSTALL_HINT}"
+    );
+    let output = tool("xmllint", &["--noout", "--schema", schema], &files);
+    // xmllint reports "FILE validates" on stderr for each valid file.
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "xmllint rejected a BPMN export:\n{stderr}"
+    );
+    assert_eq!(
+        stderr.matches(" validates").count(),
+        files.len(),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn bpmn_moddle_imports_every_bpmn_export_without_warnings() {
+    let files = write_exports(Format::Bpmn, "bpmn-moddle");
+    let output = node_tool("tools/validate-bpmn.mjs", &files);
+    assert_clean("bpmn-moddle", &output);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(stdout.matches("ok: ").count(), files.len(), "{stdout}");
+}
+
+#[test]
+fn every_svg_export_is_well_formed_xml() {
+    let files = write_exports(Format::Svg, "svg");
+    let output = tool("xmllint", &["--noout"], &files);
+    assert_clean("xmllint on the SVG exports", &output);
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        assert!(!text.contains("foreignObject"), "{}", file.display());
+    }
+}
+
+#[test]
+fn no_two_boxes_overlap_and_no_line_crosses_a_box() {
+    for path in shipped() {
+        let procedure = compiled(&path);
+        for (what, (layout, edges)) in [
+            ("svg", waymark_export::svg::svg_layout(&procedure)),
+            ("bpmn", waymark_export::bpmn::bpmn_layout(&procedure)),
+        ] {
+            let problems = waymark_export::layout::problems(&layout, &edges);
+            assert!(
+                problems.is_empty(),
+                "{path} ({what}):\n{}",
+                problems.join("\n")
+            );
+            assert!(layout.boxes.iter().all(|b| b.width > 0 && b.height > 0));
+        }
+    }
+}
+
+#[test]
+fn boundary_timers_keep_working_days_exact_and_claim_no_false_duration() {
+    let bpmn = exported("procedures/assessment.wm", Format::Bpmn);
+    assert!(bpmn.contains("xmlns:waymark=\"urn:waymark:bpmn:1\""));
+    assert!(
+        bpmn.contains("name=\"limit: 45 working days after referral\" cancelActivity=\"false\"")
+    );
+    assert!(bpmn.contains("waymark:unit=\"working-days\""));
+    assert!(bpmn.contains("waymark:calendar=\"england-and-wales\""));
+    assert!(
+        !bpmn.contains("timeDuration"),
+        "no working-day timer has a duration"
+    );
+    let recording = exported("procedures/recording.wm", Format::Bpmn);
+    assert!(
+        recording.contains(">PT48H</bpmn:timeDuration>"),
+        "hours from the step before are exact"
+    );
+}
+
+/// Every procedure that compiles, even with errors, draws in every format without panicking,
+/// and a large generated one lays out with no overlaps.
+#[test]
+fn exports_never_panic_and_scale() {
+    for folder in ["tests/check/ok", "tests/check/err"] {
+        let mut names: Vec<_> = std::fs::read_dir(root().join(folder))
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".wm"))
+            .collect();
+        names.sort();
+        for name in names {
+            let full = root().join(folder).join(&name);
+            let text = std::fs::read_to_string(&full).unwrap();
+            let mut sources = Sources::new();
+            let file = sources.add(full.to_string_lossy(), text.clone());
+            let mut loader = Files {
+                sources: &mut sources,
+            };
+            let checked = waymark_check::check_text(
+                file,
+                &text,
+                &mut loader,
+                &CheckOptions { guidance: None },
+            );
+            if let Some(procedure) = checked.procedure {
+                for format in Format::ALL {
+                    assert!(!waymark_export::export(&procedure, format).is_empty());
+                }
+            }
+        }
+    }
+    let text = waymark_syntax::generate_procedure(300);
+    let mut sources = Sources::new();
+    let file = sources.add("generated.wm", text.clone());
+    let checked = waymark_check::check_text(
+        file,
+        &text,
+        &mut waymark_compile::NoFiles,
+        &CheckOptions { guidance: None },
+    );
+    let procedure = checked.procedure.unwrap();
+    let (layout, edges) = waymark_export::svg::svg_layout(&procedure);
+    assert_eq!(
+        waymark_export::layout::problems(&layout, &edges),
+        Vec::<String>::new()
+    );
+    for format in Format::ALL {
+        assert!(!waymark_export::export(&procedure, format).is_empty());
     }
 }
