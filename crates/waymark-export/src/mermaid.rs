@@ -24,6 +24,11 @@ fn render(chart: &Chart) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "---");
     let _ = writeln!(out, "title: \"{}\"", yaml_escape(&chart.title));
+    // Lines are already wrapped at WIDTH characters; wider than Mermaid's default of 200
+    // pixels, so Mermaid does not wrap them again.
+    let _ = writeln!(out, "config:");
+    let _ = writeln!(out, "  flowchart:");
+    let _ = writeln!(out, "    wrappingWidth: 320");
     let _ = writeln!(out, "---");
     let _ = writeln!(
         out,
