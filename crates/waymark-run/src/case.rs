@@ -214,10 +214,15 @@ impl<'de: 'a, 'a> Deserialize<'de> for RawValue<'a> {
 
 /// Reads one JSON Lines line (`line` is its 1-based number) into a case, or says why not.
 pub fn parse_json_line(plan: &Plan, line: usize, text: &str) -> Result<Case, BadCase> {
-    match serde_json::from_str::<RawCase>(text) {
+    parse_json_bytes(plan, line, text.as_bytes())
+}
+
+/// [`parse_json_line`] for a line as bytes; a line that is not UTF-8 is a bad case.
+pub fn parse_json_bytes(plan: &Plan, line: usize, bytes: &[u8]) -> Result<Case, BadCase> {
+    match serde_json::from_slice::<RawCase>(bytes) {
         Ok(raw) => check_case(plan, raw, line),
         Err(error) => Err(BadCase {
-            id: case_id_of(text),
+            id: case_id_of(&String::from_utf8_lossy(bytes)),
             line,
             problems: vec![Problem {
                 file: InputFile::Cases,

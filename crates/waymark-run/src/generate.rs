@@ -1,1 +1,369 @@
 //! A deterministic, seeded generator of synthetic cases, for tests and benches.
+//!
+//! Each case is a walk through the procedure: the start, then each open step done a few days
+//! after it was reached (sometimes late, sometimes waived), decisions by a random outcome,
+//! checkpoints and recurring work recorded along the way, and about one case in eight stopped
+//! part-way so that it is still open. Case `n` of seed `s` is always the same line, whichever
+//! thread writes it, so a million cases can be generated in parallel. The cases are invented:
+//! no real child, family or worker.
+
+use crate::plan::Plan;
+use crate::render::{push_date, push_json_string};
+use chrono::NaiveDate;
+use std::fmt::Write;
+use waymark_compile::{FactKind, FactValue, RouteWhen, StepId, StepKind, Unit};
+
+/// A small, fast, seedable random number generator (SplitMix64).
+#[derive(Clone, Debug)]
+pub struct Random(u64);
+
+impl Random {
+    pub fn new(seed: u64) -> Random {
+        Random(seed)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A number from 0 up to (not including) `n`; 0 when `n` is 0.
+    pub fn below(&mut self, n: u64) -> u64 {
+        match n {
+            0 => 0,
+            n => self.next_u64() % n,
+        }
+    }
+
+    /// True with probability `percent` in 100.
+    pub fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+}
+
+/// Appends case number `index` of `seed` as one JSON Lines line (with its newline).
+pub fn case_line(plan: &Plan, seed: u64, index: u64, out: &mut String) {
+    let mut random = Random::new(seed ^ index.wrapping_mul(0xA24B_AED4_963E_E407));
+    let facts = facts(plan, &mut random);
+    let events = walk(plan, &facts, &mut random);
+    let _ = write!(out, "{{\"case\":\"G{index:07}\",\"facts\":{{");
+    let mut first = true;
+    for (fact, value) in plan.procedure.facts.iter().zip(&facts) {
+        let Some(value) = value else {
+            continue;
+        };
+        if !first {
+            out.push(',');
+        }
+        first = false;
+        push_json_string(out, &fact.id);
+        out.push(':');
+        match (value, &fact.kind) {
+            (FactValue::Choice(i), FactKind::OneOf(words)) => {
+                push_json_string(out, words.get(*i as usize).map_or("", String::as_str));
+            }
+            (FactValue::Date(date), _) => {
+                out.push('"');
+                push_date(out, *date);
+                out.push('"');
+            }
+            (FactValue::Number(n), _) => {
+                let _ = write!(out, "{n}");
+            }
+            (FactValue::YesNo(yes), _) => out.push_str(if *yes { "\"yes\"" } else { "\"no\"" }),
+            _ => out.push_str("null"),
+        }
+    }
+    out.push_str("},\"events\":[");
+    for (n, event) in events.iter().enumerate() {
+        if n > 0 {
+            out.push(',');
+        }
+        out.push_str("{\"step\":");
+        push_json_string(out, &plan.procedure.step(event.step).id);
+        out.push_str(",\"on\":\"");
+        push_date(out, event.on);
+        out.push('"');
+        if let Some(outcome) = event.outcome {
+            let step = plan.procedure.step(event.step);
+            if let Some(outcome) = step.outcomes.get(outcome) {
+                out.push_str(",\"outcome\":");
+                push_json_string(out, &outcome.id);
+            }
+        }
+        if let Some(role) = event.by {
+            out.push_str(",\"by\":");
+            push_json_string(out, &plan.procedure.role(role).id);
+        }
+        if event.waived {
+            out.push_str(",\"waived\":true,\"reason\":\"recorded by the generator\"");
+        } else if event.reason {
+            out.push_str(",\"reason\":\"waiting for a report from another agency\"");
+        }
+        out.push('}');
+    }
+    out.push_str("]}\n");
+}
+
+/// Appends `count` cases, from number `first`.
+pub fn cases(plan: &Plan, seed: u64, first: u64, count: u64) -> String {
+    let mut out = String::with_capacity(count as usize * 1024);
+    for index in first..first + count {
+        case_line(plan, seed, index, &mut out);
+    }
+    out
+}
+
+struct Generated {
+    step: StepId,
+    on: NaiveDate,
+    outcome: Option<usize>,
+    by: Option<waymark_compile::RoleId>,
+    waived: bool,
+    reason: bool,
+}
+
+fn facts(plan: &Plan, random: &mut Random) -> Vec<Option<FactValue>> {
+    let base = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default();
+    plan.procedure
+        .facts
+        .iter()
+        .map(|fact| {
+            if fact.optional && random.chance(70) {
+                return None;
+            }
+            Some(match &fact.kind {
+                FactKind::OneOf(words) => {
+                    FactValue::Choice(random.below(words.len() as u64) as u32)
+                }
+                FactKind::Date => FactValue::Date(
+                    waymark_calendar::add_days(base, random.below(400) as i64).unwrap_or(base),
+                ),
+                FactKind::Number => FactValue::Number(random.below(19) as u32),
+                FactKind::YesNo => FactValue::YesNo(random.chance(50)),
+            })
+        })
+        .collect()
+}
+
+/// Simulates one case: returns its events in the order they happened.
+fn walk(plan: &Plan, facts: &[Option<FactValue>], random: &mut Random) -> Vec<Generated> {
+    let procedure = plan.procedure;
+    let calendar = plan.calendar;
+    let fact = |id: waymark_compile::FactId| facts.get(id.0 as usize).copied().flatten();
+    let base = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap_or_default();
+    let begin = waymark_calendar::add_days(base, random.below(540) as i64).unwrap_or(base);
+    let stop_after = match random.chance(12) {
+        true => random.below(12) as usize,
+        false => usize::MAX,
+    };
+    let n = procedure.steps.len();
+    let mut done: Vec<Option<NaiveDate>> = vec![None; n];
+    let mut reached: Vec<Option<NaiveDate>> = vec![None; n];
+    let mut pieces_left = vec![0usize; n];
+    // (when it will be done, order of reaching, step)
+    let mut open: Vec<(NaiveDate, usize, StepId)> = vec![(begin, 0, procedure.start)];
+    reached[procedure.start.0 as usize] = Some(begin);
+    let mut events = Vec::new();
+    let mut order = 1;
+    while let Some(position) = (0..open.len()).min_by_key(|&i| (open[i].0, open[i].1)) {
+        if events.len() >= stop_after || events.len() > 4 * n + 16 {
+            break;
+        }
+        let (on, _, id) = open.swap_remove(position);
+        let step = procedure.step(id);
+        let waived = step.waivable && random.chance(5);
+        let outcome = (step.kind == StepKind::Decision)
+            .then(|| random.below(step.outcomes.len() as u64) as usize);
+        let role = step
+            .roles
+            .iter()
+            .find(|rule| rule.guard.as_ref().is_none_or(|guard| guard.holds(&fact)))
+            .and_then(|rule| {
+                rule.roles
+                    .get(random.below(rule.roles.len() as u64) as usize)
+            })
+            .copied();
+        events.push(Generated {
+            step: id,
+            on,
+            outcome,
+            by: role,
+            waived,
+            reason: step.overrun_needs_reason && random.chance(50),
+        });
+        done[id.0 as usize] = Some(on);
+        // Move on, as the interpreter does; a finished piece may finish its together block.
+        let mut finished = vec![id];
+        while let Some(id) = finished.pop() {
+            let step = procedure.step(id);
+            let target = match outcome.filter(|_| step.kind == StepKind::Decision) {
+                Some(o) => step
+                    .routes
+                    .iter()
+                    .find(|r| matches!(r.when, RouteWhen::Outcome(x) if x == o))
+                    .map(|r| r.target),
+                None => route_by_facts(step, &fact),
+            };
+            let mut reach = target.into_iter().collect::<Vec<_>>();
+            while let Some(next) = reach.pop() {
+                if reached[next.0 as usize].is_some() {
+                    continue;
+                }
+                reached[next.0 as usize] = Some(on);
+                match &procedure.step(next).kind {
+                    StepKind::Together { members, .. } => {
+                        pieces_left[next.0 as usize] = members.len();
+                        reach.extend(members.iter().rev());
+                    }
+                    StepKind::Task | StepKind::Decision => {
+                        let delay = match random.below(20) {
+                            0 => 20 + random.below(40),
+                            1..=3 => random.below(15),
+                            _ => random.below(4),
+                        };
+                        let when = calendar.add_working_days(on, delay as i64).unwrap_or(on);
+                        open.push((when, order, next));
+                        order += 1;
+                    }
+                    _ => {}
+                }
+            }
+            if let Some(together) = plan.tail_of[id.0 as usize] {
+                let left = &mut pieces_left[together.0 as usize];
+                *left = left.saturating_sub(1);
+                if *left == 0
+                    && let StepKind::Together { join, .. } = procedure.step(together).kind
+                {
+                    done[together.0 as usize] = Some(on);
+                    finished.push(join);
+                }
+            }
+        }
+    }
+    side_work(plan, &done, &reached, &fact, random, &mut events);
+    events
+}
+
+fn route_by_facts(
+    step: &waymark_compile::Step,
+    fact: &impl Fn(waymark_compile::FactId) -> Option<FactValue>,
+) -> Option<StepId> {
+    let first = |wanted: fn(&RouteWhen) -> bool| {
+        step.routes
+            .iter()
+            .find(|route| wanted(&route.when))
+            .map(|route| route.target)
+    };
+    step.routes
+        .iter()
+        .find(|route| matches!(&route.when, RouteWhen::Guard(guard) if guard.holds(fact)))
+        .map(|route| route.target)
+        .or_else(|| first(|when| matches!(when, RouteWhen::Always)))
+        .or_else(|| first(|when| matches!(when, RouteWhen::Otherwise)))
+}
+
+/// Checkpoints recorded near their day (most of them), and recurring work while its step is
+/// open. They run alongside the path, so they are recorded after it.
+fn side_work(
+    plan: &Plan,
+    done: &[Option<NaiveDate>],
+    reached: &[Option<NaiveDate>],
+    fact: &impl Fn(waymark_compile::FactId) -> Option<FactValue>,
+    random: &mut Random,
+    events: &mut Vec<Generated>,
+) {
+    let calendar = plan.calendar;
+    let last = events.iter().map(|e| e.on).max();
+    for &id in plan.row_steps() {
+        let step = plan.procedure.step(id);
+        match &step.kind {
+            StepKind::Checkpoint { until, .. } => {
+                let Some(deadline) = step.deadlines.first() else {
+                    continue;
+                };
+                let from = match deadline.clock {
+                    waymark_compile::Clock::AfterStep(clock) => done[clock.0 as usize],
+                    waymark_compile::Clock::AfterFact(f) => match fact(f) {
+                        Some(FactValue::Date(date)) => Some(date),
+                        _ => None,
+                    },
+                    waymark_compile::Clock::BeforeFact(_) => None,
+                };
+                let Some(from) = from else {
+                    continue;
+                };
+                let Ok(due) = crate::due::shift(
+                    calendar,
+                    crate::case::When::day(from),
+                    i64::from(deadline.amount),
+                    deadline.unit,
+                ) else {
+                    continue;
+                };
+                let ended = until.and_then(|u| done[u.0 as usize]);
+                if ended.is_some_and(|ended| ended < due.date()) || !random.chance(85) {
+                    continue;
+                }
+                let on = calendar
+                    .add_working_days(due.date(), random.below(3) as i64 - 1)
+                    .unwrap_or(due.date());
+                if last.is_some_and(|last| on > last) {
+                    continue;
+                }
+                events.push(Generated {
+                    step: id,
+                    on: on.max(from),
+                    outcome: None,
+                    by: None,
+                    waived: false,
+                    reason: false,
+                });
+            }
+            StepKind::Recurring {
+                every,
+                unit,
+                during,
+            } => {
+                let Some(mut from) = reached[during.0 as usize] else {
+                    continue;
+                };
+                let until = done[during.0 as usize].or(last);
+                for _ in 0..20 {
+                    let next = match unit {
+                        Unit::Hours => break,
+                        unit => crate::due::shift(
+                            calendar,
+                            crate::case::When::day(from),
+                            i64::from(*every),
+                            *unit,
+                        ),
+                    };
+                    let Ok(next) = next else {
+                        break;
+                    };
+                    let on = calendar
+                        .add_working_days(next.date(), -(random.below(3) as i64))
+                        .unwrap_or(next.date())
+                        .max(from);
+                    if until.is_none_or(|until| on > until) {
+                        break;
+                    }
+                    events.push(Generated {
+                        step: id,
+                        on,
+                        outcome: None,
+                        by: None,
+                        waived: false,
+                        reason: false,
+                    });
+                    from = on;
+                }
+            }
+            _ => {}
+        }
+    }
+}

@@ -30,11 +30,12 @@ pub use summary::{StepSummary, Summary};
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
-/// What a batch of cases gave: the rendered text in input order, the counts, and a line for
-/// standard error per problem with a bad case.
+/// What a batch of cases gave: the rendered text in input order (in parts, one per parallel
+/// task, to be written one after the other), the counts, and a line for standard error per
+/// problem with a bad case.
 #[derive(Debug)]
 pub struct Batch {
-    pub output: String,
+    pub output: Vec<String>,
     pub summary: Summary,
     pub problems: Vec<String>,
 }
@@ -67,15 +68,12 @@ pub fn run_batch(plan: &Plan, options: RunOptions, first_line: usize, text: &[u8
             run_each(
                 plan,
                 options,
-                chunk
-                    .iter()
-                    .map(|(line, bytes)| match std::str::from_utf8(bytes) {
-                        Ok(text) => match parse_json_line(plan, *line, text) {
-                            Ok(case) => Outcome::Ran(Box::new(run_case(plan, case, options.as_of))),
-                            Err(bad) => Outcome::Bad(bad),
-                        },
-                        Err(_) => Outcome::Bad(not_utf8(*line)),
-                    }),
+                chunk.iter().map(|(line, bytes)| {
+                    match case::parse_json_bytes(plan, *line, bytes) {
+                        Ok(case) => Outcome::Ran(Box::new(run_case(plan, case, options.as_of))),
+                        Err(bad) => Outcome::Bad(bad),
+                    }
+                }),
             )
         })
         .collect();
@@ -101,21 +99,10 @@ pub fn run_cases(plan: &Plan, options: RunOptions, cases: Vec<Result<Case, BadCa
     join(plan, parts)
 }
 
-fn not_utf8(line: usize) -> BadCase {
-    BadCase {
-        id: None,
-        line,
-        problems: vec![Problem {
-            file: InputFile::Cases,
-            line,
-            message: "the line is not UTF-8 text".to_string(),
-        }],
-    }
-}
-
 fn run_each(plan: &Plan, options: RunOptions, outcomes: impl Iterator<Item = Outcome>) -> Batch {
+    let mut out = String::new();
     let mut batch = Batch {
-        output: String::new(),
+        output: Vec::new(),
         summary: Summary::new(plan),
         problems: Vec::new(),
     };
@@ -125,27 +112,21 @@ fn run_each(plan: &Plan, options: RunOptions, outcomes: impl Iterator<Item = Out
             batch.problems.extend(render::bad_case_lines(bad));
         }
         if !options.summary_only {
-            render(
-                plan,
-                &outcome,
-                options.format,
-                options.as_of,
-                &mut batch.output,
-            );
+            render(plan, &outcome, options.format, options.as_of, &mut out);
         }
     }
+    batch.output.push(out);
     batch
 }
 
 fn join(plan: &Plan, parts: Vec<Batch>) -> Batch {
-    let size = parts.iter().map(|part| part.output.len()).sum();
     let mut whole = Batch {
-        output: String::with_capacity(size),
+        output: Vec::with_capacity(parts.len()),
         summary: Summary::new(plan),
         problems: Vec::new(),
     };
     for part in parts {
-        whole.output.push_str(&part.output);
+        whole.output.extend(part.output);
         whole.summary.merge(&part.summary);
         whole.problems.extend(part.problems);
     }

@@ -2,6 +2,7 @@
 //! case is run: names to look up, which steps get rows, how together blocks finish.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use waymark_calendar::Calendar;
 use waymark_compile::{FactId, Procedure, RoleId, StepId, StepKind, graph::branch_tails};
 
@@ -10,9 +11,11 @@ use waymark_compile::{FactId, Procedure, RoleId, StepId, StepKind, graph::branch
 pub struct Plan<'p> {
     pub procedure: &'p Procedure,
     pub calendar: &'p Calendar,
-    steps: HashMap<&'p str, StepId>,
-    facts: HashMap<&'p str, FactId>,
-    roles: HashMap<&'p str, RoleId>,
+    steps: NameMap<'p, StepId>,
+    facts: NameMap<'p, FactId>,
+    roles: NameMap<'p, RoleId>,
+    /// Per step: its name as a JSON string, quoted and escaped, for the renderers.
+    pub(crate) json_names: Vec<String>,
     /// For a step that finishes a piece of a together block: that block.
     pub(crate) tail_of: Vec<Option<StepId>>,
     /// The steps that get rows in a report, in declaration order.
@@ -57,8 +60,18 @@ impl<'p> Plan<'p> {
             .max()
             .unwrap_or(0)
             .max(4);
+        let json_names = procedure
+            .steps
+            .iter()
+            .map(|step| {
+                let mut quoted = String::new();
+                crate::render::push_json_string(&mut quoted, &step.id);
+                quoted
+            })
+            .collect();
         Plan {
             name_width,
+            json_names,
             procedure,
             calendar,
             steps: procedure
@@ -150,4 +163,36 @@ fn reachable_from_start(procedure: &Procedure) -> Vec<bool> {
         }
     }
     seen
+}
+
+/// Names to ids. Keys are the procedure's own names, so a simple fast hash is safe here.
+type NameMap<'p, T> = HashMap<&'p str, T, BuildHasherDefault<NameHasher>>;
+
+/// FNV-1a, eight bytes at a time: names are short, and SipHash's set-up costs more than they do.
+#[derive(Default)]
+struct NameHasher(u64);
+
+impl Hasher for NameHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            hash = (hash ^ u64::from_le_bytes(word)).wrapping_mul(0x0100_0000_01b3);
+            hash ^= hash >> 29;
+        }
+        for byte in chunks.remainder() {
+            hash = (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = hash;
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }

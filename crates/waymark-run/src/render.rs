@@ -153,19 +153,46 @@ fn step_name<'p>(plan: &Plan<'p>, id: waymark_compile::StepId) -> &'p str {
     &plan.procedure.step(id).id
 }
 
+/// The step's name as a quoted JSON string, escaped once when the plan was made.
+fn push_json_name(plan: &Plan, id: waymark_compile::StepId, out: &mut String) {
+    out.push_str(
+        plan.json_names
+            .get(id.0 as usize)
+            .map_or("null", String::as_str),
+    );
+}
+
+/// A whole number, without the formatting machinery.
+pub(crate) fn push_number(out: &mut String, n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut n = n;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.push_str(std::str::from_utf8(&digits[at..]).unwrap_or_default());
+}
+
 // ---------------------------------------------------------------------------------------------
 // JSON Lines
 
 fn json_case(plan: &Plan, report: &CaseReport, out: &mut String) {
     out.push_str("{\"case\":");
     push_json_string(out, &report.case.id);
-    let _ = write!(out, ",\"line\":{},\"as_of\":", report.case.line);
+    out.push_str(",\"line\":");
+    push_number(out, report.case.line as u64);
+    out.push_str(",\"as_of\":");
     push_json_date(out, Some(report.as_of));
     out.push_str(",\"state\":\"");
     out.push_str(report.state.word());
     out.push_str("\",\"end\":");
     match report.end {
-        Some(end) => push_json_string(out, step_name(plan, end)),
+        Some(end) => push_json_name(plan, end, out),
         None => out.push_str("null"),
     }
     out.push_str(",\"at\":");
@@ -174,9 +201,10 @@ fn json_case(plan: &Plan, report: &CaseReport, out: &mut String) {
     match report.next.and_then(|index| report.rows.get(index)) {
         Some(row) => {
             out.push_str("{\"step\":");
-            push_json_string(out, step_name(plan, row.step));
+            push_json_name(plan, row.step, out);
             if let Some(occurrence) = row.occurrence {
-                let _ = write!(out, ",\"occurrence\":{occurrence}");
+                out.push_str(",\"occurrence\":");
+                push_number(out, u64::from(occurrence));
             }
             out.push_str(",\"due\":");
             push_json_date(out, row.due.map(Due::date));
@@ -188,7 +216,7 @@ fn json_case(plan: &Plan, report: &CaseReport, out: &mut String) {
     match &report.left {
         Some(left) => {
             out.push_str("{\"step\":");
-            push_json_string(out, step_name(plan, left.step));
+            push_json_name(plan, left.step, out);
             out.push_str(",\"on\":");
             push_json_date(out, left.on.map(|on| on.date));
             let _ = write!(out, ",\"line\":{},\"expected\":", left.line);
@@ -197,11 +225,9 @@ fn json_case(plan: &Plan, report: &CaseReport, out: &mut String) {
         }
         None => out.push_str("null"),
     }
-    let _ = write!(
-        out,
-        ",\"ignored_after_as_of\":{},\"steps\":[",
-        report.ignored_after_as_of
-    );
+    out.push_str(",\"ignored_after_as_of\":");
+    push_number(out, report.ignored_after_as_of as u64);
+    out.push_str(",\"steps\":[");
     for (index, row) in report.rows.iter().enumerate() {
         if index > 0 {
             out.push(',');
@@ -226,16 +252,21 @@ fn json_names(plan: &Plan, ids: &[waymark_compile::StepId], out: &mut String) {
         if index > 0 {
             out.push(',');
         }
-        push_json_string(out, step_name(plan, *id));
+        push_json_name(plan, *id, out);
     }
     out.push(']');
 }
 
 fn json_row(plan: &Plan, report: &CaseReport, row: &Row, out: &mut String) {
     out.push_str("{\"step\":");
-    push_json_string(out, step_name(plan, row.step));
+    push_json_name(plan, row.step, out);
     if let Some(occurrence) = row.occurrence {
-        let _ = write!(out, ",\"occurrence\":{occurrence}");
+        out.push_str(",\"occurrence\":");
+        push_number(out, u64::from(occurrence));
+    }
+    if row.status == Status::NotApplicable && row.due.is_none() && row.done.is_none() {
+        out.push_str(",\"status\":\"not_applicable\",\"due\":null,\"target\":null,\"done\":null}");
+        return;
     }
     out.push_str(",\"status\":\"");
     out.push_str(row.status.word());
@@ -260,11 +291,15 @@ fn json_row(plan: &Plan, report: &CaseReport, row: &Row, out: &mut String) {
         out.push_str(&when_text(done));
         out.push('"');
     }
-    if let Some(met) = row.target_met {
-        let _ = write!(out, ",\"target_met\":{met}");
+    match row.target_met {
+        Some(true) => out.push_str(",\"target_met\":true"),
+        Some(false) => out.push_str(",\"target_met\":false"),
+        None => {}
     }
-    if let Some(recorded) = row.reason_recorded {
-        let _ = write!(out, ",\"reason_recorded\":{recorded}");
+    match row.reason_recorded {
+        Some(true) => out.push_str(",\"reason_recorded\":true"),
+        Some(false) => out.push_str(",\"reason_recorded\":false"),
+        None => {}
     }
     if let Some(event) = row.event.and_then(|index| report.case.events.get(index)) {
         if let Some(outcome) = event.outcome {

@@ -296,48 +296,134 @@ fn cannot_read(path: &str, error: &std::io::Error) -> Stop {
     Stop::Usage(format!("cannot read `{path}`: {why}"))
 }
 
-/// Streams JSON Lines in blocks of whole lines; each block runs in parallel and is written in
-/// input order before the next is read.
+/// Streams JSON Lines in blocks of whole lines. Each block runs on every core; a writer
+/// thread writes the previous block's output meanwhile, in input order.
 fn run_json_lines(
     args: &RunArgs,
     plan: &Plan,
     options: RunOptions,
     sink: &mut Sink,
 ) -> Result<Summary, Stop> {
-    let (reader, size) = open_cases(&args.cases)?;
-    let mut reader = std::io::BufReader::with_capacity(1 << 20, reader);
+    let (mut reader, size) = open_cases(&args.cases)?;
     let progress = Progress::new(size);
     let mut summary = Summary::new(plan);
-    let mut block: Vec<u8> = Vec::with_capacity(BLOCK_BYTES + (64 << 10));
-    let mut next_line = 1;
-    let mut read = 0u64;
-    loop {
-        block.clear();
-        let mut lines = 0;
-        while block.len() < BLOCK_BYTES {
-            let before = block.len();
-            let got = reader
-                .read_until(b'\n', &mut block)
-                .map_err(|error| cannot_read(&args.cases, &error))?;
+    let outcome = std::thread::scope(|scope| {
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<String>>(2);
+        let writer = scope.spawn(move || -> Result<(), Stop> {
+            for parts in receiver {
+                for part in parts {
+                    sink.write(part.as_bytes())?;
+                }
+            }
+            Ok(())
+        });
+        let mut blocks = Blocks::new();
+        let mut read = 0u64;
+        let result = loop {
+            let block = match blocks.next(&mut reader) {
+                Ok(Some(block)) => block,
+                Ok(None) => break Ok(()),
+                Err(error) => break Err(cannot_read(&args.cases, &error)),
+            };
+            read += block.bytes.len() as u64 + 1;
+            let batch = waymark_run::run_batch(plan, options, block.first_line, &block.bytes);
+            summary.merge(&batch.summary);
+            progress.suspend(|| {
+                for line in &batch.problems {
+                    eprintln!("{line}");
+                }
+            });
+            progress.set(read);
+            if sender.send(batch.output).is_err() {
+                // The writer stopped on an error, which its result holds.
+                break Ok(());
+            }
+        };
+        drop(sender);
+        let written = writer
+            .join()
+            .unwrap_or_else(|_| Err(Stop::Usage("the output writer stopped".to_string())));
+        result.and(written)
+    });
+    progress.done();
+    outcome.map(|()| summary)
+}
+
+/// Reads a file in blocks of about [`BLOCK_BYTES`] that end at a line break.
+struct Blocks {
+    carry: Vec<u8>,
+    next_line: usize,
+    finished: bool,
+}
+
+struct Block {
+    /// Whole lines, without the last line break.
+    bytes: Vec<u8>,
+    first_line: usize,
+}
+
+impl Blocks {
+    fn new() -> Blocks {
+        Blocks {
+            carry: Vec::new(),
+            next_line: 1,
+            finished: false,
+        }
+    }
+
+    fn next(&mut self, reader: &mut dyn Read) -> std::io::Result<Option<Block>> {
+        if self.finished {
+            return Ok(None);
+        }
+        let mut bytes = std::mem::take(&mut self.carry);
+        bytes.reserve(BLOCK_BYTES + (64 << 10));
+        let mut end_of_file = false;
+        let mut seen_break = false;
+        // A block ends at a line break, however long one line is.
+        while bytes.len() < BLOCK_BYTES || !seen_break {
+            let filled = bytes.len();
+            bytes.resize(filled + (256 << 10), 0);
+            let got = loop {
+                match reader.read(&mut bytes[filled..]) {
+                    Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
+                    other => break other,
+                }
+            };
+            let got = match got {
+                Ok(got) => got,
+                Err(error) => {
+                    bytes.truncate(filled);
+                    return Err(error);
+                }
+            };
+            bytes.truncate(filled + got);
+            seen_break |= bytes[filled..].contains(&b'\n');
             if got == 0 {
+                end_of_file = true;
                 break;
             }
-            read += (block.len() - before) as u64;
-            lines += 1;
         }
-        if lines == 0 {
-            break;
+        if end_of_file {
+            self.finished = true;
+            if bytes.is_empty() {
+                return Ok(None);
+            }
+            if bytes.last() == Some(&b'\n') {
+                bytes.pop();
+            }
+        } else {
+            // Keep the unfinished last line for the next block.
+            let cut = bytes
+                .iter()
+                .rposition(|b| *b == b'\n')
+                .unwrap_or(bytes.len());
+            self.carry = bytes.split_off((cut + 1).min(bytes.len()));
+            bytes.truncate(cut);
         }
-        if block.last() == Some(&b'\n') {
-            block.pop();
-        }
-        let batch = waymark_run::run_batch(plan, options, next_line, &block);
-        next_line += lines;
-        finish_batch(batch, &mut summary, sink, &progress)?;
-        progress.set(read);
+        let first_line = self.next_line;
+        self.next_line += bytes.iter().filter(|b| **b == b'\n').count() + 1;
+        Ok(Some(Block { bytes, first_line }))
     }
-    progress.done();
-    Ok(summary)
 }
 
 fn run_csv(
@@ -386,7 +472,9 @@ fn finish_batch(
     sink: &mut Sink,
     progress: &Progress,
 ) -> Result<(), Stop> {
-    sink.write(batch.output.as_bytes())?;
+    for part in &batch.output {
+        sink.write(part.as_bytes())?;
+    }
     summary.merge(&batch.summary);
     progress.suspend(|| {
         for line in &batch.problems {
@@ -498,7 +586,7 @@ fn write_failed(error: std::io::Error) -> Stop {
 /// Where the report goes: standard output, or a temporary file beside `-o FILE` that is
 /// renamed into place only once everything is written, so a failed run leaves nothing behind.
 struct Sink {
-    writer: BufWriter<Box<dyn Write>>,
+    writer: BufWriter<Box<dyn Write + Send>>,
     file: Option<(PathBuf, PathBuf)>,
 }
 

@@ -1,0 +1,232 @@
+//! `waymark run` throughput: 1,000,000 generated cases from JSON Lines to JSON Lines.
+//!
+//! Run with `cargo bench --bench caseload` (`-- 200000` for fewer cases). The cases are
+//! generated (seeded, so always the same) into a file in the system temp folder first; then
+//! the timed part reads that file in blocks, runs each block on every core and writes JSON
+//! Lines to another file, exactly as `waymark run --format json -o FILE` does. Prints cases
+//! per second and the peak resident memory of the whole process (VmHWM).
+
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    reason = "a bench stops loudly when its own input is wrong"
+)]
+
+use std::io::{BufWriter, Read, Write};
+use std::path::Path;
+use std::time::Instant;
+use waymark_check::CheckOptions;
+use waymark_compile::Loader;
+use waymark_diagnostics::{FileId, Sources};
+use waymark_run::{Format, Plan, RunOptions, Summary};
+
+const CASES: u64 = 1_000_000;
+const SEED: u64 = 2026;
+const BLOCK_BYTES: usize = 4 << 20;
+
+/// Reads `use`d files relative to the procedures folder.
+struct Files(Sources);
+
+impl Loader for Files {
+    fn load(&mut self, _from: FileId, path: &str) -> Result<(FileId, String), String> {
+        let full = Path::new("procedures").join(path);
+        let text = std::fs::read_to_string(&full).map_err(|e| e.to_string())?;
+        Ok((self.0.add(full.to_string_lossy(), text.clone()), text))
+    }
+}
+
+fn main() {
+    let cases: u64 = std::env::args()
+        .skip(1)
+        .find_map(|arg| arg.parse().ok())
+        .unwrap_or(CASES);
+    let path = "procedures/assessment.wm";
+    let text = std::fs::read_to_string(path).expect("the shipped procedure");
+    let mut files = Files(Sources::new());
+    let file = files.0.add(path, text.clone());
+    let checked = waymark_check::check_text(file, &text, &mut files, &CheckOptions::default());
+    let procedure = checked.procedure.expect("the shipped procedure compiles");
+    let calendar = waymark_calendar::default_calendar();
+    let plan = Plan::new(&procedure, calendar);
+
+    let folder = std::env::temp_dir().join(format!("waymark-caseload-{}", std::process::id()));
+    std::fs::create_dir_all(&folder).unwrap();
+    let input = folder.join("cases.jsonl");
+    let output = folder.join("report.jsonl");
+    let generating = Instant::now();
+    generate(&plan, cases, &input);
+    let size = std::fs::metadata(&input).unwrap().len();
+    println!(
+        "generated {cases} cases ({:.0} MB) in {:.1} s",
+        size as f64 / 1e6,
+        generating.elapsed().as_secs_f64()
+    );
+
+    if std::env::args().any(|arg| arg == "phases") {
+        phases(&plan, &input);
+        std::fs::remove_dir_all(&folder).unwrap();
+        return;
+    }
+    let to_null = std::env::args().any(|arg| arg == "null");
+    let output = match to_null {
+        true => Path::new("/dev/null").to_path_buf(),
+        false => output,
+    };
+    let start = Instant::now();
+    let (summary, written) = run(&plan, &input, &output);
+    let seconds = start.elapsed().as_secs_f64();
+    assert_eq!(summary.cases(), cases);
+    assert_eq!(summary.bad(), 0, "generated cases are all good");
+    println!(
+        "ran {cases} cases in {seconds:.2} s: {:.0} cases per second ({:.0} MB in, {:.0} MB out, {} threads)",
+        cases as f64 / seconds,
+        size as f64 / 1e6,
+        written as f64 / 1e6,
+        rayon_threads()
+    );
+    println!("peak resident memory (VmHWM): {}", peak_memory());
+    // After the peak is read: this part holds 50,000 cases in memory at once.
+    phases(&plan, &input);
+    std::fs::remove_dir_all(&folder).unwrap();
+}
+
+/// Writes `cases` generated cases, a block at a time on every core.
+fn generate(plan: &Plan, cases: u64, path: &Path) {
+    let mut out = BufWriter::new(std::fs::File::create(path).unwrap());
+    let block = 50_000;
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get()) as u64;
+    let mut first = 0;
+    while first < cases {
+        let count = block.min(cases - first);
+        let share = count.div_ceil(threads);
+        let parts: Vec<String> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..threads)
+                .map(|t| {
+                    let from = first + (t * share).min(count);
+                    let to = first + ((t + 1) * share).min(count);
+                    scope.spawn(move || waymark_run::generate::cases(plan, SEED, from, to - from))
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        for part in parts {
+            out.write_all(part.as_bytes()).unwrap();
+        }
+        first += count;
+    }
+    out.flush().unwrap();
+}
+
+/// The same loop as `waymark run --format json -o FILE`: blocks of whole lines read from the
+/// file, each run on every core, while a writer thread writes the previous block's output.
+fn run(plan: &Plan, input: &Path, output: &Path) -> (Summary, u64) {
+    let options = RunOptions {
+        as_of: waymark_calendar::parse_date("2026-06-30").unwrap(),
+        format: Format::Json,
+        summary_only: false,
+    };
+    let mut reader = std::fs::File::open(input).unwrap();
+    let mut writer = BufWriter::with_capacity(1 << 20, std::fs::File::create(output).unwrap());
+    let mut summary = Summary::new(plan);
+    let written = std::thread::scope(|scope| {
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<String>>(2);
+        let writing = scope.spawn(move || {
+            let mut written = 0u64;
+            for parts in receiver {
+                for part in parts {
+                    written += part.len() as u64;
+                    writer.write_all(part.as_bytes()).unwrap();
+                }
+            }
+            writer.flush().unwrap();
+            written
+        });
+        let mut carry: Vec<u8> = Vec::new();
+        let mut next_line = 1;
+        loop {
+            let mut block = std::mem::take(&mut carry);
+            let mut end_of_file = false;
+            while block.len() < BLOCK_BYTES || !block.contains(&b'\n') {
+                let filled = block.len();
+                block.resize(filled + (256 << 10), 0);
+                let got = reader.read(&mut block[filled..]).unwrap();
+                block.truncate(filled + got);
+                if got == 0 {
+                    end_of_file = true;
+                    break;
+                }
+            }
+            if !end_of_file {
+                let cut = block.iter().rposition(|b| *b == b'\n').unwrap();
+                carry = block.split_off(cut + 1);
+            }
+            if block.last() == Some(&b'\n') {
+                block.pop();
+            }
+            if block.is_empty() && end_of_file {
+                break;
+            }
+            let batch = waymark_run::run_batch(plan, options, next_line, &block);
+            next_line += block.iter().filter(|b| **b == b'\n').count() + 1;
+            summary.merge(&batch.summary);
+            sender.send(batch.output).unwrap();
+            if end_of_file {
+                break;
+            }
+        }
+        drop(sender);
+        writing.join().unwrap()
+    });
+    (summary, written)
+}
+
+/// One thread, the first 50,000 cases: the time per case of each phase.
+fn phases(plan: &Plan, input: &Path) {
+    let as_of = waymark_calendar::parse_date("2026-06-30").unwrap();
+    let text = std::fs::read_to_string(input).unwrap();
+    let lines: Vec<&str> = text.lines().take(50_000).collect();
+    let per_case = |start: Instant| start.elapsed().as_secs_f64() * 1e6 / lines.len() as f64;
+    let start = Instant::now();
+    let cases: Vec<_> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, line)| waymark_run::parse_json_line(plan, i + 1, line).unwrap())
+        .collect();
+    let parse = per_case(start);
+    let start = Instant::now();
+    let reports: Vec<_> = cases
+        .into_iter()
+        .map(|case| waymark_run::Outcome::Ran(Box::new(waymark_run::run_case(plan, case, as_of))))
+        .collect();
+    let interpret = per_case(start);
+    let start = Instant::now();
+    let mut out = String::new();
+    for report in &reports {
+        waymark_run::render(plan, report, Format::Json, as_of, &mut out);
+    }
+    let render = per_case(start);
+    println!(
+        "one thread, per case: parse {parse:.2} us, run {interpret:.2} us, render {render:.2} us \
+         ({} bytes of JSON per case)",
+        out.len() / lines.len()
+    );
+}
+
+fn rayon_threads() -> usize {
+    std::env::var("RAYON_NUM_THREADS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
+fn peak_memory() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|line| line.starts_with("VmHWM"))
+                .map(|line| line.trim_start_matches("VmHWM:").trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown (no /proc/self/status)".to_string())
+}
