@@ -386,3 +386,79 @@ fn exports_never_panic_and_scale() {
         assert!(!waymark_export::export(&procedure, format).is_empty());
     }
 }
+
+/// Titles full of characters that mean something to Mermaid, DOT and XML, a loop back, a
+/// condition and recurring work: every format still passes its real tool.
+#[test]
+fn awkward_text_and_shapes_pass_every_tool() {
+    let folder = root().join("target/export-tests/awkward");
+    let _ = std::fs::remove_dir_all(&folder);
+    std::fs::create_dir_all(&folder).unwrap();
+    let procedure = folder.join("awkward.wm");
+    std::fs::write(
+        &procedure,
+        r#"procedure awkward "Quotes \" & <angles> #hash `ticks` 'apostrophes' \\ end"
+role end_role "Manager \"A\" & <B>"
+fact threshold is one of level2, level3
+start referral
+
+step referral "Referral <received> & \"logged\" #1"
+  by end_role
+  untimed "starts every clock"
+  then review_loop when threshold is level3
+  otherwise closed
+
+step review_loop "Review; maybe again {x} [y] (z) |pipe|"
+  by end_role
+  due 48 hours after referral
+  then again
+
+decision again "Again? --> -.-> end"
+  by end_role
+  due 2 working days after review_loop
+  outcomes repeat, stop
+  on repeat then review_loop
+  on stop then closed
+
+recurring visit "Visit %% every ;; time"
+  by end_role
+  every 2 weeks while review_loop
+
+end closed "Closed & done"
+"#,
+    )
+    .unwrap();
+    let path = procedure.to_string_lossy().into_owned();
+    let mut files = Vec::new();
+    for format in Format::ALL {
+        let (code, stdout, stderr) = waymark(&["export", &path, "--to", format_name(format)]);
+        assert_eq!(code, 0, "{stderr}");
+        let file = folder.join(format!("awkward.{}", format.extension()));
+        std::fs::write(&file, stdout).unwrap();
+        files.push(file);
+    }
+    let [mermaid, dot, svg, bpmn] = [&files[0], &files[1], &files[2], &files[3]];
+    assert_clean(
+        "dot",
+        &tool("dot", &["-Tsvg", "-o", "/dev/null"], &[dot.clone()]),
+    );
+    assert_clean(
+        "Mermaid's parser",
+        &node_tool("tools/parse-mermaid.mjs", &[mermaid.clone()]),
+    );
+    assert_clean(
+        "xmllint (SVG)",
+        &tool("xmllint", &["--noout"], &[svg.clone()]),
+    );
+    let schema = "tools/node_modules/bpmn-moddle/resources/bpmn/xsd/BPMN20.xsd";
+    let output = tool("xmllint", &["--noout", "--schema", schema], &[bpmn.clone()]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_clean(
+        "bpmn-moddle",
+        &node_tool("tools/validate-bpmn.mjs", &[bpmn.clone()]),
+    );
+}

@@ -639,6 +639,7 @@ impl Layered {
         };
         let mut paths = Vec::with_capacity(edges.len());
         let mut labels = Vec::with_capacity(edges.len());
+        let mut taken: Vec<(Point, i32)> = Vec::new();
         for (index, edge) in edges.iter().enumerate() {
             let chain = &self.chains[index];
             if chain.is_empty() {
@@ -688,8 +689,25 @@ impl Layered {
             );
             let mut simplified = simplified;
             if self.reversed[index] {
+                // A line back runs just below the line forward between the same boxes, so
+                // the two stay apart.
+                for point in &mut simplified {
+                    point.y += BACK_OFFSET;
+                }
                 simplified.reverse();
             }
+            // Labels of lines that end at the same place are stacked, not drawn over each other.
+            let label = label.map(|mut at| {
+                while taken.iter().any(|(other, height): &(Point, i32)| {
+                    other.x < at.x + edge.label_width
+                        && at.x < other.x + edge.label_width
+                        && (other.y - at.y).abs() < height.max(&edge.label_height).max(&1).to_owned()
+                }) {
+                    at.y -= edge.label_height.max(1);
+                }
+                taken.push((at, edge.label_height));
+                at
+            });
             paths.push(simplified);
             labels.push(label);
         }
@@ -709,6 +727,9 @@ impl Layered {
         }
     }
 }
+
+/// How far below the line forward a line back runs.
+const BACK_OFFSET: i32 = 8;
 
 /// Where an edge's label goes: right of the tracks in the gap before the box it ends at, on
 /// the line it enters that box along.
@@ -730,17 +751,18 @@ fn label_point(
     if edge.label_width <= 0 {
         return None;
     }
-    let target = if reversed {
-        *chain.first()?
-    } else {
-        *chain.last()?
-    };
+    if reversed {
+        // A line back to an earlier column enters its box from the right, just below the
+        // line forward: label it there, under the line.
+        let end = points.first()?;
+        return Some(Point {
+            x: end.x + spacing.track / 2,
+            y: end.y + BACK_OFFSET + 2 + edge.label_height,
+        });
+    }
+    let target = *chain.last()?;
     let layer = layered.items[target].layer;
-    let end = if reversed {
-        points.first()?
-    } else {
-        points.last()?
-    };
+    let end = points.last()?;
     if layer == 0 {
         return Some(Point {
             x: end.x - edge.label_width,
