@@ -698,10 +698,11 @@ impl Layered {
             }
             // Labels of lines that end at the same place are stacked, not drawn over each other.
             let label = label.map(|mut at| {
-                while taken.iter().any(|(other, height): &(Point, i32)| {
+                while taken.iter().any(|&(other, height)| {
+                    let apart = height.max(edge.label_height).max(1);
                     other.x < at.x + edge.label_width
                         && at.x < other.x + edge.label_width
-                        && (other.y - at.y).abs() < height.max(&edge.label_height).max(&1).to_owned()
+                        && (other.y - at.y).abs() < apart
                 }) {
                     at.y -= edge.label_height.max(1);
                 }
