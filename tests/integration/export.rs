@@ -440,18 +440,26 @@ end closed "Closed & done"
     let [mermaid, dot, svg, bpmn] = [&files[0], &files[1], &files[2], &files[3]];
     assert_clean(
         "dot",
-        &tool("dot", &["-Tsvg", "-o", "/dev/null"], &[dot.clone()]),
+        &tool(
+            "dot",
+            &["-Tsvg", "-o", "/dev/null"],
+            std::slice::from_ref(dot),
+        ),
     );
     assert_clean(
         "Mermaid's parser",
-        &node_tool("tools/parse-mermaid.mjs", &[mermaid.clone()]),
+        &node_tool("tools/parse-mermaid.mjs", std::slice::from_ref(mermaid)),
     );
     assert_clean(
         "xmllint (SVG)",
-        &tool("xmllint", &["--noout"], &[svg.clone()]),
+        &tool("xmllint", &["--noout"], std::slice::from_ref(svg)),
     );
     let schema = "tools/node_modules/bpmn-moddle/resources/bpmn/xsd/BPMN20.xsd";
-    let output = tool("xmllint", &["--noout", "--schema", schema], &[bpmn.clone()]);
+    let output = tool(
+        "xmllint",
+        &["--noout", "--schema", schema],
+        std::slice::from_ref(bpmn),
+    );
     assert!(
         output.status.success(),
         "{}",
@@ -459,6 +467,6 @@ end closed "Closed & done"
     );
     assert_clean(
         "bpmn-moddle",
-        &node_tool("tools/validate-bpmn.mjs", &[bpmn.clone()]),
+        &node_tool("tools/validate-bpmn.mjs", std::slice::from_ref(bpmn)),
     );
 }
