@@ -13,5 +13,6 @@ mod docs;
 mod export;
 mod fixtures;
 mod robustness;
+mod run;
 mod shipped;
 mod tidy;

@@ -1,10 +1,377 @@
-//! How a case's due dates were reached: for `waymark run --explain CASE`.
+//! How a case's due dates were reached, for `waymark run --explain CASE`: for each row, every
+//! deadline line of the step (the one that governs, and why the others do not), its citations,
+//! the clock event and its date, how the count was made, and the weekends and bank holidays
+//! skipped. Only one case is explained at a time, so listing the days skipped is affordable.
 
+use crate::case::When;
+use crate::due::{ClockStart, Due, clock_start, shift};
 use crate::plan::Plan;
-use crate::report::CaseReport;
+use crate::render::{date_text, due_text, when_text};
+use crate::report::{CaseReport, Row, State, Status};
+use std::fmt::Write;
+use waymark_compile::{Clock, Deadline, DeadlineKind, Step, StepKind, Unit};
 use waymark_diagnostics::Span;
 
+/// Where a span is and what its line says: `("procedures/assessment.wm:183", "due 45 ...")`.
+pub type Locate<'a> = &'a dyn Fn(Span) -> (String, String);
+
 /// The explanation of every row of a case, as text.
-pub fn explain(_plan: &Plan, _report: &CaseReport, _locate: &dyn Fn(Span) -> String) -> String {
-    String::new()
+pub fn explain(plan: &Plan, report: &CaseReport, locate: Locate<'_>) -> String {
+    let procedure = plan.procedure;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Case {} as of {}, procedure `{}` (\"{}\"), calendar {}.",
+        report.case.id,
+        date_text(report.as_of),
+        procedure.id,
+        procedure.title,
+        plan.calendar.name()
+    );
+    let state = match (report.state, report.end) {
+        (State::Closed, Some(end)) => format!("closed at `{}`", procedure.step(end).id),
+        (state, _) => state.word().to_string(),
+    };
+    let _ = writeln!(out, "The case is {state}.");
+    if report.ignored_after_as_of > 0 {
+        let _ = writeln!(
+            out,
+            "{} event(s) dated after {} were ignored.",
+            report.ignored_after_as_of,
+            date_text(report.as_of)
+        );
+    }
+    for row in &report.rows {
+        out.push('\n');
+        explain_row(plan, report, row, locate, &mut out);
+    }
+    out
+}
+
+fn explain_row(plan: &Plan, report: &CaseReport, row: &Row, locate: Locate<'_>, out: &mut String) {
+    let step = plan.procedure.step(row.step);
+    let name = match row.occurrence {
+        Some(n) => format!("{} #{n}", step.id),
+        None => step.id.clone(),
+    };
+    let (place, _) = locate(step.name_span);
+    let _ = writeln!(
+        out,
+        "{name} \"{}\" ({place}): {}",
+        step.title,
+        row.status.word()
+    );
+    for cite in &step.cites {
+        let source = plan.procedure.source(cite.source);
+        let section = cite
+            .section
+            .as_ref()
+            .map_or(String::new(), |s| format!(", in \"{s}\""));
+        let _ = writeln!(
+            out,
+            "  cites {} (\"{}\"): \"{}\"{section}",
+            source.id, source.title, cite.phrase
+        );
+    }
+    if row.status == Status::NotApplicable {
+        let _ = writeln!(out, "  {}", why_not_applicable(plan, report, step));
+        return;
+    }
+    if let StepKind::Recurring {
+        every,
+        unit,
+        during,
+    } = &step.kind
+    {
+        explain_recurring(plan, row, *every, *unit, plan.procedure.step(*during), out);
+    } else if step.deadlines.is_empty() {
+        match &step.untimed {
+            Some(reason) => {
+                let _ = writeln!(out, "  no deadline: untimed, \"{reason}\"");
+            }
+            None => {
+                let _ = writeln!(out, "  no deadline");
+            }
+        }
+    } else {
+        for (index, deadline) in step.deadlines.iter().enumerate() {
+            let governs = match deadline.kind {
+                DeadlineKind::Limit => row.due_rule == Some(index),
+                DeadlineKind::Target => row.target_rule == Some(index),
+            };
+            explain_deadline(plan, report, deadline, governs, locate, out);
+        }
+    }
+    explain_result(report, row, out);
+}
+
+fn why_not_applicable(plan: &Plan, report: &CaseReport, step: &Step) -> String {
+    match &step.kind {
+        StepKind::Checkpoint {
+            until: Some(until), ..
+        } => format!(
+            "not applicable: the stage it reviews ended (`{}` was done) before it fell due, or \
+             the case never reached its clock",
+            plan.procedure.step(*until).id
+        ),
+        _ if report.state == State::Closed => {
+            "not applicable: the case closed on another path".to_string()
+        }
+        _ => "not applicable: on a branch this case did not take (a decision's other outcome, \
+              or a condition on its facts that is false)"
+            .to_string(),
+    }
+}
+
+fn explain_deadline(
+    plan: &Plan,
+    report: &CaseReport,
+    deadline: &Deadline,
+    governs: bool,
+    locate: Locate<'_>,
+    out: &mut String,
+) {
+    let (place, line) = locate(deadline.span);
+    let kind = match deadline.kind {
+        DeadlineKind::Limit => "limit",
+        DeadlineKind::Target => "target",
+    };
+    let _ = writeln!(out, "  {kind} ({place}): {}", line.trim());
+    let case = &report.case;
+    let fact = |id| case.fact(id);
+    let done_at = |id| done_of(report, id);
+    if let Some(guard) = &deadline.guard
+        && !guard.holds(&fact)
+    {
+        let _ = writeln!(
+            out,
+            "    does not apply: its condition is false for this case"
+        );
+        return;
+    }
+    let (from, amount) = match clock_start(deadline, &fact, &done_at) {
+        ClockStart::Started(from, amount) => (from, amount),
+        ClockStart::NotYet => {
+            let _ = writeln!(
+                out,
+                "    no date yet: `{}` has not been done",
+                clock_name(plan, deadline.clock)
+            );
+            return;
+        }
+        ClockStart::NoFact => {
+            let _ = writeln!(
+                out,
+                "    does not apply: the case has no `{}`",
+                clock_name(plan, deadline.clock)
+            );
+            return;
+        }
+    };
+    let clock = match deadline.clock {
+        Clock::AfterStep(_) => format!(
+            "the clock is `{}`, done {}",
+            clock_name(plan, deadline.clock),
+            when_text(from)
+        ),
+        _ => format!(
+            "the clock is the fact `{}`, {}",
+            clock_name(plan, deadline.clock),
+            when_text(from)
+        ),
+    };
+    let _ = writeln!(out, "    {clock}");
+    let Ok(due) = shift(plan.calendar, from, amount, deadline.unit) else {
+        let _ = writeln!(out, "    the date falls outside the years Waymark counts");
+        return;
+    };
+    explain_count(plan, from, amount, deadline.unit, due, out);
+    let verdict = match governs {
+        true => "this date governs",
+        false => "another date is earlier, so this one does not govern",
+    };
+    let _ = writeln!(out, "    {kind} {}: {verdict}", due_text(due));
+}
+
+/// How the count from `from` to `due` was made, with the days skipped for working days.
+fn explain_count(plan: &Plan, from: When, amount: i64, unit: Unit, due: Due, out: &mut String) {
+    let calendar = plan.calendar;
+    let direction = if amount < 0 { "before" } else { "after" };
+    let count = amount.unsigned_abs();
+    match unit {
+        Unit::WorkingDays => {
+            let _ = writeln!(
+                out,
+                "    count: {count} working {} {direction} {}, from the day {direction} it; \
+                 the {} working day is the date",
+                if count == 1 { "day" } else { "days" },
+                date_text(from.date),
+                ordinal(count)
+            );
+            let skipped = calendar
+                .days_off_between(from.date, due.date())
+                .unwrap_or_default();
+            if skipped.is_empty() {
+                let _ = writeln!(out, "    skipped: no weekend days or holidays");
+            } else {
+                let (mut weekend, mut holidays) = (0, Vec::new());
+                for day in &skipped {
+                    match day.holiday {
+                        Some(holiday) => {
+                            holidays.push(format!("{} {}", date_text(day.date), holiday.name))
+                        }
+                        None => weekend += 1,
+                    }
+                }
+                let days = if weekend == 1 { "day" } else { "days" };
+                let _ = write!(out, "    skipped: {weekend} weekend {days}");
+                match holidays.is_empty() {
+                    true => out.push('\n'),
+                    false => {
+                        let _ = writeln!(out, "; holidays: {}", holidays.join(", "));
+                    }
+                }
+            }
+        }
+        Unit::Hours => {
+            let start = match from.time {
+                Some(_) => format!("from {}", when_text(from)),
+                None => format!(
+                    "from the end of {} (no time was recorded)",
+                    date_text(from.date)
+                ),
+            };
+            let _ = writeln!(
+                out,
+                "    count: {count} hours {direction}, {start}, round the clock"
+            );
+        }
+        Unit::CalendarDays | Unit::Weeks | Unit::Months => {
+            let words = match unit {
+                Unit::CalendarDays => "calendar days",
+                Unit::Weeks => "weeks (7 days each)",
+                _ => "months (the same day of the month, or the month's last day)",
+            };
+            let _ = writeln!(
+                out,
+                "    count: {count} {words} {direction} {}; weekends and holidays count",
+                date_text(from.date)
+            );
+            if let Some(day) = calendar.day_off(due.date()) {
+                let _ = writeln!(
+                    out,
+                    "    note: {} is not a working day ({}), but the date is not moved",
+                    date_text(due.date()),
+                    day.reason()
+                );
+            }
+        }
+    }
+}
+
+fn explain_recurring(
+    plan: &Plan,
+    row: &Row,
+    every: u32,
+    unit: Unit,
+    during: &Step,
+    out: &mut String,
+) {
+    let _ = writeln!(
+        out,
+        "  every {every} {} while the case is at `{}`",
+        unit.words(every),
+        during.id
+    );
+    let Some(from) = row.counted_from else {
+        let _ = writeln!(
+            out,
+            "    no date yet: the case has not reached `{}`",
+            during.id
+        );
+        return;
+    };
+    let _ = writeln!(
+        out,
+        "    counted from {} (when the case reached `{}`, or the previous occurrence was done)",
+        when_text(from),
+        during.id
+    );
+    if let Some(due) = row.due {
+        explain_count(plan, from, i64::from(every), unit, due, out);
+        let _ = writeln!(out, "    limit {}", due_text(due));
+    }
+}
+
+fn explain_result(report: &CaseReport, row: &Row, out: &mut String) {
+    let event = row.event.and_then(|index| report.case.events.get(index));
+    let line = event.map_or(String::new(), |e| format!(" (line {})", e.line));
+    let sentence = match (row.status, row.done, row.due) {
+        (Status::Waived, Some(done), _) => format!(
+            "waived {}{line}: {}",
+            when_text(done),
+            event
+                .and_then(|e| e.reason.as_deref())
+                .unwrap_or("no reason recorded")
+        ),
+        (Status::Met, Some(done), Some(due)) => format!(
+            "done {}{line}, on or before {}: met",
+            when_text(done),
+            due_text(due)
+        ),
+        (Status::Met, Some(done), None) => format!("done {}{line}: met", when_text(done)),
+        (Status::Late, Some(done), Some(due)) => {
+            let reason = match row.reason_recorded {
+                Some(true) => "; a reason was recorded, as the procedure requires",
+                Some(false) => "; no reason was recorded, and the procedure requires one",
+                None => "",
+            };
+            format!(
+                "done {}{line}, after {}: late{reason}",
+                when_text(done),
+                due_text(due)
+            )
+        }
+        (Status::Overdue, _, Some(due)) => format!(
+            "not done by {}, and {} has passed: overdue",
+            date_text(report.as_of),
+            due_text(due)
+        ),
+        (Status::Pending, _, Some(due)) => format!("not done yet; due by {}", due_text(due)),
+        (Status::Pending, _, None) => "not done yet; no due date yet".to_string(),
+        (status, _, _) => status.word().to_string(),
+    };
+    let _ = writeln!(out, "  result: {sentence}");
+    if let (Some(false), Some(target)) = (row.target_met, row.target) {
+        let _ = writeln!(out, "  the target {} was missed", due_text(target));
+    }
+}
+
+/// 1st, 2nd, 3rd, 4th, ... 11th, 12th, 13th, ... 21st.
+fn ordinal(n: u64) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+fn clock_name(plan: &Plan, clock: Clock) -> String {
+    match clock {
+        Clock::AfterStep(step) => plan.procedure.step(step).id.clone(),
+        Clock::AfterFact(fact) | Clock::BeforeFact(fact) => plan.procedure.fact(fact).id.clone(),
+    }
+}
+
+/// When a step was done in this case, from its rows (a together block's join has no row, but
+/// nothing counts from a join).
+fn done_of(report: &CaseReport, step: waymark_compile::StepId) -> Option<When> {
+    report
+        .rows
+        .iter()
+        .find(|row| row.step == step && row.occurrence.is_none())
+        .and_then(|row| row.done)
 }

@@ -443,15 +443,21 @@ impl Paint {
 fn table_case(plan: &Plan, report: &CaseReport, colour: bool, out: &mut String) {
     let paint = Paint { colour };
     let width = plan.name_width();
+    let at: Vec<&str> = report.at.iter().map(|id| step_name(plan, *id)).collect();
     let where_ = match (report.state, report.end) {
         (State::Closed, Some(end)) => format!("closed at {}", step_name(plan, end)),
-        (state, _) => {
-            let at: Vec<&str> = report.at.iter().map(|id| step_name(plan, *id)).collect();
-            match at.is_empty() {
-                true => state.word().to_string(),
-                false => format!("{} at {}", state.word(), at.join(", ")),
-            }
+        (State::Left, Some(end)) => {
+            format!(
+                "left the procedure after closing at {}",
+                step_name(plan, end)
+            )
         }
+        (State::Left, None) if !at.is_empty() => {
+            format!("left the procedure while at {}", at.join(", "))
+        }
+        (State::Left, None) => "left the procedure".to_string(),
+        (state, _) if at.is_empty() => state.word().to_string(),
+        (state, _) => format!("{} at {}", state.word(), at.join(", ")),
     };
     let _ = writeln!(
         out,

@@ -507,10 +507,13 @@ fn explain(
     };
     let locate = |span: waymark_diagnostics::Span| {
         let name = sources.name(span.file).to_string();
-        let line = sources
-            .get(span.file)
-            .map_or(0, |file| file.line_column(span.start).0);
-        format!("{name}:{line}")
+        let Some(file) = sources.get(span.file) else {
+            return (name, String::new());
+        };
+        let (line, _) = file.line_column(span.start);
+        let text = file.text.lines().nth(line.saturating_sub(1)).unwrap_or("");
+        let text = text.split(" #").next().unwrap_or(text).trim().to_string();
+        (format!("{name}:{line}"), text)
     };
     let text = match found {
         None => {

@@ -1,0 +1,465 @@
+//! `waymark run`: every folder in `tests/run/` is run as its `args` file says (`{dir}` is the
+//! folder), and the command, exit code, standard error, table and JSON Lines are kept as one
+//! reviewed snapshot. Then the things a snapshot cannot show: the hand-worked expectations of
+//! `examples/README.md`, the same bytes on one thread and on two, `-o` writing whole files,
+//! standard input, exit codes, and generated caseloads that always run clean.
+
+use crate::cli::waymark;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+const FIXTURES: &str = "tests/run";
+
+fn fixture_folders() -> Vec<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(FIXTURES);
+    let mut folders: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|entry| entry.ok())
+        .filter(|entry| entry.path().is_dir())
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .collect();
+    folders.sort();
+    folders
+}
+
+/// The arguments after `waymark run` for a fixture folder.
+fn fixture_args(name: &str) -> Vec<String> {
+    let folder = format!("{FIXTURES}/{name}");
+    let args = std::fs::read_to_string(format!("{}/{folder}/args", env!("CARGO_MANIFEST_DIR")))
+        .unwrap_or_else(|e| panic!("{folder}/args: {e}"));
+    args.split_whitespace()
+        .map(|arg| arg.replace("{dir}", &folder))
+        .collect()
+}
+
+fn run(args: &[String], extra: &[&str]) -> (i32, String, String) {
+    let mut all = vec!["run"];
+    all.extend(args.iter().map(String::as_str));
+    all.extend_from_slice(extra);
+    waymark(&all)
+}
+
+#[test]
+fn every_fixture_is_snapshotted() {
+    let folders = fixture_folders();
+    assert!(folders.len() >= 8, "{folders:?}");
+    for name in folders {
+        let args = fixture_args(&name);
+        let (code, table, stderr) = run(&args, &["--format", "table"]);
+        let (json_code, json, _) = run(&args, &["--format", "json"]);
+        assert_eq!(code, json_code, "{name}");
+        let snapshot = format!(
+            "$ waymark run {}\nexit {code}\n---- stderr\n{stderr}---- table\n{table}---- json\n{json}",
+            args.join(" ")
+        );
+        insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false }, {
+            insta::assert_snapshot!(format!("run__{name}"), snapshot);
+        });
+    }
+}
+
+/// The caseload summary and the CSV output of the shipped examples.
+#[test]
+fn summary_and_csv_are_snapshotted() {
+    let args = fixture_args("examples_assessment");
+    let (code, summary, _) = run(&args, &["--summary", "--format", "json"]);
+    assert_eq!(code, 1, "the examples hold five bad lines");
+    let (_, csv, _) = run(&fixture_args("examples_csv"), &["--format", "csv"]);
+    let (_, csv_summary, _) = run(
+        &fixture_args("examples_csv"),
+        &["--summary", "--format", "csv"],
+    );
+    insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("run__summary_json", summary);
+        insta::assert_snapshot!("run__csv_output", format!("{csv}---- --summary\n{csv_summary}"));
+    });
+}
+
+#[test]
+fn explain_shows_how_due_dates_were_reached() {
+    for case in ["C011", "C020", "R004"] {
+        let args = match case {
+            "R004" => fixture_args("examples_recording"),
+            _ => fixture_args("examples_assessment"),
+        };
+        let (code, stdout, stderr) = run(&args, &["--explain", case]);
+        assert_eq!(code, 0, "{stderr}");
+        insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false }, {
+            insta::assert_snapshot!(format!("run__explain_{case}"), stdout);
+        });
+    }
+    let (code, _, stderr) = run(&fixture_args("examples_assessment"), &["--explain", "C999"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("no case `C999`"), "{stderr}");
+    let (code, _, stderr) = run(&fixture_args("examples_assessment"), &["--explain", "BAD2"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("2026-02-30"), "{stderr}");
+}
+
+/// One case of `--format json` output, by id.
+fn json_case(lines: &str, id: &str) -> serde_json::Value {
+    lines
+        .lines()
+        .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap())
+        .find(|case| case["case"] == id)
+        .unwrap_or_else(|| panic!("no case {id}"))
+}
+
+fn step<'a>(case: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    case["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|row| row["step"] == name)
+        .unwrap_or_else(|| panic!("no step {name} in {}", case["case"]))
+}
+
+/// The expectations written by hand in `examples/README.md`, as of 2026-06-30.
+#[test]
+fn shipped_examples_agree_with_their_readme() {
+    let (code, json, stderr) = run(&fixture_args("examples_assessment"), &["--format", "json"]);
+    assert_eq!(code, 1);
+    for bad in ["BAD1", "BAD2", "BAD3", "BAD4", "BAD5"] {
+        assert_eq!(json_case(&json, bad)["state"], "error", "{bad}");
+        assert!(stderr.contains(&format!("case {bad}, line ")), "{stderr}");
+    }
+    let status = |id: &str, name: &str| step(&json_case(&json, id), name)["status"].clone();
+    let at_end = |id: &str| json_case(&json, id)["end"].clone();
+    // C001: review 30 not needed, the assessment completed first.
+    assert_eq!(status("C001", "review_30"), "not_applicable");
+    // C003: misses the 30-day target, meets the 45-day limit; reviews met.
+    let c003 = json_case(&json, "C003");
+    assert_eq!(step(&c003, "assessment_complete")["status"], "met");
+    assert_eq!(step(&c003, "assessment_complete")["target_met"], false);
+    for review in ["review_5", "review_15", "review_30"] {
+        assert_eq!(step(&c003, review)["status"], "met");
+    }
+    // C005: Section 47, risk ongoing, ICPC on time.
+    assert_eq!(at_end("C005"), "conference_held");
+    assert_eq!(step(&json_case(&json, "C005"), "icpc")["due"], "2026-02-16");
+    assert_eq!(at_end("C006"), "child_in_need_support");
+    assert_eq!(at_end("C007"), "assessment_of_need_continues");
+    assert_eq!(at_end("C008"), "section17_support");
+    assert_eq!(at_end("C009"), "child_protected");
+    assert_eq!(status("C009", "shared_with_family"), "waived");
+    // Pre-birth: the 4-weeks-before date governs when earlier.
+    let c010 = json_case(&json, "C010");
+    assert_eq!(step(&c010, "assessment_complete")["due"], "2026-03-23");
+    assert_eq!(step(&c010, "assessment_complete")["status"], "met");
+    let c011 = step(&json_case(&json, "C011"), "assessment_complete").clone();
+    assert_eq!(c011["due"], "2026-04-13");
+    assert_eq!(c011["status"], "late");
+    assert_eq!(c011["reason_recorded"], false);
+    assert_eq!(
+        step(&json_case(&json, "C021"), "assessment_complete")["due"],
+        "2026-03-09"
+    );
+    // Late with and without a reason.
+    assert_eq!(
+        step(&json_case(&json, "C012"), "assessment_complete")["reason_recorded"],
+        true
+    );
+    let c013 = step(&json_case(&json, "C013"), "assessment_complete").clone();
+    assert_eq!(
+        (c013["status"].clone(), c013["reason_recorded"].clone()),
+        ("late".into(), false.into())
+    );
+    assert_eq!(status("C014", "child_seen_alone"), "waived");
+    // C015: open, nothing overdue; review 15 is next.
+    let c015 = json_case(&json, "C015");
+    assert_eq!(c015["state"], "open");
+    assert_eq!(c015["next"]["step"], "review_15");
+    assert_eq!(c015["next"]["due"], "2026-07-06");
+    assert_eq!(step(&c015, "assessment_complete")["due"], "2026-08-17");
+    assert!(
+        c015["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|row| row["status"] != "overdue")
+    );
+    // C016: stalled.
+    assert_eq!(status("C016", "review_30"), "overdue");
+    assert_eq!(
+        step(&json_case(&json, "C016"), "review_30")["due"],
+        "2026-04-15"
+    );
+    assert_eq!(status("C016", "assessment_complete"), "overdue");
+    assert_eq!(status("C017", "review_15"), "overdue");
+    assert_eq!(status("C017", "review_30"), "late");
+    assert_eq!(status("C018", "initial_visit"), "late");
+    assert_eq!(
+        step(&json_case(&json, "C018"), "initial_visit")["due"],
+        "2026-04-10"
+    );
+    let c019 = json_case(&json, "C019");
+    assert!(
+        c019["warnings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("role not allowed")
+    );
+    let c020 = json_case(&json, "C020");
+    assert_eq!(step(&c020, "icpc")["status"], "late");
+    assert_eq!(step(&c020, "icpc")["due"], "2026-06-09");
+    assert_eq!(step(&c020, "s47_child_seen_alone")["status"], "waived");
+    let c022 = json_case(&json, "C022");
+    assert_eq!(c022["state"], "open");
+    assert_eq!(c022["next"]["due"], "2026-07-06");
+
+    let (_, csv_json, _) = run(&fixture_args("examples_csv"), &["--format", "json"]);
+    assert_eq!(
+        step(&json_case(&csv_json, "D002"), "icpc")["due"],
+        "2026-05-01"
+    );
+    let d003 = json_case(&csv_json, "D003");
+    assert_eq!(step(&d003, "assessment_complete")["status"], "overdue");
+    assert_eq!(step(&d003, "assessment_complete")["due"], "2026-06-22");
+    assert_eq!(step(&d003, "review_15")["status"], "overdue");
+    let d004 = step(&json_case(&csv_json, "D004"), "assessment_complete").clone();
+    assert_eq!(
+        (d004["status"].clone(), d004["reason_recorded"].clone()),
+        ("late".into(), true.into())
+    );
+
+    let (_, recording, _) = run(&fixture_args("examples_recording"), &["--format", "json"]);
+    let visit = |id: &str| step(&json_case(&recording, id), "visit_recorded").clone();
+    assert_eq!(visit("R001")["status"], "met");
+    assert_eq!(visit("R002")["target_met"], false);
+    assert_eq!(visit("R002")["status"], "met");
+    assert_eq!(visit("R003")["status"], "late");
+    assert_eq!(visit("R004")["status"], "pending");
+    assert_eq!(visit("R004")["due_at"], "2026-07-01T15:00");
+    // docs/cases.md shows R004's line exactly as it is printed.
+    let docs = std::fs::read_to_string("docs/cases.md").unwrap();
+    let r004 = recording
+        .lines()
+        .find(|line| line.contains("\"R004\""))
+        .unwrap();
+    assert!(docs.contains(r004), "docs/cases.md should show:\n{r004}");
+}
+
+fn temp_folder(name: &str) -> PathBuf {
+    let folder = std::env::temp_dir().join(format!("waymark-run-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&folder).unwrap();
+    folder
+}
+
+/// Generated cases for the shipped assessment procedure, from the library's generator.
+fn generated_cases(count: u64) -> String {
+    let text = std::fs::read_to_string("procedures/assessment.wm").unwrap();
+    let mut sources = waymark_diagnostics::Sources::new();
+    let file = sources.add("procedures/assessment.wm", text.clone());
+    struct Files<'s>(&'s mut waymark_diagnostics::Sources);
+    impl waymark_compile::Loader for Files<'_> {
+        fn load(
+            &mut self,
+            _: waymark_diagnostics::FileId,
+            path: &str,
+        ) -> Result<(waymark_diagnostics::FileId, String), String> {
+            let full = format!("procedures/{path}");
+            let text = std::fs::read_to_string(&full).map_err(|e| e.to_string())?;
+            Ok((self.0.add(full, text.clone()), text))
+        }
+    }
+    let checked = waymark_check::check_text(
+        file,
+        &text,
+        &mut Files(&mut sources),
+        &waymark_check::CheckOptions::default(),
+    );
+    let procedure = checked.procedure.unwrap();
+    let plan = waymark_run::Plan::new(&procedure, waymark_calendar::default_calendar());
+    waymark_run::generate::cases(&plan, 7, 0, count)
+}
+
+fn run_with_threads(threads: &str, args: &[&str]) -> (i32, Vec<u8>) {
+    let output = Command::new(env!("CARGO_BIN_EXE_waymark"))
+        .arg("run")
+        .args(args)
+        .env("RAYON_NUM_THREADS", threads)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    (output.status.code().unwrap_or(-1), output.stdout)
+}
+
+#[test]
+fn output_is_the_same_bytes_on_one_thread_and_on_two() {
+    let folder = temp_folder("threads");
+    let cases = folder.join("cases.jsonl");
+    std::fs::write(&cases, generated_cases(12_000)).unwrap();
+    let path = cases.to_string_lossy().into_owned();
+    for format in ["json", "csv", "table"] {
+        let args = [
+            "procedures/assessment.wm",
+            &path,
+            "--as-of",
+            "2026-06-30",
+            "--format",
+            format,
+        ];
+        let (code_one, one) = run_with_threads("1", &args);
+        let (code_two, two) = run_with_threads("2", &args);
+        let (_, again) = run_with_threads("2", &args);
+        assert_eq!((code_one, code_two), (0, 0), "generated cases are all good");
+        assert!(
+            one == two && two == again,
+            "{format} output differs between runs"
+        );
+    }
+    std::fs::remove_dir_all(&folder).unwrap();
+}
+
+#[test]
+fn generated_cases_run_clean_and_never_leave_the_procedure() {
+    let text = generated_cases(3_000);
+    let folder = temp_folder("generated");
+    let cases = folder.join("cases.jsonl");
+    std::fs::write(&cases, &text).unwrap();
+    let path = cases.to_string_lossy().into_owned();
+    let (code, json, stderr) = waymark(&[
+        "run",
+        "procedures/assessment.wm",
+        &path,
+        "--as-of",
+        "2027-06-30",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let mut states = std::collections::BTreeMap::new();
+    let mut statuses = std::collections::BTreeSet::new();
+    for line in json.lines() {
+        let case: serde_json::Value = serde_json::from_str(line).unwrap();
+        *states
+            .entry(case["state"].as_str().unwrap().to_string())
+            .or_insert(0) += 1;
+        for row in case["steps"].as_array().unwrap() {
+            statuses.insert(row["status"].as_str().unwrap().to_string());
+        }
+    }
+    assert_eq!(states.get("left"), None, "{states:?}");
+    assert!(
+        states["closed"] > 2_000 && states["open"] > 100,
+        "{states:?}"
+    );
+    let all = [
+        "late",
+        "met",
+        "not_applicable",
+        "overdue",
+        "pending",
+        "waived",
+    ];
+    assert_eq!(statuses.into_iter().collect::<Vec<_>>(), all);
+    // The generator is deterministic: the same seed gives the same text.
+    assert_eq!(text, generated_cases(3_000));
+    std::fs::remove_dir_all(&folder).unwrap();
+}
+
+#[test]
+fn output_file_is_written_whole_or_not_at_all() {
+    let folder = temp_folder("output");
+    let report = folder.join("report.jsonl");
+    let report_path = report.to_string_lossy().into_owned();
+    let mut args: Vec<String> = fixture_args("examples_assessment");
+    args.extend(["--format", "json", "-o", &report_path].map(String::from));
+    let (code, stdout, _) = run(&args, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(stdout, "", "the report goes to the file");
+    let (_, expected, _) = run(&fixture_args("examples_assessment"), &["--format", "json"]);
+    assert_eq!(std::fs::read_to_string(&report).unwrap(), expected);
+    let missing = folder.join("no/such/folder/report.jsonl");
+    let (code, _, stderr) = run(
+        &fixture_args("examples_assessment"),
+        &["-o", &missing.to_string_lossy()],
+    );
+    assert_eq!(code, 2, "{stderr}");
+    let left: Vec<_> = std::fs::read_dir(&folder).unwrap().collect();
+    assert_eq!(left.len(), 1, "only the report, no temporary file");
+    std::fs::remove_dir_all(&folder).unwrap();
+}
+
+#[test]
+fn cases_can_come_from_standard_input() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_waymark"))
+        .args([
+            "run",
+            "procedures/recording.wm",
+            "-",
+            "--as-of",
+            "2026-06-30",
+            "--format",
+            "json",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let text = std::fs::read_to_string("examples/recording.jsonl").unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), text.as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let (_, from_file, _) = run(&fixture_args("examples_recording"), &["--format", "json"]);
+    assert_eq!(String::from_utf8(output.stdout).unwrap(), from_file);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let (code, _, stderr) = waymark(&[
+        "run",
+        "procedures/assessment.wm",
+        "examples/cases.jsonl",
+        "--as-of",
+        "2026-02-30",
+    ]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("February 2026 has 28 days"), "{stderr}");
+    let (code, _, stderr) = waymark(&["run", "procedures/assessment.wm", "no/such/cases.jsonl"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("no such file"), "{stderr}");
+    let (code, _, _) = waymark(&["run", "no/such.wm", "examples/cases.jsonl"]);
+    assert_eq!(code, 2);
+    let (code, _, stderr) = waymark(&[
+        "run",
+        "procedures/assessment.wm",
+        "examples/cases.jsonl",
+        "--calendar",
+        "scotand",
+    ]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("did you mean `scotland`?"), "{stderr}");
+}
+
+#[test]
+fn as_of_defaults_to_today_and_is_printed() {
+    let (code, json, _) = waymark(&[
+        "run",
+        "procedures/recording.wm",
+        "examples/recording.jsonl",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0);
+    let first: serde_json::Value = serde_json::from_str(json.lines().next().unwrap()).unwrap();
+    let as_of = first["as_of"].as_str().unwrap();
+    assert!(waymark_calendar::parse_date(as_of).is_ok(), "{as_of}");
+}
+
+#[test]
+fn help_teaches_with_examples() {
+    let (code, stdout, _) = waymark(&["run", "--help"]);
+    assert_eq!(code, 0);
+    for words in [
+        "Examples:",
+        "--as-of",
+        "--explain",
+        "--facts",
+        "case,step,on,outcome,by,reason,waived",
+        "Exit codes",
+    ] {
+        assert!(stdout.contains(words), "{words}\n{stdout}");
+    }
+}
