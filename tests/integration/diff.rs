@@ -108,3 +108,57 @@ fn an_invalid_version_is_an_error_not_a_comparison() {
     assert_eq!(code, 2);
     assert!(stderr.contains("WM0001"), "{stderr}");
 }
+
+#[test]
+fn the_visual_diff_colours_what_changed_and_passes_the_real_tools() {
+    let scratch = crate::cli::Scratch::new("visual-diff");
+    let (old, new) = (
+        "tests/diff/step_added_and_removed/old.wm",
+        "tests/diff/step_added_and_removed/new.wm",
+    );
+    let svg = scratch.0.join("compare.svg");
+    let mermaid = scratch.0.join("compare.mmd");
+    for (format, path) in [("svg", &svg), ("mermaid", &mermaid)] {
+        let (code, _, stderr) = waymark(&[
+            "export",
+            new,
+            "--to",
+            format,
+            "--compare",
+            old,
+            "-o",
+            path.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 0, "{stderr}");
+    }
+    let drawing = std::fs::read_to_string(&svg).unwrap();
+    assert_eq!(
+        drawing.matches("class=\"mark added\"").count(),
+        1,
+        "visit_recorded is new"
+    );
+    assert_eq!(
+        drawing.matches("class=\"mark changed\"").count(),
+        2,
+        "visit and outcome changed"
+    );
+    assert_eq!(
+        drawing.matches("class=\"mark removed\"").count(),
+        1,
+        "support_plan is gone"
+    );
+    assert!(drawing.contains("Compared with version 1:"));
+    crate::export::assert_clean(
+        "xmllint on the comparison SVG",
+        &crate::export::tool("xmllint", &["--noout"], &[svg]),
+    );
+    let parsed =
+        crate::export::node_tool("tools/parse-mermaid.mjs", std::slice::from_ref(&mermaid));
+    crate::export::assert_clean("Mermaid's parser on the comparison", &parsed);
+    let text = std::fs::read_to_string(&mermaid).unwrap();
+    insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("diff__visual_mermaid", text);
+    });
+    let (code, _, stderr) = waymark(&["export", new, "--to", "dot", "--compare", old]);
+    assert_eq!(code, 2, "comparisons are drawn as svg or mermaid: {stderr}");
+}

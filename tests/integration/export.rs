@@ -106,7 +106,7 @@ fn write_exports(format: Format, test: &str) -> Vec<PathBuf> {
 }
 
 /// Runs an external tool; a tool that is not installed fails the test with how to install it.
-fn tool(program: &str, args: &[&str], files: &[PathBuf]) -> Output {
+pub(crate) fn tool(program: &str, args: &[&str], files: &[PathBuf]) -> Output {
     Command::new(program)
         .args(args)
         .args(files)
@@ -115,7 +115,7 @@ fn tool(program: &str, args: &[&str], files: &[PathBuf]) -> Output {
         .unwrap_or_else(|error| panic!("cannot run `{program}` ({error}): {INSTALL_HINT}"))
 }
 
-fn node_tool(script: &str, files: &[PathBuf]) -> Output {
+pub(crate) fn node_tool(script: &str, files: &[PathBuf]) -> Output {
     let modules = root().join("tools/node_modules");
     assert!(
         modules.is_dir(),
@@ -124,7 +124,7 @@ fn node_tool(script: &str, files: &[PathBuf]) -> Output {
     tool("node", &[script], files)
 }
 
-fn assert_clean(what: &str, output: &Output) {
+pub(crate) fn assert_clean(what: &str, output: &Output) {
     let stderr = String::from_utf8_lossy(&output.stderr);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(

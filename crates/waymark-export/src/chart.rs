@@ -12,7 +12,7 @@
 //! - Lanes are drawn in the order the roles are declared; roles no node sits in get no lane.
 
 use crate::text::list;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use waymark_compile::{
     Clock, Deadline, DeadlineKind, Edge, Procedure, RouteWhen, Step, StepId, StepKind, Unit,
 };
@@ -83,6 +83,80 @@ pub struct Node {
     pub lane: usize,
     /// The steps the node draws: one, several for a checkpoint series, none for the start.
     pub steps: Vec<StepId>,
+    /// How the node differs from an earlier version, when the drawing is a comparison.
+    pub mark: Mark,
+}
+
+/// How a node differs from an earlier version of the procedure.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Mark {
+    #[default]
+    Same,
+    Added,
+    Changed,
+    /// A step of the earlier version that this version no longer has.
+    Removed,
+}
+
+/// What changed since an earlier version, by step id, for drawing a comparison. The CLI
+/// works it out with `waymark-diff`; this crate only draws it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Comparison {
+    /// How the key names the earlier version, e.g. "version 2025-12".
+    pub against: String,
+    pub added: BTreeSet<String>,
+    pub changed: BTreeSet<String>,
+    /// Steps of the earlier version that are gone: (id, title).
+    pub removed: Vec<(String, String)>,
+}
+
+/// The title of the lane that holds the steps an earlier version had and this one does not.
+pub const REMOVED_LANE: &str = "Removed in this version";
+
+/// The chart of `procedure`, with each node marked by how it differs from the earlier version
+/// and the steps that are gone drawn in a lane of their own.
+pub fn chart_compared(procedure: &Procedure, comparison: &Comparison) -> Chart {
+    let mut chart = chart(procedure);
+    for node in &mut chart.nodes {
+        let ids: Vec<&str> = node
+            .steps
+            .iter()
+            .map(|s| procedure.step(*s).id.as_str())
+            .collect();
+        node.mark = if ids.iter().any(|id| comparison.added.contains(*id)) {
+            Mark::Added
+        } else if ids.iter().any(|id| comparison.changed.contains(*id)) {
+            Mark::Changed
+        } else {
+            Mark::Same
+        };
+    }
+    if comparison.removed.is_empty() {
+        return chart;
+    }
+    let lane = chart.lanes.len();
+    chart.lanes.push(Lane {
+        id: "removed".to_string(),
+        title: REMOVED_LANE.to_string(),
+    });
+    for (id, title) in &comparison.removed {
+        let mut node_id = format!("removed_{id}");
+        while chart.nodes.iter().any(|n| n.id == node_id) {
+            node_id.push('_');
+        }
+        chart.nodes.push(Node {
+            id: node_id,
+            shape: Shape::Task,
+            title: title.clone(),
+            who: Vec::new(),
+            when: Vec::new(),
+            notes: vec![format!("`{id}`, removed")],
+            lane,
+            steps: Vec::new(),
+            mark: Mark::Removed,
+        });
+    }
+    chart
 }
 
 impl Node {
@@ -137,6 +211,7 @@ fn make_nodes(procedure: &Procedure) -> (Vec<usize>, Vec<Node>) {
         notes: Vec::new(),
         lane: 0,
         steps: Vec::new(),
+        mark: Mark::Same,
     }];
     let mut node_of_step = vec![0; procedure.steps.len()];
     let mut series_nodes: BTreeMap<&str, usize> = BTreeMap::new();
@@ -164,6 +239,7 @@ fn make_nodes(procedure: &Procedure) -> (Vec<usize>, Vec<Node>) {
             notes: notes(step),
             lane: 0,
             steps: vec![step_id],
+            mark: Mark::Same,
         });
     }
     for node in &mut nodes {

@@ -44,6 +44,22 @@ impl Format {
     }
 }
 
+pub use chart::Comparison;
+
+/// Draws the procedure in the format, coloured by how it differs from an earlier version.
+/// Comparisons are drawn as SVG or Mermaid; for the other formats this gives `None`.
+pub fn export_compared(
+    procedure: &Procedure,
+    comparison: &Comparison,
+    format: Format,
+) -> Option<String> {
+    match format {
+        Format::Mermaid => Some(mermaid::to_mermaid_compared(procedure, comparison)),
+        Format::Svg => Some(svg::to_svg_compared(procedure, comparison)),
+        Format::Dot | Format::Bpmn => None,
+    }
+}
+
 /// Draws the procedure in the format.
 pub fn export(procedure: &Procedure, format: Format) -> String {
     match format {

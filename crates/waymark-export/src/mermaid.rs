@@ -7,7 +7,7 @@
 //! label (`"`, `#`, `<`, `>`, `&` and a leading backtick) are written as Mermaid's `#...;`
 //! entity codes.
 
-use crate::chart::{Chart, LinkKind, Node, Shape, chart};
+use crate::chart::{Chart, Comparison, LinkKind, Mark, Node, Shape, chart, chart_compared};
 use crate::text::wrap;
 use std::fmt::Write;
 use waymark_compile::Procedure;
@@ -18,6 +18,49 @@ const WIDTH: usize = 34;
 /// The procedure as Mermaid flowchart text.
 pub fn to_mermaid(procedure: &Procedure) -> String {
     render(&chart(procedure))
+}
+
+/// The flowchart of `procedure` compared with an earlier version: added, changed and removed
+/// steps coloured, with a key.
+pub fn to_mermaid_compared(procedure: &Procedure, comparison: &Comparison) -> String {
+    let chart = chart_compared(procedure, comparison);
+    let mut out = render(&chart);
+    let _ = writeln!(
+        out,
+        "  subgraph key[\"{}\"]",
+        label(&[format!("Compared with {}", comparison.against)])
+    );
+    let _ = writeln!(out, "    key_added[\"added\"]");
+    let _ = writeln!(out, "    key_changed[\"changed\"]");
+    let _ = writeln!(out, "    key_removed[\"removed\"]");
+    let _ = writeln!(out, "  end");
+    let _ = writeln!(
+        out,
+        "  classDef added fill:#e3f4e6,stroke:#1e7b34,stroke-width:3px"
+    );
+    let _ = writeln!(
+        out,
+        "  classDef changed fill:#fff1d6,stroke:#b36b00,stroke-width:3px"
+    );
+    let _ = writeln!(
+        out,
+        "  classDef removed fill:#fbe3e1,stroke:#b3261e,stroke-width:3px,stroke-dasharray:6 3"
+    );
+    for (class, mark) in [
+        ("added", Mark::Added),
+        ("changed", Mark::Changed),
+        ("removed", Mark::Removed),
+    ] {
+        let mut ids: Vec<String> = chart
+            .nodes
+            .iter()
+            .filter(|n| n.mark == mark)
+            .map(|n| format!("n_{}", n.id))
+            .collect();
+        ids.push(format!("key_{class}"));
+        let _ = writeln!(out, "  class {} {class}", ids.join(","));
+    }
+    out
 }
 
 fn render(chart: &Chart) -> String {

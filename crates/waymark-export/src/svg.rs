@@ -5,7 +5,7 @@
 //! Box sizes come from the text they hold, measured with DejaVu Sans character widths (wider
 //! than Arial or Helvetica, so text also fits when a viewer substitutes those).
 
-use crate::chart::{Chart, Link, LinkKind, Node, Shape, chart};
+use crate::chart::{Chart, Comparison, Link, LinkKind, Mark, Node, Shape, chart, chart_compared};
 use crate::layout::{EdgeSpec, Layout, NodeSize, Rect, Spacing, layout};
 use crate::text::{wrap, xml_escape};
 use std::fmt::Write;
@@ -47,7 +47,66 @@ pub const SPACING: Spacing = Spacing {
 pub fn to_svg(procedure: &Procedure) -> String {
     let chart = chart(procedure);
     let drawing = Drawing::new(&chart);
-    drawing.render(&chart)
+    drawing.render(&chart, None)
+}
+
+/// The SVG of `procedure` compared with an earlier version: added, changed and removed steps
+/// outlined in colour, with a line of the key saying which colour is which.
+pub fn to_svg_compared(procedure: &Procedure, comparison: &Comparison) -> String {
+    let chart = chart_compared(procedure, comparison);
+    let drawing = Drawing::new(&chart);
+    drawing.render(&chart, Some(comparison))
+}
+
+/// The outline colour and the word for each kind of change.
+fn mark_style(mark: Mark) -> Option<(&'static str, &'static str, &'static str)> {
+    match mark {
+        Mark::Same => None,
+        Mark::Added => Some(("#1e7b34", "added", "")),
+        Mark::Changed => Some(("#b36b00", "changed", "")),
+        Mark::Removed => Some(("#b3261e", "removed", " stroke-dasharray=\"8 4\"")),
+    }
+}
+
+/// A coloured outline around a marked node, and its tag above the top-left corner.
+fn mark_outline(out: &mut String, node: &Node, rect: Rect) {
+    let Some((colour, word, dash)) = mark_style(node.mark) else {
+        return;
+    };
+    let _ = writeln!(
+        out,
+        "    <g class=\"mark {word}\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"9\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"4\"{dash}/><text x=\"{}\" y=\"{}\" font-size=\"10\" font-weight=\"bold\" fill=\"{colour}\">{word}</text></g>",
+        rect.x - 5,
+        rect.y - 5,
+        rect.width + 10,
+        rect.height + 10,
+        rect.x - 4,
+        rect.y - 9
+    );
+}
+
+/// The key's line for a comparison: which colour is which, and the earlier version's name.
+fn comparison_key(out: &mut String, comparison: &Comparison, y: i32) {
+    let heading = format!("Compared with {}:", comparison.against);
+    let _ = writeln!(
+        out,
+        "  <g id=\"comparison-key\" font-size=\"11\" fill=\"#1b2733\"><text x=\"24\" y=\"{y}\">{}</text>",
+        xml_escape(&heading)
+    );
+    let mut x = 24 + text_width(&heading, 11, false) + 16;
+    for mark in [Mark::Added, Mark::Changed, Mark::Removed] {
+        let Some((colour, word, dash)) = mark_style(mark) else {
+            continue;
+        };
+        let _ = writeln!(
+            out,
+            "    <rect x=\"{x}\" y=\"{}\" width=\"28\" height=\"16\" rx=\"4\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"3\"{dash}/><text x=\"{}\" y=\"{y}\">{word}</text>",
+            y - 12,
+            x + 36
+        );
+        x += 110;
+    }
+    let _ = writeln!(out, "  </g>");
 }
 
 /// The chart's layout as the SVG draws it, with the node sizes and edges it was made from
@@ -180,10 +239,11 @@ impl Drawing {
         }
     }
 
-    fn render(&self, chart: &Chart) -> String {
+    fn render(&self, chart: &Chart, comparison: Option<&Comparison>) -> String {
         let legend_width = 1010;
         let width = self.layout.width.max(legend_width + 40);
-        let height = self.layout.height + LEGEND_HEIGHT;
+        let key_line = if comparison.is_some() { 20 } else { 0 };
+        let height = self.layout.height + LEGEND_HEIGHT + key_line;
         let mut out = String::new();
         let _ = writeln!(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
         let _ = writeln!(
@@ -217,6 +277,7 @@ impl Drawing {
         for (index, node) in chart.nodes.iter().enumerate() {
             if let Some(rect) = self.layout.boxes.get(index) {
                 self.node(&mut out, node, *rect, self.sizes[index].port);
+                mark_outline(&mut out, node, *rect);
             }
         }
         let _ = writeln!(out, "  </g>");
@@ -226,6 +287,9 @@ impl Drawing {
         }
         let _ = writeln!(out, "  </g>");
         legend(&mut out, self.layout.height + 16);
+        if let Some(comparison) = comparison {
+            comparison_key(&mut out, comparison, self.layout.height + LEGEND_HEIGHT + 8);
+        }
         let _ = writeln!(out, "</svg>");
         out
     }

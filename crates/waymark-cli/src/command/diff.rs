@@ -92,13 +92,37 @@ pub fn run(args: DiffArgs) -> Exit {
     }
 }
 
-enum Failure {
+/// Why a version could not be compared.
+pub enum Failure {
     Missing(String),
     Invalid(Vec<Diagnostic>),
 }
 
+/// Prints why a version could not be compared: a usage error (exit 2).
+pub fn report_failure(failure: Failure, sources: &Sources) -> Exit {
+    match failure {
+        Failure::Missing(message) => eprintln!("error[{}]: {message}", Code::FileUnreadable),
+        Failure::Invalid(problems) => {
+            let colour = std::io::stderr().is_terminal();
+            eprint!(
+                "{}",
+                render_human(
+                    &problems,
+                    sources,
+                    RenderOptions {
+                        colour,
+                        width: None
+                    }
+                )
+            );
+            eprintln!("error: a version must check without errors before it can be compared");
+        }
+    }
+    Exit::Usage
+}
+
 /// Reads and compiles one version; its errors (not its warnings) stop the comparison.
-fn compile(path: &str, loader: &mut FileLoader<'_>) -> Result<Procedure, Failure> {
+pub fn compile(path: &str, loader: &mut FileLoader<'_>) -> Result<Procedure, Failure> {
     let file = match loader.read(path) {
         Ok(file) => file,
         Err(ReadFailure::Missing(message)) => return Err(Failure::Missing(message)),

@@ -9,7 +9,8 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use waymark_check::CheckOptions;
 use waymark_diagnostics::{Diagnostic, RenderOptions, Sources, render_human, summary_line};
-use waymark_export::Format;
+use waymark_diff::Group;
+use waymark_export::{Comparison, Format};
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -17,12 +18,16 @@ Examples:
   waymark export procedures/assessment.wm --to mermaid                   paste into Markdown
   waymark export procedures/assessment.wm --to dot | dot -Tpng -o assessment.png
   waymark export procedures/assessment.wm --to bpmn -o assessment.bpmn   open in Camunda Modeler or bpmn.io
+  waymark export examples/assessment-amendment-draft.wm --to svg --compare procedures/assessment.wm -o changes.svg
 
 Formats:
   mermaid  a Mermaid flowchart: a subgraph per role, decisions as diamonds
   dot      a Graphviz graph: a cluster per role; draw it with `dot -Tpng` or `dot -Tsvg`
   svg      a finished picture drawn by Waymark: roles as horizontal lanes, with a legend
   bpmn     BPMN 2.0 XML with its diagram: a lane per role, user tasks, gateways, timers
+
+With --compare OLD.wm (svg or mermaid) the drawing colours what changed since OLD: added steps
+green, changed steps amber, and the steps OLD had that are gone red, in a lane of their own.
 
 The procedure is checked first; a procedure with errors is not drawn (its problems are
 printed, as by `waymark check`). With -o the file is written whole or not at all.
@@ -43,6 +48,10 @@ pub struct ExportArgs {
     /// Write to this file instead of printing (written whole or not at all).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+
+    /// An earlier version of the procedure: colour what changed since it (svg or mermaid).
+    #[arg(long, value_name = "OLD")]
+    pub compare: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -84,7 +93,23 @@ pub fn run(args: ExportArgs) -> Exit {
         Some(procedure) if !checked.diagnostics.iter().any(Diagnostic::is_error) => procedure,
         _ => return refuse(checked.diagnostics, &sources),
     };
-    let drawing = waymark_export::export(&procedure, args.to.into());
+    let drawing = match &args.compare {
+        None => waymark_export::export(&procedure, args.to.into()),
+        Some(old_path) => {
+            let old = match super::diff::compile(old_path, &mut loader) {
+                Ok(old) => old,
+                Err(failure) => return super::diff::report_failure(failure, &sources),
+            };
+            let comparison = comparison(&old, &procedure);
+            match waymark_export::export_compared(&procedure, &comparison, args.to.into()) {
+                Some(drawing) => drawing,
+                None => {
+                    eprintln!("error: a comparison is drawn as `--to svg` or `--to mermaid`");
+                    return Exit::Usage;
+                }
+            }
+        }
+    };
     match &args.output {
         Some(path) => match crate::output::write_whole(path, drawing.as_bytes()) {
             Ok(()) => Exit::Success,
@@ -125,4 +150,31 @@ fn refuse(mut diagnostics: Vec<Diagnostic>, sources: &Sources) -> Exit {
     eprintln!("{}", summary_line(&diagnostics, 1));
     eprintln!("error: the procedure has errors, so it was not drawn");
     Exit::Problems
+}
+
+/// Which steps to colour: what `waymark diff` reports, by the step it is about.
+fn comparison(old: &waymark_compile::Procedure, new: &waymark_compile::Procedure) -> Comparison {
+    let against = old
+        .version
+        .as_ref()
+        .map_or_else(|| format!("`{}`", old.id), |v| format!("version {v}"));
+    let mut comparison = Comparison {
+        against,
+        ..Comparison::default()
+    };
+    for change in waymark_diff::compare(old, new) {
+        match (change.group, change.kind) {
+            (Group::Procedure | Group::Roles | Group::Facts | Group::Sources, _) => {}
+            (_, "step_added") => {
+                comparison.added.insert(change.subject);
+            }
+            (_, "step_removed") => comparison
+                .removed
+                .push((change.subject, change.before.unwrap_or_default())),
+            _ => {
+                comparison.changed.insert(change.subject);
+            }
+        }
+    }
+    comparison
 }
