@@ -126,7 +126,8 @@ fn run(plan: &Plan, input: &Path, output: &Path) -> (Summary, u64) {
         summary_only: false,
     };
     let mut reader = std::fs::File::open(input).unwrap();
-    let mut writer = BufWriter::with_capacity(1 << 20, std::fs::File::create(output).unwrap());
+    // Small buffer: the parts are large and go straight to the file.
+    let mut writer = BufWriter::with_capacity(64 << 10, std::fs::File::create(output).unwrap());
     let mut summary = Summary::new(plan);
     let written = std::thread::scope(|scope| {
         let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<String>>(2);
@@ -146,11 +147,13 @@ fn run(plan: &Plan, input: &Path, output: &Path) -> (Summary, u64) {
         loop {
             let mut block = std::mem::take(&mut carry);
             let mut end_of_file = false;
-            while block.len() < BLOCK_BYTES || !block.contains(&b'\n') {
+            let mut seen_break = false;
+            while block.len() < BLOCK_BYTES || !seen_break {
                 let filled = block.len();
                 block.resize(filled + (256 << 10), 0);
                 let got = reader.read(&mut block[filled..]).unwrap();
                 block.truncate(filled + got);
+                seen_break |= block[filled..].contains(&b'\n');
                 if got == 0 {
                     end_of_file = true;
                     break;

@@ -4,10 +4,7 @@
 
 use crate::plan::Plan;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
-use serde::Deserialize;
-use serde::de::{self, Deserializer, MapAccess, Visitor};
 use std::borrow::Cow;
-use std::fmt;
 use waymark_calendar::{DateError, parse_date, why_no_such_day};
 use waymark_compile::{FactId, FactKind, FactValue, RoleId, StepId, StepKind};
 use waymark_diagnostics::did_you_mean;
@@ -91,38 +88,26 @@ pub struct BadCase {
 // The raw shape of a case, as written in a file
 
 /// A case as written: borrowed from the line where no escapes forced a copy.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default)]
 pub(crate) struct RawCase<'a> {
-    #[serde(borrow)]
     pub case: Cow<'a, str>,
-    #[serde(default, borrow)]
     pub facts: RawFacts<'a>,
-    #[serde(default, borrow)]
     pub events: Vec<RawEvent<'a>>,
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default)]
 pub(crate) struct RawEvent<'a> {
-    #[serde(borrow)]
     pub step: Cow<'a, str>,
-    #[serde(default, borrow)]
     pub on: Option<Cow<'a, str>>,
-    #[serde(default, borrow)]
     pub outcome: Option<Cow<'a, str>>,
-    #[serde(default, borrow)]
     pub by: Option<Cow<'a, str>>,
-    #[serde(default, borrow)]
     pub reason: Option<Cow<'a, str>>,
-    #[serde(default)]
     pub waived: Option<bool>,
     /// Set by the CSV reader; JSON Lines events take the case's line.
-    #[serde(skip)]
     pub line: usize,
 }
 
-/// The facts of a case in the order written.
+/// The facts of a case in the order written, each with its line in a facts file (0 for JSON).
 #[derive(Debug, Default)]
 pub(crate) struct RawFacts<'a>(pub Vec<(Cow<'a, str>, RawValue<'a>, usize)>);
 
@@ -131,82 +116,10 @@ pub(crate) struct RawFacts<'a>(pub Vec<(Cow<'a, str>, RawValue<'a>, usize)>);
 pub(crate) enum RawValue<'a> {
     Text(Cow<'a, str>),
     Whole(u64),
+    /// Any other number, as written.
     Other(String),
     Bool(bool),
     Null,
-}
-
-impl<'de: 'a, 'a> Deserialize<'de> for RawFacts<'a> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct FactsVisitor<'a>(std::marker::PhantomData<&'a ()>);
-        impl<'de: 'a, 'a> Visitor<'de> for FactsVisitor<'a> {
-            type Value = RawFacts<'a>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an object of facts")
-            }
-            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
-                let mut facts = Vec::new();
-                while let Some(key) = map.next_key::<CowStr<'a>>()? {
-                    let value = map.next_value::<RawValue<'a>>()?;
-                    facts.push((key.0, value, 0));
-                }
-                Ok(RawFacts(facts))
-            }
-        }
-        deserializer.deserialize_map(FactsVisitor(std::marker::PhantomData))
-    }
-}
-
-/// A string borrowed from the input when it can be.
-struct CowStr<'a>(Cow<'a, str>);
-
-impl<'de: 'a, 'a> Deserialize<'de> for CowStr<'a> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Cow::<'a, str>::deserialize(deserializer).map(CowStr)
-    }
-}
-
-impl<'de: 'a, 'a> Deserialize<'de> for RawValue<'a> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ValueVisitor<'a>(std::marker::PhantomData<&'a ()>);
-        impl<'de: 'a, 'a> Visitor<'de> for ValueVisitor<'a> {
-            type Value = RawValue<'a>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a text, a number, true or false")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-                Ok(RawValue::Text(Cow::Borrowed(v)))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(RawValue::Text(Cow::Owned(v.to_string())))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-                Ok(RawValue::Whole(v))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-                Ok(RawValue::Other(v.to_string()))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-                Ok(RawValue::Other(v.to_string()))
-            }
-            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-                Ok(RawValue::Bool(v))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-                Ok(RawValue::Null)
-            }
-            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-                Ok(RawValue::Null)
-            }
-            fn visit_seq<S: de::SeqAccess<'de>>(self, _: S) -> Result<Self::Value, S::Error> {
-                Err(de::Error::custom("a fact's value cannot be a list"))
-            }
-            fn visit_map<M: MapAccess<'de>>(self, _: M) -> Result<Self::Value, M::Error> {
-                Err(de::Error::custom("a fact's value cannot be an object"))
-            }
-        }
-        deserializer.deserialize_any(ValueVisitor(std::marker::PhantomData))
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -219,34 +132,38 @@ pub fn parse_json_line(plan: &Plan, line: usize, text: &str) -> Result<Case, Bad
 
 /// [`parse_json_line`] for a line as bytes; a line that is not UTF-8 is a bad case.
 pub fn parse_json_bytes(plan: &Plan, line: usize, bytes: &[u8]) -> Result<Case, BadCase> {
-    match serde_json::from_slice::<RawCase>(bytes) {
-        Ok(raw) => check_case(plan, raw, line),
-        Err(error) => Err(BadCase {
-            id: case_id_of(&String::from_utf8_lossy(bytes)),
+    let bad = |id: Option<String>, message: String| BadCase {
+        id,
+        line,
+        problems: vec![Problem {
+            file: InputFile::Cases,
             line,
-            problems: vec![Problem {
-                file: InputFile::Cases,
-                line,
-                message: json_message(&error),
-            }],
-        }),
-    }
-}
-
-/// serde_json's message in Waymark's words: "not JSON: ..." with the column, not "line 1".
-fn json_message(error: &serde_json::Error) -> String {
-    let full = error.to_string();
-    let message = full
-        .rsplit_once(" at line ")
-        .map_or(full.as_str(), |(message, _)| message);
-    match error.classify() {
-        serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
-            format!(
-                "the line is not valid JSON: {message} (column {})",
-                error.column()
-            )
+            message,
+        }],
+    };
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(error) => {
+            let id = case_id_of(&String::from_utf8_lossy(bytes));
+            let message = format!(
+                "the line is not UTF-8 text (a bad byte at column {})",
+                error.valid_up_to() + 1
+            );
+            return Err(bad(id, message));
         }
-        _ => format!("{message} (column {})", error.column()),
+    };
+    match crate::json::read_case(text) {
+        Ok(raw) => check_case(plan, raw, line),
+        Err(error) => {
+            let message = match error.syntax {
+                true => format!(
+                    "the line is not valid JSON: {} (column {})",
+                    error.message, error.column
+                ),
+                false => format!("{} (column {})", error.message, error.column),
+            };
+            Err(bad(case_id_of(text), message))
+        }
     }
 }
 
@@ -416,6 +333,9 @@ fn fact_value(kind: &FactKind, value: &RawValue<'_>) -> Result<Option<FactValue>
 
 /// A date written `YYYY-MM-DD`, within the years the calendars cover.
 fn date(text: &str) -> Result<NaiveDate, String> {
+    if let Some(date) = quick_date(text) {
+        return Ok(date);
+    }
     match parse_date(text) {
         Ok(date)
             if date < waymark_calendar::first_date() || date > waymark_calendar::last_date() =>
@@ -433,6 +353,22 @@ fn date(text: &str) -> Result<NaiveDate, String> {
             why_no_such_day(text)
         )),
     }
+}
+
+/// The common case, quickly: a well-formed, real date within the covered years. Anything else
+/// goes the slow way, which says what is wrong.
+fn quick_date(text: &str) -> Option<NaiveDate> {
+    let b = text.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let digit = |i: usize| b[i].is_ascii_digit().then(|| u32::from(b[i] - b'0'));
+    let year = digit(0)? * 1000 + digit(1)? * 100 + digit(2)? * 10 + digit(3)?;
+    let month = digit(5)? * 10 + digit(6)?;
+    let day = digit(8)? * 10 + digit(9)?;
+    let year = i32::try_from(year).ok()?;
+    let covered = (waymark_calendar::FIRST_YEAR..=waymark_calendar::LAST_YEAR).contains(&year);
+    covered.then(|| NaiveDate::from_ymd_opt(year, month, day))?
 }
 
 /// `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM`.

@@ -354,15 +354,22 @@ impl<'a, 'p> Run<'a, 'p> {
         }
         let case = self.case;
         let fact = |id| case.fact(id);
+        let applies =
+            |rule: &&waymark_compile::RoleRule| rule.guard.as_ref().is_none_or(|g| g.holds(&fact));
+        if step
+            .roles
+            .iter()
+            .filter(applies)
+            .any(|rule| rule.roles.contains(&by))
+        {
+            return;
+        }
         let mut allowed: Vec<_> = step
             .roles
             .iter()
-            .filter(|rule| rule.guard.as_ref().is_none_or(|guard| guard.holds(&fact)))
+            .filter(applies)
             .flat_map(|rule| rule.roles.iter().copied())
             .collect();
-        if allowed.contains(&by) {
-            return;
-        }
         allowed.sort();
         allowed.dedup();
         let procedure = self.plan.procedure;

@@ -14,6 +14,7 @@ pub mod due;
 pub mod explain;
 pub mod generate;
 mod interpret;
+mod json;
 mod plan;
 pub mod render;
 pub mod report;
@@ -49,35 +50,124 @@ pub struct RunOptions {
     pub summary_only: bool,
 }
 
-/// Cases per parallel task: enough to make a task worth handing to another thread.
-const CASES_PER_TASK: usize = 256;
+/// Cases per parallel task, for cases already read: enough to make a task worth handing over.
+const CASES_PER_TASK: usize = 64;
 
 /// Runs every case of a block of JSON Lines. `first_line` is the 1-based number of the block's
 /// first line in its file, so problems name the right line. Blank lines are skipped; a line
 /// that is not UTF-8 is a bad case.
+///
+/// The block is cut into stretches of whole lines, so that even finding the line breaks is
+/// shared between the cores: one pass counts each stretch's lines (for line numbers), the next
+/// runs the stretches' cases. Both keep input order.
 pub fn run_batch(plan: &Plan, options: RunOptions, first_line: usize, text: &[u8]) -> Batch {
-    let lines: Vec<(usize, &[u8])> = text
-        .split(|byte| *byte == b'\n')
-        .enumerate()
-        .map(|(index, line)| (first_line + index, line.strip_suffix(b"\r").unwrap_or(line)))
-        .filter(|(_, line)| !line.trim_ascii().is_empty())
+    let stretches = stretches(text, BYTES_PER_TASK);
+    let counts: Vec<usize> = stretches
+        .par_iter()
+        .map(|&(start, end)| count_line_breaks(&text[start..end]))
         .collect();
-    let parts: Vec<Batch> = lines
-        .par_chunks(CASES_PER_TASK)
-        .map(|chunk| {
+    let mut firsts = Vec::with_capacity(stretches.len());
+    let mut line = first_line;
+    for count in &counts {
+        firsts.push(line);
+        line += count;
+    }
+    let parts: Vec<Batch> = stretches
+        .par_iter()
+        .zip(firsts)
+        .map(|(&(start, end), first)| {
+            let lines = Lines {
+                text: &text[start..end],
+                at: 0,
+                line: first,
+            };
+            let estimate = (end - start) * 3;
             run_each(
                 plan,
                 options,
-                chunk.iter().map(|(line, bytes)| {
-                    match case::parse_json_bytes(plan, *line, bytes) {
-                        Ok(case) => Outcome::Ran(Box::new(run_case(plan, case, options.as_of))),
-                        Err(bad) => Outcome::Bad(bad),
-                    }
-                }),
+                estimate,
+                lines
+                    .filter(|(_, line)| !line.trim_ascii().is_empty())
+                    .map(
+                        |(line, bytes)| match case::parse_json_bytes(plan, line, bytes) {
+                            Ok(case) => Outcome::Ran(Box::new(run_case(plan, case, options.as_of))),
+                            Err(bad) => Outcome::Bad(bad),
+                        },
+                    ),
             )
         })
         .collect();
     join(plan, parts)
+}
+
+/// Bytes of input per parallel task: a few dozen cases.
+const BYTES_PER_TASK: usize = 64 << 10;
+
+/// Cuts `text` into stretches of about `size` bytes that end just after a line break (the last
+/// one ends with the text).
+fn stretches(text: &[u8], size: usize) -> Vec<(usize, usize)> {
+    let mut stretches = Vec::with_capacity(text.len() / size + 1);
+    let mut start = 0;
+    while start < text.len() {
+        let end = match next_line_break(text, (start + size).min(text.len())) {
+            Some(at) => at + 1,
+            None => text.len(),
+        };
+        stretches.push((start, end));
+        start = end;
+    }
+    stretches
+}
+
+/// The lines of a stretch with their numbers, without their line breaks (or a `\r` before one).
+struct Lines<'a> {
+    text: &'a [u8],
+    at: usize,
+    line: usize,
+}
+
+impl<'a> Iterator for Lines<'a> {
+    type Item = (usize, &'a [u8]);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.at >= self.text.len() {
+            return None;
+        }
+        let end = next_line_break(self.text, self.at).unwrap_or(self.text.len());
+        let line = &self.text[self.at..end];
+        self.at = end + 1;
+        let number = self.line;
+        self.line += 1;
+        Some((number, line.strip_suffix(b"\r").unwrap_or(line)))
+    }
+}
+
+fn count_line_breaks(text: &[u8]) -> usize {
+    text.iter().filter(|&&byte| byte == b'\n').count()
+}
+
+/// The first `\n` at or after `from`, eight bytes at a time.
+fn next_line_break(text: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let rest = text.get(from..)?;
+    let mut chunks = rest.chunks_exact(8);
+    let mut offset = from;
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let v = u64::from_le_bytes(word) ^ (ONES * u64::from(b'\n'));
+        let hits = v.wrapping_sub(ONES) & !v & HIGHS;
+        if hits != 0 {
+            return Some(offset + (hits.trailing_zeros() / 8) as usize);
+        }
+        offset += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&byte| byte == b'\n')
+        .map(|i| offset + i)
 }
 
 /// Runs cases already read (from CSV), in parallel, rendering each in order.
@@ -89,6 +179,7 @@ pub fn run_cases(plan: &Plan, options: RunOptions, cases: Vec<Result<Case, BadCa
             run_each(
                 plan,
                 options,
+                chunk.len() * 2048,
                 chunk.into_iter().map(|case| match case {
                     Ok(case) => Outcome::Ran(Box::new(run_case(plan, case, options.as_of))),
                     Err(bad) => Outcome::Bad(bad),
@@ -99,8 +190,13 @@ pub fn run_cases(plan: &Plan, options: RunOptions, cases: Vec<Result<Case, BadCa
     join(plan, parts)
 }
 
-fn run_each(plan: &Plan, options: RunOptions, outcomes: impl Iterator<Item = Outcome>) -> Batch {
-    let mut out = String::new();
+fn run_each(
+    plan: &Plan,
+    options: RunOptions,
+    estimate: usize,
+    outcomes: impl Iterator<Item = Outcome>,
+) -> Batch {
+    let mut out = String::with_capacity(estimate);
     let mut batch = Batch {
         output: Vec::new(),
         summary: Summary::new(plan),
@@ -131,4 +227,42 @@ fn join(plan: &Plan, parts: Vec<Batch>) -> Batch {
         whole.problems.extend(part.problems);
     }
     whole
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stretches_end_at_line_breaks_and_lines_keep_their_numbers() {
+        let text = b"a\nbb\r\n\nccc\ndddd";
+        for size in 1..text.len() + 2 {
+            let parts = stretches(text, size);
+            let joined: Vec<u8> = parts
+                .iter()
+                .flat_map(|&(s, e)| text[s..e].to_vec())
+                .collect();
+            assert_eq!(joined, text.to_vec());
+            let mut first = 1;
+            let mut lines = Vec::new();
+            for &(start, end) in &parts {
+                lines.extend(Lines {
+                    text: &text[start..end],
+                    at: 0,
+                    line: first,
+                });
+                first += count_line_breaks(&text[start..end]);
+            }
+            let expected: Vec<(usize, &[u8])> =
+                vec![(1, b"a"), (2, b"bb"), (3, b""), (4, b"ccc"), (5, b"dddd")];
+            assert_eq!(lines, expected, "size {size}");
+        }
+        for from in 0..text.len() {
+            let plain = text[from..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map(|i| i + from);
+            assert_eq!(next_line_break(text, from), plain);
+        }
+    }
 }

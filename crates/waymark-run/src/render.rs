@@ -54,30 +54,39 @@ pub fn bad_case_lines(bad: &BadCase) -> Vec<String> {
 // Small writers
 
 pub(crate) fn push_date(out: &mut String, date: NaiveDate) {
-    let year = date.year();
-    if (0..=9999).contains(&year) {
-        let mut buffer = [0u8; 10];
-        let y = year as u32;
-        let digits = [
-            y / 1000,
-            y / 100 % 10,
-            y / 10 % 10,
-            y % 10,
-            date.month() / 10,
-            date.month() % 10,
-            date.day() / 10,
-            date.day() % 10,
-        ];
-        let places = [0, 1, 2, 3, 5, 6, 8, 9];
-        for (place, digit) in places.iter().zip(digits) {
-            buffer[*place] = b'0' + digit as u8;
+    let (first, table) = date_texts();
+    let index = usize::try_from(date.to_epoch_days() - first).unwrap_or(usize::MAX);
+    match index
+        .checked_mul(10)
+        .and_then(|start| table.get(start..start + 10))
+    {
+        Some(text) => out.push_str(text),
+        None => {
+            let _ = write!(out, "{}", date.format("%Y-%m-%d"));
         }
-        buffer[4] = b'-';
-        buffer[7] = b'-';
-        out.push_str(std::str::from_utf8(&buffer).unwrap_or_default());
-    } else {
-        let _ = write!(out, "{date}");
     }
+}
+
+/// Every date the calendars cover, written `YYYY-MM-DD` one after another (400 KB, built once):
+/// writing a date is then copying ten bytes.
+fn date_texts() -> (i32, &'static str) {
+    static TEXTS: std::sync::OnceLock<(i32, String)> = std::sync::OnceLock::new();
+    let (first, text) = TEXTS.get_or_init(|| {
+        let first = waymark_calendar::first_date();
+        let last = waymark_calendar::last_date();
+        let mut text = String::with_capacity(41_000 * 10);
+        for date in first.iter_days().take_while(|date| *date <= last) {
+            let _ = write!(
+                text,
+                "{:04}-{:02}-{:02}",
+                date.year(),
+                date.month(),
+                date.day()
+            );
+        }
+        (first.to_epoch_days(), text)
+    });
+    (*first, text)
 }
 
 fn push_time(out: &mut String, hour: u32, minute: u32) {
@@ -175,7 +184,7 @@ pub(crate) fn push_number(out: &mut String, n: u64) {
             break;
         }
     }
-    out.push_str(std::str::from_utf8(&digits[at..]).unwrap_or_default());
+    out.extend(digits[at..].iter().map(|&byte| char::from(byte)));
 }
 
 // ---------------------------------------------------------------------------------------------

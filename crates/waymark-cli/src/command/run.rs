@@ -586,6 +586,10 @@ fn write_failed(error: std::io::Error) -> Stop {
     }
 }
 
+/// The output buffer: small writes (a header, the summary) are gathered; the parts of a block,
+/// far larger, go straight through without being copied.
+const OUTPUT_BUFFER: usize = 64 << 10;
+
 /// Where the report goes: standard output, or a temporary file beside `-o FILE` that is
 /// renamed into place only once everything is written, so a failed run leaves nothing behind.
 struct Sink {
@@ -597,7 +601,7 @@ impl Sink {
     fn open(output: Option<&str>) -> Result<Sink, Stop> {
         let Some(path) = output else {
             return Ok(Sink {
-                writer: BufWriter::with_capacity(1 << 20, Box::new(std::io::stdout())),
+                writer: BufWriter::with_capacity(OUTPUT_BUFFER, Box::new(std::io::stdout())),
                 file: None,
             });
         };
@@ -614,7 +618,7 @@ impl Sink {
         let file = std::fs::File::create(&temporary)
             .map_err(|error| Stop::Usage(format!("cannot write `{}`: {error}", path.display())))?;
         Ok(Sink {
-            writer: BufWriter::with_capacity(1 << 20, Box::new(file)),
+            writer: BufWriter::with_capacity(OUTPUT_BUFFER, Box::new(file)),
             file: Some((temporary, path)),
         })
     }
