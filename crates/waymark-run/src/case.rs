@@ -152,8 +152,9 @@ pub fn parse_json_bytes(plan: &Plan, line: usize, bytes: &[u8]) -> Result<Case, 
             return Err(bad(id, message));
         }
     };
-    match crate::json::read_case(text) {
-        Ok(raw) => check_case(plan, raw, line),
+    let mut checker = CaseChecker::new(plan, line, 16);
+    match crate::json::read_case(text, &mut |event| checker.event(event)) {
+        Ok((id, facts)) => checker.finish(id, &facts),
         Err(error) => {
             let message = match error.syntax {
                 true => format!(
@@ -181,11 +182,34 @@ fn case_id_of(text: &str) -> Option<String> {
 
 /// Turns a raw case into a [`Case`], collecting every problem rather than stopping at one.
 pub(crate) fn check_case(plan: &Plan, raw: RawCase<'_>, line: usize) -> Result<Case, BadCase> {
-    let mut problems = Vec::new();
-    let facts = check_facts(plan, &raw.facts, line, &mut problems);
-    let mut events = Vec::with_capacity(raw.events.len());
+    let mut checker = CaseChecker::new(plan, line, raw.events.len());
     for event in &raw.events {
-        let event_line = if event.line == 0 { line } else { event.line };
+        checker.event(event);
+    }
+    checker.finish(raw.case, &raw.facts)
+}
+
+/// Checks a case's events one at a time as they are read, then its facts and id.
+pub(crate) struct CaseChecker<'q, 'p> {
+    plan: &'q Plan<'p>,
+    line: usize,
+    problems: Vec<Problem>,
+    events: Vec<Event>,
+}
+
+impl<'q, 'p> CaseChecker<'q, 'p> {
+    pub(crate) fn new(plan: &'q Plan<'p>, line: usize, events: usize) -> Self {
+        CaseChecker {
+            plan,
+            line,
+            problems: Vec::new(),
+            events: Vec::with_capacity(events),
+        }
+    }
+
+    pub(crate) fn event(&mut self, raw: &RawEvent<'_>) {
+        let event_line = if raw.line == 0 { self.line } else { raw.line };
+        let problems = &mut self.problems;
         let mut report = |message: String| {
             problems.push(Problem {
                 file: InputFile::Cases,
@@ -193,30 +217,42 @@ pub(crate) fn check_case(plan: &Plan, raw: RawCase<'_>, line: usize) -> Result<C
                 message,
             });
         };
-        if let Some(event) = check_event(plan, event, event_line, &mut report) {
-            events.push(event);
+        if let Some(event) = check_event(self.plan, raw, event_line, &mut report) {
+            self.events.push(event);
         }
     }
-    if raw.case.is_empty() {
-        problems.push(Problem {
-            file: InputFile::Cases,
+
+    pub(crate) fn finish(self, id: Cow<'_, str>, facts: &RawFacts<'_>) -> Result<Case, BadCase> {
+        let CaseChecker {
+            plan,
             line,
-            message: "the case id is empty".to_string(),
-        });
-    }
-    if problems.is_empty() {
-        Ok(Case {
-            id: raw.case.into_owned(),
-            line,
-            facts,
+            mut problems,
             events,
-        })
-    } else {
-        Err(BadCase {
-            id: (!raw.case.is_empty()).then(|| raw.case.into_owned()),
-            line,
-            problems,
-        })
+        } = self;
+        let mut fact_problems = Vec::new();
+        let facts = check_facts(plan, facts, line, &mut fact_problems);
+        problems.splice(0..0, fact_problems);
+        if id.is_empty() {
+            problems.push(Problem {
+                file: InputFile::Cases,
+                line,
+                message: "the case id is empty".to_string(),
+            });
+        }
+        if problems.is_empty() {
+            Ok(Case {
+                id: id.into_owned(),
+                line,
+                facts,
+                events,
+            })
+        } else {
+            Err(BadCase {
+                id: (!id.is_empty()).then(|| id.into_owned()),
+                line,
+                problems,
+            })
+        }
     }
 }
 

@@ -14,9 +14,29 @@ use waymark_compile::{DeadlineKind, FactId, FactValue, RouteWhen, Step, StepId, 
 
 /// Runs one case as it stood on `as_of`.
 pub fn run_case(plan: &Plan, case: Case, as_of: NaiveDate) -> CaseReport {
-    let mut run = Run::new(plan, &case);
-    let (order, ignored) = event_order(&case, as_of);
-    for index in order {
+    let mut scratch = SCRATCH.take();
+    let report = run_with(plan, case, as_of, &mut scratch);
+    SCRATCH.set(scratch);
+    report
+}
+
+/// Working space kept from case to case on each thread, so running a case allocates only what
+/// its report keeps.
+#[derive(Default)]
+struct Scratch {
+    steps: Vec<StepState>,
+    order: Vec<usize>,
+    work: Vec<Work>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::Cell<Scratch> = std::cell::Cell::new(Scratch::default());
+}
+
+fn run_with(plan: &Plan, case: Case, as_of: NaiveDate, scratch: &mut Scratch) -> CaseReport {
+    let mut run = Run::new(plan, &case, scratch);
+    let ignored = event_order(&case, as_of, &mut scratch.order);
+    for &index in &scratch.order {
         if !run.apply(index) {
             let event = &case.events[index];
             run.left = Some(Left {
@@ -36,6 +56,8 @@ pub fn run_case(plan: &Plan, case: Case, as_of: NaiveDate) -> CaseReport {
     let rows = run.rows(state, as_of);
     let next = next_due(&rows);
     let at = run.open_steps();
+    scratch.steps = std::mem::take(&mut run.steps);
+    scratch.work = std::mem::take(&mut run.work);
     CaseReport {
         as_of,
         state,
@@ -53,9 +75,9 @@ pub fn run_case(plan: &Plan, case: Case, as_of: NaiveDate) -> CaseReport {
 /// The events to apply, in order: by date, then by time among events of the same day that
 /// have one (date-only events keep their place), ties in input order. Events after `as_of`
 /// are left out and counted; waivers without a date are applied when their step is reached.
-fn event_order(case: &Case, as_of: NaiveDate) -> (Vec<usize>, usize) {
+fn event_order(case: &Case, as_of: NaiveDate, order: &mut Vec<usize>) -> usize {
     let mut ignored = 0;
-    let mut order: Vec<usize> = Vec::with_capacity(case.events.len());
+    order.clear();
     for (index, event) in case.events.iter().enumerate() {
         match event.on {
             Some(on) if on.date > as_of => ignored += 1,
@@ -84,7 +106,7 @@ fn event_order(case: &Case, as_of: NaiveDate) -> (Vec<usize>, usize) {
         }
         start = end;
     }
-    (order, ignored)
+    ignored
 }
 
 /// The pending row with the earliest due date (ties: the first row).
@@ -126,7 +148,7 @@ struct Run<'a, 'p> {
 }
 
 impl<'a, 'p> Run<'a, 'p> {
-    fn new(plan: &'a Plan<'p>, case: &'a Case) -> Self {
+    fn new(plan: &'a Plan<'p>, case: &'a Case, scratch: &mut Scratch) -> Self {
         let dateless = case
             .events
             .iter()
@@ -137,12 +159,21 @@ impl<'a, 'p> Run<'a, 'p> {
         Run {
             plan,
             case,
-            steps: vec![StepState::default(); plan.procedure.steps.len()],
+            steps: {
+                let mut steps = std::mem::take(&mut scratch.steps);
+                steps.clear();
+                steps.resize(plan.procedure.steps.len(), StepState::default());
+                steps
+            },
             dateless,
             occurrences: Vec::new(),
             end: None,
             left: None,
-            work: Vec::new(),
+            work: {
+                let mut work = std::mem::take(&mut scratch.work);
+                work.clear();
+                work
+            },
             warnings: Vec::new(),
         }
     }

@@ -6,7 +6,7 @@
 //! `waymark run` here (see BENCHMARKS.md). Anything that is not valid JSON, or not the case
 //! format, is an error naming the column.
 
-use crate::case::{RawCase, RawEvent, RawFacts, RawValue};
+use crate::case::{RawEvent, RawFacts, RawValue};
 use std::borrow::Cow;
 
 /// Why a line could not be read, and the 1-based column where that became clear.
@@ -18,12 +18,17 @@ pub struct JsonError {
     pub syntax: bool,
 }
 
-/// Reads one case line.
-pub(crate) fn read_case(text: &str) -> Result<RawCase<'_>, JsonError> {
+/// Reads one case line: each event is handed to `on_event` as it is read (so no list of them
+/// is built); the case id and facts are returned.
+pub(crate) fn read_case<'a>(
+    text: &'a str,
+    on_event: &mut dyn FnMut(&RawEvent<'a>),
+) -> Result<(Cow<'a, str>, RawFacts<'a>), JsonError> {
     let mut reader = Reader {
         text,
         bytes: text.as_bytes(),
         at: 0,
+        on_event,
     };
     let case = reader.case()?;
     reader.space();
@@ -36,10 +41,11 @@ pub(crate) fn read_case(text: &str) -> Result<RawCase<'_>, JsonError> {
 const CASE_KEYS: &str = "`case`, `facts`, `events`";
 const EVENT_KEYS: &str = "`step`, `on`, `outcome`, `by`, `reason`, `waived`";
 
-struct Reader<'a> {
+struct Reader<'a, 'e> {
     text: &'a str,
     bytes: &'a [u8],
     at: usize,
+    on_event: &'e mut dyn FnMut(&RawEvent<'a>),
 }
 
 /// A JSON value of the kinds a case holds; lists and objects are only refused, not kept.
@@ -65,7 +71,7 @@ impl<'a> Value<'a> {
     }
 }
 
-impl<'a> Reader<'a> {
+impl<'a> Reader<'a, '_> {
     fn syntax(&self, message: &str) -> JsonError {
         JsonError {
             message: message.to_string(),
@@ -144,10 +150,10 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn case(&mut self) -> Result<RawCase<'a>, JsonError> {
+    fn case(&mut self) -> Result<(Cow<'a, str>, RawFacts<'a>), JsonError> {
         let mut id: Option<Cow<'a, str>> = None;
         let mut facts: Option<RawFacts<'a>> = None;
-        let mut events: Option<Vec<RawEvent<'a>>> = None;
+        let mut events = false;
         if self.peek() != Some(b'{') {
             return Err(self.syntax("a case line starts with `{`"));
         }
@@ -161,8 +167,8 @@ impl<'a> Reader<'a> {
                 reader.once(facts.replace(value).is_some(), "facts", key_at)
             }
             "events" => {
-                let value = reader.events()?;
-                reader.once(events.replace(value).is_some(), "events", key_at)
+                reader.events()?;
+                reader.once(std::mem::replace(&mut events, true), "events", key_at)
             }
             other => {
                 reader.at = key_at;
@@ -174,11 +180,7 @@ impl<'a> Reader<'a> {
         let Some(case) = id else {
             return Err(self.shape("missing field `case`".to_string()));
         };
-        Ok(RawCase {
-            case,
-            facts: facts.unwrap_or_default(),
-            events: events.unwrap_or_default(),
-        })
+        Ok((case, facts.unwrap_or_default()))
     }
 
     /// A key given twice is an error, at the second one.
@@ -222,13 +224,12 @@ impl<'a> Reader<'a> {
         Ok(RawFacts(facts))
     }
 
-    fn events(&mut self) -> Result<Vec<RawEvent<'a>>, JsonError> {
-        let mut events = Vec::with_capacity(16);
+    fn events(&mut self) -> Result<(), JsonError> {
         match self.peek() {
             Some(b'[') => self.at += 1,
             Some(b'n') => {
                 self.value()?;
-                return Ok(events);
+                return Ok(());
             }
             _ => {
                 let value = self.value()?;
@@ -237,19 +238,20 @@ impl<'a> Reader<'a> {
         }
         if self.peek() == Some(b']') {
             self.at += 1;
-            return Ok(events);
+            return Ok(());
         }
         loop {
             if self.peek() != Some(b'{') {
                 let value = self.value()?;
                 return Err(self.shape(format!("an event must be an object, not {}", value.kind())));
             }
-            events.push(self.event()?);
+            let event = self.event()?;
+            (self.on_event)(&event);
             match self.peek() {
                 Some(b',') => self.at += 1,
                 Some(b']') => {
                     self.at += 1;
-                    return Ok(events);
+                    return Ok(());
                 }
                 None => return Err(self.syntax("the line ends inside the list of events")),
                 Some(_) => return Err(self.syntax("expected `,` or `]`")),
@@ -545,8 +547,30 @@ fn replace<T>(slot: &mut Option<T>, value: Option<T>) -> bool {
 mod tests {
     use super::*;
 
-    fn read(text: &str) -> Result<RawCase<'_>, JsonError> {
-        read_case(text)
+    struct Read<'a> {
+        case: Cow<'a, str>,
+        facts: RawFacts<'a>,
+        events: Vec<RawEvent<'a>>,
+    }
+
+    fn read(text: &str) -> Result<Read<'_>, JsonError> {
+        let mut events = Vec::new();
+        let (case, facts) = read_case(text, &mut |event: &RawEvent<'_>| {
+            events.push(RawEvent {
+                step: event.step.clone(),
+                on: event.on.clone(),
+                outcome: event.outcome.clone(),
+                by: event.by.clone(),
+                reason: event.reason.clone(),
+                waived: event.waived,
+                line: event.line,
+            })
+        })?;
+        Ok(Read {
+            case,
+            facts,
+            events,
+        })
     }
 
     #[test]
