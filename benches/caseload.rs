@@ -6,7 +6,8 @@
 //! Lines to another file, exactly as `waymark run --format json -o FILE` does. Prints cases
 //! per second and the peak resident memory of the whole process (VmHWM). Add `null` to write
 //! to /dev/null instead (no file-system cost), or `phases` for the time per case of reading,
-//! running and rendering on one thread.
+//! running and rendering on one thread; `keep` keeps the generated cases (to time the `waymark`
+//! binary on them).
 
 #![allow(
     clippy::expect_used,
@@ -87,7 +88,12 @@ fn main() {
         rayon_threads()
     );
     println!("peak resident memory (VmHWM): {}", peak_memory());
-    std::fs::remove_dir_all(&folder).unwrap();
+    if std::env::args().any(|arg| arg == "keep") {
+        std::fs::remove_file(folder.join("report.jsonl")).ok();
+        println!("kept the cases in {}", input.display());
+    } else {
+        std::fs::remove_dir_all(&folder).unwrap();
+    }
 }
 
 /// Writes `cases` generated cases, a block at a time on every core.
