@@ -29,6 +29,7 @@ pub(crate) fn read_case<'a>(
         bytes: text.as_bytes(),
         at: 0,
         on_event,
+        depth: 0,
     };
     let case = reader.case()?;
     reader.space();
@@ -46,7 +47,13 @@ struct Reader<'a, 'e> {
     bytes: &'a [u8],
     at: usize,
     on_event: &'e mut dyn FnMut(&RawEvent<'a>),
+    /// How many lists and objects deep the reader is, inside values it only skips.
+    depth: usize,
 }
+
+/// Values nested deeper than this are refused rather than followed, so no line can exhaust
+/// the stack.
+const MAX_DEPTH: usize = 64;
 
 /// A JSON value of the kinds a case holds; lists and objects are only refused, not kept.
 enum Value<'a> {
@@ -336,6 +343,16 @@ impl<'a> Reader<'a, '_> {
 
     /// Any JSON value; lists and objects are read through and reported only by kind.
     fn value(&mut self) -> Result<Value<'a>, JsonError> {
+        if self.depth >= MAX_DEPTH {
+            return Err(self.shape(format!("values are nested more than {MAX_DEPTH} deep")));
+        }
+        self.depth += 1;
+        let value = self.plain_value();
+        self.depth -= 1;
+        value
+    }
+
+    fn plain_value(&mut self) -> Result<Value<'a>, JsonError> {
         match self.peek() {
             Some(b'"') => self.string().map(Value::Text),
             Some(b'{') => {
@@ -621,6 +638,36 @@ mod tests {
         }
     }
 
+    /// Every truncation and many one-byte changes of a real line: an answer, never a panic.
+    #[test]
+    fn damaged_lines_never_panic() {
+        let line = r#"{"case":"C\u00e9","facts":{"threshold":"level3","age":16.5e1,"x":[{"y":null}]},"events":[{"step":"referral","on":"2026-01-05","reason":"a \"b\"\n"},{"step":"d","waived":false}]}"#;
+        let replacements = [
+            b'"', b'\\', b'{', b'}', b'[', b']', b',', b':', b'0', b'n', b' ', 0x01,
+        ];
+        let mut tried = 0;
+        for cut in 0..=line.len() {
+            if let Some(text) = line.get(..cut) {
+                let _ = read_case(text, &mut |_| {});
+                tried += 1;
+            }
+        }
+        for at in 0..line.len() {
+            for replacement in replacements {
+                let mut bytes = line.as_bytes().to_vec();
+                bytes[at] = replacement;
+                if let Ok(text) = std::str::from_utf8(&bytes) {
+                    let _ = read_case(text, &mut |_| {});
+                    tried += 1;
+                }
+            }
+        }
+        assert!(tried > 2_000, "{tried}");
+        // The line itself is valid JSON, but a fact cannot be a list.
+        let whole = read_case(line, &mut |_| {}).map(|_| ()).unwrap_err();
+        assert!(!whole.syntax && whole.message.contains("`x` cannot be a list"));
+    }
+
     #[test]
     fn says_what_is_wrong_and_where() {
         let error = |text| read(text).map(|_| ()).unwrap_err();
@@ -654,6 +701,12 @@ mod tests {
         assert!(error(r#"{"case":"A"} x"#).message.contains("trailing"));
         assert!(error(r#"{"case":"A\x"}"#).syntax);
         assert!(error("not json").syntax);
+        let deep = format!(
+            r#"{{"case":"A","facts":{{"a":{}1{}}}}}"#,
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
+        assert!(error(&deep).message.contains("nested more than 64 deep"));
         assert!(
             error(r#"{"case":"A","facts":{"a":[1]}}"#)
                 .message
