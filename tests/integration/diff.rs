@@ -162,3 +162,103 @@ fn the_visual_diff_colours_what_changed_and_passes_the_real_tools() {
     let (code, _, stderr) = waymark(&["export", new, "--to", "dot", "--compare", old]);
     assert_eq!(code, 2, "comparisons are drawn as svg or mermaid: {stderr}");
 }
+
+#[test]
+fn impact_on_cases_reports_each_kind_of_difference() {
+    let dir = "tests/diff/impact_on_cases";
+    let (old, new, cases) = (
+        format!("{dir}/old.wm"),
+        format!("{dir}/new.wm"),
+        format!("{dir}/cases.jsonl"),
+    );
+    let args = [
+        "diff",
+        &old,
+        &new,
+        "--cases",
+        &cases,
+        "--as-of",
+        "2026-03-27",
+    ];
+    let (code, stdout, stderr) = waymark(&args);
+    assert_eq!(
+        code, 2,
+        "a case neither version can read makes it an error: {stderr}"
+    );
+    assert!(stderr.contains("case I5 (line 5)"), "{stderr}");
+    insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("diff__case_impact", format!("{} (exit {code})\n{stdout}\n---- stderr\n{stderr}", args.join(" ")));
+    });
+    let (_, json, _) = waymark(&[&args[..], &["--format", "json"]].concat());
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let impact = &json["impact"];
+    assert_eq!(
+        (
+            impact["cases"].as_u64(),
+            impact["affected"].as_u64(),
+            impact["unreadable"].as_u64()
+        ),
+        (Some(5), Some(4), Some(1))
+    );
+    let first = &impact["affected_cases"][0];
+    assert_eq!(first["case"], "I1");
+    assert_eq!(
+        first["changes"][0],
+        serde_json::json!({"step": "visit", "kind": "status_changed", "before": "met", "after": "late"})
+    );
+    assert_eq!(first["changes"][1]["working_days"], -2);
+    let (_, markdown, _) = waymark(&[&args[..], &["--format", "markdown"]].concat());
+    assert!(
+        markdown.contains("## Effect on cases") && markdown.contains("| met -> late | 1 |"),
+        "{markdown}"
+    );
+}
+
+#[test]
+fn the_shipped_amendment_against_the_example_caseload() {
+    let args = [
+        "diff",
+        "procedures/assessment.wm",
+        "examples/assessment-amendment-draft.wm",
+        "--cases",
+        "examples/cases.jsonl",
+        "--as-of",
+        "2026-06-30",
+        "--format",
+        "markdown",
+    ];
+    let (code, stdout, stderr) = waymark(&args);
+    assert_eq!(
+        code, 2,
+        "examples/cases.jsonl holds deliberately bad lines: {stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 5, "{stderr}");
+    insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("diff__shipped_amendment_impact", stdout);
+    });
+}
+
+#[test]
+fn impact_is_the_same_whatever_the_number_of_threads() {
+    let args = [
+        "diff",
+        "procedures/assessment.wm",
+        "examples/assessment-amendment-draft.wm",
+        "--cases",
+        "examples/cases.jsonl",
+        "--as-of",
+        "2026-06-30",
+        "--format",
+        "json",
+    ];
+    let run = |threads: &str| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_waymark"))
+            .args(args)
+            .env("RAYON_NUM_THREADS", threads)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .unwrap();
+        output.stdout
+    };
+    assert_eq!(run("1"), run("2"));
+}

@@ -4,15 +4,19 @@
 //! grouped and sorted, each saying what changed in the words a policy author uses ("the
 //! deadline of `assessment_complete`: due 45 working days after referral -> due 40 working days
 //! after referral"). Only the model is compared, so a change to comments or layout is no change.
+//! [`impact_of`] runs a caseload through both versions and reports what differs for each case
+//! (a step now late, a due date moved, a case that would leave the new procedure).
 //! [`render`] turns the changes into text for people, JSON for analysts, or Markdown for a
 //! committee paper.
 
 mod changes;
+mod impact;
 mod render;
 mod steps;
 
 pub use changes::{Change, Group};
-pub use render::{Format, render};
+pub use impact::{CaseChange, CaseImpact, Impact, Versions, impact_of};
+pub use render::{Format, ImpactOn, render};
 
 use waymark_compile::Procedure;
 

@@ -2,6 +2,8 @@
 //! into a committee paper.
 
 use crate::changes::{Change, Group};
+use crate::impact::{CaseChange, CaseImpact, Impact, Value};
+use chrono::NaiveDate;
 use serde::Serialize;
 use waymark_compile::Procedure;
 
@@ -13,13 +15,113 @@ pub enum Format {
     Markdown,
 }
 
-/// The changes from `old` to `new` in the chosen format, ending with a newline.
-pub fn render(old: &Procedure, new: &Procedure, changes: &[Change], format: Format) -> String {
+/// What the changes do to a caseload, and the date the cases were taken as standing on.
+#[derive(Clone, Copy, Debug)]
+pub struct ImpactOn<'a> {
+    pub impact: &'a Impact<'a>,
+    pub as_of: NaiveDate,
+}
+
+/// The changes from `old` to `new` in the chosen format, ending with a newline; with their
+/// impact on cases when `impact` is given.
+pub fn render(
+    old: &Procedure,
+    new: &Procedure,
+    changes: &[Change],
+    impact: Option<ImpactOn<'_>>,
+    format: Format,
+) -> String {
     match format {
-        Format::Human => human(old, new, changes),
-        Format::Json => json(old, new, changes),
-        Format::Markdown => markdown(old, new, changes),
+        Format::Human => human(old, new, changes) + &impact.map(human_impact).unwrap_or_default(),
+        Format::Json => json(old, new, changes, impact),
+        Format::Markdown => {
+            markdown(old, new, changes) + &impact.map(markdown_impact).unwrap_or_default()
+        }
     }
+}
+
+fn impact_heading(on: &ImpactOn<'_>) -> String {
+    let impact = on.impact;
+    let bad = match impact.bad.len() {
+        0 => String::new(),
+        1 => " (1 case could not be read by either version)".to_string(),
+        n => format!(" ({n} cases could not be read by either version)"),
+    };
+    format!(
+        "{} of {} cases affected, as of {}{bad}",
+        impact.affected.len(),
+        impact.cases,
+        on.as_of
+    )
+}
+
+fn human_impact(on: ImpactOn<'_>) -> String {
+    let mut out = format!("\nImpact on cases: {}\n", impact_heading(&on));
+    if on.impact.affected.is_empty() {
+        return out;
+    }
+    out.push_str("\n  cases  difference\n");
+    for (kind, count) in on.impact.counted() {
+        out.push_str(&format!("  {count:>5}  {kind}\n"));
+    }
+    out.push_str("\nAffected cases\n");
+    for case in &on.impact.affected {
+        out.push_str(&format!("  {} (line {})\n", case.case, case.line));
+        for change in &case.changes {
+            out.push_str(&format!("    {}\n", change_words(change)));
+        }
+    }
+    out
+}
+
+/// "assessment_complete: met -> late", "assessment_complete: due 2026-02-05 -> 2026-01-29
+/// (5 working days earlier)".
+fn change_words(change: &CaseChange<'_>) -> String {
+    let step = match (change.step, change.occurrence) {
+        ("", _) => "the case".to_string(),
+        (step, Some(n)) => format!("{step} (occurrence {n})"),
+        (step, None) => step.to_string(),
+    };
+    let word = |value: &Option<Value>| {
+        value
+            .as_ref()
+            .map_or_else(|| "none".to_string(), Value::words)
+    };
+    let (before, after) = (word(&change.before), word(&change.after));
+    match change.kind {
+        "due_moved" => {
+            let moved = match change.working_days {
+                Some(0) => " (the same working day)".to_string(),
+                Some(days) if days < 0 => format!(" ({} working days earlier)", -days),
+                Some(days) => format!(" ({days} working days later)"),
+                None => String::new(),
+            };
+            format!("{step}: due {before} -> {after}{moved}")
+        }
+        "step_gone" => format!("{step}: {before} before, no longer in the procedure"),
+        "step_new" => format!("{step}: new step, {after}"),
+        "unreadable_in_new" => format!("the new version cannot read this case: {after}"),
+        "unreadable_in_old" => format!("the old version cannot read this case: {after}"),
+        "state_changed" => match &change.detail {
+            Some(detail) => format!("the case: {before} -> {after} ({detail})"),
+            None => format!("the case: {before} -> {after}"),
+        },
+        _ => format!("{step}: {before} -> {after}"),
+    }
+}
+
+fn markdown_impact(on: ImpactOn<'_>) -> String {
+    let mut out = format!("\n## Effect on cases\n\n{}.\n", impact_heading(&on));
+    if on.impact.affected.is_empty() {
+        return out;
+    }
+    out.push_str("\n| Difference | Cases |\n| --- | --- |\n");
+    for (kind, count) in on.impact.counted() {
+        out.push_str(&format!("| {} | {count} |\n", kind.replace('|', "\\|")));
+    }
+    let ids: Vec<&str> = on.impact.affected.iter().map(|c| c.case.as_str()).collect();
+    out.push_str(&format!("\nAffected cases: {}.\n", ids.join(", ")));
+    out
 }
 
 fn version(procedure: &Procedure) -> String {
@@ -80,6 +182,24 @@ struct Report<'a> {
     old: Side<'a>,
     new: Side<'a>,
     changes: &'a [Change],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    impact: Option<ImpactReport<'a>>,
+}
+
+#[derive(Serialize)]
+struct ImpactReport<'a> {
+    as_of: String,
+    cases: usize,
+    affected: usize,
+    unreadable: usize,
+    differences: Vec<Counted>,
+    affected_cases: &'a [CaseImpact<'a>],
+}
+
+#[derive(Serialize)]
+struct Counted {
+    difference: String,
+    cases: usize,
 }
 
 fn side(procedure: &Procedure) -> Side<'_> {
@@ -91,11 +211,30 @@ fn side(procedure: &Procedure) -> Side<'_> {
     }
 }
 
-fn json(old: &Procedure, new: &Procedure, changes: &[Change]) -> String {
+fn json(
+    old: &Procedure,
+    new: &Procedure,
+    changes: &[Change],
+    impact: Option<ImpactOn<'_>>,
+) -> String {
+    let impact = impact.map(|on| ImpactReport {
+        as_of: on.as_of.to_string(),
+        cases: on.impact.cases,
+        affected: on.impact.affected.len(),
+        unreadable: on.impact.bad.len(),
+        differences: on
+            .impact
+            .counted()
+            .into_iter()
+            .map(|(difference, cases)| Counted { difference, cases })
+            .collect(),
+        affected_cases: &on.impact.affected,
+    });
     let report = Report {
         old: side(old),
         new: side(new),
         changes,
+        impact,
     };
     serde_json::to_string_pretty(&report)
         .map_or_else(|e| format!("{{\"error\":\"{e}\"}}\n"), |text| text + "\n")

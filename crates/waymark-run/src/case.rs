@@ -132,6 +132,17 @@ pub fn parse_json_line(plan: &Plan, line: usize, text: &str) -> Result<Case, Bad
 
 /// [`parse_json_line`] for a line as bytes; a line that is not UTF-8 is a bad case.
 pub fn parse_json_bytes(plan: &Plan, line: usize, bytes: &[u8]) -> Result<Case, BadCase> {
+    let [case] = parse_json_for_each([plan], line, bytes);
+    case
+}
+
+/// Reads one line once and checks it against each procedure: for comparing versions, where
+/// every case runs through two procedures but is read only once.
+pub fn parse_json_for_each<const N: usize>(
+    plans: [&Plan; N],
+    line: usize,
+    bytes: &[u8],
+) -> [Result<Case, BadCase>; N] {
     let bad = |id: Option<String>, message: String| BadCase {
         id,
         line,
@@ -149,12 +160,17 @@ pub fn parse_json_bytes(plan: &Plan, line: usize, bytes: &[u8]) -> Result<Case, 
                 "the line is not UTF-8 text (a bad byte at column {})",
                 error.valid_up_to() + 1
             );
-            return Err(bad(id, message));
+            return std::array::from_fn(|_| Err(bad(id.clone(), message.clone())));
         }
     };
-    let mut checker = CaseChecker::new(plan, line, 16);
-    match crate::json::read_case(text, &mut |event| checker.event(event)) {
-        Ok((id, facts)) => checker.finish(id, &facts),
+    let mut checkers = plans.map(|plan| CaseChecker::new(plan, line, 16));
+    let read = crate::json::read_case(text, &mut |event| {
+        for checker in checkers.iter_mut() {
+            checker.event(event);
+        }
+    });
+    match read {
+        Ok((id, facts)) => checkers.map(|checker| checker.finish(id.clone(), &facts)),
         Err(error) => {
             let message = match error.syntax {
                 true => format!(
@@ -163,7 +179,8 @@ pub fn parse_json_bytes(plan: &Plan, line: usize, bytes: &[u8]) -> Result<Case, 
                 ),
                 false => format!("{} (column {})", error.message, error.column),
             };
-            Err(bad(case_id_of(text), message))
+            let id = case_id_of(text);
+            std::array::from_fn(|_| Err(bad(id.clone(), message.clone())))
         }
     }
 }

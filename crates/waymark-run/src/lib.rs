@@ -20,7 +20,9 @@ pub mod render;
 pub mod report;
 mod summary;
 
-pub use case::{BadCase, Case, Event, InputFile, Problem, When, parse_json_line};
+pub use case::{
+    BadCase, Case, Event, InputFile, Problem, When, parse_json_for_each, parse_json_line,
+};
 pub use due::Due;
 pub use interpret::run_case;
 pub use plan::Plan;

@@ -1,17 +1,24 @@
 //! `waymark diff OLD.wm NEW.wm`: what changed between two versions of a procedure.
 
+use super::run::{Blocks, Stop, date_argument, open_cases, today};
 use crate::Exit;
 use crate::input::ReadFailure;
 use crate::loader::FileLoader;
+use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 use std::io::IsTerminal;
+use waymark_calendar::{builtin, default_calendar};
 use waymark_check::CheckOptions;
 use waymark_compile::Procedure;
 use waymark_diagnostics::{Code, Diagnostic, RenderOptions, Sources, render_human};
+use waymark_diff::{Impact, ImpactOn, Versions, impact_of};
+use waymark_run::Plan;
 
 const AFTER_HELP: &str = "\
 Examples:
   waymark diff procedures/assessment.wm examples/assessment-amendment-draft.wm
+  waymark diff procedures/assessment.wm examples/assessment-amendment-draft.wm \\
+      --cases examples/cases.jsonl --as-of 2026-06-30          which cases the change affects
   waymark diff old.wm new.wm --format markdown > changes.md     for a committee paper
   waymark diff old.wm new.wm --format json                      for analysts
 
@@ -19,7 +26,13 @@ Only what a case would notice is compared: steps, deadlines, who acts, decision 
 cases go next, citations, roles, facts, sources and the procedure's header. Comments and layout
 are not changes.
 
-Exit codes, as for diff(1): 0 no changes, 1 changes, 2 error (a file missing or not valid).";
+With --cases, every case (JSON Lines, as for `waymark run`; `-` reads standard input) runs
+through both versions, and the report adds what differs for each case: a step's status
+(met -> late), a due date that moves (in working days), a case that the new version would
+close, leave or cannot read. Each version uses the calendar it names.
+
+Exit codes, as for diff(1): 0 no changes, 1 changes, 2 error (a file missing or not valid,
+or cases that neither version can read; the report is still printed).";
 
 /// Show what changed between two versions of a procedure.
 #[derive(Debug, Args)]
@@ -36,6 +49,14 @@ pub struct DiffArgs {
     /// `human` (grouped, for reading), `json` (for analysts) or `markdown` (for a paper).
     #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
     pub format: DiffFormat,
+
+    /// Cases to run through both versions (JSON Lines; `-` for standard input).
+    #[arg(long, value_name = "CASES")]
+    pub cases: Option<String>,
+
+    /// With --cases: the date the cases are taken as standing on (default: today).
+    #[arg(long, value_name = "DATE", requires = "cases")]
+    pub as_of: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -84,11 +105,71 @@ pub fn run(args: DiffArgs) -> Exit {
         DiffFormat::Json => waymark_diff::Format::Json,
         DiffFormat::Markdown => waymark_diff::Format::Markdown,
     };
-    print!("{}", waymark_diff::render(&old, &new, &changes, format));
-    if changes.is_empty() {
-        Exit::Success
-    } else {
-        Exit::Problems
+    let calendar = |p: &Procedure| builtin(&p.calendar).unwrap_or(default_calendar());
+    let (old_plan, new_plan) = (
+        Plan::new(&old, calendar(&old)),
+        Plan::new(&new, calendar(&new)),
+    );
+    let versions = Versions::new(&old_plan, &new_plan, &changes);
+    let impact = match &args.cases {
+        Some(path) => match impact_on_cases(path, args.as_of.as_deref(), &versions) {
+            Ok(impact) => Some(impact),
+            Err(stop) => return stopped(stop),
+        },
+        None => None,
+    };
+    let on = impact.as_ref().map(|(impact, as_of)| ImpactOn {
+        impact,
+        as_of: *as_of,
+    });
+    print!("{}", waymark_diff::render(&old, &new, &changes, on, format));
+    let impact = impact.map(|(impact, _)| impact).unwrap_or_default();
+    for problem in &impact.bad {
+        eprintln!("error: {problem}");
+    }
+    match (
+        impact.bad.is_empty(),
+        changes.is_empty() && impact.affected.is_empty(),
+    ) {
+        (false, _) => Exit::Usage,
+        (true, true) => Exit::Success,
+        (true, false) => Exit::Problems,
+    }
+}
+
+/// Runs every case through both versions, a block of lines at a time.
+fn impact_on_cases<'a>(
+    path: &str,
+    as_of: Option<&str>,
+    versions: &Versions<'a>,
+) -> Result<(Impact<'a>, NaiveDate), Stop> {
+    let as_of = match as_of {
+        Some(text) => date_argument(text)?,
+        None => today(),
+    };
+    let (mut reader, _) = open_cases(path)?;
+    let mut blocks = Blocks::new();
+    let mut impact = Impact::default();
+    loop {
+        match blocks.next(&mut reader) {
+            Ok(Some(block)) => {
+                impact.append(impact_of(versions, as_of, block.first_line, &block.bytes))
+            }
+            Ok(None) => return Ok((impact, as_of)),
+            Err(error) => return Err(Stop::Usage(format!("cannot read `{path}`: {error}"))),
+        }
+    }
+}
+
+fn stopped(stop: Stop) -> Exit {
+    match stop {
+        Stop::Usage(message) | Stop::Problems(message) => {
+            if !message.is_empty() {
+                eprintln!("error: {message}");
+            }
+            Exit::Usage
+        }
+        Stop::Quiet => Exit::Success,
     }
 }
 

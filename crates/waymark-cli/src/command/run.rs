@@ -126,7 +126,7 @@ pub fn run(args: RunArgs) -> Exit {
     }
 }
 
-enum Stop {
+pub(crate) enum Stop {
     /// Exit 2 with this message.
     Usage(String),
     /// Exit 1 with this message (already printed if empty).
@@ -197,7 +197,7 @@ fn run_inner(args: &RunArgs) -> Result<Exit, Stop> {
 }
 
 /// `--as-of` must be a real date.
-fn date_argument(text: &str) -> Result<NaiveDate, Stop> {
+pub(crate) fn date_argument(text: &str) -> Result<NaiveDate, Stop> {
     parse_date(text).map_err(|error| {
         Stop::Usage(match error {
             DateError::Shape => format!(
@@ -211,7 +211,7 @@ fn date_argument(text: &str) -> Result<NaiveDate, Stop> {
 }
 
 /// Today's date (UTC), read from the system clock: the one place `run` looks at it.
-fn today() -> NaiveDate {
+pub(crate) fn today() -> NaiveDate {
     let seconds = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |elapsed| elapsed.as_secs());
@@ -269,7 +269,7 @@ fn reads_csv(args: &RunArgs) -> bool {
 }
 
 /// Opens CASES (or standard input) for reading.
-fn open_cases(path: &str) -> Result<(Box<dyn Read>, Option<u64>), Stop> {
+pub(crate) fn open_cases(path: &str) -> Result<(Box<dyn Read>, Option<u64>), Stop> {
     if path == "-" {
         return Ok((Box::new(std::io::stdin().lock()), None));
     }
@@ -350,20 +350,20 @@ fn run_json_lines(
 }
 
 /// Reads a file in blocks of about [`BLOCK_BYTES`] that end at a line break.
-struct Blocks {
+pub(crate) struct Blocks {
     carry: Vec<u8>,
     next_line: usize,
     finished: bool,
 }
 
-struct Block {
+pub(crate) struct Block {
     /// Whole lines, without the last line break.
-    bytes: Vec<u8>,
-    first_line: usize,
+    pub(crate) bytes: Vec<u8>,
+    pub(crate) first_line: usize,
 }
 
 impl Blocks {
-    fn new() -> Blocks {
+    pub(crate) fn new() -> Blocks {
         Blocks {
             carry: Vec::new(),
             next_line: 1,
@@ -371,7 +371,7 @@ impl Blocks {
         }
     }
 
-    fn next(&mut self, reader: &mut dyn Read) -> std::io::Result<Option<Block>> {
+    pub(crate) fn next(&mut self, reader: &mut dyn Read) -> std::io::Result<Option<Block>> {
         if self.finished {
             return Ok(None);
         }

@@ -1,0 +1,428 @@
+//! What a change does to real cases: every case runs through both versions (each read once),
+//! and the two reports are compared step by step.
+
+use crate::changes::Change;
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use waymark_compile::StepId;
+use waymark_run::{
+    BadCase, Case, CaseReport, Plan, Row, State, Status, parse_json_for_each, run_case,
+};
+
+/// The two versions, ready to run cases through, and which new step each old step became.
+pub struct Versions<'a> {
+    pub old: &'a Plan<'a>,
+    pub new: &'a Plan<'a>,
+    /// By old step id: the new step with its name (after renames), if it is still there.
+    old_to_new: Vec<Option<StepId>>,
+}
+
+impl<'a> Versions<'a> {
+    /// `changes` are the structural changes from old to new (for the renames among them).
+    pub fn new(old: &'a Plan<'a>, new: &'a Plan<'a>, changes: &[Change]) -> Self {
+        let renames: BTreeMap<&str, &str> = changes
+            .iter()
+            .filter(|c| c.kind == "step_renamed")
+            .filter_map(|c| Some((c.before.as_deref()?, c.after.as_deref()?)))
+            .collect();
+        let old_to_new = old
+            .procedure
+            .steps
+            .iter()
+            .map(|step| {
+                let name = renames.get(step.id.as_str()).copied().unwrap_or(&step.id);
+                new.procedure.step_named(name)
+            })
+            .collect();
+        Versions {
+            old,
+            new,
+            old_to_new,
+        }
+    }
+}
+
+/// A value before or after a change, kept as it is and put into words only when printed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Value {
+    Status(Status),
+    State(State),
+    Date(NaiveDate),
+    Text(String),
+}
+
+impl Value {
+    pub fn words(&self) -> String {
+        match self {
+            Value::Status(status) => status.word().to_string(),
+            Value::State(state) => state.word().to_string(),
+            Value::Date(date) => date.to_string(),
+            Value::Text(text) => text.clone(),
+        }
+    }
+}
+
+impl Serialize for Value {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.words())
+    }
+}
+
+/// One difference in one case.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CaseChange<'a> {
+    /// The step (its new name, or its old name when it is gone), or `""` for the whole case.
+    pub step: &'a str,
+    /// For checkpoints' and recurring occurrences: which one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub occurrence: Option<u32>,
+    /// `status_changed`, `due_moved`, `state_changed`, `step_gone`, `step_new`,
+    /// `unreadable_in_new` or `unreadable_in_old`.
+    pub kind: &'static str,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+    /// For `due_moved`: working days from the old due date to the new one (negative: earlier).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub working_days: Option<i64>,
+    /// For a case that would leave the new version: the event it leaves at and what was
+    /// expected instead.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+/// The differences in one case.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CaseImpact<'a> {
+    pub case: String,
+    pub line: usize,
+    pub changes: Vec<CaseChange<'a>>,
+}
+
+/// What a difference is counted under in the caseload summary: its kind and, for status and
+/// state changes, the words before and after.
+pub type SummaryKey = (&'static str, &'static str, &'static str);
+
+/// The impact on a caseload (or a block of it).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Impact<'a> {
+    pub cases: usize,
+    /// The cases that differ, in input order.
+    pub affected: Vec<CaseImpact<'a>>,
+    /// How many cases show each kind of difference.
+    pub counts: BTreeMap<SummaryKey, usize>,
+    /// Cases neither version can read, one line each for standard error.
+    pub bad: Vec<String>,
+}
+
+impl<'a> Impact<'a> {
+    /// Adds a later block's impact to this one.
+    pub fn append(&mut self, mut later: Impact<'a>) {
+        self.cases += later.cases;
+        self.affected.append(&mut later.affected);
+        for (kind, count) in later.counts {
+            *self.counts.entry(kind).or_default() += count;
+        }
+        self.bad.append(&mut later.bad);
+    }
+
+    /// The summary's words for each counted difference, e.g. "met -> late", "due earlier".
+    pub fn counted(&self) -> Vec<(String, usize)> {
+        let mut counts: Vec<(String, usize)> = self
+            .counts
+            .iter()
+            .map(|(key, n)| (summary_words(*key), *n))
+            .collect();
+        counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        counts
+    }
+}
+
+/// Cases per parallel task.
+const CASES_PER_TASK: usize = 256;
+
+/// Runs every case of a block of JSON Lines through both versions. `first_line` is the block's
+/// first line number in its file. The result is the same whatever the number of threads.
+pub fn impact_of<'a>(
+    versions: &Versions<'a>,
+    as_of: NaiveDate,
+    first_line: usize,
+    text: &[u8],
+) -> Impact<'a> {
+    let lines: Vec<(usize, &[u8])> = text
+        .split(|byte| *byte == b'\n')
+        .enumerate()
+        .map(|(index, line)| (first_line + index, line.strip_suffix(b"\r").unwrap_or(line)))
+        .filter(|(_, line)| !line.trim_ascii().is_empty())
+        .collect();
+    let parts: Vec<Impact<'a>> = lines
+        .par_chunks(CASES_PER_TASK)
+        .map(|chunk| {
+            let mut impact = Impact::default();
+            for (line, bytes) in chunk {
+                let [old, new] = parse_json_for_each([versions.old, versions.new], *line, bytes);
+                impact.add_case(versions, as_of, old, new);
+            }
+            impact
+        })
+        .collect();
+    let mut total = Impact::default();
+    for part in parts {
+        total.append(part);
+    }
+    total
+}
+
+impl<'a> Impact<'a> {
+    fn add_case(
+        &mut self,
+        versions: &Versions<'a>,
+        as_of: NaiveDate,
+        old: Result<Case, BadCase>,
+        new: Result<Case, BadCase>,
+    ) {
+        self.cases += 1;
+        let (id, line, changes) = match (old, new) {
+            (Ok(old), Ok(new)) => {
+                let (id, line) = (old.id.clone(), old.line);
+                let old = run_case(versions.old, old, as_of);
+                let new = run_case(versions.new, new, as_of);
+                (id, line, compare_reports(versions, &old, &new))
+            }
+            (Ok(old), Err(bad)) => (
+                old.id,
+                old.line,
+                vec![unreadable("unreadable_in_new", &bad)],
+            ),
+            (Err(bad), Ok(new)) => (
+                new.id,
+                new.line,
+                vec![unreadable("unreadable_in_old", &bad)],
+            ),
+            (Err(bad), Err(_)) => {
+                let id = bad.id.as_deref().unwrap_or("(no case id)");
+                let problems: Vec<String> = bad
+                    .problems
+                    .iter()
+                    .map(|p| format!("line {}: {}", p.line, p.message))
+                    .collect();
+                self.bad.push(format!(
+                    "case {id} (line {}): {}",
+                    bad.line,
+                    problems.join("; ")
+                ));
+                return;
+            }
+        };
+        if changes.is_empty() {
+            return;
+        }
+        // Each kind of difference counts once per case.
+        for (index, change) in changes.iter().enumerate() {
+            let key = summary_key(change);
+            if !changes[..index]
+                .iter()
+                .any(|earlier| summary_key(earlier) == key)
+            {
+                *self.counts.entry(key).or_default() += 1;
+            }
+        }
+        self.affected.push(CaseImpact {
+            case: id,
+            line,
+            changes,
+        });
+    }
+}
+
+fn unreadable(kind: &'static str, bad: &BadCase) -> CaseChange<'static> {
+    let problems: Vec<&str> = bad.problems.iter().map(|p| p.message.as_str()).collect();
+    CaseChange {
+        step: "",
+        occurrence: None,
+        kind,
+        before: None,
+        after: Some(Value::Text(problems.join("; "))),
+        working_days: None,
+        detail: None,
+    }
+}
+
+fn summary_key(change: &CaseChange<'_>) -> SummaryKey {
+    let word = |value: &Option<Value>| match value {
+        Some(Value::Status(status)) => status.word(),
+        Some(Value::State(state)) => state.word(),
+        _ => "",
+    };
+    match change.kind {
+        "due_moved" => match change.working_days {
+            Some(days) if days < 0 => ("due_earlier", "", ""),
+            Some(days) if days > 0 => ("due_later", "", ""),
+            _ => ("due_moved", "", ""),
+        },
+        "status_changed" | "state_changed" => {
+            (change.kind, word(&change.before), word(&change.after))
+        }
+        kind => (kind, "", ""),
+    }
+}
+
+fn summary_words((kind, before, after): SummaryKey) -> String {
+    match kind {
+        "status_changed" => format!("{before} -> {after}"),
+        "state_changed" => format!("case {before} -> {after}"),
+        "due_earlier" => "due earlier".to_string(),
+        "due_later" => "due later".to_string(),
+        "step_gone" => "step no longer in the procedure".to_string(),
+        "step_new" => "new step for the case".to_string(),
+        "unreadable_in_new" => "case cannot be read by the new version".to_string(),
+        "unreadable_in_old" => "case cannot be read by the old version".to_string(),
+        other => other.replace('_', " "),
+    }
+}
+
+/// Rows are matched by step (old steps mapped to new ones once, in [`Versions`]) and
+/// occurrence. Both reports list rows in declaration order, which the versions mostly share, so
+/// each match is looked for first just after the previous one: no index is built per case.
+fn compare_reports<'a>(
+    versions: &Versions<'a>,
+    old: &CaseReport,
+    new: &CaseReport,
+) -> Vec<CaseChange<'a>> {
+    let mut matched = vec![false; new.rows.len()];
+    let mut changes = Vec::new();
+    if old.state != new.state {
+        let (before, after) = (Some(Value::State(old.state)), Some(Value::State(new.state)));
+        let detail = new
+            .left
+            .as_ref()
+            .map(|left| left_words(versions.new.procedure, left));
+        changes.push(CaseChange {
+            step: "",
+            occurrence: None,
+            kind: "state_changed",
+            before,
+            after,
+            working_days: None,
+            detail,
+        });
+    }
+    let mut cursor = 0;
+    for old_row in &old.rows {
+        let new_step = versions
+            .old_to_new
+            .get(old_row.step.0 as usize)
+            .copied()
+            .flatten();
+        let is_partner =
+            |row: &Row| Some(row.step) == new_step && row.occurrence == old_row.occurrence;
+        let found = new_step.and_then(|_| {
+            let after = new
+                .rows
+                .get(cursor..)
+                .unwrap_or_default()
+                .iter()
+                .position(is_partner)
+                .map(|i| cursor + i);
+            after.or_else(|| new.rows.iter().position(is_partner))
+        });
+        let Some(index) = found else {
+            // A step on a branch this case did not take changes nothing for it.
+            if old_row.status != Status::NotApplicable {
+                let step = versions.old.procedure.step(old_row.step).id.as_str();
+                let before = Some(Value::Status(old_row.status));
+                changes.push(CaseChange {
+                    step,
+                    occurrence: old_row.occurrence,
+                    kind: "step_gone",
+                    before,
+                    after: None,
+                    working_days: None,
+                    detail: None,
+                });
+            }
+            continue;
+        };
+        cursor = index + 1;
+        matched[index] = true;
+        compare_rows(versions, old_row, &new.rows[index], &mut changes);
+    }
+    for (new_row, _) in new.rows.iter().zip(&matched).filter(|(_, seen)| !**seen) {
+        if new_row.status != Status::NotApplicable {
+            let step = versions.new.procedure.step(new_row.step).id.as_str();
+            let after = Some(Value::Status(new_row.status));
+            changes.push(CaseChange {
+                step,
+                occurrence: new_row.occurrence,
+                kind: "step_new",
+                before: None,
+                after,
+                working_days: None,
+                detail: None,
+            });
+        }
+    }
+    changes
+}
+
+fn compare_rows<'a>(
+    versions: &Versions<'a>,
+    old: &Row,
+    new: &Row,
+    changes: &mut Vec<CaseChange<'a>>,
+) {
+    let step = versions.new.procedure.step(new.step).id.as_str();
+    let change = |kind, before, after, working_days| CaseChange {
+        step,
+        occurrence: new.occurrence,
+        kind,
+        before,
+        after,
+        working_days,
+        detail: None,
+    };
+    if old.status != new.status {
+        changes.push(change(
+            "status_changed",
+            Some(Value::Status(old.status)),
+            Some(Value::Status(new.status)),
+            None,
+        ));
+    }
+    let (old_due, new_due) = (old.due.map(|d| d.date()), new.due.map(|d| d.date()));
+    if old_due != new_due {
+        let days = match (old_due, new_due) {
+            (Some(a), Some(b)) => versions.new.calendar.working_days_between(a, b).ok(),
+            _ => None,
+        };
+        changes.push(change(
+            "due_moved",
+            old_due.map(Value::Date),
+            new_due.map(Value::Date),
+            days,
+        ));
+    }
+}
+
+/// "the new version does not allow `outcome` on 2026-02-20; it expected `visit_recorded`".
+fn left_words(procedure: &waymark_compile::Procedure, left: &waymark_run::Left) -> String {
+    let on = left
+        .on
+        .map(|when| format!(" on {}", when.date))
+        .unwrap_or_default();
+    let expected: Vec<String> = left
+        .expected
+        .iter()
+        .map(|s| format!("`{}`", procedure.step(*s).id))
+        .collect();
+    let expected = if expected.is_empty() {
+        "nothing more".to_string()
+    } else {
+        expected.join(" or ")
+    };
+    format!(
+        "the new version does not allow `{}`{on}; it expected {expected}",
+        procedure.step(left.step).id
+    )
+}
