@@ -92,3 +92,63 @@ fn shipped_citations_are_checked_when_the_guidance_is_present() {
     assert_eq!(code, 1);
     assert!(stdout.contains("WM0313"), "{stdout}");
 }
+
+#[test]
+fn the_csv_example_runs_with_its_facts() {
+    let args = [
+        "run",
+        "procedures/assessment.wm",
+        "examples/cases.csv",
+        "--facts",
+        "examples/facts.csv",
+        "--as-of",
+        "2026-06-30",
+    ];
+    let (code, stdout, stderr) = waymark(&args);
+    assert_eq!(code, 0, "{stderr}");
+    insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("shipped__csv_example", format!("{}\n{stdout}", args.join(" ")));
+    });
+}
+
+#[test]
+fn the_amendment_draft_runs_and_is_drawn() {
+    let (code, stdout, stderr) = waymark(&[
+        "run",
+        "examples/assessment-amendment-draft.wm",
+        "examples/cases.jsonl",
+        "--as-of",
+        "2026-06-30",
+        "--summary",
+    ]);
+    assert_eq!(
+        code, 1,
+        "the example cases hold deliberately bad lines: {stderr}"
+    );
+    assert!(stdout.contains("assessment_complete"), "{stdout}");
+    let scratch = crate::cli::Scratch::new("amendment-drawing");
+    let svg = scratch.0.join("amendment.svg");
+    let (code, _, stderr) = waymark(&[
+        "export",
+        "examples/assessment-amendment-draft.wm",
+        "--to",
+        "svg",
+        "-o",
+        svg.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    crate::export::assert_clean(
+        "xmllint on the amendment",
+        &crate::export::tool("xmllint", &["--noout"], &[svg]),
+    );
+    let (code, mermaid, _) = waymark(&[
+        "export",
+        "examples/assessment-amendment-draft.wm",
+        "--to",
+        "mermaid",
+    ]);
+    assert_eq!(code, 0);
+    insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("shipped__amendment_mermaid", mermaid);
+    });
+}
