@@ -152,3 +152,63 @@ fn the_amendment_draft_runs_and_is_drawn() {
         insta::assert_snapshot!("shipped__amendment_mermaid", mermaid);
     });
 }
+
+/// Reads `use`d procedures from the procedures folder.
+struct Procedures(waymark_diagnostics::Sources);
+
+impl waymark_compile::Loader for Procedures {
+    fn load(
+        &mut self,
+        _from: waymark_diagnostics::FileId,
+        path: &str,
+    ) -> Result<(waymark_diagnostics::FileId, String), String> {
+        let full = Path::new("procedures").join(path);
+        let text = std::fs::read_to_string(&full).map_err(|e| e.to_string())?;
+        Ok((self.0.add(full.to_string_lossy(), text.clone()), text))
+    }
+}
+
+/// Every shipped procedure runs: 300 generated cases each (seeded, so the same every time), with
+/// a fixed as-of date; the caseload summary is kept as a snapshot.
+#[test]
+fn every_shipped_procedure_runs_a_generated_caseload() {
+    let as_of = waymark_calendar::parse_date("2026-06-30").unwrap();
+    for path in shipped_files()
+        .into_iter()
+        .filter(|f| f.starts_with("procedures/"))
+    {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut loader = Procedures(waymark_diagnostics::Sources::new());
+        let file = loader.0.add(path.clone(), text.clone());
+        let checked = waymark_check::check_text(
+            file,
+            &text,
+            &mut loader,
+            &waymark_check::CheckOptions::default(),
+        );
+        let procedure = checked.procedure.unwrap();
+        let calendar = waymark_calendar::builtin(&procedure.calendar).unwrap();
+        let plan = waymark_run::Plan::new(&procedure, calendar);
+        let cases = waymark_run::generate::cases(&plan, 7, 0, 300);
+        let options = waymark_run::RunOptions {
+            as_of,
+            format: waymark_run::Format::Json,
+            summary_only: true,
+        };
+        let batch = waymark_run::run_batch(&plan, options, 1, cases.as_bytes());
+        assert_eq!(
+            (batch.summary.cases(), batch.summary.bad()),
+            (300, 0),
+            "{path}: {:?}",
+            batch.problems
+        );
+        let name = Path::new(&path)
+            .file_stem()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false }, {
+            insta::assert_snapshot!(format!("shipped__run_{name}"), batch.summary.to_json(&plan, as_of));
+        });
+    }
+}
