@@ -6,18 +6,16 @@
 
 use crate::Exit;
 use crate::input::MAX_FILE_BYTES;
+use crate::output::print_diagnostics;
 use chrono::{Datelike, NaiveDate};
 use clap::Args;
 use std::borrow::Cow;
-use std::io::IsTerminal;
 use waymark_calendar::{
     Calendar, CalendarFile, DateError, DayOff, Division, Holiday, HolidayKind, OutOfRange, Unit,
     builtin, builtin_names, computed_holidays_warning, default_calendar, division_named,
     parse_calendar_file, parse_date, why_no_such_day,
 };
-use waymark_diagnostics::{
-    Diagnostic, FileId, RenderOptions, Sources, Span, did_you_mean, render_human,
-};
+use waymark_diagnostics::{Diagnostic, FileId, Sources, Span, did_you_mean};
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -122,17 +120,6 @@ pub(crate) enum Failure {
 
 fn usage(message: impl Into<String>, help: impl Into<String>) -> Failure {
     Failure::Usage(message.into(), help.into())
-}
-
-fn print_diagnostics(diagnostics: &[Diagnostic], sources: &Sources) {
-    if diagnostics.is_empty() {
-        return;
-    }
-    let options = RenderOptions {
-        colour: std::io::stderr().is_terminal(),
-        width: None,
-    };
-    eprint!("{}", render_human(diagnostics, sources, options));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,13 +4,13 @@ use super::run::{Blocks, Stop, date_argument, open_cases, today};
 use crate::Exit;
 use crate::input::ReadFailure;
 use crate::loader::FileLoader;
+use crate::output::print_diagnostics;
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
-use std::io::IsTerminal;
 use waymark_calendar::{builtin, default_calendar};
 use waymark_check::CheckOptions;
 use waymark_compile::Procedure;
-use waymark_diagnostics::{Code, Diagnostic, RenderOptions, Sources, render_human};
+use waymark_diagnostics::{Code, Diagnostic, Sources};
 use waymark_diff::{Impact, ImpactOn, Versions, impact_of};
 use waymark_run::Plan;
 
@@ -74,28 +74,10 @@ pub fn run(args: DiffArgs) -> Exit {
     let (old, new) = match (old, new) {
         (Ok(old), Ok(new)) => (old, new),
         (old, new) => {
-            let mut problems: Vec<Diagnostic> = Vec::new();
-            for failed in [old.err(), new.err()].into_iter().flatten() {
-                match failed {
-                    Failure::Missing(message) => {
-                        eprintln!("error[{}]: {message}", Code::FileUnreadable)
-                    }
-                    Failure::Invalid(diagnostics) => problems.extend(diagnostics),
-                }
+            // Both versions' problems are shown, so both can be fixed in one go.
+            for failure in [old.err(), new.err()].into_iter().flatten() {
+                report_failure(failure, &sources);
             }
-            let colour = std::io::stderr().is_terminal();
-            eprint!(
-                "{}",
-                render_human(
-                    &problems,
-                    &sources,
-                    RenderOptions {
-                        colour,
-                        width: None
-                    }
-                )
-            );
-            eprintln!("error: both versions must check without errors before they can be compared");
             return Exit::Usage;
         }
     };
@@ -184,18 +166,7 @@ pub fn report_failure(failure: Failure, sources: &Sources) -> Exit {
     match failure {
         Failure::Missing(message) => eprintln!("error[{}]: {message}", Code::FileUnreadable),
         Failure::Invalid(problems) => {
-            let colour = std::io::stderr().is_terminal();
-            eprint!(
-                "{}",
-                render_human(
-                    &problems,
-                    sources,
-                    RenderOptions {
-                        colour,
-                        width: None
-                    }
-                )
-            );
+            print_diagnostics(&problems, sources);
             eprintln!("error: a version must check without errors before it can be compared");
         }
     }

@@ -9,14 +9,15 @@ use crate::Exit;
 use crate::command::days::{Failure, resolve_calendar};
 use crate::input::ReadFailure;
 use crate::loader::FileLoader;
+use crate::output::{WholeFile, print_diagnostics};
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 use std::io::{BufRead, BufWriter, IsTerminal, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use waymark_calendar::{DateError, builtin, default_calendar, parse_date, why_no_such_day};
 use waymark_check::CheckOptions;
 use waymark_compile::Procedure;
-use waymark_diagnostics::{Diagnostic, RenderOptions, Sources, render_human};
+use waymark_diagnostics::{Diagnostic, Sources};
 use waymark_run::{Batch, Format, Plan, RunOptions, Summary};
 
 const AFTER_HELP: &str = "\
@@ -247,17 +248,6 @@ fn load_procedure(path: &str, sources: &mut Sources) -> Result<Procedure, Stop> 
             )))
         }
     }
-}
-
-fn print_diagnostics(diagnostics: &[Diagnostic], sources: &Sources) {
-    if diagnostics.is_empty() {
-        return;
-    }
-    let options = RenderOptions {
-        colour: std::io::stderr().is_terminal(),
-        width: None,
-    };
-    eprint!("{}", render_human(diagnostics, sources, options));
 }
 
 fn reads_csv(args: &RunArgs) -> bool {
@@ -590,80 +580,41 @@ fn write_failed(error: std::io::Error) -> Stop {
 /// far larger, go straight through without being copied.
 const OUTPUT_BUFFER: usize = 64 << 10;
 
-/// Where the report goes: standard output, or a temporary file beside `-o FILE` that is
-/// renamed into place only once everything is written, so a failed run leaves nothing behind.
-struct Sink {
-    writer: BufWriter<Box<dyn Write + Send>>,
-    file: Option<(PathBuf, PathBuf)>,
+/// Where the report goes: standard output, or `-o FILE` written whole or not at all (a run
+/// that stops early drops the file, which removes its temporary copy).
+enum Sink {
+    Stdout(BufWriter<std::io::Stdout>),
+    File(BufWriter<WholeFile>),
 }
 
 impl Sink {
     fn open(output: Option<&str>) -> Result<Sink, Stop> {
-        let Some(path) = output else {
-            return Ok(Sink {
-                writer: BufWriter::with_capacity(OUTPUT_BUFFER, Box::new(std::io::stdout())),
-                file: None,
-            });
-        };
-        let path = PathBuf::from(path);
-        let folder = path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let temporary = folder.join(format!(".{name}.waymark-{}.tmp", std::process::id()));
-        let file = std::fs::File::create(&temporary)
-            .map_err(|error| Stop::Usage(format!("cannot write `{}`: {error}", path.display())))?;
-        Ok(Sink {
-            writer: BufWriter::with_capacity(OUTPUT_BUFFER, Box::new(file)),
-            file: Some((temporary, path)),
+        Ok(match output {
+            None => Sink::Stdout(BufWriter::with_capacity(OUTPUT_BUFFER, std::io::stdout())),
+            Some(path) => {
+                let file = WholeFile::create(Path::new(path)).map_err(Stop::Usage)?;
+                Sink::File(BufWriter::with_capacity(OUTPUT_BUFFER, file))
+            }
         })
     }
 
     fn write(&mut self, bytes: &[u8]) -> Result<(), Stop> {
-        self.writer
-            .write_all(bytes)
-            .map_err(|error| self.fail(error))
-    }
-
-    fn fail(&mut self, error: std::io::Error) -> Stop {
-        if let Some((temporary, _)) = &self.file {
-            let _ = std::fs::remove_file(temporary);
-        }
-        write_failed(error)
-    }
-
-    fn finish(mut self) -> Result<(), Stop> {
-        if let Err(error) = self.writer.flush() {
-            return Err(self.fail(error));
-        }
-        let Some((temporary, path)) = self.file.take() else {
-            return Ok(());
+        let written = match self {
+            Sink::Stdout(writer) => writer.write_all(bytes),
+            Sink::File(writer) => writer.write_all(bytes),
         };
-        let writer = std::mem::replace(&mut self.writer, BufWriter::new(Box::new(std::io::sink())));
-        drop(writer);
-        let synced = std::fs::File::open(&temporary).and_then(|file| file.sync_all());
-        match synced.and_then(|()| std::fs::rename(&temporary, &path)) {
-            Ok(()) => Ok(()),
-            Err(error) => {
-                let _ = std::fs::remove_file(&temporary);
-                Err(Stop::Usage(format!(
-                    "cannot write `{}`: {error}",
-                    path.display()
-                )))
-            }
-        }
+        written.map_err(write_failed)
     }
-}
 
-impl Drop for Sink {
-    /// A run that stopped early leaves no temporary file behind.
-    fn drop(&mut self) {
-        if let Some((temporary, _)) = &self.file {
-            let _ = std::fs::remove_file(temporary);
+    fn finish(self) -> Result<(), Stop> {
+        match self {
+            Sink::Stdout(mut writer) => writer.flush().map_err(write_failed),
+            Sink::File(writer) => {
+                let file = writer
+                    .into_inner()
+                    .map_err(|error| write_failed(error.into_error()))?;
+                file.commit().map_err(Stop::Usage)
+            }
         }
     }
 }
