@@ -110,5 +110,12 @@ fn guards_of(step: &Step) -> impl Iterator<Item = &Guard> {
         waymark_compile::RouteWhen::Guard(guard) => Some(guard),
         _ => None,
     });
-    from_roles.chain(from_deadlines).chain(from_routes)
+    let from_schedule = match &step.kind {
+        StepKind::Recurring { when, .. } => when.as_ref(),
+        _ => None,
+    };
+    from_roles
+        .chain(from_deadlines)
+        .chain(from_routes)
+        .chain(from_schedule)
 }

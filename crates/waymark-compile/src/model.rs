@@ -115,11 +115,13 @@ pub enum StepKind {
         offset: u32,
         until: Option<StepId>,
     },
-    /// Work due again and again while a case is at the `during` step.
+    /// Work due again and again while a case is at the `during` step, for the cases `when`
+    /// holds of (every case when there is no condition).
     Recurring {
         every: u32,
         unit: Unit,
         during: StepId,
+        when: Option<Guard>,
     },
     /// A terminal outcome: the case is closed.
     End,
@@ -233,13 +235,13 @@ pub enum RouteWhen {
 }
 
 /// A condition on facts: alternatives (`or`) of conditions that must all hold (`and`).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Guard {
     pub any_of: Vec<Vec<Condition>>,
     pub span: Span,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Condition {
     pub fact: FactId,
     pub test: Test,
@@ -247,7 +249,7 @@ pub struct Condition {
 }
 
 /// A typed test of one fact.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Test {
     Known,
     NotKnown,

@@ -161,6 +161,19 @@ impl Pair<'_> {
                 new.untimed.clone(),
             );
         }
+        let (was, now) = (
+            schedule(self.old, old).map(|w| self.translate(&w)),
+            schedule(self.new, new),
+        );
+        if was != now {
+            changes.push(Change::new(
+                Group::Deadlines,
+                id,
+                "schedule_changed",
+                was,
+                now,
+            ));
+        }
         self.compare_deadlines(id, old, new, changes);
         self.compare_sets(
             id,
@@ -409,5 +422,31 @@ fn report_pairs(
     }
     for item in came {
         changes.push(Change::new(group, id, added, None, Some(item.1.clone())));
+    }
+}
+
+/// How often recurring work is due, and while when; when a checkpoint series stops.
+fn schedule(procedure: &Procedure, step: &Step) -> Option<String> {
+    match &step.kind {
+        StepKind::Recurring {
+            every,
+            unit,
+            during,
+            when,
+        } => {
+            let condition = when
+                .as_ref()
+                .map(|g| format!(" when {}", procedure.guard_words(g)))
+                .unwrap_or_default();
+            Some(format!(
+                "every {every} {} while {}{condition}",
+                unit.words(*every),
+                procedure.step(*during).id
+            ))
+        }
+        StepKind::Checkpoint {
+            until: Some(until), ..
+        } => Some(format!("until {}", procedure.step(*until).id)),
+        _ => None,
     }
 }

@@ -325,11 +325,19 @@ fn when(procedure: &Procedure, node: &Node) -> Vec<String> {
             every,
             unit,
             during,
-        } => vec![format!(
-            "every {every} {} while at {}",
-            unit.words(*every),
-            procedure.step(*during).id
-        )],
+            when,
+        } => {
+            let mut lines = vec![format!(
+                "every {every} {} while at {}",
+                unit.words(*every),
+                procedure.step(*during).id
+            )];
+            lines.extend(
+                when.as_ref()
+                    .map(|guard| format!("only when {}", procedure.guard_words(guard))),
+            );
+            lines
+        }
         // A together block's limit is met where its work meets again.
         StepKind::Together { .. } => Vec::new(),
         StepKind::Join { together } => deadline_lines(procedure, procedure.step(*together)),

@@ -81,6 +81,7 @@ fn explain_row(plan: &Plan, report: &CaseReport, row: &Row, locate: Locate<'_>, 
         every,
         unit,
         during,
+        ..
     } = &step.kind
     {
         explain_recurring(plan, row, *every, *unit, plan.procedure.step(*during), out);

@@ -327,6 +327,7 @@ fn side_work(
                 every,
                 unit,
                 during,
+                ..
             } => {
                 let Some(mut from) = reached[during.0 as usize] else {
                     continue;

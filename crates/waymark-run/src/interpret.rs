@@ -444,7 +444,16 @@ impl<'a, 'p> Run<'a, 'p> {
                     every,
                     unit,
                     during,
+                    when,
                 } => {
+                    // Recurring work with a condition the case does not meet is not its work.
+                    if when
+                        .as_ref()
+                        .is_some_and(|guard| !guard.holds(&self.fact()))
+                    {
+                        rows.push(Row::new(id, Status::NotApplicable));
+                        continue;
+                    }
                     let (every, unit, during) = (*every, *unit, *during);
                     let open = is(&possible, during) || self.state(during).reached.is_some();
                     self.recurring_rows(id, every, unit, during, open, as_of, &mut rows);

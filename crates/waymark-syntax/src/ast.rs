@@ -173,11 +173,12 @@ pub enum ClauseKind {
         unit: UnitWord,
         clock: Clock,
     },
-    /// `every 6 weeks while child_protection_plan`
+    /// `every 6 weeks while child_protection_plan`, optionally `when threshold is level3`
     Every {
         amount: Number,
         unit: UnitWord,
         during: Name,
+        guard: Option<Guard>,
     },
     /// `until assessment_complete`
     Until(Name),

@@ -192,6 +192,7 @@ impl Builder<'_> {
                     amount,
                     unit,
                     during: self.name(parts.next()?),
+                    guard: self.opt_guard(parts),
                 }
             }
             Rule::until_line => ClauseKind::Until(self.name(parts.next()?)),

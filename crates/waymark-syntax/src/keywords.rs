@@ -141,7 +141,7 @@ pub fn example(word: &str) -> &'static str {
         "otherwise" => "otherwise early_help",
         "all" => "all of initial_visit, child_seen_alone",
         "at" => "at 5, 15, 30 working days after referral",
-        "every" => "every 6 weeks while child_protection_plan",
+        "every" => "every 6 weeks while child_protection_plan when threshold is level3",
         "until" => "until assessment_complete",
         "cite" => "cite protocol \"45 working days\" in \"Timescales\"",
         _ => "",

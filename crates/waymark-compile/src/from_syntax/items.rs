@@ -40,7 +40,8 @@ impl Resolver<'_> {
                     amount,
                     unit,
                     during,
-                } => self.resolve_every(step, *amount, *unit, during),
+                    guard,
+                } => self.resolve_every(step, *amount, *unit, during, guard.as_ref()),
                 _ => {}
             }
         }
@@ -122,15 +123,24 @@ impl Resolver<'_> {
         amount: syntax::Number,
         unit: syntax::UnitWord,
         during: &syntax::Name,
+        guard: Option<&syntax::Guard>,
     ) {
         let Some(during) = self.step_ref(during, Use::While) else {
             return;
+        };
+        let when = match guard {
+            Some(guard) => match self.guard(guard) {
+                Some(guard) => Some(guard),
+                None => return,
+            },
+            None => None,
         };
         if let Some(target) = self.steps.get_mut(step.0 as usize) {
             target.kind = StepKind::Recurring {
                 every: amount.value,
                 unit: unit.unit,
                 during,
+                when,
             };
         }
         self.schedules.push((during, step));

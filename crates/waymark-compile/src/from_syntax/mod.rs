@@ -295,6 +295,7 @@ impl<'d> Resolver<'d> {
                         every: 0,
                         unit: Unit::Weeks,
                         during: StepId(0),
+                        when: None,
                     },
                     _ => StepKind::Task,
                 };

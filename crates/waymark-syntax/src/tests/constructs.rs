@@ -185,6 +185,7 @@ fn recurring_obligations_while_in_a_state() {
         amount,
         unit,
         during,
+        guard,
     } = &clauses(&document, "joint_visit")[0]
     else {
         panic!()
@@ -193,6 +194,17 @@ fn recurring_obligations_while_in_a_state() {
         (amount.value, unit.unit, during.text.as_str()),
         (6, Unit::Weeks, "plan_in_force")
     );
+    assert!(guard.is_none());
+    let document = parse_ok(
+        "recurring joint_visit\n  every 6 weeks while plan_in_force when lead is family_practitioner\n",
+    );
+    let ClauseKind::Every {
+        guard: Some(guard), ..
+    } = &clauses(&document, "joint_visit")[0]
+    else {
+        panic!()
+    };
+    assert_eq!(guard.any_of[0][0].fact.text, "lead");
 }
 
 #[test]
