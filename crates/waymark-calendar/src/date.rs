@@ -122,6 +122,18 @@ pub fn why_no_such_day(text: &str) -> String {
     }
 }
 
+/// 1st, 2nd, 3rd, 4th, ... 11th, 12th, 13th, ... 21st: for "the 45th working day".
+pub fn ordinal(n: u64) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,8 +2,8 @@
 //! "threshold is level4 or threshold is level3".
 
 use crate::model::{
-    Clock, Condition, Deadline, DeadlineKind, FactKind, FactValue, Guard, Procedure, RouteWhen,
-    Step, Test,
+    Clock, Condition, Deadline, DeadlineKind, FactKind, FactValue, Guard, Procedure, RoleRule,
+    RouteWhen, Step, Test,
 };
 
 impl Procedure {
@@ -30,6 +30,27 @@ impl Procedure {
             DeadlineKind::Target => "target",
         };
         format!("{kind} {}", self.deadline_words(deadline))
+    }
+
+    /// Who may act, as written: "by social_worker or manager when threshold is level3"; with
+    /// `titles`, the roles' titles instead of their names, for drawings.
+    pub fn role_rule_words(&self, rule: &RoleRule, titles: bool) -> String {
+        let roles: Vec<&str> = rule
+            .roles
+            .iter()
+            .map(|r| {
+                let role = self.role(*r);
+                if titles {
+                    role.title.as_str()
+                } else {
+                    role.id.as_str()
+                }
+            })
+            .collect();
+        match &rule.guard {
+            Some(guard) => format!("by {} when {}", roles.join(" or "), self.guard_words(guard)),
+            None => format!("by {}", roles.join(" or ")),
+        }
     }
 
     /// A condition as the author would write it after `when`.

@@ -299,21 +299,7 @@ impl Pair<'_> {
     fn role_rules(&self, procedure: &Procedure, step: &Step) -> BTreeSet<String> {
         step.roles
             .iter()
-            .map(|rule| {
-                let roles: Vec<&str> = rule
-                    .roles
-                    .iter()
-                    .map(|r| procedure.role(*r).id.as_str())
-                    .collect();
-                match &rule.guard {
-                    Some(guard) => format!(
-                        "by {} when {}",
-                        roles.join(" or "),
-                        procedure.guard_words(guard)
-                    ),
-                    None => format!("by {}", roles.join(" or ")),
-                }
-            })
+            .map(|rule| procedure.role_rule_words(rule, false))
             .collect()
     }
 

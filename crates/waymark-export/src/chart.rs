@@ -280,21 +280,7 @@ fn who(procedure: &Procedure, step: &Step) -> Vec<String> {
     }
     step.roles
         .iter()
-        .map(|rule| {
-            let names: Vec<&str> = rule
-                .roles
-                .iter()
-                .map(|r| procedure.role(*r).title.as_str())
-                .collect();
-            match &rule.guard {
-                Some(guard) => format!(
-                    "by {} when {}",
-                    names.join(" or "),
-                    procedure.guard_words(guard)
-                ),
-                None => format!("by {}", names.join(" or ")),
-            }
-        })
+        .map(|rule| procedure.role_rule_words(rule, true))
         .collect()
 }
 

@@ -207,7 +207,7 @@ fn explain_count(plan: &Plan, from: When, amount: i64, unit: Unit, due: Due, out
                  the {} working day is the date",
                 if count == 1 { "day" } else { "days" },
                 date_text(from.date),
-                ordinal(count)
+                waymark_calendar::ordinal(count)
             );
             let skipped = calendar
                 .days_off_between(from.date, due.date())
@@ -346,18 +346,6 @@ fn explain_result(report: &CaseReport, row: &Row, out: &mut String) {
     if let (Some(false), Some(target)) = (row.target_met, row.target) {
         let _ = writeln!(out, "  the target {} was missed", due_text(target));
     }
-}
-
-/// 1st, 2nd, 3rd, 4th, ... 11th, 12th, 13th, ... 21st.
-fn ordinal(n: u64) -> String {
-    let suffix = match (n % 10, n % 100) {
-        (_, 11..=13) => "th",
-        (1, _) => "st",
-        (2, _) => "nd",
-        (3, _) => "rd",
-        _ => "th",
-    };
-    format!("{n}{suffix}")
 }
 
 fn clock_name(plan: &Plan, clock: Clock) -> String {

@@ -472,7 +472,7 @@ fn explain_working_days(calendar: &Calendar, date: NaiveDate, n: i64, due: Naive
         0 => println!("The answer is {}.", long_date(due)),
         _ => println!(
             "The {} working day {direction} is {}.",
-            ordinal(count),
+            waymark_calendar::ordinal(count),
             long_date(due)
         ),
     }
@@ -558,18 +558,6 @@ fn plural(count: u64, word: &str) -> String {
     }
 }
 
-/// 1st, 2nd, 3rd, 4th, ... 11th, 12th, 13th, ... 21st.
-fn ordinal(n: u64) -> String {
-    let suffix = match (n % 10, n % 100) {
-        (_, 11..=13) => "th",
-        (1, _) => "st",
-        (2, _) => "nd",
-        (3, _) => "rd",
-        _ => "th",
-    };
-    format!("{n}{suffix}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -592,7 +580,7 @@ mod tests {
     #[test]
     fn ordinals() {
         let all: Vec<String> = [1, 2, 3, 4, 11, 12, 13, 21, 22, 45, 101, 111]
-            .map(ordinal)
+            .map(waymark_calendar::ordinal)
             .into();
         assert_eq!(
             all,
