@@ -151,6 +151,9 @@ fn every_help_teaches_with_examples() {
         &["check", "--help"],
         &["explain", "--help"],
         &["days", "--help"],
+        &["run", "--help"],
+        &["export", "--help"],
+        &["diff", "--help"],
     ] {
         let (code, stdout, _) = waymark(args);
         assert_eq!(code, 0, "{args:?}");

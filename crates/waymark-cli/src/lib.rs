@@ -13,20 +13,25 @@ mod output;
 use clap::{Parser, Subcommand};
 pub use exit::Exit;
 
-const ABOUT: &str = "Statutory procedure as code: check a procedure, count working days.";
+const ABOUT: &str =
+    "Statutory procedure as code: check it, run cases through it, draw it, compare versions.";
 
 const LONG_ABOUT: &str = "\
 Waymark reads procedures written in a small language of steps, deadlines, roles and decisions,
-and checks them the way a compiler checks a program.
+checks them the way a compiler checks a program, runs cases through them on a working-day
+calendar, draws them as flowcharts, and compares two versions.
 
 Examples:
   waymark check procedures/assessment.wm
   waymark check --deny-warnings --sources ../shared/seeds procedures/*.wm
   waymark explain WM0101
   waymark days 2025-12-01 +45
+  waymark run procedures/assessment.wm examples/cases.jsonl --as-of 2026-06-30
+  waymark export procedures/assessment.wm --to svg -o assessment.svg
   waymark diff procedures/assessment.wm examples/assessment-amendment-draft.wm
 
-Exit codes: 0 success, 1 problems found, 2 usage error (missing file, bad flag).";
+Exit codes: 0 success, 1 problems found (for diff: changes found), 2 usage error (a missing
+file, a bad flag). Every command's --help has examples.";
 
 /// The `waymark` command line.
 #[derive(Debug, Parser)]
