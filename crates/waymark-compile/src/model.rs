@@ -163,6 +163,27 @@ impl Step {
         self.kind == StepKind::End
     }
 
+    /// Where a case moves on from this step, going by its facts: the first `then ... when`
+    /// whose condition holds, else a plain `then`, else `otherwise`. (Decisions move on by
+    /// their outcome instead.)
+    pub fn route_by_facts(
+        &self,
+        fact_value: &impl Fn(FactId) -> Option<FactValue>,
+    ) -> Option<StepId> {
+        let first = |wanted: fn(&RouteWhen) -> bool| {
+            self.routes
+                .iter()
+                .find(|route| wanted(&route.when))
+                .map(|route| route.target)
+        };
+        self.routes
+            .iter()
+            .find(|route| matches!(&route.when, RouteWhen::Guard(guard) if guard.holds(fact_value)))
+            .map(|route| route.target)
+            .or_else(|| first(|when| matches!(when, RouteWhen::Always)))
+            .or_else(|| first(|when| matches!(when, RouteWhen::Otherwise)))
+    }
+
     /// The limits (`due` lines), without targets.
     pub fn limits(&self) -> impl Iterator<Item = &Deadline> {
         self.deadlines

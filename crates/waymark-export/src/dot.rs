@@ -25,7 +25,7 @@ fn render(chart: &Chart) -> String {
     let _ = writeln!(
         out,
         "// {} ({}), drawn by Waymark. Draw it with `dot -Tpng`.",
-        one_line(&chart.title),
+        crate::text::one_line(&chart.title),
         chart.id
     );
     let _ = writeln!(out, "digraph {} {{", quote(&chart.id));
@@ -133,13 +133,6 @@ fn quote(text: &str) -> String {
     }
     out.push('"');
     out
-}
-
-/// Text for a `//` comment.
-fn one_line(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
 }
 
 #[cfg(test)]

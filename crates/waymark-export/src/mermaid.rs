@@ -76,7 +76,7 @@ fn render(chart: &Chart) -> String {
     let _ = writeln!(
         out,
         "%% {} ({}), drawn by Waymark. Lanes are roles; dashed lines lead to work that runs alongside.",
-        comment(&chart.title),
+        crate::text::one_line(&chart.title),
         chart.id
     );
     let _ = writeln!(out, "flowchart LR");
@@ -214,13 +214,6 @@ fn yaml_escape(text: &str) -> String {
         }
     }
     out
-}
-
-/// Text for a `%%` comment line.
-fn comment(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
 }
 
 #[cfg(test)]

@@ -1,9 +1,17 @@
-//! Text shared by the formats: escaping for XML, and wrapping text to a width. (Conditions and
+//! Text shared by the formats: escaping for XML, comments on one line, and wrapping text to a
+//! width. (Conditions and
 //! deadlines in words come from the model: `Procedure::guard_words`.)
 
 /// `5, 15, 30`.
 pub fn list(items: &[String]) -> String {
     items.join(", ")
+}
+
+/// Text for a one-line comment in an output file: control characters become spaces.
+pub fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }
 
 /// Text for XML content and attribute values (double-quoted). Characters XML 1.0 cannot hold

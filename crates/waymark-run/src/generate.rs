@@ -206,7 +206,7 @@ fn walk(plan: &Plan, facts: &[Option<FactValue>], random: &mut Random) -> Vec<Ge
                     .iter()
                     .find(|r| matches!(r.when, RouteWhen::Outcome(x) if x == o))
                     .map(|r| r.target),
-                None => route_by_facts(step, &fact),
+                None => step.route_by_facts(&fact),
             };
             let mut reach = target.into_iter().collect::<Vec<_>>();
             while let Some(next) = reach.pop() {
@@ -246,24 +246,6 @@ fn walk(plan: &Plan, facts: &[Option<FactValue>], random: &mut Random) -> Vec<Ge
     }
     side_work(plan, &done, &reached, &fact, random, &mut events);
     events
-}
-
-fn route_by_facts(
-    step: &waymark_compile::Step,
-    fact: &impl Fn(waymark_compile::FactId) -> Option<FactValue>,
-) -> Option<StepId> {
-    let first = |wanted: fn(&RouteWhen) -> bool| {
-        step.routes
-            .iter()
-            .find(|route| wanted(&route.when))
-            .map(|route| route.target)
-    };
-    step.routes
-        .iter()
-        .find(|route| matches!(&route.when, RouteWhen::Guard(guard) if guard.holds(fact)))
-        .map(|route| route.target)
-        .or_else(|| first(|when| matches!(when, RouteWhen::Always)))
-        .or_else(|| first(|when| matches!(when, RouteWhen::Otherwise)))
 }
 
 /// Checkpoints recorded near their day (most of them), and recurring work while its step is

@@ -340,19 +340,7 @@ impl<'a, 'p> Run<'a, 'p> {
     }
 
     fn route_by_facts(&self, step: &Step) -> Option<StepId> {
-        let fact = self.fact();
-        let first = |wanted: fn(&RouteWhen) -> bool| {
-            step.routes
-                .iter()
-                .find(|route| wanted(&route.when))
-                .map(|route| route.target)
-        };
-        step.routes
-            .iter()
-            .find(|route| matches!(&route.when, RouteWhen::Guard(guard) if guard.holds(&fact)))
-            .map(|route| route.target)
-            .or_else(|| first(|when| matches!(when, RouteWhen::Always)))
-            .or_else(|| first(|when| matches!(when, RouteWhen::Otherwise)))
+        step.route_by_facts(&self.fact())
     }
 
     /// The open steps (reached, not done), in declaration order; the start before it happens.
