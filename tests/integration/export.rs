@@ -314,6 +314,65 @@ fn no_two_boxes_overlap_and_no_line_crosses_a_box() {
     }
 }
 
+/// The value of every `name="..."` attribute in `text`, as a number.
+fn numbers_of(text: &str, name: &str) -> Vec<f64> {
+    let key = format!(" {name}=\"");
+    text.match_indices(&key)
+        .filter_map(|(at, _)| {
+            let rest = &text[at + key.len()..];
+            rest[..rest.find('"')?].parse().ok()
+        })
+        .collect()
+}
+
+/// Printed on one A3 sheet with 10 mm margins (400 x 277 mm, turned whichever way prints it
+/// larger), every shipped procedure's SVG has text of at least 6 pt and step titles of at
+/// least 7.5 pt.
+#[test]
+fn every_svg_export_is_readable_on_one_a3_sheet() {
+    const POINT_MM: f64 = 25.4 / 72.0;
+    let mut report = Vec::new();
+    let mut failed = false;
+    for path in shipped() {
+        let svg = exported(&path, Format::Svg);
+        let root = &svg[svg.find("<svg ").unwrap()..];
+        let root = &root[..root.find('>').unwrap()];
+        let (width, height) = (numbers_of(root, "width")[0], numbers_of(root, "height")[0]);
+        let scale = (400.0 / width)
+            .min(277.0 / height)
+            .max((277.0 / width).min(400.0 / height));
+        let smallest = numbers_of(&svg, "font-size")
+            .into_iter()
+            .fold(f64::INFINITY, f64::min);
+        let nodes = &svg[svg.find("<g id=\"nodes\">").unwrap()..];
+        let nodes = &nodes[..nodes.find("\n  </g>").unwrap()];
+        let titles: Vec<f64> = nodes
+            .lines()
+            .filter(|line| line.contains("<text") && line.contains("font-weight=\"bold\""))
+            .flat_map(|line| numbers_of(line, "font-size"))
+            .collect();
+        assert!(!titles.is_empty(), "{path}: no step titles found");
+        let smallest_title = titles.into_iter().fold(f64::INFINITY, f64::min);
+        let (text_pt, title_pt) = (
+            smallest * scale / POINT_MM,
+            smallest_title * scale / POINT_MM,
+        );
+        failed |= text_pt < 6.0 || title_pt < 7.5;
+        report.push(format!(
+            "{path}: {width} x {height} units, {:.0} x {:.0} mm on A3, smallest text {text_pt:.2} pt, \
+             smallest step title {title_pt:.2} pt",
+            width * scale,
+            height * scale
+        ));
+    }
+    eprintln!("{}", report.join("\n"));
+    assert!(
+        !failed,
+        "text must print at 6 pt or more and step titles at 7.5 pt or more on A3:\n{}",
+        report.join("\n")
+    );
+}
+
 #[test]
 fn boundary_timers_keep_working_days_exact_and_claim_no_false_duration() {
     let bpmn = exported("procedures/assessment.wm", Format::Bpmn);

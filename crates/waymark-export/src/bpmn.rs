@@ -51,6 +51,7 @@ const SPACING: Spacing = Spacing {
     right: 30,
     lane_padding: 24,
     lane_min_height: 120,
+    empty_lane_height: 120,
     row_gap: 24,
     column_gap: 50,
     track: 12,
@@ -379,7 +380,8 @@ impl Model {
             " isHorizontal=\"true\"",
             None,
         );
-        for (lane, band) in chart.lanes.iter().zip(&self.layout.lanes) {
+        // The BPMN diagram is never wrapped: one band holds every lane.
+        for (lane, band) in chart.lanes.iter().zip(self.layout.bands.iter().flatten()) {
             let id = lane_id(&lane.id);
             shape(
                 out,

@@ -11,13 +11,18 @@
 //! 4. Within each column, items are kept grouped by lane and ordered by barycentre sweeps (the
 //!    mean position of their neighbours in the column before, then after), keeping the order
 //!    with the fewest crossings.
-//! 5. Each lane has rows; an item takes the row nearest its neighbours' rows in the column
-//!    before. Rows and lanes are as tall as their tallest item; columns as wide as their
-//!    widest box; the gap after a column is wide enough for its vertical tracks and the labels
-//!    of the edges that end in the next column.
+//! 5. Boxes that nothing leaves (ends, checkpoints) may move a few columns right, where their
+//!    lane is less crowded. Each lane is as tall as its fullest column; within a column a
+//!    lane's items stack in order and slide towards the items they are joined to.
+//!    Columns are as wide as their widest box; the gap after a column is wide enough for its
+//!    vertical tracks and the labels of the edges that end in the next column.
 //! 6. Edges leave a box from its right side at its port height, run to a vertical track in the
 //!    gap, and enter the next item from its left side. Boxes in a column never share a height,
 //!    so no segment crosses a box.
+//!
+//! [`layout_wrapped`] can also cut the columns into bands stacked top to bottom, each with
+//! every lane, choosing how many bands by how well the result fits a page; a line to another
+//! band runs into a connector and goes on from its twin. [`layout`] never wraps (BPMN).
 //!
 //! Everything is in whole units (SVG pixels, BPMN diagram units) and deterministic.
 
@@ -56,6 +61,8 @@ pub struct Spacing {
     /// Room inside a lane above its first row and below its last.
     pub lane_padding: i32,
     pub lane_min_height: i32,
+    /// The height of a lane with nothing in it (in a band of a wrapped drawing).
+    pub empty_lane_height: i32,
     /// Between rows of a lane.
     pub row_gap: i32,
     /// The least gap between two columns.
@@ -100,51 +107,490 @@ pub struct Point {
     pub y: i32,
 }
 
-/// A lane's band: it spans the whole width.
+/// A lane's strip across one band of the drawing: it spans the band's whole width.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub struct Band {
+pub struct Strip {
     pub y: i32,
     pub height: i32,
+}
+
+/// Where a line that leaves one band of a wrapped drawing picks up again in another, like the
+/// lettered connectors of a paper flowchart. Its first piece is `Layout::edges[edge]`, which
+/// ends at `leave`; the rest is `path`, from `arrive` into the edge's target.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Connector {
+    /// Index of the edge it continues.
+    pub edge: usize,
+    /// The box of the circle the line runs into, in the band of the edge's source.
+    pub leave: Rect,
+    /// The box of the circle it starts again from, in the band of the edge's target.
+    pub arrive: Rect,
+    pub path: Vec<Point>,
 }
 
 /// The layout: boxes, lanes and edge paths, in the order they were given.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Layout {
     pub boxes: Vec<Rect>,
-    pub lanes: Vec<Band>,
-    /// Each edge's path from its source to its target, orthogonal.
+    /// The bands of the drawing, top to bottom, each with every lane's strip in lane order. A
+    /// drawing that is not wrapped has one band.
+    pub bands: Vec<Vec<Strip>>,
+    /// Each edge's path from its source to its target, orthogonal; for an edge that continues
+    /// in another band, the path to its connector.
     pub edges: Vec<Vec<Point>>,
     /// Where each edge's label goes: the bottom-left corner of its label box.
     pub labels: Vec<Option<Point>>,
-    /// Each node's column.
+    /// Edges that continue in another band, in the order of the bands they leave.
+    pub connectors: Vec<Connector>,
+    /// Each node's column (counted along the whole flow, before it is wrapped).
     pub columns: Vec<usize>,
+    /// Each node's band.
+    pub band_of: Vec<usize>,
     pub width: i32,
     pub height: i32,
 }
 
-/// Lays out the boxes in `lanes` lanes. Nodes whose lane is out of range go in the last lane;
-/// edges to a node that does not exist are left out (their path is empty).
+/// Lays out the boxes in `lanes` lanes, in one band. Nodes whose lane is out of range go in
+/// the last lane; edges to a node that does not exist are left out (their path is empty).
 pub fn layout(nodes: &[NodeSize], edges: &[EdgeSpec], lanes: usize, spacing: &Spacing) -> Layout {
-    let lanes = lanes.max(1);
-    let nodes: Vec<NodeSize> = nodes
-        .iter()
-        .map(|n| NodeSize {
-            lane: n.lane.min(lanes - 1),
-            width: n.width.max(1),
-            height: n.height.max(1),
-            port: n.port.clamp(0, n.height.max(1)),
-        })
-        .collect();
-    let valid: Vec<bool> = edges
-        .iter()
-        .map(|e| e.from < nodes.len() && e.to < nodes.len())
-        .collect();
-    let reversed = break_cycles(nodes.len(), edges, &valid);
-    let layer = assign_layers(nodes.len(), edges, &valid, &reversed);
-    let mut graph = Layered::new(&nodes, edges, &valid, &reversed, &layer, spacing);
-    graph.order(lanes);
-    graph.assign_rows(lanes);
-    graph.place(lanes, edges, spacing)
+    Flow::new(nodes, edges, lanes, spacing).one_band(edges, spacing)
+}
+
+/// How a flow too long for its page is wrapped into bands.
+pub struct Wrapping<'a> {
+    /// The side of a connector's circle.
+    pub connector: i32,
+    /// The room between two bands.
+    pub band_gap: i32,
+    /// The most bands to try.
+    pub most_bands: usize,
+    /// How well a layout suits the page, larger being better: the SVG gives the scale at which
+    /// the finished drawing fits its sheet.
+    pub fit: &'a dyn Fn(&Layout) -> f64,
+}
+
+/// Lays out the boxes like [`layout`], wrapping the flow into as many bands as suit the page
+/// best. Each band repeats every lane; a line to a box in another band runs into a connector
+/// and picks up again from a connector in that band.
+pub fn layout_wrapped(
+    nodes: &[NodeSize],
+    edges: &[EdgeSpec],
+    lanes: usize,
+    spacing: &Spacing,
+    wrapping: &Wrapping,
+) -> Layout {
+    let flow = Flow::new(nodes, edges, lanes, spacing);
+    let unwrapped = flow.one_band(edges, spacing);
+    let columns = flow.layer.iter().map(|l| l + 1).max().unwrap_or(0);
+    let mut best_fit = (wrapping.fit)(&unwrapped);
+    let mut best = None;
+    for count in 2..=wrapping.most_bands.min(columns) {
+        let mut starts = flow.band_starts(edges, &unwrapped, count);
+        let mut candidate = flow.in_bands(edges, spacing, &starts, wrapping);
+        let mut fit = (wrapping.fit)(&candidate);
+        // The cuts were chosen from the unwrapped widths; how tall each band comes out is
+        // only known once it is laid out, so nudge each cut while that helps. Small flows
+        // only: each try is a whole layout.
+        if nodes.len() <= NUDGE_NODES {
+            for _ in 0..8 {
+                let mut moved = false;
+                for band in 1..count {
+                    for delta in [-2isize, -1, 1, 2] {
+                        let Some(start) = starts[band].checked_add_signed(delta) else {
+                            continue;
+                        };
+                        let after = starts.get(band + 1).copied().unwrap_or(columns);
+                        if start <= starts[band - 1] || start >= after {
+                            continue;
+                        }
+                        let mut tried = starts.clone();
+                        tried[band] = start;
+                        let laid = flow.in_bands(edges, spacing, &tried, wrapping);
+                        let tried_fit = (wrapping.fit)(&laid);
+                        if tried_fit > fit {
+                            (starts, candidate, fit) = (tried, laid, tried_fit);
+                            moved = true;
+                        }
+                    }
+                }
+                if !moved {
+                    break;
+                }
+            }
+        }
+        // Every band more makes the reader follow more connectors, so it must buy clearly
+        // larger print, not a rounding error's worth.
+        if fit > best_fit * 1.02 {
+            best_fit = fit;
+            best = Some(candidate);
+        }
+    }
+    best.unwrap_or(unwrapped)
+}
+
+/// How many columns right a box that nothing leaves may move, and what each column costs
+/// (in the units of `Flow::lane_cost`): a longer line must buy a clearly shorter lane.
+const SLIDE: usize = 3;
+const SLIDE_COST: f64 = 1.0;
+
+/// Up to how many nodes the cuts between bands are tuned by laying out the bands again.
+const NUDGE_NODES: usize = 200;
+
+/// A flow with its loops broken and its columns chosen, ready to be laid out in one band or
+/// several.
+struct Flow {
+    nodes: Vec<NodeSize>,
+    valid: Vec<bool>,
+    reversed: Vec<bool>,
+    layer: Vec<usize>,
+    lanes: usize,
+}
+
+/// What an edge of one band's layout draws of the whole flow's edge.
+enum Piece {
+    Whole(usize),
+    /// From the source to the connector it leaves the band by (a node of the band).
+    Leave(usize, usize),
+    /// From the connector it comes into the band by to the target.
+    Arrive(usize, usize),
+}
+
+impl Flow {
+    fn new(nodes: &[NodeSize], edges: &[EdgeSpec], lanes: usize, spacing: &Spacing) -> Flow {
+        let lanes = lanes.max(1);
+        let nodes: Vec<NodeSize> = nodes
+            .iter()
+            .map(|n| NodeSize {
+                lane: n.lane.min(lanes - 1),
+                width: n.width.max(1),
+                height: n.height.max(1),
+                port: n.port.clamp(0, n.height.max(1)),
+            })
+            .collect();
+        let valid: Vec<bool> = edges
+            .iter()
+            .map(|e| e.from < nodes.len() && e.to < nodes.len())
+            .collect();
+        let reversed = break_cycles(nodes.len(), edges, &valid);
+        let layer = assign_layers(nodes.len(), edges, &valid, &reversed);
+        let mut flow = Flow {
+            nodes,
+            valid,
+            reversed,
+            layer,
+            lanes,
+        };
+        flow.slide_sinks(edges, spacing);
+        flow
+    }
+
+    /// Moves boxes that nothing leaves (ends, checkpoints) up to a few columns right, where
+    /// that makes their lane's fullest columns less full. A lane is as tall as its fullest
+    /// column, so six outcomes ending side by side in one column, or a checkpoint under the
+    /// step that starts its clock, would otherwise make the whole lane tall.
+    fn slide_sinks(&mut self, edges: &[EdgeSpec], spacing: &Spacing) {
+        let count = self.nodes.len();
+        let mut leaves = vec![false; count];
+        let mut incoming: Vec<Vec<usize>> = vec![Vec::new(); count];
+        for (index, edge) in edges.iter().enumerate() {
+            if let Some((from, to)) = directed(edge, self.valid[index], self.reversed[index]) {
+                leaves[from] = true;
+                incoming[to].push(from);
+            }
+        }
+        let last = self.layer.iter().copied().max().unwrap_or(0);
+        for sink in 0..count {
+            if leaves[sink] || incoming[sink].is_empty() {
+                continue;
+            }
+            let lane = self.nodes[sink].lane;
+            let here = self.layer[sink];
+            let mut best = (self.lane_cost(lane, edges, spacing), here);
+            for column in here + 1..=(here + SLIDE).min(last) {
+                self.layer[sink] = column;
+                let cost =
+                    self.lane_cost(lane, edges, spacing) + SLIDE_COST * (column - here) as f64;
+                if cost < best.0 {
+                    best = (cost, column);
+                }
+            }
+            self.layer[sink] = best.1;
+        }
+    }
+
+    /// How crowded a lane's columns are: the sum of the fourth powers of their heights, so
+    /// that the fullest columns count most (a lane is as tall as its fullest), in units of
+    /// 100 drawing units.
+    fn lane_cost(&self, lane: usize, edges: &[EdgeSpec], spacing: &Spacing) -> f64 {
+        let columns = self.layer.iter().map(|l| l + 1).max().unwrap_or(0);
+        let mut heights = vec![0i32; columns];
+        let mut items = vec![0i32; columns];
+        for (node, size) in self.nodes.iter().enumerate() {
+            if size.lane == lane {
+                heights[self.layer[node]] += size.height;
+                items[self.layer[node]] += 1;
+            }
+        }
+        for (index, edge) in edges.iter().enumerate() {
+            let Some((from, to)) = directed(edge, self.valid[index], self.reversed[index]) else {
+                continue;
+            };
+            if self.nodes[to].lane != lane {
+                continue;
+            }
+            for column in self.layer[from] + 1..self.layer[to] {
+                heights[column] += spacing.pass_height;
+                items[column] += 1;
+            }
+        }
+        heights
+            .iter()
+            .zip(&items)
+            .map(|(height, items)| {
+                let full = height + spacing.row_gap * (items - 1).max(0);
+                (f64::from(full) / 100.0).powi(4)
+            })
+            .sum()
+    }
+
+    fn one_band(&self, edges: &[EdgeSpec], spacing: &Spacing) -> Layout {
+        let mut graph = Layered::new(
+            &self.nodes,
+            edges,
+            &self.valid,
+            &self.reversed,
+            &self.layer,
+            spacing,
+        );
+        graph.order();
+        graph.assign_lines(self.lanes, spacing);
+        graph.place(self.lanes, edges, spacing)
+    }
+
+    /// The first column of each band, for `count` bands: about equally wide, cut where few
+    /// lines cross from one band to the next (each crossing costs a pair of connectors).
+    fn band_starts(&self, edges: &[EdgeSpec], unwrapped: &Layout, count: usize) -> Vec<usize> {
+        let columns = self.layer.iter().map(|l| l + 1).max().unwrap_or(0);
+        // Where each column starts along the unwrapped flow, and where the flow ends.
+        let mut left = vec![i32::MAX; columns + 1];
+        let mut end = 0;
+        for (node, rect) in unwrapped.boxes.iter().enumerate() {
+            let column = self.layer[node];
+            left[column] = left[column].min(rect.x);
+            end = end.max(rect.right());
+        }
+        left[columns] = end;
+        for column in (0..columns).rev() {
+            left[column] = left[column].min(left[column + 1]);
+        }
+        // Lines cut when a band starts at each column.
+        let mut cut = vec![0i64; columns + 1];
+        for (index, edge) in edges.iter().enumerate() {
+            if !self.valid[index] || edge.from == edge.to {
+                continue;
+            }
+            let (a, b) = (self.layer[edge.from], self.layer[edge.to]);
+            for count in &mut cut[a.min(b) + 1..=a.max(b)] {
+                *count += 1;
+            }
+        }
+        let ideal = i64::from((end - left[0]).max(1)) / count as i64;
+        let band_cost = |from: usize, to: usize| {
+            let width = i64::from(left[to] - left[from]);
+            width * width / ideal.max(1)
+        };
+        const CONNECTOR_COST: i64 = 120;
+        // cost[k][c]: the cheapest way to lay columns 0..c in k bands.
+        let mut cost = vec![vec![i64::MAX; columns + 1]; count + 1];
+        let mut from = vec![vec![0usize; columns + 1]; count + 1];
+        cost[0][0] = 0;
+        for bands in 1..=count {
+            for to in bands..=columns {
+                for start in bands - 1..to {
+                    let before = cost[bands - 1][start];
+                    if before == i64::MAX {
+                        continue;
+                    }
+                    let crossing = if start == 0 {
+                        0
+                    } else {
+                        cut[start] * CONNECTOR_COST
+                    };
+                    let total = before + crossing + band_cost(start, to);
+                    if total < cost[bands][to] {
+                        cost[bands][to] = total;
+                        from[bands][to] = start;
+                    }
+                }
+            }
+        }
+        let mut starts = vec![0; count];
+        let mut to = columns;
+        for bands in (1..=count).rev() {
+            let start = from[bands][to];
+            starts[bands - 1] = start;
+            to = start;
+        }
+        starts
+    }
+
+    /// The flow laid out in bands starting at the columns `starts`, stacked top to bottom.
+    fn in_bands(
+        &self,
+        edges: &[EdgeSpec],
+        spacing: &Spacing,
+        starts: &[usize],
+        wrapping: &Wrapping,
+    ) -> Layout {
+        let count = self.nodes.len();
+        let band_of: Vec<usize> = self
+            .layer
+            .iter()
+            .map(|layer| {
+                starts
+                    .partition_point(|start| start <= layer)
+                    .saturating_sub(1)
+            })
+            .collect();
+        let crosses = |index: usize, edge: &EdgeSpec| {
+            self.valid[index] && band_of[edge.from] != band_of[edge.to]
+        };
+        let mut out = Layout {
+            boxes: vec![Rect::default(); count],
+            edges: vec![Vec::new(); edges.len()],
+            labels: vec![None; edges.len()],
+            columns: self.layer.clone(),
+            band_of: band_of.clone(),
+            ..Layout::default()
+        };
+        let mut leaving: BTreeMap<usize, Rect> = BTreeMap::new();
+        let mut arriving: BTreeMap<usize, (Rect, Vec<Point>)> = BTreeMap::new();
+        let mut flat = *spacing;
+        flat.top = 0;
+        let mut y = spacing.top;
+        let side = wrapping.connector.max(1);
+        let circle = |lane: usize| NodeSize {
+            width: side,
+            height: side,
+            port: side / 2,
+            lane,
+        };
+        for (band, &start) in starts.iter().enumerate() {
+            // A connector into the band's first column needs a column of its own before it.
+            let shift = usize::from(edges.iter().enumerate().any(|(index, edge)| {
+                crosses(index, edge) && band_of[edge.to] == band && self.layer[edge.to] == start
+            }));
+            let mut local = vec![usize::MAX; count];
+            let mut sizes = Vec::new();
+            let mut layers = Vec::new();
+            for node in (0..count).filter(|n| band_of[*n] == band) {
+                local[node] = sizes.len();
+                sizes.push(self.nodes[node]);
+                layers.push(self.layer[node] - start + shift);
+            }
+            let mut band_edges = Vec::new();
+            let mut band_reversed = Vec::new();
+            let mut pieces = Vec::new();
+            for (index, edge) in edges.iter().enumerate() {
+                if !self.valid[index] {
+                    continue;
+                }
+                let (from, to) = (local[edge.from], local[edge.to]);
+                if band_of[edge.from] == band && band_of[edge.to] == band {
+                    band_edges.push(EdgeSpec { from, to, ..*edge });
+                    band_reversed.push(self.reversed[index]);
+                    pieces.push(Piece::Whole(index));
+                } else if band_of[edge.from] == band {
+                    let connector = sizes.len();
+                    sizes.push(circle(self.nodes[edge.from].lane));
+                    layers.push(layers[from] + 1);
+                    band_edges.push(EdgeSpec {
+                        from,
+                        to: connector,
+                        ..*edge
+                    });
+                    band_reversed.push(false);
+                    pieces.push(Piece::Leave(index, connector));
+                } else if band_of[edge.to] == band {
+                    let connector = sizes.len();
+                    sizes.push(circle(self.nodes[edge.to].lane));
+                    layers.push(layers[to] - 1);
+                    band_edges.push(EdgeSpec {
+                        from: connector,
+                        to,
+                        label_width: 0,
+                        label_height: 0,
+                    });
+                    band_reversed.push(false);
+                    pieces.push(Piece::Arrive(index, connector));
+                }
+            }
+            let valid = vec![true; band_edges.len()];
+            let mut graph =
+                Layered::new(&sizes, &band_edges, &valid, &band_reversed, &layers, &flat);
+            graph.order();
+            graph.assign_lines(self.lanes, &flat);
+            let mut laid = graph.place(self.lanes, &band_edges, &flat);
+            laid.shift_down(y);
+            for node in (0..count).filter(|n| band_of[*n] == band) {
+                out.boxes[node] = laid.boxes[local[node]];
+            }
+            for (piece, (path, label)) in pieces.iter().zip(laid.edges.into_iter().zip(laid.labels))
+            {
+                match *piece {
+                    Piece::Whole(index) => {
+                        out.edges[index] = path;
+                        out.labels[index] = label;
+                    }
+                    Piece::Leave(index, connector) => {
+                        out.edges[index] = path;
+                        out.labels[index] = label;
+                        leaving.insert(index, laid.boxes[connector]);
+                    }
+                    Piece::Arrive(index, connector) => {
+                        arriving.insert(index, (laid.boxes[connector], path));
+                    }
+                }
+            }
+            out.bands.extend(laid.bands);
+            out.width = out.width.max(laid.width);
+            // `laid.height` is where the band ends, now that it is moved down.
+            out.height = laid.height;
+            y = laid.height + wrapping.band_gap;
+        }
+        for (edge, leave) in leaving {
+            if let Some((arrive, path)) = arriving.remove(&edge) {
+                out.connectors.push(Connector {
+                    edge,
+                    leave,
+                    arrive,
+                    path,
+                });
+            }
+        }
+        // Letters are handed out in reading order: band by band, left to right.
+        out.connectors
+            .sort_by_key(|c| (band_of[edges[c.edge].from], c.leave.x, c.leave.y, c.edge));
+        out
+    }
+}
+
+impl Layout {
+    fn shift_down(&mut self, by: i32) {
+        for rect in &mut self.boxes {
+            rect.y += by;
+        }
+        for strip in self.bands.iter_mut().flatten() {
+            strip.y += by;
+        }
+        for point in self.edges.iter_mut().flatten() {
+            point.y += by;
+        }
+        for point in self.labels.iter_mut().flatten() {
+            point.y += by;
+        }
+        self.height += by;
+    }
 }
 
 /// Which edges to reverse so that the rest form no cycle: the back edges of a depth-first walk.
@@ -236,7 +682,8 @@ struct Item {
     above: i32,
     below: i32,
     layer: usize,
-    row: usize,
+    /// The height edges attach at.
+    line: i32,
 }
 
 /// The graph with dummy items, one list of items per column.
@@ -254,6 +701,8 @@ struct Layered {
     before: Vec<Vec<usize>>,
     after: Vec<Vec<usize>>,
     reversed: Vec<bool>,
+    /// Each lane's strip, once lines are assigned.
+    strips: Vec<Strip>,
 }
 
 impl Layered {
@@ -276,7 +725,7 @@ impl Layered {
                 above: node.port,
                 below: node.height - node.port,
                 layer: *layer,
-                row: 0,
+                line: 0,
             })
             .collect();
         let mut links = Vec::new();
@@ -298,7 +747,7 @@ impl Layered {
                     above: half,
                     below: spacing.pass_height - half,
                     layer: passing,
-                    row: 0,
+                    line: 0,
                 });
                 chain.push(items.len() - 1);
             }
@@ -328,6 +777,7 @@ impl Layered {
             before,
             after,
             reversed: reversed.to_vec(),
+            strips: Vec::new(),
         };
         layered.initial_order();
         layered
@@ -376,8 +826,7 @@ impl Layered {
     }
 
     /// Barycentre sweeps within lanes, keeping the order with the fewest crossings.
-    fn order(&mut self, lanes: usize) {
-        let _ = lanes;
+    fn order(&mut self) {
         let mut best = self.columns.clone();
         let mut best_crossings = self.crossings();
         for round in 0..8 {
@@ -453,99 +902,155 @@ impl Layered {
         total
     }
 
-    /// Gives each item a row in its lane: the row nearest its neighbours' rows in the column
-    /// before, keeping the column's order.
-    fn assign_rows(&mut self, lanes: usize) {
-        let mut rows_in_lane = vec![1usize; lanes];
-        for column in &self.columns {
-            let mut counts = vec![0usize; lanes];
-            for item in column {
-                counts[self.items[*item].lane] += 1;
-            }
-            for (lane, count) in counts.iter().enumerate() {
-                rows_in_lane[lane] = rows_in_lane[lane].max(*count);
+    /// Gives each lane its strip and each item the height of its line (where edges attach).
+    ///
+    /// A lane is as tall as its fullest column, not as the sum of rows shared by every
+    /// column: a tall box in one column does not push down the boxes of every other. Within a
+    /// column the items of a lane keep their order and stack without overlapping, so no two
+    /// boxes of a column share a height and no line crosses a box. Sweeps to the right, then
+    /// to the left, slide each item towards the items it is joined to in its lane, so that
+    /// lines run straight where there is room.
+    fn assign_lines(&mut self, lanes: usize, spacing: &Spacing) {
+        // Per lane and column, the items of the lane in column order.
+        let mut stacks: Vec<Vec<Vec<usize>>> = vec![vec![Vec::new(); self.columns.len()]; lanes];
+        for (column, items) in self.columns.iter().enumerate() {
+            for &item in items {
+                stacks[self.items[item].lane][column].push(item);
             }
         }
-        for column in 0..self.columns.len() {
-            let order = self.columns[column].clone();
-            let mut start = 0;
-            while start < order.len() {
-                let lane = self.items[order[start]].lane;
-                let end = order[start..]
-                    .iter()
-                    .position(|i| self.items[*i].lane != lane)
-                    .map_or(order.len(), |p| start + p);
-                let group = &order[start..end];
-                let rows = rows_in_lane[lane];
-                let mut previous: Option<usize> = None;
-                for (index, &item) in group.iter().enumerate() {
-                    let same_lane: Vec<usize> = self.before[item]
-                        .iter()
-                        .filter(|n| self.items[**n].lane == lane)
-                        .map(|n| self.items[*n].row)
-                        .collect();
-                    let wanted = if same_lane.is_empty() {
-                        index
-                    } else {
-                        let sum: usize = same_lane.iter().sum();
-                        (sum + same_lane.len() / 2) / same_lane.len()
-                    };
-                    let lowest = previous.map_or(0, |p| p + 1);
-                    let highest = rows - (group.len() - index);
-                    let row = wanted.clamp(lowest, highest.max(lowest));
-                    self.items[item].row = row;
-                    previous = Some(row);
-                }
-                start = end;
+        let gap_between = |a: &Item, b: &Item| {
+            if a.node.is_some() && b.node.is_some() {
+                spacing.row_gap
+            } else {
+                spacing.track
             }
+        };
+        let stack_height = |stack: &[usize]| -> i32 {
+            let items = &self.items;
+            let boxes: i32 = stack
+                .iter()
+                .map(|i| items[*i].above + items[*i].below)
+                .sum();
+            let gaps: i32 = stack
+                .windows(2)
+                .map(|pair| gap_between(&items[pair[0]], &items[pair[1]]))
+                .sum();
+            boxes + gaps
+        };
+        let mut strips = Vec::with_capacity(lanes);
+        // The room each lane's items may use: (top, bottom).
+        let mut room = Vec::with_capacity(lanes);
+        let mut y = spacing.top;
+        for columns in &stacks {
+            let content = columns.iter().map(|s| stack_height(s)).max().unwrap_or(0);
+            let empty = columns.iter().all(Vec::is_empty);
+            let least = if empty {
+                spacing.empty_lane_height
+            } else {
+                spacing.lane_min_height
+            };
+            let height = (content + 2 * spacing.lane_padding).max(least);
+            // Short content sits in the middle of a lane that has a least height.
+            let top = y + (height - content) / 2;
+            strips.push(Strip { y, height });
+            room.push((top, top + content));
+            y += height;
+        }
+        // Start with every stack at the top of its lane.
+        for (lane, columns) in stacks.iter().enumerate() {
+            for stack in columns {
+                let mut top = room[lane].0;
+                for (index, &item) in stack.iter().enumerate() {
+                    if index > 0 {
+                        top += gap_between(&self.items[stack[index - 1]], &self.items[item]);
+                    }
+                    self.items[item].line = top + self.items[item].above;
+                    top += self.items[item].above + self.items[item].below;
+                }
+            }
+        }
+        for sweep in 0..4 {
+            let rightwards = sweep % 2 == 0;
+            let count = self.columns.len();
+            for step in 0..count {
+                let column = if rightwards { step } else { count - 1 - step };
+                for (lane, columns) in stacks.iter().enumerate() {
+                    let stack = &columns[column];
+                    if stack.is_empty() {
+                        continue;
+                    }
+                    let wanted: Vec<i32> = stack
+                        .iter()
+                        .map(|&item| {
+                            let neighbours = if rightwards {
+                                &self.before[item]
+                            } else {
+                                &self.after[item]
+                            };
+                            let lines: Vec<i32> = neighbours
+                                .iter()
+                                .filter(|n| self.items[**n].lane == lane)
+                                .map(|n| self.items[*n].line)
+                                .collect();
+                            if lines.is_empty() {
+                                self.items[item].line
+                            } else {
+                                let sum: i64 = lines.iter().map(|l| i64::from(*l)).sum();
+                                (sum / lines.len() as i64) as i32
+                            }
+                        })
+                        .collect();
+                    self.settle(stack, &wanted, room[lane], &gap_between);
+                }
+            }
+        }
+        self.strips = strips;
+    }
+
+    /// Puts a column's stack of items as near their wanted lines as their order, the gaps
+    /// between them and the lane's room allow.
+    fn settle(
+        &mut self,
+        stack: &[usize],
+        wanted: &[i32],
+        (top, bottom): (i32, i32),
+        gap_between: &dyn Fn(&Item, &Item) -> i32,
+    ) {
+        let mut tops: Vec<i32> = Vec::with_capacity(stack.len());
+        for (index, &item) in stack.iter().enumerate() {
+            let item_ref = &self.items[item];
+            let lowest = match index {
+                0 => top,
+                _ => {
+                    let previous = &self.items[stack[index - 1]];
+                    tops[index - 1]
+                        + previous.above
+                        + previous.below
+                        + gap_between(previous, item_ref)
+                }
+            };
+            tops.push((wanted[index] - item_ref.above).max(lowest));
+        }
+        let mut limit = bottom;
+        for index in (0..stack.len()).rev() {
+            let item = &self.items[stack[index]];
+            let height = item.above + item.below;
+            tops[index] = tops[index].min(limit - height);
+            if index > 0 {
+                limit = tops[index] - gap_between(&self.items[stack[index - 1]], item);
+            }
+        }
+        for (index, &item) in stack.iter().enumerate() {
+            self.items[item].line = tops[index] + self.items[item].above;
         }
     }
 
     /// Coordinates for every item, lane and edge.
     fn place(&self, lanes: usize, edges: &[EdgeSpec], spacing: &Spacing) -> Layout {
-        // Rows: the tallest extents above and below the line edges attach at.
-        let mut extents: Vec<Vec<(i32, i32)>> = vec![Vec::new(); lanes];
-        for item in &self.items {
-            let rows = &mut extents[item.lane];
-            if rows.len() <= item.row {
-                rows.resize(item.row + 1, (0, 0));
-            }
-            let row = &mut rows[item.row];
-            row.0 = row.0.max(item.above);
-            row.1 = row.1.max(item.below);
-        }
-        let mut bands = Vec::with_capacity(lanes);
-        let mut row_line: Vec<Vec<i32>> = Vec::with_capacity(lanes);
-        let mut y = spacing.top;
-        for rows in &extents {
-            let mut lines = Vec::with_capacity(rows.len());
-            let mut inner = y + spacing.lane_padding;
-            for (index, (above, below)) in rows.iter().enumerate() {
-                if index > 0 {
-                    inner += spacing.row_gap;
-                }
-                lines.push(inner + above);
-                inner += above + below;
-            }
-            let content = inner + spacing.lane_padding - y;
-            let height = content.max(spacing.lane_min_height);
-            // Centre short content in a lane that has a minimum height.
-            let shift = (height - content) / 2;
-            for line in &mut lines {
-                *line += shift;
-            }
-            bands.push(Band { y, height });
-            row_line.push(lines);
-            y += height;
-        }
-        let total_height = y;
-        let line_of = |item: &Item| {
-            row_line
-                .get(item.lane)
-                .and_then(|lines| lines.get(item.row))
-                .copied()
-                .unwrap_or(spacing.top)
-        };
+        let _ = lanes;
+        let bands = self.strips.clone();
+        let total_height = bands.last().map_or(spacing.top, |s| s.y + s.height);
+        let line_of = |item: &Item| item.line;
 
         // Vertical segments in each gap, grouped by the item they leave from.
         let column_count = self.columns.len();
@@ -712,17 +1217,20 @@ impl Layered {
             paths.push(simplified);
             labels.push(label);
         }
+        let node_count = boxes.len();
         Layout {
             boxes,
-            lanes: bands,
+            bands: vec![bands],
             edges: paths,
             labels,
+            connectors: Vec::new(),
             columns: self
                 .items
                 .iter()
                 .filter(|i| i.node.is_some())
                 .map(|i| i.layer)
                 .collect(),
+            band_of: vec![0; node_count],
             width: total_width,
             height: total_height,
         }
@@ -847,26 +1355,59 @@ fn inversions(values: &mut [usize]) -> u64 {
     count
 }
 
-/// Problems with a layout: overlapping boxes, and edge segments that pass through a box other
-/// than the two they join. Empty when the layout is sound. Used by the tests.
+/// Problems with a layout: overlapping boxes (connectors' circles count as boxes), and line
+/// segments that pass through a box other than the two they join. Empty when the layout is
+/// sound. Used by the tests.
 pub fn problems(layout: &Layout, edges: &[EdgeSpec]) -> Vec<String> {
     let mut found = Vec::new();
-    for (i, a) in layout.boxes.iter().enumerate() {
-        for (j, b) in layout.boxes.iter().enumerate().skip(i + 1) {
+    let mut named: Vec<(String, Rect)> = layout
+        .boxes
+        .iter()
+        .enumerate()
+        .map(|(node, rect)| (format!("box {node}"), *rect))
+        .collect();
+    for connector in &layout.connectors {
+        let edge = connector.edge;
+        named.push((
+            format!("the connector edge {edge} leaves by"),
+            connector.leave,
+        ));
+        named.push((
+            format!("the connector edge {edge} arrives by"),
+            connector.arrive,
+        ));
+    }
+    for (i, (a_name, a)) in named.iter().enumerate() {
+        for (b_name, b) in named.iter().skip(i + 1) {
             if a.overlaps(b) {
-                found.push(format!("boxes {i} and {j} overlap: {a:?} {b:?}"));
+                found.push(format!("{a_name} and {b_name} overlap: {a:?} {b:?}"));
             }
         }
     }
+    let mut pieces: Vec<(usize, &[Point], Rect, Rect)> = Vec::new();
     for (index, (path, edge)) in layout.edges.iter().zip(edges).enumerate() {
+        let (Some(from), Some(to)) = (layout.boxes.get(edge.from), layout.boxes.get(edge.to))
+        else {
+            continue;
+        };
+        match layout.connectors.iter().find(|c| c.edge == index) {
+            Some(connector) => {
+                pieces.push((index, path, *from, connector.leave));
+                pieces.push((index, &connector.path, connector.arrive, *to));
+            }
+            None => pieces.push((index, path, *from, *to)),
+        }
+    }
+    for (index, path, from, to) in pieces {
         for pair in path.windows(2) {
-            for (node, rect) in layout.boxes.iter().enumerate() {
-                if node == edge.from || node == edge.to {
+            for (name, rect) in &named {
+                if *rect == from || *rect == to {
                     continue;
                 }
                 if segment_crosses(pair[0], pair[1], rect) {
+                    let edge = &edges[index];
                     found.push(format!(
-                        "edge {index} ({} -> {}) passes through box {node}",
+                        "edge {index} ({} -> {}) passes through {name}",
                         edge.from, edge.to
                     ));
                 }
@@ -893,6 +1434,7 @@ mod tests {
         right: 10,
         lane_padding: 10,
         lane_min_height: 40,
+        empty_lane_height: 40,
         row_gap: 12,
         column_gap: 30,
         track: 6,
@@ -956,7 +1498,7 @@ mod tests {
         let layout = layout(&nodes, &edges, 3, &SPACING);
         assert_eq!(problems(&layout, &edges), Vec::<String>::new());
         for (rect, node) in layout.boxes.iter().zip(&nodes) {
-            let band = layout.lanes[node.lane];
+            let band = layout.bands[0][node.lane];
             assert!(rect.y >= band.y && rect.bottom() <= band.y + band.height);
         }
         assert!(layout.edges.iter().all(|p| p.len() >= 2));

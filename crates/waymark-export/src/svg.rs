@@ -6,47 +6,68 @@
 //! than Arial or Helvetica, so text also fits when a viewer substitutes those).
 
 use crate::chart::{Chart, Comparison, Link, LinkKind, Mark, Node, Shape, chart, chart_compared};
-use crate::layout::{EdgeSpec, Layout, NodeSize, Rect, Spacing, layout};
-use crate::text::{wrap, xml_escape};
+use crate::layout::{EdgeSpec, Layout, NodeSize, Point, Rect, Spacing, Wrapping, layout_wrapped};
+use crate::text::xml_escape;
+use std::collections::BTreeMap;
 use std::fmt::Write;
 use waymark_compile::Procedure;
 
 const FONT: &str = "DejaVu Sans, Verdana, Arial, Helvetica, sans-serif";
-const TITLE_SIZE: i32 = 13;
+// Printed, the drawing is scaled to its sheet, so what counts is how large text is beside
+// the rest: body text is all one size, the least on the drawing, and titles are a quarter
+// larger, so that when the body prints at 6 pt titles print at 7.5 pt.
+const TITLE_SIZE: i32 = 14;
 const DETAIL_SIZE: i32 = 11;
-const LABEL_SIZE: i32 = 10;
-const TITLE_LINE: i32 = 16;
+const LABEL_SIZE: i32 = 11;
+const TITLE_LINE: i32 = 17;
 const DETAIL_LINE: i32 = 14;
-const LABEL_LINE: i32 = 12;
-/// Characters per line before a title or a detail line wraps.
-const TITLE_CHARS: usize = 24;
-const DETAIL_CHARS: usize = 31;
-const LABEL_CHARS: usize = 24;
+const LABEL_LINE: i32 = 13;
+/// How wide a line of a title, a detail or a line's label may be before it wraps.
+const TITLE_WIDTH: i32 = 150;
+const DETAIL_WIDTH: i32 = 150;
+const LABEL_WIDTH: i32 = 76;
+/// A gateway's title, over its diamond, wraps narrower: the column is otherwise narrow.
+const GATEWAY_TITLE_WIDTH: i32 = 128;
+/// Room between a box's side and its text.
 const PADDING: i32 = 10;
+/// Room above and below a box's text.
+const PADDING_Y: i32 = 7;
 /// The side of a gateway diamond and the width of the start circle.
 const GATEWAY: i32 = 36;
-const LANE_HEADER: i32 = 150;
-const HEADER_CHARS: usize = 18;
-const TITLE_HEIGHT: i32 = 56;
-const LEGEND_HEIGHT: i32 = 96;
+/// The side of the start circle, which holds the word "Start".
+const START: i32 = 40;
+/// Where the lanes' strips start from the left edge.
+const MARGIN: i32 = 16;
+const LANE_HEADER: i32 = 120;
+const HEADER_LINE: i32 = 14;
+const TITLE_HEIGHT: i32 = 42;
+/// The side of a connector's circle, where a line wraps from one band to another.
+const CONNECTOR: i32 = 22;
+const BAND_GAP: i32 = 16;
+const KEY_LINE: i32 = 16;
+/// The sheet the drawing is made to be printed on: A3 less 10 mm margins, in millimetres,
+/// landscape. The drawing is wrapped into the bands that let it print largest on this sheet,
+/// either way round.
+pub const SHEET_MM: (f64, f64) = (400.0, 277.0);
 
 /// The spacing of the SVG drawing.
 pub const SPACING: Spacing = Spacing {
-    left: LANE_HEADER + 24,
+    left: MARGIN + LANE_HEADER + 10,
     top: TITLE_HEIGHT,
-    right: 24,
-    lane_padding: 20,
-    lane_min_height: 90,
-    row_gap: 22,
-    column_gap: 36,
-    track: 10,
-    pass_height: 12,
+    right: MARGIN + 2,
+    lane_padding: 6,
+    lane_min_height: 40,
+    empty_lane_height: 30,
+    row_gap: 12,
+    column_gap: 16,
+    track: 7,
+    pass_height: 10,
 };
 
 /// The procedure as an SVG picture.
 pub fn to_svg(procedure: &Procedure) -> String {
     let chart = chart(procedure);
-    let drawing = Drawing::new(&chart);
+    let drawing = Drawing::new(&chart, false);
     drawing.render(&chart, None)
 }
 
@@ -54,7 +75,7 @@ pub fn to_svg(procedure: &Procedure) -> String {
 /// outlined in colour, with a line of the key saying which colour is which.
 pub fn to_svg_compared(procedure: &Procedure, comparison: &Comparison) -> String {
     let chart = chart_compared(procedure, comparison);
-    let drawing = Drawing::new(&chart);
+    let drawing = Drawing::new(&chart, true);
     drawing.render(&chart, Some(comparison))
 }
 
@@ -75,7 +96,7 @@ fn mark_outline(out: &mut String, node: &Node, rect: Rect) {
     };
     let _ = writeln!(
         out,
-        "    <g class=\"mark {word}\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"9\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"4\"{dash}/><text x=\"{}\" y=\"{}\" font-size=\"10\" font-weight=\"bold\" fill=\"{colour}\">{word}</text></g>",
+        "    <g class=\"mark {word}\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"9\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"4\"{dash}/><text x=\"{}\" y=\"{}\" font-size=\"11\" font-weight=\"bold\" fill=\"{colour}\">{word}</text></g>",
         rect.x - 5,
         rect.y - 5,
         rect.width + 10,
@@ -113,28 +134,161 @@ fn comparison_key(out: &mut String, comparison: &Comparison, y: i32) {
 /// (for tests that check no boxes overlap).
 pub fn svg_layout(procedure: &Procedure) -> (Layout, Vec<EdgeSpec>) {
     let chart = chart(procedure);
-    let drawing = Drawing::new(&chart);
+    let drawing = Drawing::new(&chart, false);
     (drawing.layout, drawing.edges)
 }
 
-/// Text measured in estimated pixels.
-fn text_width(text: &str, size: i32, bold: bool) -> i32 {
-    let per_em = if bold { 0.63 } else { 0.58 };
-    (text.chars().count() as f64 * f64::from(size) * per_em).ceil() as i32
+/// The scale, in millimetres per drawing unit, at which a drawing `width` by `height` fits the
+/// sheet ([`SHEET_MM`]), the better way round.
+pub fn sheet_scale(width: i32, height: i32) -> f64 {
+    let (long, short) = SHEET_MM;
+    let (width, height) = (f64::from(width.max(1)), f64::from(height.max(1)));
+    (long / width)
+        .min(short / height)
+        .max((short / width).min(long / height))
 }
 
-/// A node's text, wrapped: (title lines, detail lines).
-fn node_text(node: &Node) -> (Vec<String>, Vec<String>) {
+/// Who-does-it rules that several steps share. Each is written once, in the key, and the
+/// boxes carry its marker ("R1"), so six boxes do not each repeat three lines of roles.
+struct Markers {
+    /// Per node, the index of its rule.
+    of_node: Vec<Option<usize>>,
+    /// Each shared rule's lines ("by Family Practitioner when threshold is level2", ...), in
+    /// the order the boxes first use them.
+    rules: Vec<Vec<String>>,
+}
+
+impl Markers {
+    fn of(chart: &Chart) -> Markers {
+        let mut uses: BTreeMap<&[String], usize> = BTreeMap::new();
+        for node in &chart.nodes {
+            if !node.who.is_empty() {
+                *uses.entry(node.who.as_slice()).or_default() += 1;
+            }
+        }
+        let mut rules: Vec<Vec<String>> = Vec::new();
+        let mut of_node = Vec::with_capacity(chart.nodes.len());
+        for node in &chart.nodes {
+            let shared = uses.get(node.who.as_slice()).is_some_and(|n| *n > 1);
+            if !shared {
+                of_node.push(None);
+                continue;
+            }
+            let index = match rules.iter().position(|r| *r == node.who) {
+                Some(index) => index,
+                None => {
+                    rules.push(node.who.clone());
+                    rules.len() - 1
+                }
+            };
+            of_node.push(Some(index));
+        }
+        Markers { of_node, rules }
+    }
+}
+
+fn marker_name(rule: usize) -> String {
+    format!("R{}", rule + 1)
+}
+
+/// "A" to "Z", then "AA", "AB", ...: the letters of the connectors, as on paper flowcharts.
+fn connector_name(index: usize) -> String {
+    let mut name = Vec::new();
+    let mut n = index + 1;
+    while n > 0 {
+        n -= 1;
+        name.push(b'A' + (n % 26) as u8);
+        n /= 26;
+    }
+    name.reverse();
+    String::from_utf8(name).unwrap_or_default()
+}
+
+/// Advance widths of the printable ASCII characters (space to `~`) in DejaVu Sans and DejaVu
+/// Sans Bold, in thousandths of the font size, read from the fonts' metrics.
+const REGULAR_WIDTHS: [u16; 95] = [
+    318, 401, 460, 838, 636, 950, 780, 275, 390, 390, 500, 838, 318, 361, 318, 337, 636, 636, 636,
+    636, 636, 636, 636, 636, 636, 636, 337, 337, 838, 838, 838, 531, 1000, 684, 686, 698, 770, 632,
+    575, 775, 752, 295, 295, 656, 557, 863, 748, 787, 603, 787, 695, 635, 611, 732, 684, 989, 685,
+    611, 685, 390, 337, 390, 838, 500, 500, 613, 635, 550, 635, 615, 352, 635, 634, 278, 278, 579,
+    278, 974, 634, 612, 635, 635, 411, 521, 392, 634, 592, 818, 592, 592, 525, 636, 337, 636, 838,
+];
+const BOLD_WIDTHS: [u16; 95] = [
+    348, 456, 521, 838, 696, 1002, 872, 306, 457, 457, 523, 838, 380, 415, 380, 365, 696, 696, 696,
+    696, 696, 696, 696, 696, 696, 696, 400, 400, 838, 838, 838, 580, 1000, 774, 762, 734, 830, 683,
+    683, 821, 837, 372, 372, 775, 637, 995, 837, 850, 733, 850, 770, 720, 682, 812, 774, 1103, 771,
+    724, 725, 457, 365, 457, 838, 500, 500, 675, 716, 593, 716, 678, 435, 716, 712, 343, 343, 665,
+    343, 1042, 712, 687, 716, 716, 493, 595, 478, 712, 652, 924, 645, 652, 582, 712, 365, 712, 838,
+];
+
+/// How wide text is drawn, in drawing units: DejaVu Sans widths, and 4 % more so that text
+/// still fits when a viewer substitutes Verdana, which runs a little wider. Characters
+/// outside ASCII count as wide ones.
+fn text_width(text: &str, size: i32, bold: bool) -> i32 {
+    let table = if bold { &BOLD_WIDTHS } else { &REGULAR_WIDTHS };
+    let thousandths: u32 = text
+        .chars()
+        .map(|c| {
+            let code = c as u32;
+            if (32..127).contains(&code) {
+                u32::from(table[(code - 32) as usize])
+            } else {
+                1000
+            }
+        })
+        .sum();
+    (f64::from(thousandths) * f64::from(size) * 1.04 / 1000.0).ceil() as i32
+}
+
+/// Breaks text into lines no wider than `width` when drawn, at spaces. A word wider than that
+/// gets a line of its own and is never cut: boxes are sized from the lines they hold.
+fn wrap_to(text: &str, width: i32, size: i32, bold: bool) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let joined = if line.is_empty() {
+            word.to_string()
+        } else {
+            format!("{line} {word}")
+        };
+        if line.is_empty() || text_width(&joined, size, bold) <= width {
+            line = joined;
+        } else {
+            lines.push(std::mem::replace(&mut line, word.to_string()));
+        }
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// A node's text, wrapped: (title lines, detail lines). A node whose roles are a shared rule
+/// names the rule's marker instead of the roles.
+fn node_text(node: &Node, marker: Option<usize>) -> (Vec<String>, Vec<String>) {
     if node.shape == Shape::Start {
         return (Vec::new(), Vec::new());
     }
-    let title = wrap(&node.title, TITLE_CHARS);
+    // A gateway's title sits over its diamond, where the column is otherwise narrow.
+    let title_width = match node.shape {
+        Shape::Fork | Shape::Join => GATEWAY_TITLE_WIDTH,
+        _ => TITLE_WIDTH,
+    };
+    let title = wrap_to(&node.title, title_width, TITLE_SIZE, true);
     let mut details = Vec::new();
-    for line in node.details() {
+    let who_line = marker.map(|rule| format!("who: {} (see key)", marker_name(rule)));
+    let lines: Vec<&String> = match &who_line {
+        Some(line) => std::iter::once(line)
+            .chain(node.when.iter())
+            .chain(node.notes.iter())
+            .collect(),
+        None => node.details().collect(),
+    };
+    for line in lines {
         let is_gateway_note =
             matches!(node.shape, Shape::Fork | Shape::Join) && node.notes.contains(line);
         if !is_gateway_note {
-            details.extend(wrap(line, DETAIL_CHARS));
+            details.extend(wrap_to(line, DETAIL_WIDTH, DETAIL_SIZE, false));
         }
     }
     (title, details)
@@ -152,14 +306,14 @@ fn text_block(title: &[String], details: &[String]) -> (i32, i32) {
 }
 
 /// The size of a node's box; for gateways the box holds the text above the diamond.
-fn node_size(node: &Node) -> NodeSize {
-    let (title, details) = node_text(node);
+fn node_size(node: &Node, marker: Option<usize>) -> NodeSize {
+    let (title, details) = node_text(node, marker);
     let (text_width, text_height) = text_block(&title, &details);
     match node.shape {
         Shape::Start => NodeSize {
-            width: GATEWAY,
-            height: GATEWAY,
-            port: GATEWAY / 2,
+            width: START,
+            height: START,
+            port: START / 2,
             lane: node.lane,
         },
         Shape::Fork | Shape::Join => {
@@ -172,7 +326,7 @@ fn node_size(node: &Node) -> NodeSize {
             }
         }
         Shape::Decision => {
-            let height = text_height + 2 * PADDING;
+            let height = text_height + 2 * PADDING_Y;
             NodeSize {
                 width: (text_width + 2 * PADDING + 2 * point_depth(height)).max(120),
                 height,
@@ -181,11 +335,11 @@ fn node_size(node: &Node) -> NodeSize {
             }
         }
         _ => {
-            let height = text_height + 2 * PADDING;
+            let height = (text_height + 2 * PADDING_Y).max(40);
             NodeSize {
                 width: (text_width + 2 * PADDING).max(110),
-                height: height.max(44),
-                port: height.max(44) / 2,
+                height,
+                port: height / 2,
                 lane: node.lane,
             }
         }
@@ -200,19 +354,112 @@ fn point_depth(height: i32) -> i32 {
 fn label_lines(link: &Link) -> Vec<String> {
     link.label
         .as_deref()
-        .map(|text| wrap(text, LABEL_CHARS))
+        .map(|text| wrap_to(text, LABEL_WIDTH, LABEL_SIZE, false))
         .unwrap_or_default()
 }
 
 struct Drawing {
     sizes: Vec<NodeSize>,
     edges: Vec<EdgeSpec>,
+    markers: Markers,
     layout: Layout,
+    key: Key,
+    width: i32,
+}
+
+/// The drawing is never narrower than the key's row of shapes.
+const KEY_WIDTH: i32 = 1050;
+/// The widest line of a shared rule in the key.
+const KEY_RULE_WIDTH: i32 = 520;
+
+/// Where the key's parts go, under the bands.
+struct Key {
+    top: i32,
+    /// The baseline of the line about connectors, when the flow is wrapped.
+    connectors: Option<i32>,
+    /// The left edge and the baseline of the heading over the shared rules.
+    rules_left: i32,
+    rules_heading: i32,
+    /// Each shared rule: its left edge, the baseline of its first line, its lines.
+    rules: Vec<(i32, i32, Vec<String>)>,
+    /// The baseline of the comparison's line, when the drawing is a comparison.
+    comparison: Option<i32>,
+    bottom: i32,
+}
+
+impl Key {
+    fn plan(markers: &Markers, layout: &Layout, width: i32, compared: bool) -> Key {
+        let top = layout.height + 12;
+        // The row of shapes, then the line about lanes at `top + 64` (see `legend`).
+        let mut last = top + 64;
+        let connectors = (!layout.connectors.is_empty()).then(|| {
+            last += KEY_LINE + 4;
+            last
+        });
+        let blocks: Vec<(i32, Vec<String>)> = markers
+            .rules
+            .iter()
+            .map(|rule| {
+                let lines: Vec<String> = rule
+                    .iter()
+                    .flat_map(|line| wrap_to(line, KEY_RULE_WIDTH, 11, false))
+                    .collect();
+                let longest = lines.iter().map(|l| text_width(l, 11, false)).max();
+                (34 + longest.unwrap_or(0) + 28, lines)
+            })
+            .collect();
+        // The rules go right of the shapes when the drawing is wide enough, else under them.
+        let beside = KEY_WIDTH - 20;
+        let widest = blocks.iter().map(|b| b.0).max().unwrap_or(0);
+        let (left, mut y) = if beside + widest <= width - MARGIN {
+            (beside, top + 12)
+        } else {
+            (24, last + KEY_LINE + 8)
+        };
+        let rules_heading = y;
+        let mut rules = Vec::new();
+        if !blocks.is_empty() {
+            let mut x = left;
+            let mut row = y + KEY_LINE;
+            let mut row_lines = 0;
+            for (block, lines) in blocks {
+                if x > left && x + block > width - MARGIN {
+                    x = left;
+                    row += row_lines * KEY_LINE + 6;
+                    row_lines = 0;
+                }
+                row_lines = row_lines.max(lines.len() as i32);
+                rules.push((x, row, lines));
+                x += block;
+            }
+            y = row + (row_lines - 1) * KEY_LINE;
+            last = last.max(y);
+        }
+        let comparison = compared.then(|| {
+            last += 24;
+            last
+        });
+        Key {
+            top,
+            connectors,
+            rules_left: left,
+            rules_heading,
+            rules,
+            comparison,
+            bottom: last + 10,
+        }
+    }
 }
 
 impl Drawing {
-    fn new(chart: &Chart) -> Drawing {
-        let sizes: Vec<NodeSize> = chart.nodes.iter().map(node_size).collect();
+    fn new(chart: &Chart, compared: bool) -> Drawing {
+        let markers = Markers::of(chart);
+        let sizes: Vec<NodeSize> = chart
+            .nodes
+            .iter()
+            .zip(&markers.of_node)
+            .map(|(node, marker)| node_size(node, *marker))
+            .collect();
         let edges: Vec<EdgeSpec> = chart
             .links
             .iter()
@@ -231,19 +478,33 @@ impl Drawing {
                 }
             })
             .collect();
-        let layout = layout(&sizes, &edges, chart.lanes.len(), &SPACING);
+        let fit = |layout: &Layout| {
+            let width = layout.width.max(KEY_WIDTH);
+            let key = Key::plan(&markers, layout, width, compared);
+            sheet_scale(width, key.bottom)
+        };
+        let wrapping = Wrapping {
+            connector: CONNECTOR,
+            band_gap: BAND_GAP,
+            most_bands: 6,
+            fit: &fit,
+        };
+        let layout = layout_wrapped(&sizes, &edges, chart.lanes.len(), &SPACING, &wrapping);
+        let width = layout.width.max(KEY_WIDTH);
+        let key = Key::plan(&markers, &layout, width, compared);
         Drawing {
             sizes,
             edges,
+            markers,
             layout,
+            key,
+            width,
         }
     }
 
     fn render(&self, chart: &Chart, comparison: Option<&Comparison>) -> String {
-        let legend_width = 1010;
-        let width = self.layout.width.max(legend_width + 40);
-        let key_line = if comparison.is_some() { 20 } else { 0 };
-        let height = self.layout.height + LEGEND_HEIGHT + key_line;
+        let width = self.width;
+        let height = self.key.bottom;
         let mut out = String::new();
         let _ = writeln!(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
         let _ = writeln!(
@@ -251,9 +512,14 @@ impl Drawing {
             "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-family=\"{FONT}\">"
         );
         let _ = writeln!(out, "  <title>{}</title>", xml_escape(&chart.title));
+        let wrapped = if self.layout.bands.len() > 1 {
+            " The flow is wrapped into bands; lettered circles join a line to where it goes on."
+        } else {
+            ""
+        };
         let _ = writeln!(
             out,
-            "  <desc>{} ({}), drawn by Waymark. Lanes are roles; the flow runs left to right.</desc>",
+            "  <desc>{} ({}), drawn by Waymark. Lanes are roles; the flow runs left to right.{wrapped}</desc>",
             xml_escape(&chart.title),
             xml_escape(&chart.id)
         );
@@ -264,7 +530,7 @@ impl Drawing {
         );
         let _ = writeln!(
             out,
-            "  <text x=\"24\" y=\"34\" font-size=\"20\" font-weight=\"bold\" fill=\"#1b2733\">{}</text>",
+            "  <text x=\"24\" y=\"32\" font-size=\"20\" font-weight=\"bold\" fill=\"#1b2733\">{}</text>",
             xml_escape(&chart.title)
         );
         self.lanes(&mut out, chart, width);
@@ -273,10 +539,12 @@ impl Drawing {
             self.edge(&mut out, chart, link, index);
         }
         let _ = writeln!(out, "  </g>");
+        self.connectors(&mut out, chart);
         let _ = writeln!(out, "  <g id=\"nodes\">");
         for (index, node) in chart.nodes.iter().enumerate() {
             if let Some(rect) = self.layout.boxes.get(index) {
-                self.node(&mut out, node, *rect, self.sizes[index].port);
+                let marker = self.markers.of_node.get(index).copied().flatten();
+                self.node(&mut out, node, marker, *rect, self.sizes[index].port);
                 mark_outline(&mut out, node, *rect);
             }
         }
@@ -286,38 +554,148 @@ impl Drawing {
             self.edge_label(&mut out, link, index);
         }
         let _ = writeln!(out, "  </g>");
-        legend(&mut out, self.layout.height + 16);
-        if let Some(comparison) = comparison {
-            comparison_key(&mut out, comparison, self.layout.height + LEGEND_HEIGHT + 8);
+        legend(&mut out, self.key.top);
+        self.key_extras(&mut out);
+        if let (Some(comparison), Some(y)) = (comparison, self.key.comparison) {
+            comparison_key(&mut out, comparison, y);
         }
         let _ = writeln!(out, "</svg>");
         out
     }
 
+    /// Every band repeats every lane, so a reader finds a role at the same height in each.
     fn lanes(&self, out: &mut String, chart: &Chart, width: i32) {
         let _ = writeln!(out, "  <g id=\"lanes\">");
-        for (index, (lane, band)) in chart.lanes.iter().zip(&self.layout.lanes).enumerate() {
-            let fill = if index % 2 == 0 { "#f6f8fa" } else { "#eef2f6" };
+        for strips in &self.layout.bands {
+            for (index, (lane, strip)) in chart.lanes.iter().zip(strips).enumerate() {
+                let fill = if index % 2 == 0 { "#f6f8fa" } else { "#eef2f6" };
+                let _ = writeln!(
+                    out,
+                    "    <rect x=\"{MARGIN}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{fill}\" stroke=\"#9aa5b1\"/>",
+                    strip.y,
+                    width - 2 * MARGIN,
+                    strip.height
+                );
+                let _ = writeln!(
+                    out,
+                    "    <rect x=\"{MARGIN}\" y=\"{}\" width=\"{LANE_HEADER}\" height=\"{}\" fill=\"#dde4ec\" stroke=\"#9aa5b1\"/>",
+                    strip.y, strip.height
+                );
+                let lines = wrap_to(&lane.title, LANE_HEADER - 4, 12, true);
+                let top = strip.y + strip.height / 2 - (lines.len() as i32 * HEADER_LINE) / 2 + 11;
+                for (n, line) in lines.iter().enumerate() {
+                    let _ = writeln!(
+                        out,
+                        "    <text x=\"{}\" y=\"{}\" font-size=\"12\" font-weight=\"bold\" fill=\"#1b2733\" text-anchor=\"middle\">{}</text>",
+                        MARGIN + LANE_HEADER / 2,
+                        top + n as i32 * HEADER_LINE,
+                        xml_escape(line)
+                    );
+                }
+            }
+        }
+        let _ = writeln!(out, "  </g>");
+    }
+
+    /// Where a line leaves its band, a lettered circle; where it picks up again, a circle with
+    /// the same letter and the rest of the line.
+    fn connectors(&self, out: &mut String, chart: &Chart) {
+        if self.layout.connectors.is_empty() {
+            return;
+        }
+        let _ = writeln!(out, "  <g id=\"connectors\">");
+        for (index, connector) in self.layout.connectors.iter().enumerate() {
+            let name = connector_name(index);
+            let Some(link) = chart.links.get(connector.edge) else {
+                continue;
+            };
+            let mut path = connector.path.clone();
+            if let Some(last) = path.last_mut() {
+                self.onto_diamond(chart, link.to, last, false);
+            }
+            if path.len() >= 2 {
+                let _ = writeln!(
+                    out,
+                    "    <polyline points=\"{}\" fill=\"none\" {}/>",
+                    points(&path),
+                    line_style(link.kind)
+                );
+            }
+            for rect in [connector.leave, connector.arrive] {
+                connector_circle(out, rect, &name);
+            }
+        }
+        let _ = writeln!(out, "  </g>");
+    }
+
+    /// A line meets a gateway's diamond, not the edge of the box that holds its text.
+    fn onto_diamond(&self, chart: &Chart, node: usize, end: &mut Point, leaving: bool) {
+        let shape = chart.nodes.get(node).map(|n| n.shape);
+        let (Some(rect), Some(size)) = (self.layout.boxes.get(node), self.sizes.get(node)) else {
+            return;
+        };
+        if !matches!(shape, Some(Shape::Fork | Shape::Join)) {
+            return;
+        }
+        let (cx, cy) = (rect.x + rect.width / 2, rect.y + size.port);
+        if end.y != cy {
+            return;
+        }
+        if leaving && end.x > cx {
+            end.x = cx + GATEWAY / 2;
+        } else if !leaving && end.x < cx {
+            end.x = cx - GATEWAY / 2;
+        }
+    }
+
+    /// The key's lines that depend on the drawing: connectors, and the shared rules of who
+    /// does a step.
+    fn key_extras(&self, out: &mut String) {
+        if let Some(y) = self.key.connectors {
             let _ = writeln!(
                 out,
-                "    <rect x=\"16\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{fill}\" stroke=\"#9aa5b1\"/>",
-                band.y,
-                width - 32,
-                band.height
+                "  <g id=\"connector-key\" font-size=\"11\" fill=\"#1b2733\">"
+            );
+            connector_circle(
+                out,
+                Rect {
+                    x: 26,
+                    y: y - 4 - CONNECTOR / 2,
+                    width: CONNECTOR,
+                    height: CONNECTOR,
+                },
+                "A",
             );
             let _ = writeln!(
                 out,
-                "    <rect x=\"16\" y=\"{}\" width=\"{LANE_HEADER}\" height=\"{}\" fill=\"#dde4ec\" stroke=\"#9aa5b1\"/>",
-                band.y, band.height
+                "    <text x=\"58\" y=\"{y}\">The flow is wrapped into bands, each with every lane: a line that runs into a lettered circle goes on from the circle with the same letter.</text>"
             );
-            let lines = wrap(&lane.title, HEADER_CHARS);
-            let top = band.y + band.height / 2 - (lines.len() as i32 * 16) / 2 + 12;
+            let _ = writeln!(out, "  </g>");
+        }
+        if self.key.rules.is_empty() {
+            return;
+        }
+        let _ = writeln!(
+            out,
+            "  <g id=\"who-key\" font-size=\"11\" fill=\"#1b2733\">"
+        );
+        let _ = writeln!(
+            out,
+            "    <text x=\"{}\" y=\"{}\" font-weight=\"bold\">Who does the steps marked R1, R2, ... (the lane shows the first role named):</text>",
+            self.key.rules_left, self.key.rules_heading
+        );
+        for (rule, (x, y, lines)) in self.key.rules.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "    <text x=\"{x}\" y=\"{y}\" font-size=\"12\" font-weight=\"bold\">{}</text>",
+                marker_name(rule)
+            );
             for (n, line) in lines.iter().enumerate() {
                 let _ = writeln!(
                     out,
-                    "    <text x=\"{}\" y=\"{}\" font-size=\"12\" font-weight=\"bold\" fill=\"#1b2733\" text-anchor=\"middle\">{}</text>",
-                    16 + LANE_HEADER / 2,
-                    top + n as i32 * 16,
+                    "    <text x=\"{}\" y=\"{}\">{}</text>",
+                    x + 34,
+                    y + n as i32 * KEY_LINE,
                     xml_escape(line)
                 );
             }
@@ -335,37 +713,18 @@ impl Drawing {
         else {
             return;
         };
-        // Lines meet a gateway's diamond, not the edge of the box that holds its text.
-        let diamond = |node: usize| {
-            let shape = chart.nodes.get(node).map(|n| n.shape);
-            let rect = self.layout.boxes.get(node)?;
-            let port = self.sizes.get(node)?.port;
-            matches!(shape, Some(Shape::Fork | Shape::Join))
-                .then_some((rect.x + rect.width / 2, rect.y + port))
-        };
-        if let (Some((cx, cy)), Some(first)) = (diamond(link.from), path.first_mut())
-            && first.y == cy
-            && first.x > cx
-        {
-            first.x = cx + GATEWAY / 2;
+        if let Some(first) = path.first_mut() {
+            self.onto_diamond(chart, link.from, first, true);
         }
-        if let (Some((cx, cy)), Some(last)) = (diamond(link.to), path.last_mut())
-            && last.y == cy
-            && last.x < cx
-        {
-            last.x = cx - GATEWAY / 2;
+        let wraps = self.layout.connectors.iter().any(|c| c.edge == index);
+        if let (false, Some(last)) = (wraps, path.last_mut()) {
+            self.onto_diamond(chart, link.to, last, false);
         }
-        let points: Vec<String> = path.iter().map(|p| format!("{},{}", p.x, p.y)).collect();
-        let style = match link.kind {
-            LinkKind::Flow => "stroke=\"#33414e\" stroke-width=\"1.4\" marker-end=\"url(#arrow)\"",
-            LinkKind::Schedule => {
-                "stroke=\"#7b8794\" stroke-width=\"1.2\" stroke-dasharray=\"6 4\" marker-end=\"url(#arrow-light)\""
-            }
-        };
         let _ = writeln!(
             out,
-            "    <polyline points=\"{}\" {style}/>",
-            points.join(" ")
+            "    <polyline points=\"{}\" {}/>",
+            points(&path),
+            line_style(link.kind)
         );
     }
 
@@ -394,7 +753,7 @@ impl Drawing {
         }
     }
 
-    fn node(&self, out: &mut String, node: &Node, rect: Rect, port: i32) {
+    fn node(&self, out: &mut String, node: &Node, marker: Option<usize>, rect: Rect, port: i32) {
         let class = match node.shape {
             Shape::Start => "start",
             Shape::Task => "task",
@@ -410,7 +769,7 @@ impl Drawing {
             "    <g id=\"node-{}\" class=\"node {class}\">",
             xml_escape(&node.id)
         );
-        let (title, details) = node_text(node);
+        let (title, details) = node_text(node, marker);
         let Rect {
             x,
             y,
@@ -424,13 +783,13 @@ impl Drawing {
                     "      <circle cx=\"{}\" cy=\"{}\" r=\"{}\" fill=\"#33414e\"/>",
                     x + width / 2,
                     y + height / 2,
-                    GATEWAY / 2
+                    START / 2
                 );
                 let _ = writeln!(
                     out,
-                    "      <text x=\"{}\" y=\"{}\" font-size=\"9\" fill=\"#ffffff\" text-anchor=\"middle\">Start</text>",
+                    "      <text x=\"{}\" y=\"{}\" font-size=\"{DETAIL_SIZE}\" fill=\"#ffffff\" text-anchor=\"middle\">Start</text>",
                     x + width / 2,
-                    y + height / 2 + 3
+                    y + height / 2 + 4
                 );
             }
             Shape::Fork | Shape::Join => {
@@ -470,7 +829,7 @@ impl Drawing {
                     x + depth,
                     y + height
                 );
-                text_lines(out, x + width / 2, y + PADDING, &title, &details);
+                text_lines(out, x + width / 2, y + PADDING_Y, &title, &details);
             }
             shape => {
                 let (fill, stroke, extra) = match shape {
@@ -528,6 +887,30 @@ fn text_lines(out: &mut String, centre: i32, top: i32, title: &[String], details
     }
 }
 
+fn points(path: &[Point]) -> String {
+    let points: Vec<String> = path.iter().map(|p| format!("{},{}", p.x, p.y)).collect();
+    points.join(" ")
+}
+
+fn line_style(kind: LinkKind) -> &'static str {
+    match kind {
+        LinkKind::Flow => "stroke=\"#33414e\" stroke-width=\"1.4\" marker-end=\"url(#arrow)\"",
+        LinkKind::Schedule => {
+            "stroke=\"#7b8794\" stroke-width=\"1.2\" stroke-dasharray=\"6 4\" marker-end=\"url(#arrow-light)\""
+        }
+    }
+}
+
+fn connector_circle(out: &mut String, rect: Rect, name: &str) {
+    let (cx, cy) = (rect.x + rect.width / 2, rect.y + rect.height / 2);
+    let _ = writeln!(
+        out,
+        "    <circle cx=\"{cx}\" cy=\"{cy}\" r=\"{}\" fill=\"#ffffff\" stroke=\"#33414e\" stroke-width=\"1.5\"/><text x=\"{cx}\" y=\"{}\" font-size=\"12\" font-weight=\"bold\" fill=\"#1b2733\" text-anchor=\"middle\">{name}</text>",
+        rect.width / 2,
+        cy + 4
+    );
+}
+
 fn defs(out: &mut String) {
     let _ = writeln!(out, "  <defs>");
     for (id, colour) in [("arrow", "#33414e"), ("arrow-light", "#7b8794")] {
@@ -545,9 +928,9 @@ fn legend(out: &mut String, top: i32) {
     let _ = writeln!(
         out,
         "    <text x=\"24\" y=\"{}\" font-size=\"12\" font-weight=\"bold\">Key</text>",
-        top + 14
+        top + 12
     );
-    let y = top + 24;
+    let y = top + 18;
     let mid = y + 14;
     let text_y = mid + 4;
     let _ = writeln!(
@@ -583,7 +966,7 @@ fn legend(out: &mut String, top: i32) {
     let _ = writeln!(
         out,
         "    <text x=\"24\" y=\"{}\" fill=\"#52606d\">Lanes are roles: a step sits in the lane of the first role named in its first `by` line. Deadlines are in the boxes.</text>",
-        y + 48
+        y + 46
     );
     let _ = writeln!(out, "  </g>");
 }
