@@ -246,6 +246,10 @@ struct Flow {
     lanes: usize,
 }
 
+/// Where a line that leaves its band comes in again, in reading order: (band, x, y) of the
+/// connector it comes in by, then the edge's index.
+type ArrivalKey = (usize, i32, i32, usize);
+
 /// What an edge of one band's layout draws of the whole flow's edge.
 enum Piece {
     Whole(usize),
@@ -463,11 +467,8 @@ impl Flow {
             band_of: band_of.clone(),
             ..Layout::default()
         };
-        let mut leaving: BTreeMap<usize, Rect> = BTreeMap::new();
-        let mut arriving: BTreeMap<usize, (Rect, Vec<Point>)> = BTreeMap::new();
         let mut flat = *spacing;
         flat.top = 0;
-        let mut y = spacing.top;
         let side = wrapping.connector.max(1);
         let circle = |lane: usize| NodeSize {
             width: side,
@@ -475,7 +476,13 @@ impl Flow {
             port: side / 2,
             lane,
         };
-        for (band, &start) in starts.iter().enumerate() {
+        // The bands are laid out last first, so that where a line comes into a later band is
+        // known when the band it leaves is laid out (see `Layered::reorder`); then they are
+        // stacked top to bottom.
+        let mut laid_bands: Vec<(Layout, Vec<Piece>, Vec<usize>)> = Vec::new();
+        // Per edge that comes into a band laid out already: (band, x, y) of its connector.
+        let mut arrives_at: BTreeMap<usize, (usize, i32, i32)> = BTreeMap::new();
+        for (band, &start) in starts.iter().enumerate().rev() {
             // A connector into the band's first column needs a column of its own before it.
             let shift = usize::from(edges.iter().enumerate().any(|(index, edge)| {
                 crosses(index, edge) && band_of[edge.to] == band && self.layer[edge.to] == start
@@ -491,6 +498,8 @@ impl Flow {
             let mut band_edges = Vec::new();
             let mut band_reversed = Vec::new();
             let mut pieces = Vec::new();
+            // The connectors each box's lines leave the band by, with where they arrive.
+            let mut siblings: BTreeMap<usize, Vec<(ArrivalKey, usize)>> = BTreeMap::new();
             for (index, edge) in edges.iter().enumerate() {
                 if !self.valid[index] {
                     continue;
@@ -511,6 +520,15 @@ impl Flow {
                     });
                     band_reversed.push(false);
                     pieces.push(Piece::Leave(index, connector));
+                    let (to_band, x, y) =
+                        arrives_at
+                            .get(&index)
+                            .copied()
+                            .unwrap_or((usize::MAX, i32::MAX, i32::MAX));
+                    siblings
+                        .entry(from)
+                        .or_default()
+                        .push(((to_band, x, y, index), connector));
                 } else if band_of[edge.to] == band {
                     let connector = sizes.len();
                     sizes.push(circle(self.nodes[edge.to].lane));
@@ -529,8 +547,29 @@ impl Flow {
             let mut graph =
                 Layered::new(&sizes, &band_edges, &valid, &band_reversed, &layers, &flat);
             graph.order();
+            // Lines that leave one box for other bands are stacked in the order their twins
+            // come in reading order (band by band, left to right, top to bottom), so the
+            // letters, handed out down the stack, read in order where the lines go on too.
+            for mut group in siblings.into_values().filter(|g| g.len() > 1) {
+                group.sort_unstable();
+                let items: Vec<usize> = group.into_iter().map(|(_, item)| item).collect();
+                graph.reorder(&items);
+            }
             graph.assign_lines(self.lanes, &flat);
-            let mut laid = graph.place(self.lanes, &band_edges, &flat);
+            let laid = graph.place(self.lanes, &band_edges, &flat);
+            for piece in &pieces {
+                if let Piece::Arrive(index, connector) = *piece {
+                    let rect = laid.boxes[connector];
+                    arrives_at.insert(index, (band, rect.x, rect.y));
+                }
+            }
+            laid_bands.push((laid, pieces, local));
+        }
+        laid_bands.reverse();
+        let mut leaving: BTreeMap<usize, Rect> = BTreeMap::new();
+        let mut arriving: BTreeMap<usize, (Rect, Vec<Point>)> = BTreeMap::new();
+        let mut y = spacing.top;
+        for (band, (mut laid, pieces, local)) in laid_bands.into_iter().enumerate() {
             laid.shift_down(y);
             for node in (0..count).filter(|n| band_of[*n] == band) {
                 out.boxes[node] = laid.boxes[local[node]];
@@ -684,6 +723,8 @@ struct Item {
     layer: usize,
     /// The height edges attach at.
     line: i32,
+    /// The height of the tallest label written just above the line into it.
+    label: i32,
 }
 
 /// The graph with dummy items, one list of items per column.
@@ -726,6 +767,7 @@ impl Layered {
                 below: node.height - node.port,
                 layer: *layer,
                 line: 0,
+                label: 0,
             })
             .collect();
         let mut links = Vec::new();
@@ -748,10 +790,16 @@ impl Layered {
                     below: spacing.pass_height - half,
                     layer: passing,
                     line: 0,
+                    label: 0,
                 });
                 chain.push(items.len() - 1);
             }
             chain.push(to);
+            // The label goes above the line where it enters its box (a line back is labelled
+            // below, where it starts).
+            if edge.label_width > 0 && !reversed[index] {
+                items[to].label = items[to].label.max(edge.label_height);
+            }
             for pair in chain.windows(2) {
                 links.push((pair[0], pair[1]));
             }
@@ -823,6 +871,22 @@ impl Layered {
                 self.position[*item] = position;
             }
         }
+    }
+
+    /// Puts `items`, all of one column, into the places they hold there, in the order given.
+    /// Used for items joined only to one and the same item in the column before (the
+    /// connectors a box's lines leave the band by): among themselves their order crosses no
+    /// line.
+    fn reorder(&mut self, items: &[usize]) {
+        let Some(column) = items.first().map(|i| self.items[*i].layer) else {
+            return;
+        };
+        let mut places: Vec<usize> = items.iter().map(|i| self.position[*i]).collect();
+        places.sort_unstable();
+        for (place, &item) in places.into_iter().zip(items) {
+            self.columns[column][place] = item;
+        }
+        self.update_positions();
     }
 
     /// Barycentre sweeps within lanes, keeping the order with the fewest crossings.
@@ -918,13 +982,19 @@ impl Layered {
                 stacks[self.items[item].lane][column].push(item);
             }
         }
+        // A label sits just above the line into its box, in the gap before the box's column,
+        // so the line into the item above must clear it (and the first of a lane's items
+        // leaves room for it under the lane's top).
         let gap_between = |a: &Item, b: &Item| {
-            if a.node.is_some() && b.node.is_some() {
+            let gap = if a.node.is_some() && b.node.is_some() {
                 spacing.row_gap
             } else {
                 spacing.track
-            }
+            };
+            gap.max(b.label + LABEL_CLEAR + 1 - a.below - b.above)
         };
+        let lead =
+            |item: &Item| (item.label + LABEL_CLEAR - item.above - spacing.lane_padding).max(0);
         let stack_height = |stack: &[usize]| -> i32 {
             let items = &self.items;
             let boxes: i32 = stack
@@ -935,7 +1005,8 @@ impl Layered {
                 .windows(2)
                 .map(|pair| gap_between(&items[pair[0]], &items[pair[1]]))
                 .sum();
-            boxes + gaps
+            let first = stack.first().map_or(0, |i| lead(&items[*i]));
+            boxes + gaps + first
         };
         let mut strips = Vec::with_capacity(lanes);
         // The room each lane's items may use: (top, bottom).
@@ -959,7 +1030,7 @@ impl Layered {
         // Start with every stack at the top of its lane.
         for (lane, columns) in stacks.iter().enumerate() {
             for stack in columns {
-                let mut top = room[lane].0;
+                let mut top = room[lane].0 + stack.first().map_or(0, |i| lead(&self.items[*i]));
                 for (index, &item) in stack.iter().enumerate() {
                     if index > 0 {
                         top += gap_between(&self.items[stack[index - 1]], &self.items[item]);
@@ -1000,7 +1071,7 @@ impl Layered {
                             }
                         })
                         .collect();
-                    self.settle(stack, &wanted, room[lane], &gap_between);
+                    self.settle(stack, &wanted, room[lane], &gap_between, &lead);
                 }
             }
         }
@@ -1015,12 +1086,13 @@ impl Layered {
         wanted: &[i32],
         (top, bottom): (i32, i32),
         gap_between: &dyn Fn(&Item, &Item) -> i32,
+        lead: &dyn Fn(&Item) -> i32,
     ) {
         let mut tops: Vec<i32> = Vec::with_capacity(stack.len());
         for (index, &item) in stack.iter().enumerate() {
             let item_ref = &self.items[item];
             let lowest = match index {
-                0 => top,
+                0 => top + lead(item_ref),
                 _ => {
                     let previous = &self.items[stack[index - 1]];
                     tops[index - 1]
@@ -1203,11 +1275,12 @@ impl Layered {
             }
             // Labels of lines that end at the same place are stacked, not drawn over each other.
             let label = label.map(|mut at| {
+                // Each label spans its height up from its bottom-left corner.
                 while taken.iter().any(|&(other, height)| {
-                    let apart = height.max(edge.label_height).max(1);
                     other.x < at.x + edge.label_width
                         && at.x < other.x + edge.label_width
-                        && (other.y - at.y).abs() < apart
+                        && other.y - height.max(1) < at.y
+                        && at.y - edge.label_height.max(1) < other.y
                 }) {
                     at.y -= edge.label_height.max(1);
                 }
@@ -1236,6 +1309,9 @@ impl Layered {
         }
     }
 }
+
+/// How far a label's bottom is above the line it names (see `label_point`).
+const LABEL_CLEAR: i32 = 3;
 
 /// How far below the line forward a line back runs.
 const BACK_OFFSET: i32 = 8;
@@ -1275,13 +1351,16 @@ fn label_point(
     if layer == 0 {
         return Some(Point {
             x: end.x - edge.label_width,
-            y: end.y - 3,
+            y: end.y - LABEL_CLEAR,
         });
     }
     let gap = layer - 1;
     let after_tracks = track_x(gap, tracks_in_gap[gap]);
     let x = after_tracks.min(column_x[layer] - edge.label_width - spacing.track / 2);
-    Some(Point { x, y: end.y - 3 })
+    Some(Point {
+        x,
+        y: end.y - LABEL_CLEAR,
+    })
 }
 
 /// A loop from a box back to itself, above it.
@@ -1505,6 +1584,60 @@ mod tests {
         // The loop back is drawn from 5 to 0.
         let back = &layout.edges[8];
         assert_eq!(back.first().map(|p| p.x), Some(layout.boxes[5].x));
+    }
+
+    #[test]
+    fn wrapped_lines_from_one_box_leave_in_the_order_they_arrive() {
+        // A long chain in lane 0 whose last decision fans out to boxes in every lane, some
+        // of them one column further on, so the flow is wrapped and the fan crosses bands.
+        let mut nodes: Vec<NodeSize> = (0..8).map(|_| node(0)).collect();
+        let mut edges: Vec<EdgeSpec> = (0..7).map(|i| edge(i, i + 1)).collect();
+        for (lane, then) in [(2, false), (0, true), (1, false), (2, true), (0, false)] {
+            let target = nodes.len();
+            nodes.push(node(lane));
+            edges.push(edge(4, target));
+            if then {
+                nodes.push(node(lane));
+                edges.push(edge(target, target + 1));
+            }
+        }
+        let fit = |layout: &Layout| 1e6 / f64::from(layout.width.max(1));
+        let wrapping = Wrapping {
+            connector: 20,
+            band_gap: 10,
+            most_bands: 3,
+            fit: &fit,
+        };
+        let layout = layout_wrapped(&nodes, &edges, 3, &SPACING, &wrapping);
+        assert!(layout.bands.len() > 1, "{:?}", layout.bands);
+        assert_eq!(problems(&layout, &edges), Vec::<String>::new());
+        let crossing = edges
+            .iter()
+            .filter(|e| layout.band_of[e.from] != layout.band_of[e.to])
+            .count();
+        assert_eq!(
+            layout.connectors.len(),
+            crossing,
+            "every line cut has both circles"
+        );
+        let from = |c: &Connector| edges[c.edge].from;
+        for a in &layout.connectors {
+            for b in &layout.connectors {
+                if from(a) == from(b) && a.leave.y < b.leave.y {
+                    let (ta, tb) = (edges[a.edge].to, edges[b.edge].to);
+                    let arrive =
+                        |c: &Connector, to: usize| (layout.band_of[to], c.arrive.x, c.arrive.y);
+                    assert!(arrive(a, ta) < arrive(b, tb), "{a:?} {b:?}");
+                }
+            }
+        }
+        // Letters go in reading order of where lines leave: band by band, left to right.
+        let keys: Vec<_> = layout
+            .connectors
+            .iter()
+            .map(|c| (layout.band_of[from(c)], c.leave.x, c.leave.y))
+            .collect();
+        assert!(keys.windows(2).all(|w| w[0] <= w[1]), "{keys:?}");
     }
 
     #[test]
