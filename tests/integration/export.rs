@@ -373,6 +373,49 @@ fn every_svg_export_is_readable_on_one_a3_sheet() {
     );
 }
 
+/// In every shipped procedure's SVG, each lane's name is printed inside its lane: its lines,
+/// from the top of their tallest letters (0.76 of the font size above the baseline in DejaVu
+/// Sans) to the bottom of their descenders (0.24 below), lie within the lane's header, so a
+/// long name never runs over the name of the lane under it, in any band.
+#[test]
+fn every_lane_name_fits_its_lane_in_the_svg() {
+    let mut problems = Vec::new();
+    for path in shipped() {
+        let svg = exported(&path, Format::Svg);
+        let lanes = &svg[svg.find("<g id=\"lanes\">").unwrap()..];
+        let lanes = &lanes[..lanes.find("\n  </g>").unwrap()];
+        // (top, bottom) of the header being read, and how many lines it has.
+        let mut header: Option<(f64, f64, usize)> = None;
+        let mut headers = 0;
+        for line in lanes.lines() {
+            if line.contains("<rect") && line.contains("fill=\"#dde4ec\"") {
+                if let Some((_, _, 0)) = header {
+                    problems.push(format!("{path}: a lane header without a name"));
+                }
+                let (y, height) = (numbers_of(line, "y")[0], numbers_of(line, "height")[0]);
+                header = Some((y, y + height, 0));
+                headers += 1;
+            } else if line.contains("<text") {
+                let Some((top, bottom, ref mut count)) = header else {
+                    panic!("{path}: a lane name before its header: {line}");
+                };
+                *count += 1;
+                let (baseline, size) = (numbers_of(line, "y")[0], numbers_of(line, "font-size")[0]);
+                let (ink_top, ink_bottom) = (baseline - 0.76 * size, baseline + 0.24 * size);
+                if ink_top < top || ink_bottom > bottom {
+                    let text = &line[line.find('>').unwrap() + 1..line.rfind("</text>").unwrap()];
+                    problems.push(format!(
+                        "{path}: \"{text}\" runs from {ink_top:.1} to {ink_bottom:.1}, outside \
+                         its lane, {top} to {bottom}"
+                    ));
+                }
+            }
+        }
+        assert!(headers > 0, "{path}: no lane headers found");
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 #[test]
 fn boundary_timers_keep_working_days_exact_and_claim_no_false_duration() {
     let bpmn = exported("procedures/assessment.wm", Format::Bpmn);

@@ -12,8 +12,9 @@
 //!    mean position of their neighbours in the column before, then after), keeping the order
 //!    with the fewest crossings.
 //! 5. Boxes that nothing leaves (ends, checkpoints) may move a few columns right, where their
-//!    lane is less crowded. Each lane is as tall as its fullest column; within a column a
-//!    lane's items stack in order and slide towards the items they are joined to.
+//!    lane is less crowded. Each lane is as tall as its fullest column (and as the least height
+//!    asked for it, such as the room for its name); within a column a lane's items stack in
+//!    order and slide towards the items they are joined to.
 //!    Columns are as wide as their widest box; the gap after a column is wide enough for its
 //!    vertical tracks and the labels of the edges that end in the next column.
 //! 6. Edges leave a box from its right side at its port height, run to a vertical track in the
@@ -153,7 +154,7 @@ pub struct Layout {
 /// Lays out the boxes in `lanes` lanes, in one band. Nodes whose lane is out of range go in
 /// the last lane; edges to a node that does not exist are left out (their path is empty).
 pub fn layout(nodes: &[NodeSize], edges: &[EdgeSpec], lanes: usize, spacing: &Spacing) -> Layout {
-    Flow::new(nodes, edges, lanes, spacing).one_band(edges, spacing)
+    Flow::new(nodes, edges, &vec![0; lanes], spacing).one_band(edges, spacing)
 }
 
 /// How a flow too long for its page is wrapped into bands.
@@ -172,10 +173,13 @@ pub struct Wrapping<'a> {
 /// Lays out the boxes like [`layout`], wrapping the flow into as many bands as suit the page
 /// best. Each band repeats every lane; a line to a box in another band runs into a connector
 /// and picks up again from a connector in that band.
+///
+/// `lanes` holds, for each lane, the least height of its strip in every band (the room the
+/// lane's name needs, say), on top of the spacing's least heights.
 pub fn layout_wrapped(
     nodes: &[NodeSize],
     edges: &[EdgeSpec],
-    lanes: usize,
+    lanes: &[i32],
     spacing: &Spacing,
     wrapping: &Wrapping,
 ) -> Layout {
@@ -243,7 +247,8 @@ struct Flow {
     valid: Vec<bool>,
     reversed: Vec<bool>,
     layer: Vec<usize>,
-    lanes: usize,
+    /// Per lane, the least height of its strip.
+    lanes: Vec<i32>,
 }
 
 /// Where a line that leaves its band comes in again, in reading order: (band, x, y) of the
@@ -260,12 +265,15 @@ enum Piece {
 }
 
 impl Flow {
-    fn new(nodes: &[NodeSize], edges: &[EdgeSpec], lanes: usize, spacing: &Spacing) -> Flow {
-        let lanes = lanes.max(1);
+    fn new(nodes: &[NodeSize], edges: &[EdgeSpec], lanes: &[i32], spacing: &Spacing) -> Flow {
+        let mut lanes = lanes.to_vec();
+        if lanes.is_empty() {
+            lanes.push(0);
+        }
         let nodes: Vec<NodeSize> = nodes
             .iter()
             .map(|n| NodeSize {
-                lane: n.lane.min(lanes - 1),
+                lane: n.lane.min(lanes.len() - 1),
                 width: n.width.max(1),
                 height: n.height.max(1),
                 port: n.port.clamp(0, n.height.max(1)),
@@ -367,8 +375,8 @@ impl Flow {
             spacing,
         );
         graph.order();
-        graph.assign_lines(self.lanes, spacing);
-        graph.place(self.lanes, edges, spacing)
+        graph.assign_lines(&self.lanes, spacing);
+        graph.place(edges, spacing)
     }
 
     /// The first column of each band, for `count` bands: about equally wide, cut where few
@@ -555,8 +563,8 @@ impl Flow {
                 let items: Vec<usize> = group.into_iter().map(|(_, item)| item).collect();
                 graph.reorder(&items);
             }
-            graph.assign_lines(self.lanes, &flat);
-            let laid = graph.place(self.lanes, &band_edges, &flat);
+            graph.assign_lines(&self.lanes, &flat);
+            let laid = graph.place(&band_edges, &flat);
             for piece in &pieces {
                 if let Piece::Arrive(index, connector) = *piece {
                     let rect = laid.boxes[connector];
@@ -974,7 +982,8 @@ impl Layered {
     /// boxes of a column share a height and no line crosses a box. Sweeps to the right, then
     /// to the left, slide each item towards the items it is joined to in its lane, so that
     /// lines run straight where there is room.
-    fn assign_lines(&mut self, lanes: usize, spacing: &Spacing) {
+    fn assign_lines(&mut self, least_heights: &[i32], spacing: &Spacing) {
+        let lanes = least_heights.len();
         // Per lane and column, the items of the lane in column order.
         let mut stacks: Vec<Vec<Vec<usize>>> = vec![vec![Vec::new(); self.columns.len()]; lanes];
         for (column, items) in self.columns.iter().enumerate() {
@@ -1012,14 +1021,15 @@ impl Layered {
         // The room each lane's items may use: (top, bottom).
         let mut room = Vec::with_capacity(lanes);
         let mut y = spacing.top;
-        for columns in &stacks {
+        for (columns, lane_least) in stacks.iter().zip(least_heights) {
             let content = columns.iter().map(|s| stack_height(s)).max().unwrap_or(0);
             let empty = columns.iter().all(Vec::is_empty);
             let least = if empty {
                 spacing.empty_lane_height
             } else {
                 spacing.lane_min_height
-            };
+            }
+            .max(*lane_least);
             let height = (content + 2 * spacing.lane_padding).max(least);
             // Short content sits in the middle of a lane that has a least height.
             let top = y + (height - content) / 2;
@@ -1118,8 +1128,7 @@ impl Layered {
     }
 
     /// Coordinates for every item, lane and edge.
-    fn place(&self, lanes: usize, edges: &[EdgeSpec], spacing: &Spacing) -> Layout {
-        let _ = lanes;
+    fn place(&self, edges: &[EdgeSpec], spacing: &Spacing) -> Layout {
         let bands = self.strips.clone();
         let total_height = bands.last().map_or(spacing.top, |s| s.y + s.height);
         let line_of = |item: &Item| item.line;
@@ -1608,7 +1617,7 @@ mod tests {
             most_bands: 3,
             fit: &fit,
         };
-        let layout = layout_wrapped(&nodes, &edges, 3, &SPACING, &wrapping);
+        let layout = layout_wrapped(&nodes, &edges, &[0; 3], &SPACING, &wrapping);
         assert!(layout.bands.len() > 1, "{:?}", layout.bands);
         assert_eq!(problems(&layout, &edges), Vec::<String>::new());
         let crossing = edges
@@ -1638,6 +1647,29 @@ mod tests {
             .map(|c| (layout.band_of[from(c)], c.leave.x, c.leave.y))
             .collect();
         assert!(keys.windows(2).all(|w| w[0] <= w[1]), "{keys:?}");
+    }
+
+    #[test]
+    fn every_lane_is_at_least_as_tall_as_it_asks_in_every_band() {
+        // Lane 1 is empty in some band; it still gets the height its name needs.
+        let nodes: Vec<NodeSize> = (0..8).map(|i| node(usize::from(i == 6))).collect();
+        let edges: Vec<EdgeSpec> = (0..7).map(|i| edge(i, i + 1)).collect();
+        let fit = |layout: &Layout| 1e6 / f64::from(layout.width.max(1));
+        let wrapping = Wrapping {
+            connector: 20,
+            band_gap: 10,
+            most_bands: 3,
+            fit: &fit,
+        };
+        let least = [0, 90, 0];
+        let layout = layout_wrapped(&nodes, &edges, &least, &SPACING, &wrapping);
+        assert!(layout.bands.len() > 1, "{:?}", layout.bands);
+        for band in &layout.bands {
+            assert_eq!(band.len(), 3);
+            assert!(band[1].height >= 90, "{band:?}");
+            assert_eq!(band[2].height, SPACING.empty_lane_height, "{band:?}");
+        }
+        assert_eq!(problems(&layout, &edges), Vec::<String>::new());
     }
 
     #[test]

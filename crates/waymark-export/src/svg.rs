@@ -351,6 +351,16 @@ fn point_depth(height: i32) -> i32 {
     (height / 3).clamp(10, 24)
 }
 
+/// A lane's name, wrapped to the lane header.
+fn lane_name_lines(title: &str) -> Vec<String> {
+    wrap_to(title, LANE_HEADER - 4, 12, true)
+}
+
+/// How tall a lane must be for its name: a line of the header each, and a unit above and below.
+fn lane_name_height(title: &str) -> i32 {
+    lane_name_lines(title).len() as i32 * HEADER_LINE + 2
+}
+
 fn label_lines(link: &Link) -> Vec<String> {
     link.label
         .as_deref()
@@ -489,7 +499,12 @@ impl Drawing {
             most_bands: 6,
             fit: &fit,
         };
-        let layout = layout_wrapped(&sizes, &edges, chart.lanes.len(), &SPACING, &wrapping);
+        let lanes: Vec<i32> = chart
+            .lanes
+            .iter()
+            .map(|lane| lane_name_height(&lane.title))
+            .collect();
+        let layout = layout_wrapped(&sizes, &edges, &lanes, &SPACING, &wrapping);
         let width = layout.width.max(KEY_WIDTH);
         let key = Key::plan(&markers, &layout, width, compared);
         Drawing {
@@ -581,7 +596,7 @@ impl Drawing {
                     "    <rect x=\"{MARGIN}\" y=\"{}\" width=\"{LANE_HEADER}\" height=\"{}\" fill=\"#dde4ec\" stroke=\"#9aa5b1\"/>",
                     strip.y, strip.height
                 );
-                let lines = wrap_to(&lane.title, LANE_HEADER - 4, 12, true);
+                let lines = lane_name_lines(&lane.title);
                 let top = strip.y + strip.height / 2 - (lines.len() as i32 * HEADER_LINE) / 2 + 11;
                 for (n, line) in lines.iter().enumerate() {
                     let _ = writeln!(
