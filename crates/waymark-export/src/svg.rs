@@ -191,6 +191,18 @@ fn marker_name(rule: usize) -> String {
     format!("R{}", rule + 1)
 }
 
+/// The markers of `count` shared rules in words: "R1", "R1 and R2", "R1, R2 and R3", "R1 to R5".
+fn marker_names(count: usize) -> String {
+    match count {
+        0 | 1 => marker_name(0),
+        2 | 3 => {
+            let names: Vec<String> = (0..count - 1).map(marker_name).collect();
+            format!("{} and {}", names.join(", "), marker_name(count - 1))
+        }
+        _ => format!("{} to {}", marker_name(0), marker_name(count - 1)),
+    }
+}
+
 /// "A" to "Z", then "AA", "AB", ...: the letters of the connectors, as on paper flowcharts.
 fn connector_name(index: usize) -> String {
     let mut name = Vec::new();
@@ -696,8 +708,10 @@ impl Drawing {
         );
         let _ = writeln!(
             out,
-            "    <text x=\"{}\" y=\"{}\" font-weight=\"bold\">Who does the steps marked R1, R2, ... (the lane shows the first role named):</text>",
-            self.key.rules_left, self.key.rules_heading
+            "    <text x=\"{}\" y=\"{}\" font-weight=\"bold\">Who does the steps marked {} (the lane shows the first role named):</text>",
+            self.key.rules_left,
+            self.key.rules_heading,
+            marker_names(self.key.rules.len())
         );
         for (rule, (x, y, lines)) in self.key.rules.iter().enumerate() {
             let _ = writeln!(
@@ -988,7 +1002,15 @@ fn legend(out: &mut String, top: i32) {
 
 #[cfg(test)]
 mod tests {
-    use super::text_width;
+    use super::{marker_names, text_width};
+
+    #[test]
+    fn the_key_names_the_markers_it_lists() {
+        assert_eq!(marker_names(1), "R1");
+        assert_eq!(marker_names(2), "R1 and R2");
+        assert_eq!(marker_names(3), "R1, R2 and R3");
+        assert_eq!(marker_names(6), "R1 to R6");
+    }
 
     #[test]
     fn bold_text_measures_wider() {
