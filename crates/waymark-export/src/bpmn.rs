@@ -789,6 +789,7 @@ fn edge_spec(flow: &Flow) -> EdgeSpec {
         to: flow.to,
         label_width: width,
         label_height: height,
+        same_label: None,
     }
 }
 

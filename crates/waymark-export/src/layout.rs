@@ -48,6 +48,10 @@ pub struct EdgeSpec {
     /// Room its label needs (zero when it has none), placed just before the target.
     pub label_width: i32,
     pub label_height: i32,
+    /// An earlier edge (its index) into the same box whose label reads the same. Where the two
+    /// lines run into the box together, past the label's whole width, the label is written
+    /// once, for both: drawn twice it would only say the same thing twice.
+    pub same_label: Option<usize>,
 }
 
 /// Distances, in drawing units.
@@ -506,6 +510,8 @@ impl Flow {
             let mut band_edges = Vec::new();
             let mut band_reversed = Vec::new();
             let mut pieces = Vec::new();
+            // Per edge of the whole flow drawn whole in this band, its index in the band.
+            let mut in_band: BTreeMap<usize, usize> = BTreeMap::new();
             // The connectors each box's lines leave the band by, with where they arrive.
             let mut siblings: BTreeMap<usize, Vec<(ArrivalKey, usize)>> = BTreeMap::new();
             for (index, edge) in edges.iter().enumerate() {
@@ -514,7 +520,13 @@ impl Flow {
                 }
                 let (from, to) = (local[edge.from], local[edge.to]);
                 if band_of[edge.from] == band && band_of[edge.to] == band {
-                    band_edges.push(EdgeSpec { from, to, ..*edge });
+                    in_band.insert(index, band_edges.len());
+                    band_edges.push(EdgeSpec {
+                        from,
+                        to,
+                        same_label: edge.same_label.and_then(|i| in_band.get(&i).copied()),
+                        ..*edge
+                    });
                     band_reversed.push(self.reversed[index]);
                     pieces.push(Piece::Whole(index));
                 } else if band_of[edge.from] == band {
@@ -524,6 +536,7 @@ impl Flow {
                     band_edges.push(EdgeSpec {
                         from,
                         to: connector,
+                        same_label: None,
                         ..*edge
                     });
                     band_reversed.push(false);
@@ -546,6 +559,7 @@ impl Flow {
                         to,
                         label_width: 0,
                         label_height: 0,
+                        same_label: None,
                     });
                     band_reversed.push(false);
                     pieces.push(Piece::Arrive(index, connector));
@@ -1223,9 +1237,11 @@ impl Layered {
         let track_x = |gap: usize, track: usize| {
             column_x[gap] + column_width[gap] + spacing.track * (track as i32 + 1)
         };
-        let mut paths = Vec::with_capacity(edges.len());
+        let mut paths: Vec<Vec<Point>> = Vec::with_capacity(edges.len());
         let mut labels = Vec::with_capacity(edges.len());
         let mut taken: Vec<(Point, i32)> = Vec::new();
+        // Per edge, where its label would go before it is stacked clear of others.
+        let mut natural: Vec<Option<Point>> = Vec::with_capacity(edges.len());
         for (index, edge) in edges.iter().enumerate() {
             let chain = &self.chains[index];
             if chain.is_empty() {
@@ -1236,6 +1252,7 @@ impl Layered {
                     Vec::new()
                 });
                 labels.push(None);
+                natural.push(None);
                 continue;
             }
             let mut points = Vec::new();
@@ -1282,6 +1299,24 @@ impl Layered {
                 }
                 simplified.reverse();
             }
+            // The same words on two lines that run into their box together are written once,
+            // where the lines are one: the label of the earlier line already names this one.
+            let said = edge.same_label.is_some_and(|other| {
+                let (Some(at), Some(Some(there))) = (label, natural.get(other)) else {
+                    return false;
+                };
+                let shared = |path: &[Point]| {
+                    runs_along(path, at.y + LABEL_CLEAR, at.x, at.x + edge.label_width)
+                };
+                !self.reversed[index]
+                    && !self.reversed[other]
+                    && at == *there
+                    && edges[other].label_width == edge.label_width
+                    && shared(&simplified)
+                    && shared(&paths[other])
+            });
+            natural.push(label);
+            let label = label.filter(|_| !said);
             // Labels of lines that end at the same place are stacked, not drawn over each other.
             let label = label.map(|mut at| {
                 // Each label spans its height up from its bottom-left corner.
@@ -1369,6 +1404,14 @@ fn label_point(
     Some(Point {
         x,
         y: end.y - LABEL_CLEAR,
+    })
+}
+
+/// Whether a path runs horizontally at height `y` all the way from `from` to `to`.
+fn runs_along(path: &[Point], y: i32, from: i32, to: i32) -> bool {
+    path.windows(2).any(|pair| {
+        let (a, b) = (pair[0], pair[1]);
+        a.y == y && b.y == y && a.x.min(b.x) <= from && to <= a.x.max(b.x)
     })
 }
 
@@ -1544,6 +1587,7 @@ mod tests {
             to,
             label_width: 30,
             label_height: 12,
+            same_label: None,
         }
     }
 
@@ -1670,6 +1714,32 @@ mod tests {
             assert_eq!(band[2].height, SPACING.empty_lane_height, "{band:?}");
         }
         assert_eq!(problems(&layout, &edges), Vec::<String>::new());
+    }
+
+    #[test]
+    fn the_same_words_on_two_lines_into_one_box_are_written_once() {
+        // 0 -> {1, 2} -> 3, and both lines into 3 carry a label of the same width.
+        let nodes = [node(0), node(0), node(0), node(0)];
+        let mut edges = vec![edge(0, 1), edge(0, 2), edge(1, 3), edge(2, 3)];
+        let two = layout(&nodes, &edges, 1, &SPACING);
+        assert!(two.labels[2].is_some() && two.labels[3].is_some());
+        assert_ne!(
+            two.labels[2], two.labels[3],
+            "stacked, not drawn over each other"
+        );
+        edges[3].same_label = Some(2);
+        let one = layout(&nodes, &edges, 1, &SPACING);
+        assert_eq!(one.labels[2], two.labels[2]);
+        assert_eq!(one.labels[3], None);
+        assert_eq!(one.edges, two.edges);
+        // A label said once sits where both lines run together.
+        let at = one.labels[2].unwrap();
+        for path in &one.edges[2..4] {
+            assert!(
+                runs_along(path, at.y + LABEL_CLEAR, at.x, at.x + 30),
+                "{path:?}"
+            );
+        }
     }
 
     #[test]

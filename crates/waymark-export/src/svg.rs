@@ -485,18 +485,28 @@ impl Drawing {
         let edges: Vec<EdgeSpec> = chart
             .links
             .iter()
-            .map(|link| {
+            .enumerate()
+            .map(|(index, link)| {
                 let lines = label_lines(link);
                 let width = lines
                     .iter()
                     .map(|l| text_width(l, LABEL_SIZE, false) + 6)
                     .max()
                     .unwrap_or(0);
+                // An earlier line of the same kind into the same box, with the same words.
+                let same_label = link.label.as_ref().and_then(|label| {
+                    chart.links[..index].iter().position(|other| {
+                        other.to == link.to
+                            && other.kind == link.kind
+                            && other.label.as_ref() == Some(label)
+                    })
+                });
                 EdgeSpec {
                     from: link.from,
                     to: link.to,
                     label_width: width,
                     label_height: lines.len() as i32 * LABEL_LINE,
+                    same_label,
                 }
             })
             .collect();
