@@ -416,6 +416,110 @@ fn every_lane_name_fits_its_lane_in_the_svg() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// An axis-aligned box, (left, top, right, bottom).
+type Bounds = (f64, f64, f64, f64);
+
+fn apart(a: Bounds, b: Bounds) -> bool {
+    a.2 <= b.0 || b.2 <= a.0 || a.3 <= b.1 || b.3 <= a.1
+}
+
+/// The bounds of a node's shape: its `<rect>`, `<polygon>` or `<circle>`.
+fn shape_bounds(line: &str) -> Option<Bounds> {
+    if line.contains("<rect") {
+        let at = |name| numbers_of(line, name)[0];
+        Some((
+            at("x"),
+            at("y"),
+            at("x") + at("width"),
+            at("y") + at("height"),
+        ))
+    } else if line.contains("<polygon") {
+        let start = line.find("points=\"")? + 8;
+        let points: Vec<f64> = line[start..start + line[start..].find('"')?]
+            .split([' ', ','])
+            .filter_map(|n| n.parse().ok())
+            .collect();
+        let (xs, ys): (Vec<f64>, Vec<f64>) = points.chunks(2).map(|p| (p[0], p[1])).unzip();
+        let min = |v: &[f64]| v.iter().copied().fold(f64::INFINITY, f64::min);
+        let max = |v: &[f64]| v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        Some((min(&xs), min(&ys), max(&xs), max(&ys)))
+    } else if line.contains("<circle") {
+        let (cx, cy, r) = (
+            numbers_of(line, "cx")[0],
+            numbers_of(line, "cy")[0],
+            numbers_of(line, "r")[0],
+        );
+        Some((cx - r, cy - r, cx + r, cy + r))
+    } else {
+        None
+    }
+}
+
+/// In the drawing of what changed, each changed step's coloured outline and its tag ("added",
+/// "changed", "removed") stay clear of every other step's shape.
+#[test]
+fn comparison_outlines_and_tags_keep_clear_of_other_boxes() {
+    let (code, svg, stderr) = waymark(&[
+        "export",
+        "examples/assessment-amendment-draft.wm",
+        "--to",
+        "svg",
+        "--compare",
+        "procedures/assessment.wm",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let nodes = &svg[svg.find("<g id=\"nodes\">").unwrap()..];
+    let nodes = &nodes[..nodes.find("\n  </g>").unwrap()];
+    // Each node's shape, and the outline and tag of each mark with the node it belongs to.
+    let mut shapes: Vec<(String, Bounds)> = Vec::new();
+    let mut marks: Vec<(String, Bounds, Bounds)> = Vec::new();
+    let mut current = String::new();
+    for line in nodes.lines() {
+        if let Some(start) = line.find("<g id=\"node-") {
+            let id = &line[start + 12..];
+            current = id[..id.find('"').unwrap()].to_string();
+        } else if line.contains("class=\"mark ") {
+            let outline = shape_bounds(line).unwrap();
+            // Stroke 4: it reaches 2 units out.
+            let outline = (
+                outline.0 - 2.0,
+                outline.1 - 2.0,
+                outline.2 + 2.0,
+                outline.3 + 2.0,
+            );
+            let tag = &line[line.find("<text").unwrap()..];
+            let word = &tag[tag.find('>').unwrap() + 1..tag.find("</text>").unwrap()];
+            let (x, baseline, size) = (
+                numbers_of(tag, "x")[0],
+                numbers_of(tag, "y")[0],
+                numbers_of(tag, "font-size")[0],
+            );
+            // Bold DejaVu Sans letters are at most 0.8 of the size wide on average.
+            let width = word.len() as f64 * 0.8 * size;
+            let tag = (x, baseline - 0.76 * size, x + width, baseline + 0.24 * size);
+            marks.push((current.clone(), outline, tag));
+        } else if let Some(bounds) = shape_bounds(line) {
+            if !shapes.iter().any(|(id, _)| *id == current) {
+                shapes.push((current.clone(), bounds));
+            }
+        }
+    }
+    assert!(marks.len() >= 3, "expected marked steps: {marks:?}");
+    let mut problems = Vec::new();
+    for (marked, outline, tag) in &marks {
+        for (id, shape) in shapes.iter().filter(|(id, _)| id != marked) {
+            for (what, bounds) in [("outline", outline), ("tag", tag)] {
+                if !apart(*bounds, *shape) {
+                    problems.push(format!(
+                        "the {what} of {marked} {bounds:?} runs into {id} {shape:?}"
+                    ));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 #[test]
 fn boundary_timers_keep_working_days_exact_and_claim_no_false_duration() {
     let bpmn = exported("procedures/assessment.wm", Format::Bpmn);

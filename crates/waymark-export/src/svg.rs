@@ -89,6 +89,35 @@ fn mark_style(mark: Mark) -> Option<(&'static str, &'static str, &'static str)> 
     }
 }
 
+/// How far a marked node's outline reaches out from its box: 5 units, and half its width of 4.
+const MARK_SIDE: i32 = 7;
+/// How far a marked node's tag reaches up from its box: its baseline is 9 units above, and its
+/// letters (11 units, bold) are about 9 tall.
+const MARK_TOP: i32 = 19;
+
+/// The room a node's mark takes round its box, (sides and bottom, top): the layout places the
+/// box with this room, so no outline or tag runs into a neighbour.
+fn mark_room(node: &Node) -> (i32, i32) {
+    if mark_style(node.mark).is_some() {
+        (MARK_SIDE, MARK_TOP)
+    } else {
+        (0, 0)
+    }
+}
+
+/// The box a node is drawn in, inside the room the layout gave it and its mark, and its port
+/// measured from the box's top.
+fn drawn_box(node: &Node, placed: Rect, port: i32) -> (Rect, i32) {
+    let (side, top) = mark_room(node);
+    let rect = Rect {
+        x: placed.x + side,
+        y: placed.y + top,
+        width: placed.width - 2 * side,
+        height: placed.height - top - side,
+    };
+    (rect, port - top)
+}
+
 /// A coloured outline around a marked node, and its tag above the top-left corner.
 fn mark_outline(out: &mut String, node: &Node, rect: Rect) {
     let Some((colour, word, dash)) = mark_style(node.mark) else {
@@ -480,7 +509,16 @@ impl Drawing {
             .nodes
             .iter()
             .zip(&markers.of_node)
-            .map(|(node, marker)| node_size(node, *marker))
+            .map(|(node, marker)| {
+                let size = node_size(node, *marker);
+                let (side, top) = mark_room(node);
+                NodeSize {
+                    width: size.width + 2 * side,
+                    height: size.height + top + side,
+                    port: size.port + top,
+                    ..size
+                }
+            })
             .collect();
         let edges: Vec<EdgeSpec> = chart
             .links
@@ -581,8 +619,9 @@ impl Drawing {
         for (index, node) in chart.nodes.iter().enumerate() {
             if let Some(rect) = self.layout.boxes.get(index) {
                 let marker = self.markers.of_node.get(index).copied().flatten();
-                self.node(&mut out, node, marker, *rect, self.sizes[index].port);
-                mark_outline(&mut out, node, *rect);
+                let (rect, port) = drawn_box(node, *rect, self.sizes[index].port);
+                self.node(&mut out, node, marker, rect, port);
+                mark_outline(&mut out, node, rect);
             }
         }
         let _ = writeln!(out, "  </g>");
