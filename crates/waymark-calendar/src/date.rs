@@ -34,11 +34,30 @@ pub fn last_date() -> NaiveDate {
     date_of(DAY_COUNT - 1)
 }
 
-/// The day number of `date`, or `None` outside the covered years.
-pub(crate) fn day_number(date: NaiveDate) -> Option<usize> {
-    let offset = date.to_epoch_days().checked_sub(FIRST_EPOCH_DAY)?;
-    usize::try_from(offset).ok().filter(|day| *day < DAY_COUNT)
+/// The day number of `date` (days since 1 January [`FIRST_YEAR`]), or `None` outside the
+/// covered years. From the year's first day and the day of the year: cheaper than counting
+/// from chrono's epoch, and this runs for every date of every case.
+pub fn day_number(date: NaiveDate) -> Option<usize> {
+    let year = usize::try_from(date.year() - FIRST_YEAR).ok()?;
+    Some(usize::from(*YEAR_STARTS.get(year)?) + date.ordinal0() as usize)
 }
+
+const YEARS: usize = (LAST_YEAR - FIRST_YEAR + 1) as usize;
+
+/// The day number of 1 January of each covered year.
+const YEAR_STARTS: [u16; YEARS] = {
+    let mut starts = [0u16; YEARS];
+    let mut index = 0;
+    let mut day = 0;
+    while index < YEARS {
+        starts[index] = day;
+        let year = FIRST_YEAR + index as i32;
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+        day += if leap { 366 } else { 365 };
+        index += 1;
+    }
+    starts
+};
 
 /// The date of a day number. Only called with numbers below [`DAY_COUNT`], which always exist.
 ///
@@ -137,6 +156,26 @@ pub fn ordinal(n: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn day_numbers_count_from_the_first_covered_day_like_chrono() {
+        let first = first_date();
+        for date in first.iter_days().take(DAY_COUNT + 1) {
+            let expected = (date - first).num_days() as usize;
+            let number = day_number(date);
+            match expected < DAY_COUNT {
+                true => assert_eq!(number, Some(expected), "{date}"),
+                false => assert_eq!(number, None, "{date}"),
+            }
+            if let Some(number) = number {
+                assert_eq!(date_of(number), date);
+            }
+        }
+        assert_eq!(
+            day_number(NaiveDate::from_ymd_opt(1989, 12, 31).unwrap()),
+            None
+        );
+    }
 
     #[test]
     fn range_constants_agree_with_chrono() {

@@ -164,6 +164,16 @@ pub fn parse_json_for_each<const N: usize>(
         }
     };
     let mut checkers = plans.map(|plan| CaseChecker::new(plan, line, 16));
+    let plain = crate::json::read_plain_case(text, &mut |event| {
+        for checker in checkers.iter_mut() {
+            checker.event(event);
+        }
+    });
+    if let Some((id, facts)) = plain {
+        return checkers.map(|checker| checker.finish(id.clone(), &facts));
+    }
+    // Not a plain line: read it again, carefully, to say what is wrong (or to read escapes).
+    let mut checkers = plans.map(|plan| CaseChecker::new(plan, line, 16));
     let read = crate::json::read_case(text, &mut |event| {
         for checker in checkers.iter_mut() {
             checker.event(event);
@@ -411,14 +421,20 @@ fn date(text: &str) -> Result<NaiveDate, String> {
 /// The common case, quickly: a well-formed, real date within the covered years. Anything else
 /// goes the slow way, which says what is wrong.
 fn quick_date(text: &str) -> Option<NaiveDate> {
-    let b = text.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+    let b: &[u8; 10] = text.as_bytes().try_into().ok()?;
+    if b[4] != b'-' || b[7] != b'-' {
         return None;
     }
-    let digit = |i: usize| b[i].is_ascii_digit().then(|| u32::from(b[i] - b'0'));
-    let year = digit(0)? * 1000 + digit(1)? * 100 + digit(2)? * 10 + digit(3)?;
-    let month = digit(5)? * 10 + digit(6)?;
-    let day = digit(8)? * 10 + digit(9)?;
+    let mut digits = [0u32; 8];
+    for (slot, &at) in digits.iter_mut().zip(&[0, 1, 2, 3, 5, 6, 8, 9]) {
+        *slot = u32::from(b[at].wrapping_sub(b'0'));
+    }
+    if digits.iter().any(|&d| d > 9) {
+        return None;
+    }
+    let year = digits[0] * 1000 + digits[1] * 100 + digits[2] * 10 + digits[3];
+    let month = digits[4] * 10 + digits[5];
+    let day = digits[6] * 10 + digits[7];
     let year = i32::try_from(year).ok()?;
     let covered = (waymark_calendar::FIRST_YEAR..=waymark_calendar::LAST_YEAR).contains(&year);
     covered.then(|| NaiveDate::from_ymd_opt(year, month, day))?
@@ -426,9 +442,13 @@ fn quick_date(text: &str) -> Option<NaiveDate> {
 
 /// `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM`.
 fn when(text: &str) -> Result<When, String> {
-    let (day, time) = match text.split_once('T') {
-        Some((day, time)) => (day, Some(time)),
-        None => (text, None),
+    // Nearly every date is plain `YYYY-MM-DD`: no need to search it for a `T`.
+    let (day, time) = match text.len() == 10 {
+        true => (text, None),
+        false => match text.split_once('T') {
+            Some((day, time)) => (day, Some(time)),
+            None => (text, None),
+        },
     };
     let date = date(day)?;
     let time = match time {

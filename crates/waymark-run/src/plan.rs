@@ -1,8 +1,6 @@
 //! [`Plan`]: what the interpreter needs to know about a procedure, worked out once before any
 //! case is run: names to look up, which steps get rows, how together blocks finish.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use waymark_calendar::Calendar;
 use waymark_compile::{FactId, Procedure, RoleId, StepId, StepKind, graph::branch_tails};
 
@@ -90,15 +88,15 @@ impl<'p> Plan<'p> {
     }
 
     pub fn step_named(&self, name: &str) -> Option<StepId> {
-        self.steps.get(name).copied()
+        self.steps.get(name)
     }
 
     pub fn fact_named(&self, name: &str) -> Option<FactId> {
-        self.facts.get(name).copied()
+        self.facts.get(name)
     }
 
     pub fn role_named(&self, name: &str) -> Option<RoleId> {
-        self.roles.get(name).copied()
+        self.roles.get(name)
     }
 
     /// The names a case file may record, for "did you mean".
@@ -165,34 +163,92 @@ fn reachable_from_start(procedure: &Procedure) -> Vec<bool> {
     seen
 }
 
-/// Names to ids. Keys are the procedure's own names, so a simple fast hash is safe here.
-type NameMap<'p, T> = HashMap<&'p str, T, BuildHasherDefault<NameHasher>>;
+/// Names to ids, looked up once per event of every case, so made for that: an open-addressing
+/// table at most a quarter full, keyed by a hash of a name's length and its first and last
+/// eight bytes (names in one procedure differ there), checked against the whole name.
+struct NameMap<'p, T> {
+    slots: Vec<Option<(&'p str, T)>>,
+    mask: usize,
+}
 
-/// FNV-1a, eight bytes at a time: names are short, and SipHash's set-up costs more than they do.
-#[derive(Default)]
-struct NameHasher(u64);
-
-impl Hasher for NameHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut hash = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
+impl<'p, T: Copy> FromIterator<(&'p str, T)> for NameMap<'p, T> {
+    fn from_iter<I: IntoIterator<Item = (&'p str, T)>>(names: I) -> Self {
+        let names: Vec<(&'p str, T)> = names.into_iter().collect();
+        let size = (names.len() * 4).next_power_of_two().max(8);
+        let mut map = NameMap {
+            slots: vec![None; size],
+            mask: size - 1,
         };
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            hash = (hash ^ u64::from_le_bytes(word)).wrapping_mul(0x0100_0000_01b3);
-            hash ^= hash >> 29;
+        for (name, value) in names {
+            let mut at = name_hash(name) & map.mask;
+            // Names are unique in a checked procedure; were one repeated, the first is kept.
+            while let Some((taken, _)) = map.slots[at] {
+                if taken == name {
+                    break;
+                }
+                at = (at + 1) & map.mask;
+            }
+            if map.slots[at].is_none() {
+                map.slots[at] = Some((name, value));
+            }
         }
-        for byte in chunks.remainder() {
-            hash = (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = hash;
+        map
     }
+}
 
-    fn finish(&self) -> u64 {
-        self.0
+impl<T: Copy> NameMap<'_, T> {
+    fn get(&self, name: &str) -> Option<T> {
+        let mut at = name_hash(name) & self.mask;
+        loop {
+            let (taken, value) = self.slots[at]?;
+            if taken == name {
+                return Some(value);
+            }
+            at = (at + 1) & self.mask;
+        }
+    }
+}
+
+fn name_hash(name: &str) -> usize {
+    let bytes = name.as_bytes();
+    let word = |part: &[u8]| {
+        let mut word = [0u8; 8];
+        word[..part.len()].copy_from_slice(part);
+        u64::from_le_bytes(word)
+    };
+    let head = word(&bytes[..bytes.len().min(8)]);
+    let tail = word(&bytes[bytes.len().saturating_sub(8)..]);
+    let mixed =
+        (head ^ tail.rotate_left(29) ^ bytes.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    (mixed >> 32) as usize
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_found_and_strangers_are_not() {
+        let names: Vec<String> = (0..300)
+            .map(|i| format!("step_number_{i}_of_many"))
+            .collect();
+        let map: NameMap<'_, usize> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.as_str(), i))
+            .collect();
+        for (index, name) in names.iter().enumerate() {
+            assert_eq!(map.get(name), Some(index));
+        }
+        for stranger in [
+            "",
+            "step",
+            "step_number_300_of_many",
+            "step_number_1_of_man",
+        ] {
+            assert_eq!(map.get(stranger), None, "{stranger}");
+        }
+        let twice: NameMap<'_, usize> = [("a", 1), ("a", 2)].into_iter().collect();
+        assert_eq!(twice.get("a"), Some(1));
     }
 }

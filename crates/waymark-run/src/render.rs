@@ -54,11 +54,9 @@ pub fn bad_case_lines(bad: &BadCase) -> Vec<String> {
 // Small writers
 
 pub(crate) fn push_date(out: &mut String, date: NaiveDate) {
-    let (first, table) = date_texts();
-    let index = usize::try_from(date.to_epoch_days() - first).unwrap_or(usize::MAX);
-    match index
-        .checked_mul(10)
-        .and_then(|start| table.get(start..start + 10))
+    let table = date_texts();
+    match waymark_calendar::day_number(date)
+        .and_then(|index| table.get(index * 10..index * 10 + 10))
     {
         Some(text) => out.push_str(text),
         None => {
@@ -69,9 +67,9 @@ pub(crate) fn push_date(out: &mut String, date: NaiveDate) {
 
 /// Every date the calendars cover, written `YYYY-MM-DD` one after another (400 KB, built once):
 /// writing a date is then copying ten bytes.
-fn date_texts() -> (i32, &'static str) {
-    static TEXTS: std::sync::OnceLock<(i32, String)> = std::sync::OnceLock::new();
-    let (first, text) = TEXTS.get_or_init(|| {
+fn date_texts() -> &'static str {
+    static TEXTS: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TEXTS.get_or_init(|| {
         let first = waymark_calendar::first_date();
         let last = waymark_calendar::last_date();
         let mut text = String::with_capacity(41_000 * 10);
@@ -84,9 +82,8 @@ fn date_texts() -> (i32, &'static str) {
                 date.day()
             );
         }
-        (first.to_epoch_days(), text)
-    });
-    (*first, text)
+        text
+    })
 }
 
 fn push_time(out: &mut String, hour: u32, minute: u32) {

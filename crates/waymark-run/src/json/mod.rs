@@ -9,6 +9,9 @@
 use crate::case::{RawEvent, RawFacts, RawValue};
 use std::borrow::Cow;
 
+mod quick;
+pub(crate) use quick::read_case as read_plain_case;
+
 /// Why a line could not be read, and the 1-based column where that became clear.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct JsonError {

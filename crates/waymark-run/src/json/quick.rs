@@ -1,0 +1,303 @@
+//! The common shape of a case line, read in one quick pass.
+//!
+//! Nearly every line of a real caseload is plain: no escapes, no unknown or repeated keys, no
+//! errors. This reader handles exactly those lines and gives up (`None`) on anything else, and
+//! the careful reader in the parent module then reads the line again and says precisely what
+//! is wrong. So the two must agree on every line this one accepts (a test below checks it);
+//! this one is only faster, by matching keys as bytes and skipping the general value machinery.
+
+use crate::case::{RawEvent, RawFacts, RawValue};
+use std::borrow::Cow;
+
+/// Reads a plain case line, handing each event to `on_event` as it is read, or gives up.
+/// Events handed over before giving up must be forgotten by the caller.
+pub(crate) fn read_case<'a>(
+    text: &'a str,
+    on_event: &mut dyn FnMut(&RawEvent<'a>),
+) -> Option<(Cow<'a, str>, RawFacts<'a>)> {
+    let mut line = Line { text, at: 0 };
+    let mut id = None;
+    let mut facts = None;
+    let mut events = false;
+    line.expect(b'{')?;
+    loop {
+        match line.key(&[b"case\"", b"facts\"", b"events\""])? {
+            0 if id.is_none() => id = Some(line.text()?),
+            1 if facts.is_none() => facts = Some(line.facts()?),
+            2 if !events => {
+                line.events(on_event)?;
+                events = true;
+            }
+            _ => return None,
+        }
+        if !line.next_member(b'}')? {
+            break;
+        }
+    }
+    line.space();
+    if line.at != text.len() {
+        return None;
+    }
+    Some((Cow::Borrowed(id?), facts.unwrap_or_default()))
+}
+
+struct Line<'a> {
+    text: &'a str,
+    at: usize,
+}
+
+impl<'a> Line<'a> {
+    fn bytes(&self) -> &'a [u8] {
+        self.text.as_bytes()
+    }
+
+    fn space(&mut self) {
+        while let Some(b' ' | b'\t' | b'\r' | b'\n') = self.bytes().get(self.at) {
+            self.at += 1;
+        }
+    }
+
+    /// The next byte after any space, consumed if it is `byte`.
+    fn expect(&mut self, byte: u8) -> Option<()> {
+        self.space();
+        (self.bytes().get(self.at) == Some(&byte)).then(|| self.at += 1)
+    }
+
+    /// After a member of an object or list: `true` at a `,` (more follow), `false` at `close`.
+    fn next_member(&mut self, close: u8) -> Option<bool> {
+        self.space();
+        let byte = *self.bytes().get(self.at)?;
+        self.at += 1;
+        match byte {
+            b',' => Some(true),
+            _ if byte == close => Some(false),
+            _ => None,
+        }
+    }
+
+    /// A key and its `:`: which of `keys` (each written with its closing quote) it is. Keys
+    /// are compared as bytes where they stand, without first finding where they end.
+    fn key(&mut self, keys: &[&[u8]]) -> Option<usize> {
+        self.expect(b'"')?;
+        let rest = self.bytes().get(self.at..)?;
+        let found = keys.iter().position(|key| rest.starts_with(key))?;
+        self.at += keys[found].len();
+        self.expect(b':')?;
+        Some(found)
+    }
+
+    /// A string without escapes or control characters.
+    fn text(&mut self) -> Option<&'a str> {
+        self.expect(b'"')?;
+        let start = self.at;
+        let end = super::find_special(self.bytes(), start)?;
+        if self.bytes()[end] != b'"' {
+            return None;
+        }
+        self.at = end + 1;
+        // The quotes are ASCII, so the stretch between them is whole characters.
+        self.text.get(start..end)
+    }
+
+    /// A string or `null`.
+    fn optional_text(&mut self) -> Option<Option<Cow<'a, str>>> {
+        self.space();
+        match self.bytes().get(self.at)? {
+            b'"' => Some(Some(Cow::Borrowed(self.text()?))),
+            _ => self.word(b"null").map(|()| None),
+        }
+    }
+
+    fn word(&mut self, word: &[u8]) -> Option<()> {
+        let found = self.bytes().get(self.at..self.at + word.len())? == word;
+        found.then(|| self.at += word.len())
+    }
+
+    fn facts(&mut self) -> Option<RawFacts<'a>> {
+        let mut facts = Vec::new();
+        self.expect(b'{')?;
+        self.space();
+        if self.bytes().get(self.at) == Some(&b'}') {
+            self.at += 1;
+            return Some(RawFacts(facts));
+        }
+        loop {
+            let name = Cow::Borrowed(self.text()?);
+            self.expect(b':')?;
+            facts.push((name, self.fact_value()?, 0));
+            if !self.next_member(b'}')? {
+                return Some(RawFacts(facts));
+            }
+        }
+    }
+
+    fn fact_value(&mut self) -> Option<RawValue<'a>> {
+        self.space();
+        match self.bytes().get(self.at)? {
+            b'"' => Some(RawValue::Text(Cow::Borrowed(self.text()?))),
+            b't' => self.word(b"true").map(|()| RawValue::Bool(true)),
+            b'f' => self.word(b"false").map(|()| RawValue::Bool(false)),
+            b'n' => self.word(b"null").map(|()| RawValue::Null),
+            b'0'..=b'9' => {
+                let start = self.at;
+                let digits = self.bytes()[start..]
+                    .iter()
+                    .take_while(|b| b.is_ascii_digit())
+                    .count();
+                self.at += digits;
+                // Fractions, exponents and huge numbers are left to the careful reader.
+                if let Some(b'.' | b'e' | b'E') = self.bytes().get(self.at) {
+                    return None;
+                }
+                self.text
+                    .get(start..self.at)?
+                    .parse()
+                    .ok()
+                    .map(RawValue::Whole)
+            }
+            _ => None,
+        }
+    }
+
+    fn events(&mut self, on_event: &mut dyn FnMut(&RawEvent<'a>)) -> Option<()> {
+        self.expect(b'[')?;
+        self.space();
+        if self.bytes().get(self.at) == Some(&b']') {
+            self.at += 1;
+            return Some(());
+        }
+        loop {
+            on_event(&self.event()?);
+            if !self.next_member(b']')? {
+                return Some(());
+            }
+        }
+    }
+
+    fn event(&mut self) -> Option<RawEvent<'a>> {
+        let mut event = RawEvent::default();
+        let mut step = None;
+        self.expect(b'{')?;
+        loop {
+            let keys: [&[u8]; 6] = [
+                b"step\"",
+                b"on\"",
+                b"outcome\"",
+                b"by\"",
+                b"reason\"",
+                b"waived\"",
+            ];
+            match self.key(&keys)? {
+                0 if step.is_none() => step = Some(self.text()?),
+                1 if event.on.is_none() => event.on = Some(self.text_not_null()?),
+                2 if event.outcome.is_none() => event.outcome = self.optional_text()?,
+                3 if event.by.is_none() => event.by = self.optional_text()?,
+                4 if event.reason.is_none() => event.reason = self.optional_text()?,
+                5 if event.waived.is_none() => {
+                    self.space();
+                    event.waived = Some(match self.bytes().get(self.at)? {
+                        b't' => self.word(b"true").map(|()| true)?,
+                        _ => self.word(b"false").map(|()| false)?,
+                    });
+                }
+                _ => return None,
+            }
+            if !self.next_member(b'}')? {
+                break;
+            }
+        }
+        event.step = Cow::Borrowed(step?);
+        Some(event)
+    }
+
+    fn text_not_null(&mut self) -> Option<Cow<'a, str>> {
+        Some(Cow::Borrowed(self.text()?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What a reader made of a line, in a form two readers' answers can be compared in.
+    fn seen(read: impl FnOnce(&mut dyn FnMut(&RawEvent<'_>)) -> Option<String>) -> Option<String> {
+        let mut events = Vec::new();
+        let whole = read(&mut |event| {
+            events.push(format!(
+                "{}|{:?}|{:?}|{:?}|{:?}|{:?}",
+                event.step, event.on, event.outcome, event.by, event.reason, event.waived
+            ))
+        })?;
+        Some(format!("{whole} {events:?}"))
+    }
+
+    fn quickly(text: &str) -> Option<String> {
+        seen(|on_event| read_case(text, on_event).map(|(id, facts)| format!("{id} {:?}", facts.0)))
+    }
+
+    fn carefully(text: &str) -> Option<String> {
+        seen(|on_event| {
+            super::super::read_case(text, on_event)
+                .ok()
+                .map(|(id, facts)| format!("{id} {:?}", facts.0))
+        })
+    }
+
+    const LINES: [&str; 6] = [
+        r#"{"case":"C1","facts":{"threshold":"level3","expected_delivery":"2026-05-01"},"events":[{"step":"referral","on":"2026-01-05"},{"step":"strategy_discussion","on":"2026-01-07T10:30","outcome":"section47","by":"social_worker"},{"step":"child_seen_alone","waived":true,"reason":"asleep"}]}"#,
+        r#" { "events" : [ ] , "case" : "é2" , "facts" : { "age" : 16 , "x" : null , "y" : false } } "#,
+        r#"{"case":"C3","events":[{"by":null,"outcome":null,"reason":null,"step":"a","on":"2026-01-05","waived":false}]}"#,
+        r#"{"case":"C4","facts":{"a":1,"a":2}}"#,
+        r#"{"case":"C5","facts":{},"events":[]}"#,
+        r#"{"case":"","facts":{"n":18446744073709551615}}"#,
+    ];
+
+    #[test]
+    fn plain_lines_are_read_as_the_careful_reader_reads_them() {
+        for line in LINES {
+            let quick = quickly(line);
+            assert!(quick.is_some(), "a plain line: {line}");
+            assert_eq!(quick, carefully(line), "{line}");
+        }
+    }
+
+    /// Every truncation and many one-byte changes of plain lines: whatever the quick reader
+    /// accepts, the careful one reads the same way.
+    #[test]
+    fn the_quick_reader_never_disagrees_with_the_careful_one() {
+        let replacements = [
+            b'"', b'\\', b'{', b'}', b'[', b']', b',', b':', b'0', b'9', b'.', b'e', b'-', b'n',
+            b't', b' ', b'x', 0x01,
+        ];
+        let mut accepted = 0;
+        let mut tried = 0;
+        for line in LINES {
+            let mut variants: Vec<Vec<u8>> = (0..=line.len())
+                .map(|cut| line.as_bytes()[..cut].to_vec())
+                .collect();
+            for at in 0..line.len() {
+                for replacement in replacements {
+                    let mut bytes = line.as_bytes().to_vec();
+                    bytes[at] = replacement;
+                    variants.push(bytes.clone());
+                    bytes.remove(at);
+                    variants.push(bytes);
+                }
+            }
+            for bytes in variants {
+                let Ok(text) = std::str::from_utf8(&bytes) else {
+                    continue;
+                };
+                tried += 1;
+                if let Some(quick) = quickly(text) {
+                    accepted += 1;
+                    assert_eq!(Some(quick), carefully(text), "{text}");
+                }
+            }
+        }
+        assert!(
+            tried > 10_000 && accepted > 1_000,
+            "{tried} tried, {accepted} accepted"
+        );
+    }
+}
