@@ -15,7 +15,7 @@
     reason = "a bench stops loudly when its own input is wrong"
 )]
 
-use std::io::{BufWriter, Read, Write};
+use std::io::{BufWriter, Write};
 use std::path::Path;
 use std::time::Instant;
 use waymark_check::CheckOptions;
@@ -25,7 +25,6 @@ use waymark_run::{Format, Plan, RunOptions, Summary};
 
 const CASES: u64 = 1_000_000;
 const SEED: u64 = 2026;
-const BLOCK_BYTES: usize = 4 << 20;
 
 /// Reads `use`d files relative to the procedures folder.
 struct Files(Sources);
@@ -76,8 +75,10 @@ fn main() {
         false => output,
     };
     let start = Instant::now();
+    let cpu_before = cpu_seconds();
     let (summary, written) = run(&plan, &input, &output);
     let seconds = start.elapsed().as_secs_f64();
+    let cpu_after = cpu_seconds();
     assert_eq!(summary.cases(), cases);
     assert_eq!(summary.bad(), 0, "generated cases are all good");
     println!(
@@ -86,6 +87,11 @@ fn main() {
         size as f64 / 1e6,
         written as f64 / 1e6,
         rayon_threads()
+    );
+    println!(
+        "processor time: {:.2} s in the program, {:.2} s in the kernel (reading and writing files)",
+        cpu_after.0 - cpu_before.0,
+        cpu_after.1 - cpu_before.1
     );
     println!("peak resident memory (VmHWM): {}", peak_memory());
     if std::env::args().any(|arg| arg == "keep") {
@@ -123,8 +129,8 @@ fn generate(plan: &Plan, cases: u64, path: &Path) {
     out.flush().unwrap();
 }
 
-/// The same loop as `waymark run --format json -o FILE`: blocks of whole lines read from the
-/// file, each run on every core, while a writer thread writes the previous block's output.
+/// What `waymark run --format json -o FILE` does: the same streaming function, reading the
+/// file and writing the report through a buffer.
 fn run(plan: &Plan, input: &Path, output: &Path) -> (Summary, u64) {
     let options = RunOptions {
         as_of: waymark_calendar::parse_date("2026-06-30").unwrap(),
@@ -134,58 +140,19 @@ fn run(plan: &Plan, input: &Path, output: &Path) -> (Summary, u64) {
     let mut reader = std::fs::File::open(input).unwrap();
     // Small buffer: the parts are large and go straight to the file.
     let mut writer = BufWriter::with_capacity(64 << 10, std::fs::File::create(output).unwrap());
-    let mut summary = Summary::new(plan);
-    let written = std::thread::scope(|scope| {
-        let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<String>>(2);
-        let writing = scope.spawn(move || {
-            let mut written = 0u64;
-            for parts in receiver {
-                for part in parts {
-                    written += part.len() as u64;
-                    writer.write_all(part.as_bytes()).unwrap();
-                }
-            }
-            writer.flush().unwrap();
-            written
-        });
-        let mut carry: Vec<u8> = Vec::new();
-        let mut next_line = 1;
-        loop {
-            let mut block = std::mem::take(&mut carry);
-            let mut end_of_file = false;
-            let mut seen_break = false;
-            while block.len() < BLOCK_BYTES || !seen_break {
-                let filled = block.len();
-                block.resize(filled + (256 << 10), 0);
-                let got = reader.read(&mut block[filled..]).unwrap();
-                block.truncate(filled + got);
-                seen_break |= block[filled..].contains(&b'\n');
-                if got == 0 {
-                    end_of_file = true;
-                    break;
-                }
-            }
-            if !end_of_file {
-                let cut = block.iter().rposition(|b| *b == b'\n').unwrap();
-                carry = block.split_off(cut + 1);
-            }
-            if block.last() == Some(&b'\n') {
-                block.pop();
-            }
-            if block.is_empty() && end_of_file {
-                break;
-            }
-            let batch = waymark_run::run_batch(plan, options, next_line, &block);
-            next_line += block.iter().filter(|b| **b == b'\n').count() + 1;
-            summary.merge(&batch.summary);
-            sender.send(batch.output).unwrap();
-            if end_of_file {
-                break;
-            }
-        }
-        drop(sender);
-        writing.join().unwrap()
-    });
+    let mut written = 0u64;
+    let summary = waymark_run::stream::run_json_lines(
+        plan,
+        options,
+        &mut reader,
+        &mut |bytes| {
+            written += bytes.len() as u64;
+            writer.write_all(bytes)
+        },
+        &mut |_, _| {},
+    )
+    .unwrap();
+    writer.flush().unwrap();
     (summary, written)
 }
 
@@ -226,6 +193,25 @@ fn rayon_threads() -> usize {
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
+/// User and system processor seconds of the whole process so far (from /proc, in clock ticks
+/// of 1/100 s), so that the figures can be read apart from other load on the machine.
+fn cpu_seconds() -> (f64, f64) {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or("", |(_, rest)| rest)
+        .split_whitespace()
+        .collect();
+    let ticks = |index: usize| {
+        fields
+            .get(index)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (ticks(11) / 100.0, ticks(12) / 100.0)
 }
 
 fn peak_memory() -> String {

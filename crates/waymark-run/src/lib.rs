@@ -4,9 +4,10 @@
 //! calendar, builds a [`Plan`] once, then runs cases against it. Start from [`run_batch`],
 //! which takes a block of JSON Lines text and gives the rendered output of every case in input
 //! order (in parallel, the same bytes whatever the number of threads), or from
-//! [`parse_json_line`] and [`run_case`] for one case. CSV input is read by [`csv`]. Like every
-//! stage but the CLI, this crate does no IO, prints nothing and never reads the clock: the
-//! as-of date is always given.
+//! [`parse_json_line`] and [`run_case`] for one case; [`stream::run_json_lines`] runs a whole
+//! file, reading, running and writing at once. CSV input is read by [`csv`]. Like every stage
+//! but the CLI, this crate opens no files, prints nothing and never reads the clock: readers and
+//! writers are handed to it, and the as-of date is always given.
 
 pub mod case;
 pub mod csv;
@@ -18,6 +19,7 @@ mod json;
 mod plan;
 pub mod render;
 pub mod report;
+pub mod stream;
 mod summary;
 
 pub use case::{
@@ -144,8 +146,26 @@ impl<'a> Iterator for Lines<'a> {
     }
 }
 
-fn count_line_breaks(text: &[u8]) -> usize {
-    text.iter().filter(|&&byte| byte == b'\n').count()
+/// How many `\n` bytes `text` holds, eight bytes at a time (a plain filter-and-count was a
+/// tenth of all the time of `waymark run`).
+pub(crate) fn count_line_breaks(text: &[u8]) -> usize {
+    const LOWS: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let mut chunks = text.chunks_exact(8);
+    let mut count = 0;
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word) ^ (u64::from(b'\n') * 0x0101_0101_0101_0101);
+        // The high bit of each lane is set exactly when that byte of `x` is zero.
+        let zero = !(((x & LOWS) + LOWS) | x | LOWS);
+        count += zero.count_ones() as usize;
+    }
+    count
+        + chunks
+            .remainder()
+            .iter()
+            .filter(|&&byte| byte == b'\n')
+            .count()
 }
 
 /// The first `\n` at or after `from`, eight bytes at a time.
@@ -234,6 +254,18 @@ fn join(plan: &Plan, parts: Vec<Batch>) -> Batch {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_breaks_are_counted_exactly() {
+        let mut text: Vec<u8> = (0..=255).collect();
+        text.extend(b"\n\n\x0b\x09\n\x8a\nabc\n");
+        for start in 0..text.len() {
+            for end in start..text.len() {
+                let plain = text[start..end].iter().filter(|b| **b == b'\n').count();
+                assert_eq!(count_line_breaks(&text[start..end]), plain);
+            }
+        }
+    }
 
     #[test]
     fn stretches_end_at_line_breaks_and_lines_keep_their_numbers() {

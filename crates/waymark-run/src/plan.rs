@@ -1,6 +1,7 @@
 //! [`Plan`]: what the interpreter needs to know about a procedure, worked out once before any
 //! case is run: names to look up, which steps get rows, how together blocks finish.
 
+use crate::report::Status;
 use waymark_calendar::Calendar;
 use waymark_compile::{FactId, Procedure, RoleId, StepId, StepKind, graph::branch_tails};
 
@@ -14,6 +15,8 @@ pub struct Plan<'p> {
     roles: NameMap<'p, RoleId>,
     /// Per step: its name as a JSON string, quoted and escaped, for the renderers.
     pub(crate) json_names: Vec<String>,
+    /// Per step and status: the start of its JSON row, `{"step":"name","status":"met"`.
+    json_row_starts: Vec<[String; 6]>,
     /// For a step that finishes a piece of a together block: that block.
     pub(crate) tail_of: Vec<Option<StepId>>,
     /// The steps that get rows in a report, in declaration order.
@@ -58,7 +61,7 @@ impl<'p> Plan<'p> {
             .max()
             .unwrap_or(0)
             .max(4);
-        let json_names = procedure
+        let json_names: Vec<String> = procedure
             .steps
             .iter()
             .map(|step| {
@@ -67,8 +70,15 @@ impl<'p> Plan<'p> {
                 quoted
             })
             .collect();
+        let json_row_starts = json_names
+            .iter()
+            .map(|name| {
+                Status::ALL.map(|status| format!(r#"{{"step":{name},"status":"{}""#, status.word()))
+            })
+            .collect();
         Plan {
             name_width,
+            json_row_starts,
             json_names,
             procedure,
             calendar,
@@ -85,6 +95,13 @@ impl<'p> Plan<'p> {
             tail_of,
             row_steps,
         }
+    }
+
+    /// `{"step":"name","status":"met"` for the step and status.
+    pub(crate) fn json_row_start(&self, step: StepId, status: Status) -> &str {
+        self.json_row_starts
+            .get(step.0 as usize)
+            .map_or("{", |starts| &starts[status as usize])
     }
 
     pub fn step_named(&self, name: &str) -> Option<StepId> {
@@ -247,6 +264,10 @@ mod tests {
             "step_number_1_of_man",
         ] {
             assert_eq!(map.get(stranger), None, "{stranger}");
+        }
+        // Rows find their start by status number.
+        for (index, status) in Status::ALL.into_iter().enumerate() {
+            assert_eq!(status as usize, index);
         }
         let twice: NameMap<'_, usize> = [("a", 1), ("a", 2)].into_iter().collect();
         assert_eq!(twice.get("a"), Some(1));

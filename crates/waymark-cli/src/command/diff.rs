@@ -1,6 +1,6 @@
 //! `waymark diff OLD.wm NEW.wm`: what changed between two versions of a procedure.
 
-use super::run::{Blocks, Stop, date_argument, open_cases, today};
+use super::run::{Stop, date_argument, open_cases, today};
 use crate::Exit;
 use crate::input::ReadFailure;
 use crate::loader::FileLoader;
@@ -13,6 +13,7 @@ use waymark_compile::Procedure;
 use waymark_diagnostics::{Code, Diagnostic, Sources};
 use waymark_diff::{Impact, ImpactOn, Versions, impact_of};
 use waymark_run::Plan;
+use waymark_run::stream::Blocks;
 
 const AFTER_HELP: &str = "\
 Examples:

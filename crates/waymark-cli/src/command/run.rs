@@ -18,6 +18,7 @@ use waymark_calendar::{DateError, builtin, default_calendar, parse_date, why_no_
 use waymark_check::CheckOptions;
 use waymark_compile::Procedure;
 use waymark_diagnostics::{Diagnostic, Sources};
+use waymark_run::stream::StreamError;
 use waymark_run::{Batch, Format, Plan, RunOptions, Summary};
 
 const AFTER_HELP: &str = "\
@@ -105,10 +106,6 @@ pub enum InputFormat {
     Jsonl,
     Csv,
 }
-
-/// Bytes of JSON Lines read and run at a time: enough to keep both cores busy, small enough
-/// that memory stays flat however long the file is.
-const BLOCK_BYTES: usize = 4 << 20;
 
 pub fn run(args: RunArgs) -> Exit {
     match run_inner(&args) {
@@ -259,9 +256,9 @@ fn reads_csv(args: &RunArgs) -> bool {
 }
 
 /// Opens CASES (or standard input) for reading.
-pub(crate) fn open_cases(path: &str) -> Result<(Box<dyn Read>, Option<u64>), Stop> {
+pub(crate) fn open_cases(path: &str) -> Result<(Box<dyn Read + Send>, Option<u64>), Stop> {
     if path == "-" {
-        return Ok((Box::new(std::io::stdin().lock()), None));
+        return Ok((Box::new(std::io::stdin()), None));
     }
     let file = std::fs::File::open(path).map_err(|error| cannot_read(path, &error))?;
     let size = file
@@ -286,8 +283,8 @@ fn cannot_read(path: &str, error: &std::io::Error) -> Stop {
     Stop::Usage(format!("cannot read `{path}`: {why}"))
 }
 
-/// Streams JSON Lines in blocks of whole lines. Each block runs on every core; a writer
-/// thread writes the previous block's output meanwhile, in input order.
+/// Streams JSON Lines: reading, running on every core and writing overlap (see
+/// `waymark_run::stream`).
 fn run_json_lines(
     args: &RunArgs,
     plan: &Plan,
@@ -296,124 +293,25 @@ fn run_json_lines(
 ) -> Result<Summary, Stop> {
     let (mut reader, size) = open_cases(&args.cases)?;
     let progress = Progress::new(size);
-    let mut summary = Summary::new(plan);
-    let outcome = std::thread::scope(|scope| {
-        let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<String>>(2);
-        let writer = scope.spawn(move || -> Result<(), Stop> {
-            for parts in receiver {
-                for part in parts {
-                    sink.write(part.as_bytes())?;
-                }
-            }
-            Ok(())
-        });
-        let mut blocks = Blocks::new();
-        let mut read = 0u64;
-        let result = loop {
-            let block = match blocks.next(&mut reader) {
-                Ok(Some(block)) => block,
-                Ok(None) => break Ok(()),
-                Err(error) => break Err(cannot_read(&args.cases, &error)),
-            };
-            read += block.bytes.len() as u64 + 1;
-            let batch = waymark_run::run_batch(plan, options, block.first_line, &block.bytes);
-            summary.merge(&batch.summary);
+    let outcome = waymark_run::stream::run_json_lines(
+        plan,
+        options,
+        &mut reader,
+        &mut |bytes| sink.write(bytes),
+        &mut |problems, read| {
             progress.suspend(|| {
-                for line in &batch.problems {
+                for line in problems {
                     eprintln!("{line}");
                 }
             });
             progress.set(read);
-            if sender.send(batch.output).is_err() {
-                // The writer stopped on an error, which its result holds.
-                break Ok(());
-            }
-        };
-        drop(sender);
-        let written = writer
-            .join()
-            .unwrap_or_else(|_| Err(Stop::Usage("the output writer stopped".to_string())));
-        result.and(written)
-    });
+        },
+    );
     progress.done();
-    outcome.map(|()| summary)
-}
-
-/// Reads a file in blocks of about [`BLOCK_BYTES`] that end at a line break.
-pub(crate) struct Blocks {
-    carry: Vec<u8>,
-    next_line: usize,
-    finished: bool,
-}
-
-pub(crate) struct Block {
-    /// Whole lines, without the last line break.
-    pub(crate) bytes: Vec<u8>,
-    pub(crate) first_line: usize,
-}
-
-impl Blocks {
-    pub(crate) fn new() -> Blocks {
-        Blocks {
-            carry: Vec::new(),
-            next_line: 1,
-            finished: false,
-        }
-    }
-
-    pub(crate) fn next(&mut self, reader: &mut dyn Read) -> std::io::Result<Option<Block>> {
-        if self.finished {
-            return Ok(None);
-        }
-        let mut bytes = std::mem::take(&mut self.carry);
-        bytes.reserve(BLOCK_BYTES + (64 << 10));
-        let mut end_of_file = false;
-        let mut seen_break = false;
-        // A block ends at a line break, however long one line is.
-        while bytes.len() < BLOCK_BYTES || !seen_break {
-            let filled = bytes.len();
-            bytes.resize(filled + (256 << 10), 0);
-            let got = loop {
-                match reader.read(&mut bytes[filled..]) {
-                    Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
-                    other => break other,
-                }
-            };
-            let got = match got {
-                Ok(got) => got,
-                Err(error) => {
-                    bytes.truncate(filled);
-                    return Err(error);
-                }
-            };
-            bytes.truncate(filled + got);
-            seen_break |= bytes[filled..].contains(&b'\n');
-            if got == 0 {
-                end_of_file = true;
-                break;
-            }
-        }
-        if end_of_file {
-            self.finished = true;
-            if bytes.is_empty() {
-                return Ok(None);
-            }
-            if bytes.last() == Some(&b'\n') {
-                bytes.pop();
-            }
-        } else {
-            // Keep the unfinished last line for the next block.
-            let cut = bytes
-                .iter()
-                .rposition(|b| *b == b'\n')
-                .unwrap_or(bytes.len());
-            self.carry = bytes.split_off((cut + 1).min(bytes.len()));
-            bytes.truncate(cut);
-        }
-        let first_line = self.next_line;
-        self.next_line += bytes.iter().filter(|b| **b == b'\n').count() + 1;
-        Ok(Some(Block { bytes, first_line }))
-    }
+    outcome.map_err(|error| match error {
+        StreamError::Read(error) => cannot_read(&args.cases, &error),
+        StreamError::Write(stop) => stop,
+    })
 }
 
 fn run_csv(

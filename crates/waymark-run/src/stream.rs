@@ -1,0 +1,214 @@
+//! A whole caseload of JSON Lines, streamed: reading, running and writing overlap.
+//!
+//! [`run_json_lines`] keeps both cores on cases: a reader thread fetches the next block of
+//! whole lines while the current one runs on every core ([`run_batch`]) and a writer thread
+//! writes the block before it. Memory stays at a few blocks however large the caseload. The
+//! crate still opens no files: the caller hands over the reader and the function that writes.
+
+use crate::{Plan, RunOptions, Summary, run_batch};
+use std::io::Read;
+use std::sync::mpsc::sync_channel;
+
+/// Bytes of input per block: big enough to keep both cores busy, small enough that a few
+/// blocks in flight cost little memory.
+const BLOCK_BYTES: usize = 4 << 20;
+
+/// Why a stream stopped: its input could not be read, or its output could not be written.
+#[derive(Debug)]
+pub enum StreamError<E> {
+    Read(std::io::Error),
+    Write(E),
+}
+
+/// Runs every case read from `input` and hands the rendered output, in input order, to
+/// `write`. After each block, `on_block` gets the lines for standard error about bad cases in
+/// it and the number of bytes read so far (for a progress bar).
+pub fn run_json_lines<E: Send>(
+    plan: &Plan,
+    options: RunOptions,
+    input: &mut (dyn Read + Send),
+    write: &mut (dyn FnMut(&[u8]) -> Result<(), E> + Send),
+    on_block: &mut dyn FnMut(&[String], u64),
+) -> Result<Summary, StreamError<E>> {
+    std::thread::scope(|scope| {
+        let (block_sender, blocks) = sync_channel(1);
+        let reader = scope.spawn(move || {
+            let mut lines = Blocks::new();
+            loop {
+                let block = lines.next(input).transpose();
+                let last = !matches!(block, Some(Ok(_)));
+                if let Some(block) = block
+                    && block_sender.send(block).is_err()
+                {
+                    return;
+                }
+                if last {
+                    return;
+                }
+            }
+        });
+        let (output_sender, outputs) = sync_channel::<Vec<String>>(2);
+        let writer = scope.spawn(move || -> Result<(), E> {
+            for parts in outputs {
+                for part in parts {
+                    write(part.as_bytes())?;
+                }
+            }
+            Ok(())
+        });
+        let mut summary = Summary::new(plan);
+        let mut read = 0u64;
+        let mut result = Ok(());
+        for block in blocks.iter() {
+            let block = match block {
+                Ok(block) => block,
+                Err(error) => {
+                    result = Err(StreamError::Read(error));
+                    break;
+                }
+            };
+            read += block.bytes.len() as u64 + 1;
+            let batch = run_batch(plan, options, block.first_line, &block.bytes);
+            summary.merge(&batch.summary);
+            on_block(&batch.problems, read);
+            if output_sender.send(batch.output).is_err() {
+                // The writer stopped on an error, which its result holds.
+                break;
+            }
+        }
+        // Closing the channels lets both threads finish, however the loop ended.
+        drop(output_sender);
+        drop(blocks);
+        let written = writer
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        if let Err(panic) = reader.join() {
+            std::panic::resume_unwind(panic);
+        }
+        result?;
+        written.map_err(StreamError::Write)?;
+        Ok(summary)
+    })
+}
+
+/// Reads a stream in blocks of about [`BLOCK_BYTES`] that end at a line break, numbering the
+/// lines. A line longer than a block makes its block longer: lines are never split.
+pub struct Blocks {
+    carry: Vec<u8>,
+    next_line: usize,
+    finished: bool,
+}
+
+/// Whole lines of a stream.
+pub struct Block {
+    /// The lines, without the last line break.
+    pub bytes: Vec<u8>,
+    /// The 1-based number of the first line.
+    pub first_line: usize,
+}
+
+impl Default for Blocks {
+    fn default() -> Self {
+        Blocks::new()
+    }
+}
+
+impl Blocks {
+    pub fn new() -> Blocks {
+        Blocks {
+            carry: Vec::new(),
+            next_line: 1,
+            finished: false,
+        }
+    }
+
+    /// The next block, or `None` at the end of the stream.
+    pub fn next(&mut self, input: &mut dyn Read) -> std::io::Result<Option<Block>> {
+        if self.finished {
+            return Ok(None);
+        }
+        let mut bytes = std::mem::take(&mut self.carry);
+        bytes.reserve(BLOCK_BYTES + (64 << 10));
+        // Bytes before `searched` hold no line break (the carried-over part of a line).
+        let mut searched = 0;
+        let cut = loop {
+            let wanted = BLOCK_BYTES.saturating_sub(bytes.len()).max(64 << 10);
+            // `read_to_end` fills spare capacity without zeroing it first, and retries reads
+            // that were interrupted.
+            let got = (&mut *input).take(wanted as u64).read_to_end(&mut bytes)?;
+            if got == 0 {
+                break None;
+            }
+            if bytes.len() >= BLOCK_BYTES {
+                if let Some(at) = bytes[searched..].iter().rposition(|byte| *byte == b'\n') {
+                    break Some(searched + at);
+                }
+                searched = bytes.len();
+            }
+        };
+        match cut {
+            Some(cut) => {
+                // Keep the unfinished last line for the next block.
+                self.carry = bytes.split_off(cut + 1);
+                bytes.truncate(cut);
+            }
+            None => {
+                self.finished = true;
+                if bytes.is_empty() {
+                    return Ok(None);
+                }
+                if bytes.last() == Some(&b'\n') {
+                    bytes.pop();
+                }
+            }
+        }
+        let first_line = self.next_line;
+        self.next_line += crate::count_line_breaks(&bytes) + 1;
+        Ok(Some(Block { bytes, first_line }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reader that hands out a few bytes at a time, as pipes do.
+    struct Trickle<'a>(&'a [u8], usize);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.1.min(self.0.len()).min(buffer.len());
+            buffer[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn blocks_hold_whole_lines_with_their_numbers() {
+        let long = "x".repeat(BLOCK_BYTES + 10);
+        let mut text = String::new();
+        for i in 0..300_000 {
+            text.push_str(&format!("line {i}\n"));
+            if i == 1000 {
+                text.push_str(&long);
+                text.push('\n');
+            }
+        }
+        text.push_str("last line without a break");
+        for step in [1 << 20, 4096] {
+            let mut input = Trickle(text.as_bytes(), step);
+            let mut blocks = Blocks::new();
+            let mut joined = Vec::new();
+            let mut expected_line = 1;
+            while let Some(block) = blocks.next(&mut input).unwrap() {
+                assert_eq!(block.first_line, expected_line);
+                expected_line += block.bytes.iter().filter(|b| **b == b'\n').count() + 1;
+                joined.extend_from_slice(&block.bytes);
+                joined.push(b'\n');
+            }
+            joined.pop();
+            assert_eq!(joined, text.as_bytes());
+        }
+    }
+}
