@@ -43,6 +43,8 @@ pub struct Batch {
     pub output: Vec<String>,
     pub summary: Summary,
     pub problems: Vec<String>,
+    /// How many lines the block held, blank ones included.
+    pub lines: usize,
 }
 
 /// How to run and print a batch.
@@ -70,6 +72,7 @@ pub fn run_batch(plan: &Plan, options: RunOptions, first_line: usize, text: &[u8
         .par_iter()
         .map(|&(start, end)| count_line_breaks(&text[start..end]))
         .collect();
+    let lines = counts.iter().sum::<usize>() + 1;
     let mut firsts = Vec::with_capacity(stretches.len());
     let mut line = first_line;
     for count in &counts {
@@ -101,7 +104,7 @@ pub fn run_batch(plan: &Plan, options: RunOptions, first_line: usize, text: &[u8
             )
         })
         .collect();
-    join(plan, parts)
+    join(plan, parts, lines)
 }
 
 /// Bytes of input per parallel task: a few dozen cases.
@@ -209,7 +212,7 @@ pub fn run_cases(plan: &Plan, options: RunOptions, cases: Vec<Result<Case, BadCa
             )
         })
         .collect();
-    join(plan, parts)
+    join(plan, parts, 0)
 }
 
 fn run_each(
@@ -223,6 +226,7 @@ fn run_each(
         output: Vec::new(),
         summary: Summary::new(plan),
         problems: Vec::new(),
+        lines: 0,
     };
     for outcome in outcomes {
         batch.summary.add(&outcome);
@@ -237,11 +241,12 @@ fn run_each(
     batch
 }
 
-fn join(plan: &Plan, parts: Vec<Batch>) -> Batch {
+fn join(plan: &Plan, parts: Vec<Batch>, lines: usize) -> Batch {
     let mut whole = Batch {
         output: Vec::with_capacity(parts.len()),
         summary: Summary::new(plan),
         problems: Vec::new(),
+        lines,
     };
     for part in parts {
         whole.output.extend(part.output);

@@ -181,11 +181,44 @@ fn reachable_from_start(procedure: &Procedure) -> Vec<bool> {
 }
 
 /// Names to ids, looked up once per event of every case, so made for that: an open-addressing
-/// table at most a quarter full, keyed by a hash of a name's length and its first and last
-/// eight bytes (names in one procedure differ there), checked against the whole name.
+/// table at most a quarter full. A name is known by its length and its first and last eight
+/// bytes (which, for names of up to 16 bytes, are the whole name), so most look-ups compare
+/// three numbers and never the text.
 struct NameMap<'p, T> {
-    slots: Vec<Option<(&'p str, T)>>,
+    slots: Vec<Option<(NameKey, &'p str, T)>>,
     mask: usize,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct NameKey {
+    len: usize,
+    head: u64,
+    tail: u64,
+}
+
+impl NameKey {
+    fn of(name: &str) -> NameKey {
+        let bytes = name.as_bytes();
+        let (head, tail) = match (bytes.first_chunk::<8>(), bytes.last_chunk::<8>()) {
+            (Some(head), Some(tail)) => (u64::from_le_bytes(*head), u64::from_le_bytes(*tail)),
+            _ => {
+                let mut word = [0u8; 8];
+                word[..bytes.len()].copy_from_slice(bytes);
+                (u64::from_le_bytes(word), 0)
+            }
+        };
+        NameKey {
+            len: bytes.len(),
+            head,
+            tail,
+        }
+    }
+
+    fn slot(self, mask: usize) -> usize {
+        let mixed = (self.head ^ self.tail.rotate_left(29) ^ self.len as u64)
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        (mixed >> 32) as usize & mask
+    }
 }
 
 impl<'p, T: Copy> FromIterator<(&'p str, T)> for NameMap<'p, T> {
@@ -197,17 +230,16 @@ impl<'p, T: Copy> FromIterator<(&'p str, T)> for NameMap<'p, T> {
             mask: size - 1,
         };
         for (name, value) in names {
-            let mut at = name_hash(name) & map.mask;
             // Names are unique in a checked procedure; were one repeated, the first is kept.
-            while let Some((taken, _)) = map.slots[at] {
-                if taken == name {
-                    break;
-                }
+            if map.get(name).is_some() {
+                continue;
+            }
+            let key = NameKey::of(name);
+            let mut at = key.slot(map.mask);
+            while map.slots[at].is_some() {
                 at = (at + 1) & map.mask;
             }
-            if map.slots[at].is_none() {
-                map.slots[at] = Some((name, value));
-            }
+            map.slots[at] = Some((key, name, value));
         }
         map
     }
@@ -215,29 +247,16 @@ impl<'p, T: Copy> FromIterator<(&'p str, T)> for NameMap<'p, T> {
 
 impl<T: Copy> NameMap<'_, T> {
     fn get(&self, name: &str) -> Option<T> {
-        let mut at = name_hash(name) & self.mask;
+        let key = NameKey::of(name);
+        let mut at = key.slot(self.mask);
         loop {
-            let (taken, value) = self.slots[at]?;
-            if taken == name {
+            let (taken, text, value) = self.slots[at]?;
+            if taken == key && (key.len <= 16 || text == name) {
                 return Some(value);
             }
             at = (at + 1) & self.mask;
         }
     }
-}
-
-fn name_hash(name: &str) -> usize {
-    let bytes = name.as_bytes();
-    let word = |part: &[u8]| {
-        let mut word = [0u8; 8];
-        word[..part.len()].copy_from_slice(part);
-        u64::from_le_bytes(word)
-    };
-    let head = word(&bytes[..bytes.len().min(8)]);
-    let tail = word(&bytes[bytes.len().saturating_sub(8)..]);
-    let mixed =
-        (head ^ tail.rotate_left(29) ^ bytes.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    (mixed >> 32) as usize
 }
 
 #[cfg(test)]

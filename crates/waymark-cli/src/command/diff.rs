@@ -13,7 +13,7 @@ use waymark_compile::Procedure;
 use waymark_diagnostics::{Code, Diagnostic, Sources};
 use waymark_diff::{Impact, ImpactOn, Versions, impact_of};
 use waymark_run::Plan;
-use waymark_run::stream::Blocks;
+use waymark_run::stream::{Blocks, line_count};
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -133,10 +133,12 @@ fn impact_on_cases<'a>(
     let (mut reader, _) = open_cases(path)?;
     let mut blocks = Blocks::new();
     let mut impact = Impact::default();
+    let mut first_line = 1;
     loop {
         match blocks.next(&mut reader) {
             Ok(Some(block)) => {
-                impact.append(impact_of(versions, as_of, block.first_line, &block.bytes))
+                impact.append(impact_of(versions, as_of, first_line, &block.bytes));
+                first_line += line_count(&block.bytes);
             }
             Ok(None) => return Ok((impact, as_of)),
             Err(error) => return Err(Stop::Usage(format!("cannot read `{path}`: {error}"))),

@@ -41,6 +41,16 @@ pub(crate) fn read_case<'a>(
     Some((Cow::Borrowed(id?), facts.unwrap_or_default()))
 }
 
+/// The keys of an event, each with its closing quote, in the order `event` matches them.
+const EVENT_KEYS: [&[u8]; 6] = [
+    b"step\"",
+    b"on\"",
+    b"outcome\"",
+    b"by\"",
+    b"reason\"",
+    b"waived\"",
+];
+
 struct Line<'a> {
     text: &'a str,
     at: usize,
@@ -59,14 +69,24 @@ impl<'a> Line<'a> {
 
     /// The next byte after any space, consumed if it is `byte`.
     fn expect(&mut self, byte: u8) -> Option<()> {
-        self.space();
-        (self.bytes().get(self.at) == Some(&byte)).then(|| self.at += 1)
+        // Most lines have no space between tokens: look before skipping.
+        if self.bytes().get(self.at) != Some(&byte) {
+            self.space();
+            if self.bytes().get(self.at) != Some(&byte) {
+                return None;
+            }
+        }
+        self.at += 1;
+        Some(())
     }
 
     /// After a member of an object or list: `true` at a `,` (more follow), `false` at `close`.
     fn next_member(&mut self, close: u8) -> Option<bool> {
-        self.space();
-        let byte = *self.bytes().get(self.at)?;
+        let mut byte = *self.bytes().get(self.at)?;
+        if !matches!(byte, b',' | b'}' | b']') {
+            self.space();
+            byte = *self.bytes().get(self.at)?;
+        }
         self.at += 1;
         match byte {
             b',' => Some(true),
@@ -179,15 +199,7 @@ impl<'a> Line<'a> {
         let mut step = None;
         self.expect(b'{')?;
         loop {
-            let keys: [&[u8]; 6] = [
-                b"step\"",
-                b"on\"",
-                b"outcome\"",
-                b"by\"",
-                b"reason\"",
-                b"waived\"",
-            ];
-            match self.key(&keys)? {
+            match self.key(&EVENT_KEYS)? {
                 0 if step.is_none() => step = Some(self.text()?),
                 1 if event.on.is_none() => event.on = Some(self.text_not_null()?),
                 2 if event.outcome.is_none() => event.outcome = self.optional_text()?,
