@@ -381,6 +381,23 @@ fn output_file_is_written_whole_or_not_at_all() {
     std::fs::remove_dir_all(&folder).unwrap();
 }
 
+/// `-o /dev/null` (or any device or pipe) is written to, not replaced by a renamed file.
+#[cfg(unix)]
+#[test]
+fn output_to_a_device_writes_through_it() {
+    use std::os::unix::fs::FileTypeExt;
+    let (code, stdout, stderr) = run(
+        &fixture_args("examples_assessment"),
+        &["--format", "json", "-o", "/dev/null"],
+    );
+    assert_eq!((code, stdout.as_str()), (1, ""), "{stderr}");
+    let null = std::fs::metadata("/dev/null").unwrap();
+    assert!(
+        null.file_type().is_char_device(),
+        "/dev/null is still a device"
+    );
+}
+
 #[test]
 fn cases_can_come_from_standard_input() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_waymark"))

@@ -7,15 +7,33 @@ use waymark_diagnostics::{Diagnostic, RenderOptions, Sources, render_human};
 
 /// A file being written: a temporary file beside it, renamed into place by [`WholeFile::commit`]
 /// once everything is written and on disk, and removed if the writing stops before that.
+///
+/// A path that names something other than a file or a folder (`/dev/null`, `/dev/stdout`, a
+/// named pipe) is written directly: there is nothing to replace whole, and renaming a file
+/// over it would destroy it.
 pub struct WholeFile {
     file: std::fs::File,
-    temporary: PathBuf,
+    /// `None` when writing directly to a device or pipe.
+    temporary: Option<PathBuf>,
     path: PathBuf,
     committed: bool,
 }
 
 impl WholeFile {
     pub fn create(path: &Path) -> Result<WholeFile, String> {
+        let special = std::fs::metadata(path).is_ok_and(|meta| !meta.is_file() && !meta.is_dir());
+        if special {
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .map_err(|error| cannot_write(path, &error))?;
+            return Ok(WholeFile {
+                file,
+                temporary: None,
+                path: path.to_path_buf(),
+                committed: false,
+            });
+        }
         let folder = path
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
@@ -28,7 +46,7 @@ impl WholeFile {
         let file = std::fs::File::create(&temporary).map_err(|error| cannot_write(path, &error))?;
         Ok(WholeFile {
             file,
-            temporary,
+            temporary: Some(temporary),
             path: path.to_path_buf(),
             committed: false,
         })
@@ -36,10 +54,13 @@ impl WholeFile {
 
     /// Syncs the written bytes to disk and renames the file into place.
     pub fn commit(mut self) -> Result<(), String> {
-        let done = self
-            .file
-            .sync_all()
-            .and_then(|()| std::fs::rename(&self.temporary, &self.path));
+        let done = match &self.temporary {
+            Some(temporary) => self
+                .file
+                .sync_all()
+                .and_then(|()| std::fs::rename(temporary, &self.path)),
+            None => self.file.flush(),
+        };
         self.committed = done.is_ok();
         done.map_err(|error| cannot_write(&self.path, &error))
     }
@@ -57,8 +78,8 @@ impl Write for WholeFile {
 
 impl Drop for WholeFile {
     fn drop(&mut self) {
-        if !self.committed {
-            let _ = std::fs::remove_file(&self.temporary);
+        if let (false, Some(temporary)) = (self.committed, &self.temporary) {
+            let _ = std::fs::remove_file(temporary);
         }
     }
 }
