@@ -230,7 +230,11 @@ impl<'q, 'p> CaseChecker<'q, 'p> {
             plan,
             line,
             problems: Vec::new(),
-            events: Vec::with_capacity(events),
+            events: {
+                let mut list = crate::interpret::spare_events();
+                list.reserve(events);
+                list
+            },
         }
     }
 

@@ -236,6 +236,9 @@ fn run_each(
         if !options.summary_only {
             render(plan, &outcome, options.format, options.as_of, &mut out);
         }
+        if let Outcome::Ran(report) = outcome {
+            interpret::recycle(*report);
+        }
     }
     batch.output.push(out);
     batch

@@ -9,9 +9,9 @@ use crate::{Plan, RunOptions, Summary, run_batch};
 use std::io::Read;
 use std::sync::mpsc::sync_channel;
 
-/// Bytes of input per block: big enough to keep both cores busy, small enough that a few
-/// blocks in flight cost little memory.
-const BLOCK_BYTES: usize = 4 << 20;
+/// Bytes of input per block: big enough to keep both cores busy, small enough to stay in the
+/// processor's cache between being read and being run (4 MB blocks cost a tenth more time).
+const BLOCK_BYTES: usize = 1 << 20;
 
 /// Why a stream stopped: its input could not be read, or its output could not be written.
 #[derive(Debug)]
