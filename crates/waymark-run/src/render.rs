@@ -6,7 +6,7 @@ use crate::case::{BadCase, InputFile, When};
 use crate::due::Due;
 use crate::plan::Plan;
 use crate::report::{CaseReport, Outcome, Row, State, Status};
-use chrono::{Datelike, NaiveDate, Timelike};
+use chrono::{NaiveDate, Timelike};
 use std::fmt::Write;
 
 /// How to print cases.
@@ -65,29 +65,82 @@ pub(crate) fn push_date(out: &mut String, date: NaiveDate) {
 /// A covered date as a JSON string, `"YYYY-MM-DD"`, from the table below.
 fn quoted_date(date: NaiveDate) -> Option<&'static str> {
     let at = waymark_calendar::day_number(date)? * 12;
-    date_texts().get(at..at + 12)
+    DATE_TEXTS.get(at..at + 12)
 }
 
-/// Every date the calendars cover, written `"YYYY-MM-DD"` one after another (490 KB, built
-/// once): writing a date is then copying twelve bytes.
-fn date_texts() -> &'static str {
-    static TEXTS: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    TEXTS.get_or_init(|| {
-        let first = waymark_calendar::first_date();
-        let last = waymark_calendar::last_date();
-        let mut text = String::with_capacity(41_000 * 12);
-        for date in first.iter_days().take_while(|date| *date <= last) {
-            let _ = write!(
-                text,
-                "\"{:04}-{:02}-{:02}\"",
-                date.year(),
-                date.month(),
-                date.day()
-            );
+/// Every date the calendars cover, written `"YYYY-MM-DD"` one after another (490 KB, made
+/// when Waymark is compiled): writing a date is then copying twelve bytes. Reports print
+/// about seventy dates a case.
+static DATE_TEXTS: &str = match std::str::from_utf8(&DATE_BYTES) {
+    Ok(text) => text,
+    Err(_) => "",
+};
+
+const DAYS: usize = {
+    let mut days = 0;
+    let mut year = waymark_calendar::FIRST_YEAR;
+    while year <= waymark_calendar::LAST_YEAR {
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+        days += if leap { 366 } else { 365 };
+        year += 1;
+    }
+    days
+};
+
+static DATE_BYTES: [u8; DAYS * 12] = {
+    let mut bytes = [0u8; DAYS * 12];
+    let mut at = 0;
+    let mut year = waymark_calendar::FIRST_YEAR as usize;
+    while year <= waymark_calendar::LAST_YEAR as usize {
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+        let mut month = 1;
+        while month <= 12 {
+            let days = match month {
+                2 if leap => 29,
+                2 => 28,
+                4 | 6 | 9 | 11 => 30,
+                _ => 31,
+            };
+            let mut day = 1;
+            while day <= days {
+                let digits = [
+                    year / 1000,
+                    year / 100 % 10,
+                    year / 10 % 10,
+                    year % 10,
+                    month / 10,
+                    month % 10,
+                    day / 10,
+                    day % 10,
+                ];
+                let text = [
+                    b'"',
+                    b'0' + digits[0] as u8,
+                    b'0' + digits[1] as u8,
+                    b'0' + digits[2] as u8,
+                    b'0' + digits[3] as u8,
+                    b'-',
+                    b'0' + digits[4] as u8,
+                    b'0' + digits[5] as u8,
+                    b'-',
+                    b'0' + digits[6] as u8,
+                    b'0' + digits[7] as u8,
+                    b'"',
+                ];
+                let mut k = 0;
+                while k < 12 {
+                    bytes[at + k] = text[k];
+                    k += 1;
+                }
+                at += 12;
+                day += 1;
+            }
+            month += 1;
         }
-        text
-    })
-}
+        year += 1;
+    }
+    bytes
+};
 
 fn push_time(out: &mut String, hour: u32, minute: u32) {
     let _ = write!(out, "T{hour:02}:{minute:02}");
@@ -600,4 +653,23 @@ fn table_bad(bad: &BadCase, colour: bool, out: &mut String) {
         let _ = writeln!(out, "  {}", line.trim_start_matches("error: "));
     }
     out.push('\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_date_table_holds_every_covered_date() {
+        let first = waymark_calendar::first_date();
+        let last = waymark_calendar::last_date();
+        let mut count = 0;
+        for date in first.iter_days().take_while(|date| *date <= last) {
+            let expected = format!("\"{date}\"");
+            assert_eq!(quoted_date(date), Some(expected.as_str()));
+            count += 1;
+        }
+        assert_eq!(count * 12, DATE_TEXTS.len());
+        assert_eq!(quoted_date(last.succ_opt().unwrap()), None);
+    }
 }
