@@ -76,12 +76,18 @@ static DATE_TEXTS: &str = match std::str::from_utf8(&DATE_BYTES) {
     Err(_) => "",
 };
 
+const FIRST_YEAR: usize = waymark_calendar::FIRST_YEAR as usize;
+const LAST_YEAR: usize = waymark_calendar::LAST_YEAR as usize;
+
+const fn is_leap(year: usize) -> bool {
+    year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400))
+}
+
 const DAYS: usize = {
     let mut days = 0;
-    let mut year = waymark_calendar::FIRST_YEAR;
-    while year <= waymark_calendar::LAST_YEAR {
-        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-        days += if leap { 366 } else { 365 };
+    let mut year = FIRST_YEAR;
+    while year <= LAST_YEAR {
+        days += if is_leap(year) { 366 } else { 365 };
         year += 1;
     }
     days
@@ -90,9 +96,9 @@ const DAYS: usize = {
 static DATE_BYTES: [u8; DAYS * 12] = {
     let mut bytes = [0u8; DAYS * 12];
     let mut at = 0;
-    let mut year = waymark_calendar::FIRST_YEAR as usize;
-    while year <= waymark_calendar::LAST_YEAR as usize {
-        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let mut year = FIRST_YEAR;
+    while year <= LAST_YEAR {
+        let leap = is_leap(year);
         let mut month = 1;
         while month <= 12 {
             let days = match month {
