@@ -3,12 +3,11 @@
 
 use crate::changes::Change;
 use chrono::NaiveDate;
-use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use waymark_compile::StepId;
 use waymark_run::{
-    BadCase, Case, CaseReport, Plan, Row, State, Status, parse_json_for_each, run_case,
+    BadCase, Case, CaseReport, Plan, Row, State, Status, parse_json_for_each, recycle, run_case,
 };
 
 /// The two versions, ready to run cases through, and which new step each old step became.
@@ -139,9 +138,6 @@ impl<'a> Impact<'a> {
     }
 }
 
-/// Cases per parallel task.
-const CASES_PER_TASK: usize = 256;
-
 /// Runs every case of a block of JSON Lines through both versions. `first_line` is the block's
 /// first line number in its file. The result is the same whatever the number of threads.
 pub fn impact_of<'a>(
@@ -150,23 +146,14 @@ pub fn impact_of<'a>(
     first_line: usize,
     text: &[u8],
 ) -> Impact<'a> {
-    let lines: Vec<(usize, &[u8])> = text
-        .split(|byte| *byte == b'\n')
-        .enumerate()
-        .map(|(index, line)| (first_line + index, line.strip_suffix(b"\r").unwrap_or(line)))
-        .filter(|(_, line)| !line.trim_ascii().is_empty())
-        .collect();
-    let parts: Vec<Impact<'a>> = lines
-        .par_chunks(CASES_PER_TASK)
-        .map(|chunk| {
-            let mut impact = Impact::default();
-            for (line, bytes) in chunk {
-                let [old, new] = parse_json_for_each([versions.old, versions.new], *line, bytes);
-                impact.add_case(versions, as_of, old, new);
-            }
-            impact
-        })
-        .collect();
+    let (parts, _) = waymark_run::for_each_stretch(first_line, text, |lines, _| {
+        let mut impact = Impact::default();
+        for (line, bytes) in lines {
+            let [old, new] = parse_json_for_each([versions.old, versions.new], line, bytes);
+            impact.add_case(versions, as_of, old, new);
+        }
+        impact
+    });
     let mut total = Impact::default();
     for part in parts {
         total.append(part);
@@ -188,7 +175,10 @@ impl<'a> Impact<'a> {
                 let (id, line) = (old.id.clone(), old.line);
                 let old = run_case(versions.old, old, as_of);
                 let new = run_case(versions.new, new, as_of);
-                (id, line, compare_reports(versions, &old, &new))
+                let changes = compare_reports(versions, &old, &new);
+                recycle(old);
+                recycle(new);
+                (id, line, changes)
             }
             (Ok(old), Err(bad)) => (
                 old.id,

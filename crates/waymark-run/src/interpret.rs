@@ -14,10 +14,7 @@ use waymark_compile::{DeadlineKind, FactId, FactValue, RouteWhen, Step, StepId, 
 
 /// Runs one case as it stood on `as_of`.
 pub fn run_case(plan: &Plan, case: Case, as_of: NaiveDate) -> CaseReport {
-    let mut scratch = SCRATCH.take();
-    let report = run_with(plan, case, as_of, &mut scratch);
-    SCRATCH.set(scratch);
-    report
+    SCRATCH.with_borrow_mut(|scratch| run_with(plan, case, as_of, scratch))
 }
 
 /// Working space kept from case to case on each thread, so running a case allocates only what
@@ -29,33 +26,38 @@ struct Scratch {
     work: Vec<Work>,
     /// The lists of a report already printed, to be filled again. Memory just used is still in
     /// the processor's cache; fresh memory for every case's rows cost a fifth of the run time.
-    spare_rows: Vec<Row>,
-    spare_events: Vec<crate::case::Event>,
+    /// Two of each: comparing versions runs every case twice.
+    spare_rows: Vec<Vec<Row>>,
+    spare_events: Vec<Vec<crate::case::Event>>,
 }
 
-/// Hands a report that is no longer needed back to this thread, so the next case on it
-/// fills the same memory.
-pub(crate) fn recycle(report: CaseReport) {
-    let mut scratch = SCRATCH.take();
+/// How many reports' lists a thread keeps for reuse.
+const SPARES: usize = 2;
+
+/// Hands a report that is no longer needed back to this thread, so the next case run on it
+/// fills the same memory (faster than dropping it).
+pub fn recycle(report: CaseReport) {
     let CaseReport { mut rows, case, .. } = report;
     let mut events = case.events;
     rows.clear();
     events.clear();
-    scratch.spare_rows = rows;
-    scratch.spare_events = events;
-    SCRATCH.set(scratch);
+    SCRATCH.with_borrow_mut(|scratch| {
+        if scratch.spare_rows.len() < SPARES {
+            scratch.spare_rows.push(rows);
+        }
+        if scratch.spare_events.len() < SPARES {
+            scratch.spare_events.push(events);
+        }
+    });
 }
 
 /// An empty list for a case's events, from a recycled report when there is one.
 pub(crate) fn spare_events() -> Vec<crate::case::Event> {
-    let mut scratch = SCRATCH.take();
-    let events = std::mem::take(&mut scratch.spare_events);
-    SCRATCH.set(scratch);
-    events
+    SCRATCH.with_borrow_mut(|scratch| scratch.spare_events.pop().unwrap_or_default())
 }
 
 thread_local! {
-    static SCRATCH: std::cell::Cell<Scratch> = std::cell::Cell::new(Scratch::default());
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
 fn run_with(plan: &Plan, case: Case, as_of: NaiveDate, scratch: &mut Scratch) -> CaseReport {
@@ -78,7 +80,7 @@ fn run_with(plan: &Plan, case: Case, as_of: NaiveDate, scratch: &mut Scratch) ->
         (None, Some(_)) => State::Closed,
         (None, None) => State::Open,
     };
-    let rows = run.rows(state, as_of, std::mem::take(&mut scratch.spare_rows));
+    let rows = run.rows(state, as_of, scratch.spare_rows.pop().unwrap_or_default());
     let next = next_due(&rows);
     let at = run.open_steps();
     scratch.steps = std::mem::take(&mut run.steps);
@@ -510,22 +512,10 @@ impl<'a, 'p> Run<'a, 'p> {
         let step = self.step(id);
         let calendar = self.plan.calendar;
         let (fact, done_at) = (self.fact(), self.done_at());
-        let due = governing(
-            calendar,
-            step,
-            DeadlineKind::Limit,
-            &fact,
-            &done_at,
-            out_of_range,
-        );
-        let target = governing(
-            calendar,
-            step,
-            DeadlineKind::Target,
-            &fact,
-            &done_at,
-            out_of_range,
-        );
+        let [has_limit, has_target] = self.plan.deadline_kinds[id.0 as usize];
+        let mut due_of = |kind| governing(calendar, step, kind, &fact, &done_at, out_of_range);
+        let due = has_limit.then(|| due_of(DeadlineKind::Limit)).flatten();
+        let target = has_target.then(|| due_of(DeadlineKind::Target)).flatten();
         let st = self.state(id);
         rows.push(Row::new(id, Status::Pending));
         let Some(row) = rows.last_mut() else {

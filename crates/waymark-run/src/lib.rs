@@ -26,7 +26,7 @@ pub use case::{
     BadCase, Case, Event, InputFile, Problem, When, parse_json_for_each, parse_json_line,
 };
 pub use due::Due;
-pub use interpret::run_case;
+pub use interpret::{recycle, run_case};
 pub use plan::Plan;
 pub use render::{Format, render};
 pub use report::{CaseReport, Left, Outcome, Row, State, Status, Warning};
@@ -62,11 +62,34 @@ const CASES_PER_TASK: usize = 64;
 /// Runs every case of a block of JSON Lines. `first_line` is the 1-based number of the block's
 /// first line in its file, so problems name the right line. Blank lines are skipped; a line
 /// that is not UTF-8 is a bad case.
-///
-/// The block is cut into stretches of whole lines, so that even finding the line breaks is
-/// shared between the cores: one pass counts each stretch's lines (for line numbers), the next
-/// runs the stretches' cases. Both keep input order.
 pub fn run_batch(plan: &Plan, options: RunOptions, first_line: usize, text: &[u8]) -> Batch {
+    let (parts, lines) = for_each_stretch(first_line, text, |lines, size| {
+        run_each(
+            plan,
+            options,
+            size * 3,
+            lines.map(
+                |(line, bytes)| match case::parse_json_bytes(plan, line, bytes) {
+                    Ok(case) => Outcome::Ran(Box::new(run_case(plan, case, options.as_of))),
+                    Err(bad) => Outcome::Bad(bad),
+                },
+            ),
+        )
+    });
+    join(plan, parts, lines)
+}
+
+/// Runs `work` on every core over a block of JSON Lines, cut into stretches of whole lines,
+/// and gives its results in input order with the number of lines in the block. `work` gets
+/// a stretch's non-blank lines with their 1-based numbers, and the stretch's size in bytes.
+///
+/// Even finding the line breaks is shared between the cores: one pass counts each stretch's
+/// lines (for line numbers), the next does the work. Both keep input order.
+pub fn for_each_stretch<R: Send>(
+    first_line: usize,
+    text: &[u8],
+    work: impl Fn(&mut dyn Iterator<Item = (usize, &[u8])>, usize) -> R + Sync,
+) -> (Vec<R>, usize) {
     let stretches = stretches(text, BYTES_PER_TASK);
     let counts: Vec<usize> = stretches
         .par_iter()
@@ -79,32 +102,20 @@ pub fn run_batch(plan: &Plan, options: RunOptions, first_line: usize, text: &[u8
         firsts.push(line);
         line += count;
     }
-    let parts: Vec<Batch> = stretches
+    let results = stretches
         .par_iter()
         .zip(firsts)
         .map(|(&(start, end), first)| {
-            let lines = Lines {
+            let mut lines = Lines {
                 text: &text[start..end],
                 at: 0,
                 line: first,
-            };
-            let estimate = (end - start) * 3;
-            run_each(
-                plan,
-                options,
-                estimate,
-                lines
-                    .filter(|(_, line)| !line.trim_ascii().is_empty())
-                    .map(
-                        |(line, bytes)| match case::parse_json_bytes(plan, line, bytes) {
-                            Ok(case) => Outcome::Ran(Box::new(run_case(plan, case, options.as_of))),
-                            Err(bad) => Outcome::Bad(bad),
-                        },
-                    ),
-            )
+            }
+            .filter(|(_, line)| !line.trim_ascii().is_empty());
+            work(&mut lines, end - start)
         })
         .collect();
-    join(plan, parts, lines)
+    (results, lines)
 }
 
 /// Bytes of input per parallel task: a few dozen cases.

@@ -3,7 +3,9 @@
 
 use crate::report::Status;
 use waymark_calendar::Calendar;
-use waymark_compile::{FactId, Procedure, RoleId, StepId, StepKind, graph::branch_tails};
+use waymark_compile::{
+    DeadlineKind, FactId, Procedure, RoleId, StepId, StepKind, graph::branch_tails,
+};
 
 /// A compiled procedure and a calendar, with everything per-step that every case would
 /// otherwise recompute. Build it once with [`Plan::new`] and share it between threads.
@@ -21,6 +23,8 @@ pub struct Plan<'p> {
     pub(crate) tail_of: Vec<Option<StepId>>,
     /// The steps that get rows in a report, in declaration order.
     pub(crate) row_steps: Vec<StepId>,
+    /// Per step: whether it has a limit, and whether it has a target (most have neither).
+    pub(crate) deadline_kinds: Vec<[bool; 2]>,
     name_width: usize,
 }
 
@@ -76,7 +80,16 @@ impl<'p> Plan<'p> {
                 Status::ALL.map(|status| format!(r#"{{"step":{name},"status":"{}""#, status.word()))
             })
             .collect();
+        let deadline_kinds = procedure
+            .steps
+            .iter()
+            .map(|step| {
+                let has = |kind| step.deadlines.iter().any(|d| d.kind == kind);
+                [has(DeadlineKind::Limit), has(DeadlineKind::Target)]
+            })
+            .collect();
         Plan {
+            deadline_kinds,
             name_width,
             json_row_starts,
             json_names,

@@ -31,7 +31,7 @@ pub fn run_json_lines<E: Send>(
     on_block: &mut dyn FnMut(&[String], u64),
 ) -> Result<Summary, StreamError<E>> {
     std::thread::scope(|scope| {
-        let (block_sender, blocks) = sync_channel(1);
+        let (block_sender, blocks) = sync_channel(2);
         let reader = scope.spawn(move || {
             let mut lines = Blocks::new();
             loop {
@@ -47,7 +47,7 @@ pub fn run_json_lines<E: Send>(
                 }
             }
         });
-        let (output_sender, outputs) = sync_channel::<Vec<String>>(2);
+        let (output_sender, outputs) = sync_channel::<Vec<String>>(4);
         let writer = scope.spawn(move || -> Result<(), E> {
             for parts in outputs {
                 for part in parts {
