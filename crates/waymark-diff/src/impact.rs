@@ -7,7 +7,8 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use waymark_compile::StepId;
 use waymark_run::{
-    BadCase, Case, CaseReport, Plan, Row, State, Status, parse_json_for_each, recycle, run_case,
+    BadCase, Case, CaseReport, Plan, Row, State, Status, Translation, parse_json_bytes, recycle,
+    run_case,
 };
 
 /// The two versions, ready to run cases through, and which new step each old step became.
@@ -16,6 +17,9 @@ pub struct Versions<'a> {
     pub new: &'a Plan<'a>,
     /// By old step id: the new step with its name (after renames), if it is still there.
     old_to_new: Vec<Option<StepId>>,
+    /// How a case read for the old version carries over to the new one without reading it
+    /// again.
+    carry: Translation,
 }
 
 impl<'a> Versions<'a> {
@@ -39,7 +43,30 @@ impl<'a> Versions<'a> {
             old,
             new,
             old_to_new,
+            carry: Translation::new(old, new),
         }
+    }
+}
+
+impl Versions<'_> {
+    /// A case line read for both versions: once, with the case carried over to the new
+    /// version by renaming ids, unless only a second reading can say exactly what the new
+    /// version makes of it.
+    pub fn read(
+        &self,
+        line: usize,
+        bytes: &[u8],
+    ) -> (Result<Case, BadCase>, Result<Case, BadCase>) {
+        let old = parse_json_bytes(self.old, line, bytes);
+        let carried = old
+            .as_ref()
+            .ok()
+            .and_then(|case| self.carry.carry_over(case));
+        let new = match carried {
+            Some(case) => Ok(case),
+            None => parse_json_bytes(self.new, line, bytes),
+        };
+        (old, new)
     }
 }
 
@@ -149,7 +176,7 @@ pub fn impact_of<'a>(
     let (parts, _) = waymark_run::for_each_stretch(first_line, text, |lines, _| {
         let mut impact = Impact::default();
         for (line, bytes) in lines {
-            let [old, new] = parse_json_for_each([versions.old, versions.new], line, bytes);
+            let (old, new) = versions.read(line, bytes);
             impact.add_case(versions, as_of, old, new);
         }
         impact

@@ -127,29 +127,24 @@ impl Pair<'_> {
                 Some(kind_name(&new.kind).into()),
             );
         }
+        // Each flag in the words of the language when on, and in plain words when off.
         let flags = [
             (
                 "waivable_changed",
                 old.waivable,
                 new.waivable,
-                "waivable with reason",
+                ["waivable with reason", "not waivable"],
             ),
             (
                 "overrun_rule_changed",
                 old.overrun_needs_reason,
                 new.overrun_needs_reason,
-                "overrun needs reason",
+                ["overrun needs reason", "an overrun needs no reason"],
             ),
         ];
-        for (kind, before, after, words) in flags {
+        for (kind, before, after, [on, off]) in flags {
             if before != after {
-                let say = |on: bool| {
-                    Some(if on {
-                        words.to_string()
-                    } else {
-                        format!("not {words}")
-                    })
-                };
+                let say = |set: bool| Some(if set { on } else { off }.to_string());
                 push(Group::Steps, kind, say(before), say(after));
             }
         }

@@ -21,16 +21,16 @@ pub mod render;
 pub mod report;
 pub mod stream;
 mod summary;
+mod translate;
 
-pub use case::{
-    BadCase, Case, Event, InputFile, Problem, When, parse_json_for_each, parse_json_line,
-};
+pub use case::{BadCase, Case, Event, InputFile, Problem, When, parse_json_bytes, parse_json_line};
 pub use due::Due;
 pub use interpret::{recycle, run_case};
 pub use plan::Plan;
 pub use render::{Format, render};
 pub use report::{CaseReport, Left, Outcome, Row, State, Status, Warning};
 pub use summary::{StepSummary, Summary};
+pub use translate::Translation;
 
 use chrono::NaiveDate;
 use rayon::prelude::*;

@@ -1,0 +1,147 @@
+//! A case read for one version of a procedure, carried over to another version by renaming
+//! ids, so that comparing versions reads and checks each case once.
+//!
+//! Carrying over is only done where it gives exactly the case that checking the line against
+//! the other version would give; anything else (a step, role or outcome the other version
+//! lacks, a fact whose kind changed, a waiver it does not allow) answers `None`, and the
+//! caller reads the line again for that version, which also words the problem.
+
+use crate::case::{Case, Event};
+use crate::plan::Plan;
+use waymark_compile::{FactId, RoleId, Step, StepId, StepKind};
+
+/// Which id in the other version each id of one version's case data becomes.
+pub struct Translation {
+    steps: Vec<Option<StepMap>>,
+    roles: Vec<Option<RoleId>>,
+    /// By fact of the other version: the fact it is in this one, and whether a case must give
+    /// it. `None` when some fact cannot be carried over at all.
+    facts: Option<Vec<(Option<FactId>, bool)>>,
+}
+
+/// What an event of one step becomes in the other version.
+struct StepMap {
+    to: StepId,
+    /// By outcome index: the other version's index of the outcome with the same name.
+    outcomes: Vec<Option<usize>>,
+    decision: bool,
+    waivable: bool,
+    /// Recurring work needs a date even on a waiver.
+    recurring: bool,
+}
+
+impl Translation {
+    /// How cases checked against `from` carry over to `to`.
+    pub fn new(from: &Plan, to: &Plan) -> Translation {
+        let steps = from
+            .procedure
+            .steps
+            .iter()
+            .map(|step| step_map(step, to))
+            .collect();
+        let roles = from
+            .procedure
+            .roles
+            .iter()
+            .map(|role| to.role_named(&role.id))
+            .collect();
+        Translation {
+            steps,
+            roles,
+            facts: fact_map(from, to),
+        }
+    }
+
+    /// The case as checking it against the other version would give it, or `None` when that
+    /// needs more than renaming (read the line again for that version).
+    pub fn carry_over(&self, case: &Case) -> Option<Case> {
+        let facts = self
+            .facts
+            .as_ref()?
+            .iter()
+            .map(|&(from, required)| {
+                let value = from.and_then(|id| case.fact(id));
+                match (value, required) {
+                    // Given as null, or not given? Only a fresh reading can tell.
+                    (None, true) => Err(()),
+                    (value, _) => Ok(value),
+                }
+            })
+            .collect::<Result<Vec<_>, ()>>()
+            .ok()?;
+        let events = case
+            .events
+            .iter()
+            .map(|event| self.event(event))
+            .collect::<Option<Vec<_>>>()?;
+        Some(Case {
+            id: case.id.clone(),
+            line: case.line,
+            facts,
+            events,
+        })
+    }
+
+    fn event(&self, event: &Event) -> Option<Event> {
+        let map = self.steps.get(event.step.0 as usize)?.as_ref()?;
+        if event.waived && !map.waivable || event.on.is_none() && map.recurring {
+            return None;
+        }
+        let outcome = match (event.outcome, map.decision) {
+            (Some(index), true) => Some((*map.outcomes.get(index)?)?),
+            (None, false) => None,
+            _ => return None,
+        };
+        let by = match event.by {
+            Some(role) => Some((*self.roles.get(role.0 as usize)?)?),
+            None => None,
+        };
+        Some(Event {
+            step: map.to,
+            outcome,
+            by,
+            ..event.clone()
+        })
+    }
+}
+
+fn step_map(step: &Step, to: &Plan) -> Option<StepMap> {
+    let id = to.step_named(&step.id)?;
+    let other = to.procedure.step(id);
+    if matches!(
+        other.kind,
+        StepKind::Together { .. } | StepKind::Join { .. }
+    ) {
+        return None;
+    }
+    Some(StepMap {
+        to: id,
+        outcomes: step
+            .outcomes
+            .iter()
+            .map(|outcome| other.outcomes.iter().position(|o| o.id == outcome.id))
+            .collect(),
+        decision: other.kind == StepKind::Decision,
+        waivable: other.waivable,
+        recurring: matches!(other.kind, StepKind::Recurring { .. }),
+    })
+}
+
+/// Facts carry over when every fact of `from` is in `to` with the same kind (a case giving a
+/// fact `to` lacks would be refused there) and every fact only `to` has is optional.
+fn fact_map(from: &Plan, to: &Plan) -> Option<Vec<(Option<FactId>, bool)>> {
+    for fact in &from.procedure.facts {
+        let other = to.fact_named(&fact.id)?;
+        if to.procedure.fact(other).kind != fact.kind {
+            return None;
+        }
+    }
+    to.procedure
+        .facts
+        .iter()
+        .map(|fact| {
+            let from_id = from.fact_named(&fact.id);
+            (from_id.is_some() || fact.optional).then_some((from_id, !fact.optional))
+        })
+        .collect()
+}
