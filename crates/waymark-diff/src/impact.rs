@@ -126,18 +126,14 @@ pub struct CaseImpact<'a> {
     pub changes: Vec<CaseChange<'a>>,
 }
 
-/// What a difference is counted under in the caseload summary: its kind and, for status and
-/// state changes, the words before and after.
-pub type SummaryKey = (&'static str, &'static str, &'static str);
-
 /// The impact on a caseload (or a block of it).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Impact<'a> {
     pub cases: usize,
     /// The cases that differ, in input order.
     pub affected: Vec<CaseImpact<'a>>,
-    /// How many cases show each kind of difference.
-    pub counts: BTreeMap<SummaryKey, usize>,
+    /// How many cases show each kind of difference, by [`Tally`] number.
+    counts: Vec<usize>,
     /// Cases neither version can read, one line each for standard error.
     pub bad: Vec<String>,
 }
@@ -147,8 +143,11 @@ impl<'a> Impact<'a> {
     pub fn append(&mut self, mut later: Impact<'a>) {
         self.cases += later.cases;
         self.affected.append(&mut later.affected);
-        for (kind, count) in later.counts {
-            *self.counts.entry(kind).or_default() += count;
+        if self.counts.len() < later.counts.len() {
+            self.counts.resize(later.counts.len(), 0);
+        }
+        for (mine, theirs) in self.counts.iter_mut().zip(later.counts) {
+            *mine += theirs;
         }
         self.bad.append(&mut later.bad);
     }
@@ -158,7 +157,9 @@ impl<'a> Impact<'a> {
         let mut counts: Vec<(String, usize)> = self
             .counts
             .iter()
-            .map(|(key, n)| (summary_words(*key), *n))
+            .enumerate()
+            .filter(|(_, n)| **n > 0)
+            .map(|(tally, n)| (Tally(tally).words(), *n))
             .collect();
         counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         counts
@@ -199,10 +200,10 @@ impl<'a> Impact<'a> {
         self.cases += 1;
         let (id, line, changes) = match (old, new) {
             (Ok(old), Ok(new)) => {
-                let (id, line) = (old.id.clone(), old.line);
-                let old = run_case(versions.old, old, as_of);
+                let mut old = run_case(versions.old, old, as_of);
                 let new = run_case(versions.new, new, as_of);
                 let changes = compare_reports(versions, &old, &new);
+                let (id, line) = (std::mem::take(&mut old.case.id), old.case.line);
                 recycle(old);
                 recycle(new);
                 (id, line, changes)
@@ -236,13 +237,14 @@ impl<'a> Impact<'a> {
             return;
         }
         // Each kind of difference counts once per case.
-        for (index, change) in changes.iter().enumerate() {
-            let key = summary_key(change);
-            if !changes[..index]
-                .iter()
-                .any(|earlier| summary_key(earlier) == key)
-            {
-                *self.counts.entry(key).or_default() += 1;
+        let mut seen = [false; Tally::COUNT];
+        if self.counts.is_empty() {
+            self.counts = vec![0; Tally::COUNT];
+        }
+        for change in &changes {
+            let tally = Tally::of(change).0;
+            if !std::mem::replace(&mut seen[tally], true) {
+                self.counts[tally] += 1;
             }
         }
         self.affected.push(CaseImpact {
@@ -266,36 +268,68 @@ fn unreadable(kind: &'static str, bad: &BadCase) -> CaseChange<'static> {
     }
 }
 
-fn summary_key(change: &CaseChange<'_>) -> SummaryKey {
-    let word = |value: &Option<Value>| match value {
-        Some(Value::Status(status)) => status.word(),
-        Some(Value::State(state)) => state.word(),
-        _ => "",
-    };
-    match change.kind {
-        "due_moved" => match change.working_days {
-            Some(days) if days < 0 => ("due_earlier", "", ""),
-            Some(days) if days > 0 => ("due_later", "", ""),
-            _ => ("due_moved", "", ""),
-        },
-        "status_changed" | "state_changed" => {
-            (change.kind, word(&change.before), word(&change.after))
-        }
-        kind => (kind, "", ""),
-    }
-}
+/// What a difference is counted under in the caseload summary: its kind and, for status and
+/// state changes, the statuses or states before and after, numbered so that counting is
+/// indexing (a map keyed by words cost more than the comparison itself).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Tally(usize);
 
-fn summary_words((kind, before, after): SummaryKey) -> String {
-    match kind {
-        "status_changed" => format!("{before} -> {after}"),
-        "state_changed" => format!("case {before} -> {after}"),
-        "due_earlier" => "due earlier".to_string(),
-        "due_later" => "due later".to_string(),
-        "step_gone" => "step no longer in the procedure".to_string(),
-        "step_new" => "new step for the case".to_string(),
-        "unreadable_in_new" => "case cannot be read by the new version".to_string(),
-        "unreadable_in_old" => "case cannot be read by the old version".to_string(),
-        other => other.replace('_', " "),
+const PLAIN_KINDS: [&str; 7] = [
+    "due_earlier",
+    "due_later",
+    "due_moved",
+    "step_gone",
+    "step_new",
+    "unreadable_in_new",
+    "unreadable_in_old",
+];
+const STATUSES: usize = Status::ALL.len();
+const STATES: usize = State::ALL.len();
+
+impl Tally {
+    const COUNT: usize = PLAIN_KINDS.len() + STATUSES * STATUSES + STATES * STATES;
+    const FIRST_STATUS: usize = PLAIN_KINDS.len();
+    const FIRST_STATE: usize = Self::FIRST_STATUS + STATUSES * STATUSES;
+
+    fn of(change: &CaseChange<'_>) -> Tally {
+        let plain = |kind: &str| PLAIN_KINDS.iter().position(|k| *k == kind).unwrap_or(2);
+        match (change.kind, &change.before, &change.after) {
+            ("due_moved", ..) => Tally(match change.working_days {
+                Some(days) if days < 0 => 0,
+                Some(days) if days > 0 => 1,
+                _ => 2,
+            }),
+            ("status_changed", Some(Value::Status(a)), Some(Value::Status(b))) => {
+                Tally(Self::FIRST_STATUS + *a as usize * STATUSES + *b as usize)
+            }
+            ("state_changed", Some(Value::State(a)), Some(Value::State(b))) => {
+                Tally(Self::FIRST_STATE + *a as usize * STATES + *b as usize)
+            }
+            (kind, ..) => Tally(plain(kind)),
+        }
+    }
+
+    /// The summary's words, e.g. "met -> late", "due earlier".
+    fn words(self) -> String {
+        if self.0 >= Self::FIRST_STATE {
+            let n = self.0 - Self::FIRST_STATE;
+            let (a, b) = (State::ALL[n / STATES], State::ALL[n % STATES]);
+            return format!("case {} -> {}", a.word(), b.word());
+        }
+        if self.0 >= Self::FIRST_STATUS {
+            let n = self.0 - Self::FIRST_STATUS;
+            let (a, b) = (Status::ALL[n / STATUSES], Status::ALL[n % STATUSES]);
+            return format!("{} -> {}", a.word(), b.word());
+        }
+        match PLAIN_KINDS.get(self.0).copied().unwrap_or("due_moved") {
+            "due_earlier" => "due earlier".to_string(),
+            "due_later" => "due later".to_string(),
+            "step_gone" => "step no longer in the procedure".to_string(),
+            "step_new" => "new step for the case".to_string(),
+            "unreadable_in_new" => "case cannot be read by the new version".to_string(),
+            "unreadable_in_old" => "case cannot be read by the old version".to_string(),
+            other => other.replace('_', " "),
+        }
     }
 }
 
@@ -307,7 +341,7 @@ fn compare_reports<'a>(
     old: &CaseReport,
     new: &CaseReport,
 ) -> Vec<CaseChange<'a>> {
-    let mut matched = vec![false; new.rows.len()];
+    let mut matched = Matched::new(new.rows.len());
     let mut changes = Vec::new();
     if old.state != new.state {
         let (before, after) = (Some(Value::State(old.state)), Some(Value::State(new.state)));
@@ -362,10 +396,15 @@ fn compare_reports<'a>(
             continue;
         };
         cursor = index + 1;
-        matched[index] = true;
+        matched.set(index);
         compare_rows(versions, old_row, &new.rows[index], &mut changes);
     }
-    for (new_row, _) in new.rows.iter().zip(&matched).filter(|(_, seen)| !**seen) {
+    let unmatched = new
+        .rows
+        .iter()
+        .enumerate()
+        .filter(|(index, _)| !matched.get(*index));
+    for (_, new_row) in unmatched {
         if new_row.status != Status::NotApplicable {
             let step = versions.new.procedure.step(new_row.step).id.as_str();
             let after = Some(Value::Status(new_row.status));
@@ -381,6 +420,36 @@ fn compare_reports<'a>(
         }
     }
     changes
+}
+
+/// Which rows of the new report found a partner: bits in a number for up to 128 rows (no
+/// allocation per case), a list beyond that.
+enum Matched {
+    Few(u128),
+    Many(Vec<bool>),
+}
+
+impl Matched {
+    fn new(rows: usize) -> Matched {
+        match rows <= 128 {
+            true => Matched::Few(0),
+            false => Matched::Many(vec![false; rows]),
+        }
+    }
+
+    fn set(&mut self, index: usize) {
+        match self {
+            Matched::Few(bits) => *bits |= 1 << index,
+            Matched::Many(flags) => flags[index] = true,
+        }
+    }
+
+    fn get(&self, index: usize) -> bool {
+        match self {
+            Matched::Few(bits) => bits >> index & 1 == 1,
+            Matched::Many(flags) => flags[index],
+        }
+    }
 }
 
 fn compare_rows<'a>(

@@ -69,11 +69,11 @@ impl Translation {
             })
             .collect::<Result<Vec<_>, ()>>()
             .ok()?;
-        let events = case
-            .events
-            .iter()
-            .map(|event| self.event(event))
-            .collect::<Option<Vec<_>>>()?;
+        let mut events = crate::interpret::spare_events();
+        events.reserve(case.events.len());
+        for event in &case.events {
+            events.push(self.event(event)?);
+        }
         Some(Case {
             id: case.id.clone(),
             line: case.line,
