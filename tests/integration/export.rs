@@ -498,10 +498,10 @@ fn comparison_outlines_and_tags_keep_clear_of_other_boxes() {
             let width = word.len() as f64 * 0.8 * size;
             let tag = (x, baseline - 0.76 * size, x + width, baseline + 0.24 * size);
             marks.push((current.clone(), outline, tag));
-        } else if let Some(bounds) = shape_bounds(line) {
-            if !shapes.iter().any(|(id, _)| *id == current) {
-                shapes.push((current.clone(), bounds));
-            }
+        } else if let Some(bounds) = shape_bounds(line)
+            && !shapes.iter().any(|(id, _)| *id == current)
+        {
+            shapes.push((current.clone(), bounds));
         }
     }
     assert!(marks.len() >= 3, "expected marked steps: {marks:?}");
