@@ -212,6 +212,12 @@ fn impact_on_cases_reports_each_kind_of_difference() {
         markdown.contains("## Effect on cases") && markdown.contains("| met -> late | 1 |"),
         "{markdown}"
     );
+    // A row per difference in a case, for spreadsheets; the changes alone without --cases.
+    let (_, csv, _) = waymark(&[&args[..], &["--format", "csv"]].concat());
+    let (_, changes_csv, _) = waymark(&["diff", &old, &new, "--format", "csv"]);
+    insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("diff__case_impact_csv", format!("{csv}---- without --cases\n{changes_csv}"));
+    });
 }
 
 #[test]
@@ -363,4 +369,40 @@ fn a_case_carried_over_to_another_version_is_the_case_read_for_it() {
         compared > 5_000 && carried > compared / 2,
         "{carried} of {compared}"
     );
+}
+
+/// CSV cases (events and facts files, as for `waymark run`) are compared as JSON Lines are.
+#[test]
+fn impact_on_csv_cases() {
+    let (code, stdout, stderr) = waymark(&[
+        "diff",
+        "procedures/assessment.wm",
+        "examples/assessment-amendment-draft.wm",
+        "--cases",
+        "examples/cases.csv",
+        "--facts",
+        "examples/facts.csv",
+        "--as-of",
+        "2026-06-30",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    let rows: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        rows[0],
+        "case,line,step,occurrence,difference,before,after,working_days,detail"
+    );
+    assert!(
+        rows.contains(&"D001,9,initial_visit,,due_moved,2026-03-16,2026-03-12,-2,"),
+        "{stdout}"
+    );
+    let (code, _, stderr) = waymark(&[
+        "diff",
+        "procedures/assessment.wm",
+        "examples/assessment-amendment-draft.wm",
+        "--facts",
+        "examples/facts.csv",
+    ]);
+    assert_eq!(code, 2, "--facts needs --cases: {stderr}");
 }

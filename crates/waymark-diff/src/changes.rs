@@ -21,6 +21,22 @@ pub enum Group {
 }
 
 impl Group {
+    /// The group's name in JSON and CSV, as serde writes it.
+    pub fn key(self) -> &'static str {
+        match self {
+            Group::Procedure => "procedure",
+            Group::Steps => "steps",
+            Group::Deadlines => "deadlines",
+            Group::Responsibilities => "responsibilities",
+            Group::Decisions => "decisions",
+            Group::Routes => "routes",
+            Group::Citations => "citations",
+            Group::Roles => "roles",
+            Group::Facts => "facts",
+            Group::Sources => "sources",
+        }
+    }
+
     pub fn heading(self) -> &'static str {
         match self {
             Group::Procedure => "Procedure",
@@ -179,6 +195,32 @@ fn compare_maps(
     for (name, after) in &new {
         if !old.contains_key(name) {
             changes.push(Change::new(group, name, added, None, Some(after.clone())));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn group_keys_are_the_json_names() {
+        use Group::*;
+        let groups = [
+            Procedure,
+            Steps,
+            Deadlines,
+            Responsibilities,
+            Decisions,
+            Routes,
+            Citations,
+            Roles,
+            Facts,
+            Sources,
+        ];
+        for group in groups {
+            let json = serde_json::to_string(&group).unwrap_or_default();
+            assert_eq!(json, format!("\"{}\"", group.key()));
         }
     }
 }

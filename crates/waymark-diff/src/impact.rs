@@ -3,6 +3,7 @@
 
 use crate::changes::Change;
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use waymark_compile::StepId;
@@ -46,6 +47,33 @@ impl<'a> Versions<'a> {
             carry: Translation::new(old, new),
         }
     }
+}
+
+/// Cases already read for each version (from CSV), in the same order: runs each pair and
+/// compares them, on every core. The result is the same whatever the number of threads.
+pub fn impact_of_cases<'a>(
+    versions: &Versions<'a>,
+    as_of: NaiveDate,
+    old: Vec<Result<Case, BadCase>>,
+    new: Vec<Result<Case, BadCase>>,
+) -> Impact<'a> {
+    let parts: Vec<Impact<'a>> = old
+        .into_par_iter()
+        .zip(new)
+        .chunks(64)
+        .map(|pairs| {
+            let mut impact = Impact::default();
+            for (old, new) in pairs {
+                impact.add_case(versions, as_of, old, new);
+            }
+            impact
+        })
+        .collect();
+    let mut total = Impact::default();
+    for part in parts {
+        total.append(part);
+    }
+    total
 }
 
 impl Versions<'_> {

@@ -15,7 +15,7 @@ mod render;
 mod steps;
 
 pub use changes::{Change, Group};
-pub use impact::{CaseChange, CaseImpact, Impact, Versions, impact_of};
+pub use impact::{CaseChange, CaseImpact, Impact, Versions, impact_of, impact_of_cases};
 pub use render::{Format, ImpactOn, render};
 
 use waymark_compile::Procedure;

@@ -1,5 +1,5 @@
-//! The changes as text: for a person at a terminal, as JSON for analysts, or as Markdown to paste
-//! into a committee paper.
+//! The changes as text: for a person at a terminal, as JSON or CSV for analysts, or as Markdown
+//! to paste into a committee paper.
 
 use crate::changes::{Change, Group};
 use crate::impact::{CaseChange, CaseImpact, Impact, Value};
@@ -13,6 +13,8 @@ pub enum Format {
     Human,
     Json,
     Markdown,
+    /// One row per change; with cases, one row per difference in a case instead.
+    Csv,
 }
 
 /// What the changes do to a caseload, and the date the cases were taken as standing on.
@@ -37,7 +39,67 @@ pub fn render(
         Format::Markdown => {
             markdown(old, new, changes) + &impact.map(markdown_impact).unwrap_or_default()
         }
+        Format::Csv => match impact {
+            Some(on) => csv_impact(on.impact),
+            None => csv_changes(changes),
+        },
     }
+}
+
+/// The header of `--format csv` without cases.
+pub const CSV_CHANGES_HEADER: &str = "group,subject,change,before,after\n";
+
+/// The header of `--format csv` with cases.
+pub const CSV_IMPACT_HEADER: &str =
+    "case,line,step,occurrence,difference,before,after,working_days,detail\n";
+
+fn csv_changes(changes: &[Change]) -> String {
+    let mut out = CSV_CHANGES_HEADER.to_string();
+    for change in changes {
+        let fields = [
+            change.group.key(),
+            &change.subject,
+            change.kind,
+            change.before.as_deref().unwrap_or(""),
+            change.after.as_deref().unwrap_or(""),
+        ];
+        push_csv_row(&mut out, &fields);
+    }
+    out
+}
+
+fn csv_impact(impact: &Impact<'_>) -> String {
+    let mut out = CSV_IMPACT_HEADER.to_string();
+    for case in &impact.affected {
+        for change in &case.changes {
+            let words =
+                |value: &Option<Value>| value.as_ref().map(Value::words).unwrap_or_default();
+            let number = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
+            let fields = [
+                case.case.as_str(),
+                &case.line.to_string(),
+                change.step,
+                &number(change.occurrence.map(i64::from)),
+                change.kind,
+                &words(&change.before),
+                &words(&change.after),
+                &number(change.working_days),
+                change.detail.as_deref().unwrap_or(""),
+            ];
+            push_csv_row(&mut out, &fields);
+        }
+    }
+    out
+}
+
+fn push_csv_row(out: &mut String, fields: &[&str]) {
+    for (index, field) in fields.iter().enumerate() {
+        if index > 0 {
+            out.push(',');
+        }
+        waymark_run::render::push_csv_field(out, field);
+    }
+    out.push('\n');
 }
 
 fn impact_heading(on: &ImpactOn<'_>) -> String {

@@ -436,7 +436,8 @@ fn json_bad(bad: &BadCase, as_of: NaiveDate, out: &mut String) {
 pub const CSV_HEADER: &str =
     "case,as_of,state,step,occurrence,status,due,target,done,reason_recorded,target_met,note\n";
 
-pub(crate) fn push_csv_field(out: &mut String, text: &str) {
+/// A CSV field, quoted when it holds a comma, quote or line break.
+pub fn push_csv_field(out: &mut String, text: &str) {
     if text.contains([',', '"', '\n', '\r']) {
         out.push('"');
         out.push_str(&text.replace('"', "\"\""));

@@ -1,6 +1,6 @@
 //! `waymark diff OLD.wm NEW.wm`: what changed between two versions of a procedure.
 
-use super::run::{Stop, date_argument, open_cases, today};
+use super::run::{CsvFiles, InputFormat, Stop, date_argument, is_csv, open_cases, today};
 use crate::Exit;
 use crate::input::ReadFailure;
 use crate::loader::FileLoader;
@@ -11,7 +11,7 @@ use waymark_calendar::{builtin, default_calendar};
 use waymark_check::CheckOptions;
 use waymark_compile::Procedure;
 use waymark_diagnostics::{Code, Diagnostic, Sources};
-use waymark_diff::{Impact, ImpactOn, Versions, impact_of};
+use waymark_diff::{Impact, ImpactOn, Versions, impact_of, impact_of_cases};
 use waymark_run::Plan;
 use waymark_run::stream::{Blocks, line_count};
 
@@ -22,15 +22,21 @@ Examples:
       --cases examples/cases.jsonl --as-of 2026-06-30          which cases the change affects
   waymark diff old.wm new.wm --format markdown > changes.md     for a committee paper
   waymark diff old.wm new.wm --format json                      for analysts
+  waymark diff old.wm new.wm --cases cases.jsonl --format csv > affected.csv
+                                                                a row per difference in a case
 
 Only what a case would notice is compared: steps, deadlines, who acts, decision outcomes, where
 cases go next, citations, roles, facts, sources and the procedure's header. Comments and layout
 are not changes.
 
-With --cases, every case (JSON Lines, as for `waymark run`; `-` reads standard input) runs
-through both versions, and the report adds what differs for each case: a step's status
+With --cases, every case (JSON Lines or CSV with --facts, as for `waymark run`; `-` reads
+standard input) runs through both versions, and the report adds what differs for each case: a step's status
 (met -> late), a due date that moves (in working days), a case that the new version would
 close, leave or cannot read. Each version uses the calendar it names.
+
+--format csv gives a table for spreadsheets: without --cases, one row per change
+(group,subject,change,before,after); with --cases, one row per difference in a case
+(case,line,step,occurrence,difference,before,after,working_days,detail).
 
 Exit codes, as for diff(1): 0 no changes, 1 changes, 2 error (a file missing or not valid,
 or cases that neither version can read; the report is still printed).";
@@ -47,7 +53,8 @@ pub struct DiffArgs {
     #[arg(value_name = "NEW")]
     pub new: String,
 
-    /// `human` (grouped, for reading), `json` (for analysts) or `markdown` (for a paper).
+    /// `human` (grouped, for reading), `json` or `csv` (for analysts) or `markdown` (for a
+    /// paper).
     #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
     pub format: DiffFormat,
 
@@ -58,6 +65,14 @@ pub struct DiffArgs {
     /// With --cases: the date the cases are taken as standing on (default: today).
     #[arg(long, value_name = "DATE", requires = "cases")]
     pub as_of: Option<String>,
+
+    /// With CSV cases: the facts file, with the header `case,fact,value`.
+    #[arg(long, value_name = "FILE", requires = "cases")]
+    pub facts: Option<String>,
+
+    /// How to read CASES. Default: CSV for a `.csv` file or with --facts, else JSON Lines.
+    #[arg(long, value_enum, value_name = "FORMAT", requires = "cases")]
+    pub input: Option<InputFormat>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -65,6 +80,7 @@ pub enum DiffFormat {
     Human,
     Json,
     Markdown,
+    Csv,
 }
 
 pub fn run(args: DiffArgs) -> Exit {
@@ -87,6 +103,7 @@ pub fn run(args: DiffArgs) -> Exit {
         DiffFormat::Human => waymark_diff::Format::Human,
         DiffFormat::Json => waymark_diff::Format::Json,
         DiffFormat::Markdown => waymark_diff::Format::Markdown,
+        DiffFormat::Csv => waymark_diff::Format::Csv,
     };
     let calendar = |p: &Procedure| builtin(&p.calendar).unwrap_or(default_calendar());
     let (old_plan, new_plan) = (
@@ -95,7 +112,7 @@ pub fn run(args: DiffArgs) -> Exit {
     );
     let versions = Versions::new(&old_plan, &new_plan, &changes);
     let impact = match &args.cases {
-        Some(path) => match impact_on_cases(path, args.as_of.as_deref(), &versions) {
+        Some(path) => match impact_on_cases(path, &args, &versions) {
             Ok(impact) => Some(impact),
             Err(stop) => return stopped(stop),
         },
@@ -123,13 +140,19 @@ pub fn run(args: DiffArgs) -> Exit {
 /// Runs every case through both versions, a block of lines at a time.
 fn impact_on_cases<'a>(
     path: &str,
-    as_of: Option<&str>,
+    args: &DiffArgs,
     versions: &Versions<'a>,
 ) -> Result<(Impact<'a>, NaiveDate), Stop> {
-    let as_of = match as_of {
+    let as_of = match &args.as_of {
         Some(text) => date_argument(text)?,
         None => today(),
     };
+    if is_csv(args.input, path, args.facts.as_deref()) {
+        // Each version checks the rows itself: CSV rows of a case may lie anywhere.
+        let files = CsvFiles::read(path, args.facts.as_deref())?;
+        let (old, new) = (files.cases(versions.old)?, files.cases(versions.new)?);
+        return Ok((impact_of_cases(versions, as_of, old, new), as_of));
+    }
     let (mut reader, _) = open_cases(path)?;
     let mut blocks = Blocks::new();
     let mut impact = Impact::default();

@@ -19,7 +19,7 @@ use waymark_check::CheckOptions;
 use waymark_compile::Procedure;
 use waymark_diagnostics::{Diagnostic, Sources};
 use waymark_run::stream::StreamError;
-use waymark_run::{Batch, Format, Plan, RunOptions, Summary};
+use waymark_run::{BadCase, Batch, Case, Format, Plan, RunOptions, Summary};
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -248,11 +248,7 @@ fn load_procedure(path: &str, sources: &mut Sources) -> Result<Procedure, Stop> 
 }
 
 fn reads_csv(args: &RunArgs) -> bool {
-    match args.input {
-        Some(InputFormat::Csv) => true,
-        Some(InputFormat::Jsonl) => false,
-        None => args.facts.is_some() || args.cases.to_ascii_lowercase().ends_with(".csv"),
-    }
+    is_csv(args.input, &args.cases, args.facts.as_deref())
 }
 
 /// Opens CASES (or standard input) for reading.
@@ -320,24 +316,57 @@ fn run_csv(
     options: RunOptions,
     sink: &mut Sink,
 ) -> Result<Summary, Stop> {
-    let events = read_whole(&args.cases)?;
-    let facts = args.facts.as_deref().map(read_whole).transpose()?;
-    let cases = waymark_run::csv::read_cases(plan, &events, facts.as_deref()).map_err(|bad| {
-        let file = match bad.0.file {
-            waymark_run::InputFile::Cases => args.cases.as_str(),
-            waymark_run::InputFile::Facts => args.facts.as_deref().unwrap_or("facts"),
-        };
-        Stop::Problems(format!(
-            "`{file}` line {}: {}; no case was run",
-            bad.0.line, bad.0.message
-        ))
-    })?;
+    let files = CsvFiles::read(&args.cases, args.facts.as_deref())?;
+    let cases = files.cases(plan)?;
     let progress = Progress::new(None);
     let mut summary = Summary::new(plan);
     let batch = waymark_run::run_cases(plan, options, cases);
     finish_batch(batch, &mut summary, sink, &progress)?;
     progress.done();
     Ok(summary)
+}
+
+/// A CSV events file and its facts file, read whole (cases' rows need not be adjacent, so
+/// every row is needed before any case can run).
+pub(crate) struct CsvFiles<'a> {
+    events_path: &'a str,
+    facts_path: Option<&'a str>,
+    events: String,
+    facts: Option<String>,
+}
+
+impl<'a> CsvFiles<'a> {
+    pub(crate) fn read(events_path: &'a str, facts_path: Option<&'a str>) -> Result<Self, Stop> {
+        Ok(CsvFiles {
+            events: read_whole(events_path)?,
+            facts: facts_path.map(read_whole).transpose()?,
+            events_path,
+            facts_path,
+        })
+    }
+
+    /// The cases as checked against `plan`, in order of first appearance.
+    pub(crate) fn cases(&self, plan: &Plan) -> Result<Vec<Result<Case, BadCase>>, Stop> {
+        waymark_run::csv::read_cases(plan, &self.events, self.facts.as_deref()).map_err(|bad| {
+            let file = match bad.0.file {
+                waymark_run::InputFile::Cases => self.events_path,
+                waymark_run::InputFile::Facts => self.facts_path.unwrap_or("facts"),
+            };
+            Stop::Problems(format!(
+                "`{file}` line {}: {}; no case was run",
+                bad.0.line, bad.0.message
+            ))
+        })
+    }
+}
+
+/// Whether CASES is CSV: as `--input` says, else a `.csv` file or one given with --facts.
+pub(crate) fn is_csv(input: Option<InputFormat>, cases: &str, facts: Option<&str>) -> bool {
+    match input {
+        Some(InputFormat::Csv) => true,
+        Some(InputFormat::Jsonl) => false,
+        None => facts.is_some() || cases.to_ascii_lowercase().ends_with(".csv"),
+    }
 }
 
 fn read_whole(path: &str) -> Result<String, Stop> {
