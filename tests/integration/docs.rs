@@ -40,3 +40,53 @@ fn every_language_example_parses() {
         );
     }
 }
+
+/// The commands of a markdown file's ```sh blocks that start with `waymark`, joined across
+/// `\` line ends.
+fn waymark_commands(markdown: &str) -> Vec<Vec<String>> {
+    let mut commands = Vec::new();
+    let mut in_sh = false;
+    let mut pending = String::new();
+    for line in markdown.lines() {
+        match line.trim() {
+            "```sh" => in_sh = true,
+            "```" => in_sh = false,
+            text if in_sh => {
+                pending.push_str(text.trim_end_matches('\\'));
+                pending.push(' ');
+                if !text.ends_with('\\') {
+                    let words: Vec<String> = pending
+                        .split('#')
+                        .next()
+                        .unwrap_or("")
+                        .split_whitespace()
+                        .map(String::from)
+                        .collect();
+                    if words.first().map(String::as_str) == Some("waymark") {
+                        commands.push(words[1..].to_vec());
+                    }
+                    pending.clear();
+                }
+            }
+            _ => {}
+        }
+    }
+    commands
+}
+
+/// The commands shown in `docs/compare.md` run (exit 0 or 1: changes found is not an error).
+#[test]
+fn the_comparison_guide_commands_run() {
+    let commands = waymark_commands(include_str!("../../docs/compare.md"));
+    assert!(commands.len() >= 2, "{commands:?}");
+    for words in commands {
+        let args: Vec<&str> = words.iter().map(String::as_str).collect();
+        let (code, stdout, stderr) = crate::cli::waymark(&args);
+        assert!(
+            code == 0 || code == 1 || args.contains(&"--cases") && code == 2,
+            "waymark {} gave {code}: {stderr}",
+            words.join(" ")
+        );
+        assert!(!stdout.is_empty(), "waymark {}", words.join(" "));
+    }
+}
