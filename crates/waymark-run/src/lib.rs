@@ -63,11 +63,26 @@ const CASES_PER_TASK: usize = 64;
 /// first line in its file, so problems name the right line. Blank lines are skipped; a line
 /// that is not UTF-8 is a bad case.
 pub fn run_batch(plan: &Plan, options: RunOptions, first_line: usize, text: &[u8]) -> Batch {
+    run_batch_reusing(plan, options, first_line, text, None)
+}
+
+/// [`run_batch`], rendering into buffers handed back by whoever wrote earlier output.
+pub(crate) fn run_batch_reusing(
+    plan: &Plan,
+    options: RunOptions,
+    first_line: usize,
+    text: &[u8],
+    buffers: Option<&Buffers>,
+) -> Batch {
     let (parts, lines) = for_each_stretch(first_line, text, |lines, size| {
+        let out = match buffers {
+            Some(buffers) => buffers.take(size * 3),
+            None => String::with_capacity(size * 3),
+        };
         run_each(
             plan,
             options,
-            size * 3,
+            out,
             lines.map(
                 |(line, bytes)| match case::parse_json_bytes(plan, line, bytes) {
                     Ok(case) => Outcome::Ran(Box::new(run_case(plan, case, options.as_of))),
@@ -215,7 +230,7 @@ pub fn run_cases(plan: &Plan, options: RunOptions, cases: Vec<Result<Case, BadCa
             run_each(
                 plan,
                 options,
-                chunk.len() * 2048,
+                String::with_capacity(chunk.len() * 2048),
                 chunk.into_iter().map(|case| match case {
                     Ok(case) => Outcome::Ran(Box::new(run_case(plan, case, options.as_of))),
                     Err(bad) => Outcome::Bad(bad),
@@ -226,13 +241,35 @@ pub fn run_cases(plan: &Plan, options: RunOptions, cases: Vec<Result<Case, BadCa
     join(plan, parts, 0)
 }
 
+/// Output text already written, to be filled again: a long run then keeps reusing the same
+/// memory instead of asking the system for fresh pages for every block.
+#[derive(Default)]
+pub(crate) struct Buffers(std::sync::Mutex<Vec<String>>);
+
+impl Buffers {
+    fn take(&self, capacity: usize) -> String {
+        let spare = self.0.lock().ok().and_then(|mut spares| spares.pop());
+        let mut out = spare.unwrap_or_default();
+        out.clear();
+        out.reserve(capacity);
+        out
+    }
+
+    pub(crate) fn give_back(&self, text: String) {
+        if let Ok(mut spares) = self.0.lock()
+            && spares.len() < 64
+        {
+            spares.push(text);
+        }
+    }
+}
+
 fn run_each(
     plan: &Plan,
     options: RunOptions,
-    estimate: usize,
+    mut out: String,
     outcomes: impl Iterator<Item = Outcome>,
 ) -> Batch {
-    let mut out = String::with_capacity(estimate);
     let mut batch = Batch {
         output: Vec::new(),
         summary: Summary::new(plan),
