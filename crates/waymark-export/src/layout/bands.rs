@@ -1,48 +1,90 @@
 //! Where to cut a flow too long for its page into bands: about equally wide, where few lines
-//! cross from one band to the next.
+//! cross from one band to the next; then, for small flows, each cut nudged while the laid-out
+//! bands fit the page better.
 
 use super::columns::Flow;
-use super::{EdgeSpec, Layout};
+use super::{EdgeSpec, Layout, Spacing, Wrapping};
+
+/// Up to how many nodes the cuts between bands are tuned by laying out the bands again.
+const NUDGE_NODES: usize = 200;
+
+/// What each pair of connectors costs when choosing the cuts, against the squared widths of the
+/// bands: a cut through many lines must buy clearly evener bands.
+const CONNECTOR_COST: i64 = 120;
 
 impl Flow {
-    /// The first column of each band, for `count` bands: about equally wide, cut where few
-    /// lines cross from one band to the next (each crossing costs a pair of connectors).
-    pub(super) fn band_starts(
+    /// The flow wrapped into `count` bands, and how well that fits the page.
+    pub(super) fn in_count_bands(
         &self,
+        count: usize,
         edges: &[EdgeSpec],
         unwrapped: &Layout,
-        count: usize,
-    ) -> Vec<usize> {
-        let columns = self.layer.iter().map(|l| l + 1).max().unwrap_or(0);
-        // Where each column starts along the unwrapped flow, and where the flow ends.
-        let mut left = vec![i32::MAX; columns + 1];
-        let mut end = 0;
-        for (node, rect) in unwrapped.boxes.iter().enumerate() {
-            let column = self.layer[node];
-            left[column] = left[column].min(rect.x);
-            end = end.max(rect.right());
+        spacing: &Spacing,
+        wrapping: &Wrapping,
+    ) -> (Layout, f64) {
+        let starts = self.band_starts(edges, unwrapped, count);
+        let laid = self.in_bands(edges, spacing, &starts, wrapping);
+        let fit = (wrapping.fit)(&laid);
+        // The cuts were chosen from the unwrapped widths; how tall each band comes out is
+        // only known once it is laid out, so nudge each cut while that helps. Small flows
+        // only: each try is a whole layout.
+        if self.nodes.len() <= NUDGE_NODES {
+            self.nudge_cuts(edges, spacing, wrapping, (starts, laid, fit))
+        } else {
+            (laid, fit)
         }
-        left[columns] = end;
-        for column in (0..columns).rev() {
-            left[column] = left[column].min(left[column + 1]);
-        }
-        // Lines cut when a band starts at each column.
-        let mut cut = vec![0i64; columns + 1];
-        for (index, edge) in edges.iter().enumerate() {
-            if !self.valid[index] || edge.from == edge.to {
-                continue;
+    }
+
+    /// Moves each cut up to two columns either way while that makes the layout fit the page
+    /// better, for at most eight rounds. `tried` is the cuts, their layout and its fit.
+    fn nudge_cuts(
+        &self,
+        edges: &[EdgeSpec],
+        spacing: &Spacing,
+        wrapping: &Wrapping,
+        tried: (Vec<usize>, Layout, f64),
+    ) -> (Layout, f64) {
+        let (mut starts, mut laid, mut fit) = tried;
+        let columns = self.column_count();
+        for _ in 0..8 {
+            let mut moved = false;
+            for band in 1..starts.len() {
+                for delta in [-2isize, -1, 1, 2] {
+                    let Some(start) = starts[band].checked_add_signed(delta) else {
+                        continue;
+                    };
+                    let after = starts.get(band + 1).copied().unwrap_or(columns);
+                    if start <= starts[band - 1] || start >= after {
+                        continue;
+                    }
+                    let mut nudged = starts.clone();
+                    nudged[band] = start;
+                    let nudged_laid = self.in_bands(edges, spacing, &nudged, wrapping);
+                    let nudged_fit = (wrapping.fit)(&nudged_laid);
+                    if nudged_fit > fit {
+                        (starts, laid, fit) = (nudged, nudged_laid, nudged_fit);
+                        moved = true;
+                    }
+                }
             }
-            let (a, b) = (self.layer[edge.from], self.layer[edge.to]);
-            for count in &mut cut[a.min(b) + 1..=a.max(b)] {
-                *count += 1;
+            if !moved {
+                break;
             }
         }
-        let ideal = i64::from((end - left[0]).max(1)) / count as i64;
+        (laid, fit)
+    }
+
+    /// The first column of each band, for `count` bands: about equally wide, cut where few
+    /// lines cross from one band to the next (each crossing costs a pair of connectors).
+    fn band_starts(&self, edges: &[EdgeSpec], unwrapped: &Layout, count: usize) -> Vec<usize> {
+        let columns = self.column_count();
+        let left = self.column_lefts(unwrapped);
+        let cut = self.lines_cut(edges);
+        let ideal = i64::from((left[columns] - left[0]).max(1)) / count as i64;
         let band_cost = |from: usize, to: usize| {
             let width = i64::from(left[to] - left[from]);
             width * width / ideal.max(1)
         };
-        pub(super) const CONNECTOR_COST: i64 = 120;
         // cost[k][c]: the cheapest way to lay columns 0..c in k bands.
         let mut cost = vec![vec![i64::MAX; columns + 1]; count + 1];
         let mut from = vec![vec![0usize; columns + 1]; count + 1];
@@ -75,5 +117,37 @@ impl Flow {
             to = start;
         }
         starts
+    }
+
+    /// Where each column starts along the unwrapped flow, and last, where the flow ends.
+    fn column_lefts(&self, unwrapped: &Layout) -> Vec<i32> {
+        let columns = self.column_count();
+        let mut left = vec![i32::MAX; columns + 1];
+        let mut end = 0;
+        for (node, rect) in unwrapped.boxes.iter().enumerate() {
+            let column = self.layer[node];
+            left[column] = left[column].min(rect.x);
+            end = end.max(rect.right());
+        }
+        left[columns] = end;
+        for column in (0..columns).rev() {
+            left[column] = left[column].min(left[column + 1]);
+        }
+        left
+    }
+
+    /// Per column, how many lines are cut when a band starts there.
+    fn lines_cut(&self, edges: &[EdgeSpec]) -> Vec<i64> {
+        let mut cut = vec![0i64; self.column_count() + 1];
+        for (index, edge) in edges.iter().enumerate() {
+            if !self.valid[index] || edge.from == edge.to {
+                continue;
+            }
+            let (a, b) = (self.layer[edge.from], self.layer[edge.to]);
+            for count in &mut cut[a.min(b) + 1..=a.max(b)] {
+                *count += 1;
+            }
+        }
+        cut
     }
 }

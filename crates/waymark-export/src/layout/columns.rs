@@ -57,6 +57,11 @@ impl Flow {
         flow
     }
 
+    /// How many columns the flow has.
+    pub(super) fn column_count(&self) -> usize {
+        self.layer.iter().map(|l| l + 1).max().unwrap_or(0)
+    }
+
     /// Moves boxes that nothing leaves (ends, checkpoints) up to a few columns right, where
     /// that makes their lane's fullest columns less full. A lane is as tall as its fullest
     /// column, so six outcomes ending side by side in one column, or a checkpoint under the
@@ -95,7 +100,7 @@ impl Flow {
     /// that the fullest columns count most (a lane is as tall as its fullest), in units of
     /// 100 drawing units.
     pub(super) fn lane_cost(&self, lane: usize, edges: &[EdgeSpec], spacing: &Spacing) -> f64 {
-        let columns = self.layer.iter().map(|l| l + 1).max().unwrap_or(0);
+        let columns = self.column_count();
         let mut heights = vec![0i32; columns];
         let mut items = vec![0i32; columns];
         for (node, size) in self.nodes.iter().enumerate() {

@@ -1,6 +1,7 @@
-//! Laying a wrapped flow out band by band: each band is laid out on its own, a line to another
-//! band running into a connector's circle and going on from its twin; then the bands are
-//! stacked top to bottom and the connectors paired and lettered in reading order.
+//! Laying a wrapped flow out band by band: each band is cut out of the flow and laid out on its
+//! own, a line to another band running into a connector's circle and going on from its twin;
+//! then the bands are stacked top to bottom and the connectors paired and lettered in reading
+//! order.
 
 use super::columns::Flow;
 use super::layered::Layered;
@@ -20,6 +21,23 @@ pub(super) enum Piece {
     Arrive(usize, usize),
 }
 
+/// One band cut out of the flow, ready to lay out: its boxes, a connector's circle for every
+/// line to or from another band, and its lines.
+struct Band {
+    /// Per node of the whole flow, its index in the band (for the band's own nodes).
+    local: Vec<usize>,
+    sizes: Vec<NodeSize>,
+    layers: Vec<usize>,
+    edges: Vec<EdgeSpec>,
+    reversed: Vec<bool>,
+    /// Per edge of the band, what it draws of the whole flow's edge.
+    pieces: Vec<Piece>,
+    /// Per edge of the whole flow drawn whole in this band, its index in the band.
+    in_band: BTreeMap<usize, usize>,
+    /// The connectors each box's lines leave the band by, with where they arrive.
+    siblings: BTreeMap<usize, Vec<(ArrivalKey, usize)>>,
+}
+
 impl Flow {
     /// The flow laid out in bands starting at the columns `starts`, stacked top to bottom.
     pub(super) fn in_bands(
@@ -29,145 +47,135 @@ impl Flow {
         starts: &[usize],
         wrapping: &Wrapping,
     ) -> Layout {
-        let count = self.nodes.len();
-        let band_of: Vec<usize> = self
-            .layer
+        let band_of = self.bands_of(starts);
+        let mut flat = *spacing;
+        flat.top = 0;
+        let side = wrapping.connector.max(1);
+        // The bands are laid out last first, so that where a line comes into a later band is
+        // known when the band it leaves is laid out (see `Layered::reorder`); then they are
+        // stacked top to bottom.
+        let mut laid_bands: Vec<(Layout, Band)> = Vec::new();
+        // Per edge that comes into a band laid out already: (band, x, y) of its connector.
+        let mut arrives_at: BTreeMap<usize, (usize, i32, i32)> = BTreeMap::new();
+        for (band, &start) in starts.iter().enumerate().rev() {
+            let cut = self.cut(edges, &band_of, (band, start), side, &arrives_at);
+            let laid = cut.lay_out(&self.lanes, &flat);
+            for piece in &cut.pieces {
+                if let Piece::Arrive(index, connector) = *piece {
+                    let rect = laid.boxes[connector];
+                    arrives_at.insert(index, (band, rect.x, rect.y));
+                }
+            }
+            laid_bands.push((laid, cut));
+        }
+        laid_bands.reverse();
+        let mut out = self.stacked(edges.len(), &band_of, laid_bands, spacing.top, wrapping);
+        // Letters are handed out in reading order: band by band, left to right.
+        out.connectors
+            .sort_by_key(|c| (band_of[edges[c.edge].from], c.leave.x, c.leave.y, c.edge));
+        out
+    }
+
+    /// Each node's band, for bands starting at the columns `starts`.
+    fn bands_of(&self, starts: &[usize]) -> Vec<usize> {
+        self.layer
             .iter()
             .map(|layer| {
                 starts
                     .partition_point(|start| start <= layer)
                     .saturating_sub(1)
             })
-            .collect();
-        let crosses = |index: usize, edge: &EdgeSpec| {
-            self.valid[index] && band_of[edge.from] != band_of[edge.to]
+            .collect()
+    }
+
+    /// Band `band`, whose first column is `start`, cut out of the flow; `side` is the size of
+    /// a connector's circle.
+    fn cut(
+        &self,
+        edges: &[EdgeSpec],
+        band_of: &[usize],
+        (band, start): (usize, usize),
+        side: i32,
+        arrives_at: &BTreeMap<usize, (usize, i32, i32)>,
+    ) -> Band {
+        let count = self.nodes.len();
+        // A connector into the band's first column needs a column of its own before it.
+        let shift = usize::from(edges.iter().enumerate().any(|(index, edge)| {
+            self.valid[index]
+                && band_of[edge.from] != band_of[edge.to]
+                && band_of[edge.to] == band
+                && self.layer[edge.to] == start
+        }));
+        let mut cut = Band {
+            local: vec![usize::MAX; count],
+            sizes: Vec::new(),
+            layers: Vec::new(),
+            edges: Vec::new(),
+            reversed: Vec::new(),
+            pieces: Vec::new(),
+            in_band: BTreeMap::new(),
+            siblings: BTreeMap::new(),
         };
-        let mut out = Layout {
-            boxes: vec![Rect::default(); count],
-            edges: vec![Vec::new(); edges.len()],
-            labels: vec![None; edges.len()],
-            columns: self.layer.clone(),
-            band_of: band_of.clone(),
-            ..Layout::default()
-        };
-        let mut flat = *spacing;
-        flat.top = 0;
-        let side = wrapping.connector.max(1);
+        for node in (0..count).filter(|n| band_of[*n] == band) {
+            cut.local[node] = cut.sizes.len();
+            cut.sizes.push(self.nodes[node]);
+            cut.layers.push(self.layer[node] - start + shift);
+        }
         let circle = |lane: usize| NodeSize {
             width: side,
             height: side,
             port: side / 2,
             lane,
         };
-        // The bands are laid out last first, so that where a line comes into a later band is
-        // known when the band it leaves is laid out (see `Layered::reorder`); then they are
-        // stacked top to bottom.
-        let mut laid_bands: Vec<(Layout, Vec<Piece>, Vec<usize>)> = Vec::new();
-        // Per edge that comes into a band laid out already: (band, x, y) of its connector.
-        let mut arrives_at: BTreeMap<usize, (usize, i32, i32)> = BTreeMap::new();
-        for (band, &start) in starts.iter().enumerate().rev() {
-            // A connector into the band's first column needs a column of its own before it.
-            let shift = usize::from(edges.iter().enumerate().any(|(index, edge)| {
-                crosses(index, edge) && band_of[edge.to] == band && self.layer[edge.to] == start
-            }));
-            let mut local = vec![usize::MAX; count];
-            let mut sizes = Vec::new();
-            let mut layers = Vec::new();
-            for node in (0..count).filter(|n| band_of[*n] == band) {
-                local[node] = sizes.len();
-                sizes.push(self.nodes[node]);
-                layers.push(self.layer[node] - start + shift);
+        for (index, edge) in edges.iter().enumerate() {
+            if !self.valid[index] {
+                continue;
             }
-            let mut band_edges = Vec::new();
-            let mut band_reversed = Vec::new();
-            let mut pieces = Vec::new();
-            // Per edge of the whole flow drawn whole in this band, its index in the band.
-            let mut in_band: BTreeMap<usize, usize> = BTreeMap::new();
-            // The connectors each box's lines leave the band by, with where they arrive.
-            let mut siblings: BTreeMap<usize, Vec<(ArrivalKey, usize)>> = BTreeMap::new();
-            for (index, edge) in edges.iter().enumerate() {
-                if !self.valid[index] {
-                    continue;
-                }
-                let (from, to) = (local[edge.from], local[edge.to]);
-                if band_of[edge.from] == band && band_of[edge.to] == band {
-                    in_band.insert(index, band_edges.len());
-                    band_edges.push(EdgeSpec {
-                        from,
-                        to,
-                        same_label: edge.same_label.and_then(|i| in_band.get(&i).copied()),
-                        ..*edge
-                    });
-                    band_reversed.push(self.reversed[index]);
-                    pieces.push(Piece::Whole(index));
-                } else if band_of[edge.from] == band {
-                    let connector = sizes.len();
-                    sizes.push(circle(self.nodes[edge.from].lane));
-                    layers.push(layers[from] + 1);
-                    band_edges.push(EdgeSpec {
-                        from,
-                        to: connector,
-                        same_label: None,
-                        ..*edge
-                    });
-                    band_reversed.push(false);
-                    pieces.push(Piece::Leave(index, connector));
-                    let (to_band, x, y) =
-                        arrives_at
-                            .get(&index)
-                            .copied()
-                            .unwrap_or((usize::MAX, i32::MAX, i32::MAX));
-                    siblings
-                        .entry(from)
-                        .or_default()
-                        .push(((to_band, x, y, index), connector));
-                } else if band_of[edge.to] == band {
-                    let connector = sizes.len();
-                    sizes.push(circle(self.nodes[edge.to].lane));
-                    layers.push(layers[to] - 1);
-                    band_edges.push(EdgeSpec {
-                        from: connector,
-                        to,
-                        label_width: 0,
-                        label_height: 0,
-                        same_label: None,
-                    });
-                    band_reversed.push(false);
-                    pieces.push(Piece::Arrive(index, connector));
-                }
+            let (from_here, to_here) = (band_of[edge.from] == band, band_of[edge.to] == band);
+            if from_here && to_here {
+                cut.whole(index, edge, self.reversed[index]);
+            } else if from_here {
+                let arrives = arrives_at.get(&index).copied();
+                let arrives = arrives.unwrap_or((usize::MAX, i32::MAX, i32::MAX));
+                cut.leave(index, edge, circle(self.nodes[edge.from].lane), arrives);
+            } else if to_here {
+                cut.arrive(index, edge, circle(self.nodes[edge.to].lane));
             }
-            let valid = vec![true; band_edges.len()];
-            let mut graph =
-                Layered::new(&sizes, &band_edges, &valid, &band_reversed, &layers, &flat);
-            graph.order();
-            // Lines that leave one box for other bands are stacked in the order their twins
-            // come in reading order (band by band, left to right, top to bottom), so the
-            // letters, handed out down the stack, read in order where the lines go on too.
-            for mut group in siblings.into_values().filter(|g| g.len() > 1) {
-                group.sort_unstable();
-                let items: Vec<usize> = group.into_iter().map(|(_, item)| item).collect();
-                graph.reorder(&items);
-            }
-            graph.assign_lines(&self.lanes, &flat);
-            let laid = graph.place(&band_edges, &flat);
-            for piece in &pieces {
-                if let Piece::Arrive(index, connector) = *piece {
-                    let rect = laid.boxes[connector];
-                    arrives_at.insert(index, (band, rect.x, rect.y));
-                }
-            }
-            laid_bands.push((laid, pieces, local));
         }
-        laid_bands.reverse();
+        cut
+    }
+
+    /// The bands, each laid out on its own, stacked top to bottom from `top` into one layout of
+    /// the whole flow, each line to another band paired with where it goes on.
+    fn stacked(
+        &self,
+        edge_count: usize,
+        band_of: &[usize],
+        laid_bands: Vec<(Layout, Band)>,
+        top: i32,
+        wrapping: &Wrapping,
+    ) -> Layout {
+        let count = self.nodes.len();
+        let mut out = Layout {
+            boxes: vec![Rect::default(); count],
+            edges: vec![Vec::new(); edge_count],
+            labels: vec![None; edge_count],
+            columns: self.layer.clone(),
+            band_of: band_of.to_vec(),
+            ..Layout::default()
+        };
         let mut leaving: BTreeMap<usize, Rect> = BTreeMap::new();
         let mut arriving: BTreeMap<usize, (Rect, Vec<Point>)> = BTreeMap::new();
-        let mut y = spacing.top;
-        for (band, (mut laid, pieces, local)) in laid_bands.into_iter().enumerate() {
+        let mut y = top;
+        for (band, (mut laid, cut)) in laid_bands.into_iter().enumerate() {
             laid.shift_down(y);
             for node in (0..count).filter(|n| band_of[*n] == band) {
-                out.boxes[node] = laid.boxes[local[node]];
+                out.boxes[node] = laid.boxes[cut.local[node]];
             }
-            for (piece, (path, label)) in pieces.iter().zip(laid.edges.into_iter().zip(laid.labels))
+            for (piece, (path, label)) in cut
+                .pieces
+                .iter()
+                .zip(laid.edges.into_iter().zip(laid.labels))
             {
                 match *piece {
                     Piece::Whole(index) => {
@@ -200,15 +208,101 @@ impl Flow {
                 });
             }
         }
-        // Letters are handed out in reading order: band by band, left to right.
-        out.connectors
-            .sort_by_key(|c| (band_of[edges[c.edge].from], c.leave.x, c.leave.y, c.edge));
         out
     }
 }
 
+impl Band {
+    /// A line with both ends in the band, drawn whole.
+    fn whole(&mut self, index: usize, edge: &EdgeSpec, reversed: bool) {
+        let (from, to) = (self.local[edge.from], self.local[edge.to]);
+        self.in_band.insert(index, self.edges.len());
+        let same_label = edge.same_label.and_then(|i| self.in_band.get(&i).copied());
+        self.edges.push(EdgeSpec {
+            from,
+            to,
+            same_label,
+            ..*edge
+        });
+        self.reversed.push(reversed);
+        self.pieces.push(Piece::Whole(index));
+    }
+
+    /// A line to another band: it runs into a connector's circle in the column after its
+    /// source. `arrives` is where it comes into its band, if that band is laid out already.
+    fn leave(
+        &mut self,
+        index: usize,
+        edge: &EdgeSpec,
+        circle: NodeSize,
+        arrives: (usize, i32, i32),
+    ) {
+        let from = self.local[edge.from];
+        let connector = self.sizes.len();
+        self.sizes.push(circle);
+        self.layers.push(self.layers[from] + 1);
+        self.edges.push(EdgeSpec {
+            from,
+            to: connector,
+            same_label: None,
+            ..*edge
+        });
+        self.reversed.push(false);
+        self.pieces.push(Piece::Leave(index, connector));
+        let (to_band, x, y) = arrives;
+        self.siblings
+            .entry(from)
+            .or_default()
+            .push(((to_band, x, y, index), connector));
+    }
+
+    /// A line from another band: it goes on from a connector's circle in the column before its
+    /// target. Its label was written where it left.
+    fn arrive(&mut self, index: usize, edge: &EdgeSpec, circle: NodeSize) {
+        let to = self.local[edge.to];
+        let connector = self.sizes.len();
+        self.sizes.push(circle);
+        self.layers.push(self.layers[to] - 1);
+        self.edges.push(EdgeSpec {
+            from: connector,
+            to,
+            label_width: 0,
+            label_height: 0,
+            same_label: None,
+        });
+        self.reversed.push(false);
+        self.pieces.push(Piece::Arrive(index, connector));
+    }
+
+    /// The band laid out on its own, from the top of the page.
+    fn lay_out(&self, lanes: &[i32], flat: &Spacing) -> Layout {
+        let valid = vec![true; self.edges.len()];
+        let mut graph = Layered::new(
+            &self.sizes,
+            &self.edges,
+            &valid,
+            &self.reversed,
+            &self.layers,
+            flat,
+        );
+        graph.order();
+        // Lines that leave one box for other bands are stacked in the order their twins
+        // come in reading order (band by band, left to right, top to bottom), so the
+        // letters, handed out down the stack, read in order where the lines go on too.
+        for group in self.siblings.values().filter(|g| g.len() > 1) {
+            let mut group = group.clone();
+            group.sort_unstable();
+            let items: Vec<usize> = group.into_iter().map(|(_, item)| item).collect();
+            graph.reorder(&items);
+        }
+        graph.assign_lines(lanes, flat);
+        graph.place(&self.edges, flat)
+    }
+}
+
 impl Layout {
-    pub(super) fn shift_down(&mut self, by: i32) {
+    /// Moves a band laid out on its own down to where it is stacked.
+    fn shift_down(&mut self, by: i32) {
         for rect in &mut self.boxes {
             rect.y += by;
         }

@@ -210,43 +210,10 @@ pub fn layout_wrapped(
 ) -> Layout {
     let flow = Flow::new(nodes, edges, lanes, spacing);
     let unwrapped = flow.one_band(edges, spacing);
-    let columns = flow.layer.iter().map(|l| l + 1).max().unwrap_or(0);
     let mut best_fit = (wrapping.fit)(&unwrapped);
     let mut best = None;
-    for count in 2..=wrapping.most_bands.min(columns) {
-        let mut starts = flow.band_starts(edges, &unwrapped, count);
-        let mut candidate = flow.in_bands(edges, spacing, &starts, wrapping);
-        let mut fit = (wrapping.fit)(&candidate);
-        // The cuts were chosen from the unwrapped widths; how tall each band comes out is
-        // only known once it is laid out, so nudge each cut while that helps. Small flows
-        // only: each try is a whole layout.
-        if nodes.len() <= NUDGE_NODES {
-            for _ in 0..8 {
-                let mut moved = false;
-                for band in 1..count {
-                    for delta in [-2isize, -1, 1, 2] {
-                        let Some(start) = starts[band].checked_add_signed(delta) else {
-                            continue;
-                        };
-                        let after = starts.get(band + 1).copied().unwrap_or(columns);
-                        if start <= starts[band - 1] || start >= after {
-                            continue;
-                        }
-                        let mut tried = starts.clone();
-                        tried[band] = start;
-                        let laid = flow.in_bands(edges, spacing, &tried, wrapping);
-                        let tried_fit = (wrapping.fit)(&laid);
-                        if tried_fit > fit {
-                            (starts, candidate, fit) = (tried, laid, tried_fit);
-                            moved = true;
-                        }
-                    }
-                }
-                if !moved {
-                    break;
-                }
-            }
-        }
+    for count in 2..=wrapping.most_bands.min(flow.column_count()) {
+        let (candidate, fit) = flow.in_count_bands(count, edges, &unwrapped, spacing, wrapping);
         // Every band more makes the reader follow more connectors, so it must buy clearly
         // larger print, not a rounding error's worth.
         if fit > best_fit * 1.02 {
@@ -256,9 +223,6 @@ pub fn layout_wrapped(
     }
     best.unwrap_or(unwrapped)
 }
-
-/// Up to how many nodes the cuts between bands are tuned by laying out the bands again.
-const NUDGE_NODES: usize = 200;
 
 impl Flow {
     fn one_band(&self, edges: &[EdgeSpec], spacing: &Spacing) -> Layout {
