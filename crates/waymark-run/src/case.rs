@@ -107,6 +107,34 @@ pub(crate) struct RawEvent<'a> {
     pub line: usize,
 }
 
+/// An event's fields as text, however they were read: what the checker reads. The quick JSON
+/// reader fills it straight from the line; the careful one and the CSV reader lend their own.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct EventText<'t> {
+    pub step: &'t str,
+    pub on: Option<&'t str>,
+    pub outcome: Option<&'t str>,
+    pub by: Option<&'t str>,
+    pub reason: Option<&'t str>,
+    pub waived: Option<bool>,
+    /// Set by the CSV reader; JSON Lines events take the case's line.
+    pub line: usize,
+}
+
+impl RawEvent<'_> {
+    pub(crate) fn text(&self) -> EventText<'_> {
+        EventText {
+            step: &self.step,
+            on: self.on.as_deref(),
+            outcome: self.outcome.as_deref(),
+            by: self.by.as_deref(),
+            reason: self.reason.as_deref(),
+            waived: self.waived,
+            line: self.line,
+        }
+    }
+}
+
 /// The facts of a case in the order written, each with its line in a facts file (0 for JSON).
 #[derive(Debug, Default)]
 pub(crate) struct RawFacts<'a>(pub Vec<(Cow<'a, str>, RawValue<'a>, usize)>);
@@ -162,7 +190,7 @@ pub fn parse_json_bytes(plan: &Plan, line: usize, bytes: &[u8]) -> Result<Case, 
     }
     // Not a plain line: read it again, carefully, to say what is wrong (or to read escapes).
     let mut checker = CaseChecker::new(plan, line, 16);
-    match crate::json::read_case(text, &mut |event| checker.event(event)) {
+    match crate::json::read_case(text, &mut |event| checker.event(&event.text())) {
         Ok((id, facts)) => checker.finish(id, &facts),
         Err(error) => {
             let message = match error.syntax {
@@ -193,7 +221,7 @@ fn case_id_of(text: &str) -> Option<String> {
 pub(crate) fn check_case(plan: &Plan, raw: RawCase<'_>, line: usize) -> Result<Case, BadCase> {
     let mut checker = CaseChecker::new(plan, line, raw.events.len());
     for event in &raw.events {
-        checker.event(event);
+        checker.event(&event.text());
     }
     checker.finish(raw.case, &raw.facts)
 }
@@ -220,7 +248,7 @@ impl<'q, 'p> CaseChecker<'q, 'p> {
         }
     }
 
-    pub(crate) fn event(&mut self, raw: &RawEvent<'_>) {
+    pub(crate) fn event(&mut self, raw: &EventText<'_>) {
         let event_line = if raw.line == 0 { self.line } else { raw.line };
         let problems = &mut self.problems;
         let mut report = |message: String| {
@@ -461,14 +489,14 @@ fn clock_time(text: &str) -> Option<NaiveTime> {
 
 fn check_event(
     plan: &Plan,
-    raw: &RawEvent<'_>,
+    raw: &EventText<'_>,
     line: usize,
     report: &mut impl FnMut(String),
 ) -> Option<Event> {
     let procedure = plan.procedure;
-    let Some(step_id) = plan.step_named(&raw.step) else {
+    let Some(step_id) = plan.step_named(raw.step) else {
         let names = plan.event_step_names();
-        let help = match did_you_mean(&raw.step, names) {
+        let help = match did_you_mean(raw.step, names) {
             Some(guess) => format!("; did you mean `{guess}`?"),
             None => String::new(),
         };
@@ -508,7 +536,7 @@ fn check_event(
         ));
         ok = false;
     }
-    let on = match raw.on.as_deref() {
+    let on = match raw.on {
         Some(text) => match when(text) {
             Ok(when) => Some(when),
             Err(message) => {
@@ -526,9 +554,9 @@ fn check_event(
             None
         }
     };
-    let outcome = check_outcome(plan, step_id, raw.outcome.as_deref(), report);
+    let outcome = check_outcome(plan, step_id, raw.outcome, report);
     ok &= outcome.is_ok();
-    let by = match raw.by.as_deref() {
+    let by = match raw.by {
         None | Some("") => None,
         Some(role) => match plan.role_named(role) {
             Some(id) => Some(id),
@@ -553,7 +581,6 @@ fn check_event(
         by,
         reason: raw
             .reason
-            .as_deref()
             .filter(|reason| !reason.trim().is_empty())
             .map(str::to_string),
         waived,

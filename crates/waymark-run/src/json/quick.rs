@@ -6,14 +6,14 @@
 //! is wrong. So the two must agree on every line this one accepts (a test below checks it);
 //! this one is only faster, by matching keys as bytes and skipping the general value machinery.
 
-use crate::case::{RawEvent, RawFacts, RawValue};
+use crate::case::{EventText, RawFacts, RawValue};
 use std::borrow::Cow;
 
 /// Reads a plain case line, handing each event to `on_event` as it is read, or gives up.
 /// Events handed over before giving up must be forgotten by the caller.
 pub(crate) fn read_case<'a>(
     text: &'a str,
-    on_event: &mut dyn FnMut(&RawEvent<'a>),
+    on_event: &mut dyn FnMut(&EventText<'a>),
 ) -> Option<(Cow<'a, str>, RawFacts<'a>)> {
     let mut line = Line { text, at: 0 };
     let mut id = None;
@@ -120,10 +120,10 @@ impl<'a> Line<'a> {
     }
 
     /// A string or `null`.
-    fn optional_text(&mut self) -> Option<Option<Cow<'a, str>>> {
+    fn optional_text(&mut self) -> Option<Option<&'a str>> {
         self.space();
         match self.bytes().get(self.at)? {
-            b'"' => Some(Some(Cow::Borrowed(self.text()?))),
+            b'"' => Some(Some(self.text()?)),
             _ => self.word(b"null").map(|()| None),
         }
     }
@@ -179,7 +179,7 @@ impl<'a> Line<'a> {
         }
     }
 
-    fn events(&mut self, on_event: &mut dyn FnMut(&RawEvent<'a>)) -> Option<()> {
+    fn events(&mut self, on_event: &mut dyn FnMut(&EventText<'a>)) -> Option<()> {
         self.expect(b'[')?;
         self.space();
         if self.bytes().get(self.at) == Some(&b']') {
@@ -194,14 +194,14 @@ impl<'a> Line<'a> {
         }
     }
 
-    fn event(&mut self) -> Option<RawEvent<'a>> {
-        let mut event = RawEvent::default();
+    fn event(&mut self) -> Option<EventText<'a>> {
+        let mut event = EventText::default();
         let mut step = None;
         self.expect(b'{')?;
         loop {
             match self.key(&EVENT_KEYS)? {
                 0 if step.is_none() => step = Some(self.text()?),
-                1 if event.on.is_none() => event.on = Some(self.text_not_null()?),
+                1 if event.on.is_none() => event.on = Some(self.text()?),
                 2 if event.outcome.is_none() => event.outcome = self.optional_text()?,
                 3 if event.by.is_none() => event.by = self.optional_text()?,
                 4 if event.reason.is_none() => event.reason = self.optional_text()?,
@@ -218,12 +218,8 @@ impl<'a> Line<'a> {
                 break;
             }
         }
-        event.step = Cow::Borrowed(step?);
+        event.step = step?;
         Some(event)
-    }
-
-    fn text_not_null(&mut self) -> Option<Cow<'a, str>> {
-        Some(Cow::Borrowed(self.text()?))
     }
 }
 
@@ -232,7 +228,7 @@ mod tests {
     use super::*;
 
     /// What a reader made of a line, in a form two readers' answers can be compared in.
-    fn seen(read: impl FnOnce(&mut dyn FnMut(&RawEvent<'_>)) -> Option<String>) -> Option<String> {
+    fn seen(read: impl FnOnce(&mut dyn FnMut(&EventText<'_>)) -> Option<String>) -> Option<String> {
         let mut events = Vec::new();
         let whole = read(&mut |event| {
             events.push(format!(
@@ -249,7 +245,7 @@ mod tests {
 
     fn carefully(text: &str) -> Option<String> {
         seen(|on_event| {
-            super::super::read_case(text, on_event)
+            super::super::read_case(text, &mut |event| on_event(&event.text()))
                 .ok()
                 .map(|(id, facts)| format!("{id} {:?}", facts.0))
         })
