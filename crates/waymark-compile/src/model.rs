@@ -160,7 +160,7 @@ impl Step {
     }
 
     pub fn is_end(&self) -> bool {
-        self.kind == StepKind::End
+        matches!(self.kind, StepKind::End)
     }
 
     /// Where a case moves on from this step, going by its facts: the first `then ... when`
@@ -170,18 +170,18 @@ impl Step {
         &self,
         fact_value: &impl Fn(FactId) -> Option<FactValue>,
     ) -> Option<StepId> {
-        let first = |wanted: fn(&RouteWhen) -> bool| {
-            self.routes
-                .iter()
-                .find(|route| wanted(&route.when))
-                .map(|route| route.target)
-        };
-        self.routes
-            .iter()
-            .find(|route| matches!(&route.when, RouteWhen::Guard(guard) if guard.holds(fact_value)))
-            .map(|route| route.target)
-            .or_else(|| first(|when| matches!(when, RouteWhen::Always)))
-            .or_else(|| first(|when| matches!(when, RouteWhen::Otherwise)))
+        // One pass (this runs for every step of every case): the first condition that holds
+        // wins at once; the first plain `then` and `otherwise` are kept in case none does.
+        let (mut always, mut otherwise) = (None, None);
+        for route in &self.routes {
+            match &route.when {
+                RouteWhen::Guard(guard) if guard.holds(fact_value) => return Some(route.target),
+                RouteWhen::Always if always.is_none() => always = Some(route.target),
+                RouteWhen::Otherwise if otherwise.is_none() => otherwise = Some(route.target),
+                _ => {}
+            }
+        }
+        always.or(otherwise)
     }
 
     /// The limits (`due` lines), without targets.

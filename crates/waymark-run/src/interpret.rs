@@ -352,7 +352,7 @@ impl<'a, 'p> Run<'a, 'p> {
     /// first `then ... when` that holds, else its `then`, else its `otherwise`.
     fn route_taken(&self, id: StepId) -> Option<StepId> {
         let step = self.step(id);
-        if step.kind == StepKind::Decision {
+        if matches!(step.kind, StepKind::Decision) {
             let outcome = self
                 .state(id)
                 .event
