@@ -4,7 +4,6 @@
 //! was a Monday, so a day number's weekday is just its remainder after dividing by 7.
 
 use chrono::{Datelike, NaiveDate, Weekday};
-use std::sync::OnceLock;
 
 /// The first year the tables cover.
 pub const FIRST_YEAR: i32 = 1990;
@@ -17,12 +16,6 @@ pub(crate) const DAY_COUNT: usize = 111 * 365 + 27;
 
 // Day numbers are stored as `u16` to keep the tables small; this is where that stops fitting.
 const _: () = assert!(DAY_COUNT < u16::MAX as usize);
-
-/// Days from 1970-01-01 (chrono's epoch) to the first covered day.
-const FIRST_EPOCH_DAY: i32 = match NaiveDate::from_ymd_opt(FIRST_YEAR, 1, 1) {
-    Some(date) => date.to_epoch_days(),
-    None => 0,
-};
 
 /// The first date the tables cover, 1990-01-01.
 pub fn first_date() -> NaiveDate {
@@ -51,9 +44,11 @@ const YEAR_STARTS: [u16; YEARS] = {
     let mut day = 0;
     while index < YEARS {
         starts[index] = day;
-        let year = FIRST_YEAR + index as i32;
-        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-        day += if leap { 366 } else { 365 };
+        day += if is_leap(FIRST_YEAR + index as i32) {
+            366
+        } else {
+            365
+        };
         index += 1;
     }
     starts
@@ -61,18 +56,43 @@ const YEAR_STARTS: [u16; YEARS] = {
 
 /// The date of a day number. Only called with numbers below [`DAY_COUNT`], which always exist.
 ///
-/// A look-up in a table of every covered date (160 KB, built once, shared by all calendars):
-/// it makes adding working days about half as fast again as asking chrono each time.
+/// A look-up in a table of every covered date (160 KB, made when Waymark is compiled, so
+/// there is no set-up to check for on each call): it makes adding working days about half as
+/// fast again as asking chrono each time.
 pub(crate) fn date_of(day: usize) -> NaiveDate {
-    static DATES: OnceLock<Vec<NaiveDate>> = OnceLock::new();
-    let dates = DATES.get_or_init(|| (0..DAY_COUNT).map(compute_date_of).collect());
-    dates.get(day).copied().unwrap_or(NaiveDate::MIN)
+    DATES.get(day).copied().unwrap_or(NaiveDate::MIN)
 }
 
-fn compute_date_of(day: usize) -> NaiveDate {
-    // `day` < DAY_COUNT < u16::MAX, so the cast and the sum cannot overflow.
-    NaiveDate::from_epoch_days(FIRST_EPOCH_DAY + day as i32).unwrap_or(NaiveDate::MIN)
+const fn is_leap(year: i32) -> bool {
+    year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
 }
+
+/// Days in each month of a common year.
+const DAYS_IN_MONTH: [u16; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+static DATES: [NaiveDate; DAY_COUNT] = {
+    let mut dates = [NaiveDate::MIN; DAY_COUNT];
+    let mut day = 0;
+    let mut year = FIRST_YEAR;
+    while year <= LAST_YEAR {
+        let mut month = 0;
+        while month < 12 {
+            let length = DAYS_IN_MONTH[month] + (month == 1 && is_leap(year)) as u16;
+            let mut date = 1;
+            while date <= length {
+                dates[day] = match NaiveDate::from_ymd_opt(year, month as u32 + 1, date as u32) {
+                    Some(date) => date,
+                    None => NaiveDate::MIN,
+                };
+                day += 1;
+                date += 1;
+            }
+            month += 1;
+        }
+        year += 1;
+    }
+    dates
+};
 
 /// Saturday or Sunday. (1990-01-01, day number 0, was a Monday.)
 pub(crate) fn is_weekend_day(day: usize) -> bool {
