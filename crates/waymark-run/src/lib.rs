@@ -1,6 +1,6 @@
 //! Procedure model plus case data to step statuses: due dates, met, late, pending, overdue, where each case stands.
 //!
-//! The interpreter sits after `waymark-compile`: it takes the compiled [`Procedure`] and a
+//! The interpreter sits after `waymark-compile`: it takes the compiled `Procedure` and a
 //! calendar, builds a [`Plan`] once, then runs cases against it. Start from [`run_batch`],
 //! which takes a block of JSON Lines text and gives the rendered output of every case in input
 //! order (in parallel, the same bytes whatever the number of threads), or from

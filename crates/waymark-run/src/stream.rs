@@ -1,7 +1,7 @@
 //! A whole caseload of JSON Lines, streamed: reading, running and writing overlap.
 //!
 //! [`run_json_lines`] keeps both cores on cases: a reader thread fetches the next block of
-//! whole lines while the current one runs on every core ([`run_batch`]) and a writer thread
+//! whole lines while the current one runs on every core ([`crate::run_batch`]) and a writer thread
 //! writes the block before it. Memory stays at a few blocks however large the caseload. The
 //! crate still opens no files: the caller hands over the reader and the function that writes.
 
@@ -104,7 +104,7 @@ pub fn run_json_lines<E: Send>(
     })
 }
 
-/// Reads a stream in blocks of about [`BLOCK_BYTES`] that end at a line break. A line longer
+/// Reads a stream in blocks of about a megabyte that end at a line break. A line longer
 /// than a block makes its block longer: lines are never split. (Lines are numbered by whoever
 /// runs the block, which reads it anyway, rather than by one more pass here.)
 pub struct Blocks {
