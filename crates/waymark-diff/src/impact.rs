@@ -8,8 +8,8 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use waymark_compile::StepId;
 use waymark_run::{
-    BadCase, Case, CaseReport, Plan, Row, State, Status, Translation, parse_json_bytes, recycle,
-    run_case,
+    BadCase, Case, CaseReport, Plan, Row, State, Status, Translation, parse_json_bytes,
+    parse_json_for_each, recycle, run_case,
 };
 
 /// The two versions, ready to run cases through, and which new step each old step became.
@@ -77,14 +77,19 @@ pub fn impact_of_cases<'a>(
 }
 
 impl Versions<'_> {
-    /// A case line read for both versions: once, with the case carried over to the new
-    /// version by renaming ids, unless only a second reading can say exactly what the new
-    /// version makes of it.
+    /// A case line read for both versions, once. Where every case carries over from the old
+    /// version to the new one by renaming ids, the line is checked for the old version and the
+    /// case carried over (a case that gives `null` for a required fact is read again, the one
+    /// exception); otherwise the line is read once and checked against both.
     pub fn read(
         &self,
         line: usize,
         bytes: &[u8],
     ) -> (Result<Case, BadCase>, Result<Case, BadCase>) {
+        if !self.carry.is_total() {
+            let [old, new] = parse_json_for_each([self.old, self.new], line, bytes);
+            return (old, new);
+        }
         let old = parse_json_bytes(self.old, line, bytes);
         let carried = old
             .as_ref()

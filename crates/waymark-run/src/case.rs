@@ -159,10 +159,18 @@ pub fn parse_json_line(plan: &Plan, line: usize, text: &str) -> Result<Case, Bad
 }
 
 /// [`parse_json_line`] for a line as bytes; a line that is not UTF-8 is a bad case.
-///
-/// (Comparing versions reads a line once for the old version and carries the case over to
-/// the new one: see [`crate::Translation`].)
 pub fn parse_json_bytes(plan: &Plan, line: usize, bytes: &[u8]) -> Result<Case, BadCase> {
+    let [case] = parse_json_for_each([plan], line, bytes);
+    case
+}
+
+/// Reads one line once and checks it against each procedure: for comparing versions whose
+/// cases cannot simply be carried over from one to the other (see [`crate::Translation`]).
+pub fn parse_json_for_each<const N: usize>(
+    plans: [&Plan; N],
+    line: usize,
+    bytes: &[u8],
+) -> [Result<Case, BadCase>; N] {
     let bad = |id: Option<String>, message: String| BadCase {
         id,
         line,
@@ -180,18 +188,27 @@ pub fn parse_json_bytes(plan: &Plan, line: usize, bytes: &[u8]) -> Result<Case, 
                 "the line is not UTF-8 text (a bad byte at column {})",
                 error.valid_up_to() + 1
             );
-            return Err(bad(id, message));
+            return std::array::from_fn(|_| Err(bad(id.clone(), message.clone())));
         }
     };
-    let mut checker = CaseChecker::new(plan, line, 16);
-    let plain = crate::json::read_plain_case(text, &mut |event| checker.event(event));
+    let mut checkers = plans.map(|plan| CaseChecker::new(plan, line, 16));
+    let plain = crate::json::read_plain_case(text, &mut |event| {
+        for checker in checkers.iter_mut() {
+            checker.event(event);
+        }
+    });
     if let Some((id, facts)) = plain {
-        return checker.finish(id, &facts);
+        return checkers.map(|checker| checker.finish(id.clone(), &facts));
     }
     // Not a plain line: read it again, carefully, to say what is wrong (or to read escapes).
-    let mut checker = CaseChecker::new(plan, line, 16);
-    match crate::json::read_case(text, &mut |event| checker.event(&event.text())) {
-        Ok((id, facts)) => checker.finish(id, &facts),
+    let mut checkers = plans.map(|plan| CaseChecker::new(plan, line, 16));
+    let read = crate::json::read_case(text, &mut |event| {
+        for checker in checkers.iter_mut() {
+            checker.event(&event.text());
+        }
+    });
+    match read {
+        Ok((id, facts)) => checkers.map(|checker| checker.finish(id.clone(), &facts)),
         Err(error) => {
             let message = match error.syntax {
                 true => format!(
@@ -200,7 +217,8 @@ pub fn parse_json_bytes(plan: &Plan, line: usize, bytes: &[u8]) -> Result<Case, 
                 ),
                 false => format!("{} (column {})", error.message, error.column),
             };
-            Err(bad(case_id_of(text), message))
+            let id = case_id_of(text);
+            std::array::from_fn(|_| Err(bad(id.clone(), message.clone())))
         }
     }
 }

@@ -23,7 +23,10 @@ pub mod stream;
 mod summary;
 mod translate;
 
-pub use case::{BadCase, Case, Event, InputFile, Problem, When, parse_json_bytes, parse_json_line};
+pub use case::{
+    BadCase, Case, Event, InputFile, Problem, When, parse_json_bytes, parse_json_for_each,
+    parse_json_line,
+};
 pub use due::Due;
 pub use interpret::{recycle, run_case};
 pub use plan::Plan;

@@ -17,6 +17,8 @@ pub struct Translation {
     /// By fact of the other version: the fact it is in this one, and whether a case must give
     /// it. `None` when some fact cannot be carried over at all.
     facts: Option<Vec<(Option<FactId>, bool)>>,
+    /// Whether every case can be carried over (but for a required fact given as `null`).
+    total: bool,
 }
 
 /// What an event of one step becomes in the other version.
@@ -33,23 +35,44 @@ struct StepMap {
 impl Translation {
     /// How cases checked against `from` carry over to `to`.
     pub fn new(from: &Plan, to: &Plan) -> Translation {
-        let steps = from
+        let steps: Vec<Option<StepMap>> = from
             .procedure
             .steps
             .iter()
             .map(|step| step_map(step, to))
             .collect();
-        let roles = from
+        let roles: Vec<Option<RoleId>> = from
             .procedure
             .roles
             .iter()
             .map(|role| to.role_named(&role.id))
             .collect();
+        let facts = fact_map(from, to);
+        let total = facts.as_ref().is_some_and(|facts| {
+            // A required fact in `to` that `from` does not require could be missing.
+            facts.iter().all(|&(fact, required)| {
+                !required || fact.is_some_and(|id| !from.procedure.fact(id).optional)
+            })
+        }) && roles.iter().all(Option::is_some)
+            && from
+                .procedure
+                .steps
+                .iter()
+                .zip(&steps)
+                .all(|(step, map)| carries_every_event(step, map.as_ref()));
         Translation {
             steps,
             roles,
-            facts: fact_map(from, to),
+            facts,
+            total,
         }
+    }
+
+    /// Whether every case checked against the one version carries over to the other (a case
+    /// giving `null` for a required fact aside). When not, comparing versions reads each line
+    /// once and checks it against both instead.
+    pub fn is_total(&self) -> bool {
+        self.total
     }
 
     /// The case as checking it against the other version would give it, or `None` when that
@@ -103,6 +126,21 @@ impl Translation {
             ..event.clone()
         })
     }
+}
+
+/// Whether every event a case may record for `step` carries over by `map`.
+fn carries_every_event(step: &Step, map: Option<&StepMap>) -> bool {
+    if matches!(step.kind, StepKind::Together { .. } | StepKind::Join { .. }) {
+        return true; // never recorded
+    }
+    let Some(map) = map else {
+        return false;
+    };
+    let decision = matches!(step.kind, StepKind::Decision);
+    let recurring = matches!(step.kind, StepKind::Recurring { .. });
+    decision == map.decision
+        && map.outcomes.iter().all(Option::is_some)
+        && (!step.waivable || map.waivable && (recurring || !map.recurring))
 }
 
 fn step_map(step: &Step, to: &Plan) -> Option<StepMap> {
