@@ -18,24 +18,12 @@
 use std::io::{BufWriter, Write};
 use std::path::Path;
 use std::time::Instant;
-use waymark_check::CheckOptions;
-use waymark_compile::Loader;
-use waymark_diagnostics::{FileId, Sources};
 use waymark_run::{Format, Plan, RunOptions, Summary};
 
 const CASES: u64 = 1_000_000;
 const SEED: u64 = 2026;
 
-/// Reads `use`d files relative to the procedures folder.
-struct Files(Sources);
-
-impl Loader for Files {
-    fn load(&mut self, _from: FileId, path: &str) -> Result<(FileId, String), String> {
-        let full = Path::new("procedures").join(path);
-        let text = std::fs::read_to_string(&full).map_err(|e| e.to_string())?;
-        Ok((self.0.add(full.to_string_lossy(), text.clone()), text))
-    }
-}
+mod shared;
 
 fn main() {
     let cases: u64 = std::env::args()
@@ -43,11 +31,7 @@ fn main() {
         .find_map(|arg| arg.parse().ok())
         .unwrap_or(CASES);
     let path = "procedures/assessment.wm";
-    let text = std::fs::read_to_string(path).expect("the shipped procedure");
-    let mut files = Files(Sources::new());
-    let file = files.0.add(path, text.clone());
-    let checked = waymark_check::check_text(file, &text, &mut files, &CheckOptions::default());
-    let procedure = checked.procedure.expect("the shipped procedure compiles");
+    let procedure = shared::compile(path);
     let calendar = waymark_calendar::default_calendar();
     let plan = Plan::new(&procedure, calendar);
 

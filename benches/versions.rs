@@ -13,35 +13,15 @@
     reason = "a bench stops loudly when its own input is wrong"
 )]
 
-use std::path::Path;
 use std::time::{Duration, Instant};
-use waymark_check::CheckOptions;
-use waymark_compile::{Loader, Procedure};
-use waymark_diagnostics::{FileId, Sources};
 use waymark_run::{Format, Plan, RunOptions};
 
 const CASES: u64 = 1_000_000;
 const BLOCK: u64 = 20_000;
 const SEED: u64 = 2026;
 
-/// Reads `use`d files relative to the procedures folder.
-struct Files(Sources);
-
-impl Loader for Files {
-    fn load(&mut self, _from: FileId, path: &str) -> Result<(FileId, String), String> {
-        let full = Path::new("procedures").join(path);
-        let text = std::fs::read_to_string(&full).map_err(|e| e.to_string())?;
-        Ok((self.0.add(full.to_string_lossy(), text.clone()), text))
-    }
-}
-
-fn compile(path: &str) -> Procedure {
-    let text = std::fs::read_to_string(path).expect("the procedure file");
-    let mut files = Files(Sources::new());
-    let file = files.0.add(path, text.clone());
-    let checked = waymark_check::check_text(file, &text, &mut files, &CheckOptions::default());
-    checked.procedure.expect("the procedure compiles")
-}
+mod shared;
+use shared::compile;
 
 fn main() {
     let cases: u64 = std::env::args()

@@ -269,40 +269,6 @@ fn impact_is_the_same_whatever_the_number_of_threads() {
     assert_eq!(run("1"), run("2"));
 }
 
-/// Reads `use` files from beside the procedure.
-struct Beside<'a>(&'a mut waymark_diagnostics::Sources);
-
-impl waymark_compile::Loader for Beside<'_> {
-    fn load(
-        &mut self,
-        from: waymark_diagnostics::FileId,
-        path: &str,
-    ) -> Result<(waymark_diagnostics::FileId, String), String> {
-        let base = std::path::Path::new(self.0.name(from))
-            .parent()
-            .map(std::path::Path::to_path_buf)
-            .unwrap_or_default();
-        let full = base.join(path);
-        let text = std::fs::read_to_string(&full).map_err(|e| e.to_string())?;
-        Ok((self.0.add(full.to_string_lossy(), text.clone()), text))
-    }
-}
-
-fn compiled(path: &str) -> waymark_compile::Procedure {
-    let text = std::fs::read_to_string(path).unwrap();
-    let mut sources = waymark_diagnostics::Sources::new();
-    let file = sources.add(path, text.clone());
-    let checked = waymark_check::check_text(
-        file,
-        &text,
-        &mut Beside(&mut sources),
-        &waymark_check::CheckOptions::default(),
-    );
-    checked
-        .procedure
-        .unwrap_or_else(|| panic!("{path} compiles"))
-}
-
 /// Comparing versions reads each case once and carries it over to the other version by
 /// renaming ids; wherever it does, the result must be exactly what reading the line for that
 /// version gives. Checked both ways on every pair of versions in `tests/diff/` and on the
@@ -325,7 +291,7 @@ fn a_case_carried_over_to_another_version_is_the_case_read_for_it() {
     let calendar = waymark_calendar::default_calendar();
     let (mut carried, mut compared, mut total) = (0, 0, Vec::new());
     for (a, b) in &pairs {
-        let (a, b) = (compiled(a), compiled(b));
+        let (a, b) = (crate::export::compiled(a), crate::export::compiled(b));
         for (from, to) in [(&a, &b), (&b, &a)] {
             let (from, to) = (
                 waymark_run::Plan::new(from, calendar),

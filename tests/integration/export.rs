@@ -76,7 +76,7 @@ impl Loader for Files<'_> {
 }
 
 /// Compiles a procedure file (relative to the repository root) with the library.
-fn compiled(path: &str) -> Procedure {
+pub(crate) fn compiled(path: &str) -> Procedure {
     let full = root().join(path);
     let text = std::fs::read_to_string(&full).unwrap();
     let mut sources = Sources::new();

@@ -21,6 +21,19 @@ pub enum Group {
 }
 
 impl Group {
+    pub const ALL: [Group; 10] = [
+        Group::Procedure,
+        Group::Steps,
+        Group::Deadlines,
+        Group::Responsibilities,
+        Group::Decisions,
+        Group::Routes,
+        Group::Citations,
+        Group::Roles,
+        Group::Facts,
+        Group::Sources,
+    ];
+
     /// The group's name in JSON and CSV, as serde writes it.
     pub fn key(self) -> &'static str {
         match self {
@@ -205,20 +218,7 @@ mod tests {
 
     #[test]
     fn group_keys_are_the_json_names() {
-        use Group::*;
-        let groups = [
-            Procedure,
-            Steps,
-            Deadlines,
-            Responsibilities,
-            Decisions,
-            Routes,
-            Citations,
-            Roles,
-            Facts,
-            Sources,
-        ];
-        for group in groups {
+        for group in Group::ALL {
             let json = serde_json::to_string(&group).unwrap_or_default();
             assert_eq!(json, format!("\"{}\"", group.key()));
         }
