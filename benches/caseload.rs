@@ -120,6 +120,7 @@ fn run(plan: &Plan, input: &Path, output: &Path) -> (Summary, u64) {
         as_of: waymark_calendar::parse_date("2026-06-30").unwrap(),
         format: Format::Json,
         summary_only: false,
+        reading: waymark_run::Reading::Replay,
     };
     let mut reader = std::fs::File::open(input).unwrap();
     // Small buffer: the parts are large and go straight to the file.

@@ -39,6 +39,7 @@ fn main() {
         as_of,
         format: Format::Json,
         summary_only: false,
+        reading: waymark_run::Reading::Replay,
     };
 
     let (mut single, mut both) = (Duration::ZERO, Duration::ZERO);

@@ -194,6 +194,7 @@ fn every_shipped_procedure_runs_a_generated_caseload() {
             as_of,
             format: waymark_run::Format::Json,
             summary_only: true,
+            reading: waymark_run::Reading::Replay,
         };
         let batch = waymark_run::run_batch(&plan, options, 1, cases.as_bytes());
         assert_eq!(

@@ -8,8 +8,8 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use waymark_compile::StepId;
 use waymark_run::{
-    BadCase, Case, CaseReport, Plan, Row, State, Status, Translation, parse_json_bytes,
-    parse_json_for_each, recycle, run_case,
+    BadCase, Case, CaseReport, Deviation, DeviationKind, Plan, Row, State, Status, Translation,
+    parse_json_bytes, parse_json_for_each, recycle, run_case,
 };
 
 /// The two versions, ready to run cases through, and which new step each old step became.
@@ -109,6 +109,7 @@ pub enum Value {
     Status(Status),
     State(State),
     Date(NaiveDate),
+    Deviation(DeviationKind),
     Text(String),
 }
 
@@ -118,6 +119,7 @@ impl Value {
             Value::Status(status) => status.word().to_string(),
             Value::State(state) => state.word().to_string(),
             Value::Date(date) => date.to_string(),
+            Value::Deviation(kind) => kind.word().to_string(),
             Value::Text(text) => text.clone(),
         }
     }
@@ -138,7 +140,8 @@ pub struct CaseChange<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub occurrence: Option<u32>,
     /// `status_changed`, `due_moved`, `state_changed`, `step_gone`, `step_new`,
-    /// `unreadable_in_new` or `unreadable_in_old`.
+    /// `deviation_new`, `deviation_gone`, `unreadable_in_new` or `unreadable_in_old`. For the
+    /// deviations, `before` or `after` is the deviation's kind (`not_recorded`, ...).
     pub kind: &'static str,
     pub before: Option<Value>,
     pub after: Option<Value>,
@@ -318,11 +321,14 @@ const PLAIN_KINDS: [&str; 7] = [
 ];
 const STATUSES: usize = Status::ALL.len();
 const STATES: usize = State::ALL.len();
+const DEVIATIONS: usize = DeviationKind::ALL.len();
 
 impl Tally {
-    const COUNT: usize = PLAIN_KINDS.len() + STATUSES * STATUSES + STATES * STATES;
+    const COUNT: usize = PLAIN_KINDS.len() + STATUSES * STATUSES + STATES * STATES + 2 * DEVIATIONS;
     const FIRST_STATUS: usize = PLAIN_KINDS.len();
     const FIRST_STATE: usize = Self::FIRST_STATUS + STATUSES * STATUSES;
+    /// Deviations that appear, then deviations that vanish, by kind.
+    const FIRST_DEVIATION: usize = Self::FIRST_STATE + STATES * STATES;
 
     fn of(change: &CaseChange<'_>) -> Tally {
         let plain = |kind: &str| PLAIN_KINDS.iter().position(|k| *k == kind).unwrap_or(2);
@@ -338,12 +344,26 @@ impl Tally {
             ("state_changed", Some(Value::State(a)), Some(Value::State(b))) => {
                 Tally(Self::FIRST_STATE + *a as usize * STATES + *b as usize)
             }
+            ("deviation_new", _, Some(Value::Deviation(kind))) => {
+                Tally(Self::FIRST_DEVIATION + *kind as usize)
+            }
+            ("deviation_gone", Some(Value::Deviation(kind)), _) => {
+                Tally(Self::FIRST_DEVIATION + DEVIATIONS + *kind as usize)
+            }
             (kind, ..) => Tally(plain(kind)),
         }
     }
 
     /// The summary's words, e.g. "met -> late", "due earlier".
     fn words(self) -> String {
+        if self.0 >= Self::FIRST_DEVIATION {
+            let n = self.0 - Self::FIRST_DEVIATION;
+            let kind = DeviationKind::ALL[n % DEVIATIONS].word();
+            return match n < DEVIATIONS {
+                true => format!("new deviation: {kind}"),
+                false => format!("deviation gone: {kind}"),
+            };
+        }
         if self.0 >= Self::FIRST_STATE {
             let n = self.0 - Self::FIRST_STATE;
             let (a, b) = (State::ALL[n / STATES], State::ALL[n % STATES]);
@@ -452,7 +472,80 @@ fn compare_reports<'a>(
             });
         }
     }
+    compare_deviations(versions, old, new, &mut changes);
     changes
+}
+
+/// Deviations that appear or vanish: matched by kind, step (after renames) and date. A new
+/// version that adds a required step shows at once, as `not_recorded`, in every case recorded
+/// past it.
+fn compare_deviations<'a>(
+    versions: &Versions<'a>,
+    old: &CaseReport,
+    new: &CaseReport,
+    changes: &mut Vec<CaseChange<'a>>,
+) {
+    if old.deviations.is_empty() && new.deviations.is_empty() {
+        return;
+    }
+    let in_new = |deviation: &Deviation| {
+        versions
+            .old_to_new
+            .get(deviation.step.0 as usize)
+            .copied()
+            .flatten()
+    };
+    let same = |a: &Deviation, a_step: Option<StepId>, b: &Deviation| {
+        a.kind == b.kind
+            && a_step == Some(b.step)
+            && a.on.map(|on| on.date) == b.on.map(|on| on.date)
+    };
+    let deviation_change =
+        |procedure: &'a waymark_compile::Procedure, deviation: &Deviation, new: bool| {
+            let kind = Some(Value::Deviation(deviation.kind));
+            let (before, after) = match new {
+                true => (None, kind),
+                false => (kind, None),
+            };
+            CaseChange {
+                step: procedure.step(deviation.step).id.as_str(),
+                occurrence: None,
+                kind: if new {
+                    "deviation_new"
+                } else {
+                    "deviation_gone"
+                },
+                before,
+                after,
+                working_days: None,
+                detail: deviation.on.map(|on| match deviation.kind {
+                    DeviationKind::NotRecorded => format!(
+                        "no record, though the case was recorded past it on {}",
+                        on.date
+                    ),
+                    _ => format!("the record of {}", on.date),
+                }),
+            }
+        };
+    for deviation in &old.deviations {
+        let step = in_new(deviation);
+        if !new
+            .deviations
+            .iter()
+            .any(|other| same(deviation, step, other))
+        {
+            changes.push(deviation_change(versions.old.procedure, deviation, false));
+        }
+    }
+    for deviation in &new.deviations {
+        let matched = old
+            .deviations
+            .iter()
+            .any(|other| same(other, in_new(other), deviation));
+        if !matched {
+            changes.push(deviation_change(versions.new.procedure, deviation, true));
+        }
+    }
 }
 
 /// Which rows of the new report found a partner: bits in a number for up to 128 rows (no

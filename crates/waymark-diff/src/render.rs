@@ -162,6 +162,16 @@ fn change_words(change: &CaseChange<'_>) -> String {
         }
         "step_gone" => format!("{step}: {before} before, no longer in the procedure"),
         "step_new" => format!("{step}: new step, {after}"),
+        "deviation_new" | "deviation_gone" => {
+            let (word, kind) = match change.kind {
+                "deviation_new" => ("new deviation", after),
+                _ => ("deviation gone", before),
+            };
+            match &change.detail {
+                Some(detail) => format!("{step}: {word}, {kind} ({detail})"),
+                None => format!("{step}: {word}, {kind}"),
+            }
+        }
         "unreadable_in_new" => format!("the new version cannot read this case: {after}"),
         "unreadable_in_old" => format!("the old version cannot read this case: {after}"),
         "state_changed" => match &change.detail {

@@ -278,7 +278,7 @@ fn side_work(
                 let Some(from) = from else {
                     continue;
                 };
-                let Ok(due) = crate::due::shift(
+                let Ok(due) = crate::replay::clocks::shift(
                     calendar,
                     crate::case::When::day(from),
                     i64::from(deadline.amount),
@@ -318,7 +318,7 @@ fn side_work(
                 for _ in 0..20 {
                     let next = match unit {
                         Unit::Hours => break,
-                        unit => crate::due::shift(
+                        unit => crate::replay::clocks::shift(
                             calendar,
                             crate::case::When::day(from),
                             i64::from(*every),

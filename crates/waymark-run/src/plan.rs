@@ -1,7 +1,7 @@
-//! [`Plan`]: what the interpreter needs to know about a procedure, worked out once before any
-//! case is run: names to look up, which steps get rows, how together blocks finish.
+//! [`Plan`]: what the replay needs to know about a procedure, worked out once before any case
+//! is run: names to look up, the order of the steps, which steps get rows, how together blocks
+//! finish.
 
-use crate::report::Status;
 use waymark_calendar::Calendar;
 use waymark_compile::{
     DeadlineKind, FactId, Procedure, RoleId, StepId, StepKind, graph::branch_tails,
@@ -15,17 +15,23 @@ pub struct Plan<'p> {
     steps: NameMap<'p, StepId>,
     facts: NameMap<'p, FactId>,
     roles: NameMap<'p, RoleId>,
-    /// Per step: its name as a JSON string, quoted and escaped, for the renderers.
-    pub(crate) json_names: Vec<String>,
-    /// Per step and status: the start of its JSON row, `{"step":"name","status":"met"`.
-    json_row_starts: Vec<[String; 6]>,
     /// For a step that finishes a piece of a together block: that block.
     pub(crate) tail_of: Vec<Option<StepId>>,
     /// The steps that get rows in a report, in declaration order.
     pub(crate) row_steps: Vec<StepId>,
-    /// Per step: whether it has a limit, and whether it has a target (most have neither).
-    pub(crate) deadline_kinds: Vec<[bool; 2]>,
-    name_width: usize,
+    /// Per step: which kinds of deadline it has (most have none).
+    pub(crate) deadline_kinds: Vec<DeadlineKinds>,
+    /// Per step: its place in the procedure's order (see [`graph_order`]).
+    pub(crate) rank: Vec<u32>,
+    /// The steps in the procedure's order.
+    pub(crate) in_order: Vec<StepId>,
+}
+
+/// Which kinds of deadline a step has.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct DeadlineKinds {
+    pub limit: bool,
+    pub target: bool,
 }
 
 impl<'p> Plan<'p> {
@@ -52,47 +58,26 @@ impl<'p> Plan<'p> {
                 )
             })
             .collect();
-        let name_width = row_steps
-            .iter()
-            .map(|id| {
-                let step = procedure.step(*id);
-                let extra = match step.kind {
-                    StepKind::Recurring { .. } => 4,
-                    _ => 0,
-                };
-                step.id.len() + extra
-            })
-            .max()
-            .unwrap_or(0)
-            .max(4);
-        let json_names: Vec<String> = procedure
-            .steps
-            .iter()
-            .map(|step| {
-                let mut quoted = String::new();
-                crate::render::push_json_string(&mut quoted, &step.id);
-                quoted
-            })
-            .collect();
-        let json_row_starts = json_names
-            .iter()
-            .map(|name| {
-                Status::ALL.map(|status| format!(r#"{{"step":{name},"status":"{}""#, status.word()))
-            })
-            .collect();
         let deadline_kinds = procedure
             .steps
             .iter()
             .map(|step| {
                 let has = |kind| step.deadlines.iter().any(|d| d.kind == kind);
-                [has(DeadlineKind::Limit), has(DeadlineKind::Target)]
+                DeadlineKinds {
+                    limit: has(DeadlineKind::Limit),
+                    target: has(DeadlineKind::Target),
+                }
             })
             .collect();
+        let in_order = graph_order(procedure);
+        let mut rank = vec![0; n];
+        for (place, id) in in_order.iter().enumerate() {
+            rank[id.0 as usize] = place as u32;
+        }
         Plan {
             deadline_kinds,
-            name_width,
-            json_row_starts,
-            json_names,
+            rank,
+            in_order,
             procedure,
             calendar,
             steps: procedure
@@ -108,13 +93,6 @@ impl<'p> Plan<'p> {
             tail_of,
             row_steps,
         }
-    }
-
-    /// `{"step":"name","status":"met"` for the step and status.
-    pub(crate) fn json_row_start(&self, step: StepId, status: Status) -> &str {
-        self.json_row_starts
-            .get(step.0 as usize)
-            .map_or("{", |starts| &starts[status as usize])
     }
 
     pub fn step_named(&self, name: &str) -> Option<StepId> {
@@ -152,11 +130,58 @@ impl<'p> Plan<'p> {
         &self.row_steps
     }
 
-    /// The width of the step column of a table: the longest row name (with ` #N` for
-    /// recurring work), at least 4.
-    pub fn name_width(&self) -> usize {
-        self.name_width
+    /// The step's place in the procedure's order: a step comes before every step a case can
+    /// move on to from it (but along a loop back).
+    pub fn rank(&self, step: StepId) -> u32 {
+        self.rank.get(step.0 as usize).copied().unwrap_or(u32::MAX)
     }
+}
+
+/// The steps in the order the procedure lets a case do them: a depth-first walk from the start
+/// along every edge (routes, the pieces of together blocks, joins, and the clocks of
+/// checkpoints and recurring work), in reverse post-order, so that along every edge but a loop
+/// back the step before comes first. Steps the start cannot reach follow, in declaration
+/// order. Records of one day are applied in this order.
+fn graph_order(procedure: &Procedure) -> Vec<StepId> {
+    let n = procedure.steps.len();
+    let graph = &procedure.graph.graph;
+    let mut seen = vec![false; n];
+    let mut post_order = Vec::with_capacity(n);
+    // Each entry: a step and its successors still to visit (iterative: no recursion depth).
+    let mut stack: Vec<(StepId, Vec<StepId>)> = Vec::new();
+    let successors = |step: StepId| -> Vec<StepId> {
+        // petgraph lists a node's edges newest first; in declaration order, the last is popped
+        // and visited first, so that reversing the post-order puts the first-declared first.
+        let mut next: Vec<StepId> = graph
+            .neighbors(waymark_compile::graph::node(step))
+            .map(|node| StepId(node.index() as u32))
+            .collect();
+        next.reverse();
+        next
+    };
+    for root in std::iter::once(procedure.start).chain(procedure.step_ids()) {
+        if seen.get(root.0 as usize).is_none_or(|seen| *seen) {
+            continue;
+        }
+        seen[root.0 as usize] = true;
+        stack.push((root, successors(root)));
+        while let Some((step, next)) = stack.last_mut() {
+            match next.pop() {
+                Some(child) if !seen[child.0 as usize] => {
+                    seen[child.0 as usize] = true;
+                    let children = successors(child);
+                    stack.push((child, children));
+                }
+                Some(_) => {}
+                None => {
+                    post_order.push(*step);
+                    stack.pop();
+                }
+            }
+        }
+    }
+    post_order.reverse();
+    post_order
 }
 
 /// Every step a case could ever reach from the start, ignoring facts and outcomes; schedule
@@ -296,10 +321,6 @@ mod tests {
             "step_number_1_of_man",
         ] {
             assert_eq!(map.get(stranger), None, "{stranger}");
-        }
-        // Rows find their start by status number.
-        for (index, status) in Status::ALL.into_iter().enumerate() {
-            assert_eq!(status as usize, index);
         }
         let twice: NameMap<'_, usize> = [("a", 1), ("a", 2)].into_iter().collect();
         assert_eq!(twice.get("a"), Some(1));

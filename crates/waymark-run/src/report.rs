@@ -17,6 +17,9 @@ pub enum Status {
     Pending,
     /// Not done, and the due date has passed.
     Overdue,
+    /// Not recorded, with no due date to judge it by, though the case has moved past it: a
+    /// later step on its path was recorded. A recording gap, not a missed deadline.
+    NotRecorded,
     /// Waived, with a reason.
     Waived,
     /// Not needed in this case: a branch not taken, a guard false, a checkpoint after its stage.
@@ -24,11 +27,12 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 6] = [
+    pub const ALL: [Status; 7] = [
         Status::Met,
         Status::Late,
         Status::Pending,
         Status::Overdue,
+        Status::NotRecorded,
         Status::Waived,
         Status::NotApplicable,
     ];
@@ -40,6 +44,7 @@ impl Status {
             Status::Late => "late",
             Status::Pending => "pending",
             Status::Overdue => "overdue",
+            Status::NotRecorded => "not_recorded",
             Status::Waived => "waived",
             Status::NotApplicable => "not_applicable",
         }
@@ -53,7 +58,8 @@ pub enum State {
     Open,
     /// It reached an end.
     Closed,
-    /// An event came that the procedure does not allow at that point.
+    /// Only with `--strict`: a record came that the procedure does not expect at that point,
+    /// and the replay stopped there.
     Left,
 }
 
@@ -111,7 +117,7 @@ impl Row {
     }
 }
 
-/// The event that took a case out of its procedure.
+/// The record that took a case out of its procedure, with `--strict`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Left {
     pub step: StepId,
@@ -119,6 +125,65 @@ pub struct Left {
     pub line: usize,
     /// The steps that were open then: what was expected instead.
     pub expected: Vec<StepId>,
+}
+
+/// A way a case's records do not fit its procedure. The replay never stops at one: each is
+/// noted and the records still count for their own steps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DeviationKind {
+    /// A step on the path the case took has no record, though a later step on that path does.
+    NotRecorded,
+    /// A record dated before a step the procedure puts ahead of it, or after one it puts
+    /// behind it.
+    OutOfOrder,
+    /// A record of a step off the path the case took (a branch not taken).
+    Unexpected,
+    /// A second record of a step already done.
+    Repeated,
+    /// A record dated after the case reached an end.
+    AfterEnd,
+}
+
+impl DeviationKind {
+    pub const ALL: [DeviationKind; 5] = [
+        DeviationKind::NotRecorded,
+        DeviationKind::OutOfOrder,
+        DeviationKind::Unexpected,
+        DeviationKind::Repeated,
+        DeviationKind::AfterEnd,
+    ];
+
+    /// The word used in every output format.
+    pub fn word(self) -> &'static str {
+        match self {
+            DeviationKind::NotRecorded => "not_recorded",
+            DeviationKind::OutOfOrder => "out_of_order",
+            DeviationKind::Unexpected => "unexpected",
+            DeviationKind::Repeated => "repeated",
+            DeviationKind::AfterEnd => "after_end",
+        }
+    }
+}
+
+/// One deviation of a case from its procedure.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Deviation {
+    pub kind: DeviationKind,
+    /// The step recorded (or, for `not_recorded`, the step missing).
+    pub step: StepId,
+    /// The record's date; for `not_recorded`, the date of the later record that shows the case
+    /// moved past the step.
+    pub on: Option<When>,
+    /// That record's line.
+    pub line: Option<usize>,
+    /// What the procedure expected: the steps open at that point (`unexpected`), the steps on
+    /// the other side of the order (`out_of_order`), the missing step (`not_recorded`).
+    pub expected: Vec<StepId>,
+    /// For `not_recorded`: the step of the later record that shows the case moved past.
+    pub shown_by: Option<StepId>,
+    /// For `out_of_order`: whether the record came after steps the procedure puts behind it
+    /// (`true`), or before steps it puts ahead of it (`false`).
+    pub after_later_steps: bool,
 }
 
 /// Something odd in a case that does not stop it running, such as a role not allowed.
@@ -144,7 +209,24 @@ pub struct CaseReport {
     /// Events dated after the as-of date, which were not applied.
     pub ignored_after_as_of: usize,
     pub rows: Vec<Row>,
+    /// How the records do not fit the procedure, in date order.
+    pub deviations: Vec<Deviation>,
+    /// How many records the case has (applied ones: not those after the as-of date), and how
+    /// many of them arrived where the procedure expected them.
+    pub records: u32,
+    pub fitting: u32,
     pub warnings: Vec<Warning>,
+}
+
+impl CaseReport {
+    /// The share of the case's records that arrived where the procedure expected them: 1 when
+    /// the case fits (or has no records).
+    pub fn fit(&self) -> f64 {
+        match self.records {
+            0 => 1.0,
+            n => f64::from(self.fitting) / f64::from(n),
+        }
+    }
 }
 
 /// A case run, or a case whose data could not be read.

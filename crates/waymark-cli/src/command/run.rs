@@ -19,7 +19,7 @@ use waymark_check::CheckOptions;
 use waymark_compile::Procedure;
 use waymark_diagnostics::{Diagnostic, Sources};
 use waymark_run::stream::StreamError;
-use waymark_run::{BadCase, Batch, Case, Format, Plan, RunOptions, Summary};
+use waymark_run::{BadCase, Batch, Case, Format, Plan, Reading, RunOptions, Summary};
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -28,6 +28,7 @@ Examples:
   waymark run procedures/assessment.wm examples/cases.csv --facts examples/facts.csv
   waymark run procedures/assessment.wm examples/cases.jsonl --summary
   waymark run procedures/assessment.wm examples/cases.jsonl --explain C011
+  waymark run procedures/assessment.wm examples/cases.jsonl --strict --summary
   export-cases | waymark run procedures/assessment.wm - --format csv > report.csv
 
 Case data (docs/cases.md has the details):
@@ -37,8 +38,13 @@ Case data (docs/cases.md has the details):
   CSV: events with the header case,step,on,outcome,by,reason,waived, and
     --facts FILE with the header case,fact,value. A .csv file, or --input csv, is read as CSV.
 
-Statuses: met, late, pending, overdue, waived, not_applicable. A case is open, closed (it
-reached an end) or left (an event came that the procedure does not allow then).
+Every record counts for its own step, even when records are missing or out of order; each
+misfit is listed under the case as a deviation (not_recorded, out_of_order, unexpected,
+repeated, after_end), with the case's fit: the share of its records that fit.
+
+Statuses: met, late, pending, overdue, not_recorded (a gap: no record and no due date, though
+the case moved past it), waived, not_applicable. A case is open or closed (it reached an end);
+with --strict, left (a record came that the procedure does not expect then).
 
 Exit codes: 0 every case ran, 1 some case had bad data (each is reported with its line, and
 every other case still runs) or the procedure has errors, 2 usage error (missing file, bad
@@ -88,10 +94,18 @@ pub struct RunArgs {
     #[arg(long)]
     pub summary: bool,
 
-    /// Explain how each due date of this case was reached: the rule, its citation, the clock,
-    /// and the weekends and bank holidays skipped.
+    /// Explain one case: how each record fits the procedure (and what it expected where one
+    /// does not), and how each due date was reached: the rule, its citation, the clock, and
+    /// the weekends and bank holidays skipped.
     #[arg(long, value_name = "CASE_ID")]
     pub explain: Option<String>,
+
+    /// Read records strictly, for audits of recording practice: the first record that does not
+    /// fit the procedure (a gap before it, out of order, off the path, repeated, after the
+    /// end) ends the case as `left`, and later records are not applied. Without it, every
+    /// record counts for its own step and misfits are listed as deviations.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -170,6 +184,7 @@ fn run_inner(args: &RunArgs) -> Result<Exit, Stop> {
         as_of,
         format,
         summary_only: args.summary,
+        reading: reading(args.strict),
     };
     let mut sink = Sink::open(args.output.as_deref())?;
     if format == Format::Csv && !args.summary {
@@ -192,6 +207,14 @@ fn run_inner(args: &RunArgs) -> Result<Exit, Stop> {
         0 => Exit::Success,
         _ => Exit::Problems,
     })
+}
+
+/// `--strict`, or the default replay of every record.
+pub(crate) fn reading(strict: bool) -> Reading {
+    match strict {
+        true => Reading::Strict,
+        false => Reading::Replay,
+    }
 }
 
 /// `--as-of` must be a real date.
@@ -448,7 +471,7 @@ fn explain(
             )));
         }
         Some(Ok(case)) => {
-            let report = waymark_run::run_case(plan, case, as_of);
+            let report = waymark_run::run_case_with(plan, case, as_of, reading(args.strict));
             waymark_run::explain::explain(plan, &report, &locate)
         }
     };

@@ -6,7 +6,7 @@
 //! is wrong. So the two must agree on every line this one accepts (a test below checks it);
 //! this one is only faster, by matching keys as bytes and skipping the general value machinery.
 
-use crate::case::{EventText, RawFacts, RawValue};
+use crate::read::{EventText, RawFacts, RawValue};
 use std::borrow::Cow;
 
 /// Reads a plain case line, handing each event to `on_event` as it is read, or gives up.

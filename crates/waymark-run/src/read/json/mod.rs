@@ -6,7 +6,7 @@
 //! `waymark run` here (see BENCHMARKS.md). Anything that is not valid JSON, or not the case
 //! format, is an error naming the column.
 
-use crate::case::{RawEvent, RawFacts, RawValue};
+use crate::read::{RawEvent, RawFacts, RawValue};
 use std::borrow::Cow;
 
 mod quick;

@@ -92,7 +92,7 @@ impl Translation {
             })
             .collect::<Result<Vec<_>, ()>>()
             .ok()?;
-        let mut events = crate::interpret::spare_events();
+        let mut events = crate::scratch::events();
         events.reserve(case.events.len());
         for event in &case.events {
             events.push(self.event(event)?);

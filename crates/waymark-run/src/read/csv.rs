@@ -5,8 +5,9 @@
 //! case: memory grows with the files (about three times their size). Cases come out in the
 //! order each first appears in the events file, then cases that only have facts.
 
-use crate::case::{BadCase, Case, InputFile, Problem, RawCase, RawEvent, RawFacts, RawValue};
+use crate::case::{BadCase, Case, InputFile, Problem};
 use crate::plan::Plan;
+use crate::read::{RawCase, RawEvent, RawFacts, RawValue};
 use std::borrow::Cow;
 use std::collections::HashMap;
 
@@ -299,7 +300,7 @@ impl<'r> Groups<'r> {
                 facts: group.facts,
                 events: group.events,
             };
-            let checked = crate::case::check_case(plan, raw, group.line);
+            let checked = crate::read::check::check_case(plan, raw, group.line);
             let case = match (checked, group.problems) {
                 (checked, problems) if problems.is_empty() => checked,
                 (Ok(_), problems) => Err(BadCase {

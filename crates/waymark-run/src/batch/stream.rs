@@ -5,7 +5,9 @@
 //! writes the block before it. Memory stays at a few blocks however large the caseload. The
 //! crate still opens no files: the caller hands over the reader and the function that writes.
 
-use crate::{Buffers, Plan, RunOptions, Summary, run_batch_reusing};
+use super::{Buffers, RunOptions, run_batch_reusing};
+use crate::plan::Plan;
+use crate::render::Summary;
 use std::io::Read;
 use std::sync::mpsc::{channel, sync_channel};
 
@@ -122,7 +124,7 @@ pub struct Block {
 
 /// How many lines a block holds (it has no line break after its last line).
 pub fn line_count(block: &[u8]) -> usize {
-    crate::count_line_breaks(block) + 1
+    super::count_line_breaks(block) + 1
 }
 
 impl Default for Blocks {

@@ -3,10 +3,11 @@
 //! the clock event and its date, how the count was made, and the weekends and bank holidays
 //! skipped. Only one case is explained at a time, so listing the days skipped is affordable.
 
+use super::text::{date_text, due_text, when_text};
 use crate::case::When;
-use crate::due::{ClockStart, Due, clock_start, shift};
+use crate::due::Due;
 use crate::plan::Plan;
-use crate::render::{date_text, due_text, when_text};
+use crate::replay::clocks::{ClockStart, clock_start, shift};
 use crate::report::{CaseReport, Row, State, Status};
 use std::fmt::Write;
 use waymark_compile::{Clock, Deadline, DeadlineKind, Step, StepKind, Unit};
@@ -41,11 +42,40 @@ pub fn explain(plan: &Plan, report: &CaseReport, locate: Locate<'_>) -> String {
             date_text(report.as_of)
         );
     }
+    explain_deviations(plan, report, &mut out);
     for row in &report.rows {
         out.push('\n');
         explain_row(plan, report, row, locate, &mut out);
     }
     out
+}
+
+/// Each way the records do not fit, with what happened and what the procedure expected.
+fn explain_deviations(plan: &Plan, report: &CaseReport, out: &mut String) {
+    if let Some(left) = &report.left {
+        let _ = writeln!(
+            out,
+            "Read strictly, the case left the procedure at `{}` (line {}); later records were not applied.",
+            plan.procedure.step(left.step).id,
+            left.line
+        );
+    }
+    if report.deviations.is_empty() {
+        let _ = writeln!(out, "Every record fits the procedure.");
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "{} of its {} records fit the procedure (fit {}). Deviations:",
+        report.fitting,
+        report.records,
+        super::fit_text(report)
+    );
+    for deviation in &report.deviations {
+        let (happened, expected) = super::deviation_words(plan, report, deviation);
+        let _ = writeln!(out, "- {}: {happened}", deviation.kind.word());
+        let _ = writeln!(out, "  the procedure expected {expected}");
+    }
 }
 
 fn explain_row(plan: &Plan, report: &CaseReport, row: &Row, locate: Locate<'_>, out: &mut String) {
@@ -340,6 +370,9 @@ fn explain_result(report: &CaseReport, row: &Row, out: &mut String) {
         ),
         (Status::Pending, _, Some(due)) => format!("not done yet; due by {}", due_text(due)),
         (Status::Pending, _, None) => "not done yet; no due date yet".to_string(),
+        (Status::NotRecorded, _, _) => "not recorded, though the case was recorded past it; \
+             with no due date, this is a gap in the records, not a missed deadline"
+            .to_string(),
         (status, _, _) => status.word().to_string(),
     };
     let _ = writeln!(out, "  result: {sentence}");

@@ -1,9 +1,10 @@
 //! The caseload summary: per step, how many rows had each status, and the share on time.
 //! Counts only, so batches run on different threads add up to the same figures.
 
+use super::table::Paint;
+use super::text::{date_text, push_csv_field, push_json_string};
 use crate::plan::Plan;
-use crate::render::{Paint, date_text, push_csv_field, push_json_string};
-use crate::report::{Outcome, State, Status};
+use crate::report::{DeviationKind, Outcome, State, Status};
 use chrono::NaiveDate;
 use std::fmt::Write;
 
@@ -11,18 +12,24 @@ use std::fmt::Write;
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Summary {
     /// Per step (by step id): rows of each status, in [`Status::ALL`] order.
-    steps: Vec<[u64; 6]>,
+    steps: Vec<[u64; STATUSES]>,
     /// Cases in each state, in [`State::ALL`] order.
     states: [u64; 3],
+    /// Cases with each kind of deviation, in [`DeviationKind::ALL`] order.
+    deviations: [u64; DeviationKind::ALL.len()],
+    /// Cases run whose records all fit the procedure.
+    fitting: u64,
     bad: u64,
     ignored: u64,
 }
+
+const STATUSES: usize = Status::ALL.len();
 
 /// One step's line of the summary.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StepSummary<'p> {
     pub step: &'p str,
-    pub counts: [u64; 6],
+    pub counts: [u64; STATUSES],
     /// Met among those whose deadline has been settled: met, late and overdue. `None` if none.
     pub on_time: Option<f64>,
 }
@@ -30,7 +37,7 @@ pub struct StepSummary<'p> {
 impl Summary {
     pub fn new(plan: &Plan) -> Summary {
         Summary {
-            steps: vec![[0; 6]; plan.procedure.steps.len()],
+            steps: vec![[0; STATUSES]; plan.procedure.steps.len()],
             ..Summary::default()
         }
     }
@@ -49,6 +56,10 @@ impl Summary {
             .unwrap_or(0);
         self.states[state] += 1;
         self.ignored += report.ignored_after_as_of as u64;
+        self.fitting += u64::from(report.deviations.is_empty());
+        for (count, kind) in self.deviations.iter_mut().zip(DeviationKind::ALL) {
+            *count += u64::from(report.deviations.iter().any(|d| d.kind == kind));
+        }
         for row in &report.rows {
             // `Status::ALL` lists the statuses in declaration order (a test in plan.rs checks).
             if let Some(counts) = self.steps.get_mut(row.step.0 as usize) {
@@ -59,7 +70,7 @@ impl Summary {
 
     pub fn merge(&mut self, other: &Summary) {
         if self.steps.len() < other.steps.len() {
-            self.steps.resize(other.steps.len(), [0; 6]);
+            self.steps.resize(other.steps.len(), [0; STATUSES]);
         }
         for (mine, theirs) in self.steps.iter_mut().zip(&other.steps) {
             for (a, b) in mine.iter_mut().zip(theirs) {
@@ -69,8 +80,28 @@ impl Summary {
         for (a, b) in self.states.iter_mut().zip(other.states) {
             *a += b;
         }
+        for (a, b) in self.deviations.iter_mut().zip(other.deviations) {
+            *a += b;
+        }
+        self.fitting += other.fitting;
         self.bad += other.bad;
         self.ignored += other.ignored;
+    }
+
+    /// Cases run (not bad).
+    fn ran(&self) -> u64 {
+        self.states.iter().sum()
+    }
+
+    /// The share of cases run whose records all fit, or `None` when none ran.
+    pub fn fit_share(&self) -> Option<f64> {
+        let ran = self.ran();
+        (ran > 0).then(|| self.fitting as f64 / ran as f64)
+    }
+
+    /// How many cases show each kind of deviation.
+    pub fn deviation_cases(&self) -> impl Iterator<Item = (DeviationKind, u64)> + '_ {
+        DeviationKind::ALL.into_iter().zip(self.deviations)
     }
 
     pub fn cases(&self) -> u64 {
@@ -92,7 +123,7 @@ impl Summary {
                 if counts.iter().all(|n| *n == 0) {
                     return None;
                 }
-                let [met, late, _, overdue, _, _] = counts;
+                let [met, late, _, overdue, _, _, _] = counts;
                 let settled = met + late + overdue;
                 let on_time = (settled > 0).then(|| met as f64 / settled as f64);
                 Some(StepSummary {
@@ -122,9 +153,23 @@ impl Summary {
         }
         let _ = write!(
             out,
-            ",\"bad\":{},\"ignored_after_as_of\":{}}},\"steps\":[",
-            self.bad, self.ignored
+            ",\"bad\":{},\"ignored_after_as_of\":{},\"fitting\":{}",
+            self.bad, self.ignored, self.fitting
         );
+        match self.fit_share() {
+            Some(share) => {
+                let _ = write!(out, ",\"fit\":{share:.4}");
+            }
+            None => out.push_str(",\"fit\":null"),
+        }
+        out.push_str(",\"deviations\":{");
+        for (index, (kind, count)) in self.deviation_cases().enumerate() {
+            if index > 0 {
+                out.push(',');
+            }
+            let _ = write!(out, "\"{}\":{count}", kind.word());
+        }
+        out.push_str("}},\"steps\":[");
         for (index, line) in self.steps(plan).iter().enumerate() {
             if index > 0 {
                 out.push(',');
@@ -168,6 +213,25 @@ impl Summary {
         out
     }
 
+    /// How many cases fit, and how many show each kind of deviation.
+    fn fit_lines(&self, colour: bool, out: &mut String) {
+        let paint = Paint { colour };
+        let Some(share) = self.fit_share() else {
+            return;
+        };
+        let _ = writeln!(
+            out,
+            "{}: {} of {} cases ({:.1}%) have records that all fit the procedure",
+            paint.wrap("1", "Fit"),
+            self.fitting,
+            self.ran(),
+            share * 100.0
+        );
+        for (kind, count) in self.deviation_cases().filter(|(_, count)| *count > 0) {
+            let _ = writeln!(out, "  {:<12}  {count} cases", kind.word());
+        }
+    }
+
     /// The summary as a table for the terminal.
     pub fn to_table(&self, plan: &Plan, as_of: NaiveDate, colour: bool) -> String {
         let paint = Paint { colour };
@@ -188,11 +252,12 @@ impl Summary {
                 self.ignored
             );
         }
-        let width = plan.name_width();
+        self.fit_lines(colour, &mut out);
+        let width = super::name_width(plan);
         let _ = writeln!(
             out,
-            "  {:<width$}  {:>7}  {:>7}  {:>7}  {:>7}  {:>7}  {:>7}  {:>7}",
-            "step", "met", "late", "pending", "overdue", "waived", "n/a", "on time"
+            "  {:<width$}  {:>7}  {:>7}  {:>7}  {:>7}  {:>7}  {:>7}  {:>7}  {:>7}",
+            "step", "met", "late", "pending", "overdue", "not rec", "waived", "n/a", "on time"
         );
         for line in self.steps(plan) {
             let mut text = format!("  {:<width$}", line.step);

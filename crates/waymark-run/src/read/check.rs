@@ -1,0 +1,456 @@
+//! Checking a case as read against the procedure: known steps, facts, roles and outcomes,
+//! real dates, waivers only where allowed. Every problem is collected, not just the first.
+
+use super::{EventText, RawCase, RawFacts, RawValue};
+use crate::case::{BadCase, Case, Event, InputFile, Problem, When};
+use crate::plan::Plan;
+use chrono::{NaiveDate, NaiveTime};
+use std::borrow::Cow;
+use waymark_calendar::{DateError, parse_date, why_no_such_day};
+use waymark_compile::{FactKind, FactValue, StepId, StepKind};
+use waymark_diagnostics::did_you_mean;
+
+// ---------------------------------------------------------------------------------------------
+// Checking a raw case against the procedure
+
+/// Turns a raw case into a [`Case`], collecting every problem rather than stopping at one.
+pub(crate) fn check_case(plan: &Plan, raw: RawCase<'_>, line: usize) -> Result<Case, BadCase> {
+    let mut checker = CaseChecker::new(plan, line, raw.events.len());
+    for event in &raw.events {
+        checker.event(&event.text());
+    }
+    checker.finish(raw.case, &raw.facts)
+}
+
+/// Checks a case's events one at a time as they are read, then its facts and id.
+pub(crate) struct CaseChecker<'q, 'p> {
+    plan: &'q Plan<'p>,
+    line: usize,
+    problems: Vec<Problem>,
+    events: Vec<Event>,
+}
+
+impl<'q, 'p> CaseChecker<'q, 'p> {
+    pub(crate) fn new(plan: &'q Plan<'p>, line: usize, events: usize) -> Self {
+        CaseChecker {
+            plan,
+            line,
+            problems: Vec::new(),
+            events: {
+                let mut list = crate::scratch::events();
+                list.reserve(events);
+                list
+            },
+        }
+    }
+
+    pub(crate) fn event(&mut self, raw: &EventText<'_>) {
+        let event_line = if raw.line == 0 { self.line } else { raw.line };
+        let problems = &mut self.problems;
+        let mut report = |message: String| {
+            problems.push(Problem {
+                file: InputFile::Cases,
+                line: event_line,
+                message,
+            });
+        };
+        if let Some(event) = check_event(self.plan, raw, event_line, &mut report) {
+            self.events.push(event);
+        }
+    }
+
+    pub(crate) fn finish(self, id: Cow<'_, str>, facts: &RawFacts<'_>) -> Result<Case, BadCase> {
+        let CaseChecker {
+            plan,
+            line,
+            mut problems,
+            events,
+        } = self;
+        let mut fact_problems = Vec::new();
+        let facts = check_facts(plan, facts, line, &mut fact_problems);
+        problems.splice(0..0, fact_problems);
+        if id.is_empty() {
+            problems.push(Problem {
+                file: InputFile::Cases,
+                line,
+                message: "the case id is empty".to_string(),
+            });
+        }
+        if problems.is_empty() {
+            Ok(Case {
+                id: id.into_owned(),
+                line,
+                facts,
+                events,
+            })
+        } else {
+            Err(BadCase {
+                id: (!id.is_empty()).then(|| id.into_owned()),
+                line,
+                problems,
+            })
+        }
+    }
+}
+
+fn check_facts(
+    plan: &Plan,
+    raw: &RawFacts<'_>,
+    line: usize,
+    problems: &mut Vec<Problem>,
+) -> Vec<Option<FactValue>> {
+    let procedure = plan.procedure;
+    let mut values: Vec<Option<FactValue>> = vec![None; procedure.facts.len()];
+    let mut given = vec![false; procedure.facts.len()];
+    for (name, value, fact_line) in &raw.0 {
+        let (file, fact_line) = match *fact_line {
+            0 => (InputFile::Cases, line),
+            n => (InputFile::Facts, n),
+        };
+        let mut report = |message: String| {
+            problems.push(Problem {
+                file,
+                line: fact_line,
+                message,
+            });
+        };
+        let Some(id) = plan.fact_named(name) else {
+            let names = procedure.facts.iter().map(|fact| fact.id.as_str());
+            let help = match did_you_mean(name, names) {
+                Some(guess) => format!("; did you mean `{guess}`?"),
+                None => format!("; its facts are {}", plan.fact_list()),
+            };
+            report(format!(
+                "unknown fact `{name}`: the procedure has no such fact{help}"
+            ));
+            continue;
+        };
+        let index = id.0 as usize;
+        if std::mem::replace(&mut given[index], true) {
+            report(format!("the fact `{name}` is given twice"));
+            continue;
+        }
+        let fact = procedure.fact(id);
+        match fact_value(&fact.kind, value) {
+            Ok(value) => values[index] = value,
+            Err(why) => report(format!(
+                "the fact `{name}` must be {}, but {why}",
+                fact.kind.describe()
+            )),
+        }
+    }
+    for (index, fact) in procedure.facts.iter().enumerate() {
+        if !fact.optional && values[index].is_none() && !given[index] {
+            problems.push(Problem {
+                file: InputFile::Cases,
+                line,
+                message: format!(
+                    "the fact `{}` is missing: every case needs it ({})",
+                    fact.id,
+                    fact.kind.describe()
+                ),
+            });
+        }
+    }
+    values
+}
+
+/// A fact's value checked against its kind; `Ok(None)` for a JSON `null` or an empty CSV cell.
+fn fact_value(kind: &FactKind, value: &RawValue<'_>) -> Result<Option<FactValue>, String> {
+    let text = match value {
+        RawValue::Null => return Ok(None),
+        RawValue::Text(text) if text.is_empty() => return Ok(None),
+        RawValue::Text(text) => text.as_ref(),
+        RawValue::Whole(n) => {
+            return match kind {
+                FactKind::Number => u32::try_from(*n)
+                    .map(|n| Some(FactValue::Number(n)))
+                    .map_err(|_| format!("{n} is too large")),
+                _ => Err(format!("it is the number {n}")),
+            };
+        }
+        RawValue::Other(number) => {
+            return Err(match kind {
+                FactKind::Number => format!("{number} is not a whole number of 0 or more"),
+                _ => format!("it is the number {number}"),
+            });
+        }
+        RawValue::Bool(yes) => {
+            return match kind {
+                FactKind::YesNo => Ok(Some(FactValue::YesNo(*yes))),
+                _ => Err(format!("it is {yes}")),
+            };
+        }
+    };
+    let value = match kind {
+        FactKind::OneOf(words) => words
+            .iter()
+            .position(|word| word == text)
+            .map(|index| FactValue::Choice(index as u32))
+            .ok_or_else(|| format!("it is `{text}`"))?,
+        FactKind::Date => FactValue::Date(date(text)?),
+        FactKind::Number => text
+            .parse::<u32>()
+            .ok()
+            .filter(|_| text.bytes().all(|b| b.is_ascii_digit()))
+            .map(FactValue::Number)
+            .ok_or_else(|| format!("it is `{text}`"))?,
+        FactKind::YesNo => match text {
+            "yes" | "true" => FactValue::YesNo(true),
+            "no" | "false" => FactValue::YesNo(false),
+            _ => return Err(format!("it is `{text}`")),
+        },
+    };
+    Ok(Some(value))
+}
+
+/// A date written `YYYY-MM-DD`, within the years the calendars cover.
+fn date(text: &str) -> Result<NaiveDate, String> {
+    if let Some(date) = quick_date(text) {
+        return Ok(date);
+    }
+    match parse_date(text) {
+        Ok(date)
+            if date < waymark_calendar::first_date() || date > waymark_calendar::last_date() =>
+        {
+            Err(format!(
+                "`{text}` is outside the years Waymark counts ({}-{})",
+                waymark_calendar::FIRST_YEAR,
+                waymark_calendar::LAST_YEAR
+            ))
+        }
+        Ok(date) => Ok(date),
+        Err(DateError::Shape) => Err(format!("`{text}` is not a date written YYYY-MM-DD")),
+        Err(DateError::NoSuchDay) => Err(format!(
+            "`{text}` is not a real date: {}",
+            why_no_such_day(text)
+        )),
+    }
+}
+
+/// The common case, quickly: a well-formed, real date within the covered years. Anything else
+/// goes the slow way, which says what is wrong.
+fn quick_date(text: &str) -> Option<NaiveDate> {
+    let b: &[u8; 10] = text.as_bytes().try_into().ok()?;
+    if b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let mut digits = [0u32; 8];
+    for (slot, &at) in digits.iter_mut().zip(&[0, 1, 2, 3, 5, 6, 8, 9]) {
+        *slot = u32::from(b[at].wrapping_sub(b'0'));
+    }
+    if digits.iter().any(|&d| d > 9) {
+        return None;
+    }
+    let year = digits[0] * 1000 + digits[1] * 100 + digits[2] * 10 + digits[3];
+    let month = digits[4] * 10 + digits[5];
+    let day = digits[6] * 10 + digits[7];
+    let year = i32::try_from(year).ok()?;
+    let covered = (waymark_calendar::FIRST_YEAR..=waymark_calendar::LAST_YEAR).contains(&year);
+    covered.then(|| NaiveDate::from_ymd_opt(year, month, day))?
+}
+
+/// `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM`.
+fn when(text: &str) -> Result<When, String> {
+    // Nearly every date is plain `YYYY-MM-DD`: no need to search it for a `T`.
+    let (day, time) = match text.len() == 10 {
+        true => (text, None),
+        false => match text.split_once('T') {
+            Some((day, time)) => (day, Some(time)),
+            None => (text, None),
+        },
+    };
+    let date = date(day)?;
+    let time = match time {
+        None => None,
+        Some(time) => Some(clock_time(time).ok_or_else(|| {
+            format!("`{text}` does not have a time written HH:MM (24-hour clock) after the `T`")
+        })?),
+    };
+    Ok(When { date, time })
+}
+
+fn clock_time(text: &str) -> Option<NaiveTime> {
+    let bytes = text.as_bytes();
+    let shaped = bytes.len() == 5
+        && bytes[2] == b':'
+        && [0, 1, 3, 4].iter().all(|&i| bytes[i].is_ascii_digit());
+    if !shaped {
+        return None;
+    }
+    let hours = text.get(0..2)?.parse().ok()?;
+    let minutes = text.get(3..5)?.parse().ok()?;
+    NaiveTime::from_hms_opt(hours, minutes, 0)
+}
+
+fn check_event(
+    plan: &Plan,
+    raw: &EventText<'_>,
+    line: usize,
+    report: &mut impl FnMut(String),
+) -> Option<Event> {
+    let procedure = plan.procedure;
+    let Some(step_id) = plan.step_named(raw.step) else {
+        let names = plan.event_step_names();
+        let help = match did_you_mean(raw.step, names) {
+            Some(guess) => format!("; did you mean `{guess}`?"),
+            None => String::new(),
+        };
+        report(format!(
+            "unknown step `{}`: the procedure has no such step{help}",
+            raw.step
+        ));
+        return None;
+    };
+    let step = procedure.step(step_id);
+    let name = &step.id;
+    match &step.kind {
+        StepKind::Together { members, .. } => {
+            let members: Vec<&str> = members
+                .iter()
+                .map(|m| procedure.step(*m).id.as_str())
+                .collect();
+            report(format!(
+                "`{name}` is a together block: record its pieces ({}) instead",
+                members.join(", ")
+            ));
+            return None;
+        }
+        StepKind::Join { .. } => {
+            report(format!(
+                "`{name}` cannot be recorded: record the pieces of work"
+            ));
+            return None;
+        }
+        _ => {}
+    }
+    let waived = raw.waived.unwrap_or(false);
+    let mut ok = true;
+    if waived && !step.waivable {
+        report(format!(
+            "`{name}` is waived, but the procedure does not allow it to be waived"
+        ));
+        ok = false;
+    }
+    let on = match raw.on {
+        Some(text) => match when(text) {
+            Ok(when) => Some(when),
+            Err(message) => {
+                report(format!("`{name}`: {message}"));
+                ok = false;
+                None
+            }
+        },
+        None if waived && !matches!(step.kind, StepKind::Recurring { .. }) => None,
+        None => {
+            report(format!(
+                "`{name}` has no `on` date (only a waiver may leave it out)"
+            ));
+            ok = false;
+            None
+        }
+    };
+    let outcome = check_outcome(plan, step_id, raw.outcome, report);
+    ok &= outcome.is_ok();
+    let by = match raw.by {
+        None | Some("") => None,
+        Some(role) => match plan.role_named(role) {
+            Some(id) => Some(id),
+            None => {
+                let names = procedure.roles.iter().map(|r| r.id.as_str());
+                let help = match did_you_mean(role, names) {
+                    Some(guess) => format!("; did you mean `{guess}`?"),
+                    None => String::new(),
+                };
+                report(format!(
+                    "`{name}` is done by `{role}`, an unknown role{help}"
+                ));
+                ok = false;
+                None
+            }
+        },
+    };
+    ok.then(|| Event {
+        step: step_id,
+        on,
+        outcome: outcome.ok().flatten(),
+        by,
+        reason: raw
+            .reason
+            .filter(|reason| !reason.trim().is_empty())
+            .map(str::to_string),
+        waived,
+        line,
+    })
+}
+
+/// A decision needs one of its outcomes; nothing else may have one.
+fn check_outcome(
+    plan: &Plan,
+    step_id: StepId,
+    outcome: Option<&str>,
+    report: &mut impl FnMut(String),
+) -> Result<Option<usize>, ()> {
+    let step = plan.procedure.step(step_id);
+    let outcome = outcome.filter(|text| !text.is_empty());
+    let allowed = || {
+        step.outcomes
+            .iter()
+            .map(|o| o.id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match (&step.kind, outcome) {
+        (StepKind::Decision, None) => {
+            report(format!(
+                "the decision `{}` has no `outcome`: it must be one of {}",
+                step.id,
+                allowed()
+            ));
+            Err(())
+        }
+        (StepKind::Decision, Some(text)) => match step.outcomes.iter().position(|o| o.id == text) {
+            Some(index) => Ok(Some(index)),
+            None => {
+                report(format!(
+                    "`{text}` is not an outcome of the decision `{}`: it must be one of {}",
+                    step.id,
+                    allowed()
+                ));
+                Err(())
+            }
+        },
+        (_, Some(text)) => {
+            report(format!(
+                "`{}` is not a decision, so it has no outcome (`{text}` was given)",
+                step.id
+            ));
+            Err(())
+        }
+        (_, None) => Ok(None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_are_strict() {
+        assert!(when("2026-01-07T10:30").is_ok());
+        assert!(when("2026-01-07").is_ok());
+        for bad in [
+            "2026-01-07T1030",
+            "2026-01-07T25:00",
+            "2026-01-07T10:3",
+            "2026-02-30",
+        ] {
+            assert!(when(bad).is_err(), "{bad}");
+        }
+        assert!(
+            when("2026-02-30")
+                .unwrap_err()
+                .contains("February 2026 has 28 days")
+        );
+    }
+}

@@ -1,0 +1,178 @@
+//! Reading case data: JSON Lines (`json/`), CSV (`csv.rs`), and checking what was read
+//! against the procedure (`check.rs`). A case that cannot be run becomes a [`BadCase`] with
+//! every problem and its line; the rest still run.
+
+pub(crate) mod check;
+pub mod csv;
+pub(crate) mod json;
+mod translate;
+
+pub use translate::Translation;
+
+use crate::case::{BadCase, Case, InputFile, Problem};
+use crate::plan::Plan;
+use check::CaseChecker;
+use std::borrow::Cow;
+
+// ---------------------------------------------------------------------------------------------
+// The raw shape of a case, as written in a file
+
+/// A case as written: borrowed from the line where no escapes forced a copy.
+#[derive(Debug, Default)]
+pub(crate) struct RawCase<'a> {
+    pub case: Cow<'a, str>,
+    pub facts: RawFacts<'a>,
+    pub events: Vec<RawEvent<'a>>,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct RawEvent<'a> {
+    pub step: Cow<'a, str>,
+    pub on: Option<Cow<'a, str>>,
+    pub outcome: Option<Cow<'a, str>>,
+    pub by: Option<Cow<'a, str>>,
+    pub reason: Option<Cow<'a, str>>,
+    pub waived: Option<bool>,
+    /// Set by the CSV reader; JSON Lines events take the case's line.
+    pub line: usize,
+}
+
+/// An event's fields as text, however they were read: what the checker reads. The quick JSON
+/// reader fills it straight from the line; the careful one and the CSV reader lend their own.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct EventText<'t> {
+    pub step: &'t str,
+    pub on: Option<&'t str>,
+    pub outcome: Option<&'t str>,
+    pub by: Option<&'t str>,
+    pub reason: Option<&'t str>,
+    pub waived: Option<bool>,
+    /// Set by the CSV reader; JSON Lines events take the case's line.
+    pub line: usize,
+}
+
+impl RawEvent<'_> {
+    pub(crate) fn text(&self) -> EventText<'_> {
+        EventText {
+            step: &self.step,
+            on: self.on.as_deref(),
+            outcome: self.outcome.as_deref(),
+            by: self.by.as_deref(),
+            reason: self.reason.as_deref(),
+            waived: self.waived,
+            line: self.line,
+        }
+    }
+}
+
+/// The facts of a case in the order written, each with its line in a facts file (0 for JSON).
+#[derive(Debug, Default)]
+pub(crate) struct RawFacts<'a>(pub Vec<(Cow<'a, str>, RawValue<'a>, usize)>);
+
+/// A fact's value as written: JSON gives strings, numbers and booleans; CSV gives strings.
+#[derive(Debug)]
+pub(crate) enum RawValue<'a> {
+    Text(Cow<'a, str>),
+    Whole(u64),
+    /// Any other number, as written.
+    Other(String),
+    Bool(bool),
+    Null,
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON Lines
+
+/// Reads one JSON Lines line (`line` is its 1-based number) into a case, or says why not.
+pub fn parse_json_line(plan: &Plan, line: usize, text: &str) -> Result<Case, BadCase> {
+    parse_json_bytes(plan, line, text.as_bytes())
+}
+
+/// [`parse_json_line`] for a line as bytes; a line that is not UTF-8 is a bad case.
+pub fn parse_json_bytes(plan: &Plan, line: usize, bytes: &[u8]) -> Result<Case, BadCase> {
+    let [case] = parse_json_for_each([plan], line, bytes);
+    case
+}
+
+/// Reads one line once and checks it against each procedure: for comparing versions whose
+/// cases cannot simply be carried over from one to the other (see [`Translation`]).
+pub fn parse_json_for_each<const N: usize>(
+    plans: [&Plan; N],
+    line: usize,
+    bytes: &[u8],
+) -> [Result<Case, BadCase>; N] {
+    let bad = |id: Option<String>, message: String| BadCase {
+        id,
+        line,
+        problems: vec![Problem {
+            file: InputFile::Cases,
+            line,
+            message,
+        }],
+    };
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(error) => {
+            let id = case_id_of(&String::from_utf8_lossy(bytes));
+            let message = format!(
+                "the line is not UTF-8 text (a bad byte at column {})",
+                error.valid_up_to() + 1
+            );
+            return std::array::from_fn(|_| Err(bad(id.clone(), message.clone())));
+        }
+    };
+    let mut checkers = plans.map(|plan| CaseChecker::new(plan, line, 16));
+    let plain = json::read_plain_case(text, &mut |event| {
+        for checker in checkers.iter_mut() {
+            checker.event(event);
+        }
+    });
+    if let Some((id, facts)) = plain {
+        return checkers.map(|checker| checker.finish(id.clone(), &facts));
+    }
+    // Not a plain line: read it again, carefully, to say what is wrong (or to read escapes).
+    let mut checkers = plans.map(|plan| CaseChecker::new(plan, line, 16));
+    let read = json::read_case(text, &mut |event| {
+        for checker in checkers.iter_mut() {
+            checker.event(&event.text());
+        }
+    });
+    match read {
+        Ok((id, facts)) => checkers.map(|checker| checker.finish(id.clone(), &facts)),
+        Err(error) => {
+            let message = match error.syntax {
+                true => format!(
+                    "the line is not valid JSON: {} (column {})",
+                    error.message, error.column
+                ),
+                false => format!("{} (column {})", error.message, error.column),
+            };
+            let id = case_id_of(text);
+            std::array::from_fn(|_| Err(bad(id.clone(), message.clone())))
+        }
+    }
+}
+
+/// The `"case"` of a line that is not valid JSON, if it can be picked out.
+fn case_id_of(text: &str) -> Option<String> {
+    let after = text.split_once("\"case\"")?.1.trim_start();
+    let after = after.strip_prefix(':')?.trim_start();
+    let after = after.strip_prefix('"')?;
+    let id = &after[..after.find('"')?];
+    (!id.is_empty() && !id.contains('\\')).then(|| id.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn case_id_of_a_broken_line() {
+        assert_eq!(
+            case_id_of(r#"{"case":"BAD3","facts":{"#),
+            Some("BAD3".to_string())
+        );
+        assert_eq!(case_id_of(r#"{"facts":{"#), None);
+        assert_eq!(case_id_of(r#"{"case": 7"#), None);
+    }
+}

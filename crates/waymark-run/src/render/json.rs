@@ -1,0 +1,221 @@
+//! JSON Lines: one object per case, written by hand with a fixed key order.
+
+use super::Printer;
+use super::text::{due_text, push_json_date, push_json_string, push_number, when_text};
+use crate::case::{BadCase, InputFile};
+use crate::due::Due;
+use crate::report::{CaseReport, Deviation, Row, Status};
+use chrono::NaiveDate;
+use std::fmt::Write;
+
+impl Printer<'_, '_> {
+    pub(super) fn json_case(&self, report: &CaseReport, out: &mut String) {
+        out.push_str("{\"case\":");
+        push_json_string(out, &report.case.id);
+        out.push_str(",\"line\":");
+        push_number(out, report.case.line as u64);
+        out.push_str(",\"as_of\":");
+        push_json_date(out, Some(report.as_of));
+        out.push_str(",\"state\":\"");
+        out.push_str(report.state.word());
+        out.push_str("\",\"end\":");
+        match report.end {
+            Some(end) => self.push_json_name(end, out),
+            None => out.push_str("null"),
+        }
+        out.push_str(",\"at\":");
+        self.json_names(&report.at, out);
+        out.push_str(",\"next\":");
+        match report.next.and_then(|index| report.rows.get(index)) {
+            Some(row) => {
+                out.push_str("{\"step\":");
+                self.push_json_name(row.step, out);
+                if let Some(occurrence) = row.occurrence {
+                    out.push_str(",\"occurrence\":");
+                    push_number(out, u64::from(occurrence));
+                }
+                out.push_str(",\"due\":");
+                push_json_date(out, row.due.map(Due::date));
+                out.push('}');
+            }
+            None => out.push_str("null"),
+        }
+        out.push_str(",\"left\":");
+        match &report.left {
+            Some(left) => {
+                out.push_str("{\"step\":");
+                self.push_json_name(left.step, out);
+                out.push_str(",\"on\":");
+                push_json_date(out, left.on.map(|on| on.date));
+                let _ = write!(out, ",\"line\":{},\"expected\":", left.line);
+                self.json_names(&left.expected, out);
+                out.push('}');
+            }
+            None => out.push_str("null"),
+        }
+        out.push_str(",\"ignored_after_as_of\":");
+        push_number(out, report.ignored_after_as_of as u64);
+        out.push_str(",\"fit\":");
+        out.push_str(&super::fit_text(report));
+        out.push_str(",\"deviations\":[");
+        for (index, deviation) in report.deviations.iter().enumerate() {
+            if index > 0 {
+                out.push(',');
+            }
+            self.json_deviation(deviation, out);
+        }
+        out.push_str("],\"steps\":[");
+        for (index, row) in report.rows.iter().enumerate() {
+            if index > 0 {
+                out.push(',');
+            }
+            self.json_row(report, row, out);
+        }
+        out.push_str("],\"warnings\":[");
+        for (index, warning) in report.warnings.iter().enumerate() {
+            if index > 0 {
+                out.push(',');
+            }
+            let _ = write!(out, "{{\"line\":{},\"message\":", warning.line);
+            push_json_string(out, &warning.message);
+            out.push('}');
+        }
+        out.push_str("],\"errors\":[]}\n");
+    }
+
+    fn json_names(&self, ids: &[waymark_compile::StepId], out: &mut String) {
+        out.push('[');
+        for (index, id) in ids.iter().enumerate() {
+            if index > 0 {
+                out.push(',');
+            }
+            self.push_json_name(*id, out);
+        }
+        out.push(']');
+    }
+
+    fn json_row(&self, report: &CaseReport, row: &Row, out: &mut String) {
+        match row.occurrence {
+            // Most rows: the step and status were written once, when the plan was made.
+            None => out.push_str(self.json_row_start(row.step, row.status)),
+            Some(occurrence) => {
+                out.push_str("{\"step\":");
+                self.push_json_name(row.step, out);
+                out.push_str(",\"occurrence\":");
+                push_number(out, u64::from(occurrence));
+                out.push_str(",\"status\":\"");
+                out.push_str(row.status.word());
+                out.push('"');
+            }
+        }
+        if row.status == Status::NotApplicable && row.due.is_none() && row.done.is_none() {
+            out.push_str(",\"due\":null,\"target\":null,\"done\":null}");
+            return;
+        }
+        out.push_str(",\"due\":");
+        push_json_date(out, row.due.map(Due::date));
+        out.push_str(",\"target\":");
+        push_json_date(out, row.target.map(Due::date));
+        out.push_str(",\"done\":");
+        push_json_date(out, row.done.map(|done| done.date));
+        if let Some(due @ Due::At(_)) = row.due {
+            out.push_str(",\"due_at\":\"");
+            out.push_str(&due_text(due));
+            out.push('"');
+        }
+        if let Some(target @ Due::At(_)) = row.target {
+            out.push_str(",\"target_at\":\"");
+            out.push_str(&due_text(target));
+            out.push('"');
+        }
+        if let Some(done) = row.done.filter(|done| done.time.is_some()) {
+            out.push_str(",\"done_at\":\"");
+            out.push_str(&when_text(done));
+            out.push('"');
+        }
+        match row.target_met {
+            Some(true) => out.push_str(",\"target_met\":true"),
+            Some(false) => out.push_str(",\"target_met\":false"),
+            None => {}
+        }
+        match row.reason_recorded {
+            Some(true) => out.push_str(",\"reason_recorded\":true"),
+            Some(false) => out.push_str(",\"reason_recorded\":false"),
+            None => {}
+        }
+        if let Some(event) = row.event.and_then(|index| report.case.events.get(index)) {
+            if let Some(outcome) = event.outcome {
+                let step = self.plan.procedure.step(row.step);
+                if let Some(outcome) = step.outcomes.get(outcome) {
+                    out.push_str(",\"outcome\":");
+                    push_json_string(out, &outcome.id);
+                }
+            }
+            if let Some(reason) = &event.reason {
+                out.push_str(",\"reason\":");
+                push_json_string(out, reason);
+            }
+        }
+        out.push('}');
+    }
+
+    fn json_deviation(&self, deviation: &Deviation, out: &mut String) {
+        out.push_str("{\"kind\":\"");
+        out.push_str(deviation.kind.word());
+        out.push_str("\",\"step\":");
+        self.push_json_name(deviation.step, out);
+        out.push_str(",\"on\":");
+        push_json_date(out, deviation.on.map(|on| on.date));
+        out.push_str(",\"line\":");
+        match deviation.line {
+            Some(line) => push_number(out, line as u64),
+            None => out.push_str("null"),
+        }
+        out.push_str(",\"expected\":");
+        self.json_names(&deviation.expected, out);
+        out.push('}');
+    }
+
+    /// The step's name as a quoted JSON string, escaped once when the printer was made.
+    fn push_json_name(&self, id: waymark_compile::StepId, out: &mut String) {
+        out.push_str(
+            self.json_names
+                .get(id.0 as usize)
+                .map_or("null", String::as_str),
+        );
+    }
+
+    /// `{"step":"name","status":"met"` for the step and status.
+    fn json_row_start(&self, step: waymark_compile::StepId, status: Status) -> &str {
+        self.json_row_starts
+            .get(step.0 as usize)
+            .map_or("{", |starts| &starts[status as usize])
+    }
+}
+
+pub(super) fn json_bad(bad: &BadCase, as_of: NaiveDate, out: &mut String) {
+    out.push_str("{\"case\":");
+    match &bad.id {
+        Some(id) => push_json_string(out, id),
+        None => out.push_str("null"),
+    }
+    let _ = write!(out, ",\"line\":{},\"as_of\":", bad.line);
+    push_json_date(out, Some(as_of));
+    out.push_str(
+        ",\"state\":\"error\",\"end\":null,\"at\":[],\"next\":null,\"left\":null,\
+         \"ignored_after_as_of\":0,\"fit\":null,\"deviations\":[],\"steps\":[],\"warnings\":[],\"errors\":[",
+    );
+    for (index, problem) in bad.problems.iter().enumerate() {
+        if index > 0 {
+            out.push(',');
+        }
+        out.push('{');
+        if problem.file == InputFile::Facts {
+            out.push_str("\"file\":\"facts\",");
+        }
+        let _ = write!(out, "\"line\":{},\"message\":", problem.line);
+        push_json_string(out, &problem.message);
+        out.push('}');
+    }
+    out.push_str("]}\n");
+}

@@ -1,0 +1,211 @@
+//! Case reports as text: JSON Lines (`json.rs`), CSV rows (`csv.rs`), a table for the terminal
+//! (`table.rs`), an explanation of one case (`explain.rs`) and the caseload summary
+//! (`summary.rs`). Written by hand into one `String` per batch, with a fixed key order, so the
+//! bytes never depend on hashing, threads or the serde version.
+
+mod csv;
+pub mod explain;
+mod json;
+mod summary;
+mod table;
+mod text;
+
+pub use csv::CSV_HEADER;
+pub use summary::{StepSummary, Summary};
+pub use text::{due_text, push_csv_field, when_text};
+pub(crate) use text::{push_date, push_json_string};
+
+use crate::case::{BadCase, InputFile};
+use crate::plan::Plan;
+use crate::report::{CaseReport, Deviation, DeviationKind, Outcome, Status};
+use chrono::NaiveDate;
+use waymark_compile::StepId;
+
+/// How to print cases.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// JSON Lines: one object per case.
+    Json,
+    /// One row per case and step.
+    Csv,
+    /// For people: a block per case, coloured when `colour` is set.
+    Table { colour: bool },
+}
+
+/// Appends one case in `format`. (To print many cases, make a [`Printer`] once.)
+pub fn render(plan: &Plan, outcome: &Outcome, format: Format, as_of: NaiveDate, out: &mut String) {
+    Printer::new(plan).render(outcome, format, as_of, out);
+}
+
+/// A procedure's names ready to print, made once for many cases: every report names the same
+/// steps, and most JSON rows start with the same few bytes.
+pub struct Printer<'a, 'p> {
+    pub plan: &'a Plan<'p>,
+    /// Per step: its name as a JSON string, quoted and escaped.
+    json_names: Vec<String>,
+    /// Per step and status: the start of its JSON row, `{"step":"name","status":"met"`.
+    json_row_starts: Vec<[String; Status::ALL.len()]>,
+    /// The width of a table's step column.
+    name_width: usize,
+}
+
+impl<'a, 'p> Printer<'a, 'p> {
+    pub fn new(plan: &'a Plan<'p>) -> Self {
+        let json_names: Vec<String> = plan
+            .procedure
+            .steps
+            .iter()
+            .map(|step| {
+                let mut quoted = String::new();
+                push_json_string(&mut quoted, &step.id);
+                quoted
+            })
+            .collect();
+        let json_row_starts = json_names
+            .iter()
+            .map(|name| {
+                Status::ALL.map(|status| format!(r#"{{"step":{name},"status":"{}""#, status.word()))
+            })
+            .collect();
+        Printer {
+            plan,
+            json_names,
+            json_row_starts,
+            name_width: name_width(plan),
+        }
+    }
+
+    /// Appends one case in `format`.
+    pub fn render(&self, outcome: &Outcome, format: Format, as_of: NaiveDate, out: &mut String) {
+        match (format, outcome) {
+            (Format::Json, Outcome::Ran(report)) => self.json_case(report, out),
+            (Format::Json, Outcome::Bad(bad)) => json::json_bad(bad, as_of, out),
+            (Format::Csv, Outcome::Ran(report)) => self.csv_case(report, out),
+            (Format::Csv, Outcome::Bad(bad)) => csv::csv_bad(bad, as_of, out),
+            (Format::Table { colour }, Outcome::Ran(report)) => {
+                self.table_case(report, colour, out);
+            }
+            (Format::Table { colour }, Outcome::Bad(bad)) => table::table_bad(bad, colour, out),
+        }
+    }
+
+    fn step_name(&self, id: StepId) -> &'p str {
+        &self.plan.procedure.step(id).id
+    }
+}
+
+/// The width of the step column of a table: the longest row name (with ` #N` for recurring
+/// work), at least 4.
+pub(crate) fn name_width(plan: &Plan) -> usize {
+    plan.row_steps()
+        .iter()
+        .map(|id| {
+            let step = plan.procedure.step(*id);
+            let extra = match step.kind {
+                waymark_compile::StepKind::Recurring { .. } => 4,
+                _ => 0,
+            };
+            step.id.len() + extra
+        })
+        .max()
+        .unwrap_or(0)
+        .max(4)
+}
+
+/// The problems of a bad case as lines for standard error.
+pub fn bad_case_lines(bad: &BadCase) -> Vec<String> {
+    let id = bad.id.as_deref().unwrap_or("(no case id)");
+    bad.problems
+        .iter()
+        .map(|problem| {
+            let file = match problem.file {
+                InputFile::Cases => "",
+                InputFile::Facts => "facts file ",
+            };
+            format!(
+                "error: case {id}, {file}line {}: {}",
+                problem.line, problem.message
+            )
+        })
+        .collect()
+}
+
+/// A case's fit as printed: `1.0`, or the share to at most four places (`0.8333`, `0.75`).
+pub(crate) fn fit_text(report: &CaseReport) -> String {
+    if report.fitting == report.records {
+        return "1.0".to_string();
+    }
+    let text = format!("{:.4}", report.fit());
+    let text = text.trim_end_matches('0');
+    match text.strip_suffix('.') {
+        Some(whole) => format!("{whole}.0"),
+        None => text.to_string(),
+    }
+}
+
+/// A deviation in words: what happened, and what the procedure expected.
+pub(crate) fn deviation_words(
+    plan: &Plan,
+    report: &CaseReport,
+    deviation: &Deviation,
+) -> (String, String) {
+    let name = |id: StepId| format!("`{}`", plan.procedure.step(id).id);
+    let names = |ids: &[StepId]| {
+        let names: Vec<String> = ids.iter().map(|id| name(*id)).collect();
+        names.join(", ")
+    };
+    let step = name(deviation.step);
+    let when = match (deviation.on, deviation.line) {
+        (Some(on), Some(line)) => format!("on {} (line {line})", when_text(on)),
+        (Some(on), None) => format!("on {}", when_text(on)),
+        _ => String::new(),
+    };
+    match deviation.kind {
+        DeviationKind::NotRecorded => (
+            format!(
+                "{step} has no record, but the case was recorded past it: {} {when}",
+                deviation.shown_by.map_or_else(String::new, name)
+            ),
+            format!("a record of {step} before the steps after it"),
+        ),
+        DeviationKind::OutOfOrder if deviation.after_later_steps => (
+            format!(
+                "{step} was recorded {when}, after {}, which the procedure puts after it",
+                names(&deviation.expected)
+            ),
+            format!("{step} before {}", names(&deviation.expected)),
+        ),
+        DeviationKind::OutOfOrder => (
+            format!(
+                "{step} was recorded {when}, before {}, which the procedure puts first",
+                names(&deviation.expected)
+            ),
+            format!("{} before {step}", names(&deviation.expected)),
+        ),
+        DeviationKind::Unexpected if deviation.expected.is_empty() => (
+            format!(
+                "{step} was recorded {when}, outside the time the case was at the step it runs with"
+            ),
+            "no record of it then".to_string(),
+        ),
+        DeviationKind::Unexpected => (
+            format!(
+                "{step} was recorded {when}, off the path the case took; it still counts for {step}"
+            ),
+            format!("{} at that point", names(&deviation.expected)),
+        ),
+        DeviationKind::Repeated => (
+            format!("{step} was recorded again {when}; its first record counts"),
+            format!("one record of {step}"),
+        ),
+        DeviationKind::AfterEnd => {
+            let end = report.end.map_or_else(|| "an end".to_string(), name);
+            (
+                format!(
+                    "{step} was recorded {when}, after the case closed at {end}; it still counts for {step}"
+                ),
+                "no record after the case closed".to_string(),
+            )
+        }
+    }
+}

@@ -1,0 +1,229 @@
+//! Small writers shared by the renderers: dates (from a table made when Waymark is compiled),
+//! times, JSON strings, numbers and CSV fields, without the formatting machinery.
+
+use crate::case::When;
+use crate::due::Due;
+use chrono::{NaiveDate, Timelike};
+use std::fmt::Write;
+
+pub(crate) fn push_date(out: &mut String, date: NaiveDate) {
+    match quoted_date(date).and_then(|quoted| quoted.get(1..11)) {
+        Some(text) => out.push_str(text),
+        None => {
+            let _ = write!(out, "{}", date.format("%Y-%m-%d"));
+        }
+    }
+}
+
+/// A covered date as a JSON string, `"YYYY-MM-DD"`, from the table below.
+fn quoted_date(date: NaiveDate) -> Option<&'static str> {
+    let at = waymark_calendar::day_number(date)? * 12;
+    DATE_TEXTS.get(at..at + 12)
+}
+
+/// Every date the calendars cover, written `"YYYY-MM-DD"` one after another (490 KB, made
+/// when Waymark is compiled): writing a date is then copying twelve bytes. Reports print
+/// about seventy dates a case.
+static DATE_TEXTS: &str = match std::str::from_utf8(&DATE_BYTES) {
+    Ok(text) => text,
+    Err(_) => "",
+};
+
+const FIRST_YEAR: usize = waymark_calendar::FIRST_YEAR as usize;
+const LAST_YEAR: usize = waymark_calendar::LAST_YEAR as usize;
+
+const fn is_leap(year: usize) -> bool {
+    year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400))
+}
+
+const DAYS: usize = {
+    let mut days = 0;
+    let mut year = FIRST_YEAR;
+    while year <= LAST_YEAR {
+        days += if is_leap(year) { 366 } else { 365 };
+        year += 1;
+    }
+    days
+};
+
+static DATE_BYTES: [u8; DAYS * 12] = {
+    let mut bytes = [0u8; DAYS * 12];
+    let mut at = 0;
+    let mut year = FIRST_YEAR;
+    while year <= LAST_YEAR {
+        let leap = is_leap(year);
+        let mut month = 1;
+        while month <= 12 {
+            let days = match month {
+                2 if leap => 29,
+                2 => 28,
+                4 | 6 | 9 | 11 => 30,
+                _ => 31,
+            };
+            let mut day = 1;
+            while day <= days {
+                let digits = [
+                    year / 1000,
+                    year / 100 % 10,
+                    year / 10 % 10,
+                    year % 10,
+                    month / 10,
+                    month % 10,
+                    day / 10,
+                    day % 10,
+                ];
+                let text = [
+                    b'"',
+                    b'0' + digits[0] as u8,
+                    b'0' + digits[1] as u8,
+                    b'0' + digits[2] as u8,
+                    b'0' + digits[3] as u8,
+                    b'-',
+                    b'0' + digits[4] as u8,
+                    b'0' + digits[5] as u8,
+                    b'-',
+                    b'0' + digits[6] as u8,
+                    b'0' + digits[7] as u8,
+                    b'"',
+                ];
+                let mut k = 0;
+                while k < 12 {
+                    bytes[at + k] = text[k];
+                    k += 1;
+                }
+                at += 12;
+                day += 1;
+            }
+            month += 1;
+        }
+        year += 1;
+    }
+    bytes
+};
+
+fn push_time(out: &mut String, hour: u32, minute: u32) {
+    let _ = write!(out, "T{hour:02}:{minute:02}");
+}
+
+pub(crate) fn date_text(date: NaiveDate) -> String {
+    let mut out = String::with_capacity(10);
+    push_date(&mut out, date);
+    out
+}
+
+/// `2026-07-01` or `2026-07-01T15:00`.
+pub fn when_text(when: When) -> String {
+    let mut out = String::with_capacity(16);
+    push_date(&mut out, when.date);
+    if let Some(time) = when.time {
+        push_time(&mut out, time.hour(), time.minute());
+    }
+    out
+}
+
+/// `2026-07-01`, or `2026-07-01T15:00` for an hours deadline.
+pub fn due_text(due: Due) -> String {
+    match due {
+        Due::Day(date) => date_text(date),
+        Due::At(moment) => {
+            let mut out = date_text(moment.date());
+            push_time(&mut out, moment.hour(), moment.minute());
+            out
+        }
+    }
+}
+
+/// A JSON string, quoted and escaped.
+pub(crate) fn push_json_string(out: &mut String, text: &str) {
+    out.push('"');
+    if !text
+        .bytes()
+        .any(|byte| byte == b'"' || byte == b'\\' || byte < 0x20)
+    {
+        out.push_str(text);
+        out.push('"');
+        return;
+    }
+    let mut plain = 0;
+    for (index, byte) in text.bytes().enumerate() {
+        let escape = match byte {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&text[plain..index]);
+        if escape.is_empty() {
+            let _ = write!(out, "\\u{byte:04x}");
+        } else {
+            out.push_str(escape);
+        }
+        plain = index + 1;
+    }
+    out.push_str(&text[plain..]);
+    out.push('"');
+}
+
+pub(crate) fn push_json_date(out: &mut String, date: Option<NaiveDate>) {
+    match date {
+        Some(date) => match quoted_date(date) {
+            Some(quoted) => out.push_str(quoted),
+            None => {
+                out.push('"');
+                push_date(out, date);
+                out.push('"');
+            }
+        },
+        None => out.push_str("null"),
+    }
+}
+
+/// A whole number, without the formatting machinery.
+pub(crate) fn push_number(out: &mut String, n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut n = n;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    // Only ASCII digits were written, so this always succeeds.
+    out.push_str(std::str::from_utf8(&digits[at..]).unwrap_or("0"));
+}
+
+/// A CSV field, quoted when it holds a comma, quote or line break.
+pub fn push_csv_field(out: &mut String, text: &str) {
+    if text.contains([',', '"', '\n', '\r']) {
+        out.push('"');
+        out.push_str(&text.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(text);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_date_table_holds_every_covered_date() {
+        let first = waymark_calendar::first_date();
+        let last = waymark_calendar::last_date();
+        let mut count = 0;
+        for date in first.iter_days().take_while(|date| *date <= last) {
+            let expected = format!("\"{date}\"");
+            assert_eq!(quoted_date(date), Some(expected.as_str()));
+            count += 1;
+        }
+        assert_eq!(count * 12, DATE_TEXTS.len());
+        assert_eq!(quoted_date(last.succ_opt().unwrap()), None);
+    }
+}

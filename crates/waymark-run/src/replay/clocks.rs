@@ -1,0 +1,146 @@
+//! Deadline clocks: which deadline of a step governs a case, and when it falls. All arithmetic
+//! is the calendar's O(1) table look-ups; nothing here walks the days.
+
+use crate::case::When;
+use crate::due::Due;
+use waymark_calendar::{Calendar, OutOfRange, add_hours, add_hours_to_date};
+use waymark_compile::{Clock, Deadline, DeadlineKind, FactId, FactValue, Step, StepId, Unit};
+
+/// `amount` units after `from` (before it when negative).
+pub fn shift(calendar: &Calendar, from: When, amount: i64, unit: Unit) -> Result<Due, OutOfRange> {
+    let day_unit = match unit {
+        Unit::Hours => {
+            return match from.time {
+                Some(time) => add_hours(from.date.and_time(time), amount).map(Due::At),
+                None => add_hours_to_date(from.date, amount).map(Due::At),
+            };
+        }
+        Unit::WorkingDays => waymark_calendar::Unit::WorkingDays,
+        Unit::CalendarDays => waymark_calendar::Unit::Days,
+        Unit::Weeks => waymark_calendar::Unit::Weeks,
+        Unit::Months => waymark_calendar::Unit::Months,
+    };
+    calendar.shift(from.date, amount, day_unit).map(Due::Day)
+}
+
+/// Where a deadline's clock stands for one case.
+pub enum ClockStart {
+    /// The clock started at this moment; count `sign × amount` from it.
+    Started(When, i64),
+    /// The step it counts from is not done yet.
+    NotYet,
+    /// The date fact it counts from is not known for this case: the deadline does not apply.
+    NoFact,
+}
+
+pub fn clock_start(
+    deadline: &Deadline,
+    fact: &impl Fn(FactId) -> Option<FactValue>,
+    done: &impl Fn(StepId) -> Option<When>,
+) -> ClockStart {
+    let amount = i64::from(deadline.amount);
+    let fact_date = |id| match fact(id) {
+        Some(FactValue::Date(date)) => Some(When::day(date)),
+        _ => None,
+    };
+    match deadline.clock {
+        Clock::AfterStep(step) => match done(step) {
+            Some(when) => ClockStart::Started(when, amount),
+            None => ClockStart::NotYet,
+        },
+        Clock::AfterFact(id) => match fact_date(id) {
+            Some(when) => ClockStart::Started(when, amount),
+            None => ClockStart::NoFact,
+        },
+        Clock::BeforeFact(id) => match fact_date(id) {
+            Some(when) => ClockStart::Started(when, -amount),
+            None => ClockStart::NoFact,
+        },
+    }
+}
+
+/// The governing deadline of `kind` for a step: among those whose guard holds and whose clock
+/// has started, the earliest. Returns the due date and the index of the deadline in
+/// `step.deadlines`. A deadline that falls outside the calendar's years is left out and
+/// reported in `out_of_range`.
+pub(crate) fn governing(
+    calendar: &Calendar,
+    step: &Step,
+    kind: DeadlineKind,
+    fact: &impl Fn(FactId) -> Option<FactValue>,
+    done: &impl Fn(StepId) -> Option<When>,
+    out_of_range: &mut bool,
+) -> Option<(Due, usize)> {
+    let mut best: Option<(Due, usize)> = None;
+    for (index, deadline) in step.deadlines.iter().enumerate() {
+        if deadline.kind != kind {
+            continue;
+        }
+        if let Some(guard) = &deadline.guard
+            && !guard.holds(fact)
+        {
+            continue;
+        }
+        let ClockStart::Started(from, amount) = clock_start(deadline, fact, done) else {
+            continue;
+        };
+        match shift(calendar, from, amount, deadline.unit) {
+            Ok(due) => {
+                if best.is_none_or(|(current, _)| due.moment() < current.moment()) {
+                    best = Some((due, index));
+                }
+            }
+            Err(_) => *out_of_range = true,
+        }
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{NaiveDate, NaiveTime};
+
+    fn date(text: &str) -> NaiveDate {
+        waymark_calendar::parse_date(text).unwrap()
+    }
+
+    #[test]
+    fn hours_from_a_date_only_event_count_from_the_end_of_the_day() {
+        let calendar = waymark_calendar::default_calendar();
+        let due = shift(calendar, When::day(date("2026-03-02")), 24, Unit::Hours).unwrap();
+        assert_eq!(due.date(), date("2026-03-03"));
+        let timed = When {
+            date: date("2026-06-29"),
+            time: NaiveTime::from_hms_opt(15, 0, 0),
+        };
+        let due = shift(calendar, timed, 48, Unit::Hours).unwrap();
+        assert_eq!(
+            due,
+            Due::At(date("2026-07-01").and_hms_opt(15, 0, 0).unwrap())
+        );
+        // Done on the due day without a time: on time.
+        assert!(due.is_met_by(When::day(date("2026-07-01"))));
+        let late = When {
+            date: date("2026-07-01"),
+            time: NaiveTime::from_hms_opt(15, 1, 0),
+        };
+        assert!(!due.is_met_by(late));
+        assert!(!due.has_passed(date("2026-07-01")));
+        assert!(due.has_passed(date("2026-07-02")));
+    }
+
+    #[test]
+    fn working_days_use_the_calendar() {
+        let calendar = waymark_calendar::default_calendar();
+        let due = shift(
+            calendar,
+            When::day(date("2025-12-01")),
+            45,
+            Unit::WorkingDays,
+        );
+        assert_eq!(due, Ok(Due::Day(date("2026-02-05"))));
+        let before = shift(calendar, When::day(date("2026-05-01")), -4, Unit::Weeks);
+        assert_eq!(before, Ok(Due::Day(date("2026-04-03"))));
+    }
+}

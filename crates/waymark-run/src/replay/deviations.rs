@@ -1,0 +1,263 @@
+//! What in a case's records does not fit its procedure. Each record is judged once, in this
+//! order: after the case closed (`after_end`), a second record of a step done once
+//! (`repeated`, noted with the records), off the path the case took (`unexpected`), or out of
+//! the procedure's order (`out_of_order`). Then each gap on the path (`not_recorded`).
+//!
+//! Out of order is decided as an alignment would: among the records on the path, the fewest
+//! are marked so that the rest keep the procedure's order. A plan typed up the day after the
+//! visit it planned marks the plan, not the visit and every record after it.
+
+use super::Replay;
+use super::records::Record;
+use crate::report::{Deviation, DeviationKind};
+use waymark_compile::{Clock, StepId, StepKind};
+
+impl Replay<'_, '_> {
+    pub(super) fn find_deviations(&mut self) {
+        let mut in_order = Vec::new();
+        for index in 0..self.records.len() {
+            if self.misfits[index] {
+                continue; // repeated
+            }
+            let record = self.records[index];
+            match self.judge_record(record) {
+                Some((kind, expected)) => self.note(index, kind, expected, false),
+                None if self.is_on_path_step(record.step) => in_order.push(index as u32),
+                None => {}
+            }
+        }
+        self.find_out_of_order(&in_order);
+        self.find_gaps();
+        let plan = self.plan;
+        self.deviations.sort_by_key(|deviation| {
+            (
+                deviation.on.map(|on| on.date),
+                deviation.line,
+                plan.rank(deviation.step),
+                deviation.kind,
+            )
+        });
+    }
+
+    /// A task, decision or end on the path.
+    fn is_on_path_step(&self, id: StepId) -> bool {
+        self.state(id).on_path
+            && matches!(
+                self.step(id).kind,
+                StepKind::Task | StepKind::Decision | StepKind::End
+            )
+    }
+
+    /// What is wrong with a (first) record on its own, if anything: after the end, off the
+    /// path, or (for checkpoints and recurring work) before its clock.
+    fn judge_record(&self, record: Record) -> Option<(DeviationKind, Vec<StepId>)> {
+        if let Some((_, closed)) = self.end
+            && record.on.date > closed.date
+        {
+            return Some((DeviationKind::AfterEnd, Vec::new()));
+        }
+        match &self.step(record.step).kind {
+            StepKind::Task | StepKind::Decision | StepKind::End => {
+                (!self.state(record.step).on_path)
+                    .then(|| (DeviationKind::Unexpected, self.open_on(record.on)))
+            }
+            StepKind::Checkpoint { .. } => self.judge_checkpoint(record),
+            StepKind::Recurring { during, .. } => self.judge_recurring(record, *during),
+            StepKind::Together { .. } | StepKind::Join { .. } => None,
+        }
+    }
+
+    /// A checkpoint occurrence belongs to a path with its clock step, after that step.
+    fn judge_checkpoint(&self, record: Record) -> Option<(DeviationKind, Vec<StepId>)> {
+        let clock = self
+            .step(record.step)
+            .deadlines
+            .iter()
+            .find_map(|deadline| match deadline.clock {
+                Clock::AfterStep(clock) => Some(clock),
+                _ => None,
+            })?;
+        if !self.on_or_possible(clock) {
+            return Some((DeviationKind::Unexpected, self.open_on(record.on)));
+        }
+        let started = self.state(clock).done;
+        started
+            .is_some_and(|started| started.date > record.on.date)
+            .then(|| (DeviationKind::OutOfOrder, vec![clock]))
+    }
+
+    /// Recurring work belongs to the time the case is at its step.
+    fn judge_recurring(
+        &self,
+        record: Record,
+        during: StepId,
+    ) -> Option<(DeviationKind, Vec<StepId>)> {
+        if !self.on_or_possible(during) {
+            return Some((DeviationKind::Unexpected, self.open_on(record.on)));
+        }
+        let state = self.state(during);
+        if state
+            .reached
+            .is_none_or(|reached| reached.date > record.on.date)
+        {
+            return Some((DeviationKind::OutOfOrder, vec![during]));
+        }
+        state
+            .done
+            .is_some_and(|ended| ended.date < record.on.date)
+            .then(|| (DeviationKind::Unexpected, Vec::new()))
+    }
+
+    fn note(
+        &mut self,
+        index: usize,
+        kind: DeviationKind,
+        expected: Vec<StepId>,
+        after_later_steps: bool,
+    ) {
+        let record = self.records[index];
+        self.misfits[index] = true;
+        self.deviations.push(Deviation {
+            kind,
+            step: record.step,
+            on: Some(record.on),
+            line: Some(self.case.events[record.event].line),
+            expected,
+            shown_by: None,
+            after_later_steps,
+        });
+    }
+
+    /// Marks the fewest records on the path out of order so that the rest keep the
+    /// procedure's order. `records` are indexes into the records, in applied order.
+    fn find_out_of_order(&mut self, records: &[u32]) {
+        if !self.any_out_of_order(records) {
+            return;
+        }
+        let pairs = self.pairs_out_of_order(records);
+        let mut pairs: Vec<(u32, u32)> = pairs;
+        // Greedy: the record in the most disorderly pairs goes first; on a tie, the later one
+        // (a record typed up late is likelier than one dated early).
+        while !pairs.is_empty() {
+            let mut count = std::collections::BTreeMap::<u32, usize>::new();
+            for &(earlier_step, later_step) in &pairs {
+                *count.entry(earlier_step).or_default() += 1;
+                *count.entry(later_step).or_default() += 1;
+            }
+            let Some((&worst, _)) = count.iter().max_by_key(|(record, n)| (**n, **record)) else {
+                break;
+            };
+            let mut expected = Vec::new();
+            let mut after_later_steps = false;
+            for &(ahead, behind) in &pairs {
+                if ahead == worst {
+                    expected.push(self.records[behind as usize].step);
+                    after_later_steps = true;
+                } else if behind == worst {
+                    expected.push(self.records[ahead as usize].step);
+                }
+            }
+            let plan = self.plan;
+            expected.sort_by_key(|step| plan.rank(*step));
+            expected.dedup();
+            self.note(
+                worst as usize,
+                DeviationKind::OutOfOrder,
+                expected,
+                after_later_steps,
+            );
+            pairs.retain(|&(ahead, behind)| ahead != worst && behind != worst);
+        }
+    }
+
+    /// Whether some record on the path is dated before a record of a step ahead of it: one
+    /// forward pass carrying the latest date recorded so far along the path.
+    fn any_out_of_order(&mut self, records: &[u32]) -> bool {
+        if records.len() < 2 {
+            return false;
+        }
+        for &index in records {
+            let step = self.records[index as usize].step;
+            self.state_mut(step).in_order = true;
+        }
+        let plan = self.plan;
+        for &id in &plan.in_order {
+            let state = *self.state(id);
+            if !state.on_path {
+                continue;
+            }
+            let mut carried = state.latest_ahead;
+            if state.in_order
+                && let Some(record) = self.first_record(id)
+            {
+                if carried.is_some_and(|latest| latest.date > record.on.date) {
+                    return true;
+                }
+                carried = super::later(carried, Some(record.on));
+            }
+            self.for_each_next(id, |replay, next| {
+                let state = replay.state_mut(next);
+                state.latest_ahead = super::later(state.latest_ahead, carried);
+            });
+        }
+        false
+    }
+
+    /// Every pair (ahead, behind) of records on the path where the step ahead was recorded on
+    /// a later date than the step behind it.
+    fn pairs_out_of_order(&self, records: &[u32]) -> Vec<(u32, u32)> {
+        // Per step on the path: the records of the steps ahead of it on the path.
+        let mut ahead: Vec<Vec<u32>> = vec![Vec::new(); self.steps.len()];
+        let mut own: Vec<Option<u32>> = vec![None; self.steps.len()];
+        for &index in records {
+            own[self.records[index as usize].step.0 as usize] = Some(index);
+        }
+        let mut pairs = Vec::new();
+        for &id in &self.plan.in_order {
+            if !self.state(id).on_path {
+                continue;
+            }
+            let mut carried = std::mem::take(&mut ahead[id.0 as usize]);
+            carried.sort_unstable();
+            carried.dedup();
+            if let Some(index) = own[id.0 as usize] {
+                let date = self.records[index as usize].on.date;
+                for &before in &carried {
+                    if self.records[before as usize].on.date > date {
+                        pairs.push((before, index));
+                    }
+                }
+                carried.push(index);
+            }
+            self.next_on_path(id, |next| {
+                ahead[next.0 as usize].extend_from_slice(&carried)
+            });
+        }
+        pairs
+    }
+
+    /// Steps on the path with no record, though the case has moved past them.
+    fn find_gaps(&mut self) {
+        for id in self.plan.procedure.step_ids() {
+            let state = *self.state(id);
+            let gap = state.on_path
+                && state.done.is_none()
+                && !state.waived
+                && matches!(self.step(id).kind, StepKind::Task | StepKind::Decision);
+            let Some(after) = state.after.filter(|_| gap) else {
+                continue;
+            };
+            let record = self.records[after as usize];
+            self.misfits[after as usize] = true;
+            self.deviations.push(Deviation {
+                kind: DeviationKind::NotRecorded,
+                step: id,
+                on: Some(record.on),
+                line: Some(self.case.events[record.event].line),
+                expected: vec![id],
+                shown_by: Some(record.step),
+                after_later_steps: false,
+            });
+        }
+    }
+}

@@ -1,0 +1,314 @@
+//! The replay: one case's records against the procedure, every record counted for its own step.
+//!
+//! Real records are incomplete and out of order, so the replay never stops at a record that
+//! does not fit (that is `--strict`'s reading, `strict.rs`). It works in stages, each a pass
+//! over the steps in the procedure's order ([`Plan::rank`]):
+//! 1. `records.rs`: the records in the order they apply: by date, and within a day in the
+//!    procedure's order; each step's first record.
+//! 2. `path.rs`: the path the case took: from the start along the routes its facts choose, and
+//!    at each decision the branch its recorded outcome chooses (or, when the decision was not
+//!    recorded, the branch its later records show).
+//! 3. `progress.rs`: when each step on the path was reached and done, and for each step the
+//!    first record of a later step (which shows the case moved past it).
+//! 4. `deviations.rs`: what did not fit: gaps, records out of order, on branches not taken,
+//!    repeated, or after the case closed.
+//! 5. `rows.rs`: a row per step with its due date (`clocks.rs`) and status.
+//!
+//! The work per case is linear in records plus steps in the common case; `docs/cases.md` gives
+//! the rules in words.
+
+pub mod clocks;
+mod deviations;
+mod path;
+mod progress;
+mod records;
+mod rows;
+mod strict;
+
+use crate::case::{Case, When};
+use crate::plan::Plan;
+use crate::report::{CaseReport, Deviation, Left, State, Warning};
+use chrono::NaiveDate;
+use records::Record;
+use std::cell::RefCell;
+use waymark_compile::{StepId, StepKind};
+
+/// How to read a case's records.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Reading {
+    /// Every record counts for its own step; misfits are listed as deviations.
+    #[default]
+    Replay,
+    /// The first record that does not fit ends the case as `left` (for audits of recording
+    /// practice).
+    Strict,
+}
+
+/// Runs one case as it stood at the end of `as_of`, every record counted.
+pub fn run_case(plan: &Plan, case: Case, as_of: NaiveDate) -> CaseReport {
+    run_case_with(plan, case, as_of, Reading::Replay)
+}
+
+/// Runs one case as it stood at the end of `as_of`, read as `reading` says.
+pub fn run_case_with(plan: &Plan, case: Case, as_of: NaiveDate, reading: Reading) -> CaseReport {
+    SCRATCH.with_borrow_mut(|scratch| {
+        let ignored = records::in_order(plan, &case, as_of, &mut scratch.records);
+        let records = std::mem::take(&mut scratch.records);
+        let report = match reading {
+            Reading::Replay => {
+                let finished = Replay::run(plan, &case, &records, scratch).finish(as_of, scratch);
+                finished.report(case, ignored, None)
+            }
+            Reading::Strict => strict::run(plan, case, as_of, ignored, &records, scratch),
+        };
+        scratch.records = records;
+        report
+    })
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// Working space kept from case to case on each thread.
+#[derive(Default)]
+struct Scratch {
+    records: Vec<Record>,
+    steps: Vec<StepState>,
+    stack: Vec<StepId>,
+    stack_of_nexts: Vec<StepId>,
+    /// Per record: whether it arrived where the procedure expected it not to.
+    misfits: Vec<bool>,
+    /// Visit marks for exploring a decision's branches, by generation (no clearing).
+    marks: Vec<u32>,
+    generation: u32,
+}
+
+/// What the replay knows of one step of one case.
+#[derive(Clone, Copy, Debug, Default)]
+struct StepState {
+    /// The step's first record, as an index into the records in applied order.
+    first: Option<u32>,
+    /// A waiver recorded without a date (an index into the case's events): it applies when
+    /// the step is reached.
+    dateless_waiver: Option<u32>,
+    /// On the path the case took.
+    on_path: bool,
+    /// Behind a decision not recorded: the case may still go there.
+    possible: bool,
+    /// Where the case moved on from this step (a task's or join's route, a decision's branch).
+    onward: Option<StepId>,
+    /// For a decision not recorded: its branch was taken from the records behind it.
+    inferred: bool,
+    reached: Option<When>,
+    done: Option<When>,
+    waived: bool,
+    /// The event that did (or waived) the step.
+    event: Option<usize>,
+    /// The first record (in applied order) of a later step on the path.
+    after: Option<u32>,
+    /// Every step before it on the path was done or passed, so the case could be at it.
+    ready: bool,
+    /// For a join: how many pieces of its together block have finished, and how many were
+    /// passed (done or shown passed by a later record).
+    pieces_done: u32,
+    pieces_passed: u32,
+    /// Its first record takes part in the order check (it is not after the end, repeated or
+    /// off the path).
+    in_order: bool,
+    /// The latest date recorded on the path ahead of it, among records in the order check.
+    latest_ahead: Option<When>,
+}
+
+/// One case being replayed.
+pub(crate) struct Replay<'a, 'p> {
+    plan: &'a Plan<'p>,
+    case: &'a Case,
+    records: &'a [Record],
+    steps: Vec<StepState>,
+    /// The end the case reached, and when.
+    end: Option<(StepId, When)>,
+    deviations: Vec<Deviation>,
+    misfits: Vec<bool>,
+    warnings: Vec<Warning>,
+    /// Room for the steps after one step, reused.
+    nexts: Vec<StepId>,
+}
+
+impl<'a, 'p> Replay<'a, 'p> {
+    /// Replays `records` (in applied order) and the case's dateless waivers.
+    fn run(
+        plan: &'a Plan<'p>,
+        case: &'a Case,
+        records: &'a [Record],
+        scratch: &mut Scratch,
+    ) -> Replay<'a, 'p> {
+        let mut steps = std::mem::take(&mut scratch.steps);
+        steps.clear();
+        steps.resize(plan.procedure.steps.len(), StepState::default());
+        let mut misfits = std::mem::take(&mut scratch.misfits);
+        misfits.clear();
+        misfits.resize(records.len(), false);
+        let mut replay = Replay {
+            plan,
+            case,
+            records,
+            steps,
+            end: None,
+            deviations: crate::scratch::deviations(),
+            misfits,
+            warnings: Vec::new(),
+            nexts: std::mem::take(&mut scratch.stack_of_nexts),
+        };
+        replay.note_records();
+        replay.walk_path(scratch);
+        replay.progress();
+        replay.find_deviations();
+        for record in records {
+            replay.check_role(record.event);
+        }
+        replay
+    }
+
+    /// Hands the working space back and gives what the report says of the case.
+    fn finish(mut self, as_of: NaiveDate, scratch: &mut Scratch) -> Finished {
+        let rows = self.rows(as_of);
+        let next = rows::next_due(&rows);
+        let at = match self.end {
+            Some(_) => Vec::new(),
+            None => self.open_steps(),
+        };
+        let records = (self.records.len() + self.dateless_waivers()) as u32;
+        let misfits = self.misfits.iter().filter(|misfit| **misfit).count() as u32;
+        let end = self.end.map(|(end, _)| end);
+        let warnings = std::mem::take(&mut self.warnings);
+        let deviations = self.release(scratch);
+        Finished {
+            as_of,
+            end,
+            at,
+            next,
+            rows,
+            deviations,
+            records,
+            fitting: records - misfits,
+            warnings,
+        }
+    }
+
+    /// Hands the working space back without making a report; gives the deviations found.
+    fn release(mut self, scratch: &mut Scratch) -> Vec<Deviation> {
+        scratch.steps = std::mem::take(&mut self.steps);
+        scratch.misfits = std::mem::take(&mut self.misfits);
+        scratch.stack_of_nexts = std::mem::take(&mut self.nexts);
+        self.deviations
+    }
+
+    fn state(&self, id: StepId) -> &StepState {
+        &self.steps[id.0 as usize]
+    }
+
+    fn state_mut(&mut self, id: StepId) -> &mut StepState {
+        &mut self.steps[id.0 as usize]
+    }
+
+    fn step(&self, id: StepId) -> &'p waymark_compile::Step {
+        self.plan.procedure.step(id)
+    }
+
+    fn fact(&self) -> impl Fn(waymark_compile::FactId) -> Option<waymark_compile::FactValue> + '_ {
+        |id| self.case.fact(id)
+    }
+
+    fn dateless_waivers(&self) -> usize {
+        self.case.events.iter().filter(|e| e.on.is_none()).count()
+    }
+
+    /// Whether the case is on, or may still come to, `id`.
+    fn on_or_possible(&self, id: StepId) -> bool {
+        let state = self.state(id);
+        state.on_path || state.possible
+    }
+
+    /// The steps the case stands at: on each line of its path still open, the first step not
+    /// done that no later record has passed, in declaration order.
+    fn open_steps(&self) -> Vec<StepId> {
+        self.plan
+            .procedure
+            .step_ids()
+            .filter(|id| {
+                let state = self.state(*id);
+                state.on_path
+                    && state.ready
+                    && state.done.is_none()
+                    && !state.waived
+                    && state.after.is_none()
+                    && matches!(self.step(*id).kind, StepKind::Task | StepKind::Decision)
+            })
+            .collect()
+    }
+
+    /// The steps open on `on`: on the path, reached by then and not done by then.
+    fn open_on(&self, on: When) -> Vec<StepId> {
+        self.plan
+            .procedure
+            .step_ids()
+            .filter(|id| {
+                let state = self.state(*id);
+                let reached = *id == self.plan.procedure.start
+                    || state.reached.is_some_and(|reached| reached.date <= on.date);
+                state.on_path
+                    && reached
+                    && state.done.is_none_or(|done| done.date > on.date)
+                    && matches!(self.step(*id).kind, StepKind::Task | StepKind::Decision)
+            })
+            .collect()
+    }
+}
+
+/// What a replay found, to be made into a report with the case it replayed.
+struct Finished {
+    as_of: NaiveDate,
+    end: Option<StepId>,
+    at: Vec<StepId>,
+    next: Option<usize>,
+    rows: Vec<crate::report::Row>,
+    deviations: Vec<Deviation>,
+    records: u32,
+    fitting: u32,
+    warnings: Vec<Warning>,
+}
+
+impl Finished {
+    fn report(self, case: Case, ignored: usize, left: Option<Left>) -> CaseReport {
+        let state = match (&left, self.end) {
+            (Some(_), _) => State::Left,
+            (None, Some(_)) => State::Closed,
+            (None, None) => State::Open,
+        };
+        CaseReport {
+            case,
+            as_of: self.as_of,
+            state,
+            end: self.end,
+            at: self.at,
+            next: self.next,
+            left,
+            ignored_after_as_of: ignored,
+            rows: self.rows,
+            deviations: self.deviations,
+            records: self.records,
+            fitting: self.fitting,
+            warnings: self.warnings,
+        }
+    }
+}
+
+/// The later of two moments that may be unknown.
+fn later(a: Option<When>, b: Option<When>) -> Option<When> {
+    match (a, b) {
+        (Some(a), Some(b)) if b.latest_moment() > a.latest_moment() => Some(b),
+        (Some(a), _) => Some(a),
+        (None, b) => b,
+    }
+}

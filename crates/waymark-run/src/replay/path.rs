@@ -1,0 +1,165 @@
+//! The path a case took: from the start along the routes its facts choose; at a decision, the
+//! branch of its recorded outcome. A decision that was not recorded takes the branch whose
+//! records come first (the case's later records show where it went); with no record behind
+//! any branch, the decision is still to come and its branches are only possible.
+
+use super::{Replay, Scratch};
+use waymark_compile::{RouteWhen, StepId, StepKind};
+
+impl Replay<'_, '_> {
+    pub(super) fn walk_path(&mut self, scratch: &mut Scratch) {
+        let mut stack = std::mem::take(&mut scratch.stack);
+        stack.clear();
+        let mut undecided = Vec::new();
+        self.walk_from(self.plan.procedure.start, &mut stack, &mut undecided);
+        let mut still_to_come = Vec::new();
+        // Walking an inferred branch may meet further decisions not recorded: a worklist.
+        while let Some(decision) = undecided.pop() {
+            match self.branch_shown_by_records(decision, scratch) {
+                Some(target) => {
+                    let state = self.state_mut(decision);
+                    state.onward = Some(target);
+                    state.inferred = true;
+                    self.walk_from(target, &mut stack, &mut undecided);
+                }
+                None => still_to_come.push(decision),
+            }
+        }
+        self.mark_possible(&still_to_come, &mut stack);
+        scratch.stack = stack;
+    }
+
+    /// Marks the steps the case goes through from `from`, by its facts and recorded outcomes;
+    /// decisions without a recorded outcome are put in `undecided`.
+    fn walk_from(&mut self, from: StepId, stack: &mut Vec<StepId>, undecided: &mut Vec<StepId>) {
+        stack.push(from);
+        while let Some(id) = stack.pop() {
+            if std::mem::replace(&mut self.state_mut(id).on_path, true) {
+                continue;
+            }
+            let step = self.step(id);
+            match &step.kind {
+                StepKind::Task | StepKind::Join { .. } => {
+                    let onward = step.route_by_facts(&self.fact());
+                    self.state_mut(id).onward = onward;
+                    stack.extend(onward);
+                }
+                StepKind::Decision => {
+                    match self.recorded_outcome(id) {
+                        Some(outcome) => {
+                            let onward = step
+                            .routes
+                            .iter()
+                            .find(|route| matches!(route.when, RouteWhen::Outcome(o) if o == outcome))
+                            .map(|route| route.target);
+                            self.state_mut(id).onward = onward;
+                            stack.extend(onward);
+                        }
+                        None => undecided.push(id),
+                    }
+                }
+                StepKind::Together { members, join } => {
+                    stack.push(*join);
+                    stack.extend(members.iter().rev());
+                }
+                StepKind::End | StepKind::Checkpoint { .. } | StepKind::Recurring { .. } => {}
+            }
+        }
+    }
+
+    /// The outcome recorded for a decision: by its first record, or by a dateless waiver.
+    pub(super) fn recorded_outcome(&self, id: StepId) -> Option<usize> {
+        let state = self.state(id);
+        let event = match (self.first_record(id), state.dateless_waiver) {
+            (Some(record), _) => record.event,
+            (None, Some(event)) => event as usize,
+            (None, None) => return None,
+        };
+        self.case.events.get(event)?.outcome
+    }
+
+    /// For a decision not recorded: the branch behind which the earliest record lies, if any
+    /// record lies behind one.
+    fn branch_shown_by_records(
+        &mut self,
+        decision: StepId,
+        scratch: &mut Scratch,
+    ) -> Option<StepId> {
+        let step = self.step(decision);
+        let mut best: Option<(u32, StepId)> = None;
+        for route in &step.routes {
+            if !matches!(route.when, RouteWhen::Outcome(_)) {
+                continue;
+            }
+            if let Some(first) = self.earliest_record_behind(route.target, scratch)
+                && best.is_none_or(|(earliest, _)| first < earliest)
+            {
+                best = Some((first, route.target));
+            }
+        }
+        best.map(|(_, target)| target)
+    }
+
+    /// The earliest first record of a step reachable from `from` off the path (through any
+    /// outcome), as an index into the records.
+    fn earliest_record_behind(&self, from: StepId, scratch: &mut Scratch) -> Option<u32> {
+        scratch.generation = scratch.generation.wrapping_add(1);
+        if scratch.generation == 0 || scratch.marks.len() != self.steps.len() {
+            scratch.marks.clear();
+            scratch.marks.resize(self.steps.len(), 0);
+            scratch.generation = 1;
+        }
+        let generation = scratch.generation;
+        let mut earliest: Option<u32> = None;
+        let mut stack = vec![from];
+        while let Some(id) = stack.pop() {
+            let mark = &mut scratch.marks[id.0 as usize];
+            if *mark == generation || self.state(id).on_path {
+                continue;
+            }
+            *mark = generation;
+            if let Some(first) = self.state(id).first
+                && !matches!(
+                    self.step(id).kind,
+                    StepKind::Checkpoint { .. } | StepKind::Recurring { .. }
+                )
+            {
+                earliest = Some(earliest.map_or(first, |e| e.min(first)));
+            }
+            stack.extend(
+                self.plan
+                    .procedure
+                    .graph
+                    .next_steps(id)
+                    .map(|(next, _)| next),
+            );
+        }
+        earliest
+    }
+
+    /// Marks what lies behind decisions still to come: the case may go there, through any
+    /// outcome, but along the routes its facts choose.
+    fn mark_possible(&mut self, decisions: &[StepId], stack: &mut Vec<StepId>) {
+        for &decision in decisions {
+            stack.extend(self.step(decision).routes.iter().map(|route| route.target));
+        }
+        while let Some(id) = stack.pop() {
+            let state = self.state_mut(id);
+            if state.on_path || std::mem::replace(&mut state.possible, true) {
+                continue;
+            }
+            let step = self.step(id);
+            match &step.kind {
+                StepKind::Decision => stack.extend(step.routes.iter().map(|route| route.target)),
+                StepKind::Together { members, join } => {
+                    stack.push(*join);
+                    stack.extend(members.iter().copied());
+                }
+                StepKind::Task | StepKind::Join { .. } => {
+                    stack.extend(step.route_by_facts(&self.fact()));
+                }
+                StepKind::End | StepKind::Checkpoint { .. } | StepKind::Recurring { .. } => {}
+            }
+        }
+    }
+}

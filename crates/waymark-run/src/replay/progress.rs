@@ -1,0 +1,208 @@
+//! When each step on the path was reached and done, what later record shows the case moved
+//! past it, where the case could be now, and whether it reached an end. Passes over the steps
+//! in the procedure's order (forwards, then backwards), following only edges that go forward
+//! in that order, so a loop back is never followed round.
+
+use super::{Replay, later};
+use crate::case::When;
+use waymark_compile::{StepId, StepKind};
+
+impl Replay<'_, '_> {
+    pub(super) fn progress(&mut self) {
+        self.reach_and_do();
+        self.find_later_records();
+        self.find_ready_and_end();
+    }
+
+    /// Forwards: a step is reached when the step before it on the path was done (or, when
+    /// that was not recorded, when that step was itself reached); a step is done on its first
+    /// record, or, waived without a date, on the day it was reached.
+    fn reach_and_do(&mut self) {
+        let plan = self.plan;
+        // Every record counts for its own step, wherever it lies.
+        for index in 0..self.records.len() {
+            let record = self.records[index];
+            if self.state(record.step).first == Some(index as u32) {
+                let waived = self.case.events[record.event].waived;
+                let state = self.state_mut(record.step);
+                state.done = Some(record.on);
+                state.waived = waived;
+                state.event = Some(record.event);
+            }
+        }
+        for &id in &plan.in_order {
+            if !self.state(id).on_path {
+                continue;
+            }
+            match &self.step(id).kind {
+                StepKind::Task | StepKind::Decision | StepKind::End => {
+                    self.do_step(id);
+                    let state = *self.state(id);
+                    let progress = state.done.or(state.reached);
+                    if let Some(next) = state.onward {
+                        self.reach(id, next, progress);
+                    }
+                    self.finish_piece(id, state.done.is_some() || state.waived, progress);
+                }
+                StepKind::Together { members, .. } => {
+                    let reached = self.state(id).reached;
+                    for &member in members {
+                        self.reach(id, member, reached);
+                    }
+                }
+                StepKind::Join { together } => {
+                    let pieces = match &self.step(*together).kind {
+                        StepKind::Together { members, .. } => members.len() as u32,
+                        _ => 0,
+                    };
+                    let state = self.state_mut(id);
+                    if state.pieces_done >= pieces {
+                        state.done = state.reached;
+                    }
+                    let (done, progress, onward) = (state.done, state.reached, state.onward);
+                    self.state_mut(*together).done = done;
+                    if let Some(next) = onward {
+                        self.reach(id, next, progress);
+                    }
+                    self.finish_piece(id, done.is_some(), progress);
+                }
+                StepKind::Checkpoint { .. } | StepKind::Recurring { .. } => {}
+            }
+        }
+    }
+
+    /// Marks a step on the path without a record done by its dateless waiver, if it has one.
+    fn do_step(&mut self, id: StepId) {
+        let state = self.state(id);
+        if state.first.is_some() {
+            return;
+        }
+        if let Some(event) = state.dateless_waiver {
+            let state = self.state_mut(id);
+            state.done = state.reached;
+            state.waived = true;
+            state.event = Some(event as usize);
+        }
+    }
+
+    /// `next` is reached from `from` at `when` (the latest such moment counts), unless the
+    /// edge loops back.
+    fn reach(&mut self, from: StepId, next: StepId, when: Option<When>) {
+        if self.plan.rank(next) <= self.plan.rank(from) {
+            return;
+        }
+        let state = self.state_mut(next);
+        state.reached = later(state.reached, when);
+    }
+
+    /// A step that finishes a piece of a together block moves its join on.
+    fn finish_piece(&mut self, id: StepId, done: bool, progress: Option<When>) {
+        let Some(together) = self.plan.tail_of[id.0 as usize] else {
+            return;
+        };
+        let StepKind::Together { join, .. } = self.step(together).kind else {
+            return;
+        };
+        let state = self.state_mut(join);
+        state.reached = later(state.reached, progress);
+        state.pieces_done += u32::from(done);
+    }
+
+    /// The steps a case moves on to from `id` along its path, forward in the procedure's order.
+    pub(super) fn next_on_path(&self, id: StepId, mut each: impl FnMut(StepId)) {
+        let forward = |next: StepId| self.plan.rank(next) > self.plan.rank(id);
+        match &self.step(id).kind {
+            StepKind::Together { members, .. } => members.iter().copied().for_each(&mut each),
+            _ => self
+                .state(id)
+                .onward
+                .into_iter()
+                .filter(|n| forward(*n))
+                .for_each(&mut each),
+        }
+        if let Some(together) = self.plan.tail_of[id.0 as usize]
+            && let StepKind::Together { join, .. } = self.step(together).kind
+        {
+            each(join);
+        }
+    }
+
+    /// [`Self::next_on_path`], for work that changes the replay.
+    pub(super) fn for_each_next(&mut self, id: StepId, mut each: impl FnMut(&mut Self, StepId)) {
+        let mut nexts = std::mem::take(&mut self.nexts);
+        nexts.clear();
+        self.next_on_path(id, |next| nexts.push(next));
+        for &next in &nexts {
+            each(self, next);
+        }
+        self.nexts = nexts;
+    }
+
+    /// Backwards: for each step on the path, the first record of a step after it.
+    fn find_later_records(&mut self) {
+        let plan = self.plan;
+        for &id in plan.in_order.iter().rev() {
+            if !self.state(id).on_path {
+                continue;
+            }
+            let mut after: Option<u32> = None;
+            self.next_on_path(id, |next| {
+                let state = self.state(next);
+                let recorded = match self.step(next).kind {
+                    StepKind::Task | StepKind::Decision | StepKind::End => state.first,
+                    _ => None,
+                };
+                for first in [recorded, state.after].into_iter().flatten() {
+                    after = Some(after.map_or(first, |a| a.min(first)));
+                }
+            });
+            self.state_mut(id).after = after;
+        }
+    }
+
+    /// Forwards again: the case could be at a step once every step before it on the path was
+    /// done or passed. An end it could be at has been reached: the case is closed.
+    fn find_ready_and_end(&mut self) {
+        let plan = self.plan;
+        if let Some(start) = self.steps.get_mut(plan.procedure.start.0 as usize) {
+            start.ready = true;
+        }
+        for &id in &plan.in_order {
+            let state = *self.state(id);
+            if !state.on_path || !state.ready {
+                continue;
+            }
+            let step = self.step(id);
+            let passed = match &step.kind {
+                StepKind::Task | StepKind::Decision => {
+                    state.done.is_some() || state.waived || state.after.is_some()
+                }
+                StepKind::End => {
+                    if self.end.is_none() {
+                        let on = state.done.or(state.reached);
+                        self.end = on.map(|on| (id, on));
+                    }
+                    false
+                }
+                StepKind::Together { .. } => true,
+                StepKind::Join { together } => {
+                    let pieces = match &self.step(*together).kind {
+                        StepKind::Together { members, .. } => members.len() as u32,
+                        _ => 0,
+                    };
+                    state.pieces_passed >= pieces
+                }
+                StepKind::Checkpoint { .. } | StepKind::Recurring { .. } => false,
+            };
+            if !passed {
+                continue;
+            }
+            // A join counts the pieces passed; whether all were is settled when it is met.
+            self.for_each_next(id, |replay, next| {
+                let state = replay.state_mut(next);
+                state.ready = true;
+                state.pieces_passed += 1;
+            });
+        }
+    }
+}

@@ -1,0 +1,87 @@
+//! The records of a case in the order the replay applies them, and each step's first record.
+
+use super::{Replay, StepState};
+use crate::case::{Case, When};
+use crate::plan::Plan;
+use crate::report::{Deviation, DeviationKind};
+use chrono::NaiveDate;
+use waymark_compile::{StepId, StepKind};
+
+/// A dated record, as the replay applies it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Record {
+    /// The index of the event in the case's events.
+    pub event: usize,
+    pub step: StepId,
+    pub on: When,
+}
+
+/// The case's dated records up to the end of `as_of`, in the order they apply: by date, and
+/// records of one day in the procedure's order (not the file's, and not by their times: a
+/// clock time typed into a case system says when it was typed as often as when it was done),
+/// then in file order. Gives how many records fall after `as_of` and were left out.
+pub(crate) fn in_order(
+    plan: &Plan,
+    case: &Case,
+    as_of: NaiveDate,
+    records: &mut Vec<Record>,
+) -> usize {
+    records.clear();
+    let mut ignored = 0;
+    for (event, record) in case.events.iter().enumerate() {
+        match record.on {
+            Some(on) if on.date > as_of => ignored += 1,
+            Some(on) => records.push(Record {
+                event,
+                step: record.step,
+                on,
+            }),
+            None => {}
+        }
+    }
+    // Most cases come in date order already: check before sorting.
+    let key = |record: &Record| (record.on.date, plan.rank(record.step), record.event);
+    if !records.is_sorted_by_key(key) {
+        records.sort_unstable_by_key(key);
+    }
+    ignored
+}
+
+impl Replay<'_, '_> {
+    /// Notes each step's first record and its dateless waiver; a later record of a step that
+    /// is done once (a task, decision, checkpoint or end) is `repeated`.
+    pub(super) fn note_records(&mut self) {
+        for (index, record) in self.records.iter().enumerate() {
+            let once = !matches!(self.step(record.step).kind, StepKind::Recurring { .. });
+            let state = &mut self.steps[record.step.0 as usize];
+            match state.first {
+                None => state.first = Some(index as u32),
+                Some(_) if once => {
+                    self.misfits[index] = true;
+                    self.deviations.push(Deviation {
+                        kind: DeviationKind::Repeated,
+                        step: record.step,
+                        on: Some(record.on),
+                        line: Some(self.case.events[record.event].line),
+                        expected: Vec::new(),
+                        shown_by: None,
+                        after_later_steps: false,
+                    });
+                }
+                Some(_) => {}
+            }
+        }
+        for (index, event) in self.case.events.iter().enumerate() {
+            if event.on.is_none() {
+                let state: &mut StepState = &mut self.steps[event.step.0 as usize];
+                state.dateless_waiver.get_or_insert(index as u32);
+            }
+        }
+    }
+
+    /// The first record of `id`, if any.
+    pub(super) fn first_record(&self, id: StepId) -> Option<&Record> {
+        let first = self.state(id).first?;
+        self.records.get(first as usize)
+    }
+}

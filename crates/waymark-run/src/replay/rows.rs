@@ -1,0 +1,291 @@
+//! A row per step (and per checkpoint or recurring occurrence) with its due date and status.
+
+use super::Replay;
+use super::clocks::{governing, shift};
+use crate::case::When;
+use crate::report::{Row, Status, Warning};
+use chrono::NaiveDate;
+use waymark_compile::{Clock, DeadlineKind, Step, StepId, StepKind, Unit};
+
+/// The pending row with the earliest due date (ties: the first row).
+pub(super) fn next_due(rows: &[Row]) -> Option<usize> {
+    rows.iter()
+        .enumerate()
+        .filter(|(_, row)| row.status == Status::Pending)
+        .filter_map(|(index, row)| row.due.map(|due| (due.moment(), index)))
+        .min()
+        .map(|(_, index)| index)
+}
+
+impl Replay<'_, '_> {
+    pub(super) fn rows(&mut self, as_of: NaiveDate) -> Vec<Row> {
+        let mut rows = crate::scratch::rows();
+        rows.reserve(self.plan.row_steps.len());
+        let mut out_of_range = false;
+        let plan = self.plan;
+        for &id in &plan.row_steps {
+            match &self.step(id).kind {
+                StepKind::Checkpoint { until, .. } => {
+                    self.checkpoint_row(id, *until, as_of, &mut out_of_range, &mut rows);
+                }
+                StepKind::Recurring {
+                    every,
+                    unit,
+                    during,
+                    when,
+                } => {
+                    // Recurring work with a condition the case does not meet is not its work.
+                    if when
+                        .as_ref()
+                        .is_some_and(|guard| !guard.holds(&self.fact()))
+                    {
+                        rows.push(Row::new(id, Status::NotApplicable));
+                        continue;
+                    }
+                    self.recurring_rows(id, (*every, *unit), *during, as_of, &mut rows);
+                }
+                _ => self.step_row(id, as_of, &mut out_of_range, &mut rows),
+            }
+        }
+        if out_of_range {
+            self.warnings.push(Warning {
+                line: self.case.line,
+                message: format!(
+                    "a due date falls outside the years Waymark counts ({}-{}) and is left out",
+                    waymark_calendar::FIRST_YEAR,
+                    waymark_calendar::LAST_YEAR
+                ),
+            });
+        }
+        rows
+    }
+
+    /// A task's or decision's row. Done (recorded, wherever it lies): judged against its due
+    /// date. On the path and not done: overdue once its due date has passed, else pending,
+    /// or not recorded when it has no due date and the case has moved past it. Behind a
+    /// decision still to come: pending, with no due date yet. Anywhere else: not applicable.
+    fn step_row(&self, id: StepId, as_of: NaiveDate, out_of_range: &mut bool, rows: &mut Vec<Row>) {
+        let state = *self.state(id);
+        let recorded = state.first.is_some();
+        if recorded || state.on_path {
+            self.timed_row(id, as_of, out_of_range, rows);
+            // A together block is not recorded itself: only its pieces can be gaps.
+            let recordable = matches!(self.step(id).kind, StepKind::Task | StepKind::Decision);
+            if let Some(row) = rows.last_mut()
+                && row.status == Status::Pending
+                && row.due.is_none()
+                && state.after.is_some()
+                && recordable
+            {
+                row.status = Status::NotRecorded;
+            }
+        } else if state.possible {
+            rows.push(Row::new(id, Status::Pending));
+        } else {
+            rows.push(Row::new(id, Status::NotApplicable));
+        }
+    }
+
+    /// A step's row from its due date, target and what was done, added to `rows`. (Rows are
+    /// filled where they lie: building one aside and copying it in stalled the processor.)
+    fn timed_row(
+        &self,
+        id: StepId,
+        as_of: NaiveDate,
+        out_of_range: &mut bool,
+        rows: &mut Vec<Row>,
+    ) {
+        let step = self.step(id);
+        let calendar = self.plan.calendar;
+        let fact = self.fact();
+        let done_at = |step: StepId| self.state(step).done;
+        let kinds = self.plan.deadline_kinds[id.0 as usize];
+        let mut due_of = |kind| governing(calendar, step, kind, &fact, &done_at, out_of_range);
+        let due = kinds.limit.then(|| due_of(DeadlineKind::Limit)).flatten();
+        let target = kinds.target.then(|| due_of(DeadlineKind::Target)).flatten();
+        let state = *self.state(id);
+        rows.push(Row::new(id, Status::Pending));
+        let Some(row) = rows.last_mut() else {
+            return;
+        };
+        row.due = due.map(|(due, _)| due);
+        row.due_rule = due.map(|(_, rule)| rule);
+        row.target = target.map(|(target, _)| target);
+        row.target_rule = target.map(|(_, rule)| rule);
+        row.event = state.event;
+        self.judge(row, step, state.done, state.waived, as_of);
+    }
+
+    /// Sets the row's status from when it was done (or not) and its due date.
+    fn judge(
+        &self,
+        row: &mut Row,
+        step: &Step,
+        done: Option<When>,
+        waived: bool,
+        as_of: NaiveDate,
+    ) {
+        row.done = done;
+        row.status = match (done, row.due) {
+            _ if waived => Status::Waived,
+            (Some(done), Some(due)) if !due.is_met_by(done) => Status::Late,
+            (Some(_), _) => Status::Met,
+            (None, Some(due)) if due.has_passed(as_of) => Status::Overdue,
+            (None, _) => Status::Pending,
+        };
+        if row.status == Status::Late && step.overrun_needs_reason {
+            let reason = row.event.and_then(|e| self.case.events[e].reason.as_ref());
+            row.reason_recorded = Some(reason.is_some());
+        }
+        if let (Some(done), Some(target), false) = (done, row.target, waived) {
+            row.target_met = Some(target.is_met_by(done));
+        }
+    }
+
+    /// A checkpoint occurrence's row. Not needed when its clock step is not on the case's path,
+    /// or when the stage it reviews ended before it fell due.
+    fn checkpoint_row(
+        &self,
+        id: StepId,
+        until: Option<StepId>,
+        as_of: NaiveDate,
+        out_of_range: &mut bool,
+        rows: &mut Vec<Row>,
+    ) {
+        self.timed_row(id, as_of, out_of_range, rows);
+        let Some(row) = rows.last_mut() else {
+            return;
+        };
+        if row.done.is_some() || row.status == Status::Waived {
+            return;
+        }
+        let clock_on_path = self
+            .step(id)
+            .deadlines
+            .iter()
+            .any(|deadline| match deadline.clock {
+                Clock::AfterStep(clock) => self.on_or_possible(clock),
+                Clock::AfterFact(_) | Clock::BeforeFact(_) => true,
+            });
+        let stage_over = |due: NaiveDate| {
+            until.is_some_and(|until| match self.state(until).done {
+                Some(ended) => ended.date < due,
+                None => !self.on_or_possible(until),
+            })
+        };
+        let not_needed = match row.due {
+            None => !clock_on_path,
+            Some(due) => !clock_on_path || stage_over(due.date()),
+        };
+        if not_needed {
+            *row = Row::new(id, Status::NotApplicable);
+        }
+    }
+
+    /// Rows for recurring work while the case is at `during`: each occurrence recorded, then
+    /// the next one due (unless the case left `during` before it fell due, or closed).
+    fn recurring_rows(
+        &self,
+        id: StepId,
+        (every, unit): (u32, Unit),
+        during: StepId,
+        as_of: NaiveDate,
+        rows: &mut Vec<Row>,
+    ) {
+        let step = self.step(id);
+        let state = self.state(during);
+        let mut from = state.reached;
+        let recorded = self.records.iter().filter(|record| record.step == id);
+        let mut occurrence = 0;
+        for record in recorded {
+            occurrence += 1;
+            let mut row = Row::new(id, Status::Met);
+            row.occurrence = Some(occurrence);
+            row.counted_from = from;
+            row.due =
+                from.and_then(|from| shift(self.plan.calendar, from, i64::from(every), unit).ok());
+            row.event = Some(record.event);
+            let waived = self.case.events[record.event].waived;
+            self.judge(&mut row, step, Some(record.on), waived, as_of);
+            rows.push(row);
+            // A record dated before the last one does not move the count back.
+            from = super::later(from, Some(record.on));
+        }
+        // The next occurrence falls due only once the case has reached `during`.
+        let Some(from) = from.filter(|_| state.reached.is_some()) else {
+            if occurrence == 0 {
+                let status = match self.on_or_possible(during) {
+                    true => Status::Pending,
+                    false => Status::NotApplicable,
+                };
+                let mut row = Row::new(id, status);
+                row.occurrence = Some(1);
+                rows.push(row);
+            }
+            return;
+        };
+        let Ok(due) = shift(self.plan.calendar, from, i64::from(every), unit) else {
+            return;
+        };
+        let ended = state.done;
+        if ended.is_some_and(|ended| ended.date < due.date())
+            || self.end.is_some() && ended.is_none()
+        {
+            return;
+        }
+        let mut row = Row::new(id, Status::Pending);
+        row.occurrence = Some(occurrence + 1);
+        row.counted_from = Some(from);
+        row.due = Some(due);
+        self.judge(&mut row, step, None, false, as_of);
+        rows.push(row);
+    }
+
+    /// Warns when a record names a role the procedure does not allow for the step in this case.
+    pub(super) fn check_role(&mut self, index: usize) {
+        let event = &self.case.events[index];
+        let Some(by) = event.by else {
+            return;
+        };
+        let step = self.step(event.step);
+        if step.roles.is_empty() {
+            return;
+        }
+        let fact = self.fact();
+        let applies =
+            |rule: &&waymark_compile::RoleRule| rule.guard.as_ref().is_none_or(|g| g.holds(&fact));
+        if step
+            .roles
+            .iter()
+            .filter(applies)
+            .any(|rule| rule.roles.contains(&by))
+        {
+            return;
+        }
+        let mut allowed: Vec<_> = step
+            .roles
+            .iter()
+            .filter(applies)
+            .flat_map(|rule| rule.roles.iter().copied())
+            .collect();
+        allowed.sort();
+        allowed.dedup();
+        let procedure = self.plan.procedure;
+        let names: Vec<String> = allowed
+            .iter()
+            .map(|role| format!("`{}`", procedure.role(*role).id))
+            .collect();
+        let who = match names.len() {
+            0 => "no role may do it".to_string(),
+            _ => format!("only {} may do it", names.join(" or ")),
+        };
+        let message = format!(
+            "role not allowed: `{}` was done by `{}`, but in this case {who}",
+            step.id,
+            procedure.role(by).id
+        );
+        let line = event.line;
+        drop(fact);
+        self.warnings.push(Warning { line, message });
+    }
+}

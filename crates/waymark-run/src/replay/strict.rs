@@ -1,0 +1,58 @@
+//! `--strict`: the reading for audits of recording practice. Records apply in order until the
+//! first one that does not fit (a gap before it, a branch not taken, a repeat, a record out of
+//! order or after the end); the case then leaves the procedure there, and later records are
+//! not applied.
+//!
+//! The first misfit is found by replaying ever longer runs of the records: the first run with
+//! a deviation ends with the record that does not fit. That costs a replay per record, for
+//! the cases that do not fit only; strict reading is for audits, not for a nation's caseload.
+
+use super::records::Record;
+use super::{Replay, Scratch};
+use crate::case::Case;
+use crate::plan::Plan;
+use crate::report::{CaseReport, Left};
+use chrono::NaiveDate;
+
+pub(super) fn run(
+    plan: &Plan,
+    case: Case,
+    as_of: NaiveDate,
+    ignored: usize,
+    records: &[Record],
+    scratch: &mut Scratch,
+) -> CaseReport {
+    let whole = Replay::run(plan, &case, records, scratch);
+    if whole.deviations.is_empty() {
+        let finished = whole.finish(as_of, scratch);
+        return finished.report(case, ignored, None);
+    }
+    whole.release(scratch);
+    let mut first_misfit = None;
+    for end in 1..=records.len() {
+        let deviations = Replay::run(plan, &case, &records[..end], scratch).release(scratch);
+        if !deviations.is_empty() {
+            first_misfit = Some((end - 1, deviations));
+            break;
+        }
+    }
+    let Some((cut, deviations)) = first_misfit else {
+        // Only a dateless waiver can misfit with no dated record: nothing to stop at.
+        let finished = Replay::run(plan, &case, records, scratch).finish(as_of, scratch);
+        return finished.report(case, ignored, None);
+    };
+    let misfit = records[cut];
+    let before = Replay::run(plan, &case, &records[..cut], scratch);
+    let left = Left {
+        step: misfit.step,
+        on: Some(misfit.on),
+        line: case.events[misfit.event].line,
+        expected: before.open_steps(),
+    };
+    let finished = before.finish(as_of, scratch);
+    let mut report = finished.report(case, ignored, Some(left));
+    report.deviations = deviations;
+    // The records from the misfit on were not applied, and do not fit.
+    report.records += (records.len() - cut) as u32;
+    report
+}
