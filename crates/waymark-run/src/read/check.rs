@@ -132,6 +132,17 @@ fn check_facts(
         }
         let fact = procedure.fact(id);
         match fact_value(&fact.kind, value) {
+            // An unknown value of a fact every case needs is bad data, not a branch: taken as
+            // unknown, it would send the case down `otherwise`.
+            Ok(None) if !fact.optional => report(format!(
+                "the fact `{name}` is given as {}, but every case needs it ({}); give its \
+                 value, or mark the fact `optional` in the procedure",
+                match value {
+                    RawValue::Null => "null",
+                    _ => "an empty value",
+                },
+                fact.kind.describe()
+            )),
             Ok(value) => values[index] = value,
             Err(why) => report(format!(
                 "the fact `{name}` must be {}, but {why}",
