@@ -247,6 +247,10 @@ fn temp_folder(name: &str) -> PathBuf {
 
 /// Generated cases for the shipped assessment procedure, from the library's generator.
 fn generated_cases(count: u64) -> String {
+    generated_cases_with(count, waymark_run::generate::Records::Realistic)
+}
+
+fn generated_cases_with(count: u64, records: waymark_run::generate::Records) -> String {
     let text = std::fs::read_to_string("procedures/assessment.wm").unwrap();
     let mut sources = waymark_diagnostics::Sources::new();
     let file = sources.add("procedures/assessment.wm", text.clone());
@@ -270,7 +274,7 @@ fn generated_cases(count: u64) -> String {
     );
     let procedure = checked.procedure.unwrap();
     let plan = waymark_run::Plan::new(&procedure, waymark_calendar::default_calendar());
-    waymark_run::generate::cases(&plan, 7, 0, count)
+    waymark_run::generate::cases_with(&plan, 7, 0, count, records)
 }
 
 fn run_with_threads(threads: &str, args: &[&str]) -> (i32, Vec<u8>) {
@@ -311,12 +315,20 @@ fn output_is_the_same_bytes_on_one_thread_and_on_two() {
     std::fs::remove_dir_all(&folder).unwrap();
 }
 
-#[test]
-fn generated_cases_run_clean_and_never_leave_the_procedure() {
-    let text = generated_cases(3_000);
-    let folder = temp_folder("generated");
+/// What a generated caseload gives: cases per state, the statuses seen, cases per deviation
+/// kind, and cases that fit.
+#[derive(Default, Debug)]
+struct Caseload {
+    states: std::collections::BTreeMap<String, usize>,
+    statuses: std::collections::BTreeSet<String>,
+    deviations: std::collections::BTreeMap<String, usize>,
+    fitting: usize,
+}
+
+fn run_generated(name: &str, text: &str) -> Caseload {
+    let folder = temp_folder(name);
     let cases = folder.join("cases.jsonl");
-    std::fs::write(&cases, &text).unwrap();
+    std::fs::write(&cases, text).unwrap();
     let path = cases.to_string_lossy().into_owned();
     let (code, json, stderr) = waymark(&[
         "run",
@@ -327,35 +339,77 @@ fn generated_cases_run_clean_and_never_leave_the_procedure() {
         "--format",
         "json",
     ]);
-    assert_eq!(code, 0, "{stderr}");
-    let mut states = std::collections::BTreeMap::new();
-    let mut statuses = std::collections::BTreeSet::new();
+    assert_eq!(code, 0, "generated cases are never bad data: {stderr}");
+    let mut caseload = Caseload::default();
     for line in json.lines() {
         let case: serde_json::Value = serde_json::from_str(line).unwrap();
-        *states
+        *caseload
+            .states
             .entry(case["state"].as_str().unwrap().to_string())
             .or_insert(0) += 1;
         for row in case["steps"].as_array().unwrap() {
-            statuses.insert(row["status"].as_str().unwrap().to_string());
+            caseload
+                .statuses
+                .insert(row["status"].as_str().unwrap().to_string());
         }
+        let deviations = case["deviations"].as_array().unwrap();
+        let kinds: std::collections::BTreeSet<&str> = deviations
+            .iter()
+            .map(|d| d["kind"].as_str().unwrap())
+            .collect();
+        for kind in kinds {
+            *caseload.deviations.entry(kind.to_string()).or_insert(0) += 1;
+        }
+        caseload.fitting += usize::from(deviations.is_empty());
+        assert_eq!(deviations.is_empty(), case["fit"] == 1.0, "{line}");
     }
-    assert_eq!(states.get("left"), None, "{states:?}");
+    std::fs::remove_dir_all(&folder).unwrap();
+    caseload
+}
+
+#[test]
+fn generated_cases_run_clean_and_never_leave_the_procedure() {
+    let text = generated_cases(3_000);
+    let caseload = run_generated("generated", &text);
+    assert_eq!(caseload.states.get("left"), None, "{caseload:?}");
     assert!(
-        states["closed"] > 2_000 && states["open"] > 100,
-        "{states:?}"
+        caseload.states["closed"] > 2_000 && caseload.states["open"] > 100,
+        "{caseload:?}"
     );
     let all = [
         "late",
         "met",
         "not_applicable",
+        "not_recorded",
         "overdue",
         "pending",
         "waived",
     ];
-    assert_eq!(statuses.into_iter().collect::<Vec<_>>(), all);
+    assert_eq!(caseload.statuses.iter().collect::<Vec<_>>(), all);
+    // Realistic records: 10-30% of cases miss an intermediate step, and every kind of
+    // deviation turns up.
+    let gaps = caseload.deviations["not_recorded"] as f64 / 3_000.0;
+    assert!((0.10..=0.30).contains(&gaps), "{caseload:?}");
+    for kind in ["out_of_order", "unexpected", "repeated", "after_end"] {
+        assert!(
+            caseload.deviations.get(kind).is_some_and(|n| *n >= 10),
+            "{kind}: {caseload:?}"
+        );
+    }
+    assert!(
+        caseload.fitting > 1_500,
+        "most cases still fit: {caseload:?}"
+    );
     // The generator is deterministic: the same seed gives the same text.
     assert_eq!(text, generated_cases(3_000));
-    std::fs::remove_dir_all(&folder).unwrap();
+}
+
+#[test]
+fn generated_cases_can_fit_exactly() {
+    let text = generated_cases_with(3_000, waymark_run::generate::Records::Fitting);
+    let caseload = run_generated("fitting", &text);
+    assert_eq!(caseload.fitting, 3_000, "{caseload:?}");
+    assert!(caseload.deviations.is_empty(), "{caseload:?}");
 }
 
 #[test]

@@ -3,9 +3,14 @@
 //! Each case is a walk through the procedure: the start, then each open step done a few days
 //! after it was reached (sometimes late, sometimes waived), decisions by a random outcome,
 //! checkpoints and recurring work recorded along the way, and about one case in eight stopped
-//! part-way so that it is still open. Case `n` of seed `s` is always the same line, whichever
-//! thread writes it, so a million cases can be generated in parallel. The cases are invented:
-//! no real child, family or worker.
+//! part-way so that it is still open. By default the records are then made as messy as real
+//! exports (`messy.rs`: gaps, records typed up late or dated early, repeats, outcomes before
+//! the record they follow, clock times in any order, records after the case closed, lines in
+//! any order); [`Records::Fitting`] keeps the walk as it is. Case `n` of seed `s` is always
+//! the same line, whichever thread writes it, so a million cases can be generated in
+//! parallel. The cases are invented: no real child, family or worker.
+
+mod messy;
 
 use crate::plan::Plan;
 use crate::render::{push_date, push_json_string};
@@ -44,11 +49,30 @@ impl Random {
     }
 }
 
-/// Appends case number `index` of `seed` as one JSON Lines line (with its newline).
+/// How the generated records are kept.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Records {
+    /// As messy as real exports: the default.
+    #[default]
+    Realistic,
+    /// Exactly as the walk did the work: every record fits the procedure.
+    Fitting,
+}
+
+/// Appends case number `index` of `seed` as one JSON Lines line (with its newline), with
+/// realistic records.
 pub fn case_line(plan: &Plan, seed: u64, index: u64, out: &mut String) {
+    case_line_with(plan, seed, index, Records::Realistic, out);
+}
+
+/// Appends case number `index` of `seed`, its records kept as `records` says.
+pub fn case_line_with(plan: &Plan, seed: u64, index: u64, records: Records, out: &mut String) {
     let mut random = Random::new(seed ^ index.wrapping_mul(0xA24B_AED4_963E_E407));
     let facts = facts(plan, &mut random);
-    let events = walk(plan, &facts, &mut random);
+    let mut events = walk(plan, &facts, &mut random);
+    if records == Records::Realistic {
+        messy::mess_up(plan, &mut events, &mut random);
+    }
     let _ = write!(out, "{{\"case\":\"G{index:07}\",\"facts\":{{");
     let mut first = true;
     for (fact, value) in plan.procedure.facts.iter().zip(&facts) {
@@ -86,6 +110,9 @@ pub fn case_line(plan: &Plan, seed: u64, index: u64, out: &mut String) {
         push_json_string(out, &plan.procedure.step(event.step).id);
         out.push_str(",\"on\":\"");
         push_date(out, event.on);
+        if let Some((hour, minute)) = event.time {
+            let _ = write!(out, "T{hour:02}:{minute:02}");
+        }
         out.push('"');
         if let Some(outcome) = event.outcome {
             let step = plan.procedure.step(event.step);
@@ -108,11 +135,16 @@ pub fn case_line(plan: &Plan, seed: u64, index: u64, out: &mut String) {
     out.push_str("]}\n");
 }
 
-/// Appends `count` cases, from number `first`.
+/// Appends `count` cases with realistic records, from number `first`.
 pub fn cases(plan: &Plan, seed: u64, first: u64, count: u64) -> String {
+    cases_with(plan, seed, first, count, Records::Realistic)
+}
+
+/// Appends `count` cases, from number `first`, their records kept as `records` says.
+pub fn cases_with(plan: &Plan, seed: u64, first: u64, count: u64, records: Records) -> String {
     let mut out = String::with_capacity(count as usize * 1024);
     for index in first..first + count {
-        case_line(plan, seed, index, &mut out);
+        case_line_with(plan, seed, index, records, &mut out);
     }
     out
 }
@@ -120,6 +152,8 @@ pub fn cases(plan: &Plan, seed: u64, first: u64, count: u64) -> String {
 struct Generated {
     step: StepId,
     on: NaiveDate,
+    /// A clock time, `(hour, minute)`.
+    time: Option<(u32, u32)>,
     outcome: Option<usize>,
     by: Option<waymark_compile::RoleId>,
     waived: bool,
@@ -190,6 +224,7 @@ fn walk(plan: &Plan, facts: &[Option<FactValue>], random: &mut Random) -> Vec<Ge
         events.push(Generated {
             step: id,
             on,
+            time: None,
             outcome,
             by: role,
             waived,
@@ -299,6 +334,7 @@ fn side_work(
                 events.push(Generated {
                     step: id,
                     on: on.max(from),
+                    time: None,
                     outcome: None,
                     by: None,
                     waived: false,
@@ -338,6 +374,7 @@ fn side_work(
                     events.push(Generated {
                         step: id,
                         on,
+                        time: None,
                         outcome: None,
                         by: None,
                         waived: false,
