@@ -161,9 +161,10 @@ fn phases(plan: &Plan, input: &Path) {
         .collect();
     let interpret = per_case(start);
     let start = Instant::now();
+    let printer = waymark_run::render::Printer::new(plan);
     let mut out = String::new();
     for report in &reports {
-        waymark_run::render(plan, report, Format::Json, as_of, &mut out);
+        printer.render(report, Format::Json, as_of, &mut out);
     }
     let render = per_case(start);
     println!(

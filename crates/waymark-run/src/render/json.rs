@@ -56,7 +56,7 @@ impl Printer<'_, '_> {
         out.push_str(",\"ignored_after_as_of\":");
         push_number(out, report.ignored_after_as_of as u64);
         out.push_str(",\"fit\":");
-        out.push_str(&super::fit_text(report));
+        super::push_fit(out, report);
         out.push_str(",\"deviations\":[");
         for (index, deviation) in report.deviations.iter().enumerate() {
             if index > 0 {

@@ -130,17 +130,32 @@ pub fn bad_case_lines(bad: &BadCase) -> Vec<String> {
         .collect()
 }
 
-/// A case's fit as printed: `1.0`, or the share to at most four places (`0.8333`, `0.75`).
+/// A case's fit as printed: `1.0` when every record fits, else the share rounded to at most
+/// four places (`0.8333`, `0.75`, `0.0`). Whole numbers only: every case prints one.
+pub(crate) fn push_fit(out: &mut String, report: &CaseReport) {
+    let (fitting, records) = (u64::from(report.fitting), u64::from(report.records));
+    if fitting >= records {
+        out.push_str("1.0");
+        return;
+    }
+    // Ten-thousandths, rounded half up, but never up to 1: 1.0 means every record fits.
+    let share = ((fitting * 20_000 + records) / (records * 2)).min(9_999);
+    out.push_str("0.");
+    let digits = [share / 1000, share / 100 % 10, share / 10 % 10, share % 10];
+    let shown = digits
+        .iter()
+        .rposition(|d| *d != 0)
+        .map_or(1, |last| last + 1);
+    for digit in &digits[..shown] {
+        out.push(char::from(b'0' + *digit as u8));
+    }
+}
+
+/// [`push_fit`] as a `String`.
 pub(crate) fn fit_text(report: &CaseReport) -> String {
-    if report.fitting == report.records {
-        return "1.0".to_string();
-    }
-    let text = format!("{:.4}", report.fit());
-    let text = text.trim_end_matches('0');
-    match text.strip_suffix('.') {
-        Some(whole) => format!("{whole}.0"),
-        None => text.to_string(),
-    }
+    let mut out = String::new();
+    push_fit(&mut out, report);
+    out
 }
 
 /// A deviation in words: what happened, and what the procedure expected.
@@ -207,5 +222,49 @@ pub(crate) fn deviation_words(
                 "no record after the case closed".to_string(),
             )
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_is_printed_exactly_to_four_places_at_most() {
+        let share = |fitting, records| {
+            let mut out = String::new();
+            let case = crate::case::Case {
+                id: String::new(),
+                line: 1,
+                facts: Vec::new(),
+                events: Vec::new(),
+            };
+            let report = CaseReport {
+                case,
+                as_of: chrono::NaiveDate::MIN,
+                state: crate::report::State::Open,
+                end: None,
+                at: Vec::new(),
+                next: None,
+                left: None,
+                ignored_after_as_of: 0,
+                rows: Vec::new(),
+                deviations: Vec::new(),
+                records,
+                fitting,
+                warnings: Vec::new(),
+            };
+            push_fit(&mut out, &report);
+            out
+        };
+        assert_eq!(share(0, 0), "1.0");
+        assert_eq!(share(3, 3), "1.0");
+        assert_eq!(share(0, 3), "0.0");
+        assert_eq!(share(3, 4), "0.75");
+        assert_eq!(share(5, 6), "0.8333");
+        assert_eq!(share(2, 3), "0.6667");
+        assert_eq!(share(1, 10), "0.1");
+        assert_eq!(share(9_999, 10_000), "0.9999");
+        assert_eq!(share(99_999, 100_000), "0.9999", "1.0 only when every record fits");
     }
 }

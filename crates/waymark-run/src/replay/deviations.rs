@@ -14,12 +14,14 @@ use waymark_compile::{Clock, StepId, StepKind};
 
 impl Replay<'_, '_> {
     pub(super) fn find_deviations(&mut self) {
-        let mut in_order = Vec::new();
+        let mut in_order = std::mem::take(&mut self.record_list);
+        in_order.clear();
         for index in 0..self.records.len() {
-            if self.misfits[index] {
-                continue; // repeated
-            }
             let record = self.records[index];
+            let once = !matches!(self.step(record.step).kind, StepKind::Recurring { .. });
+            if once && self.state(record.step).first != Some(index as u32) {
+                continue; // repeated: noted with the records
+            }
             match self.judge_record(record) {
                 Some((kind, expected)) => self.note(index, kind, expected, false),
                 None if self.is_on_path_step(record.step) => in_order.push(index as u32),
@@ -27,7 +29,7 @@ impl Replay<'_, '_> {
             }
         }
         self.find_out_of_order(&in_order);
-        self.find_gaps();
+        self.record_list = in_order;
         let plan = self.plan;
         self.deviations.sort_by_key(|deviation| {
             (
@@ -131,7 +133,7 @@ impl Replay<'_, '_> {
     /// Marks the fewest records on the path out of order so that the rest keep the
     /// procedure's order. `records` are indexes into the records, in applied order.
     fn find_out_of_order(&mut self, records: &[u32]) {
-        if !self.any_out_of_order(records) {
+        if !self.maybe_out_of_order || records.len() < 2 {
             return;
         }
         let pairs = self.pairs_out_of_order(records);
@@ -170,39 +172,6 @@ impl Replay<'_, '_> {
         }
     }
 
-    /// Whether some record on the path is dated before a record of a step ahead of it: one
-    /// forward pass carrying the latest date recorded so far along the path.
-    fn any_out_of_order(&mut self, records: &[u32]) -> bool {
-        if records.len() < 2 {
-            return false;
-        }
-        for &index in records {
-            let step = self.records[index as usize].step;
-            self.state_mut(step).in_order = true;
-        }
-        let plan = self.plan;
-        for &id in &plan.in_order {
-            let state = *self.state(id);
-            if !state.on_path {
-                continue;
-            }
-            let mut carried = state.latest_ahead;
-            if state.in_order
-                && let Some(record) = self.first_record(id)
-            {
-                if carried.is_some_and(|latest| latest.date > record.on.date) {
-                    return true;
-                }
-                carried = super::later(carried, Some(record.on));
-            }
-            self.for_each_next(id, |replay, next| {
-                let state = replay.state_mut(next);
-                state.latest_ahead = super::later(state.latest_ahead, carried);
-            });
-        }
-        false
-    }
-
     /// Every pair (ahead, behind) of records on the path where the step ahead was recorded on
     /// a later date than the step behind it.
     fn pairs_out_of_order(&self, records: &[u32]) -> Vec<(u32, u32)> {
@@ -213,10 +182,7 @@ impl Replay<'_, '_> {
             own[self.records[index as usize].step.0 as usize] = Some(index);
         }
         let mut pairs = Vec::new();
-        for &id in &self.plan.in_order {
-            if !self.state(id).on_path {
-                continue;
-            }
+        for &id in &self.path {
             let mut carried = std::mem::take(&mut ahead[id.0 as usize]);
             carried.sort_unstable();
             carried.dedup();
@@ -236,28 +202,21 @@ impl Replay<'_, '_> {
         pairs
     }
 
-    /// Steps on the path with no record, though the case has moved past them.
-    fn find_gaps(&mut self) {
-        for id in self.plan.procedure.step_ids() {
-            let state = *self.state(id);
-            let gap = state.on_path
-                && state.done.is_none()
-                && !state.waived
-                && matches!(self.step(id).kind, StepKind::Task | StepKind::Decision);
-            let Some(after) = state.after.filter(|_| gap) else {
-                continue;
-            };
-            let record = self.records[after as usize];
-            self.misfits[after as usize] = true;
-            self.deviations.push(Deviation {
-                kind: DeviationKind::NotRecorded,
-                step: id,
-                on: Some(record.on),
-                line: Some(self.case.events[record.event].line),
-                expected: vec![id],
-                shown_by: Some(record.step),
-                after_later_steps: false,
-            });
-        }
+    /// A step on the path with no record, that the record `after` shows the case moved past.
+    pub(super) fn note_gap(&mut self, id: StepId, after: Option<u32>) {
+        let Some(after) = after else {
+            return;
+        };
+        let record = self.records[after as usize];
+        self.misfits[after as usize] = true;
+        self.deviations.push(Deviation {
+            kind: DeviationKind::NotRecorded,
+            step: id,
+            on: Some(record.on),
+            line: Some(self.case.events[record.event].line),
+            expected: vec![id],
+            shown_by: Some(record.step),
+            after_later_steps: false,
+        });
     }
 }

@@ -24,6 +24,8 @@ mod progress;
 mod records;
 mod rows;
 mod strict;
+#[cfg(test)]
+mod tests;
 
 use crate::case::{Case, When};
 use crate::plan::Plan;
@@ -76,7 +78,12 @@ struct Scratch {
     records: Vec<Record>,
     steps: Vec<StepState>,
     stack: Vec<StepId>,
+    /// For exploring a decision's branches.
     stack_of_nexts: Vec<StepId>,
+    nexts: Vec<StepId>,
+    list: Vec<StepId>,
+    record_list: Vec<u32>,
+    path: Vec<StepId>,
     /// Per record: whether it arrived where the procedure expected it not to.
     misfits: Vec<bool>,
     /// Visit marks for exploring a decision's branches, by generation (no clearing).
@@ -104,7 +111,7 @@ struct StepState {
     done: Option<When>,
     waived: bool,
     /// The event that did (or waived) the step.
-    event: Option<usize>,
+    event: Option<u32>,
     /// The first record (in applied order) of a later step on the path.
     after: Option<u32>,
     /// Every step before it on the path was done or passed, so the case could be at it.
@@ -113,10 +120,7 @@ struct StepState {
     /// passed (done or shown passed by a later record).
     pieces_done: u32,
     pieces_passed: u32,
-    /// Its first record takes part in the order check (it is not after the end, repeated or
-    /// off the path).
-    in_order: bool,
-    /// The latest date recorded on the path ahead of it, among records in the order check.
+    /// The latest date recorded on the path ahead of it.
     latest_ahead: Option<When>,
 }
 
@@ -133,6 +137,14 @@ pub(crate) struct Replay<'a, 'p> {
     warnings: Vec<Warning>,
     /// Room for the steps after one step, reused.
     nexts: Vec<StepId>,
+    /// A list of steps or records for one stage's work, reused.
+    list: Vec<StepId>,
+    /// A list of records (indexes) for one stage's work, reused.
+    record_list: Vec<u32>,
+    /// The steps on the case's path, in the procedure's order.
+    path: Vec<StepId>,
+    /// Some record on the path is dated before a record of a step ahead of it.
+    maybe_out_of_order: bool,
 }
 
 impl<'a, 'p> Replay<'a, 'p> {
@@ -158,7 +170,11 @@ impl<'a, 'p> Replay<'a, 'p> {
             deviations: crate::scratch::deviations(),
             misfits,
             warnings: Vec::new(),
-            nexts: std::mem::take(&mut scratch.stack_of_nexts),
+            nexts: std::mem::take(&mut scratch.nexts),
+            list: std::mem::take(&mut scratch.list),
+            record_list: std::mem::take(&mut scratch.record_list),
+            path: std::mem::take(&mut scratch.path),
+            maybe_out_of_order: false,
         };
         replay.note_records();
         replay.walk_path(scratch);
@@ -200,7 +216,10 @@ impl<'a, 'p> Replay<'a, 'p> {
     fn release(mut self, scratch: &mut Scratch) -> Vec<Deviation> {
         scratch.steps = std::mem::take(&mut self.steps);
         scratch.misfits = std::mem::take(&mut self.misfits);
-        scratch.stack_of_nexts = std::mem::take(&mut self.nexts);
+        scratch.nexts = std::mem::take(&mut self.nexts);
+        scratch.list = std::mem::take(&mut self.list);
+        scratch.record_list = std::mem::take(&mut self.record_list);
+        scratch.path = std::mem::take(&mut self.path);
         self.deviations
     }
 

@@ -10,7 +10,9 @@ impl Replay<'_, '_> {
     pub(super) fn walk_path(&mut self, scratch: &mut Scratch) {
         let mut stack = std::mem::take(&mut scratch.stack);
         stack.clear();
-        let mut undecided = Vec::new();
+        // Few cases meet a decision not recorded: these lists rarely allocate.
+        let mut undecided = std::mem::take(&mut self.list);
+        undecided.clear();
         self.walk_from(self.plan.procedure.start, &mut stack, &mut undecided);
         let mut still_to_come = Vec::new();
         // Walking an inferred branch may meet further decisions not recorded: a worklist.
@@ -27,6 +29,16 @@ impl Replay<'_, '_> {
         }
         self.mark_possible(&still_to_come, &mut stack);
         scratch.stack = stack;
+        self.list = undecided;
+        let mut path = std::mem::take(&mut self.path);
+        path.clear();
+        path.extend(
+            self.plan
+                .in_order
+                .iter()
+                .filter(|id| self.state(**id).on_path),
+        );
+        self.path = path;
     }
 
     /// Marks the steps the case goes through from `from`, by its facts and recorded outcomes;
@@ -111,7 +123,9 @@ impl Replay<'_, '_> {
         }
         let generation = scratch.generation;
         let mut earliest: Option<u32> = None;
-        let mut stack = vec![from];
+        let mut stack = std::mem::take(&mut scratch.stack_of_nexts);
+        stack.clear();
+        stack.push(from);
         while let Some(id) = stack.pop() {
             let mark = &mut scratch.marks[id.0 as usize];
             if *mark == generation || self.state(id).on_path {

@@ -3,7 +3,7 @@
 //! in the procedure's order (forwards, then backwards), following only edges that go forward
 //! in that order, so a loop back is never followed round.
 
-use super::{Replay, later};
+use super::{Replay, StepState, later};
 use crate::case::When;
 use waymark_compile::{StepId, StepKind};
 
@@ -18,7 +18,6 @@ impl Replay<'_, '_> {
     /// that was not recorded, when that step was itself reached); a step is done on its first
     /// record, or, waived without a date, on the day it was reached.
     fn reach_and_do(&mut self) {
-        let plan = self.plan;
         // Every record counts for its own step, wherever it lies.
         for index in 0..self.records.len() {
             let record = self.records[index];
@@ -27,13 +26,11 @@ impl Replay<'_, '_> {
                 let state = self.state_mut(record.step);
                 state.done = Some(record.on);
                 state.waived = waived;
-                state.event = Some(record.event);
+                state.event = Some(record.event as u32);
             }
         }
-        for &id in &plan.in_order {
-            if !self.state(id).on_path {
-                continue;
-            }
+        let path = std::mem::take(&mut self.path);
+        for &id in &path {
             match &self.step(id).kind {
                 StepKind::Task | StepKind::Decision | StepKind::End => {
                     self.do_step(id);
@@ -69,6 +66,7 @@ impl Replay<'_, '_> {
                 StepKind::Checkpoint { .. } | StepKind::Recurring { .. } => {}
             }
         }
+        self.path = path;
     }
 
     /// Marks a step on the path without a record done by its dateless waiver, if it has one.
@@ -81,7 +79,7 @@ impl Replay<'_, '_> {
             let state = self.state_mut(id);
             state.done = state.reached;
             state.waived = true;
-            state.event = Some(event as usize);
+            state.event = Some(event);
         }
     }
 
@@ -140,11 +138,8 @@ impl Replay<'_, '_> {
 
     /// Backwards: for each step on the path, the first record of a step after it.
     fn find_later_records(&mut self) {
-        let plan = self.plan;
-        for &id in plan.in_order.iter().rev() {
-            if !self.state(id).on_path {
-                continue;
-            }
+        let path = std::mem::take(&mut self.path);
+        for &id in path.iter().rev() {
             let mut after: Option<u32> = None;
             self.next_on_path(id, |next| {
                 let state = self.state(next);
@@ -158,51 +153,69 @@ impl Replay<'_, '_> {
             });
             self.state_mut(id).after = after;
         }
+        self.path = path;
     }
 
     /// Forwards again: the case could be at a step once every step before it on the path was
-    /// done or passed. An end it could be at has been reached: the case is closed.
+    /// done or passed. An end it could be at has been reached: the case is closed. The same
+    /// pass notes each gap (a step not done that a later record passed), and whether any record
+    /// on the path is dated before one ahead of it (only then is the order worked out).
     fn find_ready_and_end(&mut self) {
         let plan = self.plan;
         if let Some(start) = self.steps.get_mut(plan.procedure.start.0 as usize) {
             start.ready = true;
         }
-        for &id in &plan.in_order {
+        let path = std::mem::take(&mut self.path);
+        for &id in &path {
             let state = *self.state(id);
-            if !state.on_path || !state.ready {
-                continue;
-            }
             let step = self.step(id);
-            let passed = match &step.kind {
-                StepKind::Task | StepKind::Decision => {
-                    state.done.is_some() || state.waived || state.after.is_some()
-                }
-                StepKind::End => {
-                    if self.end.is_none() {
-                        let on = state.done.or(state.reached);
-                        self.end = on.map(|on| (id, on));
-                    }
-                    false
-                }
-                StepKind::Together { .. } => true,
-                StepKind::Join { together } => {
-                    let pieces = match &self.step(*together).kind {
-                        StepKind::Together { members, .. } => members.len() as u32,
-                        _ => 0,
-                    };
-                    state.pieces_passed >= pieces
-                }
-                StepKind::Checkpoint { .. } | StepKind::Recurring { .. } => false,
-            };
-            if !passed {
-                continue;
+            let recordable = matches!(step.kind, StepKind::Task | StepKind::Decision);
+            if recordable && state.done.is_none() && !state.waived {
+                self.note_gap(id, state.after);
             }
-            // A join counts the pieces passed; whether all were is settled when it is met.
+            let mut latest = state.latest_ahead;
+            if let Some(record) = self.first_record(id).copied() {
+                if latest.is_some_and(|latest| latest.date > record.on.date) {
+                    self.maybe_out_of_order = true;
+                }
+                latest = later(latest, Some(record.on));
+            }
+            let passed = state.ready && self.is_passed(id, &state);
             self.for_each_next(id, |replay, next| {
                 let state = replay.state_mut(next);
-                state.ready = true;
-                state.pieces_passed += 1;
+                state.latest_ahead = later(state.latest_ahead, latest);
+                if passed {
+                    // A join counts the pieces passed; whether all were is settled when it is met.
+                    state.ready = true;
+                    state.pieces_passed += 1;
+                }
             });
+        }
+        self.path = path;
+    }
+
+    /// Whether the case has gone past a step it could be at (noting the end it reached).
+    fn is_passed(&mut self, id: StepId, state: &StepState) -> bool {
+        match &self.step(id).kind {
+            StepKind::Task | StepKind::Decision => {
+                state.done.is_some() || state.waived || state.after.is_some()
+            }
+            StepKind::End => {
+                if self.end.is_none() {
+                    let on = state.done.or(state.reached);
+                    self.end = on.map(|on| (id, on));
+                }
+                false
+            }
+            StepKind::Together { .. } => true,
+            StepKind::Join { together } => {
+                let pieces = match &self.step(*together).kind {
+                    StepKind::Together { members, .. } => members.len() as u32,
+                    _ => 0,
+                };
+                state.pieces_passed >= pieces
+            }
+            StepKind::Checkpoint { .. } | StepKind::Recurring { .. } => false,
         }
     }
 }

@@ -112,7 +112,7 @@ impl Replay<'_, '_> {
         row.due_rule = due.map(|(_, rule)| rule);
         row.target = target.map(|(target, _)| target);
         row.target_rule = target.map(|(_, rule)| rule);
-        row.event = state.event;
+        row.event = state.event.map(|event| event as usize);
         self.judge(row, step, state.done, state.waived, as_of);
     }
 
