@@ -239,14 +239,14 @@ fn shipped_examples_agree_with_their_readme() {
     assert!(docs.contains(r004), "docs/cases.md should show:\n{r004}");
 }
 
-fn temp_folder(name: &str) -> PathBuf {
+pub(crate) fn temp_folder(name: &str) -> PathBuf {
     let folder = std::env::temp_dir().join(format!("waymark-run-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&folder).unwrap();
     folder
 }
 
 /// Generated cases for the shipped assessment procedure, from the library's generator.
-fn generated_cases(count: u64) -> String {
+pub(crate) fn generated_cases(count: u64) -> String {
     generated_cases_with(count, waymark_run::generate::Records::Realistic)
 }
 
