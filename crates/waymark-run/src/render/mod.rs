@@ -265,6 +265,10 @@ mod tests {
         assert_eq!(share(2, 3), "0.6667");
         assert_eq!(share(1, 10), "0.1");
         assert_eq!(share(9_999, 10_000), "0.9999");
-        assert_eq!(share(99_999, 100_000), "0.9999", "1.0 only when every record fits");
+        assert_eq!(
+            share(99_999, 100_000),
+            "0.9999",
+            "1.0 only when every record fits"
+        );
     }
 }

@@ -121,7 +121,7 @@ struct StepState {
     pieces_done: u32,
     pieces_passed: u32,
     /// The latest date recorded on the path ahead of it.
-    latest_ahead: Option<When>,
+    latest_ahead: Option<chrono::NaiveDate>,
 }
 
 /// One case being replayed.
@@ -323,11 +323,21 @@ impl Finished {
     }
 }
 
-/// The later of two moments that may be unknown.
+/// The later of two moments that may be unknown. A record with only a date counts as the end
+/// of its day, so it is later than any time that day. (Compared as parts: this runs for every
+/// step of every case.)
 fn later(a: Option<When>, b: Option<When>) -> Option<When> {
     match (a, b) {
-        (Some(a), Some(b)) if b.latest_moment() > a.latest_moment() => Some(b),
-        (Some(a), _) => Some(a),
+        (Some(a), Some(b)) => {
+            let b_is_later = match (a.date == b.date, a.time, b.time) {
+                (false, _, _) => b.date > a.date,
+                (true, None, _) => false,
+                (true, Some(_), None) => true,
+                (true, Some(x), Some(y)) => y > x,
+            };
+            Some(if b_is_later { b } else { a })
+        }
+        (Some(a), None) => Some(a),
         (None, b) => b,
     }
 }

@@ -112,8 +112,8 @@ impl Replay<'_, '_> {
         best.map(|(_, target)| target)
     }
 
-    /// The earliest first record of a step reachable from `from` off the path (through any
-    /// outcome), as an index into the records.
+    /// The earliest first record of a step the case may reach from `from` off the path
+    /// (through any outcome), as an index into the records.
     fn earliest_record_behind(&self, from: StepId, scratch: &mut Scratch) -> Option<u32> {
         scratch.generation = scratch.generation.wrapping_add(1);
         if scratch.generation == 0 || scratch.marks.len() != self.steps.len() {
@@ -140,15 +140,27 @@ impl Replay<'_, '_> {
             {
                 earliest = Some(earliest.map_or(first, |e| e.min(first)));
             }
-            stack.extend(
-                self.plan
-                    .procedure
-                    .graph
-                    .next_steps(id)
-                    .map(|(next, _)| next),
-            );
+            self.push_possible_next(id, &mut stack);
         }
+        scratch.stack_of_nexts = stack;
         earliest
+    }
+
+    /// Where a case may go from `id`: through any outcome of a decision, into the pieces of a
+    /// together block and on after it, along the route its facts choose from anything else.
+    fn push_possible_next(&self, id: StepId, stack: &mut Vec<StepId>) {
+        let step = self.step(id);
+        match &step.kind {
+            StepKind::Decision => stack.extend(step.routes.iter().map(|route| route.target)),
+            StepKind::Together { members, join } => {
+                stack.push(*join);
+                stack.extend(members.iter().copied());
+            }
+            StepKind::Task | StepKind::Join { .. } => {
+                stack.extend(step.route_by_facts(&self.fact()));
+            }
+            StepKind::End | StepKind::Checkpoint { .. } | StepKind::Recurring { .. } => {}
+        }
     }
 
     /// Marks what lies behind decisions still to come: the case may go there, through any
@@ -162,18 +174,7 @@ impl Replay<'_, '_> {
             if state.on_path || std::mem::replace(&mut state.possible, true) {
                 continue;
             }
-            let step = self.step(id);
-            match &step.kind {
-                StepKind::Decision => stack.extend(step.routes.iter().map(|route| route.target)),
-                StepKind::Together { members, join } => {
-                    stack.push(*join);
-                    stack.extend(members.iter().copied());
-                }
-                StepKind::Task | StepKind::Join { .. } => {
-                    stack.extend(step.route_by_facts(&self.fact()));
-                }
-                StepKind::End | StepKind::Checkpoint { .. } | StepKind::Recurring { .. } => {}
-            }
+            self.push_possible_next(id, stack);
         }
     }
 }

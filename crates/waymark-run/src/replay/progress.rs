@@ -174,16 +174,17 @@ impl Replay<'_, '_> {
                 self.note_gap(id, state.after);
             }
             let mut latest = state.latest_ahead;
-            if let Some(record) = self.first_record(id).copied() {
-                if latest.is_some_and(|latest| latest.date > record.on.date) {
+            if let Some(record) = self.first_record(id) {
+                let on = record.on.date;
+                if latest.is_some_and(|latest| latest > on) {
                     self.maybe_out_of_order = true;
                 }
-                latest = later(latest, Some(record.on));
+                latest = Some(latest.map_or(on, |latest| latest.max(on)));
             }
             let passed = state.ready && self.is_passed(id, &state);
             self.for_each_next(id, |replay, next| {
                 let state = replay.state_mut(next);
-                state.latest_ahead = later(state.latest_ahead, latest);
+                state.latest_ahead = state.latest_ahead.max(latest);
                 if passed {
                     // A join counts the pieces passed; whether all were is settled when it is met.
                     state.ready = true;
