@@ -77,9 +77,10 @@ fn summary_and_csv_are_snapshotted() {
 
 #[test]
 fn explain_shows_how_due_dates_were_reached() {
-    for case in ["C011", "C020", "R004"] {
+    for case in ["C011", "C020", "R004", "D2", "D4"] {
         let args = match case {
             "R004" => fixture_args("examples_recording"),
+            "D2" | "D4" => fixture_args("deviations"),
             _ => fixture_args("examples_assessment"),
         };
         let (code, stdout, stderr) = run(&args, &["--explain", case]);
@@ -88,6 +89,13 @@ fn explain_shows_how_due_dates_were_reached() {
             insta::assert_snapshot!(format!("run__explain_{case}"), stdout);
         });
     }
+    // Read strictly, the explanation starts where the case left its procedure.
+    let (code, stdout, stderr) = run(&fixture_args("strict"), &["--explain", "D2"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("Read strictly, the case left the procedure at `initial_visit` (line 2)"),
+        "{stdout}"
+    );
     let (code, _, stderr) = run(&fixture_args("examples_assessment"), &["--explain", "C999"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("no case `C999`"), "{stderr}");
