@@ -342,6 +342,13 @@ fn check_event(
             "`{name}` is waived, but the procedure does not allow it to be waived"
         ));
         ok = false;
+    } else if waived && raw.reason.is_none_or(|reason| reason.trim().is_empty()) {
+        // `waivable with reason` is the only waiver the language has: the reason is the record.
+        report(format!(
+            "`{name}` is waived without a reason, but the procedure allows a waiver only with \
+             its reason; add `\"reason\"` (CSV: the `reason` column)"
+        ));
+        ok = false;
     }
     let on = match raw.on {
         Some(text) => match when(text) {
