@@ -150,8 +150,15 @@ fn impact_on_cases<'a>(
     if is_csv(args.input, path, args.facts.as_deref()) {
         // Each version checks the rows itself: CSV rows of a case may lie anywhere.
         let files = CsvFiles::read(path, args.facts.as_deref())?;
-        let (old, new) = (files.cases(versions.old)?, files.cases(versions.new)?);
-        return Ok((impact_of_cases(versions, as_of, old, new), as_of));
+        let cases = files.scan()?;
+        let mut impact = Impact::default();
+        for first in (0..cases.len()).step_by(super::run::CSV_CASES_PER_BLOCK) {
+            let last = (first + super::run::CSV_CASES_PER_BLOCK).min(cases.len());
+            let old = cases.cases(versions.old, first..last);
+            let new = cases.cases(versions.new, first..last);
+            impact.append(impact_of_cases(versions, as_of, old, new));
+        }
+        return Ok((impact, as_of));
     }
     let (mut reader, _) = open_cases(path)?;
     let mut blocks = Blocks::new();

@@ -19,7 +19,7 @@ use waymark_check::CheckOptions;
 use waymark_compile::Procedure;
 use waymark_diagnostics::{Diagnostic, Sources};
 use waymark_run::stream::StreamError;
-use waymark_run::{BadCase, Batch, Case, Format, Plan, Reading, RunOptions, Summary};
+use waymark_run::{Batch, Format, Plan, Reading, RunOptions, Summary};
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -340,22 +340,29 @@ fn run_csv(
     sink: &mut Sink,
 ) -> Result<Summary, Stop> {
     let files = CsvFiles::read(&args.cases, args.facts.as_deref())?;
-    let cases = files.cases(plan)?;
+    let cases = files.scan()?;
     let progress = Progress::new(None);
     let mut summary = Summary::new(plan);
-    let batch = waymark_run::run_cases(plan, options, cases);
-    finish_batch(batch, &mut summary, sink, &progress)?;
+    // A block of cases at a time: memory holds the files, not every case read from them.
+    for first in (0..cases.len()).step_by(CSV_CASES_PER_BLOCK) {
+        let last = (first + CSV_CASES_PER_BLOCK).min(cases.len());
+        let batch = waymark_run::run_cases(plan, options, cases.cases(plan, first..last));
+        finish_batch(batch, &mut summary, sink, &progress)?;
+    }
     progress.done();
     Ok(summary)
 }
 
+/// Cases read from CSV and run together: enough to keep every core busy.
+pub(crate) const CSV_CASES_PER_BLOCK: usize = 16_384;
+
 /// A CSV events file and its facts file, read whole (cases' rows need not be adjacent, so
-/// every row is needed before any case can run).
+/// every row must be found before any case can run).
 pub(crate) struct CsvFiles<'a> {
     events_path: &'a str,
     facts_path: Option<&'a str>,
-    events: String,
-    facts: Option<String>,
+    events: Vec<u8>,
+    facts: Option<Vec<u8>>,
 }
 
 impl<'a> CsvFiles<'a> {
@@ -368,9 +375,9 @@ impl<'a> CsvFiles<'a> {
         })
     }
 
-    /// The cases as checked against `plan`, in order of first appearance.
-    pub(crate) fn cases(&self, plan: &Plan) -> Result<Vec<Result<Case, BadCase>>, Stop> {
-        waymark_run::csv::read_cases(plan, &self.events, self.facts.as_deref()).map_err(|bad| {
+    /// Where each case's rows are, ready to read cases a block at a time.
+    pub(crate) fn scan(&self) -> Result<waymark_run::csv::CsvCases<'_>, Stop> {
+        waymark_run::csv::read_cases(&self.events, self.facts.as_deref()).map_err(|bad| {
             let file = match bad.0.file {
                 waymark_run::InputFile::Cases => self.events_path,
                 waymark_run::InputFile::Facts => self.facts_path.unwrap_or("facts"),
@@ -392,18 +399,14 @@ pub(crate) fn is_csv(input: Option<InputFormat>, cases: &str, facts: Option<&str
     }
 }
 
-fn read_whole(path: &str) -> Result<String, Stop> {
+/// A whole file's bytes (a row that is not UTF-8 is a problem of its case, found later).
+fn read_whole(path: &str) -> Result<Vec<u8>, Stop> {
     let (mut reader, _) = open_cases(path)?;
     let mut bytes = Vec::new();
     reader
         .read_to_end(&mut bytes)
         .map_err(|error| cannot_read(path, &error))?;
-    String::from_utf8(bytes).map_err(|error| {
-        Stop::Problems(format!(
-            "`{path}` is not UTF-8 text (a bad byte at offset {}); save it as UTF-8",
-            error.utf8_error().valid_up_to()
-        ))
-    })
+    Ok(bytes)
 }
 
 fn finish_batch(
@@ -433,15 +436,11 @@ fn explain(
     as_of: NaiveDate,
 ) -> Result<Exit, Stop> {
     let found = if reads_csv(args) {
-        let events = read_whole(&args.cases)?;
-        let facts = args.facts.as_deref().map(read_whole).transpose()?;
-        let cases = waymark_run::csv::read_cases(plan, &events, facts.as_deref())
-            .map_err(|bad| Stop::Problems(format!("line {}: {}", bad.0.line, bad.0.message)))?;
-        cases.into_iter().find_map(|case| match case {
-            Ok(case) if case.id == case_id => Some(Ok(case)),
-            Err(bad) if bad.id.as_deref() == Some(case_id) => Some(Err(bad)),
-            _ => None,
-        })
+        let files = CsvFiles::read(&args.cases, args.facts.as_deref())?;
+        let cases = files.scan()?;
+        cases
+            .find(case_id)
+            .and_then(|number| cases.case(plan, number))
     } else {
         find_json_case(&args.cases, plan, case_id)?
     };

@@ -1,118 +1,580 @@
 //! Case data as CSV, the shape case-management systems export: an events file with the header
 //! `case,step,on,outcome,by,reason,waived` and a facts file with `case,fact,value`.
 //!
-//! A case's rows need not be next to each other, so both files are read whole and grouped by
-//! case: memory grows with the files (about three times their size). Cases come out in the
-//! order each first appears in the events file, then cases that only have facts.
+//! A case's rows need not be next to each other, so both files are held whole. The first pass
+//! (the `csv` crate's reader) notes where each row is and which case it belongs to, and checks
+//! what can be checked of a row alone; the second reads the rows of a few cases at a time into
+//! cases. So memory is the files plus a few words a row, not a string per field. Cases come out
+//! in the order each first appears in the events file, then cases that only have facts.
+//!
+//! A bad row (bytes that are not UTF-8, a quote never closed, the wrong number of fields) is a
+//! problem of its case only: every other case is still read. A UTF-8 byte-order mark, as
+//! Excel's "CSV UTF-8" writes, is skipped.
 
 use crate::case::{BadCase, Case, InputFile, Problem};
 use crate::plan::Plan;
 use crate::read::{RawCase, RawEvent, RawFacts, RawValue};
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::ops::Range;
 
 /// The columns of the events file.
 pub const EVENT_COLUMNS: [&str; 7] = ["case", "step", "on", "outcome", "by", "reason", "waived"];
 /// The columns of the facts file.
 pub const FACT_COLUMNS: [&str; 3] = ["case", "fact", "value"];
 
-/// A record of a CSV file: its fields and the line it starts on.
+/// A problem with a whole file (a bad header): no case can be read.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Record {
-    pub line: usize,
-    pub fields: Vec<String>,
+pub struct FileProblem(pub Problem);
+
+/// Both files, scanned: every row's place and case, ready to be read a few cases at a time.
+pub struct CsvCases<'f> {
+    events: Scanned<'f>,
+    facts: Option<Scanned<'f>>,
+    groups: Vec<Group>,
+    /// Every row of both files (events first), ordered by group: `rows_of[g]` is the range of
+    /// group `g`'s rows in this list.
+    order: Vec<RowRef>,
+    rows_of: Vec<Range<usize>>,
 }
 
-/// Splits CSV text into records (RFC 4180: quoted fields may hold commas, quotes written
-/// twice, and line breaks). Blank lines are skipped. An unclosed quote is an error.
-pub fn records(text: &str) -> Result<Vec<Record>, Problem> {
-    let mut records = Vec::new();
-    let mut fields: Vec<String> = Vec::new();
-    let mut field = String::new();
-    let mut line = 1;
-    let mut record_line = 1;
-    let mut quoted = false;
-    let mut chars = text.chars().peekable();
-    let mut at_field_start = true;
-    while let Some(c) = chars.next() {
-        if quoted {
-            match c {
-                '"' if chars.peek() == Some(&'"') => {
-                    chars.next();
-                    field.push('"');
-                }
-                '"' => quoted = false,
-                '\n' => {
-                    line += 1;
-                    field.push(c);
-                }
-                _ => field.push(c),
+/// One file, scanned.
+struct Scanned<'f> {
+    bytes: &'f [u8],
+    file: InputFile,
+    /// Per wanted column, its position in the file's header.
+    columns: Vec<Option<usize>>,
+    rows: Vec<Row>,
+}
+
+/// Where a data row is, and whose it is.
+#[derive(Clone, Copy, Debug)]
+struct Row {
+    start: usize,
+    end: usize,
+    line: u32,
+    group: u32,
+}
+
+/// A row of one of the two files.
+#[derive(Clone, Copy, Debug)]
+struct RowRef {
+    facts: bool,
+    row: u32,
+}
+
+/// A case: its id, the line it first appears on, and problems found with its rows alone.
+struct Group {
+    id: Option<String>,
+    line: usize,
+    problems: Vec<Problem>,
+}
+
+/// Reads the events file and the (optional) facts file, ready to give cases.
+pub fn read_cases<'f>(
+    events: &'f [u8],
+    facts: Option<&'f [u8]>,
+) -> Result<CsvCases<'f>, FileProblem> {
+    let mut groups = Grouping::default();
+    let events = scan(events, InputFile::Cases, &EVENT_COLUMNS, &mut groups)?;
+    let facts = facts
+        .map(|bytes| scan(bytes, InputFile::Facts, &FACT_COLUMNS, &mut groups))
+        .transpose()?;
+    let groups = groups.groups;
+    // Counting sort of rows by group, keeping file order within a group.
+    let mut counts = vec![0usize; groups.len() + 1];
+    let all_rows = || {
+        let event_rows = events
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (false, i, r.group));
+        let fact_rows = facts
+            .iter()
+            .flat_map(|f| f.rows.iter().enumerate().map(|(i, r)| (true, i, r.group)));
+        event_rows.chain(fact_rows)
+    };
+    for (_, _, group) in all_rows() {
+        counts[group as usize + 1] += 1;
+    }
+    for g in 1..counts.len() {
+        counts[g] += counts[g - 1];
+    }
+    let rows_of: Vec<Range<usize>> = (0..groups.len())
+        .map(|g| counts[g]..counts[g + 1])
+        .collect();
+    let mut next = counts;
+    let mut order = vec![
+        RowRef {
+            facts: false,
+            row: 0
+        };
+        next.last().copied().unwrap_or(0)
+    ];
+    for (facts, row, group) in all_rows() {
+        let slot = &mut next[group as usize];
+        order[*slot] = RowRef {
+            facts,
+            row: row as u32,
+        };
+        *slot += 1;
+    }
+    Ok(CsvCases {
+        events,
+        facts,
+        groups,
+        order,
+        rows_of,
+    })
+}
+
+impl CsvCases<'_> {
+    /// How many cases the files hold (bad ones included).
+    pub fn len(&self) -> usize {
+        self.groups.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.groups.is_empty()
+    }
+
+    /// The cases numbered `range`, checked against `plan`.
+    pub fn cases(&self, plan: &Plan, range: Range<usize>) -> Vec<Result<Case, BadCase>> {
+        range.filter_map(|g| self.case(plan, g)).collect()
+    }
+
+    /// Every case, checked against `plan` (for small files; large ones go a range at a time).
+    pub fn all(&self, plan: &Plan) -> Vec<Result<Case, BadCase>> {
+        self.cases(plan, 0..self.len())
+    }
+
+    /// The number of the case with this id, if any.
+    pub fn find(&self, id: &str) -> Option<usize> {
+        self.groups
+            .iter()
+            .position(|group| group.id.as_deref() == Some(id))
+    }
+
+    /// Case number `g`: its rows read, then checked.
+    pub fn case(&self, plan: &Plan, g: usize) -> Option<Result<Case, BadCase>> {
+        let group = self.groups.get(g)?;
+        let rows = self.order.get(self.rows_of.get(g)?.clone())?;
+        let mut problems = group.problems.clone();
+        let Some(id) = &group.id else {
+            return Some(Err(BadCase {
+                id: None,
+                line: group.line,
+                problems,
+            }));
+        };
+        // Every field of the case's rows in one text, read once: the raw case borrows from it.
+        let mut text = String::new();
+        let mut spans: Vec<(RowRef, u32, Vec<Range<usize>>)> = Vec::with_capacity(rows.len());
+        for row_ref in rows {
+            let scanned = match row_ref.facts {
+                true => self.facts.as_ref()?,
+                false => &self.events,
+            };
+            let row = scanned.rows.get(row_ref.row as usize)?;
+            match fields(scanned, row, &mut text) {
+                Ok(fields) => spans.push((*row_ref, row.line, fields)),
+                Err(message) => problems.push(Problem {
+                    file: scanned.file,
+                    line: row.line as usize,
+                    message,
+                }),
             }
+        }
+        let mut events = Vec::new();
+        let mut facts = RawFacts::default();
+        for (row_ref, line, fields) in &spans {
+            let scanned = match row_ref.facts {
+                true => self.facts.as_ref()?,
+                false => &self.events,
+            };
+            let field = |column: usize| {
+                scanned
+                    .columns
+                    .get(column)
+                    .copied()
+                    .flatten()
+                    .and_then(|at| fields.get(at))
+                    .and_then(|span| text.get(span.clone()))
+                    .unwrap_or("")
+            };
+            let line = *line as usize;
+            if row_ref.facts {
+                facts.0.push((
+                    Cow::Borrowed(field(1).trim()),
+                    RawValue::Text(Cow::Borrowed(field(2).trim())),
+                    line,
+                ));
+                continue;
+            }
+            let waived = match field(6).trim() {
+                "" | "false" | "no" => Some(false),
+                "true" | "yes" => Some(true),
+                other => {
+                    problems.push(Problem {
+                        file: InputFile::Cases,
+                        line,
+                        message: format!(
+                            "`waived` must be `true` or empty, not `{}`",
+                            short(other)
+                        ),
+                    });
+                    continue;
+                }
+            };
+            let optional = |column: usize| {
+                let text = field(column);
+                (!text.is_empty()).then_some(Cow::Borrowed(text))
+            };
+            events.push(RawEvent {
+                step: Cow::Borrowed(field(1).trim()),
+                on: optional(2),
+                outcome: optional(3),
+                by: optional(4),
+                reason: optional(5),
+                waived,
+                line,
+            });
+        }
+        let raw = RawCase {
+            case: Cow::Borrowed(id.as_str()),
+            facts,
+            events,
+        };
+        let checked = crate::read::check::check_case(plan, raw, group.line);
+        Some(match (checked, problems) {
+            (checked, problems) if problems.is_empty() => checked,
+            (Ok(_), problems) => Err(BadCase {
+                id: Some(id.clone()),
+                line: group.line,
+                problems,
+            }),
+            (Err(mut bad), problems) => {
+                bad.problems.splice(0..0, problems);
+                Err(bad)
+            }
+        })
+    }
+}
+
+/// A value quoted in a message: at most 40 characters of it.
+fn short(text: &str) -> String {
+    match text.char_indices().nth(40) {
+        Some((at, _)) => format!("{}...", &text[..at]),
+        None => text.to_string(),
+    }
+}
+
+/// Reads one row's fields (unquoted) onto the end of `text`, giving each field's place there.
+fn fields(
+    scanned: &Scanned<'_>,
+    row: &Row,
+    text: &mut String,
+) -> Result<Vec<Range<usize>>, String> {
+    let bytes = scanned.bytes.get(row.start..row.end).unwrap_or_default();
+    let mut reader = csv_core::Reader::new();
+    let mut output = vec![0u8; bytes.len() + 1];
+    let mut ends = vec![0usize; bytes.len() + 2];
+    let (mut written, mut count) = (0, 0);
+    let mut input = bytes;
+    loop {
+        let (result, read, out, fields) =
+            reader.read_record(input, &mut output[written..], &mut ends[count..]);
+        input = &input[read..];
+        written += out;
+        count += fields;
+        match result {
+            csv_core::ReadRecordResult::InputEmpty if !input.is_empty() => continue,
+            // The end of the row's bytes ends the record even without a final line break.
+            csv_core::ReadRecordResult::InputEmpty => {
+                let (_, _, out, fields) =
+                    reader.read_record(&[], &mut output[written..], &mut ends[count..]);
+                written += out;
+                count += fields;
+                break;
+            }
+            _ => break,
+        }
+    }
+    // Field ends count from the start of the output of the call that wrote them: csv_core
+    // gives them from the start of the record, which is the start of `output` here.
+    let output = output.get(..written).unwrap_or_default();
+    let unquoted = std::str::from_utf8(output).map_err(|error| {
+        format!(
+            "the row is not UTF-8 text (a bad byte at column {}); save the file as UTF-8",
+            error.valid_up_to() + 1
+        )
+    })?;
+    let base = text.len();
+    text.push_str(unquoted);
+    let mut start = 0;
+    let mut spans = Vec::with_capacity(count);
+    for &end in ends.get(..count).unwrap_or_default() {
+        spans.push(base + start..base + end);
+        start = end;
+    }
+    Ok(spans)
+}
+
+/// Case ids to group numbers, as rows are scanned.
+#[derive(Default)]
+struct Grouping {
+    index: HashMap<Box<[u8]>, u32>,
+    groups: Vec<Group>,
+}
+
+impl Grouping {
+    fn group_of(&mut self, id: &[u8], line: usize) -> u32 {
+        if let Some(&group) = self.index.get(id) {
+            return group;
+        }
+        let group = self.groups.len() as u32;
+        self.index.insert(id.into(), group);
+        self.groups.push(Group {
+            id: Some(String::from_utf8_lossy(id).into_owned()),
+            line,
+            problems: Vec::new(),
+        });
+        group
+    }
+
+    /// A row that names no case: a bad case of its own.
+    fn orphan(&mut self, problem: Problem) -> u32 {
+        let group = self.groups.len() as u32;
+        self.groups.push(Group {
+            id: None,
+            line: problem.line,
+            problems: vec![problem],
+        });
+        group
+    }
+}
+
+/// Scans a file: its header, then every data row's place and case.
+fn scan<'f>(
+    bytes: &'f [u8],
+    file: InputFile,
+    wanted: &[&str],
+    groups: &mut Grouping,
+) -> Result<Scanned<'f>, FileProblem> {
+    let start = if bytes.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
+    let mut scanned = Scanned {
+        bytes,
+        file,
+        columns: Vec::new(),
+        rows: Vec::new(),
+    };
+    let mut from = start;
+    let mut first_line = 1usize;
+    while from < bytes.len() {
+        match scan_from(&mut scanned, from, first_line, wanted, groups)? {
+            Some((resume, line)) => {
+                from = resume;
+                first_line = line;
+            }
+            None => break,
+        }
+    }
+    // A row ends where the next begins (reading one stops at its own end in any case).
+    for index in 1..scanned.rows.len() {
+        let next = scanned.rows[index].start;
+        scanned.rows[index - 1].end = next;
+    }
+    if scanned.columns.is_empty() && file == InputFile::Cases {
+        return Err(FileProblem(Problem {
+            file,
+            line: 1,
+            message: format!(
+                "the file is empty: it needs the header {}",
+                wanted.join(",")
+            ),
+        }));
+    }
+    Ok(scanned)
+}
+
+/// Scans from byte `from` (on line `first_line`) to the end, or to a quote never closed: then
+/// that row is its case's problem, and scanning should resume on the next line (returned).
+fn scan_from(
+    scanned: &mut Scanned<'_>,
+    from: usize,
+    first_line: usize,
+    wanted: &[&str],
+    groups: &mut Grouping,
+) -> Result<Option<(usize, usize)>, FileProblem> {
+    let bytes = scanned.bytes;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes.get(from..).unwrap_or_default());
+    let mut record = csv::ByteRecord::new();
+    let rows_before = scanned.rows.len();
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(false) => return Ok(take_back_unclosed(scanned, rows_before, groups)),
+            Ok(true) => {}
+            Err(error) => {
+                // The reader stops only on a broken read: the rest is one bad row.
+                let line = first_line + error.position().map_or(0, |p| p.line() as usize - 1);
+                groups.orphan(Problem {
+                    file: scanned.file,
+                    line,
+                    message: format!("the row cannot be read as CSV: {error}"),
+                });
+                return Ok(None);
+            }
+        }
+        let mut start = from + record.position().map_or(0, |p| p.byte() as usize);
+        let mut line = first_line + record.position().map_or(1, |p| p.line() as usize) - 1;
+        // After a CR LF, the reader's record starts at the LF, still on the line before.
+        while let Some(&byte @ (b'\r' | b'\n')) = bytes.get(start) {
+            line += usize::from(byte == b'\n');
+            start += 1;
+        }
+        let blank = record.len() == 1
+            && record
+                .get(0)
+                .is_none_or(|field| field.iter().all(u8::is_ascii_whitespace));
+        if blank {
             continue;
         }
-        match c {
-            '"' if at_field_start => {
-                quoted = true;
-                at_field_start = false;
-            }
-            ',' => {
-                fields.push(std::mem::take(&mut field));
-                at_field_start = true;
-            }
-            '\r' if chars.peek() == Some(&'\n') => {}
-            '\n' => {
-                fields.push(std::mem::take(&mut field));
-                let blank = fields.len() == 1 && fields[0].trim().is_empty();
-                if !blank {
-                    records.push(Record {
-                        line: record_line,
-                        fields: std::mem::take(&mut fields),
-                    });
-                }
-                fields.clear();
-                line += 1;
-                record_line = line;
-                at_field_start = true;
-            }
-            _ => {
-                field.push(c);
-                at_field_start = false;
-            }
+        if scanned.columns.is_empty() {
+            scanned.columns = columns(&record, wanted, scanned.file, line)?;
+            continue;
         }
-    }
-    if quoted {
-        return Err(Problem {
-            file: InputFile::Cases,
-            line: record_line,
-            message: "a quoted field is never closed (a `\"` is missing)".to_string(),
+        let group = note_row(scanned, &record, line, groups, None);
+        scanned.rows.push(Row {
+            start,
+            end: bytes.len(),
+            line: line as u32,
+            group,
         });
     }
-    fields.push(field);
-    if !(fields.len() == 1 && fields[0].trim().is_empty()) {
-        records.push(Record {
-            line: record_line,
-            fields,
+}
+
+/// A quote opened and never closed makes the reader take the rest of the file as one field,
+/// so only the last row read can show it: an odd number of quotes from its start to the end.
+/// That row becomes a problem of its case, and reading resumes on the line after its first
+/// (returned with that line's number).
+fn take_back_unclosed(
+    scanned: &mut Scanned<'_>,
+    rows_before: usize,
+    groups: &mut Grouping,
+) -> Option<(usize, usize)> {
+    let last = *scanned.rows.get(rows_before..)?.last()?;
+    let rest = scanned.bytes.get(last.start..)?;
+    if rest.iter().filter(|&&b| b == b'"').count() % 2 == 0 {
+        return None;
+    }
+    scanned.rows.pop();
+    let line = last.line as usize;
+    if let Some(group) = groups.groups.get_mut(last.group as usize) {
+        // What the row alone showed is moot: its fields ran on to the end of the file.
+        group.problems.retain(|problem| problem.line != line);
+        group.problems.push(Problem {
+            file: scanned.file,
+            line,
+            message: "a quoted field is never closed (a `\"` is missing); the rows after it \
+                      are read from the next line"
+                .to_string(),
         });
     }
-    Ok(records)
+    let line_end = rest.iter().position(|&b| b == b'\n')?;
+    Some((last.start + line_end + 1, line + 1))
+}
+
+/// Finds a row's case and checks what can be checked of the row alone; gives its group.
+fn note_row(
+    scanned: &Scanned<'_>,
+    record: &csv::ByteRecord,
+    line: usize,
+    groups: &mut Grouping,
+    problem: Option<&str>,
+) -> u32 {
+    let field = |column: usize| {
+        scanned
+            .columns
+            .get(column)
+            .copied()
+            .flatten()
+            .and_then(|at| record.get(at))
+            .unwrap_or_default()
+    };
+    let id = field(0).trim_ascii();
+    let report = |groups: &mut Grouping, group: u32, message: String| {
+        if let Some(group) = groups.groups.get_mut(group as usize) {
+            group.problems.push(Problem {
+                file: scanned.file,
+                line,
+                message,
+            });
+        }
+    };
+    if id.is_empty() {
+        let message = problem.unwrap_or("the row has no case id").to_string();
+        return groups.orphan(Problem {
+            file: scanned.file,
+            line,
+            message,
+        });
+    }
+    let group = groups.group_of(
+        id,
+        if scanned.file == InputFile::Cases {
+            line
+        } else {
+            0
+        },
+    );
+    if let Some(message) = problem {
+        report(groups, group, message.to_string());
+        return group;
+    }
+    let width = scanned.columns.iter().flatten().count();
+    if record.len() != width {
+        report(
+            groups,
+            group,
+            format!(
+                "the row has {} fields, but the header has {width}",
+                record.len()
+            ),
+        );
+    }
+    group
 }
 
 /// The position of each wanted column in a header; `case` and the second column are required.
 fn columns(
-    header: &Record,
+    header: &csv::ByteRecord,
     wanted: &[&str],
     file: InputFile,
-) -> Result<Vec<Option<usize>>, Problem> {
-    let names: Vec<&str> = header.fields.iter().map(|f| f.trim()).collect();
-    let problem = |message: String| Problem {
-        file,
-        line: header.line,
-        message,
+    line: usize,
+) -> Result<Vec<Option<usize>>, FileProblem> {
+    let problem = |message: String| {
+        FileProblem(Problem {
+            file,
+            line,
+            message,
+        })
     };
+    let names: Vec<String> = header
+        .iter()
+        .map(|name| String::from_utf8_lossy(name).trim().to_string())
+        .collect();
     for name in &names {
-        if !wanted.contains(name) {
+        if !wanted.contains(&name.as_str()) {
             return Err(problem(format!(
-                "unknown column `{name}`: the columns are {}",
+                "unknown column `{}`: the columns are {}",
+                short(name).escape_debug(),
                 wanted.join(",")
             )));
         }
@@ -136,209 +598,55 @@ fn columns(
     Ok(positions)
 }
 
-/// A problem with a whole file (an unclosed quote, a bad header): no case can be read.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FileProblem(pub Problem);
-
-/// Reads the events file and the (optional) facts file into cases, in order.
-pub fn read_cases(
-    plan: &Plan,
-    events: &str,
-    facts: Option<&str>,
-) -> Result<Vec<Result<Case, BadCase>>, FileProblem> {
-    let event_records = records(events).map_err(FileProblem)?;
-    let fact_records = match facts {
-        Some(text) => records(text).map_err(|problem| {
-            FileProblem(Problem {
-                file: InputFile::Facts,
-                ..problem
-            })
-        })?,
-        None => Vec::new(),
-    };
-    let mut groups = Groups::default();
-    if let Some((header, rows)) = event_records.split_first() {
-        let at = columns(header, &EVENT_COLUMNS, InputFile::Cases).map_err(FileProblem)?;
-        for record in rows {
-            groups.event(record, &at);
-        }
-    }
-    if let Some((header, rows)) = fact_records.split_first() {
-        let at = columns(header, &FACT_COLUMNS, InputFile::Facts).map_err(FileProblem)?;
-        for record in rows {
-            groups.fact(record, &at);
-        }
-    }
-    Ok(groups.into_cases(plan))
-}
-
-/// Rows grouped by case id, in order of first appearance.
-#[derive(Default)]
-struct Groups<'r> {
-    index: HashMap<&'r str, usize>,
-    cases: Vec<Group<'r>>,
-    /// Rows whose case id is missing: each becomes a bad case of its own.
-    orphans: Vec<Problem>,
-}
-
-struct Group<'r> {
-    id: &'r str,
-    line: usize,
-    events: Vec<RawEvent<'r>>,
-    facts: RawFacts<'r>,
-    problems: Vec<Problem>,
-}
-
-impl<'r> Groups<'r> {
-    fn group(&mut self, id: &'r str, line: usize) -> &mut Group<'r> {
-        let next = self.cases.len();
-        let index = *self.index.entry(id).or_insert(next);
-        if index == next {
-            self.cases.push(Group {
-                id,
-                line,
-                events: Vec::new(),
-                facts: RawFacts::default(),
-                problems: Vec::new(),
-            });
-        }
-        &mut self.cases[index]
-    }
-
-    /// The field at a column, `""` when the column is absent or the row is short.
-    fn field(record: &'r Record, at: Option<usize>) -> &'r str {
-        at.and_then(|i| record.fields.get(i))
-            .map_or("", |field| field.as_str())
-    }
-
-    fn event(&mut self, record: &'r Record, at: &[Option<usize>]) {
-        let field = |column: usize| Self::field(record, at.get(column).copied().flatten());
-        let id = field(0).trim();
-        if id.is_empty() {
-            self.orphans.push(Problem {
-                file: InputFile::Cases,
-                line: record.line,
-                message: "the row has no case id".to_string(),
-            });
-            return;
-        }
-        let width = at.iter().flatten().count();
-        let group = self.group(id, record.line);
-        if record.fields.len() != width {
-            group.problems.push(Problem {
-                file: InputFile::Cases,
-                line: record.line,
-                message: format!(
-                    "the row has {} fields, but the header has {width}",
-                    record.fields.len()
-                ),
-            });
-            return;
-        }
-        let optional = |column: usize| {
-            let text = field(column);
-            (!text.is_empty()).then_some(Cow::Borrowed(text))
-        };
-        let waived = match field(6).trim() {
-            "" | "false" | "no" => Some(false),
-            "true" | "yes" => Some(true),
-            other => {
-                group.problems.push(Problem {
-                    file: InputFile::Cases,
-                    line: record.line,
-                    message: format!("`waived` must be `true` or empty, not `{other}`"),
-                });
-                return;
-            }
-        };
-        group.events.push(RawEvent {
-            step: Cow::Borrowed(field(1).trim()),
-            on: optional(2),
-            outcome: optional(3),
-            by: optional(4),
-            reason: optional(5),
-            waived,
-            line: record.line,
-        });
-    }
-
-    fn fact(&mut self, record: &'r Record, at: &[Option<usize>]) {
-        let field = |column: usize| Self::field(record, at.get(column).copied().flatten());
-        let id = field(0).trim();
-        if id.is_empty() {
-            self.orphans.push(Problem {
-                file: InputFile::Facts,
-                line: record.line,
-                message: "the row has no case id".to_string(),
-            });
-            return;
-        }
-        let group = self.group(id, 0);
-        if record.fields.len() != 3 {
-            group.problems.push(Problem {
-                file: InputFile::Facts,
-                line: record.line,
-                message: format!(
-                    "the row has {} fields, but the header has 3",
-                    record.fields.len()
-                ),
-            });
-            return;
-        }
-        group.facts.0.push((
-            Cow::Borrowed(field(1).trim()),
-            RawValue::Text(Cow::Borrowed(field(2).trim())),
-            record.line,
-        ));
-    }
-
-    fn into_cases(self, plan: &Plan) -> Vec<Result<Case, BadCase>> {
-        let mut cases = Vec::with_capacity(self.cases.len() + self.orphans.len());
-        for group in self.cases {
-            let raw = RawCase {
-                case: Cow::Borrowed(group.id),
-                facts: group.facts,
-                events: group.events,
-            };
-            let checked = crate::read::check::check_case(plan, raw, group.line);
-            let case = match (checked, group.problems) {
-                (checked, problems) if problems.is_empty() => checked,
-                (Ok(_), problems) => Err(BadCase {
-                    id: Some(group.id.to_string()),
-                    line: group.line,
-                    problems,
-                }),
-                (Err(mut bad), problems) => {
-                    bad.problems.splice(0..0, problems);
-                    Err(bad)
-                }
-            };
-            cases.push(case);
-        }
-        for problem in self.orphans {
-            cases.push(Err(BadCase {
-                id: None,
-                line: problem.line,
-                problems: vec![problem],
-            }));
-        }
-        cases
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn scanned(bytes: &[u8]) -> Scanned<'_> {
+        Scanned {
+            bytes,
+            file: InputFile::Cases,
+            columns: Vec::new(),
+            rows: Vec::new(),
+        }
+    }
+
+    fn fields_of(row: &[u8]) -> Result<Vec<String>, String> {
+        let scanned = scanned(row);
+        let row = Row {
+            start: 0,
+            end: row.len(),
+            line: 1,
+            group: 0,
+        };
+        let mut text = "before".to_string();
+        let spans = fields(&scanned, &row, &mut text)?;
+        Ok(spans
+            .into_iter()
+            .map(|span| text[span].to_string())
+            .collect())
+    }
+
     #[test]
     fn quoted_fields_hold_commas_quotes_and_line_breaks() {
-        let text = "a,b\r\n1,\"x, \"\"y\"\"\"\n\n2,\"two\nlines\"\n3,z";
-        let records = records(text).unwrap();
-        let lines: Vec<usize> = records.iter().map(|r| r.line).collect();
-        assert_eq!(lines, [1, 2, 4, 6]);
-        assert_eq!(records[1].fields, ["1", "x, \"y\""]);
-        assert_eq!(records[2].fields, ["2", "two\nlines"]);
-        assert_eq!(records[3].fields, ["3", "z"]);
-        assert!(super::records("a,\"b\n").is_err());
+        assert_eq!(
+            fields_of(b"1,\"x, \"\"y\"\"\"\n").unwrap(),
+            ["1", "x, \"y\""]
+        );
+        assert_eq!(
+            fields_of(b"2,\"two\nlines\"\r\n").unwrap(),
+            ["2", "two\nlines"]
+        );
+        assert_eq!(
+            fields_of(b"3,z").unwrap(),
+            ["3", "z"],
+            "no final line break"
+        );
+        assert_eq!(
+            fields_of(b"4,,\n5,x").unwrap(),
+            ["4", "", ""],
+            "one row only"
+        );
+        assert!(fields_of(b"caf\xe9,x\n").unwrap_err().contains("not UTF-8"));
     }
 }
