@@ -284,6 +284,49 @@ fn bpmn_moddle_imports_every_bpmn_export_without_warnings() {
     assert_eq!(stdout.matches("ok: ").count(), files.len(), "{stdout}");
 }
 
+/// bpmnlint's `recommended` rules find no error and no warning in any shipped procedure's BPMN,
+/// and Camunda's compatibility rules for Camunda 8.8 (as Camunda Modeler runs them, with the
+/// zeebe moddle extension) find no error.
+#[test]
+fn bpmn_exports_pass_bpmnlint_and_the_camunda_8_8_rules() {
+    let files = write_exports(Format::Bpmn, "bpmn-lint");
+    let output = node_tool("tools/lint-bpmn.mjs", &files);
+    assert_clean("bpmnlint", &output);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(stdout.matches("ok: ").count(), files.len(), "{stdout}");
+}
+
+/// Every shipped procedure's BPMN runs in bpmn-engine with FEEL evaluated by feelin: cases are
+/// driven down every flow out of every gateway (each outcome of each decision, each fact branch)
+/// to an end, and one deadline timer fires at the day after its due date and reaches its
+/// escalation while its task goes on (`tools/run-bpmn.mjs`).
+#[test]
+fn bpmn_exports_run_in_a_process_engine() {
+    let files = write_exports(Format::Bpmn, "bpmn-engine");
+    let output = node_tool("tools/run-bpmn.mjs", &files);
+    assert_clean("bpmn-engine", &output);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(stdout.matches("ok: ").count(), files.len(), "{stdout}");
+    // The procedures with deadlines read from a due date each fired one.
+    for name in [
+        "assessment",
+        "consent_refused",
+        "family_moves",
+        "homeless_16_17",
+        "pre_birth",
+        "section47",
+    ] {
+        let line = stdout
+            .lines()
+            .find(|l| l.contains(&format!("/{name}.bpmn:")))
+            .unwrap_or_else(|| panic!("no line for {name}:\n{stdout}"));
+        assert!(
+            line.contains("fired at") && line.contains("_missed"),
+            "{line}"
+        );
+    }
+}
+
 #[test]
 fn every_svg_export_is_well_formed_xml() {
     let files = write_exports(Format::Svg, "svg");
@@ -540,6 +583,27 @@ fn comparison_outlines_and_tags_keep_clear_of_other_boxes() {
 fn boundary_timers_keep_working_days_exact_and_claim_no_false_duration() {
     let bpmn = exported("procedures/assessment.wm", Format::Bpmn);
     assert!(bpmn.contains("xmlns:waymark=\"urn:waymark:bpmn:1\""));
+    assert!(bpmn.contains("isExecutable=\"true\""));
+    assert!(bpmn.contains("modeler:executionPlatform=\"Camunda Cloud\""));
+    // The working-day limit fires the day after the due date in its process variable, and the
+    // rule is shown in Camunda Modeler's properties panel.
+    assert!(bpmn.contains(
+        "=date and time(date(due_assessment_complete_limit) + duration(&quot;P1D&quot;), time(&quot;00:00:00@Europe/London&quot;))</bpmn:timeDate>"
+    ));
+    assert!(
+        bpmn.contains(
+            "<zeebe:property name=\"rule\" value=\"due 45 working days after referral\" />"
+        )
+    );
+    // The pre-birth limit applies only when the expected delivery date is known.
+    assert!(bpmn.contains("=if expected_delivery != null then"));
+    // Every timer leads somewhere: an escalation an engine shows.
+    assert_eq!(
+        bpmn.matches("<bpmn:boundaryEvent ").count(),
+        bpmn.matches("<bpmn:escalationEventDefinition ").count()
+    );
+    // Decisions branch on their outcome.
+    assert!(bpmn.contains("=assessment_outcome = &quot;strategy_discussion&quot;"));
     assert!(
         bpmn.contains("name=\"limit: 45 working days after referral\" cancelActivity=\"false\"")
     );
@@ -554,6 +618,25 @@ fn boundary_timers_keep_working_days_exact_and_claim_no_false_duration() {
         recording.contains(">PT48H</bpmn:timeDuration>"),
         "hours from the step before are exact"
     );
+}
+
+/// In `homeless_16_17` the together block is reached from two exclusive paths (straight from
+/// the referral, or after the immediate help): an exclusive gateway merges them before the
+/// parallel gateway, which would otherwise wait for both for ever.
+#[test]
+fn a_parallel_fork_reached_by_exclusive_paths_is_merged_first() {
+    let bpmn = exported("procedures/homeless_16_17.wm", Format::Bpmn);
+    let fork = &bpmn[bpmn
+        .find("<bpmn:parallelGateway id=\"Gateway_homeless_assessment_work\"")
+        .unwrap()..];
+    let fork = &fork[..fork.find("</bpmn:parallelGateway>").unwrap()];
+    assert_eq!(fork.matches("<bpmn:incoming>").count(), 1, "{fork}");
+    assert!(fork.contains("<bpmn:incoming>Flow_homeless_assessment_work_merged</bpmn:incoming>"));
+    assert!(bpmn.contains("<bpmn:exclusiveGateway id=\"Gateway_homeless_assessment_work_merge\">"));
+    // The fact branch reads as FEEL on the facts.
+    assert!(bpmn.contains(
+        "=age &gt;= 16 and age &lt;= 17 and (housing = &quot;homeless&quot; or housing = &quot;imminent_threat&quot;)"
+    ));
 }
 
 /// Every procedure that compiles, even with errors, draws in every format without panicking,

@@ -175,6 +175,9 @@ pub struct Link {
     /// An outcome, a condition or "otherwise".
     pub label: Option<String>,
     pub kind: LinkKind,
+    /// The route the link draws, as (step, index into its routes), for formats that need the
+    /// condition itself rather than its words (BPMN's conditions).
+    pub route: Option<(StepId, usize)>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -417,8 +420,13 @@ fn make_links(procedure: &Procedure, node_of_step: &[usize]) -> Vec<Link> {
         to: node(procedure.start),
         label: None,
         kind: LinkKind::Flow,
+        route: None,
     }];
     for (from, to, edge) in procedure.graph.edges() {
+        let route = match edge {
+            Edge::Route(index) => Some((from, index)),
+            _ => None,
+        };
         let (label, kind) =
             match edge {
                 Edge::Route(index) => (
@@ -435,8 +443,13 @@ fn make_links(procedure: &Procedure, node_of_step: &[usize]) -> Vec<Link> {
             to: node(to),
             label,
             kind,
+            route,
         };
-        if !links.contains(&link) {
+        // Two edges drawn alike are one line (the schedule edges to a checkpoint series).
+        let same = |l: &Link| {
+            l.from == link.from && l.to == link.to && l.label == link.label && l.kind == link.kind
+        };
+        if !links.iter().any(same) {
             links.push(link);
         }
     }
