@@ -605,7 +605,10 @@ fn boundary_timers_keep_working_days_exact_and_claim_no_false_duration() {
     // Decisions branch on their outcome.
     assert!(bpmn.contains("=assessment_outcome = &quot;strategy_discussion&quot;"));
     assert!(
-        bpmn.contains("name=\"limit: 45 working days after referral\" cancelActivity=\"false\"")
+        bpmn.contains(
+            "name=\"limit: 45 working days after referral received\" cancelActivity=\"false\""
+        ),
+        "the timer names the step it counts from by its title"
     );
     assert!(bpmn.contains("waymark:unit=\"working-days\""));
     assert!(bpmn.contains("waymark:calendar=\"england-and-wales\""));

@@ -77,7 +77,7 @@ pub struct Node {
     pub who: Vec<String>,
     /// Deadlines and schedules, one line each ("within 5 working days of referral").
     pub when: Vec<String>,
-    /// Other rules worth seeing on the wall ("may be waived, with the reason recorded").
+    /// Other rules worth seeing on the wall ("waived only with a reason").
     pub notes: Vec<String>,
     /// Index into [`Chart::lanes`].
     pub lane: usize,
@@ -281,10 +281,73 @@ fn who(procedure: &Procedure, step: &Step) -> Vec<String> {
     if simple {
         return Vec::new();
     }
+    if let Some(table) = who_by_fact(procedure, step) {
+        return table;
+    }
     step.roles
         .iter()
-        .map(|rule| procedure.role_rule_words(rule, true))
+        .map(|rule| procedure.role_rule_sentence(rule))
         .collect()
+}
+
+/// When every `by` rule depends on one fact's value alone, who does it reads as a table under
+/// the fact's title, one line per value, so the rules do not run together: "who, by threshold
+/// level:", "level2: Family Practitioner", "level3: Qualified Social Worker or Family
+/// Practitioner".
+fn who_by_fact(procedure: &Procedure, step: &Step) -> Option<Vec<String>> {
+    let mut fact = None;
+    let mut lines = Vec::new();
+    for rule in &step.roles {
+        let [condition] = rule.guard.as_ref()?.any_of.as_slice() else {
+            return None;
+        };
+        let [condition] = condition.as_slice() else {
+            return None;
+        };
+        if *fact.get_or_insert(condition.fact) != condition.fact {
+            return None;
+        }
+        let values = match &condition.test {
+            waymark_compile::Test::Is(v) => vec![*v],
+            waymark_compile::Test::OneOf(values) => values.clone(),
+            _ => return None,
+        };
+        let kind = &procedure.fact(condition.fact).kind;
+        let values: Vec<String> = values
+            .iter()
+            .map(|v| match (kind, v) {
+                (
+                    waymark_compile::FactKind::OneOf(words),
+                    waymark_compile::FactValue::Choice(i),
+                ) => words
+                    .get(*i as usize)
+                    .cloned()
+                    .unwrap_or_default()
+                    .replace('_', " "),
+                _ => String::new(),
+            })
+            .collect();
+        if values.iter().any(String::is_empty) {
+            return None;
+        }
+        let roles: Vec<&str> = rule
+            .roles
+            .iter()
+            .map(|r| procedure.role(*r).title.as_str())
+            .collect();
+        let values = match values.as_slice() {
+            [rest @ .., last] if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+            _ => values.join(""),
+        };
+        lines.push(format!("{values}: {}", roles.join(" or ")));
+    }
+    let fact = procedure.fact(fact?);
+    let mut table = vec![format!(
+        "who, by {}:",
+        waymark_compile::mid_sentence(&fact.title)
+    )];
+    table.extend(lines);
+    Some(table)
 }
 
 fn notes(step: &Step) -> Vec<String> {
@@ -298,7 +361,7 @@ fn notes(step: &Step) -> Vec<String> {
         notes.push("if late, the reason is recorded".to_string());
     }
     if step.waivable {
-        notes.push("may be waived, with the reason recorded".to_string());
+        notes.push("waived only with a reason".to_string());
     }
     notes
 }
@@ -317,13 +380,13 @@ fn when(procedure: &Procedure, node: &Node) -> Vec<String> {
             when,
         } => {
             let mut lines = vec![format!(
-                "every {every} {} while at {}",
+                "every {every} {} while the case is at {}",
                 unit.words(*every),
-                procedure.step(*during).id
+                procedure.step_in_sentence(*during)
             )];
             lines.extend(
                 when.as_ref()
-                    .map(|guard| format!("only when {}", procedure.guard_words(guard))),
+                    .map(|guard| format!("only when {}", procedure.guard_sentence(guard))),
             );
             lines
         }
@@ -334,12 +397,31 @@ fn when(procedure: &Procedure, node: &Node) -> Vec<String> {
     }
 }
 
-/// "within 5 working days of referral" when the step has limits only; "target: ..." and
-/// "limit: ..." lines when it has both.
+/// "within 5 working days of referral received" when the step has limits only; "target: ..."
+/// and "limit: ..." lines when it has both, except that a target and a limit counted alike
+/// share one line ("target 30, limit 45 working days after referral received"), which keeps
+/// long step titles from being written twice.
 pub fn deadline_lines(procedure: &Procedure, step: &Step) -> Vec<String> {
-    let has_target = step.targets().next().is_some();
+    let targets: Vec<&Deadline> = step.targets().collect();
+    let limits: Vec<&Deadline> = step.limits().collect();
     let mut lines: Vec<String> = Vec::new();
-    for deadline in step.targets().chain(step.limits()) {
+    let mut paired = None;
+    if let [target] = targets.as_slice() {
+        paired = limits.iter().position(|l| {
+            l.unit == target.unit && l.clock == target.clock && l.guard == target.guard
+        });
+        if let Some(limit) = paired.map(|p| limits[p]) {
+            let words = deadline_words(procedure, limit, false);
+            // "45 working days after ..." -> "target 30, limit 45 working days after ...".
+            lines.push(format!("target {}, limit {words}", target.amount));
+        }
+    }
+    let has_target = !targets.is_empty();
+    for (n, deadline) in targets.iter().chain(&limits).enumerate() {
+        let is_limit = n >= targets.len();
+        if paired.is_some() && (!is_limit || Some(n - targets.len()) == paired) {
+            continue;
+        }
         let line = match (has_target, deadline.kind) {
             (false, _) => deadline_words(procedure, deadline, true),
             (true, DeadlineKind::Target) => {
@@ -367,16 +449,30 @@ pub fn deadline_words(procedure: &Procedure, deadline: &Deadline, within: bool) 
         (_, false) => format!("{amount} {unit} after {clock}"),
     };
     if let Some(guard) = &deadline.guard {
-        words.push_str(&format!(" (when {})", procedure.guard_words(guard)));
+        // "4 weeks before expected date of delivery, if known" rather than naming the date twice.
+        let known_clock = match (guard.any_of.as_slice(), deadline.clock) {
+            ([all], Clock::AfterFact(fact) | Clock::BeforeFact(fact)) => matches!(
+                all.as_slice(),
+                [c] if c.fact == fact && c.test == waymark_compile::Test::Known
+            ),
+            _ => false,
+        };
+        if known_clock {
+            words.push_str(", if known");
+        } else {
+            words.push_str(&format!(" (when {})", procedure.guard_sentence(guard)));
+        }
     }
     words
 }
 
-/// The step or fact a deadline counts from.
+/// The step or fact a deadline counts from, by its title as it reads in a sentence.
 pub fn clock_name(procedure: &Procedure, clock: Clock) -> String {
     match clock {
-        Clock::AfterStep(step) => procedure.step(step).id.clone(),
-        Clock::AfterFact(fact) | Clock::BeforeFact(fact) => procedure.fact(fact).id.clone(),
+        Clock::AfterStep(step) => procedure.step_in_sentence(step),
+        Clock::AfterFact(fact) | Clock::BeforeFact(fact) => {
+            waymark_compile::mid_sentence(&procedure.fact(fact).title)
+        }
     }
 }
 
@@ -405,7 +501,7 @@ fn checkpoint_lines(procedure: &Procedure, node: &Node, until: Option<StepId>) -
     if let Some(until) = until {
         lines.push(format!(
             "not needed once {} is done",
-            procedure.step(until).id
+            procedure.step_in_sentence(until)
         ));
     }
     lines
@@ -460,7 +556,7 @@ fn make_links(procedure: &Procedure, node_of_step: &[usize]) -> Vec<Link> {
 fn route_label(procedure: &Procedure, step: &Step, when: &RouteWhen) -> Option<String> {
     match when {
         RouteWhen::Always => None,
-        RouteWhen::Guard(guard) => Some(procedure.guard_words(guard)),
+        RouteWhen::Guard(guard) => Some(procedure.guard_sentence(guard)),
         RouteWhen::Otherwise => Some("otherwise".to_string()),
         RouteWhen::Outcome(index) => step.outcomes.get(*index).map(|o| o.id.replace('_', " ")),
     }

@@ -1152,7 +1152,7 @@ fn checkpoint(
     element.documentation = lines.join("\n");
     let deadline = step.limits().next();
     let start_name = match deadline {
-        Some(d) => format!("on {}", procedure.deadline_words(d)),
+        Some(d) => format!("on {}", deadline_words(procedure, d, false)),
         None => "on its date".to_string(),
     };
     if let Some(d) = deadline {
@@ -1232,7 +1232,6 @@ fn recurring(
         } else {
             ("timeCycle", cycle.clone())
         };
-        let during_title = &procedure.step(*during).title;
         let mut properties = vec![(
             "rule".to_string(),
             format!(
@@ -1242,7 +1241,7 @@ fn recurring(
             ),
         )];
         if let Some(guard) = when {
-            properties.push(("only when".to_string(), procedure.guard_words(guard)));
+            properties.push(("only when".to_string(), procedure.guard_sentence(guard)));
         }
         let how = if cycle.is_empty() {
             format!(
@@ -1264,9 +1263,10 @@ fn recurring(
         elements[host].timers.push(Timer {
             name: format!("every {every} {}", unit.words(every)),
             documentation: format!(
-                "Recurring work: {} every {every} {} while the case is at {during_title}. {how}",
+                "Recurring work: {} every {every} {} while the case is at {}. {how}",
                 node.title,
-                unit.words(every)
+                unit.words(every),
+                procedure.step_in_sentence(*during)
             ),
             attributes: vec![
                 ("rule", properties[0].1.clone()),
@@ -1325,23 +1325,29 @@ fn merge(elements: &mut Vec<Element>, flows: &mut Vec<Flow>, ids: &mut BTreeSet<
     }
 }
 
-/// The gateway's name: the decision's question, or which facts a step branches on.
+/// Words that start a question.
+const ASKS: [&str; 14] = [
+    "is ", "are ", "did ", "does ", "do ", "has ", "have ", "should ", "which ", "what ", "who ",
+    "can ", "will ", "was ",
+];
+
+fn asks(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    ASKS.iter().any(|a| lower.starts_with(a))
+}
+
+/// The gateway's name: the decision's question, or the facts a step branches on.
 fn question(procedure: &Procedure, chart: &Chart, index: usize, node: &Node) -> String {
     let step = node.steps.first().map(|s| procedure.step(*s));
     if let Some(step) = step.filter(|s| s.kind == StepKind::Decision) {
         let title = step.title.trim_end_matches(['?', '.']);
-        let asks = [
-            "is ", "are ", "did ", "does ", "do ", "has ", "have ", "should ", "which ", "what ",
-            "who ", "can ", "will ", "was ",
-        ];
-        let lower = title.to_lowercase();
-        return if asks.iter().any(|a| lower.starts_with(a)) {
+        return if asks(title) {
             format!("{title}?")
         } else {
             format!("{title}: what was decided?")
         };
     }
-    let mut facts: Vec<String> = Vec::new();
+    let mut facts: Vec<&waymark_compile::Fact> = Vec::new();
     for link in chart.links.iter().filter(|l| l.from == index) {
         let Some((from, route)) = link.route else {
             continue;
@@ -1351,16 +1357,28 @@ fn question(procedure: &Procedure, chart: &Chart, index: usize, node: &Node) -> 
             continue;
         };
         for condition in guard.any_of.iter().flatten() {
-            let title = lower_first(&procedure.fact(condition.fact).title);
-            if !facts.contains(&title) {
-                facts.push(title);
+            let fact = procedure.fact(condition.fact);
+            if !facts.iter().any(|f| f.id == fact.id) {
+                facts.push(fact);
             }
         }
     }
     match facts.as_slice() {
         [] => "Which way on?".to_string(),
-        [one] => format!("Which way on, by {one}?"),
-        [rest @ .., last] => format!("Which way on, by {} and {last}?", rest.join(", ")),
+        // A yes/no fact's title states it ("A Section 47 enquiry is part of the assessment"):
+        // asked, it is the question.
+        [one] if asks(&one.title) || one.kind == waymark_compile::FactKind::YesNo => {
+            format!("{}?", one.title.trim_end_matches(['?', '.']))
+        }
+        [one] => format!("Which way on, by {}?", lower_first(&one.title)),
+        [rest @ .., last] => {
+            let rest: Vec<String> = rest.iter().map(|f| lower_first(&f.title)).collect();
+            format!(
+                "Which way on, by {} and {}?",
+                rest.join(", "),
+                lower_first(&last.title)
+            )
+        }
     }
 }
 

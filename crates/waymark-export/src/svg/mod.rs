@@ -67,7 +67,7 @@ pub const SPACING: Spacing = Spacing {
     left: MARGIN + LANE_HEADER + 10,
     top: TITLE_HEIGHT,
     right: MARGIN + 2,
-    lane_padding: 6,
+    lane_padding: 5,
     lane_min_height: 40,
     empty_lane_height: 30,
     row_gap: 12,
