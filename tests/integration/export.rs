@@ -778,3 +778,42 @@ end closed "Closed & done"
         &node_tool("tools/validate-bpmn.mjs", std::slice::from_ref(bpmn)),
     );
 }
+
+/// A comparison says what changed, not only that it did: the old and new deadline, the old
+/// title of a renamed step, and the version and effective date in the key, in the SVG and in
+/// the Mermaid.
+#[test]
+fn a_comparison_says_what_changed() {
+    for format in ["svg", "mermaid"] {
+        let (code, drawing, stderr) = waymark(&[
+            "export",
+            "examples/assessment-amendment-draft.wm",
+            "--to",
+            format,
+            "--compare",
+            "procedures/assessment.wm",
+        ]);
+        assert_eq!(code, 0, "{stderr}");
+        // The SVG wraps lines, so look at the words with the breaks taken out.
+        let flat = drawing
+            .replace("</text>", " ")
+            .replace("<br/>", " ")
+            .split('<')
+            .map(|part| part.rsplit_once('>').map_or(part, |(_, text)| text))
+            .collect::<Vec<_>>()
+            .join("");
+        let flat = flat.split_whitespace().collect::<Vec<_>>().join(" ");
+        for expected in [
+            "limit: was 5, now 3 working days after referral",
+            "limit: was 45, now 40 working days after referral",
+            "Analysis of the information gathered",
+            "version was 2025-12, now 2026-draft",
+            "effective date was 2025-12-23, now 2026-09-01",
+        ] {
+            assert!(
+                flat.contains(expected),
+                "{format}: no \"{expected}\" in:\n{flat}"
+            );
+        }
+    }
+}

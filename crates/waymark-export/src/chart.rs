@@ -108,6 +108,81 @@ pub struct Comparison {
     pub changed: BTreeSet<String>,
     /// Steps of the earlier version that are gone: (id, title).
     pub removed: Vec<(String, String)>,
+    /// What changed in each changed step, in words, by step id ("was 5, now 3 working days
+    /// after referral"); see [`change_words`].
+    pub notes: BTreeMap<String, Vec<String>>,
+    /// What changed in the procedure itself ("version was 2025-12, now 2026-03"), for the key.
+    pub procedure: Vec<String>,
+}
+
+impl Comparison {
+    /// How the key introduces the comparison: "Compared with version 2025-12 (version was
+    /// 2025-12, now 2026-03; effective date was ..., now ...)".
+    pub fn heading(&self) -> String {
+        if self.procedure.is_empty() {
+            format!("Compared with {}", self.against)
+        } else {
+            format!(
+                "Compared with {} ({})",
+                self.against,
+                self.procedure.join("; ")
+            )
+        }
+    }
+}
+
+/// A change `waymark diff` reports, as a drawing says it: what it was and what it is now, with
+/// the words both share written once ("limit: was 5, now 3 working days after referral"; "was
+/// titled Analysis of the information gathered").
+pub fn change_words(kind: &str, before: Option<&str>, after: Option<&str>) -> Option<String> {
+    match (kind, before, after) {
+        ("title_changed", Some(before), _) => Some(format!("was titled \"{before}\"")),
+        ("version_changed", Some(before), Some(after)) => {
+            Some(format!("version was {before}, now {after}"))
+        }
+        ("effective_date_changed", Some(before), Some(after)) => {
+            Some(format!("effective date was {before}, now {after}"))
+        }
+        ("effective_date_changed" | "version_changed", None, Some(after)) => {
+            Some(format!("now {after}"))
+        }
+        (_, Some(before), Some(after)) => Some(was_now(before, after)),
+        (_, None, Some(after)) => Some(format!("new: {after}")),
+        (_, Some(before), None) => Some(format!("no longer: {before}")),
+        (_, None, None) => None,
+    }
+}
+
+/// "due 5 working days after referral" and "due 3 working days after referral" as "limit: was
+/// 5, now 3 working days after referral": a rule's kind ("due", "target") and the words the
+/// two share at the end are written once.
+fn was_now(before: &str, after: &str) -> String {
+    let old: Vec<&str> = before.split_whitespace().collect();
+    let new: Vec<&str> = after.split_whitespace().collect();
+    let (lead, start) = match (old.first(), new.first()) {
+        (Some(&"due"), Some(&"due")) => ("limit: ", 1),
+        (Some(&"target"), Some(&"target")) => ("target: ", 1),
+        _ => ("", 0),
+    };
+    let most = old.len().min(new.len()) - start;
+    let end = old
+        .iter()
+        .rev()
+        .zip(new.iter().rev())
+        .take(most)
+        .take_while(|(a, b)| a == b)
+        .count();
+    // Keep at least one word on each side, so neither reads as nothing.
+    let end = end.min(most.saturating_sub(1));
+    let was = old[start..old.len() - end].join(" ");
+    let now = new[start..new.len() - end].join(" ");
+    let tail = old[old.len() - end..].join(" ");
+    let mut words = format!("{lead}was {was}, now {now}");
+    if !tail.is_empty() {
+        words.push(' ');
+        words.push_str(&tail);
+    }
+    words
 }
 
 /// The title of the lane that holds the steps an earlier version had and this one does not.
@@ -130,6 +205,13 @@ pub fn chart_compared(procedure: &Procedure, comparison: &Comparison) -> Chart {
         } else {
             Mark::Same
         };
+        // A changed step says what changed, so the drawing shows it, not only that it did.
+        if node.mark == Mark::Changed {
+            for id in &ids {
+                node.notes
+                    .extend(comparison.notes.get(*id).into_iter().flatten().cloned());
+            }
+        }
     }
     if comparison.removed.is_empty() {
         return chart;
@@ -680,7 +762,46 @@ impl IdMaker {
 
 #[cfg(test)]
 mod tests {
-    use super::IdMaker;
+    use super::{IdMaker, change_words};
+
+    #[test]
+    fn changes_read_as_was_and_now() {
+        let words = |kind, before, after| change_words(kind, before, after).unwrap();
+        assert_eq!(
+            words(
+                "deadline_changed",
+                Some("due 5 working days after referral"),
+                Some("due 3 working days after referral")
+            ),
+            "limit: was 5, now 3 working days after referral"
+        );
+        assert_eq!(
+            words(
+                "deadline_changed",
+                Some("target 30 working days after referral"),
+                Some("target 20 days after visit")
+            ),
+            "target: was 30 working days after referral, now 20 days after visit"
+        );
+        assert_eq!(
+            words(
+                "title_changed",
+                Some("Analysis"),
+                Some("Analysis and judgement")
+            ),
+            "was titled \"Analysis\""
+        );
+        assert_eq!(
+            words("version_changed", Some("2025-12"), Some("2026-03")),
+            "version was 2025-12, now 2026-03"
+        );
+        assert_eq!(words("route_added", None, Some("then x")), "new: then x");
+        // Nothing in common: both in full.
+        assert_eq!(
+            words("who_acts", Some("by a"), Some("by b")),
+            "was by a, now by b"
+        );
+    }
 
     #[test]
     fn ids_are_safe_and_unique() {

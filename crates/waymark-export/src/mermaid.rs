@@ -28,7 +28,7 @@ pub fn to_mermaid_compared(procedure: &Procedure, comparison: &Comparison) -> St
     let _ = writeln!(
         out,
         "  subgraph key[\"{}\"]",
-        label(&[format!("Compared with {}", comparison.against)])
+        label(&[comparison.heading()])
     );
     let _ = writeln!(out, "    key_added[\"added\"]");
     let _ = writeln!(out, "    key_changed[\"changed\"]");
