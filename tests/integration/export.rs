@@ -181,6 +181,35 @@ fn graphviz_parses_every_dot_export_without_warnings() {
     }
 }
 
+/// Graphviz draws every shipped procedure at most twice as wide as tall or tall as wide: read at
+/// the size Graphviz gives, no drawing is a long strip (left to right, the assessment was 7.6
+/// times as wide as tall).
+#[test]
+fn graphviz_draws_no_long_strips() {
+    let mut shapes = Vec::new();
+    for file in write_exports(Format::Dot, "dot-shape") {
+        let output = tool("dot", &["-Tplain"], std::slice::from_ref(&file));
+        assert_clean(&format!("dot on {}", file.display()), &output);
+        let plain = String::from_utf8_lossy(&output.stdout);
+        // The first line is "graph SCALE WIDTH HEIGHT".
+        let numbers: Vec<f64> = plain
+            .lines()
+            .next()
+            .unwrap()
+            .split_whitespace()
+            .skip(2)
+            .map(|n| n.parse().unwrap())
+            .collect();
+        let (width, height) = (numbers[0], numbers[1]);
+        shapes.push((file.display().to_string(), width / height));
+    }
+    let strips: Vec<_> = shapes
+        .iter()
+        .filter(|(_, ratio)| *ratio > 2.0 || *ratio < 0.5)
+        .collect();
+    assert!(strips.is_empty(), "width / height: {shapes:?}");
+}
+
 #[test]
 fn mermaid_parses_every_mermaid_export() {
     let files = write_exports(Format::Mermaid, "mermaid");
