@@ -38,6 +38,7 @@ const LABEL_LINE: i32 = 13;
 const TITLE_WIDTH: i32 = 150;
 const DETAIL_WIDTH: i32 = 150;
 const LABEL_WIDTH: i32 = 76;
+const LONG_LABEL_WIDTH: i32 = 150;
 /// A gateway's title, over its diamond, wraps narrower: the column is otherwise narrow.
 const GATEWAY_TITLE_WIDTH: i32 = 128;
 /// Room between a box's side and its text.
@@ -133,9 +134,18 @@ fn lane_name_height(title: &str) -> i32 {
 }
 
 fn label_lines(link: &Link) -> Vec<String> {
+    // An outcome is a word or two; a condition is a sentence, which in the narrow width would
+    // stand as a column of one or two words a line.
     link.label
         .as_deref()
-        .map(|text| wrap_to(text, LABEL_WIDTH, LABEL_SIZE, false))
+        .map(|text| {
+            let width = if text.chars().count() > 40 {
+                LONG_LABEL_WIDTH
+            } else {
+                LABEL_WIDTH
+            };
+            wrap_to(text, width, LABEL_SIZE, false)
+        })
         .unwrap_or_default()
 }
 
