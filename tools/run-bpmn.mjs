@@ -9,6 +9,10 @@
 // due date is set, the time it was set for is checked against the day after the due date in UK
 // time, and the escalation end event it leads to must be reached while its task goes on.
 //
+// Checkpoints are event subprocesses started by a timer, as Camunda 8 runs them; bpmn-engine
+// starts an event subprocess only on a message or signal, so their timers are not run here
+// (Camunda's own rules check them in tools/lint-bpmn.mjs).
+//
 // Usage: node tools/run-bpmn.mjs FILE...   Prints one line per file; exit 0 when all pass.
 import { readFileSync } from 'node:fs';
 import { EventEmitter } from 'node:events';
