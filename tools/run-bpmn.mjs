@@ -135,7 +135,11 @@ async function describe(xml) {
   const timers = [...elements.values()].filter(
     (e) => e.$type === 'bpmn:BoundaryEvent' && e.eventDefinitions?.[0]?.timeDate?.body?.includes('due_'),
   );
-  return { elements, branches, decisions, facts, dues, timers };
+  // Recurring work: a cycle timer on the step it recurs during.
+  const cycles = [...elements.values()].filter(
+    (e) => e.$type === 'bpmn:BoundaryEvent' && e.eventDefinitions?.[0]?.timeCycle,
+  );
+  return { elements, branches, decisions, facts, dues, timers, cycles };
 }
 
 // Every combination of fact values, at most `limit`.
@@ -296,6 +300,28 @@ for (const file of process.argv.slice(2)) {
       }
     } else if (info.timers.length > 0) {
       problems.push('no case reached a task with a deadline timer');
+    }
+    // Recurring work's timer fires while the case is at its step: the work is done and ends,
+    // and the step goes on.
+    const cycle = info.cycles[0];
+    if (cycle) {
+      chosenCount = new Map();
+      const options = { fire: cycle.id };
+      const facts = combinations(info.facts, 1)[0];
+      const result = await runCase(xml, info, { ...base, ...facts }, new Set(info.branches), options);
+      const task = cycle.outgoing[0].targetRef;
+      const end = task.outgoing[0].targetRef;
+      if (!options.fired) {
+        problems.push(`recurring timer ${cycle.id} was never set (${result.how})`);
+      } else if (!result.ends.includes(task.id) || !result.ends.includes(end.id)) {
+        problems.push(`recurring timer ${cycle.id} fired but ${task.id} did not run to ${end.id}`);
+      } else if (options.fired.ends.includes(cycle.attachedToRef.id)) {
+        problems.push(`${cycle.attachedToRef.id} ended when its recurring timer fired`);
+      } else if (result.how !== 'end') {
+        problems.push(`after recurring timer ${cycle.id}: ${result.how}`);
+      } else {
+        fired += `; recurring ${cycle.id} fired and ${task.id} was done`;
+      }
     }
     if (problems.length === 0) {
       console.log(`ok: ${file}: ${cases} cases took all ${info.branches.length} branches; ${fired}`);
