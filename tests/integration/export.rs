@@ -327,8 +327,9 @@ fn bpmn_exports_pass_bpmnlint_and_the_camunda_8_8_rules() {
 
 /// Every shipped procedure's BPMN runs in bpmn-engine with FEEL evaluated by feelin: cases are
 /// driven down every flow out of every gateway (each outcome of each decision, each fact branch)
-/// to an end, and one deadline timer fires at the day after its due date and reaches its
-/// escalation while its task goes on (`tools/run-bpmn.mjs`).
+/// to an end, one deadline timer fires at the day after its due date and reaches its escalation
+/// while its task goes on, and recurring work's timer fires and its task runs
+/// (`tools/run-bpmn.mjs`).
 #[test]
 fn bpmn_exports_run_in_a_process_engine() {
     let files = write_exports(Format::Bpmn, "bpmn-engine");
@@ -353,6 +354,18 @@ fn bpmn_exports_run_in_a_process_engine() {
             line.contains("fired at") && line.contains("_missed"),
             "{line}"
         );
+    }
+    // Recurring work's cycle timer fired on its step, and the work ran to its end.
+    for name in [
+        "family_practitioner_lead",
+        "supervision",
+        "updated_assessment",
+    ] {
+        let line = stdout
+            .lines()
+            .find(|l| l.contains(&format!("/{name}.bpmn:")))
+            .unwrap_or_else(|| panic!("no line for {name}:\n{stdout}"));
+        assert!(line.contains("; recurring "), "{line}");
     }
 }
 
