@@ -201,6 +201,8 @@ struct Model {
     sizes: Vec<NodeSize>,
     /// The escalations the timers throw: (id, name, code).
     escalations: Vec<(&'static str, &'static str, &'static str)>,
+    /// The chart's lanes that hold an element, in order; `Element::lane` indexes this.
+    lanes: Vec<usize>,
 }
 
 impl Model {
@@ -312,15 +314,24 @@ impl Model {
         .into_iter()
         .filter(|(_, _, code)| thrown(code))
         .collect();
-        let sizes: Vec<NodeSize> = elements.iter().map(size).collect();
         let specs: Vec<EdgeSpec> = flows.iter().map(edge_spec).collect();
-        let layout = layout(&sizes, &specs, chart.lanes.len(), &SPACING);
+        // A role whose only work is recurring work drawn under another lane's step has nothing
+        // left in its own lane: such a lane is left out rather than drawn empty.
+        let lanes: Vec<usize> = (0..chart.lanes.len())
+            .filter(|lane| elements.iter().any(|e| e.lane == *lane))
+            .collect();
+        for element in &mut elements {
+            element.lane = lanes.iter().position(|l| *l == element.lane).unwrap_or(0);
+        }
+        let sizes: Vec<NodeSize> = elements.iter().map(size).collect();
+        let layout = layout(&sizes, &specs, lanes.len(), &SPACING);
         Model {
             elements,
             flows,
             layout,
             sizes,
             escalations,
+            lanes,
         }
     }
 
@@ -407,7 +418,12 @@ impl Model {
 
     fn lanes(&self, out: &mut String, chart: &Chart, key: &str) {
         let _ = writeln!(out, "    <bpmn:laneSet id=\"LaneSet_{key}\">");
-        for (index, lane) in chart.lanes.iter().enumerate() {
+        for (index, lane) in self
+            .lanes
+            .iter()
+            .filter_map(|l| chart.lanes.get(*l))
+            .enumerate()
+        {
             let _ = writeln!(
                 out,
                 "      <bpmn:lane id=\"{}\" name=\"{}\">",
@@ -509,7 +525,8 @@ impl Model {
             None,
         );
         // The BPMN diagram is never wrapped: one band holds every lane.
-        for (lane, band) in chart.lanes.iter().zip(self.layout.bands.iter().flatten()) {
+        let lanes = self.lanes.iter().filter_map(|l| chart.lanes.get(*l));
+        for (lane, band) in lanes.zip(self.layout.bands.iter().flatten()) {
             let id = lane_id(&lane.id);
             shape(
                 out,
