@@ -859,3 +859,42 @@ fn a_comparison_says_what_changed() {
         }
     }
 }
+
+/// Two steps whose `otherwise` lines run into the same box each keep their own "otherwise":
+/// it means "none of this step's conditions", which differs from step to step, so it is never
+/// written once where the lines merge.
+#[test]
+fn otherwise_keeps_its_own_line() {
+    let folder = root().join("target/export-tests/otherwise");
+    let _ = std::fs::remove_dir_all(&folder);
+    std::fs::create_dir_all(&folder).unwrap();
+    let procedure = folder.join("otherwise.wm");
+    std::fs::write(
+        &procedure,
+        r#"procedure otherwise "Two otherwise lines into one end"
+role worker "Worker"
+fact level is one of low, high
+start first
+
+step first "First look"
+  by worker
+  untimed "starts the case"
+  then second when level is high
+  otherwise closed
+
+step second "Second look"
+  by worker
+  untimed "follows the first"
+  then escalated when level is high
+  otherwise closed
+
+end escalated "Escalated"
+end closed "Closed"
+"#,
+    )
+    .unwrap();
+    let path = procedure.to_string_lossy().into_owned();
+    let (code, svg, stderr) = waymark(&["export", &path, "--to", "svg"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(svg.matches(">otherwise</text>").count(), 2, "{svg}");
+}

@@ -187,14 +187,20 @@ impl Drawing {
                     .map(|l| text_width(l, LABEL_SIZE, false) + 6)
                     .max()
                     .unwrap_or(0);
-                // An earlier line of the same kind into the same box, with the same words.
-                let same_label = link.label.as_ref().and_then(|label| {
-                    chart.links[..index].iter().position(|other| {
-                        other.to == link.to
-                            && other.kind == link.kind
-                            && other.label.as_ref() == Some(label)
-                    })
-                });
+                // An earlier line of the same kind into the same box, with the same words. Never
+                // "otherwise": it means "none of this step's conditions", which differs from step
+                // to step, so each keeps its own label on its own line.
+                let same_label = link
+                    .label
+                    .as_ref()
+                    .filter(|label| label.as_str() != "otherwise")
+                    .and_then(|label| {
+                        chart.links[..index].iter().position(|other| {
+                            other.to == link.to
+                                && other.kind == link.kind
+                                && other.label.as_ref() == Some(label)
+                        })
+                    });
                 EdgeSpec {
                     from: link.from,
                     to: link.to,
