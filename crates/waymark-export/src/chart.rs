@@ -85,6 +85,9 @@ pub struct Node {
     pub steps: Vec<StepId>,
     /// How the node differs from an earlier version, when the drawing is a comparison.
     pub mark: Mark,
+    /// For the join of work done together, the node of its fork (Mermaid keeps the two in
+    /// order within their lane).
+    pub fork: Option<usize>,
 }
 
 /// How a node differs from an earlier version of the procedure.
@@ -236,6 +239,7 @@ pub fn chart_compared(procedure: &Procedure, comparison: &Comparison) -> Chart {
             lane,
             steps: Vec::new(),
             mark: Mark::Removed,
+            fork: None,
         });
     }
     chart
@@ -297,6 +301,7 @@ fn make_nodes(procedure: &Procedure) -> (Vec<usize>, Vec<Node>) {
         lane: 0,
         steps: Vec::new(),
         mark: Mark::Same,
+        fork: None,
     }];
     let mut node_of_step = vec![0; procedure.steps.len()];
     let mut series_nodes: BTreeMap<&str, usize> = BTreeMap::new();
@@ -325,10 +330,23 @@ fn make_nodes(procedure: &Procedure) -> (Vec<usize>, Vec<Node>) {
             lane: 0,
             steps: vec![step_id],
             mark: Mark::Same,
+            fork: None,
         });
     }
     for node in &mut nodes {
         node.when = when(procedure, node);
+    }
+    for index in 0..nodes.len() {
+        let together = nodes[index]
+            .steps
+            .first()
+            .and_then(|s| match procedure.step(*s).kind {
+                StepKind::Join { together } => Some(together),
+                _ => None,
+            });
+        if let Some(together) = together {
+            nodes[index].fork = node_of_step.get(together.0 as usize).copied();
+        }
     }
     (node_of_step, nodes)
 }

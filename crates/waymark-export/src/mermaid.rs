@@ -120,6 +120,14 @@ fn render(chart: &Chart) -> String {
             }
         }
     }
+    // A fork and its join in one lane are joined only through other lanes, so a layout that
+    // places each lane on its own may put the join first; an invisible link keeps the order.
+    for node in &chart.nodes {
+        let fork = node.fork.and_then(|f| chart.nodes.get(f));
+        if let Some(fork) = fork.filter(|f| f.lane == node.lane) {
+            let _ = writeln!(out, "  n_{} ~~~ n_{}", fork.id, node.id);
+        }
+    }
     let _ = writeln!(
         out,
         "  classDef startNode fill:#333333,stroke:#333333,color:#ffffff"
