@@ -336,8 +336,8 @@ fn make_nodes(procedure: &Procedure) -> (Vec<usize>, Vec<Node>) {
     for node in &mut nodes {
         node.when = when(procedure, node);
     }
-    for index in 0..nodes.len() {
-        let together = nodes[index]
+    for node in &mut nodes {
+        let together = node
             .steps
             .first()
             .and_then(|s| match procedure.step(*s).kind {
@@ -345,7 +345,7 @@ fn make_nodes(procedure: &Procedure) -> (Vec<usize>, Vec<Node>) {
                 _ => None,
             });
         if let Some(together) = together {
-            nodes[index].fork = node_of_step.get(together.0 as usize).copied();
+            node.fork = node_of_step.get(together.0 as usize).copied();
         }
     }
     (node_of_step, nodes)
