@@ -898,3 +898,46 @@ end closed "Closed"
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(svg.matches(">otherwise</text>").count(), 2, "{svg}");
 }
+
+/// Ids Waymark makes for the flows under a timer never clash with a step's own id, even for a
+/// step named like one of them: every `id` in the BPMN is different.
+#[test]
+fn bpmn_ids_never_clash() {
+    let text = r#"procedure clash "Clash"
+role worker "Worker"
+start a
+
+step a "A"
+  by worker
+  due 2 working days after a
+  then a_limit_fired
+
+step a_limit_fired "Named like a flow"
+  by worker
+  due 3 working days after a
+  then a_limit_missed
+
+end a_limit_missed "Named like an end"
+"#;
+    let mut sources = Sources::new();
+    let file = sources.add("clash.wm", text.to_string());
+    let checked = waymark_check::check_text(
+        file,
+        text,
+        &mut waymark_compile::NoFiles,
+        &CheckOptions { guidance: None },
+    );
+    let bpmn = waymark_export::export(&checked.procedure.unwrap(), Format::Bpmn);
+    let mut ids: Vec<&str> = bpmn
+        .match_indices(" id=\"")
+        .map(|(at, _)| {
+            let rest = &bpmn[at + 5..];
+            &rest[..rest.find('"').unwrap()]
+        })
+        .collect();
+    let count = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), count, "{bpmn}");
+    assert!(bpmn.contains("Activity_a_limit_fired"));
+}

@@ -160,6 +160,8 @@ struct Timer {
     /// `timeDate`, `timeDuration` or `timeCycle`, and the expression.
     definition: (&'static str, String),
     then: After,
+    /// The id of the flow out of the timer.
+    fired: String,
 }
 
 enum After {
@@ -169,8 +171,12 @@ enum After {
         name: String,
         escalation: &'static str,
     },
-    /// Recurring work: its user task, then an end event.
-    Recur { task: Box<Element>, end: String },
+    /// Recurring work: its user task, then an end event, and the id of the flow between.
+    Recur {
+        task: Box<Element>,
+        end: String,
+        done: String,
+    },
 }
 
 struct Checkpoint {
@@ -181,6 +187,9 @@ struct Checkpoint {
     task: String,
     task_name: String,
     end: String,
+    /// The ids of the flows from the timer to the task and from the task to the end.
+    begun: String,
+    done: String,
 }
 
 /// A sequence flow or an association, between element indexes.
@@ -436,7 +445,7 @@ impl Model {
                     refs.push(&timer.id);
                     match &timer.then {
                         After::Escalate { end, .. } => refs.push(end),
-                        After::Recur { task, end } => {
+                        After::Recur { task, end, .. } => {
                             refs.push(&task.id);
                             refs.push(end);
                         }
@@ -471,7 +480,7 @@ impl Model {
         }
         for timer in &element.timers {
             timer_xml(out, timer, &element.id);
-            let flow = format!("{}_fired", timer.id);
+            let flow = timer.fired.clone();
             match &timer.then {
                 After::Escalate {
                     end,
@@ -494,11 +503,10 @@ impl Model {
                         ),
                     );
                 }
-                After::Recur { task, end } => {
-                    let done = format!("{}_done", task.id);
-                    node_xml(out, task, &[&flow], &[&done], "");
+                After::Recur { task, end, done } => {
+                    node_xml(out, task, &[&flow], &[done], "");
                     let end = Element::new(end.clone(), Kind::EndEvent, "Done".to_string(), 0);
-                    node_xml(out, &end, &[&done], &[], "");
+                    node_xml(out, &end, &[done], &[], "");
                 }
             }
         }
@@ -564,7 +572,7 @@ impl Model {
             for (n, timer) in element.timers.iter().enumerate() {
                 let parts = TimerParts::new(bounds, n, timer);
                 shape(out, &timer.id, parts.timer, "", Some(parts.label));
-                let flow = format!("{}_fired", timer.id);
+                let flow = timer.fired.clone();
                 let down = |from: &Rect, to: &Rect| {
                     vec![
                         Point {
@@ -582,13 +590,13 @@ impl Model {
                         shape(out, end, parts.next, "", parts.next_label);
                         edges.push((flow, down(&parts.timer, &parts.next)));
                     }
-                    After::Recur { task, end } => {
+                    After::Recur { task, end, done } => {
                         shape(out, &task.id, parts.next, "", None);
                         edges.push((flow, down(&parts.timer, &parts.next)));
                         if let Some(end_bounds) = parts.end {
                             shape(out, end, end_bounds, "", parts.end_label);
                             edges.push((
-                                format!("{}_done", task.id),
+                                done.clone(),
                                 vec![
                                     Point {
                                         x: end_bounds.x + EVENT / 2,
@@ -704,12 +712,12 @@ impl Model {
 
 /// The sequence flows from a timer to what it leads to: (id, source, target).
 fn after_flows(timer: &Timer) -> Vec<(String, String, String)> {
-    let fired = format!("{}_fired", timer.id);
+    let fired = timer.fired.clone();
     match &timer.then {
         After::Escalate { end, .. } => vec![(fired, timer.id.clone(), end.clone())],
-        After::Recur { task, end } => vec![
+        After::Recur { task, end, done } => vec![
             (fired, timer.id.clone(), task.id.clone()),
-            (format!("{}_done", task.id), task.id.clone(), end.clone()),
+            (done.clone(), task.id.clone(), end.clone()),
         ],
     }
 }
@@ -813,11 +821,7 @@ fn timer_xml(out: &mut String, timer: &Timer, task: &str) {
             "      <bpmn:extensionElements>\n{extensions}      </bpmn:extensionElements>\n"
         );
     }
-    let _ = writeln!(
-        out,
-        "      <bpmn:outgoing>{}_fired</bpmn:outgoing>",
-        timer.id
-    );
+    let _ = writeln!(out, "      <bpmn:outgoing>{}</bpmn:outgoing>", timer.fired);
     let (tag, expression) = &timer.definition;
     let _ = writeln!(
         out,
@@ -854,10 +858,7 @@ fn checkpoint_xml(out: &mut String, element: &Element) {
             "      <bpmn:extensionElements>\n{extensions}      </bpmn:extensionElements>\n"
         );
     }
-    let (to_task, to_end) = (
-        format!("{}_begun", checkpoint.start),
-        format!("{}_done", checkpoint.task),
-    );
+    let (to_task, to_end) = (checkpoint.begun.clone(), checkpoint.done.clone());
     let _ = writeln!(
         out,
         "      <bpmn:startEvent id=\"{}\" name=\"{}\" isInterrupting=\"false\">\n        <bpmn:outgoing>{to_task}</bpmn:outgoing>\n        <bpmn:timerEventDefinition id=\"{}_definition\">\n          <bpmn:timeDate xsi:type=\"bpmn:tFormalExpression\">{}</bpmn:timeDate>\n        </bpmn:timerEventDefinition>\n      </bpmn:startEvent>",
@@ -955,7 +956,7 @@ fn checkpoint_di(
     let y = parts.task.y + TASK_HEIGHT / 2;
     vec![
         (
-            format!("{}_begun", checkpoint.start),
+            checkpoint.begun.clone(),
             vec![
                 Point {
                     x: parts.start.right(),
@@ -965,7 +966,7 @@ fn checkpoint_di(
             ],
         ),
         (
-            format!("{}_done", checkpoint.task),
+            checkpoint.done.clone(),
             vec![
                 Point {
                     x: parts.task.right(),
@@ -1200,6 +1201,8 @@ fn checkpoint(
         task: unique(ids, &format!("{id}_task")),
         task_name: node.title.clone(),
         end: unique(ids, &format!("{id}_end")),
+        begun: unique(ids, &format!("{id}_date_begun")),
+        done: unique(ids, &format!("{id}_task_done")),
     });
     element
 }
@@ -1277,6 +1280,8 @@ fn recurring(
         task.groups = groups(procedure, step);
         task.documentation = documentation(procedure, node);
         let end = unique(ids, &format!("{}_end", task.id));
+        let done = unique(ids, &format!("{}_done", task.id));
+        let fired = unique(ids, &format!("{timer_id}_fired"));
         elements[host].timers.push(Timer {
             name: format!("every {every} {}", unit.words(every)),
             documentation: format!(
@@ -1295,7 +1300,9 @@ fn recurring(
             then: After::Recur {
                 task: Box::new(task),
                 end,
+                done,
             },
+            fired,
             id: timer_id,
         });
     }
@@ -1540,14 +1547,17 @@ fn timers(
                 properties.push(("calendar".to_string(), procedure.calendar.clone()));
             }
             let id = unique(ids, &format!("{task_id}_{kind}"));
+            let end = unique(ids, &format!("{id}_missed"));
+            let fired = unique(ids, &format!("{id}_fired"));
             Timer {
                 documentation: timer_documentation(procedure, deadline, kind, exact, &variable),
                 attributes: timer_attributes(procedure, deadline, kind),
                 properties,
                 name,
                 definition,
+                fired,
                 then: After::Escalate {
-                    end: format!("{id}_missed"),
+                    end,
                     name: format!("{} missed: escalated", capitalised(kind)),
                     escalation: match deadline.kind {
                         DeadlineKind::Target => "target_missed",
