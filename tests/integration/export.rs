@@ -181,6 +181,35 @@ fn graphviz_parses_every_dot_export_without_warnings() {
     }
 }
 
+/// Graphviz draws every shipped procedure at most twice as wide as tall or tall as wide: read at
+/// the size Graphviz gives, no drawing is a long strip (left to right, the assessment was 7.6
+/// times as wide as tall).
+#[test]
+fn graphviz_draws_no_long_strips() {
+    let mut shapes = Vec::new();
+    for file in write_exports(Format::Dot, "dot-shape") {
+        let output = tool("dot", &["-Tplain"], std::slice::from_ref(&file));
+        assert_clean(&format!("dot on {}", file.display()), &output);
+        let plain = String::from_utf8_lossy(&output.stdout);
+        // The first line is "graph SCALE WIDTH HEIGHT".
+        let numbers: Vec<f64> = plain
+            .lines()
+            .next()
+            .unwrap()
+            .split_whitespace()
+            .skip(2)
+            .map(|n| n.parse().unwrap())
+            .collect();
+        let (width, height) = (numbers[0], numbers[1]);
+        shapes.push((file.display().to_string(), width / height));
+    }
+    let strips: Vec<_> = shapes
+        .iter()
+        .filter(|(_, ratio)| *ratio > 2.0 || *ratio < 0.5)
+        .collect();
+    assert!(strips.is_empty(), "width / height: {shapes:?}");
+}
+
 #[test]
 fn mermaid_parses_every_mermaid_export() {
     let files = write_exports(Format::Mermaid, "mermaid");
@@ -282,6 +311,62 @@ fn bpmn_moddle_imports_every_bpmn_export_without_warnings() {
     assert_clean("bpmn-moddle", &output);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(stdout.matches("ok: ").count(), files.len(), "{stdout}");
+}
+
+/// bpmnlint's `recommended` rules find no error and no warning in any shipped procedure's BPMN,
+/// and Camunda's compatibility rules for Camunda 8.8 (as Camunda Modeler runs them, with the
+/// zeebe moddle extension) find no error.
+#[test]
+fn bpmn_exports_pass_bpmnlint_and_the_camunda_8_8_rules() {
+    let files = write_exports(Format::Bpmn, "bpmn-lint");
+    let output = node_tool("tools/lint-bpmn.mjs", &files);
+    assert_clean("bpmnlint", &output);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(stdout.matches("ok: ").count(), files.len(), "{stdout}");
+}
+
+/// Every shipped procedure's BPMN runs in bpmn-engine with FEEL evaluated by feelin: cases are
+/// driven down every flow out of every gateway (each outcome of each decision, each fact branch)
+/// to an end, one deadline timer fires at the day after its due date and reaches its escalation
+/// while its task goes on, and recurring work's timer fires and its task runs
+/// (`tools/run-bpmn.mjs`).
+#[test]
+fn bpmn_exports_run_in_a_process_engine() {
+    let files = write_exports(Format::Bpmn, "bpmn-engine");
+    let output = node_tool("tools/run-bpmn.mjs", &files);
+    assert_clean("bpmn-engine", &output);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(stdout.matches("ok: ").count(), files.len(), "{stdout}");
+    // The procedures with deadlines read from a due date each fired one.
+    for name in [
+        "assessment",
+        "consent_refused",
+        "family_moves",
+        "homeless_16_17",
+        "pre_birth",
+        "section47",
+    ] {
+        let line = stdout
+            .lines()
+            .find(|l| l.contains(&format!("/{name}.bpmn:")))
+            .unwrap_or_else(|| panic!("no line for {name}:\n{stdout}"));
+        assert!(
+            line.contains("fired at") && line.contains("_missed"),
+            "{line}"
+        );
+    }
+    // Recurring work's cycle timer fired on its step, and the work ran to its end.
+    for name in [
+        "family_practitioner_lead",
+        "supervision",
+        "updated_assessment",
+    ] {
+        let line = stdout
+            .lines()
+            .find(|l| l.contains(&format!("/{name}.bpmn:")))
+            .unwrap_or_else(|| panic!("no line for {name}:\n{stdout}"));
+        assert!(line.contains("; recurring "), "{line}");
+    }
 }
 
 #[test]
@@ -540,8 +625,32 @@ fn comparison_outlines_and_tags_keep_clear_of_other_boxes() {
 fn boundary_timers_keep_working_days_exact_and_claim_no_false_duration() {
     let bpmn = exported("procedures/assessment.wm", Format::Bpmn);
     assert!(bpmn.contains("xmlns:waymark=\"urn:waymark:bpmn:1\""));
+    assert!(bpmn.contains("isExecutable=\"true\""));
+    assert!(bpmn.contains("modeler:executionPlatform=\"Camunda Cloud\""));
+    // The working-day limit fires the day after the due date in its process variable, and the
+    // rule is shown in Camunda Modeler's properties panel.
+    assert!(bpmn.contains(
+        "=date and time(date(due_assessment_complete_limit) + duration(&quot;P1D&quot;), time(&quot;00:00:00@Europe/London&quot;))</bpmn:timeDate>"
+    ));
     assert!(
-        bpmn.contains("name=\"limit: 45 working days after referral\" cancelActivity=\"false\"")
+        bpmn.contains(
+            "<zeebe:property name=\"rule\" value=\"due 45 working days after referral\" />"
+        )
+    );
+    // The pre-birth limit applies only when the expected delivery date is known.
+    assert!(bpmn.contains("=if expected_delivery != null then"));
+    // Every timer leads somewhere: an escalation an engine shows.
+    assert_eq!(
+        bpmn.matches("<bpmn:boundaryEvent ").count(),
+        bpmn.matches("<bpmn:escalationEventDefinition ").count()
+    );
+    // Decisions branch on their outcome.
+    assert!(bpmn.contains("=assessment_outcome = &quot;strategy_discussion&quot;"));
+    assert!(
+        bpmn.contains(
+            "name=\"limit: 45 working days after referral received\" cancelActivity=\"false\""
+        ),
+        "the timer names the step it counts from by its title"
     );
     assert!(bpmn.contains("waymark:unit=\"working-days\""));
     assert!(bpmn.contains("waymark:calendar=\"england-and-wales\""));
@@ -554,6 +663,25 @@ fn boundary_timers_keep_working_days_exact_and_claim_no_false_duration() {
         recording.contains(">PT48H</bpmn:timeDuration>"),
         "hours from the step before are exact"
     );
+}
+
+/// In `homeless_16_17` the together block is reached from two exclusive paths (straight from
+/// the referral, or after the immediate help): an exclusive gateway merges them before the
+/// parallel gateway, which would otherwise wait for both for ever.
+#[test]
+fn a_parallel_fork_reached_by_exclusive_paths_is_merged_first() {
+    let bpmn = exported("procedures/homeless_16_17.wm", Format::Bpmn);
+    let fork = &bpmn[bpmn
+        .find("<bpmn:parallelGateway id=\"Gateway_homeless_assessment_work\"")
+        .unwrap()..];
+    let fork = &fork[..fork.find("</bpmn:parallelGateway>").unwrap()];
+    assert_eq!(fork.matches("<bpmn:incoming>").count(), 1, "{fork}");
+    assert!(fork.contains("<bpmn:incoming>Flow_homeless_assessment_work_merged</bpmn:incoming>"));
+    assert!(bpmn.contains("<bpmn:exclusiveGateway id=\"Gateway_homeless_assessment_work_merge\">"));
+    // The fact branch reads as FEEL on the facts.
+    assert!(bpmn.contains(
+        "=age &gt;= 16 and age &lt;= 17 and (housing = &quot;homeless&quot; or housing = &quot;imminent_threat&quot;)"
+    ));
 }
 
 /// Every procedure that compiles, even with errors, draws in every format without panicking,
@@ -691,4 +819,125 @@ end closed "Closed & done"
         "bpmn-moddle",
         &node_tool("tools/validate-bpmn.mjs", std::slice::from_ref(bpmn)),
     );
+}
+
+/// A comparison says what changed, not only that it did: the old and new deadline, the old
+/// title of a renamed step, and the version and effective date in the key, in the SVG and in
+/// the Mermaid.
+#[test]
+fn a_comparison_says_what_changed() {
+    for format in ["svg", "mermaid"] {
+        let (code, drawing, stderr) = waymark(&[
+            "export",
+            "examples/assessment-amendment-draft.wm",
+            "--to",
+            format,
+            "--compare",
+            "procedures/assessment.wm",
+        ]);
+        assert_eq!(code, 0, "{stderr}");
+        // The SVG wraps lines, so look at the words with the breaks taken out.
+        let flat = drawing
+            .replace("</text>", " ")
+            .replace("<br/>", " ")
+            .split('<')
+            .map(|part| part.rsplit_once('>').map_or(part, |(_, text)| text))
+            .collect::<Vec<_>>()
+            .join("");
+        let flat = flat.split_whitespace().collect::<Vec<_>>().join(" ");
+        for expected in [
+            "limit: was 5, now 3 working days after referral",
+            "limit: was 45, now 40 working days after referral",
+            "Analysis of the information gathered",
+            "version was 2025-12, now 2026-draft",
+            "effective date was 2025-12-23, now 2026-09-01",
+        ] {
+            assert!(
+                flat.contains(expected),
+                "{format}: no \"{expected}\" in:\n{flat}"
+            );
+        }
+    }
+}
+
+/// Two steps whose `otherwise` lines run into the same box each keep their own "otherwise":
+/// it means "none of this step's conditions", which differs from step to step, so it is never
+/// written once where the lines merge.
+#[test]
+fn otherwise_keeps_its_own_line() {
+    let folder = root().join("target/export-tests/otherwise");
+    let _ = std::fs::remove_dir_all(&folder);
+    std::fs::create_dir_all(&folder).unwrap();
+    let procedure = folder.join("otherwise.wm");
+    std::fs::write(
+        &procedure,
+        r#"procedure otherwise "Two otherwise lines into one end"
+role worker "Worker"
+fact level is one of low, high
+start first
+
+step first "First look"
+  by worker
+  untimed "starts the case"
+  then second when level is high
+  otherwise closed
+
+step second "Second look"
+  by worker
+  untimed "follows the first"
+  then escalated when level is high
+  otherwise closed
+
+end escalated "Escalated"
+end closed "Closed"
+"#,
+    )
+    .unwrap();
+    let path = procedure.to_string_lossy().into_owned();
+    let (code, svg, stderr) = waymark(&["export", &path, "--to", "svg"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(svg.matches(">otherwise</text>").count(), 2, "{svg}");
+}
+
+/// Ids Waymark makes for the flows under a timer never clash with a step's own id, even for a
+/// step named like one of them: every `id` in the BPMN is different.
+#[test]
+fn bpmn_ids_never_clash() {
+    let text = r#"procedure clash "Clash"
+role worker "Worker"
+start a
+
+step a "A"
+  by worker
+  due 2 working days after a
+  then a_limit_fired
+
+step a_limit_fired "Named like a flow"
+  by worker
+  due 3 working days after a
+  then a_limit_missed
+
+end a_limit_missed "Named like an end"
+"#;
+    let mut sources = Sources::new();
+    let file = sources.add("clash.wm", text.to_string());
+    let checked = waymark_check::check_text(
+        file,
+        text,
+        &mut waymark_compile::NoFiles,
+        &CheckOptions { guidance: None },
+    );
+    let bpmn = waymark_export::export(&checked.procedure.unwrap(), Format::Bpmn);
+    let mut ids: Vec<&str> = bpmn
+        .match_indices(" id=\"")
+        .map(|(at, _)| {
+            let rest = &bpmn[at + 5..];
+            &rest[..rest.find('"').unwrap()]
+        })
+        .collect();
+    let count = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), count, "{bpmn}");
+    assert!(bpmn.contains("Activity_a_limit_fired"));
 }

@@ -17,6 +17,7 @@ mod words;
 pub use graph::{Edge, FlowGraph};
 pub use imports::{Loader, NoFiles};
 pub use model::*;
+pub use words::mid_sentence;
 
 use waymark_diagnostics::Diagnostic;
 use waymark_syntax::Document;

@@ -81,6 +81,111 @@ impl Procedure {
         }
     }
 
+    /// A condition as a sentence for a drawing: facts by their titles, words for values, and a
+    /// range read as one ("age in years is 16 to 17, and housing situation at referral is
+    /// homeless or imminent threat"). Alternatives are joined by "; or ".
+    pub fn guard_sentence(&self, guard: &Guard) -> String {
+        let alternatives: Vec<String> = guard
+            .any_of
+            .iter()
+            .map(|all| self.conditions_sentence(all))
+            .collect();
+        alternatives.join("; or ")
+    }
+
+    /// "by Family Practitioner or Qualified Social Worker when threshold level is level3": a
+    /// role rule for a drawing, with role titles and its condition as a sentence.
+    pub fn role_rule_sentence(&self, rule: &RoleRule) -> String {
+        let roles: Vec<&str> = rule
+            .roles
+            .iter()
+            .map(|r| self.role(*r).title.as_str())
+            .collect();
+        match &rule.guard {
+            Some(guard) => format!(
+                "by {} when {}",
+                roles.join(" or "),
+                self.guard_sentence(guard)
+            ),
+            None => format!("by {}", roles.join(" or ")),
+        }
+    }
+
+    fn conditions_sentence(&self, all: &[Condition]) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        let mut used = vec![false; all.len()];
+        for (index, condition) in all.iter().enumerate() {
+            if used[index] {
+                continue;
+            }
+            used[index] = true;
+            // "at least A" and "at most B" of one fact read as the range "A to B".
+            let upper = match condition.test {
+                Test::AtLeast(_) => all.iter().enumerate().position(|(other, c)| {
+                    !used[other] && c.fact == condition.fact && matches!(c.test, Test::AtMost(_))
+                }),
+                _ => None,
+            };
+            match (&condition.test, upper.map(|u| &all[u].test)) {
+                (Test::AtLeast(low), Some(Test::AtMost(high))) => {
+                    if let Some(u) = upper {
+                        used[u] = true;
+                    }
+                    let fact = self.fact(condition.fact);
+                    parts.push(format!(
+                        "{} is {} to {}",
+                        mid_sentence(&fact.title),
+                        value_sentence(&fact.kind, low),
+                        value_sentence(&fact.kind, high)
+                    ));
+                }
+                _ => parts.push(self.condition_sentence(condition)),
+            }
+        }
+        // A comma keeps "a or b, and c" from reading as "a or (b and c)".
+        let joiner = if parts.iter().any(|p| p.contains(" or ")) {
+            ", and "
+        } else {
+            " and "
+        };
+        parts.join(joiner)
+    }
+
+    fn condition_sentence(&self, condition: &Condition) -> String {
+        let fact = self.fact(condition.fact);
+        let title = mid_sentence(&fact.title);
+        let value = |v: &FactValue| value_sentence(&fact.kind, v);
+        match &condition.test {
+            // A yes/no fact's title states it: "a Section 47 enquiry is part of the assessment".
+            Test::Is(FactValue::YesNo(true)) | Test::IsNot(FactValue::YesNo(false)) => title,
+            Test::Is(FactValue::YesNo(false)) | Test::IsNot(FactValue::YesNo(true)) => {
+                format!("not so: {title}")
+            }
+            Test::Known => format!("{title} is known"),
+            Test::NotKnown => format!("{title} is not known"),
+            Test::Is(v) => format!("{title} is {}", value(v)),
+            Test::IsNot(v) => format!("{title} is not {}", value(v)),
+            Test::OneOf(values) => {
+                let words: Vec<String> = values.iter().map(value).collect();
+                match words.as_slice() {
+                    [rest @ .., last] if !rest.is_empty() => {
+                        format!("{title} is {} or {last}", rest.join(", "))
+                    }
+                    _ => format!("{title} is {}", words.join("")),
+                }
+            }
+            Test::AtLeast(v) => format!("{title} is at least {}", value(v)),
+            Test::AtMost(v) => format!("{title} is at most {}", value(v)),
+            Test::Before(v) => format!("{title} is before {}", value(v)),
+            Test::After(v) => format!("{title} is after {}", value(v)),
+        }
+    }
+
+    /// A step's title as it reads inside a sentence: "referral received".
+    pub fn step_in_sentence(&self, step: crate::model::StepId) -> String {
+        mid_sentence(&self.step(step).title)
+    }
+
     fn condition_words(&self, condition: &Condition) -> String {
         let fact = self.fact(condition.fact);
         let value = |v: &FactValue| value_words(&fact.kind, v);
@@ -102,6 +207,34 @@ impl Procedure {
     }
 }
 
+/// A title inside a sentence: its first letter lower case, unless the first word is an acronym
+/// or a name kept in capitals ("ICPC", "Section 47 enquiry" stays as it is).
+pub fn mid_sentence(title: &str) -> String {
+    let mut words = title.split_whitespace();
+    let first = words.next().unwrap_or("");
+    let acronym = first.chars().skip(1).any(|c| c.is_uppercase())
+        || first.chars().any(|c| c.is_ascii_digit());
+    // "Section 47 ...", "Child Protection Plan ...": a name whose next word is capitalised too.
+    let name = ["Section", "Child", "Children", "Local", "Family"].contains(&first)
+        && words
+            .next()
+            .and_then(|w| w.chars().next())
+            .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
+    if acronym || name {
+        return title.to_string();
+    }
+    let mut chars = title.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// A value for a drawing: a word with spaces for underscores.
+fn value_sentence(kind: &FactKind, value: &FactValue) -> String {
+    value_words(kind, value).replace('_', " ")
+}
+
 fn value_words(kind: &FactKind, value: &FactValue) -> String {
     match (kind, value) {
         (FactKind::OneOf(options), FactValue::Choice(index)) => {
@@ -116,7 +249,40 @@ fn value_words(kind: &FactKind, value: &FactValue) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::mid_sentence;
     use crate::{NoFiles, compile};
+
+    #[test]
+    fn titles_read_inside_sentences() {
+        assert_eq!(mid_sentence("Referral received"), "referral received");
+        assert_eq!(mid_sentence("Section 47 enquiry"), "Section 47 enquiry");
+        assert_eq!(
+            mid_sentence("Child Protection Plan started"),
+            "Child Protection Plan started"
+        );
+        assert_eq!(mid_sentence("Child seen alone"), "child seen alone");
+        assert_eq!(mid_sentence("ICPC held"), "ICPC held");
+    }
+
+    #[test]
+    fn conditions_read_as_sentences() {
+        let text = "procedure p \"P\"\nfact age \"Age in years\" is a number\nfact housing \"Housing situation\" is one of homeless, imminent_threat, at_risk\nfact s47 \"A Section 47 enquiry is under way\" is yes or no\nstart a\nstep a\n  untimed \"x\"\n  then b when age is at least 16 and age is at most 17 and housing is one of homeless, imminent_threat\n  then b when s47 is yes or housing is at_risk\n  otherwise b\nend b\n";
+        let parsed = waymark_syntax::parse(waymark_diagnostics::FileId(0), text);
+        let procedure = compile(parsed.document, &mut NoFiles).procedure.unwrap();
+        let a = &procedure.steps[0];
+        let guard = |n: usize| match &a.routes[n].when {
+            crate::RouteWhen::Guard(g) => procedure.guard_sentence(g),
+            _ => panic!("a guard"),
+        };
+        assert_eq!(
+            guard(0),
+            "age in years is 16 to 17, and housing situation is homeless or imminent threat"
+        );
+        assert_eq!(
+            guard(1),
+            "a Section 47 enquiry is under way; or housing situation is at risk"
+        );
+    }
     use waymark_diagnostics::FileId;
 
     #[test]

@@ -77,7 +77,7 @@ pub struct Node {
     pub who: Vec<String>,
     /// Deadlines and schedules, one line each ("within 5 working days of referral").
     pub when: Vec<String>,
-    /// Other rules worth seeing on the wall ("may be waived, with the reason recorded").
+    /// Other rules worth seeing on the wall ("waived only with a reason").
     pub notes: Vec<String>,
     /// Index into [`Chart::lanes`].
     pub lane: usize,
@@ -85,6 +85,9 @@ pub struct Node {
     pub steps: Vec<StepId>,
     /// How the node differs from an earlier version, when the drawing is a comparison.
     pub mark: Mark,
+    /// For the join of work done together, the node of its fork (Mermaid keeps the two in
+    /// order within their lane).
+    pub fork: Option<usize>,
 }
 
 /// How a node differs from an earlier version of the procedure.
@@ -108,6 +111,81 @@ pub struct Comparison {
     pub changed: BTreeSet<String>,
     /// Steps of the earlier version that are gone: (id, title).
     pub removed: Vec<(String, String)>,
+    /// What changed in each changed step, in words, by step id ("was 5, now 3 working days
+    /// after referral"); see [`change_words`].
+    pub notes: BTreeMap<String, Vec<String>>,
+    /// What changed in the procedure itself ("version was 2025-12, now 2026-03"), for the key.
+    pub procedure: Vec<String>,
+}
+
+impl Comparison {
+    /// How the key introduces the comparison: "Compared with version 2025-12 (version was
+    /// 2025-12, now 2026-03; effective date was ..., now ...)".
+    pub fn heading(&self) -> String {
+        if self.procedure.is_empty() {
+            format!("Compared with {}", self.against)
+        } else {
+            format!(
+                "Compared with {} ({})",
+                self.against,
+                self.procedure.join("; ")
+            )
+        }
+    }
+}
+
+/// A change `waymark diff` reports, as a drawing says it: what it was and what it is now, with
+/// the words both share written once ("limit: was 5, now 3 working days after referral"; "was
+/// titled Analysis of the information gathered").
+pub fn change_words(kind: &str, before: Option<&str>, after: Option<&str>) -> Option<String> {
+    match (kind, before, after) {
+        ("title_changed", Some(before), _) => Some(format!("was titled \"{before}\"")),
+        ("version_changed", Some(before), Some(after)) => {
+            Some(format!("version was {before}, now {after}"))
+        }
+        ("effective_date_changed", Some(before), Some(after)) => {
+            Some(format!("effective date was {before}, now {after}"))
+        }
+        ("effective_date_changed" | "version_changed", None, Some(after)) => {
+            Some(format!("now {after}"))
+        }
+        (_, Some(before), Some(after)) => Some(was_now(before, after)),
+        (_, None, Some(after)) => Some(format!("new: {after}")),
+        (_, Some(before), None) => Some(format!("no longer: {before}")),
+        (_, None, None) => None,
+    }
+}
+
+/// "due 5 working days after referral" and "due 3 working days after referral" as "limit: was
+/// 5, now 3 working days after referral": a rule's kind ("due", "target") and the words the
+/// two share at the end are written once.
+fn was_now(before: &str, after: &str) -> String {
+    let old: Vec<&str> = before.split_whitespace().collect();
+    let new: Vec<&str> = after.split_whitespace().collect();
+    let (lead, start) = match (old.first(), new.first()) {
+        (Some(&"due"), Some(&"due")) => ("limit: ", 1),
+        (Some(&"target"), Some(&"target")) => ("target: ", 1),
+        _ => ("", 0),
+    };
+    let most = old.len().min(new.len()) - start;
+    let end = old
+        .iter()
+        .rev()
+        .zip(new.iter().rev())
+        .take(most)
+        .take_while(|(a, b)| a == b)
+        .count();
+    // Keep at least one word on each side, so neither reads as nothing.
+    let end = end.min(most.saturating_sub(1));
+    let was = old[start..old.len() - end].join(" ");
+    let now = new[start..new.len() - end].join(" ");
+    let tail = old[old.len() - end..].join(" ");
+    let mut words = format!("{lead}was {was}, now {now}");
+    if !tail.is_empty() {
+        words.push(' ');
+        words.push_str(&tail);
+    }
+    words
 }
 
 /// The title of the lane that holds the steps an earlier version had and this one does not.
@@ -130,6 +208,13 @@ pub fn chart_compared(procedure: &Procedure, comparison: &Comparison) -> Chart {
         } else {
             Mark::Same
         };
+        // A changed step says what changed, so the drawing shows it, not only that it did.
+        if node.mark == Mark::Changed {
+            for id in &ids {
+                node.notes
+                    .extend(comparison.notes.get(*id).into_iter().flatten().cloned());
+            }
+        }
     }
     if comparison.removed.is_empty() {
         return chart;
@@ -154,6 +239,7 @@ pub fn chart_compared(procedure: &Procedure, comparison: &Comparison) -> Chart {
             lane,
             steps: Vec::new(),
             mark: Mark::Removed,
+            fork: None,
         });
     }
     chart
@@ -175,6 +261,9 @@ pub struct Link {
     /// An outcome, a condition or "otherwise".
     pub label: Option<String>,
     pub kind: LinkKind,
+    /// The route the link draws, as (step, index into its routes), for formats that need the
+    /// condition itself rather than its words (BPMN's conditions).
+    pub route: Option<(StepId, usize)>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -212,6 +301,7 @@ fn make_nodes(procedure: &Procedure) -> (Vec<usize>, Vec<Node>) {
         lane: 0,
         steps: Vec::new(),
         mark: Mark::Same,
+        fork: None,
     }];
     let mut node_of_step = vec![0; procedure.steps.len()];
     let mut series_nodes: BTreeMap<&str, usize> = BTreeMap::new();
@@ -240,10 +330,23 @@ fn make_nodes(procedure: &Procedure) -> (Vec<usize>, Vec<Node>) {
             lane: 0,
             steps: vec![step_id],
             mark: Mark::Same,
+            fork: None,
         });
     }
     for node in &mut nodes {
         node.when = when(procedure, node);
+    }
+    for node in &mut nodes {
+        let together = node
+            .steps
+            .first()
+            .and_then(|s| match procedure.step(*s).kind {
+                StepKind::Join { together } => Some(together),
+                _ => None,
+            });
+        if let Some(together) = together {
+            node.fork = node_of_step.get(together.0 as usize).copied();
+        }
     }
     (node_of_step, nodes)
 }
@@ -278,10 +381,73 @@ fn who(procedure: &Procedure, step: &Step) -> Vec<String> {
     if simple {
         return Vec::new();
     }
+    if let Some(table) = who_by_fact(procedure, step) {
+        return table;
+    }
     step.roles
         .iter()
-        .map(|rule| procedure.role_rule_words(rule, true))
+        .map(|rule| procedure.role_rule_sentence(rule))
         .collect()
+}
+
+/// When every `by` rule depends on one fact's value alone, who does it reads as a table under
+/// the fact's title, one line per value, so the rules do not run together: "who, by threshold
+/// level:", "level2: Family Practitioner", "level3: Qualified Social Worker or Family
+/// Practitioner".
+fn who_by_fact(procedure: &Procedure, step: &Step) -> Option<Vec<String>> {
+    let mut fact = None;
+    let mut lines = Vec::new();
+    for rule in &step.roles {
+        let [condition] = rule.guard.as_ref()?.any_of.as_slice() else {
+            return None;
+        };
+        let [condition] = condition.as_slice() else {
+            return None;
+        };
+        if *fact.get_or_insert(condition.fact) != condition.fact {
+            return None;
+        }
+        let values = match &condition.test {
+            waymark_compile::Test::Is(v) => vec![*v],
+            waymark_compile::Test::OneOf(values) => values.clone(),
+            _ => return None,
+        };
+        let kind = &procedure.fact(condition.fact).kind;
+        let values: Vec<String> = values
+            .iter()
+            .map(|v| match (kind, v) {
+                (
+                    waymark_compile::FactKind::OneOf(words),
+                    waymark_compile::FactValue::Choice(i),
+                ) => words
+                    .get(*i as usize)
+                    .cloned()
+                    .unwrap_or_default()
+                    .replace('_', " "),
+                _ => String::new(),
+            })
+            .collect();
+        if values.iter().any(String::is_empty) {
+            return None;
+        }
+        let roles: Vec<&str> = rule
+            .roles
+            .iter()
+            .map(|r| procedure.role(*r).title.as_str())
+            .collect();
+        let values = match values.as_slice() {
+            [rest @ .., last] if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+            _ => values.join(""),
+        };
+        lines.push(format!("{values}: {}", roles.join(" or ")));
+    }
+    let fact = procedure.fact(fact?);
+    let mut table = vec![format!(
+        "who, by {}:",
+        waymark_compile::mid_sentence(&fact.title)
+    )];
+    table.extend(lines);
+    Some(table)
 }
 
 fn notes(step: &Step) -> Vec<String> {
@@ -295,7 +461,7 @@ fn notes(step: &Step) -> Vec<String> {
         notes.push("if late, the reason is recorded".to_string());
     }
     if step.waivable {
-        notes.push("may be waived, with the reason recorded".to_string());
+        notes.push("waived only with a reason".to_string());
     }
     notes
 }
@@ -314,13 +480,13 @@ fn when(procedure: &Procedure, node: &Node) -> Vec<String> {
             when,
         } => {
             let mut lines = vec![format!(
-                "every {every} {} while at {}",
+                "every {every} {} while the case is at {}",
                 unit.words(*every),
-                procedure.step(*during).id
+                procedure.step_in_sentence(*during)
             )];
             lines.extend(
                 when.as_ref()
-                    .map(|guard| format!("only when {}", procedure.guard_words(guard))),
+                    .map(|guard| format!("only when {}", procedure.guard_sentence(guard))),
             );
             lines
         }
@@ -331,12 +497,31 @@ fn when(procedure: &Procedure, node: &Node) -> Vec<String> {
     }
 }
 
-/// "within 5 working days of referral" when the step has limits only; "target: ..." and
-/// "limit: ..." lines when it has both.
+/// "within 5 working days of referral received" when the step has limits only; "target: ..."
+/// and "limit: ..." lines when it has both, except that a target and a limit counted alike
+/// share one line ("target 30, limit 45 working days after referral received"), which keeps
+/// long step titles from being written twice.
 pub fn deadline_lines(procedure: &Procedure, step: &Step) -> Vec<String> {
-    let has_target = step.targets().next().is_some();
+    let targets: Vec<&Deadline> = step.targets().collect();
+    let limits: Vec<&Deadline> = step.limits().collect();
     let mut lines: Vec<String> = Vec::new();
-    for deadline in step.targets().chain(step.limits()) {
+    let mut paired = None;
+    if let [target] = targets.as_slice() {
+        paired = limits.iter().position(|l| {
+            l.unit == target.unit && l.clock == target.clock && l.guard == target.guard
+        });
+        if let Some(limit) = paired.map(|p| limits[p]) {
+            let words = deadline_words(procedure, limit, false);
+            // "45 working days after ..." -> "target 30, limit 45 working days after ...".
+            lines.push(format!("target {}, limit {words}", target.amount));
+        }
+    }
+    let has_target = !targets.is_empty();
+    for (n, deadline) in targets.iter().chain(&limits).enumerate() {
+        let is_limit = n >= targets.len();
+        if paired.is_some() && (!is_limit || Some(n - targets.len()) == paired) {
+            continue;
+        }
         let line = match (has_target, deadline.kind) {
             (false, _) => deadline_words(procedure, deadline, true),
             (true, DeadlineKind::Target) => {
@@ -364,16 +549,30 @@ pub fn deadline_words(procedure: &Procedure, deadline: &Deadline, within: bool) 
         (_, false) => format!("{amount} {unit} after {clock}"),
     };
     if let Some(guard) = &deadline.guard {
-        words.push_str(&format!(" (when {})", procedure.guard_words(guard)));
+        // "4 weeks before expected date of delivery, if known" rather than naming the date twice.
+        let known_clock = match (guard.any_of.as_slice(), deadline.clock) {
+            ([all], Clock::AfterFact(fact) | Clock::BeforeFact(fact)) => matches!(
+                all.as_slice(),
+                [c] if c.fact == fact && c.test == waymark_compile::Test::Known
+            ),
+            _ => false,
+        };
+        if known_clock {
+            words.push_str(", if known");
+        } else {
+            words.push_str(&format!(" (when {})", procedure.guard_sentence(guard)));
+        }
     }
     words
 }
 
-/// The step or fact a deadline counts from.
+/// The step or fact a deadline counts from, by its title as it reads in a sentence.
 pub fn clock_name(procedure: &Procedure, clock: Clock) -> String {
     match clock {
-        Clock::AfterStep(step) => procedure.step(step).id.clone(),
-        Clock::AfterFact(fact) | Clock::BeforeFact(fact) => procedure.fact(fact).id.clone(),
+        Clock::AfterStep(step) => procedure.step_in_sentence(step),
+        Clock::AfterFact(fact) | Clock::BeforeFact(fact) => {
+            waymark_compile::mid_sentence(&procedure.fact(fact).title)
+        }
     }
 }
 
@@ -402,7 +601,7 @@ fn checkpoint_lines(procedure: &Procedure, node: &Node, until: Option<StepId>) -
     if let Some(until) = until {
         lines.push(format!(
             "not needed once {} is done",
-            procedure.step(until).id
+            procedure.step_in_sentence(until)
         ));
     }
     lines
@@ -417,8 +616,13 @@ fn make_links(procedure: &Procedure, node_of_step: &[usize]) -> Vec<Link> {
         to: node(procedure.start),
         label: None,
         kind: LinkKind::Flow,
+        route: None,
     }];
     for (from, to, edge) in procedure.graph.edges() {
+        let route = match edge {
+            Edge::Route(index) => Some((from, index)),
+            _ => None,
+        };
         let (label, kind) =
             match edge {
                 Edge::Route(index) => (
@@ -435,8 +639,13 @@ fn make_links(procedure: &Procedure, node_of_step: &[usize]) -> Vec<Link> {
             to: node(to),
             label,
             kind,
+            route,
         };
-        if !links.contains(&link) {
+        // Two edges drawn alike are one line (the schedule edges to a checkpoint series).
+        let same = |l: &Link| {
+            l.from == link.from && l.to == link.to && l.label == link.label && l.kind == link.kind
+        };
+        if !links.iter().any(same) {
             links.push(link);
         }
     }
@@ -447,7 +656,7 @@ fn make_links(procedure: &Procedure, node_of_step: &[usize]) -> Vec<Link> {
 fn route_label(procedure: &Procedure, step: &Step, when: &RouteWhen) -> Option<String> {
     match when {
         RouteWhen::Always => None,
-        RouteWhen::Guard(guard) => Some(procedure.guard_words(guard)),
+        RouteWhen::Guard(guard) => Some(procedure.guard_sentence(guard)),
         RouteWhen::Otherwise => Some("otherwise".to_string()),
         RouteWhen::Outcome(index) => step.outcomes.get(*index).map(|o| o.id.replace('_', " ")),
     }
@@ -571,7 +780,46 @@ impl IdMaker {
 
 #[cfg(test)]
 mod tests {
-    use super::IdMaker;
+    use super::{IdMaker, change_words};
+
+    #[test]
+    fn changes_read_as_was_and_now() {
+        let words = |kind, before, after| change_words(kind, before, after).unwrap();
+        assert_eq!(
+            words(
+                "deadline_changed",
+                Some("due 5 working days after referral"),
+                Some("due 3 working days after referral")
+            ),
+            "limit: was 5, now 3 working days after referral"
+        );
+        assert_eq!(
+            words(
+                "deadline_changed",
+                Some("target 30 working days after referral"),
+                Some("target 20 days after visit")
+            ),
+            "target: was 30 working days after referral, now 20 days after visit"
+        );
+        assert_eq!(
+            words(
+                "title_changed",
+                Some("Analysis"),
+                Some("Analysis and judgement")
+            ),
+            "was titled \"Analysis\""
+        );
+        assert_eq!(
+            words("version_changed", Some("2025-12"), Some("2026-03")),
+            "version was 2025-12, now 2026-03"
+        );
+        assert_eq!(words("route_added", None, Some("then x")), "new: then x");
+        // Nothing in common: both in full.
+        assert_eq!(
+            words("who_acts", Some("by a"), Some("by b")),
+            "was by a, now by b"
+        );
+    }
 
     #[test]
     fn ids_are_safe_and_unique() {

@@ -1,6 +1,12 @@
 //! A Graphviz DOT graph: a cluster per role, with the same boxes, words and lines as the
 //! Mermaid flowchart. `dot -Tpng` draws it.
 //!
+//! The flow runs top to bottom, so a long procedure is drawn about as tall as it is wide rather
+//! than as a long strip (the assessment was 7.6 times as wide as tall left to right). The lanes
+//! stand side by side; Graphviz places clusters itself to reduce crossings, and no attribute
+//! tried (flat invisible edges between anchors, `ordering=out`) held them in the declared order,
+//! so they are written in that order and Graphviz may still move one.
+//!
 //! Labels are Graphviz HTML-like labels, so titles can be bold; their text is XML-escaped.
 //! Identifiers are the chart's ids, which are letters, digits and `_` only, and are quoted all
 //! the same.
@@ -31,7 +37,7 @@ fn render(chart: &Chart) -> String {
     let _ = writeln!(out, "digraph {} {{", quote(&chart.id));
     let _ = writeln!(
         out,
-        "  graph [rankdir=LR, newrank=true, nodesep=0.25, ranksep=0.45, fontname={}, fontsize=18, labelloc=t, label=<<b>{}</b>>];",
+        "  graph [rankdir=TB, newrank=true, nodesep=0.25, ranksep=0.45, fontname={}, fontsize=18, labelloc=t, label=<<b>{}</b>>];",
         quote(FONT),
         xml_escape(&chart.title)
     );

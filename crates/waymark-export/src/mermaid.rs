@@ -28,7 +28,7 @@ pub fn to_mermaid_compared(procedure: &Procedure, comparison: &Comparison) -> St
     let _ = writeln!(
         out,
         "  subgraph key[\"{}\"]",
-        label(&[format!("Compared with {}", comparison.against)])
+        label(&[comparison.heading()])
     );
     let _ = writeln!(out, "    key_added[\"added\"]");
     let _ = writeln!(out, "    key_changed[\"changed\"]");
@@ -70,6 +70,9 @@ fn render(chart: &Chart) -> String {
     // Lines are already wrapped at WIDTH characters; wider than Mermaid's default of 200
     // pixels, so Mermaid does not wrap them again.
     let _ = writeln!(out, "config:");
+    // ELK routes lines around boxes; Mermaid's default layout (dagre) ran lines through boxes
+    // in the assessment. A renderer without ELK falls back to dagre, top to bottom still.
+    let _ = writeln!(out, "  layout: elk");
     let _ = writeln!(out, "  flowchart:");
     let _ = writeln!(out, "    wrappingWidth: 320");
     let _ = writeln!(out, "---");
@@ -79,7 +82,9 @@ fn render(chart: &Chart) -> String {
         crate::text::one_line(&chart.title),
         chart.id
     );
-    let _ = writeln!(out, "flowchart LR");
+    // Top to bottom: a long procedure comes out about as tall as it is wide, readable at the
+    // width a Markdown page gives it, where left to right made a strip 3.6 times as wide.
+    let _ = writeln!(out, "flowchart TB");
     for (lane_index, lane) in chart.lanes.iter().enumerate() {
         let _ = writeln!(
             out,
@@ -113,6 +118,14 @@ fn render(chart: &Chart) -> String {
             None => {
                 let _ = writeln!(out, "  n_{} {arrow} n_{}", from.id, to.id);
             }
+        }
+    }
+    // A fork and its join in one lane are joined only through other lanes, so a layout that
+    // places each lane on its own may put the join first; an invisible link keeps the order.
+    for node in &chart.nodes {
+        let fork = node.fork.and_then(|f| chart.nodes.get(f));
+        if let Some(fork) = fork.filter(|f| f.lane == node.lane) {
+            let _ = writeln!(out, "  n_{} ~~~ n_{}", fork.id, node.id);
         }
     }
     let _ = writeln!(

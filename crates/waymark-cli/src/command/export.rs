@@ -163,7 +163,17 @@ fn comparison(old: &waymark_compile::Procedure, new: &waymark_compile::Procedure
         ..Comparison::default()
     };
     for change in waymark_diff::compare(old, new) {
+        let words = waymark_export::chart::change_words(
+            change.kind,
+            change.before.as_deref(),
+            change.after.as_deref(),
+        );
         match (change.group, change.kind) {
+            // The key says what changed in the procedure itself: its version and when it
+            // takes effect (its title is on the drawing).
+            (Group::Procedure, "version_changed" | "effective_date_changed") => {
+                comparison.procedure.extend(words);
+            }
             (Group::Procedure | Group::Roles | Group::Facts | Group::Sources, _) => {}
             (_, "step_added") => {
                 comparison.added.insert(change.subject);
@@ -172,9 +182,18 @@ fn comparison(old: &waymark_compile::Procedure, new: &waymark_compile::Procedure
                 .removed
                 .push((change.subject, change.before.unwrap_or_default())),
             _ => {
+                comparison
+                    .notes
+                    .entry(change.subject.clone())
+                    .or_default()
+                    .extend(words);
                 comparison.changed.insert(change.subject);
             }
         }
     }
+    // The version first, then the date it takes effect.
+    comparison
+        .procedure
+        .sort_by_key(|words| !words.starts_with("version"));
     comparison
 }

@@ -66,7 +66,7 @@ pub(super) fn mark_outline(out: &mut String, node: &Node, rect: Rect) {
 
 /// The key's line for a comparison: which colour is which, and the earlier version's name.
 pub(super) fn comparison_key(out: &mut String, comparison: &Comparison, y: i32) {
-    let heading = format!("Compared with {}:", comparison.against);
+    let heading = format!("{}:", comparison.heading());
     let _ = writeln!(
         out,
         "  <g id=\"comparison-key\" font-size=\"11\" fill=\"#1b2733\"><text x=\"24\" y=\"{y}\">{}</text>",

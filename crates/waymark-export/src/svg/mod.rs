@@ -38,6 +38,7 @@ const LABEL_LINE: i32 = 13;
 const TITLE_WIDTH: i32 = 150;
 const DETAIL_WIDTH: i32 = 150;
 const LABEL_WIDTH: i32 = 76;
+const LONG_LABEL_WIDTH: i32 = 150;
 /// A gateway's title, over its diamond, wraps narrower: the column is otherwise narrow.
 const GATEWAY_TITLE_WIDTH: i32 = 128;
 /// Room between a box's side and its text.
@@ -67,7 +68,7 @@ pub const SPACING: Spacing = Spacing {
     left: MARGIN + LANE_HEADER + 10,
     top: TITLE_HEIGHT,
     right: MARGIN + 2,
-    lane_padding: 6,
+    lane_padding: 5,
     lane_min_height: 40,
     empty_lane_height: 30,
     row_gap: 12,
@@ -133,9 +134,18 @@ fn lane_name_height(title: &str) -> i32 {
 }
 
 fn label_lines(link: &Link) -> Vec<String> {
+    // An outcome is a word or two; a condition is a sentence, which in the narrow width would
+    // stand as a column of one or two words a line.
     link.label
         .as_deref()
-        .map(|text| wrap_to(text, LABEL_WIDTH, LABEL_SIZE, false))
+        .map(|text| {
+            let width = if text.chars().count() > 40 {
+                LONG_LABEL_WIDTH
+            } else {
+                LABEL_WIDTH
+            };
+            wrap_to(text, width, LABEL_SIZE, false)
+        })
         .unwrap_or_default()
 }
 
@@ -177,14 +187,20 @@ impl Drawing {
                     .map(|l| text_width(l, LABEL_SIZE, false) + 6)
                     .max()
                     .unwrap_or(0);
-                // An earlier line of the same kind into the same box, with the same words.
-                let same_label = link.label.as_ref().and_then(|label| {
-                    chart.links[..index].iter().position(|other| {
-                        other.to == link.to
-                            && other.kind == link.kind
-                            && other.label.as_ref() == Some(label)
-                    })
-                });
+                // An earlier line of the same kind into the same box, with the same words. Never
+                // "otherwise": it means "none of this step's conditions", which differs from step
+                // to step, so each keeps its own label on its own line.
+                let same_label = link
+                    .label
+                    .as_ref()
+                    .filter(|label| label.as_str() != "otherwise")
+                    .and_then(|label| {
+                        chart.links[..index].iter().position(|other| {
+                            other.to == link.to
+                                && other.kind == link.kind
+                                && other.label.as_ref() == Some(label)
+                        })
+                    });
                 EdgeSpec {
                     from: link.from,
                     to: link.to,
