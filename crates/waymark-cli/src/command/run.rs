@@ -489,7 +489,11 @@ fn find_json_case(
     let quoted = format!("\"{case_id}\"");
     for (index, line) in reader.split(b'\n').enumerate() {
         let line = line.map_err(|error| cannot_read(path, &error))?;
-        let Ok(text) = std::str::from_utf8(&line) else {
+        let line = match index {
+            0 => line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&line),
+            _ => &line,
+        };
+        let Ok(text) = std::str::from_utf8(line) else {
             continue;
         };
         if !text.contains(&quoted) {

@@ -112,6 +112,8 @@ pub fn run_json_lines<E: Send>(
 pub struct Blocks {
     carry: Vec<u8>,
     finished: bool,
+    /// A block has been given: a byte-order mark can only come before the first.
+    started: bool,
     /// Blocks already run, to be filled again.
     spares: Vec<Vec<u8>>,
 }
@@ -138,6 +140,7 @@ impl Blocks {
         Blocks {
             carry: Vec::new(),
             finished: false,
+            started: false,
             spares: Vec::new(),
         }
     }
@@ -192,12 +195,27 @@ impl Blocks {
                 }
             }
         }
+        // A UTF-8 byte-order mark, as some editors and spreadsheet exports write, is not data.
+        if !std::mem::replace(&mut self.started, true) && bytes.starts_with(b"\xEF\xBB\xBF") {
+            bytes.drain(..3);
+        }
         Ok(Some(Block { bytes }))
     }
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_byte_order_mark_before_the_first_line_is_skipped() {
+        let mut input: &[u8] = b"\xEF\xBB\xBF{\"case\":\"A\"}\n\xEF\xBB\xBFx";
+        let mut blocks = super::Blocks::new();
+        let block = blocks.next(&mut input).unwrap().unwrap();
+        assert_eq!(
+            block.bytes, b"{\"case\":\"A\"}\n\xEF\xBB\xBFx",
+            "only the first is skipped"
+        );
+    }
+
     use super::*;
 
     /// A reader that hands out a few bytes at a time, as pipes do.
