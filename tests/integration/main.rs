@@ -14,6 +14,7 @@ mod export;
 mod fixtures;
 mod independent;
 mod robustness;
+mod robustness_cases;
 mod run;
 mod shipped;
 mod tidy;
