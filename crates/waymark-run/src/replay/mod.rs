@@ -23,6 +23,7 @@ mod path;
 mod progress;
 mod records;
 mod rows;
+mod scratch;
 mod strict;
 #[cfg(test)]
 mod tests;
@@ -32,7 +33,7 @@ use crate::plan::Plan;
 use crate::report::{CaseReport, Deviation, Left, State, Warning};
 use chrono::NaiveDate;
 use records::Record;
-use std::cell::RefCell;
+use scratch::{SCRATCH, Scratch};
 use waymark_compile::{StepId, StepKind};
 
 /// How to read a case's records.
@@ -66,29 +67,6 @@ pub fn run_case_with(plan: &Plan, case: Case, as_of: NaiveDate, reading: Reading
         scratch.records = records;
         report
     })
-}
-
-thread_local! {
-    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
-}
-
-/// Working space kept from case to case on each thread.
-#[derive(Default)]
-struct Scratch {
-    records: Vec<Record>,
-    steps: Vec<StepState>,
-    stack: Vec<StepId>,
-    /// For exploring a decision's branches.
-    stack_of_nexts: Vec<StepId>,
-    nexts: Vec<StepId>,
-    list: Vec<StepId>,
-    record_list: Vec<u32>,
-    path: Vec<StepId>,
-    /// Per record: whether it arrived where the procedure expected it not to.
-    misfits: Vec<bool>,
-    /// Visit marks for exploring a decision's branches, by generation (no clearing).
-    marks: Vec<u32>,
-    generation: u32,
 }
 
 /// What the replay knows of one step of one case.

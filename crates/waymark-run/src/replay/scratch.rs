@@ -1,0 +1,31 @@
+//! Working space kept from case to case on each thread: the replay's lists and per-step state
+//! are cleared and filled again rather than allocated for every case.
+
+use super::StepState;
+use super::records::Record;
+use std::cell::RefCell;
+use waymark_compile::StepId;
+
+thread_local! {
+    pub(super) static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// Working space kept from case to case on each thread.
+#[derive(Default)]
+pub(super) struct Scratch {
+    pub(super) records: Vec<Record>,
+    pub(super) steps: Vec<StepState>,
+    pub(super) stack: Vec<StepId>,
+    /// For exploring a decision's branches.
+    pub(super) stack_of_nexts: Vec<StepId>,
+    /// The steps after one step, for work that changes the replay as it goes.
+    pub(super) nexts: Vec<StepId>,
+    pub(super) list: Vec<StepId>,
+    pub(super) record_list: Vec<u32>,
+    pub(super) path: Vec<StepId>,
+    /// Per record: whether it did not arrive where the procedure expected it.
+    pub(super) misfits: Vec<bool>,
+    /// Visit marks for exploring a decision's branches, by generation (no clearing).
+    pub(super) marks: Vec<u32>,
+    pub(super) generation: u32,
+}
