@@ -140,7 +140,11 @@ impl CsvCases<'_> {
 
     /// The cases numbered `range`, checked against `plan`.
     pub fn cases(&self, plan: &Plan, range: Range<usize>) -> Vec<Result<Case, BadCase>> {
-        range.filter_map(|g| self.case(plan, g)).collect()
+        // Building a reader makes its state machine: one serves every row.
+        let mut reader = RowReader::default();
+        range
+            .filter_map(|g| self.read_case(plan, g, &mut reader))
+            .collect()
     }
 
     /// Every case, checked against `plan` (for small files; large ones go a range at a time).
@@ -157,6 +161,15 @@ impl CsvCases<'_> {
 
     /// Case number `g`: its rows read, then checked.
     pub fn case(&self, plan: &Plan, g: usize) -> Option<Result<Case, BadCase>> {
+        self.read_case(plan, g, &mut RowReader::default())
+    }
+
+    fn read_case(
+        &self,
+        plan: &Plan,
+        g: usize,
+        reader: &mut RowReader,
+    ) -> Option<Result<Case, BadCase>> {
         let group = self.groups.get(g)?;
         let rows = self.order.get(self.rows_of.get(g)?.clone())?;
         let mut problems = group.problems.clone();
@@ -176,7 +189,7 @@ impl CsvCases<'_> {
                 false => &self.events,
             };
             let row = scanned.rows.get(row_ref.row as usize)?;
-            match fields(scanned, row, &mut text) {
+            match reader.fields(scanned, row, &mut text) {
                 Ok(fields) => spans.push((*row_ref, row.line, fields)),
                 Err(message) => problems.push(Problem {
                     file: scanned.file,
@@ -269,55 +282,79 @@ fn short(text: &str) -> String {
     }
 }
 
-/// Reads one row's fields (unquoted) onto the end of `text`, giving each field's place there.
-fn fields(
-    scanned: &Scanned<'_>,
-    row: &Row,
-    text: &mut String,
-) -> Result<Vec<Range<usize>>, String> {
-    let bytes = scanned.bytes.get(row.start..row.end).unwrap_or_default();
-    let mut reader = csv_core::Reader::new();
-    let mut output = vec![0u8; bytes.len() + 1];
-    let mut ends = vec![0usize; bytes.len() + 2];
-    let (mut written, mut count) = (0, 0);
-    let mut input = bytes;
-    loop {
-        let (result, read, out, fields) =
-            reader.read_record(input, &mut output[written..], &mut ends[count..]);
-        input = &input[read..];
-        written += out;
-        count += fields;
-        match result {
-            csv_core::ReadRecordResult::InputEmpty if !input.is_empty() => continue,
-            // The end of the row's bytes ends the record even without a final line break.
-            csv_core::ReadRecordResult::InputEmpty => {
-                let (_, _, out, fields) =
-                    reader.read_record(&[], &mut output[written..], &mut ends[count..]);
-                written += out;
-                count += fields;
-                break;
-            }
-            _ => break,
+/// Reads rows one at a time, with one state machine and output space for all of them.
+struct RowReader {
+    reader: csv_core::Reader,
+    output: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl Default for RowReader {
+    fn default() -> Self {
+        RowReader {
+            // `new` builds the state machine (a derived default would not).
+            reader: csv_core::Reader::new(),
+            output: Vec::new(),
+            ends: Vec::new(),
         }
     }
-    // Field ends count from the start of the output of the call that wrote them: csv_core
-    // gives them from the start of the record, which is the start of `output` here.
-    let output = output.get(..written).unwrap_or_default();
-    let unquoted = std::str::from_utf8(output).map_err(|error| {
-        format!(
-            "the row is not UTF-8 text (a bad byte at column {}); save the file as UTF-8",
-            error.valid_up_to() + 1
-        )
-    })?;
-    let base = text.len();
-    text.push_str(unquoted);
-    let mut start = 0;
-    let mut spans = Vec::with_capacity(count);
-    for &end in ends.get(..count).unwrap_or_default() {
-        spans.push(base + start..base + end);
-        start = end;
+}
+
+impl RowReader {
+    /// Reads one row's fields (unquoted) onto the end of `text`, giving each field's place there.
+    fn fields(
+        &mut self,
+        scanned: &Scanned<'_>,
+        row: &Row,
+        text: &mut String,
+    ) -> Result<Vec<Range<usize>>, String> {
+        let bytes = scanned.bytes.get(row.start..row.end).unwrap_or_default();
+        self.reader.reset();
+        self.output.clear();
+        self.output.resize(bytes.len() + 1, 0);
+        self.ends.clear();
+        self.ends.resize(bytes.len() + 2, 0);
+        let (output, ends) = (&mut self.output, &mut self.ends);
+        let (mut written, mut count) = (0, 0);
+        let mut input = bytes;
+        loop {
+            let (result, read, out, fields) =
+                self.reader
+                    .read_record(input, &mut output[written..], &mut ends[count..]);
+            input = &input[read..];
+            written += out;
+            count += fields;
+            match result {
+                csv_core::ReadRecordResult::InputEmpty if !input.is_empty() => continue,
+                // The end of the row's bytes ends the record even without a final line break.
+                csv_core::ReadRecordResult::InputEmpty => {
+                    let (_, _, out, fields) =
+                        self.reader
+                            .read_record(&[], &mut output[written..], &mut ends[count..]);
+                    written += out;
+                    count += fields;
+                    break;
+                }
+                _ => break,
+            }
+        }
+        let output = output.get(..written).unwrap_or_default();
+        let unquoted = std::str::from_utf8(output).map_err(|error| {
+            format!(
+                "the row is not UTF-8 text (a bad byte at column {}); save the file as UTF-8",
+                error.valid_up_to() + 1
+            )
+        })?;
+        let base = text.len();
+        text.push_str(unquoted);
+        let mut start = 0;
+        let mut spans = Vec::with_capacity(count);
+        for &end in ends.get(..count).unwrap_or_default() {
+            spans.push(base + start..base + end);
+            start = end;
+        }
+        Ok(spans)
     }
-    Ok(spans)
 }
 
 /// Case ids to group numbers, as rows are scanned.
@@ -620,7 +657,7 @@ mod tests {
             group: 0,
         };
         let mut text = "before".to_string();
-        let spans = fields(&scanned, &row, &mut text)?;
+        let spans = RowReader::default().fields(&scanned, &row, &mut text)?;
         Ok(spans
             .into_iter()
             .map(|span| text[span].to_string())
