@@ -87,3 +87,260 @@ fn an_svg_of_a_40_000_step_chain_is_drawn_in_linear_time() {
     assert_eq!(code, 0, "{stderr}");
     assert!(took < Duration::from_secs(40), "took {took:?}");
 }
+
+#[test]
+fn output_may_not_name_one_of_the_commands_own_inputs() {
+    let scratch = Scratch::new("output-is-input");
+    let procedure = std::fs::read("procedures/assessment.wm").unwrap();
+    let used = std::fs::read("procedures/section47.wm").unwrap();
+    let cases = std::fs::read("examples/cases.jsonl").unwrap();
+    let r = scratch.file("assessment.wm", &procedure);
+    let s47 = scratch.file("section47.wm", &used);
+    let c = scratch.file("cases.jsonl", &cases);
+    let dotted = format!("{}/./cases.jsonl", scratch.0.display());
+    let attempts: [&[&str]; 4] = [
+        &["run", &r, &c, "--as-of", "2026-06-30", "-o", &dotted],
+        &[
+            "run",
+            &r,
+            &c,
+            "--as-of",
+            "2026-06-30",
+            "--summary",
+            "-o",
+            &r,
+        ],
+        &["export", &r, "--to", "svg", "-o", &r],
+        // A file the procedure reads through a `use` line.
+        &["export", &r, "--to", "svg", "-o", &s47],
+    ];
+    for args in attempts {
+        let (code, _, stderr) = waymark(args);
+        assert_ne!(code, 0, "{args:?}");
+        assert!(stderr.contains("WM0007"), "{args:?}: {stderr}");
+    }
+    assert_eq!(std::fs::read(&r).unwrap(), procedure);
+    assert_eq!(std::fs::read(&s47).unwrap(), used);
+    assert_eq!(std::fs::read(&c).unwrap(), cases);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_signal_removes_the_temporary_output_file() {
+    use std::process::{Command, Stdio};
+    for signal in ["INT", "TERM", "HUP"] {
+        let scratch = Scratch::new(&format!("signal-{signal}"));
+        let out = scratch.0.join("report.jsonl");
+        // Cases come from a pipe that stays open, so the run is still writing when signalled.
+        let mut child = Command::new(env!("CARGO_BIN_EXE_waymark"))
+            .args([
+                "run",
+                "procedures/assessment.wm",
+                "-",
+                "--as-of",
+                "2026-06-30",
+                "-o",
+            ])
+            .arg(&out)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdin(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let temporary = || {
+            std::fs::read_dir(&scratch.0)
+                .unwrap()
+                .filter_map(|e| e.ok())
+                .any(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        };
+        let began = Instant::now();
+        while !temporary() && began.elapsed() < Duration::from_secs(30) {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert!(temporary(), "the run opened its temporary file");
+        // The handler is installed before the output is opened, so the signal is caught.
+        let status = Command::new("kill")
+            .args([&format!("-{signal}"), &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let status = child.wait().unwrap();
+        drop(child.stdin.take());
+        assert_eq!(status.code(), Some(130), "SIG{signal}");
+        assert!(!temporary(), "SIG{signal}: the temporary file is gone");
+        assert!(!out.exists(), "SIG{signal}: no partial report");
+    }
+}
+
+/// Runs `waymark` with one of its output streams closed before it writes anything.
+#[cfg(unix)]
+fn with_closed(stream: &str, args: &[&str]) -> (i32, String) {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let mut command = Command::new(env!("CARGO_BIN_EXE_waymark"));
+    command.args(args).current_dir(env!("CARGO_MANIFEST_DIR"));
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut kept = String::new();
+    if stream == "stderr" {
+        drop(child.stderr.take());
+        child
+            .stdout
+            .take()
+            .unwrap()
+            .read_to_string(&mut kept)
+            .unwrap();
+    } else {
+        drop(child.stdout.take());
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut kept)
+            .unwrap();
+    }
+    (child.wait().unwrap().code().unwrap_or(-1), kept)
+}
+
+#[cfg(unix)]
+#[test]
+fn closed_output_streams_keep_the_exit_code_and_never_panic() {
+    let bad = "tests/check/err/dead_end.wm";
+    let (code, _) = with_closed("stderr", &["check", bad]);
+    assert_eq!(code, 1, "errors found, with nowhere to say so");
+    let (code, _) = with_closed(
+        "stderr",
+        &["check", "tests/check/ok/branches_cover_every_value.wm"],
+    );
+    assert_eq!(code, 0);
+    let (code, _) = with_closed("stderr", &["days", "2026-13-01", "+1"]);
+    assert_eq!(code, 2);
+    let (code, stderr) = with_closed("stdout", &["check", "--format", "json", bad]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let (code, stderr) = with_closed(
+        "stdout",
+        &[
+            "diff",
+            "procedures/assessment.wm",
+            "examples/assessment-amendment-draft.wm",
+        ],
+    );
+    assert_eq!(code, 1, "changes found: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn a_huge_thread_count_is_clamped_and_said() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_waymark"))
+        .args([
+            "run",
+            "procedures/assessment.wm",
+            "examples/cases.jsonl",
+            "--as-of",
+            "2026-06-30",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("RAYON_NUM_THREADS", "100000000")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("RAYON_NUM_THREADS=100000000"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(!output.stdout.is_empty());
+}
+
+#[cfg(unix)]
+#[test]
+fn devices_and_pipes_are_refused_where_a_file_is_needed() {
+    let scratch = Scratch::new("not-regular");
+    let fifo = scratch.0.join("pipe.wm");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let fifo = fifo.to_string_lossy().into_owned();
+    for path in ["/dev/zero", fifo.as_str()] {
+        let (code, _, stderr) = waymark(&["check", path]);
+        assert_eq!(code, 1, "{path}: {stderr}");
+        assert!(stderr.contains("WM0006"), "{path}: {stderr}");
+        let (code, _, stderr) = waymark(&["days", "2026-01-05", "+1", "--calendar", path]);
+        assert_eq!(code, 1, "{path}: {stderr}");
+        assert!(stderr.contains("WM0006"), "{path}: {stderr}");
+    }
+    // A `use` line naming a device gets its coded problem too, not an endless read.
+    let user = scratch.file(
+        "user.wm",
+        b"procedure p \"P\"\nuse z from \"/dev/zero\"\nrole w \"W\"\nstart a\nstep a \"A\"\n  by w\n  untimed \"x\"\n  then done\nend done \"Done\"\n",
+    );
+    let (code, _, stderr) = waymark(&["check", &user]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("not a regular file"), "{stderr}");
+}
+
+#[test]
+fn days_request_errors_have_codes() {
+    for (args, expected) in [
+        (vec!["days", "2026-02-30", "+1"], "WM0406"),
+        (vec!["days", "2026/01/05", "+1"], "WM0406"),
+        (vec!["days", "2026-01-05", "+1x"], "WM0407"),
+        (
+            vec!["days", "2026-01-05", "+99999999999999999999"],
+            "WM0407",
+        ),
+        (vec!["days", "2026-01-05"], "WM0408"),
+        (vec!["days", "between", "2026-01-05"], "WM0408"),
+        (
+            vec![
+                "days",
+                "2026-01-05",
+                "+1",
+                "--calendar",
+                "scotland",
+                "--calendar",
+                "northern-ireland",
+            ],
+            "WM0408",
+        ),
+    ] {
+        let (code, _, stderr) = waymark(&args);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn as_of_outside_the_calendar_is_a_usage_error() {
+    for command in ["run", "diff"] {
+        let second = match command {
+            "run" => "examples/cases.jsonl",
+            _ => "examples/assessment-amendment-draft.wm",
+        };
+        let mut args = vec![
+            command,
+            "procedures/assessment.wm",
+            second,
+            "--as-of",
+            "0202-06-30",
+        ];
+        if command == "diff" {
+            args.extend(["--cases", "examples/cases.jsonl"]);
+        }
+        let (code, _, stderr) = waymark(&args);
+        assert_eq!(code, 2, "{command}: {stderr}");
+        assert!(stderr.contains("WM0406"), "{command}: {stderr}");
+    }
+}
+
+#[test]
+fn a_calendar_file_that_is_not_utf8_is_a_problem_with_the_file() {
+    let scratch = Scratch::new("calendar-latin1");
+    let path = scratch.file("closures.txt", b"2026-01-06  Caf\xe9 closed\n");
+    let (code, _, stderr) = waymark(&["days", "2026-01-05", "+1", "--calendar", &path]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("WM0002"), "{stderr}");
+}

@@ -1,5 +1,8 @@
 //! Reading the user's files, with a coded diagnostic for every way a file can be unusable.
 
+use std::io::Read;
+use std::path::Path;
+use std::sync::Mutex;
 use waymark_diagnostics::{Code, Diagnostic, FileId, Sources, Span};
 
 /// Larger files are refused: a procedure of 10,000 steps is about 2 MB.
@@ -13,35 +16,128 @@ pub enum ReadFailure {
     Unusable(Box<Diagnostic>),
 }
 
-/// Reads a text file into `sources`, refusing empty, binary, non-UTF-8 and oversized files.
+/// Reads a text file into `sources`, refusing empty, binary, non-UTF-8 and oversized files,
+/// and anything that is not a regular file (`/dev/zero` or a named pipe would never end).
 pub fn read_text(path: &str, sources: &mut Sources) -> Result<FileId, ReadFailure> {
-    let metadata = std::fs::metadata(path).map_err(|error| {
-        ReadFailure::Missing(format!("cannot read `{path}`: {}", describe(&error)))
-    })?;
+    let bytes = match read_regular_file(path) {
+        Ok(bytes) => bytes,
+        Err(NotRead::Missing(message)) => return Err(ReadFailure::Missing(message)),
+        Err(NotRead::Refused(code, message)) => {
+            let file = sources.add(path, "");
+            let help = match code {
+                Code::FileTooLarge => "split the procedure into smaller files joined with `use`",
+                _ => "give a procedure saved as a file, usually one ending in `.wm`",
+            };
+            let diagnostic = Diagnostic::new(code, Span::new(file, 0, 0), message)
+                .label("this file")
+                .help(help);
+            return Err(ReadFailure::Unusable(Box::new(diagnostic)));
+        }
+    };
+    check_bytes(path, bytes, sources)
+}
+
+/// Why [`read_regular_file`] read nothing.
+pub enum NotRead {
+    /// Missing, unreadable or a folder: a usage error.
+    Missing(String),
+    /// Not a regular file (WM0006) or too large (WM0005).
+    Refused(Code, String),
+}
+
+/// The bytes of a regular file of at most [`MAX_FILE_BYTES`], noted as one of this command's
+/// inputs (see [`refuse_an_input`]). The cap holds while reading too, for a file that grows or
+/// whose size the system does not report.
+pub fn read_regular_file(path: &str) -> Result<Vec<u8>, NotRead> {
+    let missing = |error: &std::io::Error| {
+        NotRead::Missing(format!("cannot read `{path}`: {}", describe(error)))
+    };
+    let metadata = std::fs::metadata(path).map_err(|error| missing(&error))?;
     if metadata.is_dir() {
-        return Err(ReadFailure::Missing(format!(
+        return Err(NotRead::Missing(format!(
             "`{path}` is a folder, not a file"
         )));
     }
-    if metadata.len() > MAX_FILE_BYTES {
-        let file = sources.add(path, "");
-        let diagnostic = Diagnostic::new(
+    if !metadata.is_file() {
+        return Err(NotRead::Refused(
+            Code::NotARegularFile,
+            format!("`{path}` is not a regular file (a device or a pipe), so it might never end"),
+        ));
+    }
+    let too_large = || {
+        NotRead::Refused(
             Code::FileTooLarge,
-            Span::new(file, 0, 0),
             format!(
-                "`{path}` is {} MB, more than the {} MB Waymark reads",
-                metadata.len() >> 20,
+                "`{path}` is more than the {} MB Waymark reads",
                 MAX_FILE_BYTES >> 20
             ),
         )
-        .label("this file")
-        .help("split the procedure into smaller files joined with `use`");
-        return Err(ReadFailure::Unusable(Box::new(diagnostic)));
+    };
+    if metadata.len() > MAX_FILE_BYTES {
+        return Err(too_large());
     }
-    let bytes = std::fs::read(path).map_err(|error| {
-        ReadFailure::Missing(format!("cannot read `{path}`: {}", describe(&error)))
-    })?;
-    check_bytes(path, bytes, sources)
+    let file = std::fs::File::open(path).map_err(|error| missing(&error))?;
+    note_input(&file);
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|error| missing(&error))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large());
+    }
+    Ok(bytes)
+}
+
+/// The device and inode of every file this command reads, so `-o` cannot name one of them.
+static INPUTS: Mutex<Vec<(u64, u64)>> = Mutex::new(Vec::new());
+
+#[cfg(unix)]
+fn identity(metadata: &std::fs::Metadata) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    Some((metadata.dev(), metadata.ino()))
+}
+
+#[cfg(not(unix))]
+fn identity(_metadata: &std::fs::Metadata) -> Option<(u64, u64)> {
+    None
+}
+
+fn note_input(file: &std::fs::File) {
+    if let Some(id) = file.metadata().ok().as_ref().and_then(identity)
+        && let Ok(mut inputs) = INPUTS.lock()
+    {
+        inputs.push(id);
+    }
+}
+
+/// Notes a file named on the command line as an input before any output is opened. Paths that
+/// do not exist (or `-`, standard input) are left to the command to report.
+pub fn note_input_path(path: &str) {
+    if path == "-" {
+        return;
+    }
+    if let Ok(file) = std::fs::File::open(path)
+        && file.metadata().is_ok_and(|m| m.is_file())
+    {
+        note_input(&file);
+    }
+}
+
+/// An error if `output` is one of this command's inputs (the same device and inode, however
+/// the path is spelt): writing it would destroy what is being read.
+pub fn refuse_an_input(output: &Path) -> Result<(), String> {
+    let Some(id) = std::fs::metadata(output).ok().as_ref().and_then(identity) else {
+        return Ok(());
+    };
+    let is_input = INPUTS.lock().is_ok_and(|inputs| inputs.contains(&id));
+    if is_input {
+        return Err(format!(
+            "`-o {}` names one of this command's own input files, which writing would destroy ({})\nhelp: write the output to another file",
+            output.display(),
+            Code::OutputIsInput
+        ));
+    }
+    Ok(())
 }
 
 fn check_bytes(path: &str, bytes: Vec<u8>, sources: &mut Sources) -> Result<FileId, ReadFailure> {
@@ -75,7 +171,11 @@ fn check_bytes(path: &str, bytes: Vec<u8>, sources: &mut Sources) -> Result<File
 }
 
 /// Points at the first byte that is not UTF-8, in a lossy copy of the text so it can be shown.
-fn not_utf8(path: &str, error: std::string::FromUtf8Error, sources: &mut Sources) -> Diagnostic {
+pub(crate) fn not_utf8(
+    path: &str,
+    error: std::string::FromUtf8Error,
+    sources: &mut Sources,
+) -> Diagnostic {
     let valid_up_to = error.utf8_error().valid_up_to();
     let bytes = error.into_bytes();
     let prefix = String::from_utf8_lossy(bytes.get(..valid_up_to).unwrap_or_default()).into_owned();

@@ -77,6 +77,8 @@ code_table! {
     FileEmpty = "WM0003", "file-empty", Error, "a procedure file is empty";
     FileBinary = "WM0004", "file-binary", Error, "a file holds binary data, not text";
     FileTooLarge = "WM0005", "file-too-large", Error, "a file is larger than Waymark will read";
+    NotARegularFile = "WM0006", "not-a-regular-file", Error, "a file named as input is a device or a pipe, not a regular file";
+    OutputIsInput = "WM0007", "output-is-input", Error, "`-o` names a file the same command reads";
 
     // Syntax.
     UnknownKeyword = "WM0101", "unknown-keyword", Error, "a line starts with a word that is not a keyword";
@@ -137,6 +139,9 @@ code_table! {
     UnknownDivision = "WM0403", "unknown-division", Error, "a calendar names a bank-holiday division Waymark does not know";
     DateOutOfRange = "WM0404", "date-out-of-range", Error, "a date is outside the years the calendar covers";
     ComputedHolidays = "WM0405", "computed-holidays", Warning, "bank holidays for a year were computed from the rules, not shipped data";
+    DateArgumentInvalid = "WM0406", "date-argument-invalid", Error, "a date given on the command line is not a date Waymark can use";
+    AmountInvalid = "WM0407", "amount-invalid", Error, "an amount of time given to `waymark days` cannot be read";
+    RequestMalformed = "WM0408", "request-malformed", Error, "the words given to `waymark days` do not make a request";
 }
 
 impl std::fmt::Display for Code {
