@@ -344,3 +344,90 @@ fn a_calendar_file_that_is_not_utf8_is_a_problem_with_the_file() {
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("WM0002"), "{stderr}");
 }
+
+#[test]
+fn a_used_file_that_is_not_a_procedure_is_not_shown() {
+    let scratch = Scratch::new("use-secret");
+    scratch.file(
+        "secret.txt",
+        b"root:SECRET-HASH:19000:0:99999:7:::\nbin:OTHER-HASH:19000\n",
+    );
+    let user = scratch.file(
+        "user.wm",
+        b"procedure p \"P\"\nuse x from \"secret.txt\"\nrole w \"W\"\nstart a\nstep a \"A\"\n  by w\n  untimed \"x\"\n  then done\nend done \"Done\"\n",
+    );
+    let (code, stdout, stderr) = waymark(&["check", &user]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("WM0210"), "{stderr}");
+    assert!(stderr.contains("not a procedure"), "{stderr}");
+    assert!(
+        !stderr.contains("HASH") && !stdout.contains("HASH"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_file_of_comments_or_old_mac_line_endings_is_reported_by_check() {
+    let scratch = Scratch::new("comments-only");
+    let comments = scratch.file("comments.wm", b"# a draft\n# to be written\n");
+    let old_mac = scratch.file(
+        "old-mac.wm",
+        b"# a draft\rprocedure p \"P\"\rrole w \"W\"\rstart a\rstep a \"A\"\r  by w\r  untimed \"x\"\r",
+    );
+    for path in [&comments, &old_mac] {
+        let (code, _, stderr) = waymark(&["check", path]);
+        assert_eq!(code, 1, "{stderr}");
+        assert!(stderr.contains("WM0108"), "{stderr}");
+        // `export` refuses it with the same code, no longer an uncoded message.
+        let (code, _, stderr) = waymark(&["export", path, "--to", "mermaid"]);
+        assert_eq!(code, 1, "{stderr}");
+        assert!(stderr.contains("WM0108"), "{stderr}");
+    }
+    let (_, _, stderr) = waymark(&["check", &old_mac]);
+    assert!(stderr.contains("carriage return alone"), "{stderr}");
+}
+
+#[test]
+fn a_utf16_procedure_is_not_utf8_rather_than_binary() {
+    let scratch = Scratch::new("utf16");
+    let mut bytes = vec![0xFF, 0xFE];
+    for unit in "procedure p \"P\"\n".encode_utf16() {
+        bytes.extend(unit.to_le_bytes());
+    }
+    let path = scratch.file("utf16.wm", &bytes);
+    let (code, _, stderr) = waymark(&["check", &path]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("WM0002") && stderr.contains("UTF-16"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_diagnostic_past_column_65_535_is_clipped_not_a_panic() {
+    let scratch = Scratch::new("wide-line");
+    let text = format!("procedure p \"P\"\n{}x\n", " ".repeat(65_536));
+    let path = scratch.file("wide.wm", text.as_bytes());
+    for args in [
+        vec!["check", path.as_str()],
+        vec!["export", path.as_str(), "--to", "dot"],
+    ] {
+        let (code, _, stderr) = waymark(&args);
+        assert_eq!(code, 1, "{args:?}: {stderr}");
+        assert!(stderr.contains(":2:65537"), "{args:?}: {stderr}");
+        assert!(stderr.len() < 2_000, "{args:?}: {} bytes", stderr.len());
+    }
+    // A one-line GOV.UK file of 85 KB with a mistake at its end.
+    let mut json =
+        String::from("{\"england-and-wales\":{\"division\":\"england-and-wales\",\"events\":[");
+    while json.len() < 85_000 {
+        json.push_str(
+            "{\"title\":\"Day\",\"date\":\"2026-01-01\",\"notes\":\"\",\"bunting\":true},",
+        );
+    }
+    json.push_str("{\"title\":\"Day\",\"date\":\"2026-02-30\",\"notes\":\"\",\"bunting\":true}]}}");
+    let calendar = scratch.file("bank-holidays.json", json.as_bytes());
+    let (code, _, stderr) = waymark(&["days", "2026-01-05", "+1", "--calendar", &calendar]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

@@ -70,6 +70,9 @@ struct Report<'a> {
     diagnostic: &'a Diagnostic,
     source: Indexed<'a>,
     file_text_len: usize,
+    /// False when a label sits on a line too long to draw (see [`clip_long_lines`]): the
+    /// report then has no snippet, and notes show the clipped line instead.
+    snippet: bool,
 }
 
 impl fmt::Debug for Report<'_> {
@@ -121,10 +124,14 @@ impl miette::Diagnostic for Report<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        Some(&self.source)
+        self.snippet
+            .then_some(&self.source as &dyn miette::SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if !self.snippet {
+            return None;
+        }
         let primary = self.diagnostic.primary.span.file;
         let related = self
             .diagnostic
@@ -162,10 +169,12 @@ pub fn render_human(
         let file = sources
             .get(diagnostic.primary.span.file)
             .unwrap_or(&missing);
+        let (diagnostic, snippet) = clip_long_lines(diagnostic, file);
         let report = Report {
             diagnostic: &diagnostic,
             source: Indexed { file },
             file_text_len: file.text.len(),
+            snippet,
         };
         if handler.render_report(&mut out, &report).is_err() {
             out.push_str(&format!("{}: {}\n", diagnostic.code, diagnostic.message));
@@ -173,6 +182,101 @@ pub fn render_human(
         out.push('\n');
     }
     out
+}
+
+/// Lines longer than this many bytes are not drawn whole. miette pads to a label's column with
+/// a format width, which panics past column 65,535; and a megabyte line is no use on a terminal.
+const LONGEST_DRAWN_LINE: usize = 1_000;
+
+/// Characters shown either side of a label's span, and of the span itself, on a clipped line.
+const CLIP_CONTEXT: usize = 40;
+
+/// A diagnostic whose labels sit on a line too long to draw loses its snippet; instead a note
+/// per label gives its place and a clipped excerpt of the line around it. Returns the
+/// diagnostic to render and whether to draw its snippet.
+fn clip_long_lines(diagnostic: Diagnostic, file: &SourceFile) -> (Diagnostic, bool) {
+    let primary = diagnostic.primary.span.file;
+    let labels: Vec<&Label> = std::iter::once(&diagnostic.primary)
+        .chain(diagnostic.related.iter().filter(|l| l.span.file == primary))
+        .collect();
+    let line_length = |offset: usize| {
+        let line = file.line_index(offset);
+        file.line_start(line + 1) - file.line_start(line)
+    };
+    if labels
+        .iter()
+        .all(|label| line_length(label.span.start as usize) <= LONGEST_DRAWN_LINE)
+    {
+        return (diagnostic, true);
+    }
+    let notes: Vec<String> = labels
+        .iter()
+        .map(|label| {
+            let (line, column) = file.line_column(label.span.start);
+            format!(
+                "{}:{line}:{column}: {}: `{}`",
+                file.name,
+                label.text,
+                excerpt(file, label)
+            )
+        })
+        .collect();
+    let mut clipped = diagnostic;
+    clipped.notes.splice(0..0, notes);
+    (clipped, false)
+}
+
+/// The text around a label on its line, at most [`CLIP_CONTEXT`] characters either side and of
+/// the span, with `...` where the line was cut and control characters escaped.
+fn excerpt(file: &SourceFile, label: &Label) -> String {
+    let text = file.text.as_str();
+    let start = (label.span.start as usize).min(text.len());
+    let end = (label.span.end as usize).clamp(start, text.len());
+    let line = file.line_index(start);
+    let line_start = file.line_start(line);
+    let line_end = file.line_start(line + 1).min(text.len());
+    let before: String = text
+        .get(line_start..start)
+        .unwrap_or_default()
+        .chars()
+        .rev()
+        .take(CLIP_CONTEXT)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let span: String = text
+        .get(start..end.min(line_end))
+        .unwrap_or_default()
+        .chars()
+        .take(CLIP_CONTEXT)
+        .collect();
+    let after_start = (start + span.len()).min(line_end);
+    let after: String = text
+        .get(after_start..line_end)
+        .unwrap_or_default()
+        .chars()
+        .take(CLIP_CONTEXT)
+        .collect();
+    let cut_before = start - line_start > before.len();
+    let cut_after = line_end - after_start > after.len();
+    let mut shown = String::new();
+    if cut_before {
+        shown.push_str("...");
+    }
+    shown.push_str(&before);
+    shown.push_str(&span);
+    shown.push_str(after.trim_end_matches(['\n', '\r']));
+    if cut_after {
+        shown.push_str("...");
+    }
+    shown
+        .chars()
+        .flat_map(|c| match c.is_control() {
+            true => c.escape_default().collect::<Vec<_>>(),
+            false => vec![c],
+        })
+        .collect()
 }
 
 fn with_cross_file_notes(diagnostic: &Diagnostic, sources: &Sources) -> Diagnostic {
@@ -339,6 +443,23 @@ mod tests {
         assert!(text.contains("not a keyword"), "{text}");
         assert!(text.contains("did you mean `step`?"), "{text}");
         assert!(text.contains("demo.wm:2:1"), "{text}");
+    }
+
+    #[test]
+    fn a_label_past_column_65_535_is_shown_clipped_not_a_panic() {
+        let mut sources = Sources::new();
+        let text = format!("procedure p \"P\"\n{}x\n", " ".repeat(65_536));
+        let start = text.len() - 2;
+        let file = sources.add("wide.wm", text);
+        let diagnostic = Diagnostic::new(
+            Code::UnknownKeyword,
+            Span::new(file, start, start + 1),
+            "unknown keyword `x`",
+        )
+        .label("not a keyword");
+        let shown = render_human(&[diagnostic], &sources, RenderOptions::default());
+        assert!(shown.contains("wide.wm:2:65537: not a keyword"), "{shown}");
+        assert!(shown.len() < 1_000, "{} bytes", shown.len());
     }
 
     #[test]
