@@ -141,6 +141,22 @@ pub fn refuse_an_input(output: &Path) -> Result<(), String> {
 }
 
 fn check_bytes(path: &str, bytes: Vec<u8>, sources: &mut Sources) -> Result<FileId, ReadFailure> {
+    if looks_like_utf16(&bytes) {
+        let file = sources.add(path, "");
+        let diagnostic = Diagnostic::new(
+            Code::FileNotUtf8,
+            Span::new(file, 0, 0),
+            format!("`{path}` is UTF-16 text, not UTF-8"),
+        )
+        .label("this file")
+        .help("save the file as UTF-8 (most editors offer this under \"Save with encoding\"; Notepad calls UTF-16 \"Unicode\")");
+        return Err(ReadFailure::Unusable(Box::new(diagnostic)));
+    }
+    // A UTF-8 byte-order mark (Windows editors write one) is not part of the text.
+    let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => rest.to_vec(),
+        None => bytes,
+    };
     if let Some(position) = bytes.iter().position(|byte| *byte == 0) {
         let file = sources.add(path, "");
         let diagnostic = Diagnostic::new(
@@ -168,6 +184,18 @@ fn check_bytes(path: &str, bytes: Vec<u8>, sources: &mut Sources) -> Result<File
         return Err(ReadFailure::Unusable(Box::new(diagnostic)));
     }
     Ok(sources.add(path, text))
+}
+
+/// UTF-16 text: a byte-order mark, or ASCII with a zero byte beside every character. Its zero
+/// bytes would otherwise call it binary (WM0004), when it is text in another encoding.
+fn looks_like_utf16(bytes: &[u8]) -> bool {
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        return true;
+    }
+    let pairs: Vec<&[u8]> = bytes.chunks_exact(2).take(32).collect();
+    let ascii_then_zero = |p: &&[u8]| p[0].is_ascii() && p[0] != 0 && p[1] == 0;
+    let zero_then_ascii = |p: &&[u8]| p[1].is_ascii() && p[1] != 0 && p[0] == 0;
+    pairs.len() >= 4 && (pairs.iter().all(ascii_then_zero) || pairs.iter().all(zero_then_ascii))
 }
 
 /// Points at the first byte that is not UTF-8, in a lossy copy of the text so it can be shown.
@@ -224,6 +252,11 @@ mod tests {
         assert_eq!(code_of(b"  \n\n"), Some(Code::FileEmpty));
         assert_eq!(code_of(b"ab\0cd"), Some(Code::FileBinary));
         assert_eq!(code_of(b"step \xff\xfe"), Some(Code::FileNotUtf8));
+        // UTF-16, with or without its byte-order mark, is text in the wrong encoding.
+        assert_eq!(code_of(b"\xff\xfep\0r\0o\0"), Some(Code::FileNotUtf8));
+        assert_eq!(code_of(b"p\0r\0o\0c\0e\0"), Some(Code::FileNotUtf8));
+        // A UTF-8 byte-order mark is accepted and dropped.
+        assert_eq!(code_of(b"\xEF\xBB\xBFprocedure a \"A\"\n"), None);
     }
 
     #[test]
