@@ -465,3 +465,22 @@ fn scotland_counts_the_bank_holiday_of_15_june_2026() {
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(stdout, "2026-06-16\n");
 }
+
+#[test]
+fn control_characters_in_names_are_escaped_in_human_output() {
+    let scratch = Scratch::new("control-characters");
+    let path = scratch.file(
+        "esc.wm",
+        b"procedure p \"P\"\nrole w \"W\"\nstart a\nstep a \"\x1b[2J\x1b[31mTitle\"\n  by w\n  untimed \"x\"\n  then nowhere\n",
+    );
+    let (code, _, stderr) = waymark(&["check", &path]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
+    let forged = "no\nerror: forged.wm";
+    let (code, _, stderr) = waymark(&["check", forged]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(!stderr.contains("\nerror: forged"), "{stderr}");
+    let (code, _, stderr) = waymark(&["explain", "WM\u{1b}[2J"]);
+    assert_eq!(code, 2);
+    assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
+}

@@ -48,11 +48,14 @@ pub enum NotRead {
 /// The bytes of a regular file of at most [`MAX_FILE_BYTES`], noted as one of this command's
 /// inputs (see [`refuse_an_input`]). The cap holds while reading too, for a file that grows or
 /// whose size the system does not report.
-pub fn read_regular_file(path: &str) -> Result<Vec<u8>, NotRead> {
+pub fn read_regular_file(real: &str) -> Result<Vec<u8>, NotRead> {
+    // The path as typed, made safe to print: a newline in it could forge a line of output.
+    let path_shown = crate::output::printable(real, 200);
+    let path = path_shown.as_str();
     let missing = |error: &std::io::Error| {
         NotRead::Missing(format!("cannot read `{path}`: {}", describe(error)))
     };
-    let metadata = std::fs::metadata(path).map_err(|error| missing(&error))?;
+    let metadata = std::fs::metadata(real).map_err(|error| missing(&error))?;
     if metadata.is_dir() {
         return Err(NotRead::Missing(format!(
             "`{path}` is a folder, not a file"
@@ -76,7 +79,7 @@ pub fn read_regular_file(path: &str) -> Result<Vec<u8>, NotRead> {
     if metadata.len() > MAX_FILE_BYTES {
         return Err(too_large());
     }
-    let file = std::fs::File::open(path).map_err(|error| missing(&error))?;
+    let file = std::fs::File::open(real).map_err(|error| missing(&error))?;
     note_input(&file);
     let mut bytes = Vec::new();
     file.take(MAX_FILE_BYTES + 1)

@@ -164,11 +164,23 @@ pub fn render_human(
     }
     let mut out = String::new();
     let missing = SourceFile::new("<unknown>", "");
+    let mut safe_copies: std::collections::HashMap<crate::FileId, Option<SourceFile>> =
+        std::collections::HashMap::new();
     for diagnostic in diagnostics {
-        let diagnostic = with_cross_file_notes(diagnostic, sources);
+        let diagnostic = terminal_safe(with_cross_file_notes(diagnostic, sources));
         let file = sources
             .get(diagnostic.primary.span.file)
             .unwrap_or(&missing);
+        // A file holding control characters is drawn from a copy with each one replaced by a
+        // `?` of the same length, so the labels still line up. Each file is looked at once.
+        let file = safe_copies
+            .entry(diagnostic.primary.span.file)
+            .or_insert_with(|| {
+                has_control(&file.text)
+                    .then(|| SourceFile::new(file.name.clone(), safe_text(&file.text)))
+            })
+            .as_ref()
+            .unwrap_or(file);
         let (diagnostic, snippet) = clip_long_lines(diagnostic, file);
         let report = Report {
             diagnostic: &diagnostic,
@@ -182,6 +194,62 @@ pub fn render_human(
         out.push('\n');
     }
     out
+}
+
+/// Control characters other than newline and tab: an ESC in a title could recolour or clear
+/// the terminal, and a carriage return or other control could hide or forge report lines.
+fn is_unsafe_control(c: char) -> bool {
+    c.is_control() && c != '\n' && c != '\t'
+}
+
+fn has_control(text: &str) -> bool {
+    text.chars().any(is_unsafe_control)
+}
+
+/// `text` with every unsafe control character replaced by as many `?` as its UTF-8 bytes, so
+/// every byte offset into it stays true.
+fn safe_text(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| {
+            let width = if is_unsafe_control(c) {
+                c.len_utf8()
+            } else {
+                0
+            };
+            let keep = (width == 0).then_some(c);
+            keep.into_iter().chain(std::iter::repeat_n('?', width))
+        })
+        .collect()
+}
+
+/// The diagnostic's own words (message, labels, help, notes) with control characters escaped
+/// (`\u{1b}`), newlines included: they are one line each, and a newline in a name taken from
+/// the user's file could forge a line of the report.
+fn terminal_safe(mut diagnostic: Diagnostic) -> Diagnostic {
+    let escape = |text: &mut String| {
+        if text.chars().any(char::is_control) {
+            *text = text
+                .chars()
+                .flat_map(|c| match c.is_control() {
+                    true => c.escape_default().collect::<Vec<_>>(),
+                    false => vec![c],
+                })
+                .collect();
+        }
+    };
+    escape(&mut diagnostic.message);
+    escape(&mut diagnostic.primary.text);
+    for label in &mut diagnostic.related {
+        escape(&mut label.text);
+    }
+    for note in &mut diagnostic.notes {
+        escape(note);
+    }
+    // Help may hold line breaks of its own making (a list); only other controls are escaped.
+    if has_control(&diagnostic.help) {
+        diagnostic.help = safe_text(&diagnostic.help);
+    }
+    diagnostic
 }
 
 /// Lines longer than this many bytes are not drawn whole. miette pads to a label's column with
@@ -460,6 +528,26 @@ mod tests {
         let shown = render_human(&[diagnostic], &sources, RenderOptions::default());
         assert!(shown.contains("wide.wm:2:65537: not a keyword"), "{shown}");
         assert!(shown.len() < 1_000, "{} bytes", shown.len());
+    }
+
+    #[test]
+    fn control_characters_never_reach_the_terminal() {
+        let mut sources = Sources::new();
+        let text = "procedure p \"P\"\nstep a \"\u{1b}[2J\u{1b}[31mRed\"\n";
+        let file = sources.add("esc.wm", text);
+        let diagnostic = Diagnostic::new(
+            Code::UnknownKeyword,
+            Span::new(file, 16, 20),
+            "a title `\u{1b}[2J`\nerror: forged",
+        )
+        .label("here\u{7}");
+        let shown = render_human(&[diagnostic], &sources, RenderOptions::default());
+        assert!(
+            !shown.contains('\u{1b}') && !shown.contains('\u{7}'),
+            "{shown:?}"
+        );
+        assert!(!shown.contains("\nerror: forged"), "{shown}");
+        assert!(shown.contains("\\u{1b}[2J"), "{shown}");
     }
 
     #[test]
