@@ -80,6 +80,19 @@ fn a_decision_with_40_000_outcomes_is_checked_and_drawn_in_linear_time() {
 }
 
 #[test]
+fn a_decision_with_5_000_outcomes_into_one_box_is_drawn() {
+    // Each outcome's label is stacked above the others; placing them was cubic (over 100 s for
+    // the SVG and for the BPMN diagram, which shares the layout).
+    let scratch = Scratch::new("many-labels");
+    let path = scratch.file("d.wm", decision(5_000).as_bytes());
+    for format in ["svg", "bpmn"] {
+        let (code, stderr, took) = timed(&["export", &path, "--to", format, "-o", "/dev/null"]);
+        assert_eq!(code, 0, "{format}: {stderr}");
+        assert!(took < Duration::from_secs(40), "{format} took {took:?}");
+    }
+}
+
+#[test]
 fn an_svg_of_a_40_000_step_chain_is_drawn_in_linear_time() {
     let scratch = Scratch::new("svg-chain");
     let path = scratch.file("line.wm", chain(40_000, false).as_bytes());
