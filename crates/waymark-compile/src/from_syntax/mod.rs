@@ -54,6 +54,7 @@ pub fn resolve(documents: &[Document], diagnostics: &mut Vec<Diagnostic>) -> Opt
         used,
         graph,
         file: root.file,
+        step_names: std::sync::OnceLock::new(),
     })
 }
 
