@@ -293,6 +293,19 @@ fn devices_and_pipes_are_refused_where_a_file_is_needed() {
         assert_eq!(code, 1, "{path}: {stderr}");
         assert!(stderr.contains("WM0006"), "{path}: {stderr}");
     }
+    // Case data too, for `run` and `diff --cases`; `-` stays the way to stream cases.
+    let (code, _, stderr) = waymark(&["run", "procedures/assessment.wm", "/dev/zero"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("WM0006"), "{stderr}");
+    let (code, _, stderr) = waymark(&[
+        "diff",
+        "procedures/assessment.wm",
+        "examples/assessment-amendment-draft.wm",
+        "--cases",
+        "/dev/zero",
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("WM0006"), "{stderr}");
     // A `use` line naming a device gets its coded problem too, not an endless read.
     let user = scratch.file(
         "user.wm",

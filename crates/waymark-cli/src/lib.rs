@@ -152,9 +152,33 @@ fn check_arguments(command: &Command) -> Result<(), String> {
     for path in inputs {
         input::note_input_path(path);
     }
+    let case_files: Vec<&String> = match command {
+        Command::Run(args) => std::iter::once(&args.cases).chain(&args.facts).collect(),
+        Command::Diff(args) => args.cases.iter().chain(&args.facts).collect(),
+        _ => Vec::new(),
+    };
+    for path in case_files {
+        refuse_an_endless_file(path)?;
+    }
     match output {
         Some(output) => input::refuse_an_input(output),
         None => Ok(()),
+    }
+}
+
+/// Case data named by path must be a regular file: a device such as `/dev/zero` never ends
+/// (and a CSV file is read whole). A stream of cases is given as `-`, standard input.
+fn refuse_an_endless_file(path: &str) -> Result<(), String> {
+    if path == "-" {
+        return Ok(());
+    }
+    match std::fs::metadata(path) {
+        Ok(meta) if !meta.is_file() && !meta.is_dir() => Err(format!(
+            "`{}` is not a regular file (a device or a pipe), so it might never end ({})\nhelp: to stream cases from a program, give `-` and pipe them to standard input",
+            output::printable(path, 200),
+            waymark_diagnostics::Code::NotARegularFile
+        )),
+        _ => Ok(()),
     }
 }
 
