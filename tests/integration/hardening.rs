@@ -526,3 +526,36 @@ fn two_versions_of_90_000_steps_are_compared_in_linear_time() {
     assert_eq!(code, 1, "changes found: {stderr}");
     assert!(took < Duration::from_secs(40), "took {took:?}");
 }
+
+/// Together blocks nested `depth` deep, each holding the next block and one step of its own.
+fn nested_together(depth: usize) -> String {
+    let mut text = String::from("procedure p \"P\"\nrole w \"W\"\nstart t0\n");
+    for i in 0..depth {
+        let _ = write!(
+            text,
+            "together t{i} \"T{i}\"\n  all of t{}, own{i}\n  then done\nstep own{i} \"Own {i}\"\n  by w\n  untimed \"x\"\n",
+            i + 1
+        );
+    }
+    let _ = write!(
+        text,
+        "step t{depth} \"Innermost\"\n  by w\n  untimed \"x\"\nend done \"Done\"\n"
+    );
+    text
+}
+
+#[test]
+fn together_blocks_nested_10_000_deep_are_refused_quickly() {
+    // Checking them cost blocks x depth (27 s and 811 MB in a release build); a nesting deeper
+    // than any real procedure's is now WM0217, found in linear time.
+    let scratch = Scratch::new("nested-together");
+    let deep = scratch.file("deep.wm", nested_together(10_000).as_bytes());
+    let (code, stderr, took) = timed(&["check", &deep]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("WM0217"), "{stderr}");
+    assert!(took < Duration::from_secs(20), "took {took:?}");
+    let fine = scratch.file("fine.wm", nested_together(64).as_bytes());
+    let (code, stderr, _) = timed(&["check", &fine]);
+    assert!(!stderr.contains("WM0217"), "{stderr}");
+    assert_eq!(code, 0, "{stderr}");
+}
