@@ -236,6 +236,12 @@ fn terminal_safe(mut diagnostic: Diagnostic) -> Diagnostic {
                 })
                 .collect();
         }
+        // A word quoted from the user's file can be a megabyte long; a log needs its start.
+        if let Some((cut, _)) = text.char_indices().nth(LONGEST_WORDS) {
+            let rest = text.len() - cut;
+            text.truncate(cut);
+            text.push_str(&format!("... ({rest} more bytes)"));
+        }
     };
     escape(&mut diagnostic.message);
     escape(&mut diagnostic.primary.text);
@@ -251,6 +257,9 @@ fn terminal_safe(mut diagnostic: Diagnostic) -> Diagnostic {
     }
     diagnostic
 }
+
+/// The most characters of a message, label or note shown for people (JSON keeps them whole).
+const LONGEST_WORDS: usize = 1_000;
 
 /// Lines longer than this many bytes are not drawn whole. miette pads to a label's column with
 /// a format width, which panics past column 65,535; and a megabyte line is no use on a terminal.
@@ -548,6 +557,21 @@ mod tests {
         );
         assert!(!shown.contains("\nerror: forged"), "{shown}");
         assert!(shown.contains("\\u{1b}[2J"), "{shown}");
+    }
+
+    #[test]
+    fn a_huge_word_in_a_message_is_cut_short() {
+        let mut sources = Sources::new();
+        let file = sources.add("big.wm", "x\n");
+        let word = "w".repeat(5_000_000);
+        let diagnostic = Diagnostic::new(
+            Code::UnknownKeyword,
+            Span::new(file, 0, 1),
+            format!("unknown keyword `{word}`"),
+        );
+        let shown = render_human(&[diagnostic], &sources, RenderOptions::default());
+        assert!(shown.len() < 5_000, "{} bytes", shown.len());
+        assert!(shown.contains("more bytes)"), "{shown}");
     }
 
     #[test]
