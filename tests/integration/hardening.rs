@@ -36,6 +36,37 @@ fn decision(count: usize) -> String {
     text
 }
 
+/// Runs `waymark`, killing it if it is still running after `limit` (a test that would hang
+/// fails instead).
+fn timed_out_after(args: &[&str], limit: Duration) -> (i32, String, String) {
+    use std::io::Read;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_waymark"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let began = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if began.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("waymark {args:?} was still running after {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let code = child.wait().unwrap().code().unwrap_or(-1);
+    (code, String::new(), stderr)
+}
+
 /// Runs `waymark` and says how long it took.
 fn timed(args: &[&str]) -> (i32, String, Duration) {
     let began = Instant::now();
@@ -292,6 +323,28 @@ fn devices_and_pipes_are_refused_where_a_file_is_needed() {
         let (code, _, stderr) = waymark(&["days", "2026-01-05", "+1", "--calendar", path]);
         assert_eq!(code, 1, "{path}: {stderr}");
         assert!(stderr.contains("WM0006"), "{path}: {stderr}");
+    }
+    // A pipe named to `run` or `export` is refused, not waited on for a writer.
+    for args in [
+        vec![
+            "run",
+            fifo.as_str(),
+            "examples/cases.jsonl",
+            "--as-of",
+            "2026-06-30",
+        ],
+        vec![
+            "run",
+            "procedures/assessment.wm",
+            fifo.as_str(),
+            "--as-of",
+            "2026-06-30",
+        ],
+        vec!["export", fifo.as_str(), "--to", "dot"],
+    ] {
+        let (code, _, stderr) = timed_out_after(&args, Duration::from_secs(30));
+        assert_ne!(code, 0, "{args:?}: {stderr}");
+        assert!(stderr.contains("WM0006"), "{args:?}: {stderr}");
     }
     // Case data too, for `run` and `diff --cases`; `-` stays the way to stream cases.
     let (code, _, stderr) = waymark(&["run", "procedures/assessment.wm", "/dev/zero"]);

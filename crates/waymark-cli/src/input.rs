@@ -119,10 +119,13 @@ pub fn note_input_path(path: &str) {
     if path == "-" {
         return;
     }
-    if let Ok(file) = std::fs::File::open(path)
-        && file.metadata().is_ok_and(|m| m.is_file())
+    // The file's metadata, not the file: opening a named pipe would wait for a writer.
+    if let Ok(metadata) = std::fs::metadata(path)
+        && metadata.is_file()
+        && let Some(id) = identity(&metadata)
+        && let Ok(mut inputs) = INPUTS.lock()
     {
-        note_input(&file);
+        inputs.push(id);
     }
 }
 
