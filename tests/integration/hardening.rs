@@ -612,3 +612,18 @@ fn together_blocks_nested_10_000_deep_are_refused_quickly() {
     assert!(!stderr.contains("WM0217"), "{stderr}");
     assert_eq!(code, 0, "{stderr}");
 }
+
+#[test]
+fn a_control_character_in_a_title_does_not_reach_the_terminal_from_diff() {
+    let scratch = Scratch::new("diff-control");
+    let old = b"procedure p \"P\"\nrole w \"W\"\nstart a\nstep a \"A\"\n  by w\n  untimed \"x\"\n  then done\nend done \"Done\"\n";
+    let new = b"procedure p \"P\"\nrole w \"W\"\nstart a\nstep a \"\x1b[2JA\"\n  by w\n  untimed \"x\"\n  then done\nend done \"Done\"\n";
+    let old = scratch.file("old.wm", old);
+    let new = scratch.file("new.wm", new);
+    for format in ["human", "markdown"] {
+        let (code, stdout, stderr) = waymark(&["diff", &old, &new, "--format", format]);
+        assert_eq!(code, 1, "{stderr}");
+        assert!(!stdout.contains('\u{1b}'), "{format}: {stdout:?}");
+        assert!(stdout.contains("\\u{1b}[2JA"), "{format}: {stdout}");
+    }
+}
