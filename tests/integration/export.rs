@@ -2,7 +2,7 @@
 //! accepting every export (Graphviz, Mermaid's parser, xmllint with the BPMN 2.0 XSD,
 //! bpmn-moddle), drawings without overlapping boxes, and the command line's promises.
 //!
-//! The tools are installed by `.ci/run`. A test whose tool is missing fails, saying how to
+//! The tools are installed by `tests/run-all`. A test whose tool is missing fails, saying how to
 //! install it: a skipped validation would pass CI without validating anything.
 
 use crate::cli::waymark;
@@ -13,7 +13,7 @@ use waymark_compile::{Loader, Procedure};
 use waymark_diagnostics::{FileId, Sources};
 use waymark_export::Format;
 
-const INSTALL_HINT: &str = "run `.ci/run` once (it installs the export validators), or install \
+const INSTALL_HINT: &str = "run `./tests/run-all` (it installs the export validators, then runs every test), or install \
 them by hand: `apt-get install graphviz libxml2-utils` and `npm ci` in `tools/`";
 
 fn shipped() -> Vec<String> {

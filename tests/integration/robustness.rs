@@ -1,6 +1,7 @@
 //! No input makes Waymark panic: thousands of mutated copies of valid procedures (lines
 //! deleted or repeated, words swapped, text cut short, random characters) go through the whole
-//! pipeline, parse, compile and check.
+//! pipeline, parse, compile and check; and mutated calendar files (closures lists and GOV.UK
+//! JSON, one 90 KB line included) are read, used, or refused with coded problems that render.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use waymark_check::CheckOptions;
@@ -233,5 +234,155 @@ fn large_generated_procedure_checks_clean() {
     assert_eq!(
         checked.procedure.map(|p| p.steps.len()),
         Some(2_000 + 3 + 200 + 1 + 1)
+    );
+}
+
+/// Calendar files to mutate: the shipped data files (closures format), a closures file with
+/// ranges and comments, and a GOV.UK file written from the Scotland data, spread over lines and
+/// on one line as GOV.UK serves it.
+fn calendar_seeds() -> Vec<String> {
+    let data = |name: &str| {
+        std::fs::read_to_string(format!("crates/waymark-calendar/data/{name}")).unwrap()
+    };
+    let mut seeds = vec![
+        data("england-and-wales.txt"),
+        data("scotland.txt"),
+        data("northern-ireland.txt"),
+        "# Anytown closures\n2026-12-24  Christmas Eve\n2026-12-29 to 2026-12-31  Winter closure\n"
+            .to_string(),
+    ];
+    let events: Vec<String> = data("scotland.txt")
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| {
+            let (date, title) = l.split_once("  ").unwrap_or((l, ""));
+            format!("{{\"title\":\"{title}\",\"date\":\"{date}\",\"notes\":\"\",\"bunting\":true}}")
+        })
+        .collect();
+    // Repeated to about 90 KB, so a problem near the end of the one-line file is past column
+    // 65,535 (where miette's drawing used to panic).
+    let events: Vec<String> = (0..6).flat_map(|_| events.iter().cloned()).collect();
+    for division in ["england-and-wales", "scotland", "northern-ireland"] {
+        let one_line = format!(
+            "{{\"{division}\":{{\"division\":\"{division}\",\"events\":[{}]}}}}",
+            events.join(",")
+        );
+        seeds.push(one_line.replace("},{", "},\n{"));
+        seeds.push(one_line);
+    }
+    seeds
+}
+
+const CALENDAR_WORDS: &[&str] = &[
+    "{",
+    "}",
+    "[",
+    "]",
+    "\"",
+    ",",
+    ":",
+    "\"date\"",
+    "\"events\"",
+    "\"scotland\"",
+    "to",
+    "2026-02-30",
+    "0001-01-01",
+    "9999-12-31",
+    "2101-01-01",
+    "1989-12-31",
+    "#",
+    "\u{feff}",
+    "\u{0}",
+    "\r",
+    "é",
+    "null",
+    "1e999",
+];
+
+/// Mutates a calendar file as [`mutate`] does a procedure, with calendar words, and sometimes
+/// as one long line (GOV.UK serves its file as a single line of 85 KB).
+fn mutate_calendar(text: &str, random: &mut Random) -> String {
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    for _ in 0..1 + random.below(3) {
+        let at = random.below(lines.len().max(1));
+        match random.below(4) {
+            0 if !lines.is_empty() => drop(lines.remove(at)),
+            1 if !lines.is_empty() => {
+                let copy = lines[at].clone();
+                lines.insert(random.below(lines.len()), copy);
+            }
+            2 if !lines.is_empty() => {
+                let word = CALENDAR_WORDS[random.below(CALENDAR_WORDS.len())];
+                let line = &mut lines[at];
+                let cut = char_boundary(line, random.below(line.len() + 1));
+                line.insert_str(cut, word);
+            }
+            _ => swap_words(&mut lines, random),
+        }
+    }
+    let joined = lines.join(if random.below(4) == 0 { "" } else { "\n" });
+    if random.below(10) == 0 {
+        let cut = char_boundary(&joined, random.below(joined.len() + 1));
+        return joined[..cut].to_string();
+    }
+    joined
+}
+
+/// No calendar file makes Waymark panic: each mutant is read as a calendar, every problem has
+/// a code and renders (human and JSON) without panicking, and a calendar that reads is used.
+#[test]
+fn mutated_calendar_files_never_panic_and_every_problem_is_coded() {
+    use waymark_calendar::{CalendarFile, Division, Unit, default_calendar, parse_calendar_file};
+    use waymark_diagnostics::{RenderOptions, render_human, render_json};
+    let seeds = calendar_seeds();
+    let mut random = Random(0xca1e_0da5_2026);
+    let (mut read, mut refused) = (0, 0);
+    let day = |text: &str| waymark_calendar::parse_date(text).unwrap();
+    for round in 0..3_000 {
+        let text = mutate_calendar(&seeds[round % seeds.len()], &mut random);
+        let division = Division::ALL[round % Division::ALL.len()];
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            let mut sources = Sources::new();
+            let file = sources.add("calendar", text.clone());
+            match parse_calendar_file("calendar", &text, file, division) {
+                Ok(parsed) => {
+                    let calendar = match parsed {
+                        CalendarFile::BankHolidays(calendar) => calendar,
+                        CalendarFile::Closures(days) => {
+                            default_calendar().with_closures("closures", &days)
+                        }
+                    };
+                    let _ = calendar.shift(day("2026-06-12"), 45, Unit::WorkingDays);
+                    let _ = calendar.working_days_between(day("2025-12-01"), day("2026-12-31"));
+                    Ok(())
+                }
+                Err(diagnostics) => {
+                    let human = render_human(&diagnostics, &sources, RenderOptions::default());
+                    let json = render_json(&diagnostics, &sources);
+                    Err((
+                        diagnostics.len(),
+                        human.contains("WM04") || human.contains("WM00"),
+                        json.lines().count(),
+                    ))
+                }
+            }
+        }));
+        match outcome {
+            Ok(Ok(())) => read += 1,
+            Ok(Err((count, coded, json_lines))) => {
+                assert!(
+                    count > 0 && coded,
+                    "an uncoded problem in mutant {round}:\n{text}"
+                );
+                assert_eq!(json_lines, count, "mutant {round}");
+                refused += 1;
+            }
+            Err(_) => panic!("reading calendar mutant {round} panicked:\n{text}"),
+        }
+    }
+    // Both outcomes must happen, or the mutations prove nothing.
+    assert!(
+        read > 100 && refused > 100,
+        "{read} read, {refused} refused"
     );
 }

@@ -75,6 +75,7 @@ fn every_code_is_triggered_by_a_test() {
     for file in [
         "tests/integration/cli.rs",
         "tests/integration/days.rs",
+        "tests/integration/hardening.rs",
         "crates/waymark-cli/src/input.rs",
     ] {
         tests.push_str(&read(file));

@@ -10,7 +10,7 @@
 //! its events fall in; outside them the calendar falls back to shipped data, then to the rules.
 
 use crate::calendar::Calendar;
-use crate::date::{DateError, parse_date, why_no_such_day};
+use crate::date::{DateError, FIRST_YEAR, LAST_YEAR, parse_date, why_no_such_day};
 use crate::holidays::{Division, Holiday};
 use chrono::{Datelike, NaiveDate};
 use serde::de::Error as _;
@@ -37,7 +37,7 @@ pub fn parse_govuk(
     // A byte-order mark is not JSON; skip it but keep offsets true to the file.
     let skipped = text.len() - text.trim_start_matches('\u{feff}').len();
     let json = text.get(skipped..).unwrap_or_default();
-    let divisions: BTreeMap<String, GovUkDivision> = serde_json::from_str(json)
+    let Divisions(divisions) = serde_json::from_str(json)
         .map_err(|error| Box::new(json_error(&error, json, skipped, file)))?;
     let Some(chosen) = divisions.get(division.name()) else {
         return Err(Box::new(missing_division(
@@ -54,6 +54,39 @@ pub fn parse_govuk(
     }
     let name = format!("{name}#{division}");
     Ok(Calendar::with_published_years(name, division, by_year))
+}
+
+/// The divisions of the file by name. A name given twice is an error: a JSON map would keep the
+/// last silently, so one of two different lists of holidays would be dropped without a word.
+struct Divisions(BTreeMap<String, GovUkDivision>);
+
+impl<'de> Deserialize<'de> for Divisions {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Divisions;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object of divisions")
+            }
+
+            fn visit_map<M: serde::de::MapAccess<'de>>(
+                self,
+                mut map: M,
+            ) -> Result<Divisions, M::Error> {
+                let mut divisions = BTreeMap::new();
+                while let Some(name) = map.next_key::<String>()? {
+                    if divisions.contains_key(&name) {
+                        return Err(M::Error::custom(format!("{REPEATED}{name}")));
+                    }
+                    let division: GovUkDivision = map.next_value()?;
+                    divisions.insert(name, division);
+                }
+                Ok(Divisions(divisions))
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 #[derive(Deserialize)]
@@ -73,11 +106,17 @@ struct GovUkDate(NaiveDate);
 // `json_error` which code to give them.
 const SHAPE: &str = "waymark-date-shape:";
 const NO_SUCH_DAY: &str = "waymark-no-such-day:";
+const OUT_OF_RANGE: &str = "waymark-out-of-range:";
+const REPEATED: &str = "waymark-repeated-division:";
 
 impl<'de> Deserialize<'de> for GovUkDate {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = String::deserialize(deserializer)?;
         match parse_date(&text) {
+            // Years such as 0001 or 9999 are typing slips (closures files give WM0404 too).
+            Ok(date) if !(FIRST_YEAR..=LAST_YEAR).contains(&date.year()) => {
+                Err(D::Error::custom(format!("{OUT_OF_RANGE}{text}")))
+            }
             Ok(date) => Ok(GovUkDate(date)),
             Err(DateError::Shape) => Err(D::Error::custom(format!("{SHAPE}{text}"))),
             Err(DateError::NoSuchDay) => Err(D::Error::custom(format!("{NO_SUCH_DAY}{text}"))),
@@ -100,6 +139,29 @@ fn json_error(error: &serde_json::Error, json: &str, skipped: usize, file: FileI
         )
         .label(why_no_such_day(text))
         .help("check the day and the month; dates are written YYYY-MM-DD");
+    }
+    if let Some(text) = bare.strip_prefix(OUT_OF_RANGE) {
+        let span = quoted_span(json, at, skipped, file);
+        return Diagnostic::new(
+            Code::DateOutOfRange,
+            span,
+            format!("`{text}` is outside {FIRST_YEAR}-{LAST_YEAR}, the years Waymark covers"),
+        )
+        .label("outside the years Waymark counts in")
+        .help("check the year: it is almost always a typing slip");
+    }
+    if let Some(name) = bare.strip_prefix(REPEATED) {
+        let span = quoted_span(json, at, skipped, file);
+        return Diagnostic::new(
+            Code::CalendarFileMalformed,
+            span,
+            format!("the division `{name}` is given twice"),
+        )
+        .label("a second list for this division")
+        .help(
+            "keep one list of events per division; download a fresh copy from \
+             https://www.gov.uk/bank-holidays.json",
+        );
     }
     if let Some(text) = bare.strip_prefix(SHAPE) {
         let span = quoted_span(json, at, skipped, file);
@@ -250,6 +312,21 @@ mod tests {
             problem(&text),
             (Code::CalendarFileMalformed, 3, 35, "\"3 Jan 2018\"".into())
         );
+    }
+
+    #[test]
+    fn years_outside_the_table_and_repeated_divisions_are_errors() {
+        for year in ["0001", "9999"] {
+            let text = SAMPLE.replace("2018-01-03", &format!("{year}-01-03"));
+            assert_eq!(
+                problem(&text),
+                (Code::DateOutOfRange, 3, 35, format!("\"{year}-01-03\""))
+            );
+        }
+        let twice = r#"{"scotland":{"events":[]},"scotland":{"events":[]}}"#;
+        let (code, line, column, shown) = problem(twice);
+        assert_eq!((code, line, column), (Code::CalendarFileMalformed, 1, 27));
+        assert_eq!(shown, "\"scotland\"");
     }
 
     #[test]

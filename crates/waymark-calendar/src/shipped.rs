@@ -44,7 +44,8 @@ mod tests {
     use crate::holidays::rule_holidays;
     use std::collections::BTreeSet;
 
-    /// The days the data adds to, and removes from, the rules. Each is the same in every division.
+    /// The days the data adds to, and removes from, the rules in every division; a division's own
+    /// one-offs are in [`own_one_offs`].
     const ADDED: &[&str] = &[
         "2011-04-29", // royal wedding
         "2012-06-04", // spring bank holiday, moved for the Diamond Jubilee
@@ -56,6 +57,15 @@ mod tests {
         "2023-05-08", // coronation of King Charles III
     ];
     const REMOVED: &[&str] = &["2012-05-28", "2020-05-04", "2022-05-30"];
+
+    /// One-offs of one division only.
+    fn own_one_offs(division: Division) -> &'static [&'static str] {
+        match division {
+            // Proclaimed on 3 February 2026 for Scotland alone (GOV.UK's list; PyPI `holidays`).
+            Division::Scotland => &["2026-06-15"],
+            _ => &[],
+        }
+    }
 
     #[test]
     fn data_files_read_cleanly_and_cover_every_year() {
@@ -86,9 +96,31 @@ mod tests {
                 .collect();
             let added: Vec<&str> = shipped.difference(&rules).map(String::as_str).collect();
             let removed: Vec<&str> = rules.difference(&shipped).map(String::as_str).collect();
-            assert_eq!(added, ADDED, "{division}");
+            let mut expected: Vec<&str> = ADDED
+                .iter()
+                .chain(own_one_offs(division))
+                .copied()
+                .collect();
+            expected.sort();
+            assert_eq!(added, expected, "{division}");
             assert_eq!(removed, REMOVED, "{division}");
         }
+    }
+
+    #[test]
+    fn scotland_has_the_bank_holiday_of_15_june_2026() {
+        let scotland = by_year(Division::Scotland);
+        assert!(
+            scotland[&2026]
+                .iter()
+                .any(|day| day.date.to_string() == "2026-06-15")
+        );
+        let england = by_year(Division::EnglandAndWales);
+        assert!(
+            !england[&2026]
+                .iter()
+                .any(|day| day.date.to_string() == "2026-06-15")
+        );
     }
 
     #[test]
@@ -125,7 +157,10 @@ mod tests {
                     2012 => 1,
                     2022 => 2,
                     _ => 0,
-                };
+                } + own_one_offs(division)
+                    .iter()
+                    .filter(|day| day.starts_with(&year.to_string()))
+                    .count();
                 assert_eq!(days.len(), usual + extra, "{division} {year}");
             }
         }

@@ -15,12 +15,17 @@ pub fn check(procedure: &Procedure, diagnostics: &mut Vec<Diagnostic>) {
 
 /// WM0306.
 fn outcomes_handled(step: &Step, diagnostics: &mut Vec<Diagnostic>) {
+    // Marked in one pass over the routes: a scan of the routes per outcome was quadratic.
+    let mut handled = vec![false; step.outcomes.len()];
+    for route in &step.routes {
+        if let RouteWhen::Outcome(index) = route.when
+            && let Some(slot) = handled.get_mut(index)
+        {
+            *slot = true;
+        }
+    }
     for (index, outcome) in step.outcomes.iter().enumerate() {
-        let handled = step
-            .routes
-            .iter()
-            .any(|route| matches!(route.when, RouteWhen::Outcome(i) if i == index));
-        if !handled {
+        if !handled[index] {
             diagnostics.push(
                 Diagnostic::new(
                     Code::OutcomeNotHandled,

@@ -148,9 +148,12 @@ fn number_tree(root: StepId, children: &[Vec<StepId>], count: usize) -> (Vec<u32
 /// For each step, the together blocks whose work it is part of.
 fn enclosing_blocks(procedure: &Procedure) -> Vec<Vec<StepId>> {
     let mut enclosing = vec![Vec::new(); procedure.steps.len()];
-    for together in procedure.step_ids() {
+    // One set of marks for every block's walk: a fresh `seen` of every step per block cost
+    // blocks x steps (gigabytes for blocks nested 10,000 deep).
+    let mut seen = vec![u32::MAX; procedure.steps.len()];
+    for (walk, together) in procedure.step_ids().enumerate() {
         if let StepKind::Together { members, join } = &procedure.step(together).kind {
-            for step in branch_steps(procedure, members, *join) {
+            for step in walk_branch(procedure, members, *join, &mut seen, walk as u32) {
                 enclosing[step.0 as usize].push(together);
             }
         }
@@ -161,11 +164,23 @@ fn enclosing_blocks(procedure: &Procedure) -> Vec<Vec<StepId>> {
 /// Every step of a together block's work: from its members, along routes (and into nested
 /// blocks), stopping at the block's own join.
 pub fn branch_steps(procedure: &Procedure, members: &[StepId], own_join: StepId) -> Vec<StepId> {
-    let mut seen = vec![false; procedure.steps.len()];
+    let mut seen = vec![u32::MAX; procedure.steps.len()];
+    walk_branch(procedure, members, own_join, &mut seen, 0)
+}
+
+/// [`branch_steps`], marking the steps it meets with `walk` in `seen` (a step marked with this
+/// walk's number has been met), so one `seen` serves many walks.
+fn walk_branch(
+    procedure: &Procedure,
+    members: &[StepId],
+    own_join: StepId,
+    seen: &mut [u32],
+    walk: u32,
+) -> Vec<StepId> {
     let mut stack = members.to_vec();
     let mut found = Vec::new();
     while let Some(step) = stack.pop() {
-        if step == own_join || std::mem::replace(&mut seen[step.0 as usize], true) {
+        if step == own_join || std::mem::replace(&mut seen[step.0 as usize], walk) == walk {
             continue;
         }
         found.push(step);

@@ -2,7 +2,7 @@
 //! way out.
 
 use crate::flow::{Flow, moves};
-use petgraph::algo::tarjan_scc;
+use petgraph::algo::kosaraju_scc;
 use petgraph::visit::EdgeFiltered;
 use std::collections::BTreeSet;
 use waymark_compile::{Procedure, StepId, StepKind};
@@ -102,7 +102,9 @@ fn closed_loops(procedure: &Procedure, flow: &Flow, diagnostics: &mut Vec<Diagno
     let graph = &procedure.graph.graph;
     let moves_only = EdgeFiltered::from_fn(graph, |edge| edge.weight().is_flow());
     let mut component = vec![usize::MAX; procedure.steps.len()];
-    let components = tarjan_scc(&moves_only);
+    // Kosaraju's walk keeps its own stack; petgraph's Tarjan recurses once per step and
+    // overflowed the stack on a loop of 90,000 steps.
+    let components = kosaraju_scc(&moves_only);
     for (index, members) in components.iter().enumerate() {
         for member in members {
             component[member.index()] = index;
@@ -136,14 +138,27 @@ fn closed_loops(procedure: &Procedure, flow: &Flow, diagnostics: &mut Vec<Diagno
         let Some(first) = steps.first().map(|s| procedure.step(*s)) else {
             continue;
         };
-        let names: Vec<String> = steps
-            .iter()
-            .map(|s| format!("`{}`", procedure.step(*s).id))
-            .collect();
+        let names = name_some(&steps, procedure);
         diagnostics.push(
-            Diagnostic::new(Code::CycleWithoutExit, first.name_span, format!("{} lead only to each other, so a case that enters them never reaches an end", names.join(", ")))
+            Diagnostic::new(Code::CycleWithoutExit, first.name_span, format!("{names} lead only to each other, so a case that enters them never reaches an end"))
                 .label("this loop has no way out")
                 .help("give one of these steps a route out of the loop, e.g. `then closed` under a condition or a decision outcome"),
         );
     }
 }
+
+/// At most [`NAMES_SHOWN`] step names and a count of the rest: a loop of 90,000 steps would
+/// otherwise be one message of a megabyte.
+fn name_some(steps: &[StepId], procedure: &Procedure) -> String {
+    let mut names: Vec<String> = steps
+        .iter()
+        .take(NAMES_SHOWN)
+        .map(|s| format!("`{}`", procedure.step(*s).id))
+        .collect();
+    if steps.len() > NAMES_SHOWN {
+        names.push(format!("{} more steps", steps.len() - NAMES_SHOWN));
+    }
+    names.join(", ")
+}
+
+const NAMES_SHOWN: usize = 10;

@@ -4,6 +4,26 @@
 //! source files, looks at the clock and the terminal, and prints. Each subcommand lives in its
 //! own file under `command/`; [`main`] parses the arguments and dispatches.
 
+// Standard output and standard error without panics. Rust's own `print!` family panics when
+// the stream is a closed pipe (`waymark check ... 2>&1 | head -1`, a log reader that went
+// away), which printed a backtrace and lost the exit code. These definitions come before the
+// modules, so every module's `print!`, `println!`, `eprint!` and `eprintln!` are these: a write
+// that fails is dropped, and the command carries on to its proper exit code.
+macro_rules! print {
+    ($($arg:tt)*) => { $crate::output::to_stdout(format_args!($($arg)*)) };
+}
+macro_rules! println {
+    () => { $crate::output::to_stdout(format_args!("\n")) };
+    ($($arg:tt)*) => { $crate::output::to_stdout(format_args!("{}\n", format_args!($($arg)*))) };
+}
+macro_rules! eprint {
+    ($($arg:tt)*) => { $crate::output::to_stderr(format_args!($($arg)*)) };
+}
+macro_rules! eprintln {
+    () => { $crate::output::to_stderr(format_args!("\n")) };
+    ($($arg:tt)*) => { $crate::output::to_stderr(format_args!("{}\n", format_args!($($arg)*))) };
+}
+
 mod command;
 mod exit;
 mod input;
@@ -54,6 +74,8 @@ pub enum Command {
 /// Parses `std::env::args`, runs the subcommand and turns its outcome into an exit code.
 pub fn main() -> std::process::ExitCode {
     stop_quietly_when_output_is_closed();
+    remove_temporary_files_on_signals();
+    limit_threads();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {
@@ -71,6 +93,10 @@ pub fn main() -> std::process::ExitCode {
 
 /// Runs one parsed command line.
 pub fn run(cli: Cli) -> Exit {
+    if let Err(message) = check_arguments(&cli.command) {
+        eprintln!("error: {message}");
+        return Exit::Usage;
+    }
     match cli.command {
         Command::Check(args) => command::check::run(args),
         Command::Explain(args) => command::explain::run(args),
@@ -78,6 +104,113 @@ pub fn run(cli: Cli) -> Exit {
         Command::Run(args) => command::run::run(args),
         Command::Export(args) => command::export::run(args),
         Command::Diff(args) => command::diff::run(args),
+    }
+}
+
+/// What every command checks before it starts: an `--as-of` date within 1990-2100, and that
+/// `-o` does not name one of the command's own input files (compared as files, by device and
+/// inode, so `./r.wm` and a link to `r.wm` are caught too). Files read later, such as those
+/// named by `use` lines, are noted as they are read.
+fn check_arguments(command: &Command) -> Result<(), String> {
+    let (as_of, inputs, output): (Option<&String>, Vec<&String>, Option<&std::path::Path>) =
+        match command {
+            Command::Run(args) => (
+                args.as_of.as_ref(),
+                [&args.procedure, &args.cases]
+                    .into_iter()
+                    .chain(args.facts.as_ref())
+                    .chain(&args.calendar)
+                    .collect(),
+                args.output.as_deref().map(std::path::Path::new),
+            ),
+            Command::Export(args) => (
+                None,
+                std::iter::once(&args.file)
+                    .chain(args.compare.as_ref())
+                    .collect(),
+                args.output.as_deref(),
+            ),
+            Command::Diff(args) => (
+                args.as_of.as_ref(),
+                [&args.old, &args.new]
+                    .into_iter()
+                    .chain(args.cases.as_ref())
+                    .chain(args.facts.as_ref())
+                    .collect(),
+                None,
+            ),
+            Command::Check(_) | Command::Explain(_) | Command::Days(_) => (None, Vec::new(), None),
+        };
+    if let Some(text) = as_of {
+        command::days::date_in_range(text, "--as-of").map_err(|(message, help)| {
+            format!(
+                "{message} ({})\nhelp: {help}",
+                waymark_diagnostics::Code::DateArgumentInvalid
+            )
+        })?;
+    }
+    for path in inputs {
+        input::note_input_path(path);
+    }
+    let case_files: Vec<&String> = match command {
+        Command::Run(args) => std::iter::once(&args.cases).chain(&args.facts).collect(),
+        Command::Diff(args) => args.cases.iter().chain(&args.facts).collect(),
+        _ => Vec::new(),
+    };
+    for path in case_files {
+        refuse_an_endless_file(path)?;
+    }
+    match output {
+        Some(output) => input::refuse_an_input(output),
+        None => Ok(()),
+    }
+}
+
+/// Case data named by path must be a regular file: a device such as `/dev/zero` never ends
+/// (and a CSV file is read whole). A stream of cases is given as `-`, standard input.
+fn refuse_an_endless_file(path: &str) -> Result<(), String> {
+    if path == "-" {
+        return Ok(());
+    }
+    match std::fs::metadata(path) {
+        Ok(meta) if !meta.is_file() && !meta.is_dir() => Err(format!(
+            "`{}` is not a regular file (a device or a pipe), so it might never end ({})\nhelp: to stream cases from a program, give `-` and pipe them to standard input",
+            output::printable(path, 200),
+            waymark_diagnostics::Code::NotARegularFile
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Ctrl-C, SIGTERM and SIGHUP end the process without running destructors, so the hidden
+/// temporary file of `-o` (a gigabyte, on a large caseload) would stay behind. The handler
+/// removes it and ends with 130, as a shell reports an interrupted command.
+fn remove_temporary_files_on_signals() {
+    let _ = ctrlc::set_handler(|| {
+        output::remove_temporaries();
+        std::process::exit(130);
+    });
+}
+
+/// The most threads Waymark starts, whatever `RAYON_NUM_THREADS` asks for: far more threads
+/// than cores only costs memory, and hundreds of thousands made the thread pool panic or hang.
+const MOST_THREADS: usize = 256;
+
+/// Clamps a huge `RAYON_NUM_THREADS`, saying so; any other value is left to rayon.
+fn limit_threads() {
+    let Some(asked) = std::env::var("RAYON_NUM_THREADS")
+        .ok()
+        .and_then(|value| value.trim().parse::<usize>().ok())
+    else {
+        return;
+    };
+    if asked > MOST_THREADS {
+        eprintln!(
+            "note: RAYON_NUM_THREADS={asked} is more threads than Waymark starts; using {MOST_THREADS}"
+        );
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(MOST_THREADS)
+            .build_global();
     }
 }
 
@@ -94,6 +227,7 @@ fn stop_quietly_when_output_is_closed() {
             .or_else(|| payload.downcast_ref::<&str>().copied())
             .unwrap_or_default();
         if message.contains("failed printing to stdout") && message.contains("Broken pipe") {
+            output::remove_temporaries();
             std::process::exit(0);
         }
         default_hook(info);

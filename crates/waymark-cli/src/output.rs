@@ -3,35 +3,51 @@
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use waymark_diagnostics::{Diagnostic, RenderOptions, Sources, render_human};
 
 /// A file being written: a temporary file beside it, renamed into place by [`WholeFile::commit`]
 /// once everything is written and on disk, and removed if the writing stops before that.
 ///
+/// The temporary file is created exclusively under a random name (a planted file or symlink
+/// of a guessable name could otherwise redirect the report), readable by its owner only while
+/// it is written. On commit it takes the mode of the file it replaces, or for a new file the
+/// mode the process umask gives, never anything wider.
+///
 /// A path that names something other than a file or a folder (`/dev/null`, `/dev/stdout`, a
 /// named pipe) is written directly: there is nothing to replace whole, and renaming a file
 /// over it would destroy it.
 pub struct WholeFile {
-    file: std::fs::File,
-    /// `None` when writing directly to a device or pipe.
-    temporary: Option<PathBuf>,
+    /// `None` once committed.
+    target: Option<Target>,
     path: PathBuf,
-    committed: bool,
+}
+
+enum Target {
+    /// Writing directly to a device or pipe.
+    Direct(std::fs::File),
+    /// Writing to a temporary file; `mode` is what the finished file gets.
+    Temporary {
+        file: tempfile::NamedTempFile,
+        mode: Option<u32>,
+    },
 }
 
 impl WholeFile {
     pub fn create(path: &Path) -> Result<WholeFile, String> {
-        let special = std::fs::metadata(path).is_ok_and(|meta| !meta.is_file() && !meta.is_dir());
+        crate::input::refuse_an_input(path)?;
+        let existing = std::fs::metadata(path).ok();
+        let special = existing
+            .as_ref()
+            .is_some_and(|meta| !meta.is_file() && !meta.is_dir());
         if special {
             let file = std::fs::OpenOptions::new()
                 .write(true)
                 .open(path)
                 .map_err(|error| cannot_write(path, &error))?;
             return Ok(WholeFile {
-                file,
-                temporary: None,
+                target: Some(Target::Direct(file)),
                 path: path.to_path_buf(),
-                committed: false,
             });
         }
         let folder = path
@@ -42,46 +58,169 @@ impl WholeFile {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let temporary = folder.join(format!(".{name}.waymark-{}.tmp", std::process::id()));
-        let file = std::fs::File::create(&temporary).map_err(|error| cannot_write(path, &error))?;
+        let prefix = format!(".{name}.");
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix).suffix(".waymark.tmp");
+        let (file, mode) = create_temporary(&builder, folder, existing.as_ref())
+            .map_err(|error| cannot_write(path, &error))?;
+        remember_temporary(file.path());
         Ok(WholeFile {
-            file,
-            temporary: Some(temporary),
+            target: Some(Target::Temporary { file, mode }),
             path: path.to_path_buf(),
-            committed: false,
         })
     }
 
     /// Syncs the written bytes to disk and renames the file into place.
     pub fn commit(mut self) -> Result<(), String> {
-        let done = match &self.temporary {
-            Some(temporary) => self
-                .file
-                .sync_all()
-                .and_then(|()| std::fs::rename(temporary, &self.path)),
-            None => self.file.flush(),
-        };
-        self.committed = done.is_ok();
-        done.map_err(|error| cannot_write(&self.path, &error))
+        let path = self.path.clone();
+        match self.target.take() {
+            None => Ok(()),
+            Some(Target::Direct(mut file)) => {
+                file.flush().map_err(|error| cannot_write(&path, &error))
+            }
+            Some(Target::Temporary { file, mode }) => {
+                let temporary = file.path().to_path_buf();
+                let done = set_mode(file.as_file(), mode)
+                    .and_then(|()| file.as_file().sync_all())
+                    .and_then(|()| file.persist(&path).map(drop).map_err(|e| e.error));
+                forget_temporary(&temporary);
+                done.map_err(|error| cannot_write(&path, &error))
+            }
+        }
     }
+}
+
+/// The temporary file, and the mode the finished file is to have.
+#[cfg(unix)]
+fn create_temporary(
+    builder: &tempfile::Builder,
+    folder: &Path,
+    existing: Option<&std::fs::Metadata>,
+) -> std::io::Result<(tempfile::NamedTempFile, Option<u32>)> {
+    use std::os::unix::fs::PermissionsExt;
+    let mut builder = builder.clone();
+    // Asking for 0666 lets the kernel apply the umask, the only way to learn it without
+    // unsafe code; the empty file is then narrowed to its owner while the report is written.
+    builder.permissions(std::fs::Permissions::from_mode(0o666));
+    let file = builder.tempfile_in(folder)?;
+    let by_umask = file.as_file().metadata()?.permissions().mode() & 0o777;
+    file.as_file()
+        .set_permissions(std::fs::Permissions::from_mode(by_umask & 0o600))?;
+    let mode = match existing {
+        Some(old) => old.permissions().mode() & 0o7777,
+        None => by_umask,
+    };
+    Ok((file, Some(mode)))
+}
+
+#[cfg(not(unix))]
+fn create_temporary(
+    builder: &tempfile::Builder,
+    folder: &Path,
+    _existing: Option<&std::fs::Metadata>,
+) -> std::io::Result<(tempfile::NamedTempFile, Option<u32>)> {
+    Ok((builder.tempfile_in(folder)?, None))
+}
+
+#[cfg(unix)]
+fn set_mode(file: &std::fs::File, mode: Option<u32>) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    match mode {
+        Some(mode) => file.set_permissions(std::fs::Permissions::from_mode(mode)),
+        None => Ok(()),
+    }
+}
+
+#[cfg(not(unix))]
+fn set_mode(_file: &std::fs::File, _mode: Option<u32>) -> std::io::Result<()> {
+    Ok(())
 }
 
 impl Write for WholeFile {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.file.write(bytes)
+        match &mut self.target {
+            Some(Target::Direct(file)) => file.write(bytes),
+            Some(Target::Temporary { file, .. }) => file.write(bytes),
+            None => Err(std::io::ErrorKind::BrokenPipe.into()),
+        }
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
-        self.file.flush()
+        match &mut self.target {
+            Some(Target::Direct(file)) => file.flush(),
+            Some(Target::Temporary { file, .. }) => file.flush(),
+            None => Ok(()),
+        }
     }
 }
 
 impl Drop for WholeFile {
     fn drop(&mut self) {
-        if let (false, Some(temporary)) = (self.committed, &self.temporary) {
-            let _ = std::fs::remove_file(temporary);
+        // `NamedTempFile` removes the file itself when dropped; only the registry is ours.
+        if let Some(Target::Temporary { file, .. }) = &self.target {
+            forget_temporary(file.path());
         }
     }
+}
+
+/// The temporary files being written, so a signal or a fatal error on the way out can remove
+/// them: a process stopped by Ctrl-C runs no destructors.
+static TEMPORARIES: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn remember_temporary(path: &Path) {
+    if let Ok(mut list) = TEMPORARIES.lock() {
+        list.push(path.to_path_buf());
+    }
+}
+
+fn forget_temporary(path: &Path) {
+    if let Ok(mut list) = TEMPORARIES.lock() {
+        list.retain(|p| p != path);
+    }
+}
+
+/// Removes every temporary file still being written. Called when the process is about to
+/// end without running destructors (a signal, a closed standard error).
+pub fn remove_temporaries() {
+    let list = match TEMPORARIES.lock() {
+        Ok(mut list) => std::mem::take(&mut *list),
+        Err(poisoned) => std::mem::take(&mut *poisoned.into_inner()),
+    };
+    for path in list {
+        let _ = std::fs::remove_file(path);
+    }
+}
+
+/// What `print!` writes (see the crate root): a failed write, such as a closed pipe, is
+/// dropped rather than a panic, so the command still ends with its proper exit code.
+pub fn to_stdout(text: std::fmt::Arguments<'_>) {
+    let _ = std::io::stdout().lock().write_fmt(text);
+}
+
+/// What `eprint!` writes: as [`to_stdout`], for standard error.
+pub fn to_stderr(text: std::fmt::Arguments<'_>) {
+    let _ = std::io::stderr().lock().write_fmt(text);
+}
+
+/// `text` made safe to show on a terminal or in a log: control characters (ESC, a newline that
+/// could forge an extra `error:` line) are written as escapes such as `\u{1b}` and `\n`, and
+/// at most `most` characters are kept, the rest counted, so a huge value never becomes a huge
+/// line in someone's cron mail.
+pub fn printable(text: &str, most: usize) -> String {
+    let mut out = String::new();
+    for (count, c) in text.chars().enumerate() {
+        if count == most {
+            let rest = text.chars().count() - most;
+            out.push_str(&format!("... ({rest} more characters)"));
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Writes `bytes` to `path` whole or not at all.
@@ -132,5 +271,60 @@ mod tests {
             .collect();
         assert_eq!(names, ["out.txt"], "only out.txt remains");
         std::fs::remove_dir_all(&folder).unwrap();
+    }
+
+    fn scratch(name: &str) -> std::path::PathBuf {
+        let folder = std::env::temp_dir().join(format!("waymark-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&folder).unwrap();
+        folder
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_replaced_file_keeps_its_mode_and_a_new_one_gets_the_umasks() {
+        use std::os::unix::fs::PermissionsExt;
+        let folder = scratch("output-mode");
+        let mode =
+            |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        let private = folder.join("private.txt");
+        std::fs::write(&private, "old").unwrap();
+        std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o600)).unwrap();
+        write_whole(&private, b"new").unwrap();
+        assert_eq!(std::fs::read_to_string(&private).unwrap(), "new");
+        assert_eq!(mode(&private), 0o600, "the report stays private");
+        // A new file gets what `File::create` would give under this process's umask.
+        let probe = folder.join("probe.txt");
+        std::fs::File::create(&probe).unwrap();
+        let fresh = folder.join("fresh.txt");
+        write_whole(&fresh, b"x").unwrap();
+        assert_eq!(mode(&fresh), mode(&probe));
+        std::fs::remove_dir_all(&folder).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_planted_symlink_does_not_redirect_the_output() {
+        let folder = scratch("output-symlink");
+        let victim = folder.join("victim.txt");
+        std::fs::write(&victim, "precious").unwrap();
+        // The temporary name used to be `.NAME.waymark-PID.tmp`, opened without exclusive
+        // creation, so a link planted under it sent the report to the link's target.
+        let planted = folder.join(format!(".out.txt.waymark-{}.tmp", std::process::id()));
+        std::os::unix::fs::symlink(&victim, &planted).unwrap();
+        write_whole(&folder.join("out.txt"), b"report").unwrap();
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+        assert_eq!(
+            std::fs::read_to_string(folder.join("out.txt")).unwrap(),
+            "report"
+        );
+        std::fs::remove_dir_all(&folder).unwrap();
+    }
+
+    #[test]
+    fn printable_escapes_control_characters_and_keeps_a_prefix() {
+        use super::printable;
+        assert_eq!(printable("C1\nerror: forged", 60), "C1\\nerror: forged");
+        assert_eq!(printable("\u{1b}[31mred", 60), "\\u{1b}[31mred");
+        assert_eq!(printable("abcdef", 3), "abc... (3 more characters)");
     }
 }

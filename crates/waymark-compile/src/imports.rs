@@ -28,25 +28,46 @@ pub fn load_all(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Document> {
     let mut documents = vec![root];
-    let mut stack = vec![0usize];
-    visit(0, &mut documents, &mut stack, loader, diagnostics);
+    visit(&mut documents, loader, diagnostics);
     documents
 }
 
+/// How deep `use` lines may nest. A real procedure nests a few files; a loader that cannot tell
+/// a file it has read before would otherwise follow a circle of uses for ever.
+const DEEPEST_USE: usize = 256;
+
+/// One file on the path being followed, and which of its `use` lines comes next.
+struct Frame {
+    document: usize,
+    uses: Vec<Use>,
+    next: usize,
+}
+
+/// Follows `use` lines depth first from the root, with an explicit stack rather than recursion,
+/// so a long chain of files cannot overflow the call stack. The frames are the path from the
+/// root, which is what a circle of uses is found on.
 fn visit(
-    index: usize,
     documents: &mut Vec<Document>,
-    stack: &mut Vec<usize>,
     loader: &mut dyn Loader,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let uses = documents
-        .get(index)
-        .map_or(Vec::new(), |document| document.uses.clone());
-    let from = documents
-        .get(index)
-        .map_or(FileId::default(), |document| document.file);
-    for used in uses {
+    let frame = |index: usize, documents: &[Document]| Frame {
+        document: index,
+        uses: documents
+            .get(index)
+            .map_or(Vec::new(), |document| document.uses.clone()),
+        next: 0,
+    };
+    let mut path = vec![frame(0, documents)];
+    while let Some(top) = path.last_mut() {
+        let Some(used) = top.uses.get(top.next).cloned() else {
+            path.pop();
+            continue;
+        };
+        top.next += 1;
+        let from = documents
+            .get(top.document)
+            .map_or(FileId::default(), |document| document.file);
         let (file, text) = match loader.load(from, &used.path.value) {
             Ok(loaded) => loaded,
             Err(reason) => {
@@ -54,17 +75,34 @@ fn visit(
                 continue;
             }
         };
-        if let Some(position) = stack
+        if path.len() > DEEPEST_USE {
+            diagnostics.push(unreadable(
+                &used,
+                &format!("`use` lines are nested more than {DEEPEST_USE} files deep; do the files use each other in a circle?"),
+            ));
+            continue;
+        }
+        let on_path: Vec<usize> = path.iter().map(|f| f.document).collect();
+        if let Some(position) = on_path
             .iter()
             .position(|i| documents.get(*i).is_some_and(|d| d.file == file))
         {
-            diagnostics.push(cycle(&used, documents, &stack[position..]));
+            diagnostics.push(cycle(&used, documents, &on_path[position..]));
             continue;
         }
         if documents.iter().any(|document| document.file == file) {
             continue;
         }
         let parsed = waymark_syntax::parse(file, &text);
+        if parsed.document.header.is_none() {
+            // Not a procedure at all (`use x from "/etc/shadow"`): its lines are not shown,
+            // since a diagnostic quoting them could print a private file to a log.
+            diagnostics.push(unreadable(
+                &used,
+                "it is not a procedure (it has no `procedure` line), so none of it is shown",
+            ));
+            continue;
+        }
         if parsed.diagnostics.iter().any(Diagnostic::is_error) {
             diagnostics.push(unreadable(&used, "it has syntax errors, shown below"));
         }
@@ -72,9 +110,7 @@ fn visit(
         check_name(&used, &parsed.document, diagnostics);
         documents.push(parsed.document);
         let child = documents.len() - 1;
-        stack.push(child);
-        visit(child, documents, stack, loader, diagnostics);
-        stack.pop();
+        path.push(frame(child, documents));
     }
 }
 
@@ -127,6 +163,40 @@ fn check_name(used: &Use, document: &Document, diagnostics: &mut Vec<Diagnostic>
                 "write `use {} from \"{}\"`",
                 header.id.text, used.path.value
             )),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A loader that gives every load a new file id, as a loader without a cache would.
+    struct Fresh(u32);
+
+    impl Loader for Fresh {
+        fn load(&mut self, _from: FileId, _path: &str) -> Result<(FileId, String), String> {
+            self.0 += 1;
+            Ok((
+                FileId(self.0),
+                "procedure a \"A\"\nuse a from \"a.wm\"\n".to_string(),
+            ))
+        }
+    }
+
+    #[test]
+    fn a_loader_without_a_cache_still_ends() {
+        // The walk used to recurse once per file, and ended here only when the parser, deep
+        // in that recursion, hit its own call limit.
+        let text = "procedure a \"A\"\nuse a from \"a.wm\"\n";
+        let root = waymark_syntax::parse(FileId(0), text).document;
+        let mut diagnostics = Vec::new();
+        let documents = load_all(root, &mut Fresh(0), &mut diagnostics);
+        assert!(documents.len() <= DEEPEST_USE + 1, "{}", documents.len());
+        assert!(
+            diagnostics
+                .iter()
+                .any(|d| d.message.contains("nested more than"))
         );
     }
 }

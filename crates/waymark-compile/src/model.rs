@@ -42,6 +42,9 @@ pub struct Procedure {
     pub graph: FlowGraph,
     /// The file of the procedure itself (used files are in [`UsedProcedure`]).
     pub file: FileId,
+    /// Step ids to steps, built on the first [`Procedure::step_named`]: a scan per lookup made
+    /// comparing two versions of 90,000 steps quadratic.
+    pub(crate) step_names: std::sync::OnceLock<std::collections::HashMap<String, StepId>>,
 }
 
 #[derive(Clone, Debug)]
@@ -323,10 +326,24 @@ impl Procedure {
 
     /// Looks a step up by the name case files use.
     pub fn step_named(&self, name: &str) -> Option<StepId> {
-        self.steps
-            .iter()
-            .position(|step| step.id == name)
-            .map(|i| StepId(i as u32))
+        let names = self.step_names.get_or_init(|| {
+            let mut names = std::collections::HashMap::with_capacity(self.steps.len());
+            for (index, step) in self.steps.iter().enumerate() {
+                // The first step of a name wins, as the scan this replaces found it first.
+                names.entry(step.id.clone()).or_insert(StepId(index as u32));
+            }
+            names
+        });
+        match names.get(name) {
+            None => None,
+            Some(id) if self.steps.get(id.0 as usize).is_some_and(|s| s.id == name) => Some(*id),
+            // Steps are public; should they have changed since the index was built, scan.
+            Some(_) => self
+                .steps
+                .iter()
+                .position(|step| step.id == name)
+                .map(|i| StepId(i as u32)),
+        }
     }
 
     pub fn step_ids(&self) -> impl Iterator<Item = StepId> + '_ {

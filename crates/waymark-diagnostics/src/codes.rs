@@ -77,6 +77,8 @@ code_table! {
     FileEmpty = "WM0003", "file-empty", Error, "a procedure file is empty";
     FileBinary = "WM0004", "file-binary", Error, "a file holds binary data, not text";
     FileTooLarge = "WM0005", "file-too-large", Error, "a file is larger than Waymark will read";
+    NotARegularFile = "WM0006", "not-a-regular-file", Error, "a file named as input is a device or a pipe, not a regular file";
+    OutputIsInput = "WM0007", "output-is-input", Error, "`-o` names a file the same command reads";
 
     // Syntax.
     UnknownKeyword = "WM0101", "unknown-keyword", Error, "a line starts with a word that is not a keyword";
@@ -111,6 +113,7 @@ code_table! {
     GuardTypeMismatch = "WM0214", "guard-type-mismatch", Error, "a guard compares a fact with a value of the wrong type";
     MisplacedClock = "WM0215", "misplaced-clock", Error, "a deadline counts from something that cannot start a clock";
     WrongStepKind = "WM0216", "wrong-step-kind", Error, "a name refers to the wrong kind of item";
+    TogetherNestedTooDeep = "WM0217", "together-nested-too-deep", Error, "together blocks are nested inside each other too deep";
 
     // Check: graph shape, deadlines, sources.
     UnreachableStep = "WM0301", "unreachable-step", Warning, "no path from the start reaches this step";
@@ -137,6 +140,9 @@ code_table! {
     UnknownDivision = "WM0403", "unknown-division", Error, "a calendar names a bank-holiday division Waymark does not know";
     DateOutOfRange = "WM0404", "date-out-of-range", Error, "a date is outside the years the calendar covers";
     ComputedHolidays = "WM0405", "computed-holidays", Warning, "bank holidays for a year were computed from the rules, not shipped data";
+    DateArgumentInvalid = "WM0406", "date-argument-invalid", Error, "a date given on the command line is not a date Waymark can use";
+    AmountInvalid = "WM0407", "amount-invalid", Error, "an amount of time given to `waymark days` cannot be read";
+    RequestMalformed = "WM0408", "request-malformed", Error, "the words given to `waymark days` do not make a request";
 }
 
 impl std::fmt::Display for Code {

@@ -70,6 +70,9 @@ struct Report<'a> {
     diagnostic: &'a Diagnostic,
     source: Indexed<'a>,
     file_text_len: usize,
+    /// False when a label sits on a line too long to draw (see [`clip_long_lines`]): the
+    /// report then has no snippet, and notes show the clipped line instead.
+    snippet: bool,
 }
 
 impl fmt::Debug for Report<'_> {
@@ -121,10 +124,14 @@ impl miette::Diagnostic for Report<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        Some(&self.source)
+        self.snippet
+            .then_some(&self.source as &dyn miette::SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if !self.snippet {
+            return None;
+        }
         let primary = self.diagnostic.primary.span.file;
         let related = self
             .diagnostic
@@ -157,15 +164,29 @@ pub fn render_human(
     }
     let mut out = String::new();
     let missing = SourceFile::new("<unknown>", "");
+    let mut safe_copies: std::collections::HashMap<crate::FileId, Option<SourceFile>> =
+        std::collections::HashMap::new();
     for diagnostic in diagnostics {
-        let diagnostic = with_cross_file_notes(diagnostic, sources);
+        let diagnostic = terminal_safe(with_cross_file_notes(diagnostic, sources));
         let file = sources
             .get(diagnostic.primary.span.file)
             .unwrap_or(&missing);
+        // A file holding control characters is drawn from a copy with each one replaced by a
+        // `?` of the same length, so the labels still line up. Each file is looked at once.
+        let file = safe_copies
+            .entry(diagnostic.primary.span.file)
+            .or_insert_with(|| {
+                has_control(&file.text)
+                    .then(|| SourceFile::new(file.name.clone(), safe_text(&file.text)))
+            })
+            .as_ref()
+            .unwrap_or(file);
+        let (diagnostic, snippet) = clip_long_lines(diagnostic, file);
         let report = Report {
             diagnostic: &diagnostic,
             source: Indexed { file },
             file_text_len: file.text.len(),
+            snippet,
         };
         if handler.render_report(&mut out, &report).is_err() {
             out.push_str(&format!("{}: {}\n", diagnostic.code, diagnostic.message));
@@ -173,6 +194,166 @@ pub fn render_human(
         out.push('\n');
     }
     out
+}
+
+/// Control characters other than newline and tab: an ESC in a title could recolour or clear
+/// the terminal, and a carriage return or other control could hide or forge report lines.
+fn is_unsafe_control(c: char) -> bool {
+    c.is_control() && c != '\n' && c != '\t'
+}
+
+fn has_control(text: &str) -> bool {
+    text.chars().any(is_unsafe_control)
+}
+
+/// `text` with every unsafe control character replaced by as many `?` as its UTF-8 bytes, so
+/// every byte offset into it stays true.
+fn safe_text(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| {
+            let width = if is_unsafe_control(c) {
+                c.len_utf8()
+            } else {
+                0
+            };
+            let keep = (width == 0).then_some(c);
+            keep.into_iter().chain(std::iter::repeat_n('?', width))
+        })
+        .collect()
+}
+
+/// The diagnostic's own words (message, labels, help, notes) with control characters escaped
+/// (`\u{1b}`), newlines included: they are one line each, and a newline in a name taken from
+/// the user's file could forge a line of the report.
+fn terminal_safe(mut diagnostic: Diagnostic) -> Diagnostic {
+    let escape = |text: &mut String| {
+        if text.chars().any(char::is_control) {
+            *text = text
+                .chars()
+                .flat_map(|c| match c.is_control() {
+                    true => c.escape_default().collect::<Vec<_>>(),
+                    false => vec![c],
+                })
+                .collect();
+        }
+        // A word quoted from the user's file can be a megabyte long; a log needs its start.
+        if let Some((cut, _)) = text.char_indices().nth(LONGEST_WORDS) {
+            let rest = text.len() - cut;
+            text.truncate(cut);
+            text.push_str(&format!("... ({rest} more bytes)"));
+        }
+    };
+    escape(&mut diagnostic.message);
+    escape(&mut diagnostic.primary.text);
+    for label in &mut diagnostic.related {
+        escape(&mut label.text);
+    }
+    for note in &mut diagnostic.notes {
+        escape(note);
+    }
+    // Help may hold line breaks of its own making (a list); only other controls are escaped.
+    if has_control(&diagnostic.help) {
+        diagnostic.help = safe_text(&diagnostic.help);
+    }
+    diagnostic
+}
+
+/// The most characters of a message, label or note shown for people (JSON keeps them whole).
+const LONGEST_WORDS: usize = 1_000;
+
+/// Lines longer than this many bytes are not drawn whole. miette pads to a label's column with
+/// a format width, which panics past column 65,535; and a megabyte line is no use on a terminal.
+const LONGEST_DRAWN_LINE: usize = 1_000;
+
+/// Characters shown either side of a label's span, and of the span itself, on a clipped line.
+const CLIP_CONTEXT: usize = 40;
+
+/// A diagnostic whose labels sit on a line too long to draw loses its snippet; instead a note
+/// per label gives its place and a clipped excerpt of the line around it. Returns the
+/// diagnostic to render and whether to draw its snippet.
+fn clip_long_lines(diagnostic: Diagnostic, file: &SourceFile) -> (Diagnostic, bool) {
+    let primary = diagnostic.primary.span.file;
+    let labels: Vec<&Label> = std::iter::once(&diagnostic.primary)
+        .chain(diagnostic.related.iter().filter(|l| l.span.file == primary))
+        .collect();
+    let line_length = |offset: usize| {
+        let line = file.line_index(offset);
+        file.line_start(line + 1) - file.line_start(line)
+    };
+    if labels
+        .iter()
+        .all(|label| line_length(label.span.start as usize) <= LONGEST_DRAWN_LINE)
+    {
+        return (diagnostic, true);
+    }
+    let notes: Vec<String> = labels
+        .iter()
+        .map(|label| {
+            let (line, column) = file.line_column(label.span.start);
+            format!(
+                "{}:{line}:{column}: {}: `{}`",
+                file.name,
+                label.text,
+                excerpt(file, label)
+            )
+        })
+        .collect();
+    let mut clipped = diagnostic;
+    clipped.notes.splice(0..0, notes);
+    (clipped, false)
+}
+
+/// The text around a label on its line, at most [`CLIP_CONTEXT`] characters either side and of
+/// the span, with `...` where the line was cut and control characters escaped.
+fn excerpt(file: &SourceFile, label: &Label) -> String {
+    let text = file.text.as_str();
+    let start = (label.span.start as usize).min(text.len());
+    let end = (label.span.end as usize).clamp(start, text.len());
+    let line = file.line_index(start);
+    let line_start = file.line_start(line);
+    let line_end = file.line_start(line + 1).min(text.len());
+    let before: String = text
+        .get(line_start..start)
+        .unwrap_or_default()
+        .chars()
+        .rev()
+        .take(CLIP_CONTEXT)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let span: String = text
+        .get(start..end.min(line_end))
+        .unwrap_or_default()
+        .chars()
+        .take(CLIP_CONTEXT)
+        .collect();
+    let after_start = (start + span.len()).min(line_end);
+    let after: String = text
+        .get(after_start..line_end)
+        .unwrap_or_default()
+        .chars()
+        .take(CLIP_CONTEXT)
+        .collect();
+    let cut_before = start - line_start > before.len();
+    let cut_after = line_end - after_start > after.len();
+    let mut shown = String::new();
+    if cut_before {
+        shown.push_str("...");
+    }
+    shown.push_str(&before);
+    shown.push_str(&span);
+    shown.push_str(after.trim_end_matches(['\n', '\r']));
+    if cut_after {
+        shown.push_str("...");
+    }
+    shown
+        .chars()
+        .flat_map(|c| match c.is_control() {
+            true => c.escape_default().collect::<Vec<_>>(),
+            false => vec![c],
+        })
+        .collect()
 }
 
 fn with_cross_file_notes(diagnostic: &Diagnostic, sources: &Sources) -> Diagnostic {
@@ -339,6 +520,58 @@ mod tests {
         assert!(text.contains("not a keyword"), "{text}");
         assert!(text.contains("did you mean `step`?"), "{text}");
         assert!(text.contains("demo.wm:2:1"), "{text}");
+    }
+
+    #[test]
+    fn a_label_past_column_65_535_is_shown_clipped_not_a_panic() {
+        let mut sources = Sources::new();
+        let text = format!("procedure p \"P\"\n{}x\n", " ".repeat(65_536));
+        let start = text.len() - 2;
+        let file = sources.add("wide.wm", text);
+        let diagnostic = Diagnostic::new(
+            Code::UnknownKeyword,
+            Span::new(file, start, start + 1),
+            "unknown keyword `x`",
+        )
+        .label("not a keyword");
+        let shown = render_human(&[diagnostic], &sources, RenderOptions::default());
+        assert!(shown.contains("wide.wm:2:65537: not a keyword"), "{shown}");
+        assert!(shown.len() < 1_000, "{} bytes", shown.len());
+    }
+
+    #[test]
+    fn control_characters_never_reach_the_terminal() {
+        let mut sources = Sources::new();
+        let text = "procedure p \"P\"\nstep a \"\u{1b}[2J\u{1b}[31mRed\"\n";
+        let file = sources.add("esc.wm", text);
+        let diagnostic = Diagnostic::new(
+            Code::UnknownKeyword,
+            Span::new(file, 16, 20),
+            "a title `\u{1b}[2J`\nerror: forged",
+        )
+        .label("here\u{7}");
+        let shown = render_human(&[diagnostic], &sources, RenderOptions::default());
+        assert!(
+            !shown.contains('\u{1b}') && !shown.contains('\u{7}'),
+            "{shown:?}"
+        );
+        assert!(!shown.contains("\nerror: forged"), "{shown}");
+        assert!(shown.contains("\\u{1b}[2J"), "{shown}");
+    }
+
+    #[test]
+    fn a_huge_word_in_a_message_is_cut_short() {
+        let mut sources = Sources::new();
+        let file = sources.add("big.wm", "x\n");
+        let word = "w".repeat(5_000_000);
+        let diagnostic = Diagnostic::new(
+            Code::UnknownKeyword,
+            Span::new(file, 0, 1),
+            format!("unknown keyword `{word}`"),
+        );
+        let shown = render_human(&[diagnostic], &sources, RenderOptions::default());
+        assert!(shown.len() < 5_000, "{} bytes", shown.len());
+        assert!(shown.contains("more bytes)"), "{shown}");
     }
 
     #[test]

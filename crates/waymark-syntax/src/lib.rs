@@ -23,7 +23,7 @@ pub use ast::*;
 pub use generate::generate_procedure;
 pub use keywords::{CLAUSE_KEYWORDS, HEADER_KEYWORDS, ITEM_KEYWORDS, KEYWORDS};
 
-use waymark_diagnostics::{Diagnostic, FileId};
+use waymark_diagnostics::{Code, Diagnostic, FileId, Span};
 
 /// The result of parsing one file: as much of the tree as could be read, and the problems.
 #[derive(Clone, Debug, Default)]
@@ -32,11 +32,35 @@ pub struct Parsed {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// WM0108 for a file with no line to read: only comments and blank lines. Without it such a file
+/// passed `check` (no line was wrong) yet had no procedure, so no start step, to run or draw.
+fn nothing_but_comments(file: FileId, text: &str) -> Diagnostic {
+    let old_mac = text.contains('\r') && !text.contains('\n');
+    let help = if old_mac {
+        "the lines end in a carriage return alone (old Mac line endings), so the whole file reads \
+         as one comment line; save it with LF (or CRLF) line endings"
+    } else {
+        "start the file with a line such as `procedure assessment \"Child and Family Assessment\"`, \
+         then a `start` line and the steps"
+    };
+    Diagnostic::new(
+        Code::MissingProcedureHeader,
+        Span::new(file, 0, 0),
+        "this file holds only comments and blank lines: it has no procedure and no start step",
+    )
+    .label("nothing but comments from here")
+    .help(help)
+}
+
 /// Parses one procedure file. Never panics; every problem becomes a diagnostic.
 pub fn parse(file: FileId, text: &str) -> Parsed {
     let mut diagnostics = Vec::new();
     let lines = lines::parse_lines(file, text, &mut diagnostics);
+    let nothing_read = lines.is_empty();
     let document = assemble::assemble(file, lines, &mut diagnostics);
+    if nothing_read && diagnostics.is_empty() {
+        diagnostics.push(nothing_but_comments(file, text));
+    }
     diagnostics.sort_by_key(Diagnostic::sort_key);
     Parsed {
         document,

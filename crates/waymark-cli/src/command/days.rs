@@ -5,7 +5,7 @@
 //! alone (a date, or a count for `between`) so scripts can use it; `--explain` shows the working.
 
 use crate::Exit;
-use crate::input::MAX_FILE_BYTES;
+use crate::input::{NotRead, read_regular_file};
 use crate::output::print_diagnostics;
 use chrono::{Datelike, NaiveDate};
 use clap::Args;
@@ -15,7 +15,7 @@ use waymark_calendar::{
     builtin, builtin_names, computed_holidays_warning, default_calendar, division_named,
     parse_calendar_file, parse_date, why_no_such_day,
 };
-use waymark_diagnostics::{Diagnostic, FileId, Sources, Span, did_you_mean};
+use waymark_diagnostics::{Code, Diagnostic, FileId, Sources, Span, did_you_mean};
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -122,6 +122,11 @@ fn usage(message: impl Into<String>, help: impl Into<String>) -> Failure {
     Failure::Usage(message.into(), help.into())
 }
 
+/// A usage error with its code, which ends the message (as every command's usage errors do).
+fn coded(code: Code, message: impl Into<String>, help: impl Into<String>) -> Failure {
+    Failure::Usage(format!("{} ({code})", message.into()), help.into())
+}
+
 // ---------------------------------------------------------------------------------------------
 // The request: `DATE AMOUNT` or `between DATE DATE`
 
@@ -170,7 +175,8 @@ fn parse_request(line: &CommandLine) -> Result<Request, Failure> {
     let words: Vec<&str> = line.words.iter().map(String::as_str).collect();
     match words.as_slice() {
         ["between", from, to] => Ok(Request::Between(date_word(from)?, date_word(to)?)),
-        ["between", ..] => Err(usage(
+        ["between", ..] => Err(coded(
+            Code::RequestMalformed,
             "`between` needs two dates",
             "write `waymark days between 2026-01-05 2026-03-02`",
         )),
@@ -179,36 +185,79 @@ fn parse_request(line: &CommandLine) -> Result<Request, Failure> {
             let (n, unit) = amount_word(amount)?;
             Ok(Request::Shift(date, n, unit))
         }
-        [_] => Err(usage(
+        [_] => Err(coded(
+            Code::RequestMalformed,
             "a date needs an amount after it",
             "write e.g. `waymark days 2025-12-01 +45` for 45 working days after the date",
         )),
-        _ => Err(usage(
-            format!("cannot read the request `{}`", words.join(" ")),
+        _ => Err(coded(
+            Code::RequestMalformed,
+            format!("cannot read the request `{}`", shown(&words.join(" "))),
             "write `waymark days DATE AMOUNT` (e.g. `2025-12-01 +45`) or \
              `waymark days between DATE DATE`; see `waymark days --help`",
         )),
     }
 }
 
+/// A date of the request. One outside 1990-2100 is left to the calendar, which reports it as
+/// WM0404 pointing at the word.
 fn date_word(word: &str) -> Result<NaiveDate, Failure> {
+    real_date(word, &format!("`{}`", shown(word)))
+        .map_err(|(message, help)| coded(Code::DateArgumentInvalid, message, help))
+}
+
+/// The first and last years Waymark counts in (its calendar table's range).
+const YEARS: std::ops::RangeInclusive<i32> = 1990..=2100;
+
+/// A date from the command line: written YYYY-MM-DD, real, and within 1990-2100 (a mistyped
+/// year would otherwise give a silently wrong answer). `flag` names the flag, if any, for the
+/// message. The error is a message and a hint.
+pub(crate) fn date_in_range(word: &str, flag: &str) -> Result<NaiveDate, (String, String)> {
+    let quoted = if flag.is_empty() {
+        format!("`{}`", shown(word))
+    } else {
+        format!("`{flag} {}`", shown(word))
+    };
+    let date = real_date(word, &quoted)?;
+    if !YEARS.contains(&date.year()) {
+        return Err((
+            format!(
+                "{quoted} is outside {}-{}, the years Waymark covers",
+                YEARS.start(),
+                YEARS.end()
+            ),
+            "check the year: a date this far away is almost always a typing slip".to_string(),
+        ));
+    }
+    Ok(date)
+}
+
+/// A date written YYYY-MM-DD that exists; `quoted` is how the message shows the word.
+fn real_date(word: &str, quoted: &str) -> Result<NaiveDate, (String, String)> {
     parse_date(word).map_err(|error| match error {
-        DateError::Shape => usage(
-            format!("`{word}` is not a date written YYYY-MM-DD"),
-            "write dates with the year first, e.g. `2026-03-02` for 2 March 2026",
+        DateError::Shape => (
+            format!("{quoted} is not a date written YYYY-MM-DD"),
+            "write dates with the year first, e.g. `2026-03-02` for 2 March 2026".to_string(),
         ),
-        DateError::NoSuchDay => usage(
-            format!("`{word}` is not a real date: {}", why_no_such_day(word)),
-            "check the day and the month",
+        DateError::NoSuchDay => (
+            format!("{quoted} is not a real date: {}", why_no_such_day(word)),
+            "check the day and the month".to_string(),
         ),
     })
+}
+
+/// A word as the user gave it, made safe to print: control characters escaped (a newline in
+/// an argument could forge a line of output) and at most 60 characters shown.
+pub(crate) fn shown(word: &str) -> String {
+    crate::output::printable(word, 60)
 }
 
 /// `+45`, `-10`, `45`, `+45wd` (working days), `+3d`, `-4w`, `+2m`.
 fn amount_word(word: &str) -> Result<(i64, Unit), Failure> {
     let bad = || {
-        usage(
-            format!("`{word}` is not an amount"),
+        coded(
+            Code::AmountInvalid,
+            format!("`{}` is not an amount", shown(word)),
             "write a sign, a number and an optional unit: `+45` (working days), `-10` (working \
              days before), `+3d` (calendar days), `-4w` (weeks), `+2m` (months)",
         )
@@ -233,8 +282,9 @@ fn amount_word(word: &str) -> Result<(i64, Unit), Failure> {
         return Err(bad());
     }
     let n: i64 = digits.parse().map_err(|_| {
-        usage(
-            format!("`{word}` is too large an amount"),
+        coded(
+            Code::AmountInvalid,
+            format!("`{}` is too large an amount", shown(word)),
             "the answer must fall within 1990-2100, so no amount needs more than five digits",
         )
     })?;
@@ -265,8 +315,13 @@ pub(crate) fn resolve_calendar(
         };
         if let Some(calendar) = bank_holidays {
             if let Some((first, _)) = &base {
-                return Err(usage(
-                    format!("two calendars of bank holidays given: `{first}` and `{value}`"),
+                return Err(coded(
+                    Code::RequestMalformed,
+                    format!(
+                        "two calendars of bank holidays given: `{}` and `{}`",
+                        shown(first),
+                        shown(value)
+                    ),
                     "give one calendar of bank holidays; any number of closures files can be \
                      added to it",
                 ));
@@ -291,7 +346,7 @@ fn read_calendar_file(value: &str, sources: &mut Sources) -> Result<CalendarFile
         Some((path, division)) if !std::path::Path::new(value).exists() => (path, Some(division)),
         _ => (value, None),
     };
-    let text = read_text(path)?;
+    let text = read_text(path, sources)?;
     let division = match division {
         Some(name) => Some(choose_division(value, name, sources)?),
         None => None,
@@ -319,27 +374,25 @@ fn choose_division(value: &str, name: &str, sources: &mut Sources) -> Result<Div
     division_named(name, Span::new(file, start, value.len())).map_err(Failure::Request)
 }
 
-/// The text of a calendar file, or a usage error saying why it cannot be read.
-fn read_text(path: &str) -> Result<String, Failure> {
-    let metadata = std::fs::metadata(path).map_err(|error| not_found(path, &error))?;
-    if metadata.is_dir() {
-        return Err(usage(
-            format!("`{path}` is a folder, not a calendar file"),
-            "",
-        ));
-    }
-    if metadata.len() > MAX_FILE_BYTES {
-        return Err(usage(
-            format!("`{path}` is too large to be a calendar file"),
-            "",
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(|error| not_found(path, &error))?;
-    String::from_utf8(bytes).map_err(|_| {
-        usage(
-            format!("`{path}` is not UTF-8 text"),
-            "save the calendar file as UTF-8 text",
-        )
+/// The text of a calendar file: a usage error if it is missing or a folder, a diagnostic
+/// about the file (exit 1) if it is not a regular file, too large or not UTF-8 text.
+fn read_text(path: &str, sources: &mut Sources) -> Result<String, Failure> {
+    std::fs::metadata(path).map_err(|error| not_found(path, &error))?;
+    let bytes = match read_regular_file(path) {
+        Ok(bytes) => bytes,
+        Err(NotRead::Missing(message)) => return Err(usage(message, "")),
+        Err(NotRead::Refused(code, message)) => {
+            let file = sources.add(path, "");
+            let diagnostic = Diagnostic::new(code, Span::new(file, 0, 0), message)
+                .label("this file")
+                .help("give a calendar saved as a file: GOV.UK's bank-holidays.json or a closures list");
+            return Err(Failure::CalendarFile(vec![diagnostic]));
+        }
+    };
+    String::from_utf8(bytes).map_err(|error| {
+        let diagnostic = crate::input::not_utf8(path, error, sources)
+            .help("save the calendar file as UTF-8 text");
+        Failure::CalendarFile(vec![diagnostic])
     })
 }
 

@@ -83,6 +83,23 @@ pub enum DiffFormat {
     Csv,
 }
 
+/// `text` with every control character but newline and tab written as an escape (`\u{1b}`).
+fn for_people(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_control = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !text.contains(unsafe_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if unsafe_control(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 pub fn run(args: DiffArgs) -> Exit {
     let mut sources = Sources::new();
     let mut loader = FileLoader::new(&mut sources);
@@ -122,10 +139,17 @@ pub fn run(args: DiffArgs) -> Exit {
         impact,
         as_of: *as_of,
     });
-    print!("{}", waymark_diff::render(&old, &new, &changes, on, format));
+    let rendered = waymark_diff::render(&old, &new, &changes, on, format);
+    // Titles and case ids come from the user's files; in text for people, a control
+    // character among them (ESC, a carriage return) must not reach the terminal. JSON and
+    // CSV escape or quote their own.
+    match args.format {
+        DiffFormat::Human | DiffFormat::Markdown => print!("{}", for_people(&rendered)),
+        DiffFormat::Json | DiffFormat::Csv => print!("{rendered}"),
+    }
     let impact = impact.map(|(impact, _)| impact).unwrap_or_default();
     for problem in &impact.bad {
-        eprintln!("error: {problem}");
+        eprintln!("error: {}", crate::output::printable(problem, 500));
     }
     match (
         impact.bad.is_empty(),

@@ -49,7 +49,8 @@ pub fn run(args: ExplainArgs) -> Exit {
             let names = codes::ALL
                 .iter()
                 .flat_map(|code| [code.as_str(), code.name()]);
-            eprintln!("error: `{text}` is not a Waymark diagnostic code");
+            let shown = crate::output::printable(&text, 60);
+            eprintln!("error: `{shown}` is not a Waymark diagnostic code");
             match did_you_mean(&text, names) {
                 Some(guess) => eprintln!("help: did you mean `{guess}`?"),
                 None => eprintln!("help: run `waymark explain --list` to see every code"),

@@ -8,6 +8,25 @@ use crate::names::Namespace;
 use waymark_diagnostics::{Code, Diagnostic, Span};
 use waymark_syntax::{self as syntax, ClauseKind, Document, Item, ItemKind};
 
+/// A decision's outcomes with a lookup by name, so resolving its `on` lines is linear (a
+/// scan per line made a decision with 40,000 outcomes take seconds).
+#[derive(Default)]
+pub(super) struct OutcomeNames<'a> {
+    list: &'a [Outcome],
+    by_name: std::collections::HashMap<&'a str, usize>,
+}
+
+impl<'a> OutcomeNames<'a> {
+    fn new(list: &'a [Outcome]) -> Self {
+        let by_name = list
+            .iter()
+            .enumerate()
+            .map(|(index, outcome)| (outcome.id.as_str(), index))
+            .collect();
+        OutcomeNames { list, by_name }
+    }
+}
+
 impl Resolver<'_> {
     // ----------------------------------------------------------------------------------------
     // Second pass: each item's details.
@@ -45,8 +64,9 @@ impl Resolver<'_> {
                 _ => {}
             }
         }
+        let named = OutcomeNames::new(&outcomes);
         for clause in &item.clauses {
-            self.detail(clause, step, &outcomes, &mut details);
+            self.detail(clause, step, &named, &mut details);
         }
         self.finish(step, details, outcomes);
     }
@@ -62,7 +82,7 @@ impl Resolver<'_> {
                     *slot = members;
                 }
             } else {
-                self.detail(clause, together, &[], &mut details);
+                self.detail(clause, together, &OutcomeNames::default(), &mut details);
             }
         }
         // The block moves on once every piece is done, so its routes leave from the join.
@@ -88,7 +108,7 @@ impl Resolver<'_> {
         for (&step, (offset, unit)) in steps.iter().zip(checkpoint_offsets(item)) {
             let mut details = Details::default();
             for clause in &item.clauses {
-                self.detail(clause, step, &[], &mut details);
+                self.detail(clause, step, &OutcomeNames::default(), &mut details);
             }
             if let Some(clock) = clock {
                 let span = item
@@ -152,7 +172,7 @@ impl Resolver<'_> {
         &mut self,
         clause: &syntax::Clause,
         step: StepId,
-        outcomes: &[Outcome],
+        outcomes: &OutcomeNames<'_>,
         details: &mut Details,
     ) {
         match &clause.kind {
@@ -285,14 +305,14 @@ impl Resolver<'_> {
     pub(super) fn on_route(
         &mut self,
         step: StepId,
-        outcomes: &[Outcome],
+        outcomes: &OutcomeNames<'_>,
         outcome: &syntax::Name,
         target: &syntax::Name,
         span: Span,
     ) -> Option<Route> {
-        let Some(index) = outcomes.iter().position(|o| o.id == outcome.text) else {
+        let Some(&index) = outcomes.by_name.get(outcome.text.as_str()) else {
             let decision = self.steps[step.0 as usize].id.clone();
-            let declared: Vec<&str> = outcomes.iter().map(|o| o.id.as_str()).collect();
+            let declared: Vec<&str> = outcomes.list.iter().map(|o| o.id.as_str()).collect();
             let help =
                 match waymark_diagnostics::did_you_mean(&outcome.text, declared.iter().copied()) {
                     Some(guess) => format!("did you mean `{guess}`?"),
@@ -321,16 +341,21 @@ impl Resolver<'_> {
 
     pub(super) fn outcomes(&mut self, names: &[syntax::Name]) -> Vec<Outcome> {
         let mut outcomes: Vec<Outcome> = Vec::new();
+        // Where each name was first declared: a scan of `outcomes` per name was quadratic.
+        let mut first: std::collections::HashMap<&str, Span> = std::collections::HashMap::new();
         for name in names {
-            match outcomes.iter().find(|o| o.id == name.text) {
-                Some(first) => {
-                    let span = first.span;
+            match first.get(name.text.as_str()) {
+                Some(span) => {
+                    let span = *span;
                     self.duplicate("outcome", name, span);
                 }
-                None => outcomes.push(Outcome {
-                    id: name.text.clone(),
-                    span: name.span,
-                }),
+                None => {
+                    first.insert(&name.text, name.span);
+                    outcomes.push(Outcome {
+                        id: name.text.clone(),
+                        span: name.span,
+                    });
+                }
             }
         }
         outcomes

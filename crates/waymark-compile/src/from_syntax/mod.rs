@@ -32,6 +32,7 @@ pub fn resolve(documents: &[Document], diagnostics: &mut Vec<Diagnostic>) -> Opt
         resolver.resolve_items(document);
     }
     resolver.check_calendar(header.calendar.as_ref());
+    resolver.check_together_depth();
     let start = resolver.document_start(root)?;
     let graph = FlowGraph::build(&resolver.steps, &resolver.schedules);
     Some(Procedure {
@@ -54,6 +55,7 @@ pub fn resolve(documents: &[Document], diagnostics: &mut Vec<Diagnostic>) -> Opt
         used,
         graph,
         file: root.file,
+        step_names: std::sync::OnceLock::new(),
     })
 }
 

@@ -135,14 +135,37 @@ impl Labels {
     /// Labels of lines that end at the same place are stacked, not drawn over each other: the
     /// label moves up until it covers none placed before.
     fn stack(&mut self, mut at: Point, edge: &EdgeSpec) -> Point {
-        // Each label spans its height up from its bottom-left corner.
-        while self.taken.iter().any(|&(other, height)| {
-            other.x < at.x + edge.label_width
-                && at.x < other.x + edge.label_width
-                && other.y - height.max(1) < at.y
-                && at.y - edge.label_height.max(1) < other.y
-        }) {
-            at.y -= edge.label_height.max(1);
+        // Each label spans its height up from its bottom-left corner. The label only moves up,
+        // so the labels beside it (overlapping it across) are taken once, highest top first:
+        // those whose top is above the label's bottom are a growing prefix, and one of them
+        // covers the label exactly when the lowest bottom in that prefix is below its top.
+        // (Scanning every placed label for every step up was cubic: a decision with 40,000
+        // outcomes into one box never finished.)
+        let step = edge.label_height.max(1);
+        let mut beside: Vec<(i32, i32)> = self
+            .taken
+            .iter()
+            .filter(|(other, _)| {
+                other.x < at.x + edge.label_width && at.x < other.x + edge.label_width
+            })
+            .map(|&(other, height)| (other.y, other.y - height.max(1)))
+            .collect();
+        beside.sort_by_key(|&(top, _)| std::cmp::Reverse(top));
+        let mut next = 0;
+        let mut lowest_bottom = i32::MAX;
+        loop {
+            while let Some(&(top, bottom)) = beside.get(next) {
+                if top <= at.y - step {
+                    break;
+                }
+                lowest_bottom = lowest_bottom.min(bottom);
+                next += 1;
+            }
+            if lowest_bottom < at.y {
+                at.y -= step;
+            } else {
+                break;
+            }
         }
         self.taken.push((at, edge.label_height));
         at
