@@ -214,7 +214,8 @@ pub(super) fn json_bad(bad: &BadCase, as_of: NaiveDate, out: &mut String) {
             out.push_str("\"file\":\"facts\",");
         }
         let _ = write!(out, "\"line\":{},\"message\":", problem.line);
-        push_json_string(out, &problem.message);
+        // JSON escapes control characters itself; a long value is still cut short.
+        push_json_string(out, &super::text::shown(&problem.message));
         out.push('}');
     }
     out.push_str("]}\n");

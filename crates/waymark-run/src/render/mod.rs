@@ -114,7 +114,7 @@ pub(crate) fn name_width(plan: &Plan) -> usize {
 
 /// The problems of a bad case as lines for standard error.
 pub fn bad_case_lines(bad: &BadCase) -> Vec<String> {
-    let id = bad.id.as_deref().unwrap_or("(no case id)");
+    let id = bad.id.as_deref().map_or("(no case id)".into(), text::shown);
     bad.problems
         .iter()
         .map(|problem| {
@@ -124,7 +124,8 @@ pub fn bad_case_lines(bad: &BadCase) -> Vec<String> {
             };
             format!(
                 "error: case {id}, {file}line {}: {}",
-                problem.line, problem.message
+                problem.line,
+                text::shown(&problem.message)
             )
         })
         .collect()

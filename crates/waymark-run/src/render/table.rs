@@ -58,7 +58,7 @@ impl Printer<'_, '_> {
         let _ = writeln!(
             out,
             "{}  {where_}  (line {}, as of {})",
-            paint.wrap("1", &report.case.id),
+            paint.wrap("1", &super::text::shown(&report.case.id)),
             report.case.line,
             date_text(report.as_of)
         );
@@ -134,7 +134,7 @@ impl Printer<'_, '_> {
                 "  {} (line {}): {}",
                 paint.wrap("33", "warning"),
                 warning.line,
-                warning.message
+                super::text::shown(&warning.message)
             );
         }
         out.push('\n');
@@ -160,18 +160,21 @@ fn row_note(plan: &Plan, report: &CaseReport, row: &Row) -> String {
     if row.status == Status::Waived
         && let Some(reason) = event.and_then(|e| e.reason.as_deref())
     {
-        notes.push(format!("reason: {reason}"));
+        notes.push(format!("reason: {}", super::text::shown(reason)));
     }
     notes.join("; ")
 }
 
 pub(super) fn table_bad(bad: &BadCase, colour: bool, out: &mut String) {
     let paint = Paint { colour };
-    let id = bad.id.as_deref().unwrap_or("(no case id)");
+    let id = bad
+        .id
+        .as_deref()
+        .map_or("(no case id)".into(), super::text::shown);
     let _ = writeln!(
         out,
         "{}  {} (line {})",
-        paint.wrap("1", id),
+        paint.wrap("1", &id),
         paint.wrap("1;31", "not run: the case data has problems"),
         bad.line
     );

@@ -133,6 +133,40 @@ pub fn due_text(due: Due) -> String {
     }
 }
 
+/// Text from a case file made safe to show: control characters written as escapes (so a line
+/// break in a case id cannot forge a line of output, nor an escape sequence reach the
+/// terminal), and at most `MAX_SHOWN` characters (a 50 MB fact value must not become a 50 MB
+/// line in a log).
+pub(crate) fn shown(text: &str) -> std::borrow::Cow<'_, str> {
+    let plain = text.len() <= MAX_SHOWN && !text.chars().any(char::is_control);
+    if plain {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::new();
+    let mut count = 0;
+    for c in text.chars() {
+        if count == MAX_SHOWN {
+            let rest = text.chars().count() - count;
+            let _ = write!(out, "... ({rest} more characters)");
+            break;
+        }
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+        count += 1;
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// How many characters of a case file's text a message or a table shows.
+const MAX_SHOWN: usize = 300;
+
 /// A JSON string, quoted and escaped.
 pub(crate) fn push_json_string(out: &mut String, text: &str) {
     out.push('"');
@@ -212,6 +246,19 @@ pub fn push_csv_field(out: &mut String, text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_from_a_case_file_is_shown_escaped_and_short() {
+        assert_eq!(shown("C1"), "C1");
+        assert_eq!(shown("C1\nerror: forged"), "C1\\nerror: forged");
+        assert_eq!(shown("\u{1b}[31mred"), "\\u{1b}[31mred");
+        let long = "x".repeat(50_000);
+        let short = shown(&long);
+        assert!(
+            short.len() < 400 && short.ends_with("(49700 more characters)"),
+            "{short}"
+        );
+    }
 
     #[test]
     fn the_date_table_holds_every_covered_date() {
