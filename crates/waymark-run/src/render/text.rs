@@ -143,8 +143,7 @@ pub(crate) fn shown(text: &str) -> std::borrow::Cow<'_, str> {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::new();
-    let mut count = 0;
-    for c in text.chars() {
+    for (count, c) in text.chars().enumerate() {
         if count == MAX_SHOWN {
             let rest = text.chars().count() - count;
             let _ = write!(out, "... ({rest} more characters)");
@@ -159,7 +158,6 @@ pub(crate) fn shown(text: &str) -> std::borrow::Cow<'_, str> {
             }
             c => out.push(c),
         }
-        count += 1;
     }
     std::borrow::Cow::Owned(out)
 }
