@@ -542,3 +542,24 @@ fn help_teaches_with_examples() {
         assert!(stdout.contains(words), "{words}\n{stdout}");
     }
 }
+
+#[test]
+fn a_csv_header_waymark_cannot_read_stops_with_a_code() {
+    let folder = temp_folder("csv-header");
+    let events = folder.join("events.csv");
+    std::fs::write(&events, "case,activity,date\nC1,referral,2026-01-05\n").unwrap();
+    let path = events.to_string_lossy().into_owned();
+    let (code, _, stderr) = waymark(&[
+        "run",
+        "procedures/assessment.wm",
+        &path,
+        "--as-of",
+        "2026-06-30",
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("unknown column `activity`") && stderr.contains("(WM0505)"),
+        "{stderr}"
+    );
+    std::fs::remove_dir_all(&folder).unwrap();
+}

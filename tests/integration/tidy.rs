@@ -80,6 +80,16 @@ fn every_code_is_triggered_by_a_test() {
     ] {
         tests.push_str(&read(file));
     }
+    // The case-data codes, in reviewed snapshots of `waymark run`'s output.
+    for entry in std::fs::read_dir("tests/integration/snapshots")
+        .unwrap()
+        .flatten()
+    {
+        if entry.file_name().to_string_lossy().starts_with("run__") {
+            tests.push_str(&std::fs::read_to_string(entry.path()).unwrap_or_default());
+        }
+    }
+    tests.push_str(&read("tests/integration/run.rs"));
     for folder in [
         "crates/waymark-calendar/src",
         "crates/waymark-calendar/tests",

@@ -9,6 +9,7 @@
 //! | `WM02xx` | compile: names, types, imports          | `waymark-compile`   |
 //! | `WM03xx` | check: graph shape, deadlines, sources  | `waymark-check`     |
 //! | `WM04xx` | calendars and dates                     | `waymark-calendar`  |
+//! | `WM05xx` | case data: JSON Lines and CSV records   | `waymark-run`       |
 //!
 //! Each code's long explanation lives in `explanations/<CODE>.md` beside this crate; `waymark
 //! explain CODE` prints it and `docs/diagnostics.md` is generated from this table (a test keeps
@@ -143,6 +144,14 @@ code_table! {
     DateArgumentInvalid = "WM0406", "date-argument-invalid", Error, "a date given on the command line is not a date Waymark can use";
     AmountInvalid = "WM0407", "amount-invalid", Error, "an amount of time given to `waymark days` cannot be read";
     RequestMalformed = "WM0408", "request-malformed", Error, "the words given to `waymark days` do not make a request";
+
+    // Case data.
+    CaseLineMalformed = "WM0501", "case-line-malformed", Error, "a line of a case file is not a case written as JSON";
+    CaseUnknownName = "WM0502", "case-unknown-name", Error, "a case names a step, fact or role the procedure does not have";
+    CaseValueInvalid = "WM0503", "case-value-invalid", Error, "a case's id, fact value, date or time cannot be used";
+    CaseRecordNotAllowed = "WM0504", "case-record-not-allowed", Error, "a record the procedure cannot accept in any case";
+    CsvHeaderInvalid = "WM0505", "csv-header-invalid", Error, "a CSV file's header does not give the columns Waymark reads";
+    CsvRowInvalid = "WM0506", "csv-row-invalid", Error, "a CSV row cannot be read";
 }
 
 impl std::fmt::Display for Code {

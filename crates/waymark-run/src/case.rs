@@ -4,6 +4,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use waymark_compile::{FactId, FactValue, RoleId, StepId};
+use waymark_diagnostics::Code;
 
 /// When an event happened: a date, and the time of day when the case file gives one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -67,6 +68,8 @@ pub enum InputFile {
 /// One problem with a case's data, with the line it is on.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Problem {
+    /// Its code, from the one code table (the `WM05xx` block: case data).
+    pub code: Code,
     pub file: InputFile,
     pub line: usize,
     pub message: String,

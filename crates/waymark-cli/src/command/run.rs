@@ -383,8 +383,8 @@ impl<'a> CsvFiles<'a> {
                 waymark_run::InputFile::Facts => self.facts_path.unwrap_or("facts"),
             };
             Stop::Problems(format!(
-                "`{file}` line {}: {}; no case was run",
-                bad.0.line, bad.0.message
+                "`{file}` line {}: {} ({}); no case was run",
+                bad.0.line, bad.0.message, bad.0.code
             ))
         })
     }

@@ -8,7 +8,7 @@ use chrono::{NaiveDate, NaiveTime};
 use std::borrow::Cow;
 use waymark_calendar::{DateError, parse_date, why_no_such_day};
 use waymark_compile::{FactKind, FactValue, StepId, StepKind};
-use waymark_diagnostics::did_you_mean;
+use waymark_diagnostics::{Code, did_you_mean};
 
 // ---------------------------------------------------------------------------------------------
 // Checking a raw case against the procedure
@@ -47,8 +47,9 @@ impl<'q, 'p> CaseChecker<'q, 'p> {
     pub(crate) fn event(&mut self, raw: &EventText<'_>) {
         let event_line = if raw.line == 0 { self.line } else { raw.line };
         let problems = &mut self.problems;
-        let mut report = |message: String| {
+        let mut report = |code: Code, message: String| {
             problems.push(Problem {
+                code,
                 file: InputFile::Cases,
                 line: event_line,
                 message,
@@ -71,6 +72,7 @@ impl<'q, 'p> CaseChecker<'q, 'p> {
         problems.splice(0..0, fact_problems);
         if id.is_empty() {
             problems.push(Problem {
+                code: Code::CaseValueInvalid,
                 file: InputFile::Cases,
                 line,
                 message: "the case id is empty".to_string(),
@@ -107,8 +109,9 @@ fn check_facts(
             0 => (InputFile::Cases, line),
             n => (InputFile::Facts, n),
         };
-        let mut report = |message: String| {
+        let mut report = |code: Code, message: String| {
             problems.push(Problem {
+                code,
                 file,
                 line: fact_line,
                 message,
@@ -120,39 +123,50 @@ fn check_facts(
                 Some(guess) => format!("; did you mean `{guess}`?"),
                 None => format!("; its facts are {}", plan.fact_list()),
             };
-            report(format!(
-                "unknown fact `{name}`: the procedure has no such fact{help}"
-            ));
+            report(
+                Code::CaseUnknownName,
+                format!("unknown fact `{name}`: the procedure has no such fact{help}"),
+            );
             continue;
         };
         let index = id.0 as usize;
         if std::mem::replace(&mut given[index], true) {
-            report(format!("the fact `{name}` is given twice"));
+            report(
+                Code::CaseValueInvalid,
+                format!("the fact `{name}` is given twice"),
+            );
             continue;
         }
         let fact = procedure.fact(id);
         match fact_value(&fact.kind, value) {
             // An unknown value of a fact every case needs is bad data, not a branch: taken as
             // unknown, it would send the case down `otherwise`.
-            Ok(None) if !fact.optional => report(format!(
-                "the fact `{name}` is given as {}, but every case needs it ({}); give its \
+            Ok(None) if !fact.optional => report(
+                Code::CaseValueInvalid,
+                format!(
+                    "the fact `{name}` is given as {}, but every case needs it ({}); give its \
                  value, or mark the fact `optional` in the procedure",
-                match value {
-                    RawValue::Null => "null",
-                    _ => "an empty value",
-                },
-                fact.kind.describe()
-            )),
+                    match value {
+                        RawValue::Null => "null",
+                        _ => "an empty value",
+                    },
+                    fact.kind.describe()
+                ),
+            ),
             Ok(value) => values[index] = value,
-            Err(why) => report(format!(
-                "the fact `{name}` must be {}, but {why}",
-                fact.kind.describe()
-            )),
+            Err(why) => report(
+                Code::CaseValueInvalid,
+                format!(
+                    "the fact `{name}` must be {}, but {why}",
+                    fact.kind.describe()
+                ),
+            ),
         }
     }
     for (index, fact) in procedure.facts.iter().enumerate() {
         if !fact.optional && values[index].is_none() && !given[index] {
             problems.push(Problem {
+                code: Code::CaseValueInvalid,
                 file: InputFile::Cases,
                 line,
                 message: format!(
@@ -298,7 +312,7 @@ fn check_event(
     plan: &Plan,
     raw: &EventText<'_>,
     line: usize,
-    report: &mut impl FnMut(String),
+    report: &mut impl FnMut(Code, String),
 ) -> Option<Event> {
     let procedure = plan.procedure;
     let Some(step_id) = plan.step_named(raw.step) else {
@@ -307,10 +321,13 @@ fn check_event(
             Some(guess) => format!("; did you mean `{guess}`?"),
             None => String::new(),
         };
-        report(format!(
-            "unknown step `{}`: the procedure has no such step{help}",
-            raw.step
-        ));
+        report(
+            Code::CaseUnknownName,
+            format!(
+                "unknown step `{}`: the procedure has no such step{help}",
+                raw.step
+            ),
+        );
         return None;
     };
     let step = procedure.step(step_id);
@@ -321,16 +338,20 @@ fn check_event(
                 .iter()
                 .map(|m| procedure.step(*m).id.as_str())
                 .collect();
-            report(format!(
-                "`{name}` is a together block: record its pieces ({}) instead",
-                members.join(", ")
-            ));
+            report(
+                Code::CaseRecordNotAllowed,
+                format!(
+                    "`{name}` is a together block: record its pieces ({}) instead",
+                    members.join(", ")
+                ),
+            );
             return None;
         }
         StepKind::Join { .. } => {
-            report(format!(
-                "`{name}` cannot be recorded: record the pieces of work"
-            ));
+            report(
+                Code::CaseRecordNotAllowed,
+                format!("`{name}` cannot be recorded: record the pieces of work"),
+            );
             return None;
         }
         _ => {}
@@ -338,32 +359,37 @@ fn check_event(
     let waived = raw.waived.unwrap_or(false);
     let mut ok = true;
     if waived && !step.waivable {
-        report(format!(
-            "`{name}` is waived, but the procedure does not allow it to be waived"
-        ));
+        report(
+            Code::CaseRecordNotAllowed,
+            format!("`{name}` is waived, but the procedure does not allow it to be waived"),
+        );
         ok = false;
     } else if waived && raw.reason.is_none_or(|reason| reason.trim().is_empty()) {
         // `waivable with reason` is the only waiver the language has: the reason is the record.
-        report(format!(
-            "`{name}` is waived without a reason, but the procedure allows a waiver only with \
+        report(
+            Code::CaseRecordNotAllowed,
+            format!(
+                "`{name}` is waived without a reason, but the procedure allows a waiver only with \
              its reason; add `\"reason\"` (CSV: the `reason` column)"
-        ));
+            ),
+        );
         ok = false;
     }
     let on = match raw.on {
         Some(text) => match when(text) {
             Ok(when) => Some(when),
             Err(message) => {
-                report(format!("`{name}`: {message}"));
+                report(Code::CaseValueInvalid, format!("`{name}`: {message}"));
                 ok = false;
                 None
             }
         },
         None if waived && !matches!(step.kind, StepKind::Recurring { .. }) => None,
         None => {
-            report(format!(
-                "`{name}` has no `on` date (only a waiver may leave it out)"
-            ));
+            report(
+                Code::CaseRecordNotAllowed,
+                format!("`{name}` has no `on` date (only a waiver may leave it out)"),
+            );
             ok = false;
             None
         }
@@ -380,9 +406,10 @@ fn check_event(
                     Some(guess) => format!("; did you mean `{guess}`?"),
                     None => String::new(),
                 };
-                report(format!(
-                    "`{name}` is done by `{role}`, an unknown role{help}"
-                ));
+                report(
+                    Code::CaseUnknownName,
+                    format!("`{name}` is done by `{role}`, an unknown role{help}"),
+                );
                 ok = false;
                 None
             }
@@ -407,7 +434,7 @@ fn check_outcome(
     plan: &Plan,
     step_id: StepId,
     outcome: Option<&str>,
-    report: &mut impl FnMut(String),
+    report: &mut impl FnMut(Code, String),
 ) -> Result<Option<usize>, ()> {
     let step = plan.procedure.step(step_id);
     let outcome = outcome.filter(|text| !text.is_empty());
@@ -420,29 +447,38 @@ fn check_outcome(
     };
     match (&step.kind, outcome) {
         (StepKind::Decision, None) => {
-            report(format!(
-                "the decision `{}` has no `outcome`: it must be one of {}",
-                step.id,
-                allowed()
-            ));
+            report(
+                Code::CaseRecordNotAllowed,
+                format!(
+                    "the decision `{}` has no `outcome`: it must be one of {}",
+                    step.id,
+                    allowed()
+                ),
+            );
             Err(())
         }
         (StepKind::Decision, Some(text)) => match step.outcomes.iter().position(|o| o.id == text) {
             Some(index) => Ok(Some(index)),
             None => {
-                report(format!(
-                    "`{text}` is not an outcome of the decision `{}`: it must be one of {}",
-                    step.id,
-                    allowed()
-                ));
+                report(
+                    Code::CaseRecordNotAllowed,
+                    format!(
+                        "`{text}` is not an outcome of the decision `{}`: it must be one of {}",
+                        step.id,
+                        allowed()
+                    ),
+                );
                 Err(())
             }
         },
         (_, Some(text)) => {
-            report(format!(
-                "`{}` is not a decision, so it has no outcome (`{text}` was given)",
-                step.id
-            ));
+            report(
+                Code::CaseRecordNotAllowed,
+                format!(
+                    "`{}` is not a decision, so it has no outcome (`{text}` was given)",
+                    step.id
+                ),
+            );
             Err(())
         }
         (_, None) => Ok(None),

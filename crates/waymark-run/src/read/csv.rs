@@ -17,6 +17,7 @@ use crate::read::{RawCase, RawEvent, RawFacts, RawValue};
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
+use waymark_diagnostics::Code;
 
 /// The columns of the events file.
 pub const EVENT_COLUMNS: [&str; 7] = ["case", "step", "on", "outcome", "by", "reason", "waived"];
@@ -192,6 +193,7 @@ impl CsvCases<'_> {
             match reader.fields(scanned, row, &mut text) {
                 Ok(fields) => spans.push((*row_ref, row.line, fields)),
                 Err(message) => problems.push(Problem {
+                    code: Code::CsvRowInvalid,
                     file: scanned.file,
                     line: row.line as usize,
                     message,
@@ -229,6 +231,7 @@ impl CsvCases<'_> {
                 "true" | "yes" => Some(true),
                 other => {
                     problems.push(Problem {
+                        code: Code::CaseValueInvalid,
                         file: InputFile::Cases,
                         line,
                         message: format!(
@@ -427,6 +430,7 @@ fn scan<'f>(
     }
     if scanned.columns.is_empty() && file == InputFile::Cases {
         return Err(FileProblem(Problem {
+            code: Code::CsvHeaderInvalid,
             file,
             line: 1,
             message: format!(
@@ -462,6 +466,7 @@ fn scan_from(
                 // The reader stops only on a broken read: the rest is one bad row.
                 let line = first_line + error.position().map_or(0, |p| p.line() as usize - 1);
                 groups.orphan(Problem {
+                    code: Code::CsvRowInvalid,
                     file: scanned.file,
                     line,
                     message: format!("the row cannot be read as CSV: {error}"),
@@ -517,6 +522,7 @@ fn take_back_unclosed(
         // What the row alone showed is moot: its fields ran on to the end of the file.
         group.problems.retain(|problem| problem.line != line);
         group.problems.push(Problem {
+            code: Code::CsvRowInvalid,
             file: scanned.file,
             line,
             message: "a quoted field is never closed (a `\"` is missing); the rows after it \
@@ -549,6 +555,7 @@ fn note_row(
     let report = |groups: &mut Grouping, group: u32, message: String| {
         if let Some(group) = groups.groups.get_mut(group as usize) {
             group.problems.push(Problem {
+                code: Code::CsvRowInvalid,
                 file: scanned.file,
                 line,
                 message,
@@ -558,6 +565,7 @@ fn note_row(
     if id.is_empty() {
         let message = problem.unwrap_or("the row has no case id").to_string();
         return groups.orphan(Problem {
+            code: Code::CsvRowInvalid,
             file: scanned.file,
             line,
             message,
@@ -598,6 +606,7 @@ fn columns(
 ) -> Result<Vec<Option<usize>>, FileProblem> {
     let problem = |message: String| {
         FileProblem(Problem {
+            code: Code::CsvHeaderInvalid,
             file,
             line,
             message,

@@ -13,6 +13,7 @@ use crate::case::{BadCase, Case, InputFile, Problem};
 use crate::plan::Plan;
 use check::CaseChecker;
 use std::borrow::Cow;
+use waymark_diagnostics::Code;
 
 // ---------------------------------------------------------------------------------------------
 // The raw shape of a case, as written in a file
@@ -105,6 +106,7 @@ pub fn parse_json_for_each<const N: usize>(
         id,
         line,
         problems: vec![Problem {
+            code: Code::CaseLineMalformed,
             file: InputFile::Cases,
             line,
             message,

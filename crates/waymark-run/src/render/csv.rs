@@ -93,7 +93,7 @@ pub(super) fn csv_bad(bad: &BadCase, as_of: NaiveDate, out: &mut String) {
         out.push(',');
         push_date(out, as_of);
         out.push_str(",error,,,,,,,,,");
-        push_csv_field(out, line.trim_start_matches("error: "));
+        push_csv_field(out, &super::without_severity(&line));
         out.push_str(",,\n");
     }
 }

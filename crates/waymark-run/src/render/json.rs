@@ -213,7 +213,11 @@ pub(super) fn json_bad(bad: &BadCase, as_of: NaiveDate, out: &mut String) {
         if problem.file == InputFile::Facts {
             out.push_str("\"file\":\"facts\",");
         }
-        let _ = write!(out, "\"line\":{},\"message\":", problem.line);
+        let _ = write!(
+            out,
+            "\"code\":\"{}\",\"line\":{},\"message\":",
+            problem.code, problem.line
+        );
         // JSON escapes control characters itself; a long value is still cut short.
         push_json_string(out, &super::text::shown(&problem.message));
         out.push('}');

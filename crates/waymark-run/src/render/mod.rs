@@ -112,7 +112,8 @@ pub(crate) fn name_width(plan: &Plan) -> usize {
         .max(4)
 }
 
-/// The problems of a bad case as lines for standard error.
+/// The problems of a bad case as lines for standard error:
+/// `error[WM0502]: case C1, line 4: unknown step ...`.
 pub fn bad_case_lines(bad: &BadCase) -> Vec<String> {
     let id = bad.id.as_deref().map_or("(no case id)".into(), text::shown);
     bad.problems
@@ -123,12 +124,24 @@ pub fn bad_case_lines(bad: &BadCase) -> Vec<String> {
                 InputFile::Facts => "facts file ",
             };
             format!(
-                "error: case {id}, {file}line {}: {}",
+                "error[{}]: case {id}, {file}line {}: {}",
+                problem.code,
                 problem.line,
                 text::shown(&problem.message)
             )
         })
         .collect()
+}
+
+/// A line of [`bad_case_lines`] for a table or a CSV note: `WM0502 case C1, line 4: ...`.
+pub(crate) fn without_severity(line: &str) -> String {
+    match line
+        .strip_prefix("error[")
+        .and_then(|rest| rest.split_once("]: "))
+    {
+        Some((code, rest)) => format!("{code} {rest}"),
+        None => line.to_string(),
+    }
 }
 
 /// A case's fit as printed: `1.0` when every record fits, else the share rounded to at most

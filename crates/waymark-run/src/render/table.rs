@@ -179,7 +179,7 @@ pub(super) fn table_bad(bad: &BadCase, colour: bool, out: &mut String) {
         bad.line
     );
     for line in bad_case_lines(bad) {
-        let _ = writeln!(out, "  {}", line.trim_start_matches("error: "));
+        let _ = writeln!(out, "  {}", super::without_severity(&line));
     }
     out.push('\n');
 }
