@@ -12,7 +12,7 @@ use waymark_diagnostics::{FileId, Sources};
 const MUTANTS: usize = 12_000;
 
 /// A small deterministic generator (xorshift), so a failure can be replayed.
-struct Random(u64);
+pub(crate) struct Random(pub(crate) u64);
 
 impl Random {
     fn next(&mut self) -> u64 {
@@ -22,7 +22,7 @@ impl Random {
         self.0
     }
 
-    fn below(&mut self, n: usize) -> usize {
+    pub(crate) fn below(&mut self, n: usize) -> usize {
         if n == 0 {
             0
         } else {

@@ -3,27 +3,9 @@
 //! Latin-1 bytes, lines cut short, repeated or joined, byte-order marks) are read and run, as
 //! JSON Lines and as CSV.
 
+use crate::robustness::Random;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use waymark_run::{Plan, Reading};
-
-/// A small deterministic generator (xorshift), so a failure can be replayed.
-struct Random(u64);
-
-impl Random {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        match n {
-            0 => 0,
-            n => (self.next() % n as u64) as usize,
-        }
-    }
-}
 
 /// One mutation of a line's bytes.
 fn mutate(line: &[u8], random: &mut Random) -> Vec<u8> {

@@ -48,6 +48,13 @@ struct Scanned<'f> {
     rows: Vec<Row>,
 }
 
+impl Scanned<'_> {
+    /// Where the wanted column `column` is in this file's rows, if the header has it.
+    fn position(&self, column: usize) -> Option<usize> {
+        self.columns.get(column).copied().flatten()
+    }
+}
+
 /// Where a data row is, and whose it is.
 #[derive(Clone, Copy, Debug)]
 struct Row {
@@ -209,10 +216,7 @@ impl CsvCases<'_> {
             };
             let field = |column: usize| {
                 scanned
-                    .columns
-                    .get(column)
-                    .copied()
-                    .flatten()
+                    .position(column)
                     .and_then(|at| fields.get(at))
                     .and_then(|span| text.get(span.clone()))
                     .unwrap_or("")
@@ -544,10 +548,7 @@ fn note_row(
 ) -> u32 {
     let field = |column: usize| {
         scanned
-            .columns
-            .get(column)
-            .copied()
-            .flatten()
+            .position(column)
             .and_then(|at| record.get(at))
             .unwrap_or_default()
     };
