@@ -254,11 +254,13 @@ impl Replay<'_, '_> {
         let fact = self.fact();
         let applies =
             |rule: &&waymark_compile::RoleRule| rule.guard.as_ref().is_none_or(|g| g.holds(&fact));
+        // Only the rules that name the role need their conditions tested (one in three, in
+        // the shipped procedures, whose rules turn on the threshold level).
         if step
             .roles
             .iter()
-            .filter(applies)
-            .any(|rule| rule.roles.contains(&by))
+            .filter(|rule| rule.roles.contains(&by))
+            .any(|rule| applies(&rule))
         {
             return;
         }
