@@ -3,9 +3,11 @@
 use crate::cli::waymark;
 use std::path::PathBuf;
 
-/// Writes `text` to a fresh file in the system temp folder and returns its path.
+/// Writes `text` to a fresh file in Cargo's folder for test files (not the system temp folder,
+/// which the tests would litter) and returns its path.
 fn temp_file(name: &str, text: &str) -> String {
-    let folder: PathBuf = std::env::temp_dir().join(format!("waymark-days-{}", std::process::id()));
+    let folder: PathBuf = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("waymark-days-{}", std::process::id()));
     std::fs::create_dir_all(&folder).unwrap();
     let path = folder.join(name);
     std::fs::write(&path, text).unwrap();
