@@ -181,6 +181,9 @@ pub struct Deviation {
     pub expected: Vec<StepId>,
     /// For `not_recorded`: the step of the later record that shows the case moved past.
     pub shown_by: Option<StepId>,
+    /// The record (an index into the case's events) the deviation is about: the record itself,
+    /// or for `not_recorded` the later record that shows the gap.
+    pub record: Option<usize>,
     /// For `out_of_order`: whether the record came after steps the procedure puts behind it
     /// (`true`), or before steps it puts ahead of it (`false`).
     pub after_later_steps: bool,

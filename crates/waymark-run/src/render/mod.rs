@@ -223,10 +223,28 @@ pub(crate) fn deviation_words(
             ),
             format!("{} at that point", names(&deviation.expected)),
         ),
-        DeviationKind::Repeated => (
-            format!("{step} was recorded again {when}; its first record counts"),
-            format!("one record of {step}"),
-        ),
+        DeviationKind::Repeated => {
+            // A decision recorded again with another outcome is a disagreement, not a copy.
+            let outcome_of = |event: Option<usize>| {
+                let outcome = report.case.events.get(event?)?.outcome?;
+                plan.procedure.step(deviation.step).outcomes.get(outcome)
+            };
+            let first = report
+                .rows
+                .iter()
+                .find(|row| row.step == deviation.step && row.occurrence.is_none())
+                .and_then(|row| outcome_of(row.event));
+            let again = outcome_of(deviation.record);
+            let happened = match (first, again) {
+                (Some(first), Some(again)) if first.id != again.id => format!(
+                    "{step} was recorded again {when} with another outcome, `{}`; the first \
+                     record, `{}`, counts",
+                    again.id, first.id
+                ),
+                _ => format!("{step} was recorded again {when}; its first record counts"),
+            };
+            (happened, format!("one record of {step}"))
+        }
         DeviationKind::AfterEnd => {
             let end = report.end.map_or_else(|| "an end".to_string(), name);
             (

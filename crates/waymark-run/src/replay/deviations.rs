@@ -20,7 +20,12 @@ impl Replay<'_, '_> {
             let record = self.records[index];
             let once = !matches!(self.step(record.step).kind, StepKind::Recurring { .. });
             if once && self.state(record.step).first != Some(index as u32) {
-                continue; // repeated: noted with the records
+                let kind = match self.is_after_end(record) {
+                    true => DeviationKind::AfterEnd,
+                    false => DeviationKind::Repeated,
+                };
+                self.note(index, kind, Vec::new(), false);
+                continue;
             }
             match self.judge_record(record) {
                 Some((kind, expected)) => self.note(index, kind, expected, false),
@@ -41,6 +46,12 @@ impl Replay<'_, '_> {
         });
     }
 
+    /// Whether a record is dated after the day the case reached an end.
+    fn is_after_end(&self, record: Record) -> bool {
+        self.end
+            .is_some_and(|(_, closed)| record.on.date > closed.date)
+    }
+
     /// A task, decision or end on the path.
     fn is_on_path_step(&self, id: StepId) -> bool {
         self.state(id).on_path
@@ -53,9 +64,7 @@ impl Replay<'_, '_> {
     /// What is wrong with a (first) record on its own, if anything: after the end, off the
     /// path, or (for checkpoints and recurring work) before its clock.
     fn judge_record(&self, record: Record) -> Option<(DeviationKind, Vec<StepId>)> {
-        if let Some((_, closed)) = self.end
-            && record.on.date > closed.date
-        {
+        if self.is_after_end(record) {
             return Some((DeviationKind::AfterEnd, Vec::new()));
         }
         match &self.step(record.step).kind {
@@ -126,6 +135,7 @@ impl Replay<'_, '_> {
             line: Some(self.case.events[record.event].line),
             expected,
             shown_by: None,
+            record: Some(record.event),
             after_later_steps,
         });
     }
@@ -216,6 +226,7 @@ impl Replay<'_, '_> {
             line: Some(self.case.events[record.event].line),
             expected: vec![id],
             shown_by: Some(record.step),
+            record: Some(record.event),
             after_later_steps: false,
         });
     }

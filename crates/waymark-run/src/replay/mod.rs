@@ -86,6 +86,8 @@ struct StepState {
     /// For a decision not recorded: its branch was taken from the records behind it.
     inferred: bool,
     reached: Option<When>,
+    /// When the step before it on the path was done (not merely reached).
+    after_done: Option<When>,
     done: Option<When>,
     waived: bool,
     /// The event that did (or waived) the step.

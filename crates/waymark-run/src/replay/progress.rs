@@ -37,14 +37,14 @@ impl Replay<'_, '_> {
                     let state = *self.state(id);
                     let progress = state.done.or(state.reached);
                     if let Some(next) = state.onward {
-                        self.reach(id, next, progress);
+                        self.reach(id, next, progress, state.done);
                     }
                     self.finish_piece(id, state.done.is_some() || state.waived, progress);
                 }
                 StepKind::Together { members, .. } => {
-                    let reached = self.state(id).reached;
+                    let (reached, after_done) = (self.state(id).reached, self.state(id).after_done);
                     for &member in members {
-                        self.reach(id, member, reached);
+                        self.reach(id, member, reached, after_done);
                     }
                 }
                 StepKind::Join { together } => {
@@ -59,7 +59,7 @@ impl Replay<'_, '_> {
                     let (done, progress, onward) = (state.done, state.reached, state.onward);
                     self.state_mut(*together).done = done;
                     if let Some(next) = onward {
-                        self.reach(id, next, progress);
+                        self.reach(id, next, progress, done);
                     }
                     self.finish_piece(id, done.is_some(), progress);
                 }
@@ -77,20 +77,22 @@ impl Replay<'_, '_> {
         }
         if let Some(event) = state.dateless_waiver {
             let state = self.state_mut(id);
-            state.done = state.reached;
+            // On the day the step before it was done: with no record of that, no date.
+            state.done = state.after_done;
             state.waived = true;
             state.event = Some(event);
         }
     }
 
     /// `next` is reached from `from` at `when` (the latest such moment counts), unless the
-    /// edge loops back.
-    fn reach(&mut self, from: StepId, next: StepId, when: Option<When>) {
+    /// edge loops back; `done` is when `from` was done, if it was.
+    fn reach(&mut self, from: StepId, next: StepId, when: Option<When>, done: Option<When>) {
         if self.plan.rank(next) <= self.plan.rank(from) {
             return;
         }
         let state = self.state_mut(next);
         state.reached = later(state.reached, when);
+        state.after_done = later(state.after_done, done);
     }
 
     /// A step that finishes a piece of a together block moves its join on.

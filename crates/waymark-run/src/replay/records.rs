@@ -3,9 +3,8 @@
 use super::{Replay, StepState};
 use crate::case::{Case, When};
 use crate::plan::Plan;
-use crate::report::{Deviation, DeviationKind};
 use chrono::NaiveDate;
-use waymark_compile::{StepId, StepKind};
+use waymark_compile::StepId;
 
 /// A dated record, as the replay applies it.
 #[derive(Clone, Copy, Debug)]
@@ -39,8 +38,12 @@ pub(crate) fn in_order(
             None => {}
         }
     }
-    // Most cases come in date order already: check before sorting.
-    let key = |record: &Record| (record.on.date, plan.rank(record.step), record.event);
+    // Most cases come in date order already: check before sorting. Two records of one step on
+    // one day (which the procedure cannot order) go by their times, if given, then file order.
+    let key = |record: &Record| {
+        let time = record.on.time.unwrap_or(chrono::NaiveTime::MIN);
+        (record.on.date, plan.rank(record.step), time, record.event)
+    };
     if !records.is_sorted_by_key(key) {
         records.sort_unstable_by_key(key);
     }
@@ -48,28 +51,12 @@ pub(crate) fn in_order(
 }
 
 impl Replay<'_, '_> {
-    /// Notes each step's first record and its dateless waiver; a later record of a step that
-    /// is done once (a task, decision, checkpoint or end) is `repeated`.
+    /// Notes each step's first record and its dateless waiver. (A later record of a step that
+    /// is done once is judged with the deviations: `repeated`, or `after_end`.)
     pub(super) fn note_records(&mut self) {
         for (index, record) in self.records.iter().enumerate() {
-            let once = !matches!(self.step(record.step).kind, StepKind::Recurring { .. });
             let state = &mut self.steps[record.step.0 as usize];
-            match state.first {
-                None => state.first = Some(index as u32),
-                Some(_) if once => {
-                    self.misfits[index] = true;
-                    self.deviations.push(Deviation {
-                        kind: DeviationKind::Repeated,
-                        step: record.step,
-                        on: Some(record.on),
-                        line: Some(self.case.events[record.event].line),
-                        expected: Vec::new(),
-                        shown_by: None,
-                        after_later_steps: false,
-                    });
-                }
-                Some(_) => {}
-            }
+            state.first.get_or_insert(index as u32);
         }
         for (index, event) in self.case.events.iter().enumerate() {
             if event.on.is_none() {

@@ -69,13 +69,17 @@ impl Replay<'_, '_> {
         let recorded = state.first.is_some();
         if recorded || state.on_path {
             self.timed_row(id, as_of, out_of_range, rows);
-            // A together block is not recorded itself: only its pieces can be gaps.
-            let recordable = matches!(self.step(id).kind, StepKind::Task | StepKind::Decision);
+            // A together block is not recorded itself: the case has moved past it once a step
+            // after its pieces meet was recorded.
+            let passed = match self.step(id).kind {
+                StepKind::Task | StepKind::Decision => state.after.is_some(),
+                StepKind::Together { join, .. } => self.state(join).after.is_some(),
+                _ => false,
+            };
             if let Some(row) = rows.last_mut()
                 && row.status == Status::Pending
                 && row.due.is_none()
-                && state.after.is_some()
-                && recordable
+                && passed
             {
                 row.status = Status::NotRecorded;
             }
@@ -173,9 +177,16 @@ impl Replay<'_, '_> {
                 None => !self.on_or_possible(until),
             })
         };
+        // A case that closed needs no checkpoint falling due after it closed, nor one whose
+        // clock never started.
+        let closed = self.end.map(|(_, closed)| closed.date);
         let not_needed = match row.due {
-            None => !clock_on_path,
-            Some(due) => !clock_on_path || stage_over(due.date()),
+            None => !clock_on_path || closed.is_some(),
+            Some(due) => {
+                !clock_on_path
+                    || stage_over(due.date())
+                    || closed.is_some_and(|closed| due.date() > closed)
+            }
         };
         if not_needed {
             *row = Row::new(id, Status::NotApplicable);
@@ -214,7 +225,7 @@ impl Replay<'_, '_> {
         // The next occurrence falls due only once the case has reached `during`.
         let Some(from) = from.filter(|_| state.reached.is_some()) else {
             if occurrence == 0 {
-                let status = match self.on_or_possible(during) {
+                let status = match self.on_or_possible(during) && self.end.is_none() {
                     true => Status::Pending,
                     false => Status::NotApplicable,
                 };

@@ -4,7 +4,8 @@
 //! not applied.
 //!
 //! The first misfit is found by replaying ever longer runs of the records: the first run with
-//! a deviation ends with the record that does not fit. That costs a replay per record, for
+//! a deviation names the record that does not fit (the last applied, or an earlier one it
+//! shows to be out of place). That costs a replay per record, for
 //! the cases that do not fit only; strict reading is for audits, not for a nation's caseload.
 
 use super::records::Record;
@@ -31,10 +32,24 @@ pub(super) fn run(
     let mut first_misfit = None;
     for end in 1..=records.len() {
         let deviations = Replay::run(plan, &case, &records[..end], scratch).release(scratch);
-        if !deviations.is_empty() {
-            first_misfit = Some((end - 1, deviations));
-            break;
+        if deviations.is_empty() {
+            continue;
         }
+        // The last record applied showed the misfit, but the record at fault may be an earlier
+        // one (a review dated before the referral it counts from): the first one named.
+        let position = |event: usize| records[..end].iter().position(|r| r.event == event);
+        let cut = deviations
+            .iter()
+            .filter_map(|deviation| deviation.record.and_then(position))
+            .min()
+            .unwrap_or(end - 1);
+        let at_fault = records[cut].event;
+        let deviations = deviations
+            .into_iter()
+            .filter(|deviation| deviation.record == Some(at_fault))
+            .collect();
+        first_misfit = Some((cut, deviations));
+        break;
     }
     let Some((cut, deviations)) = first_misfit else {
         // Only a dateless waiver can misfit with no dated record: nothing to stop at.

@@ -42,6 +42,7 @@ step visit "Visit"
 step parents "Parents seen"
   by worker
   untimed "no limit of its own"
+  waivable with reason
 
 step write_up "Write-up"
   by worker
@@ -411,8 +412,9 @@ fn a_record_after_the_end_counts_and_is_after_end() {
     all.push_str(&format!(",{}", event("parents", "2026-01-20")));
     let report = run(&all, Reading::Replay);
     assert_eq!(report.state, State::Closed);
+    // A second record after the end: after the end is judged first.
     assert!(
-        has(&report, DeviationKind::Repeated, "parents"),
+        has(&report, DeviationKind::AfterEnd, "parents"),
         "{}",
         report.case.id
     );
@@ -464,5 +466,48 @@ fn strict_reading_leaves_at_the_first_misfit_and_applies_nothing_after() {
         fitting.state,
         State::Closed,
         "a case that fits is read the same"
+    );
+}
+
+#[test]
+fn two_records_of_one_step_on_one_day_go_by_their_times_then_file_order() {
+    let report = run(
+        r#"{"step":"referral","on":"2026-01-05T15:00"},{"step":"referral","on":"2026-01-05T09:00"}"#,
+        Reading::Replay,
+    );
+    let done = report.rows.first().and_then(|row| row.done);
+    assert_eq!(
+        done.and_then(|d| d.time).map(|t| t.to_string()),
+        Some("09:00:00".into())
+    );
+    assert!(has(&report, DeviationKind::Repeated, "referral"));
+}
+
+#[test]
+fn a_waiver_without_a_date_takes_the_day_the_step_before_it_was_done() {
+    // The parents piece follows the together block, reached when the plan was done.
+    let waived = r#",{"step":"parents","waived":true,"reason":"they moved away"}"#;
+    let report = run(
+        &format!(
+            "{}{waived}",
+            events(&[("referral", "2026-01-05"), ("plan", "2026-01-06")])
+        ),
+        Reading::Replay,
+    );
+    let parents = report.rows.iter().find(|row| row.status == Status::Waived);
+    assert_eq!(
+        parents.and_then(|row| row.done).map(|d| d.date.to_string()),
+        Some("2026-01-06".into())
+    );
+    // With the plan not recorded, the step before was never done: waived, with no date.
+    let report = run(
+        &format!("{}{waived}", events(&[("referral", "2026-01-05")])),
+        Reading::Replay,
+    );
+    let parents = report.rows.iter().find(|row| row.status == Status::Waived);
+    assert!(
+        parents.is_some_and(|row| row.done.is_none()),
+        "{}",
+        report.case.id
     );
 }
