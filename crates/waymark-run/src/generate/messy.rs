@@ -148,7 +148,7 @@ fn after_the_last(plan: &Plan, events: &mut Vec<Generated>, random: &mut Random)
         .calendar
         .add_working_days(last, 1 + random.below(10) as i64)
         .unwrap_or(last);
-    events.push(plain_record(step, on));
+    events.push(Generated::plain(step, on));
 }
 
 /// A record of a task the case has no record of, dated on the day of one of its records.
@@ -157,7 +157,7 @@ fn off_the_path(plan: &Plan, events: &mut Vec<Generated>, random: &mut Random) {
         return;
     };
     let on = events[random.below(events.len() as u64) as usize].on;
-    events.push(plain_record(step, on));
+    events.push(Generated::plain(step, on));
 }
 
 /// A task that needs no waiver to be recorded; with `any` false, one the case did not record.
@@ -180,18 +180,6 @@ fn some_task(
     tasks
         .get(random.below(tasks.len() as u64) as usize)
         .copied()
-}
-
-fn plain_record(step: waymark_compile::StepId, on: chrono::NaiveDate) -> Generated {
-    Generated {
-        step,
-        on,
-        time: None,
-        outcome: None,
-        by: None,
-        waived: false,
-        reason: false,
-    }
 }
 
 fn shuffle(events: &mut [Generated], random: &mut Random) {

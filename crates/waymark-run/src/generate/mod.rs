@@ -160,6 +160,21 @@ struct Generated {
     reason: bool,
 }
 
+impl Generated {
+    /// A dated record of a step, with nothing else: no outcome, role, waiver or reason.
+    fn plain(step: StepId, on: NaiveDate) -> Generated {
+        Generated {
+            step,
+            on,
+            time: None,
+            outcome: None,
+            by: None,
+            waived: false,
+            reason: false,
+        }
+    }
+}
+
 fn facts(plan: &Plan, random: &mut Random) -> Vec<Option<FactValue>> {
     let base = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default();
     plan.procedure
@@ -331,15 +346,7 @@ fn side_work(
                 if last.is_some_and(|last| on > last) {
                     continue;
                 }
-                events.push(Generated {
-                    step: id,
-                    on: on.max(from),
-                    time: None,
-                    outcome: None,
-                    by: None,
-                    waived: false,
-                    reason: false,
-                });
+                events.push(Generated::plain(id, on.max(from)));
             }
             StepKind::Recurring {
                 every,
@@ -371,15 +378,7 @@ fn side_work(
                     if until.is_none_or(|until| on > until) {
                         break;
                     }
-                    events.push(Generated {
-                        step: id,
-                        on,
-                        time: None,
-                        outcome: None,
-                        by: None,
-                        waived: false,
-                        reason: false,
-                    });
+                    events.push(Generated::plain(id, on));
                     from = on;
                 }
             }
