@@ -96,7 +96,7 @@ fn clock_starts(
             )
             .label(format!("counts from `{clock}`"))
             .related(procedure.step(event).name_span, "the clock step")
-            .help(format!("count from a step on every path to `{}` (such as the start), or add a condition so the deadline only applies when `{clock}` happened", step.id));
+            .help(format!("count from a step that every path to `{}` passes through, such as the start, or change the routes so that every path to it passes `{clock}`", step.id));
             if !shown.is_empty() {
                 diagnostic = diagnostic.note(format!(
                     "one path that skips `{clock}`: {}",
