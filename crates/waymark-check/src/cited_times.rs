@@ -113,7 +113,7 @@ fn disagreement(span: Span, phrase: &str, cited: &CitedTime, rules: &[TimeRule])
             span.start as usize + 1 + cited.at.end,
         ),
     };
-    let counted: Vec<String> = rules.iter().map(|rule| rule_words(rule)).collect();
+    let counted: Vec<String> = rules.iter().map(rule_words).collect();
     let mut diagnostic = Diagnostic::new(
         Code::CitedTimeDiffers,
         primary,
