@@ -221,6 +221,21 @@ pub struct Deadline {
     pub span: Span,
 }
 
+impl Deadline {
+    /// For work due at once, counted from an event: "same day" (that very day) or "same
+    /// working day" (that day, or the next working day when it is not one).
+    pub fn same_day(&self) -> Option<&'static str> {
+        if self.amount != 0 || matches!(self.clock, Clock::BeforeFact(_)) {
+            return None;
+        }
+        match self.unit {
+            Unit::CalendarDays => Some("same day"),
+            Unit::WorkingDays => Some("same working day"),
+            _ => None,
+        }
+    }
+}
+
 /// The event a deadline counts from, or back from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Clock {

@@ -12,10 +12,16 @@ impl Procedure {
     pub fn deadline_words(&self, deadline: &Deadline) -> String {
         let amount = deadline.amount;
         let unit = deadline.unit.words(amount);
-        let counted = match deadline.clock {
-            Clock::AfterStep(step) => format!("{amount} {unit} after {}", self.step(step).id),
-            Clock::AfterFact(fact) => format!("{amount} {unit} after {}", self.fact(fact).id),
-            Clock::BeforeFact(fact) => format!("{amount} {unit} before {}", self.fact(fact).id),
+        let counted = match (deadline.same_day(), deadline.clock) {
+            (Some(same), Clock::AfterStep(step)) => format!("{same} as {}", self.step(step).id),
+            (Some(same), Clock::AfterFact(fact)) => {
+                format!("{same} as fact {}", self.fact(fact).id)
+            }
+            (_, Clock::AfterStep(step)) => format!("{amount} {unit} after {}", self.step(step).id),
+            (_, Clock::AfterFact(fact)) => format!("{amount} {unit} after {}", self.fact(fact).id),
+            (_, Clock::BeforeFact(fact)) => {
+                format!("{amount} {unit} before {}", self.fact(fact).id)
+            }
         };
         match &deadline.guard {
             Some(guard) => format!("{counted} when {}", self.guard_words(guard)),

@@ -545,6 +545,10 @@ pub fn deadline_words(procedure: &Procedure, deadline: &Deadline, within: bool) 
     let unit = deadline.unit.words(amount);
     let clock = clock_name(procedure, deadline.clock);
     let mut words = match (deadline.clock, within) {
+        _ if let Some(same) = deadline.same_day() => match within {
+            true => format!("on the {same} as {clock}"),
+            false => format!("the {same} as {clock}"),
+        },
         (Clock::BeforeFact(_), true) => format!("at least {amount} {unit} before {clock}"),
         (Clock::BeforeFact(_), false) => format!("{amount} {unit} before {clock}"),
         (_, true) => format!("within {amount} {unit} of {clock}"),
