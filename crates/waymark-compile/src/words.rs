@@ -7,7 +7,7 @@ use crate::model::{
 };
 
 impl Procedure {
-    /// "45 working days after referral", "4 weeks before expected_delivery", with the
+    /// "45 working days after referral", "4 weeks before fact expected_delivery", with the
     /// condition when there is one: "... when expected_delivery is known".
     pub fn deadline_words(&self, deadline: &Deadline) -> String {
         let amount = deadline.amount;
@@ -20,7 +20,10 @@ impl Procedure {
             (_, Clock::AfterStep(step)) => format!("{amount} {unit} after {}", self.step(step).id),
             (_, Clock::AfterFact(fact)) => format!("{amount} {unit} after {}", self.fact(fact).id),
             (_, Clock::BeforeFact(fact)) => {
-                format!("{amount} {unit} before {}", self.fact(fact).id)
+                format!("{amount} {unit} before fact {}", self.fact(fact).id)
+            }
+            (_, Clock::BeforeStep(step)) => {
+                format!("{amount} {unit} before {}", self.step(step).id)
             }
         };
         match &deadline.guard {
@@ -299,7 +302,7 @@ mod tests {
         let b = &procedure.steps[1];
         assert_eq!(
             procedure.deadline_line(&b.deadlines[0]),
-            "due 4 weeks before expected_delivery when expected_delivery is known"
+            "due 4 weeks before fact expected_delivery when expected_delivery is known"
         );
         assert_eq!(
             procedure.deadline_line(&b.deadlines[1]),

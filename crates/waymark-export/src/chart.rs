@@ -549,8 +549,12 @@ pub fn deadline_words(procedure: &Procedure, deadline: &Deadline, within: bool) 
             true => format!("on the {same} as {clock}"),
             false => format!("the {same} as {clock}"),
         },
-        (Clock::BeforeFact(_), true) => format!("at least {amount} {unit} before {clock}"),
-        (Clock::BeforeFact(_), false) => format!("{amount} {unit} before {clock}"),
+        (Clock::BeforeFact(_) | Clock::BeforeStep(_), true) => {
+            format!("at least {amount} {unit} before {clock}")
+        }
+        (Clock::BeforeFact(_) | Clock::BeforeStep(_), false) => {
+            format!("{amount} {unit} before {clock}")
+        }
         (_, true) => format!("within {amount} {unit} of {clock}"),
         (_, false) => format!("{amount} {unit} after {clock}"),
     };
@@ -575,7 +579,7 @@ pub fn deadline_words(procedure: &Procedure, deadline: &Deadline, within: bool) 
 /// The step or fact a deadline counts from, by its title as it reads in a sentence.
 pub fn clock_name(procedure: &Procedure, clock: Clock) -> String {
     match clock {
-        Clock::AfterStep(step) => procedure.step_in_sentence(step),
+        Clock::AfterStep(step) | Clock::BeforeStep(step) => procedure.step_in_sentence(step),
         Clock::AfterFact(fact) | Clock::BeforeFact(fact) => {
             waymark_compile::mid_sentence(&procedure.fact(fact).title)
         }

@@ -278,6 +278,7 @@ impl Builder<'_> {
         let clock_pair = inner.next()?;
         let clock = match clock_pair.as_rule() {
             Rule::before_fact => Clock::BeforeFact(self.name(Parts::of(clock_pair).next()?)),
+            Rule::before_step => Clock::BeforeStep(self.name(Parts::of(clock_pair).next()?)),
             _ => self.clock(clock_pair)?,
         };
         Some(Deadline {

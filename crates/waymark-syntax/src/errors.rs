@@ -62,9 +62,6 @@ pub fn malformed_line(
         .help(help);
     }
 
-    if let Some(diagnostic) = before_without_fact(raw.text, position, found, &expected, span) {
-        return diagnostic;
-    }
     if let Some(diagnostic) = same_day_unfinished(raw.text, position, found, span) {
         return diagnostic;
     }
@@ -90,38 +87,6 @@ pub fn malformed_line(
     )
     .label(format!("expected {what}"))
     .help(help)
-}
-
-/// `due 4 weeks before referral`: `before` counts back only from a date fact, so it says so
-/// rather than only that `fact` was expected.
-fn before_without_fact(
-    text: &str,
-    position: usize,
-    found: &str,
-    expected: &[Rule],
-    span: Span,
-) -> Option<Diagnostic> {
-    let after_before = text
-        .get(..position)
-        .is_some_and(|head| head.trim_end().ends_with("before"));
-    if !after_before || !expected.contains(&Rule::k_fact) || found.is_empty() {
-        return None;
-    }
-    Some(
-        Diagnostic::new(
-            Code::MalformedLine,
-            span,
-            format!(
-                "`before` counts back only from a date fact, and `{found}` is not written as one"
-            ),
-        )
-        .label("expected `fact` and the name of a date fact")
-        .help(format!(
-            "write `before fact NAME` for a fact declared `is a date` (`due 4 weeks before fact \
-             expected_delivery`); a deadline cannot count back from a step or decision: to count \
-             forwards from one, write `after {found}`"
-        )),
-    )
 }
 
 /// `due same dya as referral`: a same-day deadline has two spellings, and says which.
@@ -224,7 +189,7 @@ fn keyword_of(rule: Rule) -> Option<&'static str> {
         Rule::k_after => "after",
         Rule::k_and => "and",
         Rule::k_as => "as",
-        Rule::k_before | Rule::before_fact => "before",
+        Rule::k_before | Rule::before_fact | Rule::before_step => "before",
         Rule::k_fact | Rule::fact_clock => "fact",
         Rule::k_from => "from",
         Rule::k_in => "in",

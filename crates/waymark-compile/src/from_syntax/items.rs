@@ -266,6 +266,9 @@ impl Resolver<'_> {
             syntax::Clock::AfterStep(name) => self.step_ref(name, Use::Clock).map(Clock::AfterStep),
             syntax::Clock::AfterFact(name) => self.date_fact(name, false).map(Clock::AfterFact),
             syntax::Clock::BeforeFact(name) => self.date_fact(name, true).map(Clock::BeforeFact),
+            syntax::Clock::BeforeStep(name) => {
+                self.step_ref(name, Use::Clock).map(Clock::BeforeStep)
+            }
         }
     }
 

@@ -323,7 +323,8 @@ fn side_work(
                         Some(FactValue::Date(date)) => Some(date),
                         _ => None,
                     },
-                    waymark_compile::Clock::BeforeFact(_) => None,
+                    waymark_compile::Clock::BeforeFact(_)
+                    | waymark_compile::Clock::BeforeStep(_) => None,
                 };
                 let Some(from) = from else {
                     continue;

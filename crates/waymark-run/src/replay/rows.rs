@@ -169,7 +169,7 @@ impl Replay<'_, '_> {
             .deadlines
             .iter()
             .any(|deadline| match deadline.clock {
-                Clock::AfterStep(clock) => self.on_or_possible(clock),
+                Clock::AfterStep(clock) | Clock::BeforeStep(clock) => self.on_or_possible(clock),
                 Clock::AfterFact(_) | Clock::BeforeFact(_) => true,
             });
         let stage_over = |due: NaiveDate| {
