@@ -328,8 +328,8 @@ fn bpmn_exports_pass_bpmnlint_and_the_camunda_8_8_rules() {
 /// Every shipped procedure's BPMN runs in bpmn-engine with FEEL evaluated by feelin: cases are
 /// driven down every flow out of every gateway (each outcome of each decision, each fact branch)
 /// to an end, one deadline timer fires at the day after its due date and reaches its escalation
-/// while its task goes on, and recurring work's timer fires and its task runs
-/// (`tools/run-bpmn.mjs`).
+/// while its task goes on, recurring work's timer fires and its task runs, and a checkpoint's
+/// timer fires on its day and its task runs beside the case's (`tools/run-bpmn.mjs`).
 #[test]
 fn bpmn_exports_run_in_a_process_engine() {
     let files = write_exports(Format::Bpmn, "bpmn-engine");
@@ -366,6 +366,18 @@ fn bpmn_exports_run_in_a_process_engine() {
             .find(|l| l.contains(&format!("/{name}.bpmn:")))
             .unwrap_or_else(|| panic!("no line for {name}:\n{stdout}"));
         assert!(line.contains("; recurring "), "{line}");
+    }
+    // A checkpoint's timer (an event subprocess's timer start) fired on its due date while the
+    // case was open, and the checkpoint's task ran beside the case's own.
+    for name in ["assessment", "child_protection_plan"] {
+        let line = stdout
+            .lines()
+            .find(|l| l.contains(&format!("/{name}.bpmn:")))
+            .unwrap_or_else(|| panic!("no line for {name}:\n{stdout}"));
+        assert!(
+            line.contains("; checkpoint ") && line.contains("_task was done beside "),
+            "{line}"
+        );
     }
 }
 
