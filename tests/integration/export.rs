@@ -219,6 +219,28 @@ fn mermaid_parses_every_mermaid_export() {
     assert_eq!(stdout.matches("ok: ").count(), files.len(), "{stdout}");
 }
 
+/// Every shipped procedure's Mermaid as Mermaid itself draws it (mermaid-cli in Debian's
+/// Chromium, `tools/render/check-mermaid.mjs`): no line runs through a box it does not start or
+/// end at, so no path can be misread, and every box and line was found in the drawing.
+#[test]
+fn mermaid_drawn_by_mermaid_runs_no_line_through_a_box() {
+    let files = write_exports(Format::Mermaid, "mermaid-cli");
+    assert!(
+        root().join("tools/render/node_modules").is_dir(),
+        "tools/render/node_modules is missing: run `./tests/run-all`, or install by hand: \
+         `apt-get install chromium fonts-dejavu-core` and `PUPPETEER_SKIP_DOWNLOAD=1 npm ci` in \
+         `tools/render/`"
+    );
+    let output = tool("node", &["tools/render/check-mermaid.mjs"], &files);
+    assert_clean("mermaid-cli", &output);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        stdout.matches(", 0 problems").count(),
+        files.len(),
+        "{stdout}"
+    );
+}
+
 #[test]
 fn export_refuses_a_procedure_with_errors() {
     let (code, stdout, stderr) =
