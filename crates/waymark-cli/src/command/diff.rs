@@ -148,7 +148,10 @@ pub fn run(args: DiffArgs) -> Exit {
         print_text(&head, format);
     }
     if let (Some(on), Some((_, _, cases))) = (on, impact.as_ref()) {
-        cases.print();
+        if let Err(message) = cases.print() {
+            eprintln!("error: {message}");
+            return Exit::Usage;
+        }
         print!("{}", waymark_diff::render_tail(on, format));
     }
     let summary = impact.map(|(summary, ..)| summary).unwrap_or_default();
@@ -182,7 +185,10 @@ fn print_text(text: &str, format: Format) {
 /// open and is gone however the process ends, a signal or a kill included.
 enum CaseText {
     Printed,
+    /// Being written.
     Spooled(std::io::BufWriter<std::fs::File>),
+    /// Written whole and rewound, to be copied out.
+    Written(std::fs::File),
 }
 
 impl CaseText {
@@ -206,45 +212,45 @@ impl CaseText {
                 Ok(())
             }
             CaseText::Spooled(file) => file.write_all(text.as_bytes()).map_err(spool_failed),
+            CaseText::Written(_) => Ok(()),
         }
     }
 
     /// Ready to be copied out: everything written reaches the file, which is rewound.
     fn finish(self) -> Result<CaseText, Stop> {
         match self {
-            CaseText::Printed => Ok(CaseText::Printed),
             CaseText::Spooled(file) => {
                 let mut file = file
                     .into_inner()
                     .map_err(|e| spool_failed(e.into_error()))?;
                 file.rewind().map_err(spool_failed)?;
-                Ok(CaseText::Spooled(std::io::BufWriter::new(file)))
+                Ok(CaseText::Written(file))
             }
+            done => Ok(done),
         }
     }
 
-    /// Copies spooled text to standard output (already escaped as it was written), a piece at
-    /// a time; stops quietly if standard output is closed, as `print!` does.
-    fn print(&self) {
-        let CaseText::Spooled(file) = self else {
-            return;
+    /// Copies written text to standard output (already escaped as it was written), a piece at
+    /// a time. A closed standard output stops it quietly, as it does `print!`; a temporary
+    /// file that cannot be read back is an error, since the report would be cut short.
+    fn print(&self) -> Result<(), String> {
+        let CaseText::Written(file) = self else {
+            return Ok(());
         };
-        let mut file = file.get_ref();
+        let mut file: &std::fs::File = file;
         let mut piece = vec![0; 1 << 16];
-        let stdout = std::io::stdout();
-        let mut stdout = stdout.lock();
+        let mut stdout = std::io::stdout().lock();
         loop {
             match file.read(&mut piece) {
-                Ok(0) => return,
+                Ok(0) => return Ok(()),
                 Ok(n) => {
                     if stdout.write_all(&piece[..n]).is_err() {
-                        return;
+                        return Ok(());
                     }
                 }
                 Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
                 Err(error) => {
-                    eprintln!("error: cannot read back the affected cases: {error}");
-                    return;
+                    return Err(format!("cannot read back the affected cases: {error}"));
                 }
             }
         }
