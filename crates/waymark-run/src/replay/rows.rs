@@ -207,9 +207,10 @@ impl Replay<'_, '_> {
         let step = self.step(id);
         let state = self.state(during);
         let mut from = state.reached;
-        let recorded = self.records.iter().filter(|record| record.step == id);
+        let recorded = (self.records.iter().enumerate())
+            .filter(|&(index, record)| record.step == id && !self.is_duplicate(index));
         let mut occurrence = 0;
-        for record in recorded {
+        for (_, record) in recorded {
             occurrence += 1;
             let mut row = Row::new(id, Status::Met);
             row.occurrence = Some(occurrence);
