@@ -12,6 +12,7 @@ mod diff;
 mod docs;
 mod export;
 mod fixtures;
+mod fmt;
 mod hardening;
 mod independent;
 mod robustness;

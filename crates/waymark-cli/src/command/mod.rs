@@ -5,4 +5,5 @@ pub mod days;
 pub mod diff;
 pub mod explain;
 pub mod export;
+pub mod fmt;
 pub mod run;
