@@ -15,6 +15,7 @@ mod fixtures;
 mod fmt;
 mod hardening;
 mod independent;
+mod lsp;
 mod robustness;
 mod robustness_cases;
 mod run;

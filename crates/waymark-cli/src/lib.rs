@@ -71,6 +71,7 @@ pub enum Command {
     Export(command::export::ExportArgs),
     Diff(command::diff::DiffArgs),
     Fmt(command::fmt::FmtArgs),
+    Lsp(command::lsp::LspArgs),
 }
 
 /// Parses `std::env::args`, runs the subcommand and turns its outcome into an exit code.
@@ -107,6 +108,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Export(args) => command::export::run(args),
         Command::Diff(args) => command::diff::run(args),
         Command::Fmt(args) => command::fmt::run(args),
+        Command::Lsp(args) => command::lsp::run(args),
     }
 }
 
@@ -142,9 +144,11 @@ fn check_arguments(command: &Command) -> Result<(), String> {
                     .collect(),
                 None,
             ),
-            Command::Check(_) | Command::Explain(_) | Command::Days(_) | Command::Fmt(_) => {
-                (None, Vec::new(), None)
-            }
+            Command::Check(_)
+            | Command::Explain(_)
+            | Command::Days(_)
+            | Command::Fmt(_)
+            | Command::Lsp(_) => (None, Vec::new(), None),
         };
     if let Some(text) = as_of {
         command::days::date_in_range(text, "--as-of").map_err(|(message, help)| {

@@ -6,4 +6,5 @@ pub mod diff;
 pub mod explain;
 pub mod export;
 pub mod fmt;
+pub mod lsp;
 pub mod run;
