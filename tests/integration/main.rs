@@ -10,6 +10,7 @@ mod cli;
 mod days;
 mod diff;
 mod docs;
+mod editor;
 mod export;
 mod fixtures;
 mod fmt;

@@ -1,5 +1,7 @@
-//! The Waymark language server: `waymark check`'s diagnostics as you type, hover, navigation,
-//! completion, rename, outline and formatting, over the Language Server Protocol.
+//! The Waymark language server (`waymark lsp`): diagnostics, hover, navigation, completion, rename and formatting.
+//!
+//! It speaks the Language Server Protocol: `waymark check`'s diagnostics as you type, hover, go
+//! to definition, references, completion, rename, an outline and formatting.
 //!
 //! The server runs the same pipeline as `waymark check` (`waymark_check::check_text`), with the
 //! files `use` lines name taken from the editor's unsaved buffers before the disk. It does no
