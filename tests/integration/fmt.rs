@@ -8,7 +8,7 @@ use waymark_check::CheckOptions;
 use waymark_diagnostics::{Diagnostic, Sources};
 
 /// How many mutated procedures are formatted.
-const MUTANTS: usize = 3_000;
+const MUTANTS: usize = 6_000;
 
 /// Files kept out of the canonical layout on purpose: the fixture exists to show that tabs and
 /// a trailing comment after two spaces parse, which formatting it would remove.
