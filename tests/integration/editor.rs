@@ -1,6 +1,7 @@
 //! The VS Code extension's TextMate grammar passes its tests: `vscode-tmgrammar-test` on the
 //! annotated lines of `editors/vscode/test/*.test.wm`, and a check of every shipped procedure
-//! (`editors/vscode/test/shipped.test.js`). `tests/run-all` installs their npm packages.
+//! (`editors/vscode/test/shipped.test.js`, which also activates the extension with stand-ins for
+//! VS Code and checks it starts `waymark lsp`). `tests/run-all` installs their npm packages.
 
 use std::path::Path;
 use std::process::Command;
@@ -46,6 +47,6 @@ fn grammar_marks_every_kind_of_line() {
 }
 
 #[test]
-fn grammar_reads_every_shipped_procedure() {
+fn grammar_reads_every_shipped_procedure_and_the_client_starts_the_server() {
     passes("node", &["--test", "test/shipped.test.js"]);
 }

@@ -364,6 +364,24 @@ fn an_editor_session_over_stdio() {
             .contains("lower_snake_case"),
         "{refused}"
     );
+    let at = find(&fixed, "role worker", 6);
+    let taken = client.at(
+        "textDocument/rename",
+        &main,
+        at,
+        json!({ "newName": "manager" }),
+    );
+    let message = taken["error"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("already a role"), "{taken}");
+    let at = find(&fixed, "then helper", 6);
+    let used = client.at(
+        "textDocument/rename",
+        &main,
+        at,
+        json!({ "newName": "other" }),
+    );
+    let message = used["error"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("used procedure"), "{used}");
 
     // Formatting goes through `waymark fmt`.
     let messy = fixed.replace("  by manager\n  untimed", "by   manager\n\t untimed");

@@ -75,6 +75,46 @@ pub fn valid_name(name: &str) -> bool {
         && !waymark_syntax::KEYWORDS.contains(&name)
 }
 
+/// Refuses a rename that would break the procedure: a `use`d procedure's name (it must match
+/// the `procedure` line of its own file), or a new name already taken by another of its kind.
+pub fn may_rename(analysis: &Analysis, target: &Occurrence, new_name: &str) -> Result<(), String> {
+    let document = &analysis.document;
+    if target.kind == Kind::Step && document.uses.iter().any(|u| u.procedure.text == target.key) {
+        return Err(format!(
+            "`{}` is a used procedure: its name is set by the `procedure` line of its own file",
+            target.key
+        ));
+    }
+    let key = match target.kind {
+        Kind::Outcome => match target.key.split_once('.') {
+            Some((decision, _)) => format!("{decision}.{new_name}"),
+            None => new_name.to_string(),
+        },
+        _ => new_name.to_string(),
+    };
+    let taken = analysis
+        .occurrences
+        .iter()
+        .any(|o| o.declaration && o.kind == target.kind && o.key == key);
+    if taken && key != target.key {
+        return Err(format!(
+            "there is already a {} named `{new_name}`",
+            kind_word(target.kind)
+        ));
+    }
+    Ok(())
+}
+
+fn kind_word(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Step => "step",
+        Kind::Role => "role",
+        Kind::Fact => "fact",
+        Kind::Source => "source",
+        Kind::Outcome => "outcome",
+    }
+}
+
 /// The edits that rename `target` (found in `analysis`) to `new_name` in that document.
 pub fn rename_in(analysis: &Analysis, target: &Occurrence, new_name: &str) -> Vec<TextEdit> {
     let index = LineIndex::new(analysis.text());

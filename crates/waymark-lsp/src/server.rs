@@ -215,6 +215,7 @@ impl Server {
         let (document, offset) = self.at(at)?;
         let target = navigate::renamable(&document.analysis, offset)
             .ok_or("there is no step, role or fact name here to rename")?;
+        navigate::may_rename(&document.analysis, target, new_name)?;
         let mut changes: BTreeMap<String, Vec<TextEdit>> = BTreeMap::new();
         let edits = navigate::rename_in(&document.analysis, target, new_name);
         navigate::add_edits(&mut changes, &document.uri, edits);

@@ -1,6 +1,8 @@
 // The grammar on every shipped procedure and example: each line's first word is a keyword of
 // its kind, each name an item declares is a name, every quoted text is a string (with no
-// keyword or comment inside), and every comment is a comment. Run with `node --test test/`.
+// keyword or comment inside), and every comment is a comment. And the extension's wiring: the
+// manifest's files exist, and activating it starts `waymark lsp` for Waymark files (with
+// stand-ins for VS Code). Run with `node --test test/`.
 "use strict";
 
 const test = require("node:test");
@@ -92,4 +94,55 @@ test("the grammar reads every shipped procedure as the parser does", async () =>
     });
   }
   assert.ok(lines > 500, `only ${lines} lines of code read`);
+});
+
+test("the manifest names files that exist, and the client starts `waymark lsp`", async () => {
+  const folder = path.join(__dirname, "..");
+  const manifest = JSON.parse(fs.readFileSync(path.join(folder, "package.json"), "utf8"));
+  const [language] = manifest.contributes.languages;
+  const [grammarEntry] = manifest.contributes.grammars;
+  assert.deepStrictEqual(language.extensions, [".wm"]);
+  assert.strictEqual(grammarEntry.language, language.id);
+  const configuration = JSON.parse(fs.readFileSync(path.join(folder, language.configuration), "utf8"));
+  assert.strictEqual(configuration.comments.lineComment, "#");
+  const grammarFile = JSON.parse(fs.readFileSync(path.join(folder, grammarEntry.path), "utf8"));
+  assert.strictEqual(grammarFile.scopeName, grammarEntry.scopeName);
+
+  // Load extension.js with stand-ins for VS Code and its language client, and activate it.
+  const started = [];
+  const fakes = {
+    vscode: {
+      workspace: { getConfiguration: () => ({ get: (_key, fallback) => fallback }) },
+      window: { showErrorMessage: (message) => started.push({ error: message }) },
+    },
+    "vscode-languageclient/node": {
+      TransportKind: { stdio: 0 },
+      LanguageClient: class {
+        constructor(id, name, server, client) {
+          started.push({ id, server, client });
+        }
+        start() { return Promise.resolve(); }
+        stop() { return Promise.resolve(); }
+        dispose() {}
+      },
+    },
+  };
+  const Module = require("node:module");
+  const load = Module._load;
+  Module._load = function (request, ...rest) {
+    return request in fakes ? fakes[request] : load.call(this, request, ...rest);
+  };
+  try {
+    const extension = require(path.join(folder, manifest.main));
+    const context = { subscriptions: [] };
+    await extension.activate(context);
+    assert.strictEqual(started.length, 1, JSON.stringify(started));
+    const [{ id, server, client }] = started;
+    assert.strictEqual(id, "waymark");
+    assert.deepStrictEqual([server.run.command, server.run.args], ["waymark", ["lsp"]]);
+    assert.deepStrictEqual(client.documentSelector, [{ language: "waymark" }]);
+    assert.strictEqual(context.subscriptions.length, 1);
+  } finally {
+    Module._load = load;
+  }
 });
