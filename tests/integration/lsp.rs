@@ -414,6 +414,12 @@ fn an_editor_session_over_stdio() {
         ]
     );
 
+    let unknown = client.request(
+        "textDocument/codeLens",
+        json!({ "textDocument": { "uri": main } }),
+    );
+    assert_eq!(unknown["error"]["code"], -32601, "{unknown}");
+
     assert_eq!(client.stop(), 0);
 }
 

@@ -67,6 +67,12 @@ pub fn serve(connection: &Connection, disk: Box<dyn Disk>, today: NaiveDate) -> 
                     return Ok(());
                 }
                 let id = request.id.clone();
+                if !server::REQUESTS.contains(&request.method.as_str()) {
+                    let message = format!("`{}` is not supported", request.method);
+                    let response = Response::new_err(id, ErrorCode::MethodNotFound as i32, message);
+                    send(connection, Message::Response(response))?;
+                    continue;
+                }
                 let response = match guarded(|| server.request(&request.method, request.params)) {
                     Ok(Ok(value)) => Response::new_ok(id, value),
                     Ok(Err(message)) => {

@@ -34,6 +34,17 @@ pub struct Server {
     published: BTreeMap<PathBuf, BTreeSet<String>>,
 }
 
+/// The requests [`Server::request`] answers.
+pub const REQUESTS: &[&str] = &[
+    "textDocument/hover",
+    "textDocument/definition",
+    "textDocument/references",
+    "textDocument/completion",
+    "textDocument/documentSymbol",
+    "textDocument/formatting",
+    "textDocument/rename",
+];
+
 /// What a handler gives back: a result, or an error message for the client.
 pub type Answer = Result<Value, String>;
 
