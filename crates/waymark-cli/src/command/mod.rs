@@ -5,4 +5,6 @@ pub mod days;
 pub mod diff;
 pub mod explain;
 pub mod export;
+pub mod fmt;
+pub mod lsp;
 pub mod run;
