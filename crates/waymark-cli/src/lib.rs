@@ -49,6 +49,7 @@ Examples:
   waymark run procedures/assessment.wm examples/cases.jsonl --as-of 2026-06-30
   waymark export procedures/assessment.wm --to svg -o assessment.svg
   waymark diff procedures/assessment.wm examples/assessment-amendment-draft.wm
+  waymark test procedures
 
 Exit codes: 0 success, 1 problems found (for diff: changes found), 2 usage error (a missing
 file, a bad flag). Every command's --help has examples.";
@@ -69,6 +70,7 @@ pub enum Command {
     Run(command::run::RunArgs),
     Export(command::export::ExportArgs),
     Diff(command::diff::DiffArgs),
+    Test(command::test::TestArgs),
 }
 
 /// Parses `std::env::args`, runs the subcommand and turns its outcome into an exit code.
@@ -104,6 +106,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Run(args) => command::run::run(args),
         Command::Export(args) => command::export::run(args),
         Command::Diff(args) => command::diff::run(args),
+        Command::Test(args) => command::test::run(args),
     }
 }
 
@@ -139,7 +142,9 @@ fn check_arguments(command: &Command) -> Result<(), String> {
                     .collect(),
                 None,
             ),
-            Command::Check(_) | Command::Explain(_) | Command::Days(_) => (None, Vec::new(), None),
+            Command::Check(_) | Command::Explain(_) | Command::Days(_) | Command::Test(_) => {
+                (None, Vec::new(), None)
+            }
         };
     if let Some(text) = as_of {
         command::days::date_in_range(text, "--as-of").map_err(|(message, help)| {

@@ -6,3 +6,4 @@ pub mod diff;
 pub mod explain;
 pub mod export;
 pub mod run;
+pub mod test;
