@@ -73,6 +73,11 @@ pub struct DiffArgs {
     /// How to read CASES. Default: CSV for a `.csv` file or with --facts, else JSON Lines.
     #[arg(long, value_enum, value_name = "FORMAT", requires = "cases")]
     pub input: Option<InputFormat>,
+
+    /// A test file (`*.wmtest`) to run against both versions: the report adds which
+    /// expectations hold under OLD and would not under NEW (human, markdown or json).
+    #[arg(long, value_name = "FILE")]
+    pub tests: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -115,6 +120,13 @@ pub fn run(args: DiffArgs) -> Exit {
             return Exit::Usage;
         }
     };
+    let tests = match &args.tests {
+        Some(path) => match super::test::read_for_diff(path, args.format == DiffFormat::Csv, &mut sources) {
+            Ok(file) => Some((path, file)),
+            Err(exit) => return exit,
+        },
+        None => None,
+    };
     let changes = waymark_diff::compare(&old, &new);
     let format = match args.format {
         DiffFormat::Human => waymark_diff::Format::Human,
@@ -143,9 +155,16 @@ pub fn run(args: DiffArgs) -> Exit {
     // Titles and case ids come from the user's files; in text for people, a control
     // character among them (ESC, a carriage return) must not reach the terminal. JSON and
     // CSV escape or quote their own.
-    match args.format {
-        DiffFormat::Human | DiffFormat::Markdown => print!("{}", for_people(&rendered)),
-        DiffFormat::Json | DiffFormat::Csv => print!("{rendered}"),
+    let mut broken = 0;
+    match (&tests, args.format) {
+        (Some((path, file)), format) => {
+            let breakage = waymark_test::compare::breakage(file, &old_plan, &new_plan);
+            broken = breakage.broken.len() + breakage.cannot_run.len();
+            let json = format == DiffFormat::Json;
+            print!("{}", super::test::with_breakage(&rendered, path, &breakage, json, &sources));
+        }
+        (None, DiffFormat::Human | DiffFormat::Markdown) => print!("{}", for_people(&rendered)),
+        (None, DiffFormat::Json | DiffFormat::Csv) => print!("{rendered}"),
     }
     let impact = impact.map(|(impact, _)| impact).unwrap_or_default();
     for problem in &impact.bad {
@@ -153,7 +172,7 @@ pub fn run(args: DiffArgs) -> Exit {
     }
     match (
         impact.bad.is_empty(),
-        changes.is_empty() && impact.affected.is_empty(),
+        changes.is_empty() && impact.affected.is_empty() && broken == 0,
     ) {
         (false, _) => Exit::Usage,
         (true, true) => Exit::Success,

@@ -230,3 +230,60 @@ pub(crate) fn locate(sources: &Sources, span: Span) -> (String, String) {
     let text = text.split(" #").next().unwrap_or(text).trim().to_string();
     (format!("{name}:{line}"), text)
 }
+
+/// `waymark diff --tests FILE`: the test file read, or the exit after its problems were shown.
+pub(crate) fn read_for_diff(
+    path: &str,
+    csv: bool,
+    sources: &mut Sources,
+) -> Result<waymark_test::TestFile, Exit> {
+    if csv {
+        eprintln!("error: --tests reports in the human, markdown or json format, not csv");
+        return Err(Exit::Usage);
+    }
+    let file = match crate::input::read_text(path, sources) {
+        Ok(file) => file,
+        Err(ReadFailure::Missing(message)) => {
+            eprintln!("error: {message}");
+            return Err(Exit::Usage);
+        }
+        Err(ReadFailure::Unusable(diagnostic)) => {
+            print_diagnostics(&[*diagnostic], sources);
+            return Err(Exit::Usage);
+        }
+    };
+    let text = sources.get(file).map(|f| f.text.clone()).unwrap_or_default();
+    let parsed = waymark_test::parse(file, &text);
+    // The procedure is OLD and NEW here, so a missing `tests` line does not matter.
+    let problems: Vec<Diagnostic> = parsed
+        .diagnostics
+        .into_iter()
+        .filter(|d| d.code != Code::TestFileNoProcedure)
+        .collect();
+    if !problems.is_empty() {
+        print_diagnostics(&problems, sources);
+        eprintln!("error: the test file `{path}` has errors, so it cannot judge the versions");
+        return Err(Exit::Usage);
+    }
+    Ok(parsed.file)
+}
+
+/// The diff's report with the tests' breakage after it: as text, or for JSON one document
+/// `{"diff": ..., "tests": ...}`.
+pub(crate) fn with_breakage(
+    rendered: &str,
+    path: &str,
+    breakage: &waymark_test::compare::Breakage,
+    json: bool,
+    sources: &Sources,
+) -> String {
+    let locate = |span: Span| locate(sources, span);
+    if !json {
+        let text = waymark_test::compare::human(path, breakage, &locate);
+        return format!("{rendered}\n{text}");
+    }
+    let diff: serde_json::Value =
+        serde_json::from_str(rendered).unwrap_or(serde_json::Value::String(rendered.into()));
+    let tests = waymark_test::compare::json(path, breakage, &locate);
+    format!("{}\n", serde_json::json!({ "diff": diff, "tests": tests }))
+}
