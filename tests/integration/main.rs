@@ -14,6 +14,7 @@ mod export;
 mod fixtures;
 mod hardening;
 mod independent;
+mod policy_tests;
 mod robustness;
 mod robustness_cases;
 mod run;

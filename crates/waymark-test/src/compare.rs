@@ -42,7 +42,9 @@ pub fn breakage(file: &TestFile, old: &Plan, new: &Plan) -> Breakage {
         let after_judged = match after.outcome {
             Ok(judged) => judged,
             Err(problems) => {
-                let why = problems.first().map_or(String::new(), |d| d.message.clone());
+                let why = problems
+                    .first()
+                    .map_or(String::new(), |d| d.message.clone());
                 out.cannot_run.push((after.name, after.span, why));
                 continue;
             }
@@ -83,7 +85,11 @@ pub fn human(path: &str, breakage: &Breakage, locate: Locate<'_>) -> String {
     );
     for broken in &breakage.broken {
         let (line, _) = locate(broken.new.span);
-        let _ = writeln!(out, "BROKEN {line} {}: {}", broken.test, broken.new.expected);
+        let _ = writeln!(
+            out,
+            "BROKEN {line} {}: {}",
+            broken.test, broken.new.expected
+        );
         let _ = writeln!(out, "  old: {}", broken.old.actual);
         let _ = writeln!(out, "  new: {}", broken.new.actual);
         if let Some(rule) = broken.new.decided_by {
@@ -93,7 +99,10 @@ pub fn human(path: &str, breakage: &Breakage, locate: Locate<'_>) -> String {
     }
     for (test, span, why) in &breakage.cannot_run {
         let (line, _) = locate(*span);
-        let _ = writeln!(out, "CANNOT RUN {line} {test} against the new version: {why}");
+        let _ = writeln!(
+            out,
+            "CANNOT RUN {line} {test} against the new version: {why}"
+        );
     }
     out
 }
@@ -112,7 +121,7 @@ pub fn json(path: &str, breakage: &Breakage, locate: Locate<'_>) -> serde_json::
             "expected": b.new.expected,
             "old": b.old.actual,
             "new": b.new.actual,
-            "decided_by": b.new.decided_by.map(|s| locate(s)),
+            "decided_by": b.new.decided_by.map(locate),
         })).collect::<Vec<_>>(),
         "cannot_run": breakage.cannot_run.iter().map(|(test, span, why)| json!({
             "test": test, "at": at(*span), "why": why,

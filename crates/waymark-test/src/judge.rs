@@ -5,8 +5,8 @@
 use crate::prepare::{Check, Prepared, Want};
 use waymark_compile::StepId;
 use waymark_diagnostics::Span;
-use waymark_run::replay::clocks::{ClockStart, clock_start};
 use waymark_run::render::{due_text, when_text};
+use waymark_run::replay::clocks::{ClockStart, clock_start};
 use waymark_run::{CaseReport, Plan, Reading, Row, State, Status};
 
 /// One expectation, judged.
@@ -69,9 +69,17 @@ fn judge_one(plan: &Plan, report: &CaseReport, check: &Check) -> Judged {
                 .deviations
                 .iter()
                 .any(|d| d.kind == *kind && d.step == *step);
-            (found, deviation_words(plan, report), Some(plan.procedure.step(*step).span))
+            (
+                found,
+                deviation_words(plan, report),
+                Some(plan.procedure.step(*step).span),
+            )
         }
-        Want::NoDeviations => (report.deviations.is_empty(), deviation_words(plan, report), None),
+        Want::NoDeviations => (
+            report.deviations.is_empty(),
+            deviation_words(plan, report),
+            None,
+        ),
     };
     Judged {
         span: check.expectation.span,
@@ -176,16 +184,21 @@ pub fn row_words(plan: &Plan, row: &Row) -> String {
             Status::Waived => "waived",
             _ => "done",
         };
-        out.push_str(&format!(" ({verb} {})", when_text(done)));
+        out.push_str(&format!(" ({verb} {})", words(&when_text(done))));
     }
     match row.due {
-        Some(due) => out.push_str(&format!(", due {}", due_text(due))),
+        Some(due) => out.push_str(&format!(", due {}", words(&due_text(due)))),
         None => out.push_str(", with no due date"),
     }
     if let Some(target) = row.target {
-        out.push_str(&format!(", target {}", due_text(target)));
+        out.push_str(&format!(", target {}", words(&due_text(target))));
     }
     out
+}
+
+/// `2026-01-11T16:00` as people write it: `2026-01-11 16:00`.
+fn words(moment: &str) -> String {
+    moment.replacen('T', " ", 1)
 }
 
 fn state_words(plan: &Plan, report: &CaseReport) -> String {

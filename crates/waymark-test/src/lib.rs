@@ -60,8 +60,9 @@ pub fn run_tests(file: &TestFile, plan: &Plan) -> Vec<TestResult> {
                     .related(earlier, "the first is here")
                     .help("give each test its own name, so a failure points at one test"),
                 ]),
-                None => prepare::prepare(test, plan)
-                    .map(|prepared| judge::judge(plan, &prepared).1),
+                None => {
+                    prepare::prepare(test, plan).map(|prepared| judge::judge(plan, &prepared).1)
+                }
             };
             TestResult {
                 name: test.name.text.clone(),

@@ -96,7 +96,10 @@ pub fn prepare(test: &Test, plan: &Plan) -> Result<Prepared, Vec<Diagnostic>> {
                 Diagnostic::new(
                     Code::TestCaseRejected,
                     test.name.span,
-                    format!("`waymark run` would not accept this test's case: {}", problem.message),
+                    format!(
+                        "`waymark run` would not accept this test's case: {}",
+                        problem.message
+                    ),
                 )
                 .label("in this test")
                 .note(format!("the case reader reports {}", problem.code))
@@ -264,14 +267,16 @@ fn word<T: Copy>(
         name.span,
         format!("`{}` is not a {kind} Waymark reports", name.text),
     );
-    Err(Box::new(match did_you_mean(&name.text, words.iter().copied()) {
-        Some(meant) => diagnostic
-            .label(format!("did you mean `{meant}`?"))
-            .help(format!("write `{meant}`")),
-        None => diagnostic
-            .label(format!("not a {kind}"))
-            .help(format!("a {kind} is one of: {}", words.join(", "))),
-    }))
+    Err(Box::new(
+        match did_you_mean(&name.text, words.iter().copied()) {
+            Some(meant) => diagnostic
+                .label(format!("did you mean `{meant}`?"))
+                .help(format!("write `{meant}`")),
+            None => diagnostic
+                .label(format!("not a {kind}"))
+                .help(format!("a {kind} is one of: {}", words.join(", "))),
+        },
+    ))
 }
 
 fn unknown_step(name: &Name, plan: &Plan) -> Diagnostic {
@@ -304,7 +309,12 @@ fn unknown<'a>(kind: &str, name: &Name, candidates: impl Iterator<Item = &'a str
     }
 }
 
-fn unknown_value(name: &Name, value: &str, span: waymark_diagnostics::Span, words: &[String]) -> Diagnostic {
+fn unknown_value(
+    name: &Name,
+    value: &str,
+    span: waymark_diagnostics::Span,
+    words: &[String],
+) -> Diagnostic {
     let diagnostic = Diagnostic::new(
         Code::TestUnknownName,
         span,
@@ -314,15 +324,22 @@ fn unknown_value(name: &Name, value: &str, span: waymark_diagnostics::Span, word
         Some(meant) => diagnostic
             .label(format!("did you mean `{meant}`?"))
             .help(format!("write `{meant}`")),
-        None => diagnostic
-            .label("not one of its values")
-            .help(format!("`{}` is one of: {}", name.text, words.join(", "))),
+        None => diagnostic.label("not one of its values").help(format!(
+            "`{}` is one of: {}",
+            name.text,
+            words.join(", ")
+        )),
     }
 }
 
 /// At most a dozen names, so a large procedure's list stays readable.
 fn shortlist(names: &[&str]) -> String {
-    let mut list = names.iter().take(12).copied().collect::<Vec<_>>().join(", ");
+    let mut list = names
+        .iter()
+        .take(12)
+        .copied()
+        .collect::<Vec<_>>()
+        .join(", ");
     if names.len() > 12 {
         list.push_str(&format!(" and {} more", names.len() - 12));
     }

@@ -67,7 +67,11 @@ pub fn human(files: &[FileResults], locate: Locate<'_>) -> String {
                         "PASS {place} {}{title} ({} {})",
                         result.name,
                         judged.len(),
-                        if judged.len() == 1 { "expectation" } else { "expectations" }
+                        if judged.len() == 1 {
+                            "expectation"
+                        } else {
+                            "expectations"
+                        }
                     );
                 }
                 Ok(judged) => {
@@ -75,11 +79,11 @@ pub fn human(files: &[FileResults], locate: Locate<'_>) -> String {
                     for one in judged.iter().filter(|j| !j.passed) {
                         let (at, _) = locate(one.span);
                         let line = at.rsplit_once(':').map_or(at.as_str(), |(_, line)| line);
-                        let _ = writeln!(out, "  line {line} expected: {}", one.expected);
-                        let _ = writeln!(out, "          actually: {}", one.actual);
+                        let _ = writeln!(out, "  expected: {}  (line {line})", one.expected);
+                        let _ = writeln!(out, "  actually: {}", one.actual);
                         if let Some(rule) = one.decided_by {
                             let (where_, text) = locate(rule);
-                            let _ = writeln!(out, "        decided by: {where_}  {text}");
+                            let _ = writeln!(out, "  decided by {where_}: {text}");
                         }
                     }
                 }
@@ -152,7 +156,9 @@ pub fn json(files: &[FileResults], locate: Locate<'_>) -> String {
                                 .collect(),
                             Vec::new(),
                         ),
-                        Err(problems) => ("error", Vec::new(), problems.iter().map(problem).collect()),
+                        Err(problems) => {
+                            ("error", Vec::new(), problems.iter().map(problem).collect())
+                        }
                     };
                     json!({
                         "name": result.name,
@@ -177,7 +183,10 @@ pub fn json(files: &[FileResults], locate: Locate<'_>) -> String {
         "files": files_json,
         "summary": { "passed": tally.passed, "failed": tally.failed, "errors": tally.errors },
     });
-    format!("{}\n", serde_json::to_string_pretty(&document).unwrap_or_default())
+    format!(
+        "{}\n",
+        serde_json::to_string_pretty(&document).unwrap_or_default()
+    )
 }
 
 /// `"a/b.wm:12"` to `("a/b.wm", 12)`.

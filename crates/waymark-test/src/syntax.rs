@@ -181,9 +181,10 @@ fn unknown_keyword(token: &Token, word: &str) -> Diagnostic {
         Some(meant) => diagnostic
             .label(format!("did you mean `{meant}`?"))
             .help(format!("write `{meant}`")),
-        None => diagnostic
-            .label("not a keyword")
-            .help(format!("a line starts with one of: {}", KEYWORDS.join(", "))),
+        None => diagnostic.label("not a keyword").help(format!(
+            "a line starts with one of: {}",
+            KEYWORDS.join(", ")
+        )),
     }
 }
 
@@ -312,10 +313,18 @@ fn read_record(rest: &[Token], span: Span, test: &mut Test) -> Result<()> {
     let help = "write e.g. `record initial_visit on 2026-01-05 by social_worker`; after the step \
                 come `on DATE [HH:MM]`, `outcome WORD`, `by ROLE`, `reason \"TEXT\"`, `waived`";
     let Some((step, mut words)) = rest.split_first() else {
-        return Err(malformed(span, "a `record` line names the step recorded", help));
+        return Err(malformed(
+            span,
+            "a `record` line names the step recorded",
+            help,
+        ));
     };
     if step.quoted {
-        return Err(malformed(span, "a `record` line names the step recorded", help));
+        return Err(malformed(
+            span,
+            "a `record` line names the step recorded",
+            help,
+        ));
     }
     let mut record = Record {
         step: Name::of(step),
@@ -419,7 +428,11 @@ const EXPECT_HELP: &str = "write e.g. `expect initial_visit pending due 2026-01-
 
 fn read_expect(rest: &[Token], span: Span, test: &mut Test) -> Result<()> {
     let Some(first) = rest.first() else {
-        return Err(malformed(span, "an `expect` line says what must hold", EXPECT_HELP));
+        return Err(malformed(
+            span,
+            "an `expect` line says what must hold",
+            EXPECT_HELP,
+        ));
     };
     let text = rest
         .iter()
@@ -454,12 +467,19 @@ fn read_expect(rest: &[Token], span: Span, test: &mut Test) -> Result<()> {
         ("case" | "next" | "deviation" | "no", _) => {
             return Err(malformed(
                 span,
-                format!("this `expect {}` line does not have the shape it needs", first.text),
+                format!(
+                    "this `expect {}` line does not have the shape it needs",
+                    first.text
+                ),
                 EXPECT_HELP,
             ));
         }
         _ if first.quoted => {
-            return Err(malformed(span, "an `expect` line starts with a step's name", EXPECT_HELP));
+            return Err(malformed(
+                span,
+                "an `expect` line starts with a step's name",
+                EXPECT_HELP,
+            ));
         }
         _ => read_step_expectation(first, &words[1..], span)?,
     };
@@ -532,7 +552,10 @@ fn read_step_expectation(step: &Token, mut words: &[&Token], span: Span) -> Resu
     if status.is_none() && due.is_none() && target.is_none() && skipping.is_none() {
         return Err(malformed(
             span,
-            format!("this line names `{}` but not what must hold for it", step.text),
+            format!(
+                "this line names `{}` but not what must hold for it",
+                step.text
+            ),
             EXPECT_HELP,
         ));
     }

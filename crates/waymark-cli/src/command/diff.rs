@@ -121,10 +121,12 @@ pub fn run(args: DiffArgs) -> Exit {
         }
     };
     let tests = match &args.tests {
-        Some(path) => match super::test::read_for_diff(path, args.format == DiffFormat::Csv, &mut sources) {
-            Ok(file) => Some((path, file)),
-            Err(exit) => return exit,
-        },
+        Some(path) => {
+            match super::test::read_for_diff(path, args.format == DiffFormat::Csv, &mut sources) {
+                Ok(file) => Some((path, file)),
+                Err(exit) => return exit,
+            }
+        }
         None => None,
     };
     let changes = waymark_diff::compare(&old, &new);
@@ -161,7 +163,10 @@ pub fn run(args: DiffArgs) -> Exit {
             let breakage = waymark_test::compare::breakage(file, &old_plan, &new_plan);
             broken = breakage.broken.len() + breakage.cannot_run.len();
             let json = format == DiffFormat::Json;
-            print!("{}", super::test::with_breakage(&rendered, path, &breakage, json, &sources));
+            print!(
+                "{}",
+                super::test::with_breakage(&rendered, path, &breakage, json, &sources)
+            );
         }
         (None, DiffFormat::Human | DiffFormat::Markdown) => print!("{}", for_people(&rendered)),
         (None, DiffFormat::Json | DiffFormat::Csv) => print!("{rendered}"),

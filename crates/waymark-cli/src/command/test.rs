@@ -110,7 +110,11 @@ fn file_diagnostics(file: &FileResults) -> Vec<Diagnostic> {
 /// The test files named, with folders expanded to their `*.wmtest` files in name order.
 fn test_files(paths: &[String]) -> Result<Vec<String>, String> {
     let defaults = [String::from("procedures")];
-    let paths = if paths.is_empty() { &defaults[..] } else { paths };
+    let paths = if paths.is_empty() {
+        &defaults[..]
+    } else {
+        paths
+    };
     let mut files = Vec::new();
     for path in paths {
         let as_path = Path::new(path);
@@ -154,7 +158,10 @@ fn run_file(path: &str, sources: &mut Sources) -> Result<FileResults, String> {
             return Ok(results);
         }
     };
-    let text = sources.get(file).map(|f| f.text.clone()).unwrap_or_default();
+    let text = sources
+        .get(file)
+        .map(|f| f.text.clone())
+        .unwrap_or_default();
     let parsed = waymark_test::parse(file, &text);
     results.problems = parsed.diagnostics;
     let Some((procedure_path, span)) = &parsed.file.procedure else {
@@ -252,7 +259,10 @@ pub(crate) fn read_for_diff(
             return Err(Exit::Usage);
         }
     };
-    let text = sources.get(file).map(|f| f.text.clone()).unwrap_or_default();
+    let text = sources
+        .get(file)
+        .map(|f| f.text.clone())
+        .unwrap_or_default();
     let parsed = waymark_test::parse(file, &text);
     // The procedure is OLD and NEW here, so a missing `tests` line does not matter.
     let problems: Vec<Diagnostic> = parsed
