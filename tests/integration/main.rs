@@ -15,6 +15,7 @@ mod fixtures;
 mod hardening;
 mod independent;
 mod policy_tests;
+mod preview;
 mod robustness;
 mod robustness_cases;
 mod run;

@@ -50,6 +50,7 @@ Examples:
   waymark export procedures/assessment.wm --to svg -o assessment.svg
   waymark diff procedures/assessment.wm examples/assessment-amendment-draft.wm
   waymark test procedures
+  waymark serve procedures/assessment.wm
 
 Exit codes: 0 success, 1 problems found (for diff: changes found), 2 usage error (a missing
 file, a bad flag). Every command's --help has examples.";
@@ -71,6 +72,7 @@ pub enum Command {
     Export(command::export::ExportArgs),
     Diff(command::diff::DiffArgs),
     Test(command::test::TestArgs),
+    Serve(command::serve::ServeArgs),
 }
 
 /// Parses `std::env::args`, runs the subcommand and turns its outcome into an exit code.
@@ -107,6 +109,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Export(args) => command::export::run(args),
         Command::Diff(args) => command::diff::run(args),
         Command::Test(args) => command::test::run(args),
+        Command::Serve(args) => command::serve::run(args),
     }
 }
 
@@ -142,9 +145,11 @@ fn check_arguments(command: &Command) -> Result<(), String> {
                     .collect(),
                 None,
             ),
-            Command::Check(_) | Command::Explain(_) | Command::Days(_) | Command::Test(_) => {
-                (None, Vec::new(), None)
-            }
+            Command::Check(_)
+            | Command::Explain(_)
+            | Command::Days(_)
+            | Command::Test(_)
+            | Command::Serve(_) => (None, Vec::new(), None),
         };
     if let Some(text) = as_of {
         command::days::date_in_range(text, "--as-of").map_err(|(message, help)| {

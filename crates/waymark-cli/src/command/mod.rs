@@ -6,4 +6,5 @@ pub mod diff;
 pub mod explain;
 pub mod export;
 pub mod run;
+pub mod serve;
 pub mod test;
