@@ -22,8 +22,14 @@ impl Drop for Serving {
 }
 
 fn serve(procedure: &Path) -> Serving {
+    serve_with(&[procedure.to_str().unwrap()])
+}
+
+fn serve_with(args: &[&str]) -> Serving {
     let mut child = Command::new(env!("CARGO_BIN_EXE_waymark"))
-        .args(["serve", procedure.to_str().unwrap(), "--port", "0"])
+        .arg("serve")
+        .args(args)
+        .args(["--port", "0"])
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
@@ -142,4 +148,29 @@ fn headless_chromium_sees_the_page_redraw_and_a_trial_due_date() {
     assert!(said.contains("is due 2026-01-05"), "{said}");
     let png = std::fs::read(&screenshot).unwrap();
     assert!(png.starts_with(b"\x89PNG") && png.len() > 20_000, "{said}");
+}
+
+#[test]
+fn compare_shows_the_coloured_chart_and_the_diff_beside() {
+    let serving = serve_with(&[
+        "examples/assessment-amendment-draft.wm",
+        "--compare",
+        "procedures/assessment.wm",
+    ]);
+    let local = format!("127.0.0.1:{}", serving.port);
+    let (_, state) = request(serving.port, &local, "GET", "/state", "");
+    let state: serde_json::Value = serde_json::from_str(&state).unwrap();
+    let page = &state["page"];
+    assert_eq!(page["compare"]["old"], "procedures/assessment.wm");
+    let diff = page["compare"]["diff"].as_str().unwrap();
+    assert!(
+        diff.contains("was: due 5 working days after referral"),
+        "{diff}"
+    );
+    assert!(
+        page["svg"]
+            .as_str()
+            .unwrap()
+            .contains("Compared with version 2025-12")
+    );
 }

@@ -725,6 +725,25 @@ mod tests {
         assert_eq!(parsed.file.tests[0].expectations.len(), 1);
     }
 
+    /// Every prefix of a file, and the file with each line left out, is read without a panic.
+    #[test]
+    fn cut_and_gapped_files_never_panic() {
+        let text = "tests \"a.wm\"\ntest t \"T\"\n  as of 2026-01-31\n  fact f \"x y\"\n  \
+                    record s on 2026-01-05 10:30 outcome o by r reason \"why, \\\" not\" waived\n  \
+                    expect s occurrence 2 met due none target 2026-01-02 skipping \"A\", \"B\"\n  \
+                    expect case closed at e\n  expect case at a, b\n  expect deviation repeated s\n";
+        for (cut, _) in text.char_indices() {
+            let _ = parse(FileId(0), &text[..cut]);
+        }
+        let lines: Vec<&str> = text.lines().collect();
+        for gap in 0..lines.len() {
+            let mut kept = lines.clone();
+            kept.remove(gap);
+            let _ = parse(FileId(0), &kept.join("\n"));
+        }
+        assert!(parse(FileId(0), text).diagnostics.is_empty());
+    }
+
     #[test]
     fn a_file_without_header_is_reported() {
         let parsed = parse_text("test t\n");
