@@ -140,6 +140,8 @@ fn headless_chromium_sees_the_page_redraw_and_a_trial_due_date() {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
+    // `cargo test -- --nocapture` shows each check, and how soon the page redrew.
+    println!("{said}");
     assert!(output.status.success(), "{said}");
     assert!(
         said.contains("ok: the page changed without a reload"),
@@ -173,4 +175,36 @@ fn compare_shows_the_coloured_chart_and_the_diff_beside() {
             .unwrap()
             .contains("Compared with version 2025-12")
     );
+}
+
+#[test]
+fn a_procedure_with_errors_shows_its_diagnostics_and_no_chart() {
+    let folder = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("preview-errors");
+    std::fs::create_dir_all(&folder).unwrap();
+    let path = folder.join("broken.wm");
+    std::fs::write(
+        &path,
+        "procedure broken \"Broken\"\nstart first\nstep first \"First\"\n  untimed \"x\"\n  then nowhere\n",
+    )
+    .unwrap();
+    let serving = serve(&path);
+    let local = format!("127.0.0.1:{}", serving.port);
+    let (_, state) = request(serving.port, &local, "GET", "/state", "");
+    let state: serde_json::Value = serde_json::from_str(&state).unwrap();
+    assert!(state["page"]["svg"].is_null(), "{state}");
+    assert_eq!(state["page"]["diagnostics"][0]["code"], "WM0201");
+    let trial = r#"{"start_on":"2026-01-05","as_of":"2026-01-06","facts":{}}"#;
+    let (_, answer) = request(serving.port, &local, "POST", "/try", trial);
+    assert!(answer.contains("the procedure has errors"), "{answer}");
+}
+
+#[test]
+fn ctrl_c_stops_the_server() {
+    let mut serving = serve(&assessment_copy("ctrl-c"));
+    let pid = serving.child.id().to_string();
+    let sent = Command::new("kill").args(["-INT", &pid]).status().unwrap();
+    assert!(sent.success());
+    let status = serving.child.wait().unwrap();
+    assert_eq!(status.code(), Some(130), "{status:?}");
+    assert!(TcpStream::connect(("127.0.0.1", serving.port)).is_err());
 }

@@ -63,7 +63,12 @@ impl Live {
 
     /// The number of a snapshot newer than `seen`, waiting at most `timeout` for one.
     pub fn newer_than(&self, seen: u64, timeout: Duration) -> Option<u64> {
-        let guard = self.current.lock().ok()?;
+        let Ok(guard) = self.current.lock() else {
+            // Only a panic elsewhere poisons the lock; waiting out the time keeps the event
+            // stream from spinning.
+            std::thread::sleep(timeout);
+            return None;
+        };
         let (guard, _) = self
             .changed
             .wait_timeout_while(guard, timeout, |current| current.0 <= seen)
