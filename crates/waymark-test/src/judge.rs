@@ -2,7 +2,7 @@
 //! expectation judged against the report: passed or not, what actually happened in words, and
 //! the procedure line that decided it.
 
-use crate::prepare::{Check, Prepared, Want};
+use crate::prepare::{Check, Prepared, StepWant, Want};
 use waymark_compile::StepId;
 use waymark_diagnostics::Span;
 use waymark_run::render::{due_text, when_text};
@@ -38,7 +38,7 @@ pub fn judge(plan: &Plan, prepared: &Prepared) -> (CaseReport, Vec<Judged>) {
 
 fn judge_one(plan: &Plan, report: &CaseReport, check: &Check) -> Judged {
     let (passed, actual, decided_by) = match &check.what {
-        Want::Step { .. } => judge_step(plan, report, &check.what),
+        Want::Step(want) => judge_step(plan, report, want),
         Want::State { state, end } => {
             let passed = report.state == *state && (end.is_none() || report.end == *end);
             let decided_by = report.end.map(|end| plan.procedure.step(end).span);
@@ -90,18 +90,15 @@ fn judge_one(plan: &Plan, report: &CaseReport, check: &Check) -> Judged {
     }
 }
 
-fn judge_step(plan: &Plan, report: &CaseReport, want: &Want) -> (bool, String, Option<Span>) {
-    let Want::Step {
+fn judge_step(plan: &Plan, report: &CaseReport, want: &StepWant) -> (bool, String, Option<Span>) {
+    let StepWant {
         step,
         occurrence,
         status,
         due,
         target,
         skipping,
-    } = want
-    else {
-        return (false, String::new(), None);
-    };
+    } = want;
     let row = report
         .rows
         .iter()

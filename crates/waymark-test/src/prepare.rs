@@ -23,20 +23,21 @@ pub struct Check {
     pub what: Want,
 }
 
+/// What must hold for one step's row.
+#[derive(Clone, Debug)]
+pub struct StepWant {
+    pub step: StepId,
+    pub occurrence: Option<u32>,
+    pub status: Option<Status>,
+    pub due: Option<Option<NaiveDate>>,
+    pub target: Option<NaiveDate>,
+    pub skipping: Option<Vec<String>>,
+}
+
 #[derive(Clone, Debug)]
 pub enum Want {
-    Step {
-        step: StepId,
-        occurrence: Option<u32>,
-        status: Option<Status>,
-        due: Option<Option<NaiveDate>>,
-        target: Option<NaiveDate>,
-        skipping: Option<Vec<String>>,
-    },
-    State {
-        state: State,
-        end: Option<StepId>,
-    },
+    Step(StepWant),
+    State { state: State, end: Option<StepId> },
     At(Vec<StepId>),
     Next(StepId),
     Deviation(DeviationKind, StepId),
@@ -204,7 +205,7 @@ fn resolve(what: &Expect, plan: &Plan) -> Result<Want, Box<Diagnostic>> {
             due,
             target,
             skipping,
-        } => Want::Step {
+        } => Want::Step(StepWant {
             step: step(name)?,
             occurrence: *occurrence,
             status: status
@@ -214,7 +215,7 @@ fn resolve(what: &Expect, plan: &Plan) -> Result<Want, Box<Diagnostic>> {
             due: *due,
             target: *target,
             skipping: skipping.clone(),
-        },
+        }),
         Expect::State { state, end } => {
             let state = word(state, "state", &State::ALL, |s| s.word())?;
             let end = end.as_ref().map(step).transpose()?;

@@ -145,7 +145,7 @@ fn read_line(tokens: &[Token], span: Span, out: &mut TestFile) -> Result<()> {
     match first.text.as_str() {
         "tests" => read_header(first, rest, span, out),
         "test" => {
-            out.tests.push(read_test(first, rest, span)?);
+            out.tests.push(read_test(rest, span)?);
             Ok(())
         }
         keyword @ ("as" | "fact" | "record" | "expect") => {
@@ -223,7 +223,7 @@ fn read_header(first: &Token, rest: &[Token], span: Span, out: &mut TestFile) ->
     }
 }
 
-fn read_test(first: &Token, rest: &[Token], span: Span) -> Result<Test> {
+fn read_test(rest: &[Token], span: Span) -> Result<Test> {
     let help = "write e.g. `test christmas_referral \"Referral on Christmas Eve\"`";
     let (name, title) = match rest {
         [name] if !name.quoted => (name, None),
@@ -237,7 +237,6 @@ fn read_test(first: &Token, rest: &[Token], span: Span) -> Result<Test> {
         }
     };
     check_name(name)?;
-    let _ = first;
     Ok(Test {
         name: Name::of(name),
         title,
