@@ -169,34 +169,7 @@ fn a_failing_test_says_expected_actual_and_the_deciding_line() {
 
 #[test]
 fn a_bad_test_file_gets_coded_diagnostics_and_the_good_tests_still_run() {
-    let folder = folder_with(
-        "bad",
-        "record visit on 2026-01-05\n\
-         tests \"recording.wm\"\n\
-         test spelling\n\
-         \x20 as of 2026-01-31\n\
-         \x20 record vist on 2026-01-05\n\
-         \x20 expect visit_recorded overdeu\n\
-         \x20 expct case open\n\
-         test dates\n\
-         \x20 as of 2026-02-30\n\
-         \x20 record visit on\n\
-         test nothing_expected\n\
-         \x20 as of 2026-01-31\n\
-         test nothing_expected\n\
-         \x20 as of 2026-01-31\n\
-         \x20 expect no deviations\n\
-         test not_waivable\n\
-         \x20 as of 2026-01-31\n\
-         \x20 record visit waived reason \"no\"\n\
-         \x20 expect no deviations\n\
-         test good\n\
-         \x20 as of 2026-01-07\n\
-         \x20 record visit on 2026-01-05 10:00\n\
-         \x20 expect visit_recorded pending due 2026-01-07\n",
-    );
-    let path = folder.join("visits.wmtest");
-    let (code, stdout, stderr) = waymark(&["test", path.to_str().unwrap()]);
+    let (code, stdout, stderr) = waymark(&["test", "tests/policy/bad.wmtest"]);
     assert_eq!(code, 1, "{stdout}{stderr}");
     // WM0705 detail before any test, WM0706 unknown step with did-you-mean, WM0707 unknown
     // status, WM0701 unknown keyword, WM0703 bad date, WM0702 malformed record, WM0708 nothing
@@ -210,13 +183,16 @@ fn a_bad_test_file_gets_coded_diagnostics_and_the_good_tests_still_run() {
     assert!(stderr.contains("did you mean `overdue`?"), "{stderr}");
     assert!(stderr.contains("did you mean `expect`?"), "{stderr}");
     assert!(
-        stdout.contains("visits.wmtest:20 good (1 expectation)"),
+        stdout.contains("bad.wmtest:21 good (1 expectation)"),
         "{stdout}"
     );
     assert!(
         stdout.ends_with("test result: FAILED. 1 passed, 0 failed, 9 errors, in 1 file\n"),
         "{stdout}"
     );
+    insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("test__bad_file", format!("{stderr}\n{stdout}"));
+    });
 }
 
 #[test]

@@ -48,8 +48,20 @@ pub fn run_tests(file: &TestFile, plan: &Plan) -> Vec<TestResult> {
                 .iter()
                 .find(|(name, _)| *name == test.name.text)
                 .map(|(_, span)| *span);
-            seen.push((&test.name.text, test.name.span));
+            if test.unreadable == 0 {
+                seen.push((&test.name.text, test.name.span));
+            }
             let outcome = match earlier {
+                // Not run: a line of it could not be read (that problem is the file's). Its
+                // names are still looked up, so every slip is reported in one go; a missing
+                // `as of` or `expect` may be the line that could not be read, so not that.
+                _ if test.unreadable > 0 => Err(match prepare::prepare(test, plan) {
+                    Ok(_) => Vec::new(),
+                    Err(problems) => problems
+                        .into_iter()
+                        .filter(|d| d.code != Code::TestIncomplete)
+                        .collect(),
+                }),
                 Some(earlier) => Err(vec![
                     Diagnostic::new(
                         Code::TestDuplicateName,

@@ -87,12 +87,14 @@ pub fn human(files: &[FileResults], locate: Locate<'_>) -> String {
                         }
                     }
                 }
-                Err(problems) => {
+                Err(_) => {
+                    let name = match result.name.as_str() {
+                        "" => "(a test line that could not be read)",
+                        name => name,
+                    };
                     let _ = writeln!(
                         out,
-                        "ERROR {place} {}{title}: not run, {} problem(s) shown above",
-                        result.name,
-                        problems.len()
+                        "ERROR {place} {name}{title}: not run, for the problems shown above"
                     );
                 }
             }

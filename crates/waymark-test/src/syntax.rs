@@ -51,6 +51,9 @@ pub struct Test {
     pub facts: Vec<(Name, Token)>,
     pub records: Vec<Record>,
     pub expectations: Vec<Expectation>,
+    /// How many of its lines could not be read: such a test is not run, since it would not
+    /// test what its author wrote.
+    pub unreadable: usize,
 }
 
 /// `record STEP on DATE [HH:MM] [outcome WORD] [by ROLE] [reason "TEXT"] [waived]`.
@@ -110,14 +113,19 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
     let mut parsed = Parsed::default();
     for (start, line) in raw_lines(text) {
         let span = Span::new(file, start, start + line.len());
-        let tokens = match tokenize(file, start, line) {
-            Ok(tokens) => tokens,
-            Err(diagnostic) => {
-                parsed.diagnostics.push(*diagnostic);
-                continue;
+        let read = tokenize(file, start, line).and_then(|tokens| {
+            let outcome = read_line(&tokens, span, &mut parsed.file);
+            // A `test` line that cannot be read still starts a test (not run), so the lines
+            // under it are not taken for the test before.
+            if outcome.is_err() && tokens.first().is_some_and(|t| t.text == "test") {
+                parsed.file.tests.push(unreadable_test(span));
             }
-        };
-        if let Err(diagnostic) = read_line(&tokens, span, &mut parsed.file) {
+            outcome
+        });
+        if let Err(diagnostic) = read {
+            if let Some(test) = parsed.file.tests.last_mut() {
+                test.unreadable += 1;
+            }
             parsed.diagnostics.push(*diagnostic);
         }
     }
@@ -245,7 +253,26 @@ fn read_test(rest: &[Token], span: Span) -> Result<Test> {
         facts: Vec::new(),
         records: Vec::new(),
         expectations: Vec::new(),
+        unreadable: 0,
     })
+}
+
+/// Stands in for a test whose `test` line could not be read, so its detail lines are not
+/// taken for the test before.
+fn unreadable_test(span: Span) -> Test {
+    Test {
+        name: Name {
+            text: String::new(),
+            span,
+        },
+        title: None,
+        span,
+        as_of: None,
+        facts: Vec::new(),
+        records: Vec::new(),
+        expectations: Vec::new(),
+        unreadable: 0,
+    }
 }
 
 /// Names are lower_snake_case, as in procedures.
@@ -338,6 +365,17 @@ fn read_record(rest: &[Token], span: Span, test: &mut Test) -> Result<()> {
         words = after;
         match (word.text.as_str(), words.first()) {
             ("waived", _) if !word.quoted => record.waived = true,
+            ("on", None) | ("outcome" | "by" | "reason", None) if !word.quoted => {
+                return Err(Box::new(
+                    Diagnostic::new(
+                        Code::TestLineMalformed,
+                        word.span,
+                        format!("`{}` needs a value after it", word.text),
+                    )
+                    .label("nothing after this")
+                    .help(help),
+                ));
+            }
             ("on", Some(date)) if !word.quoted => {
                 let day = read_date(date)?;
                 words = &words[1..];
