@@ -53,8 +53,13 @@ pub struct ServeArgs {
 const POLL: Duration = Duration::from_millis(250);
 
 pub fn run(args: ServeArgs) -> Exit {
-    if !std::path::Path::new(&args.procedure).is_file() {
-        eprintln!("error: cannot read `{}`: no such file", args.procedure);
+    let path = std::path::Path::new(&args.procedure);
+    if !path.is_file() {
+        let why = match path.is_dir() {
+            true => "it is a folder, not a procedure file",
+            false => "no such file",
+        };
+        eprintln!("error: cannot read `{}`: {why}", args.procedure);
         return Exit::Usage;
     }
     let (first, mut watched) = snapshot(&args);
