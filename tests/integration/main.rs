@@ -17,6 +17,8 @@ mod fmt;
 mod hardening;
 mod independent;
 mod lsp;
+mod policy_tests;
+mod preview;
 mod robustness;
 mod robustness_cases;
 mod run;

@@ -50,6 +50,8 @@ Examples:
   waymark export procedures/assessment.wm --to svg -o assessment.svg
   waymark diff procedures/assessment.wm examples/assessment-amendment-draft.wm
   waymark fmt --check procedures/*.wm
+  waymark test procedures
+  waymark serve procedures/assessment.wm
 
 Exit codes: 0 success, 1 problems found (for diff: changes found), 2 usage error (a missing
 file, a bad flag). Every command's --help has examples.";
@@ -72,6 +74,8 @@ pub enum Command {
     Diff(command::diff::DiffArgs),
     Fmt(command::fmt::FmtArgs),
     Lsp(command::lsp::LspArgs),
+    Test(command::test::TestArgs),
+    Serve(command::serve::ServeArgs),
 }
 
 /// Parses `std::env::args`, runs the subcommand and turns its outcome into an exit code.
@@ -109,6 +113,8 @@ pub fn run(cli: Cli) -> Exit {
         Command::Diff(args) => command::diff::run(args),
         Command::Fmt(args) => command::fmt::run(args),
         Command::Lsp(args) => command::lsp::run(args),
+        Command::Test(args) => command::test::run(args),
+        Command::Serve(args) => command::serve::run(args),
     }
 }
 
@@ -148,7 +154,9 @@ fn check_arguments(command: &Command) -> Result<(), String> {
             | Command::Explain(_)
             | Command::Days(_)
             | Command::Fmt(_)
-            | Command::Lsp(_) => (None, Vec::new(), None),
+            | Command::Lsp(_)
+            | Command::Test(_)
+            | Command::Serve(_) => (None, Vec::new(), None),
         };
     if let Some(text) = as_of {
         command::days::date_in_range(text, "--as-of").map_err(|(message, help)| {

@@ -154,6 +154,19 @@ code_table! {
     CaseRecordNotAllowed = "WM0504", "case-record-not-allowed", Error, "a record the procedure cannot accept in any case";
     CsvHeaderInvalid = "WM0505", "csv-header-invalid", Error, "a CSV file's header does not give the columns Waymark reads";
     CsvRowInvalid = "WM0506", "csv-row-invalid", Error, "a CSV row cannot be read";
+
+    // Test files: policy authors' expected outcomes (`waymark test`).
+    TestUnknownKeyword = "WM0701", "test-unknown-keyword", Error, "a line of a test file starts with a word that is not a keyword";
+    TestLineMalformed = "WM0702", "test-line-malformed", Error, "a line of a test file does not have the shape its keyword needs";
+    TestDateInvalid = "WM0703", "test-date-invalid", Error, "a date or time in a test file is not a real one";
+    TestFileNoProcedure = "WM0704", "test-file-no-procedure", Error, "a test file does not say which procedure it tests";
+    TestDetailOutsideTest = "WM0705", "test-detail-outside-test", Error, "a detail line of a test file comes before any `test` line";
+    TestUnknownName = "WM0706", "test-unknown-name", Error, "a test names a step, fact, role or outcome the procedure does not have";
+    TestUnknownWord = "WM0707", "test-unknown-word", Error, "a test expects a status, state or deviation Waymark does not report";
+    TestIncomplete = "WM0708", "test-incomplete", Error, "a test lacks its `as of` date or has nothing to expect";
+    TestCaseRejected = "WM0709", "test-case-rejected", Error, "a test's facts and records are not a case `waymark run` accepts";
+    TestDuplicateName = "WM0710", "test-duplicate-name", Error, "two tests in one file share a name";
+    TestProcedureUnusable = "WM0711", "test-procedure-unusable", Error, "the procedure a test file names cannot be read or has errors";
 }
 
 impl std::fmt::Display for Code {

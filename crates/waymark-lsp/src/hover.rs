@@ -199,6 +199,7 @@ fn clock_words(clock: &Clock) -> String {
         Clock::AfterStep(step) => format!("after `{}` is done", step.text),
         Clock::AfterFact(fact) => format!("after the date in `{}`", fact.text),
         Clock::BeforeFact(fact) => format!("before the date in `{}`", fact.text),
+        Clock::BeforeStep(step) => format!("before `{}` is done", step.text),
     }
 }
 
@@ -223,7 +224,7 @@ fn deadline_clause(analysis: &Analysis, clause: &Clause, today: NaiveDate) -> Op
         .and_then(waymark_calendar::builtin)
         .unwrap_or(waymark_calendar::default_calendar());
     let example = |amount: u32, unit: Unit, clock: &Clock| -> String {
-        let sign = if matches!(clock, Clock::BeforeFact(_)) {
+        let sign = if matches!(clock, Clock::BeforeFact(_) | Clock::BeforeStep(_)) {
             -1
         } else {
             1
@@ -231,7 +232,9 @@ fn deadline_clause(analysis: &Analysis, clause: &Clause, today: NaiveDate) -> Op
         let shifted = calendar_unit(unit)
             .and_then(|u| calendar.shift(today, sign * i64::from(amount), u).ok());
         let from = match clock {
-            Clock::AfterStep(step) => format!("`{}` is done today", step.text),
+            Clock::AfterStep(step) | Clock::BeforeStep(step) => {
+                format!("`{}` is done today", step.text)
+            }
             Clock::AfterFact(fact) | Clock::BeforeFact(fact) => {
                 format!("the date in `{}` is today", fact.text)
             }

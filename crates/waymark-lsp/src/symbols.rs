@@ -122,7 +122,7 @@ impl Found {
 
     fn clock(&mut self, clock: &Clock) {
         match clock {
-            Clock::AfterStep(step) => self.refer(Kind::Step, step),
+            Clock::AfterStep(step) | Clock::BeforeStep(step) => self.refer(Kind::Step, step),
             Clock::AfterFact(fact) | Clock::BeforeFact(fact) => self.refer(Kind::Fact, fact),
         }
     }

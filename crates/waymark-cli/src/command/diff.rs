@@ -76,6 +76,11 @@ pub struct DiffArgs {
     /// How to read CASES. Default: CSV for a `.csv` file or with --facts, else JSON Lines.
     #[arg(long, value_enum, value_name = "FORMAT", requires = "cases")]
     pub input: Option<InputFormat>,
+
+    /// A test file (`*.wmtest`) to run against both versions: the report adds which
+    /// expectations hold under OLD and would not under NEW (human, markdown or json).
+    #[arg(long, value_name = "FILE")]
+    pub tests: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -118,6 +123,15 @@ pub fn run(args: DiffArgs) -> Exit {
             return Exit::Usage;
         }
     };
+    let tests = match &args.tests {
+        Some(path) => {
+            match super::test::read_for_diff(path, args.format == DiffFormat::Csv, &mut sources) {
+                Ok(file) => Some((path, file)),
+                Err(exit) => return exit,
+            }
+        }
+        None => None,
+    };
     let changes = waymark_diff::compare(&old, &new);
     let format = match args.format {
         DiffFormat::Human => Format::Human,
@@ -142,6 +156,12 @@ pub fn run(args: DiffArgs) -> Exit {
         summary,
         as_of: *as_of,
     });
+    // With `--tests` in JSON, the report is `{"diff": REPORT, "tests": BREAKAGE}`; the report
+    // streams into it as it does alone.
+    let tests_json = tests.is_some() && format == Format::Json;
+    if tests_json {
+        print!("{{\"diff\": ");
+    }
     // CSV cases went out as they were compared, after the head (their header).
     if !matches!(impact, Some((_, _, CaseText::Printed))) {
         let head = waymark_diff::render_head(&old, &new, &changes, on, format);
@@ -154,13 +174,23 @@ pub fn run(args: DiffArgs) -> Exit {
         }
         print!("{}", waymark_diff::render_tail(on, format));
     }
+    let mut broken = 0;
+    if let Some((path, file)) = &tests {
+        let breakage = waymark_test::compare::breakage(file, &old_plan, &new_plan);
+        broken = breakage.broken.len() + breakage.cannot_run.len();
+        let text = super::test::breakage_text(path, &breakage, tests_json, &sources);
+        match tests_json {
+            true => println!(", \"tests\": {text}}}"),
+            false => print_text(&format!("\n{text}"), format),
+        }
+    }
     let summary = impact.map(|(summary, ..)| summary).unwrap_or_default();
     for problem in &summary.bad {
         eprintln!("error: {}", crate::output::printable(problem, 500));
     }
     match (
         summary.bad.is_empty(),
-        changes.is_empty() && summary.affected == 0,
+        changes.is_empty() && summary.affected == 0 && broken == 0,
     ) {
         (false, _) => Exit::Usage,
         (true, true) => Exit::Success,

@@ -8,3 +8,5 @@ pub mod export;
 pub mod fmt;
 pub mod lsp;
 pub mod run;
+pub mod serve;
+pub mod test;
