@@ -134,8 +134,8 @@ code_table! {
     UntimedWithDeadline = "WM0315", "untimed-with-deadline", Warning, "a step is marked `untimed` but also has a deadline";
     OverrunWithoutLimit = "WM0316", "overrun-without-limit", Warning, "`overrun needs reason` is given for a step with no limit";
     SourceNeverCited = "WM0317", "source-never-cited", Warning, "a source document is declared but never cited";
-    CountsBackFromEarlierStep = "WM0319", "counts-back-from-earlier-step", Error, "a deadline counts back from a step that always comes before it";
     CitedTimeDiffers = "WM0318", "cited-time-differs", Warning, "a citation states a length of time that no time rule of its item counts";
+    CountsBackFromEarlierStep = "WM0319", "counts-back-from-earlier-step", Error, "a deadline counts back from a step that always comes before it";
 
     // Calendars and dates.
     CalendarFileMalformed = "WM0401", "calendar-file-malformed", Error, "a calendar file is not in a format Waymark reads";
