@@ -67,7 +67,7 @@ fn run(plan: &Plan, sources: &Sources, request: &str) -> Result<Value, Vec<Strin
             .collect::<Vec<_>>()
     })?;
     let report = waymark_run::run_case_with(plan, case, as_of, Reading::Replay);
-    let locate = |span: Span| locate(sources, span);
+    let locate = |span: Span| waymark_syntax::rule_at(sources, span);
     let explanation = waymark_run::explain::explain(plan, &report, &locate);
     // The explanation is a block for the case, then one block per row, in the rows' order.
     let blocks: Vec<&str> = explanation.split("\n\n").collect();
@@ -98,16 +98,4 @@ fn run(plan: &Plan, sources: &Sources, request: &str) -> Result<Value, Vec<Strin
         "explanation": if per_row { "" } else { explanation.as_str() },
         "rows": rows,
     }))
-}
-
-/// `("procedures/assessment.wm:84", "due 5 working days after referral")`.
-fn locate(sources: &Sources, span: Span) -> (String, String) {
-    let name = sources.name(span.file).to_string();
-    let Some(file) = sources.get(span.file) else {
-        return (name, String::new());
-    };
-    let (line, _) = file.line_column(span.start);
-    let text = file.text.lines().nth(line.saturating_sub(1)).unwrap_or("");
-    let text = text.split(" #").next().unwrap_or(text).trim().to_string();
-    (format!("{name}:{line}"), text)
 }

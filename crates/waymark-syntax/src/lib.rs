@@ -22,6 +22,22 @@ mod tests {
 pub use ast::*;
 pub use generate::generate_procedure;
 pub use keywords::{CLAUSE_KEYWORDS, HEADER_KEYWORDS, ITEM_KEYWORDS, KEYWORDS};
+pub use lines::without_comment;
+
+/// Where a rule is written, for a person: `("procedures/assessment.wm:73", "due 5 working days
+/// after referral")`, the file and line of `span` and that line without its comment.
+pub fn rule_at(sources: &waymark_diagnostics::Sources, span: Span) -> (String, String) {
+    let name = sources.name(span.file).to_string();
+    let Some(file) = sources.get(span.file) else {
+        return (name, String::new());
+    };
+    let (line, _) = file.line_column(span.start);
+    let text = file.text.lines().nth(line.saturating_sub(1)).unwrap_or("");
+    (
+        format!("{name}:{line}"),
+        without_comment(text).trim().to_string(),
+    )
+}
 
 use waymark_diagnostics::{Code, Diagnostic, FileId, Span};
 

@@ -117,7 +117,7 @@ fn parse_line(file: FileId, raw: RawLine<'_>, diagnostics: &mut Vec<Diagnostic>)
 }
 
 /// The line up to a `#` that is not inside a quoted text.
-fn without_comment(line: &str) -> &str {
+pub fn without_comment(line: &str) -> &str {
     if !line.contains('#') {
         return line;
     }

@@ -444,16 +444,7 @@ fn explain(
     } else {
         find_json_case(&args.cases, plan, case_id)?
     };
-    let locate = |span: waymark_diagnostics::Span| {
-        let name = sources.name(span.file).to_string();
-        let Some(file) = sources.get(span.file) else {
-            return (name, String::new());
-        };
-        let (line, _) = file.line_column(span.start);
-        let text = file.text.lines().nth(line.saturating_sub(1)).unwrap_or("");
-        let text = text.split(" #").next().unwrap_or(text).trim().to_string();
-        (format!("{name}:{line}"), text)
-    };
+    let locate = |span: waymark_diagnostics::Span| waymark_syntax::rule_at(sources, span);
     let text = match found {
         None => {
             return Err(Stop::Usage(format!(

@@ -79,7 +79,7 @@ pub fn run(args: TestArgs) -> Exit {
             }
         }
     }
-    let locate = |span: Span| locate(&sources, span);
+    let locate = |span: Span| waymark_syntax::rule_at(&sources, span);
     match args.format {
         TestFormat::Human => {
             for file in &files {
@@ -226,18 +226,6 @@ pub(crate) fn load_procedure(path: &str, sources: &mut Sources) -> Result<Proced
     }
 }
 
-/// `("procedures/assessment.wm:73", "due 5 working days after referral")` for a span.
-pub(crate) fn locate(sources: &Sources, span: Span) -> (String, String) {
-    let name = sources.name(span.file).to_string();
-    let Some(file) = sources.get(span.file) else {
-        return (name, String::new());
-    };
-    let (line, _) = file.line_column(span.start);
-    let text = file.text.lines().nth(line.saturating_sub(1)).unwrap_or("");
-    let text = text.split(" #").next().unwrap_or(text).trim().to_string();
-    (format!("{name}:{line}"), text)
-}
-
 /// `waymark diff --tests FILE`: the test file read, or the exit after its problems were shown.
 pub(crate) fn read_for_diff(
     path: &str,
@@ -286,7 +274,7 @@ pub(crate) fn breakage_text(
     json: bool,
     sources: &Sources,
 ) -> String {
-    let locate = |span: Span| locate(sources, span);
+    let locate = |span: Span| waymark_syntax::rule_at(sources, span);
     match json {
         true => waymark_test::compare::json(path, breakage, &locate).to_string(),
         false => waymark_test::compare::human(path, breakage, &locate),
