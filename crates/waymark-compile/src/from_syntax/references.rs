@@ -83,6 +83,12 @@ impl Resolver<'_> {
                 all.join(", "),
                 first.id
             )
+        } else if used_as == Use::Clock && self.names.find(Namespace::Fact, &name.text).is_some() {
+            // `due 4 weeks before expected_delivery`: a fact needs its keyword.
+            format!(
+                "`{0}` is a fact: a deadline counts from a fact with `fact`, as in `after fact {0}` or `before fact {0}`",
+                name.text
+            )
         } else {
             match self.names.suggest(Namespace::Step, &name.text) {
                 Some(guess) => format!("did you mean `{guess}`?"),
