@@ -69,6 +69,7 @@ pub enum Command {
     Run(command::run::RunArgs),
     Export(command::export::ExportArgs),
     Diff(command::diff::DiffArgs),
+    Import(command::import::ImportArgs),
 }
 
 /// Parses `std::env::args`, runs the subcommand and turns its outcome into an exit code.
@@ -104,6 +105,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Run(args) => command::run::run(args),
         Command::Export(args) => command::export::run(args),
         Command::Diff(args) => command::diff::run(args),
+        Command::Import(args) => command::import::run(args),
     }
 }
 
@@ -119,6 +121,7 @@ fn check_arguments(command: &Command) -> Result<(), String> {
                 [&args.procedure, &args.cases]
                     .into_iter()
                     .chain(args.facts.as_ref())
+                    .chain(args.map.as_ref())
                     .chain(&args.calendar)
                     .collect(),
                 args.output.as_deref().map(std::path::Path::new),
@@ -139,6 +142,17 @@ fn check_arguments(command: &Command) -> Result<(), String> {
                     .collect(),
                 None,
             ),
+            Command::Import(args) => {
+                let command::import::ImportSource::CinCensus(args) = &args.source;
+                (
+                    None,
+                    std::iter::once(&args.census)
+                        .chain(&args.map)
+                        .chain(&args.procedure)
+                        .collect(),
+                    args.output.as_deref().map(std::path::Path::new),
+                )
+            }
             Command::Check(_) | Command::Explain(_) | Command::Days(_) => (None, Vec::new(), None),
         };
     if let Some(text) = as_of {
@@ -154,6 +168,10 @@ fn check_arguments(command: &Command) -> Result<(), String> {
     }
     let case_files: Vec<&String> = match command {
         Command::Run(args) => std::iter::once(&args.cases).chain(&args.facts).collect(),
+        Command::Import(args) => {
+            let command::import::ImportSource::CinCensus(args) = &args.source;
+            vec![&args.census]
+        }
         Command::Diff(args) => args.cases.iter().chain(&args.facts).collect(),
         _ => Vec::new(),
     };

@@ -1,0 +1,585 @@
+//! Reading a census file as a stream: the header first, then one `<Child>` at a time as a small
+//! tree of the elements the specification knows. Nothing but the child being read is kept, so
+//! memory stays flat whatever the file's size. Every odd thing found is a [`Finding`] with its
+//! line and column; a child with one is still read, and so is every child after it.
+
+use crate::spec::{self, Kind};
+use quick_xml::Reader;
+use quick_xml::events::Event;
+use std::collections::HashSet;
+use std::hash::{Hash, Hasher};
+use std::io::{BufRead, Read};
+use waymark_diagnostics::Code;
+
+/// A place in the census file: 1-based line and column (in bytes).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct At {
+    pub line: u32,
+    pub column: u32,
+}
+
+/// One element as read: its text (for a field) or the elements inside it (for a group).
+#[derive(Clone, Debug, Default)]
+pub struct Node {
+    pub name: &'static str,
+    pub at: At,
+    pub text: String,
+    /// Where the text starts (the element's place when it has none).
+    pub text_at: At,
+    pub children: Vec<Node>,
+}
+
+impl Node {
+    /// The elements inside this one with this name, in file order.
+    pub fn all<'n>(&'n self, name: &'n str) -> impl Iterator<Item = &'n Node> + 'n {
+        self.children.iter().filter(move |child| child.name == name)
+    }
+
+    pub fn first(&self, name: &str) -> Option<&Node> {
+        self.children.iter().find(|child| child.name == name)
+    }
+}
+
+/// Something odd or wrong in the file, at a place. Its code's severity says whether the child
+/// it is in can still be run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    pub code: Code,
+    pub at: At,
+    pub message: String,
+}
+
+impl Finding {
+    pub fn is_error(&self) -> bool {
+        self.code.severity() == waymark_diagnostics::Severity::Error
+    }
+}
+
+/// One `<Child>`, with what was found odd in it.
+#[derive(Clone, Debug, Default)]
+pub struct Child {
+    pub node: Node,
+    pub findings: Vec<Finding>,
+}
+
+/// What the header says.
+#[derive(Clone, Debug, Default)]
+pub struct Header {
+    /// `<ReferenceDate>` as written, with its place.
+    pub reference_date: Option<(String, At)>,
+    /// `<Collection>`, e.g. `CIN`.
+    pub collection: Option<String>,
+}
+
+/// Whether the start of a file is a Children in Need census: its root element is `<Message>`
+/// and it has CIN collection details (`<Collection>CIN`) or CIN episodes (`<CINdetails>`).
+pub fn looks_like_census(start: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(start);
+    let mut rest = text.trim_start_matches('\u{feff}').trim_start();
+    // Skip the declaration, comments and processing instructions before the root.
+    loop {
+        if let Some(after) = rest.strip_prefix("<?") {
+            rest = after
+                .split_once("?>")
+                .map_or("", |(_, tail)| tail)
+                .trim_start();
+        } else if let Some(after) = rest.strip_prefix("<!--") {
+            rest = after
+                .split_once("-->")
+                .map_or("", |(_, tail)| tail)
+                .trim_start();
+        } else {
+            break;
+        }
+    }
+    let root = rest
+        .strip_prefix("<Message")
+        .is_some_and(|after| after.starts_with(['>', ' ', '\t', '\r', '\n', '/']));
+    let collection = text.contains("<Collection>CIN");
+    root && (collection || text.contains("<CINdetails"))
+}
+
+/// The census file, read one child at a time.
+pub struct CensusReader<R: BufRead> {
+    xml: Reader<Counting<R>>,
+    buf: Vec<u8>,
+    pub header: Header,
+    /// Findings outside any child (the header, the end of the file).
+    pub findings: Vec<Finding>,
+    done: bool,
+    /// Hashes of the `LAchildID`s seen, to find duplicate children without keeping the ids.
+    seen: HashSet<u64>,
+}
+
+/// Why a file is not a census at all.
+#[derive(Debug)]
+pub struct NotCensus {
+    pub at: At,
+    pub message: String,
+}
+
+impl<R: BufRead> CensusReader<R> {
+    /// Reads up to the first child: the root and the header.
+    pub fn open(input: R) -> Result<CensusReader<R>, NotCensus> {
+        let mut xml = Reader::from_reader(Counting::new(input));
+        xml.config_mut().trim_text(false);
+        let mut reader = CensusReader {
+            xml,
+            buf: Vec::with_capacity(4096),
+            header: Header::default(),
+            findings: Vec::new(),
+            done: false,
+            seen: HashSet::new(),
+        };
+        reader.find_root()?;
+        reader.read_header()?;
+        Ok(reader)
+    }
+
+    /// How far the file has been read, in bytes.
+    pub fn bytes_read(&self) -> u64 {
+        self.xml.get_ref().offset
+    }
+
+    fn here(&self) -> At {
+        self.xml.get_ref().here()
+    }
+
+    fn find_root(&mut self) -> Result<(), NotCensus> {
+        loop {
+            let at = self.here();
+            self.buf.clear();
+            match self.xml.read_event_into(&mut self.buf) {
+                Ok(Event::Start(start)) if start.name().as_ref() == "Message" => return Ok(()),
+                Ok(Event::Start(start) | Event::Empty(start)) => {
+                    let name = start.name().as_ref().to_string();
+                    return Err(NotCensus {
+                        at,
+                        message: format!("the root element is `<{name}>`, not `<Message>`"),
+                    });
+                }
+                Ok(Event::Text(text)) if text.trim().is_empty() => {}
+                Ok(Event::Decl(_) | Event::Comment(_) | Event::PI(_) | Event::DocType(_)) => {}
+                Ok(Event::Eof) => {
+                    return Err(NotCensus {
+                        at,
+                        message: "the file has no `<Message>` element".to_string(),
+                    });
+                }
+                Ok(_) => {
+                    return Err(NotCensus {
+                        at,
+                        message: "text before the `<Message>` element".to_string(),
+                    });
+                }
+                Err(error) => {
+                    return Err(NotCensus {
+                        at,
+                        message: format!("the file is not XML: {error}"),
+                    });
+                }
+            }
+        }
+    }
+
+    /// Reads `<Header>` (if there is one) up to the start of `<Children>`.
+    fn read_header(&mut self) -> Result<(), NotCensus> {
+        loop {
+            let at = self.here();
+            self.buf.clear();
+            let event = self.xml.read_event_into(&mut self.buf);
+            match event {
+                Ok(Event::Start(start)) => match start.name().as_ref() {
+                    "Children" => return Ok(()),
+                    "Header" => {
+                        let mut findings = Vec::new();
+                        let header = self.read_tree("Header", at, &mut findings);
+                        self.findings.extend(findings);
+                        self.take_header(&header);
+                    }
+                    other => {
+                        let name = other.to_string();
+                        self.unknown(&name, "Message", at);
+                        self.skip_element();
+                    }
+                },
+                Ok(Event::Empty(start)) if start.name().as_ref() == "Children" => {
+                    self.done = true;
+                    return Ok(());
+                }
+                Ok(Event::Eof) | Ok(Event::End(_)) => {
+                    self.done = true;
+                    return Err(NotCensus {
+                        at,
+                        message: "the `<Message>` has no `<Children>`".to_string(),
+                    });
+                }
+                Ok(Event::Text(text)) if text.trim().is_empty() => {}
+                Ok(Event::Text(_) | Event::CData(_) | Event::GeneralRef(_)) => {
+                    self.findings.push(stray_finding("Message", at));
+                }
+                Ok(_) => {}
+                Err(error) => {
+                    return Err(NotCensus {
+                        at,
+                        message: format!("the file is not well-formed XML: {error}"),
+                    });
+                }
+            }
+        }
+    }
+
+    fn take_header(&mut self, header: &Node) {
+        let Some(details) = header.first("CollectionDetails") else {
+            return;
+        };
+        if let Some(date) = details.first("ReferenceDate") {
+            self.header.reference_date = Some((date.text.trim().to_string(), date.text_at));
+        }
+        if let Some(collection) = details.first("Collection") {
+            self.header.collection = Some(collection.text.trim().to_string());
+        }
+    }
+
+    /// The next `<Child>`, or `None` at the end of `<Children>` (or of the file).
+    pub fn next_child(&mut self) -> Option<Child> {
+        while !self.done {
+            let at = self.here();
+            self.buf.clear();
+            match self.xml.read_event_into(&mut self.buf) {
+                Ok(Event::Start(start)) if start.name().as_ref() == "Child" => {
+                    let mut findings = Vec::new();
+                    let node = self.read_tree("Child", at, &mut findings);
+                    let mut child = Child { node, findings };
+                    self.check_duplicate(&mut child);
+                    return Some(child);
+                }
+                Ok(Event::Start(start)) => {
+                    let name = start.name().as_ref().to_string();
+                    self.unknown(&name, "Children", at);
+                    self.skip_element();
+                }
+                Ok(Event::Empty(start)) => {
+                    let name = start.name().as_ref().to_string();
+                    match name.as_str() {
+                        "Child" => {
+                            return Some(Child {
+                                node: Node {
+                                    name: "Child",
+                                    at,
+                                    text_at: at,
+                                    ..Node::default()
+                                },
+                                findings: Vec::new(),
+                            });
+                        }
+                        _ => self.unknown(&name, "Children", at),
+                    }
+                }
+                Ok(Event::End(_)) => self.done = true,
+                Ok(Event::Eof) => {
+                    self.done = true;
+                    self.findings.push(Finding {
+                        code: Code::CensusUnreadable,
+                        at,
+                        message: "the file ends before `</Children>`: it may have been cut short"
+                            .to_string(),
+                    });
+                }
+                Ok(Event::Text(text)) if text.trim().is_empty() => {}
+                Ok(Event::Text(_) | Event::CData(_) | Event::GeneralRef(_)) => {
+                    self.findings.push(stray_finding("Children", at));
+                }
+                Ok(_) => {}
+                Err(error) => {
+                    self.done = true;
+                    self.findings.push(Finding {
+                        code: Code::CensusUnreadable,
+                        at: self.here(),
+                        message: format!(
+                            "the file is not well-formed XML here, so no later child can be read: {error}"
+                        ),
+                    });
+                }
+            }
+        }
+        None
+    }
+
+    /// Children up to about `episodes` episodes (at least one child), for running in blocks.
+    pub fn next_block(&mut self, episodes: usize) -> Vec<Child> {
+        let mut block = Vec::new();
+        let mut count = 0;
+        while count < episodes {
+            let Some(child) = self.next_child() else {
+                break;
+            };
+            count += child.node.all("CINdetails").count().max(1);
+            block.push(child);
+        }
+        block
+    }
+
+    fn check_duplicate(&mut self, child: &mut Child) {
+        let Some(id) = child
+            .node
+            .first("ChildIdentifiers")
+            .and_then(|c| c.first("LAchildID"))
+        else {
+            return;
+        };
+        let text = id.text.trim();
+        if text.is_empty() {
+            return;
+        }
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        text.hash(&mut hasher);
+        if !self.seen.insert(hasher.finish()) {
+            child.findings.push(Finding {
+                code: Code::CensusDuplicateChild,
+                at: id.text_at,
+                message: format!(
+                    "the child `{text}` appears twice in the file; this second one is not run"
+                ),
+            });
+        }
+    }
+
+    fn unknown(&mut self, name: &str, parent: &str, at: At) {
+        self.findings.push(unknown_finding(name, parent, at));
+    }
+
+    /// Skips the rest of an element just started, whatever it holds.
+    fn skip_element(&mut self) {
+        let mut depth = 1u32;
+        while depth > 0 {
+            self.buf.clear();
+            match self.xml.read_event_into(&mut self.buf) {
+                Ok(Event::Start(_)) => depth += 1,
+                Ok(Event::End(_)) => depth -= 1,
+                Ok(Event::Eof) | Err(_) => return,
+                Ok(_) => {}
+            }
+        }
+    }
+
+    /// Reads an element just started (its start tag at `at`) and everything inside it.
+    fn read_tree(&mut self, name: &'static str, at: At, findings: &mut Vec<Finding>) -> Node {
+        let mut stack = vec![Node {
+            name,
+            at,
+            text_at: at,
+            ..Node::default()
+        }];
+        let mut skipping = 0u32;
+        loop {
+            let at = self.here();
+            self.buf.clear();
+            let event = self.xml.read_event_into(&mut self.buf);
+            let parent = stack.last().map_or("", |node| node.name);
+            let allowed = spec::children(parent);
+            match event {
+                Ok(Event::Start(_) | Event::Empty(_)) if skipping > 0 => {
+                    if matches!(event, Ok(Event::Start(_))) {
+                        skipping += 1;
+                    }
+                }
+                Ok(Event::End(_)) if skipping > 0 => skipping -= 1,
+                Ok(Event::Start(start)) => match known(allowed, start.name().as_ref()) {
+                    Some(name) => stack.push(Node {
+                        name,
+                        at,
+                        text_at: at,
+                        ..Node::default()
+                    }),
+                    None => {
+                        let name = start.name().as_ref().to_string();
+                        findings.push(unknown_finding(&name, parent, at));
+                        skipping = 1;
+                    }
+                },
+                Ok(Event::Empty(start)) => match known(allowed, start.name().as_ref()) {
+                    Some(name) => {
+                        if let Some(top) = stack.last_mut() {
+                            top.children.push(Node {
+                                name,
+                                at,
+                                text_at: at,
+                                ..Node::default()
+                            });
+                        }
+                    }
+                    None => {
+                        let name = start.name().as_ref().to_string();
+                        findings.push(unknown_finding(&name, parent, at));
+                    }
+                },
+                Ok(Event::End(_)) => {
+                    let Some(done) = stack.pop() else {
+                        return Node::default();
+                    };
+                    match stack.last_mut() {
+                        Some(top) => top.children.push(done),
+                        None => return done,
+                    }
+                }
+                Ok(_) if skipping > 0 => {}
+                Ok(Event::Text(text)) => {
+                    add_text(&mut stack, allowed, &text, at, findings);
+                }
+                Ok(Event::CData(data)) => {
+                    add_text(&mut stack, allowed, &data, at, findings);
+                }
+                Ok(Event::GeneralRef(reference)) => {
+                    let text = match &*reference {
+                        "amp" => "&",
+                        "lt" => "<",
+                        "gt" => ">",
+                        "quot" => "\"",
+                        "apos" => "'",
+                        _ => "\u{fffd}",
+                    };
+                    add_text(&mut stack, allowed, text, at, findings);
+                }
+                Ok(Event::Eof) => {
+                    self.done = true;
+                    let open = stack.last().map_or(name, |node| node.name);
+                    findings.push(Finding {
+                        code: Code::CensusUnreadable,
+                        at,
+                        message: format!(
+                            "the file ends inside `<{open}>`: it has been cut short, so this child is not run"
+                        ),
+                    });
+                    return close_all(stack);
+                }
+                Ok(_) => {}
+                Err(error) => {
+                    self.done = true;
+                    findings.push(Finding {
+                        code: Code::CensusUnreadable,
+                        at: self.here(),
+                        message: format!(
+                            "the file is not well-formed XML here, so neither this child nor any after it can be read: {error}"
+                        ),
+                    });
+                    return close_all(stack);
+                }
+            }
+        }
+    }
+}
+
+fn add_text(
+    stack: &mut [Node],
+    allowed: &[(&str, Kind)],
+    text: &str,
+    at: At,
+    findings: &mut Vec<Finding>,
+) {
+    let Some(top) = stack.last_mut() else {
+        return;
+    };
+    // A field holds text; a group holds only elements and the spaces between them.
+    if allowed.is_empty() {
+        if top.text.is_empty() {
+            top.text_at = at;
+        }
+        top.text.push_str(text);
+    } else if !text.trim().is_empty() {
+        findings.push(stray_finding(top.name, at));
+    }
+}
+
+/// The element's name as the specification spells it, if it may appear here.
+fn known(allowed: &[(&'static str, Kind)], name: &str) -> Option<&'static str> {
+    allowed
+        .iter()
+        .find(|(known, _)| *known == name)
+        .map(|(known, _)| *known)
+}
+
+fn stray_finding(parent: &str, at: At) -> Finding {
+    Finding {
+        code: Code::CensusStrayText,
+        at,
+        message: format!(
+            "text between the elements of `<{parent}>` is not part of any field; it is ignored"
+        ),
+    }
+}
+
+fn unknown_finding(name: &str, parent: &str, at: At) -> Finding {
+    Finding {
+        code: Code::CensusUnknownElement,
+        at,
+        message: format!(
+            "`<{name}>` is not an element the census specification puts in `<{parent}>`; it is skipped"
+        ),
+    }
+}
+
+/// Closes every element still open when the file stopped, innermost first.
+fn close_all(mut stack: Vec<Node>) -> Node {
+    while let Some(done) = stack.pop() {
+        match stack.last_mut() {
+            Some(top) => top.children.push(done),
+            None => return done,
+        }
+    }
+    Node::default()
+}
+
+/// A reader that counts lines as the XML reader consumes bytes, so every event has a place.
+struct Counting<R> {
+    inner: R,
+    offset: u64,
+    line: u32,
+    line_start: u64,
+}
+
+impl<R: BufRead> Counting<R> {
+    fn new(inner: R) -> Self {
+        Counting {
+            inner,
+            offset: 0,
+            line: 1,
+            line_start: 0,
+        }
+    }
+
+    fn here(&self) -> At {
+        At {
+            line: self.line,
+            column: u32::try_from(self.offset - self.line_start + 1).unwrap_or(u32::MAX),
+        }
+    }
+}
+
+impl<R: BufRead> Read for Counting<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let available = self.fill_buf()?;
+        let n = available.len().min(out.len());
+        out[..n].copy_from_slice(&available[..n]);
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for Counting<R> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        self.inner.fill_buf()
+    }
+
+    fn consume(&mut self, amount: usize) {
+        if let Ok(bytes) = self.inner.fill_buf() {
+            let taken = &bytes[..amount.min(bytes.len())];
+            for (index, _) in taken.iter().enumerate().filter(|(_, b)| **b == b'\n') {
+                self.line += 1;
+                self.line_start = self.offset + index as u64 + 1;
+            }
+        }
+        self.offset += amount as u64;
+        self.inner.consume(amount);
+    }
+}
