@@ -104,8 +104,9 @@ fn escape(text: &str) -> String {
 
 /// A case's records put back into census fields, one episode, through the mapping backwards:
 /// each record of a mapped step becomes its field (the first record of each, but every review),
-/// a mapped decision its yes/no field, a mapped date fact its child field.
-pub fn child_of_case(plan: &Plan, mapping: &Mapping, case: &Case) -> CensusChild {
+/// a mapped decision its yes/no field, a mapped date fact its child field. Records after
+/// `until` (the reference date) are left out, as a return taken that day could not hold them.
+pub fn child_of_case(plan: &Plan, mapping: &Mapping, case: &Case, until: NaiveDate) -> CensusChild {
     let procedure = plan.procedure;
     let mut child = CensusChild {
         id: case.id.clone(),
@@ -136,7 +137,7 @@ pub fn child_of_case(plan: &Plan, mapping: &Mapping, case: &Case) -> CensusChild
         }
     };
     for event in &case.events {
-        let Some(on) = event.on else {
+        let Some(on) = event.on.filter(|on| on.date <= until) else {
             continue;
         };
         let step = &procedure.step(event.step);
@@ -166,4 +167,34 @@ pub fn child_of_case(plan: &Plan, mapping: &Mapping, case: &Case) -> CensusChild
     }
     child.episodes.push(episode);
     child
+}
+
+/// A whole census file from JSON Lines cases (one child, one episode per case), as of
+/// `reference_date`. Lines that are not valid cases for the plan are left out, and so are cases
+/// with no referral record: a census episode always has its referral date.
+pub fn census_of_json_lines(
+    plan: &Plan,
+    mapping: &Mapping,
+    lines: &str,
+    reference_date: NaiveDate,
+) -> String {
+    let mut out = String::with_capacity(lines.len());
+    write_start(&mut out, reference_date);
+    for (index, line) in lines.lines().enumerate() {
+        let Ok(case) = waymark_run::parse_json_line(plan, index + 1, line) else {
+            continue;
+        };
+        let child = child_of_case(plan, mapping, &case, reference_date);
+        let referred = child.episodes.iter().all(|episode| {
+            episode
+                .fields
+                .iter()
+                .any(|(name, _)| *name == "CINreferralDate")
+        });
+        if referred {
+            write_child(&mut out, &child);
+        }
+    }
+    write_end(&mut out);
+    out
 }
