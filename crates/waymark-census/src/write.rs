@@ -147,7 +147,7 @@ pub fn child_of_case(plan: &Plan, mapping: &Mapping, case: &Case, until: NaiveDa
             .map(|o| o.id.as_str());
         for rule in mapping.records.iter().filter(|rule| !rule.later_only) {
             let outcome_fits = rule.outcome.is_none() || rule.outcome.as_deref() == outcome;
-            if rule.steps.iter().any(|s| *s == step.id) && outcome_fits {
+            if rule.steps.contains(&step.id) && outcome_fits {
                 put(
                     rule.block,
                     rule.field,
