@@ -718,3 +718,23 @@ fn a_caseload_gives_the_same_due_dates_and_statuses_as_json_lines_and_as_a_censu
     // The caseload reaches every carried step often enough for the comparison to mean something.
     assert!(compared > 3_000, "only {compared} rows compared");
 }
+
+#[test]
+fn a_deadline_on_the_reference_date_is_not_yet_missed() {
+    // 15 working days after 10 March 2026 is 31 March, the reference date.
+    let episode = "        <CINreferralDate>2026-03-02</CINreferralDate>
+        <Section47>
+          <S47ActualStartDate>2026-03-10</S47ActualStartDate>
+          <ICPCnotRequired>false</ICPCnotRequired>
+        </Section47>\n";
+    let path = census("reference-day.xml", &child("D", "", episode));
+    let (_, reports, _) = run(assessment(), &path, &[]);
+    // The return covers the whole of its reference date: the conference can still be held.
+    assert_eq!(
+        row(case(&reports, "D/2026-03-02"), "icpc"),
+        ("pending".into(), "2026-03-31".into(), "".into())
+    );
+    // The reading that counts the reference date as already past: as of the day after.
+    let (_, reports, _) = run(assessment(), &path, &["--as-of", "2026-04-01"]);
+    assert_eq!(row(case(&reports, "D/2026-03-02"), "icpc").0, "overdue");
+}

@@ -16,3 +16,7 @@ pub mod write;
 pub use cases::{CensusCase, CensusEvent, ChildCases, child_cases};
 pub use mapping::Mapping;
 pub use read::{At, CensusReader, Child, Finding, Header, NotCensus, looks_like_census};
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "tests fail loudly")]
+mod tests;
