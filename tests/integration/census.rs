@@ -738,3 +738,27 @@ fn a_deadline_on_the_reference_date_is_not_yet_missed() {
     let (_, reports, _) = run(assessment(), &path, &["--as-of", "2026-04-01"]);
     assert_eq!(row(case(&reports, "D/2026-03-02"), "icpc").0, "overdue");
 }
+
+#[test]
+fn explain_finds_a_census_case_and_says_how_its_due_date_was_reached() {
+    let episode = "        <CINreferralDate>2026-01-05</CINreferralDate>
+        <Section47>
+          <S47ActualStartDate>2026-02-05</S47ActualStartDate>
+          <DateOfInitialCPC>2026-03-02</DateOfInitialCPC>
+          <ICPCnotRequired>false</ICPCnotRequired>
+        </Section47>\n";
+    let path = census("explain.xml", &child("X1", "", episode));
+    let (code, out, err) = waymark(&["run", assessment(), &path, "--explain", "X1/2026-01-05"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("the clock is `strategy_discussion`, done 2026-02-05"),
+        "{out}"
+    );
+    assert!(
+        out.contains("result: done 2026-03-02 (line 15), after 2026-02-26: late"),
+        "{out}"
+    );
+    let (code, _, err) = waymark(&["run", assessment(), &path, "--explain", "X1/2026-01-06"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no case `X1/2026-01-06`"), "{err}");
+}

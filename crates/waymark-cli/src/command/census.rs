@@ -228,3 +228,35 @@ impl Census {
         Ok(date)
     }
 }
+
+impl Census {
+    /// The case with this id (for `--explain`), read child by child until it is found.
+    pub(crate) fn find(
+        mut self,
+        plan: &Plan,
+        mapping: &Mapping,
+        case_id: &str,
+    ) -> Option<Result<Case, BadCase>> {
+        // Only the child whose LAchildID the case id starts with is turned into cases.
+        let child_id = case_id.split('/').next().unwrap_or(case_id);
+        while let Some(child) = self.reader.next_child() {
+            let id = child
+                .node
+                .first("ChildIdentifiers")
+                .and_then(|ids| ids.first("LAchildID"))
+                .map(|id| id.text.trim());
+            if id != Some(child_id) {
+                continue;
+            }
+            let made = waymark_census::child_cases(&child, mapping);
+            for case in made.cases {
+                match case {
+                    Ok(case) if case.id == case_id => return Some(case.to_case(plan)),
+                    Err(bad) if bad.id.as_deref() == Some(case_id) => return Some(Err(bad)),
+                    _ => {}
+                }
+            }
+        }
+        None
+    }
+}

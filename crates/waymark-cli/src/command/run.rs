@@ -32,6 +32,7 @@ Examples:
   waymark run procedures/assessment.wm examples/cases.jsonl --strict --summary
   export-cases | waymark run procedures/assessment.wm - --format csv > report.csv
   waymark run procedures/assessment.wm census.xml --summary
+  waymark run procedures/assessment.wm census.xml --explain C1/2025-06-02
   waymark run procedures/section47.wm census.xml --as-of 2026-03-31 --format csv -o s47.csv
 
 Case data (docs/cases.md has the details):
@@ -198,7 +199,8 @@ fn run_inner(args: &RunArgs) -> Result<Exit, Stop> {
         None => None,
     };
     if let Some(case_id) = &args.explain {
-        return explain(args, &plan, &sources, case_id, as_of);
+        let census = census.zip(mapping.as_ref());
+        return explain(args, &plan, &sources, case_id, as_of, census);
     }
     let colour = args.output.is_none() && std::io::stdout().is_terminal();
     let format = match args.format {
@@ -462,14 +464,11 @@ fn explain(
     sources: &Sources,
     case_id: &str,
     as_of: NaiveDate,
+    census: Option<(Census, &waymark_census::Mapping)>,
 ) -> Result<Exit, Stop> {
-    if Census::detect(&args.cases)?.is_some() {
-        return Err(Stop::Usage(format!(
-            "--explain reads JSON Lines or CSV cases\nhelp: `waymark import cin-census {} -o cases.jsonl`, then explain a case of `cases.jsonl`",
-            args.cases
-        )));
-    }
-    let found = if reads_csv(args) {
+    let found = if let Some((census, mapping)) = census {
+        census.find(plan, mapping, case_id)
+    } else if reads_csv(args) {
         let files = CsvFiles::read(&args.cases, args.facts.as_deref())?;
         let cases = files.scan()?;
         cases
