@@ -762,3 +762,37 @@ fn explain_finds_a_census_case_and_says_how_its_due_date_was_reached() {
     assert_eq!(code, 2);
     assert!(err.contains("no case `X1/2026-01-06`"), "{err}");
 }
+
+#[test]
+fn the_rows_docs_cin_census_shows_are_the_rows_waymark_prints() {
+    let (_, assessment_rows, _) = waymark(&[
+        "run",
+        assessment(),
+        "examples/census.xml",
+        "--format",
+        "csv",
+    ]);
+    let (_, review_rows, _) = waymark(&[
+        "run",
+        "examples/cp_reviews.wm",
+        "examples/census.xml",
+        "--map",
+        "examples/cp_reviews.toml",
+        "--format",
+        "csv",
+    ]);
+    let (_, imported, _) = waymark(&["import", "cin-census", "examples/census.xml"]);
+    let printed = format!("{assessment_rows}{review_rows}{imported}");
+    let docs = std::fs::read_to_string("docs/cin-census.md").unwrap();
+    let shown: Vec<&str> = docs
+        .lines()
+        .filter(|line| line.contains(",2026-03-31,") || line.starts_with("{\"case\":\"B01"))
+        .collect();
+    assert!(shown.len() >= 6, "{shown:?}");
+    for line in shown {
+        assert!(
+            printed.lines().any(|row| row == line),
+            "docs/cin-census.md shows a row Waymark does not print:\n{line}"
+        );
+    }
+}
