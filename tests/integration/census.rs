@@ -796,3 +796,31 @@ fn the_rows_docs_cin_census_shows_are_the_rows_waymark_prints() {
         );
     }
 }
+
+#[test]
+fn import_never_writes_over_its_census_and_map_needs_a_census() {
+    let path = census(
+        "own-output.xml",
+        &child(
+            "C1",
+            "",
+            "        <CINreferralDate>2026-01-05</CINreferralDate>\n",
+        ),
+    );
+    let before = std::fs::read_to_string(&path).unwrap();
+    let (code, _, err) = waymark(&["import", "cin-census", &path, "-o", &path]);
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), before);
+    let (code, _, err) = waymark(&[
+        "run",
+        assessment(),
+        "examples/cases.jsonl",
+        "--map",
+        "examples/cp_reviews.toml",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("is for a Children in Need census file"),
+        "{err}"
+    );
+}

@@ -297,9 +297,8 @@ impl Mapping {
             });
         }
         problems.extend(shape);
-        for (rule, record) in parsed.record.iter().zip(0..) {
+        for rule in &parsed.record {
             if rule.step.is_none() && rule.steps.as_ref().is_none_or(Vec::is_empty) {
-                let _ = record;
                 problems.push(
                     Diagnostic::new(
                         Code::MappingUnreadable,

@@ -20,8 +20,12 @@ const FILE: &str = "<?xml version=\"1.0\"?>
 #[test]
 fn a_census_is_known_by_its_root_and_collection() {
     assert!(looks_like_census(FILE.as_bytes()));
-    assert!(looks_like_census(b"\xEF\xBB\xBF<!-- export -->\n<Message>\n<CINdetails>"));
-    assert!(!looks_like_census(b"<Messages><Collection>CIN</Collection>"));
+    assert!(looks_like_census(
+        b"\xEF\xBB\xBF<!-- export -->\n<Message>\n<CINdetails>"
+    ));
+    assert!(!looks_like_census(
+        b"<Messages><Collection>CIN</Collection>"
+    ));
     assert!(!looks_like_census(b"<Message><Collection>SWF</Collection>"));
     assert!(!looks_like_census(b"{\"case\":\"C1\"}"));
 }
@@ -31,14 +35,29 @@ fn children_are_read_one_at_a_time_with_their_places() {
     let mut reader = CensusReader::open(FILE.as_bytes()).unwrap();
     let (date, at) = reader.header.reference_date.clone().unwrap();
     assert_eq!(date, "2026-03-31");
-    assert_eq!(at, At { line: 3, column: 73 });
+    assert_eq!(
+        at,
+        At {
+            line: 3,
+            column: 73
+        }
+    );
     let first = reader.next_child().unwrap();
     assert_eq!(first.node.at, At { line: 5, column: 5 });
     let ids = first.node.first("ChildIdentifiers").unwrap();
     assert_eq!(ids.first("LAchildID").unwrap().text, "A&B");
     let episode = first.node.first("CINdetails").unwrap();
     let referral = episode.first("CINreferralDate").unwrap();
-    assert_eq!((referral.text.as_str(), referral.text_at), ("2026-01-05", At { line: 8, column: 26 }));
+    assert_eq!(
+        (referral.text.as_str(), referral.text_at),
+        (
+            "2026-01-05",
+            At {
+                line: 8,
+                column: 26
+            }
+        )
+    );
     let second = reader.next_child().unwrap();
     assert_eq!(second.node.at.line, 11);
     assert!(second.node.first("CINdetails").is_none());
@@ -52,6 +71,9 @@ fn a_file_cut_short_is_a_finding_of_the_child_being_read() {
     let mut reader = CensusReader::open(cut.as_bytes()).unwrap();
     let child = reader.next_child().unwrap();
     assert_eq!(child.findings.len(), 1);
-    assert_eq!(child.findings[0].code, waymark_diagnostics::Code::CensusUnreadable);
+    assert_eq!(
+        child.findings[0].code,
+        waymark_diagnostics::Code::CensusUnreadable
+    );
     assert!(reader.next_child().is_none());
 }

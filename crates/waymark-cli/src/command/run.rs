@@ -166,6 +166,14 @@ fn run_inner(args: &RunArgs) -> Result<Exit, Stop> {
         true => None,
         false => Census::detect(&args.cases)?,
     };
+    if census.is_none()
+        && let Some(map) = &args.map
+    {
+        return Err(Stop::Usage(format!(
+            "`--map {map}` is for a Children in Need census file, and `{}` is not one",
+            args.cases
+        )));
+    }
     let as_of = match (&args.as_of, &census) {
         (Some(text), _) => date_argument(text)?,
         (None, Some(census)) => census.as_of_reference_date()?,
