@@ -49,6 +49,8 @@ Examples:
   waymark run procedures/assessment.wm examples/cases.jsonl --as-of 2026-06-30
   waymark export procedures/assessment.wm --to svg -o assessment.svg
   waymark diff procedures/assessment.wm examples/assessment-amendment-draft.wm
+  waymark run procedures/assessment.wm examples/census.xml
+  waymark import cin-census examples/census.xml -o cases.jsonl
 
 Exit codes: 0 success, 1 problems found (for diff: changes found), 2 usage error (a missing
 file, a bad flag). Every command's --help has examples.";

@@ -15,7 +15,7 @@ use waymark_diagnostics::{Diagnostic, Sources};
 
 const AFTER_HELP: &str = "\
 Examples:
-  waymark import cin-census census.xml -o cases.jsonl
+  waymark import cin-census examples/census.xml -o cases.jsonl
   waymark import cin-census census.xml --procedure procedures/assessment.wm -o cases.jsonl
   waymark import cin-census census.xml --map my-mapping.toml --procedure my-assessment.wm
   waymark import cin-census census.xml | head -3
@@ -28,8 +28,14 @@ Exit codes: 0 every child read, 1 some child or episode could not be made a case
 reported with its line and column, and every other child is still read) or the mapping does
 not fit the procedure, 2 usage error (missing file, not a census).";
 
+const GROUP_HELP: &str = "\
+Examples:
+  waymark import cin-census examples/census.xml -o cases.jsonl
+  waymark import cin-census census.xml --procedure procedures/section47.wm";
+
 /// Import case data from another system's file.
 #[derive(Debug, Args)]
+#[command(after_help = GROUP_HELP)]
 pub struct ImportArgs {
     #[command(subcommand)]
     pub source: ImportSource,
