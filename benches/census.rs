@@ -5,9 +5,10 @@
 //! per case, through the shipped mapping read backwards) into a file in the system temp folder;
 //! then the timed part runs the real `waymark` binary on it, exactly as an analyst would:
 //! `waymark run procedures/assessment.wm census.xml --format json -o FILE`, read as a stream,
-//! every case run on both cores, written to a file. Prints episodes per second, and the peak
-//! resident memory of the binary (GNU time's maximum resident set size, when /usr/bin/time
-//! is there).
+//! every case run on both cores, written to a file; then the same reading alone (`waymark import
+//! cin-census` to /dev/null) and reading and running without writing (`--summary`). Prints
+//! episodes per second and the peak resident memory of the binary (GNU time's maximum resident
+//! set size, when /usr/bin/time is there). `keep` keeps the census file.
 
 #![allow(
     clippy::expect_used,
@@ -68,21 +69,64 @@ fn main() {
     let size = xml.len();
     drop(xml);
 
-    let time = std::path::Path::new("/usr/bin/time").exists();
-    let mut command = match time {
+    let mb = size as f64 / 1e6;
+    println!("census: {episodes} episodes, {mb:.0} MB of XML");
+    let census = census.to_string_lossy().into_owned();
+    let output = output.to_string_lossy().into_owned();
+    let runs: [(&str, Vec<&str>); 3] = [
+        (
+            "read and map (import to /dev/null)",
+            vec!["import", "cin-census", &census, "-o", "/dev/null"],
+        ),
+        (
+            "read and run (--summary)",
+            vec!["run", "procedures/assessment.wm", &census, "--summary"],
+        ),
+        (
+            "read, run and write JSON Lines (-o FILE)",
+            vec![
+                "run",
+                "procedures/assessment.wm",
+                &census,
+                "--format",
+                "json",
+                "-o",
+                &output,
+            ],
+        ),
+    ];
+    for (what, args) in runs {
+        let (elapsed, peak) = time(&args);
+        let written = std::fs::metadata(&output).map_or(0, |m| m.len());
+        println!(
+            "  {what}: {elapsed:.2} s ({:.0} episodes per second), peak resident memory {peak}{}",
+            episodes as f64 / elapsed,
+            match args.contains(&"json") {
+                true => format!(", {:.0} MB written", written as f64 / 1e6),
+                false => String::new(),
+            }
+        );
+    }
+    if std::env::args().any(|arg| arg == "keep") {
+        println!("kept {census}");
+        return;
+    }
+    std::fs::remove_dir_all(&folder).ok();
+}
+
+/// Runs the binary with these arguments: wall time, and peak resident memory when GNU time is
+/// there to measure it.
+fn time(args: &[&str]) -> (f64, String) {
+    let gnu_time = std::path::Path::new("/usr/bin/time").exists();
+    let mut command = match gnu_time {
         true => {
             let mut command = Command::new("/usr/bin/time");
-            command
-                .arg("-f")
-                .arg("%M")
-                .arg(env!("CARGO_BIN_EXE_waymark"));
+            command.args(["-f", "%M", env!("CARGO_BIN_EXE_waymark")]);
             command
         }
         false => Command::new(env!("CARGO_BIN_EXE_waymark")),
     };
-    command.args(["run", "procedures/assessment.wm"]);
-    command.arg(&census);
-    command.args(["--format", "json", "-o"]).arg(&output);
+    command.args(args).stdout(std::process::Stdio::null());
     let start = Instant::now();
     let result = command.output().unwrap();
     let elapsed = start.elapsed().as_secs_f64();
@@ -93,10 +137,5 @@ fn main() {
         .last()
         .and_then(|line| line.trim().parse::<u64>().ok())
         .map_or("not measured".to_string(), |kb| format!("{} MB", kb / 1024));
-    println!(
-        "census: {episodes} episodes, {:.0} MB of XML, read and run in {elapsed:.2} s ({:.0} episodes per second), peak resident memory {peak}",
-        size as f64 / 1e6,
-        episodes as f64 / elapsed,
-    );
-    std::fs::remove_dir_all(&folder).ok();
+    (elapsed, peak)
 }

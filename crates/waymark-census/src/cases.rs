@@ -12,7 +12,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use waymark_calendar::{DateError, parse_date, why_no_such_day};
 use waymark_diagnostics::Code;
-use waymark_run::{BadCase, Case, InputFile, Plan, Problem};
+use waymark_run::{BadCase, Case, EventFields, InputFile, Plan, Problem};
 
 /// A case as the census gives it, before it is checked against the procedure: exactly what
 /// `waymark import cin-census` writes as one JSON Lines line.
@@ -41,9 +41,24 @@ impl CensusCase {
         serde_json::to_string(self).unwrap_or_default()
     }
 
-    /// The case checked against the procedure, exactly as its JSON Lines line would be.
+    /// The case checked against the procedure, exactly as its JSON Lines line would be (without
+    /// writing and reading the line: `waymark_run::check_fields`).
     pub fn to_case(&self, plan: &Plan) -> Result<Case, BadCase> {
-        waymark_run::parse_json_line(plan, self.line as usize, &self.to_json())
+        let facts: Vec<(&str, &str)> = self
+            .facts
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.as_str()))
+            .collect();
+        let events: Vec<EventFields<'_>> = self
+            .events
+            .iter()
+            .map(|event| EventFields {
+                step: &event.step,
+                on: &event.on,
+                outcome: event.outcome.as_deref(),
+            })
+            .collect();
+        waymark_run::check_fields(plan, self.line as usize, &self.id, &facts, &events)
     }
 }
 
