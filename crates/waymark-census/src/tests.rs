@@ -77,3 +77,43 @@ fn a_file_cut_short_is_a_finding_of_the_child_being_read() {
     );
     assert!(reader.next_child().is_none());
 }
+
+#[test]
+fn places_stay_right_across_the_reader_s_chunks() {
+    // About 400 KB: places past several 64 KB chunks, with lines of different lengths.
+    let mut file = String::from("<Message><Header/>\n<Children>\n");
+    for n in 0..3_000 {
+        let pad = " ".repeat(n % 37);
+        file.push_str(&format!(
+            "<Child>\n{pad}<ChildIdentifiers><LAchildID>C{n}</LAchildID></ChildIdentifiers>\n</Child>\n"
+        ));
+    }
+    file.push_str("</Children></Message>\n");
+    let mut reader = CensusReader::open(file.as_bytes()).unwrap();
+    for n in 0..3_000u32 {
+        let child = reader.next_child().unwrap();
+        assert_eq!(
+            child.node.at,
+            At {
+                line: 3 + 3 * n,
+                column: 1
+            }
+        );
+        let id = child
+            .node
+            .first("ChildIdentifiers")
+            .unwrap()
+            .first("LAchildID")
+            .unwrap();
+        let column = (n % 37) + 1 + "<ChildIdentifiers><LAchildID>".len() as u32;
+        assert_eq!(
+            id.text_at,
+            At {
+                line: 4 + 3 * n,
+                column
+            },
+            "child {n}"
+        );
+    }
+    assert!(reader.next_child().is_none());
+}

@@ -8,7 +8,7 @@ use crate::output::print_diagnostics;
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::Read;
 use waymark_calendar::parse_date;
 use waymark_census::{CensusReader, Finding, Mapping};
 use waymark_compile::Procedure;
@@ -21,7 +21,7 @@ const EPISODES_PER_BLOCK: usize = 16_384;
 /// An open census file, read up to its first child.
 pub(crate) struct Census {
     pub(crate) path: String,
-    pub(crate) reader: CensusReader<BufReader<File>>,
+    pub(crate) reader: CensusReader<File>,
 }
 
 impl Census {
@@ -51,16 +51,15 @@ impl Census {
     pub(crate) fn open(path: &str) -> Result<Census, Stop> {
         let file = File::open(path)
             .map_err(|error| Stop::Usage(format!("cannot read `{path}`: {error}")))?;
-        let reader =
-            CensusReader::open(BufReader::with_capacity(1 << 16, file)).map_err(|not| {
-                Stop::Problems(format!(
-                    "`{path}` line {}, column {}: {} ({}); no case was read",
-                    not.at.line,
-                    not.at.column,
-                    not.message,
-                    Code::CensusUnreadable
-                ))
-            })?;
+        let reader = CensusReader::open(file).map_err(|not| {
+            Stop::Problems(format!(
+                "`{path}` line {}, column {}: {} ({}); no case was read",
+                not.at.line,
+                not.at.column,
+                not.message,
+                Code::CensusUnreadable
+            ))
+        })?;
         Ok(Census {
             path: path.to_string(),
             reader,
