@@ -77,24 +77,24 @@ pub fn child_cases(child: &Child, mapping: &Mapping) -> ChildCases {
         .iter()
         .partition(|finding| finding.is_error());
     made.warnings = warnings.into_iter().cloned().collect();
-    let identifiers = child.node.first("ChildIdentifiers");
+    let identifiers = child.node().first("ChildIdentifiers");
     let id = identifiers
         .and_then(|ids| ids.first("LAchildID"))
         .map(|id| id.text.trim().to_string())
         .filter(|id| !id.is_empty());
-    let episodes: Vec<&Node> = child.node.all("CINdetails").collect();
+    let episodes: Vec<Node<'_>> = child.node().all("CINdetails").collect();
     let mut problems: Vec<Problem> = errors.into_iter().map(problem).collect();
     if id.is_none() {
         problems.push(problem(&Finding {
             code: Code::CensusChildIncomplete,
-            at: identifiers.map_or(child.node.at, |ids| ids.at),
+            at: identifiers.map_or(child.node().at, |ids| ids.at),
             message: "the child has no `<LAchildID>`, so its cases cannot be named".to_string(),
         }));
     }
     if episodes.is_empty() && problems.is_empty() {
         problems.push(problem(&Finding {
             code: Code::CensusChildIncomplete,
-            at: child.node.at,
+            at: child.node().at,
             message: "the child has no `<CINdetails>` episode, so it gives no case".to_string(),
         }));
     }
@@ -102,7 +102,7 @@ pub fn child_cases(child: &Child, mapping: &Mapping) -> ChildCases {
     if !problems.is_empty() {
         made.cases.push(Err(BadCase {
             id,
-            line: child.node.at.line as usize,
+            line: child.node().at.line as usize,
             problems,
         }));
         return made;
@@ -125,7 +125,7 @@ pub fn child_cases(child: &Child, mapping: &Mapping) -> ChildCases {
 }
 
 fn child_facts(
-    identifiers: Option<&Node>,
+    identifiers: Option<Node<'_>>,
     mapping: &Mapping,
     problems: &mut Vec<Problem>,
 ) -> BTreeMap<String, String> {
@@ -149,7 +149,7 @@ fn child_facts(
 /// The cases of one episode: its own, then one for each later block.
 fn episode_cases(
     child: &str,
-    episode: &Node,
+    episode: Node<'_>,
     facts: &BTreeMap<String, String>,
     mapping: &Mapping,
     referrals: &mut Vec<String>,
@@ -237,7 +237,7 @@ fn episode_cases(
 
 /// The child's facts plus the fixed ones the mapping gives this episode (later rules win).
 fn episode_facts(
-    episode: &Node,
+    episode: Node<'_>,
     facts: &BTreeMap<String, String>,
     mapping: &Mapping,
 ) -> BTreeMap<String, String> {
@@ -283,9 +283,9 @@ fn push_case(
 /// The records the mapping makes from one block. `later` is true in the case of a second or
 /// later block, where the rules marked `later_only` apply too.
 fn add_block_events(
-    node: &Node,
+    node: Node<'_>,
     block: Block,
-    episode: Option<&Node>,
+    episode: Option<Node<'_>>,
     mapping: &Mapping,
     later: bool,
     events: &mut Vec<CensusEvent>,
@@ -349,9 +349,9 @@ fn add_block_events(
 
 /// The values of a field in a block: its own elements and those of its plain groups (a plan's
 /// `<Reviews>`), not those of the blocks inside it (an episode's assessments).
-fn values<'n>(node: &'n Node, field: &'n str) -> impl Iterator<Item = &'n Node> + 'n {
-    node.children.iter().flat_map(move |child| {
-        let nested = matches!(child.name, "Reviews");
+fn values<'n>(node: Node<'n>, field: &'n str) -> impl Iterator<Item = Node<'n>> + 'n {
+    node.children().flat_map(move |child| {
+        let nested = child.name == "Reviews";
         let own = (child.name == field).then_some(child);
         own.into_iter()
             .chain(nested.then(|| child.all(field)).into_iter().flatten())
@@ -360,7 +360,7 @@ fn values<'n>(node: &'n Node, field: &'n str) -> impl Iterator<Item = &'n Node> 
 
 /// A field's date, or `None` with a problem when it is not a real date. An empty element is no
 /// date and no problem.
-fn date_of(node: &Node, field: &str, problems: &mut Vec<Problem>) -> Option<String> {
+fn date_of(node: Node<'_>, field: &str, problems: &mut Vec<Problem>) -> Option<String> {
     let text = node.text.trim();
     if text.is_empty() {
         return None;

@@ -43,13 +43,13 @@ fn children_are_read_one_at_a_time_with_their_places() {
         }
     );
     let first = reader.next_child().unwrap();
-    assert_eq!(first.node.at, At { line: 5, column: 5 });
-    let ids = first.node.first("ChildIdentifiers").unwrap();
+    assert_eq!(first.node().at, At { line: 5, column: 5 });
+    let ids = first.node().first("ChildIdentifiers").unwrap();
     assert_eq!(ids.first("LAchildID").unwrap().text, "A&B");
-    let episode = first.node.first("CINdetails").unwrap();
+    let episode = first.node().first("CINdetails").unwrap();
     let referral = episode.first("CINreferralDate").unwrap();
     assert_eq!(
-        (referral.text.as_str(), referral.text_at),
+        (referral.text, referral.text_at),
         (
             "2026-01-05",
             At {
@@ -59,8 +59,8 @@ fn children_are_read_one_at_a_time_with_their_places() {
         )
     );
     let second = reader.next_child().unwrap();
-    assert_eq!(second.node.at.line, 11);
-    assert!(second.node.first("CINdetails").is_none());
+    assert_eq!(second.node().at.line, 11);
+    assert!(second.node().first("CINdetails").is_none());
     assert!(reader.next_child().is_none());
     assert!(reader.findings.is_empty(), "{:?}", reader.findings);
 }
@@ -93,14 +93,14 @@ fn places_stay_right_across_the_reader_s_chunks() {
     for n in 0..3_000u32 {
         let child = reader.next_child().unwrap();
         assert_eq!(
-            child.node.at,
+            child.node().at,
             At {
                 line: 3 + 3 * n,
                 column: 1
             }
         );
         let id = child
-            .node
+            .node()
             .first("ChildIdentifiers")
             .unwrap()
             .first("LAchildID")

@@ -240,7 +240,7 @@ impl Census {
         let child_id = case_id.split('/').next().unwrap_or(case_id);
         while let Some(child) = self.reader.next_child() {
             let id = child
-                .node
+                .node()
                 .first("ChildIdentifiers")
                 .and_then(|ids| ids.first("LAchildID"))
                 .map(|id| id.text.trim());
