@@ -17,25 +17,25 @@ use waymark_run::{BadCase, Case, EventFields, InputFile, Plan, Problem};
 /// A case as the census gives it, before it is checked against the procedure: exactly what
 /// `waymark import cin-census` writes as one JSON Lines line.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct CensusCase {
+pub struct CensusCase<'a> {
     #[serde(rename = "case")]
     pub id: String,
     /// The line of the episode's `<CINdetails>` (or the block's element).
     #[serde(skip)]
     pub line: u32,
-    pub facts: BTreeMap<String, String>,
-    pub events: Vec<CensusEvent>,
+    pub facts: BTreeMap<&'a str, &'a str>,
+    pub events: Vec<CensusEvent<'a>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct CensusEvent {
-    pub step: String,
-    pub on: String,
+pub struct CensusEvent<'a> {
+    pub step: &'a str,
+    pub on: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub outcome: Option<String>,
+    pub outcome: Option<&'a str>,
 }
 
-impl CensusCase {
+impl CensusCase<'_> {
     /// The case as one JSON Lines line, without its newline.
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
@@ -47,15 +47,15 @@ impl CensusCase {
         let facts: Vec<(&str, &str)> = self
             .facts
             .iter()
-            .map(|(name, value)| (name.as_str(), value.as_str()))
+            .map(|(name, value)| (*name, *value))
             .collect();
         let events: Vec<EventFields<'_>> = self
             .events
             .iter()
             .map(|event| EventFields {
-                step: &event.step,
-                on: &event.on,
-                outcome: event.outcome.as_deref(),
+                step: event.step,
+                on: event.on,
+                outcome: event.outcome,
             })
             .collect();
         waymark_run::check_fields(plan, self.line as usize, &self.id, &facts, &events)
@@ -64,13 +64,13 @@ impl CensusCase {
 
 /// What one child gives: its cases (or why they cannot be run), and the warnings found in it.
 #[derive(Debug, Default)]
-pub struct ChildCases {
-    pub cases: Vec<Result<CensusCase, BadCase>>,
+pub struct ChildCases<'a> {
+    pub cases: Vec<Result<CensusCase<'a>, BadCase>>,
     pub warnings: Vec<Finding>,
 }
 
 /// Makes the cases of one child.
-pub fn child_cases(child: &Child, mapping: &Mapping) -> ChildCases {
+pub fn child_cases<'a>(child: &'a Child, mapping: &'a Mapping) -> ChildCases<'a> {
     let mut made = ChildCases::default();
     let (errors, warnings): (Vec<&Finding>, Vec<&Finding>) = child
         .findings
@@ -110,7 +110,7 @@ pub fn child_cases(child: &Child, mapping: &Mapping) -> ChildCases {
     let Some(id) = id else {
         return made;
     };
-    let mut referrals: Vec<String> = Vec::new();
+    let mut referrals: Vec<&str> = Vec::new();
     for episode in episodes {
         episode_cases(
             &id,
@@ -124,11 +124,11 @@ pub fn child_cases(child: &Child, mapping: &Mapping) -> ChildCases {
     made
 }
 
-fn child_facts(
-    identifiers: Option<Node<'_>>,
-    mapping: &Mapping,
+fn child_facts<'a>(
+    identifiers: Option<Node<'a>>,
+    mapping: &'a Mapping,
     problems: &mut Vec<Problem>,
-) -> BTreeMap<String, String> {
+) -> BTreeMap<&'a str, &'a str> {
     let mut facts = BTreeMap::new();
     let Some(identifiers) = identifiers else {
         return facts;
@@ -139,7 +139,7 @@ fn child_facts(
         };
         for value in values(identifiers, field) {
             if let Some(date) = date_of(value, field, problems) {
-                facts.insert(rule.fact.clone(), date);
+                facts.insert(rule.fact.as_str(), date);
             }
         }
     }
@@ -147,13 +147,13 @@ fn child_facts(
 }
 
 /// The cases of one episode: its own, then one for each later block.
-fn episode_cases(
+fn episode_cases<'a>(
     child: &str,
-    episode: Node<'_>,
-    facts: &BTreeMap<String, String>,
-    mapping: &Mapping,
-    referrals: &mut Vec<String>,
-    out: &mut Vec<Result<CensusCase, BadCase>>,
+    episode: Node<'a>,
+    facts: &BTreeMap<&'a str, &'a str>,
+    mapping: &'a Mapping,
+    referrals: &mut Vec<&'a str>,
+    out: &mut Vec<Result<CensusCase<'a>, BadCase>>,
 ) {
     let mut problems = Vec::new();
     let referral = episode.first("CINreferralDate");
@@ -168,9 +168,9 @@ fn episode_cases(
             None
         }
     };
-    let base = format!("{child}/{}", referral_date.as_deref().unwrap_or("?"));
-    if let Some(date) = &referral_date {
-        if referrals.contains(date) {
+    let base = format!("{child}/{}", referral_date.unwrap_or("?"));
+    if let Some(date) = referral_date {
+        if referrals.contains(&date) {
             problems.push(problem(&Finding {
                 code: Code::CensusDuplicateChild,
                 at: referral.map_or(episode.at, |node| node.text_at),
@@ -179,7 +179,7 @@ fn episode_cases(
                 ),
             }));
         }
-        referrals.push(date.clone());
+        referrals.push(date);
     }
     if !problems.is_empty() {
         out.push(Err(BadCase {
@@ -236,11 +236,11 @@ fn episode_cases(
 }
 
 /// The child's facts plus the fixed ones the mapping gives this episode (later rules win).
-fn episode_facts(
-    episode: Node<'_>,
-    facts: &BTreeMap<String, String>,
-    mapping: &Mapping,
-) -> BTreeMap<String, String> {
+fn episode_facts<'a>(
+    episode: Node<'a>,
+    facts: &BTreeMap<&'a str, &'a str>,
+    mapping: &'a Mapping,
+) -> BTreeMap<&'a str, &'a str> {
     let mut all = facts.clone();
     for rule in &mapping.facts {
         let Some(value) = &rule.value else {
@@ -250,18 +250,18 @@ fn episode_facts(
             .when
             .is_none_or(|block| episode.first(block.element()).is_some())
         {
-            all.insert(rule.fact.clone(), value.clone());
+            all.insert(rule.fact.as_str(), value.as_str());
         }
     }
     all
 }
 
-fn push_case(
-    out: &mut Vec<Result<CensusCase, BadCase>>,
+fn push_case<'a>(
+    out: &mut Vec<Result<CensusCase<'a>, BadCase>>,
     id: String,
     at: At,
-    facts: &BTreeMap<String, String>,
-    events: Vec<CensusEvent>,
+    facts: &BTreeMap<&'a str, &'a str>,
+    events: Vec<CensusEvent<'a>>,
     problems: Vec<Problem>,
 ) {
     if !problems.is_empty() {
@@ -282,13 +282,13 @@ fn push_case(
 
 /// The records the mapping makes from one block. `later` is true in the case of a second or
 /// later block, where the rules marked `later_only` apply too.
-fn add_block_events(
-    node: Node<'_>,
+fn add_block_events<'a>(
+    node: Node<'a>,
     block: Block,
-    episode: Option<Node<'_>>,
-    mapping: &Mapping,
+    episode: Option<Node<'a>>,
+    mapping: &'a Mapping,
     later: bool,
-    events: &mut Vec<CensusEvent>,
+    events: &mut Vec<CensusEvent<'a>>,
     problems: &mut Vec<Problem>,
 ) {
     for rule in &mapping.records {
@@ -303,9 +303,9 @@ fn add_block_events(
                 continue;
             };
             events.push(CensusEvent {
-                step: step.clone(),
+                step: step.as_str(),
                 on,
-                outcome: rule.outcome.clone(),
+                outcome: rule.outcome.as_deref(),
             });
         }
     }
@@ -340,9 +340,9 @@ fn add_block_events(
             continue;
         };
         events.push(CensusEvent {
-            step: rule.step.clone(),
+            step: rule.step.as_str(),
             on,
-            outcome: Some(outcome.clone()),
+            outcome: Some(outcome.as_str()),
         });
     }
 }
@@ -360,13 +360,13 @@ fn values<'n>(node: Node<'n>, field: &'n str) -> impl Iterator<Item = Node<'n>> 
 
 /// A field's date, or `None` with a problem when it is not a real date. An empty element is no
 /// date and no problem.
-fn date_of(node: Node<'_>, field: &str, problems: &mut Vec<Problem>) -> Option<String> {
+fn date_of<'a>(node: Node<'a>, field: &str, problems: &mut Vec<Problem>) -> Option<&'a str> {
     let text = node.text.trim();
     if text.is_empty() {
         return None;
     }
     match parse_date(text) {
-        Ok(_) => Some(text.to_string()),
+        Ok(_) => Some(text),
         Err(error) => {
             let why = match error {
                 DateError::Shape => "is not a date written YYYY-MM-DD".to_string(),

@@ -75,10 +75,19 @@ impl Tree {
     fn add(&mut self, parent: u32, name: &'static str, at: At) -> u32 {
         let index = u32::try_from(self.elements.len()).unwrap_or(u32::MAX);
         self.elements.push(Element::new(name, at));
-        let last = self.elements.get(parent as usize).map_or(NONE, |p| p.last_child);
+        let last = self
+            .elements
+            .get(parent as usize)
+            .map_or(NONE, |p| p.last_child);
         let link = match last {
-            NONE => self.elements.get_mut(parent as usize).map(|p| &mut p.first_child),
-            last => self.elements.get_mut(last as usize).map(|l| &mut l.next_sibling),
+            NONE => self
+                .elements
+                .get_mut(parent as usize)
+                .map(|p| &mut p.first_child),
+            last => self
+                .elements
+                .get_mut(last as usize)
+                .map(|l| &mut l.next_sibling),
         };
         if let Some(link) = link {
             *link = index;
