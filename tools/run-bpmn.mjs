@@ -9,9 +9,12 @@
 // due date is set, the time it was set for is checked against the day after the due date in UK
 // time, and the escalation end event it leads to must be reached while its task goes on.
 //
-// Checkpoints are event subprocesses started by a timer, as Camunda 8 runs them; bpmn-engine
-// starts an event subprocess only on a message or signal, so their timers are not run here
-// (Camunda's own rules check them in tools/lint-bpmn.mjs).
+// Checkpoints are event subprocesses started by a timer, as Camunda 8 runs them. bpmn-engine
+// starts an event subprocess only on a message or signal, so the runner does what Camunda does
+// when the checkpoint's scope starts: it starts the event subprocess, whose timer start event
+// then sets its timer. The timer is checked against the checkpoint's due date (it fires on
+// that day, UK time) and fired while the case is still open: the checkpoint's task must run to
+// the subprocess's end while the case's own task goes on, and the case must still reach an end.
 //
 // Usage: node tools/run-bpmn.mjs FILE...   Prints one line per file; exit 0 when all pass.
 import { readFileSync } from 'node:fs';
@@ -139,7 +142,12 @@ async function describe(xml) {
   const cycles = [...elements.values()].filter(
     (e) => e.$type === 'bpmn:BoundaryEvent' && e.eventDefinitions?.[0]?.timeCycle,
   );
-  return { elements, branches, decisions, facts, dues, timers, cycles };
+  // Checkpoints: event subprocesses that a timer starts.
+  const checkpoints = [...elements.values()].filter(
+    (e) => e.$type === 'bpmn:SubProcess' && e.triggeredByEvent
+      && (e.flowElements ?? []).some((c) => c.$type === 'bpmn:StartEvent' && c.eventDefinitions?.[0]?.timeDate),
+  );
+  return { elements, branches, decisions, facts, dues, timers, cycles, checkpoints };
 }
 
 // Every combination of fact values, at most `limit`.
@@ -180,7 +188,13 @@ async function runCase(xml, info, variables, taken, options = {}) {
     engine.once('error', (error) => resolve(`error: ${error.message}`));
   });
   finished.then((how) => { outcome = how; });
-  await engine.execute({ listener, variables: { ...variables } });
+  const execution = await engine.execute({ listener, variables: { ...variables } });
+  if (options.arm) {
+    // The checkpoint's scope has started: Camunda arms its event subprocess's timer now.
+    const checkpoint = execution.getActivityById(options.arm);
+    if (!checkpoint) return { how: `no running ${options.arm}`, flows, ends, timerSet };
+    checkpoint.run();
+  }
   const settle = () => new Promise((resolve) => setImmediate(resolve));
   let steps = 0;
   const timesTaken = new Map();
@@ -193,11 +207,12 @@ async function runCase(xml, info, variables, taken, options = {}) {
       // (a timer further off than setTimeout can count is kept there only).
       const refs = timers.executing.filter((ref) => ref.args?.[0]?.id === options.fire);
       if (refs.length !== 1) return { how: `timer ${options.fire} not held (${refs.length})`, flows, ends, timerSet };
-      options.fired = { expireAt: timerSet.get(options.fire) };
+      options.fired = { expireAt: timerSet.get(options.fire), waitingBefore: waiting.map((w) => w.id) };
       timers.clearTimeout(refs[0]);
       refs[0].callback(...refs[0].args);
       await settle();
       options.fired.waitingAfter = waiting.map((w) => w.id);
+      options.fired.waitingBefore = options.fired.waitingBefore ?? [];
       options.fired.ends = [...ends];
       continue;
     }
@@ -321,6 +336,40 @@ for (const file of process.argv.slice(2)) {
         problems.push(`after recurring timer ${cycle.id}: ${result.how}`);
       } else {
         fired += `; recurring ${cycle.id} fired and ${task.id} was done`;
+      }
+    }
+    // One checkpoint's timer fires on its date while the case is open.
+    const checkpoint = info.checkpoints[0];
+    if (checkpoint) {
+      chosenCount = new Map();
+      const start = checkpoint.flowElements.find((c) => c.$type === 'bpmn:StartEvent');
+      const task = start.outgoing[0].targetRef;
+      const end = checkpoint.flowElements.find((c) => c.$type === 'bpmn:EndEvent');
+      const dueDay = new Date(Date.now() + 30 * 86400000);
+      const due = dueDay.toISOString().slice(0, 10);
+      const variable = start.eventDefinitions[0].timeDate.body.match(/\b(due_\w+)\b/)[1];
+      const options = { fire: start.id, arm: checkpoint.id };
+      const facts = combinations(info.facts, 1)[0];
+      const result = await runCase(xml, info, { ...base, ...facts, [variable]: due }, new Set(info.branches), options);
+      // On the due day itself, from midnight UK time.
+      const expected = new Date(zonedToUtc({
+        year: dueDay.getUTCFullYear(), month: dueDay.getUTCMonth() + 1, day: dueDay.getUTCDate(), hour: 0, minute: 0, second: 0,
+      }, 'Europe/London')).toISOString();
+      const open = options.fired?.waitingBefore?.filter((id) => info.elements.get(id)?.$parent?.$type === 'bpmn:Process') ?? [];
+      if (!options.fired) {
+        problems.push(`checkpoint timer ${start.id} was never set (${result.how})`);
+      } else if (new Date(options.fired.expireAt).toISOString() !== expected) {
+        problems.push(`checkpoint timer ${start.id} set for ${new Date(options.fired.expireAt).toISOString()}, not ${expected}`);
+      } else if (!options.fired.waitingAfter.includes(task.id)) {
+        problems.push(`checkpoint timer ${start.id} fired but ${task.id} did not start (waiting: ${options.fired.waitingAfter.join(', ')})`);
+      } else if (open.length === 0 || open.some((id) => options.fired.ends.includes(id))) {
+        problems.push(`checkpoint ${checkpoint.id} did not run beside an open case (waiting before: ${open.join(', ')})`);
+      } else if (!result.ends.includes(task.id) || !result.ends.includes(end.id)) {
+        problems.push(`checkpoint ${checkpoint.id}: ${task.id} did not run to ${end.id}`);
+      } else if (result.how !== 'end') {
+        problems.push(`after checkpoint ${checkpoint.id}: ${result.how}`);
+      } else {
+        fired += `; checkpoint ${start.id} fired on ${due} and ${task.id} was done beside ${open.join(', ')}`;
       }
     }
     if (problems.length === 0) {

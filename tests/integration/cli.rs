@@ -156,6 +156,8 @@ fn every_help_teaches_with_examples() {
         &["diff", "--help"],
         &["import", "--help"],
         &["import", "cin-census", "--help"],
+        &["test", "--help"],
+        &["serve", "--help"],
     ] {
         let (code, stdout, _) = waymark(args);
         assert_eq!(code, 0, "{args:?}");

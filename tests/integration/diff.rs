@@ -383,3 +383,96 @@ fn impact_on_csv_cases() {
     ]);
     assert_eq!(code, 2, "--facts needs --cases: {stderr}");
 }
+
+/// The peak resident memory of `waymark ARGS` (its `VmHWM`, in kB), watched while it runs;
+/// its output goes nowhere.
+fn peak_memory(args: &[&str]) -> u64 {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_waymark"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let status = format!("/proc/{}/status", child.id());
+    let mut peak = 0;
+    while child.try_wait().unwrap().is_none() {
+        // The high-water mark only grows; the last reading before the process ends is its peak
+        // but for the last few milliseconds.
+        let text = std::fs::read_to_string(&status).unwrap_or_default();
+        let high = text
+            .lines()
+            .find_map(|line| line.strip_prefix("VmHWM:"))
+            .and_then(|kb| kb.trim().trim_end_matches("kB").trim().parse().ok());
+        peak = peak.max(high.unwrap_or(0));
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    peak
+}
+
+/// `diff --cases` writes each block's affected cases as it goes and keeps only the counts:
+/// ten times the cases (nearly all affected) must not take more memory (issue 14: it grew to
+/// 760 MB on a million cases while `run` stayed flat). Every format but CSV puts its counts
+/// first, so the cases wait in a temporary file.
+#[test]
+fn impact_on_a_large_caseload_takes_flat_memory() {
+    let folder = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("diff-memory");
+    std::fs::create_dir_all(&folder).unwrap();
+    let old = crate::export::compiled("procedures/assessment.wm");
+    let plan = waymark_run::Plan::new(&old, waymark_calendar::default_calendar());
+    let write = |count: u64| {
+        let path = folder.join(format!("cases-{count}.jsonl"));
+        std::fs::write(&path, waymark_run::generate::cases(&plan, 2026, 0, count)).unwrap();
+        path.to_string_lossy().into_owned()
+    };
+    let (few, many) = (write(3_000), write(30_000));
+    for format in ["json", "human", "markdown", "csv"] {
+        let peak = |cases: &str| {
+            peak_memory(&[
+                "diff",
+                "procedures/assessment.wm",
+                "examples/assessment-amendment-draft.wm",
+                "--cases",
+                cases,
+                "--as-of",
+                "2026-06-30",
+                "--format",
+                format,
+            ])
+        };
+        let (small, large) = (peak(&few), peak(&many));
+        assert!(
+            large < small + 12_000,
+            "--format {format}: {small} kB for 3,000 cases, {large} kB for 30,000"
+        );
+    }
+    // The cases written a block at a time (30 blocks of JSON Lines) join into one valid
+    // report, every affected case listed once, in input order.
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_waymark"))
+        .args([
+            "diff",
+            "procedures/assessment.wm",
+            "examples/assessment-amendment-draft.wm",
+            "--cases",
+            &many,
+            "--as-of",
+            "2026-06-30",
+            "--format",
+            "json",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let impact = &report["impact"];
+    let lines: Vec<u64> = impact["affected_cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|case| case["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(impact["cases"], 30_000);
+    assert_eq!(impact["affected"], lines.len());
+    assert!(lines.len() > 20_000, "{}", lines.len());
+    assert!(lines.is_sorted_by(|a, b| a < b));
+}

@@ -219,6 +219,28 @@ fn mermaid_parses_every_mermaid_export() {
     assert_eq!(stdout.matches("ok: ").count(), files.len(), "{stdout}");
 }
 
+/// Every shipped procedure's Mermaid as Mermaid itself draws it (mermaid-cli in Debian's
+/// Chromium, `tools/render/check-mermaid.mjs`): no line runs through a box it does not start or
+/// end at, so no path can be misread, and every box and line was found in the drawing.
+#[test]
+fn mermaid_drawn_by_mermaid_runs_no_line_through_a_box() {
+    let files = write_exports(Format::Mermaid, "mermaid-cli");
+    assert!(
+        root().join("tools/render/node_modules").is_dir(),
+        "tools/render/node_modules is missing: run `./tests/run-all`, or install by hand: \
+         `apt-get install chromium fonts-dejavu-core` and `PUPPETEER_SKIP_DOWNLOAD=1 npm ci` in \
+         `tools/render/`"
+    );
+    let output = tool("node", &["tools/render/check-mermaid.mjs"], &files);
+    assert_clean("mermaid-cli", &output);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        stdout.matches(", 0 problems").count(),
+        files.len(),
+        "{stdout}"
+    );
+}
+
 #[test]
 fn export_refuses_a_procedure_with_errors() {
     let (code, stdout, stderr) =
@@ -328,8 +350,8 @@ fn bpmn_exports_pass_bpmnlint_and_the_camunda_8_8_rules() {
 /// Every shipped procedure's BPMN runs in bpmn-engine with FEEL evaluated by feelin: cases are
 /// driven down every flow out of every gateway (each outcome of each decision, each fact branch)
 /// to an end, one deadline timer fires at the day after its due date and reaches its escalation
-/// while its task goes on, and recurring work's timer fires and its task runs
-/// (`tools/run-bpmn.mjs`).
+/// while its task goes on, recurring work's timer fires and its task runs, and a checkpoint's
+/// timer fires on its day and its task runs beside the case's (`tools/run-bpmn.mjs`).
 #[test]
 fn bpmn_exports_run_in_a_process_engine() {
     let files = write_exports(Format::Bpmn, "bpmn-engine");
@@ -366,6 +388,18 @@ fn bpmn_exports_run_in_a_process_engine() {
             .find(|l| l.contains(&format!("/{name}.bpmn:")))
             .unwrap_or_else(|| panic!("no line for {name}:\n{stdout}"));
         assert!(line.contains("; recurring "), "{line}");
+    }
+    // A checkpoint's timer (an event subprocess's timer start) fired on its due date while the
+    // case was open, and the checkpoint's task ran beside the case's own.
+    for name in ["assessment", "child_protection_plan"] {
+        let line = stdout
+            .lines()
+            .find(|l| l.contains(&format!("/{name}.bpmn:")))
+            .unwrap_or_else(|| panic!("no line for {name}:\n{stdout}"));
+        assert!(
+            line.contains("; checkpoint ") && line.contains("_task was done beside "),
+            "{line}"
+        );
     }
 }
 

@@ -32,9 +32,9 @@ impl Random {
 }
 
 /// Serves `use` lines from the shipped procedures, in memory.
-struct Shipped<'a> {
-    sources: &'a mut Sources,
-    files: &'a [(String, String)],
+pub(crate) struct Shipped<'a> {
+    pub(crate) sources: &'a mut Sources,
+    pub(crate) files: &'a [(String, String)],
 }
 
 impl Loader for Shipped<'_> {
@@ -49,7 +49,7 @@ impl Loader for Shipped<'_> {
     }
 }
 
-fn seeds() -> Vec<(String, String)> {
+pub(crate) fn seeds() -> Vec<(String, String)> {
     let mut seeds = Vec::new();
     for folder in [
         "procedures",
@@ -118,7 +118,7 @@ const WORDS: &[&str] = &[
     "every",
 ];
 
-fn mutate(text: &str, random: &mut Random) -> String {
+pub(crate) fn mutate(text: &str, random: &mut Random) -> String {
     let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
     for _ in 0..1 + random.below(3) {
         let at = random.below(lines.len().max(1));

@@ -563,3 +563,139 @@ fn a_csv_header_waymark_cannot_read_stops_with_a_code() {
     );
     std::fs::remove_dir_all(&folder).unwrap();
 }
+
+/// A CSV case that has only facts (no records) is the case of its first row in the facts
+/// file: that is the line it reports, and a fact it lacks is reported there, never as line 0.
+#[test]
+fn a_case_with_only_facts_reports_its_own_line() {
+    let folder = temp_folder("facts-only");
+    let (events, facts) = (folder.join("events.csv"), folder.join("facts.csv"));
+    std::fs::write(
+        &events,
+        "case,step,on,outcome,by,reason,waived\nC1,referral,2026-01-05,,front_door,,\n",
+    )
+    .unwrap();
+    std::fs::write(
+        &facts,
+        "case,fact,value\nC1,threshold,level3\nQUIET,threshold,level4\nBARE,expected_delivery,2026-07-20\n",
+    )
+    .unwrap();
+    let (events, facts) = (
+        events.to_string_lossy().into_owned(),
+        facts.to_string_lossy().into_owned(),
+    );
+    let args = |format: &'static str| {
+        [
+            "run",
+            "procedures/assessment.wm",
+            events.as_str(),
+            "--facts",
+            facts.as_str(),
+            "--as-of",
+            "2026-06-30",
+            "--format",
+            format,
+        ]
+    };
+    let (code, stdout, stderr) = waymark(&args("json"));
+    assert_eq!(code, 1, "{stderr}");
+    let lines: Vec<(String, u64)> = stdout
+        .lines()
+        .map(|line| {
+            let case: serde_json::Value = serde_json::from_str(line).unwrap();
+            (
+                case["case"].as_str().unwrap().to_string(),
+                case["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            ("C1".to_string(), 2),
+            ("QUIET".to_string(), 3),
+            ("BARE".to_string(), 4)
+        ]
+    );
+    assert!(
+        stderr.contains("case BARE, facts file line 4: the fact `threshold` is missing"),
+        "{stderr}"
+    );
+    let (_, table, _) = waymark(&args("table"));
+    assert!(!table.contains("line 0"), "{table}");
+    assert!(
+        table.contains("BARE  not run: the case data has problems (line 4)"),
+        "{table}"
+    );
+    std::fs::remove_dir_all(&folder).unwrap();
+}
+
+/// A duplicate record of recurring work (the same visit at the same moment, twice) is
+/// `repeated`, as for any step, not a second occurrence; a visit on another day, or at
+/// another time of the same day, is an occurrence (docs/cases.md, recurring work).
+#[test]
+fn a_duplicate_record_of_recurring_work_is_repeated_not_another_occurrence() {
+    let folder = temp_folder("recurring-duplicate");
+    let cases = folder.join("cases.jsonl");
+    let record = |on: &str| format!(r#"{{"step":"joint_visit","on":"{on}","by":"social_worker"}}"#);
+    let agreed = r#"{"step":"plan_agreed","on":"2026-01-05","by":"cp_chair"}"#;
+    let case = |id: &str, visits: &[&str]| {
+        let visits: Vec<String> = visits.iter().map(|on| record(on)).collect();
+        format!(
+            r#"{{"case":"{id}","facts":{{}},"events":[{agreed},{}]}}"#,
+            visits.join(",")
+        )
+    };
+    let text = [
+        case("TWICE", &["2026-02-13", "2026-02-13", "2026-03-27"]),
+        case(
+            "TIMED",
+            &["2026-02-13T10:00", "2026-02-13T10:00", "2026-02-13T15:00"],
+        ),
+        case("ONCE", &["2026-02-13", "2026-03-27"]),
+    ]
+    .join("\n");
+    std::fs::write(&cases, text).unwrap();
+    let (_, stdout, stderr) = waymark(&[
+        "run",
+        "tests/run/recurring_joint_visits/procedure.wm",
+        cases.to_str().unwrap(),
+        "--as-of",
+        "2026-06-30",
+        "--format",
+        "json",
+    ]);
+    let occurrences = |case: &serde_json::Value| -> Vec<(u64, String, String)> {
+        case["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|row| row["step"] == "joint_visit")
+            .map(|row| {
+                (
+                    row["occurrence"].as_u64().unwrap(),
+                    row["status"].as_str().unwrap().to_string(),
+                    row["done"].as_str().unwrap_or("-").to_string(),
+                )
+            })
+            .collect()
+    };
+    let (twice, once) = (json_case(&stdout, "TWICE"), json_case(&stdout, "ONCE"));
+    assert_eq!(occurrences(&twice), occurrences(&once), "{stderr}");
+    let deviations = twice["deviations"].as_array().unwrap();
+    assert_eq!(deviations.len(), 1, "{deviations:?}");
+    assert_eq!(deviations[0]["kind"], "repeated");
+    assert_eq!(deviations[0]["step"], "joint_visit");
+    assert_eq!(deviations[0]["on"], "2026-02-13");
+    assert!(once["deviations"].as_array().unwrap().is_empty());
+    // At another time of the same day, a record is another occurrence.
+    let timed = json_case(&stdout, "TIMED");
+    let rows = occurrences(&timed);
+    assert_eq!(
+        rows.iter().filter(|row| row.1 == "met").count(),
+        2,
+        "{rows:?}"
+    );
+    assert_eq!(timed["deviations"].as_array().unwrap().len(), 1);
+    std::fs::remove_dir_all(&folder).unwrap();
+}

@@ -4,6 +4,10 @@
 use crate::cli::waymark;
 use std::path::{Path, PathBuf};
 
+/// The draft amendment changes two rules ahead of the guidance it cites: `check` is meant to
+/// warn about exactly those (see `the_draft_amendment_is_warned_where_it_leaves_the_guidance`).
+const DRAFT: &str = "examples/assessment-amendment-draft.wm";
+
 fn shipped_files() -> Vec<String> {
     let mut files = Vec::new();
     for folder in ["procedures", "examples"] {
@@ -14,8 +18,61 @@ fn shipped_files() -> Vec<String> {
             }
         }
     }
+    files.retain(|file| file != DRAFT);
     files.sort();
     files
+}
+
+#[test]
+fn the_draft_amendment_is_warned_where_it_leaves_the_guidance() {
+    let (code, stdout, stderr) = waymark(&["check", "--format", "json", DRAFT]);
+    assert_eq!(code, 0, "warnings only: {stderr}");
+    let text = std::fs::read_to_string(DRAFT).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    // The draft's changed time limits: "# DRAFT CHANGE: 3 working days (...)".
+    let changed: Vec<usize> = (0..lines.len())
+        .filter(|i| {
+            lines[*i].trim_start().starts_with("# DRAFT CHANGE: ")
+                && lines[*i].contains("working days")
+        })
+        .map(|i| i + 1)
+        .collect();
+    assert_eq!(changed.len(), 2, "{changed:?}");
+    let warned: Vec<(String, usize)> = stdout
+        .lines()
+        .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap())
+        .map(|json| {
+            let code = json["code"].as_str().unwrap_or_default().to_string();
+            (code, json["line"].as_u64().unwrap_or(0) as usize)
+        })
+        .collect();
+    // Every warning is WM0318, on a citation of a changed item; every change is warned.
+    let item_of = |line: usize| {
+        changed
+            .iter()
+            .rev()
+            .find(|c| **c <= line && line - **c < 12)
+            .copied()
+    };
+    for (code, line) in &warned {
+        assert_eq!(code, "WM0318", "{stderr}");
+        assert!(
+            lines[line - 1].trim_start().starts_with("cite "),
+            "line {line}: {stderr}"
+        );
+        assert!(
+            item_of(*line).is_some(),
+            "line {line} is not in a changed item: {stderr}"
+        );
+    }
+    for change in &changed {
+        assert!(
+            warned
+                .iter()
+                .any(|(_, line)| item_of(*line) == Some(*change)),
+            "{change}: {stderr}"
+        );
+    }
 }
 
 /// The guidance texts the procedures cite. They are not part of the project (it must not copy

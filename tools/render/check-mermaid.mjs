@@ -1,6 +1,8 @@
 // Renders Mermaid files with mermaid-cli (in Debian's Chromium) and reports, for each, the
 // drawing's width / height and every line that runs through a box it does not start or end at.
-// Usage: node tools/render/check-mermaid.mjs FILE.mermaid...   Exit 1 when a line crosses a box.
+// Usage: node tools/render/check-mermaid.mjs FILE.mermaid...   Exit 1 when a line crosses a box,
+// or when a drawing's boxes or lines cannot be found in the SVG (the check would then pass
+// vacuously, as after a change in how Mermaid writes its SVG).
 import { execFileSync } from 'node:child_process';
 import { readFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -68,8 +70,10 @@ for (const file of process.argv.slice(2)) {
     if (half) boxes.set(id, [Number(cx) - half[0], Number(cy) - half[1], Number(cx) + half[0], Number(cy) + half[1]]);
   }
   const problems = [];
+  let lines = 0;
   for (const match of svg.matchAll(/<path d="([^"]*)"[^>]*data-id="L_(n_\w+?)_(n_\w+?)_\d+"/g)) {
     const [, d, from, to] = match;
+    lines += 1;
     const crossed = new Set();
     for (const [x, y] of points(d)) {
       for (const [id, [l, t, r, b]] of boxes) {
@@ -80,8 +84,16 @@ for (const file of process.argv.slice(2)) {
     }
     for (const id of crossed) problems.push(`${from} -> ${to} runs through ${id}`);
   }
+  // Every box and every line of the file must be found (a node line is `n_id[...]`, a line
+  // has an arrow), or nothing has been checked.
+  const source = readFileSync(file, 'utf8');
+  const declared = new Set([...source.matchAll(/^\s*(n_\w+)[[({>]/gm)].map((m) => m[1])).size;
+  const arrows = [...source.matchAll(/^\s*n_\w+ [-=.~]+/gm)].length;
+  if (boxes.size !== declared || lines !== arrows) {
+    problems.push(`found ${boxes.size} of ${declared} boxes and ${lines} of ${arrows} lines in the drawing`);
+  }
   crossings += problems.length;
   const ratio = (view[2] / view[3]).toFixed(2);
-  console.log(`${file}: width/height ${ratio}, ${boxes.size} boxes, ${problems.length} lines through boxes${problems.length ? `\n  ${problems.join('\n  ')}` : ''}`);
+  console.log(`${file}: width/height ${ratio}, ${boxes.size} boxes, ${lines} lines, ${problems.length} problems (lines through boxes)${problems.length ? `\n  ${problems.join('\n  ')}` : ''}`);
 }
 process.exit(crossings === 0 ? 0 : 1);

@@ -96,7 +96,7 @@ fn clock_starts(
             )
             .label(format!("counts from `{clock}`"))
             .related(procedure.step(event).name_span, "the clock step")
-            .help(format!("count from a step on every path to `{}` (such as the start), or add a condition so the deadline only applies when `{clock}` happened", step.id));
+            .help(format!("count from a step that every path to `{}` passes through, such as the start, or change the routes so that every path to it passes `{clock}`", step.id));
             if !shown.is_empty() {
                 diagnostic = diagnostic.note(format!(
                     "one path that skips `{clock}`: {}",
@@ -104,6 +104,22 @@ fn clock_starts(
                 ));
             }
             diagnostics.push(diagnostic);
+        }
+        Clock::BeforeStep(later) => {
+            if !flow.is_reachable(step_id) || !flow.done_before(procedure, later, step_id) {
+                return;
+            }
+            let later_id = &procedure.step(later).id;
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::CountsBackFromEarlierStep,
+                    deadline.span,
+                    format!("`{}` is due before `{later_id}`, but `{later_id}` is always done before `{}` is reached", step.id, step.id),
+                )
+                .label(format!("counts back from `{later_id}`"))
+                .related(procedure.step(later).name_span, "always done first")
+                .help(format!("count back from a step that comes after `{}`, or count forwards: `after {later_id}`", step.id)),
+            );
         }
         Clock::AfterFact(fact) | Clock::BeforeFact(fact) => {
             let declared = procedure.fact(fact);
@@ -150,9 +166,9 @@ fn targets_within_limits(procedure: &Procedure, step: &Step, diagnostics: &mut V
             {
                 continue;
             }
-            let later = match target.clock {
-                Clock::BeforeFact(_) => target.amount < limit.amount,
-                _ => target.amount > limit.amount,
+            let later = match target.clock.counts_back() {
+                true => target.amount < limit.amount,
+                false => target.amount > limit.amount,
             };
             if later {
                 diagnostics.push(
@@ -220,7 +236,7 @@ fn compare_with_earlier(
     let step = procedure.step(step_id);
     for limit in step
         .limits()
-        .filter(|d| d.guard.is_none() && !matches!(d.clock, Clock::BeforeFact(_)))
+        .filter(|d| d.guard.is_none() && !d.clock.counts_back())
     {
         let Some(&(amount, earlier)) = latest.get(&(limit.clock, limit.unit)) else {
             continue;
@@ -268,7 +284,7 @@ fn limits_done_by(procedure: &Procedure, step_id: StepId) -> Vec<(&Deadline, Ste
         procedure
             .step(id)
             .limits()
-            .filter(|d| d.guard.is_none() && !matches!(d.clock, Clock::BeforeFact(_)))
+            .filter(|d| d.guard.is_none() && !d.clock.counts_back())
             .map(move |d| (d, id))
     };
     match &procedure.step(step_id).kind {
@@ -312,5 +328,6 @@ pub fn describe(procedure: &Procedure, deadline: &Deadline) -> String {
         Clock::BeforeFact(fact) => {
             format!("{amount} {unit} before fact `{}`", procedure.fact(fact).id)
         }
+        Clock::BeforeStep(step) => format!("{amount} {unit} before `{}`", procedure.step(step).id),
     }
 }

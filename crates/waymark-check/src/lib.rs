@@ -8,6 +8,7 @@
 //! listing paths.
 
 mod citations;
+mod cited_times;
 mod deadlines;
 mod decisions;
 mod flow;
@@ -70,6 +71,7 @@ pub fn check(procedure: &Procedure, options: &CheckOptions<'_>) -> Vec<Diagnosti
     deadlines::check(procedure, &flow, &mut diagnostics);
     decisions::check(procedure, &mut diagnostics);
     usage::check(procedure, &mut diagnostics);
+    cited_times::check(procedure, &mut diagnostics);
     if let Some(files) = options.guidance {
         let guidance = match_guidance(procedure, files);
         citations::check(procedure, &guidance, &mut diagnostics);

@@ -51,6 +51,9 @@ Examples:
   waymark diff procedures/assessment.wm examples/assessment-amendment-draft.wm
   waymark run procedures/assessment.wm examples/census.xml
   waymark import cin-census examples/census.xml -o cases.jsonl
+  waymark fmt --check procedures/*.wm
+  waymark test procedures
+  waymark serve procedures/assessment.wm
 
 Exit codes: 0 success, 1 problems found (for diff: changes found), 2 usage error (a missing
 file, a bad flag). Every command's --help has examples.";
@@ -72,6 +75,10 @@ pub enum Command {
     Export(command::export::ExportArgs),
     Diff(command::diff::DiffArgs),
     Import(command::import::ImportArgs),
+    Fmt(command::fmt::FmtArgs),
+    Lsp(command::lsp::LspArgs),
+    Test(command::test::TestArgs),
+    Serve(command::serve::ServeArgs),
 }
 
 /// Parses `std::env::args`, runs the subcommand and turns its outcome into an exit code.
@@ -108,6 +115,10 @@ pub fn run(cli: Cli) -> Exit {
         Command::Export(args) => command::export::run(args),
         Command::Diff(args) => command::diff::run(args),
         Command::Import(args) => command::import::run(args),
+        Command::Fmt(args) => command::fmt::run(args),
+        Command::Lsp(args) => command::lsp::run(args),
+        Command::Test(args) => command::test::run(args),
+        Command::Serve(args) => command::serve::run(args),
     }
 }
 
@@ -155,7 +166,13 @@ fn check_arguments(command: &Command) -> Result<(), String> {
                     args.output.as_deref().map(std::path::Path::new),
                 )
             }
-            Command::Check(_) | Command::Explain(_) | Command::Days(_) => (None, Vec::new(), None),
+            Command::Check(_)
+            | Command::Explain(_)
+            | Command::Days(_)
+            | Command::Fmt(_)
+            | Command::Lsp(_)
+            | Command::Test(_)
+            | Command::Serve(_) => (None, Vec::new(), None),
         };
     if let Some(text) = as_of {
         command::days::date_in_range(text, "--as-of").map_err(|(message, help)| {

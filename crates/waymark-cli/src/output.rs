@@ -36,6 +36,12 @@ enum Target {
 impl WholeFile {
     pub fn create(path: &Path) -> Result<WholeFile, String> {
         crate::input::refuse_an_input(path)?;
+        WholeFile::replacing(path)
+    }
+
+    /// Like [`WholeFile::create`], but the path may be one of the command's inputs: for
+    /// `waymark fmt`, whose whole job is to rewrite the file it read.
+    pub fn replacing(path: &Path) -> Result<WholeFile, String> {
         let existing = std::fs::metadata(path).ok();
         let special = existing
             .as_ref()
@@ -226,6 +232,14 @@ pub fn printable(text: &str, most: usize) -> String {
 /// Writes `bytes` to `path` whole or not at all.
 pub fn write_whole(path: &Path, bytes: &[u8]) -> Result<(), String> {
     let mut file = WholeFile::create(path)?;
+    file.write_all(bytes)
+        .map_err(|error| cannot_write(path, &error))?;
+    file.commit()
+}
+
+/// Replaces the file at `path`, which may be an input, with `bytes`, whole or not at all.
+pub fn replace_whole(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    let mut file = WholeFile::replacing(path)?;
     file.write_all(bytes)
         .map_err(|error| cannot_write(path, &error))?;
     file.commit()

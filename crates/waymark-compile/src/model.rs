@@ -221,6 +221,28 @@ pub struct Deadline {
     pub span: Span,
 }
 
+impl Deadline {
+    /// For work due at once, counted from an event: "same day" (that very day) or "same
+    /// working day" (that day, or the next working day when it is not one).
+    pub fn same_day(&self) -> Option<&'static str> {
+        if self.amount != 0 || self.clock.counts_back() {
+            return None;
+        }
+        match self.unit {
+            Unit::CalendarDays => Some("same day"),
+            Unit::WorkingDays => Some("same working day"),
+            _ => None,
+        }
+    }
+}
+
+impl Clock {
+    /// Whether the deadline falls before its clock event rather than after it.
+    pub fn counts_back(self) -> bool {
+        matches!(self, Clock::BeforeFact(_) | Clock::BeforeStep(_))
+    }
+}
+
 /// The event a deadline counts from, or back from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Clock {
@@ -230,6 +252,8 @@ pub enum Clock {
     AfterFact(FactId),
     /// Back from a date fact of the case.
     BeforeFact(FactId),
+    /// Back from the day a later step was done: known once that step is recorded.
+    BeforeStep(StepId),
 }
 
 #[derive(Clone, Debug)]

@@ -7,15 +7,24 @@ use crate::model::{
 };
 
 impl Procedure {
-    /// "45 working days after referral", "4 weeks before expected_delivery", with the
+    /// "45 working days after referral", "4 weeks before fact expected_delivery", with the
     /// condition when there is one: "... when expected_delivery is known".
     pub fn deadline_words(&self, deadline: &Deadline) -> String {
         let amount = deadline.amount;
         let unit = deadline.unit.words(amount);
-        let counted = match deadline.clock {
-            Clock::AfterStep(step) => format!("{amount} {unit} after {}", self.step(step).id),
-            Clock::AfterFact(fact) => format!("{amount} {unit} after {}", self.fact(fact).id),
-            Clock::BeforeFact(fact) => format!("{amount} {unit} before {}", self.fact(fact).id),
+        let counted = match (deadline.same_day(), deadline.clock) {
+            (Some(same), Clock::AfterStep(step)) => format!("{same} as {}", self.step(step).id),
+            (Some(same), Clock::AfterFact(fact)) => {
+                format!("{same} as fact {}", self.fact(fact).id)
+            }
+            (_, Clock::AfterStep(step)) => format!("{amount} {unit} after {}", self.step(step).id),
+            (_, Clock::AfterFact(fact)) => format!("{amount} {unit} after {}", self.fact(fact).id),
+            (_, Clock::BeforeFact(fact)) => {
+                format!("{amount} {unit} before fact {}", self.fact(fact).id)
+            }
+            (_, Clock::BeforeStep(step)) => {
+                format!("{amount} {unit} before {}", self.step(step).id)
+            }
         };
         match &deadline.guard {
             Some(guard) => format!("{counted} when {}", self.guard_words(guard)),
@@ -293,7 +302,7 @@ mod tests {
         let b = &procedure.steps[1];
         assert_eq!(
             procedure.deadline_line(&b.deadlines[0]),
-            "due 4 weeks before expected_delivery when expected_delivery is known"
+            "due 4 weeks before fact expected_delivery when expected_delivery is known"
         );
         assert_eq!(
             procedure.deadline_line(&b.deadlines[1]),

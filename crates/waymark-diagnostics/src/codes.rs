@@ -135,6 +135,8 @@ code_table! {
     UntimedWithDeadline = "WM0315", "untimed-with-deadline", Warning, "a step is marked `untimed` but also has a deadline";
     OverrunWithoutLimit = "WM0316", "overrun-without-limit", Warning, "`overrun needs reason` is given for a step with no limit";
     SourceNeverCited = "WM0317", "source-never-cited", Warning, "a source document is declared but never cited";
+    CitedTimeDiffers = "WM0318", "cited-time-differs", Warning, "a citation states a length of time that no time rule of its item counts";
+    CountsBackFromEarlierStep = "WM0319", "counts-back-from-earlier-step", Error, "a deadline counts back from a step that always comes before it";
 
     // Calendars and dates.
     CalendarFileMalformed = "WM0401", "calendar-file-malformed", Error, "a calendar file is not in a format Waymark reads";
@@ -168,6 +170,18 @@ code_table! {
     MappingOutcomeInvalid = "WM0613", "mapping-outcome-invalid", Error, "a census mapping gives an outcome the step cannot have, or none where it needs one";
     MappingUnknownFact = "WM0614", "mapping-unknown-fact", Error, "a census mapping names a fact the procedure does not have, or one that is not a date";
     MappingOtherProcedure = "WM0615", "mapping-other-procedure", Error, "a census mapping is written for another procedure";
+    // Test files: policy authors' expected outcomes (`waymark test`).
+    TestUnknownKeyword = "WM0701", "test-unknown-keyword", Error, "a line of a test file starts with a word that is not a keyword";
+    TestLineMalformed = "WM0702", "test-line-malformed", Error, "a line of a test file does not have the shape its keyword needs";
+    TestDateInvalid = "WM0703", "test-date-invalid", Error, "a date or time in a test file is not a real one";
+    TestFileNoProcedure = "WM0704", "test-file-no-procedure", Error, "a test file does not say which procedure it tests";
+    TestDetailOutsideTest = "WM0705", "test-detail-outside-test", Error, "a detail line of a test file comes before any `test` line";
+    TestUnknownName = "WM0706", "test-unknown-name", Error, "a test names a step, fact, role or outcome the procedure does not have";
+    TestUnknownWord = "WM0707", "test-unknown-word", Error, "a test expects a status, state or deviation Waymark does not report";
+    TestIncomplete = "WM0708", "test-incomplete", Error, "a test lacks its `as of` date or has nothing to expect";
+    TestCaseRejected = "WM0709", "test-case-rejected", Error, "a test's facts and records are not a case `waymark run` accepts";
+    TestDuplicateName = "WM0710", "test-duplicate-name", Error, "two tests in one file share a name";
+    TestProcedureUnusable = "WM0711", "test-procedure-unusable", Error, "the procedure a test file names cannot be read or has errors";
 }
 
 impl std::fmt::Display for Code {

@@ -190,16 +190,65 @@ impl<'a> Impact<'a> {
 
     /// The summary's words for each counted difference, e.g. "met -> late", "due earlier".
     pub fn counted(&self) -> Vec<(String, usize)> {
-        let mut counts: Vec<(String, usize)> = self
-            .counts
-            .iter()
-            .enumerate()
-            .filter(|(_, n)| **n > 0)
-            .map(|(tally, n)| (Tally(tally).words(), *n))
-            .collect();
-        counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        counts
+        counted(&self.counts)
     }
+
+    /// The summary of this impact, with its affected cases set apart.
+    pub fn split(self) -> (ImpactSummary, Vec<CaseImpact<'a>>) {
+        let summary = ImpactSummary {
+            cases: self.cases,
+            affected: self.affected.len(),
+            counts: self.counts,
+            bad: self.bad,
+        };
+        (summary, self.affected)
+    }
+}
+
+/// What a report says about a whole caseload before it lists the affected cases: counts only,
+/// so that a caseload of any size is summed block by block while its cases are written out.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ImpactSummary {
+    pub cases: usize,
+    /// How many cases differ.
+    pub affected: usize,
+    /// How many cases show each kind of difference, by [`Tally`] number.
+    counts: Vec<usize>,
+    /// Cases neither version can read, one line each for standard error.
+    pub bad: Vec<String>,
+}
+
+impl ImpactSummary {
+    /// Counts a later block's impact and hands back its affected cases, in input order.
+    pub fn add<'a>(&mut self, block: Impact<'a>) -> Vec<CaseImpact<'a>> {
+        let (mut later, affected) = block.split();
+        self.cases += later.cases;
+        self.affected += later.affected;
+        if self.counts.len() < later.counts.len() {
+            self.counts.resize(later.counts.len(), 0);
+        }
+        for (mine, theirs) in self.counts.iter_mut().zip(later.counts) {
+            *mine += theirs;
+        }
+        self.bad.append(&mut later.bad);
+        affected
+    }
+
+    /// The summary's words for each counted difference, most cases first.
+    pub fn counted(&self) -> Vec<(String, usize)> {
+        counted(&self.counts)
+    }
+}
+
+fn counted(tallies: &[usize]) -> Vec<(String, usize)> {
+    let mut counts: Vec<(String, usize)> = tallies
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| **n > 0)
+        .map(|(tally, n)| (Tally(tally).words(), *n))
+        .collect();
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    counts
 }
 
 /// Runs every case of a block of JSON Lines through both versions. `first_line` is the block's

@@ -7,7 +7,9 @@
 //! [`impact_of`] runs a caseload through both versions and reports what differs for each case
 //! (a step now late, a due date moved, a case that would leave the new procedure).
 //! [`render`] turns the changes into text for people, JSON for analysts, or Markdown for a
-//! committee paper.
+//! committee paper; [`render_head`], [`render_cases`] and [`render_tail`] write the same text
+//! a block of cases at a time, with only the counts of a whole caseload ([`ImpactSummary`])
+//! held to the end.
 
 mod changes;
 mod impact;
@@ -15,8 +17,12 @@ mod render;
 mod steps;
 
 pub use changes::{Change, Group};
-pub use impact::{CaseChange, CaseImpact, Impact, Versions, impact_of, impact_of_cases};
-pub use render::{Format, ImpactOn, render};
+pub use impact::{
+    CaseChange, CaseImpact, Impact, ImpactSummary, Versions, impact_of, impact_of_cases,
+};
+pub use render::{
+    CSV_IMPACT_HEADER, Format, ImpactOn, render, render_cases, render_head, render_tail,
+};
 
 use waymark_compile::Procedure;
 

@@ -2,7 +2,7 @@
 //! to paste into a committee paper.
 
 use crate::changes::{Change, Group};
-use crate::impact::{CaseChange, CaseImpact, Impact, Value};
+use crate::impact::{CaseChange, CaseImpact, ImpactSummary, Value};
 use chrono::NaiveDate;
 use serde::Serialize;
 use waymark_compile::Procedure;
@@ -17,16 +17,40 @@ pub enum Format {
     Csv,
 }
 
-/// What the changes do to a caseload, and the date the cases were taken as standing on.
+/// What the changes do to a caseload (its counts), and the date the cases were taken as
+/// standing on.
 #[derive(Clone, Copy, Debug)]
 pub struct ImpactOn<'a> {
-    pub impact: &'a Impact<'a>,
+    pub summary: &'a ImpactSummary,
     pub as_of: NaiveDate,
 }
 
 /// The changes from `old` to `new` in the chosen format, ending with a newline; with their
-/// impact on cases when `impact` is given.
+/// impact on cases when `impact` is given (the counts and every affected case).
+///
+/// A large caseload is written in three parts instead, so that its affected cases never need
+/// to be held together: [`render_head`] (which needs the counts of the whole caseload), the
+/// cases a block at a time with [`render_cases`], then [`render_tail`]. The parts join to
+/// exactly what this function gives.
 pub fn render(
+    old: &Procedure,
+    new: &Procedure,
+    changes: &[Change],
+    impact: Option<(ImpactOn<'_>, &[CaseImpact<'_>])>,
+    format: Format,
+) -> String {
+    let on = impact.map(|(on, _)| on);
+    let mut out = render_head(old, new, changes, on, format);
+    if let Some((on, cases)) = impact {
+        render_cases(cases, 0, format, &mut out);
+        out.push_str(render_tail(on, format));
+    }
+    out
+}
+
+/// The report up to its list of affected cases: the changes, and with cases the impact's
+/// heading and counts. Without cases, the whole report.
+pub fn render_head(
     old: &Procedure,
     new: &Procedure,
     changes: &[Change],
@@ -40,9 +64,40 @@ pub fn render(
             markdown(old, new, changes) + &impact.map(markdown_impact).unwrap_or_default()
         }
         Format::Csv => match impact {
-            Some(on) => csv_impact(on.impact),
+            Some(_) => CSV_IMPACT_HEADER.to_string(),
             None => csv_changes(changes),
         },
+    }
+}
+
+/// Appends affected cases to `out`, in the format of [`render_head`]; `before` is how many
+/// were written before them (lists need separators between items).
+pub fn render_cases(cases: &[CaseImpact<'_>], before: usize, format: Format, out: &mut String) {
+    for (index, case) in cases.iter().enumerate() {
+        let first = before == 0 && index == 0;
+        match format {
+            Format::Human => human_case(case, out),
+            Format::Json => json_case(case, first, out),
+            Format::Markdown => {
+                if !first {
+                    out.push_str(", ");
+                }
+                out.push_str(&case.case);
+            }
+            Format::Csv => csv_case(case, out),
+        }
+    }
+}
+
+/// What closes the list of affected cases, once they are all written.
+pub fn render_tail(impact: ImpactOn<'_>, format: Format) -> &'static str {
+    if impact.summary.affected == 0 {
+        return "";
+    }
+    match format {
+        Format::Human | Format::Csv => "",
+        Format::Markdown => ".\n",
+        Format::Json => JSON_LIST_END,
     }
 }
 
@@ -68,9 +123,8 @@ fn csv_changes(changes: &[Change]) -> String {
     out
 }
 
-fn csv_impact(impact: &Impact<'_>) -> String {
-    let mut out = CSV_IMPACT_HEADER.to_string();
-    for case in &impact.affected {
+fn csv_case(case: &CaseImpact<'_>, out: &mut String) {
+    {
         for change in &case.changes {
             let words =
                 |value: &Option<Value>| value.as_ref().map(Value::words).unwrap_or_default();
@@ -86,10 +140,9 @@ fn csv_impact(impact: &Impact<'_>) -> String {
                 &number(change.working_days),
                 change.detail.as_deref().unwrap_or(""),
             ];
-            push_csv_row(&mut out, &fields);
+            push_csv_row(out, &fields);
         }
     }
-    out
 }
 
 fn push_csv_row(out: &mut String, fields: &[&str]) {
@@ -103,7 +156,7 @@ fn push_csv_row(out: &mut String, fields: &[&str]) {
 }
 
 fn impact_heading(on: &ImpactOn<'_>) -> String {
-    let impact = on.impact;
+    let impact = on.summary;
     let bad = match impact.bad.len() {
         0 => String::new(),
         1 => " (1 case could not be read by either version)".to_string(),
@@ -111,29 +164,28 @@ fn impact_heading(on: &ImpactOn<'_>) -> String {
     };
     format!(
         "{} of {} cases affected, as of {}{bad}",
-        impact.affected.len(),
-        impact.cases,
-        on.as_of
+        impact.affected, impact.cases, on.as_of
     )
 }
 
 fn human_impact(on: ImpactOn<'_>) -> String {
     let mut out = format!("\nImpact on cases: {}\n", impact_heading(&on));
-    if on.impact.affected.is_empty() {
+    if on.summary.affected == 0 {
         return out;
     }
     out.push_str("\n  cases  difference\n");
-    for (kind, count) in on.impact.counted() {
+    for (kind, count) in on.summary.counted() {
         out.push_str(&format!("  {count:>5}  {kind}\n"));
     }
     out.push_str("\nAffected cases\n");
-    for case in &on.impact.affected {
-        out.push_str(&format!("  {} (line {})\n", case.case, case.line));
-        for change in &case.changes {
-            out.push_str(&format!("    {}\n", change_words(change)));
-        }
-    }
     out
+}
+
+fn human_case(case: &CaseImpact<'_>, out: &mut String) {
+    out.push_str(&format!("  {} (line {})\n", case.case, case.line));
+    for change in &case.changes {
+        out.push_str(&format!("    {}\n", change_words(change)));
+    }
 }
 
 /// "assessment_complete: met -> late", "assessment_complete: due 2026-02-05 -> 2026-01-29
@@ -184,15 +236,14 @@ fn change_words(change: &CaseChange<'_>) -> String {
 
 fn markdown_impact(on: ImpactOn<'_>) -> String {
     let mut out = format!("\n## Effect on cases\n\n{}.\n", impact_heading(&on));
-    if on.impact.affected.is_empty() {
+    if on.summary.affected == 0 {
         return out;
     }
     out.push_str("\n| Difference | Cases |\n| --- | --- |\n");
-    for (kind, count) in on.impact.counted() {
+    for (kind, count) in on.summary.counted() {
         out.push_str(&format!("| {} | {count} |\n", kind.replace('|', "\\|")));
     }
-    let ids: Vec<&str> = on.impact.affected.iter().map(|c| c.case.as_str()).collect();
-    out.push_str(&format!("\nAffected cases: {}.\n", ids.join(", ")));
+    out.push_str("\nAffected cases: ");
     out
 }
 
@@ -265,6 +316,7 @@ struct ImpactReport<'a> {
     affected: usize,
     unreadable: usize,
     differences: Vec<Counted>,
+    /// Always empty here: the cases are written after the report's head (see [`json`]).
     affected_cases: &'a [CaseImpact<'a>],
 }
 
@@ -283,24 +335,34 @@ fn side(procedure: &Procedure) -> Side<'_> {
     }
 }
 
+/// How the report's JSON ends when its list of affected cases is empty, and how it ends after
+/// the last affected case. The list is the report's last field, so the head is the report
+/// serialized with an empty list, cut before the list's `]`: the cases then follow, each
+/// serialized alone and indented to its depth, and nothing is held beyond one block of them.
+const JSON_EMPTY_LIST_END: &str = "[]\n  }\n}\n";
+const JSON_LIST_END: &str = "\n    ]\n  }\n}\n";
+/// The indent of an affected case's lines: inside the report, its `impact` and the list.
+const JSON_CASE_INDENT: &str = "      ";
+
 fn json(
     old: &Procedure,
     new: &Procedure,
     changes: &[Change],
     impact: Option<ImpactOn<'_>>,
 ) -> String {
+    let affected = impact.map_or(0, |on| on.summary.affected);
     let impact = impact.map(|on| ImpactReport {
         as_of: on.as_of.to_string(),
-        cases: on.impact.cases,
-        affected: on.impact.affected.len(),
-        unreadable: on.impact.bad.len(),
+        cases: on.summary.cases,
+        affected: on.summary.affected,
+        unreadable: on.summary.bad.len(),
         differences: on
-            .impact
+            .summary
             .counted()
             .into_iter()
             .map(|(difference, cases)| Counted { difference, cases })
             .collect(),
-        affected_cases: &on.impact.affected,
+        affected_cases: &[],
     });
     let report = Report {
         old: side(old),
@@ -308,8 +370,27 @@ fn json(
         changes,
         impact,
     };
-    serde_json::to_string_pretty(&report)
-        .map_or_else(|e| format!("{{\"error\":\"{e}\"}}\n"), |text| text + "\n")
+    let text = serde_json::to_string_pretty(&report)
+        .map_or_else(|e| format!("{{\"error\":\"{e}\"}}\n"), |text| text + "\n");
+    match text.strip_suffix(JSON_EMPTY_LIST_END) {
+        Some(head) if affected > 0 => format!("{head}["),
+        _ => text,
+    }
+}
+
+/// One affected case as an item of the report's list (see [`JSON_EMPTY_LIST_END`]).
+fn json_case(case: &CaseImpact<'_>, first: bool, out: &mut String) {
+    if !first {
+        out.push(',');
+    }
+    let text =
+        serde_json::to_string_pretty(case).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+    // A JSON string holds no raw line break, so every line of the text is a line of layout.
+    for line in text.lines() {
+        out.push('\n');
+        out.push_str(JSON_CASE_INDENT);
+        out.push_str(line);
+    }
 }
 
 fn markdown(old: &Procedure, new: &Procedure, changes: &[Change]) -> String {

@@ -332,8 +332,9 @@ fn deadline_key(procedure: &Procedure, deadline: &Deadline) -> (String, String) 
     };
     let clock = match deadline.clock {
         Clock::AfterStep(step) => format!("after {}", procedure.step(step).id),
-        Clock::AfterFact(fact) => format!("after {}", procedure.fact(fact).id),
-        Clock::BeforeFact(fact) => format!("before {}", procedure.fact(fact).id),
+        Clock::AfterFact(fact) => format!("after fact {}", procedure.fact(fact).id),
+        Clock::BeforeFact(fact) => format!("before fact {}", procedure.fact(fact).id),
+        Clock::BeforeStep(step) => format!("before {}", procedure.step(step).id),
     };
     let condition = deadline
         .guard

@@ -545,8 +545,16 @@ pub fn deadline_words(procedure: &Procedure, deadline: &Deadline, within: bool) 
     let unit = deadline.unit.words(amount);
     let clock = clock_name(procedure, deadline.clock);
     let mut words = match (deadline.clock, within) {
-        (Clock::BeforeFact(_), true) => format!("at least {amount} {unit} before {clock}"),
-        (Clock::BeforeFact(_), false) => format!("{amount} {unit} before {clock}"),
+        _ if let Some(same) = deadline.same_day() => match within {
+            true => format!("on the {same} as {clock}"),
+            false => format!("the {same} as {clock}"),
+        },
+        (Clock::BeforeFact(_) | Clock::BeforeStep(_), true) => {
+            format!("at least {amount} {unit} before {clock}")
+        }
+        (Clock::BeforeFact(_) | Clock::BeforeStep(_), false) => {
+            format!("{amount} {unit} before {clock}")
+        }
         (_, true) => format!("within {amount} {unit} of {clock}"),
         (_, false) => format!("{amount} {unit} after {clock}"),
     };
@@ -571,7 +579,7 @@ pub fn deadline_words(procedure: &Procedure, deadline: &Deadline, within: bool) 
 /// The step or fact a deadline counts from, by its title as it reads in a sentence.
 pub fn clock_name(procedure: &Procedure, clock: Clock) -> String {
     match clock {
-        Clock::AfterStep(step) => procedure.step_in_sentence(step),
+        Clock::AfterStep(step) | Clock::BeforeStep(step) => procedure.step_in_sentence(step),
         Clock::AfterFact(fact) | Clock::BeforeFact(fact) => {
             waymark_compile::mid_sentence(&procedure.fact(fact).title)
         }

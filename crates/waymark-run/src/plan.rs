@@ -15,8 +15,13 @@ pub struct Plan<'p> {
     steps: NameMap<'p, StepId>,
     facts: NameMap<'p, FactId>,
     roles: NameMap<'p, RoleId>,
-    /// For a step that finishes a piece of a together block: that block.
-    pub(crate) tail_of: Vec<Option<StepId>>,
+    /// For a step that finishes a piece of a together block: the block's join, where the
+    /// pieces meet.
+    pub(crate) piece_join: Vec<Option<StepId>>,
+    /// For a join: how many pieces its together block has.
+    pub(crate) pieces: Vec<u32>,
+    /// Per step: who may record it (see [`RoleRules`]).
+    pub(crate) role_rules: Vec<RoleRules>,
     /// The steps that get rows in a report, in declaration order.
     pub(crate) row_steps: Vec<StepId>,
     /// Per step: which kinds of deadline it has (most have none).
@@ -25,6 +30,32 @@ pub struct Plan<'p> {
     pub(crate) rank: Vec<u32>,
     /// The steps in the procedure's order.
     pub(crate) in_order: Vec<StepId>,
+}
+
+/// Who may record a step whatever a case's facts, as a set of roles (bit N for role N; roles
+/// past the 64th are left to the step's own rules), so that the usual record is checked
+/// without testing a condition.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct RoleRules {
+    /// Roles a rule without a condition allows.
+    pub always: u64,
+}
+
+impl RoleRules {
+    fn of(step: &waymark_compile::Step) -> RoleRules {
+        let mut rules = RoleRules::default();
+        for rule in step.roles.iter().filter(|rule| rule.guard.is_none()) {
+            for role in &rule.roles {
+                rules.always |= RoleRules::bit(*role);
+            }
+        }
+        rules
+    }
+
+    /// The role's bit, or none past the 64th role.
+    pub fn bit(role: RoleId) -> u64 {
+        1u64.checked_shl(role.0).unwrap_or(0)
+    }
 }
 
 /// Which kinds of deadline a step has.
@@ -37,13 +68,17 @@ pub(crate) struct DeadlineKinds {
 impl<'p> Plan<'p> {
     pub fn new(procedure: &'p Procedure, calendar: &'p Calendar) -> Plan<'p> {
         let n = procedure.steps.len();
-        let mut tail_of = vec![None; n];
-        for (index, step) in procedure.steps.iter().enumerate() {
-            if let StepKind::Together { members, .. } = &step.kind {
+        let mut piece_join = vec![None; n];
+        let mut pieces = vec![0; n];
+        for step in &procedure.steps {
+            if let StepKind::Together { members, join } = &step.kind {
                 for tail in branch_tails(&procedure.steps, members) {
-                    if let Some(slot) = tail_of.get_mut(tail.0 as usize) {
-                        *slot = Some(StepId(index as u32));
+                    if let Some(slot) = piece_join.get_mut(tail.0 as usize) {
+                        *slot = Some(*join);
                     }
+                }
+                if let Some(slot) = pieces.get_mut(join.0 as usize) {
+                    *slot = members.len() as u32;
                 }
             }
         }
@@ -90,7 +125,9 @@ impl<'p> Plan<'p> {
             roles: (0..procedure.roles.len() as u32)
                 .map(|i| (procedure.role(RoleId(i)).id.as_str(), RoleId(i)))
                 .collect(),
-            tail_of,
+            piece_join,
+            pieces,
+            role_rules: procedure.steps.iter().map(RoleRules::of).collect(),
             row_steps,
         }
     }

@@ -273,12 +273,17 @@ pub enum Clock {
     AfterFact(Name),
     /// `before fact expected_delivery`: back from a date held in the case's facts.
     BeforeFact(Name),
+    /// `before icpc`: back from the day a later step was done (or is recorded as planned).
+    BeforeStep(Name),
 }
 
 impl Clock {
     pub fn name(&self) -> &Name {
         match self {
-            Clock::AfterStep(name) | Clock::AfterFact(name) | Clock::BeforeFact(name) => name,
+            Clock::AfterStep(name)
+            | Clock::AfterFact(name)
+            | Clock::BeforeFact(name)
+            | Clock::BeforeStep(name) => name,
         }
     }
 }

@@ -101,6 +101,7 @@ fn carries_meaning(rule: Rule) -> bool {
             | Rule::k_a
             | Rule::k_after
             | Rule::k_and
+            | Rule::k_as
             | Rule::k_before
             | Rule::k_fact
             | Rule::k_from
@@ -269,17 +270,46 @@ impl Builder<'_> {
 
     fn deadline(&mut self, kind: DeadlineKind, parts: &mut Parts<'_>) -> Option<Deadline> {
         let mut inner = Parts::of(parts.next()?);
+        if let Some(same_day) = inner.next_if(Rule::same_day) {
+            return self.same_day_deadline(kind, same_day, &mut inner, parts);
+        }
         let amount = self.number(inner.next()?)?;
         let unit = self.unit(inner.next()?)?;
         let clock_pair = inner.next()?;
         let clock = match clock_pair.as_rule() {
             Rule::before_fact => Clock::BeforeFact(self.name(Parts::of(clock_pair).next()?)),
+            Rule::before_step => Clock::BeforeStep(self.name(Parts::of(clock_pair).next()?)),
             _ => self.clock(clock_pair)?,
         };
         Some(Deadline {
             kind,
             amount,
             unit,
+            clock,
+            guard: self.opt_guard(parts),
+        })
+    }
+
+    /// `same day as referral` is 0 calendar days after it; `same working day as referral` is 0
+    /// working days after it (the day itself, or the next working day).
+    fn same_day_deadline(
+        &mut self,
+        kind: DeadlineKind,
+        same_day: Pair<'_, Rule>,
+        inner: &mut Parts<'_>,
+        parts: &mut Parts<'_>,
+    ) -> Option<Deadline> {
+        let span = self.span(&same_day);
+        let working = Parts::of(same_day).next().is_some();
+        let unit = match working {
+            true => Unit::WorkingDays,
+            false => Unit::CalendarDays,
+        };
+        let clock = self.clock(inner.next()?)?;
+        Some(Deadline {
+            kind,
+            amount: Number { value: 0, span },
+            unit: UnitWord { unit, span },
             clock,
             guard: self.opt_guard(parts),
         })

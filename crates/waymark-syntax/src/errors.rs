@@ -62,6 +62,10 @@ pub fn malformed_line(
         .help(help);
     }
 
+    if let Some(diagnostic) = same_day_unfinished(raw.text, position, found, span) {
+        return diagnostic;
+    }
+
     let keyword_guess = expected
         .iter()
         .filter_map(|rule| keyword_of(*rule))
@@ -83,6 +87,31 @@ pub fn malformed_line(
     )
     .label(format!("expected {what}"))
     .help(help)
+}
+
+/// `due same dya as referral`: a same-day deadline has two spellings, and says which.
+fn same_day_unfinished(text: &str, position: usize, found: &str, span: Span) -> Option<Diagnostic> {
+    let head = text.get(..position)?.trim_end();
+    let unfinished = head.ends_with(" same") || head.ends_with(" same working");
+    if !unfinished || found == "day" {
+        return None;
+    }
+    let found_words = match found.is_empty() {
+        true => "the line ends".to_string(),
+        false => format!("found `{found}`"),
+    };
+    Some(
+        Diagnostic::new(
+            Code::MalformedLine,
+            span,
+            format!("a same-day deadline is not complete: expected `day`, {found_words}"),
+        )
+        .label("expected `day as` and a step")
+        .help(
+            "write `same day as referral` (that very day, even a weekend) or `same working day \
+             as referral` (that day, or the next working day when it is not one)",
+        ),
+    )
 }
 
 /// A diagnostic for a line with an opening `"` and no closing one.
@@ -159,7 +188,8 @@ fn keyword_of(rule: Rule) -> Option<&'static str> {
         Rule::k_a => "a",
         Rule::k_after => "after",
         Rule::k_and => "and",
-        Rule::k_before | Rule::before_fact => "before",
+        Rule::k_as => "as",
+        Rule::k_before | Rule::before_fact | Rule::before_step => "before",
         Rule::k_fact | Rule::fact_clock => "fact",
         Rule::k_from => "from",
         Rule::k_in => "in",
@@ -192,6 +222,7 @@ fn describe(rule: Rule) -> String {
     match rule {
         Rule::name | Rule::name_list | Rule::clock => "a name",
         Rule::number => "a number",
+        Rule::same_day => "`same day`",
         Rule::date => "a date such as 2025-12-10",
         Rule::text => "a quoted text",
         Rule::calendar_name => "a calendar name such as `england-and-wales`",

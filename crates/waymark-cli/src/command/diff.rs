@@ -7,11 +7,14 @@ use crate::loader::FileLoader;
 use crate::output::print_diagnostics;
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
+use std::io::{Read, Seek, Write};
 use waymark_calendar::{builtin, default_calendar};
 use waymark_check::CheckOptions;
 use waymark_compile::Procedure;
 use waymark_diagnostics::{Code, Diagnostic, Sources};
-use waymark_diff::{Impact, ImpactOn, Versions, impact_of, impact_of_cases};
+use waymark_diff::{
+    CaseImpact, Format, ImpactOn, ImpactSummary, Versions, impact_of, impact_of_cases,
+};
 use waymark_run::Plan;
 use waymark_run::stream::{Blocks, line_count};
 
@@ -73,6 +76,11 @@ pub struct DiffArgs {
     /// How to read CASES. Default: CSV for a `.csv` file or with --facts, else JSON Lines.
     #[arg(long, value_enum, value_name = "FORMAT", requires = "cases")]
     pub input: Option<InputFormat>,
+
+    /// A test file (`*.wmtest`) to run against both versions: the report adds which
+    /// expectations hold under OLD and would not under NEW (human, markdown or json).
+    #[arg(long, value_name = "FILE")]
+    pub tests: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -115,12 +123,21 @@ pub fn run(args: DiffArgs) -> Exit {
             return Exit::Usage;
         }
     };
+    let tests = match &args.tests {
+        Some(path) => {
+            match super::test::read_for_diff(path, args.format == DiffFormat::Csv, &mut sources) {
+                Ok(file) => Some((path, file)),
+                Err(exit) => return exit,
+            }
+        }
+        None => None,
+    };
     let changes = waymark_diff::compare(&old, &new);
     let format = match args.format {
-        DiffFormat::Human => waymark_diff::Format::Human,
-        DiffFormat::Json => waymark_diff::Format::Json,
-        DiffFormat::Markdown => waymark_diff::Format::Markdown,
-        DiffFormat::Csv => waymark_diff::Format::Csv,
+        DiffFormat::Human => Format::Human,
+        DiffFormat::Json => Format::Json,
+        DiffFormat::Markdown => Format::Markdown,
+        DiffFormat::Csv => Format::Csv,
     };
     let calendar = |p: &Procedure| builtin(&p.calendar).unwrap_or(default_calendar());
     let (old_plan, new_plan) = (
@@ -129,31 +146,51 @@ pub fn run(args: DiffArgs) -> Exit {
     );
     let versions = Versions::new(&old_plan, &new_plan, &changes);
     let impact = match &args.cases {
-        Some(path) => match impact_on_cases(path, &args, &versions) {
+        Some(path) => match impact_on_cases(path, &args, &versions, format) {
             Ok(impact) => Some(impact),
             Err(stop) => return stopped(stop),
         },
         None => None,
     };
-    let on = impact.as_ref().map(|(impact, as_of)| ImpactOn {
-        impact,
+    let on = impact.as_ref().map(|(summary, as_of, _)| ImpactOn {
+        summary,
         as_of: *as_of,
     });
-    let rendered = waymark_diff::render(&old, &new, &changes, on, format);
-    // Titles and case ids come from the user's files; in text for people, a control
-    // character among them (ESC, a carriage return) must not reach the terminal. JSON and
-    // CSV escape or quote their own.
-    match args.format {
-        DiffFormat::Human | DiffFormat::Markdown => print!("{}", for_people(&rendered)),
-        DiffFormat::Json | DiffFormat::Csv => print!("{rendered}"),
+    // With `--tests` in JSON, the report is `{"diff": REPORT, "tests": BREAKAGE}`; the report
+    // streams into it as it does alone.
+    let tests_json = tests.is_some() && format == Format::Json;
+    if tests_json {
+        print!("{{\"diff\": ");
     }
-    let impact = impact.map(|(impact, _)| impact).unwrap_or_default();
-    for problem in &impact.bad {
+    // CSV cases went out as they were compared, after the head (their header).
+    if !matches!(impact, Some((_, _, CaseText::Printed))) {
+        let head = waymark_diff::render_head(&old, &new, &changes, on, format);
+        print_text(&head, format);
+    }
+    if let (Some(on), Some((_, _, cases))) = (on, impact.as_ref()) {
+        if let Err(message) = cases.print() {
+            eprintln!("error: {message}");
+            return Exit::Usage;
+        }
+        print!("{}", waymark_diff::render_tail(on, format));
+    }
+    let mut broken = 0;
+    if let Some((path, file)) = &tests {
+        let breakage = waymark_test::compare::breakage(file, &old_plan, &new_plan);
+        broken = breakage.broken.len() + breakage.cannot_run.len();
+        let text = super::test::breakage_text(path, &breakage, tests_json, &sources);
+        match tests_json {
+            true => println!(", \"tests\": {text}}}"),
+            false => print_text(&format!("\n{text}"), format),
+        }
+    }
+    let summary = impact.map(|(summary, ..)| summary).unwrap_or_default();
+    for problem in &summary.bad {
         eprintln!("error: {}", crate::output::printable(problem, 500));
     }
     match (
-        impact.bad.is_empty(),
-        changes.is_empty() && impact.affected.is_empty(),
+        summary.bad.is_empty(),
+        changes.is_empty() && summary.affected == 0 && broken == 0,
     ) {
         (false, _) => Exit::Usage,
         (true, true) => Exit::Success,
@@ -161,43 +198,171 @@ pub fn run(args: DiffArgs) -> Exit {
     }
 }
 
-/// Runs every case through both versions, a block of lines at a time.
-fn impact_on_cases<'a>(
+/// Prints report text; in text for people, titles and case ids (which come from the user's
+/// files) have their control characters escaped, so that ESC or a carriage return never
+/// reaches the terminal. JSON and CSV escape or quote their own.
+fn print_text(text: &str, format: Format) {
+    match format {
+        Format::Human | Format::Markdown => print!("{}", for_people(text)),
+        Format::Json | Format::Csv => print!("{text}"),
+    }
+}
+
+/// Where the affected cases' text goes as each block is compared. CSV has no summary, so its
+/// rows go straight to standard output. The other formats put the counts of the whole
+/// caseload before the cases, so the cases' text waits in a temporary file: created
+/// exclusively and already unlinked (`tempfile::tempfile`), so it has no name for anyone to
+/// open and is gone however the process ends, a signal or a kill included.
+enum CaseText {
+    Printed,
+    /// Being written.
+    Spooled(std::io::BufWriter<std::fs::File>),
+    /// Written whole and rewound, to be copied out.
+    Written(std::fs::File),
+}
+
+impl CaseText {
+    fn new(format: Format) -> Result<CaseText, Stop> {
+        match format {
+            Format::Csv => Ok(CaseText::Printed),
+            Format::Human | Format::Json | Format::Markdown => tempfile::tempfile()
+                .map(|file| CaseText::Spooled(std::io::BufWriter::new(file)))
+                .map_err(|error| {
+                    Stop::Usage(format!(
+                        "cannot create a temporary file for the affected cases: {error}"
+                    ))
+                }),
+        }
+    }
+
+    fn write(&mut self, text: &str, format: Format) -> Result<(), Stop> {
+        match self {
+            CaseText::Printed => {
+                print_text(text, format);
+                Ok(())
+            }
+            CaseText::Spooled(file) => file.write_all(text.as_bytes()).map_err(spool_failed),
+            CaseText::Written(_) => Ok(()),
+        }
+    }
+
+    /// Ready to be copied out: everything written reaches the file, which is rewound.
+    fn finish(self) -> Result<CaseText, Stop> {
+        match self {
+            CaseText::Spooled(file) => {
+                let mut file = file
+                    .into_inner()
+                    .map_err(|e| spool_failed(e.into_error()))?;
+                file.rewind().map_err(spool_failed)?;
+                Ok(CaseText::Written(file))
+            }
+            done => Ok(done),
+        }
+    }
+
+    /// Copies written text to standard output (already escaped as it was written), a piece at
+    /// a time. A closed standard output stops it quietly, as it does `print!`; a temporary
+    /// file that cannot be read back is an error, since the report would be cut short.
+    fn print(&self) -> Result<(), String> {
+        let CaseText::Written(file) = self else {
+            return Ok(());
+        };
+        let mut file: &std::fs::File = file;
+        let mut piece = vec![0; 1 << 16];
+        let mut stdout = std::io::stdout().lock();
+        loop {
+            match file.read(&mut piece) {
+                Ok(0) => return Ok(()),
+                Ok(n) => {
+                    if stdout.write_all(&piece[..n]).is_err() {
+                        return Ok(());
+                    }
+                }
+                Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(error) => {
+                    return Err(format!("cannot read back the affected cases: {error}"));
+                }
+            }
+        }
+    }
+}
+
+fn spool_failed(error: std::io::Error) -> Stop {
+    Stop::Usage(format!(
+        "cannot write the affected cases to a temporary file: {error}"
+    ))
+}
+
+/// Counts and writes out the affected cases of one block; `written` is how many cases were
+/// written before.
+fn take_block(
+    block: waymark_diff::Impact<'_>,
+    summary: &mut ImpactSummary,
+    format: Format,
+    out: &mut CaseText,
+    text: &mut String,
+) -> Result<(), Stop> {
+    let written = summary.affected;
+    let cases: Vec<CaseImpact<'_>> = summary.add(block);
+    text.clear();
+    waymark_diff::render_cases(&cases, written, format, text);
+    out.write(text, format)
+}
+
+/// Runs every case through both versions, a block of cases at a time, and writes the text of
+/// each block's affected cases before the next: memory stays flat however many cases differ.
+/// Gives the counts, the as-of date and where the cases' text went.
+fn impact_on_cases(
     path: &str,
     args: &DiffArgs,
-    versions: &Versions<'a>,
-) -> Result<(Impact<'a>, NaiveDate), Stop> {
+    versions: &Versions<'_>,
+    format: Format,
+) -> Result<(ImpactSummary, NaiveDate, CaseText), Stop> {
     let as_of = match &args.as_of {
         Some(text) => date_argument(text)?,
         None => today(),
     };
+    let mut summary = ImpactSummary::default();
+    let mut text = String::new();
     if is_csv(args.input, path, args.facts.as_deref()) {
         // Each version checks the rows itself: CSV rows of a case may lie anywhere.
         let files = CsvFiles::read(path, args.facts.as_deref())?;
         let cases = files.scan()?;
-        let mut impact = Impact::default();
+        let mut out = start_cases(format)?;
         for first in (0..cases.len()).step_by(super::run::CSV_CASES_PER_BLOCK) {
             let last = (first + super::run::CSV_CASES_PER_BLOCK).min(cases.len());
             let old = cases.cases(versions.old, first..last);
             let new = cases.cases(versions.new, first..last);
-            impact.append(impact_of_cases(versions, as_of, old, new));
+            let block = impact_of_cases(versions, as_of, old, new);
+            take_block(block, &mut summary, format, &mut out, &mut text)?;
         }
-        return Ok((impact, as_of));
+        return Ok((summary, as_of, out.finish()?));
     }
     let (mut reader, _) = open_cases(path)?;
+    let mut out = start_cases(format)?;
     let mut blocks = Blocks::new();
-    let mut impact = Impact::default();
     let mut first_line = 1;
     loop {
         match blocks.next(&mut reader) {
             Ok(Some(block)) => {
-                impact.append(impact_of(versions, as_of, first_line, &block.bytes));
+                let impact = impact_of(versions, as_of, first_line, &block.bytes);
+                take_block(impact, &mut summary, format, &mut out, &mut text)?;
                 first_line += line_count(&block.bytes);
             }
-            Ok(None) => return Ok((impact, as_of)),
+            Ok(None) => return Ok((summary, as_of, out.finish()?)),
             Err(error) => return Err(Stop::Usage(format!("cannot read `{path}`: {error}"))),
         }
     }
+}
+
+/// Where the cases' text goes; for CSV, straight out after its header, which is all of
+/// [`waymark_diff::render_head`] for CSV with cases.
+fn start_cases(format: Format) -> Result<CaseText, Stop> {
+    let out = CaseText::new(format)?;
+    if let CaseText::Printed = out {
+        print!("{}", waymark_diff::CSV_IMPACT_HEADER);
+    }
+    Ok(out)
 }
 
 fn stopped(stop: Stop) -> Exit {

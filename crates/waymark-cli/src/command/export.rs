@@ -153,7 +153,10 @@ fn refuse(mut diagnostics: Vec<Diagnostic>, sources: &Sources) -> Exit {
 }
 
 /// Which steps to colour: what `waymark diff` reports, by the step it is about.
-fn comparison(old: &waymark_compile::Procedure, new: &waymark_compile::Procedure) -> Comparison {
+pub(crate) fn comparison(
+    old: &waymark_compile::Procedure,
+    new: &waymark_compile::Procedure,
+) -> Comparison {
     let against = old
         .version
         .as_ref()

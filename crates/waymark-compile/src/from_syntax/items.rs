@@ -264,26 +264,45 @@ impl Resolver<'_> {
     pub(super) fn clock(&mut self, clock: &syntax::Clock) -> Option<Clock> {
         match clock {
             syntax::Clock::AfterStep(name) => self.step_ref(name, Use::Clock).map(Clock::AfterStep),
-            syntax::Clock::AfterFact(name) => self.date_fact(name).map(Clock::AfterFact),
-            syntax::Clock::BeforeFact(name) => self.date_fact(name).map(Clock::BeforeFact),
+            syntax::Clock::AfterFact(name) => self.date_fact(name, false).map(Clock::AfterFact),
+            syntax::Clock::BeforeFact(name) => self.date_fact(name, true).map(Clock::BeforeFact),
+            syntax::Clock::BeforeStep(name) => {
+                self.step_ref(name, Use::Clock).map(Clock::BeforeStep)
+            }
         }
     }
 
-    pub(super) fn date_fact(&mut self, name: &syntax::Name) -> Option<FactId> {
+    /// A fact a deadline counts from (`after fact X`) or back from (`before`, when
+    /// `backwards`): it must be a date.
+    pub(super) fn date_fact(&mut self, name: &syntax::Name, backwards: bool) -> Option<FactId> {
         let fact = self.fact(name)?;
         let kind = &self.facts[fact.0 as usize].kind;
         if *kind == FactKind::Date {
             return Some(fact);
         }
-        let message = format!(
-            "a deadline can only count from a date, but `{}` is {}",
-            name.text,
-            kind.describe()
-        );
+        let (message, help) = match backwards {
+            true => (
+                format!(
+                    "`before` counts back from a date, but `{}` is {}",
+                    name.text,
+                    kind.describe()
+                ),
+                "`before fact NAME` needs a fact declared `is a date`, such as an expected \
+                 delivery date; to count forwards from a step, write `after STEP`",
+            ),
+            false => (
+                format!(
+                    "a deadline can only count from a date, but `{}` is {}",
+                    name.text,
+                    kind.describe()
+                ),
+                "count from a step (`after referral`) or from a fact declared `is a date`",
+            ),
+        };
         self.report(
             Diagnostic::new(Code::MisplacedClock, name.span, message)
                 .label("not a date fact")
-                .help("count from a step (`after referral`) or from a fact declared `is a date`"),
+                .help(help),
         );
         None
     }

@@ -1658,6 +1658,7 @@ fn timer_attributes(
         Clock::BeforeFact(fact) => {
             attributes.push(("before-fact", procedure.fact(fact).id.clone()))
         }
+        Clock::BeforeStep(step) => attributes.push(("before", procedure.step(step).id.clone())),
     }
     if let Some(guard) = &deadline.guard {
         attributes.push(("when", procedure.guard_words(guard)));

@@ -265,8 +265,8 @@ fn walk(plan: &Plan, facts: &[Option<FactValue>], random: &mut Random) -> Vec<Ge
                 }
                 reached[next.0 as usize] = Some(on);
                 match &procedure.step(next).kind {
-                    StepKind::Together { members, .. } => {
-                        pieces_left[next.0 as usize] = members.len();
+                    StepKind::Together { members, join } => {
+                        pieces_left[join.0 as usize] = members.len();
                         reach.extend(members.iter().rev());
                     }
                     StepKind::Task | StepKind::Decision => {
@@ -282,11 +282,11 @@ fn walk(plan: &Plan, facts: &[Option<FactValue>], random: &mut Random) -> Vec<Ge
                     _ => {}
                 }
             }
-            if let Some(together) = plan.tail_of[id.0 as usize] {
-                let left = &mut pieces_left[together.0 as usize];
+            if let Some(join) = plan.piece_join[id.0 as usize] {
+                let left = &mut pieces_left[join.0 as usize];
                 *left = left.saturating_sub(1);
                 if *left == 0
-                    && let StepKind::Together { join, .. } = procedure.step(together).kind
+                    && let StepKind::Join { together } = procedure.step(join).kind
                 {
                     done[together.0 as usize] = Some(on);
                     finished.push(join);
@@ -323,7 +323,8 @@ fn side_work(
                         Some(FactValue::Date(date)) => Some(date),
                         _ => None,
                     },
-                    waymark_compile::Clock::BeforeFact(_) => None,
+                    waymark_compile::Clock::BeforeFact(_)
+                    | waymark_compile::Clock::BeforeStep(_) => None,
                 };
                 let Some(from) = from else {
                     continue;

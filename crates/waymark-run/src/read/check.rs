@@ -16,6 +16,10 @@ use waymark_diagnostics::{Code, did_you_mean};
 /// Turns a raw case into a [`Case`], collecting every problem rather than stopping at one.
 pub(crate) fn check_case(plan: &Plan, raw: RawCase<'_>, line: usize) -> Result<Case, BadCase> {
     let mut checker = CaseChecker::new(plan, line, raw.events.len());
+    // A CSV case with only facts starts in the facts file (its facts carry their lines there).
+    if raw.events.is_empty() && raw.facts.0.first().is_some_and(|(.., line)| *line > 0) {
+        checker.file = InputFile::Facts;
+    }
     for event in &raw.events {
         checker.event(&event.text());
     }
@@ -26,6 +30,8 @@ pub(crate) fn check_case(plan: &Plan, raw: RawCase<'_>, line: usize) -> Result<C
 pub(crate) struct CaseChecker<'q, 'p> {
     plan: &'q Plan<'p>,
     line: usize,
+    /// The file `line` is in: the cases file, but for a CSV case with only facts.
+    file: InputFile,
     problems: Vec<Problem>,
     events: Vec<Event>,
 }
@@ -35,6 +41,7 @@ impl<'q, 'p> CaseChecker<'q, 'p> {
         CaseChecker {
             plan,
             line,
+            file: InputFile::Cases,
             problems: Vec::new(),
             events: {
                 let mut list = crate::scratch::events();
@@ -64,16 +71,17 @@ impl<'q, 'p> CaseChecker<'q, 'p> {
         let CaseChecker {
             plan,
             line,
+            file,
             mut problems,
             events,
         } = self;
         let mut fact_problems = Vec::new();
-        let facts = check_facts(plan, facts, line, &mut fact_problems);
+        let facts = check_facts(plan, facts, (file, line), &mut fact_problems);
         problems.splice(0..0, fact_problems);
         if id.is_empty() {
             problems.push(Problem {
                 code: Code::CaseValueInvalid,
-                file: InputFile::Cases,
+                file,
                 line,
                 message: "the case id is empty".to_string(),
             });
@@ -95,10 +103,11 @@ impl<'q, 'p> CaseChecker<'q, 'p> {
     }
 }
 
+/// `case_at` is where the case starts: a fact it lacks is reported there.
 fn check_facts(
     plan: &Plan,
     raw: &RawFacts<'_>,
-    line: usize,
+    case_at: (InputFile, usize),
     problems: &mut Vec<Problem>,
 ) -> Vec<Option<FactValue>> {
     let procedure = plan.procedure;
@@ -106,7 +115,7 @@ fn check_facts(
     let mut given = vec![false; procedure.facts.len()];
     for (name, value, fact_line) in &raw.0 {
         let (file, fact_line) = match *fact_line {
-            0 => (InputFile::Cases, line),
+            0 => case_at,
             n => (InputFile::Facts, n),
         };
         let mut report = |code: Code, message: String| {
@@ -167,8 +176,8 @@ fn check_facts(
         if !fact.optional && values[index].is_none() && !given[index] {
             problems.push(Problem {
                 code: Code::CaseValueInvalid,
-                file: InputFile::Cases,
-                line,
+                file: case_at.0,
+                line: case_at.1,
                 message: format!(
                     "the fact `{}` is missing: every case needs it ({})",
                     fact.id,

@@ -572,14 +572,9 @@ fn note_row(
             message,
         });
     }
-    let group = groups.group_of(
-        id,
-        if scanned.file == InputFile::Cases {
-            line
-        } else {
-            0
-        },
-    );
+    // The events file is scanned first, so a case first seen in the facts file has only
+    // facts: its own line is its first row there.
+    let group = groups.group_of(id, line);
     if let Some(message) = problem {
         report(groups, group, message.to_string());
         return group;

@@ -200,7 +200,7 @@ fn explain_deadline(
         }
     };
     let clock = match deadline.clock {
-        Clock::AfterStep(_) => format!(
+        Clock::AfterStep(_) | Clock::BeforeStep(_) => format!(
             "the clock is `{}`, done {}",
             clock_name(plan, deadline.clock),
             when_text(from)
@@ -383,7 +383,7 @@ fn explain_result(report: &CaseReport, row: &Row, out: &mut String) {
 
 fn clock_name(plan: &Plan, clock: Clock) -> String {
     match clock {
-        Clock::AfterStep(step) => plan.procedure.step(step).id.clone(),
+        Clock::AfterStep(step) | Clock::BeforeStep(step) => plan.procedure.step(step).id.clone(),
         Clock::AfterFact(fact) | Clock::BeforeFact(fact) => plan.procedure.fact(fact).id.clone(),
     }
 }

@@ -52,6 +52,11 @@ pub fn clock_start(
             Some(when) => ClockStart::Started(when, amount),
             None => ClockStart::NoFact,
         },
+        // Back from a later step: known once that step is recorded.
+        Clock::BeforeStep(step) => match done(step) {
+            Some(when) => ClockStart::Started(when, -amount),
+            None => ClockStart::NotYet,
+        },
         Clock::BeforeFact(id) => match fact_date(id) {
             Some(when) => ClockStart::Started(when, -amount),
             None => ClockStart::NoFact,

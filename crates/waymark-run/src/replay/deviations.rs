@@ -1,6 +1,6 @@
 //! What in a case's records does not fit its procedure. Each record is judged once, in this
-//! order: after the case closed (`after_end`), a second record of a step done once
-//! (`repeated`, noted with the records), off the path the case took (`unexpected`), or out of
+//! order: after the case closed (`after_end`), a second record of a step done once, or a
+//! duplicate of recurring work's record (`repeated`, noted with the records), off the path the case took (`unexpected`), or out of
 //! the procedure's order (`out_of_order`). Then each gap on the path (`not_recorded`).
 //!
 //! Out of order is decided as an alignment would: among the records on the path, the fewest
@@ -19,7 +19,11 @@ impl Replay<'_, '_> {
         for index in 0..self.records.len() {
             let record = self.records[index];
             let once = !matches!(self.step(record.step).kind, StepKind::Recurring { .. });
-            if once && self.state(record.step).first != Some(index as u32) {
+            let again = match once {
+                true => self.state(record.step).first != Some(index as u32),
+                false => self.is_duplicate(index),
+            };
+            if again {
                 let kind = match self.is_after_end(record) {
                     true => DeviationKind::AfterEnd,
                     false => DeviationKind::Repeated,

@@ -48,10 +48,7 @@ impl Replay<'_, '_> {
                     }
                 }
                 StepKind::Join { together } => {
-                    let pieces = match &self.step(*together).kind {
-                        StepKind::Together { members, .. } => members.len() as u32,
-                        _ => 0,
-                    };
+                    let pieces = self.plan.pieces[id.0 as usize];
                     let state = self.state_mut(id);
                     if state.pieces_done >= pieces {
                         state.done = state.reached;
@@ -97,10 +94,7 @@ impl Replay<'_, '_> {
 
     /// A step that finishes a piece of a together block moves its join on.
     fn finish_piece(&mut self, id: StepId, done: bool, progress: Option<When>) {
-        let Some(together) = self.plan.tail_of[id.0 as usize] else {
-            return;
-        };
-        let StepKind::Together { join, .. } = self.step(together).kind else {
+        let Some(join) = self.plan.piece_join[id.0 as usize] else {
             return;
         };
         let state = self.state_mut(join);
@@ -120,9 +114,7 @@ impl Replay<'_, '_> {
                 .filter(|n| forward(*n))
                 .for_each(&mut each),
         }
-        if let Some(together) = self.plan.tail_of[id.0 as usize]
-            && let StepKind::Together { join, .. } = self.step(together).kind
-        {
+        if let Some(join) = self.plan.piece_join[id.0 as usize] {
             each(join);
         }
     }
@@ -211,13 +203,7 @@ impl Replay<'_, '_> {
                 false
             }
             StepKind::Together { .. } => true,
-            StepKind::Join { together } => {
-                let pieces = match &self.step(*together).kind {
-                    StepKind::Together { members, .. } => members.len() as u32,
-                    _ => 0,
-                };
-                state.pieces_passed >= pieces
-            }
+            StepKind::Join { .. } => state.pieces_passed >= self.plan.pieces[id.0 as usize],
             StepKind::Checkpoint { .. } | StepKind::Recurring { .. } => false,
         }
     }

@@ -66,6 +66,19 @@ impl Replay<'_, '_> {
         }
     }
 
+    /// Whether record `index` duplicates the one before it: the same step at the same moment
+    /// (records of one step on one day lie together, by their times). Recurring work counts
+    /// every other record as an occurrence; a duplicate is `repeated`.
+    pub(super) fn is_duplicate(&self, index: usize) -> bool {
+        let (Some(before), Some(record)) = (
+            index.checked_sub(1).and_then(|i| self.records.get(i)),
+            self.records.get(index),
+        ) else {
+            return false;
+        };
+        before.step == record.step && before.on == record.on
+    }
+
     /// The first record of `id`, if any.
     pub(super) fn first_record(&self, id: StepId) -> Option<&Record> {
         let first = self.state(id).first?;

@@ -3,6 +3,7 @@
 use super::Replay;
 use super::clocks::{governing, shift};
 use crate::case::When;
+use crate::plan::RoleRules;
 use crate::report::{Row, Status, Warning};
 use chrono::NaiveDate;
 use waymark_compile::{Clock, DeadlineKind, Step, StepId, StepKind, Unit};
@@ -168,7 +169,7 @@ impl Replay<'_, '_> {
             .deadlines
             .iter()
             .any(|deadline| match deadline.clock {
-                Clock::AfterStep(clock) => self.on_or_possible(clock),
+                Clock::AfterStep(clock) | Clock::BeforeStep(clock) => self.on_or_possible(clock),
                 Clock::AfterFact(_) | Clock::BeforeFact(_) => true,
             });
         let stage_over = |due: NaiveDate| {
@@ -206,9 +207,10 @@ impl Replay<'_, '_> {
         let step = self.step(id);
         let state = self.state(during);
         let mut from = state.reached;
-        let recorded = self.records.iter().filter(|record| record.step == id);
+        let recorded = (self.records.iter().enumerate())
+            .filter(|&(index, record)| record.step == id && !self.is_duplicate(index));
         let mut occurrence = 0;
-        for record in recorded {
+        for (_, record) in recorded {
             occurrence += 1;
             let mut row = Row::new(id, Status::Met);
             row.occurrence = Some(occurrence);
@@ -260,6 +262,11 @@ impl Replay<'_, '_> {
         };
         let step = self.step(event.step);
         if step.roles.is_empty() {
+            return;
+        }
+        // Most records are by a role the step's rules allow whatever the facts.
+        let rules = self.plan.role_rules[event.step.0 as usize];
+        if rules.always & RoleRules::bit(by) != 0 {
             return;
         }
         let fact = self.fact();

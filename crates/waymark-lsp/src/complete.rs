@@ -1,0 +1,204 @@
+//! Completion from the words already on the line: keywords at the start of a line, then the
+//! names that fit where the cursor is (steps, roles, facts, outcomes, sources, units), the
+//! closest to what is typed first, as "did you mean" orders them.
+
+use crate::analysis::Analysis;
+use crate::symbols::Kind;
+use lsp_types::{CompletionItem, CompletionItemKind};
+use waymark_diagnostics::edit_distance;
+use waymark_syntax::{ClauseKind, KEYWORDS};
+
+/// Unit words a deadline may use.
+const UNITS: &[&str] = &[
+    "working days",
+    "calendar days",
+    "days",
+    "weeks",
+    "months",
+    "hours",
+];
+
+/// What fits at the cursor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Want {
+    Keywords,
+    Names(Kind),
+    Outcomes,
+    Units,
+    Words(&'static [&'static str]),
+}
+
+/// Completions at a byte offset.
+pub fn complete(analysis: &Analysis, offset: usize) -> Vec<CompletionItem> {
+    let text = analysis.text();
+    let offset = offset.min(text.len());
+    let line_start = text
+        .get(..offset)
+        .and_then(|t| t.rfind('\n'))
+        .map_or(0, |at| at + 1);
+    let before = text.get(line_start..offset).unwrap_or_default();
+    if before.contains('#') || before.matches('"').count() % 2 == 1 {
+        return Vec::new();
+    }
+    let typed_from = before
+        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+        .map_or(0, |at| at + 1);
+    let typed = before.get(typed_from..).unwrap_or_default();
+    let words: Vec<&str> = before
+        .get(..typed_from)
+        .unwrap_or_default()
+        .split([' ', '\t', ','])
+        .filter(|w| !w.is_empty())
+        .collect();
+    let candidates: Vec<(String, CompletionItemKind)> = match want(&words) {
+        Want::Keywords => KEYWORDS
+            .iter()
+            .map(|k| (k.to_string(), CompletionItemKind::KEYWORD))
+            .collect(),
+        Want::Names(kind) => names(analysis, kind),
+        Want::Outcomes => outcomes(analysis, offset),
+        Want::Units => UNITS
+            .iter()
+            .map(|u| (u.to_string(), CompletionItemKind::UNIT))
+            .collect(),
+        Want::Words(words) => words
+            .iter()
+            .map(|w| (w.to_string(), CompletionItemKind::KEYWORD))
+            .collect(),
+    };
+    ranked(candidates, typed)
+}
+
+/// What fits after these whole words on the line.
+fn want(words: &[&str]) -> Want {
+    let Some(&first) = words.first() else {
+        return Want::Keywords;
+    };
+    let last = words.last().copied().unwrap_or_default();
+    match last {
+        "when" | "and" | "fact" => return Want::Names(Kind::Fact),
+        "or" if first != "by" || words.contains(&"when") => return Want::Names(Kind::Fact),
+        "after" if !words.contains(&"is") => return Want::Names(Kind::Step),
+        "while" => return Want::Names(Kind::Step),
+        "before" => return Want::Words(&["fact"]),
+        _ => {}
+    }
+    if last.chars().all(|c| c.is_ascii_digit())
+        && matches!(first, "due" | "target" | "at" | "every")
+    {
+        return Want::Units;
+    }
+    match (first, words.len()) {
+        ("then" | "otherwise" | "until" | "start", 1) => Want::Names(Kind::Step),
+        ("all", _) if last == "of" => Want::Names(Kind::Step),
+        ("all", _) => Want::Names(Kind::Step),
+        ("on", 1) => Want::Outcomes,
+        ("on", 2) => Want::Words(&["then"]),
+        ("on", _) => Want::Names(Kind::Step),
+        ("by", _) => Want::Names(Kind::Role),
+        ("cite", 1) => Want::Names(Kind::Source),
+        _ => Want::Words(&[]),
+    }
+}
+
+/// The declared names of a kind, with the procedures `use` brings in among the steps.
+fn names(analysis: &Analysis, kind: Kind) -> Vec<(String, CompletionItemKind)> {
+    let item_kind = match kind {
+        Kind::Step => CompletionItemKind::FUNCTION,
+        Kind::Role => CompletionItemKind::CLASS,
+        Kind::Fact => CompletionItemKind::FIELD,
+        Kind::Source => CompletionItemKind::REFERENCE,
+        Kind::Outcome => CompletionItemKind::ENUM_MEMBER,
+    };
+    let mut names: Vec<String> = analysis
+        .occurrences
+        .iter()
+        .filter(|o| o.declaration && o.kind == kind)
+        .map(|o| o.key.clone())
+        .collect();
+    names.sort();
+    names.dedup();
+    names.into_iter().map(|n| (n, item_kind)).collect()
+}
+
+/// The outcomes of the decision the cursor is in.
+fn outcomes(analysis: &Analysis, offset: usize) -> Vec<(String, CompletionItemKind)> {
+    let item = analysis
+        .document
+        .items
+        .iter()
+        .take_while(|i| (i.span.start as usize) <= offset)
+        .last();
+    item.into_iter()
+        .flat_map(|i| &i.clauses)
+        .filter_map(|c| match &c.kind {
+            ClauseKind::Outcomes(names) => Some(names),
+            _ => None,
+        })
+        .flatten()
+        .map(|n| (n.text.clone(), CompletionItemKind::ENUM_MEMBER))
+        .collect()
+}
+
+/// Candidates ordered as "did you mean" would: those starting with what is typed, then the
+/// fewest edits away, then by name.
+fn ranked(candidates: Vec<(String, CompletionItemKind)>, typed: &str) -> Vec<CompletionItem> {
+    let mut scored: Vec<(usize, String, CompletionItemKind)> = candidates
+        .into_iter()
+        .map(|(label, kind)| {
+            let score = if label.starts_with(typed) {
+                0
+            } else {
+                let stem: String = label.chars().take(typed.chars().count()).collect();
+                1 + edit_distance(typed, &stem).min(edit_distance(typed, &label))
+            };
+            (score, label, kind)
+        })
+        .collect();
+    scored.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    scored
+        .into_iter()
+        .enumerate()
+        .map(|(rank, (_, label, kind))| CompletionItem {
+            sort_text: Some(format!("{rank:04}")),
+            filter_text: Some(label.clone()),
+            kind: Some(kind),
+            label,
+            ..CompletionItem::default()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_words_before_the_cursor_say_what_fits() {
+        assert_eq!(want(&[]), Want::Keywords);
+        assert_eq!(want(&["then"]), Want::Names(Kind::Step));
+        assert_eq!(want(&["by", "manager", "or"]), Want::Names(Kind::Role));
+        assert_eq!(want(&["by", "manager", "when"]), Want::Names(Kind::Fact));
+        assert_eq!(want(&["due", "5"]), Want::Units);
+        assert_eq!(
+            want(&["due", "5", "working", "days", "after"]),
+            Want::Names(Kind::Step)
+        );
+        assert_eq!(want(&["on"]), Want::Outcomes);
+        assert_eq!(want(&["cite"]), Want::Names(Kind::Source));
+    }
+
+    #[test]
+    fn closest_first() {
+        let items = ranked(
+            vec![
+                ("assessment".into(), CompletionItemKind::FUNCTION),
+                ("referral".into(), CompletionItemKind::FUNCTION),
+                ("refusal".into(), CompletionItemKind::FUNCTION),
+            ],
+            "refer",
+        );
+        let labels: Vec<&str> = items.iter().map(|i| i.label.as_str()).collect();
+        assert_eq!(labels, ["referral", "refusal", "assessment"]);
+    }
+}

@@ -1,0 +1,307 @@
+//! Hover: a step's title, who acts, its deadlines in words and its citations; a deadline in
+//! words with an example due date counted from today; a diagnostic code's explanation.
+
+use crate::analysis::Analysis;
+use crate::symbols::{self, Kind};
+use chrono::NaiveDate;
+use waymark_diagnostics::{Code, Span, codes};
+use waymark_syntax::{Clause, ClauseKind, Clock, Deadline, DeadlineKind, Document, Item, Unit};
+
+/// The hover text (Markdown) at a byte offset, if there is anything to say there.
+pub fn hover(analysis: &Analysis, offset: usize, today: NaiveDate) -> Option<String> {
+    let mut parts = Vec::new();
+    if let Some(code) = code_at(analysis.text(), offset) {
+        parts.push(explain(code));
+    }
+    if let Some(found) = symbols::at(&analysis.occurrences, offset) {
+        parts.extend(symbol(analysis, found.kind, &found.key));
+    } else if let Some(clause) = clause_at(&analysis.document, offset) {
+        parts.extend(deadline_clause(analysis, clause, today));
+    }
+    for diagnostic in &analysis.diagnostics {
+        let span = diagnostic.primary.span;
+        let here = span.file == analysis.file
+            && (span.start as usize) <= offset
+            && offset <= span.end as usize;
+        if here && !parts.iter().any(|p| p.contains(diagnostic.code.as_str())) {
+            parts.push(explain(diagnostic.code));
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join("\n\n---\n\n"))
+}
+
+fn explain(code: Code) -> String {
+    format!(
+        "**{}** `{}`: {}\n\n{}",
+        code.as_str(),
+        code.name(),
+        code.summary(),
+        code.explanation().trim()
+    )
+}
+
+/// A code such as `WM0101` under the cursor (in a comment, say).
+fn code_at(text: &str, offset: usize) -> Option<Code> {
+    let word = word_at(text, offset)?;
+    codes::ALL
+        .iter()
+        .copied()
+        .find(|code| code.as_str() == word)
+}
+
+/// The word (letters, digits, `_`) around a byte offset.
+pub fn word_at(text: &str, offset: usize) -> Option<&str> {
+    let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let offset = offset.min(text.len());
+    let before = text.get(..offset)?;
+    let start = before
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| is_word(*c))
+        .last()
+        .map_or(offset, |(at, _)| at);
+    let after = text.get(offset..)?;
+    let end = offset + after.find(|c: char| !is_word(c)).unwrap_or(after.len());
+    text.get(start..end).filter(|w| !w.is_empty())
+}
+
+fn slice(analysis: &Analysis, span: Span) -> &str {
+    analysis
+        .text()
+        .get(span.start as usize..span.end as usize)
+        .unwrap_or_default()
+}
+
+fn symbol(analysis: &Analysis, kind: Kind, key: &str) -> Option<String> {
+    let document = &analysis.document;
+    match kind {
+        Kind::Step => match document.items.iter().find(|i| i.id.text == key) {
+            Some(item) => Some(step(analysis, item)),
+            None => document
+                .uses
+                .iter()
+                .find(|u| u.procedure.text == key)
+                .map(|u| {
+                    format!(
+                        "**procedure** `{key}`, used from `{}`",
+                        u.path.value.replace('`', "'")
+                    )
+                }),
+        },
+        Kind::Role => document.roles.iter().find(|r| r.id.text == key).map(|r| {
+            let title = r.title.as_ref().map_or("", |t| t.value.as_str());
+            format!("**role** `{key}`: {title}")
+        }),
+        Kind::Fact => document.facts.iter().find(|f| f.id.text == key).map(|f| {
+            let title = f.title.as_ref().map_or("", |t| t.value.as_str());
+            let kind = slice(analysis, f.span)
+                .split_once(" is ")
+                .map_or("", |(_, kind)| kind);
+            format!("**fact** `{key}`: {title}\n\nis {kind}")
+        }),
+        Kind::Source => {
+            let header = document.header.as_ref()?;
+            header.sources.iter().find(|s| s.id.text == key).map(|s| {
+                let updated = s.updated.map(|d| format!(", updated {}", d.date));
+                format!(
+                    "**source** `{key}`: {}{}",
+                    s.title.value,
+                    updated.unwrap_or_default()
+                )
+            })
+        }
+        Kind::Outcome => Some(format!(
+            "**outcome** `{}` of decision `{}`",
+            key.rsplit('.').next().unwrap_or(key),
+            key.split('.').next().unwrap_or(key)
+        )),
+    }
+}
+
+/// A step in words, from its lines.
+fn step(analysis: &Analysis, item: &Item) -> String {
+    let title = item.title.as_ref().map_or("", |t| t.value.as_str());
+    let mut text = format!("**{}** `{}`: {title}", item.kind.keyword(), item.id.text);
+    let role_title = |name: &str| {
+        analysis
+            .document
+            .roles
+            .iter()
+            .find(|r| r.id.text == name)
+            .and_then(|r| r.title.as_ref())
+            .map_or(name.to_string(), |t| t.value.clone())
+    };
+    let mut who = Vec::new();
+    let mut when = Vec::new();
+    let mut cites = Vec::new();
+    for clause in &item.clauses {
+        match &clause.kind {
+            ClauseKind::By { roles, guard } => {
+                let names: Vec<String> = roles.iter().map(|r| role_title(&r.text)).collect();
+                let condition = guard
+                    .as_ref()
+                    .map(|g| format!(" (when {})", slice(analysis, g.span)));
+                who.push(format!(
+                    "{}{}",
+                    names.join(" or "),
+                    condition.unwrap_or_default()
+                ));
+            }
+            ClauseKind::Deadline(deadline) => when.push(deadline_words(analysis, deadline)),
+            ClauseKind::Untimed(reason) => when.push(format!("no time limit: {}", reason.value)),
+            ClauseKind::Cite(cite) => {
+                let section = cite
+                    .section
+                    .as_ref()
+                    .map(|s| format!(", in \"{}\"", s.value));
+                cites.push(format!(
+                    "{} \"{}\"{}",
+                    cite.source.text,
+                    cite.phrase.value,
+                    section.unwrap_or_default()
+                ));
+            }
+            _ => {}
+        }
+    }
+    for (heading, lines) in [("By", who), ("Deadlines", when), ("Cites", cites)] {
+        if !lines.is_empty() {
+            text.push_str(&format!("\n\n{heading}:\n"));
+            for line in lines {
+                text.push_str(&format!("- {line}\n"));
+            }
+        }
+    }
+    text
+}
+
+/// "due 45 working days after `referral`, when ...".
+fn deadline_words(analysis: &Analysis, deadline: &Deadline) -> String {
+    let kind = match deadline.kind {
+        DeadlineKind::Limit => "due",
+        DeadlineKind::Target => "target",
+    };
+    let amount = deadline.amount.value;
+    let condition = deadline
+        .guard
+        .as_ref()
+        .map(|g| format!(", when {}", slice(analysis, g.span)));
+    format!(
+        "{kind} {amount} {} {}{}",
+        deadline.unit.unit.words(amount),
+        clock_words(&deadline.clock),
+        condition.unwrap_or_default()
+    )
+}
+
+fn clock_words(clock: &Clock) -> String {
+    match clock {
+        Clock::AfterStep(step) => format!("after `{}` is done", step.text),
+        Clock::AfterFact(fact) => format!("after the date in `{}`", fact.text),
+        Clock::BeforeFact(fact) => format!("before the date in `{}`", fact.text),
+        Clock::BeforeStep(step) => format!("before `{}` is done", step.text),
+    }
+}
+
+/// The detail line of any item at a byte offset.
+fn clause_at(document: &Document, offset: usize) -> Option<&Clause> {
+    document
+        .items
+        .iter()
+        .flat_map(|i| &i.clauses)
+        .find(|clause| (clause.span.start as usize) <= offset && offset <= clause.span.end as usize)
+}
+
+/// A deadline, checkpoint or recurring line in words, with example dates from today.
+fn deadline_clause(analysis: &Analysis, clause: &Clause, today: NaiveDate) -> Option<String> {
+    let calendar_name = analysis
+        .document
+        .header
+        .as_ref()
+        .and_then(|h| h.calendar.as_ref())
+        .map(|c| c.text.as_str());
+    let calendar = calendar_name
+        .and_then(waymark_calendar::builtin)
+        .unwrap_or(waymark_calendar::default_calendar());
+    let example = |amount: u32, unit: Unit, clock: &Clock| -> String {
+        let sign = if matches!(clock, Clock::BeforeFact(_) | Clock::BeforeStep(_)) {
+            -1
+        } else {
+            1
+        };
+        let shifted = calendar_unit(unit)
+            .and_then(|u| calendar.shift(today, sign * i64::from(amount), u).ok());
+        let from = match clock {
+            Clock::AfterStep(step) | Clock::BeforeStep(step) => {
+                format!("`{}` is done today", step.text)
+            }
+            Clock::AfterFact(fact) | Clock::BeforeFact(fact) => {
+                format!("the date in `{}` is today", fact.text)
+            }
+        };
+        match shifted {
+            Some(date) => format!("if {from} ({}), it falls on {}", day(today), day(date)),
+            None => format!("if {from} ({}), it falls {amount} hours later", day(today)),
+        }
+    };
+    let text = match &clause.kind {
+        ClauseKind::Deadline(deadline) => format!(
+            "**{}**\n\nFor example: {}.",
+            deadline_words(analysis, deadline),
+            example(deadline.amount.value, deadline.unit.unit, &deadline.clock)
+        ),
+        ClauseKind::At {
+            offsets,
+            unit,
+            clock,
+        } => {
+            let lines: Vec<String> = offsets
+                .iter()
+                .map(|o| {
+                    format!(
+                        "- {} {} {}: {}",
+                        o.value,
+                        unit.unit.words(o.value),
+                        clock_words(clock),
+                        example(o.value, unit.unit, clock)
+                    )
+                })
+                .collect();
+            format!("**checkpoints**\n\n{}", lines.join("\n"))
+        }
+        ClauseKind::Every {
+            amount,
+            unit,
+            during,
+            ..
+        } => format!(
+            "**every {} {}** while the case is at `{}`",
+            amount.value,
+            unit.unit.words(amount.value),
+            during.text
+        ),
+        _ => return None,
+    };
+    Some(if text.contains("working day") {
+        format!(
+            "{text}\n\nWorking days skip weekends and the bank holidays of {}.",
+            calendar.name()
+        )
+    } else {
+        text
+    })
+}
+
+fn calendar_unit(unit: Unit) -> Option<waymark_calendar::Unit> {
+    Some(match unit {
+        Unit::WorkingDays => waymark_calendar::Unit::WorkingDays,
+        Unit::CalendarDays => waymark_calendar::Unit::Days,
+        Unit::Weeks => waymark_calendar::Unit::Weeks,
+        Unit::Months => waymark_calendar::Unit::Months,
+        Unit::Hours => return None,
+    })
+}
+
+fn day(date: NaiveDate) -> String {
+    date.format("%A %-d %B %Y (%Y-%m-%d)").to_string()
+}
