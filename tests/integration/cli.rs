@@ -154,6 +154,8 @@ fn every_help_teaches_with_examples() {
         &["run", "--help"],
         &["export", "--help"],
         &["diff", "--help"],
+        &["import", "--help"],
+        &["import", "cin-census", "--help"],
         &["test", "--help"],
         &["serve", "--help"],
     ] {

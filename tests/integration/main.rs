@@ -6,6 +6,7 @@
     reason = "tests fail loudly"
 )]
 
+mod census;
 mod cli;
 mod days;
 mod diff;

@@ -76,6 +76,7 @@ fn every_code_is_triggered_by_a_test() {
         "tests/integration/cli.rs",
         "tests/integration/days.rs",
         "tests/integration/hardening.rs",
+        "tests/integration/census.rs",
         "tests/integration/policy_tests.rs",
         "crates/waymark-cli/src/input.rs",
     ] {

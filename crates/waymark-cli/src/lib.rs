@@ -49,6 +49,8 @@ Examples:
   waymark run procedures/assessment.wm examples/cases.jsonl --as-of 2026-06-30
   waymark export procedures/assessment.wm --to svg -o assessment.svg
   waymark diff procedures/assessment.wm examples/assessment-amendment-draft.wm
+  waymark run procedures/assessment.wm examples/census.xml
+  waymark import cin-census examples/census.xml -o cases.jsonl
   waymark fmt --check procedures/*.wm
   waymark test procedures
   waymark serve procedures/assessment.wm
@@ -72,6 +74,7 @@ pub enum Command {
     Run(command::run::RunArgs),
     Export(command::export::ExportArgs),
     Diff(command::diff::DiffArgs),
+    Import(command::import::ImportArgs),
     Fmt(command::fmt::FmtArgs),
     Lsp(command::lsp::LspArgs),
     Test(command::test::TestArgs),
@@ -111,6 +114,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Run(args) => command::run::run(args),
         Command::Export(args) => command::export::run(args),
         Command::Diff(args) => command::diff::run(args),
+        Command::Import(args) => command::import::run(args),
         Command::Fmt(args) => command::fmt::run(args),
         Command::Lsp(args) => command::lsp::run(args),
         Command::Test(args) => command::test::run(args),
@@ -130,6 +134,7 @@ fn check_arguments(command: &Command) -> Result<(), String> {
                 [&args.procedure, &args.cases]
                     .into_iter()
                     .chain(args.facts.as_ref())
+                    .chain(args.map.as_ref())
                     .chain(&args.calendar)
                     .collect(),
                 args.output.as_deref().map(std::path::Path::new),
@@ -150,6 +155,17 @@ fn check_arguments(command: &Command) -> Result<(), String> {
                     .collect(),
                 None,
             ),
+            Command::Import(args) => {
+                let command::import::ImportSource::CinCensus(args) = &args.source;
+                (
+                    None,
+                    std::iter::once(&args.census)
+                        .chain(&args.map)
+                        .chain(&args.procedure)
+                        .collect(),
+                    args.output.as_deref().map(std::path::Path::new),
+                )
+            }
             Command::Check(_)
             | Command::Explain(_)
             | Command::Days(_)
@@ -171,6 +187,10 @@ fn check_arguments(command: &Command) -> Result<(), String> {
     }
     let case_files: Vec<&String> = match command {
         Command::Run(args) => std::iter::once(&args.cases).chain(&args.facts).collect(),
+        Command::Import(args) => {
+            let command::import::ImportSource::CinCensus(args) = &args.source;
+            vec![&args.census]
+        }
         Command::Diff(args) => args.cases.iter().chain(&args.facts).collect(),
         _ => Vec::new(),
     };

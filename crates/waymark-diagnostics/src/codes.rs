@@ -10,6 +10,7 @@
 //! | `WM03xx` | check: graph shape, deadlines, sources  | `waymark-check`     |
 //! | `WM04xx` | calendars and dates                     | `waymark-calendar`  |
 //! | `WM05xx` | case data: JSON Lines and CSV records   | `waymark-run`       |
+//! | `WM06xx` | census files and census mappings        | `waymark-census`    |
 //!
 //! Each code's long explanation lives in `explanations/<CODE>.md` beside this crate; `waymark
 //! explain CODE` prints it and `docs/diagnostics.md` is generated from this table (a test keeps
@@ -155,6 +156,20 @@ code_table! {
     CsvHeaderInvalid = "WM0505", "csv-header-invalid", Error, "a CSV file's header does not give the columns Waymark reads";
     CsvRowInvalid = "WM0506", "csv-row-invalid", Error, "a CSV row cannot be read";
 
+    // Children in Need census files and the mappings that read them.
+    CensusUnreadable = "WM0601", "census-unreadable", Error, "a census file is not well-formed XML, or it was cut short";
+    CensusDateInvalid = "WM0602", "census-date-invalid", Error, "a census date that the mapping reads is missing or is not a real date";
+    CensusFlagInvalid = "WM0603", "census-flag-invalid", Error, "a census yes/no field that the mapping reads is neither true nor false";
+    CensusUnknownElement = "WM0604", "census-unknown-element", Warning, "a census file has an element the specification does not put there";
+    CensusStrayText = "WM0605", "census-stray-text", Warning, "a census file has text between elements, outside any field";
+    CensusDuplicateChild = "WM0606", "census-duplicate-child", Error, "a child, or an episode of a child, appears twice in a census file";
+    CensusChildIncomplete = "WM0607", "census-child-incomplete", Error, "a census child has no LAchildID or no CINdetails episode";
+    MappingUnreadable = "WM0610", "mapping-unreadable", Error, "a census mapping file is not TOML of the shape Waymark reads";
+    MappingUnknownField = "WM0611", "mapping-unknown-field", Error, "a census mapping names a field that is not a census date or yes/no field";
+    MappingUnknownStep = "WM0612", "mapping-unknown-step", Error, "a census mapping names a step the procedure does not have";
+    MappingOutcomeInvalid = "WM0613", "mapping-outcome-invalid", Error, "a census mapping gives an outcome the step cannot have, or none where it needs one";
+    MappingUnknownFact = "WM0614", "mapping-unknown-fact", Error, "a census mapping names a fact the procedure does not have, or one that is not a date";
+    MappingOtherProcedure = "WM0615", "mapping-other-procedure", Error, "a census mapping is written for another procedure";
     // Test files: policy authors' expected outcomes (`waymark test`).
     TestUnknownKeyword = "WM0701", "test-unknown-keyword", Error, "a line of a test file starts with a word that is not a keyword";
     TestLineMalformed = "WM0702", "test-line-malformed", Error, "a line of a test file does not have the shape its keyword needs";

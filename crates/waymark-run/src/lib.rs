@@ -34,7 +34,10 @@ pub use batch::{Batch, RunOptions, for_each_stretch, run_batch, run_cases, strea
 pub use case::{BadCase, Case, Event, InputFile, Problem, When};
 pub use due::Due;
 pub use plan::Plan;
-pub use read::{Translation, csv, parse_json_bytes, parse_json_for_each, parse_json_line};
+pub use read::{
+    EventFields, Translation, check_fields, csv, parse_json_bytes, parse_json_for_each,
+    parse_json_line,
+};
 pub use render::{Format, StepSummary, Summary, explain, render};
 pub use replay::{Reading, run_case, run_case_with};
 pub use report::{

@@ -6,6 +6,7 @@
 //! cores and written in input order; CSV input is read whole (rows of a case may be anywhere).
 
 use crate::Exit;
+use crate::command::census::{Census, load_mapping};
 use crate::command::days::{Failure, resolve_calendar};
 use crate::input::ReadFailure;
 use crate::loader::FileLoader;
@@ -30,6 +31,9 @@ Examples:
   waymark run procedures/assessment.wm examples/cases.jsonl --explain C011
   waymark run procedures/assessment.wm examples/cases.jsonl --strict --summary
   export-cases | waymark run procedures/assessment.wm - --format csv > report.csv
+  waymark run procedures/assessment.wm census.xml --summary
+  waymark run procedures/assessment.wm census.xml --explain C1/2025-06-02
+  waymark run procedures/section47.wm census.xml --as-of 2026-03-31 --format csv -o s47.csv
 
 Case data (docs/cases.md has the details):
   JSON Lines, one case a line:
@@ -37,6 +41,9 @@ Case data (docs/cases.md has the details):
     events: step (required), on (YYYY-MM-DD or YYYY-MM-DDTHH:MM), outcome, by, reason, waived
   CSV: events with the header case,step,on,outcome,by,reason,waived, and
     --facts FILE with the header case,fact,value. A .csv file, or --input csv, is read as CSV.
+  A Children in Need census (XML, root <Message> with CIN collection details), known by its
+    content: one case per episode, through the mapping shipped for the procedure or --map
+    FILE; --as-of defaults to its ReferenceDate (docs/cin-census.md).
 
 Every record counts for its own step, even when records are missing or out of order; each
 misfit is listed under the case as a deviation (not_recorded, out_of_order, unexpected,
@@ -80,6 +87,12 @@ pub struct RunArgs {
     /// Write to this file instead of standard output (whole, or not at all).
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<String>,
+
+    /// The census mapping (TOML) for a Children in Need census file: which census field is
+    /// which step, outcome or fact. Default: the one shipped for the procedure
+    /// (docs/cin-census.md).
+    #[arg(long, value_name = "FILE")]
+    pub map: Option<String>,
 
     /// The facts file for CSV events, with the header `case,fact,value`.
     #[arg(long, value_name = "FILE")]
@@ -148,9 +161,23 @@ pub(crate) enum Stop {
 }
 
 fn run_inner(args: &RunArgs) -> Result<Exit, Stop> {
-    let as_of = match &args.as_of {
-        Some(text) => date_argument(text)?,
-        None => today(),
+    // A census file is known by its content, whatever its name (command/census.rs).
+    let census = match reads_csv(args) {
+        true => None,
+        false => Census::detect(&args.cases)?,
+    };
+    if census.is_none()
+        && let Some(map) = &args.map
+    {
+        return Err(Stop::Usage(format!(
+            "`--map {map}` is for a Children in Need census file, and `{}` is not one",
+            args.cases
+        )));
+    }
+    let as_of = match (&args.as_of, &census) {
+        (Some(text), _) => date_argument(text)?,
+        (None, Some(census)) => census.as_of_reference_date()?,
+        (None, None) => today(),
     };
     let mut sources = Sources::new();
     let procedure = load_procedure(&args.procedure, &mut sources)?;
@@ -171,8 +198,17 @@ fn run_inner(args: &RunArgs) -> Result<Exit, Stop> {
             },
         )?;
     let plan = Plan::new(&procedure, &calendar);
+    let mapping = match &census {
+        Some(_) => Some(load_mapping(
+            args.map.as_deref(),
+            Some(&procedure),
+            &mut sources,
+        )?),
+        None => None,
+    };
     if let Some(case_id) = &args.explain {
-        return explain(args, &plan, &sources, case_id, as_of);
+        let census = census.zip(mapping.as_ref());
+        return explain(args, &plan, &sources, case_id, as_of, census);
     }
     let colour = args.output.is_none() && std::io::stdout().is_terminal();
     let format = match args.format {
@@ -190,7 +226,9 @@ fn run_inner(args: &RunArgs) -> Result<Exit, Stop> {
     if format == Format::Csv && !args.summary {
         sink.write(waymark_run::render::CSV_HEADER.as_bytes())?;
     }
-    let summary = if reads_csv(args) {
+    let summary = if let (Some(census), Some(mapping)) = (census, &mapping) {
+        census.run(&plan, mapping, options, &mut |bytes| sink.write(bytes))?
+    } else if reads_csv(args) {
         run_csv(args, &plan, options, &mut sink)?
     } else {
         run_json_lines(args, &plan, options, &mut sink)?
@@ -434,8 +472,11 @@ fn explain(
     sources: &Sources,
     case_id: &str,
     as_of: NaiveDate,
+    census: Option<(Census, &waymark_census::Mapping)>,
 ) -> Result<Exit, Stop> {
-    let found = if reads_csv(args) {
+    let found = if let Some((census, mapping)) = census {
+        census.find(plan, mapping, case_id)
+    } else if reads_csv(args) {
         let files = CsvFiles::read(&args.cases, args.facts.as_deref())?;
         let cases = files.scan()?;
         cases

@@ -155,6 +155,53 @@ pub fn parse_json_for_each<const N: usize>(
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Cases made in code from another source (a census)
+
+/// One record of a case made from another source, as text: what a JSON Lines event with only
+/// `step`, `on` and `outcome` holds.
+#[derive(Clone, Copy, Debug)]
+pub struct EventFields<'t> {
+    pub step: &'t str,
+    pub on: &'t str,
+    pub outcome: Option<&'t str>,
+}
+
+/// Checks a case given as text fields, exactly as the JSON Lines line
+/// `{"case":ID,"facts":{...},"events":[...]}` holding them would be checked: the same `Case`,
+/// or the same problems, with `line` as the case's line. For readers of other formats (the
+/// census), so they need not write JSON only to have it read again.
+pub fn check_fields(
+    plan: &Plan,
+    line: usize,
+    id: &str,
+    facts: &[(&str, &str)],
+    events: &[EventFields<'_>],
+) -> Result<Case, BadCase> {
+    let mut checker = CaseChecker::new(plan, line, events.len());
+    for event in events {
+        checker.event(&EventText {
+            step: event.step,
+            on: Some(event.on),
+            outcome: event.outcome,
+            ..EventText::default()
+        });
+    }
+    let facts = RawFacts(
+        facts
+            .iter()
+            .map(|(name, value)| {
+                (
+                    Cow::Borrowed(*name),
+                    RawValue::Text(Cow::Borrowed(*value)),
+                    0,
+                )
+            })
+            .collect(),
+    );
+    checker.finish(Cow::Borrowed(id), &facts)
+}
+
 /// The `"case"` of a line that is not valid JSON, if it can be picked out.
 fn case_id_of(text: &str) -> Option<String> {
     let after = text.split_once("\"case\"")?.1.trim_start();
