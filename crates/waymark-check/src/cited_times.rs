@@ -25,10 +25,15 @@ pub fn check(procedure: &Procedure, diagnostics: &mut Vec<Diagnostic>) {
         if rules.is_empty() {
             continue;
         }
-        for cited in times_in(phrase) {
-            if !rules.iter().any(|rule| cited.agrees_with(rule)) {
-                diagnostics.push(disagreement(span, phrase, &cited, &rules));
-            }
+        // A passage may name other times too ("seen within 5 working days and the report
+        // within 10"): it is enough that one of them is this item's.
+        let cited = times_in(phrase);
+        let agrees = |time: &CitedTime| rules.iter().any(|rule| time.agrees_with(rule));
+        if cited.iter().any(agrees) {
+            continue;
+        }
+        if let Some(first) = cited.first() {
+            diagnostics.push(disagreement(span, phrase, first, &rules));
         }
     }
 }
@@ -78,18 +83,23 @@ struct CitedTime {
 
 impl CitedTime {
     fn agrees_with(&self, rule: &TimeRule) -> bool {
+        let same = match self.unit {
+            CitedUnit::Exactly(unit) => unit == rule.unit,
+            CitedUnit::Days => matches!(rule.unit, Unit::WorkingDays | Unit::CalendarDays),
+        };
+        let same_days = match (self.calendar_days(), rule.calendar_days()) {
+            (Some(cited), Some(counted)) => cited == counted,
+            _ => false,
+        };
+        same && self.amount == rule.amount || same_days
+    }
+
+    /// The time in calendar days, where it is a whole number of them ("2 weeks" and "14
+    /// days" say the same, either way round).
+    fn calendar_days(&self) -> Option<u32> {
         match self.unit {
-            CitedUnit::Exactly(unit) => {
-                (unit == rule.unit && self.amount == rule.amount)
-                    // "2 weeks" and "14 calendar days" say the same.
-                    || (unit == Unit::Weeks
-                        && rule.unit == Unit::CalendarDays
-                        && self.amount.checked_mul(7) == Some(rule.amount))
-            }
-            CitedUnit::Days => {
-                matches!(rule.unit, Unit::WorkingDays | Unit::CalendarDays)
-                    && self.amount == rule.amount
-            }
+            CitedUnit::Exactly(unit) => days_in(self.amount, unit),
+            CitedUnit::Days => Some(self.amount),
         }
     }
 
@@ -138,8 +148,27 @@ fn disagreement(span: Span, phrase: &str, cited: &CitedTime, rules: &[TimeRule])
     )
 }
 
+impl TimeRule {
+    fn calendar_days(&self) -> Option<u32> {
+        days_in(self.amount, self.unit)
+    }
+}
+
+/// Calendar days or weeks as a number of days; other units have no fixed length in days.
+fn days_in(amount: u32, unit: Unit) -> Option<u32> {
+    match unit {
+        Unit::CalendarDays => Some(amount),
+        Unit::Weeks => amount.checked_mul(7),
+        Unit::WorkingDays | Unit::Months | Unit::Hours => None,
+    }
+}
+
 fn rule_words(rule: &TimeRule) -> String {
-    format!("{} {}", rule.amount, rule.unit.words(rule.amount))
+    match (rule.amount, rule.unit) {
+        (0, Unit::CalendarDays) => "the same day".to_string(),
+        (0, Unit::WorkingDays) => "the same working day".to_string(),
+        _ => format!("{} {}", rule.amount, rule.unit.words(rule.amount)),
+    }
 }
 
 /// "5 working days", "5 working days or 30 working days", "a, b or c".
@@ -349,5 +378,10 @@ mod tests {
         assert!(!cited("15 working days").agrees_with(&rule(10, Unit::WorkingDays)));
         assert!(cited("2 weeks").agrees_with(&rule(14, Unit::CalendarDays)));
         assert!(!cited("2 weeks").agrees_with(&rule(10, Unit::WorkingDays)));
+        assert!(cited("fourteen days").agrees_with(&rule(2, Unit::Weeks)));
+        assert!(cited("28 calendar days").agrees_with(&rule(4, Unit::Weeks)));
+        assert!(!cited("28 working days").agrees_with(&rule(4, Unit::Weeks)));
+        assert!(!cited("3 months").agrees_with(&rule(3, Unit::WorkingDays)));
+        assert!(!cited("3 hours").agrees_with(&rule(3, Unit::Months)));
     }
 }

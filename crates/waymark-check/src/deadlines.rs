@@ -71,6 +71,12 @@ fn clock_starts(
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     let step = procedure.step(step_id);
+    if let Clock::AfterStep(event) | Clock::BeforeStep(event) = deadline.clock
+        && event == step_id
+    {
+        diagnostics.push(counts_from_itself(step, deadline));
+        return;
+    }
     match deadline.clock {
         Clock::AfterStep(event) => {
             // Checkpoints are scheduled by their clock step, so theirs always starts.
@@ -144,6 +150,29 @@ fn clock_starts(
             );
         }
     }
+}
+
+/// `due 1 day before prep` on `prep` itself: a step's own record cannot start its clock.
+fn counts_from_itself(step: &Step, deadline: &Deadline) -> Diagnostic {
+    let (code, why) = match deadline.clock.counts_back() {
+        true => (
+            Code::CountsBackFromEarlierStep,
+            "its due date would fall before the step is done, so it could never be met",
+        ),
+        false => (
+            Code::ClockMayNotStart,
+            "its clock would start only when the step is done, so it could never be missed",
+        ),
+    };
+    Diagnostic::new(
+        code,
+        deadline.span,
+        format!("`{}` counts from itself: {why}", step.id),
+    )
+    .label(format!("counts from `{}`", step.id))
+    .help(
+        "count from the step before it (such as the referral), or from a later step with `before`",
+    )
 }
 
 /// Whether every alternative of the guard needs `fact` to be known.
