@@ -476,3 +476,53 @@ fn impact_on_a_large_caseload_takes_flat_memory() {
     assert!(lines.len() > 20_000, "{}", lines.len());
     assert!(lines.is_sorted_by(|a, b| a < b));
 }
+
+#[test]
+fn a_due_date_moved_across_a_weekend_is_said_in_calendar_days() {
+    // `same working day` of a Saturday is the Tuesday after a bank holiday Monday; `same day`
+    // is the Saturday itself. No working day lies between them, so the move is said in
+    // calendar days, and counted as earlier, not as a move of no size.
+    let scratch = crate::cli::Scratch::new("weekend-move");
+    let old = scratch.file(
+        "old.wm",
+        std::fs::read("tests/run/same_day/procedure.wm")
+            .unwrap()
+            .as_slice(),
+    );
+    let text = std::fs::read_to_string("tests/run/same_day/procedure.wm").unwrap();
+    let new = scratch.file(
+        "new.wm",
+        text.replace(
+            "due same working day as incident",
+            "due same day as incident",
+        )
+        .as_bytes(),
+    );
+    let cases = scratch.file(
+        "cases.jsonl",
+        br#"{"case":"sat","facts":{},"events":[{"step":"incident","on":"2026-08-29"}]}
+"#,
+    );
+    let args = [
+        "diff",
+        &old,
+        &new,
+        "--cases",
+        &cases,
+        "--as-of",
+        "2026-08-29",
+    ];
+    let (code, stdout, stderr) = waymark(&args);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stdout.contains("record: due 2026-09-01 -> 2026-08-29 (3 calendar days earlier)"),
+        "{stdout}"
+    );
+    let (_, json, _) = waymark(&[&args[..], &["--format", "json"]].concat());
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        json["impact"]["differences"],
+        serde_json::json!([{"cases": 1, "difference": "due earlier"}]),
+        "{json}"
+    );
+}

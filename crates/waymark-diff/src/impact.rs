@@ -154,6 +154,17 @@ pub struct CaseChange<'a> {
     pub detail: Option<String>,
 }
 
+impl CaseChange<'_> {
+    /// For a due date that moved: earlier or later. Two dates a weekend apart can be the same
+    /// number of working days from anything, so the dates themselves decide.
+    pub fn direction(&self) -> Option<std::cmp::Ordering> {
+        match (&self.before, &self.after) {
+            (Some(Value::Date(before)), Some(Value::Date(after))) => Some(after.cmp(before)),
+            _ => None,
+        }
+    }
+}
+
 /// The differences in one case.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct CaseImpact<'a> {
@@ -382,9 +393,9 @@ impl Tally {
     fn of(change: &CaseChange<'_>) -> Tally {
         let plain = |kind: &str| PLAIN_KINDS.iter().position(|k| *k == kind).unwrap_or(2);
         match (change.kind, &change.before, &change.after) {
-            ("due_moved", ..) => Tally(match change.working_days {
-                Some(days) if days < 0 => 0,
-                Some(days) if days > 0 => 1,
+            ("due_moved", ..) => Tally(match change.direction() {
+                Some(std::cmp::Ordering::Less) => 0,
+                Some(std::cmp::Ordering::Greater) => 1,
                 _ => 2,
             }),
             ("status_changed", Some(Value::Status(a)), Some(Value::Status(b))) => {

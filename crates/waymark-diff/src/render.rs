@@ -204,12 +204,7 @@ fn change_words(change: &CaseChange<'_>) -> String {
     let (before, after) = (word(&change.before), word(&change.after));
     match change.kind {
         "due_moved" => {
-            let moved = match change.working_days {
-                Some(0) => " (the same working day)".to_string(),
-                Some(days) if days < 0 => format!(" ({} working days earlier)", -days),
-                Some(days) => format!(" ({days} working days later)"),
-                None => String::new(),
-            };
+            let moved = moved_words(change);
             format!("{step}: due {before} -> {after}{moved}")
         }
         "step_gone" => format!("{step}: {before} before, no longer in the procedure"),
@@ -437,4 +432,26 @@ fn markdown(old: &Procedure, new: &Procedure, changes: &[Change]) -> String {
         ));
     }
     out
+}
+
+/// "(3 working days later)", or in calendar days when no working day lies between the two
+/// dates (a Saturday and the Tuesday after a bank holiday Monday).
+fn moved_words(change: &CaseChange<'_>) -> String {
+    let dates = match (&change.before, &change.after) {
+        (Some(Value::Date(before)), Some(Value::Date(after))) => Some((*before, *after)),
+        _ => None,
+    };
+    let (Some((before, after)), Some(working)) = (dates, change.working_days) else {
+        return String::new();
+    };
+    let (count, unit) = match working {
+        0 => ((after - before).num_days(), "calendar day"),
+        _ => (working, "working day"),
+    };
+    let plural = if count.abs() == 1 { "" } else { "s" };
+    match count {
+        0 => String::new(),
+        n if n < 0 => format!(" ({} {unit}{plural} earlier)", -n),
+        n => format!(" ({n} {unit}{plural} later)"),
+    }
 }
