@@ -186,6 +186,15 @@ fn deadline_words(analysis: &Analysis, deadline: &Deadline) -> String {
         .guard
         .as_ref()
         .map(|g| format!(", when {}", slice(analysis, g.span)));
+    let same_day = match (amount, deadline.unit.unit, &deadline.clock) {
+        (0, Unit::CalendarDays, Clock::AfterStep(step)) => Some(("same day", step)),
+        (0, Unit::WorkingDays, Clock::AfterStep(step)) => Some(("same working day", step)),
+        _ => None,
+    };
+    if let Some((same, step)) = same_day {
+        let condition = condition.unwrap_or_default();
+        return format!("{kind} on the {same} as `{}` is done{condition}", step.text);
+    }
     format!(
         "{kind} {amount} {} {}{}",
         deadline.unit.unit.words(amount),

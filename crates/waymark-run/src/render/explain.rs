@@ -231,16 +231,31 @@ fn explain_count(plan: &Plan, from: When, amount: i64, unit: Unit, due: Due, out
     let count = amount.unsigned_abs();
     match unit {
         Unit::WorkingDays => {
-            let _ = writeln!(
-                out,
-                "    count: {count} working {} {direction} {}, from the day {direction} it; \
-                 the {} working day is the date",
-                if count == 1 { "day" } else { "days" },
-                date_text(from.date),
-                waymark_calendar::ordinal(count)
-            );
+            // The same working day: the day itself counts, so it is among the days skipped.
+            let first_counted = match count {
+                0 => {
+                    let _ = writeln!(
+                        out,
+                        "    count: the same working day as {}: that day if it is a working day, \
+                         else the next one",
+                        date_text(from.date)
+                    );
+                    from.date.pred_opt().unwrap_or(from.date)
+                }
+                _ => {
+                    let _ = writeln!(
+                        out,
+                        "    count: {count} working {} {direction} {}, from the day {direction} \
+                         it; the {} working day is the date",
+                        if count == 1 { "day" } else { "days" },
+                        date_text(from.date),
+                        waymark_calendar::ordinal(count)
+                    );
+                    from.date
+                }
+            };
             let skipped = calendar
-                .days_off_between(from.date, due.date())
+                .days_off_between(first_counted, due.date())
                 .unwrap_or_default();
             if skipped.is_empty() {
                 let _ = writeln!(out, "    skipped: no weekend days or holidays");
@@ -283,11 +298,18 @@ fn explain_count(plan: &Plan, from: When, amount: i64, unit: Unit, due: Due, out
                 Unit::Weeks => "weeks (7 days each)",
                 _ => "months (the same day of the month, or the month's last day)",
             };
-            let _ = writeln!(
-                out,
-                "    count: {count} {words} {direction} {}; weekends and holidays count",
-                date_text(from.date)
-            );
+            let _ = match count {
+                0 => writeln!(
+                    out,
+                    "    count: the same day as {}; weekends and holidays count",
+                    date_text(from.date)
+                ),
+                _ => writeln!(
+                    out,
+                    "    count: {count} {words} {direction} {}; weekends and holidays count",
+                    date_text(from.date)
+                ),
+            };
             if let Some(day) = calendar.day_off(due.date()) {
                 let _ = writeln!(
                     out,
