@@ -76,6 +76,10 @@ pub fn malformed_line(
             "write it like: `{}`; the other kinds are `is a date`, `is a number` and `is yes or no`, with `, optional` at the end when a case may lack the fact",
             example(keyword)
         ),
+        _ if keyword == "due" || keyword == "target" => format!(
+            "write it like: `{keyword} 45 working days after referral`, `{keyword} same day as \
+             referral` or `{keyword} 2 working days before icpc`"
+        ),
         _ => format!("write it like: `{}`", example(keyword)),
     };
     Diagnostic::new(
@@ -223,6 +227,7 @@ fn describe(rule: Rule) -> String {
         Rule::name | Rule::name_list | Rule::clock => "a name",
         Rule::number => "a number",
         Rule::same_day => "`same day`",
+        Rule::deadline => "a time such as `45 working days after`, `same day as` or `2 weeks before`",
         Rule::date => "a date such as 2025-12-10",
         Rule::text => "a quoted text",
         Rule::calendar_name => "a calendar name such as `england-and-wales`",
