@@ -6,7 +6,7 @@
 //! 2. [`plan`]: the procedure prepared once for many cases (names, the order of its steps);
 //! 3. [`read`]: case data from JSON Lines or CSV, checked against the procedure;
 //! 4. [`replay`]: one case's records against the procedure (start at [`run_case`]);
-//! 5. [`render`]: reports as JSON Lines, CSV, a table, an explanation, a summary;
+//! 5. [`render`](mod@render): reports as JSON Lines, CSV, a table, an explanation, a summary;
 //! 6. [`batch`]: many cases on every core, and a whole file streamed.
 //!
 //! [`generate`] makes seeded caseloads for tests and benches. Like every stage but the CLI,
