@@ -44,7 +44,7 @@ const YEAR_STARTS: [u16; YEARS] = {
     let mut day = 0;
     while index < YEARS {
         starts[index] = day;
-        day += if is_leap(FIRST_YEAR + index as i32) {
+        day += if is_leap_year(FIRST_YEAR + index as i32) {
             366
         } else {
             365
@@ -63,7 +63,8 @@ pub(crate) fn date_of(day: usize) -> NaiveDate {
     DATES.get(day).copied().unwrap_or(NaiveDate::MIN)
 }
 
-const fn is_leap(year: i32) -> bool {
+/// Whether `year` has a 29 February (the Gregorian rule).
+pub const fn is_leap_year(year: i32) -> bool {
     year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
 }
 
@@ -77,7 +78,7 @@ static DATES: [NaiveDate; DAY_COUNT] = {
     while year <= LAST_YEAR {
         let mut month = 0;
         while month < 12 {
-            let length = DAYS_IN_MONTH[month] + (month == 1 && is_leap(year)) as u16;
+            let length = DAYS_IN_MONTH[month] + (month == 1 && is_leap_year(year)) as u16;
             let mut date = 1;
             while date <= length {
                 dates[day] = match NaiveDate::from_ymd_opt(year, month as u32 + 1, date as u32) {

@@ -50,8 +50,8 @@ pub use calendar::{Calendar, DayOff, Unit};
 pub use clock::{add_days, add_hours, add_hours_to_date, add_months, add_weeks, end_of_day};
 pub use closures::parse_closures;
 pub use date::{
-    DateError, FIRST_YEAR, LAST_YEAR, day_number, first_date, is_weekend, last_date, ordinal,
-    parse_date, why_no_such_day,
+    DateError, FIRST_YEAR, LAST_YEAR, day_number, first_date, is_leap_year, is_weekend, last_date,
+    ordinal, parse_date, why_no_such_day,
 };
 pub use error::{OutOfRange, computed_holidays_warning};
 pub use govuk::{is_govuk_json, parse_govuk};

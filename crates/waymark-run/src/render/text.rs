@@ -32,15 +32,15 @@ static DATE_TEXTS: &str = match std::str::from_utf8(&DATE_BYTES) {
 const FIRST_YEAR: usize = waymark_calendar::FIRST_YEAR as usize;
 const LAST_YEAR: usize = waymark_calendar::LAST_YEAR as usize;
 
-const fn is_leap(year: usize) -> bool {
-    year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400))
-}
-
 const DAYS: usize = {
     let mut days = 0;
     let mut year = FIRST_YEAR;
     while year <= LAST_YEAR {
-        days += if is_leap(year) { 366 } else { 365 };
+        days += if waymark_calendar::is_leap_year(year as i32) {
+            366
+        } else {
+            365
+        };
         year += 1;
     }
     days
@@ -51,7 +51,7 @@ static DATE_BYTES: [u8; DAYS * 12] = {
     let mut at = 0;
     let mut year = FIRST_YEAR;
     while year <= LAST_YEAR {
-        let leap = is_leap(year);
+        let leap = waymark_calendar::is_leap_year(year as i32);
         let mut month = 1;
         while month <= 12 {
             let days = match month {
