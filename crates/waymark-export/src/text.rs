@@ -39,26 +39,36 @@ pub fn xml_escape(text: &str) -> String {
 /// than the width is cut.
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
     let width = width.max(1);
+    wrap_with(text, |line| line.chars().count() <= width, Some(width))
+}
+
+/// Breaks text into lines at spaces, each as long as `fits` allows. A word that does not fit
+/// on a line of its own is cut into pieces of `cut` characters, or, without `cut`, gets a line
+/// of its own whole. Empty text is one empty line.
+pub fn wrap_with(text: &str, fits: impl Fn(&str) -> bool, cut: Option<usize>) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
     for word in text.split_whitespace() {
-        let mut word: Vec<char> = word.chars().collect();
-        while word.len() > width {
-            if !line.is_empty() {
-                lines.push(std::mem::take(&mut line));
+        let mut word = word.to_string();
+        if let Some(width) = cut {
+            while word.chars().count() > width {
+                if !line.is_empty() {
+                    lines.push(std::mem::take(&mut line));
+                }
+                let at = word.char_indices().nth(width).map_or(word.len(), |(i, _)| i);
+                let rest = word.split_off(at);
+                lines.push(std::mem::replace(&mut word, rest));
             }
-            let rest = word.split_off(width);
-            lines.push(word.into_iter().collect());
-            word = rest;
         }
-        let line_len = line.chars().count();
-        if line_len > 0 && line_len + 1 + word.len() > width {
-            lines.push(std::mem::take(&mut line));
+        let joined = match line.is_empty() {
+            true => word.clone(),
+            false => format!("{line} {word}"),
+        };
+        if line.is_empty() || fits(&joined) {
+            line = joined;
+        } else {
+            lines.push(std::mem::replace(&mut line, word));
         }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.extend(word);
     }
     if !line.is_empty() || lines.is_empty() {
         lines.push(line);

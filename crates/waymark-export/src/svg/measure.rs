@@ -40,24 +40,7 @@ pub(super) fn text_width(text: &str, size: i32, bold: bool) -> i32 {
 /// Breaks text into lines no wider than `width` when drawn, at spaces. A word wider than that
 /// gets a line of its own and is never cut: boxes are sized from the lines they hold.
 pub(super) fn wrap_to(text: &str, width: i32, size: i32, bold: bool) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        let joined = if line.is_empty() {
-            word.to_string()
-        } else {
-            format!("{line} {word}")
-        };
-        if line.is_empty() || text_width(&joined, size, bold) <= width {
-            line = joined;
-        } else {
-            lines.push(std::mem::replace(&mut line, word.to_string()));
-        }
-    }
-    if !line.is_empty() || lines.is_empty() {
-        lines.push(line);
-    }
-    lines
+    crate::text::wrap_with(text, |line| text_width(line, size, bold) <= width, None)
 }
 
 #[cfg(test)]
