@@ -3,7 +3,7 @@
 
 use crate::model::{
     Clock, Condition, Deadline, DeadlineKind, FactKind, FactValue, Guard, Procedure, RoleRule,
-    RouteWhen, Step, Test,
+    RouteWhen, Step, StepId, Test,
 };
 
 impl Procedure {
@@ -30,6 +30,15 @@ impl Procedure {
             Some(guard) => format!("{counted} when {}", self.guard_words(guard)),
             None => counted,
         }
+    }
+
+    /// Recurring work's schedule as written: "every 6 weeks while joint_work".
+    pub fn every_words(&self, every: u32, unit: crate::model::Unit, during: StepId) -> String {
+        format!(
+            "every {every} {} while {}",
+            unit.words(every),
+            self.step(during).id
+        )
     }
 
     /// "due 45 working days after referral" or "target 30 working days after referral".

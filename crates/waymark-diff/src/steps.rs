@@ -421,9 +421,8 @@ fn schedule(procedure: &Procedure, step: &Step) -> Option<String> {
                 .map(|g| format!(" when {}", procedure.guard_words(g)))
                 .unwrap_or_default();
             Some(format!(
-                "every {every} {} while {}{condition}",
-                unit.words(*every),
-                procedure.step(*during).id
+                "{}{condition}",
+                procedure.every_words(*every, *unit, *during)
             ))
         }
         StepKind::Checkpoint {

@@ -1263,11 +1263,7 @@ fn recurring(
         };
         let mut properties = vec![(
             "rule".to_string(),
-            format!(
-                "every {every} {} while at {}",
-                unit.words(every),
-                procedure.step(*during).id
-            ),
+            procedure.every_words(every, *unit, *during),
         )];
         if let Some(guard) = when {
             properties.push(("only when".to_string(), procedure.guard_sentence(guard)));
