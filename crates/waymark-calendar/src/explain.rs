@@ -112,7 +112,10 @@ mod tests {
     }
 
     fn names(counted: &Counted) -> Vec<String> {
-        let name = |day: &DayOff| day.holiday.map_or("weekend".to_string(), |h| h.name.clone());
+        let name = |day: &DayOff| {
+            day.holiday
+                .map_or("weekend".to_string(), |h| h.name.clone())
+        };
         counted.skipped.iter().map(name).collect()
     }
 
