@@ -41,6 +41,7 @@ mod clock;
 mod closures;
 mod date;
 mod error;
+mod explain;
 mod govuk;
 mod holidays;
 mod shipped;
@@ -54,6 +55,7 @@ pub use date::{
     ordinal, parse_date, why_no_such_day,
 };
 pub use error::{OutOfRange, computed_holidays_warning};
+pub use explain::{Counted, Direction, Note};
 pub use govuk::{is_govuk_json, parse_govuk};
 pub use holidays::{Division, Holiday, HolidayKind, easter_sunday, rule_holidays};
 pub use shipped::{SHIPPED_FIRST_YEAR, SHIPPED_LAST_YEAR};

@@ -11,9 +11,9 @@ use chrono::{Datelike, NaiveDate};
 use clap::Args;
 use std::borrow::Cow;
 use waymark_calendar::{
-    Calendar, CalendarFile, DateError, DayOff, Division, Holiday, HolidayKind, OutOfRange, Unit,
-    builtin, builtin_names, computed_holidays_warning, default_calendar, division_named,
-    parse_calendar_file, parse_date, why_no_such_day,
+    Calendar, CalendarFile, Counted, DateError, DayOff, Direction, Division, Holiday, HolidayKind,
+    Note, OutOfRange, Unit, builtin, builtin_names, computed_holidays_warning, default_calendar,
+    division_named, parse_calendar_file, parse_date, why_no_such_day,
 };
 use waymark_diagnostics::{Code, Diagnostic, FileId, Sources, Span, did_you_mean};
 
@@ -432,7 +432,7 @@ fn answer(
         Request::Shift(date, n, unit) => {
             let due = calendar.shift(date, n, unit).map_err(out_of_range)?;
             if explain {
-                explain_shift(calendar, date, n, unit, due);
+                explain_shift(calendar, date, n, unit).map_err(out_of_range)?;
             }
             println!("{due}");
             (date, due)
@@ -454,13 +454,20 @@ fn answer(
         .collect())
 }
 
-fn explain_shift(calendar: &Calendar, date: NaiveDate, n: i64, unit: Unit, due: NaiveDate) {
-    let count = n.unsigned_abs();
-    let direction = if n < 0 { "before" } else { "after" };
+/// Prints how `n` units after `date` was counted: the facts are the calendar's [`Counted`].
+fn explain_shift(
+    calendar: &Calendar,
+    date: NaiveDate,
+    n: i64,
+    unit: Unit,
+) -> Result<(), OutOfRange> {
+    let counted = calendar.explain_shift(date, n, unit)?;
+    let count = counted.count;
+    let direction = counted.direction.word();
     let from = long_date(date);
-    let to = long_date(due);
+    let to = long_date(counted.due);
     match unit {
-        Unit::WorkingDays => explain_working_days(calendar, date, n, due),
+        Unit::WorkingDays => explain_working_days(calendar, &counted),
         Unit::Days => {
             println!(
                 "{count} calendar {} {direction} {from} is {to}.",
@@ -476,57 +483,53 @@ fn explain_shift(calendar: &Calendar, date: NaiveDate, n: i64, unit: Unit, due: 
             );
             println!("Weeks are 7 calendar days each; weekends and holidays count.");
         }
-        Unit::Months => {
-            println!(
-                "{count} {} {direction} {from} is {to}.",
-                plural(count, "month")
-            );
-            if due.day() != date.day() {
-                let month = due.format("%B %Y");
-                println!(
-                    "{month} has no day {}, so the answer is its last day.",
-                    date.day()
-                );
+        Unit::Months => println!(
+            "{count} {} {direction} {from} is {to}.",
+            plural(count, "month")
+        ),
+    }
+    for note in &counted.notes {
+        match note {
+            Note::MonthEnd { day } => {
+                let month = counted.due.format("%B %Y");
+                println!("{month} has no day {day}, so the answer is its last day.");
             }
+            Note::NotMoved(day_off) => {
+                let why = day_off
+                    .holiday
+                    .map_or("weekend", |holiday| holiday.name.as_str());
+                println!("Note: {to} is not a working day ({why}).");
+            }
+            Note::SameWorkingDay => {}
         }
     }
-    if unit != Unit::WorkingDays {
-        note_day_off(calendar, due);
-    }
+    Ok(())
 }
 
-fn explain_working_days(calendar: &Calendar, date: NaiveDate, n: i64, due: NaiveDate) {
-    let count = n.unsigned_abs();
-    let direction = if n < 0 { "before" } else { "after" };
-    let from = long_date(date);
+fn explain_working_days(calendar: &Calendar, counted: &Counted) {
+    let count = counted.count;
+    let direction = counted.direction.word();
+    let from = long_date(counted.from);
     let name = calendar.name();
     println!(
         "Counting {count} working {} {direction} {from} (calendar: {name}).",
         plural(count, "day")
     );
-    let skipped = match n {
-        0 => {
-            println!(
-                "0 working days means the date itself if it is a working day, else the next one."
-            );
-            days_off_from(calendar, date, due)
-        }
-        1.. => {
-            println!("The count starts the day after {from}.");
-            calendar.days_off_between(date, due).unwrap_or_default()
-        }
-        _ => {
-            println!("The count goes back from the day before {from}.");
-            calendar.days_off_between(date, due).unwrap_or_default()
-        }
-    };
-    list_days_off(&skipped);
-    match n {
-        0 => println!("The answer is {}.", long_date(due)),
-        _ => println!(
+    let same_day = counted.notes.contains(&Note::SameWorkingDay);
+    match (same_day, counted.direction) {
+        (true, _) => println!(
+            "0 working days means the date itself if it is a working day, else the next one."
+        ),
+        (false, Direction::After) => println!("The count starts the day after {from}."),
+        (false, Direction::Before) => println!("The count goes back from the day before {from}."),
+    }
+    list_days_off(&counted.skipped);
+    match same_day {
+        true => println!("The answer is {}.", long_date(counted.due)),
+        false => println!(
             "The {} working day {direction} is {}.",
             waymark_calendar::ordinal(count),
-            long_date(due)
+            long_date(counted.due)
         ),
     }
 }
@@ -546,14 +549,6 @@ fn explain_between(calendar: &Calendar, from: NaiveDate, to: NaiveDate, count: i
     }
     list_days_off(&calendar.days_off_between(from, to).unwrap_or_default());
     println!("{count} working {}.", plural(count.unsigned_abs(), "day"));
-}
-
-/// The days off from `date` up to the day before `until`: what `+0` skipped to reach `until`.
-fn days_off_from(calendar: &Calendar, date: NaiveDate, until: NaiveDate) -> Vec<DayOff<'_>> {
-    date.iter_days()
-        .take_while(|day| *day < until)
-        .filter_map(|day| calendar.day_off(day))
-        .collect()
 }
 
 fn list_days_off(days: &[DayOff]) {
@@ -586,15 +581,6 @@ fn list_days_off(days: &[DayOff]) {
     match parts.is_empty() {
         true => println!("That is {last}."),
         false => println!("That is {} and {last}.", parts.join(", ")),
-    }
-}
-
-fn note_day_off(calendar: &Calendar, date: NaiveDate) {
-    if let Some(day) = calendar.day_off(date) {
-        let why = day
-            .holiday
-            .map_or("weekend", |holiday| holiday.name.as_str());
-        println!("Note: {} is not a working day ({why}).", long_date(date));
     }
 }
 

@@ -5,11 +5,11 @@
 
 use super::text::{date_text, due_text, when_text};
 use crate::case::When;
-use crate::due::Due;
 use crate::plan::Plan;
-use crate::replay::clocks::{ClockStart, clock_start, shift};
+use crate::replay::clocks::{ClockStart, calendar_unit, clock_start, shift};
 use crate::report::{CaseReport, Row, State, Status};
 use std::fmt::Write;
+use waymark_calendar::{Counted, Note, Unit as CalendarUnit};
 use waymark_compile::{Clock, Deadline, DeadlineKind, Step, StepKind, Unit};
 use waymark_diagnostics::Span;
 
@@ -216,7 +216,7 @@ fn explain_deadline(
         let _ = writeln!(out, "    the date falls outside the years Waymark counts");
         return;
     };
-    explain_count(plan, from, amount, deadline.unit, due, out);
+    explain_count(plan, from, amount, deadline.unit, out);
     let verdict = match governs {
         true => "this date governs",
         false => "another date is earlier, so this one does not govern",
@@ -224,78 +224,42 @@ fn explain_deadline(
     let _ = writeln!(out, "    {kind} {}: {verdict}", due_text(due));
 }
 
-/// How the count from `from` to `due` was made, with the days skipped for working days.
-fn explain_count(plan: &Plan, from: When, amount: i64, unit: Unit, due: Due, out: &mut String) {
-    let calendar = plan.calendar;
-    let direction = if amount < 0 { "before" } else { "after" };
-    let count = amount.unsigned_abs();
-    match unit {
-        Unit::WorkingDays => {
-            // The same working day: the day itself counts, so it is among the days skipped.
-            let first_counted = match count {
-                0 => {
-                    let _ = writeln!(
-                        out,
-                        "    count: the same working day as {}: that day if it is a working day, \
-                         else the next one",
-                        date_text(from.date)
-                    );
-                    from.date.pred_opt().unwrap_or(from.date)
-                }
-                _ => {
-                    let _ = writeln!(
-                        out,
-                        "    count: {count} working {} {direction} {}, from the day {direction} \
-                         it; the {} working day is the date",
-                        if count == 1 { "day" } else { "days" },
-                        date_text(from.date),
-                        waymark_calendar::ordinal(count)
-                    );
-                    from.date
-                }
-            };
-            let skipped = calendar
-                .days_off_between(first_counted, due.date())
-                .unwrap_or_default();
-            if skipped.is_empty() {
-                let _ = writeln!(out, "    skipped: no weekend days or holidays");
-            } else {
-                let (mut weekend, mut holidays) = (0, Vec::new());
-                for day in &skipped {
-                    match day.holiday {
-                        Some(holiday) => {
-                            holidays.push(format!("{} {}", date_text(day.date), holiday.name))
-                        }
-                        None => weekend += 1,
-                    }
-                }
-                let days = if weekend == 1 { "day" } else { "days" };
-                let _ = write!(out, "    skipped: {weekend} weekend {days}");
-                match holidays.is_empty() {
-                    true => out.push('\n'),
-                    false => {
-                        let _ = writeln!(out, "; holidays: {}", holidays.join(", "));
-                    }
-                }
-            }
-        }
-        Unit::Hours => {
-            let start = match from.time {
-                Some(_) => format!("from {}", when_text(from)),
-                None => format!(
-                    "from the end of {} (no time was recorded)",
+/// How the count from `from` was made, with the days skipped for working days. The facts come
+/// from the calendar's [`Counted`]; hours are counted round the clock, with no calendar at all.
+fn explain_count(plan: &Plan, from: When, amount: i64, unit: Unit, out: &mut String) {
+    let Some(day_unit) = calendar_unit(unit) else {
+        explain_hours(from, amount, out);
+        return;
+    };
+    let Ok(counted) = plan.calendar.explain_shift(from.date, amount, day_unit) else {
+        let _ = writeln!(out, "    the date falls outside the years Waymark counts");
+        return;
+    };
+    let (count, direction) = (counted.count, counted.direction.word());
+    match counted.unit {
+        CalendarUnit::WorkingDays => {
+            let _ = match counted.notes.contains(&Note::SameWorkingDay) {
+                true => writeln!(
+                    out,
+                    "    count: the same working day as {}: that day if it is a working day, \
+                     else the next one",
                     date_text(from.date)
                 ),
+                false => writeln!(
+                    out,
+                    "    count: {count} working {} {direction} {}, from the day {direction} \
+                     it; the {} working day is the date",
+                    if count == 1 { "day" } else { "days" },
+                    date_text(from.date),
+                    waymark_calendar::ordinal(count)
+                ),
             };
-            let _ = writeln!(
-                out,
-                "    count: {count} hours {direction}, {start}, round the clock"
-            );
+            explain_skipped(&counted, out);
         }
-        Unit::CalendarDays | Unit::Weeks | Unit::Months => {
-            let words = match unit {
-                Unit::CalendarDays => "calendar days",
-                Unit::Weeks => "weeks (7 days each)",
+        CalendarUnit::Days | CalendarUnit::Weeks | CalendarUnit::Months => {
+            let words = match counted.unit {
+                CalendarUnit::Days => "calendar days",
+                CalendarUnit::Weeks => "weeks (7 days each)",
                 _ => "months (the same day of the month, or the month's last day)",
             };
             let _ = match count {
@@ -310,16 +274,57 @@ fn explain_count(plan: &Plan, from: When, amount: i64, unit: Unit, due: Due, out
                     date_text(from.date)
                 ),
             };
-            if let Some(day) = calendar.day_off(due.date()) {
-                let _ = writeln!(
-                    out,
-                    "    note: {} is not a working day ({}), but the date is not moved",
-                    date_text(due.date()),
-                    day.reason()
-                );
+            for note in &counted.notes {
+                if let Note::NotMoved(day) = note {
+                    let _ = writeln!(
+                        out,
+                        "    note: {} is not a working day ({}), but the date is not moved",
+                        date_text(day.date),
+                        day.reason()
+                    );
+                }
             }
         }
     }
+}
+
+/// The weekend days and holidays a count of working days passed over.
+fn explain_skipped(counted: &Counted, out: &mut String) {
+    if counted.skipped.is_empty() {
+        let _ = writeln!(out, "    skipped: no weekend days or holidays");
+        return;
+    }
+    let (mut weekend, mut holidays) = (0, Vec::new());
+    for day in &counted.skipped {
+        match day.holiday {
+            Some(holiday) => holidays.push(format!("{} {}", date_text(day.date), holiday.name)),
+            None => weekend += 1,
+        }
+    }
+    let days = if weekend == 1 { "day" } else { "days" };
+    let _ = write!(out, "    skipped: {weekend} weekend {days}");
+    match holidays.is_empty() {
+        true => out.push('\n'),
+        false => {
+            let _ = writeln!(out, "; holidays: {}", holidays.join(", "));
+        }
+    }
+}
+
+fn explain_hours(from: When, amount: i64, out: &mut String) {
+    let direction = if amount < 0 { "before" } else { "after" };
+    let start = match from.time {
+        Some(_) => format!("from {}", when_text(from)),
+        None => format!(
+            "from the end of {} (no time was recorded)",
+            date_text(from.date)
+        ),
+    };
+    let _ = writeln!(
+        out,
+        "    count: {} hours {direction}, {start}, round the clock",
+        amount.unsigned_abs()
+    );
 }
 
 fn explain_recurring(
@@ -351,7 +356,7 @@ fn explain_recurring(
         during.id
     );
     if let Some(due) = row.due {
-        explain_count(plan, from, i64::from(every), unit, due, out);
+        explain_count(plan, from, i64::from(every), unit, out);
         let _ = writeln!(out, "    limit {}", due_text(due));
     }
 }

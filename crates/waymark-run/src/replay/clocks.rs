@@ -8,19 +8,25 @@ use waymark_compile::{Clock, Deadline, DeadlineKind, FactId, FactValue, Step, St
 
 /// `amount` units after `from` (before it when negative).
 pub fn shift(calendar: &Calendar, from: When, amount: i64, unit: Unit) -> Result<Due, OutOfRange> {
-    let day_unit = match unit {
-        Unit::Hours => {
-            return match from.time {
-                Some(time) => add_hours(from.date.and_time(time), amount).map(Due::At),
-                None => add_hours_to_date(from.date, amount).map(Due::At),
-            };
-        }
-        Unit::WorkingDays => waymark_calendar::Unit::WorkingDays,
-        Unit::CalendarDays => waymark_calendar::Unit::Days,
-        Unit::Weeks => waymark_calendar::Unit::Weeks,
-        Unit::Months => waymark_calendar::Unit::Months,
+    let Some(day_unit) = calendar_unit(unit) else {
+        return match from.time {
+            Some(time) => add_hours(from.date.and_time(time), amount).map(Due::At),
+            None => add_hours_to_date(from.date, amount).map(Due::At),
+        };
     };
     calendar.shift(from.date, amount, day_unit).map(Due::Day)
+}
+
+/// The calendar's unit for a deadline's unit; `None` for hours, which the calendar does not
+/// count (they run round the clock).
+pub fn calendar_unit(unit: Unit) -> Option<waymark_calendar::Unit> {
+    match unit {
+        Unit::Hours => None,
+        Unit::WorkingDays => Some(waymark_calendar::Unit::WorkingDays),
+        Unit::CalendarDays => Some(waymark_calendar::Unit::Days),
+        Unit::Weeks => Some(waymark_calendar::Unit::Weeks),
+        Unit::Months => Some(waymark_calendar::Unit::Months),
+    }
 }
 
 /// Where a deadline's clock stands for one case.
