@@ -8,7 +8,11 @@ use waymark_diagnostics::{Code, Diagnostic, FileId, Sources, Span};
 /// Larger files are refused: a procedure of 10,000 steps is about 2 MB.
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
-/// Why a file could not be read.
+/// Why a file could not be read. This is a file read's result, not a command's failure, so it
+/// is not folded into [`crate::exit::Failure`]: each caller decides what it means. A command's
+/// own input stops the command (`Failure::from`), while a file named by a `use` line becomes a
+/// diagnostic at that line, `fmt` goes on to the next file, and `test` and `serve` report it
+/// among their results.
 pub enum ReadFailure {
     /// The file is missing or unreadable: a usage error (exit 2).
     Missing(String),
