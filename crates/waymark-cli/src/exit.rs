@@ -82,7 +82,7 @@ impl Failure {
 
     /// A failure of the input that the command counts as a usage error: for `diff`, exit 1
     /// means "changes found", so a version or case file it cannot use is exit 2.
-    pub(crate) fn as_usage(mut self) -> Failure {
+    pub(crate) fn into_usage(mut self) -> Failure {
         if self.exit == Exit::Problems {
             self.exit = Exit::Usage;
         }

@@ -41,7 +41,9 @@ pub fn read_text(path: &str, sources: &mut Sources) -> Result<FileId, ReadFailur
     check_bytes(path, bytes, sources)
 }
 
-/// Why [`read_regular_file`] read nothing.
+/// Why [`read_regular_file`] read nothing: bytes, before they are text in `Sources`. Its two
+/// readers word it for their files ([`read_text`] as a [`ReadFailure`], `calendar.rs` as a
+/// calendar's failure), so it is not a command's failure either.
 pub enum NotRead {
     /// Missing, unreadable or a folder: a usage error.
     Missing(String),

@@ -127,7 +127,7 @@ pub fn run(args: DiffArgs) -> Exit {
         Some(path) => {
             match super::test::read_for_diff(path, args.format == DiffFormat::Csv, &mut sources) {
                 Ok(file) => Some((path, file)),
-                Err(exit) => return exit,
+                Err(failure) => return failure.report(&sources),
             }
         }
         None => None,
@@ -149,7 +149,7 @@ pub fn run(args: DiffArgs) -> Exit {
         Some(path) => match impact_on_cases(path, &args, &versions, format) {
             Ok(impact) => Some(impact),
             // Exit 1 means "changes found", so case data that cannot be used is exit 2.
-            Err(failure) => return failure.as_usage().report(&sources),
+            Err(failure) => return failure.into_usage().report(&sources),
         },
         None => None,
     };
