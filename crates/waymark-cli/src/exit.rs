@@ -21,9 +21,10 @@ impl From<Exit> for std::process::ExitCode {
     }
 }
 
-/// Why a command stopped before its work was done. Every command that can stop part-way
-/// returns this, and [`Failure::report`] prints it and gives its exit code: the one place
-/// where a failure becomes an exit code.
+/// Why a command stopped before its work was done. Every command that stops from deep inside
+/// (`days`, `run`, `diff`, `import`, `export --compare`) returns this, and [`Failure::report`]
+/// prints it and gives its exit code: the one place where a failure becomes an exit code.
+/// (A command that stops in its own `run` function prints and returns an [`Exit`] there.)
 #[derive(Debug)]
 pub(crate) struct Failure {
     exit: Exit,
@@ -109,5 +110,32 @@ impl From<ReadFailure> for Failure {
             ReadFailure::Missing(message) => Failure::usage(message),
             ReadFailure::Unusable(diagnostic) => Failure::problems("").with(vec![*diagnostic]),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_failure_ends_with_its_exit_code() {
+        let exit = |failure: Failure| failure.report(&Sources::new());
+        assert_eq!(exit(Failure::usage("no such file")), Exit::Usage);
+        assert_eq!(exit(Failure::problems("")), Exit::Problems);
+        assert_eq!(exit(Failure::quiet()), Exit::Success);
+        assert_eq!(exit(Failure::problems("").into_usage()), Exit::Usage);
+        assert_eq!(exit(Failure::quiet().into_usage()), Exit::Success);
+        let missing = ReadFailure::Missing("cannot read `x.wm`: no such file".to_string());
+        assert_eq!(exit(Failure::from(missing)), Exit::Usage);
+    }
+
+    #[test]
+    fn a_hint_goes_under_the_message() {
+        let failure = Failure::usage("`nope` is not a calendar").help("did you mean `scotland`?");
+        assert_eq!(
+            failure.message,
+            "`nope` is not a calendar\nhelp: did you mean `scotland`?"
+        );
+        assert_eq!(Failure::usage("bad").help("").message, "bad");
     }
 }
