@@ -8,7 +8,11 @@ use waymark_diagnostics::{Code, Diagnostic, FileId, Sources, Span};
 /// Larger files are refused: a procedure of 10,000 steps is about 2 MB.
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
-/// Why a file could not be read.
+/// Why a file could not be read. This is a file read's result, not a command's failure, so it
+/// is not folded into [`crate::exit::Failure`]: each caller decides what it means. A command's
+/// own input stops the command (`Failure::from`), while a file named by a `use` line becomes a
+/// diagnostic at that line, `fmt` goes on to the next file, and `test` and `serve` report it
+/// among their results.
 pub enum ReadFailure {
     /// The file is missing or unreadable: a usage error (exit 2).
     Missing(String),
@@ -37,7 +41,9 @@ pub fn read_text(path: &str, sources: &mut Sources) -> Result<FileId, ReadFailur
     check_bytes(path, bytes, sources)
 }
 
-/// Why [`read_regular_file`] read nothing.
+/// Why [`read_regular_file`] read nothing: bytes, before they are text in `Sources`. Its two
+/// readers word it for their files ([`read_text`] as a [`ReadFailure`], `calendar.rs` as a
+/// calendar's failure), so it is not a command's failure either.
 pub enum NotRead {
     /// Missing, unreadable or a folder: a usage error.
     Missing(String),

@@ -24,6 +24,7 @@ macro_rules! eprintln {
     ($($arg:tt)*) => { $crate::output::to_stderr(format_args!("{}\n", format_args!($($arg)*))) };
 }
 
+mod calendar;
 mod command;
 mod exit;
 mod input;

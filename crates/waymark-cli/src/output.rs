@@ -208,6 +208,12 @@ pub fn to_stderr(text: std::fmt::Arguments<'_>) {
     let _ = std::io::stderr().lock().write_fmt(text);
 }
 
+/// A word as the user gave it, made safe to print: control characters escaped (a newline in
+/// an argument could forge a line of output) and at most 60 characters shown.
+pub(crate) fn shown(word: &str) -> String {
+    printable(word, 60)
+}
+
 /// `text` made safe to show on a terminal or in a log: control characters (ESC, a newline that
 /// could forge an extra `error:` line) are written as escapes such as `\u{1b}` and `\n`, and
 /// at most `most` characters are kept, the rest counted, so a huge value never becomes a huge

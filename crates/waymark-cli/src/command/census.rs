@@ -2,9 +2,7 @@
 //! recognised by its content, read as a stream a block of children at a time (a reader thread
 //! while both cores run the block before), through a mapping checked against the procedure.
 
-use crate::command::run::Stop;
-use crate::input::ReadFailure;
-use crate::output::print_diagnostics;
+use crate::exit::Failure;
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use std::fs::File;
@@ -27,7 +25,7 @@ pub(crate) struct Census {
 impl Census {
     /// The census in `path`, or `None` when the file is not one (by its first bytes, whatever
     /// its name). Standard input is never taken for a census.
-    pub(crate) fn detect(path: &str) -> Result<Option<Census>, Stop> {
+    pub(crate) fn detect(path: &str) -> Result<Option<Census>, Failure> {
         if path == "-" {
             return Ok(None);
         }
@@ -48,11 +46,11 @@ impl Census {
         Census::open(path).map(Some)
     }
 
-    pub(crate) fn open(path: &str) -> Result<Census, Stop> {
+    pub(crate) fn open(path: &str) -> Result<Census, Failure> {
         let file = File::open(path)
-            .map_err(|error| Stop::Usage(format!("cannot read `{path}`: {error}")))?;
+            .map_err(|error| Failure::usage(format!("cannot read `{path}`: {error}")))?;
         let reader = CensusReader::open(file).map_err(|not| {
-            Stop::Problems(format!(
+            Failure::problems(format!(
                 "`{path}` line {}, column {}: {} ({}); no case was read",
                 not.at.line,
                 not.at.column,
@@ -67,15 +65,15 @@ impl Census {
     }
 
     /// The header's `<ReferenceDate>`, the day the return was taken.
-    pub(crate) fn reference_date(&self) -> Result<NaiveDate, Stop> {
+    pub(crate) fn reference_date(&self) -> Result<NaiveDate, Failure> {
         let Some((text, at)) = &self.reader.header.reference_date else {
-            return Err(Stop::Usage(format!(
+            return Err(Failure::usage(format!(
                 "`{}` has no `<ReferenceDate>` in its header, so the day to read it on is not known\nhelp: give `--as-of YYYY-MM-DD`",
                 self.path
             )));
         };
         parse_date(text).map_err(|_| {
-            Stop::Problems(format!(
+            Failure::problems(format!(
                 "`{}` line {}, column {}: the `<ReferenceDate>` `{text}` is not a real date ({})\nhelp: give `--as-of YYYY-MM-DD`",
                 self.path,
                 at.line,
@@ -91,8 +89,8 @@ impl Census {
         plan: &Plan,
         mapping: &Mapping,
         options: RunOptions,
-        write: &mut dyn FnMut(&[u8]) -> Result<(), Stop>,
-    ) -> Result<Summary, Stop> {
+        write: &mut dyn FnMut(&[u8]) -> Result<(), Failure>,
+    ) -> Result<Summary, Failure> {
         let mut summary = Summary::new(plan);
         let path = self.path.clone();
         let reader = &mut self.reader;
@@ -170,24 +168,18 @@ pub(crate) fn warn<'f>(path: &str, findings: impl IntoIterator<Item = &'f Findin
 }
 
 /// The mapping: `--map FILE`, or the one shipped for the procedure; checked against it when
-/// there is one. Its problems are printed and stop the command (exit 1).
+/// there is one. Its problems stop the command (exit 1).
 pub(crate) fn load_mapping(
     map: Option<&str>,
     procedure: Option<&Procedure>,
     sources: &mut Sources,
-) -> Result<Mapping, Stop> {
+) -> Result<Mapping, Failure> {
     let file = match map {
-        Some(path) => crate::input::read_text(path, sources).map_err(|failure| match failure {
-            ReadFailure::Missing(message) => Stop::Usage(message),
-            ReadFailure::Unusable(diagnostic) => {
-                print_diagnostics(&[*diagnostic], sources);
-                Stop::Problems(String::new())
-            }
-        })?,
+        Some(path) => crate::input::read_text(path, sources)?,
         None => {
             let id = procedure.map_or("assessment", |p| p.id.as_str());
             let Some((name, text)) = waymark_census::mapping::shipped(id) else {
-                return Err(Stop::Usage(format!(
+                return Err(Failure::usage(format!(
                     "no census mapping is shipped for the procedure `{id}`\nhelp: write one (docs/cin-census.md) and give it with `--map FILE`; mappings are shipped for {}",
                     waymark_census::mapping::shipped_for().join(", ")
                 )));
@@ -200,17 +192,16 @@ pub(crate) fn load_mapping(
         .map(|f| f.text.clone())
         .unwrap_or_default();
     let mapping = Mapping::parse(file, &text).map_err(|problems| {
-        print_diagnostics(&problems, sources);
-        Stop::Problems("the census mapping cannot be used".to_string())
+        Failure::problems("the census mapping cannot be used").with(problems)
     })?;
     if let Some(procedure) = procedure {
         let problems = mapping.check(procedure);
         if !problems.is_empty() {
-            print_diagnostics(&problems, sources);
-            return Err(Stop::Problems(format!(
+            return Err(Failure::problems(format!(
                 "the census mapping does not fit the procedure `{}`",
                 procedure.id
-            )));
+            ))
+            .with(problems));
         }
     }
     Ok(mapping)
@@ -218,7 +209,7 @@ pub(crate) fn load_mapping(
 
 impl Census {
     /// The reference date as the as-of date, saying so on standard error.
-    pub(crate) fn as_of_reference_date(&self) -> Result<NaiveDate, Stop> {
+    pub(crate) fn as_of_reference_date(&self) -> Result<NaiveDate, Failure> {
         let date = self.reference_date()?;
         eprintln!(
             "note: as of {date}, the census reference date of `{}` (give --as-of to read it on another day)",

@@ -5,17 +5,16 @@
 //! alone (a date, or a count for `between`) so scripts can use it; `--explain` shows the working.
 
 use crate::Exit;
-use crate::input::{NotRead, read_regular_file};
-use crate::output::print_diagnostics;
+use crate::calendar::resolve_calendar;
+use crate::exit::Failure;
+use crate::output::{print_diagnostics, shown};
 use chrono::{Datelike, NaiveDate};
 use clap::Args;
-use std::borrow::Cow;
 use waymark_calendar::{
-    Calendar, CalendarFile, Counted, DateError, DayOff, Direction, Division, Holiday, HolidayKind,
-    Note, OutOfRange, Unit, builtin, builtin_names, computed_holidays_warning, default_calendar,
-    division_named, parse_calendar_file, parse_date, why_no_such_day,
+    Calendar, Counted, DateError, DayOff, Direction, HolidayKind, Note, OutOfRange, Unit,
+    computed_holidays_warning, default_calendar, parse_date, why_no_such_day,
 };
-use waymark_diagnostics::{Code, Diagnostic, FileId, Sources, Span, did_you_mean};
+use waymark_diagnostics::{Code, Diagnostic, FileId, Sources, Span};
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -90,41 +89,13 @@ pub fn run(args: DaysArgs) -> Exit {
             print_diagnostics(&warnings, &sources);
             Exit::Success
         }
-        Err(Failure::Usage(message, help)) => {
-            eprintln!("error: {message}");
-            if !help.is_empty() {
-                eprintln!("help: {help}");
-            }
-            Exit::Usage
-        }
-        Err(Failure::Request(diagnostic)) => {
-            print_diagnostics(&[*diagnostic], &sources);
-            Exit::Usage
-        }
-        Err(Failure::CalendarFile(diagnostics)) => {
-            print_diagnostics(&diagnostics, &sources);
-            Exit::Problems
-        }
+        Err(failure) => failure.report(&sources),
     }
-}
-
-/// Why no answer was printed, which decides the exit code.
-pub(crate) enum Failure {
-    /// A bad word or flag: a message and a hint. Exit 2.
-    Usage(String, String),
-    /// A bad request that has a diagnostic code, e.g. a date out of range. Exit 2.
-    Request(Box<Diagnostic>),
-    /// A calendar file with problems. Exit 1.
-    CalendarFile(Vec<Diagnostic>),
-}
-
-fn usage(message: impl Into<String>, help: impl Into<String>) -> Failure {
-    Failure::Usage(message.into(), help.into())
 }
 
 /// A usage error with its code, which ends the message (as every command's usage errors do).
 fn coded(code: Code, message: impl Into<String>, help: impl Into<String>) -> Failure {
-    Failure::Usage(format!("{} ({code})", message.into()), help.into())
+    Failure::usage(format!("{} ({code})", message.into())).help(help)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -246,12 +217,6 @@ fn real_date(word: &str, quoted: &str) -> Result<NaiveDate, (String, String)> {
     })
 }
 
-/// A word as the user gave it, made safe to print: control characters escaped (a newline in
-/// an argument could forge a line of output) and at most 60 characters shown.
-pub(crate) fn shown(word: &str) -> String {
-    crate::output::printable(word, 60)
-}
-
 /// `+45`, `-10`, `45`, `+45wd` (working days), `+3d`, `-4w`, `+2m`.
 fn amount_word(word: &str) -> Result<(i64, Unit), Failure> {
     let bad = || {
@@ -292,131 +257,6 @@ fn amount_word(word: &str) -> Result<(i64, Unit), Failure> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The calendar: built-in names, GOV.UK files and closures files from `--calendar`
-
-/// Builds the calendar the `--calendar` values describe. At most one of them may give the bank
-/// holidays (a built-in name or a GOV.UK file); every closures file adds its days on top. With
-/// no bank holidays named, `default` is used: England and Wales here, and for a command that
-/// runs a procedure, the calendar its `calendar` line names.
-pub(crate) fn resolve_calendar(
-    values: &[String],
-    default: &'static Calendar,
-    sources: &mut Sources,
-) -> Result<Cow<'static, Calendar>, Failure> {
-    let mut base: Option<(String, Cow<'static, Calendar>)> = None;
-    let mut closures: Vec<(String, Vec<Holiday>)> = Vec::new();
-    for value in values {
-        let (bank_holidays, extra) = match builtin(value) {
-            Some(calendar) => (Some(Cow::Borrowed(calendar)), None),
-            None => match read_calendar_file(value, sources)? {
-                CalendarFile::BankHolidays(calendar) => (Some(Cow::Owned(calendar)), None),
-                CalendarFile::Closures(days) => (None, Some(days)),
-            },
-        };
-        if let Some(calendar) = bank_holidays {
-            if let Some((first, _)) = &base {
-                return Err(coded(
-                    Code::RequestMalformed,
-                    format!(
-                        "two calendars of bank holidays given: `{}` and `{}`",
-                        shown(first),
-                        shown(value)
-                    ),
-                    "give one calendar of bank holidays; any number of closures files can be \
-                     added to it",
-                ));
-            }
-            base = Some((value.clone(), calendar));
-        }
-        if let Some(days) = extra {
-            closures.push((value.clone(), days));
-        }
-    }
-    let mut calendar = base.map_or(Cow::Borrowed(default), |(_, calendar)| calendar);
-    for (name, days) in &closures {
-        calendar = Cow::Owned(calendar.with_closures(name, days));
-    }
-    Ok(calendar)
-}
-
-/// Reads `--calendar FILE` or `--calendar FILE#DIVISION`.
-fn read_calendar_file(value: &str, sources: &mut Sources) -> Result<CalendarFile, Failure> {
-    // A `#` splits off a division, unless a file is really named with the `#` in it.
-    let (path, division) = match value.rsplit_once('#') {
-        Some((path, division)) if !std::path::Path::new(value).exists() => (path, Some(division)),
-        _ => (value, None),
-    };
-    let text = read_text(path, sources)?;
-    let division = match division {
-        Some(name) => Some(choose_division(value, name, sources)?),
-        None => None,
-    };
-    let file = sources.add(path, text.clone());
-    let chosen = division.unwrap_or(Division::EnglandAndWales);
-    let parsed = parse_calendar_file(path, &text, file, chosen).map_err(Failure::CalendarFile)?;
-    if let (CalendarFile::Closures(_), Some(division)) = (&parsed, division) {
-        return Err(usage(
-            format!(
-                "`#{division}` chooses a division of a GOV.UK file, but `{path}` is a closures list"
-            ),
-            format!(
-                "to add these closures to {division}'s bank holidays, write `--calendar {division} --calendar {path}`"
-            ),
-        ));
-    }
-    Ok(parsed)
-}
-
-/// The division after the `#` of a `--calendar` value; WM0403 if there is no such division.
-fn choose_division(value: &str, name: &str, sources: &mut Sources) -> Result<Division, Failure> {
-    let file = sources.add("--calendar", value.to_string());
-    let start = value.len() - name.len();
-    division_named(name, Span::new(file, start, value.len())).map_err(Failure::Request)
-}
-
-/// The text of a calendar file: a usage error if it is missing or a folder, a diagnostic
-/// about the file (exit 1) if it is not a regular file, too large or not UTF-8 text.
-fn read_text(path: &str, sources: &mut Sources) -> Result<String, Failure> {
-    std::fs::metadata(path).map_err(|error| not_found(path, &error))?;
-    let bytes = match read_regular_file(path) {
-        Ok(bytes) => bytes,
-        Err(NotRead::Missing(message)) => return Err(usage(message, "")),
-        Err(NotRead::Refused(code, message)) => {
-            let file = sources.add(path, "");
-            let diagnostic = Diagnostic::new(code, Span::new(file, 0, 0), message)
-                .label("this file")
-                .help("give a calendar saved as a file: GOV.UK's bank-holidays.json or a closures list");
-            return Err(Failure::CalendarFile(vec![diagnostic]));
-        }
-    };
-    String::from_utf8(bytes).map_err(|error| {
-        let diagnostic = crate::input::not_utf8(path, error, sources)
-            .help("save the calendar file as UTF-8 text");
-        Failure::CalendarFile(vec![diagnostic])
-    })
-}
-
-fn not_found(path: &str, error: &std::io::Error) -> Failure {
-    let looks_like_a_name = !path.contains(['/', '\\', '.']);
-    if looks_like_a_name && error.kind() == std::io::ErrorKind::NotFound {
-        let help = match did_you_mean(path, builtin_names().iter().copied()) {
-            Some(guess) => format!("did you mean `{guess}`?"),
-            None => format!(
-                "the built-in calendars are {}; anything else is read as a file",
-                builtin_names().join(", ")
-            ),
-        };
-        return usage(format!("`{path}` is not a calendar name or a file"), help);
-    }
-    let why = match error.kind() {
-        std::io::ErrorKind::NotFound => "no such file".to_string(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-        _ => error.to_string(),
-    };
-    usage(format!("cannot read calendar `{path}`: {why}"), "")
-}
-
-// ---------------------------------------------------------------------------------------------
 // The answer, and its explanation
 
 /// Prints the answer (and with `explain`, the working); returns any warnings to show.
@@ -427,7 +267,8 @@ fn answer(
     explain: bool,
 ) -> Result<Vec<Diagnostic>, Failure> {
     let date_span = line.span(usize::from(matches!(request, Request::Between(..))));
-    let out_of_range = |error: OutOfRange| Failure::Request(Box::new(error.diagnostic(date_span)));
+    let out_of_range =
+        |error: OutOfRange| Failure::usage("").with(vec![error.diagnostic(date_span)]);
     let (start, end) = match *request {
         Request::Shift(date, n, unit) => {
             let due = calendar.shift(date, n, unit).map_err(out_of_range)?;

@@ -1,10 +1,10 @@
 //! `waymark diff OLD.wm NEW.wm`: what changed between two versions of a procedure.
 
-use super::run::{CsvFiles, InputFormat, Stop, date_argument, is_csv, open_cases, today};
+use super::run::{CsvFiles, InputFormat, date_argument, is_csv, open_cases, today};
 use crate::Exit;
+use crate::exit::Failure;
 use crate::input::ReadFailure;
 use crate::loader::FileLoader;
-use crate::output::print_diagnostics;
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 use std::io::{Read, Seek, Write};
@@ -118,7 +118,7 @@ pub fn run(args: DiffArgs) -> Exit {
         (old, new) => {
             // Both versions' problems are shown, so both can be fixed in one go.
             for failure in [old.err(), new.err()].into_iter().flatten() {
-                report_failure(failure, &sources);
+                failure.report(&sources);
             }
             return Exit::Usage;
         }
@@ -127,7 +127,7 @@ pub fn run(args: DiffArgs) -> Exit {
         Some(path) => {
             match super::test::read_for_diff(path, args.format == DiffFormat::Csv, &mut sources) {
                 Ok(file) => Some((path, file)),
-                Err(exit) => return exit,
+                Err(failure) => return failure.report(&sources),
             }
         }
         None => None,
@@ -148,7 +148,8 @@ pub fn run(args: DiffArgs) -> Exit {
     let impact = match &args.cases {
         Some(path) => match impact_on_cases(path, &args, &versions, format) {
             Ok(impact) => Some(impact),
-            Err(stop) => return stopped(stop),
+            // Exit 1 means "changes found", so case data that cannot be used is exit 2.
+            Err(failure) => return failure.into_usage().report(&sources),
         },
         None => None,
     };
@@ -222,20 +223,20 @@ enum CaseText {
 }
 
 impl CaseText {
-    fn new(format: Format) -> Result<CaseText, Stop> {
+    fn new(format: Format) -> Result<CaseText, Failure> {
         match format {
             Format::Csv => Ok(CaseText::Printed),
             Format::Human | Format::Json | Format::Markdown => tempfile::tempfile()
                 .map(|file| CaseText::Spooled(std::io::BufWriter::new(file)))
                 .map_err(|error| {
-                    Stop::Usage(format!(
+                    Failure::usage(format!(
                         "cannot create a temporary file for the affected cases: {error}"
                     ))
                 }),
         }
     }
 
-    fn write(&mut self, text: &str, format: Format) -> Result<(), Stop> {
+    fn write(&mut self, text: &str, format: Format) -> Result<(), Failure> {
         match self {
             CaseText::Printed => {
                 print_text(text, format);
@@ -247,7 +248,7 @@ impl CaseText {
     }
 
     /// Ready to be copied out: everything written reaches the file, which is rewound.
-    fn finish(self) -> Result<CaseText, Stop> {
+    fn finish(self) -> Result<CaseText, Failure> {
         match self {
             CaseText::Spooled(file) => {
                 let mut file = file
@@ -287,8 +288,8 @@ impl CaseText {
     }
 }
 
-fn spool_failed(error: std::io::Error) -> Stop {
-    Stop::Usage(format!(
+fn spool_failed(error: std::io::Error) -> Failure {
+    Failure::usage(format!(
         "cannot write the affected cases to a temporary file: {error}"
     ))
 }
@@ -301,7 +302,7 @@ fn take_block(
     format: Format,
     out: &mut CaseText,
     text: &mut String,
-) -> Result<(), Stop> {
+) -> Result<(), Failure> {
     let written = summary.affected;
     let cases: Vec<CaseImpact<'_>> = summary.add(block);
     text.clear();
@@ -317,7 +318,7 @@ fn impact_on_cases(
     args: &DiffArgs,
     versions: &Versions<'_>,
     format: Format,
-) -> Result<(ImpactSummary, NaiveDate, CaseText), Stop> {
+) -> Result<(ImpactSummary, NaiveDate, CaseText), Failure> {
     let as_of = match &args.as_of {
         Some(text) => date_argument(text)?,
         None => today(),
@@ -350,14 +351,14 @@ fn impact_on_cases(
                 first_line += line_count(&block.bytes);
             }
             Ok(None) => return Ok((summary, as_of, out.finish()?)),
-            Err(error) => return Err(Stop::Usage(format!("cannot read `{path}`: {error}"))),
+            Err(error) => return Err(Failure::usage(format!("cannot read `{path}`: {error}"))),
         }
     }
 }
 
 /// Where the cases' text goes; for CSV, straight out after its header, which is all of
 /// [`waymark_diff::render_head`] for CSV with cases.
-fn start_cases(format: Format) -> Result<CaseText, Stop> {
+fn start_cases(format: Format) -> Result<CaseText, Failure> {
     let out = CaseText::new(format)?;
     if let CaseText::Printed = out {
         print!("{}", waymark_diff::CSV_IMPACT_HEADER);
@@ -365,42 +366,20 @@ fn start_cases(format: Format) -> Result<CaseText, Stop> {
     Ok(out)
 }
 
-fn stopped(stop: Stop) -> Exit {
-    match stop {
-        Stop::Usage(message) | Stop::Problems(message) => {
-            if !message.is_empty() {
-                eprintln!("error: {message}");
-            }
-            Exit::Usage
-        }
-        Stop::Quiet => Exit::Success,
-    }
-}
-
-/// Why a version could not be compared.
-pub enum Failure {
-    Missing(String),
-    Invalid(Vec<Diagnostic>),
-}
-
-/// Prints why a version could not be compared: a usage error (exit 2).
-pub fn report_failure(failure: Failure, sources: &Sources) -> Exit {
-    match failure {
-        Failure::Missing(message) => eprintln!("error[{}]: {message}", Code::FileUnreadable),
-        Failure::Invalid(problems) => {
-            print_diagnostics(&problems, sources);
-            eprintln!("error: a version must check without errors before it can be compared");
-        }
-    }
-    Exit::Usage
+/// Why a version cannot be compared: its errors, then this line. A usage error (exit 2), as
+/// exit 1 means "changes found".
+fn cannot_compare(problems: Vec<Diagnostic>) -> Failure {
+    Failure::usage("a version must check without errors before it can be compared").with(problems)
 }
 
 /// Reads and compiles one version; its errors (not its warnings) stop the comparison.
-pub fn compile(path: &str, loader: &mut FileLoader<'_>) -> Result<Procedure, Failure> {
+pub(crate) fn compile(path: &str, loader: &mut FileLoader<'_>) -> Result<Procedure, Failure> {
     let file = match loader.read(path) {
         Ok(file) => file,
-        Err(ReadFailure::Missing(message)) => return Err(Failure::Missing(message)),
-        Err(ReadFailure::Unusable(diagnostic)) => return Err(Failure::Invalid(vec![*diagnostic])),
+        Err(ReadFailure::Missing(message)) => {
+            return Err(Failure::usage(message).coded(Code::FileUnreadable));
+        }
+        Err(ReadFailure::Unusable(diagnostic)) => return Err(cannot_compare(vec![*diagnostic])),
     };
     let text = loader.text(file);
     let checked = waymark_check::check_text(file, &text, loader, &CheckOptions::default());
@@ -411,6 +390,6 @@ pub fn compile(path: &str, loader: &mut FileLoader<'_>) -> Result<Procedure, Fai
         .collect();
     match checked.procedure {
         Some(procedure) if errors.is_empty() => Ok(procedure),
-        _ => Err(Failure::Invalid(errors)),
+        _ => Err(cannot_compare(errors)),
     }
 }

@@ -98,7 +98,7 @@ pub fn run(args: ExportArgs) -> Exit {
         Some(old_path) => {
             let old = match super::diff::compile(old_path, &mut loader) {
                 Ok(old) => old,
-                Err(failure) => return super::diff::report_failure(failure, &sources),
+                Err(failure) => return failure.report(&sources),
             };
             let comparison = comparison(&old, &procedure);
             match waymark_export::export_compared(&procedure, &comparison, args.to.into()) {

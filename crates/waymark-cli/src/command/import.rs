@@ -4,9 +4,9 @@
 
 use crate::Exit;
 use crate::command::census::{Census, file_bad_case, load_mapping, warn};
-use crate::command::run::Stop;
+use crate::exit::Failure;
 use crate::loader::FileLoader;
-use crate::output::{WholeFile, print_diagnostics};
+use crate::output::WholeFile;
 use clap::{Args, Subcommand};
 use std::io::{BufWriter, Write};
 use std::path::Path;
@@ -70,31 +70,21 @@ pub struct CinCensusArgs {
 
 pub fn run(args: ImportArgs) -> Exit {
     let ImportSource::CinCensus(args) = args.source;
-    match import(&args) {
+    let mut sources = Sources::new();
+    match import(&args, &mut sources) {
         Ok(exit) => exit,
-        Err(Stop::Usage(message)) => {
-            eprintln!("error: {message}");
-            Exit::Usage
-        }
-        Err(Stop::Problems(message)) => {
-            if !message.is_empty() {
-                eprintln!("error: {message}");
-            }
-            Exit::Problems
-        }
-        Err(Stop::Quiet) => Exit::Success,
+        Err(failure) => failure.report(&sources),
     }
 }
 
-fn import(args: &CinCensusArgs) -> Result<Exit, Stop> {
-    let mut sources = Sources::new();
+fn import(args: &CinCensusArgs, sources: &mut Sources) -> Result<Exit, Failure> {
     let procedure = match &args.procedure {
-        Some(path) => Some(load_procedure(path, &mut sources)?),
+        Some(path) => Some(load_procedure(path, sources)?),
         None => None,
     };
-    let mapping = load_mapping(args.map.as_deref(), procedure.as_ref(), &mut sources)?;
+    let mapping = load_mapping(args.map.as_deref(), procedure.as_ref(), sources)?;
     let Some(mut census) = Census::detect(&args.census)? else {
-        return Err(Stop::Usage(format!(
+        return Err(Failure::usage(format!(
             "`{}` is not a Children in Need census: its root is not `<Message>` with CIN collection details",
             args.census
         )));
@@ -140,15 +130,12 @@ fn import(args: &CinCensusArgs) -> Result<Exit, Stop> {
 }
 
 /// Parses, compiles and checks the procedure; its errors stop the import.
-fn load_procedure(path: &str, sources: &mut Sources) -> Result<waymark_compile::Procedure, Stop> {
+fn load_procedure(
+    path: &str,
+    sources: &mut Sources,
+) -> Result<waymark_compile::Procedure, Failure> {
     let mut loader = FileLoader::new(sources);
-    let file = loader.read(path).map_err(|failure| match failure {
-        crate::input::ReadFailure::Missing(message) => Stop::Usage(message),
-        crate::input::ReadFailure::Unusable(diagnostic) => {
-            print_diagnostics(&[*diagnostic], loader.sources);
-            Stop::Problems(String::new())
-        }
-    })?;
+    let file = loader.read(path)?;
     let text = loader.text(file);
     let checked = waymark_check::check_text(file, &text, &mut loader, &CheckOptions::default());
     let errors: Vec<Diagnostic> = checked
@@ -158,10 +145,7 @@ fn load_procedure(path: &str, sources: &mut Sources) -> Result<waymark_compile::
         .collect();
     match (checked.procedure, errors.is_empty()) {
         (Some(procedure), true) => Ok(procedure),
-        _ => {
-            print_diagnostics(&errors, loader.sources);
-            Err(Stop::Problems(format!("`{path}` has errors")))
-        }
+        _ => Err(Failure::problems(format!("`{path}` has errors")).with(errors)),
     }
 }
 
@@ -172,16 +156,16 @@ enum Output {
 }
 
 impl Output {
-    fn open(path: Option<&str>) -> Result<Output, Stop> {
+    fn open(path: Option<&str>) -> Result<Output, Failure> {
         Ok(match path {
             None => Output::Stdout(BufWriter::new(std::io::stdout())),
             Some(path) => Output::File(BufWriter::new(
-                WholeFile::create(Path::new(path)).map_err(Stop::Usage)?,
+                WholeFile::create(Path::new(path)).map_err(Failure::usage)?,
             )),
         })
     }
 
-    fn write(&mut self, bytes: &[u8]) -> Result<(), Stop> {
+    fn write(&mut self, bytes: &[u8]) -> Result<(), Failure> {
         let written = match self {
             Output::Stdout(out) => out.write_all(bytes),
             Output::File(out) => out.write_all(bytes),
@@ -189,21 +173,21 @@ impl Output {
         written.map_err(failed)
     }
 
-    fn finish(self) -> Result<(), Stop> {
+    fn finish(self) -> Result<(), Failure> {
         match self {
             Output::Stdout(mut out) => out.flush().map_err(failed),
             Output::File(out) => out
                 .into_inner()
                 .map_err(|error| failed(error.into_error()))?
                 .commit()
-                .map_err(Stop::Usage),
+                .map_err(Failure::usage),
         }
     }
 }
 
-fn failed(error: std::io::Error) -> Stop {
+fn failed(error: std::io::Error) -> Failure {
     match error.kind() {
-        std::io::ErrorKind::BrokenPipe => Stop::Quiet,
-        _ => Stop::Usage(format!("cannot write the output: {error}")),
+        std::io::ErrorKind::BrokenPipe => Failure::quiet(),
+        _ => Failure::usage(format!("cannot write the output: {error}")),
     }
 }

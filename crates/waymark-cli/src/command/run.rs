@@ -6,11 +6,11 @@
 //! cores and written in input order; CSV input is read whole (rows of a case may be anywhere).
 
 use crate::Exit;
+use crate::calendar::resolve_calendar;
 use crate::command::census::{Census, load_mapping};
-use crate::command::days::{Failure, resolve_calendar};
-use crate::input::ReadFailure;
+use crate::exit::Failure;
 use crate::loader::FileLoader;
-use crate::output::{WholeFile, print_diagnostics};
+use crate::output::WholeFile;
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 use std::io::{BufRead, BufWriter, IsTerminal, Read, Write};
@@ -135,32 +135,14 @@ pub enum InputFormat {
 }
 
 pub fn run(args: RunArgs) -> Exit {
-    match run_inner(&args) {
+    let mut sources = Sources::new();
+    match run_inner(&args, &mut sources) {
         Ok(exit) => exit,
-        Err(Stop::Usage(message)) => {
-            eprintln!("error: {message}");
-            Exit::Usage
-        }
-        Err(Stop::Problems(message)) => {
-            if !message.is_empty() {
-                eprintln!("error: {message}");
-            }
-            Exit::Problems
-        }
-        Err(Stop::Quiet) => Exit::Success,
+        Err(failure) => failure.report(&sources),
     }
 }
 
-pub(crate) enum Stop {
-    /// Exit 2 with this message.
-    Usage(String),
-    /// Exit 1 with this message (already printed if empty).
-    Problems(String),
-    /// The reader went away (a closed pipe): stop without a word.
-    Quiet,
-}
-
-fn run_inner(args: &RunArgs) -> Result<Exit, Stop> {
+fn run_inner(args: &RunArgs, sources: &mut Sources) -> Result<Exit, Failure> {
     // A census file is known by its content, whatever its name (command/census.rs).
     let census = match reads_csv(args) {
         true => None,
@@ -169,7 +151,7 @@ fn run_inner(args: &RunArgs) -> Result<Exit, Stop> {
     if census.is_none()
         && let Some(map) = &args.map
     {
-        return Err(Stop::Usage(format!(
+        return Err(Failure::usage(format!(
             "`--map {map}` is for a Children in Need census file, and `{}` is not one",
             args.cases
         )));
@@ -179,36 +161,21 @@ fn run_inner(args: &RunArgs) -> Result<Exit, Stop> {
         (None, Some(census)) => census.as_of_reference_date()?,
         (None, None) => today(),
     };
-    let mut sources = Sources::new();
-    let procedure = load_procedure(&args.procedure, &mut sources)?;
+    let procedure = load_procedure(&args.procedure, sources)?;
     let default = builtin(&procedure.calendar).unwrap_or(default_calendar());
-    let calendar =
-        resolve_calendar(&args.calendar, default, &mut sources).map_err(
-            |failure| match failure {
-                Failure::Usage(message, help) if help.is_empty() => Stop::Usage(message),
-                Failure::Usage(message, help) => Stop::Usage(format!("{message}\nhelp: {help}")),
-                Failure::Request(diagnostic) => {
-                    print_diagnostics(&[*diagnostic], &sources);
-                    Stop::Usage(String::new())
-                }
-                Failure::CalendarFile(diagnostics) => {
-                    print_diagnostics(&diagnostics, &sources);
-                    Stop::Problems(String::new())
-                }
-            },
-        )?;
+    let calendar = resolve_calendar(&args.calendar, default, sources)?;
     let plan = Plan::new(&procedure, &calendar);
     let mapping = match &census {
         Some(_) => Some(load_mapping(
             args.map.as_deref(),
             Some(&procedure),
-            &mut sources,
+            sources,
         )?),
         None => None,
     };
     if let Some(case_id) = &args.explain {
         let census = census.zip(mapping.as_ref());
-        return explain(args, &plan, &sources, case_id, as_of, census);
+        return explain(args, &plan, sources, case_id, as_of, census);
     }
     let colour = args.output.is_none() && std::io::stdout().is_terminal();
     let format = match args.format {
@@ -256,9 +223,9 @@ pub(crate) fn reading(strict: bool) -> Reading {
 }
 
 /// `--as-of` must be a real date.
-pub(crate) fn date_argument(text: &str) -> Result<NaiveDate, Stop> {
+pub(crate) fn date_argument(text: &str) -> Result<NaiveDate, Failure> {
     parse_date(text).map_err(|error| {
-        Stop::Usage(match error {
+        Failure::usage(match error {
             DateError::Shape => format!(
                 "`--as-of {text}` is not a date written YYYY-MM-DD\nhelp: write e.g. `--as-of 2026-06-30`"
             ),
@@ -280,16 +247,9 @@ pub(crate) fn today() -> NaiveDate {
 
 /// Parses, compiles and checks the procedure; its errors stop the run (exit 1), its warnings
 /// are `waymark check`'s business and are not repeated here.
-fn load_procedure(path: &str, sources: &mut Sources) -> Result<Procedure, Stop> {
+fn load_procedure(path: &str, sources: &mut Sources) -> Result<Procedure, Failure> {
     let mut loader = FileLoader::new(sources);
-    let file = match loader.read(path) {
-        Ok(file) => file,
-        Err(ReadFailure::Missing(message)) => return Err(Stop::Usage(message)),
-        Err(ReadFailure::Unusable(diagnostic)) => {
-            print_diagnostics(&[*diagnostic], loader.sources);
-            return Err(Stop::Problems(String::new()));
-        }
-    };
+    let file = loader.read(path)?;
     let text = loader.text(file);
     let checked = waymark_check::check_text(file, &text, &mut loader, &CheckOptions::default());
     let errors: Vec<Diagnostic> = checked
@@ -299,12 +259,10 @@ fn load_procedure(path: &str, sources: &mut Sources) -> Result<Procedure, Stop> 
         .collect();
     match (checked.procedure, errors.is_empty()) {
         (Some(procedure), true) => Ok(procedure),
-        _ => {
-            print_diagnostics(&errors, loader.sources);
-            Err(Stop::Problems(format!(
-                "`{path}` has errors, so no case can be run; `waymark check {path}` shows them all"
-            )))
-        }
+        _ => Err(Failure::problems(format!(
+            "`{path}` has errors, so no case can be run; `waymark check {path}` shows them all"
+        ))
+        .with(errors)),
     }
 }
 
@@ -313,7 +271,7 @@ fn reads_csv(args: &RunArgs) -> bool {
 }
 
 /// Opens CASES (or standard input) for reading.
-pub(crate) fn open_cases(path: &str) -> Result<(Box<dyn Read + Send>, Option<u64>), Stop> {
+pub(crate) fn open_cases(path: &str) -> Result<(Box<dyn Read + Send>, Option<u64>), Failure> {
     if path == "-" {
         return Ok((Box::new(std::io::stdin()), None));
     }
@@ -324,20 +282,20 @@ pub(crate) fn open_cases(path: &str) -> Result<(Box<dyn Read + Send>, Option<u64
         .filter(|m| m.is_file())
         .map(|m| m.len());
     if size.is_none() && Path::new(path).is_dir() {
-        return Err(Stop::Usage(format!(
+        return Err(Failure::usage(format!(
             "`{path}` is a folder, not a file of cases"
         )));
     }
     Ok((Box::new(file), size))
 }
 
-fn cannot_read(path: &str, error: &std::io::Error) -> Stop {
+fn cannot_read(path: &str, error: &std::io::Error) -> Failure {
     let why = match error.kind() {
         std::io::ErrorKind::NotFound => "no such file".to_string(),
         std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
         _ => error.to_string(),
     };
-    Stop::Usage(format!("cannot read `{path}`: {why}"))
+    Failure::usage(format!("cannot read `{path}`: {why}"))
 }
 
 /// Streams JSON Lines: reading, running on every core and writing overlap (see
@@ -347,7 +305,7 @@ fn run_json_lines(
     plan: &Plan,
     options: RunOptions,
     sink: &mut Sink,
-) -> Result<Summary, Stop> {
+) -> Result<Summary, Failure> {
     let (mut reader, size) = open_cases(&args.cases)?;
     let progress = Progress::new(size);
     let outcome = waymark_run::stream::run_json_lines(
@@ -376,7 +334,7 @@ fn run_csv(
     plan: &Plan,
     options: RunOptions,
     sink: &mut Sink,
-) -> Result<Summary, Stop> {
+) -> Result<Summary, Failure> {
     let files = CsvFiles::read(&args.cases, args.facts.as_deref())?;
     let cases = files.scan()?;
     let progress = Progress::new(None);
@@ -404,7 +362,7 @@ pub(crate) struct CsvFiles<'a> {
 }
 
 impl<'a> CsvFiles<'a> {
-    pub(crate) fn read(events_path: &'a str, facts_path: Option<&'a str>) -> Result<Self, Stop> {
+    pub(crate) fn read(events_path: &'a str, facts_path: Option<&'a str>) -> Result<Self, Failure> {
         Ok(CsvFiles {
             events: read_whole(events_path)?,
             facts: facts_path.map(read_whole).transpose()?,
@@ -414,13 +372,13 @@ impl<'a> CsvFiles<'a> {
     }
 
     /// Where each case's rows are, ready to read cases a block at a time.
-    pub(crate) fn scan(&self) -> Result<waymark_run::csv::CsvCases<'_>, Stop> {
+    pub(crate) fn scan(&self) -> Result<waymark_run::csv::CsvCases<'_>, Failure> {
         waymark_run::csv::read_cases(&self.events, self.facts.as_deref()).map_err(|bad| {
             let file = match bad.0.file {
                 waymark_run::InputFile::Cases => self.events_path,
                 waymark_run::InputFile::Facts => self.facts_path.unwrap_or("facts"),
             };
-            Stop::Problems(format!(
+            Failure::problems(format!(
                 "`{file}` line {}: {} ({}); no case was run",
                 bad.0.line, bad.0.message, bad.0.code
             ))
@@ -438,7 +396,7 @@ pub(crate) fn is_csv(input: Option<InputFormat>, cases: &str, facts: Option<&str
 }
 
 /// A whole file's bytes (a row that is not UTF-8 is a problem of its case, found later).
-fn read_whole(path: &str) -> Result<Vec<u8>, Stop> {
+fn read_whole(path: &str) -> Result<Vec<u8>, Failure> {
     let (mut reader, _) = open_cases(path)?;
     let mut bytes = Vec::new();
     reader
@@ -452,7 +410,7 @@ fn finish_batch(
     summary: &mut Summary,
     sink: &mut Sink,
     progress: &Progress,
-) -> Result<(), Stop> {
+) -> Result<(), Failure> {
     for part in &batch.output {
         sink.write(part.as_bytes())?;
     }
@@ -473,7 +431,7 @@ fn explain(
     case_id: &str,
     as_of: NaiveDate,
     census: Option<(Census, &waymark_census::Mapping)>,
-) -> Result<Exit, Stop> {
+) -> Result<Exit, Failure> {
     let found = if let Some((census, mapping)) = census {
         census.find(plan, mapping, case_id)
     } else if reads_csv(args) {
@@ -488,7 +446,7 @@ fn explain(
     let locate = |span: waymark_diagnostics::Span| waymark_syntax::rule_at(sources, span);
     let text = match found {
         None => {
-            return Err(Stop::Usage(format!(
+            return Err(Failure::usage(format!(
                 "no case `{case_id}` in `{}`",
                 args.cases
             )));
@@ -497,7 +455,7 @@ fn explain(
             for line in waymark_run::render::bad_case_lines(&bad) {
                 eprintln!("{line}");
             }
-            return Err(Stop::Problems(format!(
+            return Err(Failure::problems(format!(
                 "case `{case_id}` has bad data, so it cannot be explained"
             )));
         }
@@ -515,7 +473,7 @@ fn find_json_case(
     path: &str,
     plan: &Plan,
     case_id: &str,
-) -> Result<Option<Result<waymark_run::Case, waymark_run::BadCase>>, Stop> {
+) -> Result<Option<Result<waymark_run::Case, waymark_run::BadCase>>, Failure> {
     let (reader, _) = open_cases(path)?;
     let reader = std::io::BufReader::new(reader);
     let quoted = format!("\"{case_id}\"");
@@ -541,9 +499,9 @@ fn find_json_case(
 }
 
 /// Writes a small, whole text to standard output or (whole or not at all) to a file.
-fn write_small(output: Option<&str>, bytes: &[u8]) -> Result<(), Stop> {
+fn write_small(output: Option<&str>, bytes: &[u8]) -> Result<(), Failure> {
     match output {
-        Some(path) => crate::output::write_whole(Path::new(path), bytes).map_err(Stop::Usage),
+        Some(path) => crate::output::write_whole(Path::new(path), bytes).map_err(Failure::usage),
         None => {
             let mut stdout = std::io::stdout().lock();
             stdout
@@ -554,10 +512,10 @@ fn write_small(output: Option<&str>, bytes: &[u8]) -> Result<(), Stop> {
     }
 }
 
-fn write_failed(error: std::io::Error) -> Stop {
+fn write_failed(error: std::io::Error) -> Failure {
     match error.kind() {
-        std::io::ErrorKind::BrokenPipe => Stop::Quiet,
-        _ => Stop::Usage(format!("cannot write the output: {error}")),
+        std::io::ErrorKind::BrokenPipe => Failure::quiet(),
+        _ => Failure::usage(format!("cannot write the output: {error}")),
     }
 }
 
@@ -573,17 +531,17 @@ enum Sink {
 }
 
 impl Sink {
-    fn open(output: Option<&str>) -> Result<Sink, Stop> {
+    fn open(output: Option<&str>) -> Result<Sink, Failure> {
         Ok(match output {
             None => Sink::Stdout(BufWriter::with_capacity(OUTPUT_BUFFER, std::io::stdout())),
             Some(path) => {
-                let file = WholeFile::create(Path::new(path)).map_err(Stop::Usage)?;
+                let file = WholeFile::create(Path::new(path)).map_err(Failure::usage)?;
                 Sink::File(BufWriter::with_capacity(OUTPUT_BUFFER, file))
             }
         })
     }
 
-    fn write(&mut self, bytes: &[u8]) -> Result<(), Stop> {
+    fn write(&mut self, bytes: &[u8]) -> Result<(), Failure> {
         let written = match self {
             Sink::Stdout(writer) => writer.write_all(bytes),
             Sink::File(writer) => writer.write_all(bytes),
@@ -591,14 +549,14 @@ impl Sink {
         written.map_err(write_failed)
     }
 
-    fn finish(self) -> Result<(), Stop> {
+    fn finish(self) -> Result<(), Failure> {
         match self {
             Sink::Stdout(mut writer) => writer.flush().map_err(write_failed),
             Sink::File(writer) => {
                 let file = writer
                     .into_inner()
                     .map_err(|error| write_failed(error.into_error()))?;
-                file.commit().map_err(Stop::Usage)
+                file.commit().map_err(Failure::usage)
             }
         }
     }

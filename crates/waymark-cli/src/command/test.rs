@@ -3,6 +3,7 @@
 //! rest, running each case with `waymark run`'s code.
 
 use crate::Exit;
+use crate::exit::Failure;
 use crate::input::ReadFailure;
 use crate::loader::FileLoader;
 use crate::output::print_diagnostics;
@@ -226,27 +227,21 @@ pub(crate) fn load_procedure(path: &str, sources: &mut Sources) -> Result<Proced
     }
 }
 
-/// `waymark diff --tests FILE`: the test file read, or the exit after its problems were shown.
+/// `waymark diff --tests FILE`: the test file read. Its problems are usage errors (exit 2),
+/// as for `diff` exit 1 means "changes found".
 pub(crate) fn read_for_diff(
     path: &str,
     csv: bool,
     sources: &mut Sources,
-) -> Result<waymark_test::TestFile, Exit> {
+) -> Result<waymark_test::TestFile, Failure> {
     if csv {
-        eprintln!("error: --tests reports in the human, markdown or json format, not csv");
-        return Err(Exit::Usage);
+        return Err(Failure::usage(
+            "--tests reports in the human, markdown or json format, not csv",
+        ));
     }
-    let file = match crate::input::read_text(path, sources) {
-        Ok(file) => file,
-        Err(ReadFailure::Missing(message)) => {
-            eprintln!("error: {message}");
-            return Err(Exit::Usage);
-        }
-        Err(ReadFailure::Unusable(diagnostic)) => {
-            print_diagnostics(&[*diagnostic], sources);
-            return Err(Exit::Usage);
-        }
-    };
+    let file = crate::input::read_text(path, sources)
+        .map_err(Failure::from)
+        .map_err(Failure::into_usage)?;
     let text = sources
         .get(file)
         .map(|f| f.text.clone())
@@ -259,9 +254,10 @@ pub(crate) fn read_for_diff(
         .filter(|d| d.code != Code::TestFileNoProcedure)
         .collect();
     if !problems.is_empty() {
-        print_diagnostics(&problems, sources);
-        eprintln!("error: the test file `{path}` has errors, so it cannot judge the versions");
-        return Err(Exit::Usage);
+        return Err(Failure::usage(format!(
+            "the test file `{path}` has errors, so it cannot judge the versions"
+        ))
+        .with(problems));
     }
     Ok(parsed.file)
 }
