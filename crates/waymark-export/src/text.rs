@@ -55,7 +55,10 @@ pub fn wrap_with(text: &str, fits: impl Fn(&str) -> bool, cut: Option<usize>) ->
                 if !line.is_empty() {
                     lines.push(std::mem::take(&mut line));
                 }
-                let at = word.char_indices().nth(width).map_or(word.len(), |(i, _)| i);
+                let at = word
+                    .char_indices()
+                    .nth(width)
+                    .map_or(word.len(), |(i, _)| i);
                 let rest = word.split_off(at);
                 lines.push(std::mem::replace(&mut word, rest));
             }
