@@ -72,6 +72,29 @@ fn tidy(path: &Path) -> PathBuf {
     tidy
 }
 
+/// Reads, parses, compiles and checks a procedure file for a command that uses it (run, test,
+/// import): the procedure, or its errors (warnings are `waymark check`'s business and are not
+/// repeated), or why the file could not be read.
+pub fn load_checked(
+    path: &str,
+    sources: &mut Sources,
+) -> Result<Result<waymark_compile::Procedure, Vec<waymark_diagnostics::Diagnostic>>, ReadFailure> {
+    let mut loader = FileLoader::new(sources);
+    let file = loader.read(path)?;
+    let text = loader.text(file);
+    let options = waymark_check::CheckOptions::default();
+    let checked = waymark_check::check_text(file, &text, &mut loader, &options);
+    let errors: Vec<_> = checked
+        .diagnostics
+        .into_iter()
+        .filter(waymark_diagnostics::Diagnostic::is_error)
+        .collect();
+    Ok(match (checked.procedure, errors.is_empty()) {
+        (Some(procedure), true) => Ok(procedure),
+        _ => Err(errors),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::tidy;

@@ -5,13 +5,11 @@
 use crate::Exit;
 use crate::command::census::{Census, file_bad_case, load_mapping, warn};
 use crate::exit::Failure;
-use crate::loader::FileLoader;
 use crate::output::WholeFile;
 use clap::{Args, Subcommand};
 use std::io::{BufWriter, Write};
 use std::path::Path;
-use waymark_check::CheckOptions;
-use waymark_diagnostics::{Diagnostic, Sources};
+use waymark_diagnostics::Sources;
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -134,18 +132,9 @@ fn load_procedure(
     path: &str,
     sources: &mut Sources,
 ) -> Result<waymark_compile::Procedure, Failure> {
-    let mut loader = FileLoader::new(sources);
-    let file = loader.read(path)?;
-    let text = loader.text(file);
-    let checked = waymark_check::check_text(file, &text, &mut loader, &CheckOptions::default());
-    let errors: Vec<Diagnostic> = checked
-        .diagnostics
-        .into_iter()
-        .filter(Diagnostic::is_error)
-        .collect();
-    match (checked.procedure, errors.is_empty()) {
-        (Some(procedure), true) => Ok(procedure),
-        _ => Err(Failure::problems(format!("`{path}` has errors")).with(errors)),
+    match crate::loader::load_checked(path, sources)? {
+        Ok(procedure) => Ok(procedure),
+        Err(errors) => Err(Failure::problems(format!("`{path}` has errors")).with(errors)),
     }
 }
 

@@ -9,16 +9,14 @@ use crate::Exit;
 use crate::calendar::resolve_calendar;
 use crate::command::census::{Census, load_mapping};
 use crate::exit::Failure;
-use crate::loader::FileLoader;
 use crate::output::WholeFile;
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 use std::io::{BufRead, BufWriter, IsTerminal, Read, Write};
 use std::path::Path;
 use waymark_calendar::{DateError, builtin, default_calendar, parse_date, why_no_such_day};
-use waymark_check::CheckOptions;
 use waymark_compile::Procedure;
-use waymark_diagnostics::{Diagnostic, Sources};
+use waymark_diagnostics::Sources;
 use waymark_run::stream::StreamError;
 use waymark_run::{Batch, Format, Plan, Reading, RunOptions, Summary};
 
@@ -248,18 +246,9 @@ pub(crate) fn today() -> NaiveDate {
 /// Parses, compiles and checks the procedure; its errors stop the run (exit 1), its warnings
 /// are `waymark check`'s business and are not repeated here.
 fn load_procedure(path: &str, sources: &mut Sources) -> Result<Procedure, Failure> {
-    let mut loader = FileLoader::new(sources);
-    let file = loader.read(path)?;
-    let text = loader.text(file);
-    let checked = waymark_check::check_text(file, &text, &mut loader, &CheckOptions::default());
-    let errors: Vec<Diagnostic> = checked
-        .diagnostics
-        .into_iter()
-        .filter(Diagnostic::is_error)
-        .collect();
-    match (checked.procedure, errors.is_empty()) {
-        (Some(procedure), true) => Ok(procedure),
-        _ => Err(Failure::problems(format!(
+    match crate::loader::load_checked(path, sources)? {
+        Ok(procedure) => Ok(procedure),
+        Err(errors) => Err(Failure::problems(format!(
             "`{path}` has errors, so no case can be run; `waymark check {path}` shows them all"
         ))
         .with(errors)),

@@ -5,12 +5,10 @@
 use crate::Exit;
 use crate::exit::Failure;
 use crate::input::ReadFailure;
-use crate::loader::FileLoader;
 use crate::output::print_diagnostics;
 use clap::{Args, ValueEnum};
 use std::path::{Path, PathBuf};
 use waymark_calendar::{builtin, default_calendar};
-use waymark_check::CheckOptions;
 use waymark_compile::Procedure;
 use waymark_diagnostics::{Code, Diagnostic, Sources, Span};
 use waymark_run::Plan;
@@ -202,28 +200,22 @@ fn unusable(span: Span, path: &str, why: &str) -> Diagnostic {
 /// Parses, compiles and checks a procedure file; a reason in words when it cannot be used.
 /// Its own diagnostics (errors only) are printed, so the reason can stay short.
 pub(crate) fn load_procedure(path: &str, sources: &mut Sources) -> Result<Procedure, String> {
-    let mut loader = FileLoader::new(sources);
-    let file = match loader.read(path) {
-        Ok(file) => file,
+    let checked = match crate::loader::load_checked(path, sources) {
+        Ok(checked) => checked,
         Err(ReadFailure::Missing(message)) => return Err(message),
         Err(ReadFailure::Unusable(diagnostic)) => return Err(diagnostic.message),
     };
-    let text = loader.text(file);
-    let checked = waymark_check::check_text(file, &text, &mut loader, &CheckOptions::default());
-    let errors: Vec<Diagnostic> = checked
-        .diagnostics
-        .into_iter()
-        .filter(Diagnostic::is_error)
-        .collect();
-    match (checked.procedure, errors.first()) {
-        (Some(procedure), None) => Ok(procedure),
-        (_, Some(first)) => Err(format!(
-            "it has {} error(s), the first: {} ({})",
-            errors.len(),
-            first.message,
-            first.code
-        )),
-        (None, None) => Err("it could not be compiled".to_string()),
+    match checked {
+        Ok(procedure) => Ok(procedure),
+        Err(errors) => Err(match errors.first() {
+            Some(first) => format!(
+                "it has {} error(s), the first: {} ({})",
+                errors.len(),
+                first.message,
+                first.code
+            ),
+            None => "it could not be compiled".to_string(),
+        }),
     }
 }
 
