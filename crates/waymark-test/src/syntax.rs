@@ -615,25 +615,9 @@ fn raw_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
         start += line.len() + 1;
         let content = line.strip_suffix('\r').unwrap_or(line);
         let trimmed = content.trim_start();
-        let kept = without_comment(trimmed).trim_end();
+        let kept = waymark_syntax::without_comment(trimmed).trim_end();
         (!kept.is_empty()).then(|| (line_start + content.len() - trimmed.len(), kept))
     })
-}
-
-/// The line up to a `#` that is not inside a quoted text.
-fn without_comment(line: &str) -> &str {
-    let mut in_text = false;
-    let mut escaped = false;
-    for (index, c) in line.char_indices() {
-        match c {
-            _ if escaped => escaped = false,
-            '\\' if in_text => escaped = true,
-            '"' => in_text = !in_text,
-            '#' if !in_text => return &line[..index],
-            _ => {}
-        }
-    }
-    line
 }
 
 /// Words, quoted texts and commas. A quote left open is the only error.
