@@ -1,4 +1,8 @@
 //! [`Calendar`]: a set of days off, and every question about working days answered from tables.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "day numbers come from `day_number`, which gives only days inside the table"
+)]
 
 use crate::clock::{add_days, add_months, add_weeks, covered};
 use crate::date::{DAY_COUNT, FIRST_YEAR, LAST_YEAR, date_of, day_number, is_weekend};
