@@ -34,7 +34,13 @@ pub struct DayOff<'a> {
     pub holiday: Option<&'a Holiday>,
 }
 
-impl DayOff<'_> {
+impl<'a> DayOff<'a> {
+    /// The holiday that took this day off, when it is not a weekend day anyway. A holiday on a
+    /// Saturday or Sunday changes no count, so every explanation tallies it as a weekend day.
+    pub fn weekday_holiday(&self) -> Option<&'a Holiday> {
+        self.holiday.filter(|_| !is_weekend(self.date))
+    }
+
     /// "Saturday", "Christmas Day", or "Saturday, Christmas closure".
     pub fn reason(&self) -> String {
         let weekday = is_weekend(self.date).then(|| self.date.format("%A").to_string());
