@@ -12,6 +12,7 @@ mod cited_times;
 mod deadlines;
 mod decisions;
 mod flow;
+mod outcomes;
 mod shape;
 mod usage;
 
@@ -70,6 +71,7 @@ pub fn check(procedure: &Procedure, options: &CheckOptions<'_>) -> Vec<Diagnosti
     shape::check(procedure, &flow, &mut diagnostics);
     deadlines::check(procedure, &flow, &mut diagnostics);
     decisions::check(procedure, &mut diagnostics);
+    outcomes::check(procedure, &flow, &mut diagnostics);
     usage::check(procedure, &mut diagnostics);
     cited_times::check(procedure, &mut diagnostics);
     if let Some(files) = options.guidance {

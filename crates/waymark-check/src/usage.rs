@@ -107,7 +107,7 @@ fn step_has_role(step: &Step, diagnostics: &mut Vec<Diagnostic>) {
     );
 }
 
-fn guards_of(step: &Step) -> impl Iterator<Item = &Guard> {
+pub(crate) fn guards_of(step: &Step) -> impl Iterator<Item = &Guard> {
     let from_roles = step.roles.iter().filter_map(|r| r.guard.as_ref());
     let from_deadlines = step.deadlines.iter().filter_map(|d| d.guard.as_ref());
     let from_routes = step.routes.iter().filter_map(|r| match &r.when {

@@ -81,6 +81,10 @@ pub struct Fact {
     pub kind: FactKind,
     pub optional: bool,
     pub span: Span,
+    /// For a decision's outcome named in a condition (`when strategy_discussion is section47`):
+    /// the decision. Such a fact is one of the decision's outcomes, known once the decision is
+    /// recorded; a case never gives it.
+    pub decided_by: Option<StepId>,
 }
 
 /// The values a fact can take.

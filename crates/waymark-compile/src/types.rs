@@ -53,7 +53,13 @@ fn fact_value(fact: &Fact, value: &Value, diagnostics: &mut Vec<Diagnostic>) -> 
                             format!("`{}` is never `{}`", fact.id, word.text),
                         )
                         .label(format!("not one of `{}`'s values", fact.id))
-                        .related(fact.span, "the fact's values are declared here")
+                        .related(
+                            fact.span,
+                            match fact.decided_by {
+                                Some(_) => "the decision and its outcomes are declared here",
+                                None => "the fact's values are declared here",
+                            },
+                        )
                         .help(help),
                     );
                     None
@@ -132,7 +138,13 @@ fn mismatch(fact: &Fact, value: &Value, why: &str, diagnostics: &mut Vec<Diagnos
             format!("cannot compare `{}` with `{shown}`: {why}", fact.id),
         )
         .label("wrong kind of value")
-        .related(fact.span, "the fact is declared here")
+        .related(
+            fact.span,
+            match fact.decided_by {
+                Some(_) => "the decision is declared here: its outcome is one of its outcomes",
+                None => "the fact is declared here",
+            },
+        )
         .help(format!(
             "compare it with a value of its kind, e.g. {example}"
         )),

@@ -177,6 +177,9 @@ impl Procedure {
         let fact = self.fact(condition.fact);
         let title = mid_sentence(&fact.title);
         let value = |v: &FactValue| value_sentence(&fact.kind, v);
+        if fact.decided_by.is_some() {
+            return decision_sentence(&title, &condition.test, value);
+        }
         match &condition.test {
             // A yes/no fact's title states it: "a Section 47 enquiry is part of the assessment".
             Test::Is(FactValue::YesNo(true)) | Test::IsNot(FactValue::YesNo(false)) => title,
@@ -226,6 +229,25 @@ impl Procedure {
             Test::After(v) => format!("is after {}", value(v)),
         };
         format!("{} {test}", fact.id)
+    }
+}
+
+/// A condition on a decision's outcome: "the strategy discussion decided section 47".
+fn decision_sentence(title: &str, test: &Test, value: impl Fn(&FactValue) -> String) -> String {
+    let either = |values: &[FactValue]| {
+        let words: Vec<String> = values.iter().map(&value).collect();
+        match words.as_slice() {
+            [rest @ .., last] if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+            _ => words.join(""),
+        }
+    };
+    match test {
+        Test::Is(v) => format!("the {title} decided {}", value(v)),
+        Test::IsNot(v) => format!("the {title} did not decide {}", value(v)),
+        Test::OneOf(values) => format!("the {title} decided {}", either(values)),
+        Test::Known => format!("the {title} is recorded"),
+        Test::NotKnown => format!("the {title} is not recorded"),
+        _ => format!("the {title} decided"),
     }
 }
 

@@ -132,9 +132,12 @@ pub fn declarations(old: &Procedure, new: &Procedure, changes: &mut Vec<Change>)
             .collect()
     };
     compare_maps(Group::Roles, "role", roles(old), roles(new), changes);
+    // A decision's outcome read as a fact is not declared: its decision and routes say what
+    // changed.
     let facts = |p: &Procedure| {
         p.facts
             .iter()
+            .filter(|f| f.decided_by.is_none())
             .map(|f| {
                 (
                     f.id.clone(),

@@ -34,6 +34,8 @@ pub struct Plan<'p> {
     pub(crate) rank: Vec<u32>,
     /// The steps in the procedure's order.
     pub(crate) in_order: Vec<StepId>,
+    /// Some condition names a decision's outcome (most procedures have none).
+    pub(crate) outcomes_in_conditions: bool,
 }
 
 /// Who may record a step whatever a case's facts, as a set of roles (bit N for role N; roles
@@ -114,6 +116,7 @@ impl<'p> Plan<'p> {
             rank[id.0 as usize] = place as u32;
         }
         Plan {
+            outcomes_in_conditions: procedure.facts.iter().any(|f| f.decided_by.is_some()),
             deadline_kinds,
             rank,
             in_order,

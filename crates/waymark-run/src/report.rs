@@ -4,7 +4,7 @@
 use crate::case::{BadCase, Case, When};
 use crate::due::Due;
 use chrono::NaiveDate;
-use waymark_compile::StepId;
+use waymark_compile::{FactId, FactValue, Procedure, StepId};
 
 /// The status of one row.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -222,6 +222,17 @@ pub struct CaseReport {
 }
 
 impl CaseReport {
+    /// A fact of the case as its conditions read it: the case's own, or for a decision's
+    /// outcome named in a condition, the outcome of the record that did the decision.
+    pub fn fact(&self, procedure: &Procedure, id: FactId) -> Option<FactValue> {
+        let Some(decision) = procedure.fact(id).decided_by else {
+            return self.case.fact(id);
+        };
+        let row = self.rows.iter().find(|row| row.step == decision)?;
+        let outcome = self.case.events.get(row.event?)?.outcome?;
+        Some(FactValue::Choice(outcome as u32))
+    }
+
     /// The share of the case's records that arrived where the procedure expected them: 1 when
     /// the case fits (or has no records).
     pub fn fit(&self) -> f64 {

@@ -149,7 +149,7 @@ fn rule_span(plan: &Plan, row: &Row) -> Option<Span> {
 fn holidays_skipped(plan: &Plan, report: &CaseReport, row: &Row) -> Option<Vec<String>> {
     let due = row.due?;
     let deadline = plan.procedure.step(row.step).deadlines.get(row.due_rule?)?;
-    let fact = |id| report.case.fact(id);
+    let fact = |id| report.fact(plan.procedure, id);
     let done = |id: StepId| {
         report
             .rows

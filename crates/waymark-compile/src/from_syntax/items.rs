@@ -415,6 +415,11 @@ impl Resolver<'_> {
     }
 
     pub(super) fn fact(&mut self, name: &syntax::Name) -> Option<FactId> {
+        if self.names.find(Namespace::Fact, &name.text).is_none()
+            && let Some(decided) = self.decision_outcome(&name.text)
+        {
+            return Some(decided);
+        }
         self.lookup(
             Namespace::Fact,
             name,
@@ -422,6 +427,26 @@ impl Resolver<'_> {
             "declare it with `fact NAME is ...`",
         )
         .map(|i| FactId(i as u32))
+    }
+
+    /// A decision's outcome, read as a fact by conditions: made the first time a condition
+    /// names the decision (a declared fact of the same name comes first).
+    fn decision_outcome(&mut self, name: &str) -> Option<FactId> {
+        let step = StepId(self.names.find(Namespace::Step, name)? as u32);
+        let outcomes = self.decision_outcomes.get(&step)?.clone();
+        let decision = &self.steps[step.0 as usize];
+        let fact = FactId(self.facts.len() as u32);
+        let decided = Fact {
+            id: decision.id.clone(),
+            title: decision.title.clone(),
+            kind: FactKind::OneOf(outcomes),
+            optional: true,
+            span: decision.name_span,
+            decided_by: Some(step),
+        };
+        self.names.insert(Namespace::Fact, name, fact.0 as usize);
+        self.facts.push(decided);
+        Some(fact)
     }
 
     // ----------------------------------------------------------------------------------------

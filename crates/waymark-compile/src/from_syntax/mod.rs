@@ -76,6 +76,9 @@ struct Resolver<'d> {
     /// Used procedures by name, with the file they come from.
     procedures: HashMap<String, usize>,
     starts: HashMap<usize, StepId>,
+    /// Each decision's outcomes as written, so a condition may name them before the decision's
+    /// own details are resolved.
+    decision_outcomes: HashMap<StepId, Vec<String>>,
 }
 
 impl<'d> Resolver<'d> {
@@ -91,6 +94,7 @@ impl<'d> Resolver<'d> {
             schedules: Vec::new(),
             procedures: HashMap::new(),
             starts: HashMap::new(),
+            decision_outcomes: HashMap::new(),
         }
     }
 
@@ -118,6 +122,10 @@ impl<'d> Resolver<'d> {
         for (index, item) in document.items.iter().enumerate() {
             let key = (document.file.0, index as u32);
             let steps = self.declare_item(item, &procedure);
+            if let (ItemKind::Decision, Some(&decision)) = (item.kind, steps.first()) {
+                self.decision_outcomes
+                    .insert(decision, written_outcomes(item));
+            }
             self.item_steps.insert(key, steps);
         }
     }
@@ -218,6 +226,7 @@ impl<'d> Resolver<'d> {
             kind,
             optional: fact.optional,
             span: fact.span,
+            decided_by: None,
         });
     }
 
@@ -339,6 +348,21 @@ pub(super) struct Details {
     overrun: bool,
     routes: Vec<Route>,
     cites: Vec<Citation>,
+}
+
+/// A decision's outcomes as its `outcomes` line writes them, each once.
+fn written_outcomes(item: &Item) -> Vec<String> {
+    let mut outcomes: Vec<String> = Vec::new();
+    for clause in &item.clauses {
+        if let ClauseKind::Outcomes(names) = &clause.kind {
+            for name in names {
+                if !outcomes.contains(&name.text) {
+                    outcomes.push(name.text.clone());
+                }
+            }
+        }
+    }
+    outcomes
 }
 
 pub(super) fn describe_fact(kind: String, optional: bool) -> String {

@@ -185,7 +185,8 @@ fn facts(plan: &Plan, random: &mut Random) -> Vec<Option<FactValue>> {
         .facts
         .iter()
         .map(|fact| {
-            if fact.optional && random.chance(70) {
+            // A decision's outcome is known from the decision's record, never given.
+            if fact.decided_by.is_some() || (fact.optional && random.chance(70)) {
                 return None;
             }
             Some(match &fact.kind {
@@ -206,7 +207,8 @@ fn facts(plan: &Plan, random: &mut Random) -> Vec<Option<FactValue>> {
 fn walk(plan: &Plan, facts: &[Option<FactValue>], random: &mut Random) -> Vec<Generated> {
     let procedure = plan.procedure;
     let calendar = plan.calendar;
-    let fact = |id: waymark_compile::FactId| facts.get(id.0 as usize).copied().flatten();
+    // The case's facts, and each decision's outcome once the decision is made.
+    let mut known = facts.to_vec();
     let base = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap_or_default();
     let begin = waymark_calendar::add_days(base, random.below(540) as i64).unwrap_or(base);
     let stop_after = match random.chance(12) {
@@ -231,6 +233,16 @@ fn walk(plan: &Plan, facts: &[Option<FactValue>], random: &mut Random) -> Vec<Ge
         let waived = step.waivable && random.chance(5);
         let outcome = (step.kind == StepKind::Decision)
             .then(|| random.below(step.outcomes.len() as u64) as usize);
+        if let Some(outcome) = outcome {
+            let decided = procedure
+                .facts
+                .iter()
+                .position(|f| f.decided_by == Some(id));
+            if let Some(slot) = decided.and_then(|index| known.get_mut(index)) {
+                *slot = Some(FactValue::Choice(outcome as u32));
+            }
+        }
+        let fact = |id: waymark_compile::FactId| known.get(id.0 as usize).copied().flatten();
         let role = step
             .roles
             .iter()
@@ -298,6 +310,7 @@ fn walk(plan: &Plan, facts: &[Option<FactValue>], random: &mut Random) -> Vec<Ge
             }
         }
     }
+    let fact = |id: waymark_compile::FactId| known.get(id.0 as usize).copied().flatten();
     side_work(plan, &done, &reached, &fact, random, &mut events);
     events
 }

@@ -142,6 +142,16 @@ fn check_facts(
             );
             continue;
         };
+        if procedure.fact(id).decided_by.is_some() {
+            report(
+                Code::CaseValueInvalid,
+                format!(
+                    "`{name}` is a decision: its outcome comes from the decision's record (its \
+                     `outcome`), not from the case's facts"
+                ),
+            );
+            continue;
+        }
         let index = id.0 as usize;
         if std::mem::replace(&mut given[index], true) {
             report(

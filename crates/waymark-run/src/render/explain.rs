@@ -168,8 +168,7 @@ fn explain_deadline(
         DeadlineKind::Target => "target",
     };
     let _ = writeln!(out, "  {kind} ({place}): {}", line.trim());
-    let case = &report.case;
-    let fact = |id| case.fact(id);
+    let fact = |id| report.fact(plan.procedure, id);
     let done_at = |id| done_of(report, id);
     if let Some(guard) = &deadline.guard
         && !guard.holds(&fact)

@@ -219,8 +219,17 @@ impl<'a, 'p> Replay<'a, 'p> {
         self.plan.procedure.step(id)
     }
 
+    /// The case's facts, and each decision's outcome named in a condition, from the decision's
+    /// first record (unknown until it is recorded).
     fn fact(&self) -> impl Fn(waymark_compile::FactId) -> Option<waymark_compile::FactValue> + '_ {
-        |id| self.case.fact(id)
+        |id| match self.plan.procedure.fact(id).decided_by {
+            None => self.case.fact(id),
+            Some(decision) => {
+                let record = self.records.get(self.state(decision).first? as usize)?;
+                let outcome = self.case.events.get(record.event)?.outcome?;
+                Some(waymark_compile::FactValue::Choice(outcome as u32))
+            }
+        }
     }
 
     fn dateless_waivers(&self) -> usize {

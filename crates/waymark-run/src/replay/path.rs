@@ -55,6 +55,9 @@ impl Replay<'_, '_> {
             }
             let step = self.step(id);
             match &step.kind {
+                StepKind::Task | StepKind::Join { .. } if self.waits_on_a_decision(id) => {
+                    undecided.push(id);
+                }
                 StepKind::Task | StepKind::Join { .. } => {
                     let onward = step.route_by_facts(&self.fact());
                     self.state_mut(id).onward = onward;
@@ -83,6 +86,23 @@ impl Replay<'_, '_> {
         }
     }
 
+    /// Whether a step's routes test the outcome of a decision not recorded: like that decision,
+    /// the step goes the way its later records show.
+    fn waits_on_a_decision(&self, id: StepId) -> bool {
+        if !self.plan.outcomes_in_conditions {
+            return false;
+        }
+        let fact = self.fact();
+        let procedure = self.plan.procedure;
+        self.step(id).routes.iter().any(|route| match &route.when {
+            RouteWhen::Guard(guard) => guard.any_of.iter().flatten().any(|condition| {
+                procedure.fact(condition.fact).decided_by.is_some()
+                    && fact(condition.fact).is_none()
+            }),
+            _ => false,
+        })
+    }
+
     /// The outcome recorded for a decision: by its first record, or by a dateless waiver.
     pub(super) fn recorded_outcome(&self, id: StepId) -> Option<usize> {
         let state = self.state(id);
@@ -103,8 +123,9 @@ impl Replay<'_, '_> {
     ) -> Option<StepId> {
         let step = self.step(decision);
         let mut best: Option<(u32, StepId)> = None;
+        let decision_only = step.kind == StepKind::Decision;
         for route in &step.routes {
-            if !matches!(route.when, RouteWhen::Outcome(_)) {
+            if decision_only && !matches!(route.when, RouteWhen::Outcome(_)) {
                 continue;
             }
             if let Some(first) = self.earliest_record_behind(route.target, scratch)
@@ -159,6 +180,9 @@ impl Replay<'_, '_> {
             StepKind::Together { members, join } => {
                 stack.push(*join);
                 stack.extend(members.iter().copied());
+            }
+            StepKind::Task | StepKind::Join { .. } if self.waits_on_a_decision(id) => {
+                stack.extend(step.routes.iter().map(|route| route.target));
             }
             StepKind::Task | StepKind::Join { .. } => {
                 stack.extend(step.route_by_facts(&self.fact()));

@@ -511,3 +511,74 @@ fn a_waiver_without_a_date_takes_the_day_the_step_before_it_was_done() {
         report.case.id
     );
 }
+
+/// A shared step after a decision that routes by what the decision decided.
+const AFTER_A_DECISION: &str = r#"
+procedure d "Routes on a decision's outcome"
+role worker "Worker"
+start meeting
+
+decision meeting "Meeting"
+  by worker
+  untimed "held when needed"
+  outcomes act, watch
+  on act then plan
+  on watch then plan
+
+step plan "Safety plan"
+  by worker
+  untimed "agreed at the meeting"
+  then enquiry when meeting is act
+  otherwise support
+
+step enquiry "Enquiry"
+  by worker
+  due 5 working days after meeting
+  then done
+
+end support "Support"
+end done "Done"
+"#;
+
+/// Rows and deviations (as [`names_of`] gives them) of a case of [`AFTER_A_DECISION`].
+fn run_after_a_decision(events: &str) -> String {
+    let parsed = waymark_syntax::parse(FileId(0), AFTER_A_DECISION);
+    let compiled = waymark_compile::compile(parsed.document, &mut waymark_compile::NoFiles);
+    assert!(!compiled.has_errors(), "{:?}", compiled.diagnostics);
+    let procedure = compiled.procedure.expect("the test procedure compiles");
+    let plan = Plan::new(&procedure, waymark_calendar::default_calendar());
+    let line = format!(r#"{{"case":"T","events":[{events}]}}"#);
+    let case: Case = parse_json_line(&plan, 1, &line).expect("the test case reads");
+    let as_of = waymark_calendar::parse_date("2026-03-31").expect("a date");
+    names_of(&plan, &run_case_with(&plan, case, as_of, Reading::Replay))
+}
+
+#[test]
+fn a_condition_on_a_recorded_outcome_chooses_the_route() {
+    let act =
+        r#"{"step":"meeting","on":"2026-01-05","outcome":"act"},{"step":"plan","on":"2026-01-05"}"#;
+    assert_eq!(
+        run_after_a_decision(act),
+        "meeting=met plan=met enquiry=overdue |  | at enquiry"
+    );
+    let watch = act.replace("\"act\"", "\"watch\"");
+    assert_eq!(
+        run_after_a_decision(&watch),
+        "meeting=met plan=met enquiry=not_applicable |  | at "
+    );
+}
+
+#[test]
+fn a_condition_on_an_unrecorded_outcome_follows_the_later_records() {
+    let gap = r#"{"step":"plan","on":"2026-01-05"},{"step":"enquiry","on":"2026-01-09"}"#;
+    assert_eq!(
+        run_after_a_decision(gap),
+        "meeting=not_recorded plan=met enquiry=met | not_recorded:meeting | at "
+    );
+    // Nothing behind either route: the enquiry may still come.
+    let waiting = r#"{"step":"plan","on":"2026-01-05"}"#;
+    assert_eq!(
+        run_after_a_decision(waiting),
+        "meeting=not_recorded plan=met enquiry=pending | not_recorded:meeting | at "
+    );
+}
