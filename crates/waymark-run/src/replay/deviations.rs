@@ -114,14 +114,13 @@ impl Replay<'_, '_> {
         if !self.on_or_possible(during) {
             return Some((DeviationKind::Unexpected, self.open_on(record.on)));
         }
-        let state = self.state(during);
-        if state
-            .reached
+        if self
+            .arrived_at(during)
             .is_none_or(|reached| reached.date > record.on.date)
         {
             return Some((DeviationKind::OutOfOrder, vec![during]));
         }
-        state
+        self.state(during)
             .done
             .is_some_and(|ended| ended.date < record.on.date)
             .then(|| (DeviationKind::Unexpected, Vec::new()))

@@ -210,7 +210,8 @@ impl Replay<'_, '_> {
     ) {
         let step = self.step(id);
         let state = self.state(during);
-        let mut from = state.reached;
+        let reached = self.arrived_at(during);
+        let mut from = reached;
         let recorded = (self.records.iter().enumerate())
             .filter(|&(index, record)| record.step == id && !self.is_duplicate(index));
         let mut occurrence = 0;
@@ -229,7 +230,7 @@ impl Replay<'_, '_> {
             from = super::later(from, Some(record.on));
         }
         // The next occurrence falls due only once the case has reached `during`.
-        let Some(from) = from.filter(|_| state.reached.is_some()) else {
+        let Some(from) = from.filter(|_| reached.is_some()) else {
             if occurrence == 0 {
                 let status = match self.on_or_possible(during) && self.end.is_none() {
                     true => Status::Pending,
@@ -256,6 +257,19 @@ impl Replay<'_, '_> {
         row.due = Some(due);
         self.judge(&mut row, step, None, false, as_of);
         rows.push(row);
+    }
+
+    /// When the case got to `during`, for work that recurs while it is there: the step before
+    /// it was done, or a record shows the case there or past it. (A step counts as reached
+    /// through a step not yet done, so that gaps do not stop the replay; that is too early to
+    /// start a clock.)
+    pub(super) fn arrived_at(&self, during: StepId) -> Option<When> {
+        let state = self.state(during);
+        let arrived = during == self.plan.procedure.start
+            || state.after_done.is_some()
+            || state.done.is_some()
+            || state.after.is_some();
+        state.reached.filter(|_| arrived)
     }
 
     /// Warns when a record names a role the procedure does not allow for the step in this case.
