@@ -710,3 +710,41 @@ fn a_duplicate_record_of_recurring_work_is_repeated_not_another_occurrence() {
     assert_eq!(timed["deviations"].as_array().unwrap().len(), 1);
     std::fs::remove_dir_all(&folder).unwrap();
 }
+
+/// Two JSON Lines cases with one id are both run, and the run says so (a duplicated export
+/// line would otherwise be counted twice without a word).
+#[test]
+fn a_repeated_case_id_is_warned_with_its_lines() {
+    let folder = std::env::temp_dir().join(format!("waymark-repeated-{}", std::process::id()));
+    std::fs::create_dir_all(&folder).unwrap();
+    let cases = folder.join("cases.jsonl");
+    let line = |id: &str| {
+        format!(
+            r#"{{"case":"{id}","facts":{{"threshold":"level2"}},"events":[{{"step":"referral","on":"2026-03-02","by":"front_door"}}]}}"#
+        )
+    };
+    let text = [
+        line("A1"),
+        line("B1"),
+        line("A1"),
+        String::new(),
+        line("A1"),
+    ]
+    .join("\n");
+    std::fs::write(&cases, text).unwrap();
+    let (code, stdout, stderr) = waymark(&[
+        "run",
+        "procedures/assessment.wm",
+        cases.to_str().unwrap(),
+        "--as-of",
+        "2026-03-31",
+        "--summary",
+    ]);
+    std::fs::remove_dir_all(&folder).unwrap();
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("4 cases"), "{stdout}");
+    assert!(
+        stderr.contains("warning: 2 cases repeat the id of an earlier case (lines 3, 5)"),
+        "{stderr}"
+    );
+}

@@ -207,10 +207,33 @@ fn run_inner(args: &RunArgs, sources: &mut Sources) -> Result<Exit, Failure> {
     };
     sink.write(tail.as_bytes())?;
     sink.finish()?;
+    warn_of_repeated_ids(&summary.repeated_ids);
     Ok(match summary.bad() {
         0 => Exit::Success,
         _ => Exit::Problems,
     })
+}
+
+/// Cases that share an id are each run and counted, which double-counts a duplicated export
+/// line: say so, with where they are.
+fn warn_of_repeated_ids(lines: &[usize]) {
+    const SHOWN: usize = 10;
+    if lines.is_empty() {
+        return;
+    }
+    let mut shown: Vec<String> = lines.iter().take(SHOWN).map(usize::to_string).collect();
+    if lines.len() > SHOWN {
+        shown.push(format!("and {} more", lines.len() - SHOWN));
+    }
+    let (cases, lines_word) = match lines.len() {
+        1 => ("1 case repeats".to_string(), "line"),
+        n => (format!("{n} cases repeat"), "lines"),
+    };
+    eprintln!(
+        "warning: {cases} the id of an earlier case ({lines_word} {}): each was run and counted \
+         as a case of its own; if the file holds a case twice, remove the copy",
+        shown.join(", ")
+    );
 }
 
 /// `--strict`, or the default replay of every record.

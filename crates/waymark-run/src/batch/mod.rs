@@ -3,6 +3,7 @@
 //! a whole file with reading, running and writing overlapped.
 
 mod buffers;
+mod ids;
 mod lines;
 pub mod stream;
 
@@ -29,6 +30,8 @@ pub struct Batch {
     pub problems: Vec<String>,
     /// How many lines the block held, blank ones included.
     pub lines: usize,
+    /// Each case's id (hashed) and line, in input order, to find ids that repeat.
+    pub(crate) ids: Vec<(u64, usize)>,
 }
 
 /// How to run and print a batch.
@@ -113,9 +116,20 @@ fn run_each(
         summary: Summary::new(printer.plan),
         problems: Vec::new(),
         lines: 0,
+        ids: Vec::new(),
     };
     for outcome in outcomes {
         batch.summary.add(&outcome);
+        match &outcome {
+            Outcome::Ran(report) => batch
+                .ids
+                .push((ids::id_hash(&report.case.id), report.case.line)),
+            Outcome::Bad(bad) => {
+                if let Some(id) = &bad.id {
+                    batch.ids.push((ids::id_hash(id), bad.line));
+                }
+            }
+        }
         if let Outcome::Bad(bad) = &outcome {
             batch.problems.extend(bad_case_lines(bad));
         }
@@ -136,9 +150,11 @@ fn join(plan: &Plan, parts: Vec<Batch>, lines: usize) -> Batch {
         summary: Summary::new(plan),
         problems: Vec::new(),
         lines,
+        ids: Vec::new(),
     };
     for part in parts {
         whole.output.extend(part.output);
+        whole.ids.extend(part.ids);
         whole.summary.merge(&part.summary);
         whole.problems.extend(part.problems);
     }

@@ -9,6 +9,7 @@
     reason = "offsets index the buffer they were found in, and stay within its filled length"
 )]
 
+use super::ids::SeenIds;
 use super::{Buffers, RunOptions, run_batch_reusing};
 use crate::plan::Plan;
 use crate::render::Summary;
@@ -60,16 +61,19 @@ pub fn run_json_lines<E: Send>(
                 }
             }
         });
-        let (output_sender, outputs) = sync_channel::<Vec<String>>(4);
+        let (output_sender, outputs) = sync_channel::<(Vec<String>, Vec<(u64, usize)>)>(4);
         let buffers = &buffers;
-        let writer = scope.spawn(move || -> Result<(), E> {
-            for parts in outputs {
+        // The writer also looks for repeated case ids: it waits on the disk anyway.
+        let writer = scope.spawn(move || -> Result<Vec<usize>, E> {
+            let mut seen = SeenIds::default();
+            for (parts, ids) in outputs {
                 for part in parts {
                     write(part.as_bytes())?;
                     buffers.give_back(part);
                 }
+                seen.note(&ids);
             }
-            Ok(())
+            Ok(seen.repeated)
         });
         let mut summary = Summary::new(plan);
         let mut read = 0u64;
@@ -90,7 +94,7 @@ pub fn run_json_lines<E: Send>(
             first_line += batch.lines;
             summary.merge(&batch.summary);
             on_block(&batch.problems, read);
-            if output_sender.send(batch.output).is_err() {
+            if output_sender.send((batch.output, batch.ids)).is_err() {
                 // The writer stopped on an error, which its result holds.
                 break;
             }
@@ -105,7 +109,7 @@ pub fn run_json_lines<E: Send>(
             std::panic::resume_unwind(panic);
         }
         result?;
-        written.map_err(StreamError::Write)?;
+        summary.repeated_ids = written.map_err(StreamError::Write)?;
         Ok(summary)
     })
 }

@@ -25,6 +25,8 @@ pub struct Summary {
     fitting: u64,
     bad: u64,
     ignored: u64,
+    /// The lines of cases whose id repeats an earlier case's (found when a file is streamed).
+    pub repeated_ids: Vec<usize>,
 }
 
 const STATUSES: usize = Status::ALL.len();
@@ -90,6 +92,7 @@ impl Summary {
         self.fitting += other.fitting;
         self.bad += other.bad;
         self.ignored += other.ignored;
+        self.repeated_ids.extend(&other.repeated_ids);
     }
 
     /// Cases run (not bad).
