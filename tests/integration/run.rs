@@ -748,3 +748,72 @@ fn a_repeated_case_id_is_warned_with_its_lines() {
         "{stderr}"
     );
 }
+
+/// Deviations of one day come in the order that day's records apply (the procedure's), however
+/// the case was written: as one JSON line, or as CSV rows in another order with lines of their
+/// own.
+#[test]
+fn deviations_of_one_day_come_in_the_same_order_from_json_lines_and_csv() {
+    let folder = std::env::temp_dir().join(format!("waymark-order-{}", std::process::id()));
+    std::fs::create_dir_all(&folder).unwrap();
+    // Closed on 2 March; two records after the end on 9 March, the later step written first.
+    let rows = [
+        ("referral", "2026-03-02", "front_door", ""),
+        ("assessment_plan", "2026-03-02", "manager", ""),
+        (
+            "assessment_outcome",
+            "2026-03-02",
+            "manager",
+            "no_further_action",
+        ),
+        ("shared_with_family", "2026-03-09", "social_worker", ""),
+        ("assessment_plan", "2026-03-09", "manager", ""),
+    ];
+    let events: Vec<String> = rows
+        .iter()
+        .map(|(step, on, by, outcome)| match outcome.is_empty() {
+            true => format!(r#"{{"step":"{step}","on":"{on}","by":"{by}"}}"#),
+            false => {
+                format!(r#"{{"step":"{step}","on":"{on}","by":"{by}","outcome":"{outcome}"}}"#)
+            }
+        })
+        .collect();
+    let json = format!(
+        r#"{{"case":"O1","facts":{{"threshold":"level3"}},"events":[{}]}}"#,
+        events.join(",")
+    );
+    std::fs::write(folder.join("cases.jsonl"), json).unwrap();
+    let mut csv = String::from("case,step,on,outcome,by,reason,waived\n");
+    for (step, on, by, outcome) in rows {
+        csv.push_str(&format!("O1,{step},{on},{outcome},{by},,\n"));
+    }
+    std::fs::write(folder.join("cases.csv"), csv).unwrap();
+    std::fs::write(
+        folder.join("facts.csv"),
+        "case,fact,value\nO1,threshold,level3\n",
+    )
+    .unwrap();
+    let kinds_and_steps = |args: &[&str]| {
+        let mut all = vec!["run", "procedures/assessment.wm"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["--as-of", "2026-03-31", "--format", "json"]);
+        let (code, stdout, stderr) = waymark(&all);
+        assert_eq!(code, 0, "{stderr}");
+        let case: serde_json::Value = serde_json::from_str(stdout.lines().next().unwrap()).unwrap();
+        let deviations: Vec<String> = case["deviations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| format!("{} {} {}", d["on"], d["kind"], d["step"]))
+            .collect();
+        deviations
+    };
+    let json_lines = folder.join("cases.jsonl").to_string_lossy().into_owned();
+    let csv_cases = folder.join("cases.csv").to_string_lossy().into_owned();
+    let csv_facts = folder.join("facts.csv").to_string_lossy().into_owned();
+    let from_json = kinds_and_steps(&[&json_lines]);
+    let from_csv = kinds_and_steps(&[&csv_cases, "--facts", &csv_facts]);
+    std::fs::remove_dir_all(&folder).unwrap();
+    assert!(from_json.len() >= 2, "{from_json:?}");
+    assert_eq!(from_json, from_csv);
+}

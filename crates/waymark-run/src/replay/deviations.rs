@@ -43,12 +43,14 @@ impl Replay<'_, '_> {
         }
         self.find_out_of_order(&in_order);
         self.record_list = in_order;
+        // By day, then in the order the records of a day apply (the procedure's): the same
+        // list whether the case came as one JSON line or as CSV rows with lines of their own.
         let plan = self.plan;
         self.deviations.sort_by_key(|deviation| {
             (
                 deviation.on.map(|on| on.date),
-                deviation.line,
                 plan.rank(deviation.step),
+                deviation.line,
                 deviation.kind,
             )
         });
