@@ -605,7 +605,9 @@ fn checkpoint_lines(procedure: &Procedure, node: &Node, until: Option<StepId>) -
         lines.push(match unit {
             Unit::WorkingDays => format!("on working days {offsets} after {clock}"),
             Unit::CalendarDays => format!("on days {offsets} after {clock}"),
-            other => format!("at {offsets} {} after {clock}", other.words(2)),
+            Unit::Weeks | Unit::Months | Unit::Hours => {
+                format!("at {offsets} {} after {clock}", unit.words(2u32))
+            }
         });
     }
     if let Some(until) = until {

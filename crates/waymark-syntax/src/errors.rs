@@ -4,15 +4,29 @@
 //! names: each rule is described in words, only the first three expectations are shown, and
 //! common slips (a misspelt unit or keyword) get a "did you mean".
 
+use crate::Unit;
 use crate::grammar::Rule;
 use crate::keywords::example;
 use crate::lines::RawLine;
 use pest::error::{Error, ErrorVariant, InputLocation};
 use waymark_diagnostics::{Code, Diagnostic, FileId, Span, did_you_mean};
 
-const UNIT_WORDS: &[&str] = &[
-    "working", "days", "day", "calendar", "weeks", "week", "months", "month", "hours", "hour",
-];
+/// Every word of every unit, plural before singular: "working", "days", "day", "calendar", ...
+/// (the order breaks ties between equally close guesses).
+fn unit_words() -> Vec<&'static str> {
+    let mut words: Vec<&'static str> = Vec::new();
+    for unit in Unit::ALL {
+        for word in [unit.words(2u32), unit.words(1u32)]
+            .into_iter()
+            .flat_map(str::split_whitespace)
+        {
+            if !words.contains(&word) {
+                words.push(word);
+            }
+        }
+    }
+    words
+}
 
 /// A diagnostic for a line whose first word is a keyword but whose rest does not fit.
 pub fn malformed_line(
@@ -44,7 +58,7 @@ pub fn malformed_line(
     };
 
     if wants_unit && !found.is_empty() {
-        let guess = did_you_mean(found, UNIT_WORDS.iter().copied());
+        let guess = did_you_mean(found, unit_words());
         let help = match guess {
             Some("working") => "did you mean `working days`?".to_string(),
             Some(word) => format!("did you mean `{word}`?"),
@@ -273,6 +287,17 @@ fn describe_expected(rules: &[Rule]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unit_words_come_from_the_units() {
+        assert_eq!(
+            unit_words(),
+            [
+                "working", "days", "day", "calendar", "weeks", "week", "months", "month", "hours",
+                "hour"
+            ]
+        );
+    }
 
     #[test]
     fn found_word_or_character() {

@@ -35,7 +35,7 @@ use crate::text::xml_escape;
 use std::collections::BTreeSet;
 use std::fmt::Write;
 use waymark_compile::{
-    Clock, Deadline, DeadlineKind, Procedure, RouteWhen, Step, StepId, StepKind, Unit,
+    Clock, Deadline, DeadlineKind, Procedure, RouteWhen, Step, StepId, StepKind,
 };
 
 /// The namespace of Waymark's extension attributes.
@@ -1247,14 +1247,10 @@ fn recurring(
         let Some(host) = host else { continue };
         let host_id = elements[host].id.clone();
         let every = *every;
-        let cycle = match unit {
-            Unit::Hours => format!("R/PT{every}H"),
-            Unit::CalendarDays => format!("R/P{every}D"),
-            Unit::Weeks => format!("R/P{}D", every.saturating_mul(7)),
-            Unit::Months => format!("R/P{every}M"),
-            // Working days are no fixed interval: the engine is told the next date instead.
-            Unit::WorkingDays => String::new(),
-        };
+        // Working days are no fixed interval: the engine is told the next date instead.
+        let cycle = unit
+            .iso_duration(every)
+            .map_or_else(String::new, |duration| format!("R/{duration}"));
         let variable = format!("next_{}", step.id);
         let definition = if cycle.is_empty() {
             ("timeDate", format!("={}", feel::start_of(&variable)))
@@ -1298,7 +1294,7 @@ fn recurring(
             attributes: vec![
                 ("rule", properties[0].1.clone()),
                 ("amount", every.to_string()),
-                ("unit", unit_name(*unit).to_string()),
+                ("unit", unit.name().to_string()),
             ],
             properties,
             definition,
@@ -1525,16 +1521,20 @@ fn timers(
             } else {
                 deadline_words(procedure, deadline, true)
             };
-            let exact = deadline.unit == Unit::Hours
+            // Only hours count from the moment the task starts: days end at the end of a day.
+            let duration = (deadline.unit.counts_hours()
                 && deadline.guard.is_none()
-                && matches!(deadline.clock, Clock::AfterStep(s) if Some(s) == sole_previous);
-            let definition = if exact {
-                ("timeDuration", format!("PT{}H", deadline.amount))
+                && matches!(deadline.clock, Clock::AfterStep(s) if Some(s) == sole_previous))
+            .then(|| deadline.unit.iso_duration(deadline.amount))
+            .flatten();
+            let exact = duration.is_some();
+            let definition = if let Some(duration) = duration {
+                ("timeDuration", duration)
             } else {
-                let passed = match deadline.unit {
+                let passed = match deadline.unit.counts_hours() {
                     // A deadline in hours is a moment, not a day.
-                    Unit::Hours => format!("date and time({variable})"),
-                    _ => feel::day_after(&variable),
+                    true => format!("date and time({variable})"),
+                    false => feel::day_after(&variable),
                 };
                 let expression = match &deadline.guard {
                     Some(guard) => format!(
@@ -1550,7 +1550,7 @@ fn timers(
             if !exact {
                 properties.push(("due date variable".to_string(), variable.clone()));
             }
-            if deadline.unit == Unit::WorkingDays {
+            if deadline.unit.skips_days_off() {
                 properties.push(("calendar".to_string(), procedure.calendar.clone()));
             }
             let id = unique(ids, &format!("{task_id}_{kind}"));
@@ -1601,17 +1601,21 @@ fn timer_documentation(
         "The timer's duration is exact: the clock starts when the case arrives at this task."
             .to_string()
     } else {
-        let why = match deadline.unit {
-            Unit::WorkingDays => format!(
+        let why = match deadline.unit.skips_days_off() {
+            true => format!(
                 "Working days skip weekends and the {} calendar's bank holidays, so this is no fixed ISO 8601 duration.",
                 procedure.calendar
             ),
-            _ => "The clock does not start when this task starts, so this is no ISO 8601 duration."
-                .to_string(),
+            false => {
+                "The clock does not start when this task starts, so this is no ISO 8601 duration."
+                    .to_string()
+            }
         };
-        let value = match deadline.unit {
-            Unit::Hours => "the date and time it falls due",
-            _ => "the due date (the last day on time, as `waymark days` or `waymark run` gives it)",
+        let value = match deadline.unit.counts_hours() {
+            true => "the date and time it falls due",
+            false => {
+                "the due date (the last day on time, as `waymark days` or `waymark run` gives it)"
+            }
         };
         format!(
             "{why} The timer fires when the deadline has passed, reading {value} from the process variable {variable}."
@@ -1627,16 +1631,6 @@ fn timer_documentation(
     format!("{meaning}: {rule}. {how}{guard}")
 }
 
-fn unit_name(unit: Unit) -> &'static str {
-    match unit {
-        Unit::WorkingDays => "working-days",
-        Unit::CalendarDays => "calendar-days",
-        Unit::Weeks => "weeks",
-        Unit::Months => "months",
-        Unit::Hours => "hours",
-    }
-}
-
 fn timer_attributes(
     procedure: &Procedure,
     deadline: &Deadline,
@@ -1646,7 +1640,7 @@ fn timer_attributes(
         ("rule", procedure.deadline_line(deadline)),
         ("deadline", kind.to_string()),
         ("amount", deadline.amount.to_string()),
-        ("unit", unit_name(deadline.unit).to_string()),
+        ("unit", deadline.unit.name().to_string()),
     ];
     match deadline.clock {
         Clock::AfterStep(step) => attributes.push(("after", procedure.step(step).id.clone())),
@@ -1659,7 +1653,7 @@ fn timer_attributes(
     if let Some(guard) = &deadline.guard {
         attributes.push(("when", procedure.guard_words(guard)));
     }
-    if deadline.unit == Unit::WorkingDays {
+    if deadline.unit.skips_days_off() {
         attributes.push(("calendar", procedure.calendar.clone()));
     }
     attributes
