@@ -195,8 +195,8 @@ fn deadline_words(analysis: &Analysis, deadline: &Deadline) -> String {
         return format!("{kind} on the {same} as `{}` is done{condition}", step.text);
     }
     format!(
-        "{kind} {amount} {} {}{}",
-        deadline.unit.unit.words(amount),
+        "{kind} {} {}{}",
+        deadline.unit.unit.amount_words(amount),
         clock_words(&deadline.clock),
         condition.unwrap_or_default()
     )
@@ -272,9 +272,8 @@ fn deadline_clause(analysis: &Analysis, clause: &Clause, today: NaiveDate) -> Op
                 .iter()
                 .map(|o| {
                     format!(
-                        "- {} {} {}: {}",
-                        o.value,
-                        unit.unit.words(o.value),
+                        "- {} {}: {}",
+                        unit.unit.amount_words(o.value),
                         clock_words(clock),
                         example(o.value, unit.unit, clock)
                     )
@@ -288,9 +287,8 @@ fn deadline_clause(analysis: &Analysis, clause: &Clause, today: NaiveDate) -> Op
             during,
             ..
         } => format!(
-            "**every {} {}** while the case is at `{}`",
-            amount.value,
-            unit.unit.words(amount.value),
+            "**every {}** while the case is at `{}`",
+            unit.unit.amount_words(amount.value),
             during.text
         ),
         _ => return None,

@@ -308,21 +308,21 @@ fn explain_shift(
     match unit {
         Unit::WorkingDays => explain_working_days(calendar, &counted),
         Unit::CalendarDays => {
-            println!("{count} {} {direction} {from} is {to}.", unit.words(count));
+            println!("{} {direction} {from} is {to}.", unit.amount_words(count));
             println!("Calendar days count weekends and holidays like any other day.");
         }
         Unit::Weeks => {
             let days = count.saturating_mul(7);
             println!(
-                "{count} {} ({days} days) {direction} {from} is {to}.",
-                unit.words(count)
+                "{} ({days} days) {direction} {from} is {to}.",
+                unit.amount_words(count)
             );
             println!("Weeks are 7 calendar days each; weekends and holidays count.");
         }
         // `waymark days` takes no hours (they have no suffix), but counted from the end of the
         // date they read the same.
         Unit::Months | Unit::Hours => {
-            println!("{count} {} {direction} {from} is {to}.", unit.words(count))
+            println!("{} {direction} {from} is {to}.", unit.amount_words(count))
         }
     }
     for note in &counted.notes {
@@ -349,8 +349,8 @@ fn explain_working_days(calendar: &Calendar, counted: &Counted) {
     let from = long_date(counted.from);
     let name = calendar.name();
     println!(
-        "Counting {count} {} {direction} {from} (calendar: {name}).",
-        Unit::WorkingDays.words(count)
+        "Counting {} {direction} {from} (calendar: {name}).",
+        Unit::WorkingDays.amount_words(count)
     );
     let same_day = counted.notes.contains(&Note::SameWorkingDay);
     match (same_day, counted.direction) {

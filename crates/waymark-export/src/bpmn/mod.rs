@@ -29,7 +29,7 @@
 
 mod feel;
 
-use crate::chart::{Chart, Link, LinkKind, Node, Shape, chart, deadline_words};
+use crate::chart::{Chart, Link, LinkKind, Node, Shape, chart};
 use crate::layout::{EdgeSpec, Layout, NodeSize, Point, Rect, Spacing, layout};
 use crate::text::xml_escape;
 use std::collections::BTreeSet;
@@ -1179,7 +1179,7 @@ fn checkpoint(
     element.documentation = lines.join("\n");
     let deadline = step.limits().next();
     let start_name = match deadline {
-        Some(d) => format!("on {}", deadline_words(procedure, d, false)),
+        Some(d) => format!("on {}", procedure.deadline_sentence(d, false)),
         None => "on its date".to_string(),
     };
     if let Some(d) = deadline {
@@ -1269,7 +1269,7 @@ fn recurring(
                 "Working days are no fixed interval, so the timer fires on the date in the process variable {variable}, which is to be set to the next date each time."
             )
         } else {
-            format!("The timer repeats every {every} {}.", unit.words(every))
+            format!("The timer repeats every {}.", unit.amount_words(every))
         };
         let timer_id = unique(ids, &format!("{host_id}_every"));
         let mut task = Element::new(
@@ -1284,12 +1284,11 @@ fn recurring(
         let done = unique(ids, &format!("{}_done", task.id));
         let fired = unique(ids, &format!("{timer_id}_fired"));
         elements[host].timers.push(Timer {
-            name: format!("every {every} {}", unit.words(every)),
+            name: format!("every {}", unit.amount_words(every)),
             documentation: format!(
-                "Recurring work: {} every {every} {} while the case is at {}. {how}",
+                "Recurring work: {} {}. {how}",
                 node.title,
-                unit.words(every),
-                procedure.step_in_sentence(*during)
+                procedure.every_sentence(every, *unit, *during)
             ),
             attributes: vec![
                 ("rule", properties[0].1.clone()),
@@ -1517,9 +1516,9 @@ fn timers(
             let variable = due_variable(step, *nth, deadline.kind);
             *nth += 1;
             let name = if has_target {
-                format!("{kind}: {}", deadline_words(procedure, deadline, false))
+                format!("{kind}: {}", procedure.deadline_sentence(deadline, false))
             } else {
-                deadline_words(procedure, deadline, true)
+                procedure.deadline_sentence(deadline, true)
             };
             // Only hours count from the moment the task starts: days end at the end of a day.
             let duration = (deadline.unit.counts_hours()
@@ -1642,14 +1641,13 @@ fn timer_attributes(
         ("amount", deadline.amount.to_string()),
         ("unit", deadline.unit.name().to_string()),
     ];
-    match deadline.clock {
-        Clock::AfterStep(step) => attributes.push(("after", procedure.step(step).id.clone())),
-        Clock::AfterFact(fact) => attributes.push(("after-fact", procedure.fact(fact).id.clone())),
-        Clock::BeforeFact(fact) => {
-            attributes.push(("before-fact", procedure.fact(fact).id.clone()))
-        }
-        Clock::BeforeStep(step) => attributes.push(("before", procedure.step(step).id.clone())),
-    }
+    let clock = match deadline.clock {
+        Clock::AfterStep(_) => "after",
+        Clock::AfterFact(_) => "after-fact",
+        Clock::BeforeFact(_) => "before-fact",
+        Clock::BeforeStep(_) => "before",
+    };
+    attributes.push((clock, procedure.clock_id(deadline.clock).to_string()));
     if let Some(guard) = &deadline.guard {
         attributes.push(("when", procedure.guard_words(guard)));
     }

@@ -186,7 +186,7 @@ fn explain_deadline(
             let _ = writeln!(
                 out,
                 "    no date yet: `{}` has not been done",
-                clock_name(plan, deadline.clock)
+                plan.procedure.clock_id(deadline.clock)
             );
             return;
         }
@@ -194,7 +194,7 @@ fn explain_deadline(
             let _ = writeln!(
                 out,
                 "    does not apply: the case has no `{}`",
-                clock_name(plan, deadline.clock)
+                plan.procedure.clock_id(deadline.clock)
             );
             return;
         }
@@ -202,12 +202,12 @@ fn explain_deadline(
     let clock = match deadline.clock {
         Clock::AfterStep(_) | Clock::BeforeStep(_) => format!(
             "the clock is `{}`, done {}",
-            clock_name(plan, deadline.clock),
+            plan.procedure.clock_id(deadline.clock),
             when_text(from)
         ),
         _ => format!(
             "the clock is the fact `{}`, {}",
-            clock_name(plan, deadline.clock),
+            plan.procedure.clock_id(deadline.clock),
             when_text(from)
         ),
     };
@@ -261,9 +261,9 @@ fn explain_working_days(counted: &Counted, out: &mut String) {
         ),
         false => writeln!(
             out,
-            "    count: {count} {} {direction} {}, from the day {direction} it; the {} working \
-             day is the date",
-            Unit::WorkingDays.words(count),
+            "    count: {} {direction} {}, from the day {direction} it; the {} working day is \
+             the date",
+            Unit::WorkingDays.amount_words(count),
             date_text(counted.from),
             waymark_calendar::ordinal(count)
         ),
@@ -347,8 +347,8 @@ fn explain_recurring(
 ) {
     let _ = writeln!(
         out,
-        "  every {every} {} while the case is at `{}`",
-        unit.words(every),
+        "  every {} while the case is at `{}`",
+        unit.amount_words(every),
         during.id
     );
     let Some(from) = row.counted_from else {
@@ -415,13 +415,6 @@ fn explain_result(report: &CaseReport, row: &Row, out: &mut String) {
     let _ = writeln!(out, "  result: {sentence}");
     if let (Some(false), Some(target)) = (row.target_met, row.target) {
         let _ = writeln!(out, "  the target {} was missed", due_text(target));
-    }
-}
-
-fn clock_name(plan: &Plan, clock: Clock) -> String {
-    match clock {
-        Clock::AfterStep(step) | Clock::BeforeStep(step) => plan.procedure.step(step).id.clone(),
-        Clock::AfterFact(fact) | Clock::BeforeFact(fact) => plan.procedure.fact(fact).id.clone(),
     }
 }
 
