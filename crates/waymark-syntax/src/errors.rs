@@ -11,6 +11,10 @@ use crate::lines::RawLine;
 use pest::error::{Error, ErrorVariant, InputLocation};
 use waymark_diagnostics::{Code, Diagnostic, FileId, Span, did_you_mean};
 
+/// The units, for a word that is like none of them (a test holds it to [`Unit::ALL`]).
+const UNITS_HELP: &str =
+    "units are `working days`, `days` (calendar days), `weeks`, `months` and `hours`";
+
 /// Every word of every unit, plural before singular: "working", "days", "day", "calendar", ...
 /// (the order breaks ties between equally close guesses).
 fn unit_words() -> Vec<&'static str> {
@@ -62,10 +66,7 @@ pub fn malformed_line(
         let help = match guess {
             Some("working") => "did you mean `working days`?".to_string(),
             Some(word) => format!("did you mean `{word}`?"),
-            None => {
-                "units are `working days`, `days` (calendar days), `weeks`, `months` and `hours`"
-                    .to_string()
-            }
+            None => UNITS_HELP.to_string(),
         };
         return Diagnostic::new(
             Code::UnknownUnit,
@@ -297,6 +298,13 @@ mod tests {
                 "hour"
             ]
         );
+    }
+
+    #[test]
+    fn the_units_help_names_every_unit() {
+        for unit in Unit::ALL {
+            assert!(UNITS_HELP.contains(unit.words(2u32)), "{unit:?}");
+        }
     }
 
     #[test]
