@@ -454,6 +454,15 @@ mod tests {
     }
 
     #[test]
+    fn the_help_shows_every_suffix() {
+        for suffix in Unit::ALL.into_iter().filter_map(Unit::suffix) {
+            let shown = [" ", ")"].map(|end| format!("+N{suffix}{end}"));
+            assert!(shown.iter().any(|s| AFTER_HELP.contains(s)), "{suffix}");
+            assert_eq!(amount_word(&format!("+2{suffix}")).ok().map(|(n, _)| n), Some(2));
+        }
+    }
+
+    #[test]
     fn ordinals() {
         let all: Vec<String> = [1, 2, 3, 4, 11, 12, 13, 21, 22, 45, 101, 111]
             .map(waymark_calendar::ordinal)
