@@ -121,6 +121,46 @@ fn closures_file_adds_days_off() {
     assert_eq!(scotland, "2026-01-09\n");
 }
 
+/// A closure on a Saturday changes no count: `days --explain` and `run --explain` both tally it
+/// as a weekend day (they once differed, one calling it a closure day).
+#[test]
+fn a_closure_on_a_weekend_is_a_weekend_day_in_both_explanations() {
+    // Saturday 7 March 2026 is a closure day; 5 working days after Wednesday 4 March is
+    // Wednesday 11 March either way.
+    let closures = temp_file("weekend-closure.txt", "2026-03-07  Saturday training day\n");
+    let stdout = days(&["2026-03-04", "+5", "--calendar", &closures, "--explain"]);
+    assert!(stdout.contains("That is 2 weekend days."), "{stdout}");
+    assert_eq!(stdout.lines().last(), Some("2026-03-11"), "{stdout}");
+    let cases = temp_file(
+        "weekend-closure.jsonl",
+        r#"{"case":"W1","facts":{"threshold":"level3"},"events":[{"step":"referral","on":"2026-03-04","by":"front_door"}]}"#,
+    );
+    let (code, stdout, stderr) = waymark(&[
+        "run",
+        "procedures/assessment.wm",
+        &cases,
+        "--as-of",
+        "2026-03-05",
+        "--calendar",
+        &closures,
+        "--explain",
+        "W1",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let initial_visit = stdout
+        .split("\n\n")
+        .find(|part| part.starts_with("initial_visit"))
+        .unwrap_or_default();
+    assert!(
+        initial_visit.contains("skipped: 2 weekend days\n"),
+        "{initial_visit}"
+    );
+    assert!(
+        initial_visit.contains("limit 2026-03-11"),
+        "{initial_visit}"
+    );
+}
+
 #[test]
 fn govuk_file_with_a_division() {
     let json = r#"{"england-and-wales":{"division":"england-and-wales","events":[

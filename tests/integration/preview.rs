@@ -86,6 +86,12 @@ fn the_server_answers_this_machine_only_and_runs_trial_cases() {
     let (status, page) = request(port, &local, "GET", "/", "");
     assert_eq!(status, "HTTP/1.1 200 OK");
     assert!(page.contains("<script src=\"/app.js\">"), "{page}");
+    // HEAD: the same status, no body.
+    let (status, body) = request(port, &local, "HEAD", "/", "");
+    assert_eq!(status, "HTTP/1.1 200 OK");
+    assert!(body.is_empty(), "{body}");
+    let (status, _) = request(port, &local, "DELETE", "/", "");
+    assert_eq!(status, "HTTP/1.1 405 Method Not Allowed");
     let (status, _) = request(
         port,
         &format!("attacker.example:{port}"),

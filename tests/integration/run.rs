@@ -102,6 +102,17 @@ fn explain_shows_how_due_dates_were_reached() {
     let (code, _, stderr) = run(&fixture_args("examples_assessment"), &["--explain", "BAD2"]);
     assert_eq!(code, 1);
     assert!(stderr.contains("2026-02-30"), "{stderr}");
+    // The explanation is text: asking for JSON or a summary with it is refused, not ignored.
+    for other in [&["--format", "json"][..], &["--summary"]] {
+        let extra = [&["--explain", "C001"][..], other].concat();
+        let (code, stdout, stderr) = run(&fixture_args("examples_assessment"), &extra);
+        assert_eq!(code, 2, "{other:?}: {stderr}");
+        assert!(stdout.is_empty(), "{other:?}: {stdout}");
+        assert!(
+            stderr.contains("cannot be used with"),
+            "{other:?}: {stderr}"
+        );
+    }
 }
 
 /// One case of `--format json` output, by id.

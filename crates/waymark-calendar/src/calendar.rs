@@ -1,4 +1,8 @@
 //! [`Calendar`]: a set of days off, and every question about working days answered from tables.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "day numbers come from `day_number`, which gives only days inside the table"
+)]
 
 use crate::clock::{add_days, add_hours_to_date, add_months, add_weeks, covered};
 use crate::date::{DAY_COUNT, FIRST_YEAR, LAST_YEAR, date_of, day_number, is_weekend};
@@ -18,7 +22,13 @@ pub struct DayOff<'a> {
     pub holiday: Option<&'a Holiday>,
 }
 
-impl DayOff<'_> {
+impl<'a> DayOff<'a> {
+    /// The holiday that took this day off, when it is not a weekend day anyway. A holiday on a
+    /// Saturday or Sunday changes no count, so every explanation tallies it as a weekend day.
+    pub fn weekday_holiday(&self) -> Option<&'a Holiday> {
+        self.holiday.filter(|_| !is_weekend(self.date))
+    }
+
     /// "Saturday", "Christmas Day", or "Saturday, Christmas closure".
     pub fn reason(&self) -> String {
         let weekday = is_weekend(self.date).then(|| self.date.format("%A").to_string());

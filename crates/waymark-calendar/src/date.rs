@@ -2,6 +2,10 @@
 //!
 //! Every date the tables know is a *day number*: days since 1 January [`FIRST_YEAR`]. That day
 //! was a Monday, so a day number's weekday is just its remainder after dividing by 7.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "the tables are built at compile time and indexed by year, month and day numbers inside the ranges they were built for"
+)]
 
 use chrono::{Datelike, NaiveDate, Weekday};
 

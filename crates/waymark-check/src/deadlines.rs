@@ -1,5 +1,9 @@
 //! Deadlines: every step timed (or saying why not), every clock sure to have started, targets
 //! before limits, and no step due before a step that must come first.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "step, role, fact and source ids are indexes the compiler made into this procedure's own lists, and every per-step list here is sized to the procedure's steps"
+)]
 
 use crate::flow::{Flow, branch_steps};
 use std::collections::HashMap;

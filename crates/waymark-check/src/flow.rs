@@ -1,6 +1,10 @@
 //! Facts about the graph that several checks share: what is reachable, what must have happened
 //! before what (a dominator tree, with together blocks counted as done only when all their work
 //! is), and which together blocks enclose each step.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "step, role, fact and source ids are indexes the compiler made into this procedure's own lists, and every per-step list here is sized to the procedure's steps"
+)]
 
 use petgraph::algo::dominators::simple_fast;
 use petgraph::visit::{Dfs, EdgeFiltered, EdgeRef};

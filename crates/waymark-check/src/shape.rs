@@ -1,5 +1,9 @@
 //! The shape of the graph: steps no case can reach, steps a case cannot leave, and loops with no
 //! way out.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "step, role, fact and source ids are indexes the compiler made into this procedure's own lists, and every per-step list here is sized to the procedure's steps"
+)]
 
 use crate::flow::{Flow, moves};
 use petgraph::algo::kosaraju_scc;

@@ -1,5 +1,9 @@
 //! Declarations that do no work, and work with nobody responsible: roles never used, facts never
 //! read, sources never cited, steps with no role.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "step, role, fact and source ids are indexes the compiler made into this procedure's own lists, and every per-step list here is sized to the procedure's steps"
+)]
 
 use waymark_compile::{Clock, Guard, Procedure, Step, StepKind};
 use waymark_diagnostics::{Code, Diagnostic, Span};

@@ -205,8 +205,8 @@ fn looks_like_utf16(bytes: &[u8]) -> bool {
         return true;
     }
     let pairs: Vec<&[u8]> = bytes.chunks_exact(2).take(32).collect();
-    let ascii_then_zero = |p: &&[u8]| p[0].is_ascii() && p[0] != 0 && p[1] == 0;
-    let zero_then_ascii = |p: &&[u8]| p[1].is_ascii() && p[1] != 0 && p[0] == 0;
+    let ascii_then_zero = |p: &&[u8]| matches!(p, [a, 0] if a.is_ascii() && *a != 0);
+    let zero_then_ascii = |p: &&[u8]| matches!(p, [0, a] if a.is_ascii() && *a != 0);
     pairs.len() >= 4 && (pairs.iter().all(ascii_then_zero) || pairs.iter().all(zero_then_ascii))
 }
 

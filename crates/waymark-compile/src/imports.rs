@@ -1,4 +1,8 @@
 //! Following `use` lines: loading, parsing and ordering the files a procedure is built from.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "the position is found in the same path list"
+)]
 
 use waymark_diagnostics::{Code, Diagnostic, FileId};
 use waymark_syntax::{Document, Use};

@@ -1,5 +1,9 @@
 //! The resolved procedure: every name looked up, every guard typed, every deadline tied to the
 //! event that starts its clock. The interpreter, the exporters and the comparer read only this.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "step, role, fact and source ids are indexes the compiler made into this procedure's own lists, and every per-step list here is sized to the procedure's steps"
+)]
 
 use crate::graph::FlowGraph;
 use chrono::NaiveDate;

@@ -1,4 +1,8 @@
 //! Name tables: one namespace each for steps, roles, facts and sources, with suggestions.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "each namespace's slot indexes lists with one entry per namespace"
+)]
 
 use std::collections::HashMap;
 use waymark_diagnostics::did_you_mean;

@@ -1,5 +1,9 @@
 //! The model in words, for messages, reports and drawings: "45 working days after referral",
 //! "threshold is level4 or threshold is level3".
+#![allow(
+    clippy::indexing_slicing,
+    reason = "condition indexes come from enumerating the same list of conditions"
+)]
 
 use crate::model::{
     Clock, Condition, Deadline, DeadlineKind, FactKind, FactValue, Guard, Procedure, RoleRule,

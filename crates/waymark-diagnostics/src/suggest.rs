@@ -1,4 +1,8 @@
 //! "Did you mean" suggestions by edit distance.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "the edit-distance rows are sized to the words' lengths plus one"
+)]
 
 /// Edit distance between two strings, counted in characters: insertions, deletions,
 /// substitutions, and swaps of two neighbouring characters (`stpe` is one edit from `step`).

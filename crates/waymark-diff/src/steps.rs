@@ -1,5 +1,9 @@
 //! Matching the steps of two versions (by id, then a renamed step by its unchanged title) and
 //! comparing each matched pair in words.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "step, role, fact and source ids are indexes the compiler made into this procedure's own lists, and every per-step list here is sized to the procedure's steps"
+)]
 
 use crate::changes::{Change, Group};
 use std::collections::{BTreeMap, BTreeSet};

@@ -10,6 +10,10 @@
 //!   reached it from; a join takes its block's lane. What is still without a lane (a start
 //!   without a role, steps nothing reaches) goes in a "Case" lane, drawn last.
 //! - Lanes are drawn in the order the roles are declared; roles no node sits in get no lane.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "node and link indexes come from the chart made from the same procedure, whose lists have one entry per node"
+)]
 
 use crate::text::list;
 use std::collections::{BTreeMap, BTreeSet};

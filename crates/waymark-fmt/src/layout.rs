@@ -144,7 +144,7 @@ fn order_details(lines: Vec<Line>) -> Vec<Line> {
 fn flush(group: &mut Vec<Vec<Line>>, out: &mut Vec<Line>) {
     let rank = |unit: &Vec<Line>| unit.last().and_then(Line::rank);
     let families: Vec<Family> = group.iter().filter_map(rank).map(|(f, _)| f).collect();
-    if families.windows(2).all(|pair| pair[0] == pair[1]) {
+    if families.windows(2).all(|pair| pair.first() == pair.last()) {
         group.sort_by_key(|unit| rank(unit).map(|(_, rank)| rank));
     }
     for unit in group.drain(..) {

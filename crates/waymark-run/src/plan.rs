@@ -1,6 +1,10 @@
 //! [`Plan`]: what the replay needs to know about a procedure, worked out once before any case
 //! is run: names to look up, the order of the steps, which steps get rows, how together blocks
 //! finish.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "step, role, fact and source ids are indexes the compiler made into this procedure's own lists, and every per-step list here is sized to the procedure's steps"
+)]
 
 use waymark_calendar::Calendar;
 use waymark_compile::{

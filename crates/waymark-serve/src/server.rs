@@ -69,51 +69,75 @@ struct Request {
 
 fn answer(stream: TcpStream, live: &Live, port: u16) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-    let Ok(mut writer) = stream.try_clone() else {
+    let Ok(writer) = stream.try_clone() else {
         return;
+    };
+    let mut reply = Reply {
+        stream: writer,
+        head_only: false,
     };
     let request = match read_request(stream) {
         Some(request) => request,
         None => {
-            let _ = respond(&mut writer, "400 Bad Request", "text/plain", b"bad request");
+            let _ = reply.send("400 Bad Request", "text/plain", b"bad request");
             return;
         }
     };
     if !is_loopback_host(&request.host, port) {
-        let _ = respond(&mut writer, "403 Forbidden", "text/plain", b"not this host");
+        let _ = reply.send("403 Forbidden", "text/plain", b"not this host");
         return;
     }
+    // HEAD is GET without the body (link checkers and `curl -I` ask it).
+    reply.head_only = request.method == "HEAD";
+    let method = if reply.head_only {
+        "GET"
+    } else {
+        request.method.as_str()
+    };
     let path = request.path.split('?').next().unwrap_or("");
-    let _ = match (request.method.as_str(), path) {
-        ("GET", "/") => respond(
-            &mut writer,
-            "200 OK",
-            "text/html; charset=utf-8",
-            INDEX_HTML.as_bytes(),
-        ),
-        ("GET", "/app.js") => respond(
-            &mut writer,
+    let _ = match (method, path) {
+        ("GET", "/") => reply.send("200 OK", "text/html; charset=utf-8", INDEX_HTML.as_bytes()),
+        ("GET", "/app.js") => reply.send(
             "200 OK",
             "text/javascript; charset=utf-8",
             APP_JS.as_bytes(),
         ),
-        ("GET", "/style.css") => respond(
-            &mut writer,
-            "200 OK",
-            "text/css; charset=utf-8",
-            STYLE_CSS.as_bytes(),
-        ),
-        ("GET", "/state") => state(&mut writer, live),
-        ("GET", "/events") => events(&mut writer, live),
-        ("POST", "/try") => trial(&mut writer, live, &request.body),
-        ("GET" | "POST", _) => respond(&mut writer, "404 Not Found", "text/plain", b"not found"),
-        _ => respond(
-            &mut writer,
-            "405 Method Not Allowed",
-            "text/plain",
-            b"GET or POST",
-        ),
+        ("GET", "/style.css") => {
+            reply.send("200 OK", "text/css; charset=utf-8", STYLE_CSS.as_bytes())
+        }
+        ("GET", "/state") => state(&mut reply, live),
+        ("GET", "/events") => events(&mut reply, live),
+        ("POST", "/try") => trial(&mut reply, live, &request.body),
+        ("GET" | "POST", _) => reply.send("404 Not Found", "text/plain", b"not found"),
+        _ => reply.send("405 Method Not Allowed", "text/plain", b"GET, HEAD or POST"),
     };
+}
+
+/// Where an answer goes. For a HEAD request only its head is sent: the same headers, with the
+/// length the body would have had.
+struct Reply {
+    stream: TcpStream,
+    head_only: bool,
+}
+
+impl Reply {
+    fn send(&mut self, status: &str, kind: &str, body: &[u8]) -> std::io::Result<()> {
+        // A 405 says which methods the server answers, as HTTP asks.
+        let allow = match status.starts_with("405") {
+            true => "Allow: GET, HEAD, POST\r\n",
+            false => "",
+        };
+        let head = format!(
+            "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\n{allow}{}Connection: close\r\n\r\n",
+            body.len(),
+            SAFETY_HEADERS
+        );
+        self.stream.write_all(head.as_bytes())?;
+        if !self.head_only {
+            self.stream.write_all(body)?;
+        }
+        self.stream.flush()
+    }
 }
 
 fn read_request(stream: TcpStream) -> Option<Request> {
@@ -152,17 +176,6 @@ fn read_request(stream: TcpStream) -> Option<Request> {
     })
 }
 
-fn respond(writer: &mut TcpStream, status: &str, kind: &str, body: &[u8]) -> std::io::Result<()> {
-    let head = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\n{}Connection: close\r\n\r\n",
-        body.len(),
-        SAFETY_HEADERS
-    );
-    writer.write_all(head.as_bytes())?;
-    writer.write_all(body)?;
-    writer.flush()
-}
-
 /// The page loads nothing from anywhere but this server, and nothing is cached.
 const SAFETY_HEADERS: &str = "Cache-Control: no-store\r\n\
     X-Content-Type-Options: nosniff\r\n\
@@ -170,24 +183,28 @@ const SAFETY_HEADERS: &str = "Cache-Control: no-store\r\n\
     Content-Security-Policy: default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'\r\n";
 
 /// `{"version": N, "page": {...}}`: the newest snapshot.
-fn state(writer: &mut TcpStream, live: &Live) -> std::io::Result<()> {
+fn state(reply: &mut Reply, live: &Live) -> std::io::Result<()> {
     let body = match live.now() {
         Some((version, snapshot)) => {
             format!("{{\"version\":{version},\"page\":{}}}", snapshot.page)
         }
         None => "{}".to_string(),
     };
-    respond(writer, "200 OK", "application/json", body.as_bytes())
+    reply.send("200 OK", "application/json", body.as_bytes())
 }
 
 /// Server-sent events: the number of each new snapshot as it is published, so the page
 /// fetches `/state` and redraws without a reload. Ends when the page goes away.
-fn events(writer: &mut TcpStream, live: &Live) -> std::io::Result<()> {
+fn events(reply: &mut Reply, live: &Live) -> std::io::Result<()> {
+    let writer = &mut reply.stream;
     let _ = writer.set_read_timeout(None);
     let head = format!(
         "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n{SAFETY_HEADERS}Connection: keep-alive\r\n\r\n"
     );
     writer.write_all(head.as_bytes())?;
+    if reply.head_only {
+        return writer.flush();
+    }
     let mut seen = live.now().map_or(0, |(version, _)| version);
     writer.write_all(format!("event: version\ndata: {seen}\n\n").as_bytes())?;
     writer.flush()?;
@@ -204,7 +221,7 @@ fn events(writer: &mut TcpStream, live: &Live) -> std::io::Result<()> {
 }
 
 /// The try-a-case panel's request, run against the newest procedure that compiled.
-fn trial(writer: &mut TcpStream, live: &Live, body: &[u8]) -> std::io::Result<()> {
+fn trial(reply: &mut Reply, live: &Live, body: &[u8]) -> std::io::Result<()> {
     let request = String::from_utf8_lossy(body);
     let answer = match live.now() {
         Some((_, snapshot)) => match &snapshot.procedure {
@@ -217,7 +234,7 @@ fn trial(writer: &mut TcpStream, live: &Live, body: &[u8]) -> std::io::Result<()
         },
         None => r#"{"ok":false,"problems":["nothing loaded yet"]}"#.to_string(),
     };
-    respond(writer, "200 OK", "application/json", answer.as_bytes())
+    reply.send("200 OK", "application/json", answer.as_bytes())
 }
 
 #[cfg(test)]

@@ -149,7 +149,7 @@ fn read_line(tokens: &[Token], span: Span, out: &mut TestFile) -> Result<()> {
     let Some(first) = tokens.first() else {
         return Ok(());
     };
-    let rest = &tokens[1..];
+    let rest = tokens.get(1..).unwrap_or_default();
     match first.text.as_str() {
         "tests" => read_header(first, rest, span, out),
         "test" => {
@@ -378,10 +378,10 @@ fn read_record(rest: &[Token], span: Span, test: &mut Test) -> Result<()> {
             }
             ("on", Some(date)) if !word.quoted => {
                 let day = read_date(date)?;
-                words = &words[1..];
+                words = words.get(1..).unwrap_or_default();
                 let time = match words.first() {
                     Some(time) if time.text.contains(':') => {
-                        words = &words[1..];
+                        words = words.get(1..).unwrap_or_default();
                         Some(read_time(time)?)
                     }
                     _ => None,
@@ -390,15 +390,15 @@ fn read_record(rest: &[Token], span: Span, test: &mut Test) -> Result<()> {
             }
             ("outcome", Some(value)) if !word.quoted => {
                 record.outcome = Some(Name::of(value));
-                words = &words[1..];
+                words = words.get(1..).unwrap_or_default();
             }
             ("by", Some(value)) if !word.quoted => {
                 record.by = Some(Name::of(value));
-                words = &words[1..];
+                words = words.get(1..).unwrap_or_default();
             }
             ("reason", Some(value)) if !word.quoted && value.quoted => {
                 record.reason = Some(value.text.clone());
-                words = &words[1..];
+                words = words.get(1..).unwrap_or_default();
             }
             _ => {
                 return Err(Box::new(
@@ -481,7 +481,7 @@ fn read_expect(rest: &[Token], span: Span, test: &mut Test) -> Result<()> {
         .join(" ")
         .replace(" ,", ",");
     let words: Vec<&Token> = rest.iter().filter(|t| t.text != "," || t.quoted).collect();
-    let what = match (first.text.as_str(), &words[1..]) {
+    let what = match (first.text.as_str(), words.get(1..).unwrap_or_default()) {
         ("case", [at, steps @ ..]) if at.text == "at" && !steps.is_empty() => Expect::At {
             steps: steps.iter().map(|t| Name::of(t)).collect(),
         },
@@ -518,7 +518,7 @@ fn read_expect(rest: &[Token], span: Span, test: &mut Test) -> Result<()> {
                 EXPECT_HELP,
             ));
         }
-        _ => read_step_expectation(first, &words[1..], span)?,
+        _ => read_step_expectation(first, words.get(1..).unwrap_or_default(), span)?,
     };
     test.expectations.push(Expectation { what, text, span });
     Ok(())
@@ -538,23 +538,23 @@ fn read_step_expectation(step: &Token, mut words: &[&Token], span: Span) -> Resu
                 occurrence = Some(n.text.parse::<u32>().ok().filter(|n| *n > 0).ok_or_else(
                     || malformed(n.span, "an occurrence is a number from 1", EXPECT_HELP),
                 )?);
-                words = &words[1..];
+                words = words.get(1..).unwrap_or_default();
             }
             ("due", Some(date)) if date.text == "none" => {
                 due = Some(None);
-                words = &words[1..];
+                words = words.get(1..).unwrap_or_default();
             }
             ("due", Some(date)) => {
                 due = Some(Some(read_date(date)?));
-                words = &words[1..];
+                words = words.get(1..).unwrap_or_default();
             }
             ("target", Some(date)) => {
                 target = Some(read_date(date)?);
-                words = &words[1..];
+                words = words.get(1..).unwrap_or_default();
             }
             ("skipping", Some(nothing)) if nothing.text == "nothing" && !nothing.quoted => {
                 skipping = Some(Vec::new());
-                words = &words[1..];
+                words = words.get(1..).unwrap_or_default();
             }
             ("skipping", Some(_)) => {
                 let names: Vec<String> = words
@@ -569,7 +569,7 @@ fn read_step_expectation(step: &Token, mut words: &[&Token], span: Span) -> Resu
                         "write e.g. `skipping \"Christmas Day\", \"Boxing Day\"`",
                     ));
                 }
-                words = &words[names.len()..];
+                words = words.get(names.len()..).unwrap_or_default();
                 skipping = Some(names);
             }
             _ if status.is_none() && !word.quoted => status = Some(Name::of(word)),

@@ -34,13 +34,13 @@ impl Census {
         };
         let mut start = vec![0; 8192];
         let mut filled = 0;
-        while filled < start.len() {
-            match file.read(&mut start[filled..]) {
+        while let Some(rest) = start.get_mut(filled..).filter(|rest| !rest.is_empty()) {
+            match file.read(rest) {
                 Ok(0) | Err(_) => break,
                 Ok(n) => filled += n,
             }
         }
-        if !waymark_census::looks_like_census(&start[..filled]) {
+        if !waymark_census::looks_like_census(start.get(..filled).unwrap_or_default()) {
             return Ok(None);
         }
         Census::open(path).map(Some)

@@ -401,10 +401,10 @@ fn list_days_off(days: &[DayOff]) {
             Some(holiday) => println!("  {}  {weekday:<9}  {}", day.date, holiday.name),
             None => println!("  {}  {weekday}", day.date),
         }
-        match day.holiday.map(|holiday| holiday.kind) {
-            _ if waymark_calendar::is_weekend(day.date) => weekend += 1,
+        match day.weekday_holiday().map(|holiday| holiday.kind) {
+            None => weekend += 1,
             Some(HolidayKind::Closure) => closed += 1,
-            _ => bank += 1,
+            Some(HolidayKind::BankHoliday) => bank += 1,
         }
     }
     let mut parts = vec![format!("{weekend} weekend {}", plural(weekend, "day"))];

@@ -275,7 +275,10 @@ impl CaseText {
             match file.read(&mut piece) {
                 Ok(0) => return Ok(()),
                 Ok(n) => {
-                    if stdout.write_all(&piece[..n]).is_err() {
+                    if stdout
+                        .write_all(piece.get(..n).unwrap_or_default())
+                        .is_err()
+                    {
                         return Ok(());
                     }
                 }

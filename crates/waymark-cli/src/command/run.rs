@@ -107,8 +107,9 @@ pub struct RunArgs {
 
     /// Explain one case: how each record fits the procedure (and what it expected where one
     /// does not), and how each due date was reached: the rule, its citation, the clock, and
-    /// the weekends and bank holidays skipped.
-    #[arg(long, value_name = "CASE_ID")]
+    /// the weekends and bank holidays skipped. The explanation is text for people, so it
+    /// cannot be combined with --format or --summary.
+    #[arg(long, value_name = "CASE_ID", conflicts_with_all = ["format", "summary"])]
     pub explain: Option<String>,
 
     /// Read records strictly, for audits of recording practice: the first record that does not

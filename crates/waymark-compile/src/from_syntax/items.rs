@@ -1,4 +1,8 @@
 //! The second pass: each item's details, and the guards on them.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "step, role, fact and source ids are indexes the compiler made into this procedure's own lists, and every per-step list here is sized to the procedure's steps"
+)]
 
 use super::Resolver;
 use super::references::Use;

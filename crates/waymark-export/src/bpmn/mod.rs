@@ -26,6 +26,10 @@
 //! The diagram uses the layout shared with the SVG drawing, with BPMN's own shape sizes; what
 //! hangs under a task (its timers and what they lead to) is part of the task's box, so no line
 //! of the layout runs through it.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "element and flow indexes come from the lists this module builds for the same chart"
+)]
 
 mod feel;
 

@@ -1,6 +1,10 @@
 //! Where to cut a flow too long for its page into bands: about equally wide, where few lines
 //! cross from one band to the next; then, for small flows, each cut nudged while the laid-out
 //! bands fit the page better.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "node, edge, lane, column and band indexes are made by this layout for lists it sized to match them"
+)]
 
 use super::columns::Flow;
 use super::{EdgeSpec, Layout, Spacing, Wrapping};

@@ -1,6 +1,10 @@
 //! Steps 1 and 2 of the layout: loops are broken and each step gets its column (the length of
 //! the longest path to it); then boxes that nothing leaves slide right where their lane is less
 //! crowded. The result, a `Flow`, is laid out in one band or cut into several.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "node, edge, lane, column and band indexes are made by this layout for lists it sized to match them"
+)]
 
 use super::{EdgeSpec, NodeSize, Spacing};
 

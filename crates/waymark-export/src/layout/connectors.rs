@@ -2,6 +2,10 @@
 //! own, a line to another band running into a connector's circle and going on from its twin;
 //! then the bands are stacked top to bottom and the connectors paired and lettered in reading
 //! order.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "node, edge, lane, column and band indexes are made by this layout for lists it sized to match them"
+)]
 
 use super::columns::Flow;
 use super::layered::Layered;

@@ -1,6 +1,10 @@
 //! Where a line's label goes: just above the line where it enters its box, in the gap before
 //! the box's column; stacked clear of other labels there, and written once where two lines with
 //! the same words run into their box together.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "node, edge, lane, column and band indexes are made by this layout for lists it sized to match them"
+)]
 
 use super::layered::Layered;
 use super::place::Columns;

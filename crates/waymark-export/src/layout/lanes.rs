@@ -1,5 +1,9 @@
 //! How tall each lane is, and where in its lane each item sits: a lane is as tall as its fullest
 //! column, and items slide towards the items they are joined to so lines run straight.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "node, edge, lane, column and band indexes are made by this layout for lists it sized to match them"
+)]
 
 use super::Spacing;
 use super::Strip;

@@ -1,6 +1,10 @@
 //! Step 3 of the layout: the flow as columns of items, a box for each step and a passing point
 //! in each column a long line crosses, with the links between neighbouring columns that the
 //! later steps order, stack and route.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "node, edge, lane, column and band indexes are made by this layout for lists it sized to match them"
+)]
 
 use super::columns::directed;
 use super::{EdgeSpec, NodeSize, Spacing, Strip};

@@ -1,5 +1,9 @@
 //! Step 4 of the layout: the order of the items within each column, kept grouped by lane, chosen
 //! by barycentre sweeps to reduce crossing lines.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "node, edge, lane, column and band indexes are made by this layout for lists it sized to match them"
+)]
 
 use super::layered::Layered;
 use std::collections::BTreeMap;

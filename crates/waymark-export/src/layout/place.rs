@@ -1,6 +1,10 @@
 //! Step 6 of the layout, for one band: where each column goes across, and coordinates for every
 //! box, lane strip, line and label. How a line runs is in `route.rs`, where its label goes in
 //! `labels.rs`.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "node, edge, lane, column and band indexes are made by this layout for lists it sized to match them"
+)]
 
 use super::labels::Labels;
 use super::layered::Layered;

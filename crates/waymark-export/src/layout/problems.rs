@@ -1,5 +1,9 @@
 //! The checks the tests run on every finished layout: no two boxes overlap and no line passes
 //! through a box.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "node, edge, lane, column and band indexes are made by this layout for lists it sized to match them"
+)]
 
 use super::{EdgeSpec, Layout, Point, Rect};
 

@@ -1,6 +1,10 @@
 //! How a line runs: right-angled, out of the right side of a box, down or up a vertical track of
 //! its own in the gap between columns, into the left side of the next item; a line back runs
 //! just below the line forward; a loop from a box to itself goes over the box.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "node, edge, lane, column and band indexes are made by this layout for lists it sized to match them"
+)]
 
 use super::layered::Layered;
 use super::place::Columns;

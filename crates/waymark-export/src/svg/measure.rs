@@ -1,5 +1,9 @@
 //! How wide text is drawn, from the DejaVu Sans character widths, and wrapping text to a width:
 //! every box is sized from the text it holds.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "the character is checked to be printable ASCII (32-126) first, and the width tables have one entry for each"
+)]
 
 /// Advance widths of the printable ASCII characters (space to `~`) in DejaVu Sans and DejaVu
 /// Sans Bold, in thousandths of the font size, read from the fonts' metrics.

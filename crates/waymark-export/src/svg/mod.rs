@@ -8,6 +8,10 @@
 //! The files: this one draws the lanes and the lines; `steps.rs` sizes and draws the boxes,
 //! `measure.rs` measures text, `key.rs` writes the key under the drawing (with the shared rules
 //! of who does a step), and `compare.rs` outlines what changed since an earlier version.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "node and link indexes come from the chart made from the same procedure, whose lists have one entry per node"
+)]
 
 mod compare;
 mod key;

@@ -4,6 +4,10 @@
 //! whole lines while the current one runs on every core ([`crate::run_batch`]) and a writer thread
 //! writes the block before it. Memory stays at a few blocks however large the caseload. The
 //! crate still opens no files: the caller hands over the reader and the function that writes.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "offsets index the buffer they were found in, and stay within its filled length"
+)]
 
 use super::{Buffers, RunOptions, run_batch_reusing};
 use crate::plan::Plan;

@@ -2,6 +2,10 @@
 //! has a realistic mix: most cases fit, and about one in four or five has a gap. Every record
 //! stays valid case data (a known step, a real date in the covered years, an outcome where a
 //! decision needs one), so no case becomes a bad case: only the fit changes.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "indexes are drawn from ranges of the lists' own lengths"
+)]
 
 use super::{Generated, Random};
 use crate::plan::Plan;

@@ -9,6 +9,10 @@
 //! any order); [`Records::Fitting`] keeps the walk as it is. Case `n` of seed `s` is always
 //! the same line, whichever thread writes it, so a million cases can be generated in
 //! parallel. The cases are invented: no real child, family or worker.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "indexes are drawn from ranges of the lists' own lengths"
+)]
 
 mod messy;
 

@@ -306,7 +306,7 @@ fn explain_skipped(counted: &Counted, out: &mut String) {
     }
     let (mut weekend, mut holidays) = (0, Vec::new());
     for day in &counted.skipped {
-        match day.holiday {
+        match day.weekday_holiday() {
             Some(holiday) => holidays.push(format!("{} {}", date_text(day.date), holiday.name)),
             None => weekend += 1,
         }

@@ -1,5 +1,9 @@
 //! Small writers shared by the renderers: dates (from a table made when Waymark is compiled),
 //! times, JSON strings, numbers and CSV fields, without the formatting machinery.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "fixed-size arrays indexed by constants and by positions counted within them"
+)]
 
 use crate::case::When;
 use crate::due::Due;

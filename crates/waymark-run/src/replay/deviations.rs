@@ -6,6 +6,10 @@
 //! Out of order is decided as an alignment would: among the records on the path, the fewest
 //! are marked so that the rest keep the procedure's order. A plan typed up the day after the
 //! visit it planned marks the plan, not the visit and every record after it.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "step ids index per-step lists sized to the procedure's steps, and record and event indexes were made from this case's own lists"
+)]
 
 use super::Replay;
 use super::records::Record;

@@ -2,6 +2,10 @@
 //! branch of its recorded outcome. A decision that was not recorded takes the branch whose
 //! records come first (the case's later records show where it went); with no record behind
 //! any branch, the decision is still to come and its branches are only possible.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "step ids index per-step lists sized to the procedure's steps, and record and event indexes were made from this case's own lists"
+)]
 
 use super::{Replay, Scratch};
 use waymark_compile::{RouteWhen, StepId, StepKind};

@@ -2,6 +2,10 @@
 //! past it, where the case could be now, and whether it reached an end. Passes over the steps
 //! in the procedure's order (forwards, then backwards), following only edges that go forward
 //! in that order, so a loop back is never followed round.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "step ids index per-step lists sized to the procedure's steps, and record and event indexes were made from this case's own lists"
+)]
 
 use super::{Replay, StepState, later};
 use crate::case::When;

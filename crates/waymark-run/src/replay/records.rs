@@ -1,4 +1,8 @@
 //! The records of a case in the order the replay applies them, and each step's first record.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "step ids index per-step lists sized to the procedure's steps, and record and event indexes were made from this case's own lists"
+)]
 
 use super::{Replay, StepState};
 use crate::case::{Case, When};

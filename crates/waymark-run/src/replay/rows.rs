@@ -1,4 +1,8 @@
 //! A row per step (and per checkpoint or recurring occurrence) with its due date and status.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "step ids index per-step lists sized to the procedure's steps, and record and event indexes were made from this case's own lists"
+)]
 
 use super::Replay;
 use super::clocks::{governing, shift};

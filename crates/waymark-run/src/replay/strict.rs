@@ -7,6 +7,10 @@
 //! a deviation names the record that does not fit (the last applied, or an earlier one it
 //! shows to be out of place). That costs a replay per record, for
 //! the cases that do not fit only; strict reading is for audits, not for a nation's caseload.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "step ids index per-step lists sized to the procedure's steps, and record and event indexes were made from this case's own lists"
+)]
 
 use super::records::Record;
 use super::{Replay, Scratch};

@@ -100,10 +100,10 @@ impl<'a> Line<'a> {
     fn key(&mut self, keys: &[&[u8]]) -> Option<usize> {
         self.expect(b'"')?;
         let rest = self.bytes().get(self.at..)?;
-        let found = keys.iter().position(|key| rest.starts_with(key))?;
-        self.at += keys[found].len();
+        let key = keys.iter().position(|key| rest.starts_with(key))?;
+        self.at += keys.get(key)?.len();
         self.expect(b':')?;
-        Some(found)
+        Some(key)
     }
 
     /// A string without escapes or control characters.
@@ -111,7 +111,7 @@ impl<'a> Line<'a> {
         self.expect(b'"')?;
         let start = self.at;
         let end = super::find_special(self.bytes(), start)?;
-        if self.bytes()[end] != b'"' {
+        if self.bytes().get(end) != Some(&b'"') {
             return None;
         }
         self.at = end + 1;
@@ -160,7 +160,9 @@ impl<'a> Line<'a> {
             b'n' => self.word(b"null").map(|()| RawValue::Null),
             b'0'..=b'9' => {
                 let start = self.at;
-                let digits = self.bytes()[start..]
+                let digits = self
+                    .bytes()
+                    .get(start..)?
                     .iter()
                     .take_while(|b| b.is_ascii_digit())
                     .count();
