@@ -458,7 +458,10 @@ mod tests {
         for suffix in Unit::ALL.into_iter().filter_map(Unit::suffix) {
             let shown = [" ", ")"].map(|end| format!("+N{suffix}{end}"));
             assert!(shown.iter().any(|s| AFTER_HELP.contains(s)), "{suffix}");
-            assert_eq!(amount_word(&format!("+2{suffix}")).ok().map(|(n, _)| n), Some(2));
+            assert_eq!(
+                amount_word(&format!("+2{suffix}")).ok().map(|(n, _)| n),
+                Some(2)
+            );
         }
     }
 
