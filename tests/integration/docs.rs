@@ -90,3 +90,13 @@ fn the_comparison_guide_commands_run() {
         assert!(!stdout.is_empty(), "waymark {}", words.join(" "));
     }
 }
+
+/// The language reference's table of units names every unit the parser knows.
+#[test]
+fn the_language_reference_lists_every_unit() {
+    let reference = std::fs::read_to_string("docs/language.md").unwrap();
+    for unit in waymark_calendar::Unit::ALL {
+        let written = format!("`{}`", unit.words(2u32));
+        assert!(reference.contains(&written), "docs/language.md: {written}");
+    }
+}

@@ -4,27 +4,15 @@
     reason = "day numbers come from `day_number`, which gives only days inside the table"
 )]
 
-use crate::clock::{add_days, add_months, add_weeks, covered};
+use crate::clock::{add_days, add_hours_to_date, add_months, add_weeks, covered};
 use crate::date::{DAY_COUNT, FIRST_YEAR, LAST_YEAR, date_of, day_number, is_weekend};
 use crate::error::OutOfRange;
 use crate::holidays::{Division, Holiday, rule_holidays};
 use crate::shipped;
 use crate::table::Table;
+use crate::unit::Unit;
 use chrono::{Datelike, NaiveDate};
 use std::collections::BTreeMap;
-
-/// The unit of an amount of time in a deadline.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Unit {
-    /// Monday to Friday, not counting the calendar's holidays.
-    WorkingDays,
-    /// Every day.
-    Days,
-    /// Seven days each.
-    Weeks,
-    /// Same day of the month, clamped to the month's last day.
-    Months,
-}
 
 /// A day that is not a working day, and why: a weekend, a holiday, or both.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -232,13 +220,16 @@ impl Calendar {
         Ok(days)
     }
 
-    /// `amount` units after `date` (before it when negative). See [`Unit`].
+    /// `amount` units after `date` (before it when negative). See [`Unit`]. Hours count from
+    /// the end of `date` (see [`crate::end_of_day`]), and the answer is the day they end on; a
+    /// caller that knows the time of day counts hours with [`crate::add_hours`].
     pub fn shift(&self, date: NaiveDate, amount: i64, unit: Unit) -> Result<NaiveDate, OutOfRange> {
         match unit {
             Unit::WorkingDays => self.add_working_days(date, amount),
-            Unit::Days => add_days(date, amount),
+            Unit::CalendarDays => add_days(date, amount),
             Unit::Weeks => add_weeks(date, amount),
             Unit::Months => add_months(date, amount),
+            Unit::Hours => add_hours_to_date(date, amount).map(|moment| moment.date()),
         }
     }
 
@@ -405,9 +396,13 @@ mod tests {
         let e = england();
         let may = date("2026-05-01");
         assert_eq!(e.shift(may, -4, Unit::Weeks), Ok(date("2026-04-03")));
-        assert_eq!(e.shift(may, 3, Unit::Days), Ok(date("2026-05-04")));
+        assert_eq!(e.shift(may, 3, Unit::CalendarDays), Ok(date("2026-05-04")));
         assert_eq!(e.shift(may, 2, Unit::Months), Ok(date("2026-07-01")));
         assert_eq!(e.shift(may, 1, Unit::WorkingDays), Ok(date("2026-05-05")));
+        // From the end of 1 May: 24 hours end on 2 May, 1 hour on 2 May just after midnight.
+        assert_eq!(e.shift(may, 24, Unit::Hours), Ok(date("2026-05-02")));
+        assert_eq!(e.shift(may, 1, Unit::Hours), Ok(date("2026-05-02")));
+        assert_eq!(e.shift(may, -1, Unit::Hours), Ok(may));
     }
 
     #[test]

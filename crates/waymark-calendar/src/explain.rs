@@ -1,8 +1,9 @@
 //! [`Counted`]: how a date was reached from another, as facts for a command to word. Both
 //! `waymark days --explain` and `waymark run --explain` render it, each in its own layout.
 
-use crate::calendar::{Calendar, DayOff, Unit};
+use crate::calendar::{Calendar, DayOff};
 use crate::error::OutOfRange;
+use crate::unit::Unit;
 use chrono::{Datelike, NaiveDate};
 
 /// Which way a count goes from its date.
@@ -76,13 +77,10 @@ impl Calendar {
                     .collect()
             }
             Unit::WorkingDays => self.days_off_between(date, due)?,
-            Unit::Days | Unit::Weeks | Unit::Months => {
-                if unit == Unit::Months && due.day() != date.day() {
-                    notes.push(Note::MonthEnd { day: date.day() });
-                }
-                if let Some(day) = self.day_off(due) {
-                    notes.push(Note::NotMoved(day));
-                }
+            Unit::Months | Unit::CalendarDays | Unit::Weeks | Unit::Hours => {
+                let month_end = unit == Unit::Months && due.day() != date.day();
+                notes.extend(month_end.then(|| Note::MonthEnd { day: date.day() }));
+                notes.extend(self.day_off(due).map(Note::NotMoved));
                 Vec::new()
             }
         };
@@ -164,7 +162,7 @@ mod tests {
     #[test]
     fn calendar_units_are_not_moved_off_a_day_off() {
         let counted = england()
-            .explain_shift(date("2025-12-18"), 7, Unit::Days)
+            .explain_shift(date("2025-12-18"), 7, Unit::CalendarDays)
             .unwrap();
         assert_eq!(counted.due, date("2025-12-25"));
         assert!(counted.skipped.is_empty());

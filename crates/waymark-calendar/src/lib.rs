@@ -46,8 +46,9 @@ mod govuk;
 mod holidays;
 mod shipped;
 mod table;
+mod unit;
 
-pub use calendar::{Calendar, DayOff, Unit};
+pub use calendar::{Calendar, DayOff};
 pub use clock::{add_days, add_hours, add_hours_to_date, add_months, add_weeks, end_of_day};
 pub use closures::parse_closures;
 pub use date::{
@@ -59,6 +60,7 @@ pub use explain::{Counted, Direction, Note};
 pub use govuk::{is_govuk_json, parse_govuk};
 pub use holidays::{Division, Holiday, HolidayKind, easter_sunday, rule_holidays};
 pub use shipped::{SHIPPED_FIRST_YEAR, SHIPPED_LAST_YEAR};
+pub use unit::Unit;
 
 use std::sync::OnceLock;
 use waymark_diagnostics::{Code, Diagnostic, FileId, Span, did_you_mean};

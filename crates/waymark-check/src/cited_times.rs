@@ -85,7 +85,7 @@ impl CitedTime {
     fn agrees_with(&self, rule: &TimeRule) -> bool {
         let same = match self.unit {
             CitedUnit::Exactly(unit) => unit == rule.unit,
-            CitedUnit::Days => matches!(rule.unit, Unit::WorkingDays | Unit::CalendarDays),
+            CitedUnit::Days => rule.unit.is_days(),
         };
         let same_days = match (self.calendar_days(), rule.calendar_days()) {
             (Some(cited), Some(counted)) => cited == counted,
@@ -98,14 +98,14 @@ impl CitedTime {
     /// days" say the same, either way round).
     fn calendar_days(&self) -> Option<u32> {
         match self.unit {
-            CitedUnit::Exactly(unit) => days_in(self.amount, unit),
+            CitedUnit::Exactly(unit) => unit.fixed_days(self.amount),
             CitedUnit::Days => Some(self.amount),
         }
     }
 
     fn words(&self) -> String {
         match self.unit {
-            CitedUnit::Exactly(unit) => format!("{} {}", self.amount, unit.words(self.amount)),
+            CitedUnit::Exactly(unit) => unit.amount_words(self.amount),
             CitedUnit::Days if self.amount == 1 => "1 day".to_string(),
             CitedUnit::Days => format!("{} days", self.amount),
         }
@@ -150,24 +150,14 @@ fn disagreement(span: Span, phrase: &str, cited: &CitedTime, rules: &[TimeRule])
 
 impl TimeRule {
     fn calendar_days(&self) -> Option<u32> {
-        days_in(self.amount, self.unit)
-    }
-}
-
-/// Calendar days or weeks as a number of days; other units have no fixed length in days.
-fn days_in(amount: u32, unit: Unit) -> Option<u32> {
-    match unit {
-        Unit::CalendarDays => Some(amount),
-        Unit::Weeks => amount.checked_mul(7),
-        Unit::WorkingDays | Unit::Months | Unit::Hours => None,
+        self.unit.fixed_days(self.amount)
     }
 }
 
 fn rule_words(rule: &TimeRule) -> String {
-    match (rule.amount, rule.unit) {
-        (0, Unit::CalendarDays) => "the same day".to_string(),
-        (0, Unit::WorkingDays) => "the same working day".to_string(),
-        _ => format!("{} {}", rule.amount, rule.unit.words(rule.amount)),
+    match (rule.amount, rule.unit.same_day()) {
+        (0, Some(same)) => format!("the {same}"),
+        _ => rule.unit.amount_words(rule.amount),
     }
 }
 

@@ -349,18 +349,14 @@ fn guard_key(guard: &Option<Guard>) -> Option<Vec<Vec<(FactId, Test)>>> {
     })
 }
 
-/// "45 working days after `referral`"
+/// "45 working days after `referral`", "4 weeks before fact `expected_delivery`"
 pub fn describe(procedure: &Procedure, deadline: &Deadline) -> String {
-    let amount = deadline.amount;
-    let unit = deadline.unit.words(amount);
-    match deadline.clock {
-        Clock::AfterStep(step) => format!("{amount} {unit} after `{}`", procedure.step(step).id),
-        Clock::AfterFact(fact) => {
-            format!("{amount} {unit} after fact `{}`", procedure.fact(fact).id)
-        }
-        Clock::BeforeFact(fact) => {
-            format!("{amount} {unit} before fact `{}`", procedure.fact(fact).id)
-        }
-        Clock::BeforeStep(step) => format!("{amount} {unit} before `{}`", procedure.step(step).id),
-    }
+    let clock = deadline.clock;
+    format!(
+        "{} {} {}`{}`",
+        deadline.unit.amount_words(deadline.amount),
+        clock.direction(),
+        clock.fact_prefix(),
+        procedure.clock_id(clock)
+    )
 }

@@ -236,11 +236,7 @@ impl Deadline {
         if self.amount != 0 || self.clock.counts_back() {
             return None;
         }
-        match self.unit {
-            Unit::CalendarDays => Some("same day"),
-            Unit::WorkingDays => Some("same working day"),
-            _ => None,
-        }
+        self.unit.same_day()
     }
 }
 

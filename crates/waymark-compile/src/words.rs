@@ -7,28 +7,47 @@
 
 use crate::model::{
     Clock, Condition, Deadline, DeadlineKind, FactKind, FactValue, Guard, Procedure, RoleRule,
-    RouteWhen, Step, StepId, Test,
+    RouteWhen, Step, StepId, Test, Unit,
 };
+
+impl Clock {
+    /// "after" or "before": which way a deadline counts from its clock.
+    pub fn direction(self) -> &'static str {
+        match self.counts_back() {
+            true => "before",
+            false => "after",
+        }
+    }
+
+    /// "fact " before a fact's name, as the language writes a clock that is a date fact (a bare
+    /// name is a step); "" for a step.
+    pub fn fact_prefix(self) -> &'static str {
+        match self {
+            Clock::AfterFact(_) | Clock::BeforeFact(_) => "fact ",
+            Clock::AfterStep(_) | Clock::BeforeStep(_) => "",
+        }
+    }
+}
+
+impl Deadline {
+    /// The amount and unit, or for work due at once its words: "45 working days", "same day".
+    pub fn count_words(&self) -> String {
+        match self.same_day() {
+            Some(same) => same.to_string(),
+            None => self.unit.amount_words(self.amount),
+        }
+    }
+}
 
 impl Procedure {
     /// "45 working days after referral", "4 weeks before fact expected_delivery", with the
     /// condition when there is one: "... when expected_delivery is known".
     pub fn deadline_words(&self, deadline: &Deadline) -> String {
-        let amount = deadline.amount;
-        let unit = deadline.unit.words(amount);
-        let counted = match (deadline.same_day(), deadline.clock) {
-            (Some(same), Clock::AfterStep(step)) => format!("{same} as {}", self.step(step).id),
-            (Some(same), Clock::AfterFact(fact)) => {
-                format!("{same} as fact {}", self.fact(fact).id)
-            }
-            (_, Clock::AfterStep(step)) => format!("{amount} {unit} after {}", self.step(step).id),
-            (_, Clock::AfterFact(fact)) => format!("{amount} {unit} after {}", self.fact(fact).id),
-            (_, Clock::BeforeFact(fact)) => {
-                format!("{amount} {unit} before fact {}", self.fact(fact).id)
-            }
-            (_, Clock::BeforeStep(step)) => {
-                format!("{amount} {unit} before {}", self.step(step).id)
-            }
+        let clock = deadline.clock;
+        let (count, written) = (deadline.count_words(), self.clock_words(clock));
+        let counted = match deadline.same_day() {
+            Some(_) => format!("{count} as {written}"),
+            None => format!("{count} {} {written}", clock.direction()),
         };
         match &deadline.guard {
             Some(guard) => format!("{counted} when {}", self.guard_words(guard)),
@@ -36,13 +55,74 @@ impl Procedure {
         }
     }
 
+    /// One deadline as plain words for a drawing, by titles. `within` words a lone limit as
+    /// "within 5 working days of referral received"; otherwise "5 working days after referral
+    /// received". A condition on the date it counts from reads ", if known".
+    pub fn deadline_sentence(&self, deadline: &Deadline, within: bool) -> String {
+        let (count, clock) = (deadline.count_words(), self.clock_title(deadline.clock));
+        let direction = deadline.clock.direction();
+        let mut words = match (deadline.same_day(), deadline.clock.counts_back(), within) {
+            (Some(_), _, true) => format!("on the {count} as {clock}"),
+            (Some(_), _, false) => format!("the {count} as {clock}"),
+            (None, true, true) => format!("at least {count} {direction} {clock}"),
+            (None, false, true) => format!("within {count} of {clock}"),
+            (None, _, false) => format!("{count} {direction} {clock}"),
+        };
+        if let Some(guard) = &deadline.guard {
+            // "4 weeks before expected date of delivery, if known" rather than naming the date
+            // twice.
+            let known_clock = match (guard.any_of.as_slice(), deadline.clock) {
+                ([all], Clock::AfterFact(fact) | Clock::BeforeFact(fact)) => matches!(
+                    all.as_slice(),
+                    [c] if c.fact == fact && c.test == Test::Known
+                ),
+                _ => false,
+            };
+            if known_clock {
+                words.push_str(", if known");
+            } else {
+                words.push_str(&format!(" (when {})", self.guard_sentence(guard)));
+            }
+        }
+        words
+    }
+
+    /// The name of the step or fact a clock counts from: "referral", "birth_date".
+    pub fn clock_id(&self, clock: Clock) -> &str {
+        match clock {
+            Clock::AfterStep(step) | Clock::BeforeStep(step) => &self.step(step).id,
+            Clock::AfterFact(fact) | Clock::BeforeFact(fact) => &self.fact(fact).id,
+        }
+    }
+
+    /// A clock as the language writes it: "referral", "fact birth_date".
+    pub fn clock_words(&self, clock: Clock) -> String {
+        format!("{}{}", clock.fact_prefix(), self.clock_id(clock))
+    }
+
+    /// The step or fact a clock counts from, by its title as it reads in a sentence, for
+    /// drawings: "referral received", "expected date of delivery".
+    pub fn clock_title(&self, clock: Clock) -> String {
+        match clock {
+            Clock::AfterStep(step) | Clock::BeforeStep(step) => self.step_in_sentence(step),
+            Clock::AfterFact(fact) | Clock::BeforeFact(fact) => {
+                mid_sentence(&self.fact(fact).title)
+            }
+        }
+    }
+
     /// Recurring work's schedule as written: "every 6 weeks while joint_work".
-    pub fn every_words(&self, every: u32, unit: crate::model::Unit, during: StepId) -> String {
-        format!(
-            "every {every} {} while {}",
-            unit.words(every),
-            self.step(during).id
-        )
+    pub fn every_words(&self, every: u32, unit: Unit, during: StepId) -> String {
+        let every = unit.amount_words(every);
+        format!("every {every} while {}", self.step(during).id)
+    }
+
+    /// Recurring work's schedule for a drawing, by the title of the step it recurs during:
+    /// "every 6 weeks while the case is at joint work".
+    pub fn every_sentence(&self, every: u32, unit: Unit, during: StepId) -> String {
+        let every = unit.amount_words(every);
+        let during = self.step_in_sentence(during);
+        format!("every {every} while the case is at {during}")
     }
 
     /// "due 45 working days after referral" or "target 30 working days after referral".
@@ -349,5 +429,49 @@ mod tests {
             "threshold is level3 and expected_delivery is known or threshold is not level2"
         );
         assert_eq!(procedure.route_words(a, &a.routes[1].when), "otherwise");
+    }
+
+    /// Each deadline is written back as the author wrote it, so that it reads back as the same
+    /// deadline (`after X` alone is a step: a date fact needs `after fact X`); drawings word the
+    /// same deadline by titles.
+    #[test]
+    fn every_clock_is_written_as_it_reads_back() {
+        let lines = [
+            "due 3 months after fact birth",
+            "due same day as fact birth",
+            "due same working day as a",
+            "due 2 working days before d",
+            "due 4 weeks before fact birth when birth is known",
+            "target 24 hours after a",
+        ];
+        let text = format!(
+            "procedure p \"P\"\nfact birth \"Date of birth\" is a date, optional\nstart a\nstep a\n  untimed \"x\"\n  then b\nstep b\n  {}\n  then d\nstep d \"Plan made\"\n  untimed \"y\"\n  then c\nend c\n",
+            lines.join("\n  ")
+        );
+        let parsed = waymark_syntax::parse(FileId(0), &text);
+        let procedure = compile(parsed.document, &mut NoFiles).procedure.unwrap();
+        let b = &procedure.steps[1];
+        let written: Vec<String> = b
+            .deadlines
+            .iter()
+            .map(|d| procedure.deadline_line(d))
+            .collect();
+        assert_eq!(written, lines);
+        let drawn: Vec<String> = b
+            .deadlines
+            .iter()
+            .map(|d| procedure.deadline_sentence(d, true))
+            .collect();
+        assert_eq!(
+            drawn,
+            [
+                "within 3 months of date of birth",
+                "on the same day as date of birth",
+                "on the same working day as a",
+                "at least 2 working days before plan made",
+                "at least 4 weeks before date of birth, if known",
+                "within 24 hours of a",
+            ]
+        );
     }
 }

@@ -18,7 +18,7 @@
 use crate::text::list;
 use std::collections::{BTreeMap, BTreeSet};
 use waymark_compile::{
-    Clock, Deadline, DeadlineKind, Edge, Procedure, RouteWhen, Step, StepId, StepKind, Unit,
+    Deadline, DeadlineKind, Edge, Procedure, RouteWhen, Step, StepId, StepKind, Unit,
 };
 
 /// The title of the lane for steps nobody in particular does.
@@ -485,11 +485,7 @@ fn when(procedure: &Procedure, node: &Node) -> Vec<String> {
             during,
             when,
         } => {
-            let mut lines = vec![format!(
-                "every {every} {} while the case is at {}",
-                unit.words(*every),
-                procedure.step_in_sentence(*during)
-            )];
+            let mut lines = vec![procedure.every_sentence(*every, *unit, *during)];
             lines.extend(
                 when.as_ref()
                     .map(|guard| format!("only when {}", procedure.guard_sentence(guard))),
@@ -517,7 +513,7 @@ pub fn deadline_lines(procedure: &Procedure, step: &Step) -> Vec<String> {
             l.unit == target.unit && l.clock == target.clock && l.guard == target.guard
         });
         if let Some(limit) = paired.map(|p| limits[p]) {
-            let words = deadline_words(procedure, limit, false);
+            let words = procedure.deadline_sentence(limit, false);
             // "45 working days after ..." -> "target 30, limit 45 working days after ...".
             lines.push(format!("target {}, limit {words}", target.amount));
         }
@@ -529,65 +525,17 @@ pub fn deadline_lines(procedure: &Procedure, step: &Step) -> Vec<String> {
             continue;
         }
         let line = match (has_target, deadline.kind) {
-            (false, _) => deadline_words(procedure, deadline, true),
+            (false, _) => procedure.deadline_sentence(deadline, true),
             (true, DeadlineKind::Target) => {
-                format!("target: {}", deadline_words(procedure, deadline, false))
+                format!("target: {}", procedure.deadline_sentence(deadline, false))
             }
             (true, DeadlineKind::Limit) => {
-                format!("limit: {}", deadline_words(procedure, deadline, false))
+                format!("limit: {}", procedure.deadline_sentence(deadline, false))
             }
         };
         lines.push(line);
     }
     lines
-}
-
-/// One deadline in words. `within` words a lone limit as "within 5 working days of referral";
-/// otherwise "5 working days after referral".
-pub fn deadline_words(procedure: &Procedure, deadline: &Deadline, within: bool) -> String {
-    let amount = deadline.amount;
-    let unit = deadline.unit.words(amount);
-    let clock = clock_name(procedure, deadline.clock);
-    let mut words = match (deadline.clock, within) {
-        _ if let Some(same) = deadline.same_day() => match within {
-            true => format!("on the {same} as {clock}"),
-            false => format!("the {same} as {clock}"),
-        },
-        (Clock::BeforeFact(_) | Clock::BeforeStep(_), true) => {
-            format!("at least {amount} {unit} before {clock}")
-        }
-        (Clock::BeforeFact(_) | Clock::BeforeStep(_), false) => {
-            format!("{amount} {unit} before {clock}")
-        }
-        (_, true) => format!("within {amount} {unit} of {clock}"),
-        (_, false) => format!("{amount} {unit} after {clock}"),
-    };
-    if let Some(guard) = &deadline.guard {
-        // "4 weeks before expected date of delivery, if known" rather than naming the date twice.
-        let known_clock = match (guard.any_of.as_slice(), deadline.clock) {
-            ([all], Clock::AfterFact(fact) | Clock::BeforeFact(fact)) => matches!(
-                all.as_slice(),
-                [c] if c.fact == fact && c.test == waymark_compile::Test::Known
-            ),
-            _ => false,
-        };
-        if known_clock {
-            words.push_str(", if known");
-        } else {
-            words.push_str(&format!(" (when {})", procedure.guard_sentence(guard)));
-        }
-    }
-    words
-}
-
-/// The step or fact a deadline counts from, by its title as it reads in a sentence.
-pub fn clock_name(procedure: &Procedure, clock: Clock) -> String {
-    match clock {
-        Clock::AfterStep(step) | Clock::BeforeStep(step) => procedure.step_in_sentence(step),
-        Clock::AfterFact(fact) | Clock::BeforeFact(fact) => {
-            waymark_compile::mid_sentence(&procedure.fact(fact).title)
-        }
-    }
 }
 
 /// "on working days 5, 15, 30 after referral", and when the series stops.
@@ -604,12 +552,14 @@ fn checkpoint_lines(procedure: &Procedure, node: &Node, until: Option<StepId>) -
     }
     let mut lines = Vec::new();
     if let Some((unit, clock)) = timing {
-        let clock = clock_name(procedure, clock);
+        let clock = procedure.clock_title(clock);
         let offsets = list(&offsets);
         lines.push(match unit {
             Unit::WorkingDays => format!("on working days {offsets} after {clock}"),
             Unit::CalendarDays => format!("on days {offsets} after {clock}"),
-            other => format!("at {offsets} {} after {clock}", other.words(2)),
+            Unit::Weeks | Unit::Months | Unit::Hours => {
+                format!("at {offsets} {} after {clock}", unit.words(2u32))
+            }
         });
     }
     if let Some(until) = until {

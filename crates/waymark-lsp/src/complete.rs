@@ -8,7 +8,7 @@ use lsp_types::{CompletionItem, CompletionItemKind};
 use waymark_diagnostics::edit_distance;
 use waymark_syntax::{ClauseKind, KEYWORDS};
 
-/// Unit words a deadline may use.
+/// Unit words a deadline may use (a test holds them to the units).
 const UNITS: &[&str] = &[
     "working days",
     "calendar days",
@@ -172,6 +172,13 @@ fn ranked(candidates: Vec<(String, CompletionItemKind)>, typed: &str) -> Vec<Com
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_unit_is_offered() {
+        for unit in waymark_syntax::Unit::ALL {
+            assert!(UNITS.contains(&unit.words(2u32)), "{unit:?}");
+        }
+    }
 
     #[test]
     fn the_words_before_the_cursor_say_what_fits() {

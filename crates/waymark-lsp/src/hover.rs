@@ -186,9 +186,8 @@ fn deadline_words(analysis: &Analysis, deadline: &Deadline) -> String {
         .guard
         .as_ref()
         .map(|g| format!(", when {}", slice(analysis, g.span)));
-    let same_day = match (amount, deadline.unit.unit, &deadline.clock) {
-        (0, Unit::CalendarDays, Clock::AfterStep(step)) => Some(("same day", step)),
-        (0, Unit::WorkingDays, Clock::AfterStep(step)) => Some(("same working day", step)),
+    let same_day = match (amount, deadline.unit.unit.same_day(), &deadline.clock) {
+        (0, Some(same), Clock::AfterStep(step)) => Some((same, step)),
         _ => None,
     };
     if let Some((same, step)) = same_day {
@@ -196,8 +195,8 @@ fn deadline_words(analysis: &Analysis, deadline: &Deadline) -> String {
         return format!("{kind} on the {same} as `{}` is done{condition}", step.text);
     }
     format!(
-        "{kind} {amount} {} {}{}",
-        deadline.unit.unit.words(amount),
+        "{kind} {} {}{}",
+        deadline.unit.unit.amount_words(amount),
         clock_words(&deadline.clock),
         condition.unwrap_or_default()
     )
@@ -238,8 +237,13 @@ fn deadline_clause(analysis: &Analysis, clause: &Clause, today: NaiveDate) -> Op
         } else {
             1
         };
-        let shifted = calendar_unit(unit)
-            .and_then(|u| calendar.shift(today, sign * i64::from(amount), u).ok());
+        // Hours say how long, not which day: the time of day decides that.
+        let shifted = match unit {
+            Unit::Hours => None,
+            Unit::WorkingDays | Unit::CalendarDays | Unit::Weeks | Unit::Months => {
+                calendar.shift(today, sign * i64::from(amount), unit).ok()
+            }
+        };
         let from = match clock {
             Clock::AfterStep(step) | Clock::BeforeStep(step) => {
                 format!("`{}` is done today", step.text)
@@ -268,9 +272,8 @@ fn deadline_clause(analysis: &Analysis, clause: &Clause, today: NaiveDate) -> Op
                 .iter()
                 .map(|o| {
                     format!(
-                        "- {} {} {}: {}",
-                        o.value,
-                        unit.unit.words(o.value),
+                        "- {} {}: {}",
+                        unit.unit.amount_words(o.value),
                         clock_words(clock),
                         example(o.value, unit.unit, clock)
                     )
@@ -284,9 +287,8 @@ fn deadline_clause(analysis: &Analysis, clause: &Clause, today: NaiveDate) -> Op
             during,
             ..
         } => format!(
-            "**every {} {}** while the case is at `{}`",
-            amount.value,
-            unit.unit.words(amount.value),
+            "**every {}** while the case is at `{}`",
+            unit.unit.amount_words(amount.value),
             during.text
         ),
         _ => return None,
@@ -298,16 +300,6 @@ fn deadline_clause(analysis: &Analysis, clause: &Clause, today: NaiveDate) -> Op
         )
     } else {
         text
-    })
-}
-
-fn calendar_unit(unit: Unit) -> Option<waymark_calendar::Unit> {
-    Some(match unit {
-        Unit::WorkingDays => waymark_calendar::Unit::WorkingDays,
-        Unit::CalendarDays => waymark_calendar::Unit::Days,
-        Unit::Weeks => waymark_calendar::Unit::Weeks,
-        Unit::Months => waymark_calendar::Unit::Months,
-        Unit::Hours => return None,
     })
 }
 

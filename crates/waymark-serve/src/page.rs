@@ -177,8 +177,8 @@ fn kind_words(procedure: &Procedure, step: &Step) -> Option<String> {
             during,
             ..
         } => Some(format!(
-            "Every {every} {} while the case is at {}.",
-            unit.words(*every),
+            "Every {} while the case is at {}.",
+            unit.amount_words(*every),
             procedure.step(*during).id
         )),
         StepKind::Together { members, .. } => Some(format!(

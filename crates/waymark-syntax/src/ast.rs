@@ -3,6 +3,9 @@
 use chrono::NaiveDate;
 use waymark_diagnostics::{FileId, Span};
 
+/// The calendar's unit of time: one type from the text to the due date.
+pub use waymark_calendar::Unit;
+
 /// One parsed file.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Document {
@@ -226,35 +229,6 @@ pub struct Deadline {
     pub unit: UnitWord,
     pub clock: Clock,
     pub guard: Option<Guard>,
-}
-
-/// A unit of time.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Unit {
-    WorkingDays,
-    CalendarDays,
-    Weeks,
-    Months,
-    Hours,
-}
-
-impl Unit {
-    /// The unit in words, singular or plural.
-    pub fn words(self, amount: u32) -> &'static str {
-        let one = amount == 1;
-        match self {
-            Unit::WorkingDays if one => "working day",
-            Unit::WorkingDays => "working days",
-            Unit::CalendarDays if one => "calendar day",
-            Unit::CalendarDays => "calendar days",
-            Unit::Weeks if one => "week",
-            Unit::Weeks => "weeks",
-            Unit::Months if one => "month",
-            Unit::Months => "months",
-            Unit::Hours if one => "hour",
-            Unit::Hours => "hours",
-        }
-    }
 }
 
 /// A unit as written.

@@ -408,7 +408,9 @@ impl Builder<'_> {
             Rule::calendar_days => Unit::CalendarDays,
             Rule::weeks => Unit::Weeks,
             Rule::months => Unit::Months,
-            _ => Unit::Hours,
+            Rule::hours => Unit::Hours,
+            // The grammar's `unit` holds only the rules above.
+            _ => return None,
         };
         Some(UnitWord { unit, span })
     }
@@ -556,6 +558,33 @@ mod tests {
         assert_eq!(to_snake_case("Initial-Visit"), "initial_visit");
         assert_eq!(to_snake_case("initialVisit"), "initial_visit");
         assert_eq!(to_snake_case("ICPC"), "icpc");
+    }
+
+    /// The grammar is the one place a new unit is not pointed to by the compiler: every unit's
+    /// words, singular and plural, must parse as that unit.
+    #[test]
+    fn every_unit_is_in_the_grammar() {
+        for unit in Unit::ALL {
+            for amount in [1u32, 3] {
+                let text = format!(
+                    "procedure p \"P\"\nstart a\nstep a\n  due {amount} {} after a\n",
+                    unit.words(amount)
+                );
+                let parsed = crate::parse(FileId(0), &text);
+                assert!(parsed.diagnostics.is_empty(), "{text}");
+                let units: Vec<Unit> = parsed
+                    .document
+                    .items
+                    .iter()
+                    .flat_map(|item| &item.clauses)
+                    .filter_map(|clause| match &clause.kind {
+                        ClauseKind::Deadline(deadline) => Some(deadline.unit.unit),
+                        _ => None,
+                    })
+                    .collect();
+                assert_eq!(units, [unit], "{text}");
+            }
+        }
     }
 
     #[test]

@@ -4,15 +4,33 @@
 //! names: each rule is described in words, only the first three expectations are shown, and
 //! common slips (a misspelt unit or keyword) get a "did you mean".
 
+use crate::Unit;
 use crate::grammar::Rule;
 use crate::keywords::example;
 use crate::lines::RawLine;
 use pest::error::{Error, ErrorVariant, InputLocation};
 use waymark_diagnostics::{Code, Diagnostic, FileId, Span, did_you_mean};
 
-const UNIT_WORDS: &[&str] = &[
-    "working", "days", "day", "calendar", "weeks", "week", "months", "month", "hours", "hour",
-];
+/// The units, for a word that is like none of them (a test holds it to [`Unit::ALL`]).
+const UNITS_HELP: &str =
+    "units are `working days`, `days` (calendar days), `weeks`, `months` and `hours`";
+
+/// Every word of every unit, plural before singular: "working", "days", "day", "calendar", ...
+/// (the order breaks ties between equally close guesses).
+fn unit_words() -> Vec<&'static str> {
+    let mut words: Vec<&'static str> = Vec::new();
+    for unit in Unit::ALL {
+        for word in [unit.words(2u32), unit.words(1u32)]
+            .into_iter()
+            .flat_map(str::split_whitespace)
+        {
+            if !words.contains(&word) {
+                words.push(word);
+            }
+        }
+    }
+    words
+}
 
 /// A diagnostic for a line whose first word is a keyword but whose rest does not fit.
 pub fn malformed_line(
@@ -44,14 +62,11 @@ pub fn malformed_line(
     };
 
     if wants_unit && !found.is_empty() {
-        let guess = did_you_mean(found, UNIT_WORDS.iter().copied());
+        let guess = did_you_mean(found, unit_words());
         let help = match guess {
             Some("working") => "did you mean `working days`?".to_string(),
             Some(word) => format!("did you mean `{word}`?"),
-            None => {
-                "units are `working days`, `days` (calendar days), `weeks`, `months` and `hours`"
-                    .to_string()
-            }
+            None => UNITS_HELP.to_string(),
         };
         return Diagnostic::new(
             Code::UnknownUnit,
@@ -273,6 +288,24 @@ fn describe_expected(rules: &[Rule]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unit_words_come_from_the_units() {
+        assert_eq!(
+            unit_words(),
+            [
+                "working", "days", "day", "calendar", "weeks", "week", "months", "month", "hours",
+                "hour"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_units_help_names_every_unit() {
+        for unit in Unit::ALL {
+            assert!(UNITS_HELP.contains(unit.words(2u32)), "{unit:?}");
+        }
+    }
 
     #[test]
     fn found_word_or_character() {

@@ -236,12 +236,10 @@ fn amount_word(word: &str) -> Result<(i64, Unit), Failure> {
         .find(|c: char| !c.is_ascii_digit())
         .unwrap_or(rest.len());
     let (digits, suffix) = rest.split_at(digits_end);
+    // No suffix means working days.
     let unit = match suffix {
-        "" | "wd" => Unit::WorkingDays,
-        "d" => Unit::Days,
-        "w" => Unit::Weeks,
-        "m" => Unit::Months,
-        _ => return Err(bad()),
+        "" => Unit::WorkingDays,
+        suffix => Unit::from_suffix(suffix).ok_or_else(bad)?,
     };
     if digits.is_empty() {
         return Err(bad());
@@ -309,25 +307,23 @@ fn explain_shift(
     let to = long_date(counted.due);
     match unit {
         Unit::WorkingDays => explain_working_days(calendar, &counted),
-        Unit::Days => {
-            println!(
-                "{count} calendar {} {direction} {from} is {to}.",
-                plural(count, "day")
-            );
+        Unit::CalendarDays => {
+            println!("{} {direction} {from} is {to}.", unit.amount_words(count));
             println!("Calendar days count weekends and holidays like any other day.");
         }
         Unit::Weeks => {
             let days = count.saturating_mul(7);
             println!(
-                "{count} {} ({days} days) {direction} {from} is {to}.",
-                plural(count, "week")
+                "{} ({days} days) {direction} {from} is {to}.",
+                unit.amount_words(count)
             );
             println!("Weeks are 7 calendar days each; weekends and holidays count.");
         }
-        Unit::Months => println!(
-            "{count} {} {direction} {from} is {to}.",
-            plural(count, "month")
-        ),
+        // `waymark days` takes no hours (they have no suffix), but counted from the end of the
+        // date they read the same.
+        Unit::Months | Unit::Hours => {
+            println!("{} {direction} {from} is {to}.", unit.amount_words(count))
+        }
     }
     for note in &counted.notes {
         match note {
@@ -353,8 +349,8 @@ fn explain_working_days(calendar: &Calendar, counted: &Counted) {
     let from = long_date(counted.from);
     let name = calendar.name();
     println!(
-        "Counting {count} working {} {direction} {from} (calendar: {name}).",
-        plural(count, "day")
+        "Counting {} {direction} {from} (calendar: {name}).",
+        Unit::WorkingDays.amount_words(count)
     );
     let same_day = counted.notes.contains(&Note::SameWorkingDay);
     match (same_day, counted.direction) {
@@ -389,7 +385,7 @@ fn explain_between(calendar: &Calendar, from: NaiveDate, to: NaiveDate, count: i
         );
     }
     list_days_off(&calendar.days_off_between(from, to).unwrap_or_default());
-    println!("{count} working {}.", plural(count.unsigned_abs(), "day"));
+    println!("{count} {}.", Unit::WorkingDays.words(count.unsigned_abs()));
 }
 
 fn list_days_off(days: &[DayOff]) {
@@ -450,10 +446,22 @@ mod tests {
         assert_eq!(read("-10"), Some((-10, Unit::WorkingDays)));
         assert_eq!(read("+10wd"), Some((10, Unit::WorkingDays)));
         assert_eq!(read("-4w"), Some((-4, Unit::Weeks)));
-        assert_eq!(read("+3d"), Some((3, Unit::Days)));
+        assert_eq!(read("+3d"), Some((3, Unit::CalendarDays)));
         assert_eq!(read("+2m"), Some((2, Unit::Months)));
         for bad in ["+x", "+", "", "4x", "+4 w", "--4", "+99999999999999999999"] {
             assert_eq!(read(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_help_shows_every_suffix() {
+        for suffix in Unit::ALL.into_iter().filter_map(Unit::suffix) {
+            let shown = [" ", ")"].map(|end| format!("+N{suffix}{end}"));
+            assert!(shown.iter().any(|s| AFTER_HELP.contains(s)), "{suffix}");
+            assert_eq!(
+                amount_word(&format!("+2{suffix}")).ok().map(|(n, _)| n),
+                Some(2)
+            );
         }
     }
 

@@ -272,7 +272,7 @@ impl<'d> Resolver<'d> {
                 let mut ids = Vec::new();
                 for (offset, unit) in checkpoint_offsets(item) {
                     let id = format!("{}_{offset}", item.id.text);
-                    let title = format!("{title} ({offset} {})", unit.unit.words(offset));
+                    let title = format!("{title} ({})", unit.unit.amount_words(offset));
                     let kind = StepKind::Checkpoint {
                         series: item.id.text.clone(),
                         offset,

@@ -33,13 +33,13 @@
 
 mod feel;
 
-use crate::chart::{Chart, Link, LinkKind, Node, Shape, chart, deadline_words};
+use crate::chart::{Chart, Link, LinkKind, Node, Shape, chart};
 use crate::layout::{EdgeSpec, Layout, NodeSize, Point, Rect, Spacing, layout};
 use crate::text::xml_escape;
 use std::collections::BTreeSet;
 use std::fmt::Write;
 use waymark_compile::{
-    Clock, Deadline, DeadlineKind, Procedure, RouteWhen, Step, StepId, StepKind, Unit,
+    Clock, Deadline, DeadlineKind, Procedure, RouteWhen, Step, StepId, StepKind,
 };
 
 /// The namespace of Waymark's extension attributes.
@@ -1183,7 +1183,7 @@ fn checkpoint(
     element.documentation = lines.join("\n");
     let deadline = step.limits().next();
     let start_name = match deadline {
-        Some(d) => format!("on {}", deadline_words(procedure, d, false)),
+        Some(d) => format!("on {}", procedure.deadline_sentence(d, false)),
         None => "on its date".to_string(),
     };
     if let Some(d) = deadline {
@@ -1251,14 +1251,10 @@ fn recurring(
         let Some(host) = host else { continue };
         let host_id = elements[host].id.clone();
         let every = *every;
-        let cycle = match unit {
-            Unit::Hours => format!("R/PT{every}H"),
-            Unit::CalendarDays => format!("R/P{every}D"),
-            Unit::Weeks => format!("R/P{}D", every.saturating_mul(7)),
-            Unit::Months => format!("R/P{every}M"),
-            // Working days are no fixed interval: the engine is told the next date instead.
-            Unit::WorkingDays => String::new(),
-        };
+        // Working days are no fixed interval: the engine is told the next date instead.
+        let cycle = unit
+            .iso_duration(every)
+            .map_or_else(String::new, |duration| format!("R/{duration}"));
         let variable = format!("next_{}", step.id);
         let definition = if cycle.is_empty() {
             ("timeDate", format!("={}", feel::start_of(&variable)))
@@ -1277,7 +1273,7 @@ fn recurring(
                 "Working days are no fixed interval, so the timer fires on the date in the process variable {variable}, which is to be set to the next date each time."
             )
         } else {
-            format!("The timer repeats every {every} {}.", unit.words(every))
+            format!("The timer repeats every {}.", unit.amount_words(every))
         };
         let timer_id = unique(ids, &format!("{host_id}_every"));
         let mut task = Element::new(
@@ -1292,17 +1288,16 @@ fn recurring(
         let done = unique(ids, &format!("{}_done", task.id));
         let fired = unique(ids, &format!("{timer_id}_fired"));
         elements[host].timers.push(Timer {
-            name: format!("every {every} {}", unit.words(every)),
+            name: format!("every {}", unit.amount_words(every)),
             documentation: format!(
-                "Recurring work: {} every {every} {} while the case is at {}. {how}",
+                "Recurring work: {} {}. {how}",
                 node.title,
-                unit.words(every),
-                procedure.step_in_sentence(*during)
+                procedure.every_sentence(every, *unit, *during)
             ),
             attributes: vec![
                 ("rule", properties[0].1.clone()),
                 ("amount", every.to_string()),
-                ("unit", unit_name(*unit).to_string()),
+                ("unit", unit.name().to_string()),
             ],
             properties,
             definition,
@@ -1525,20 +1520,24 @@ fn timers(
             let variable = due_variable(step, *nth, deadline.kind);
             *nth += 1;
             let name = if has_target {
-                format!("{kind}: {}", deadline_words(procedure, deadline, false))
+                format!("{kind}: {}", procedure.deadline_sentence(deadline, false))
             } else {
-                deadline_words(procedure, deadline, true)
+                procedure.deadline_sentence(deadline, true)
             };
-            let exact = deadline.unit == Unit::Hours
+            // Only hours count from the moment the task starts: days end at the end of a day.
+            let duration = (deadline.unit.counts_hours()
                 && deadline.guard.is_none()
-                && matches!(deadline.clock, Clock::AfterStep(s) if Some(s) == sole_previous);
-            let definition = if exact {
-                ("timeDuration", format!("PT{}H", deadline.amount))
+                && matches!(deadline.clock, Clock::AfterStep(s) if Some(s) == sole_previous))
+            .then(|| deadline.unit.iso_duration(deadline.amount))
+            .flatten();
+            let exact = duration.is_some();
+            let definition = if let Some(duration) = duration {
+                ("timeDuration", duration)
             } else {
-                let passed = match deadline.unit {
+                let passed = match deadline.unit.counts_hours() {
                     // A deadline in hours is a moment, not a day.
-                    Unit::Hours => format!("date and time({variable})"),
-                    _ => feel::day_after(&variable),
+                    true => format!("date and time({variable})"),
+                    false => feel::day_after(&variable),
                 };
                 let expression = match &deadline.guard {
                     Some(guard) => format!(
@@ -1554,7 +1553,7 @@ fn timers(
             if !exact {
                 properties.push(("due date variable".to_string(), variable.clone()));
             }
-            if deadline.unit == Unit::WorkingDays {
+            if deadline.unit.skips_days_off() {
                 properties.push(("calendar".to_string(), procedure.calendar.clone()));
             }
             let id = unique(ids, &format!("{task_id}_{kind}"));
@@ -1605,17 +1604,21 @@ fn timer_documentation(
         "The timer's duration is exact: the clock starts when the case arrives at this task."
             .to_string()
     } else {
-        let why = match deadline.unit {
-            Unit::WorkingDays => format!(
+        let why = match deadline.unit.skips_days_off() {
+            true => format!(
                 "Working days skip weekends and the {} calendar's bank holidays, so this is no fixed ISO 8601 duration.",
                 procedure.calendar
             ),
-            _ => "The clock does not start when this task starts, so this is no ISO 8601 duration."
-                .to_string(),
+            false => {
+                "The clock does not start when this task starts, so this is no ISO 8601 duration."
+                    .to_string()
+            }
         };
-        let value = match deadline.unit {
-            Unit::Hours => "the date and time it falls due",
-            _ => "the due date (the last day on time, as `waymark days` or `waymark run` gives it)",
+        let value = match deadline.unit.counts_hours() {
+            true => "the date and time it falls due",
+            false => {
+                "the due date (the last day on time, as `waymark days` or `waymark run` gives it)"
+            }
         };
         format!(
             "{why} The timer fires when the deadline has passed, reading {value} from the process variable {variable}."
@@ -1631,16 +1634,6 @@ fn timer_documentation(
     format!("{meaning}: {rule}. {how}{guard}")
 }
 
-fn unit_name(unit: Unit) -> &'static str {
-    match unit {
-        Unit::WorkingDays => "working-days",
-        Unit::CalendarDays => "calendar-days",
-        Unit::Weeks => "weeks",
-        Unit::Months => "months",
-        Unit::Hours => "hours",
-    }
-}
-
 fn timer_attributes(
     procedure: &Procedure,
     deadline: &Deadline,
@@ -1650,20 +1643,19 @@ fn timer_attributes(
         ("rule", procedure.deadline_line(deadline)),
         ("deadline", kind.to_string()),
         ("amount", deadline.amount.to_string()),
-        ("unit", unit_name(deadline.unit).to_string()),
+        ("unit", deadline.unit.name().to_string()),
     ];
-    match deadline.clock {
-        Clock::AfterStep(step) => attributes.push(("after", procedure.step(step).id.clone())),
-        Clock::AfterFact(fact) => attributes.push(("after-fact", procedure.fact(fact).id.clone())),
-        Clock::BeforeFact(fact) => {
-            attributes.push(("before-fact", procedure.fact(fact).id.clone()))
-        }
-        Clock::BeforeStep(step) => attributes.push(("before", procedure.step(step).id.clone())),
-    }
+    let clock = match deadline.clock {
+        Clock::AfterStep(_) => "after",
+        Clock::AfterFact(_) => "after-fact",
+        Clock::BeforeFact(_) => "before-fact",
+        Clock::BeforeStep(_) => "before",
+    };
+    attributes.push((clock, procedure.clock_id(deadline.clock).to_string()));
     if let Some(guard) = &deadline.guard {
         attributes.push(("when", procedure.guard_words(guard)));
     }
-    if deadline.unit == Unit::WorkingDays {
+    if deadline.unit.skips_days_off() {
         attributes.push(("calendar", procedure.calendar.clone()));
     }
     attributes

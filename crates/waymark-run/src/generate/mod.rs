@@ -379,12 +379,14 @@ fn side_work(
                 for _ in 0..20 {
                     let next = match unit {
                         Unit::Hours => break,
-                        unit => crate::replay::clocks::shift(
-                            calendar,
-                            crate::case::When::day(from),
-                            i64::from(*every),
-                            *unit,
-                        ),
+                        Unit::WorkingDays | Unit::CalendarDays | Unit::Weeks | Unit::Months => {
+                            crate::replay::clocks::shift(
+                                calendar,
+                                crate::case::When::day(from),
+                                i64::from(*every),
+                                *unit,
+                            )
+                        }
                     };
                     let Ok(next) = next else {
                         break;

@@ -6,10 +6,10 @@
 use super::text::{date_text, due_text, when_text};
 use crate::case::When;
 use crate::plan::Plan;
-use crate::replay::clocks::{ClockStart, calendar_unit, clock_start, shift};
+use crate::replay::clocks::{ClockStart, clock_start, shift};
 use crate::report::{CaseReport, Row, State, Status};
 use std::fmt::Write;
-use waymark_calendar::{Counted, Note, Unit as CalendarUnit};
+use waymark_calendar::{Counted, Note};
 use waymark_compile::{Clock, Deadline, DeadlineKind, Step, StepKind, Unit};
 use waymark_diagnostics::Span;
 
@@ -185,7 +185,7 @@ fn explain_deadline(
             let _ = writeln!(
                 out,
                 "    no date yet: `{}` has not been done",
-                clock_name(plan, deadline.clock)
+                plan.procedure.clock_id(deadline.clock)
             );
             return;
         }
@@ -193,7 +193,7 @@ fn explain_deadline(
             let _ = writeln!(
                 out,
                 "    does not apply: the case has no `{}`",
-                clock_name(plan, deadline.clock)
+                plan.procedure.clock_id(deadline.clock)
             );
             return;
         }
@@ -201,12 +201,12 @@ fn explain_deadline(
     let clock = match deadline.clock {
         Clock::AfterStep(_) | Clock::BeforeStep(_) => format!(
             "the clock is `{}`, done {}",
-            clock_name(plan, deadline.clock),
+            plan.procedure.clock_id(deadline.clock),
             when_text(from)
         ),
         _ => format!(
             "the clock is the fact `{}`, {}",
-            clock_name(plan, deadline.clock),
+            plan.procedure.clock_id(deadline.clock),
             when_text(from)
         ),
     };
@@ -226,63 +226,73 @@ fn explain_deadline(
 /// How the count from `from` was made, with the days skipped for working days. The facts come
 /// from the calendar's [`Counted`]; hours are counted round the clock, with no calendar at all.
 fn explain_count(plan: &Plan, from: When, amount: i64, unit: Unit, out: &mut String) {
-    let Some(day_unit) = calendar_unit(unit) else {
-        explain_hours(from, amount, out);
-        return;
-    };
-    let Ok(counted) = plan.calendar.explain_shift(from.date, amount, day_unit) else {
-        let _ = writeln!(out, "    the date falls outside the years Waymark counts");
-        return;
-    };
-    let (count, direction) = (counted.count, counted.direction.word());
-    match counted.unit {
-        CalendarUnit::WorkingDays => {
-            let _ = match counted.notes.contains(&Note::SameWorkingDay) {
-                true => writeln!(
-                    out,
-                    "    count: the same working day as {}: that day if it is a working day, \
-                     else the next one",
-                    date_text(from.date)
-                ),
-                false => writeln!(
-                    out,
-                    "    count: {count} working {} {direction} {}, from the day {direction} \
-                     it; the {} working day is the date",
-                    if count == 1 { "day" } else { "days" },
-                    date_text(from.date),
-                    waymark_calendar::ordinal(count)
-                ),
-            };
-            explain_skipped(&counted, out);
+    let counted = || plan.calendar.explain_shift(from.date, amount, unit);
+    let explained = match unit {
+        Unit::Hours => {
+            explain_hours(from, amount, out);
+            Ok(())
         }
-        CalendarUnit::Days | CalendarUnit::Weeks | CalendarUnit::Months => {
-            let words = match counted.unit {
-                CalendarUnit::Days => "calendar days",
-                CalendarUnit::Weeks => "weeks (7 days each)",
-                _ => "months (the same day of the month, or the month's last day)",
-            };
-            let _ = match count {
-                0 => writeln!(
-                    out,
-                    "    count: the same day as {}; weekends and holidays count",
-                    date_text(from.date)
-                ),
-                _ => writeln!(
-                    out,
-                    "    count: {count} {words} {direction} {}; weekends and holidays count",
-                    date_text(from.date)
-                ),
-            };
-            for note in &counted.notes {
-                if let Note::NotMoved(day) = note {
-                    let _ = writeln!(
-                        out,
-                        "    note: {} is not a working day ({}), but the date is not moved",
-                        date_text(day.date),
-                        day.reason()
-                    );
-                }
-            }
+        Unit::WorkingDays => counted().map(|counted| explain_working_days(&counted, out)),
+        Unit::CalendarDays => {
+            counted().map(|counted| explain_every_day(&counted, "calendar days", out))
+        }
+        Unit::Weeks => {
+            counted().map(|counted| explain_every_day(&counted, "weeks (7 days each)", out))
+        }
+        Unit::Months => counted().map(|counted| {
+            let words = "months (the same day of the month, or the month's last day)";
+            explain_every_day(&counted, words, out)
+        }),
+    };
+    if explained.is_err() {
+        let _ = writeln!(out, "    the date falls outside the years Waymark counts");
+    }
+}
+
+fn explain_working_days(counted: &Counted, out: &mut String) {
+    let (count, direction) = (counted.count, counted.direction.word());
+    let _ = match counted.notes.contains(&Note::SameWorkingDay) {
+        true => writeln!(
+            out,
+            "    count: the same working day as {}: that day if it is a working day, else the \
+             next one",
+            date_text(counted.from)
+        ),
+        false => writeln!(
+            out,
+            "    count: {} {direction} {}, from the day {direction} it; the {} working day is \
+             the date",
+            Unit::WorkingDays.amount_words(count),
+            date_text(counted.from),
+            waymark_calendar::ordinal(count)
+        ),
+    };
+    explain_skipped(counted, out);
+}
+
+/// A count in a unit that counts every day alike, described in `words`.
+fn explain_every_day(counted: &Counted, words: &str, out: &mut String) {
+    let (count, direction) = (counted.count, counted.direction.word());
+    let _ = match count {
+        0 => writeln!(
+            out,
+            "    count: the same day as {}; weekends and holidays count",
+            date_text(counted.from)
+        ),
+        _ => writeln!(
+            out,
+            "    count: {count} {words} {direction} {}; weekends and holidays count",
+            date_text(counted.from)
+        ),
+    };
+    for note in &counted.notes {
+        if let Note::NotMoved(day) = note {
+            let _ = writeln!(
+                out,
+                "    note: {} is not a working day ({}), but the date is not moved",
+                date_text(day.date),
+                day.reason()
+            );
         }
     }
 }
@@ -336,8 +346,8 @@ fn explain_recurring(
 ) {
     let _ = writeln!(
         out,
-        "  every {every} {} while the case is at `{}`",
-        unit.words(every),
+        "  every {} while the case is at `{}`",
+        unit.amount_words(every),
         during.id
     );
     let Some(from) = row.counted_from else {
@@ -404,13 +414,6 @@ fn explain_result(report: &CaseReport, row: &Row, out: &mut String) {
     let _ = writeln!(out, "  result: {sentence}");
     if let (Some(false), Some(target)) = (row.target_met, row.target) {
         let _ = writeln!(out, "  the target {} was missed", due_text(target));
-    }
-}
-
-fn clock_name(plan: &Plan, clock: Clock) -> String {
-    match clock {
-        Clock::AfterStep(step) | Clock::BeforeStep(step) => plan.procedure.step(step).id.clone(),
-        Clock::AfterFact(fact) | Clock::BeforeFact(fact) => plan.procedure.fact(fact).id.clone(),
     }
 }
 

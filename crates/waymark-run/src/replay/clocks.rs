@@ -6,26 +6,17 @@ use crate::due::Due;
 use waymark_calendar::{Calendar, OutOfRange, add_hours, add_hours_to_date};
 use waymark_compile::{Clock, Deadline, DeadlineKind, FactId, FactValue, Step, StepId, Unit};
 
-/// `amount` units after `from` (before it when negative).
+/// `amount` units after `from` (before it when negative). Hours run round the clock from the
+/// moment itself, so they are counted here, where the time of day is known.
 pub fn shift(calendar: &Calendar, from: When, amount: i64, unit: Unit) -> Result<Due, OutOfRange> {
-    let Some(day_unit) = calendar_unit(unit) else {
-        return match from.time {
+    match unit {
+        Unit::Hours => match from.time {
             Some(time) => add_hours(from.date.and_time(time), amount).map(Due::At),
             None => add_hours_to_date(from.date, amount).map(Due::At),
-        };
-    };
-    calendar.shift(from.date, amount, day_unit).map(Due::Day)
-}
-
-/// The calendar's unit for a deadline's unit; `None` for hours, which the calendar does not
-/// count (they run round the clock).
-pub fn calendar_unit(unit: Unit) -> Option<waymark_calendar::Unit> {
-    match unit {
-        Unit::Hours => None,
-        Unit::WorkingDays => Some(waymark_calendar::Unit::WorkingDays),
-        Unit::CalendarDays => Some(waymark_calendar::Unit::Days),
-        Unit::Weeks => Some(waymark_calendar::Unit::Weeks),
-        Unit::Months => Some(waymark_calendar::Unit::Months),
+        },
+        Unit::WorkingDays | Unit::CalendarDays | Unit::Weeks | Unit::Months => {
+            calendar.shift(from.date, amount, unit).map(Due::Day)
+        }
     }
 }
 
