@@ -6,6 +6,10 @@
 //! check asks which blocks enclose a step, and which limits a join finishes. Keeping every
 //! enclosing block for every step cost steps x depth (27 s and 811 MB for blocks nested
 //! 10,000 deep); the tree is built in one walk over the steps and holds one parent each.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "every list here is sized to the procedure's steps, and a step index taken from a route, member or join is checked against that count before it is used"
+)]
 
 use crate::model::{Procedure, Step, StepId, StepKind};
 use waymark_diagnostics::{Code, Diagnostic};
