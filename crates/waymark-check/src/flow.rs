@@ -6,7 +6,7 @@
     reason = "step, role, fact and source ids are indexes the compiler made into this procedure's own lists, and every per-step list here is sized to the procedure's steps"
 )]
 
-use petgraph::algo::dominators::simple_fast;
+use crate::dominators::immediate_dominators;
 use petgraph::visit::{Dfs, EdgeFiltered, EdgeRef};
 use std::collections::VecDeque;
 use waymark_compile::graph::node;
@@ -36,15 +36,18 @@ impl Flow {
         while let Some(found) = dfs.next(&moves) {
             reachable[found.index()] = true;
         }
-        let dominators = simple_fast(&moves, start);
+        let dominators = immediate_dominators(
+            count,
+            start.index(),
+            self::moves(procedure).map(|(from, to)| (from.0 as usize, to.0 as usize)),
+        );
         let mut children = vec![Vec::new(); count];
         for step in procedure.step_ids() {
             if step == procedure.start || !reachable[step.0 as usize] {
                 continue;
             }
-            if let Some(parent) = dominators.immediate_dominator(node(step)) {
-                let parent = StepId(parent.index() as u32);
-                children[parent.0 as usize].push(step);
+            if let Some(parent) = dominators[step.0 as usize] {
+                children[parent].push(step);
             }
         }
         let (enter, leave) = number_tree(procedure.start, &children, count);
