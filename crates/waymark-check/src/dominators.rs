@@ -3,9 +3,9 @@
 //! recursion.
 //!
 //! petgraph's `simple_fast` (Cooper, Harvey and Kennedy) is quadratic when a step has many
-//! ways in from deep, different places: the end of blocks nested 10,000 deep, which every
-//! block's join leads to, took 24 s of 27 at 40,000 deep. Immediate dominators are unique, so
-//! both give the same tree.
+//! ways in from deep, different places: the end of blocks nested thousands deep, which every
+//! block's join leads to (3.5 s at 20,000 deep, 13.4 s at 40,000). Immediate dominators are
+//! unique, so both give the same tree.
 #![allow(
     clippy::indexing_slicing,
     reason = "every list here is sized to the graph's nodes, and node indexes come from its edges or from the DFS numbering of those nodes"
