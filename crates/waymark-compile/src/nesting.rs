@@ -43,9 +43,10 @@ impl Nesting {
     /// in it is walked to the end before its parent's walk goes on from the nested join, so
     /// each step is claimed by the innermost block whose work it is. A step met again (work
     /// that two blocks' pieces both lead to) is not walked again: the outermost block
-    /// finished so far that holds it becomes a child of the block met it, if it has no parent
-    /// yet. Where blocks' work only partly overlaps, which no real procedure does, each step
-    /// keeps the one chain of blocks found first.
+    /// finished so far that holds it becomes a child of the block that met it, if it has no
+    /// parent yet. Where blocks' work only partly overlaps, which no real procedure does, each
+    /// step keeps the one chain of blocks found first (walking every block's whole work, as
+    /// the check did, would list them all, at the quadratic cost this tree avoids).
     pub fn new(steps: &[Step]) -> Nesting {
         let count = steps.len();
         let mut parent: Vec<Option<usize>> = vec![None; count];
