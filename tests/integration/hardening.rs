@@ -127,17 +127,20 @@ fn a_decision_with_40_000_outcomes_is_checked_and_drawn_in_linear_time() {
 }
 
 #[test]
-fn a_decision_with_5_000_outcomes_into_one_box_is_drawn() {
-    // Each outcome's label is stacked above the others; placing them was cubic (over 100 s for
-    // the SVG and for the BPMN diagram, which shares the layout).
-    // Still faster than linear: 72 ms at 500 outcomes, 3.2 s at 5,000 (2026-12-06, debug
-    // build), so this keeps a bound in seconds, ten times what it takes on a busy machine.
+fn a_decision_with_20_000_outcomes_into_one_box_is_drawn_in_linear_time() {
+    // Each outcome's label is stacked above the others. Placing them was cubic, then
+    // quadratic: each label looked at every label placed before and stepped up past them one
+    // label height at a time (3.2 s at 5,000 outcomes in a debug build), each line's vertical
+    // run looked along every track, and each BPMN flow id tried every suffix taken before
+    // (12 s at 5,000, 250 s at 20,000).
     let scratch = Scratch::new("many-labels");
-    let path = scratch.file("d.wm", decision(5_000).as_bytes());
     for format in ["svg", "bpmn"] {
-        let (code, stderr, took) = timed(&["export", &path, "--to", format, "-o", "/dev/null"]);
-        assert_eq!(code, 0, "{format}: {stderr}");
-        assert!(took < Duration::from_secs(40), "{format} took {took:?}");
+        assert_linear(format, 20_000, |n| {
+            let path = scratch.file(&format!("d{n}.wm"), decision(n).as_bytes());
+            let (code, stderr, took) = timed(&["export", &path, "--to", format, "-o", "/dev/null"]);
+            assert_eq!(code, 0, "{format}: {stderr}");
+            took
+        });
     }
 }
 
@@ -619,25 +622,177 @@ fn nested_together(depth: usize) -> String {
     text
 }
 
+/// A case through [`nested_together`]: every block's own step, the innermost step, the end.
+fn nested_case(depth: usize) -> String {
+    let mut events: Vec<String> = (0..depth)
+        .map(|i| format!(r#"{{"step":"own{i}","on":"2026-01-06","by":"w"}}"#))
+        .collect();
+    events.push(format!(
+        r#"{{"step":"t{depth}","on":"2026-01-06","by":"w"}}"#
+    ));
+    events.push(r#"{"step":"done","on":"2026-01-07"}"#.to_string());
+    format!("{{\"case\":\"c1\",\"events\":[{}]}}\n", events.join(","))
+}
+
 #[test]
-fn together_blocks_nested_10_000_deep_are_refused_quickly() {
-    // Checking them cost blocks x depth (27 s and 811 MB in a release build); a nesting deeper
-    // than any real procedure's is now WM0217, found in linear time.
+fn together_blocks_nested_10_000_deep_are_checked_drawn_and_run_in_linear_time() {
+    // The check kept every enclosing block for every step and walked every block's whole
+    // work (27 s and 811 MB in a release build); the Mermaid and DOT drawings looked for each
+    // join's fork among every box. Nesting was refused at 65 deep (WM0217). Now each step
+    // knows its innermost block, and enclosing blocks are a walk up that tree.
     let scratch = Scratch::new("nested-together");
-    assert_linear("check", 10_000, |depth| {
-        let deep = scratch.file(
+    let procedure = |depth: usize| {
+        scratch.file(
             &format!("deep{depth}.wm"),
             nested_together(depth).as_bytes(),
-        );
-        let (code, stderr, took) = timed(&["check", &deep]);
-        assert_eq!(code, 1, "{stderr}");
-        assert!(stderr.contains("WM0217"), "{stderr}");
+        )
+    };
+    assert_linear("check", 10_000, |depth| {
+        let (code, stderr, took) = timed(&["check", &procedure(depth)]);
+        assert_eq!(code, 0, "{stderr}");
+        assert!(!stderr.contains("WM0217"), "{stderr}");
         took
     });
-    let fine = scratch.file("fine.wm", nested_together(64).as_bytes());
-    let (code, stderr, _) = timed(&["check", &fine]);
-    assert!(!stderr.contains("WM0217"), "{stderr}");
-    assert_eq!(code, 0, "{stderr}");
+    for format in ["mermaid", "dot"] {
+        assert_linear(format, 10_000, |depth| {
+            let args = [
+                "export",
+                &procedure(depth),
+                "--to",
+                format,
+                "-o",
+                "/dev/null",
+            ];
+            let (code, stderr, took) = timed(&args);
+            assert_eq!(code, 0, "{format}: {stderr}");
+            took
+        });
+    }
+    assert_linear("run", 10_000, |depth| {
+        let cases = scratch.file(&format!("case{depth}.jsonl"), nested_case(depth).as_bytes());
+        let began = Instant::now();
+        let (code, stdout, stderr) = waymark(&[
+            "run",
+            &procedure(depth),
+            &cases,
+            "--as-of",
+            "2026-02-01",
+            "--format",
+            "json",
+        ]);
+        let took = began.elapsed();
+        assert_eq!(code, 0, "{stderr}");
+        assert!(
+            stdout.contains(r#""state":"closed","end":"done""#),
+            "{stdout:.300}"
+        );
+        took
+    });
+}
+
+/// The together blocks whose work `step` is part of, as the check found them before the
+/// nesting tree: every block's whole work walked from its members (routes, nested blocks'
+/// pieces and joins, up to its own join). Quadratic, kept here as the reference.
+fn enclosing_by_full_walks(
+    procedure: &waymark_compile::Procedure,
+) -> Vec<Vec<waymark_compile::StepId>> {
+    use waymark_compile::StepKind;
+    let mut enclosing = vec![Vec::new(); procedure.steps.len()];
+    for together in procedure.step_ids() {
+        let StepKind::Together { members, join } = &procedure.step(together).kind else {
+            continue;
+        };
+        let mut seen = vec![false; procedure.steps.len()];
+        let mut stack = members.clone();
+        while let Some(step) = stack.pop() {
+            if step == *join || std::mem::replace(&mut seen[step.0 as usize], true) {
+                continue;
+            }
+            enclosing[step.0 as usize].push(together);
+            let current = procedure.step(step);
+            if let StepKind::Together { members, join } = &current.kind {
+                stack.extend(members.iter().copied());
+                stack.push(*join);
+            }
+            stack.extend(current.routes.iter().map(|route| route.target));
+        }
+    }
+    enclosing
+}
+
+#[test]
+fn the_nesting_tree_finds_the_blocks_that_walking_every_block_found() {
+    let scratch = Scratch::new("nesting-tree");
+    // Inner blocks with no `then` of their own (their join is a piece of the outer block),
+    // declared before the block they are part of, beside work that goes on after a piece.
+    let inner_first = "procedure p \"P\"\nrole w \"W\"\nstart outer\n\
+        together inner \"Inner\"\n  all of a, b\n\
+        together outer \"Outer\"\n  all of inner, c\n  then done\n\
+        step a \"A\"\n  by w\n  untimed \"x\"\n  then a2\n\
+        step a2 \"A2\"\n  by w\n  untimed \"x\"\n\
+        step b \"B\"\n  by w\n  untimed \"x\"\n\
+        step c \"C\"\n  by w\n  untimed \"x\"\n\
+        end done \"Done\"\n";
+    let mut files = vec![
+        scratch.file("nested.wm", nested_together(40).as_bytes()),
+        scratch.file("inner-first.wm", inner_first.as_bytes()),
+    ];
+    for folder in ["procedures", "examples"] {
+        for entry in std::fs::read_dir(folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "wm") {
+                files.push(path.to_string_lossy().into_owned());
+            }
+        }
+    }
+    let mut shipped_blocks = 0;
+    for file in &files {
+        let procedure = crate::export::compiled(file);
+        let expected = enclosing_by_full_walks(&procedure);
+        for step in procedure.step_ids() {
+            let mut found: Vec<_> = procedure.nesting.enclosing(step).collect();
+            found.sort();
+            assert_eq!(found, expected[step.0 as usize], "{file}: {step:?}");
+            assert_eq!(
+                procedure.nesting.depth(step),
+                found.len(),
+                "{file}: {step:?}"
+            );
+            if !file.contains("nesting-tree") {
+                shipped_blocks += found.len();
+            }
+        }
+    }
+    // The shipped procedures have together blocks, so the comparison means something.
+    assert!(shipped_blocks > 0);
+}
+
+#[test]
+fn the_drawings_waymark_lays_out_refuse_nesting_deeper_than_500_quickly() {
+    // SVG and BPMN share a layered layout that gives a line a point in every column it
+    // crosses: depth x depth points for nested blocks. They draw 500 deep and refuse deeper
+    // with WM0217, found in linear time.
+    let scratch = Scratch::new("nested-drawn");
+    let deepest = scratch.file("deep500.wm", nested_together(500).as_bytes());
+    let too_deep = scratch.file("deep501.wm", nested_together(501).as_bytes());
+    for format in ["svg", "bpmn"] {
+        let (code, stderr, _) = timed(&["export", &deepest, "--to", format, "-o", "/dev/null"]);
+        assert_eq!(code, 0, "{format}: {stderr}");
+        let (code, stderr, _) = timed(&["export", &too_deep, "--to", format, "-o", "/dev/null"]);
+        assert_eq!(code, 1, "{format}: {stderr}");
+        assert!(stderr.contains("WM0217"), "{stderr}");
+        assert!(stderr.contains("`t500`"), "{stderr}");
+        assert_linear(format, 10_000, |depth| {
+            let path = scratch.file(
+                &format!("deep{depth}.wm"),
+                nested_together(depth).as_bytes(),
+            );
+            let (code, stderr, took) = timed(&["export", &path, "--to", format, "-o", "/dev/null"]);
+            assert_eq!(code, 1, "{format}: {stderr}");
+            assert!(stderr.contains("WM0217"), "{stderr}");
+            took
+        });
+    }
 }
 
 #[test]

@@ -5,7 +5,7 @@
     reason = "step, role, fact and source ids are indexes the compiler made into this procedure's own lists, and every per-step list here is sized to the procedure's steps"
 )]
 
-use crate::flow::{Flow, branch_steps};
+use crate::flow::{Flow, certain_limit};
 use std::collections::HashMap;
 use waymark_compile::{
     Clock, Deadline, FactId, Guard, Procedure, Step, StepId, StepKind, Test, Unit,
@@ -244,7 +244,7 @@ fn due_after_later_step(procedure: &Procedure, flow: &Flow, diagnostics: &mut Ve
         }
         compare_with_earlier(procedure, step_id, &latest, diagnostics);
         let mut changes = Vec::new();
-        for (deadline, owner) in limits_done_by(procedure, step_id) {
+        for (deadline, owner) in limits_done_by(procedure, flow, step_id) {
             let key = (deadline.clock, deadline.unit);
             let previous = latest.get(&key).copied();
             if previous.is_none_or(|(amount, _)| deadline.amount > amount) {
@@ -312,12 +312,16 @@ fn compare_with_earlier(
 
 /// The unconditional limits that are certainly met by the time a case leaves `step`: its own,
 /// and, where a together block's work joins, the block's and those of all its work.
-fn limits_done_by(procedure: &Procedure, step_id: StepId) -> Vec<(&Deadline, StepId)> {
+fn limits_done_by<'p>(
+    procedure: &'p Procedure,
+    flow: &Flow,
+    step_id: StepId,
+) -> Vec<(&'p Deadline, StepId)> {
     let own = |id: StepId| {
         procedure
             .step(id)
             .limits()
-            .filter(|d| d.guard.is_none() && !d.clock.counts_back())
+            .filter(|d| certain_limit(d))
             .map(move |d| (d, id))
     };
     match &procedure.step(step_id).kind {
@@ -326,12 +330,8 @@ fn limits_done_by(procedure: &Procedure, step_id: StepId) -> Vec<(&Deadline, Ste
         StepKind::Together { .. } => Vec::new(),
         StepKind::Join { together } => {
             let mut limits: Vec<(&Deadline, StepId)> = own(*together).collect();
-            if let StepKind::Together { members, join } = &procedure.step(*together).kind {
-                for inner in branch_steps(procedure, members, *join) {
-                    if procedure.step(inner).is_on_path() {
-                        limits.extend(own(inner));
-                    }
-                }
+            for inner in &flow.limited_work[together.0 as usize] {
+                limits.extend(own(*inner));
             }
             limits
         }

@@ -1,16 +1,16 @@
 //! Facts about the graph that several checks share: what is reachable, what must have happened
 //! before what (a dominator tree, with together blocks counted as done only when all their work
-//! is), and which together blocks enclose each step.
+//! is), and per together block the steps of its work that set a limit.
 #![allow(
     clippy::indexing_slicing,
     reason = "step, role, fact and source ids are indexes the compiler made into this procedure's own lists, and every per-step list here is sized to the procedure's steps"
 )]
 
-use petgraph::algo::dominators::simple_fast;
+use crate::dominators::immediate_dominators;
 use petgraph::visit::{Dfs, EdgeFiltered, EdgeRef};
 use std::collections::VecDeque;
 use waymark_compile::graph::node;
-use waymark_compile::{Procedure, StepId, StepKind};
+use waymark_compile::{Deadline, Procedure, StepId, StepKind};
 
 pub struct Flow {
     /// Reachable from the start by moves of the case (schedules not followed).
@@ -18,8 +18,9 @@ pub struct Flow {
     /// Pre- and post-order numbers in the dominator tree, for O(1) "dominates" queries.
     enter: Vec<u32>,
     leave: Vec<u32>,
-    /// The together blocks whose work each step is part of (innermost first not guaranteed).
-    pub enclosing: Vec<Vec<StepId>>,
+    /// Per together block, the steps of its work (in step order) with a limit that is certain
+    /// to be met by its join: unconditional, counted forwards, on the case's path.
+    pub limited_work: Vec<Vec<StepId>>,
     /// The dominator tree's children lists.
     pub children: Vec<Vec<StepId>>,
 }
@@ -35,24 +36,27 @@ impl Flow {
         while let Some(found) = dfs.next(&moves) {
             reachable[found.index()] = true;
         }
-        let dominators = simple_fast(&moves, start);
+        let dominators = immediate_dominators(
+            count,
+            start.index(),
+            self::moves(procedure).map(|(from, to)| (from.0 as usize, to.0 as usize)),
+        );
         let mut children = vec![Vec::new(); count];
         for step in procedure.step_ids() {
             if step == procedure.start || !reachable[step.0 as usize] {
                 continue;
             }
-            if let Some(parent) = dominators.immediate_dominator(node(step)) {
-                let parent = StepId(parent.index() as u32);
-                children[parent.0 as usize].push(step);
+            if let Some(parent) = dominators[step.0 as usize] {
+                children[parent].push(step);
             }
         }
         let (enter, leave) = number_tree(procedure.start, &children, count);
-        let enclosing = enclosing_blocks(procedure);
+        let limited_work = limited_work(procedure);
         Flow {
             reachable,
             enter,
             leave,
-            enclosing,
+            limited_work,
             children,
         }
     }
@@ -79,12 +83,13 @@ impl Flow {
         if event != step && self.dominates(event, step) {
             return true;
         }
-        self.enclosing[event.0 as usize].iter().any(|together| {
-            match &procedure.step(*together).kind {
+        procedure
+            .nesting
+            .enclosing(event)
+            .any(|together| match &procedure.step(together).kind {
                 StepKind::Together { join, .. } => self.dominates(*join, step),
                 _ => false,
-            }
-        })
+            })
     }
 
     /// One path from the start to `step` that avoids `event` (and the completion of any
@@ -97,8 +102,8 @@ impl Flow {
     ) -> Option<Vec<StepId>> {
         let mut blocked = vec![false; procedure.steps.len()];
         blocked[event.0 as usize] = true;
-        for together in &self.enclosing[event.0 as usize] {
-            if let StepKind::Together { join, .. } = &procedure.step(*together).kind {
+        for together in procedure.nesting.enclosing(event) {
+            if let StepKind::Together { join, .. } = &procedure.step(together).kind {
                 blocked[join.0 as usize] = true;
             }
         }
@@ -149,54 +154,27 @@ fn number_tree(root: StepId, children: &[Vec<StepId>], count: usize) -> (Vec<u32
     (enter, leave)
 }
 
-/// For each step, the together blocks whose work it is part of.
-fn enclosing_blocks(procedure: &Procedure) -> Vec<Vec<StepId>> {
-    let mut enclosing = vec![Vec::new(); procedure.steps.len()];
-    // One set of marks for every block's walk: a fresh `seen` of every step per block cost
-    // blocks x steps (gigabytes for blocks nested 10,000 deep).
-    let mut seen = vec![u32::MAX; procedure.steps.len()];
-    for (walk, together) in procedure.step_ids().enumerate() {
-        if let StepKind::Together { members, join } = &procedure.step(together).kind {
-            for step in walk_branch(procedure, members, *join, &mut seen, walk as u32) {
-                enclosing[step.0 as usize].push(together);
-            }
-        }
-    }
-    enclosing
+/// Whether a limit is certain to have been met once its step is done: it holds whatever the
+/// facts, and counts forwards (one counted back from a later step has no date yet).
+pub fn certain_limit(deadline: &Deadline) -> bool {
+    deadline.guard.is_none() && !deadline.clock.counts_back()
 }
 
-/// Every step of a together block's work: from its members, along routes (and into nested
-/// blocks), stopping at the block's own join.
-pub fn branch_steps(procedure: &Procedure, members: &[StepId], own_join: StepId) -> Vec<StepId> {
-    let mut seen = vec![u32::MAX; procedure.steps.len()];
-    walk_branch(procedure, members, own_join, &mut seen, 0)
-}
-
-/// [`branch_steps`], marking the steps it meets with `walk` in `seen` (a step marked with this
-/// walk's number has been met), so one `seen` serves many walks.
-fn walk_branch(
-    procedure: &Procedure,
-    members: &[StepId],
-    own_join: StepId,
-    seen: &mut [u32],
-    walk: u32,
-) -> Vec<StepId> {
-    let mut stack = members.to_vec();
-    let mut found = Vec::new();
-    while let Some(step) = stack.pop() {
-        if step == own_join || std::mem::replace(&mut seen[step.0 as usize], walk) == walk {
+/// Per together block, the steps of its work with a limit its join finishes (see
+/// [`Flow::limited_work`]): each such step is listed under every block up the nesting tree,
+/// so the cost is the steps with limits times their depth, never every step times depth.
+fn limited_work(procedure: &Procedure) -> Vec<Vec<StepId>> {
+    let mut work = vec![Vec::new(); procedure.steps.len()];
+    for step in procedure.step_ids() {
+        let current = procedure.step(step);
+        if !current.is_on_path() || !current.limits().any(certain_limit) {
             continue;
         }
-        found.push(step);
-        let current = procedure.step(step);
-        if let StepKind::Together { members, join } = &current.kind {
-            stack.extend(members.iter().copied());
-            stack.push(*join);
+        for together in procedure.nesting.enclosing(step) {
+            work[together.0 as usize].push(step);
         }
-        stack.extend(current.routes.iter().map(|route| route.target));
     }
-    found.sort();
-    found
+    work
 }
 
 /// Used by the shape checks: every edge of the case's moves, as (from, to).

@@ -11,6 +11,7 @@ mod citations;
 mod cited_times;
 mod deadlines;
 mod decisions;
+mod dominators;
 mod flow;
 mod outcomes;
 mod shape;

@@ -41,6 +41,7 @@ impl FlowGraph {
     /// recurring step) pairs.
     pub fn build(steps: &[Step], schedules: &[(StepId, StepId)]) -> FlowGraph {
         let mut graph = DiGraph::with_capacity(steps.len(), steps.len() * 2);
+        let mut tails = Tails::new(steps.len());
         for index in 0..steps.len() {
             graph.add_node(StepId(index as u32));
         }
@@ -53,7 +54,7 @@ impl FlowGraph {
                 for member in members {
                     graph.add_edge(from, node(*member), Edge::Fork);
                 }
-                for tail in branch_tails(steps, members) {
+                for tail in tails.of(steps, members) {
                     graph.add_edge(node(tail), node(*join), Edge::Join);
                 }
             }
@@ -97,35 +98,57 @@ pub fn node(step: StepId) -> NodeIndex {
     NodeIndex::new(step.0 as usize)
 }
 
-/// The steps that finish the pieces of a together block: those reached from its members that
-/// have no way on of their own. Finishing them is how a piece of work joins the block.
-pub fn branch_tails(steps: &[Step], members: &[StepId]) -> Vec<StepId> {
-    let mut seen = vec![false; steps.len()];
-    let mut stack: Vec<StepId> = members.to_vec();
-    let mut tails = Vec::new();
-    while let Some(step_id) = stack.pop() {
-        let Some(step) = steps.get(step_id.0 as usize) else {
-            continue;
-        };
-        if std::mem::replace(&mut seen[step_id.0 as usize], true) {
-            continue;
+/// Finds the tails of together blocks' work, many blocks with one set of marks: a fresh mark
+/// per step for each block cost blocks x steps (quadratic for blocks nested thousands deep).
+pub struct Tails {
+    /// Per step, the number of the last walk that met it.
+    seen: Vec<u32>,
+    walk: u32,
+}
+
+impl Tails {
+    pub fn new(steps: usize) -> Tails {
+        Tails {
+            seen: vec![0; steps],
+            walk: 0,
         }
-        let nested_join = match &step.kind {
-            StepKind::Together { join, .. } => Some(*join),
-            _ => None,
-        };
-        let onward: Vec<StepId> = match nested_join {
-            // A nested block is one piece of work: carry on from where it joins.
-            Some(join) => steps
-                .get(join.0 as usize)
-                .map_or(Vec::new(), |j| j.routes.iter().map(|r| r.target).collect()),
-            None => step.routes.iter().map(|route| route.target).collect(),
-        };
-        if onward.is_empty() && step.kind != StepKind::End {
-            tails.push(nested_join.unwrap_or(step_id));
-        }
-        stack.extend(onward);
     }
-    tails.sort();
-    tails
+
+    /// The steps that finish the pieces of a together block with these `members`: those
+    /// reached from its members that have no way on of their own. Finishing them is how a
+    /// piece of work joins the block.
+    pub fn of(&mut self, steps: &[Step], members: &[StepId]) -> Vec<StepId> {
+        self.walk += 1;
+        let walk = self.walk;
+        let mut stack: Vec<StepId> = members.to_vec();
+        let mut tails = Vec::new();
+        while let Some(step_id) = stack.pop() {
+            let (Some(step), Some(seen)) = (
+                steps.get(step_id.0 as usize),
+                self.seen.get_mut(step_id.0 as usize),
+            ) else {
+                continue;
+            };
+            if std::mem::replace(seen, walk) == walk {
+                continue;
+            }
+            let nested_join = match &step.kind {
+                StepKind::Together { join, .. } => Some(*join),
+                _ => None,
+            };
+            let onward: Vec<StepId> = match nested_join {
+                // A nested block is one piece of work: carry on from where it joins.
+                Some(join) => steps
+                    .get(join.0 as usize)
+                    .map_or(Vec::new(), |j| j.routes.iter().map(|r| r.target).collect()),
+                None => step.routes.iter().map(|route| route.target).collect(),
+            };
+            if onward.is_empty() && step.kind != StepKind::End {
+                tails.push(nested_join.unwrap_or(step_id));
+            }
+            stack.extend(onward);
+        }
+        tails.sort();
+        tails
+    }
 }

@@ -11,12 +11,14 @@ pub mod graph;
 mod imports;
 pub mod model;
 mod names;
+pub mod nesting;
 mod types;
 mod words;
 
 pub use graph::{Edge, FlowGraph};
 pub use imports::{Loader, NoFiles};
 pub use model::*;
+pub use nesting::Nesting;
 pub use words::mid_sentence;
 
 use waymark_diagnostics::Diagnostic;

@@ -44,6 +44,8 @@ pub struct Procedure {
     /// The procedures merged in with `use`, in the order they were first used.
     pub used: Vec<UsedProcedure>,
     pub graph: FlowGraph,
+    /// Which together block each step's work belongs to (a parent tree).
+    pub nesting: crate::nesting::Nesting,
     /// The file of the procedure itself (used files are in [`UsedProcedure`]).
     pub file: FileId,
     /// Step ids to steps, built on the first [`Procedure::step_named`]: a scan per lookup made

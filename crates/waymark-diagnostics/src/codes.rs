@@ -115,7 +115,7 @@ code_table! {
     GuardTypeMismatch = "WM0214", "guard-type-mismatch", Error, "a guard compares a fact with a value of the wrong type";
     MisplacedClock = "WM0215", "misplaced-clock", Error, "a deadline counts from something that cannot start a clock";
     WrongStepKind = "WM0216", "wrong-step-kind", Error, "a name refers to the wrong kind of item";
-    TogetherNestedTooDeep = "WM0217", "together-nested-too-deep", Error, "together blocks are nested inside each other too deep";
+    TogetherNestedTooDeep = "WM0217", "together-nested-too-deep", Error, "together blocks are nested too deep for an SVG or BPMN drawing";
 
     // Check: graph shape, deadlines, sources.
     UnreachableStep = "WM0301", "unreachable-step", Warning, "no path from the start reaches this step";

@@ -704,9 +704,13 @@ fn join_lane(procedure: &Procedure, nodes: &[Node], node: usize, lane: &[usize])
     let StepKind::Join { together } = step.kind else {
         return None;
     };
-    let fork = nodes
-        .iter()
-        .position(|n| n.steps.first() == Some(&together))?;
+    // The node's own link to its fork, checked; a scan of every node for every join was
+    // quadratic for blocks nested thousands deep.
+    let is_fork = |n: &Node| n.steps.first() == Some(&together);
+    let fork = match nodes[node].fork {
+        Some(fork) if nodes.get(fork).is_some_and(is_fork) => fork,
+        _ => nodes.iter().position(is_fork)?,
+    };
     Some(lane[fork]).filter(|l| *l != usize::MAX)
 }
 

@@ -7,9 +7,7 @@
 )]
 
 use waymark_calendar::Calendar;
-use waymark_compile::{
-    DeadlineKind, FactId, Procedure, RoleId, StepId, StepKind, graph::branch_tails,
-};
+use waymark_compile::{DeadlineKind, FactId, Procedure, RoleId, StepId, StepKind, graph::Tails};
 
 /// A compiled procedure and a calendar, with everything per-step that every case would
 /// otherwise recompute. Build it once with [`Plan::new`] and share it between threads.
@@ -76,9 +74,11 @@ impl<'p> Plan<'p> {
         let n = procedure.steps.len();
         let mut piece_join = vec![None; n];
         let mut pieces = vec![0; n];
+        // One set of marks for every block's walk (see `Tails`).
+        let mut tails = Tails::new(n);
         for step in &procedure.steps {
             if let StepKind::Together { members, join } = &step.kind {
-                for tail in branch_tails(&procedure.steps, members) {
+                for tail in tails.of(&procedure.steps, members) {
                     if let Some(slot) = piece_join.get_mut(tail.0 as usize) {
                         *slot = Some(*join);
                     }

@@ -93,6 +93,16 @@ pub fn run(args: ExportArgs) -> Exit {
         Some(procedure) if !checked.diagnostics.iter().any(Diagnostic::is_error) => procedure,
         _ => return refuse(checked.diagnostics, &sources),
     };
+    let format: Format = args.to.into();
+    if format.is_laid_out()
+        && let Some(too_deep) = procedure.nesting.too_deep(
+            &procedure,
+            waymark_export::DEEPEST_LAID_OUT,
+            "an SVG or BPMN drawing",
+        )
+    {
+        return refuse(vec![too_deep], &sources);
+    }
     let drawing = match &args.compare {
         None => waymark_export::export(&procedure, args.to.into()),
         Some(old_path) => {

@@ -112,6 +112,11 @@ fn stamp(path: &PathBuf) -> Option<(SystemTime, u64)> {
 fn snapshot(args: &ServeArgs) -> (Snapshot, Watched) {
     let mut sources = Sources::new();
     let (procedure, mut diagnostics) = check(&args.procedure, &mut sources);
+    // The page draws an SVG, which cannot take blocks nested too deep.
+    diagnostics.extend(procedure.as_ref().and_then(|p| {
+        p.nesting
+            .too_deep(p, waymark_export::DEEPEST_LAID_OUT, "the preview's drawing")
+    }));
     diagnostics.sort_by_key(Diagnostic::sort_key);
     let clean = !diagnostics.iter().any(Diagnostic::is_error);
     let old = args.compare.as_deref().map(|path| {

@@ -36,9 +36,9 @@ pub fn resolve(documents: &[Document], diagnostics: &mut Vec<Diagnostic>) -> Opt
         resolver.resolve_items(document);
     }
     resolver.check_calendar(header.calendar.as_ref());
-    resolver.check_together_depth();
     let start = resolver.document_start(root)?;
     let graph = FlowGraph::build(&resolver.steps, &resolver.schedules);
+    let nesting = crate::nesting::Nesting::new(&resolver.steps);
     Some(Procedure {
         id: header.id.text.clone(),
         title: header
@@ -58,6 +58,7 @@ pub fn resolve(documents: &[Document], diagnostics: &mut Vec<Diagnostic>) -> Opt
         start,
         used,
         graph,
+        nesting,
         file: root.file,
         step_names: std::sync::OnceLock::new(),
     })

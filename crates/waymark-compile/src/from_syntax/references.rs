@@ -10,9 +10,6 @@ use crate::names::Namespace;
 use waymark_diagnostics::{Code, Diagnostic, Span};
 use waymark_syntax::{self as syntax, Document};
 
-/// How deep together blocks may nest (see `check_together_depth`).
-pub(super) const DEEPEST_TOGETHER: usize = 64;
-
 impl Resolver<'_> {
     /// WM0211: a procedure names one of the built-in calendars; a calendar file is given at
     /// run time with `--calendar FILE`, which overrides it.
@@ -245,67 +242,6 @@ impl Resolver<'_> {
                 "a {what} shared between procedures must be declared the same way in each file"
             )),
         );
-    }
-
-    /// WM0217. Together blocks nested one inside another (a member that is itself a together
-    /// block) more than [`DEEPEST_TOGETHER`] deep. Real procedures nest two or three deep; the
-    /// checks and drawings that follow each block's work cost blocks x depth, so a generated
-    /// file nested 10,000 deep took minutes and a gigabyte. Depths are found in linear time.
-    pub(super) fn check_together_depth(&mut self) {
-        let count = self.steps.len();
-        let mut parent: Vec<Option<usize>> = vec![None; count];
-        for (index, step) in self.steps.iter().enumerate() {
-            if let StepKind::Together { members, .. } = &step.kind {
-                for member in members {
-                    let member = member.0 as usize;
-                    let nested = self
-                        .steps
-                        .get(member)
-                        .is_some_and(|m| matches!(m.kind, StepKind::Together { .. }));
-                    if nested && member != index {
-                        parent[member] = Some(index);
-                    }
-                }
-            }
-        }
-        // Depth of each block from the outermost (1), each found once: walk up to a block
-        // whose depth is known, then fill in the chain on the way back.
-        let mut depth: Vec<usize> = vec![0; count];
-        let mut chain = Vec::new();
-        for start in 0..count {
-            let mut at = start;
-            while depth[at] == 0 && chain.len() <= count {
-                chain.push(at);
-                match parent[at] {
-                    Some(up) => at = up,
-                    None => break,
-                }
-            }
-            let mut known = if depth[at] == 0 { 0 } else { depth[at] };
-            while let Some(step) = chain.pop() {
-                known += 1;
-                if depth[step] == 0 {
-                    depth[step] = known;
-                }
-            }
-        }
-        let deepest = (0..count)
-            .filter(|i| matches!(self.steps[*i].kind, StepKind::Together { .. }))
-            .find(|i| depth[*i] == DEEPEST_TOGETHER + 1);
-        if let Some(block) = deepest {
-            let step = &self.steps[block];
-            let diagnostic = Diagnostic::new(
-                Code::TogetherNestedTooDeep,
-                step.name_span,
-                format!(
-                    "together blocks are nested more than {DEEPEST_TOGETHER} deep at `{}`",
-                    step.id
-                ),
-            )
-            .label("this block is one too many")
-            .help("flatten the work: list the pieces done at once in one `all of` line, or move a nested block's work into a sub-procedure with `use`");
-            self.report(diagnostic);
-        }
     }
 
     pub(super) fn report(&mut self, diagnostic: Diagnostic) {

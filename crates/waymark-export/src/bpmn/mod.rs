@@ -36,7 +36,7 @@ mod feel;
 use crate::chart::{Chart, Link, LinkKind, Node, Shape, chart};
 use crate::layout::{EdgeSpec, Layout, NodeSize, Point, Rect, Spacing, layout};
 use crate::text::xml_escape;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write;
 use waymark_compile::{
     Clock, Deadline, DeadlineKind, Procedure, RouteWhen, Step, StepId, StepKind,
@@ -220,7 +220,7 @@ struct Model {
 
 impl Model {
     fn new(procedure: &Procedure, chart: &Chart) -> Model {
-        let mut ids = BTreeSet::new();
+        let mut ids = Ids::default();
         let mut elements: Vec<Element> = Vec::new();
         // The elements a chart node's incoming flows enter (several for a checkpoint series,
         // none for recurring work), and the one its outgoing flows leave.
@@ -1098,15 +1098,31 @@ fn ncname(text: &str) -> String {
     out
 }
 
-fn unique(used: &mut BTreeSet<String>, base: &str) -> String {
+/// The ids given so far, and per base the suffix to try next: many flows between the same two
+/// elements (a decision with thousands of outcomes into one box) would otherwise try every
+/// suffix taken before, which was quadratic.
+#[derive(Default)]
+struct Ids {
+    used: BTreeSet<String>,
+    next_suffix: HashMap<String, u32>,
+}
+
+/// `base` made a valid id, with the first suffix (`_2`, `_3`, ...) that makes it unused. A
+/// suffix found used stays used, so the search for the same base goes on where it stopped.
+fn unique(ids: &mut Ids, base: &str) -> String {
     let base = ncname(base);
     let mut id = base.clone();
-    let mut n = 2;
-    while used.contains(&id) {
+    let mut n = ids.next_suffix.get(&base).copied().unwrap_or(2);
+    if n > 2 {
         id = format!("{base}_{n}");
         n += 1;
     }
-    used.insert(id.clone());
+    while ids.used.contains(&id) {
+        id = format!("{base}_{n}");
+        n += 1;
+    }
+    ids.next_suffix.insert(base, n);
+    ids.used.insert(id.clone());
     id
 }
 
@@ -1130,7 +1146,7 @@ fn element(
     chart: &Chart,
     (_index, arrivals): (usize, &[&Link]),
     node: &Node,
-    ids: &mut BTreeSet<String>,
+    ids: &mut Ids,
 ) -> Element {
     let (kind, prefix) = match node.shape {
         Shape::Start => (Kind::StartEvent, "Event"),
@@ -1165,12 +1181,7 @@ fn element(
 }
 
 /// One checkpoint of a series, as an event subprocess.
-fn checkpoint(
-    procedure: &Procedure,
-    node: &Node,
-    step_id: StepId,
-    ids: &mut BTreeSet<String>,
-) -> Element {
+fn checkpoint(procedure: &Procedure, node: &Node, step_id: StepId, ids: &mut Ids) -> Element {
     let step = procedure.step(step_id);
     let id = unique(ids, &format!("Activity_{}", step.id));
     let mut element = Element::new(id.clone(), Kind::Checkpoint, step.title.clone(), node.lane);
@@ -1226,7 +1237,7 @@ fn recurring(
     chart: &Chart,
     entry: &[Vec<usize>],
     elements: &mut [Element],
-    ids: &mut BTreeSet<String>,
+    ids: &mut Ids,
 ) {
     for node in chart.nodes.iter().filter(|n| n.shape == Shape::Recurring) {
         let Some(step) = node.steps.first().map(|s| procedure.step(*s)) else {
@@ -1314,7 +1325,7 @@ fn recurring(
 
 /// Puts an exclusive gateway before every element that more than one flow comes into (other
 /// than a parallel join, which waits for them all): only one of those flows carries the case.
-fn merge(elements: &mut Vec<Element>, flows: &mut Vec<Flow>, ids: &mut BTreeSet<String>) {
+fn merge(elements: &mut Vec<Element>, flows: &mut Vec<Flow>, ids: &mut Ids) {
     // Each element's incoming sequence flows, found once (scanning every flow for every
     // element was quadratic). Flows are only ever moved to the new merges, after these.
     let mut incoming_of: Vec<Vec<usize>> = vec![Vec::new(); elements.len()];
@@ -1496,7 +1507,7 @@ fn timers(
     arrives_from: &[&Link],
     step: &Step,
     task_id: &str,
-    ids: &mut BTreeSet<String>,
+    ids: &mut Ids,
 ) -> Vec<Timer> {
     let has_target = step.targets().next().is_some();
     // `arrives_from`: the links the case can arrive along; a timer started by the task is

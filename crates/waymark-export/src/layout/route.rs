@@ -33,20 +33,13 @@ impl Layered {
             let mut ordered: Vec<(usize, (i32, i32))> =
                 groups.iter().map(|(item, span)| (*item, *span)).collect();
             ordered.sort_by_key(|(item, span)| (span.0, span.1, *item));
-            let mut track_ends: Vec<i32> = Vec::new();
+            let mut track_ends = TrackEnds::with_room(ordered.len());
             for (item, (low, high)) in ordered {
-                let free = track_ends.iter().position(|end| *end + spacing.track < low);
-                let track = match free {
-                    Some(track) => track,
-                    None => {
-                        track_ends.push(i32::MIN);
-                        track_ends.len() - 1
-                    }
-                };
-                track_ends[track] = high;
+                let track = track_ends.first_clear(i64::from(low) - i64::from(spacing.track));
+                track_ends.set(track, high);
                 of.insert(item, track);
             }
-            in_gap[gap] = track_ends.len();
+            in_gap[gap] = track_ends.used;
         }
         Tracks { of, in_gap }
     }
@@ -152,4 +145,53 @@ pub(super) fn simplify(points: Vec<Point>) -> Vec<Point> {
         out.push(point);
     }
     out
+}
+
+/// Where each track in a gap ends so far, for finding the first track clear of a run in
+/// logarithmic time: a tree of minimums over the tracks. Looking along every track for every
+/// run was quadratic when thousands of lines leave one box.
+struct TrackEnds {
+    /// The tree's leaves start here (a power of two, at least the number of runs).
+    leaves: usize,
+    /// `min[i]` is the least end under node `i`; unused tracks end at `i64::MAX`.
+    min: Vec<i64>,
+    /// How many tracks are in use.
+    used: usize,
+}
+
+impl TrackEnds {
+    fn with_room(runs: usize) -> TrackEnds {
+        let leaves = runs.max(1).next_power_of_two();
+        TrackEnds {
+            leaves,
+            min: vec![i64::MAX; 2 * leaves],
+            used: 0,
+        }
+    }
+
+    /// The first track in use that ends before `limit`, or a new one.
+    fn first_clear(&self, limit: i64) -> usize {
+        if self.min[1] >= limit {
+            return self.used;
+        }
+        let mut node = 1;
+        while node < self.leaves {
+            node = if self.min[2 * node] < limit {
+                2 * node
+            } else {
+                2 * node + 1
+            };
+        }
+        node - self.leaves
+    }
+
+    fn set(&mut self, track: usize, end: i32) {
+        self.used = self.used.max(track + 1);
+        let mut node = track + self.leaves;
+        self.min[node] = i64::from(end);
+        while node > 1 {
+            node /= 2;
+            self.min[node] = self.min[2 * node].min(self.min[2 * node + 1]);
+        }
+    }
 }

@@ -24,6 +24,7 @@ use crate::text::xml_escape;
 use compare::{comparison_key, drawn_box, mark_outline, mark_room};
 use key::{KEY_WIDTH, Key, Markers, legend};
 use measure::{text_width, wrap_to};
+use std::collections::HashMap;
 use std::fmt::Write;
 use steps::node_size;
 use waymark_compile::Procedure;
@@ -180,6 +181,10 @@ impl Drawing {
                 }
             })
             .collect();
+        // The first line of each kind into each box with each label, to find an earlier line
+        // with the same words without looking at every line before (quadratic for a decision
+        // with thousands of outcomes).
+        let mut first_with: HashMap<(usize, LinkKind, &str), usize> = HashMap::new();
         let edges: Vec<EdgeSpec> = chart
             .links
             .iter()
@@ -199,11 +204,10 @@ impl Drawing {
                     .as_ref()
                     .filter(|label| label.as_str() != "otherwise")
                     .and_then(|label| {
-                        chart.links[..index].iter().position(|other| {
-                            other.to == link.to
-                                && other.kind == link.kind
-                                && other.label.as_ref() == Some(label)
-                        })
+                        let first = *first_with
+                            .entry((link.to, link.kind, label.as_str()))
+                            .or_insert(index);
+                        (first != index).then_some(first)
                     });
                 EdgeSpec {
                     from: link.from,
