@@ -176,12 +176,32 @@ fn the_repository_is_in_canonical_layout() {
 }
 
 /// The same procedure with its layout spoiled: indentation, spaces between words, blank lines.
+/// A line that continues a text stays indented deeper than the line it continues, with no blank
+/// line before it, so that it still continues it; a wrapped text is joined again one time in
+/// four (as an author might join it back).
 fn mess_up(text: &str, random: &mut Random) -> String {
     const INDENTS: &[&str] = &["", " ", "  ", "\t", "    ", " \t "];
+    let lines: Vec<&str> = text.lines().collect();
     let mut out = String::new();
-    for line in text.lines() {
+    let mut code_indent = 0;
+    for (index, line) in lines.iter().enumerate() {
         let trimmed = line.trim_start_matches([' ', '\t']);
-        out.push_str(INDENTS[random.below(INDENTS.len())]);
+        let continues = trimmed.starts_with('"');
+        if continues && random.below(4) == 0 && out.ends_with("\"\n") {
+            out.truncate(out.len() - 2);
+            out.push(' ');
+            out.push_str(&trimmed[1..]);
+            out.push('\n');
+            continue;
+        }
+        let indent = match continues {
+            true => " ".repeat(code_indent + 1 + random.below(30)),
+            false => INDENTS[random.below(INDENTS.len())].to_string(),
+        };
+        if !continues && !trimmed.is_empty() && !trimmed.starts_with('#') {
+            code_indent = indent.chars().count();
+        }
+        out.push_str(&indent);
         // Words are spread apart only before the first quote, where a space means nothing.
         let (code, rest) = trimmed.split_at(trimmed.find('"').unwrap_or(trimmed.len()));
         if random.below(3) == 0 {
@@ -194,7 +214,10 @@ fn mess_up(text: &str, random: &mut Random) -> String {
             out.push_str("   ");
         }
         out.push('\n');
-        if random.below(8) == 0 {
+        let next_continues = lines
+            .get(index + 1)
+            .is_some_and(|next| next.trim_start().starts_with('"'));
+        if random.below(8) == 0 && !next_continues {
             out.push_str("\n \n");
         }
     }

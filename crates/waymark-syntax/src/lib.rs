@@ -9,6 +9,7 @@
 mod assemble;
 pub mod ast;
 mod build;
+mod continuation;
 mod errors;
 mod generate;
 mod grammar;

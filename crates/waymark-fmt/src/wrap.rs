@@ -1,0 +1,150 @@
+//! Wrapping a long quoted text into pieces, one per line, broken between words.
+//!
+//! The language joins a continued text's pieces with one space, so a text may be broken only at
+//! a single space between two words: a break beside another space (or an escaped one) would
+//! change the text, and the parser rejects it (WM0117). Breaking there and joining again gives
+//! back the text exactly, which is what makes wrapping safe and idempotent.
+
+/// The widest a formatted line is meant to be, in characters, when its texts can be broken.
+pub const WIDTH: usize = 100;
+
+/// The pieces `raw` (a text as written between its quotes, escapes and all) is wrapped into,
+/// when its opening quote stands at `column`: as few lines as fit with both quotes within
+/// [`WIDTH`], and of those the most even, so a title does not leave one word alone on its last
+/// line. A word longer than a line gets a line of its own and runs past the width.
+pub fn wrap(raw: &str, column: usize) -> Vec<String> {
+    let room = WIDTH.saturating_sub(column + 2);
+    if raw.chars().count() <= room {
+        return vec![raw.to_string()];
+    }
+    let words = words(raw);
+    let lines = fill(&words, room).len();
+    // The narrowest room that needs no more lines; a narrower room never needs fewer.
+    let (mut narrow, mut wide) = (1, room.max(1));
+    while narrow < wide {
+        let middle = (narrow + wide) / 2;
+        if fill(&words, middle).len() <= lines {
+            wide = middle;
+        } else {
+            narrow = middle + 1;
+        }
+    }
+    fill(&words, wide)
+}
+
+/// The words put on lines of at most `room` characters, as many on each line as fit.
+fn fill(words: &[&str], room: usize) -> Vec<String> {
+    let mut pieces: Vec<String> = Vec::new();
+    let mut line = String::new();
+    let mut line_width = 0;
+    for word in words {
+        let width = word.chars().count();
+        if line.is_empty() {
+            line.push_str(word);
+            line_width = width;
+        } else if line_width + 1 + width <= room {
+            line.push(' ');
+            line.push_str(word);
+            line_width += 1 + width;
+        } else {
+            pieces.push(std::mem::take(&mut line));
+            line.push_str(word);
+            line_width = width;
+        }
+    }
+    pieces.push(line);
+    pieces
+}
+
+/// The text cut at every place it may be broken: a space, not escaped, with a character that is
+/// not white space (nor an escaped space) on each side.
+fn words(raw: &str) -> Vec<&str> {
+    let units = units(raw);
+    let mut words = Vec::new();
+    let mut start = 0;
+    for (index, unit) in units.iter().enumerate() {
+        let breakable = unit.raw == " "
+            && index > 0
+            && units.get(index - 1).is_some_and(|u| !u.blank)
+            && units.get(index + 1).is_some_and(|u| !u.blank);
+        if breakable {
+            words.push(raw.get(start..unit.at).unwrap_or_default());
+            start = unit.at + 1;
+        }
+    }
+    words.push(raw.get(start..).unwrap_or_default());
+    words
+}
+
+/// One character of the text as it reads: a plain character, or an escape (`\"`, `\ `).
+struct Unit<'a> {
+    at: usize,
+    raw: &'a str,
+    /// Whether the character it stands for is white space.
+    blank: bool,
+}
+
+fn units(raw: &str) -> Vec<Unit<'_>> {
+    let mut units = Vec::new();
+    let mut chars = raw.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        let (end, meant) = match (c, chars.peek().copied()) {
+            ('\\', Some((next_at, next))) => {
+                chars.next();
+                (next_at + next.len_utf8(), next)
+            }
+            _ => (at + c.len_utf8(), c),
+        };
+        units.push(Unit {
+            at,
+            raw: raw.get(at..end).unwrap_or_default(),
+            blank: meant.is_whitespace(),
+        });
+    }
+    units
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_text_that_fits_stays_whole() {
+        assert_eq!(wrap("short", 90), vec!["short"]);
+    }
+
+    #[test]
+    fn a_long_text_is_broken_between_words_within_the_width() {
+        let raw = "word ".repeat(40);
+        let raw = raw.trim_end();
+        let pieces = wrap(raw, 14);
+        assert!(pieces.len() > 1);
+        assert!(pieces.iter().all(|p| p.len() + 14 + 2 <= WIDTH));
+        assert_eq!(pieces.join(" "), raw);
+    }
+
+    #[test]
+    fn never_beside_another_space_or_inside_an_escape() {
+        assert_eq!(words(r#"a  b \  c \"d\" e"#), vec!["a  b \\  c", "\\\"d\\\"", "e"]);
+        assert_eq!(words(" a b "), vec![" a", "b "]);
+    }
+
+    #[test]
+    fn the_lines_are_as_even_as_the_fewest_lines_allow() {
+        let raw = "Legal advice sought on an Emergency Protection Order or Child Assessment Order";
+        assert_eq!(
+            wrap(raw, 25),
+            vec![
+                "Legal advice sought on an Emergency",
+                "Protection Order or Child Assessment Order"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_word_longer_than_a_line_runs_past_it() {
+        let long = "x".repeat(120);
+        let raw = format!("a {long} b");
+        assert_eq!(wrap(&raw, 10), vec!["a".to_string(), long, "b".to_string()]);
+    }
+}
