@@ -149,7 +149,7 @@ pub(crate) fn mutate(text: &str, random: &mut Random) -> String {
                 let random_char = char::from_u32(random.below(0x2FFF) as u32).unwrap_or('?');
                 lines[at].push(random_char);
             }
-            6 if !lines.is_empty() => continue_text(&mut lines, at, random),
+            6 if !lines.is_empty() => continue_text(&mut lines, at, random, false),
             _ => {}
         }
     }
@@ -162,9 +162,9 @@ pub(crate) fn mutate(text: &str, random: &mut Random) -> String {
 }
 
 /// Breaks the quoted text that ends a line over two lines at one of its spaces, as an author
-/// (or `waymark fmt`) would; one time in two, badly: the second line not indented deeper, a
-/// blank line between, or the break beside a space.
-fn continue_text(lines: &mut Vec<String>, at: usize, random: &mut Random) {
+/// (or `waymark fmt`) would; unless `well`, three times in eight badly: the second line not
+/// indented deeper, a blank line between, or the break beside a space.
+pub(crate) fn continue_text(lines: &mut Vec<String>, at: usize, random: &mut Random, well: bool) {
     let line = &lines[at];
     let code = waymark_syntax::without_comment(line).trim_end();
     let Some(open) = code.strip_suffix('"').and_then(|c| c.rfind('"')) else {
@@ -180,7 +180,8 @@ fn continue_text(lines: &mut Vec<String>, at: usize, random: &mut Random) {
     let space = spaces[random.below(spaces.len())];
     let indent = line.len() - line.trim_start().len();
     let deeper = " ".repeat(indent + 1 + random.below(open + 1));
-    let (first, second) = match random.below(8) {
+    let how = if well { 7 } else { random.below(8) };
+    let (first, second) = match how {
         0 => (
             format!("{}\"", &line[..space]),
             format!("{}\"{}", &line[..indent], &line[space + 1..]),

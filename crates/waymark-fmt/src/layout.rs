@@ -253,7 +253,7 @@ fn render(lines: &[Line], newline: &str) -> String {
 fn code_lines(indent: &str, tokens: &[Token]) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = indent.to_string();
-    for token in tokens {
+    for (index, token) in tokens.iter().enumerate() {
         let first = line.len() == indent.len();
         match token {
             Token::Comma => line.push(','),
@@ -268,8 +268,9 @@ fn code_lines(indent: &str, tokens: &[Token]) -> Vec<String> {
                     line.push(' ');
                 }
                 let column = line.chars().count();
-                for (index, piece) in wrap(&pieces.join(" "), column).iter().enumerate() {
-                    if index > 0 {
+                let tail = width(tokens.get(index + 1..).unwrap_or_default());
+                for (number, piece) in wrap(&pieces.join(" "), column, tail).iter().enumerate() {
+                    if number > 0 {
                         lines.push(std::mem::replace(&mut line, " ".repeat(column)));
                     }
                     line.push('"');
@@ -281,6 +282,21 @@ fn code_lines(indent: &str, tokens: &[Token]) -> Vec<String> {
     }
     lines.push(line);
     lines
+}
+
+/// How wide tokens are when written on one line, with the space before each word or text.
+fn width(tokens: &[Token]) -> usize {
+    tokens
+        .iter()
+        .map(|token| match token {
+            Token::Comma => 1,
+            Token::Word(word) => 1 + word.chars().count(),
+            Token::Text(pieces) => {
+                let joined: usize = pieces.iter().map(|p| p.chars().count() + 1).sum();
+                2 + joined
+            }
+        })
+        .sum()
 }
 
 /// Detail lines are indented under their item; everything else starts at the margin.

@@ -9,50 +9,73 @@
 pub const WIDTH: usize = 100;
 
 /// The pieces `raw` (a text as written between its quotes, escapes and all) is wrapped into,
-/// when its opening quote stands at `column`: as few lines as fit with both quotes within
+/// when its opening quote stands at `column` and `tail` more characters follow it on its line
+/// (` in "Section 2"` after a cited phrase): as few lines as fit with both quotes within
 /// [`WIDTH`], and of those the most even, so a title does not leave one word alone on its last
-/// line. A word longer than a line gets a line of its own and runs past the width.
-pub fn wrap(raw: &str, column: usize) -> Vec<String> {
-    let room = WIDTH.saturating_sub(column + 2);
-    if raw.chars().count() <= room {
+/// line. The last line keeps room for the tail, up to half a line (a longer tail is a text
+/// that wraps in turn). A word longer than a line gets a line of its own and runs past.
+pub fn wrap(raw: &str, column: usize, tail: usize) -> Vec<String> {
+    let room = WIDTH.saturating_sub(column + 2).max(1);
+    let tail = tail.min(room / 2);
+    if raw.chars().count() + tail <= room {
         return vec![raw.to_string()];
     }
     let words = words(raw);
-    let lines = fill(&words, room).len();
+    let mut widths: Vec<usize> = words.iter().map(|w| w.chars().count()).collect();
+    // The tail is laid out as one more word, which cannot start a line of its own.
+    if tail > 0 {
+        widths.push(tail.saturating_sub(1));
+    }
+    let lines = fill(&widths, room).len();
     // The narrowest room that needs no more lines; a narrower room never needs fewer.
-    let (mut narrow, mut wide) = (1, room.max(1));
+    let (mut narrow, mut wide) = (1, room);
     while narrow < wide {
         let middle = (narrow + wide) / 2;
-        if fill(&words, middle).len() <= lines {
+        if fill(&widths, middle).len() <= lines {
             wide = middle;
         } else {
             narrow = middle + 1;
         }
     }
-    fill(&words, wide)
+    let mut breaks = fill(&widths, wide);
+    if tail > 0 {
+        // Leave the tail out; had it a line to itself, the last word goes down to join it.
+        if breaks.last() == Some(&words.len()) && words.len() > 1 {
+            if let Some(last) = breaks.last_mut() {
+                *last -= 1;
+            }
+        }
+        breaks.retain(|start| *start < words.len());
+        breaks.dedup();
+    }
+    pieces(&words, &breaks)
 }
 
-/// The words put on lines of at most `room` characters, as many on each line as fit.
-fn fill(words: &[&str], room: usize) -> Vec<String> {
-    let mut pieces: Vec<String> = Vec::new();
-    let mut line = String::new();
-    let mut line_width = 0;
-    for word in words {
-        let width = word.chars().count();
-        if line.is_empty() {
-            line.push_str(word);
-            line_width = width;
-        } else if line_width + 1 + width <= room {
-            line.push(' ');
-            line.push_str(word);
-            line_width += 1 + width;
+/// Where each line starts (an index into `widths`), with as many words on each line as fit in
+/// `room` characters.
+fn fill(widths: &[usize], room: usize) -> Vec<usize> {
+    let mut starts = vec![0];
+    let mut line = 0;
+    for (index, width) in widths.iter().enumerate() {
+        if index == 0 {
+            line = *width;
+        } else if line + 1 + width <= room {
+            line += 1 + width;
         } else {
-            pieces.push(std::mem::take(&mut line));
-            line.push_str(word);
-            line_width = width;
+            starts.push(index);
+            line = *width;
         }
     }
-    pieces.push(line);
+    starts
+}
+
+/// The words joined with single spaces into the lines that start at `starts`.
+fn pieces(words: &[&str], starts: &[usize]) -> Vec<String> {
+    let mut pieces = Vec::with_capacity(starts.len());
+    for (index, start) in starts.iter().enumerate() {
+        let end = starts.get(index + 1).copied().unwrap_or(words.len());
+        pieces.push(words.get(*start..end).unwrap_or_default().join(" "));
+    }
     pieces
 }
 
@@ -110,14 +133,14 @@ mod tests {
 
     #[test]
     fn a_text_that_fits_stays_whole() {
-        assert_eq!(wrap("short", 90), vec!["short"]);
+        assert_eq!(wrap("short", 90, 0), vec!["short"]);
     }
 
     #[test]
     fn a_long_text_is_broken_between_words_within_the_width() {
         let raw = "word ".repeat(40);
         let raw = raw.trim_end();
-        let pieces = wrap(raw, 14);
+        let pieces = wrap(raw, 14, 0);
         assert!(pieces.len() > 1);
         assert!(pieces.iter().all(|p| p.len() + 14 + 2 <= WIDTH));
         assert_eq!(pieces.join(" "), raw);
@@ -125,7 +148,10 @@ mod tests {
 
     #[test]
     fn never_beside_another_space_or_inside_an_escape() {
-        assert_eq!(words(r#"a  b \  c \"d\" e"#), vec!["a  b \\  c", "\\\"d\\\"", "e"]);
+        assert_eq!(
+            words(r#"a  b \  c \"d\" e"#),
+            vec!["a  b \\  c", "\\\"d\\\"", "e"]
+        );
         assert_eq!(words(" a b "), vec![" a", "b "]);
     }
 
@@ -133,7 +159,7 @@ mod tests {
     fn the_lines_are_as_even_as_the_fewest_lines_allow() {
         let raw = "Legal advice sought on an Emergency Protection Order or Child Assessment Order";
         assert_eq!(
-            wrap(raw, 25),
+            wrap(raw, 25, 0),
             vec![
                 "Legal advice sought on an Emergency",
                 "Protection Order or Child Assessment Order"
@@ -142,9 +168,27 @@ mod tests {
     }
 
     #[test]
+    fn the_last_line_keeps_room_for_what_follows_the_text() {
+        let raw = "a decision about the type of response that is needed within one working day";
+        let pieces = wrap(raw, 14, 32);
+        assert_eq!(pieces.join(" "), raw);
+        assert!(
+            pieces.last().unwrap().len() + 14 + 2 + 32 <= WIDTH,
+            "{pieces:?}"
+        );
+        assert_eq!(wrap("a b", 96, 40), vec!["a", "b"]);
+        // Never an empty piece, however little room the tail leaves.
+        let pieces = wrap("aaaa bbbb cccc dddd", 82, 9);
+        assert!(pieces.iter().all(|p| !p.is_empty()), "{pieces:?}");
+    }
+
+    #[test]
     fn a_word_longer_than_a_line_runs_past_it() {
         let long = "x".repeat(120);
         let raw = format!("a {long} b");
-        assert_eq!(wrap(&raw, 10), vec!["a".to_string(), long, "b".to_string()]);
+        assert_eq!(
+            wrap(&raw, 10, 0),
+            vec!["a".to_string(), long, "b".to_string()]
+        );
     }
 }

@@ -171,7 +171,10 @@ fn stray_text(file: FileId, line: &Physical<'_>, above: Option<&Open>) -> Diagno
             "this quoted text is not indented deeper than the line above, so it continues nothing",
         )
         .label("indent this under the text it continues")
-        .related(Span::new(file, above.start, above.end), "the line it would continue")
+        .related(
+            Span::new(file, above.start, above.end),
+            "the line it would continue",
+        )
         .help(
             "to go on with the text above, indent this line deeper than that line (`waymark fmt` \
              lines it up under the opening quote); to keep a note, start it with `#`",

@@ -140,8 +140,10 @@ pub fn unterminated_text(file: FileId, raw: &RawLine<'_>) -> Option<Diagnostic> 
             "this quoted text has no closing `\"`",
         )
         .label("the text starts here and runs to the end of the line")
-        .help("add a `\"` where the text ends; to go on with a long text on the next line, close it \
-               here and open a further quoted text there, indented deeper"),
+        .help(
+            "add a `\"` where the text ends; to go on with a long text on the next line, close it \
+               here and open a further quoted text there, indented deeper",
+        ),
     )
 }
 
@@ -158,7 +160,11 @@ fn found_at(text: &str, position: usize) -> &str {
     };
     let word = rest.get(..end).unwrap_or_default();
     // A line break inside a continued text's line reads as the end of the line.
-    if word == "#" || word == "\n" { "" } else { word }
+    if word == "#" || word == "\n" {
+        ""
+    } else {
+        word
+    }
 }
 
 fn is_test_rule(rule: Rule) -> bool {
