@@ -1,8 +1,8 @@
 // The grammar on every shipped procedure and example: each line's first word is a keyword of
-// its kind (or the line goes on with a quoted text), each name an item declares is a name, every quoted text is a string (with no
-// keyword or comment inside), and every comment is a comment. And the extension's wiring: the
-// manifest's files exist, and activating it starts `waymark lsp` for Waymark files (with
-// stand-ins for VS Code). Run with `node --test test/`.
+// its kind (or the line goes on with a quoted text), each name an item declares is a name,
+// every quoted text is a string (with no keyword or comment inside), and every comment is a
+// comment. And the extension's wiring: the manifest's files exist, and activating it starts
+// `waymark lsp` for Waymark files (with stand-ins for VS Code). Run with `node --test test/`.
 "use strict";
 
 const test = require("node:test");
