@@ -364,11 +364,17 @@ fn a_continued_line_is_never_split_by_the_parallel_parser() {
         ));
     }
     let parsed = parse(FileId(0), &text);
-    assert!(parsed.diagnostics.is_empty(), "{:?}", &parsed.diagnostics[..1]);
+    assert!(
+        parsed.diagnostics.is_empty(),
+        "{:?}",
+        &parsed.diagnostics[..1]
+    );
     assert_eq!(parsed.document.items.len(), 3000);
     for (index, item) in parsed.document.items.iter().enumerate() {
         assert_eq!(item.title.as_ref().unwrap().value, format!("Step {index}"));
-        assert!(matches!(&item.clauses[..], [Clause { kind: ClauseKind::Untimed(t), .. }] if t.value == "a b"));
+        assert!(
+            matches!(&item.clauses[..], [Clause { kind: ClauseKind::Untimed(t), .. }] if t.value == "a b")
+        );
     }
 }
 
@@ -385,4 +391,28 @@ fn a_bad_line_with_a_continued_text_is_reported_once() {
     let parsed = parse(FileId(0), text);
     let span = parsed.diagnostics[0].primary.span;
     assert_eq!(&text[span.start as usize..span.end as usize], "junk");
+}
+
+#[test]
+fn a_rule_with_a_continued_text_is_quoted_whole() {
+    let text = "procedure demo \"Demo\"\nstep a \"A\"\n  untimed \"the clock\"  # note\n    # between\n          \"starts here\"\n  due 5 days after a\n";
+    let mut sources = waymark_diagnostics::Sources::new();
+    let file = sources.add("demo.wm", text.to_string());
+    let parsed = parse(file, text);
+    let spans: Vec<_> = parsed.document.items[0]
+        .clauses
+        .iter()
+        .map(|c| c.span)
+        .collect();
+    assert_eq!(
+        rule_at(&sources, spans[0]),
+        (
+            "demo.wm:3".to_string(),
+            "untimed \"the clock\" \"starts here\"".to_string()
+        )
+    );
+    assert_eq!(
+        rule_at(&sources, spans[1]),
+        ("demo.wm:6".to_string(), "due 5 days after a".to_string())
+    );
 }
