@@ -40,10 +40,10 @@ pub fn wrap(raw: &str, column: usize, tail: usize) -> Vec<String> {
     let mut breaks = fill(&widths, wide);
     if tail > 0 {
         // Leave the tail out; had it a line to itself, the last word goes down to join it.
-        if breaks.last() == Some(&words.len()) && words.len() > 1 {
-            if let Some(last) = breaks.last_mut() {
-                *last -= 1;
-            }
+        if words.len() > 1
+            && let Some(last) = breaks.last_mut().filter(|last| **last == words.len())
+        {
+            *last -= 1;
         }
         breaks.retain(|start| *start < words.len());
         breaks.dedup();
