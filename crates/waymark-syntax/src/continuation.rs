@@ -22,7 +22,7 @@ use waymark_diagnostics::{Code, Diagnostic, FileId, Span};
 struct Physical<'a> {
     /// Where the line's code starts in the file (after its indentation).
     start: usize,
-    /// The width of its indentation, in spaces and tabs.
+    /// The width of its indentation, in characters (spaces and tabs alike).
     indent: usize,
     /// Its code: indentation, comment and trailing blanks cut off. Empty for blank and comment
     /// lines.
@@ -37,7 +37,7 @@ fn physical_lines(text: &str) -> impl Iterator<Item = Physical<'_>> {
         let line_start = start;
         start += line.len() + 1;
         let content = line.strip_suffix('\r').unwrap_or(line);
-        let trimmed = content.trim_start_matches([' ', '\t']);
+        let trimmed = content.trim_start();
         let indent = content.len() - trimmed.len();
         let code = match trimmed.starts_with('#') {
             true => "",
@@ -47,7 +47,7 @@ fn physical_lines(text: &str) -> impl Iterator<Item = Physical<'_>> {
             start: line_start + indent,
             indent: content.get(..indent).map_or(0, |i| i.chars().count()),
             code,
-            blank: trimmed.trim().is_empty(),
+            blank: trimmed.is_empty(),
         }
     })
 }
@@ -132,7 +132,7 @@ fn finish(text: &str, open: Open) -> RawLine<'_> {
         if index > 0 {
             joined.push('\n');
         }
-        let kept = match segment.trim_start_matches([' ', '\t']).starts_with('#') {
+        let kept = match segment.trim_start().starts_with('#') {
             true => "",
             false => without_comment(segment),
         };
