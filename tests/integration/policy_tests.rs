@@ -163,7 +163,7 @@ fn a_failing_test_says_expected_actual_and_the_deciding_line() {
     let test = &report["files"][0]["tests"][0];
     assert_eq!(test["status"], "failed");
     assert_eq!(test["expectations"][0]["passed"], false);
-    assert_eq!(test["expectations"][0]["decided_by"]["line"], 33);
+    assert_eq!(test["expectations"][0]["decided_by"]["line"], 34);
     assert_eq!(test["expectations"][1]["passed"], true);
 }
 
