@@ -199,3 +199,55 @@ fn a_reader_that_stops_early_gets_no_panic() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+/// Runs `waymark` with `input` on standard input.
+pub fn waymark_with_input(args: &[&str], input: &str) -> (i32, String, String) {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_waymark"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the waymark binary runs");
+    let mut stdin = child.stdin.take().expect("a pipe to standard input");
+    stdin.write_all(input.as_bytes()).unwrap();
+    drop(stdin);
+    let output = child.wait_with_output().unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn check_reads_a_procedure_from_standard_input() {
+    // A shipped procedure with no `use` line checks as cleanly from a pipe as from its file.
+    let text = std::fs::read_to_string("procedures/recording.wm").unwrap();
+    let (from_file, _, file_stderr) = waymark(&["check", "procedures/recording.wm"]);
+    let (code, _, stderr) = waymark_with_input(&["check", "-"], &text);
+    assert_eq!((code, from_file), (0, 0), "{stderr}\n{file_stderr}");
+
+    // Problems are reported against `<stdin>`, in JSON as in words.
+    let broken = "procedure p\nstart a\nstep a \"A\"\n  then b\n";
+    let (code, _, stderr) = waymark_with_input(&["check", "-"], broken);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("WM0201") && stderr.contains("<stdin>:4:8"),
+        "{stderr}"
+    );
+    let (code, stdout, _) = waymark_with_input(&["check", "-", "--format", "json"], broken);
+    assert_eq!(code, 1);
+    assert!(stdout.contains("\"code\":\"WM0201\""), "{stdout}");
+
+    // Empty input is refused as an empty file is; standard input cannot be read twice.
+    let (code, _, stderr) = waymark_with_input(&["check", "-"], "");
+    assert_eq!(code, 1);
+    assert!(stderr.contains("WM0003"), "{stderr}");
+    let (code, _, stderr) = waymark_with_input(&["check", "-", "-"], "");
+    assert_eq!(code, 2);
+    assert!(stderr.contains("more than once"), "{stderr}");
+}

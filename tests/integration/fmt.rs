@@ -2,7 +2,7 @@
 //! every `.wm` file in the repository and on thousands of mutated and messed-up copies.
 
 use crate::cli::{Scratch, waymark};
-use crate::robustness::{Random, Shipped, mutate, seeds};
+use crate::robustness::{Random, Shipped, continue_text, mutate, seeds};
 use std::path::{Path, PathBuf};
 use waymark_check::CheckOptions;
 use waymark_diagnostics::{Diagnostic, Sources};
@@ -176,12 +176,32 @@ fn the_repository_is_in_canonical_layout() {
 }
 
 /// The same procedure with its layout spoiled: indentation, spaces between words, blank lines.
+/// A line that continues a text stays indented deeper than the line it continues, with no blank
+/// line before it, so that it still continues it; a wrapped text is joined again one time in
+/// four (as an author might join it back).
 fn mess_up(text: &str, random: &mut Random) -> String {
     const INDENTS: &[&str] = &["", " ", "  ", "\t", "    ", " \t "];
+    let lines: Vec<&str> = text.lines().collect();
     let mut out = String::new();
-    for line in text.lines() {
+    let mut code_indent = 0;
+    for (index, line) in lines.iter().enumerate() {
         let trimmed = line.trim_start_matches([' ', '\t']);
-        out.push_str(INDENTS[random.below(INDENTS.len())]);
+        let continues = trimmed.starts_with('"');
+        if continues && random.below(4) == 0 && out.ends_with("\"\n") {
+            out.truncate(out.len() - 2);
+            out.push(' ');
+            out.push_str(&trimmed[1..]);
+            out.push('\n');
+            continue;
+        }
+        let indent = match continues {
+            true => " ".repeat(code_indent + 1 + random.below(30)),
+            false => INDENTS[random.below(INDENTS.len())].to_string(),
+        };
+        if !continues && !trimmed.is_empty() && !trimmed.starts_with('#') {
+            code_indent = indent.chars().count();
+        }
+        out.push_str(&indent);
         // Words are spread apart only before the first quote, where a space means nothing.
         let (code, rest) = trimmed.split_at(trimmed.find('"').unwrap_or(trimmed.len()));
         if random.below(3) == 0 {
@@ -194,11 +214,25 @@ fn mess_up(text: &str, random: &mut Random) -> String {
             out.push_str("   ");
         }
         out.push('\n');
-        if random.below(8) == 0 {
+        let next_continues = lines
+            .get(index + 1)
+            .is_some_and(|next| next.trim_start().starts_with('"'));
+        if random.below(8) == 0 && !next_continues {
             out.push_str("\n \n");
         }
     }
     out
+}
+
+/// The text with one line in six that ends in a quoted text broken over two lines, well.
+fn with_texts_continued(text: &str, random: &mut Random) -> String {
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    for at in (0..lines.len()).rev() {
+        if random.below(6) == 0 {
+            continue_text(&mut lines, at, random, true);
+        }
+    }
+    lines.join("\n")
 }
 
 #[test]
@@ -211,6 +245,7 @@ fn mutated_and_messed_up_procedures_format_safely() {
         .collect();
     let mut random = Random(0x00f0_4a77_ed17);
     let mut formatted = 0;
+    let mut with_continued_texts = 0;
     for round in 0..MUTANTS {
         let (name, seed) = &seeds[round % seeds.len()];
         let mutant = if round % 2 == 0 {
@@ -218,15 +253,21 @@ fn mutated_and_messed_up_procedures_format_safely() {
         } else {
             seed.clone()
         };
-        let text = mess_up(&mutant, &mut random);
+        let text = mess_up(&with_texts_continued(&mutant, &mut random), &mut random);
         if assert_safe(&format!("mutant {round} of {name}"), &text, &shipped) {
             formatted += 1;
+            let continued = text.lines().any(|l| l.trim_start().starts_with('"'));
+            with_continued_texts += usize::from(continued);
         }
     }
-    // Enough of them parse for the test to prove something.
+    // Enough of them parse for the test to prove something, continued texts among them.
     assert!(
         formatted > MUTANTS / 3,
         "only {formatted} of {MUTANTS} parsed"
+    );
+    assert!(
+        with_continued_texts > MUTANTS / 5,
+        "only {with_continued_texts} parsed with a continued text"
     );
 }
 
@@ -259,4 +300,85 @@ fn fmt_rewrites_checks_and_refuses() {
     let (code, _, stderr) = waymark(&["fmt", "no/such/file.wm", &path]);
     assert_eq!(code, 2);
     assert!(stderr.contains("WM0001"), "{stderr}");
+}
+
+/// Long texts before formatting: one line each, a text wrapped by hand at other places, a text
+/// with two spaces and escapes in it, and comments on the lines of a wrapped text.
+const LONG_TEXTS: &str = r#"procedure long_texts "A procedure whose texts run past the width that waymark fmt keeps lines within"
+  source wt2023 "Working Together to Safeguard Children 2023: a guide to multi-agency working to help, protect and promote the welfare of children"
+role social_worker "Qualified Social Worker"
+start referral
+
+step referral "Referral received"
+  by social_worker
+  untimed "the clock starts here, on the day the referral is received by the local authority's front door"
+  cite wt2023 "The local authority should make a decision about the type of response that is needed within one working day of a referral being received." in "Chapter 2, Decision making"
+  then assessment
+
+step assessment "Assessment"  # a comment on the step
+  by social_worker
+  due 45 working days after referral
+  cite wt2023 "The maximum timeframe for the assessment to conclude,"  # wrapped by hand
+    # a comment between the pieces
+      "such that it is possible to reach a decision on next steps,"
+      "should be no longer than 45 working days from the point of referral."  # the last piece
+  cite wt2023 "Two  spaces stay where they are, and so do \"quoted\" words and a \\ backslash, however the text is wrapped"
+  then closed
+
+end closed "Closed"
+"#;
+
+#[test]
+fn long_texts_are_wrapped_and_mean_the_same() {
+    let formatted = waymark_fmt::format_text(LONG_TEXTS).unwrap();
+    insta::assert_snapshot!("fmt_long_texts", formatted);
+    assert_eq!(
+        waymark_fmt::format_text(&formatted).as_deref(),
+        Some(formatted.as_str())
+    );
+    let widest = formatted.lines().map(|l| l.chars().count()).max().unwrap();
+    assert!(
+        widest <= waymark_fmt::WIDTH,
+        "a line of {widest} characters"
+    );
+    assert!(
+        formatted
+            .lines()
+            .filter(|l| l.trim_start().starts_with('"'))
+            .count()
+            >= 6
+    );
+
+    // The compiled procedures are the same, as `waymark diff` sees them.
+    let scratch = Scratch::new("fmt-long-texts");
+    let old = scratch.file("old.wm", LONG_TEXTS.as_bytes());
+    let new = scratch.file("new.wm", formatted.as_bytes());
+    let (code, stdout, stderr) = waymark(&["diff", &old, &new]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.trim_end().ends_with("no changes"), "{stdout}");
+    assert!(assert_safe("long texts", LONG_TEXTS, &[]));
+
+    // Each continued text is one text in the model, its pieces joined with single spaces.
+    let mut sources = Sources::new();
+    let file = sources.add("new.wm", formatted.clone());
+    let parsed = waymark_syntax::parse(file, &formatted);
+    assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+    let cites: Vec<String> = parsed.document.items[1]
+        .clauses
+        .iter()
+        .filter_map(|clause| match &clause.kind {
+            waymark_syntax::ClauseKind::Cite(cite) => Some(cite.phrase.value.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        cites,
+        [
+            "The maximum timeframe for the assessment to conclude, such that it is possible to \
+             reach a decision on next steps, should be no longer than 45 working days from the \
+             point of referral.",
+            "Two  spaces stay where they are, and so do \"quoted\" words and a \\ backslash, \
+             however the text is wrapped",
+        ]
+    );
 }

@@ -499,3 +499,94 @@ fn every_request_on_half_typed_files_is_answered() {
     assert_eq!(answered, ROUNDS * requests.len());
     assert_eq!(client.stop(), 0);
 }
+
+/// A procedure whose title, untimed reason and citation run over several lines.
+const CONTINUED: &str = "procedure continued \"Texts that go on\"\n  source wt2023 \"Working Together\"\nrole manager \"Social Work Manager\"\nfact urgency \"How urgent the\"  # a note\n              \"referral is\" is one of low, high\nstart referral\n\nstep referral \"Referral received at the\"\n              \"front door\"\n  by manager\n  untimed \"the clock starts\"\n          \"on the day the referral comes in\"\n  cite wt2023 \"a decision about the type of response\"\n              \"that is needed\" in \"Chapter 2\"\n  then closed\n\nend closed \"Closed\"\n";
+
+#[test]
+fn continued_texts_in_an_editor() {
+    let scratch = Scratch::new("lsp-continued");
+    let main = uri(&scratch.file("main.wm", CONTINUED.as_bytes()));
+    let mut client = Client::start();
+    client.open(&main, CONTINUED);
+    // One warning (the fact is never read), on the fact's two lines: a range over both.
+    let diagnostics = client.diagnostics(&main);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    assert_eq!(diagnostics[0]["code"], "WM0312");
+    assert_eq!(
+        diagnostics[0]["range"]["start"],
+        json!({ "line": 3, "character": 0 })
+    );
+    assert_eq!(diagnostics[0]["range"]["end"]["line"], 4);
+
+    let hover_text = |client: &mut Client, at| {
+        let hover = client.at("textDocument/hover", &main, at, json!({}));
+        hover["result"]["contents"]["value"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    // Hover on the step: its title, reason and citation each whole.
+    let text = hover_text(&mut client, find(CONTINUED, "step referral", 6));
+    for part in [
+        "Referral received at the front door",
+        "no time limit: the clock starts on the day the referral comes in",
+        "wt2023 \"a decision about the type of response that is needed\", in \"Chapter 2\"",
+    ] {
+        assert!(text.contains(part), "{part} not in {text}");
+    }
+    // Hover on the second line of a citation: the citation whole.
+    let text = hover_text(&mut client, find(CONTINUED, "\"that is needed", 3));
+    assert!(
+        text.contains("a decision about the type of response that is needed\", in \"Chapter 2\""),
+        "{text}"
+    );
+    // A fact whose title goes on: its title whole and its kind.
+    let text = hover_text(&mut client, find(CONTINUED, "fact urgency", 6));
+    assert!(
+        text.contains("How urgent the referral is") && text.contains("is one of low, high"),
+        "{text}"
+    );
+
+    // Rename a step named on a line whose title goes on: the edit is the name alone.
+    let rename = client.at(
+        "textDocument/rename",
+        &main,
+        find(CONTINUED, "step referral", 6),
+        json!({ "newName": "referral_received" }),
+    );
+    let edits = rename["result"]["changes"][&main].as_array().unwrap();
+    assert_eq!(edits.len(), 2, "{rename}");
+    assert!(edits.iter().all(|e| {
+        let range = &e["range"];
+        range["start"]["line"] == range["end"]["line"]
+            && range["end"]["character"].as_u64().unwrap()
+                - range["start"]["character"].as_u64().unwrap()
+                == 8
+    }));
+
+    // No completion on a line that goes on with a text.
+    let completion = client.at(
+        "textDocument/completion",
+        &main,
+        find(CONTINUED, "\"front door\"", 12),
+        json!({}),
+    );
+    assert_eq!(completion["result"], json!([]), "{completion}");
+
+    // Formatting joins texts that fit on one line, and keeps them the same texts.
+    let formatting = client.request("textDocument/formatting", json!({ "textDocument": { "uri": main }, "options": { "tabSize": 2, "insertSpaces": true } }));
+    let edits = formatting["result"].as_array().unwrap();
+    let formatted = edits[0]["newText"].as_str().unwrap();
+    assert!(
+        formatted.contains("step referral \"Referral received at the front door\"\n"),
+        "{formatted}"
+    );
+    assert!(
+        formatted.contains(
+            "# a note\nfact urgency \"How urgent the referral is\" is one of low, high\n"
+        ),
+        "{formatted}"
+    );
+    assert_eq!(client.stop(), 0);
+}

@@ -141,7 +141,7 @@ fn a_failing_test_says_expected_actual_and_the_deciding_line() {
     );
     assert!(
         lines[3].starts_with("  decided by ")
-            && lines[3].ends_with("recording.wm:33: due 48 hours after visit"),
+            && lines[3].ends_with("recording.wm:34: due 48 hours after visit"),
         "{stdout}"
     );
     assert!(
@@ -163,7 +163,7 @@ fn a_failing_test_says_expected_actual_and_the_deciding_line() {
     let test = &report["files"][0]["tests"][0];
     assert_eq!(test["status"], "failed");
     assert_eq!(test["expectations"][0]["passed"], false);
-    assert_eq!(test["expectations"][0]["decided_by"]["line"], 33);
+    assert_eq!(test["expectations"][0]["decided_by"]["line"], 34);
     assert_eq!(test["expectations"][1]["passed"], true);
 }
 

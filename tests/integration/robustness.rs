@@ -1,5 +1,6 @@
 //! No input makes Waymark panic: thousands of mutated copies of valid procedures (lines
-//! deleted or repeated, words swapped, text cut short, random characters) go through the whole
+//! deleted or repeated, words swapped, text cut short, random characters, texts continued on
+//! the next line, well or badly) go through the whole
 //! pipeline, parse, compile and check; and mutated calendar files (closures lists and GOV.UK
 //! JSON, one 90 KB line included) are read, used, or refused with coded problems that render.
 
@@ -122,7 +123,7 @@ pub(crate) fn mutate(text: &str, random: &mut Random) -> String {
     let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
     for _ in 0..1 + random.below(3) {
         let at = random.below(lines.len().max(1));
-        match random.below(7) {
+        match random.below(8) {
             0 if !lines.is_empty() => drop(lines.remove(at)),
             1 if !lines.is_empty() => {
                 let copy = lines[at].clone();
@@ -148,6 +149,7 @@ pub(crate) fn mutate(text: &str, random: &mut Random) -> String {
                 let random_char = char::from_u32(random.below(0x2FFF) as u32).unwrap_or('?');
                 lines[at].push(random_char);
             }
+            6 if !lines.is_empty() => continue_text(&mut lines, at, random, false),
             _ => {}
         }
     }
@@ -157,6 +159,48 @@ pub(crate) fn mutate(text: &str, random: &mut Random) -> String {
         return joined[..cut].to_string();
     }
     joined
+}
+
+/// Breaks the quoted text that ends a line over two lines at one of its spaces, as an author
+/// (or `waymark fmt`) would; unless `well`, three times in eight badly: the second line not
+/// indented deeper, a blank line between, or the break beside a space.
+pub(crate) fn continue_text(lines: &mut Vec<String>, at: usize, random: &mut Random, well: bool) {
+    let line = &lines[at];
+    let code = waymark_syntax::without_comment(line).trim_end();
+    let Some(open) = code.strip_suffix('"').and_then(|c| c.rfind('"')) else {
+        return;
+    };
+    let spaces: Vec<usize> = code[open..]
+        .match_indices(' ')
+        .map(|(i, _)| open + i)
+        .collect();
+    if spaces.is_empty() {
+        return;
+    }
+    let space = spaces[random.below(spaces.len())];
+    let indent = line.len() - line.trim_start().len();
+    let deeper = " ".repeat(indent + 1 + random.below(open + 1));
+    let how = if well { 7 } else { random.below(8) };
+    let (first, second) = match how {
+        0 => (
+            format!("{}\"", &line[..space]),
+            format!("{}\"{}", &line[..indent], &line[space + 1..]),
+        ),
+        1 => (
+            format!("{}\"\n", &line[..space]),
+            format!("{deeper}\"{}", &line[space + 1..]),
+        ),
+        2 => (
+            format!("{}\"", &line[..=space]),
+            format!("{deeper}\"{}", &line[space + 1..]),
+        ),
+        _ => (
+            format!("{}\"", &line[..space]),
+            format!("{deeper}\"{}", &line[space + 1..]),
+        ),
+    };
+    lines[at] = first;
+    lines.insert(at + 1, second);
 }
 
 fn swap_words(lines: &mut [String], random: &mut Random) {

@@ -113,9 +113,11 @@ impl CitedTime {
 }
 
 fn disagreement(span: Span, phrase: &str, cited: &CitedTime, rules: &[TimeRule]) -> Diagnostic {
-    // Point at the words themselves when the quoted text holds no escapes (so that a place in
-    // the phrase is a place in the file); else at the whole phrase.
-    let primary = match phrase.contains('\\') {
+    // Point at the words themselves when the quoted text is written as it reads, in one piece
+    // with no escapes (so that a place in the phrase is a place in the file); else, for a text
+    // with escapes or one continued over several lines, at the whole phrase.
+    let as_written = span.end as usize - span.start as usize == phrase.len() + 2;
+    let primary = match !as_written || phrase.contains('\\') {
         true => span,
         false => Span::new(
             span.file,

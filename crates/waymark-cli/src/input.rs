@@ -41,6 +41,31 @@ pub fn read_text(path: &str, sources: &mut Sources) -> Result<FileId, ReadFailur
     check_bytes(path, bytes, sources)
 }
 
+/// Reads a procedure from standard input (`-`) into `sources` as `<stdin>`, refusing what
+/// [`read_text`] refuses in a file: too large, binary, not UTF-8 or empty.
+pub fn read_stdin_text(sources: &mut Sources) -> Result<FileId, ReadFailure> {
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|error| ReadFailure::Missing(format!("cannot read standard input: {error}")))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        let file = sources.add("<stdin>", "");
+        let diagnostic = Diagnostic::new(
+            Code::FileTooLarge,
+            Span::new(file, 0, 0),
+            format!(
+                "standard input is more than the {} MB Waymark reads",
+                MAX_FILE_BYTES >> 20
+            ),
+        )
+        .label("standard input")
+        .help("split the procedure into smaller files joined with `use`");
+        return Err(ReadFailure::Unusable(Box::new(diagnostic)));
+    }
+    check_bytes("<stdin>", bytes, sources)
+}
+
 /// Why [`read_regular_file`] read nothing: bytes, before they are text in `Sources`. Its two
 /// readers word it for their files ([`read_text`] as a [`ReadFailure`], `calendar.rs` as a
 /// calendar's failure), so it is not a command's failure either.

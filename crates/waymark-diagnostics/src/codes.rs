@@ -97,6 +97,9 @@ code_table! {
     InvalidName = "WM0112", "invalid-name", Error, "a name is not written in lower_snake_case";
     HeaderDetailOutOfPlace = "WM0113", "header-detail-out-of-place", Error, "a procedure detail appears after the first item";
     MissingClause = "WM0114", "missing-clause", Error, "an item lacks a detail line that its kind needs";
+    ContinuationWithoutText = "WM0115", "continuation-without-text", Error, "a line that continues a quoted text has no text above it to continue";
+    ContinuationNotIndented = "WM0116", "continuation-not-indented", Error, "a quoted text under a text is not indented deeper than the line it would continue";
+    TextBrokenAtSpace = "WM0117", "text-broken-at-space", Error, "a text continued on the next line is broken beside a space, or has an empty piece";
 
     // Compile: names, types, imports.
     UnknownStep = "WM0201", "unknown-step", Error, "a step, decision or end is named but never declared";

@@ -1,7 +1,8 @@
 //! Laying out a file that parses: lines classified, detail lines ordered, indentation and
 //! blank lines made canonical.
 
-use crate::lex;
+use crate::lex::{self, Token};
+use crate::wrap::wrap;
 use waymark_syntax::{CLAUSE_KEYWORDS, HEADER_KEYWORDS};
 
 /// The indentation of a detail line.
@@ -17,10 +18,16 @@ enum Line {
     Blank,
     /// A line holding only a comment, from its `#`.
     Comment(String),
-    /// A line of code: its first word, its code laid out, and its trailing comment.
+    /// A line of code: its first word, its tokens and its trailing comment. A text continued
+    /// over several lines is one line of code here, its text one token of several pieces.
     Code {
         word: String,
-        code: String,
+        tokens: Vec<Token>,
+        comment: Option<String>,
+    },
+    /// A line that goes on with the quoted text ending the line of code above it.
+    Continuation {
+        tokens: Vec<Token>,
         comment: Option<String>,
     },
 }
@@ -34,12 +41,15 @@ impl Line {
         if trimmed.starts_with('#') {
             return Line::Comment(trimmed.to_string());
         }
-        let (code, comment) = lex::split(trimmed);
-        let word = code.split(' ').next().unwrap_or_default().to_string();
-        Line::Code {
-            word,
-            code,
-            comment: comment.map(str::to_string),
+        let (tokens, comment) = lex::split(trimmed);
+        let comment = comment.map(str::to_string);
+        match tokens.first() {
+            Some(Token::Word(word)) => Line::Code {
+                word: word.clone(),
+                tokens,
+                comment,
+            },
+            _ => Line::Continuation { tokens, comment },
         }
     }
 
@@ -96,8 +106,57 @@ pub fn layout(text: &str) -> String {
         .split('\n')
         .map(|raw| Line::read(raw.strip_suffix('\r').unwrap_or(raw)))
         .collect();
-    let lines = order_details(single_blanks(lines));
+    let lines = order_details(single_blanks(joined_texts(lines)));
     render(&lines, newline)
+}
+
+/// Each continued text made one token of its line of code, so it can be wrapped afresh. The
+/// comments of the lines it ran over (trailing ones and comment lines between) move above the
+/// line, which keeps only the comment of its last line: a comment stays beside the code only
+/// where it can stay however the text is wrapped.
+fn joined_texts(lines: Vec<Line>) -> Vec<Line> {
+    let mut joined: Vec<Line> = Vec::with_capacity(lines.len());
+    for line in lines {
+        let Line::Continuation { tokens, comment } = line else {
+            joined.push(line);
+            continue;
+        };
+        let between = joined
+            .iter()
+            .rev()
+            .take_while(|line| matches!(line, Line::Comment(_)))
+            .count();
+        let at = joined.len() - between;
+        let Some(Line::Code {
+            tokens: code,
+            comment: above,
+            ..
+        }) = at.checked_sub(1).and_then(|index| joined.get_mut(index))
+        else {
+            // Not reached for a file that parses: a continuation always has a text to go on.
+            joined.push(Line::Continuation { tokens, comment });
+            continue;
+        };
+        let mut moved: Vec<Line> = above.take().map(Line::Comment).into_iter().collect();
+        *above = comment;
+        continue_text(code, tokens);
+        moved.extend(joined.drain(at..));
+        let code_line = joined.pop();
+        joined.extend(moved);
+        joined.extend(code_line);
+    }
+    joined
+}
+
+/// Adds a continuation line's tokens to its line: its first text's pieces to the text that
+/// ends the line, the rest after it.
+fn continue_text(code: &mut Vec<Token>, more: Vec<Token>) {
+    let mut more = more.into_iter();
+    match (code.last_mut(), more.next()) {
+        (Some(Token::Text(pieces)), Some(Token::Text(further))) => pieces.extend(further),
+        (_, first) => code.extend(first),
+    }
+    code.extend(more);
 }
 
 /// No blank line at the start or end, and never two in a row.
@@ -172,9 +231,11 @@ fn render(lines: &[Line], newline: &str) -> String {
                 out.push_str(indent);
                 out.push_str(comment);
             }
-            Line::Code { code, comment, .. } => {
-                out.push_str(indent);
-                out.push_str(code);
+            Line::Code {
+                tokens, comment, ..
+            }
+            | Line::Continuation { tokens, comment } => {
+                out.push_str(&code_lines(indent, tokens).join(newline));
                 if let Some(comment) = comment {
                     out.push_str(COMMENT_GAP);
                     out.push_str(comment);
@@ -184,6 +245,58 @@ fn render(lines: &[Line], newline: &str) -> String {
         out.push_str(newline);
     }
     out
+}
+
+/// A line of code as written: its tokens one space apart, a comma closed up to the word before
+/// it, and each quoted text too long for the line wrapped into pieces, one under the other,
+/// lined up under its opening quote. What follows a wrapped text goes on after its last piece.
+fn code_lines(indent: &str, tokens: &[Token]) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = indent.to_string();
+    for (index, token) in tokens.iter().enumerate() {
+        let first = line.len() == indent.len();
+        match token {
+            Token::Comma => line.push(','),
+            Token::Word(word) => {
+                if !first {
+                    line.push(' ');
+                }
+                line.push_str(word);
+            }
+            Token::Text(pieces) => {
+                if !first {
+                    line.push(' ');
+                }
+                let column = line.chars().count();
+                let tail = width(tokens.get(index + 1..).unwrap_or_default());
+                for (number, piece) in wrap(&pieces.join(" "), column, tail).iter().enumerate() {
+                    if number > 0 {
+                        lines.push(std::mem::replace(&mut line, " ".repeat(column)));
+                    }
+                    line.push('"');
+                    line.push_str(piece);
+                    line.push('"');
+                }
+            }
+        }
+    }
+    lines.push(line);
+    lines
+}
+
+/// How wide tokens are when written on one line, with the space before each word or text.
+fn width(tokens: &[Token]) -> usize {
+    tokens
+        .iter()
+        .map(|token| match token {
+            Token::Comma => 1,
+            Token::Word(word) => 1 + word.chars().count(),
+            Token::Text(pieces) => {
+                let joined: usize = pieces.iter().map(|p| p.chars().count() + 1).sum();
+                2 + joined
+            }
+        })
+        .sum()
 }
 
 /// Detail lines are indented under their item; everything else starts at the margin.

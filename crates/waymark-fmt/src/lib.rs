@@ -5,8 +5,9 @@
 //! with it), and blank lines still separate the same groups (runs of them become one). It only
 //! formats a file that parses without errors, and it changes only what the language ignores:
 //! the space between words, indentation, the order of detail lines whose order has no meaning,
-//! and line endings at the end of the file. The compiled model is the same before and after
-//! (the integration tests prove it on every `.wm` file in the repository and on mutated ones).
+//! where long quoted texts are broken over lines, and line endings at the end of the file. The
+//! compiled model is the same before and after (the integration tests prove it on every `.wm`
+//! file in the repository and on mutated ones).
 //!
 //! The canonical layout is the one the shipped procedures already follow:
 //! - header, declarations and items start at the margin; their detail lines are indented two
@@ -14,13 +15,15 @@
 //!   two spaces after the code;
 //! - detail lines in one group come in a fixed order (see [`detail_rank`]); lines whose relative
 //!   order means something (`due` and `target`, the routes `on`, `then`, `otherwise`, and two lines
-//!   of the same keyword) keep it.
-//!
-//! Texts are never rewrapped: the language has no continuation line, so a long `cite` or
-//! `untimed` text stays on its line.
+//!   of the same keyword) keep it;
+//! - a quoted text that would run past [`WIDTH`] (100 characters) is wrapped between words into
+//!   pieces, one per line, each further piece lined up under the text's opening quote; a text
+//!   already wrapped is joined and wrapped afresh. The language joins the pieces with single
+//!   spaces, so the text is the same (see `wrap.rs`).
 
 mod layout;
 mod lex;
+mod wrap;
 
 use waymark_diagnostics::{Diagnostic, FileId};
 
@@ -56,3 +59,4 @@ pub fn format_text(text: &str) -> Option<String> {
 }
 
 pub use layout::detail_rank;
+pub use wrap::WIDTH;

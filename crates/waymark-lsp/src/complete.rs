@@ -37,7 +37,9 @@ pub fn complete(analysis: &Analysis, offset: usize) -> Vec<CompletionItem> {
         .and_then(|t| t.rfind('\n'))
         .map_or(0, |at| at + 1);
     let before = text.get(line_start..offset).unwrap_or_default();
-    if before.contains('#') || before.matches('"').count() % 2 == 1 {
+    // Nothing fits inside a text or a comment, nor on a line that goes on with a quoted text.
+    let continues_text = before.trim_start().starts_with('"');
+    if before.contains('#') || before.matches('"').count() % 2 == 1 || continues_text {
         return Vec::new();
     }
     let typed_from = before

@@ -16,7 +16,7 @@ pub fn hover(analysis: &Analysis, offset: usize, today: NaiveDate) -> Option<Str
     if let Some(found) = symbols::at(&analysis.occurrences, offset) {
         parts.extend(symbol(analysis, found.kind, &found.key));
     } else if let Some(clause) = clause_at(&analysis.document, offset) {
-        parts.extend(deadline_clause(analysis, clause, today));
+        parts.extend(deadline_clause(analysis, clause, today).or_else(|| text_clause(clause)));
     }
     for diagnostic in &analysis.diagnostics {
         let span = diagnostic.primary.span;
@@ -94,9 +94,12 @@ fn symbol(analysis: &Analysis, kind: Kind, key: &str) -> Option<String> {
         }),
         Kind::Fact => document.facts.iter().find(|f| f.id.text == key).map(|f| {
             let title = f.title.as_ref().map_or("", |t| t.value.as_str());
-            let kind = slice(analysis, f.span)
-                .split_once(" is ")
-                .map_or("", |(_, kind)| kind);
+            // The kind follows the title, which may run over several lines (and hold " is ").
+            let after_title = f.title.as_ref().map_or(f.id.span.end, |t| t.span.end);
+            let rest = Span::new(f.span.file, after_title as usize, f.span.end as usize);
+            let kind = slice(analysis, rest)
+                .split_once("is ")
+                .map_or("", |(_, kind)| kind.trim());
             format!("**fact** `{key}`: {title}\n\nis {kind}")
         }),
         Kind::Source => {
@@ -208,6 +211,27 @@ fn clock_words(clock: &Clock) -> String {
         Clock::AfterFact(fact) => format!("after the date in `{}`", fact.text),
         Clock::BeforeFact(fact) => format!("before the date in `{}`", fact.text),
         Clock::BeforeStep(step) => format!("before `{}` is done", step.text),
+    }
+}
+
+/// A citation or an untimed reason in full, its text joined when it runs over several lines,
+/// for a hover anywhere on the lines it is written on.
+fn text_clause(clause: &Clause) -> Option<String> {
+    match &clause.kind {
+        ClauseKind::Cite(cite) => {
+            let section = cite
+                .section
+                .as_ref()
+                .map(|s| format!(", in \"{}\"", s.value));
+            Some(format!(
+                "**cite** `{}`: \"{}\"{}",
+                cite.source.text,
+                cite.phrase.value,
+                section.unwrap_or_default()
+            ))
+        }
+        ClauseKind::Untimed(reason) => Some(format!("**untimed**: {}", reason.value)),
+        _ => None,
     }
 }
 

@@ -449,13 +449,36 @@ impl Builder<'_> {
         }
     }
 
+    /// A quoted text: its pieces, when it goes on over several lines, unescaped and joined
+    /// with single spaces. A piece that leaves a space at a break (or is empty) is reported: the
+    /// join would double the space, and `waymark fmt` could not keep it when it re-wraps.
     fn text(&mut self, pair: Pair<'_, Rule>) -> Text {
         let span = self.span(&pair);
-        let inner = pair.into_inner().next().map_or("", |inner| inner.as_str());
-        Text {
-            value: unescape(inner),
-            span,
+        let pieces: Vec<(Span, String)> = pair
+            .into_inner()
+            .map(|piece| {
+                let inner = piece.clone().into_inner().next().map_or("", |i| i.as_str());
+                (self.span(&piece), unescape(inner))
+            })
+            .collect();
+        let last = pieces.len().saturating_sub(1);
+        for (index, (piece_span, value)) in pieces.iter().enumerate() {
+            if last == 0 {
+                break;
+            }
+            let blank_start = index > 0 && value.starts_with(char::is_whitespace);
+            let blank_end = index < last && value.ends_with(char::is_whitespace);
+            if value.is_empty() || blank_start || blank_end {
+                self.diagnostics
+                    .push(broken_at_space(*piece_span, value.is_empty(), blank_end));
+            }
         }
+        let value = pieces
+            .into_iter()
+            .map(|(_, value)| value)
+            .collect::<Vec<_>>()
+            .join(" ");
+        Text { value, span }
     }
 
     fn number(&mut self, pair: Pair<'_, Rule>) -> Option<Number> {
@@ -501,6 +524,32 @@ impl Builder<'_> {
             self.offset + span.end(),
         )
     }
+}
+
+/// WM0117 for a piece of a continued text that starts or ends with a space at a break, or is
+/// empty.
+fn broken_at_space(span: Span, empty: bool, at_end: bool) -> Diagnostic {
+    let (message, label) = match (empty, at_end) {
+        (true, _) => (
+            "this piece of a continued text is empty",
+            "an empty piece adds only a space",
+        ),
+        (false, true) => (
+            "this piece of a continued text ends with a space",
+            "a space before the line break",
+        ),
+        (false, false) => (
+            "this piece of a continued text starts with a space",
+            "a space after the line break",
+        ),
+    };
+    Diagnostic::new(Code::TextBrokenAtSpace, span, message)
+        .label(label)
+        .help(
+            "the pieces of a continued text are joined with one space, so break it between \
+             words: end each line with a word and start the next with a word (`waymark fmt` \
+             wraps long texts this way)",
+        )
 }
 
 fn is_snake_case(text: &str) -> bool {

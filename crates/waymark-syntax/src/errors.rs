@@ -35,7 +35,7 @@ fn unit_words() -> Vec<&'static str> {
 /// A diagnostic for a line whose first word is a keyword but whose rest does not fit.
 pub fn malformed_line(
     file: FileId,
-    raw: RawLine<'_>,
+    raw: &RawLine<'_>,
     keyword: &str,
     error: &Error<Rule>,
 ) -> Diagnostic {
@@ -47,7 +47,7 @@ pub fn malformed_line(
         ErrorVariant::ParsingError { positives, .. } => positives.clone(),
         ErrorVariant::CustomError { .. } => Vec::new(),
     };
-    let found = found_at(raw.text, position);
+    let found = found_at(&raw.text, position);
     let span = Span::new(
         file,
         raw.start + position,
@@ -77,7 +77,7 @@ pub fn malformed_line(
         .help(help);
     }
 
-    if let Some(diagnostic) = same_day_unfinished(raw.text, position, found, span) {
+    if let Some(diagnostic) = same_day_unfinished(&raw.text, position, found, span) {
         return diagnostic;
     }
 
@@ -134,7 +134,7 @@ fn same_day_unfinished(text: &str, position: usize, found: &str, span: Span) -> 
 }
 
 /// A diagnostic for a line with an opening `"` and no closing one.
-pub fn unterminated_text(file: FileId, raw: RawLine<'_>) -> Option<Diagnostic> {
+pub fn unterminated_text(file: FileId, raw: &RawLine<'_>) -> Option<Diagnostic> {
     let mut open: Option<usize> = None;
     let mut escaped = false;
     for (index, character) in raw.text.char_indices() {
@@ -155,7 +155,10 @@ pub fn unterminated_text(file: FileId, raw: RawLine<'_>) -> Option<Diagnostic> {
             "this quoted text has no closing `\"`",
         )
         .label("the text starts here and runs to the end of the line")
-        .help("add a `\"` where the text ends; a text cannot run over several lines"),
+        .help(
+            "add a `\"` where the text ends; to go on with a long text on the next line, close it \
+               here and open a further quoted text there, indented deeper",
+        ),
     )
 }
 
@@ -171,7 +174,12 @@ fn found_at(text: &str, position: usize) -> &str {
         end
     };
     let word = rest.get(..end).unwrap_or_default();
-    if word == "#" { "" } else { word }
+    // A line break inside a continued text's line reads as the end of the line.
+    if word == "#" || word == "\n" {
+        ""
+    } else {
+        word
+    }
 }
 
 fn is_test_rule(rule: Rule) -> bool {
@@ -244,7 +252,7 @@ fn describe(rule: Rule) -> String {
         Rule::same_day => "`same day`",
         Rule::deadline => "a time such as `45 working days after`, `same day as` or `2 weeks before`",
         Rule::date => "a date such as 2025-12-10",
-        Rule::text => "a quoted text",
+        Rule::text | Rule::text_piece => "a quoted text",
         Rule::calendar_name => "a calendar name such as `england-and-wales`",
         Rule::one_of_type | Rule::date_type | Rule::number_type | Rule::yes_no_type => {
             "a kind of fact (`one of ...`, `a date`, `a number`, `yes or no`)"

@@ -9,6 +9,7 @@
 mod assemble;
 pub mod ast;
 mod build;
+mod continuation;
 mod errors;
 mod generate;
 mod grammar;
@@ -25,18 +26,24 @@ pub use keywords::{CLAUSE_KEYWORDS, HEADER_KEYWORDS, ITEM_KEYWORDS, KEYWORDS};
 pub use lines::without_comment;
 
 /// Where a rule is written, for a person: `("procedures/assessment.wm:73", "due 5 working days
-/// after referral")`, the file and line of `span` and that line without its comment.
+/// after referral")`, the file and line of `span` and that line without its comment. A rule
+/// whose text goes on over further lines is given whole, its lines joined with spaces.
 pub fn rule_at(sources: &waymark_diagnostics::Sources, span: Span) -> (String, String) {
     let name = sources.name(span.file).to_string();
     let Some(file) = sources.get(span.file) else {
         return (name, String::new());
     };
     let (line, _) = file.line_column(span.start);
-    let text = file.text.lines().nth(line.saturating_sub(1)).unwrap_or("");
-    (
-        format!("{name}:{line}"),
-        without_comment(text).trim().to_string(),
-    )
+    let (last, _) = file.line_column(span.end);
+    let text: Vec<&str> = file
+        .text
+        .lines()
+        .skip(line.saturating_sub(1))
+        .take(last.max(line) + 1 - line)
+        .map(|text| without_comment(text).trim())
+        .filter(|text| !text.is_empty())
+        .collect();
+    (format!("{name}:{line}"), text.join(" "))
 }
 
 use waymark_diagnostics::{Code, Diagnostic, FileId, Span};

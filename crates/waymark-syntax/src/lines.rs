@@ -6,13 +6,16 @@ use crate::grammar::LineParser;
 use crate::keywords::{ITEM_KEYWORDS, KEYWORDS, line_rule};
 use pest::Parser;
 use rayon::prelude::*;
+use std::borrow::Cow;
 use waymark_diagnostics::{Code, Diagnostic, FileId, Span, did_you_mean};
 
-/// One non-blank line of the file: where it starts and its text without the line break.
-#[derive(Clone, Copy, Debug)]
+/// One logical line of the file: where it starts and its text, without its comment, its
+/// indentation or its line break. A line whose text goes on over further lines holds them all
+/// (see `continuation.rs`), so it is borrowed from the file or, when joined, owned.
+#[derive(Clone, Debug)]
 pub struct RawLine<'a> {
     pub start: usize,
-    pub text: &'a str,
+    pub text: Cow<'a, str>,
 }
 
 /// Lines parsed together by one thread. Files shorter than this are parsed on one thread,
@@ -20,14 +23,15 @@ pub struct RawLine<'a> {
 const LINES_PER_TASK: usize = 2048;
 
 /// Every line, in file order, with its span. Bad lines are reported and become
-/// [`Line::Unreadable`]. Lines are independent, so a large file is parsed on all cores in
-/// chunks whose results are joined in order: the output is the same on any number of threads.
+/// [`Line::Unreadable`]. Lines are independent once continued texts are joined, so a large file
+/// is parsed on all cores in chunks of whole logical lines whose results are joined in order:
+/// the output is the same on any number of threads.
 pub fn parse_lines(
     file: FileId,
     text: &str,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<(Line, Span)> {
-    let raw: Vec<RawLine<'_>> = raw_lines(text).collect();
+    let raw: Vec<RawLine<'_>> = crate::continuation::logical_lines(file, text, diagnostics);
     if raw.len() <= LINES_PER_TASK {
         return parse_chunk(file, &raw, diagnostics);
     }
@@ -58,8 +62,8 @@ fn parse_chunk(
     raw.iter()
         .map(|raw| {
             let span = Span::new(file, raw.start, raw.start + raw.text.len());
-            let line = parse_line(file, *raw, diagnostics).unwrap_or_else(|| Line::Unreadable {
-                opened_item: opens_item(first_word(raw.text)),
+            let line = parse_line(file, raw, diagnostics).unwrap_or_else(|| Line::Unreadable {
+                opened_item: opens_item(first_word(&raw.text)),
             });
             (line, span)
         })
@@ -76,26 +80,8 @@ fn opens_item(word: &str) -> bool {
     meant.is_some_and(|word| ITEM_KEYWORDS.contains(&word) || word == "procedure")
 }
 
-fn raw_lines(text: &str) -> impl Iterator<Item = RawLine<'_>> {
-    let mut start = 0;
-    text.split('\n').filter_map(move |line| {
-        let line_start = start;
-        start += line.len() + 1;
-        let content = line.strip_suffix('\r').unwrap_or(line);
-        let trimmed = content.trim_start();
-        if trimmed.is_empty() || trimmed.starts_with('#') {
-            return None;
-        }
-        let indent = content.len() - trimmed.len();
-        Some(RawLine {
-            start: line_start + indent,
-            text: without_comment(trimmed).trim_end(),
-        })
-    })
-}
-
-fn parse_line(file: FileId, raw: RawLine<'_>, diagnostics: &mut Vec<Diagnostic>) -> Option<Line> {
-    let word = first_word(raw.text);
+fn parse_line(file: FileId, raw: &RawLine<'_>, diagnostics: &mut Vec<Diagnostic>) -> Option<Line> {
+    let word = first_word(&raw.text);
     let Some(rule) = line_rule(word) else {
         diagnostics.push(unknown_keyword(file, raw, word));
         return None;
@@ -104,7 +90,7 @@ fn parse_line(file: FileId, raw: RawLine<'_>, diagnostics: &mut Vec<Diagnostic>)
         diagnostics.push(diagnostic);
         return None;
     }
-    match LineParser::parse(rule, raw.text) {
+    match LineParser::parse(rule, &raw.text) {
         Ok(mut pairs) => {
             let pair = pairs.next()?;
             build::line(pair, file, raw.start, diagnostics)
@@ -147,12 +133,12 @@ fn first_word(text: &str) -> &str {
     text.get(..end).unwrap_or_default()
 }
 
-fn unknown_keyword(file: FileId, raw: RawLine<'_>, word: &str) -> Diagnostic {
+pub(crate) fn unknown_keyword(file: FileId, raw: &RawLine<'_>, word: &str) -> Diagnostic {
     let span = Span::new(file, raw.start, raw.start + word.len());
     let help = match did_you_mean(word, KEYWORDS.iter().copied()) {
         Some(guess) => format!("did you mean `{guess}`?"),
         None if word.starts_with('"') => {
-            "a quoted text belongs after a keyword, e.g. `step initial_visit \"Initial visit\"`".to_string()
+            "a quoted text belongs after a keyword, e.g. `step initial_visit \"Initial visit\"`; to keep a note, start it with `#`".to_string()
         }
         None => "a line starts with a keyword such as `step`, `due`, `then` or `by`; to keep a note, start it with `#`"
             .to_string(),
@@ -169,13 +155,6 @@ fn unknown_keyword(file: FileId, raw: RawLine<'_>, word: &str) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn skips_blank_and_comment_lines_and_keeps_offsets() {
-        let text = "a b\n\n  # note\r\n  c d  \r\ne";
-        let lines: Vec<_> = raw_lines(text).map(|l| (l.start, l.text)).collect();
-        assert_eq!(lines, vec![(0, "a b"), (17, "c d"), (24, "e")]);
-    }
 
     #[test]
     fn comments_are_cut_outside_texts_only() {

@@ -1,8 +1,8 @@
 // The grammar on every shipped procedure and example: each line's first word is a keyword of
-// its kind, each name an item declares is a name, every quoted text is a string (with no
-// keyword or comment inside), and every comment is a comment. And the extension's wiring: the
-// manifest's files exist, and activating it starts `waymark lsp` for Waymark files (with
-// stand-ins for VS Code). Run with `node --test test/`.
+// its kind (or the line goes on with a quoted text), each name an item declares is a name,
+// every quoted text is a string (with no keyword or comment inside), and every comment is a
+// comment. And the extension's wiring: the manifest's files exist, and activating it starts
+// `waymark lsp` for Waymark files (with stand-ins for VS Code). Run with `node --test test/`.
 "use strict";
 
 const test = require("node:test");
@@ -56,6 +56,7 @@ test("the grammar reads every shipped procedure as the parser does", async () =>
   const files = procedures();
   assert.ok(files.length >= 10, `only ${files.length} procedures found`);
   let lines = 0;
+  let continuations = 0;
   for (const file of files) {
     let state = textmate.INITIAL;
     const text = fs.readFileSync(path.join(root, file), "utf8");
@@ -72,6 +73,13 @@ test("the grammar reads every shipped procedure as the parser does", async () =>
       }
       lines += 1;
       const word = trimmed.split(/[\s,]/)[0];
+      if (trimmed.startsWith('"')) {
+        // A line that goes on with the text above: a string, in a continuation.
+        assert.match(scopesAt(tokens, start), /meta\.text-continuation.*string\.quoted/, where);
+        continuations += 1;
+        checkTexts(line, tokens, where);
+        return;
+      }
       const expected = ITEMS.includes(word) ? "keyword.other.item"
         : DECLARATIONS.includes(word) ? "keyword.other.declaration"
         : HEADER.includes(word) ? "keyword.other.header"
@@ -82,19 +90,24 @@ test("the grammar reads every shipped procedure as the parser does", async () =>
         const name = start + word.length + 1;
         assert.match(scopesAt(tokens, name), /entity\.name\.function/, where);
       }
-      // Inside quoted texts: string only, never a keyword or a comment.
-      const texts = line.matchAll(/"(?:[^"\\]|\\.)*"/g);
-      for (const match of texts) {
-        for (let column = match.index; column < match.index + match[0].length; column += 1) {
-          const scopes = scopesAt(tokens, column);
-          assert.match(scopes, /string\.quoted\.double/, `${where}:${column + 1}`);
-          assert.doesNotMatch(scopes, /keyword|comment/, `${where}:${column + 1}`);
-        }
-      }
+      checkTexts(line, tokens, where);
     });
   }
   assert.ok(lines > 500, `only ${lines} lines of code read`);
+  assert.ok(continuations > 0, "no shipped procedure continues a text on the next line");
 });
+
+/// Inside quoted texts: string only, never a keyword or a comment.
+function checkTexts(line, tokens, where) {
+  const texts = line.matchAll(/"(?:[^"\\]|\\.)*"/g);
+  for (const match of texts) {
+    for (let column = match.index; column < match.index + match[0].length; column += 1) {
+      const scopes = scopesAt(tokens, column);
+      assert.match(scopes, /string\.quoted\.double/, `${where}:${column + 1}`);
+      assert.doesNotMatch(scopes, /keyword|comment/, `${where}:${column + 1}`);
+    }
+  }
+}
 
 test("the manifest names files that exist, and the client starts `waymark lsp`", async () => {
   const folder = path.join(__dirname, "..");

@@ -17,6 +17,7 @@ Examples:
   waymark check procedures/*.wm --deny-warnings
   waymark check procedures/*.wm --sources ../shared/seeds    also verify every `cite` phrase
   waymark check procedures/assessment.wm --format json       one JSON object per problem
+  waymark check - < draft.wm                                  read the procedure from standard input
 
 Exit codes: 0 clean or warnings only, 1 errors (or warnings with --deny-warnings), 2 usage error.
 Run `waymark explain CODE` for the long explanation of any code, e.g. `waymark explain WM0101`.";
@@ -25,7 +26,8 @@ Run `waymark explain CODE` for the long explanation of any code, e.g. `waymark e
 #[derive(Debug, Args)]
 #[command(after_help = AFTER_HELP)]
 pub struct CheckArgs {
-    /// Procedure files to check (`.wm`).
+    /// Procedure files to check (`.wm`); `-` reads one from standard input (its `use` lines are
+    /// read relative to the current folder).
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<String>,
 
@@ -59,9 +61,19 @@ pub fn run(args: CheckArgs) -> Exit {
     };
     let mut sources = Sources::new();
     let mut diagnostics = Vec::new();
+    if args.files.iter().filter(|path| *path == "-").count() > 1 {
+        eprintln!(
+            "error: `-` (standard input) is given more than once, but it can be read only once"
+        );
+        return Exit::Usage;
+    }
     let mut loader = FileLoader::new(&mut sources);
     for path in &args.files {
-        match loader.read(path) {
+        let read = match path.as_str() {
+            "-" => crate::input::read_stdin_text(loader.sources),
+            _ => loader.read(path),
+        };
+        match read {
             Ok(file) => diagnostics.extend(check_file(file, &mut loader, guidance.as_deref())),
             Err(ReadFailure::Missing(message)) => {
                 eprintln!("error[{}]: {message}", Code::FileUnreadable);

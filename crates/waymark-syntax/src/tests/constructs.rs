@@ -327,3 +327,92 @@ fn every_node_has_a_span_inside_the_text() {
         "due 5 working days after referral"
     );
 }
+
+#[test]
+fn texts_continued_over_lines_are_one_text() {
+    let body = "step a \"Referral received at\"\n       \"the front door\"  # a note\n  untimed \"the clock\"\n    # a comment line between\n          \"starts here\"\n  cite wt2023 \"a decision about\"\n              \"the response\" in \"Chapter\"\n                                 \"2\"\n";
+    let document = parse_ok(body);
+    let item = &document.items[0];
+    assert_eq!(
+        item.title.as_ref().unwrap().value,
+        "Referral received at the front door"
+    );
+    let found = clauses(&document, "a");
+    assert!(matches!(&found[0], ClauseKind::Untimed(t) if t.value == "the clock starts here"));
+    let ClauseKind::Cite(cite) = &found[1] else {
+        panic!("{found:?}")
+    };
+    assert_eq!(cite.phrase.value, "a decision about the response");
+    assert_eq!(cite.section.as_ref().unwrap().value, "Chapter 2");
+    // The text's span runs from its first quote to its last; the item's, over its title.
+    let text = format!("procedure demo \"Demo\"\n{body}");
+    let span = cite.phrase.span;
+    assert_eq!(
+        &text[span.start as usize..span.end as usize],
+        "\"a decision about\"\n              \"the response\""
+    );
+    assert!(text[item.span.start as usize..item.span.end as usize].ends_with("front door\""));
+}
+
+#[test]
+fn a_continued_line_is_never_split_by_the_parallel_parser() {
+    // Far more lines than one thread parses, each item's title and reason continued.
+    let mut text = String::from("procedure big \"Big\"\n");
+    for index in 0..3000 {
+        text.push_str(&format!(
+            "step s{index} \"Step\"\n     \"{index}\"\n  untimed \"a\"\n          \"b\"\n"
+        ));
+    }
+    let parsed = parse(FileId(0), &text);
+    assert!(
+        parsed.diagnostics.is_empty(),
+        "{:?}",
+        &parsed.diagnostics[..1]
+    );
+    assert_eq!(parsed.document.items.len(), 3000);
+    for (index, item) in parsed.document.items.iter().enumerate() {
+        assert_eq!(item.title.as_ref().unwrap().value, format!("Step {index}"));
+        assert!(
+            matches!(&item.clauses[..], [Clause { kind: ClauseKind::Untimed(t), .. }] if t.value == "a b")
+        );
+    }
+}
+
+#[test]
+fn a_bad_line_with_a_continued_text_is_reported_once() {
+    // A misspelt keyword opens an item: its continued title and its details are dropped quietly.
+    let text = "procedure demo \"Demo\"\nstpe a \"A\"\n       \"B\"\n  by r\nstep b \"B\"\n";
+    let parsed = parse(FileId(0), text);
+    let codes: Vec<_> = parsed.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(codes, vec![waymark_diagnostics::Code::UnknownKeyword]);
+    assert_eq!(parsed.document.items.len(), 1);
+    // A line that breaks inside a continued text points into the right line.
+    let text = "procedure demo \"Demo\"\nstep a \"A\"\n       \"B\" junk\n";
+    let parsed = parse(FileId(0), text);
+    let span = parsed.diagnostics[0].primary.span;
+    assert_eq!(&text[span.start as usize..span.end as usize], "junk");
+}
+
+#[test]
+fn a_rule_with_a_continued_text_is_quoted_whole() {
+    let text = "procedure demo \"Demo\"\nstep a \"A\"\n  untimed \"the clock\"  # note\n    # between\n          \"starts here\"\n  due 5 days after a\n";
+    let mut sources = waymark_diagnostics::Sources::new();
+    let file = sources.add("demo.wm", text.to_string());
+    let parsed = parse(file, text);
+    let spans: Vec<_> = parsed.document.items[0]
+        .clauses
+        .iter()
+        .map(|c| c.span)
+        .collect();
+    assert_eq!(
+        rule_at(&sources, spans[0]),
+        (
+            "demo.wm:3".to_string(),
+            "untimed \"the clock\" \"starts here\"".to_string()
+        )
+    );
+    assert_eq!(
+        rule_at(&sources, spans[1]),
+        ("demo.wm:6".to_string(), "due 5 days after a".to_string())
+    );
+}
