@@ -65,7 +65,11 @@ where
 
 /// Whether two words hold the same digits in the same order (both none counts as the same).
 fn same_digits(a: &str, b: &str) -> bool {
-    let digits = |word: &str| word.chars().filter(char::is_ascii_digit).collect::<Vec<_>>();
+    let digits = |word: &str| {
+        word.chars()
+            .filter(char::is_ascii_digit)
+            .collect::<Vec<_>>()
+    };
     digits(a) == digits(b)
 }
 
