@@ -22,6 +22,8 @@ pub struct Flow {
     pub enclosing: Vec<Vec<StepId>>,
     /// The dominator tree's children lists.
     pub children: Vec<Vec<StepId>>,
+    /// Each step's immediate dominator: the nearest step every path to it passes through.
+    parent: Vec<Option<StepId>>,
 }
 
 impl Flow {
@@ -37,6 +39,7 @@ impl Flow {
         }
         let dominators = simple_fast(&moves, start);
         let mut children = vec![Vec::new(); count];
+        let mut parents = vec![None; count];
         for step in procedure.step_ids() {
             if step == procedure.start || !reachable[step.0 as usize] {
                 continue;
@@ -44,6 +47,7 @@ impl Flow {
             if let Some(parent) = dominators.immediate_dominator(node(step)) {
                 let parent = StepId(parent.index() as u32);
                 children[parent.0 as usize].push(step);
+                parents[step.0 as usize] = Some(parent);
             }
         }
         let (enter, leave) = number_tree(procedure.start, &children, count);
@@ -54,7 +58,14 @@ impl Flow {
             leave,
             enclosing,
             children,
+            parent: parents,
         }
+    }
+
+    /// The nearest other step that every path from the start to `step` passes through; `None`
+    /// for the start and for steps the start does not reach.
+    pub fn immediate_dominator(&self, step: StepId) -> Option<StepId> {
+        self.parent.get(step.0 as usize).copied().flatten()
     }
 
     pub fn is_reachable(&self, step: StepId) -> bool {
