@@ -8,14 +8,14 @@
 use crate::flow::{Flow, certain_limit};
 use std::collections::HashMap;
 use waymark_compile::{
-    Clock, Deadline, FactId, Guard, Procedure, Step, StepId, StepKind, Test, Unit,
+    Clock, Deadline, FactId, FactKind, Guard, Procedure, Step, StepId, StepKind, Test, Unit,
 };
 use waymark_diagnostics::{Code, Diagnostic};
 
 pub fn check(procedure: &Procedure, flow: &Flow, diagnostics: &mut Vec<Diagnostic>) {
     for step_id in procedure.step_ids() {
         let step = procedure.step(step_id);
-        timing_stated(step, diagnostics);
+        timing_stated(procedure, flow, step_id, diagnostics);
         for deadline in &step.deadlines {
             clock_starts(procedure, flow, step_id, deadline, diagnostics);
         }
@@ -25,16 +25,22 @@ pub fn check(procedure: &Procedure, flow: &Flow, diagnostics: &mut Vec<Diagnosti
 }
 
 /// WM0304, WM0315, WM0316.
-fn timing_stated(step: &Step, diagnostics: &mut Vec<Diagnostic>) {
-    let needs_timing = matches!(
-        step.kind,
-        StepKind::Task | StepKind::Decision | StepKind::Together { .. }
-    );
-    if needs_timing && step.deadlines.is_empty() && step.untimed.is_none() {
+fn timing_stated(
+    procedure: &Procedure,
+    flow: &Flow,
+    step_id: StepId,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let step = procedure.step(step_id);
+    if starts_clocks(step) && step.deadlines.is_empty() && step.untimed.is_none() {
         diagnostics.push(
-            Diagnostic::new(Code::StepWithoutDeadline, step.name_span, format!("`{}` has no deadline", step.id))
-                .label("no `due` line and no `untimed` reason")
-                .help("add a deadline such as `due 5 working days after referral`, or `untimed \"why the guidance sets no time\"`"),
+            Diagnostic::new(
+                Code::StepWithoutDeadline,
+                step.name_span,
+                format!("`{}` has no deadline", step.id),
+            )
+            .label("no `due` line and no `untimed` reason")
+            .help(deadline_to_suggest(procedure, flow, step_id)),
         );
     }
     if step.untimed.is_some() && !step.deadlines.is_empty() {
@@ -62,6 +68,51 @@ fn timing_stated(step: &Step, diagnostics: &mut Vec<Diagnostic>) {
             .label("no `due` line")
             .help("add the limit as a `due` line (a `target` alone is not a limit)"),
         );
+    }
+}
+
+/// Tasks, decisions and together blocks are the items that need a time, and the ones whose
+/// record can start a clock.
+fn starts_clocks(step: &Step) -> bool {
+    matches!(
+        step.kind,
+        StepKind::Task | StepKind::Decision | StepKind::Together { .. }
+    )
+}
+
+/// WM0304's help: a deadline counted from a step this procedure really has, which every path
+/// to the step passes first (so WM0308 will not follow), else from a date fact.
+fn deadline_to_suggest(procedure: &Procedure, flow: &Flow, step_id: StepId) -> String {
+    const UNTIMED: &str = "`untimed \"why the guidance sets no time\"`";
+    let mut before = flow.immediate_dominator(step_id);
+    while let Some(id) = before {
+        let candidate = procedure.step(id);
+        if starts_clocks(candidate) && !candidate.id.contains(' ') {
+            return format!(
+                "add a deadline such as `due 5 working days after {}`, or {UNTIMED}",
+                candidate.id
+            );
+        }
+        before = flow.immediate_dominator(id);
+    }
+    // A fact every case has comes first: an optional one would need `when ... is known`.
+    let date_fact = procedure
+        .facts
+        .iter()
+        .filter(|fact| fact.kind == FactKind::Date)
+        .min_by_key(|fact| fact.optional);
+    let nothing_before = match step_id == procedure.start {
+        true => "nothing comes before the start step to start its clock",
+        false => "no step comes before it on every path",
+    };
+    match date_fact {
+        Some(fact) => format!(
+            "{nothing_before}: count from a date fact, such as `due 5 working days after fact {}`, or add {UNTIMED}",
+            fact.id
+        ),
+        None => {
+            format!("{nothing_before}: add {UNTIMED}, or count from a fact declared `is a date`")
+        }
     }
 }
 

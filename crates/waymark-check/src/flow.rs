@@ -23,6 +23,8 @@ pub struct Flow {
     pub limited_work: Vec<Vec<StepId>>,
     /// The dominator tree's children lists.
     pub children: Vec<Vec<StepId>>,
+    /// Each step's immediate dominator: the nearest step every path to it passes through.
+    parent: Vec<Option<StepId>>,
 }
 
 impl Flow {
@@ -42,12 +44,14 @@ impl Flow {
             self::moves(procedure).map(|(from, to)| (from.0 as usize, to.0 as usize)),
         );
         let mut children = vec![Vec::new(); count];
+        let mut parents = vec![None; count];
         for step in procedure.step_ids() {
             if step == procedure.start || !reachable[step.0 as usize] {
                 continue;
             }
             if let Some(parent) = dominators[step.0 as usize] {
                 children[parent].push(step);
+                parents[step.0 as usize] = Some(StepId(parent as u32));
             }
         }
         let (enter, leave) = number_tree(procedure.start, &children, count);
@@ -58,7 +62,14 @@ impl Flow {
             leave,
             limited_work,
             children,
+            parent: parents,
         }
+    }
+
+    /// The nearest other step that every path from the start to `step` passes through; `None`
+    /// for the start and for steps the start does not reach.
+    pub fn immediate_dominator(&self, step: StepId) -> Option<StepId> {
+        self.parent.get(step.0 as usize).copied().flatten()
     }
 
     pub fn is_reachable(&self, step: StepId) -> bool {

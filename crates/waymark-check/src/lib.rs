@@ -76,8 +76,7 @@ pub fn check(procedure: &Procedure, options: &CheckOptions<'_>) -> Vec<Diagnosti
     usage::check(procedure, &mut diagnostics);
     cited_times::check(procedure, &mut diagnostics);
     if let Some(files) = options.guidance {
-        let guidance = match_guidance(procedure, files);
-        citations::check(procedure, &guidance, &mut diagnostics);
+        citations::check(procedure, files, &mut diagnostics);
     }
     diagnostics.sort_by_key(Diagnostic::sort_key);
     diagnostics

@@ -53,6 +53,14 @@ pub fn malformed_line(
         raw.start + position,
         raw.start + position + found.len(),
     );
+    if expected.contains(&Rule::text)
+        && let Some(diagnostic) = typographic_quote(&raw.text, position, found, span)
+    {
+        return diagnostic;
+    }
+    if let Some(diagnostic) = name_after_the(file, raw, position, found) {
+        return diagnostic;
+    }
     let wants_unit = expected.iter().any(|rule| is_unit_rule(*rule));
     let what = describe_expected(&expected);
     let found_words = if found.is_empty() {
@@ -130,6 +138,79 @@ fn same_day_unfinished(text: &str, position: usize, found: &str, span: Span) -> 
             "write `same day as referral` (that very day, even a weekend) or `same working day \
              as referral` (that day, or the next working day when it is not one)",
         ),
+    )
+}
+
+/// `step a “A”`: a text pasted from a word processor, whose quotes are typographic ones.
+fn typographic_quote(text: &str, position: usize, found: &str, span: Span) -> Option<Diagnostic> {
+    let kind = match found {
+        "\u{201c}" | "\u{201d}" | "\u{201e}" | "\u{2018}" | "\u{2019}" | "\u{201a}" => {
+            "a curly quote, as word processors type"
+        }
+        "\u{ab}" | "\u{bb}" | "\u{2039}" | "\u{203a}" => "an angle quote (guillemet)",
+        _ => return None,
+    };
+    let straightened = straighten(text, position, found);
+    let help = match straightened.matches('"').count() {
+        count if count >= 2 && count % 2 == 0 => format!("write `{straightened}`"),
+        _ => "retype the quotes around the text as straight double quotes: `\"like this\"`"
+            .to_string(),
+    };
+    Some(
+        Diagnostic::new(
+            Code::MalformedLine,
+            span,
+            format!("`{found}` is {kind}: texts are written between straight double quotes (`\"`)"),
+        )
+        .label("not a straight double quote")
+        .help(help),
+    )
+}
+
+/// The line with its typographic double quotes made straight. A single quote is made straight
+/// only where a text starts and where the line's last one ends it: elsewhere it is most likely
+/// an apostrophe (`the parent’s view`).
+fn straighten(text: &str, position: usize, found: &str) -> String {
+    const SINGLES: [char; 5] = ['\u{2018}', '\u{2019}', '\u{201a}', '\u{2039}', '\u{203a}'];
+    let single = found.starts_with(SINGLES);
+    let closing = text
+        .get(position + found.len()..)
+        .and_then(|rest| rest.rfind(SINGLES))
+        .map(|at| position + found.len() + at);
+    text.char_indices()
+        .map(|(at, c)| match c {
+            '\u{201c}' | '\u{201d}' | '\u{201e}' | '\u{ab}' | '\u{bb}' => '"',
+            _ if single && (at == position || Some(at) == closing) => '"',
+            c => c,
+        })
+        .collect()
+}
+
+/// `due 5 working days after the referral`: the grammar took `the` as the name, and then met
+/// the real name. Point at `the`, not at the name the author meant.
+fn name_after_the(
+    file: FileId,
+    raw: &RawLine<'_>,
+    position: usize,
+    found: &str,
+) -> Option<Diagnostic> {
+    let head = raw.text.get(..position)?.trim_end();
+    let the_start = head.len().checked_sub(3)?;
+    let the = head.get(the_start..)?;
+    let before = head.get(..the_start)?;
+    let starts_name = found.starts_with(|c: char| c.is_alphabetic() || c == '_');
+    if !the.eq_ignore_ascii_case("the") || !before.ends_with([' ', '\t']) || !starts_name {
+        return None;
+    }
+    let corrected = format!("{before}{}", raw.text.get(position..)?);
+    Some(
+        Diagnostic::new(
+            Code::MalformedLine,
+            Span::new(file, raw.start + the_start, raw.start + head.len()),
+            format!("`{the}` is not needed before `{found}`: names are written without it"),
+        )
+        .label(format!("leave out `{the}`"))
+        .help(format!("write `{corrected}`")),
     )
 }
 
@@ -321,6 +402,20 @@ mod tests {
         assert_eq!(found_at("by a, b", 4), ",");
         assert_eq!(found_at("step a", 6), "");
         assert_eq!(found_at("step a # note", 7), "");
+    }
+
+    #[test]
+    fn straightens_quotes_but_not_apostrophes() {
+        let line = "step a \u{201c}the parent\u{2019}s view\u{201d}";
+        assert_eq!(
+            straighten(line, 7, "\u{201c}"),
+            "step a \"the parent\u{2019}s view\""
+        );
+        let line = "step a \u{2018}the parent\u{2019}s view\u{2019}";
+        assert_eq!(
+            straighten(line, 7, "\u{2018}"),
+            "step a \"the parent\u{2019}s view\""
+        );
     }
 
     #[test]

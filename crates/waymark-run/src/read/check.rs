@@ -235,7 +235,12 @@ fn fact_value(kind: &FactKind, value: &RawValue<'_>) -> Result<Option<FactValue>
             .iter()
             .position(|word| word == text)
             .map(|index| FactValue::Choice(index as u32))
-            .ok_or_else(|| format!("it is `{text}`"))?,
+            .ok_or_else(
+                || match did_you_mean(text, words.iter().map(String::as_str)) {
+                    Some(meant) => format!("it is `{text}`; did you mean `{meant}`?"),
+                    None => format!("it is `{text}`"),
+                },
+            )?,
         FactKind::Date => FactValue::Date(date(text)?),
         FactKind::Number => text
             .parse::<u32>()
