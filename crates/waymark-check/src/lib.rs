@@ -1,4 +1,4 @@
-//! Procedure model to diagnostics: graph shape, deadlines, roles, facts and citations.
+//! Procedure model to diagnostics: graph shape, deadlines, roles, sign-offs, facts and citations.
 //!
 //! Start from [`check_text`] (parse, compile and check one file) or [`check`] (check a compiled
 //! [`Procedure`]). Both return every problem, errors and warnings together, each with a code
@@ -13,6 +13,7 @@ mod deadlines;
 mod decisions;
 mod flow;
 mod shape;
+mod signoff;
 mod usage;
 
 pub use citations::{GuidanceText, match_guidance};
@@ -71,6 +72,7 @@ pub fn check(procedure: &Procedure, options: &CheckOptions<'_>) -> Vec<Diagnosti
     deadlines::check(procedure, &flow, &mut diagnostics);
     decisions::check(procedure, &mut diagnostics);
     usage::check(procedure, &mut diagnostics);
+    signoff::check(procedure, &mut diagnostics);
     cited_times::check(procedure, &mut diagnostics);
     if let Some(files) = options.guidance {
         let guidance = match_guidance(procedure, files);

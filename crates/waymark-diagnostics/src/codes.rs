@@ -116,6 +116,9 @@ code_table! {
     MisplacedClock = "WM0215", "misplaced-clock", Error, "a deadline counts from something that cannot start a clock";
     WrongStepKind = "WM0216", "wrong-step-kind", Error, "a name refers to the wrong kind of item";
     TogetherNestedTooDeep = "WM0217", "together-nested-too-deep", Error, "together blocks are nested inside each other too deep";
+    RolesJoinedBothWays = "WM0220", "roles-joined-both-ways", Error, "a `by` line joins its roles with both `and` and `or`";
+    RoleNamedTwice = "WM0221", "role-named-twice", Error, "a `by` or `approved by` line names the same role twice";
+    JointRolesOnRepeatedWork = "WM0222", "joint-roles-on-repeated-work", Error, "`by A and B` is given for a checkpoint or recurring work";
 
     // Check: graph shape, deadlines, sources.
     UnreachableStep = "WM0301", "unreachable-step", Warning, "no path from the start reaches this step";
@@ -137,6 +140,7 @@ code_table! {
     SourceNeverCited = "WM0317", "source-never-cited", Warning, "a source document is declared but never cited";
     CitedTimeDiffers = "WM0318", "cited-time-differs", Warning, "a citation states a length of time that no time rule of its item counts";
     CountsBackFromEarlierStep = "WM0319", "counts-back-from-earlier-step", Error, "a deadline counts back from a step that always comes before it";
+    ApprovedByOwnRole = "WM0322", "approved-by-own-role", Warning, "a step is approved by a role that may also do it";
 
     // Calendars and dates.
     CalendarFileMalformed = "WM0401", "calendar-file-malformed", Error, "a calendar file is not in a format Waymark reads";

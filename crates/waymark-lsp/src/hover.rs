@@ -136,7 +136,7 @@ fn step(analysis: &Analysis, item: &Item) -> String {
     let mut cites = Vec::new();
     for clause in &item.clauses {
         match &clause.kind {
-            ClauseKind::By { roles, guard } => {
+            ClauseKind::By { roles, guard, .. } => {
                 let names: Vec<String> = roles.iter().map(|r| role_title(&r.text)).collect();
                 let condition = guard
                     .as_ref()

@@ -253,6 +253,7 @@ impl<'d> Resolver<'d> {
             outcomes: Vec::new(),
             routes: Vec::new(),
             cites: Vec::new(),
+            approval: None,
         };
         match item.kind {
             ItemKind::Checkpoint => {
@@ -335,6 +336,7 @@ pub(super) struct Details {
     overrun: bool,
     routes: Vec<Route>,
     cites: Vec<Citation>,
+    approval: Option<Approval>,
 }
 
 pub(super) fn describe_fact(kind: String, optional: bool) -> String {
