@@ -20,7 +20,16 @@ use std::ops::Range;
 use waymark_diagnostics::Code;
 
 /// The columns of the events file.
-pub const EVENT_COLUMNS: [&str; 7] = ["case", "step", "on", "outcome", "by", "reason", "waived"];
+pub const EVENT_COLUMNS: [&str; 8] = [
+    "case",
+    "step",
+    "on",
+    "outcome",
+    "by",
+    "reason",
+    "waived",
+    "approved_by",
+];
 /// The columns of the facts file.
 pub const FACT_COLUMNS: [&str; 3] = ["case", "fact", "value"];
 
@@ -257,6 +266,7 @@ impl CsvCases<'_> {
                 by: optional(4),
                 reason: optional(5),
                 waived,
+                approved_by: optional(7),
                 line,
             });
         }
