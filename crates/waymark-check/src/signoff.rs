@@ -23,7 +23,10 @@ fn approved_by_own_role(procedure: &Procedure, step: &Step) -> Option<Diagnostic
         Diagnostic::new(
             Code::ApprovedByOwnRole,
             approval.span,
-            format!("`{}` is approved by `{id}`, a role that may also do it", step.id),
+            format!(
+                "`{}` is approved by `{id}`, a role that may also do it",
+                step.id
+            ),
         )
         .label("approved by a role that does the step")
         .related(rule.span, format!("`{id}` may do the step here"))
@@ -41,20 +44,27 @@ mod tests {
 
     fn codes(text: &str) -> Vec<&'static str> {
         let checked = crate::check_text(FileId(0), text, &mut NoFiles, &Default::default());
-        checked.diagnostics.iter().map(|d| d.code.as_str()).collect()
+        checked
+            .diagnostics
+            .iter()
+            .map(|d| d.code.as_str())
+            .collect()
     }
 
     const BODY: &str = "role manager\nrole worker\nstart s\nstep s\n  untimed \"x\"\n";
 
     #[test]
     fn approval_by_the_role_that_does_the_step_is_flagged() {
-        let text = format!("procedure p\n{BODY}  by worker or manager\n  approved by manager\n  then e\nend e\n");
+        let text = format!(
+            "procedure p\n{BODY}  by worker or manager\n  approved by manager\n  then e\nend e\n"
+        );
         assert_eq!(codes(&text), ["WM0322"]);
     }
 
     #[test]
     fn approval_by_another_role_is_clean() {
-        let text = format!("procedure p\n{BODY}  by worker\n  approved by manager\n  then e\nend e\n");
+        let text =
+            format!("procedure p\n{BODY}  by worker\n  approved by manager\n  then e\nend e\n");
         assert!(codes(&text).is_empty(), "{:?}", codes(&text));
     }
 }

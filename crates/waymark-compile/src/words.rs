@@ -3,8 +3,7 @@
 
 use crate::model::{
     Approval, Clock, Condition, Deadline, DeadlineKind, FactKind, FactValue, Guard, Procedure,
-    RoleRule,
-    RouteWhen, Step, StepId, Test,
+    RoleRule, RouteWhen, Step, StepId, Test,
 };
 
 impl Procedure {

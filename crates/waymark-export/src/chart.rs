@@ -328,7 +328,7 @@ fn make_nodes(procedure: &Procedure) -> (Vec<usize>, Vec<Node>) {
             title,
             who: who(procedure, step),
             when: Vec::new(),
-            notes: notes(step),
+            notes: notes(procedure, step),
             lane: 0,
             steps: vec![step_id],
             mark: Mark::Same,
@@ -441,7 +441,7 @@ fn who_by_fact(procedure: &Procedure, step: &Step) -> Option<Vec<String>> {
             [rest @ .., last] if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
             _ => values.join(""),
         };
-        lines.push(format!("{values}: {}", roles.join(" or ")));
+        lines.push(format!("{values}: {}", roles.join(rule.joiner())));
     }
     let fact = procedure.fact(fact?);
     let mut table = vec![format!(
@@ -452,8 +452,12 @@ fn who_by_fact(procedure: &Procedure, step: &Step) -> Option<Vec<String>> {
     Some(table)
 }
 
-fn notes(step: &Step) -> Vec<String> {
+fn notes(procedure: &Procedure, step: &Step) -> Vec<String> {
     let mut notes = Vec::new();
+    // A sign-off is part of the step's rule: it reads first, beside who does it.
+    if let Some(approval) = &step.approval {
+        notes.push(procedure.approval_words(approval, true));
+    }
     match step.kind {
         StepKind::Together { .. } => notes.push("the work after this runs in parallel".to_string()),
         StepKind::Join { .. } => notes.push("waits until every piece of work is done".to_string()),

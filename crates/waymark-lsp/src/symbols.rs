@@ -85,6 +85,9 @@ impl Found {
                 roles.iter().for_each(|role| self.refer(Kind::Role, role));
                 self.guard(guard.as_ref());
             }
+            ClauseKind::Approved { roles } => {
+                roles.iter().for_each(|role| self.refer(Kind::Role, role));
+            }
             ClauseKind::Deadline(deadline) => {
                 self.clock(&deadline.clock);
                 self.guard(deadline.guard.as_ref());

@@ -295,9 +295,10 @@ impl Resolver<'_> {
 
     fn joint_roles_on_repeated_work(&mut self, step: StepId, span: Span) {
         // A checkpoint's lines are resolved once per occurrence: say it once.
-        let said = self.diagnostics.iter().any(|d| {
-            d.code == Code::JointRolesOnRepeatedWork && d.primary.span == span
-        });
+        let said = self
+            .diagnostics
+            .iter()
+            .any(|d| d.code == Code::JointRolesOnRepeatedWork && d.primary.span == span);
         if said {
             return;
         }
