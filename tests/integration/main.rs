@@ -24,4 +24,5 @@ mod robustness;
 mod robustness_cases;
 mod run;
 mod shipped;
+mod signoff;
 mod tidy;

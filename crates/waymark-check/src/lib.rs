@@ -1,4 +1,4 @@
-//! Procedure model to diagnostics: graph shape, deadlines, roles, sign-offs, facts and citations.
+//! Procedure model to diagnostics: graph shape, deadlines, roles, facts and citations.
 //!
 //! Start from [`check_text`] (parse, compile and check one file) or [`check`] (check a compiled
 //! [`Procedure`]). Both return every problem, errors and warnings together, each with a code

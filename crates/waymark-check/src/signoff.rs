@@ -31,8 +31,8 @@ fn approved_by_own_role(procedure: &Procedure, step: &Step) -> Option<Diagnostic
         .label("approved by a role that does the step")
         .related(rule.span, format!("`{id}` may do the step here"))
         .help(format!(
-            "name the role that signs off the work of another (such as `approved by` a \
-             manager of the role in `by`), or drop `{id}` from one of the two lines"
+            "in `approved by`, name a role that checks the work of the roles in `by`, or drop \
+             `{id}` from one of the two lines"
         )),
     )
 }
