@@ -206,3 +206,24 @@ fn diff_reports_the_constructs_and_their_effect_on_cases() {
         insta::assert_snapshot!("signoff__diff_cases", stdout);
     });
 }
+
+/// Policy tests: expectations of a sign-off (`approval recorded|missing`) and of the roles a
+/// step awaits (`awaiting ROLE`, `awaiting nobody`), and their misuse, coded.
+#[test]
+fn policy_tests_expect_sign_offs_and_awaited_roles() {
+    let (code, stdout, stderr) = waymark(&["test", "tests/policy/signoff.wmtest"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.contains("4 passed, 0 failed, 0 errors"), "{stdout}");
+    let (code, stdout, stderr) = waymark(&["test", "tests/policy/signoff_misuse.wmtest"]);
+    assert_eq!(code, 1);
+    for code in ["WM0712", "WM0713", "WM0707", "WM0706"] {
+        assert!(stderr.contains(code), "{code} missing:\n{stderr}");
+    }
+    assert!(
+        stdout.contains("it awaits service_manager"),
+        "a wrong `awaiting` fails and says why: {stdout}"
+    );
+    insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("signoff__policy_misuse", format!("{stdout}---- stderr\n{stderr}"));
+    });
+}

@@ -186,6 +186,8 @@ code_table! {
     TestCaseRejected = "WM0709", "test-case-rejected", Error, "a test's facts and records are not a case `waymark run` accepts";
     TestDuplicateName = "WM0710", "test-duplicate-name", Error, "two tests in one file share a name";
     TestProcedureUnusable = "WM0711", "test-procedure-unusable", Error, "the procedure a test file names cannot be read or has errors";
+    TestApprovalNotNeeded = "WM0712", "test-approval-not-needed", Error, "a test expects the approval of a step that needs no sign-off";
+    TestAwaitingNotJoint = "WM0713", "test-awaiting-not-joint", Error, "a test expects a step to await roles, but any one of its roles does it";
 }
 
 impl std::fmt::Display for Code {

@@ -79,6 +79,9 @@ pub struct Node {
     pub when: Vec<String>,
     /// Other rules worth seeing on the wall ("waived only with a reason").
     pub notes: Vec<String>,
+    /// The sign-off the step needs, in words ("approved by Social Work Manager"). Kept apart
+    /// from the notes: the SVG marks it on the box and names it in its key.
+    pub approval: Option<String>,
     /// Index into [`Chart::lanes`].
     pub lane: usize,
     /// The steps the node draws: one, several for a checkpoint series, none for the start.
@@ -238,6 +241,7 @@ pub fn chart_compared(procedure: &Procedure, comparison: &Comparison) -> Chart {
             who: Vec::new(),
             when: Vec::new(),
             notes: vec![format!("`{id}`, removed")],
+            approval: None,
             lane,
             steps: Vec::new(),
             mark: Mark::Removed,
@@ -248,9 +252,13 @@ pub fn chart_compared(procedure: &Procedure, comparison: &Comparison) -> Chart {
 }
 
 impl Node {
-    /// Every line under the title: who, when, notes.
+    /// Every line under the title: who, the sign-off, when, notes.
     pub fn details(&self) -> impl Iterator<Item = &String> {
-        self.who.iter().chain(&self.when).chain(&self.notes)
+        self.who
+            .iter()
+            .chain(&self.approval)
+            .chain(&self.when)
+            .chain(&self.notes)
     }
 }
 
@@ -300,6 +308,7 @@ fn make_nodes(procedure: &Procedure) -> (Vec<usize>, Vec<Node>) {
         who: Vec::new(),
         when: Vec::new(),
         notes: Vec::new(),
+        approval: None,
         lane: 0,
         steps: Vec::new(),
         mark: Mark::Same,
@@ -328,7 +337,11 @@ fn make_nodes(procedure: &Procedure) -> (Vec<usize>, Vec<Node>) {
             title,
             who: who(procedure, step),
             when: Vec::new(),
-            notes: notes(procedure, step),
+            notes: notes(step),
+            approval: step
+                .approval
+                .as_ref()
+                .map(|approval| procedure.approval_words(approval, true)),
             lane: 0,
             steps: vec![step_id],
             mark: Mark::Same,
@@ -452,12 +465,8 @@ fn who_by_fact(procedure: &Procedure, step: &Step) -> Option<Vec<String>> {
     Some(table)
 }
 
-fn notes(procedure: &Procedure, step: &Step) -> Vec<String> {
+fn notes(step: &Step) -> Vec<String> {
     let mut notes = Vec::new();
-    // A sign-off is part of the step's rule: it reads first, beside who does it.
-    if let Some(approval) = &step.approval {
-        notes.push(procedure.approval_words(approval, true));
-    }
     match step.kind {
         StepKind::Together { .. } => notes.push("the work after this runs in parallel".to_string()),
         StepKind::Join { .. } => notes.push("waits until every piece of work is done".to_string()),
