@@ -275,7 +275,7 @@ fn approval_word(word: &Name, step: &Name, plan: &Plan) -> Result<bool, Box<Diag
         "recorded" => true,
         "missing" => false,
         _ => {
-            let meant = did_you_mean(&word.text, ["recorded", "missing"].into_iter());
+            let meant = did_you_mean(&word.text, ["recorded", "missing"]);
             let diagnostic = Diagnostic::new(
                 Code::TestUnknownWord,
                 word.span,

@@ -237,7 +237,7 @@ end closed "Closed"
         (report, awaiting)
     }
 
-    fn row<'r>(report: &'r CaseReport, index: usize) -> &'r crate::report::Row {
+    fn row(report: &CaseReport, index: usize) -> &crate::report::Row {
         &report.rows[index]
     }
 
