@@ -1,5 +1,5 @@
 //! Case data as CSV, the shape case-management systems export: an events file with the header
-//! `case,step,on,outcome,by,reason,waived` and a facts file with `case,fact,value`.
+//! `case,step,on,outcome,by,reason,waived[,approved_by]` and a facts file with `case,fact,value`.
 //!
 //! A case's rows need not be next to each other, so both files are held whole. The first pass
 //! (the `csv` crate's reader) notes where each row is and which case it belongs to, and checks
