@@ -28,4 +28,5 @@ mod robustness;
 mod robustness_cases;
 mod run;
 mod shipped;
+mod signoff;
 mod tidy;

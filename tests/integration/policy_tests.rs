@@ -30,8 +30,10 @@ fn the_shipped_tests_pass() {
 }
 
 /// Every deadline line (`due`, `target`, a checkpoint's `at`) of every shipped procedure
-/// decided a passing expectation, every recurring obligation and checkpoint is named by one, and
-/// every decision is recorded with an outcome in some test.
+/// decided a passing expectation, every recurring obligation and checkpoint is named by one,
+/// every decision is recorded with an outcome in some test, every sign-off (`approved by`) is
+/// expected both recorded and missing, and every step all of whose roles must act (`by a and
+/// b`) is expected to await one.
 #[test]
 fn the_shipped_tests_cover_every_rule_decision_and_checkpoint() {
     let (code, stdout, _) = waymark(&["test", "--format", "json"]);
@@ -39,6 +41,7 @@ fn the_shipped_tests_cover_every_rule_decision_and_checkpoint() {
     let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     let mut decided = BTreeSet::new();
     let mut named = BTreeSet::new();
+    let mut expected_texts = Vec::new();
     for file in report["files"].as_array().unwrap() {
         for test in file["tests"].as_array().unwrap() {
             for expectation in test["expectations"].as_array().unwrap() {
@@ -48,6 +51,7 @@ fn the_shipped_tests_cover_every_rule_decision_and_checkpoint() {
                     decided.insert((file, rule["line"].as_u64().unwrap() as usize));
                 }
                 let first = expectation["expected"].as_str().unwrap();
+                expected_texts.push(first.to_string());
                 named.insert(first.split([' ', '_']).next().unwrap().to_string());
                 named.insert(first.split(' ').next().unwrap().to_string());
             }
@@ -67,9 +71,38 @@ fn the_shipped_tests_cover_every_rule_decision_and_checkpoint() {
         }
         let name = path.to_string_lossy().into_owned();
         let text = std::fs::read_to_string(&path).unwrap();
+        let mut item = String::new();
         for (index, line) in text.lines().enumerate() {
             let words: Vec<&str> = line.split_whitespace().collect();
+            if let ["step" | "decision", step, ..] = words.as_slice() {
+                item = step.to_string();
+            }
+            let expects = |what: &str| {
+                expected_texts
+                    .iter()
+                    .any(|e| e.starts_with(&format!("{item} ")) && e.contains(what))
+            };
             match words.as_slice() {
+                ["approved", "by", ..]
+                    if !expects("approval recorded") || !expects("approval missing") =>
+                {
+                    missing.push(format!(
+                        "{name}:{}: the sign-off of {item} is not expected both recorded and missing",
+                        index + 1
+                    ));
+                }
+                ["by", roles @ ..]
+                    if roles
+                        .iter()
+                        .take_while(|w| **w != "when")
+                        .any(|w| *w == "and")
+                        && !expects(" awaiting ") =>
+                {
+                    missing.push(format!(
+                        "{name}:{}: no test expects {item} to await a role",
+                        index + 1
+                    ));
+                }
                 ["due" | "target" | "at", ..]
                     if line.starts_with("  ") && !decided.contains(&(name.clone(), index + 1)) =>
                 {

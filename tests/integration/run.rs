@@ -222,6 +222,13 @@ fn shipped_examples_agree_with_their_readme() {
     assert_eq!(step(&c020, "icpc")["status"], "late");
     assert_eq!(step(&c020, "icpc")["due"], "2026-06-09");
     assert_eq!(step(&c020, "s47_child_seen_alone")["status"], "waived");
+    // The request to convene was signed off for C005 and D002, not for C020.
+    assert_eq!(step(&c020, "icpc")["approval"], "missing");
+    assert_eq!(c020["deviations"][0]["kind"], "not_approved");
+    assert_eq!(
+        step(&json_case(&json, "C005"), "icpc")["approval"],
+        "recorded"
+    );
     let c022 = json_case(&json, "C022");
     assert_eq!(c022["state"], "open");
     assert_eq!(c022["next"]["due"], "2026-07-06");
@@ -230,6 +237,10 @@ fn shipped_examples_agree_with_their_readme() {
     assert_eq!(
         step(&json_case(&csv_json, "D002"), "icpc")["due"],
         "2026-05-01"
+    );
+    assert_eq!(
+        step(&json_case(&csv_json, "D002"), "icpc")["approval"],
+        "recorded"
     );
     let d003 = json_case(&csv_json, "D003");
     assert_eq!(step(&d003, "assessment_complete")["status"], "overdue");

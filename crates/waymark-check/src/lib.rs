@@ -15,6 +15,7 @@ mod dominators;
 mod flow;
 mod outcomes;
 mod shape;
+mod signoff;
 mod usage;
 
 pub use citations::{GuidanceText, match_guidance};
@@ -74,6 +75,7 @@ pub fn check(procedure: &Procedure, options: &CheckOptions<'_>) -> Vec<Diagnosti
     decisions::check(procedure, &mut diagnostics);
     outcomes::check(procedure, &flow, &mut diagnostics);
     usage::check(procedure, &mut diagnostics);
+    signoff::check(procedure, &mut diagnostics);
     cited_times::check(procedure, &mut diagnostics);
     if let Some(files) = options.guidance {
         citations::check(procedure, files, &mut diagnostics);

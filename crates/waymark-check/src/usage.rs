@@ -14,10 +14,9 @@ pub fn check(procedure: &Procedure, diagnostics: &mut Vec<Diagnostic>) {
     let mut source_cited = vec![false; procedure.sources.len()];
     for step in &procedure.steps {
         step_has_role(step, diagnostics);
-        for rule in &step.roles {
-            for role in &rule.roles {
-                role_used[role.0 as usize] = true;
-            }
+        let approvers = step.approval.iter().flat_map(|a| &a.roles);
+        for role in step.roles.iter().flat_map(|r| &r.roles).chain(approvers) {
+            role_used[role.0 as usize] = true;
         }
         for guard in guards_of(step) {
             for condition in guard.any_of.iter().flatten() {

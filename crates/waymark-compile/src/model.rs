@@ -160,6 +160,15 @@ pub struct Step {
     pub outcomes: Vec<Outcome>,
     pub routes: Vec<Route>,
     pub cites: Vec<Citation>,
+    /// `approved by manager`: a step done needs a recorded sign-off by one of these roles.
+    pub approval: Option<Approval>,
+}
+
+/// `approved by manager or cp_chair`: who may sign a step off.
+#[derive(Clone, Debug)]
+pub struct Approval {
+    pub roles: Vec<RoleId>,
+    pub span: Span,
 }
 
 impl Step {
@@ -216,8 +225,17 @@ impl Step {
 #[derive(Clone, Debug)]
 pub struct RoleRule {
     pub roles: Vec<RoleId>,
+    /// `by a and b`: every role named must act (a record by each); otherwise any one may.
+    pub all: bool,
     pub guard: Option<Guard>,
     pub span: Span,
+}
+
+impl RoleRule {
+    /// The word between the rule's roles: " and " when every one must act, else " or ".
+    pub fn joiner(&self) -> &'static str {
+        if self.all { " and " } else { " or " }
+    }
 }
 
 /// A deadline with its clock resolved.

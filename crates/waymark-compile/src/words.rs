@@ -6,8 +6,8 @@
 )]
 
 use crate::model::{
-    Clock, Condition, Deadline, DeadlineKind, FactKind, FactValue, Guard, Procedure, RoleRule,
-    RouteWhen, Step, StepId, Test, Unit,
+    Approval, Clock, Condition, Deadline, DeadlineKind, FactKind, FactValue, Guard, Procedure,
+    RoleRule, RouteWhen, Step, StepId, Test, Unit,
 };
 
 impl Clock {
@@ -149,10 +149,25 @@ impl Procedure {
                 }
             })
             .collect();
+        let roles = roles.join(rule.joiner());
         match &rule.guard {
-            Some(guard) => format!("by {} when {}", roles.join(" or "), self.guard_words(guard)),
-            None => format!("by {}", roles.join(" or ")),
+            Some(guard) => format!("by {roles} when {}", self.guard_words(guard)),
+            None => format!("by {roles}"),
         }
+    }
+
+    /// A sign-off as written: "approved by manager"; with `titles`, the roles' titles.
+    pub fn approval_words(&self, approval: &Approval, titles: bool) -> String {
+        let roles: Vec<&str> = approval
+            .roles
+            .iter()
+            .map(|r| {
+                let role = self.role(*r);
+                if titles { &role.title } else { &role.id }
+            })
+            .map(String::as_str)
+            .collect();
+        format!("approved by {}", roles.join(" or "))
     }
 
     /// A condition as the author would write it after `when`.
@@ -203,13 +218,10 @@ impl Procedure {
             .iter()
             .map(|r| self.role(*r).title.as_str())
             .collect();
+        let roles = roles.join(rule.joiner());
         match &rule.guard {
-            Some(guard) => format!(
-                "by {} when {}",
-                roles.join(" or "),
-                self.guard_sentence(guard)
-            ),
-            None => format!("by {}", roles.join(" or ")),
+            Some(guard) => format!("by {roles} when {}", self.guard_sentence(guard)),
+            None => format!("by {roles}"),
         }
     }
 

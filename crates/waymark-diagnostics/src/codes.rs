@@ -119,6 +119,9 @@ code_table! {
     MisplacedClock = "WM0215", "misplaced-clock", Error, "a deadline counts from something that cannot start a clock";
     WrongStepKind = "WM0216", "wrong-step-kind", Error, "a name refers to the wrong kind of item";
     TogetherNestedTooDeep = "WM0217", "together-nested-too-deep", Error, "together blocks are nested too deep for an SVG or BPMN drawing";
+    RolesJoinedBothWays = "WM0220", "roles-joined-both-ways", Error, "a `by` line joins its roles with both `and` and `or`";
+    RoleNamedTwice = "WM0221", "role-named-twice", Error, "a `by` or `approved by` line names the same role twice";
+    JointRolesOnRepeatedWork = "WM0222", "joint-roles-on-repeated-work", Error, "`by A and B` is given for a checkpoint or recurring work";
 
     // Check: graph shape, deadlines, sources.
     UnreachableStep = "WM0301", "unreachable-step", Warning, "no path from the start reaches this step";
@@ -140,6 +143,7 @@ code_table! {
     SourceNeverCited = "WM0317", "source-never-cited", Warning, "a source document is declared but never cited";
     CitedTimeDiffers = "WM0318", "cited-time-differs", Warning, "a citation states a length of time that no time rule of its item counts";
     CountsBackFromEarlierStep = "WM0319", "counts-back-from-earlier-step", Error, "a deadline counts back from a step that always comes before it";
+    ApprovedByOwnRole = "WM0322", "approved-by-own-role", Warning, "a step is approved by a role that may also do it";
     OutcomeNotYetDecided = "WM0330", "outcome-not-yet-decided", Error, "a condition tests a decision's outcome where the decision may not have been made";
 
     // Calendars and dates.
@@ -186,6 +190,8 @@ code_table! {
     TestCaseRejected = "WM0709", "test-case-rejected", Error, "a test's facts and records are not a case `waymark run` accepts";
     TestDuplicateName = "WM0710", "test-duplicate-name", Error, "two tests in one file share a name";
     TestProcedureUnusable = "WM0711", "test-procedure-unusable", Error, "the procedure a test file names cannot be read or has errors";
+    TestApprovalNotNeeded = "WM0712", "test-approval-not-needed", Error, "a test expects the approval of a step that needs no sign-off";
+    TestAwaitingNotJoint = "WM0713", "test-awaiting-not-joint", Error, "a test expects a step to await roles, but any one of its roles does it";
 }
 
 impl std::fmt::Display for Code {

@@ -182,6 +182,20 @@ impl Pair<'_> {
             self.role_rules(self.new, new),
             changes,
         );
+        let approval = |procedure: &Procedure, step: &Step| {
+            step.approval
+                .as_ref()
+                .map(|approval| procedure.approval_words(approval, false))
+        };
+        let (was, now) = (approval(self.old, old), approval(self.new, new));
+        if was != now {
+            let kind = match (&was, &now) {
+                (None, _) => "approval_added",
+                (_, None) => "approval_removed",
+                _ => "approval_changed",
+            };
+            changes.push(Change::new(Group::Responsibilities, id, kind, was, now));
+        }
         let outcomes = |step: &Step| {
             step.outcomes
                 .iter()

@@ -83,6 +83,9 @@ pub struct Node {
     pub when: Vec<String>,
     /// Other rules worth seeing on the wall ("waived only with a reason").
     pub notes: Vec<String>,
+    /// The sign-off the step needs, in words ("approved by Social Work Manager"). Kept apart
+    /// from the notes: the SVG marks it on the box and names it in its key.
+    pub approval: Option<String>,
     /// Index into [`Chart::lanes`].
     pub lane: usize,
     /// The steps the node draws: one, several for a checkpoint series, none for the start.
@@ -242,6 +245,7 @@ pub fn chart_compared(procedure: &Procedure, comparison: &Comparison) -> Chart {
             who: Vec::new(),
             when: Vec::new(),
             notes: vec![format!("`{id}`, removed")],
+            approval: None,
             lane,
             steps: Vec::new(),
             mark: Mark::Removed,
@@ -252,9 +256,13 @@ pub fn chart_compared(procedure: &Procedure, comparison: &Comparison) -> Chart {
 }
 
 impl Node {
-    /// Every line under the title: who, when, notes.
+    /// Every line under the title: who, the sign-off, when, notes.
     pub fn details(&self) -> impl Iterator<Item = &String> {
-        self.who.iter().chain(&self.when).chain(&self.notes)
+        self.who
+            .iter()
+            .chain(&self.approval)
+            .chain(&self.when)
+            .chain(&self.notes)
     }
 }
 
@@ -304,6 +312,7 @@ fn make_nodes(procedure: &Procedure) -> (Vec<usize>, Vec<Node>) {
         who: Vec::new(),
         when: Vec::new(),
         notes: Vec::new(),
+        approval: None,
         lane: 0,
         steps: Vec::new(),
         mark: Mark::Same,
@@ -333,6 +342,10 @@ fn make_nodes(procedure: &Procedure) -> (Vec<usize>, Vec<Node>) {
             who: who(procedure, step),
             when: Vec::new(),
             notes: notes(step),
+            approval: step
+                .approval
+                .as_ref()
+                .map(|approval| procedure.approval_words(approval, true)),
             lane: 0,
             steps: vec![step_id],
             mark: Mark::Same,
@@ -445,7 +458,7 @@ fn who_by_fact(procedure: &Procedure, step: &Step) -> Option<Vec<String>> {
             [rest @ .., last] if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
             _ => values.join(""),
         };
-        lines.push(format!("{values}: {}", roles.join(" or ")));
+        lines.push(format!("{values}: {}", roles.join(rule.joiner())));
     }
     let fact = procedure.fact(fact?);
     let mut table = vec![format!(

@@ -77,9 +77,11 @@ fn want(words: &[&str]) -> Want {
         return Want::Keywords;
     };
     let last = words.last().copied().unwrap_or_default();
+    // Roles are joined by `or` and `and` on `by` and `approved by` lines, up to a `when`.
+    let roles_line = matches!(first, "by" | "approved") && !words.contains(&"when");
     match last {
-        "when" | "and" | "fact" => return Want::Names(Kind::Fact),
-        "or" if first != "by" || words.contains(&"when") => return Want::Names(Kind::Fact),
+        "or" | "and" if roles_line => return Want::Names(Kind::Role),
+        "when" | "and" | "or" | "fact" => return Want::Names(Kind::Fact),
         "after" if !words.contains(&"is") => return Want::Names(Kind::Step),
         "while" => return Want::Names(Kind::Step),
         "before" => return Want::Words(&["fact"]),
@@ -98,6 +100,8 @@ fn want(words: &[&str]) -> Want {
         ("on", 2) => Want::Words(&["then"]),
         ("on", _) => Want::Names(Kind::Step),
         ("by", _) => Want::Names(Kind::Role),
+        ("approved", 1) => Want::Words(&["by"]),
+        ("approved", _) => Want::Names(Kind::Role),
         ("cite", 1) => Want::Names(Kind::Source),
         _ => Want::Words(&[]),
     }
@@ -188,6 +192,17 @@ mod tests {
         assert_eq!(want(&["then"]), Want::Names(Kind::Step));
         assert_eq!(want(&["by", "manager", "or"]), Want::Names(Kind::Role));
         assert_eq!(want(&["by", "manager", "when"]), Want::Names(Kind::Fact));
+        assert_eq!(want(&["by", "manager", "and"]), Want::Names(Kind::Role));
+        assert_eq!(
+            want(&["by", "a", "when", "x", "is", "y", "and"]),
+            Want::Names(Kind::Fact)
+        );
+        assert_eq!(want(&["approved"]), Want::Words(&["by"]));
+        assert_eq!(want(&["approved", "by"]), Want::Names(Kind::Role));
+        assert_eq!(
+            want(&["approved", "by", "a", "or"]),
+            Want::Names(Kind::Role)
+        );
         assert_eq!(want(&["due", "5"]), Want::Units);
         assert_eq!(
             want(&["due", "5", "working", "days", "after"]),

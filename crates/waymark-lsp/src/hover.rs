@@ -135,20 +135,29 @@ fn step(analysis: &Analysis, item: &Item) -> String {
             .map_or(name.to_string(), |t| t.value.clone())
     };
     let mut who = Vec::new();
+    let mut signoff = Vec::new();
     let mut when = Vec::new();
     let mut cites = Vec::new();
     for clause in &item.clauses {
         match &clause.kind {
-            ClauseKind::By { roles, guard } => {
+            ClauseKind::By { roles, guard, join } => {
                 let names: Vec<String> = roles.iter().map(|r| role_title(&r.text)).collect();
                 let condition = guard
                     .as_ref()
                     .map(|g| format!(" (when {})", slice(analysis, g.span)));
+                let (joiner, each) = match join {
+                    waymark_syntax::RoleJoin::All => (" and ", ", each with a record"),
+                    _ => (" or ", ""),
+                };
                 who.push(format!(
-                    "{}{}",
-                    names.join(" or "),
+                    "{}{each}{}",
+                    names.join(joiner),
                     condition.unwrap_or_default()
                 ));
+            }
+            ClauseKind::Approved { roles } => {
+                let names: Vec<String> = roles.iter().map(|r| role_title(&r.text)).collect();
+                signoff.push(format!("approved by {}", names.join(" or ")));
             }
             ClauseKind::Deadline(deadline) => when.push(deadline_words(analysis, deadline)),
             ClauseKind::Untimed(reason) => when.push(format!("no time limit: {}", reason.value)),
@@ -167,7 +176,13 @@ fn step(analysis: &Analysis, item: &Item) -> String {
             _ => {}
         }
     }
-    for (heading, lines) in [("By", who), ("Deadlines", when), ("Cites", cites)] {
+    let parts = [
+        ("By", who),
+        ("Sign-off", signoff),
+        ("Deadlines", when),
+        ("Cites", cites),
+    ];
+    for (heading, lines) in parts {
         if !lines.is_empty() {
             text.push_str(&format!("\n\n{heading}:\n"));
             for line in lines {
@@ -329,4 +344,38 @@ fn deadline_clause(analysis: &Analysis, clause: &Clause, today: NaiveDate) -> Op
 
 fn day(date: NaiveDate) -> String {
     date.format("%A %-d %B %Y (%Y-%m-%d)").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests fail loudly")]
+    use super::hover;
+    use crate::analysis::{Analysis, Disk, Open};
+    use std::path::Path;
+
+    struct NoDisk;
+
+    impl Disk for NoDisk {
+        fn read(&self, _: &Path) -> Option<String> {
+            None
+        }
+    }
+
+    const TEXT: &str = "procedure p\nrole head \"Head of Service\"\nrole service \"Service Manager\"\nrole manager \"Team Manager\"\nstart told\n\nstep told \"Heads told\"\n  by head and service\n  approved by manager\n  untimed \"at once\"\n  then closed\n\nend closed\n";
+
+    #[test]
+    fn a_step_says_who_must_all_act_and_who_signs_it_off() {
+        let analysis = Analysis::new(Path::new("p.wm"), TEXT, &Open::new(), &NoDisk);
+        let at = TEXT.find("start told").unwrap() + "start ".len();
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
+        let text = hover(&analysis, at, today).unwrap();
+        assert!(
+            text.contains("Head of Service and Service Manager, each with a record"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Sign-off:\n- approved by Team Manager"),
+            "{text}"
+        );
+    }
 }

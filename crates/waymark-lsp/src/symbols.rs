@@ -81,9 +81,12 @@ impl Found {
 
     fn clause(&mut self, item: &str, clause: &Clause) {
         match &clause.kind {
-            ClauseKind::By { roles, guard } => {
+            ClauseKind::By { roles, guard, .. } => {
                 roles.iter().for_each(|role| self.refer(Kind::Role, role));
                 self.guard(guard.as_ref());
+            }
+            ClauseKind::Approved { roles } => {
+                roles.iter().for_each(|role| self.refer(Kind::Role, role));
             }
             ClauseKind::Deadline(deadline) => {
                 self.clock(&deadline.clock);

@@ -38,6 +38,8 @@ pub struct Event {
     pub by: Option<RoleId>,
     pub reason: Option<String>,
     pub waived: bool,
+    /// The role that signed the record off, for a step that says `approved by`.
+    pub approved_by: Option<RoleId>,
     /// The 1-based line the event came from (the case's line for JSON Lines).
     pub line: usize,
 }

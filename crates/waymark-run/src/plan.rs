@@ -34,6 +34,37 @@ pub struct Plan<'p> {
     pub(crate) in_order: Vec<StepId>,
     /// Some condition names a decision's outcome (most procedures have none).
     pub(crate) outcomes_in_conditions: bool,
+    /// The steps that need a sign-off or several roles' records (most procedures have none,
+    /// and then the replay does no work for them).
+    pub(crate) signoffs: SignoffSteps,
+}
+
+/// The steps whose records `replay/signoff.rs` looks at after the replay.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct SignoffSteps {
+    /// Steps with an `approved by` line.
+    pub approvals: Vec<StepId>,
+    /// Steps with a `by a and b` rule: every role named must record it.
+    pub joint: Vec<StepId>,
+}
+
+impl SignoffSteps {
+    fn of(procedure: &Procedure) -> SignoffSteps {
+        let with = |keep: fn(&waymark_compile::Step) -> bool| {
+            procedure
+                .step_ids()
+                .filter(|id| keep(procedure.step(*id)))
+                .collect()
+        };
+        SignoffSteps {
+            approvals: with(|step| step.approval.is_some()),
+            joint: with(|step| step.roles.iter().any(|rule| rule.all)),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.approvals.is_empty() && self.joint.is_empty()
+    }
 }
 
 /// Who may record a step whatever a case's facts, as a set of roles (bit N for role N; roles
@@ -136,6 +167,7 @@ impl<'p> Plan<'p> {
             pieces,
             role_rules: procedure.steps.iter().map(RoleRules::of).collect(),
             row_steps,
+            signoffs: SignoffSteps::of(procedure),
         }
     }
 

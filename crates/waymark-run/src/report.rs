@@ -4,7 +4,7 @@
 use crate::case::{BadCase, Case, When};
 use crate::due::Due;
 use chrono::NaiveDate;
-use waymark_compile::{FactId, FactValue, Procedure, StepId};
+use waymark_compile::{FactId, FactValue, Procedure, RoleId, StepId};
 
 /// The status of one row.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -96,6 +96,12 @@ pub struct Row {
     pub event: Option<usize>,
     /// For recurring work: the moment this occurrence is counted from.
     pub counted_from: Option<When>,
+    /// For a done step that says `approved by`: whether a sign-off by one of its approvers was
+    /// recorded.
+    pub approval: Option<bool>,
+    /// For a step every role of whose `by a and b` rule must record, not done yet: the roles
+    /// with no record so far.
+    pub awaiting: Vec<RoleId>,
 }
 
 impl Row {
@@ -113,6 +119,8 @@ impl Row {
             target_met: None,
             event: None,
             counted_from: None,
+            approval: None,
+            awaiting: Vec::new(),
         }
     }
 }
@@ -142,15 +150,18 @@ pub enum DeviationKind {
     Repeated,
     /// A record dated after the case reached an end.
     AfterEnd,
+    /// A record of a step that says `approved by`, with no sign-off by one of its approvers.
+    NotApproved,
 }
 
 impl DeviationKind {
-    pub const ALL: [DeviationKind; 5] = [
+    pub const ALL: [DeviationKind; 6] = [
         DeviationKind::NotRecorded,
         DeviationKind::OutOfOrder,
         DeviationKind::Unexpected,
         DeviationKind::Repeated,
         DeviationKind::AfterEnd,
+        DeviationKind::NotApproved,
     ];
 
     /// The word used in every output format.
@@ -161,6 +172,7 @@ impl DeviationKind {
             DeviationKind::Unexpected => "unexpected",
             DeviationKind::Repeated => "repeated",
             DeviationKind::AfterEnd => "after_end",
+            DeviationKind::NotApproved => "not_approved",
         }
     }
 }

@@ -90,6 +90,11 @@ fn steps_json(procedure: &Procedure, sources: &Sources) -> Value {
             .iter()
             .map(|rule| procedure.role_rule_sentence(rule))
             .collect();
+        rules.extend(
+            step.approval
+                .as_ref()
+                .map(|approval| procedure.approval_words(approval, true)),
+        );
         rules.extend(step.deadlines.iter().map(|d| procedure.deadline_line(d)));
         rules.extend(kind_words(procedure, step));
         if let Some(reason) = &step.untimed {

@@ -230,6 +230,7 @@ fn allowed(kind: ItemKind, clause: &ClauseKind) -> bool {
         ItemKind::Step => matches!(
             clause,
             C::By { .. }
+                | C::Approved { .. }
                 | C::Deadline(_)
                 | C::OverrunNeedsReason
                 | C::Untimed(_)
@@ -241,6 +242,7 @@ fn allowed(kind: ItemKind, clause: &ClauseKind) -> bool {
         ItemKind::Decision => matches!(
             clause,
             C::By { .. }
+                | C::Approved { .. }
                 | C::Deadline(_)
                 | C::OverrunNeedsReason
                 | C::Untimed(_)
@@ -273,10 +275,10 @@ fn allowed(kind: ItemKind, clause: &ClauseKind) -> bool {
 fn allowed_help(kind: ItemKind) -> &'static str {
     match kind {
         ItemKind::Step => {
-            "a step may have: by, due, target, overrun, untimed, waivable, then, otherwise, cite"
+            "a step may have: by, approved by, due, target, overrun, untimed, waivable, then, otherwise, cite"
         }
         ItemKind::Decision => {
-            "a decision may have: by, due, target, overrun, untimed, outcomes, on, cite; it moves on with `on <outcome> then <step>`"
+            "a decision may have: by, approved by, due, target, overrun, untimed, outcomes, on, cite; it moves on with `on <outcome> then <step>`"
         }
         ItemKind::Together => {
             "a together block may have: all of, due, target, overrun, untimed, then, otherwise, cite; put roles on its steps"
@@ -293,6 +295,7 @@ fn once_only(clause: &ClauseKind) -> bool {
     matches!(
         clause,
         C::OverrunNeedsReason
+            | C::Approved { .. }
             | C::Untimed(_)
             | C::Waivable
             | C::Outcomes(_)

@@ -151,7 +151,12 @@ pub enum ClauseKind {
     By {
         roles: Vec<Name>,
         guard: Option<Guard>,
+        /// How the roles are joined: `or` (any one may act) or `and` (every one must act).
+        join: RoleJoin,
     },
+    /// `approved by manager` (or `approved by manager or cp_chair`): a recorded sign-off by
+    /// another role.
+    Approved { roles: Vec<Name> },
     /// `due ...` (the limit) or `target ...`
     Deadline(Deadline),
     /// `overrun needs reason`
@@ -194,6 +199,7 @@ impl ClauseKind {
     pub fn keyword(&self) -> &'static str {
         match self {
             ClauseKind::By { .. } => "by",
+            ClauseKind::Approved { .. } => "approved",
             ClauseKind::Deadline(deadline) => match deadline.kind {
                 DeadlineKind::Limit => "due",
                 DeadlineKind::Target => "target",
@@ -212,6 +218,18 @@ impl ClauseKind {
             ClauseKind::Cite(_) => "cite",
         }
     }
+}
+
+/// How the roles of a `by` line are joined.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RoleJoin {
+    /// One role, or `a or b`: any one of them may act.
+    Any,
+    /// `a and b`: every one of them must act.
+    All,
+    /// Both `and` and `or` on one line (an error the compiler reports); the span is the first
+    /// `and`'s.
+    Mixed(Span),
 }
 
 /// Whether a deadline is the limit (`due`) or a target that comes before it.

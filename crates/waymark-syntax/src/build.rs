@@ -103,6 +103,7 @@ fn carries_meaning(rule: Rule) -> bool {
             | Rule::k_and
             | Rule::k_as
             | Rule::k_before
+            | Rule::k_by
             | Rule::k_fact
             | Rule::k_from
             | Rule::k_in
@@ -166,6 +167,9 @@ impl Builder<'_> {
     fn clause(&mut self, rule: Rule, parts: &mut Parts<'_>) -> Option<ClauseKind> {
         Some(match rule {
             Rule::by_line => self.by(parts),
+            Rule::approved_line => ClauseKind::Approved {
+                roles: parts.map(|pair| self.name(pair)).collect(),
+            },
             Rule::due_line => ClauseKind::Deadline(self.deadline(DeadlineKind::Limit, parts)?),
             Rule::target_line => ClauseKind::Deadline(self.deadline(DeadlineKind::Target, parts)?),
             Rule::overrun_line => ClauseKind::OverrunNeedsReason,
@@ -258,14 +262,30 @@ impl Builder<'_> {
     fn by(&mut self, parts: &mut Parts<'_>) -> ClauseKind {
         let mut roles = Vec::new();
         let mut guard = None;
+        // The first role and each `or ROLE` come as plain names; each `and ROLE` as `by_and`.
+        let (mut plain, mut first_and) = (0, None);
         while let Some(pair) = parts.next() {
             match pair.as_rule() {
-                Rule::name => roles.push(self.name(pair)),
+                Rule::name => {
+                    plain += 1;
+                    roles.push(self.name(pair));
+                }
+                Rule::by_and => {
+                    first_and.get_or_insert(self.span(&pair));
+                    if let Some(name) = Parts::of(pair).next() {
+                        roles.push(self.name(name));
+                    }
+                }
                 Rule::guard_clause => guard = self.guard(pair),
                 _ => {}
             }
         }
-        ClauseKind::By { roles, guard }
+        let join = match first_and {
+            None => RoleJoin::Any,
+            Some(_) if plain <= 1 => RoleJoin::All,
+            Some(span) => RoleJoin::Mixed(span),
+        };
+        ClauseKind::By { roles, guard, join }
     }
 
     fn deadline(&mut self, kind: DeadlineKind, parts: &mut Parts<'_>) -> Option<Deadline> {

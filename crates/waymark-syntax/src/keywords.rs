@@ -36,6 +36,7 @@ pub const CLAUSE_KEYWORDS: &[&str] = &[
     "every",
     "until",
     "cite",
+    "approved",
 ];
 
 /// Every word that may start a line.
@@ -70,6 +71,7 @@ pub const KEYWORDS: &[&str] = &[
     "every",
     "until",
     "cite",
+    "approved",
 ];
 
 /// The grammar rule for a line that starts with `word`.
@@ -105,6 +107,7 @@ pub fn line_rule(word: &str) -> Option<Rule> {
         "every" => Rule::every_line,
         "until" => Rule::until_line,
         "cite" => Rule::cite_line,
+        "approved" => Rule::approved_line,
         _ => return None,
     })
 }
@@ -144,6 +147,7 @@ pub fn example(word: &str) -> &'static str {
         "every" => "every 6 weeks while child_protection_plan when threshold is level3",
         "until" => "until assessment_complete",
         "cite" => "cite protocol \"45 working days\" in \"Timescales\"",
+        "approved" => "approved by manager",
         _ => "",
     }
 }

@@ -98,6 +98,8 @@ fn judge_step(plan: &Plan, report: &CaseReport, want: &StepWant) -> (bool, Strin
         due,
         target,
         skipping,
+        approval,
+        awaiting,
     } = want;
     let row = report
         .rows
@@ -114,7 +116,12 @@ fn judge_step(plan: &Plan, report: &CaseReport, want: &StepWant) -> (bool, Strin
     let mut passed = status.is_none_or(|s| s == row.status);
     passed &= due.is_none_or(|d| d == row.due.map(|due| due.date()));
     passed &= target.is_none_or(|t| Some(t) == row.target.map(|due| due.date()));
+    passed &= approval.is_none_or(|a| Some(a) == row.approval);
+    passed &= awaiting.as_ref().is_none_or(|roles| *roles == row.awaiting);
     let mut actual = row_words(plan, row);
+    if approval.is_some() || awaiting.is_some() {
+        actual.push_str(&signoff_words(plan, row));
+    }
     if let Some(names) = skipping {
         let skipped = holidays_skipped(plan, report, row);
         passed &= skipped.as_ref() == Some(names);
@@ -191,6 +198,26 @@ pub fn row_words(plan: &Plan, row: &Row) -> String {
         out.push_str(&format!(", target {}", words(&due_text(target))));
     }
     out
+}
+
+/// "; its approval is missing", "; it awaits service_manager": a row's sign-off and the roles
+/// it awaits, in words.
+fn signoff_words(plan: &Plan, row: &Row) -> String {
+    let approval = match row.approval {
+        Some(true) => "; its approval is recorded",
+        Some(false) => "; its approval is missing",
+        None => "; no approval is judged (it is not done)",
+    };
+    let names: Vec<&str> = row
+        .awaiting
+        .iter()
+        .map(|r| plan.procedure.role(*r).id.as_str())
+        .collect();
+    let awaiting = match names.is_empty() {
+        true => "; it awaits nobody".to_string(),
+        false => format!("; it awaits {}", names.join(", ")),
+    };
+    format!("{approval}{awaiting}")
 }
 
 /// `2026-01-11T16:00` as people write it: `2026-01-11 16:00`.

@@ -4,7 +4,7 @@
 
 use crate::syntax::{Expect, Expectation, Name, Test};
 use chrono::NaiveDate;
-use waymark_compile::{FactKind, StepId, StepKind};
+use waymark_compile::{FactKind, RoleId, StepId, StepKind};
 use waymark_diagnostics::{Code, Diagnostic, did_you_mean};
 use waymark_run::{Case, DeviationKind, Plan, State, Status};
 
@@ -32,6 +32,10 @@ pub struct StepWant {
     pub due: Option<Option<NaiveDate>>,
     pub target: Option<NaiveDate>,
     pub skipping: Option<Vec<String>>,
+    /// Whether the step's sign-off was recorded (`approval recorded|missing`).
+    pub approval: Option<bool>,
+    /// The roles a `by a and b` step still awaits.
+    pub awaiting: Option<Vec<RoleId>>,
 }
 
 #[derive(Clone, Debug)]
@@ -176,6 +180,16 @@ fn case_line(test: &Test, plan: &Plan, problems: &mut Vec<Diagnostic>) -> String
             }
             event.insert("by".into(), by.text.clone().into());
         }
+        if let Some(approver) = &record.approved_by {
+            if plan.role_named(&approver.text).is_none() {
+                problems.push(unknown(
+                    "role",
+                    approver,
+                    plan.procedure.roles.iter().map(|r| r.id.as_str()),
+                ));
+            }
+            event.insert("approved_by".into(), approver.text.clone().into());
+        }
         if let Some(reason) = &record.reason {
             event.insert("reason".into(), reason.clone().into());
         }
@@ -205,7 +219,17 @@ fn resolve(what: &Expect, plan: &Plan) -> Result<Want, Box<Diagnostic>> {
             due,
             target,
             skipping,
+            approval,
+            awaiting,
         } => Want::Step(StepWant {
+            approval: approval
+                .as_ref()
+                .map(|word| approval_word(word, name, plan))
+                .transpose()?,
+            awaiting: awaiting
+                .as_ref()
+                .map(|roles| awaited_roles(roles, name, plan))
+                .transpose()?,
             step: step(name)?,
             occurrence: *occurrence,
             status: status
@@ -243,6 +267,82 @@ fn resolve(what: &Expect, plan: &Plan) -> Result<Want, Box<Diagnostic>> {
         ),
         Expect::NoDeviations => Want::NoDeviations,
     })
+}
+
+/// `recorded` or `missing`, for a step that says `approved by` (WM0712 for one that does not).
+fn approval_word(word: &Name, step: &Name, plan: &Plan) -> Result<bool, Box<Diagnostic>> {
+    let recorded = match word.text.as_str() {
+        "recorded" => true,
+        "missing" => false,
+        _ => {
+            let meant = did_you_mean(&word.text, ["recorded", "missing"]);
+            let diagnostic = Diagnostic::new(
+                Code::TestUnknownWord,
+                word.span,
+                format!("`{}` is not an approval Waymark reports", word.text),
+            );
+            return Err(Box::new(match meant {
+                Some(meant) => diagnostic
+                    .label(format!("did you mean `{meant}`?"))
+                    .help(format!("write `{meant}`")),
+                None => diagnostic
+                    .label("not an approval")
+                    .help("an approval is `recorded` or `missing`"),
+            }));
+        }
+    };
+    let needs = plan
+        .step_named(&step.text)
+        .is_none_or(|id| plan.procedure.step(id).approval.is_some());
+    if !needs {
+        return Err(Box::new(
+            Diagnostic::new(
+                Code::TestApprovalNotNeeded,
+                word.span,
+                format!(
+                    "`{}` needs no sign-off, so it has no approval to expect",
+                    step.text
+                ),
+            )
+            .label("the procedure has no `approved by` line for this step")
+            .help("expect the approval of a step that says `approved by ROLE`, or drop it"),
+        ));
+    }
+    Ok(recorded)
+}
+
+/// The roles of an `awaiting` list, for a step with a `by a and b` rule (WM0713 otherwise).
+fn awaited_roles(roles: &[Name], step: &Name, plan: &Plan) -> Result<Vec<RoleId>, Box<Diagnostic>> {
+    let mut ids = Vec::with_capacity(roles.len());
+    for role in roles {
+        let id = plan.role_named(&role.text).ok_or_else(|| {
+            Box::new(unknown(
+                "role",
+                role,
+                plan.procedure.roles.iter().map(|r| r.id.as_str()),
+            ))
+        })?;
+        ids.push(id);
+    }
+    ids.sort_unstable();
+    let joint = plan
+        .step_named(&step.text)
+        .is_none_or(|id| plan.procedure.step(id).roles.iter().any(|rule| rule.all));
+    if !joint {
+        return Err(Box::new(
+            Diagnostic::new(
+                Code::TestAwaitingNotJoint,
+                step.span,
+                format!(
+                    "`{}` has no `by ... and ...` rule, so it never awaits a role",
+                    step.text
+                ),
+            )
+            .label("any one of its roles does it")
+            .help("expect `awaiting` only of a step whose roles must all record it"),
+        ));
+    }
+    Ok(ids)
 }
 
 fn what_end(what: &Expect) -> Option<&Name> {

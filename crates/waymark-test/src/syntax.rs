@@ -56,13 +56,16 @@ pub struct Test {
     pub unreadable: usize,
 }
 
-/// `record STEP on DATE [HH:MM] [outcome WORD] [by ROLE] [reason "TEXT"] [waived]`.
+/// `record STEP on DATE [HH:MM] [outcome WORD] [by ROLE] [approved by ROLE] [reason "TEXT"]
+/// [waived]`.
 #[derive(Clone, Debug)]
 pub struct Record {
     pub step: Name,
     pub on: Option<(NaiveDate, Option<NaiveTime>)>,
     pub outcome: Option<Name>,
     pub by: Option<Name>,
+    /// The role that signed the record off.
+    pub approved_by: Option<Name>,
     pub reason: Option<String>,
     pub waived: bool,
     pub span: Span,
@@ -88,6 +91,11 @@ pub enum Expect {
         target: Option<NaiveDate>,
         /// The bank holidays (or closures) the governing due date skips; empty for `nothing`.
         skipping: Option<Vec<String>>,
+        /// `approval recorded|missing`: the step's sign-off.
+        approval: Option<Name>,
+        /// `awaiting ROLE, ROLE` (or `awaiting nobody`): the roles of a `by a and b` step with
+        /// no record yet.
+        awaiting: Option<Vec<Name>>,
     },
     /// `expect case open|closed|left [at END]`
     State { state: Name, end: Option<Name> },
@@ -337,7 +345,8 @@ fn read_fact(rest: &[Token], span: Span, test: &mut Test) -> Result<()> {
 
 fn read_record(rest: &[Token], span: Span, test: &mut Test) -> Result<()> {
     let help = "write e.g. `record initial_visit on 2026-01-05 by social_worker`; after the step \
-                come `on DATE [HH:MM]`, `outcome WORD`, `by ROLE`, `reason \"TEXT\"`, `waived`";
+                come `on DATE [HH:MM]`, `outcome WORD`, `by ROLE`, `approved by ROLE`, \
+                `reason \"TEXT\"`, `waived`";
     let Some((step, mut words)) = rest.split_first() else {
         return Err(malformed(
             span,
@@ -357,6 +366,7 @@ fn read_record(rest: &[Token], span: Span, test: &mut Test) -> Result<()> {
         on: None,
         outcome: None,
         by: None,
+        approved_by: None,
         reason: None,
         waived: false,
         span,
@@ -395,6 +405,10 @@ fn read_record(rest: &[Token], span: Span, test: &mut Test) -> Result<()> {
             ("by", Some(value)) if !word.quoted => {
                 record.by = Some(Name::of(value));
                 words = words.get(1..).unwrap_or_default();
+            }
+            ("approved", Some(by)) if !word.quoted && by.text == "by" && words.len() >= 2 => {
+                record.approved_by = Some(Name::of(&words[1]));
+                words = &words[2..];
             }
             ("reason", Some(value)) if !word.quoted && value.quoted => {
                 record.reason = Some(value.text.clone());
@@ -530,6 +544,8 @@ fn read_step_expectation(step: &Token, mut words: &[&Token], span: Span) -> Resu
     let mut due = None;
     let mut target = None;
     let mut skipping = None;
+    let mut approval = None;
+    let mut awaiting = None;
     while let Some((word, after)) = words.split_first() {
         words = after;
         let value = words.first();
@@ -572,6 +588,20 @@ fn read_step_expectation(step: &Token, mut words: &[&Token], span: Span) -> Resu
                 words = words.get(names.len()..).unwrap_or_default();
                 skipping = Some(names);
             }
+            ("approval", Some(value)) if !value.quoted => {
+                approval = Some(Name::of(value));
+                words = &words[1..];
+            }
+            ("awaiting", Some(first)) if !first.quoted => {
+                let roles: Vec<Name> = words
+                    .iter()
+                    .take_while(|t| !t.quoted && !STEP_EXPECT_WORDS.contains(&t.text.as_str()))
+                    .map(|t| Name::of(t))
+                    .collect();
+                words = &words[roles.len()..];
+                let nobody = matches!(roles.as_slice(), [only] if only.text == "nobody");
+                awaiting = Some(if nobody { Vec::new() } else { roles });
+            }
             _ if status.is_none() && !word.quoted => status = Some(Name::of(word)),
             _ => {
                 return Err(Box::new(
@@ -586,7 +616,8 @@ fn read_step_expectation(step: &Token, mut words: &[&Token], span: Span) -> Resu
             }
         }
     }
-    if status.is_none() && due.is_none() && target.is_none() && skipping.is_none() {
+    let nothing = status.is_none() && due.is_none() && target.is_none() && skipping.is_none();
+    if nothing && approval.is_none() && awaiting.is_none() {
         return Err(malformed(
             span,
             format!(
@@ -603,8 +634,20 @@ fn read_step_expectation(step: &Token, mut words: &[&Token], span: Span) -> Resu
         due,
         target,
         skipping,
+        approval,
+        awaiting,
     })
 }
+
+/// The words that start a part of an `expect STEP` line (a list of roles stops at one).
+const STEP_EXPECT_WORDS: [&str; 6] = [
+    "occurrence",
+    "due",
+    "target",
+    "skipping",
+    "approval",
+    "awaiting",
+];
 
 /// Each line that is not blank or a comment: where its text starts and the text, without the
 /// comment and surrounding spaces.

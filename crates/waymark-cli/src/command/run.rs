@@ -36,8 +36,9 @@ Examples:
 Case data (docs/cases.md has the details):
   JSON Lines, one case a line:
     {\"case\":\"C1\",\"facts\":{\"threshold\":\"level3\"},\"events\":[{\"step\":\"referral\",\"on\":\"2026-01-05\"}]}
-    events: step (required), on (YYYY-MM-DD or YYYY-MM-DDTHH:MM), outcome, by, reason, waived
-  CSV: events with the header case,step,on,outcome,by,reason,waived, and
+    events: step (required), on (YYYY-MM-DD or YYYY-MM-DDTHH:MM), outcome, by, reason, waived,
+    approved_by (the role that signed the record off)
+  CSV: events with the header case,step,on,outcome,by,reason,waived[,approved_by], and
     --facts FILE with the header case,fact,value. A .csv file, or --input csv, is read as CSV.
   A Children in Need census (XML, root <Message> with CIN collection details), known by its
     content: one case per episode, through the mapping shipped for the procedure or --map

@@ -180,8 +180,21 @@ impl Resolver<'_> {
         details: &mut Details,
     ) {
         match &clause.kind {
-            ClauseKind::By { roles, guard } => {
-                self.role_rule(roles, guard.as_ref(), clause.span, details)
+            ClauseKind::By { roles, guard, join } => {
+                if *join == syntax::RoleJoin::All && self.repeats(step) {
+                    self.joint_roles_on_repeated_work(step, clause.span);
+                    return;
+                }
+                self.role_rule(roles, *join, guard.as_ref(), clause.span, details)
+            }
+            ClauseKind::Approved { roles } => {
+                let ids = self.distinct_roles(roles);
+                if !ids.is_empty() {
+                    details.approval = Some(Approval {
+                        roles: ids,
+                        span: clause.span,
+                    });
+                }
             }
             ClauseKind::Deadline(deadline) => details
                 .deadlines
@@ -226,17 +239,35 @@ impl Resolver<'_> {
         target.overrun_needs_reason = details.overrun;
         target.routes = details.routes;
         target.cites = details.cites;
+        target.approval = details.approval;
         target.outcomes = outcomes;
     }
 
     pub(super) fn role_rule(
         &mut self,
         names: &[syntax::Name],
+        join: syntax::RoleJoin,
         guard: Option<&syntax::Guard>,
         span: Span,
         details: &mut Details,
     ) {
-        let roles: Vec<RoleId> = names.iter().filter_map(|name| self.role(name)).collect();
+        if let syntax::RoleJoin::Mixed(and) = join {
+            // "a or b and c" could mean two different rules; make the author pick one.
+            self.report(
+                Diagnostic::new(
+                    Code::RolesJoinedBothWays,
+                    and,
+                    "this `by` line joins its roles with both `or` and `and`",
+                )
+                .label("`and` after `or`")
+                .help(
+                    "write `by a or b` when any one of them may act, `by a and b` when every \
+                     one must; for both kinds of rule, use two `by` lines with conditions",
+                ),
+            );
+            return;
+        }
+        let roles = self.distinct_roles(names);
         let guard = match guard {
             Some(guard) => match self.guard(guard) {
                 Some(guard) => Some(guard),
@@ -245,8 +276,75 @@ impl Resolver<'_> {
             None => None,
         };
         if !roles.is_empty() {
-            details.roles.push(RoleRule { roles, guard, span });
+            let all = join == syntax::RoleJoin::All;
+            details.roles.push(RoleRule {
+                roles,
+                all,
+                guard,
+                span,
+            });
         }
+    }
+
+    /// Whether `step` is a checkpoint occurrence or recurring work: work done again and again,
+    /// whose records are occurrences rather than one record per role.
+    fn repeats(&self, step: StepId) -> bool {
+        self.steps.get(step.0 as usize).is_some_and(|s| {
+            matches!(
+                s.kind,
+                StepKind::Checkpoint { .. } | StepKind::Recurring { .. }
+            )
+        })
+    }
+
+    fn joint_roles_on_repeated_work(&mut self, step: StepId, span: Span) {
+        // A checkpoint's lines are resolved once per occurrence: say it once.
+        let said = self
+            .diagnostics
+            .iter()
+            .any(|d| d.code == Code::JointRolesOnRepeatedWork && d.primary.span == span);
+        if said {
+            return;
+        }
+        let what = match self.steps.get(step.0 as usize).map(|s| &s.kind) {
+            Some(StepKind::Checkpoint { .. }) => "a checkpoint",
+            _ => "recurring work",
+        };
+        self.report(
+            Diagnostic::new(
+                Code::JointRolesOnRepeatedWork,
+                span,
+                format!("`by ... and ...` is given for {what}"),
+            )
+            .label("every role must act: not for work done again and again")
+            .help(
+                "each record of it is an occurrence, so a record per role cannot be told from \
+                 a second occurrence; use `by a or b`, or make the joint work a step of its own",
+            ),
+        );
+    }
+
+    /// The roles a `by` or `approved by` line names, each looked up once; a role named twice
+    /// is reported (it would be a rule that says nothing more, or a sign-off by nobody new).
+    fn distinct_roles(&mut self, names: &[syntax::Name]) -> Vec<RoleId> {
+        let mut roles: Vec<RoleId> = Vec::with_capacity(names.len());
+        for (index, name) in names.iter().enumerate() {
+            if let Some(earlier) = names[..index].iter().find(|n| n.text == name.text) {
+                self.report(
+                    Diagnostic::new(
+                        Code::RoleNamedTwice,
+                        name.span,
+                        format!("the role `{}` is named twice on this line", name.text),
+                    )
+                    .label("named again")
+                    .related(earlier.span, "first named here")
+                    .help("name each role once"),
+                );
+                continue;
+            }
+            roles.extend(self.role(name));
+        }
+        roles
     }
 
     pub(super) fn deadline(&mut self, deadline: &syntax::Deadline, span: Span) -> Option<Deadline> {

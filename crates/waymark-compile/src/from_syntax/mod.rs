@@ -267,6 +267,7 @@ impl<'d> Resolver<'d> {
             outcomes: Vec::new(),
             routes: Vec::new(),
             cites: Vec::new(),
+            approval: None,
         };
         match item.kind {
             ItemKind::Checkpoint => {
@@ -349,6 +350,7 @@ pub(super) struct Details {
     overrun: bool,
     routes: Vec<Route>,
     cites: Vec<Citation>,
+    approval: Option<Approval>,
 }
 
 /// A decision's outcomes as its `outcomes` line writes them, each once.

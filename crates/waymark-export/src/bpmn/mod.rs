@@ -1176,6 +1176,16 @@ fn element(
         for rule in node.who.iter() {
             element.properties.push(("who".to_string(), rule.clone()));
         }
+        if let Some(approval) = &step.approval {
+            let roles: Vec<&str> = approval
+                .roles
+                .iter()
+                .map(|r| procedure.role(*r).id.as_str())
+                .collect();
+            element
+                .properties
+                .push(("approved by".to_string(), roles.join(" or ")));
+        }
     }
     element
 }

@@ -18,7 +18,14 @@ pub(super) struct Markers {
     /// Each shared rule's lines ("by Family Practitioner when threshold is level2", ...), in
     /// the order the boxes first use them.
     pub(super) rules: Vec<Vec<String>>,
+    /// The steps marked [`SIGN_OFF`] and their sign-offs ("Initial Child Protection Conference:
+    /// approved by Social Work Manager"), in the order of the boxes.
+    pub(super) signoffs: Vec<String>,
 }
+
+/// The mark after the title of a step that needs a sign-off by another role; the key names
+/// the role. (A line of its own in the box would make every lane it sits in taller.)
+pub(super) const SIGN_OFF: &str = "\u{2714}";
 
 impl Markers {
     pub(super) fn of(chart: &Chart) -> Markers {
@@ -45,7 +52,16 @@ impl Markers {
             };
             of_node.push(Some(index));
         }
-        Markers { of_node, rules }
+        let signoffs = chart
+            .nodes
+            .iter()
+            .filter_map(|node| Some(format!("{}: {}", node.title, node.approval.as_ref()?)))
+            .collect();
+        Markers {
+            of_node,
+            rules,
+            signoffs,
+        }
     }
 }
 
@@ -80,6 +96,8 @@ pub(super) struct Key {
     pub(super) rules_heading: i32,
     /// Each shared rule: its left edge, the baseline of its first line, its lines.
     pub(super) rules: Vec<(i32, i32, Vec<String>)>,
+    /// The sign-offs, placed like a rule: left edge, first baseline, lines.
+    pub(super) signoffs: Option<(i32, i32, Vec<String>)>,
     /// The baseline of the comparison's line, when the drawing is a comparison.
     pub(super) comparison: Option<i32>,
     pub(super) bottom: i32,
@@ -94,9 +112,15 @@ impl Key {
             last += KEY_LINE + 4;
             last
         });
+        let signoff_lines = (!markers.signoffs.is_empty()).then(|| {
+            std::iter::once("needs a sign-off by another role:".to_string())
+                .chain(markers.signoffs.iter().cloned())
+                .collect::<Vec<String>>()
+        });
         let blocks: Vec<(i32, Vec<String>)> = markers
             .rules
             .iter()
+            .chain(&signoff_lines)
             .map(|rule| {
                 let lines: Vec<String> = rule
                     .iter()
@@ -115,7 +139,7 @@ impl Key {
             (24, last + KEY_LINE + 8)
         };
         let rules_heading = y;
-        let mut rules = Vec::new();
+        let mut rules: Vec<(i32, i32, Vec<String>)> = Vec::new();
         if !blocks.is_empty() {
             let mut x = left;
             let mut row = y + KEY_LINE;
@@ -133,6 +157,11 @@ impl Key {
             y = row + (row_lines - 1) * KEY_LINE;
             last = last.max(y);
         }
+        // The sign-offs' block went last.
+        let signoffs = match signoff_lines {
+            Some(_) => rules.pop(),
+            None => None,
+        };
         let comparison = compared.then(|| {
             last += 24;
             last
@@ -143,6 +172,7 @@ impl Key {
             rules_left: left,
             rules_heading,
             rules,
+            signoffs,
             comparison,
             bottom: last + 10,
         }
@@ -172,6 +202,26 @@ impl Drawing {
                 out,
                 "    <text x=\"58\" y=\"{y}\">The flow is wrapped into bands, each with every lane: a line that runs into a lettered circle goes on from the circle with the same letter.</text>"
             );
+            let _ = writeln!(out, "  </g>");
+        }
+        if let Some((x, y, lines)) = &self.key.signoffs {
+            let _ = writeln!(
+                out,
+                "  <g id=\"sign-off-key\" font-size=\"11\" fill=\"#1b2733\">"
+            );
+            let _ = writeln!(
+                out,
+                "    <text x=\"{x}\" y=\"{y}\" font-size=\"12\" font-weight=\"bold\">{SIGN_OFF}</text>"
+            );
+            for (n, line) in lines.iter().enumerate() {
+                let _ = writeln!(
+                    out,
+                    "    <text x=\"{}\" y=\"{}\">{}</text>",
+                    x + 34,
+                    y + n as i32 * KEY_LINE,
+                    xml_escape(line)
+                );
+            }
             let _ = writeln!(out, "  </g>");
         }
         if self.key.rules.is_empty() {

@@ -1,7 +1,7 @@
 //! The boxes of the drawing: each step's text, wrapped, the size of its box, and its shape drawn
 //! with the text in it.
 
-use super::key::marker_name;
+use super::key::{SIGN_OFF, marker_name};
 use super::measure::{text_width, wrap_to};
 use super::{
     DETAIL_LINE, DETAIL_SIZE, DETAIL_WIDTH, Drawing, GATEWAY, GATEWAY_TITLE_WIDTH, PADDING,
@@ -23,16 +23,25 @@ fn node_text(node: &Node, marker: Option<usize>) -> (Vec<String>, Vec<String>) {
         Shape::Fork | Shape::Join => GATEWAY_TITLE_WIDTH,
         _ => TITLE_WIDTH,
     };
-    let title = wrap_to(&node.title, title_width, TITLE_SIZE, true);
+    let mut title = wrap_to(&node.title, title_width, TITLE_SIZE, true);
+    if node.approval.is_some()
+        && let Some(last) = title.last_mut()
+    {
+        last.push(' ');
+        last.push_str(SIGN_OFF);
+    }
     let mut details = Vec::new();
     let who_line = marker.map(|rule| format!("who: {} (see key)", marker_name(rule)));
-    let lines: Vec<&String> = match &who_line {
-        Some(line) => std::iter::once(line)
-            .chain(node.when.iter())
-            .chain(node.notes.iter())
-            .collect(),
-        None => node.details().collect(),
-    };
+    // The sign-off is marked after the title and named in the key, not given a line here.
+    let lines: Vec<&String> = who_line
+        .iter()
+        .chain(match who_line {
+            Some(_) => [].iter(),
+            None => node.who.iter(),
+        })
+        .chain(node.when.iter())
+        .chain(node.notes.iter())
+        .collect();
     for line in lines {
         let is_gateway_note =
             matches!(node.shape, Shape::Fork | Shape::Join) && node.notes.contains(line);

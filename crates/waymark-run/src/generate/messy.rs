@@ -126,6 +126,7 @@ fn repeat_one(plan: &Plan, events: &mut Vec<Generated>, random: &mut Random) {
         time: None,
         outcome: original.outcome,
         by: original.by,
+        approved_by: original.approved_by,
         waived: false,
         reason: original.reason,
     };

@@ -129,6 +129,10 @@ pub fn case_line_with(plan: &Plan, seed: u64, index: u64, records: Records, out:
             out.push_str(",\"by\":");
             push_json_string(out, &plan.procedure.role(role).id);
         }
+        if let Some(role) = event.approved_by {
+            out.push_str(",\"approved_by\":");
+            push_json_string(out, &plan.procedure.role(role).id);
+        }
         if event.waived {
             out.push_str(",\"waived\":true,\"reason\":\"recorded by the generator\"");
         } else if event.reason {
@@ -160,6 +164,8 @@ struct Generated {
     time: Option<(u32, u32)>,
     outcome: Option<usize>,
     by: Option<waymark_compile::RoleId>,
+    /// The sign-off, for a step that says `approved by`.
+    approved_by: Option<waymark_compile::RoleId>,
     waived: bool,
     reason: bool,
 }
@@ -173,6 +179,7 @@ impl Generated {
             time: None,
             outcome: None,
             by: None,
+            approved_by: None,
             waived: false,
             reason: false,
         }
@@ -243,24 +250,38 @@ fn walk(plan: &Plan, facts: &[Option<FactValue>], random: &mut Random) -> Vec<Ge
             }
         }
         let fact = |id: waymark_compile::FactId| known.get(id.0 as usize).copied().flatten();
-        let role = step
+        let rule = step
             .roles
             .iter()
-            .find(|rule| rule.guard.as_ref().is_none_or(|guard| guard.holds(&fact)))
-            .and_then(|rule| {
+            .find(|rule| rule.guard.as_ref().is_none_or(|guard| guard.holds(&fact)));
+        // Work every role must do gets a record by each (the step is done with the last);
+        // otherwise one of the roles records it.
+        let roles: Vec<Option<waymark_compile::RoleId>> = match rule {
+            Some(rule) if rule.all && !waived => rule.roles.iter().copied().map(Some).collect(),
+            Some(rule) => vec![
                 rule.roles
                     .get(random.below(rule.roles.len() as u64) as usize)
-            })
-            .copied();
-        events.push(Generated {
-            step: id,
-            on,
-            time: None,
-            outcome,
-            by: role,
-            waived,
-            reason: step.overrun_needs_reason && random.chance(50),
-        });
+                    .copied(),
+            ],
+            None => vec![None],
+        };
+        let approved_by = step
+            .approval
+            .as_ref()
+            .and_then(|approval| approval.roles.first().copied())
+            .filter(|_| !waived);
+        for role in roles {
+            events.push(Generated {
+                step: id,
+                on,
+                time: None,
+                outcome,
+                by: role,
+                approved_by,
+                waived,
+                reason: step.overrun_needs_reason && random.chance(50),
+            });
+        }
         done[id.0 as usize] = Some(on);
         // Move on, as the interpreter does; a finished piece may finish its together block.
         let mut finished = vec![id];

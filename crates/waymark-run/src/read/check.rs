@@ -442,8 +442,28 @@ fn check_event(
             }
         },
     };
+    let approved_by = match raw.approved_by {
+        None | Some("") => None,
+        Some(role) => match plan.role_named(role) {
+            Some(id) => Some(id),
+            None => {
+                let names = procedure.roles.iter().map(|r| r.id.as_str());
+                let help = match did_you_mean(role, names) {
+                    Some(guess) => format!("; did you mean `{guess}`?"),
+                    None => String::new(),
+                };
+                report(
+                    Code::CaseUnknownName,
+                    format!("`{name}` is approved by `{role}`, an unknown role{help}"),
+                );
+                ok = false;
+                None
+            }
+        },
+    };
     ok.then(|| Event {
         step: step_id,
+        approved_by,
         on,
         outcome: outcome.ok().flatten(),
         by,

@@ -34,6 +34,8 @@ pub(crate) struct RawEvent<'a> {
     pub by: Option<Cow<'a, str>>,
     pub reason: Option<Cow<'a, str>>,
     pub waived: Option<bool>,
+    /// The role that signed the record off (`approved by` in the procedure).
+    pub approved_by: Option<Cow<'a, str>>,
     /// Set by the CSV reader; JSON Lines events take the case's line.
     pub line: usize,
 }
@@ -48,6 +50,7 @@ pub(crate) struct EventText<'t> {
     pub by: Option<&'t str>,
     pub reason: Option<&'t str>,
     pub waived: Option<bool>,
+    pub approved_by: Option<&'t str>,
     /// Set by the CSV reader; JSON Lines events take the case's line.
     pub line: usize,
 }
@@ -61,6 +64,7 @@ impl RawEvent<'_> {
             by: self.by.as_deref(),
             reason: self.reason.as_deref(),
             waived: self.waived,
+            approved_by: self.approved_by.as_deref(),
             line: self.line,
         }
     }

@@ -119,10 +119,15 @@ impl Translation {
             Some(role) => Some((*self.roles.get(role.0 as usize)?)?),
             None => None,
         };
+        let approved_by = match event.approved_by {
+            Some(role) => Some((*self.roles.get(role.0 as usize)?)?),
+            None => None,
+        };
         Some(Event {
             step: map.to,
             outcome,
             by,
+            approved_by,
             ..event.clone()
         })
     }

@@ -43,12 +43,15 @@ impl Printer<'_, '_> {
             }
             out.push(',');
             let event = row.event.and_then(|index| report.case.events.get(index));
-            push_csv_field(
-                out,
-                event
-                    .and_then(|event| event.reason.as_deref())
-                    .unwrap_or(""),
-            );
+            match event.and_then(|event| event.reason.as_deref()) {
+                Some(reason) => push_csv_field(out, reason),
+                // A joint step not done yet: who has still to record it.
+                None if !row.awaiting.is_empty() => {
+                    let awaiting = super::role_names(self.plan, &row.awaiting);
+                    push_csv_field(out, &format!("awaiting {awaiting}"));
+                }
+                None => {}
+            }
             out.push(',');
             let outcome = event
                 .and_then(|event| event.outcome)

@@ -134,6 +134,53 @@ fn explain_row(plan: &Plan, report: &CaseReport, row: &Row, locate: Locate<'_>, 
         }
     }
     explain_result(report, row, out);
+    explain_signoff(plan, report, row, out);
+}
+
+/// Who must act and who signs off: for a `by a and b` step, the roles it awaits; for a step
+/// that says `approved by`, the sign-off found, or its absence.
+fn explain_signoff(plan: &Plan, report: &CaseReport, row: &Row, out: &mut String) {
+    let step = plan.procedure.step(row.step);
+    if !row.awaiting.is_empty() {
+        let _ = writeln!(
+            out,
+            "  every role named must record it; still awaiting: {}",
+            super::role_names(plan, &row.awaiting)
+        );
+    } else if row.done.is_some() && step.roles.iter().any(|rule| rule.all) {
+        let _ = writeln!(
+            out,
+            "  every role named must record it: done on the day the last of them did"
+        );
+    }
+    let (Some(approval), Some(approved)) = (&step.approval, row.approval) else {
+        return;
+    };
+    let words = plan.procedure.approval_words(approval, false);
+    if !approved {
+        let _ = writeln!(
+            out,
+            "  sign-off: none recorded, but the procedure says `{words}`: not approved"
+        );
+        return;
+    }
+    let signed = report.case.events.iter().find(|event| {
+        event.step == row.step
+            && event.on.is_some_and(|on| on.date <= report.as_of)
+            && event
+                .approved_by
+                .is_some_and(|role| approval.roles.contains(&role))
+    });
+    if let Some(event) = signed
+        && let Some(role) = event.approved_by
+    {
+        let _ = writeln!(
+            out,
+            "  sign-off: approved by {} (line {}), as the procedure says (`{words}`)",
+            plan.procedure.role(role).id,
+            event.line
+        );
+    }
 }
 
 fn why_not_applicable(plan: &Plan, report: &CaseReport, step: &Step) -> String {

@@ -147,6 +147,21 @@ impl Printer<'_, '_> {
             Some(false) => out.push_str(",\"reason_recorded\":false"),
             None => {}
         }
+        match row.approval {
+            Some(true) => out.push_str(",\"approval\":\"recorded\""),
+            Some(false) => out.push_str(",\"approval\":\"missing\""),
+            None => {}
+        }
+        if !row.awaiting.is_empty() {
+            out.push_str(",\"awaiting\":[");
+            for (index, role) in row.awaiting.iter().enumerate() {
+                if index > 0 {
+                    out.push(',');
+                }
+                push_json_string(out, &self.plan.procedure.role(*role).id);
+            }
+            out.push(']');
+        }
         if let Some(event) = row.event.and_then(|index| report.case.events.get(index)) {
             if let Some(outcome) = event.outcome {
                 let step = self.plan.procedure.step(row.step);

@@ -176,6 +176,15 @@ pub(crate) fn fit_text(report: &CaseReport) -> String {
     out
 }
 
+/// Roles by name, `, ` between them: "head_of_service, service_manager".
+pub(crate) fn role_names(plan: &Plan, roles: &[waymark_compile::RoleId]) -> String {
+    let names: Vec<&str> = roles
+        .iter()
+        .map(|role| plan.procedure.role(*role).id.as_str())
+        .collect();
+    names.join(", ")
+}
+
 /// A deviation in words: what happened, and what the procedure expected.
 pub(crate) fn deviation_words(
     plan: &Plan,
@@ -248,6 +257,16 @@ pub(crate) fn deviation_words(
                 _ => format!("{step} was recorded again {when}; its first record counts"),
             };
             (happened, format!("one record of {step}"))
+        }
+        DeviationKind::NotApproved => {
+            let approval = plan.procedure.step(deviation.step).approval.as_ref();
+            let rule = approval.map_or_else(String::new, |a| {
+                format!(" ({})", plan.procedure.approval_words(a, false))
+            });
+            (
+                format!("{step} was recorded {when} with no sign-off{rule}"),
+                format!("a record of {step} with `approved_by`{rule}"),
+            )
         }
         DeviationKind::AfterEnd => {
             let end = report.end.map_or_else(|| "an end".to_string(), name);

@@ -157,6 +157,17 @@ fn row_note(plan: &Plan, report: &CaseReport, row: &Row) -> String {
     if row.target_met == Some(false) {
         notes.push("target missed".to_string());
     }
+    match row.approval {
+        Some(true) => notes.push("approved".to_string()),
+        Some(false) => notes.push("approval missing".to_string()),
+        None => {}
+    }
+    if !row.awaiting.is_empty() {
+        notes.push(format!(
+            "awaiting {}",
+            super::role_names(plan, &row.awaiting)
+        ));
+    }
     if row.status == Status::Waived
         && let Some(reason) = event.and_then(|e| e.reason.as_deref())
     {

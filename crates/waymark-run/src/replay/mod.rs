@@ -28,6 +28,7 @@ mod progress;
 mod records;
 mod rows;
 mod scratch;
+mod signoff;
 mod strict;
 #[cfg(test)]
 mod tests;
@@ -60,8 +61,9 @@ pub fn run_case(plan: &Plan, case: Case, as_of: NaiveDate) -> CaseReport {
 pub fn run_case_with(plan: &Plan, case: Case, as_of: NaiveDate, reading: Reading) -> CaseReport {
     SCRATCH.with_borrow_mut(|scratch| {
         let ignored = records::in_order(plan, &case, as_of, &mut scratch.records);
+        let held = signoff::hold_partial(plan, &case, &mut scratch.records);
         let records = std::mem::take(&mut scratch.records);
-        let report = match reading {
+        let mut report = match reading {
             Reading::Replay => {
                 let finished = Replay::run(plan, &case, &records, scratch).finish(as_of, scratch);
                 finished.report(case, ignored, None)
@@ -69,6 +71,7 @@ pub fn run_case_with(plan: &Plan, case: Case, as_of: NaiveDate, reading: Reading
             Reading::Strict => strict::run(plan, case, as_of, ignored, &records, scratch),
         };
         scratch.records = records;
+        signoff::judge(plan, &mut report, held);
         report
     })
 }

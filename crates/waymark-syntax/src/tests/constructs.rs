@@ -55,12 +55,56 @@ fn roles_and_who_may_act() {
         "role manager \"Manager\"\nstep s\n  by social_worker or family_practitioner when threshold is level3\n",
     );
     assert_eq!(document.roles[0].title.as_ref().unwrap().value, "Manager");
-    let ClauseKind::By { roles, guard } = &clauses(&document, "s")[0] else {
+    let ClauseKind::By { roles, guard, .. } = &clauses(&document, "s")[0] else {
         panic!()
     };
     let names: Vec<&str> = roles.iter().map(|r| r.text.as_str()).collect();
     assert_eq!(names, ["social_worker", "family_practitioner"]);
     assert_eq!(guard.as_ref().unwrap().any_of[0][0].fact.text, "threshold");
+}
+
+#[test]
+fn every_role_must_act_and_a_sign_off() {
+    let document = parse_ok(
+        "step s\n  by head_of_service and service_manager when threshold is level4 and age is 16\n  approved by manager or cp_chair\n",
+    );
+    let found = clauses(&document, "s");
+    let ClauseKind::By { roles, join, guard } = &found[0] else {
+        panic!()
+    };
+    let names: Vec<&str> = roles.iter().map(|r| r.text.as_str()).collect();
+    assert_eq!(names, ["head_of_service", "service_manager"]);
+    assert_eq!(*join, RoleJoin::All);
+    assert_eq!(guard.as_ref().unwrap().any_of[0].len(), 2);
+    let ClauseKind::Approved { roles } = &found[1] else {
+        panic!()
+    };
+    let names: Vec<&str> = roles.iter().map(|r| r.text.as_str()).collect();
+    assert_eq!(names, ["manager", "cp_chair"]);
+    let either = parse_ok("step s\n  by a or b\n");
+    assert!(matches!(
+        clauses(&either, "s")[0],
+        ClauseKind::By {
+            join: RoleJoin::Any,
+            ..
+        }
+    ));
+    let mixed = parse_ok("step s\n  by a or b and c\n");
+    assert!(matches!(
+        clauses(&mixed, "s")[0],
+        ClauseKind::By {
+            join: RoleJoin::Mixed(_),
+            ..
+        }
+    ));
+}
+
+#[test]
+fn a_sign_off_only_on_steps_and_decisions_once() {
+    let text = "procedure demo\nstep s\n  approved by a\n  approved by b\nend e\n  approved by a\n";
+    let parsed = parse(FileId(0), text);
+    let codes: Vec<&str> = parsed.diagnostics.iter().map(|d| d.code.as_str()).collect();
+    assert_eq!(codes.len(), 2, "{codes:?}");
 }
 
 #[test]

@@ -43,7 +43,7 @@ pub(crate) fn read_case<'a>(
 }
 
 const CASE_KEYS: &str = "`case`, `facts`, `events`";
-const EVENT_KEYS: &str = "`step`, `on`, `outcome`, `by`, `reason`, `waived`";
+const EVENT_KEYS: &str = "`step`, `on`, `outcome`, `by`, `reason`, `waived`, `approved_by`";
 
 struct Reader<'a, 'e> {
     text: &'a str,
@@ -281,6 +281,9 @@ impl<'a> Reader<'a, '_> {
                 "outcome" => replace(&mut event.outcome, reader.optional_text("outcome")?),
                 "by" => replace(&mut event.by, reader.optional_text("by")?),
                 "reason" => replace(&mut event.reason, reader.optional_text("reason")?),
+                "approved_by" => {
+                    replace(&mut event.approved_by, reader.optional_text("approved_by")?)
+                }
                 "waived" => {
                     let waived = match reader.value()? {
                         Value::Bool(yes) => Some(yes),
@@ -583,6 +586,7 @@ mod tests {
                 by: event.by.clone(),
                 reason: event.reason.clone(),
                 waived: event.waived,
+                approved_by: event.approved_by.clone(),
                 line: event.line,
             })
         })?;

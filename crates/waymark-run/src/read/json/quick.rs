@@ -42,13 +42,14 @@ pub(crate) fn read_case<'a>(
 }
 
 /// The keys of an event, each with its closing quote, in the order `event` matches them.
-const EVENT_KEYS: [&[u8]; 6] = [
+const EVENT_KEYS: [&[u8]; 7] = [
     b"step\"",
     b"on\"",
     b"outcome\"",
     b"by\"",
     b"reason\"",
     b"waived\"",
+    b"approved_by\"",
 ];
 
 struct Line<'a> {
@@ -207,6 +208,7 @@ impl<'a> Line<'a> {
                 2 if event.outcome.is_none() => event.outcome = self.optional_text()?,
                 3 if event.by.is_none() => event.by = self.optional_text()?,
                 4 if event.reason.is_none() => event.reason = self.optional_text()?,
+                6 if event.approved_by.is_none() => event.approved_by = self.optional_text()?,
                 5 if event.waived.is_none() => {
                     self.space();
                     event.waived = Some(match self.bytes().get(self.at)? {
@@ -234,8 +236,14 @@ mod tests {
         let mut events = Vec::new();
         let whole = read(&mut |event| {
             events.push(format!(
-                "{}|{:?}|{:?}|{:?}|{:?}|{:?}",
-                event.step, event.on, event.outcome, event.by, event.reason, event.waived
+                "{}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
+                event.step,
+                event.on,
+                event.outcome,
+                event.by,
+                event.reason,
+                event.waived,
+                event.approved_by
             ))
         })?;
         Some(format!("{whole} {events:?}"))
