@@ -407,8 +407,8 @@ fn read_record(rest: &[Token], span: Span, test: &mut Test) -> Result<()> {
                 words = words.get(1..).unwrap_or_default();
             }
             ("approved", Some(by)) if !word.quoted && by.text == "by" && words.len() >= 2 => {
-                record.approved_by = Some(Name::of(&words[1]));
-                words = &words[2..];
+                record.approved_by = words.get(1).map(Name::of);
+                words = words.get(2..).unwrap_or_default();
             }
             ("reason", Some(value)) if !word.quoted && value.quoted => {
                 record.reason = Some(value.text.clone());
@@ -590,7 +590,7 @@ fn read_step_expectation(step: &Token, mut words: &[&Token], span: Span) -> Resu
             }
             ("approval", Some(value)) if !value.quoted => {
                 approval = Some(Name::of(value));
-                words = &words[1..];
+                words = words.get(1..).unwrap_or_default();
             }
             ("awaiting", Some(first)) if !first.quoted => {
                 let roles: Vec<Name> = words
@@ -598,7 +598,7 @@ fn read_step_expectation(step: &Token, mut words: &[&Token], span: Span) -> Resu
                     .take_while(|t| !t.quoted && !STEP_EXPECT_WORDS.contains(&t.text.as_str()))
                     .map(|t| Name::of(t))
                     .collect();
-                words = &words[roles.len()..];
+                words = words.get(roles.len()..).unwrap_or_default();
                 let nobody = matches!(roles.as_slice(), [only] if only.text == "nobody");
                 awaiting = Some(if nobody { Vec::new() } else { roles });
             }
