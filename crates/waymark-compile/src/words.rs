@@ -25,6 +25,13 @@ impl Procedure {
             (_, Clock::BeforeStep(step)) => {
                 format!("{amount} {unit} before {}", self.step(step).id)
             }
+            (Some(same), Clock::AfterOutcome(step, outcome)) => {
+                format!("{same} as {}", self.outcome_clock_words(step, outcome))
+            }
+            (_, Clock::AfterOutcome(step, outcome)) => format!(
+                "{amount} {unit} after {}",
+                self.outcome_clock_words(step, outcome)
+            ),
         };
         match &deadline.guard {
             Some(guard) => format!("{counted} when {}", self.guard_words(guard)),
@@ -197,6 +204,34 @@ impl Procedure {
             Test::Before(v) => format!("{title} is before {}", value(v)),
             Test::After(v) => format!("{title} is after {}", value(v)),
         }
+    }
+
+    /// A decision's occurrence with an outcome as written: "strategy_discussion is section47".
+    pub fn outcome_clock_words(&self, decision: StepId, outcome: u32) -> String {
+        format!("{} is {}", self.step(decision).id, self.outcome_id(decision, outcome))
+    }
+
+    /// The same inside a sentence, for drawings and explanations: "strategy discussion that
+    /// decided section 47".
+    pub fn outcome_clock_sentence(&self, decision: StepId, outcome: u32) -> String {
+        let words = self.outcome_id(decision, outcome).replace('_', " ");
+        // "section47" reads "section 47": a space where letters meet digits.
+        let mut spaced = String::with_capacity(words.len() + 2);
+        let mut previous = ' ';
+        for c in words.chars() {
+            if c.is_ascii_digit() && previous.is_alphabetic() {
+                spaced.push(' ');
+            }
+            spaced.push(c);
+            previous = c;
+        }
+        format!("{} that decided {spaced}", self.step_in_sentence(decision))
+    }
+
+    /// The name of a decision's outcome (empty should the index be out of range).
+    pub fn outcome_id(&self, decision: StepId, outcome: u32) -> &str {
+        let outcomes = &self.step(decision).outcomes;
+        outcomes.get(outcome as usize).map_or("", |o| o.id.as_str())
     }
 
     /// A step's title as it reads inside a sentence: "referral received".

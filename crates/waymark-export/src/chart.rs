@@ -465,6 +465,12 @@ fn notes(step: &Step) -> Vec<String> {
     if step.waivable {
         notes.push("waived only with a reason".to_string());
     }
+    if step.repeats {
+        notes.push(match step.kind {
+            StepKind::Decision => "may happen again: the latest decides the way on".to_string(),
+            _ => "may happen again".to_string(),
+        });
+    }
     notes
 }
 
@@ -583,6 +589,7 @@ pub fn clock_name(procedure: &Procedure, clock: Clock) -> String {
         Clock::AfterFact(fact) | Clock::BeforeFact(fact) => {
             waymark_compile::mid_sentence(&procedure.fact(fact).title)
         }
+        Clock::AfterOutcome(step, outcome) => procedure.outcome_clock_sentence(step, outcome),
     }
 }
 

@@ -50,6 +50,12 @@ pub fn complete(analysis: &Analysis, offset: usize) -> Vec<CompletionItem> {
         .split([' ', '\t', ','])
         .filter(|w| !w.is_empty())
         .collect();
+    // `after strategy_discussion is `: that decision's outcomes.
+    if let [.., "after", decision, "is"] = words.as_slice()
+        && matches!(words.first(), Some(&("due" | "target" | "at")))
+    {
+        return ranked(outcomes_of(analysis, decision), typed);
+    }
     let candidates: Vec<(String, CompletionItemKind)> = match want(&words) {
         Want::Keywords => KEYWORDS
             .iter()
@@ -81,6 +87,7 @@ fn want(words: &[&str]) -> Want {
         "after" if !words.contains(&"is") => return Want::Names(Kind::Step),
         "while" => return Want::Names(Kind::Step),
         "before" => return Want::Words(&["fact"]),
+        "may" if words.len() == 1 => return Want::Words(&["repeat"]),
         _ => {}
     }
     if last.chars().all(|c| c.is_ascii_digit())
@@ -137,6 +144,23 @@ fn outcomes(analysis: &Analysis, offset: usize) -> Vec<(String, CompletionItemKi
         })
         .flatten()
         .map(|n| (n.text.clone(), CompletionItemKind::ENUM_MEMBER))
+        .collect()
+}
+
+/// The outcomes of the decision named `decision`, for `after DECISION is OUTCOME`.
+fn outcomes_of(analysis: &Analysis, decision: &str) -> Vec<(String, CompletionItemKind)> {
+    let prefix = format!("{decision}.");
+    let mut outcomes: Vec<String> = analysis
+        .occurrences
+        .iter()
+        .filter(|o| o.declaration && o.kind == Kind::Outcome)
+        .filter_map(|o| o.key.strip_prefix(&prefix).map(str::to_string))
+        .collect();
+    outcomes.sort();
+    outcomes.dedup();
+    outcomes
+        .into_iter()
+        .map(|o| (o, CompletionItemKind::ENUM_MEMBER))
         .collect()
 }
 

@@ -148,6 +148,7 @@ fn step(analysis: &Analysis, item: &Item) -> String {
                 ));
             }
             ClauseKind::Deadline(deadline) => when.push(deadline_words(analysis, deadline)),
+            ClauseKind::MayRepeat => when.push(may_repeat_words(item).to_string()),
             ClauseKind::Untimed(reason) => when.push(format!("no time limit: {}", reason.value)),
             ClauseKind::Cite(cite) => {
                 let section = cite
@@ -209,6 +210,21 @@ fn clock_words(clock: &Clock) -> String {
         Clock::AfterFact(fact) => format!("after the date in `{}`", fact.text),
         Clock::BeforeFact(fact) => format!("before the date in `{}`", fact.text),
         Clock::BeforeStep(step) => format!("before `{}` is done", step.text),
+        Clock::AfterOutcome(decision, outcome) => format!(
+            "after the first `{}` that decided `{}`",
+            decision.text, outcome.text
+        ),
+    }
+}
+
+/// What `may repeat` means for the item: every record an occurrence; for a decision, the
+/// latest decides the way on.
+fn may_repeat_words(item: &Item) -> &'static str {
+    match item.kind {
+        waymark_syntax::ItemKind::Decision => {
+            "may repeat: every record is an occurrence, the first is when it was done, and the latest decides the way on"
+        }
+        _ => "may repeat: every record is an occurrence, and the first is when it was done",
     }
 }
 
@@ -247,6 +263,9 @@ fn deadline_clause(analysis: &Analysis, clause: &Clause, today: NaiveDate) -> Op
             Clock::AfterFact(fact) | Clock::BeforeFact(fact) => {
                 format!("the date in `{}` is today", fact.text)
             }
+            Clock::AfterOutcome(decision, outcome) => {
+                format!("`{}` decides `{}` today", decision.text, outcome.text)
+            }
         };
         match shifted {
             Some(date) => format!("if {from} ({}), it falls on {}", day(today), day(date)),
@@ -254,6 +273,15 @@ fn deadline_clause(analysis: &Analysis, clause: &Clause, today: NaiveDate) -> Op
         }
     };
     let text = match &clause.kind {
+        ClauseKind::MayRepeat => {
+            let item = analysis.document.items.iter().find(|i| i.clauses.contains(clause))?;
+            format!(
+                "**{}**\n\nA further record of `{}` is not a repeat. A deadline can count from the \
+                 occurrence that decided an outcome: `after DECISION is OUTCOME`.",
+                may_repeat_words(item),
+                item.id.text
+            )
+        }
         ClauseKind::Deadline(deadline) => format!(
             "**{}**\n\nFor example: {}.",
             deadline_words(analysis, deadline),

@@ -56,6 +56,20 @@ impl Case {
     pub fn fact(&self, id: FactId) -> Option<FactValue> {
         self.facts.get(id.0 as usize).copied().flatten()
     }
+
+    /// When a decision was first recorded with an outcome, up to the end of `as_of`: the clock
+    /// of `after DECISION is OUTCOME`. First as the replay applies records: by date, then time,
+    /// then file order. (A scan of the case's events, made only for such clocks.)
+    pub fn first_decided(&self, decision: StepId, outcome: u32, as_of: NaiveDate) -> Option<When> {
+        self.events
+            .iter()
+            .enumerate()
+            .filter(|(_, event)| event.step == decision && event.outcome == Some(outcome as usize))
+            .filter_map(|(index, event)| event.on.map(|on| (on, index)))
+            .filter(|(on, _)| on.date <= as_of)
+            .min_by_key(|(on, index)| (on.date, on.time.unwrap_or(NaiveTime::MIN), *index))
+            .map(|(on, _)| on)
+    }
 }
 
 /// Which input file a problem is in. JSON Lines and CSV events are `Cases`.

@@ -247,7 +247,7 @@ fn reachable_from_start(procedure: &Procedure) -> Vec<bool> {
             && step
                 .deadlines
                 .iter()
-                .any(|d| !matches!(d.clock, waymark_compile::Clock::AfterStep(_)));
+                .any(|d| d.clock.step().is_none());
         if from_fact {
             seen[index] = true;
         }

@@ -96,6 +96,9 @@ pub struct Row {
     pub event: Option<usize>,
     /// For recurring work: the moment this occurrence is counted from.
     pub counted_from: Option<When>,
+    /// For a step that may repeat: how many times it was recorded (the row's `done` is the
+    /// first).
+    pub occurrences: Option<u32>,
 }
 
 impl Row {
@@ -113,6 +116,7 @@ impl Row {
             target_met: None,
             event: None,
             counted_from: None,
+            occurrences: None,
         }
     }
 }

@@ -1655,6 +1655,10 @@ fn timer_attributes(
             attributes.push(("before-fact", procedure.fact(fact).id.clone()))
         }
         Clock::BeforeStep(step) => attributes.push(("before", procedure.step(step).id.clone())),
+        Clock::AfterOutcome(step, outcome) => {
+            attributes.push(("after", procedure.step(step).id.clone()));
+            attributes.push(("outcome", procedure.outcome_id(step, outcome).to_string()));
+        }
     }
     if let Some(guard) = &deadline.guard {
         attributes.push(("when", procedure.guard_words(guard)));

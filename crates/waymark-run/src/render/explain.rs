@@ -134,6 +134,46 @@ fn explain_row(plan: &Plan, report: &CaseReport, row: &Row, locate: Locate<'_>, 
         }
     }
     explain_result(report, row, out);
+    if let Some(occurrences) = row.occurrences {
+        explain_occurrences(report, row.step, step, occurrences, out);
+    }
+}
+
+/// A step that may repeat: how often it was recorded, which occurrence is its done date, and
+/// for a decision, which occurrence decided the way on.
+fn explain_occurrences(
+    report: &CaseReport,
+    id: waymark_compile::StepId,
+    step: &Step,
+    occurrences: u32,
+    out: &mut String,
+) {
+    let times = match occurrences {
+        1 => "once".to_string(),
+        n => format!("{n} times"),
+    };
+    let _ = writeln!(
+        out,
+        "  may repeat: recorded {times}; it counts as done on its first occurrence"
+    );
+    if step.kind != StepKind::Decision || occurrences < 2 {
+        return;
+    }
+    let latest = (report.case.events.iter().enumerate())
+        .filter(|(_, event)| event.step == id)
+        .filter_map(|(index, event)| event.on.map(|on| (on, index, event.outcome)))
+        .filter(|(on, _, _)| on.date <= report.as_of)
+        .max_by_key(|(on, index, _)| (on.date, on.time.unwrap_or(chrono::NaiveTime::MIN), *index));
+    if let Some((on, _, outcome)) = latest {
+        let decided = outcome
+            .and_then(|o| step.outcomes.get(o))
+            .map_or("no outcome".to_string(), |o| format!("`{}`", o.id));
+        let _ = writeln!(
+            out,
+            "  the latest occurrence, {}, decided {decided}: the case goes that way, and the branches earlier occurrences chose are not taken",
+            when_text(on)
+        );
+    }
 }
 
 fn why_not_applicable(plan: &Plan, report: &CaseReport, step: &Step) -> String {
@@ -171,6 +211,7 @@ fn explain_deadline(
     let case = &report.case;
     let fact = |id| case.fact(id);
     let done_at = |id| done_of(report, id);
+    let decided = |id, outcome| case.first_decided(id, outcome, report.as_of);
     if let Some(guard) = &deadline.guard
         && !guard.holds(&fact)
     {
@@ -180,14 +221,21 @@ fn explain_deadline(
         );
         return;
     }
-    let (from, amount) = match clock_start(deadline, &fact, &done_at) {
+    let (from, amount) = match clock_start(deadline, &fact, &done_at, &decided) {
         ClockStart::Started(from, amount) => (from, amount),
         ClockStart::NotYet => {
-            let _ = writeln!(
-                out,
-                "    no date yet: `{}` has not been done",
-                clock_name(plan, deadline.clock)
-            );
+            let not_yet = match deadline.clock {
+                Clock::AfterOutcome(step, outcome) => format!(
+                    "no date yet: `{}` has not been recorded deciding `{}`",
+                    plan.procedure.step(step).id,
+                    plan.procedure.outcome_id(step, outcome)
+                ),
+                _ => format!(
+                    "no date yet: `{}` has not been done",
+                    clock_name(plan, deadline.clock)
+                ),
+            };
+            let _ = writeln!(out, "    {not_yet}");
             return;
         }
         ClockStart::NoFact => {
@@ -203,6 +251,12 @@ fn explain_deadline(
         Clock::AfterStep(_) | Clock::BeforeStep(_) => format!(
             "the clock is `{}`, done {}",
             clock_name(plan, deadline.clock),
+            when_text(from)
+        ),
+        Clock::AfterOutcome(step, outcome) => format!(
+            "the clock is the first `{}` that decided `{}`, done {}",
+            plan.procedure.step(step).id,
+            plan.procedure.outcome_id(step, outcome),
             when_text(from)
         ),
         _ => format!(
@@ -412,6 +466,7 @@ fn clock_name(plan: &Plan, clock: Clock) -> String {
     match clock {
         Clock::AfterStep(step) | Clock::BeforeStep(step) => plan.procedure.step(step).id.clone(),
         Clock::AfterFact(fact) | Clock::BeforeFact(fact) => plan.procedure.fact(fact).id.clone(),
+        Clock::AfterOutcome(step, outcome) => plan.procedure.outcome_clock_words(step, outcome),
     }
 }
 
