@@ -193,7 +193,7 @@ fn outcome_leads_here(
                 decided.id
             ),
         )
-        .label(format!("counts from `{}` is `{outcome}`", decided.id))
+        .label(format!("counts from `{}` deciding `{outcome}`", decided.id))
         .related(decided.name_span, "decided once: no `may repeat`")
         .help(format!(
             "name the outcome that leads to `{step}`, or add `may repeat` to `{}` if a later occurrence can lead here after one that decided `{outcome}`",

@@ -211,7 +211,7 @@ impl Procedure {
         format!("{} is {}", self.step(decision).id, self.outcome_id(decision, outcome))
     }
 
-    /// The same inside a sentence, for drawings and explanations: "strategy discussion that
+    /// The same inside a sentence, for drawings and explanations: "the strategy discussion that
     /// decided section 47".
     pub fn outcome_clock_sentence(&self, decision: StepId, outcome: u32) -> String {
         let words = self.outcome_id(decision, outcome).replace('_', " ");
@@ -225,7 +225,7 @@ impl Procedure {
             spaced.push(c);
             previous = c;
         }
-        format!("{} that decided {spaced}", self.step_in_sentence(decision))
+        format!("the {} that decided {spaced}", self.step_in_sentence(decision))
     }
 
     /// The name of a decision's outcome (empty should the index be out of range).
