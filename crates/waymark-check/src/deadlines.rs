@@ -179,11 +179,17 @@ fn outcome_leads_here(
     if decided.repeats
         || !routed
         || leads_here.get(step_id.0 as usize).copied().unwrap_or(true)
-        || !matches!(procedure.step(step_id).kind, StepKind::Task | StepKind::Decision | StepKind::Together { .. })
+        || !matches!(
+            procedure.step(step_id).kind,
+            StepKind::Task | StepKind::Decision | StepKind::Together { .. }
+        )
     {
         return;
     }
-    let (step, outcome) = (&procedure.step(step_id).id, procedure.outcome_id(decision, outcome));
+    let (step, outcome) = (
+        &procedure.step(step_id).id,
+        procedure.outcome_id(decision, outcome),
+    );
     diagnostics.push(
         Diagnostic::new(
             Code::OutcomeClockNeverStarts,

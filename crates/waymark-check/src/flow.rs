@@ -55,7 +55,12 @@ impl Flow {
 
     /// The steps a case can reach once `decision` decides `outcome` (the target of that
     /// outcome's route, and everything reachable from it), as a flag per step.
-    pub fn reached_through(&self, procedure: &Procedure, decision: StepId, outcome: u32) -> Vec<bool> {
+    pub fn reached_through(
+        &self,
+        procedure: &Procedure,
+        decision: StepId,
+        outcome: u32,
+    ) -> Vec<bool> {
         let mut reached = vec![false; procedure.steps.len()];
         let graph = &procedure.graph.graph;
         let moves = EdgeFiltered::from_fn(graph, |edge| edge.weight().is_flow());

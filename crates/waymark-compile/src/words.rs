@@ -208,7 +208,11 @@ impl Procedure {
 
     /// A decision's occurrence with an outcome as written: "strategy_discussion is section47".
     pub fn outcome_clock_words(&self, decision: StepId, outcome: u32) -> String {
-        format!("{} is {}", self.step(decision).id, self.outcome_id(decision, outcome))
+        format!(
+            "{} is {}",
+            self.step(decision).id,
+            self.outcome_id(decision, outcome)
+        )
     }
 
     /// The same inside a sentence, for drawings and explanations: "the strategy discussion that
@@ -225,7 +229,10 @@ impl Procedure {
             spaced.push(c);
             previous = c;
         }
-        format!("the {} that decided {spaced}", self.step_in_sentence(decision))
+        format!(
+            "the {} that decided {spaced}",
+            self.step_in_sentence(decision)
+        )
     }
 
     /// The name of a decision's outcome (empty should the index be out of range).

@@ -221,7 +221,8 @@ mod tests {
 
     #[test]
     fn may_repeat_comes_after_waivable_and_before_outcomes() {
-        let text = "decision a\n  on x then b\n  outcomes x\n  may repeat\n  untimed \"u\"\n  by r\n";
+        let text =
+            "decision a\n  on x then b\n  outcomes x\n  may repeat\n  untimed \"u\"\n  by r\n";
         assert_eq!(
             layout(text),
             "decision a\n  by r\n  untimed \"u\"\n  may repeat\n  outcomes x\n  on x then b\n"

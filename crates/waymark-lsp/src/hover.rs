@@ -274,7 +274,11 @@ fn deadline_clause(analysis: &Analysis, clause: &Clause, today: NaiveDate) -> Op
     };
     let text = match &clause.kind {
         ClauseKind::MayRepeat => {
-            let item = analysis.document.items.iter().find(|i| i.clauses.contains(clause))?;
+            let item = analysis
+                .document
+                .items
+                .iter()
+                .find(|i| i.clauses.contains(clause))?;
             format!(
                 "**{}**\n\nA further record of `{}` is not a repeat. A deadline can count from the \
                  occurrence that decided an outcome: `after DECISION is OUTCOME`.",

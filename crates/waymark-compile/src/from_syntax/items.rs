@@ -325,7 +325,10 @@ impl Resolver<'_> {
                     ),
                 )
                 .label("an outcome is named here")
-                .related(target.name_span, format!("`{}` is declared here", decision.text))
+                .related(
+                    target.name_span,
+                    format!("`{}` is declared here", decision.text),
+                )
                 .help(format!(
                     "count from the step itself, `after {}`, or name a decision and one of its \
                      outcomes: `after strategy_discussion is section47`",
@@ -356,7 +359,10 @@ impl Resolver<'_> {
             ),
         )
         .label("not one of the decision's outcomes")
-        .related(target.name_span, format!("`{}` is declared here", decision.text))
+        .related(
+            target.name_span,
+            format!("`{}` is declared here", decision.text),
+        )
         .help(help);
         self.report(diagnostic);
         None

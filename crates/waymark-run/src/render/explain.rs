@@ -159,12 +159,8 @@ fn explain_occurrences(
     if step.kind != StepKind::Decision || occurrences < 2 {
         return;
     }
-    let latest = (report.case.events.iter().enumerate())
-        .filter(|(_, event)| event.step == id)
-        .filter_map(|(index, event)| event.on.map(|on| (on, index, event.outcome)))
-        .filter(|(on, _, _)| on.date <= report.as_of)
-        .max_by_key(|(on, index, _)| (on.date, on.time.unwrap_or(chrono::NaiveTime::MIN), *index));
-    if let Some((on, _, outcome)) = latest {
+    let latest = report.case.latest_record(id, report.as_of);
+    if let Some((Some(on), outcome)) = latest.map(|event| (event.on, event.outcome)) {
         let decided = outcome
             .and_then(|o| step.outcomes.get(o))
             .map_or("no outcome".to_string(), |o| format!("`{}`", o.id));

@@ -160,6 +160,10 @@ impl Printer<'_, '_> {
                 push_json_string(out, reason);
             }
         }
+        if let Some(latest) = super::latest_outcome(self.plan, report, row) {
+            out.push_str(",\"latest_outcome\":");
+            push_json_string(out, latest);
+        }
         out.push('}');
     }
 

@@ -111,8 +111,17 @@ impl Replay<'_, '_> {
         let done_at = |step: StepId| self.state(step).done;
         let decided = |step, outcome| self.first_decided(step, outcome);
         let kinds = self.plan.deadline_kinds[id.0 as usize];
-        let mut due_of =
-            |kind| governing(calendar, step, kind, &fact, &done_at, &decided, out_of_range);
+        let mut due_of = |kind| {
+            governing(
+                calendar,
+                step,
+                kind,
+                &fact,
+                &done_at,
+                &decided,
+                out_of_range,
+            )
+        };
         let due = kinds.limit.then(|| due_of(DeadlineKind::Limit)).flatten();
         let target = kinds.target.then(|| due_of(DeadlineKind::Target)).flatten();
         let state = *self.state(id);
@@ -171,14 +180,14 @@ impl Replay<'_, '_> {
         if row.done.is_some() || row.status == Status::Waived {
             return;
         }
-        let clock_on_path = self
-            .step(id)
-            .deadlines
-            .iter()
-            .any(|deadline| match deadline.clock.step() {
-                Some(clock) => self.on_or_possible(clock),
-                None => true,
-            });
+        let clock_on_path =
+            self.step(id)
+                .deadlines
+                .iter()
+                .any(|deadline| match deadline.clock.step() {
+                    Some(clock) => self.on_or_possible(clock),
+                    None => true,
+                });
         let stage_over = |due: NaiveDate| {
             until.is_some_and(|until| match self.state(until).done {
                 Some(ended) => ended.date < due,
