@@ -322,14 +322,14 @@ mod tests {
     }
 }
 
-/// For a decision that may repeat, the outcome of its latest occurrence, which chose the way
-/// on (the row's own `outcome` is its first occurrence's).
+/// For a decision that may repeat and was recorded more than once, the outcome of its latest
+/// occurrence, which chose the way on (the row's own `outcome` is its first occurrence's).
 fn latest_outcome<'p>(
     plan: &'p Plan,
     report: &CaseReport,
     row: &crate::report::Row,
 ) -> Option<&'p str> {
-    row.occurrences?;
+    row.occurrences.filter(|n| *n > 1)?;
     let step = plan.procedure.step(row.step);
     let latest = report.case.latest_record(row.step, report.as_of)?;
     step.outcomes
