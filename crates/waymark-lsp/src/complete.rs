@@ -212,6 +212,39 @@ mod tests {
         assert_eq!(want(&["cite"]), Want::Names(Kind::Source));
     }
 
+    struct NoDisk;
+    impl crate::analysis::Disk for NoDisk {
+        fn read(&self, _: &std::path::Path) -> Option<String> {
+            None
+        }
+    }
+
+    const MEETING: &str = "procedure p\nrole r\nstart meeting\ndecision meeting\n  by r\n  untimed \"u\"\n  may repeat\n  outcomes section47, section17\n  on section47 then icpc\n  on section17 then closed\nstep icpc\n  by r\n  due 15 working days after meeting is se\n  then closed\nend closed\n";
+
+    fn labels_at(text: &str, after: &str) -> Vec<String> {
+        let analysis = Analysis::new(
+            std::path::Path::new("p.wm"),
+            text,
+            &crate::analysis::Open::new(),
+            &NoDisk,
+        );
+        let offset = text.find(after).map(|at| at + after.len()).unwrap_or(0);
+        complete(&analysis, offset)
+            .into_iter()
+            .map(|item| item.label)
+            .collect()
+    }
+
+    #[test]
+    fn after_a_decision_and_is_its_outcomes_fit() {
+        let labels = labels_at(MEETING, "after meeting is se");
+        assert_eq!(labels, ["section17", "section47"]);
+        assert_eq!(
+            labels_at("procedure p\nstep a\n  may re", "  may re"),
+            ["repeat"]
+        );
+    }
+
     #[test]
     fn closest_first() {
         let items = ranked(
