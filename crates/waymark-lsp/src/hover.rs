@@ -217,50 +217,6 @@ fn clock_words(clock: &Clock) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    struct NoDisk;
-    impl crate::analysis::Disk for NoDisk {
-        fn read(&self, _: &std::path::Path) -> Option<String> {
-            None
-        }
-    }
-
-    const MEETING: &str = "procedure p\nrole r\nstart meeting\ndecision meeting\n  by r\n  untimed \"u\"\n  may repeat\n  outcomes section47, section17\n  on section47 then icpc\n  on section17 then closed\nstep icpc\n  by r\n  due 15 working days after meeting is section47\n  then closed\nend closed\n";
-
-    fn hover_after(needle: &str) -> String {
-        let analysis = Analysis::new(
-            std::path::Path::new("p.wm"),
-            MEETING,
-            &crate::analysis::Open::new(),
-            &NoDisk,
-        );
-        let offset = MEETING.find(needle).unwrap_or(0) + 1;
-        let today = NaiveDate::from_ymd_opt(2026, 3, 16).unwrap_or_default();
-        hover(&analysis, offset, today).unwrap_or_default()
-    }
-
-    #[test]
-    fn an_outcome_clock_and_may_repeat_are_told_in_words() {
-        let due = hover_after("due 15");
-        assert!(
-            due.contains("after the first `meeting` that decided `section47`"),
-            "{due}"
-        );
-        assert!(due.contains("`meeting` decides `section47` today"), "{due}");
-        let repeat = hover_after("may repeat");
-        assert!(repeat.contains("the latest decides the way on"), "{repeat}");
-        // The outcome named in the clock is the decision's outcome.
-        let outcome = hover_after("section47\n  then");
-        assert!(
-            outcome.contains("**outcome** `section47` of decision `meeting`"),
-            "{outcome}"
-        );
-    }
-}
-
 /// What `may repeat` means for the item: every record an occurrence; for a decision, the
 /// latest decides the way on.
 fn may_repeat_words(item: &Item) -> &'static str {
@@ -389,4 +345,48 @@ fn calendar_unit(unit: Unit) -> Option<waymark_calendar::Unit> {
 
 fn day(date: NaiveDate) -> String {
     date.format("%A %-d %B %Y (%Y-%m-%d)").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct NoDisk;
+    impl crate::analysis::Disk for NoDisk {
+        fn read(&self, _: &std::path::Path) -> Option<String> {
+            None
+        }
+    }
+
+    const MEETING: &str = "procedure p\nrole r\nstart meeting\ndecision meeting\n  by r\n  untimed \"u\"\n  may repeat\n  outcomes section47, section17\n  on section47 then icpc\n  on section17 then closed\nstep icpc\n  by r\n  due 15 working days after meeting is section47\n  then closed\nend closed\n";
+
+    fn hover_after(needle: &str) -> String {
+        let analysis = Analysis::new(
+            std::path::Path::new("p.wm"),
+            MEETING,
+            &crate::analysis::Open::new(),
+            &NoDisk,
+        );
+        let offset = MEETING.find(needle).unwrap_or(0) + 1;
+        let today = NaiveDate::from_ymd_opt(2026, 3, 16).unwrap_or_default();
+        hover(&analysis, offset, today).unwrap_or_default()
+    }
+
+    #[test]
+    fn an_outcome_clock_and_may_repeat_are_told_in_words() {
+        let due = hover_after("due 15");
+        assert!(
+            due.contains("after the first `meeting` that decided `section47`"),
+            "{due}"
+        );
+        assert!(due.contains("`meeting` decides `section47` today"), "{due}");
+        let repeat = hover_after("may repeat");
+        assert!(repeat.contains("the latest decides the way on"), "{repeat}");
+        // The outcome named in the clock is the decision's outcome.
+        let outcome = hover_after("section47\n  then");
+        assert!(
+            outcome.contains("**outcome** `section47` of decision `meeting`"),
+            "{outcome}"
+        );
+    }
 }

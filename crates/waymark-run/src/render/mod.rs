@@ -274,6 +274,21 @@ pub(crate) fn deviation_words(
     }
 }
 
+/// For a decision that may repeat and was recorded more than once, the outcome of its latest
+/// occurrence, which chose the way on (the row's own `outcome` is its first occurrence's).
+fn latest_outcome<'p>(
+    plan: &'p Plan,
+    report: &CaseReport,
+    row: &crate::report::Row,
+) -> Option<&'p str> {
+    row.occurrences.filter(|n| *n > 1)?;
+    let step = plan.procedure.step(row.step);
+    let latest = report.case.latest_record(row.step, report.as_of)?;
+    step.outcomes
+        .get(latest.outcome?)
+        .map(|outcome| outcome.id.as_str())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -320,19 +335,4 @@ mod tests {
             "1.0 only when every record fits"
         );
     }
-}
-
-/// For a decision that may repeat and was recorded more than once, the outcome of its latest
-/// occurrence, which chose the way on (the row's own `outcome` is its first occurrence's).
-fn latest_outcome<'p>(
-    plan: &'p Plan,
-    report: &CaseReport,
-    row: &crate::report::Row,
-) -> Option<&'p str> {
-    row.occurrences.filter(|n| *n > 1)?;
-    let step = plan.procedure.step(row.step);
-    let latest = report.case.latest_record(row.step, report.as_of)?;
-    step.outcomes
-        .get(latest.outcome?)
-        .map(|outcome| outcome.id.as_str())
 }
