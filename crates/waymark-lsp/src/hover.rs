@@ -187,14 +187,22 @@ fn deadline_words(analysis: &Analysis, deadline: &Deadline) -> String {
         .guard
         .as_ref()
         .map(|g| format!(", when {}", slice(analysis, g.span)));
-    let same_day = match (amount, deadline.unit.unit, &deadline.clock) {
-        (0, Unit::CalendarDays, Clock::AfterStep(step)) => Some(("same day", step)),
-        (0, Unit::WorkingDays, Clock::AfterStep(step)) => Some(("same working day", step)),
+    let event = match &deadline.clock {
+        Clock::AfterStep(step) => Some(format!("`{}` is done", step.text)),
+        Clock::AfterOutcome(decision, outcome) => Some(format!(
+            "the first `{}` that decided `{}`",
+            decision.text, outcome.text
+        )),
         _ => None,
     };
-    if let Some((same, step)) = same_day {
+    let same_day = match (amount, deadline.unit.unit) {
+        (0, Unit::CalendarDays) => event.map(|event| ("same day", event)),
+        (0, Unit::WorkingDays) => event.map(|event| ("same working day", event)),
+        _ => None,
+    };
+    if let Some((same, event)) = same_day {
         let condition = condition.unwrap_or_default();
-        return format!("{kind} on the {same} as `{}` is done{condition}", step.text);
+        return format!("{kind} on the {same} as {event}{condition}");
     }
     format!(
         "{kind} {amount} {} {}{}",
