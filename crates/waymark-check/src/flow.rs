@@ -69,12 +69,14 @@ impl Flow {
                 .then_some(route.target)
         });
         for target in targets {
-            if reached[target.0 as usize] {
+            if reached.get(target.0 as usize).copied().unwrap_or(true) {
                 continue;
             }
             let mut dfs = Dfs::new(&moves, node(target));
             while let Some(found) = dfs.next(&moves) {
-                reached[found.index()] = true;
+                if let Some(flag) = reached.get_mut(found.index()) {
+                    *flag = true;
+                }
             }
         }
         reached

@@ -215,8 +215,8 @@ impl Procedure {
         )
     }
 
-    /// The same inside a sentence, for drawings and explanations: "the strategy discussion that
-    /// decided section 47".
+    /// The same inside a sentence, for drawings: "the strategy discussion for section 47" (short,
+    /// so a box's deadline takes no more lines than one counted from the step itself).
     pub fn outcome_clock_sentence(&self, decision: StepId, outcome: u32) -> String {
         let words = self.outcome_id(decision, outcome).replace('_', " ");
         // "section47" reads "section 47": a space where letters meet digits.
@@ -229,10 +229,7 @@ impl Procedure {
             spaced.push(c);
             previous = c;
         }
-        format!(
-            "the {} that decided {spaced}",
-            self.step_in_sentence(decision)
-        )
+        format!("the {} for {spaced}", self.step_in_sentence(decision))
     }
 
     /// The name of a decision's outcome (empty should the index be out of range).

@@ -465,12 +465,6 @@ fn notes(step: &Step) -> Vec<String> {
     if step.waivable {
         notes.push("waived only with a reason".to_string());
     }
-    if step.repeats {
-        notes.push(match step.kind {
-            StepKind::Decision => "may happen again: the latest decides the way on".to_string(),
-            _ => "may happen again".to_string(),
-        });
-    }
     notes
 }
 

@@ -312,7 +312,7 @@ impl Resolver<'_> {
         decision: &syntax::Name,
         outcome: &syntax::Name,
     ) -> Option<u32> {
-        let target = &self.steps[step.0 as usize];
+        let target = self.steps.get(step.0 as usize)?;
         if target.kind != StepKind::Decision {
             let what = super::references::describe_kind(&target.kind);
             self.report(

@@ -1445,6 +1445,15 @@ fn condition(procedure: &Procedure, step: &Step, route: usize) -> Option<String>
 fn documentation(procedure: &Procedure, node: &Node) -> String {
     let mut lines: Vec<String> = node.details().cloned().collect();
     for step in node.steps.iter().take(1).map(|s| procedure.step(*s)) {
+        // Said here, not drawn in the box: the flowcharts have no room to spare for it.
+        if step.repeats {
+            lines.push(match step.kind {
+                waymark_compile::StepKind::Decision => {
+                    "may happen again: the latest occurrence decides the way on".to_string()
+                }
+                _ => "may happen again: every record is an occurrence".to_string(),
+            });
+        }
         if let Some(reason) = &step.untimed {
             lines.push(format!("untimed: {reason}"));
         }

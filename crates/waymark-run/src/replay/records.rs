@@ -90,8 +90,9 @@ impl Replay<'_, '_> {
     /// occurrences of a step that may repeat.
     pub(super) fn occurrences(&self, id: StepId) -> u32 {
         let first = self.state(id).first.map_or(0, |first| first as usize);
-        (first..self.records.len())
-            .filter(|&index| self.records[index].step == id && !self.is_duplicate(index))
+        let records = self.records.iter().enumerate().skip(first);
+        records
+            .filter(|&(index, record)| record.step == id && !self.is_duplicate(index))
             .count() as u32
     }
 
@@ -100,7 +101,7 @@ impl Replay<'_, '_> {
     pub(super) fn first_decided(&self, id: StepId, outcome: u32) -> Option<When> {
         let from = self.state(id).first? as usize;
         self.records.get(from..)?.iter().find_map(|record| {
-            let event = &self.case.events[record.event];
+            let event = self.case.events.get(record.event)?;
             (record.step == id && event.outcome == Some(outcome as usize)).then_some(record.on)
         })
     }
