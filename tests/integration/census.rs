@@ -751,7 +751,9 @@ fn explain_finds_a_census_case_and_says_how_its_due_date_was_reached() {
     let (code, out, err) = waymark(&["run", assessment(), &path, "--explain", "X1/2026-01-05"]);
     assert_eq!(code, 0, "{err}");
     assert!(
-        out.contains("the clock is `strategy_discussion`, done 2026-02-05"),
+        out.contains(
+            "the clock is the first `strategy_discussion` that decided `section47`, done 2026-02-05"
+        ),
         "{out}"
     );
     assert!(

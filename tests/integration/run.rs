@@ -828,3 +828,23 @@ fn deviations_of_one_day_come_in_the_same_order_from_json_lines_and_csv() {
     assert!(from_json.len() >= 2, "{from_json:?}");
     assert_eq!(from_json, from_csv);
 }
+
+/// `--explain` on a strategy meeting held twice: how often, which occurrence is done, which
+/// decided the way on, and the clock counted from the meeting that decided Section 47.
+#[test]
+fn explain_says_which_meeting_decided_and_which_the_clock_counts_from() {
+    let (code, stdout, stderr) = run(
+        &fixture_args("repeated_strategy_meeting"),
+        &["--explain", "further_s47"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains(
+            "the clock is the first `strategy_discussion` that decided `section47`, done 2026-03-16"
+        ),
+        "{stdout}"
+    );
+    insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("run__explain_further_s47", stdout);
+    });
+}

@@ -13,11 +13,19 @@ use waymark_compile::{
 use waymark_diagnostics::{Code, Diagnostic};
 
 pub fn check(procedure: &Procedure, flow: &Flow, diagnostics: &mut Vec<Diagnostic>) {
+    // What each decision's outcome leads to, worked out once per outcome a clock names.
+    let mut branches = HashMap::new();
     for step_id in procedure.step_ids() {
         let step = procedure.step(step_id);
         timing_stated(procedure, flow, step_id, diagnostics);
         for deadline in &step.deadlines {
             clock_starts(procedure, flow, step_id, deadline, diagnostics);
+            if let Clock::AfterOutcome(decision, outcome) = deadline.clock {
+                let leads_here = branches
+                    .entry((decision, outcome))
+                    .or_insert_with(|| flow.reached_through(procedure, decision, outcome));
+                outcome_leads_here(procedure, step_id, deadline, leads_here, diagnostics);
+            }
         }
         targets_within_limits(procedure, step, diagnostics);
     }
@@ -126,14 +134,12 @@ fn clock_starts(
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     let step = procedure.step(step_id);
-    if let Clock::AfterStep(event) | Clock::BeforeStep(event) = deadline.clock
-        && event == step_id
-    {
+    if deadline.clock.step() == Some(step_id) {
         diagnostics.push(counts_from_itself(step, deadline));
         return;
     }
     match deadline.clock {
-        Clock::AfterStep(event) => {
+        Clock::AfterStep(event) | Clock::AfterOutcome(event, _) => {
             // Checkpoints are scheduled by their clock step, so theirs always starts.
             if matches!(step.kind, StepKind::Checkpoint { .. })
                 || !flow.is_reachable(step_id)
@@ -205,6 +211,56 @@ fn clock_starts(
             );
         }
     }
+}
+
+/// WM0326. `after DECISION is OUTCOME` on a step that only the decision's other outcomes lead
+/// to: with one occurrence of the decision, the clock never starts. (A decision that may
+/// repeat may have gone the named way before.) `leads_here` is what the outcome leads to.
+fn outcome_leads_here(
+    procedure: &Procedure,
+    step_id: StepId,
+    deadline: &Deadline,
+    leads_here: &[bool],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let Clock::AfterOutcome(decision, outcome) = deadline.clock else {
+        return;
+    };
+    let decided = procedure.step(decision);
+    // An outcome with no route is WM0306's to report; checkpoints run beside the path.
+    let routed = decided.routes.iter().any(
+        |route| matches!(route.when, waymark_compile::RouteWhen::Outcome(o) if o == outcome as usize),
+    );
+    if decided.repeats
+        || !routed
+        || leads_here.get(step_id.0 as usize).copied().unwrap_or(true)
+        || !matches!(
+            procedure.step(step_id).kind,
+            StepKind::Task | StepKind::Decision | StepKind::Together { .. }
+        )
+    {
+        return;
+    }
+    let (step, outcome) = (
+        &procedure.step(step_id).id,
+        procedure.outcome_id(decision, outcome),
+    );
+    diagnostics.push(
+        Diagnostic::new(
+            Code::OutcomeClockNeverStarts,
+            deadline.span,
+            format!(
+                "`{step}` counts from `{}` deciding `{outcome}`, but only its other outcomes lead to `{step}`",
+                decided.id
+            ),
+        )
+        .label(format!("counts from `{}` deciding `{outcome}`", decided.id))
+        .related(decided.name_span, "decided once: no `may repeat`")
+        .help(format!(
+            "name the outcome that leads to `{step}`, or add `may repeat` to `{}` if a later occurrence can lead here after one that decided `{outcome}`",
+            decided.id
+        )),
+    );
 }
 
 /// `due 1 day before prep` on `prep` itself: a step's own record cannot start its clock.

@@ -72,6 +72,35 @@ impl Flow {
         self.parent.get(step.0 as usize).copied().flatten()
     }
 
+    /// The steps a case can reach once `decision` decides `outcome` (the target of that
+    /// outcome's route, and everything reachable from it), as a flag per step.
+    pub fn reached_through(
+        &self,
+        procedure: &Procedure,
+        decision: StepId,
+        outcome: u32,
+    ) -> Vec<bool> {
+        let mut reached = vec![false; procedure.steps.len()];
+        let graph = &procedure.graph.graph;
+        let moves = EdgeFiltered::from_fn(graph, |edge| edge.weight().is_flow());
+        let targets = procedure.step(decision).routes.iter().filter_map(|route| {
+            matches!(route.when, waymark_compile::RouteWhen::Outcome(o) if o == outcome as usize)
+                .then_some(route.target)
+        });
+        for target in targets {
+            if reached.get(target.0 as usize).copied().unwrap_or(true) {
+                continue;
+            }
+            let mut dfs = Dfs::new(&moves, node(target));
+            while let Some(found) = dfs.next(&moves) {
+                if let Some(flag) = reached.get_mut(found.index()) {
+                    *flag = true;
+                }
+            }
+        }
+        reached
+    }
+
     pub fn is_reachable(&self, step: StepId) -> bool {
         self.reachable
             .get(step.0 as usize)

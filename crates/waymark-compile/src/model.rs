@@ -156,6 +156,9 @@ pub struct Step {
     pub deadlines: Vec<Deadline>,
     pub untimed: Option<String>,
     pub waivable: bool,
+    /// `may repeat`: every record of the step is an occurrence, not a repeat; a decision's
+    /// branch follows its latest occurrence.
+    pub repeats: bool,
     pub overrun_needs_reason: bool,
     pub outcomes: Vec<Outcome>,
     pub routes: Vec<Route>,
@@ -261,6 +264,16 @@ impl Deadline {
 }
 
 impl Clock {
+    /// The step whose record starts the clock, if a step does.
+    pub fn step(self) -> Option<StepId> {
+        match self {
+            Clock::AfterStep(step) | Clock::BeforeStep(step) | Clock::AfterOutcome(step, _) => {
+                Some(step)
+            }
+            Clock::AfterFact(_) | Clock::BeforeFact(_) => None,
+        }
+    }
+
     /// Whether the deadline falls before its clock event rather than after it.
     pub fn counts_back(self) -> bool {
         matches!(self, Clock::BeforeFact(_) | Clock::BeforeStep(_))
@@ -278,6 +291,9 @@ pub enum Clock {
     BeforeFact(FactId),
     /// Back from the day a later step was done: known once that step is recorded.
     BeforeStep(StepId),
+    /// From the first occurrence of a decision recorded with an outcome (an index into its
+    /// `outcomes`): known once there is one.
+    AfterOutcome(StepId, u32),
 }
 
 #[derive(Clone, Debug)]

@@ -24,7 +24,7 @@ impl Clock {
     pub fn fact_prefix(self) -> &'static str {
         match self {
             Clock::AfterFact(_) | Clock::BeforeFact(_) => "fact ",
-            Clock::AfterStep(_) | Clock::BeforeStep(_) => "",
+            Clock::AfterStep(_) | Clock::BeforeStep(_) | Clock::AfterOutcome(..) => "",
         }
     }
 }
@@ -87,17 +87,24 @@ impl Procedure {
         words
     }
 
-    /// The name of the step or fact a clock counts from: "referral", "birth_date".
+    /// The name of the step or fact a clock counts from: "referral", "birth_date" (for an
+    /// outcome's occurrence, the decision's name).
     pub fn clock_id(&self, clock: Clock) -> &str {
         match clock {
-            Clock::AfterStep(step) | Clock::BeforeStep(step) => &self.step(step).id,
+            Clock::AfterStep(step) | Clock::BeforeStep(step) | Clock::AfterOutcome(step, _) => {
+                &self.step(step).id
+            }
             Clock::AfterFact(fact) | Clock::BeforeFact(fact) => &self.fact(fact).id,
         }
     }
 
-    /// A clock as the language writes it: "referral", "fact birth_date".
+    /// A clock as the language writes it: "referral", "fact birth_date",
+    /// "strategy_discussion is section47".
     pub fn clock_words(&self, clock: Clock) -> String {
-        format!("{}{}", clock.fact_prefix(), self.clock_id(clock))
+        match clock {
+            Clock::AfterOutcome(step, outcome) => self.outcome_clock_words(step, outcome),
+            _ => format!("{}{}", clock.fact_prefix(), self.clock_id(clock)),
+        }
     }
 
     /// The step or fact a clock counts from, by its title as it reads in a sentence, for
@@ -108,6 +115,7 @@ impl Procedure {
             Clock::AfterFact(fact) | Clock::BeforeFact(fact) => {
                 mid_sentence(&self.fact(fact).title)
             }
+            Clock::AfterOutcome(step, outcome) => self.outcome_clock_sentence(step, outcome),
         }
     }
 
@@ -296,6 +304,38 @@ impl Procedure {
             Test::Before(v) => format!("{title} is before {}", value(v)),
             Test::After(v) => format!("{title} is after {}", value(v)),
         }
+    }
+
+    /// A decision's occurrence with an outcome as written: "strategy_discussion is section47".
+    pub fn outcome_clock_words(&self, decision: StepId, outcome: u32) -> String {
+        format!(
+            "{} is {}",
+            self.step(decision).id,
+            self.outcome_id(decision, outcome)
+        )
+    }
+
+    /// The same inside a sentence, for drawings: "the strategy discussion for section 47" (short,
+    /// so a box's deadline takes no more lines than one counted from the step itself).
+    pub fn outcome_clock_sentence(&self, decision: StepId, outcome: u32) -> String {
+        let words = self.outcome_id(decision, outcome).replace('_', " ");
+        // "section47" reads "section 47": a space where letters meet digits.
+        let mut spaced = String::with_capacity(words.len() + 2);
+        let mut previous = ' ';
+        for c in words.chars() {
+            if c.is_ascii_digit() && previous.is_alphabetic() {
+                spaced.push(' ');
+            }
+            spaced.push(c);
+            previous = c;
+        }
+        format!("the {} for {spaced}", self.step_in_sentence(decision))
+    }
+
+    /// The name of a decision's outcome (empty should the index be out of range).
+    pub fn outcome_id(&self, decision: StepId, outcome: u32) -> &str {
+        let outcomes = &self.step(decision).outcomes;
+        outcomes.get(outcome as usize).map_or("", |o| o.id.as_str())
     }
 
     /// A step's title as it reads inside a sentence: "referral received".

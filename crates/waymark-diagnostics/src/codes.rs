@@ -122,6 +122,8 @@ code_table! {
     RolesJoinedBothWays = "WM0220", "roles-joined-both-ways", Error, "a `by` line joins its roles with both `and` and `or`";
     RoleNamedTwice = "WM0221", "role-named-twice", Error, "a `by` or `approved by` line names the same role twice";
     JointRolesOnRepeatedWork = "WM0222", "joint-roles-on-repeated-work", Error, "`by A and B` is given for a checkpoint or recurring work";
+    OutcomeOfNonDecision = "WM0224", "outcome-of-non-decision", Error, "a deadline counts from an outcome of a step that is not a decision";
+    UnknownClockOutcome = "WM0225", "unknown-clock-outcome", Error, "a deadline counts from an outcome its decision does not declare";
 
     // Check: graph shape, deadlines, sources.
     UnreachableStep = "WM0301", "unreachable-step", Warning, "no path from the start reaches this step";
@@ -145,6 +147,7 @@ code_table! {
     CountsBackFromEarlierStep = "WM0319", "counts-back-from-earlier-step", Error, "a deadline counts back from a step that always comes before it";
     ApprovedByOwnRole = "WM0322", "approved-by-own-role", Warning, "a step is approved by a role that may also do it";
     OutcomeNotYetDecided = "WM0330", "outcome-not-yet-decided", Error, "a condition tests a decision's outcome where the decision may not have been made";
+    OutcomeClockNeverStarts = "WM0326", "outcome-clock-never-starts", Error, "a deadline counts from an outcome that never leads to its step";
 
     // Calendars and dates.
     CalendarFileMalformed = "WM0401", "calendar-file-malformed", Error, "a calendar file is not in a format Waymark reads";

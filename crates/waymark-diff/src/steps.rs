@@ -140,6 +140,12 @@ impl Pair<'_> {
                 ["waivable with reason", "not waivable"],
             ),
             (
+                "repeats_changed",
+                old.repeats,
+                new.repeats,
+                ["may repeat", "happens once"],
+            ),
+            (
                 "overrun_rule_changed",
                 old.overrun_needs_reason,
                 new.overrun_needs_reason,
@@ -353,6 +359,9 @@ fn deadline_key(procedure: &Procedure, deadline: &Deadline) -> (String, String) 
         Clock::AfterFact(fact) => format!("after fact {}", procedure.fact(fact).id),
         Clock::BeforeFact(fact) => format!("before fact {}", procedure.fact(fact).id),
         Clock::BeforeStep(step) => format!("before {}", procedure.step(step).id),
+        // Paired with a deadline after the same decision, so a clock that moves to the
+        // occurrence with an outcome (or to another outcome) reads as one changed deadline.
+        Clock::AfterOutcome(step, _) => format!("after {}", procedure.step(step).id),
     };
     let condition = deadline
         .guard

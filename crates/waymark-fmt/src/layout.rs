@@ -93,9 +93,10 @@ pub fn detail_rank(word: &str) -> Option<(Family, u8)> {
         "overrun" => item(7),
         "untimed" => item(8),
         "waivable" => item(9),
-        "outcomes" => item(10),
-        "cite" => item(11),
-        "on" | "then" | "otherwise" => item(12),
+        "may" => item(10),
+        "outcomes" => item(11),
+        "cite" => item(12),
+        "on" | "then" | "otherwise" => item(13),
         _ => None,
     }
 }
@@ -329,6 +330,16 @@ mod tests {
         assert_eq!(
             layout(text),
             "step a\n  due 1 day after a\n  target 1 day after a\n  then b\n\n  by r\n"
+        );
+    }
+
+    #[test]
+    fn may_repeat_comes_after_waivable_and_before_outcomes() {
+        let text =
+            "decision a\n  on x then b\n  outcomes x\n  may repeat\n  untimed \"u\"\n  by r\n";
+        assert_eq!(
+            layout(text),
+            "decision a\n  by r\n  untimed \"u\"\n  may repeat\n  outcomes x\n  on x then b\n"
         );
     }
 

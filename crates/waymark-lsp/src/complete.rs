@@ -52,6 +52,12 @@ pub fn complete(analysis: &Analysis, offset: usize) -> Vec<CompletionItem> {
         .split([' ', '\t', ','])
         .filter(|w| !w.is_empty())
         .collect();
+    // `after strategy_discussion is `: that decision's outcomes.
+    if let [.., "after", decision, "is"] = words.as_slice()
+        && matches!(words.first(), Some(&("due" | "target" | "at")))
+    {
+        return ranked(outcomes_of(analysis, decision), typed);
+    }
     let candidates: Vec<(String, CompletionItemKind)> = match want(&words) {
         Want::Keywords => KEYWORDS
             .iter()
@@ -85,6 +91,7 @@ fn want(words: &[&str]) -> Want {
         "after" if !words.contains(&"is") => return Want::Names(Kind::Step),
         "while" => return Want::Names(Kind::Step),
         "before" => return Want::Words(&["fact"]),
+        "may" if words.len() == 1 => return Want::Words(&["repeat"]),
         _ => {}
     }
     if last.chars().all(|c| c.is_ascii_digit())
@@ -143,6 +150,23 @@ fn outcomes(analysis: &Analysis, offset: usize) -> Vec<(String, CompletionItemKi
         })
         .flatten()
         .map(|n| (n.text.clone(), CompletionItemKind::ENUM_MEMBER))
+        .collect()
+}
+
+/// The outcomes of the decision named `decision`, for `after DECISION is OUTCOME`.
+fn outcomes_of(analysis: &Analysis, decision: &str) -> Vec<(String, CompletionItemKind)> {
+    let prefix = format!("{decision}.");
+    let mut outcomes: Vec<String> = analysis
+        .occurrences
+        .iter()
+        .filter(|o| o.declaration && o.kind == Kind::Outcome)
+        .filter_map(|o| o.key.strip_prefix(&prefix).map(str::to_string))
+        .collect();
+    outcomes.sort();
+    outcomes.dedup();
+    outcomes
+        .into_iter()
+        .map(|o| (o, CompletionItemKind::ENUM_MEMBER))
         .collect()
 }
 
@@ -210,6 +234,39 @@ mod tests {
         );
         assert_eq!(want(&["on"]), Want::Outcomes);
         assert_eq!(want(&["cite"]), Want::Names(Kind::Source));
+    }
+
+    struct NoDisk;
+    impl crate::analysis::Disk for NoDisk {
+        fn read(&self, _: &std::path::Path) -> Option<String> {
+            None
+        }
+    }
+
+    const MEETING: &str = "procedure p\nrole r\nstart meeting\ndecision meeting\n  by r\n  untimed \"u\"\n  may repeat\n  outcomes section47, section17\n  on section47 then icpc\n  on section17 then closed\nstep icpc\n  by r\n  due 15 working days after meeting is se\n  then closed\nend closed\n";
+
+    fn labels_at(text: &str, after: &str) -> Vec<String> {
+        let analysis = Analysis::new(
+            std::path::Path::new("p.wm"),
+            text,
+            &crate::analysis::Open::new(),
+            &NoDisk,
+        );
+        let offset = text.find(after).map(|at| at + after.len()).unwrap_or(0);
+        complete(&analysis, offset)
+            .into_iter()
+            .map(|item| item.label)
+            .collect()
+    }
+
+    #[test]
+    fn after_a_decision_and_is_its_outcomes_fit() {
+        let labels = labels_at(MEETING, "after meeting is se");
+        assert_eq!(labels, ["section17", "section47"]);
+        assert_eq!(
+            labels_at("procedure p\nstep a\n  may re", "  may re"),
+            ["repeat"]
+        );
     }
 
     #[test]

@@ -160,6 +160,7 @@ fn step(analysis: &Analysis, item: &Item) -> String {
                 signoff.push(format!("approved by {}", names.join(" or ")));
             }
             ClauseKind::Deadline(deadline) => when.push(deadline_words(analysis, deadline)),
+            ClauseKind::MayRepeat => when.push(may_repeat_words(item).to_string()),
             ClauseKind::Untimed(reason) => when.push(format!("no time limit: {}", reason.value)),
             ClauseKind::Cite(cite) => {
                 let section = cite
@@ -204,13 +205,21 @@ fn deadline_words(analysis: &Analysis, deadline: &Deadline) -> String {
         .guard
         .as_ref()
         .map(|g| format!(", when {}", slice(analysis, g.span)));
-    let same_day = match (amount, deadline.unit.unit.same_day(), &deadline.clock) {
-        (0, Some(same), Clock::AfterStep(step)) => Some((same, step)),
+    let event = match &deadline.clock {
+        Clock::AfterStep(step) => Some(format!("`{}` is done", step.text)),
+        Clock::AfterOutcome(decision, outcome) => Some(format!(
+            "the first `{}` that decided `{}`",
+            decision.text, outcome.text
+        )),
         _ => None,
     };
-    if let Some((same, step)) = same_day {
+    let same_day = match (amount, deadline.unit.unit.same_day()) {
+        (0, Some(same)) => event.map(|event| (same, event)),
+        _ => None,
+    };
+    if let Some((same, event)) = same_day {
         let condition = condition.unwrap_or_default();
-        return format!("{kind} on the {same} as `{}` is done{condition}", step.text);
+        return format!("{kind} on the {same} as {event}{condition}");
     }
     format!(
         "{kind} {} {}{}",
@@ -226,6 +235,21 @@ fn clock_words(clock: &Clock) -> String {
         Clock::AfterFact(fact) => format!("after the date in `{}`", fact.text),
         Clock::BeforeFact(fact) => format!("before the date in `{}`", fact.text),
         Clock::BeforeStep(step) => format!("before `{}` is done", step.text),
+        Clock::AfterOutcome(decision, outcome) => format!(
+            "after the first `{}` that decided `{}`",
+            decision.text, outcome.text
+        ),
+    }
+}
+
+/// What `may repeat` means for the item: every record an occurrence; for a decision, the
+/// latest decides the way on.
+fn may_repeat_words(item: &Item) -> &'static str {
+    match item.kind {
+        waymark_syntax::ItemKind::Decision => {
+            "may repeat: every record is an occurrence, the first is when it was done, and the latest decides the way on"
+        }
+        _ => "may repeat: every record is an occurrence, and the first is when it was done",
     }
 }
 
@@ -290,6 +314,9 @@ fn deadline_clause(analysis: &Analysis, clause: &Clause, today: NaiveDate) -> Op
             Clock::AfterFact(fact) | Clock::BeforeFact(fact) => {
                 format!("the date in `{}` is today", fact.text)
             }
+            Clock::AfterOutcome(decision, outcome) => {
+                format!("`{}` decides `{}` today", decision.text, outcome.text)
+            }
         };
         match shifted {
             Some(date) => format!("if {from} ({}), it falls on {}", day(today), day(date)),
@@ -297,6 +324,19 @@ fn deadline_clause(analysis: &Analysis, clause: &Clause, today: NaiveDate) -> Op
         }
     };
     let text = match &clause.kind {
+        ClauseKind::MayRepeat => {
+            let item = analysis
+                .document
+                .items
+                .iter()
+                .find(|i| i.clauses.contains(clause))?;
+            format!(
+                "**{}**\n\nA further record of `{}` is not a repeat. A deadline can count from the \
+                 occurrence that decided an outcome: `after DECISION is OUTCOME`.",
+                may_repeat_words(item),
+                item.id.text
+            )
+        }
         ClauseKind::Deadline(deadline) => format!(
             "**{}**\n\nFor example: {}.",
             deadline_words(analysis, deadline),
@@ -351,6 +391,7 @@ mod tests {
     #![allow(clippy::unwrap_used, reason = "tests fail loudly")]
     use super::hover;
     use crate::analysis::{Analysis, Disk, Open};
+    use chrono::NaiveDate;
     use std::path::Path;
 
     struct NoDisk;
@@ -376,6 +417,38 @@ mod tests {
         assert!(
             text.contains("Sign-off:\n- approved by Team Manager"),
             "{text}"
+        );
+    }
+
+    const MEETING: &str = "procedure p\nrole r\nstart meeting\ndecision meeting\n  by r\n  untimed \"u\"\n  may repeat\n  outcomes section47, section17\n  on section47 then icpc\n  on section17 then closed\nstep icpc\n  by r\n  due 15 working days after meeting is section47\n  then closed\nend closed\n";
+
+    fn hover_after(needle: &str) -> String {
+        let analysis = Analysis::new(
+            std::path::Path::new("p.wm"),
+            MEETING,
+            &crate::analysis::Open::new(),
+            &NoDisk,
+        );
+        let offset = MEETING.find(needle).unwrap_or(0) + 1;
+        let today = NaiveDate::from_ymd_opt(2026, 3, 16).unwrap_or_default();
+        hover(&analysis, offset, today).unwrap_or_default()
+    }
+
+    #[test]
+    fn an_outcome_clock_and_may_repeat_are_told_in_words() {
+        let due = hover_after("due 15");
+        assert!(
+            due.contains("after the first `meeting` that decided `section47`"),
+            "{due}"
+        );
+        assert!(due.contains("`meeting` decides `section47` today"), "{due}");
+        let repeat = hover_after("may repeat");
+        assert!(repeat.contains("the latest decides the way on"), "{repeat}");
+        // The outcome named in the clock is the decision's outcome.
+        let outcome = hover_after("section47\n  then");
+        assert!(
+            outcome.contains("**outcome** `section47` of decision `meeting`"),
+            "{outcome}"
         );
     }
 }

@@ -119,7 +119,10 @@ impl Found {
                 self.guard(guard.as_ref());
             }
             ClauseKind::Cite(cite) => self.refer(Kind::Source, &cite.source),
-            ClauseKind::OverrunNeedsReason | ClauseKind::Untimed(_) | ClauseKind::Waivable => {}
+            ClauseKind::OverrunNeedsReason
+            | ClauseKind::Untimed(_)
+            | ClauseKind::Waivable
+            | ClauseKind::MayRepeat => {}
         }
     }
 
@@ -127,6 +130,11 @@ impl Found {
         match clock {
             Clock::AfterStep(step) | Clock::BeforeStep(step) => self.refer(Kind::Step, step),
             Clock::AfterFact(fact) | Clock::BeforeFact(fact) => self.refer(Kind::Fact, fact),
+            Clock::AfterOutcome(decision, outcome) => {
+                self.refer(Kind::Step, decision);
+                let key = format!("{}.{}", decision.text, outcome.text);
+                self.push(Kind::Outcome, key, outcome.span, false);
+            }
         }
     }
 

@@ -58,6 +58,34 @@ impl Case {
     pub fn fact(&self, id: FactId) -> Option<FactValue> {
         self.facts.get(id.0 as usize).copied().flatten()
     }
+
+    /// The latest dated record of a step up to the end of `as_of`, as the replay applies
+    /// records (by date, then time, then file order): for a decision that may repeat, the
+    /// occurrence that decided the way on.
+    pub fn latest_record(&self, step: StepId, as_of: NaiveDate) -> Option<&Event> {
+        self.events
+            .iter()
+            .enumerate()
+            .filter(|(_, event)| event.step == step)
+            .filter_map(|(index, event)| event.on.map(|on| (on, index, event)))
+            .filter(|(on, _, _)| on.date <= as_of)
+            .max_by_key(|(on, index, _)| (on.date, on.time.unwrap_or(NaiveTime::MIN), *index))
+            .map(|(_, _, event)| event)
+    }
+
+    /// When a decision was first recorded with an outcome, up to the end of `as_of`: the clock
+    /// of `after DECISION is OUTCOME`. First as the replay applies records: by date, then time,
+    /// then file order. (A scan of the case's events, made only for such clocks.)
+    pub fn first_decided(&self, decision: StepId, outcome: u32, as_of: NaiveDate) -> Option<When> {
+        self.events
+            .iter()
+            .enumerate()
+            .filter(|(_, event)| event.step == decision && event.outcome == Some(outcome as usize))
+            .filter_map(|(index, event)| event.on.map(|on| (on, index)))
+            .filter(|(on, _)| on.date <= as_of)
+            .min_by_key(|(on, index)| (on.date, on.time.unwrap_or(NaiveTime::MIN), *index))
+            .map(|(on, _)| on)
+    }
 }
 
 /// Which input file a problem is in. JSON Lines and CSV events are `Cases`.

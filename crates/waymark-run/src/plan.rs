@@ -283,10 +283,7 @@ fn reachable_from_start(procedure: &Procedure) -> Vec<bool> {
     // A checkpoint counted from a fact has no schedule edge: it applies to every case.
     for (index, step) in procedure.steps.iter().enumerate() {
         let from_fact = matches!(step.kind, StepKind::Checkpoint { .. })
-            && step
-                .deadlines
-                .iter()
-                .any(|d| !matches!(d.clock, waymark_compile::Clock::AfterStep(_)));
+            && step.deadlines.iter().any(|d| d.clock.step().is_none());
         if from_fact {
             seen[index] = true;
         }

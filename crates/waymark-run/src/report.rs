@@ -102,6 +102,9 @@ pub struct Row {
     /// For a step every role of whose `by a and b` rule must record, not done yet: the roles
     /// with no record so far.
     pub awaiting: Vec<RoleId>,
+    /// For a step that may repeat: how many times it was recorded (the row's `done` is the
+    /// first).
+    pub occurrences: Option<u32>,
 }
 
 impl Row {
@@ -121,6 +124,7 @@ impl Row {
             counted_from: None,
             approval: None,
             awaiting: Vec::new(),
+            occurrences: None,
         }
     }
 }

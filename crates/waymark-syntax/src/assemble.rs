@@ -180,7 +180,10 @@ impl Assembler<'_> {
                 item.span,
                 format!("this {} is `{}`", item.kind.keyword(), item.id.text),
             )
-            .help(allowed_help(item.kind));
+            .help(match clause.kind {
+                ClauseKind::MayRepeat => cannot_repeat_help(item.kind),
+                _ => allowed_help(item.kind),
+            });
             self.diagnostics.push(diagnostic);
             return;
         }
@@ -235,6 +238,7 @@ fn allowed(kind: ItemKind, clause: &ClauseKind) -> bool {
                 | C::OverrunNeedsReason
                 | C::Untimed(_)
                 | C::Waivable
+                | C::MayRepeat
                 | C::Then { .. }
                 | C::Otherwise(_)
                 | C::Cite(_)
@@ -246,6 +250,7 @@ fn allowed(kind: ItemKind, clause: &ClauseKind) -> bool {
                 | C::Deadline(_)
                 | C::OverrunNeedsReason
                 | C::Untimed(_)
+                | C::MayRepeat
                 | C::Outcomes(_)
                 | C::On { .. }
                 | C::Cite(_)
@@ -275,10 +280,10 @@ fn allowed(kind: ItemKind, clause: &ClauseKind) -> bool {
 fn allowed_help(kind: ItemKind) -> &'static str {
     match kind {
         ItemKind::Step => {
-            "a step may have: by, approved by, due, target, overrun, untimed, waivable, then, otherwise, cite"
+            "a step may have: by, approved by, due, target, overrun, untimed, waivable, may repeat, then, otherwise, cite"
         }
         ItemKind::Decision => {
-            "a decision may have: by, approved by, due, target, overrun, untimed, outcomes, on, cite; it moves on with `on <outcome> then <step>`"
+            "a decision may have: by, approved by, due, target, overrun, untimed, may repeat, outcomes, on, cite; it moves on with `on <outcome> then <step>`"
         }
         ItemKind::Together => {
             "a together block may have: all of, due, target, overrun, untimed, then, otherwise, cite; put roles on its steps"
@@ -286,6 +291,25 @@ fn allowed_help(kind: ItemKind) -> &'static str {
         ItemKind::Checkpoint => "a checkpoint may have: by, at, until, waivable, cite",
         ItemKind::Recurring => "a recurring obligation may have: by, every, waivable, cite",
         ItemKind::End => "an end may only have `cite` lines: the case stops there",
+    }
+}
+
+/// Why only steps and decisions take `may repeat`, and what to write instead.
+fn cannot_repeat_help(kind: ItemKind) -> &'static str {
+    match kind {
+        ItemKind::End => {
+            "an end cannot repeat: the case stops there; put `may repeat` on the step or decision that happens again"
+        }
+        ItemKind::Together => {
+            "a together block cannot repeat as a whole: put `may repeat` on the steps inside it that happen again"
+        }
+        ItemKind::Checkpoint => {
+            "a checkpoint series already has one occurrence per time on its `at` line; delete `may repeat`"
+        }
+        ItemKind::Recurring => {
+            "recurring work already repeats, once every period while its step lasts; delete `may repeat`"
+        }
+        ItemKind::Step | ItemKind::Decision => allowed_help(kind),
     }
 }
 
@@ -298,6 +322,7 @@ fn once_only(clause: &ClauseKind) -> bool {
             | C::Approved { .. }
             | C::Untimed(_)
             | C::Waivable
+            | C::MayRepeat
             | C::Outcomes(_)
             | C::Otherwise(_)
             | C::AllOf(_)

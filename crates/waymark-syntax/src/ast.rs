@@ -165,6 +165,8 @@ pub enum ClauseKind {
     Untimed(Text),
     /// `waivable with reason`
     Waivable,
+    /// `may repeat`: every record of the step is an occurrence.
+    MayRepeat,
     /// `outcomes section47, section17`
     Outcomes(Vec<Name>),
     /// `on section47 then section47_enquiry`
@@ -207,6 +209,7 @@ impl ClauseKind {
             ClauseKind::OverrunNeedsReason => "overrun",
             ClauseKind::Untimed(_) => "untimed",
             ClauseKind::Waivable => "waivable",
+            ClauseKind::MayRepeat => "may",
             ClauseKind::Outcomes(_) => "outcomes",
             ClauseKind::On { .. } => "on",
             ClauseKind::Then { .. } => "then",
@@ -267,6 +270,9 @@ pub enum Clock {
     BeforeFact(Name),
     /// `before icpc`: back from the day a later step was done (or is recorded as planned).
     BeforeStep(Name),
+    /// `after strategy_discussion is section47`: from the first occurrence of a decision
+    /// recorded with that outcome.
+    AfterOutcome(Name, Name),
 }
 
 impl Clock {
@@ -275,7 +281,8 @@ impl Clock {
             Clock::AfterStep(name)
             | Clock::AfterFact(name)
             | Clock::BeforeFact(name)
-            | Clock::BeforeStep(name) => name,
+            | Clock::BeforeStep(name)
+            | Clock::AfterOutcome(name, _) => name,
         }
     }
 }

@@ -175,6 +175,7 @@ impl Builder<'_> {
             Rule::overrun_line => ClauseKind::OverrunNeedsReason,
             Rule::untimed_line => ClauseKind::Untimed(self.text(parts.next()?)),
             Rule::waivable_line => ClauseKind::Waivable,
+            Rule::may_line => ClauseKind::MayRepeat,
             Rule::outcomes_line => ClauseKind::Outcomes(self.names(parts.next()?)),
             Rule::on_line => ClauseKind::On {
                 outcome: self.name(parts.next()?),
@@ -353,6 +354,11 @@ impl Builder<'_> {
         let inner = Parts::of(pair).next()?;
         Some(match inner.as_rule() {
             Rule::fact_clock => Clock::AfterFact(self.name(Parts::of(inner).next()?)),
+            Rule::outcome_clock => {
+                let mut parts = Parts::of(inner);
+                let decision = self.name(parts.next()?);
+                Clock::AfterOutcome(decision, self.name(parts.next()?))
+            }
             _ => Clock::AfterStep(self.name(inner)),
         })
     }

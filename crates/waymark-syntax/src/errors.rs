@@ -308,6 +308,7 @@ fn keyword_of(rule: Rule) -> Option<&'static str> {
         Rule::k_one => "one",
         Rule::k_or => "or",
         Rule::k_reason => "reason",
+        Rule::k_repeat => "repeat",
         Rule::k_then => "then",
         Rule::k_updated => "updated",
         Rule::k_when | Rule::guard_clause => "when",
@@ -328,7 +329,7 @@ fn describe(rule: Rule) -> String {
         return format!("`{word}`");
     }
     match rule {
-        Rule::name | Rule::name_list | Rule::clock => "a name",
+        Rule::name | Rule::name_list | Rule::clock | Rule::outcome_clock => "a name",
         Rule::number => "a number",
         Rule::same_day => "`same day`",
         Rule::deadline => "a time such as `45 working days after`, `same day as` or `2 weeks before`",

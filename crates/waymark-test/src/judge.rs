@@ -164,7 +164,8 @@ fn holidays_skipped(plan: &Plan, report: &CaseReport, row: &Row) -> Option<Vec<S
             .find(|r| r.step == id)
             .and_then(|r| r.done)
     };
-    let ClockStart::Started(from, _) = clock_start(deadline, &fact, &done) else {
+    let decided = |id, outcome| report.case.first_decided(id, outcome, report.as_of);
+    let ClockStart::Started(from, _) = clock_start(deadline, &fact, &done, &decided) else {
         return None;
     };
     let days = plan.calendar.days_off_between(from.date, due.date()).ok()?;

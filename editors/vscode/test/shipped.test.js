@@ -16,7 +16,7 @@ const root = path.join(__dirname, "..", "..", "..");
 const ITEMS = ["procedure", "step", "decision", "together", "checkpoint", "recurring", "end"];
 const DECLARATIONS = ["use", "role", "fact", "start", "source"];
 const HEADER = ["version", "effective", "calendar"];
-const DETAILS = ["by", "due", "target", "overrun", "untimed", "waivable", "outcomes", "on",
+const DETAILS = ["by", "due", "target", "overrun", "untimed", "waivable", "may", "outcomes", "on",
   "then", "otherwise", "all", "at", "every", "until", "cite", "approved"];
 
 async function grammar() {

@@ -53,19 +53,44 @@ impl Resolver<'_> {
         }
     }
 
+    /// A decision's outcomes, from its `outcomes` line.
+    pub(super) fn declare_outcomes(&mut self, document: &Document) {
+        for (index, item) in document.items.iter().enumerate() {
+            let names = item.clauses.iter().find_map(|clause| match &clause.kind {
+                ClauseKind::Outcomes(names) => Some(names),
+                _ => None,
+            });
+            let (Some(names), ItemKind::Decision) = (names, item.kind) else {
+                continue;
+            };
+            let step = self
+                .item_steps
+                .get(&(document.file.0, index as u32))
+                .and_then(|steps| steps.first().copied());
+            let outcomes = self.outcomes(names);
+            if let Some(target) = step.and_then(|step| self.steps.get_mut(step.0 as usize)) {
+                target.outcomes = outcomes;
+            }
+        }
+    }
+
     pub(super) fn resolve_step(&mut self, item: &Item, step: StepId) {
         let mut details = Details::default();
-        let mut outcomes: Vec<Outcome> = Vec::new();
+        // Declared with every decision's outcomes, before any detail.
+        let outcomes = self
+            .steps
+            .get(step.0 as usize)
+            .map(|step| step.outcomes.clone())
+            .unwrap_or_default();
         for clause in &item.clauses {
-            match &clause.kind {
-                ClauseKind::Outcomes(names) => outcomes = self.outcomes(names),
-                ClauseKind::Every {
-                    amount,
-                    unit,
-                    during,
-                    guard,
-                } => self.resolve_every(step, *amount, *unit, during, guard.as_ref()),
-                _ => {}
+            if let ClauseKind::Every {
+                amount,
+                unit,
+                during,
+                guard,
+            } = &clause.kind
+            {
+                self.resolve_every(step, *amount, *unit, during, guard.as_ref());
             }
         }
         let named = OutcomeNames::new(&outcomes);
@@ -128,7 +153,7 @@ impl Resolver<'_> {
                     guard: None,
                     span,
                 });
-                if let Clock::AfterStep(clock_step) = clock {
+                if let Clock::AfterStep(clock_step) | Clock::AfterOutcome(clock_step, _) = clock {
                     self.schedules.push((clock_step, step));
                 }
             }
@@ -202,6 +227,7 @@ impl Resolver<'_> {
             ClauseKind::OverrunNeedsReason => details.overrun = true,
             ClauseKind::Untimed(reason) => details.untimed = Some(reason.value.clone()),
             ClauseKind::Waivable => details.waivable = true,
+            ClauseKind::MayRepeat => details.repeats = true,
             ClauseKind::On { outcome, target } => {
                 details
                     .routes
@@ -236,6 +262,7 @@ impl Resolver<'_> {
         target.deadlines = details.deadlines;
         target.untimed = details.untimed;
         target.waivable = details.waivable;
+        target.repeats = details.repeats;
         target.overrun_needs_reason = details.overrun;
         target.routes = details.routes;
         target.cites = details.cites;
@@ -371,7 +398,76 @@ impl Resolver<'_> {
             syntax::Clock::BeforeStep(name) => {
                 self.step_ref(name, Use::Clock).map(Clock::BeforeStep)
             }
+            syntax::Clock::AfterOutcome(decision, outcome) => {
+                let step = self.step_ref(decision, Use::Clock)?;
+                self.clock_outcome(step, decision, outcome)
+                    .map(|index| Clock::AfterOutcome(step, index))
+            }
         }
+    }
+
+    /// The outcome named in `after DECISION is OUTCOME`, as an index into the decision's
+    /// outcomes: only a decision has outcomes, and only those on its `outcomes` line.
+    fn clock_outcome(
+        &mut self,
+        step: StepId,
+        decision: &syntax::Name,
+        outcome: &syntax::Name,
+    ) -> Option<u32> {
+        let target = self.steps.get(step.0 as usize)?;
+        if target.kind != StepKind::Decision {
+            let what = super::references::describe_kind(&target.kind);
+            self.report(
+                Diagnostic::new(
+                    Code::OutcomeOfNonDecision,
+                    outcome.span,
+                    format!(
+                        "`{}` has no outcomes to count from: it is {what}, not a decision",
+                        decision.text
+                    ),
+                )
+                .label("an outcome is named here")
+                .related(
+                    target.name_span,
+                    format!("`{}` is declared here", decision.text),
+                )
+                .help(format!(
+                    "count from the step itself, `after {}`, or name a decision and one of its \
+                     outcomes: `after strategy_discussion is section47`",
+                    decision.text
+                )),
+            );
+            return None;
+        }
+        if let Some(index) = target.outcomes.iter().position(|o| o.id == outcome.text) {
+            return Some(index as u32);
+        }
+        let declared: Vec<&str> = target.outcomes.iter().map(|o| o.id.as_str()).collect();
+        let help = match waymark_diagnostics::did_you_mean(&outcome.text, declared.iter().copied())
+        {
+            Some(guess) => format!("did you mean `{guess}`?"),
+            None => format!(
+                "count from one of the outcomes of `{}`: {}",
+                decision.text,
+                declared.join(", ")
+            ),
+        };
+        let diagnostic = Diagnostic::new(
+            Code::UnknownClockOutcome,
+            outcome.span,
+            format!(
+                "the decision `{}` has no outcome `{}` to count from",
+                decision.text, outcome.text
+            ),
+        )
+        .label("not one of the decision's outcomes")
+        .related(
+            target.name_span,
+            format!("`{}` is declared here", decision.text),
+        )
+        .help(help);
+        self.report(diagnostic);
+        None
     }
 
     /// A fact a deadline counts from (`after fact X`) or back from (`before`, when

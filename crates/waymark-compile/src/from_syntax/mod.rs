@@ -32,6 +32,10 @@ pub fn resolve(documents: &[Document], diagnostics: &mut Vec<Diagnostic>) -> Opt
     }
     // Used procedures' starts first, so `then section47` can enter one.
     let used = resolver.used_procedures(documents);
+    // Every decision's outcomes before any detail, so a clock may name a decision further down.
+    for document in documents {
+        resolver.declare_outcomes(document);
+    }
     for document in documents {
         resolver.resolve_items(document);
     }
@@ -263,6 +267,7 @@ impl<'d> Resolver<'d> {
             deadlines: Vec::new(),
             untimed: None,
             waivable: false,
+            repeats: false,
             overrun_needs_reason: false,
             outcomes: Vec::new(),
             routes: Vec::new(),
@@ -347,6 +352,7 @@ pub(super) struct Details {
     deadlines: Vec<Deadline>,
     untimed: Option<String>,
     waivable: bool,
+    repeats: bool,
     overrun: bool,
     routes: Vec<Route>,
     cites: Vec<Citation>,

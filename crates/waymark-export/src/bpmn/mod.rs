@@ -1465,6 +1465,15 @@ fn condition(procedure: &Procedure, step: &Step, route: usize) -> Option<String>
 fn documentation(procedure: &Procedure, node: &Node) -> String {
     let mut lines: Vec<String> = node.details().cloned().collect();
     for step in node.steps.iter().take(1).map(|s| procedure.step(*s)) {
+        // Said here, not drawn in the box: the flowcharts have no room to spare for it.
+        if step.repeats {
+            lines.push(match step.kind {
+                waymark_compile::StepKind::Decision => {
+                    "may happen again: the latest occurrence decides the way on".to_string()
+                }
+                _ => "may happen again: every record is an occurrence".to_string(),
+            });
+        }
         if let Some(reason) = &step.untimed {
             lines.push(format!("untimed: {reason}"));
         }
@@ -1667,12 +1676,15 @@ fn timer_attributes(
         ("unit", deadline.unit.name().to_string()),
     ];
     let clock = match deadline.clock {
-        Clock::AfterStep(_) => "after",
+        Clock::AfterStep(_) | Clock::AfterOutcome(..) => "after",
         Clock::AfterFact(_) => "after-fact",
         Clock::BeforeFact(_) => "before-fact",
         Clock::BeforeStep(_) => "before",
     };
     attributes.push((clock, procedure.clock_id(deadline.clock).to_string()));
+    if let Clock::AfterOutcome(step, outcome) = deadline.clock {
+        attributes.push(("outcome", procedure.outcome_id(step, outcome).to_string()));
+    }
     if let Some(guard) = &deadline.guard {
         attributes.push(("when", procedure.guard_words(guard)));
     }

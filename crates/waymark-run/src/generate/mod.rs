@@ -356,7 +356,10 @@ fn side_work(
                     continue;
                 };
                 let from = match deadline.clock {
-                    waymark_compile::Clock::AfterStep(clock) => done[clock.0 as usize],
+                    // A generated case records each decision once: near enough for a checkpoint
+                    // counted from one of its outcomes (a mismatch is simply recorded early).
+                    waymark_compile::Clock::AfterStep(clock)
+                    | waymark_compile::Clock::AfterOutcome(clock, _) => done[clock.0 as usize],
                     waymark_compile::Clock::AfterFact(f) => match fact(f) {
                         Some(FactValue::Date(date)) => Some(date),
                         _ => None,

@@ -135,6 +135,9 @@ fn explain_row(plan: &Plan, report: &CaseReport, row: &Row, locate: Locate<'_>, 
     }
     explain_result(report, row, out);
     explain_signoff(plan, report, row, out);
+    if let Some(occurrences) = row.occurrences {
+        explain_occurrences(report, row.step, step, occurrences, out);
+    }
 }
 
 /// Who must act and who signs off: for a `by a and b` step, the roles it awaits; for a step
@@ -183,6 +186,39 @@ fn explain_signoff(plan: &Plan, report: &CaseReport, row: &Row, out: &mut String
     }
 }
 
+/// A step that may repeat: how often it was recorded, which occurrence is its done date, and
+/// for a decision, which occurrence decided the way on.
+fn explain_occurrences(
+    report: &CaseReport,
+    id: waymark_compile::StepId,
+    step: &Step,
+    occurrences: u32,
+    out: &mut String,
+) {
+    let times = match occurrences {
+        1 => "once".to_string(),
+        n => format!("{n} times"),
+    };
+    let _ = writeln!(
+        out,
+        "  may repeat: recorded {times}; it counts as done on its first occurrence"
+    );
+    if step.kind != StepKind::Decision || occurrences < 2 {
+        return;
+    }
+    let latest = report.case.latest_record(id, report.as_of);
+    if let Some((Some(on), outcome)) = latest.map(|event| (event.on, event.outcome)) {
+        let decided = outcome
+            .and_then(|o| step.outcomes.get(o))
+            .map_or("no outcome".to_string(), |o| format!("`{}`", o.id));
+        let _ = writeln!(
+            out,
+            "  the latest occurrence, {}, decided {decided}: the case goes that way, and the branches earlier occurrences chose are not taken",
+            when_text(on)
+        );
+    }
+}
+
 fn why_not_applicable(plan: &Plan, report: &CaseReport, step: &Step) -> String {
     match &step.kind {
         StepKind::Checkpoint {
@@ -217,6 +253,7 @@ fn explain_deadline(
     let _ = writeln!(out, "  {kind} ({place}): {}", line.trim());
     let fact = |id| report.fact(plan.procedure, id);
     let done_at = |id| done_of(report, id);
+    let decided = |id, outcome| report.case.first_decided(id, outcome, report.as_of);
     if let Some(guard) = &deadline.guard
         && !guard.holds(&fact)
     {
@@ -226,14 +263,21 @@ fn explain_deadline(
         );
         return;
     }
-    let (from, amount) = match clock_start(deadline, &fact, &done_at) {
+    let (from, amount) = match clock_start(deadline, &fact, &done_at, &decided) {
         ClockStart::Started(from, amount) => (from, amount),
         ClockStart::NotYet => {
-            let _ = writeln!(
-                out,
-                "    no date yet: `{}` has not been done",
-                plan.procedure.clock_id(deadline.clock)
-            );
+            let not_yet = match deadline.clock {
+                Clock::AfterOutcome(step, outcome) => format!(
+                    "no date yet: `{}` has not been recorded deciding `{}`",
+                    plan.procedure.step(step).id,
+                    plan.procedure.outcome_id(step, outcome)
+                ),
+                _ => format!(
+                    "no date yet: `{}` has not been done",
+                    plan.procedure.clock_id(deadline.clock)
+                ),
+            };
+            let _ = writeln!(out, "    {not_yet}");
             return;
         }
         ClockStart::NoFact => {
@@ -249,6 +293,12 @@ fn explain_deadline(
         Clock::AfterStep(_) | Clock::BeforeStep(_) => format!(
             "the clock is `{}`, done {}",
             plan.procedure.clock_id(deadline.clock),
+            when_text(from)
+        ),
+        Clock::AfterOutcome(step, outcome) => format!(
+            "the clock is the first `{}` that decided `{}`, done {}",
+            plan.procedure.step(step).id,
+            plan.procedure.outcome_id(step, outcome),
             when_text(from)
         ),
         _ => format!(

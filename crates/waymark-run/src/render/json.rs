@@ -122,6 +122,10 @@ impl Printer<'_, '_> {
         push_json_date(out, row.target.map(Due::date));
         out.push_str(",\"done\":");
         push_json_date(out, row.done.map(|done| done.date));
+        if let Some(occurrences) = row.occurrences {
+            out.push_str(",\"occurrences\":");
+            push_number(out, u64::from(occurrences));
+        }
         if let Some(due @ Due::At(_)) = row.due {
             out.push_str(",\"due_at\":\"");
             out.push_str(&due_text(due));
@@ -174,6 +178,10 @@ impl Printer<'_, '_> {
                 out.push_str(",\"reason\":");
                 push_json_string(out, reason);
             }
+        }
+        if let Some(latest) = super::latest_outcome(self.plan, report, row) {
+            out.push_str(",\"latest_outcome\":");
+            push_json_string(out, latest);
         }
         out.push('}');
     }

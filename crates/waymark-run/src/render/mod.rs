@@ -224,11 +224,28 @@ pub(crate) fn deviation_words(
             ),
             format!("{} before {step}", names(&deviation.expected)),
         ),
+        DeviationKind::Unexpected
+            if deviation.expected.is_empty()
+                && matches!(
+                    plan.procedure.step(deviation.step).kind,
+                    waymark_compile::StepKind::Recurring { .. }
+                        | waymark_compile::StepKind::Checkpoint { .. }
+                ) =>
+        {
+            (
+                format!(
+                    "{step} was recorded {when}, outside the time the case was at the step it runs with"
+                ),
+                "no record of it then".to_string(),
+            )
+        }
+        // Off the path while no step was open: between a decision that may repeat and the
+        // occurrence that chose another way, say.
         DeviationKind::Unexpected if deviation.expected.is_empty() => (
             format!(
-                "{step} was recorded {when}, outside the time the case was at the step it runs with"
+                "{step} was recorded {when}, off the path the case took; it still counts for {step}"
             ),
-            "no record of it then".to_string(),
+            "no record of it on the path the case took".to_string(),
         ),
         DeviationKind::Unexpected => (
             format!(
@@ -278,6 +295,21 @@ pub(crate) fn deviation_words(
             )
         }
     }
+}
+
+/// For a decision that may repeat and was recorded more than once, the outcome of its latest
+/// occurrence, which chose the way on (the row's own `outcome` is its first occurrence's).
+fn latest_outcome<'p>(
+    plan: &'p Plan,
+    report: &CaseReport,
+    row: &crate::report::Row,
+) -> Option<&'p str> {
+    row.occurrences.filter(|n| *n > 1)?;
+    let step = plan.procedure.step(row.step);
+    let latest = report.case.latest_record(row.step, report.as_of)?;
+    step.outcomes
+        .get(latest.outcome?)
+        .map(|outcome| outcome.id.as_str())
 }
 
 #[cfg(test)]

@@ -149,6 +149,12 @@ fn row_note(plan: &Plan, report: &CaseReport, row: &Row) -> String {
     {
         notes.push(format!("outcome {}", outcome.id));
     }
+    if let Some(occurrences) = row.occurrences.filter(|n| *n > 1) {
+        notes.push(format!("{occurrences} occurrences"));
+        if let Some(latest) = super::latest_outcome(plan, report, row) {
+            notes.push(format!("the latest decided {latest}"));
+        }
+    }
     match row.reason_recorded {
         Some(true) => notes.push("reason recorded".to_string()),
         Some(false) => notes.push("no reason recorded".to_string()),

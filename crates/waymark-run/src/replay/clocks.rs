@@ -24,16 +24,20 @@ pub fn shift(calendar: &Calendar, from: When, amount: i64, unit: Unit) -> Result
 pub enum ClockStart {
     /// The clock started at this moment; count `sign × amount` from it.
     Started(When, i64),
-    /// The step it counts from is not done yet.
+    /// The step it counts from is not done yet (or, for `after DECISION is OUTCOME`, not
+    /// yet recorded with that outcome).
     NotYet,
     /// The date fact it counts from is not known for this case: the deadline does not apply.
     NoFact,
 }
 
+/// Where `deadline`'s clock stands: `done` says when a step was done, `decided` when a decision
+/// was first recorded with an outcome ([`crate::Case::first_decided`]).
 pub fn clock_start(
     deadline: &Deadline,
     fact: &impl Fn(FactId) -> Option<FactValue>,
     done: &impl Fn(StepId) -> Option<When>,
+    decided: &impl Fn(StepId, u32) -> Option<When>,
 ) -> ClockStart {
     let amount = i64::from(deadline.amount);
     let fact_date = |id| match fact(id) {
@@ -58,6 +62,11 @@ pub fn clock_start(
             Some(when) => ClockStart::Started(when, -amount),
             None => ClockStart::NoFact,
         },
+        // From the first occurrence with that outcome, which need not be the first occurrence.
+        Clock::AfterOutcome(step, outcome) => match decided(step, outcome) {
+            Some(when) => ClockStart::Started(when, amount),
+            None => ClockStart::NotYet,
+        },
     }
 }
 
@@ -71,6 +80,7 @@ pub(crate) fn governing(
     kind: DeadlineKind,
     fact: &impl Fn(FactId) -> Option<FactValue>,
     done: &impl Fn(StepId) -> Option<When>,
+    decided: &impl Fn(StepId, u32) -> Option<When>,
     out_of_range: &mut bool,
 ) -> Option<(Due, usize)> {
     let mut best: Option<(Due, usize)> = None;
@@ -83,7 +93,7 @@ pub(crate) fn governing(
         {
             continue;
         }
-        let ClockStart::Started(from, amount) = clock_start(deadline, fact, done) else {
+        let ClockStart::Started(from, amount) = clock_start(deadline, fact, done, decided) else {
             continue;
         };
         match shift(calendar, from, amount, deadline.unit) {

@@ -1,6 +1,7 @@
 //! What in a case's records does not fit its procedure. Each record is judged once, in this
 //! order: after the case closed (`after_end`), a second record of a step done once, or a
-//! duplicate of recurring work's record (`repeated`, noted with the records), off the path the case took (`unexpected`), or out of
+//! duplicate of a record of recurring work or of a step that may repeat (`repeated`: the same
+//! step at the same moment), off the path the case took (`unexpected`), or out of
 //! the procedure's order (`out_of_order`). Then each gap on the path (`not_recorded`).
 //!
 //! Out of order is decided as an alignment would: among the records on the path, the fewest
@@ -22,9 +23,11 @@ impl Replay<'_, '_> {
         in_order.clear();
         for index in 0..self.records.len() {
             let record = self.records[index];
-            let once = !matches!(self.step(record.step).kind, StepKind::Recurring { .. });
+            let step = self.step(record.step);
+            let once = !step.repeats && !matches!(step.kind, StepKind::Recurring { .. });
+            let later = self.state(record.step).first != Some(index as u32);
             let again = match once {
-                true => self.state(record.step).first != Some(index as u32),
+                true => later,
                 false => self.is_duplicate(index),
             };
             if again {
@@ -37,6 +40,9 @@ impl Replay<'_, '_> {
             }
             match self.judge_record(record) {
                 Some((kind, expected)) => self.note(index, kind, expected, false),
+                // A further occurrence of a step that may repeat comes after the steps its
+                // first occurrence led to: only the first is put in the procedure's order.
+                None if later && step.repeats => {}
                 None if self.is_on_path_step(record.step) => in_order.push(index as u32),
                 None => {}
             }
@@ -90,18 +96,20 @@ impl Replay<'_, '_> {
 
     /// A checkpoint occurrence belongs to a path with its clock step, after that step.
     fn judge_checkpoint(&self, record: Record) -> Option<(DeviationKind, Vec<StepId>)> {
-        let clock = self
+        let (clock, started) = self
             .step(record.step)
             .deadlines
             .iter()
             .find_map(|deadline| match deadline.clock {
-                Clock::AfterStep(clock) => Some(clock),
+                Clock::AfterStep(clock) => Some((clock, self.state(clock).done)),
+                Clock::AfterOutcome(clock, outcome) => {
+                    Some((clock, self.first_decided(clock, outcome)))
+                }
                 _ => None,
             })?;
         if !self.on_or_possible(clock) {
             return Some((DeviationKind::Unexpected, self.open_on(record.on)));
         }
-        let started = self.state(clock).done;
         started
             .is_some_and(|started| started.date > record.on.date)
             .then(|| (DeviationKind::OutOfOrder, vec![clock]))

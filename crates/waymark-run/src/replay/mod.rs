@@ -26,6 +26,8 @@ mod deviations;
 mod path;
 mod progress;
 mod records;
+#[cfg(test)]
+mod repeat_tests;
 mod rows;
 mod scratch;
 mod signoff;

@@ -1,5 +1,6 @@
 //! The path a case took: from the start along the routes its facts choose; at a decision, the
-//! branch of its recorded outcome. A decision that was not recorded takes the branch whose
+//! branch of its recorded outcome (for a decision that may repeat, the outcome of its latest
+//! occurrence: the branches earlier occurrences chose are not taken). A decision that was not recorded takes the branch whose
 //! records come first (the case's later records show where it went); with no record behind
 //! any branch, the decision is still to come and its branches are only possible.
 #![allow(
@@ -103,10 +104,15 @@ impl Replay<'_, '_> {
         })
     }
 
-    /// The outcome recorded for a decision: by its first record, or by a dateless waiver.
+    /// The outcome recorded for a decision: by its first record (for a decision that may
+    /// repeat, its latest: a further meeting decides afresh), or by a dateless waiver.
     pub(super) fn recorded_outcome(&self, id: StepId) -> Option<usize> {
         let state = self.state(id);
-        let event = match (self.first_record(id), state.dateless_waiver) {
+        let record = match self.step(id).repeats {
+            true => self.latest_record(id),
+            false => self.first_record(id),
+        };
+        let event = match (record, state.dateless_waiver) {
             (Some(record), _) => record.event,
             (None, Some(event)) => event as usize,
             (None, None) => return None,

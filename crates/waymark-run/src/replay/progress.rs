@@ -20,7 +20,8 @@ impl Replay<'_, '_> {
 
     /// Forwards: a step is reached when the step before it on the path was done (or, when
     /// that was not recorded, when that step was itself reached); a step is done on its first
-    /// record, or, waived without a date, on the day it was reached.
+    /// record, or, waived without a date, on the day it was reached. A decision that may repeat
+    /// leads on from its latest occurrence, which chose the way.
     fn reach_and_do(&mut self) {
         // Every record counts for its own step, wherever it lies.
         for index in 0..self.records.len() {
@@ -39,9 +40,16 @@ impl Replay<'_, '_> {
                 StepKind::Task | StepKind::Decision | StepKind::End => {
                     self.do_step(id);
                     let state = *self.state(id);
-                    let progress = state.done.or(state.reached);
+                    let mut progress = state.done.or(state.reached);
+                    let mut done = state.done;
+                    // A decision that may repeat moves on when its latest occurrence decided.
+                    if self.step(id).repeats
+                        && let Some(latest) = self.latest_record(id)
+                    {
+                        (progress, done) = (Some(latest.on), Some(latest.on));
+                    }
                     if let Some(next) = state.onward {
-                        self.reach(id, next, progress, state.done);
+                        self.reach(id, next, progress, done);
                     }
                     self.finish_piece(id, state.done.is_some() || state.waived, progress);
                 }

@@ -56,7 +56,8 @@ pub(crate) fn in_order(
 
 impl Replay<'_, '_> {
     /// Notes each step's first record and its dateless waiver. (A later record of a step that
-    /// is done once is judged with the deviations: `repeated`, or `after_end`.)
+    /// is done once is judged with the deviations: `repeated`, or `after_end`; of a step that
+    /// may repeat, it is a further occurrence.)
     pub(super) fn note_records(&mut self) {
         for (index, record) in self.records.iter().enumerate() {
             let state = &mut self.steps[record.step.0 as usize];
@@ -81,6 +82,32 @@ impl Replay<'_, '_> {
             return false;
         };
         before.step == record.step && before.on == record.on
+    }
+
+    /// The latest record of `id` in applied order, if any: a scan, made only for the decisions
+    /// that may repeat.
+    pub(super) fn latest_record(&self, id: StepId) -> Option<&Record> {
+        self.records.iter().rev().find(|record| record.step == id)
+    }
+
+    /// How many times `id` was recorded, a duplicate (the same moment) counted once: the
+    /// occurrences of a step that may repeat.
+    pub(super) fn occurrences(&self, id: StepId) -> u32 {
+        let first = self.state(id).first.map_or(0, |first| first as usize);
+        let records = self.records.iter().enumerate().skip(first);
+        records
+            .filter(|&(index, record)| record.step == id && !self.is_duplicate(index))
+            .count() as u32
+    }
+
+    /// When a decision was first recorded with `outcome`, in applied order: the clock of
+    /// `after DECISION is OUTCOME` (as [`crate::Case::first_decided`] finds it in a report).
+    pub(super) fn first_decided(&self, id: StepId, outcome: u32) -> Option<When> {
+        let from = self.state(id).first? as usize;
+        self.records.get(from..)?.iter().find_map(|record| {
+            let event = self.case.events.get(record.event)?;
+            (record.step == id && event.outcome == Some(outcome as usize)).then_some(record.on)
+        })
     }
 
     /// The first record of `id`, if any.

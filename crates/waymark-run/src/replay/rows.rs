@@ -10,7 +10,7 @@ use crate::case::When;
 use crate::plan::RoleRules;
 use crate::report::{Row, Status, Warning};
 use chrono::NaiveDate;
-use waymark_compile::{Clock, DeadlineKind, Step, StepId, StepKind, Unit};
+use waymark_compile::{DeadlineKind, Step, StepId, StepKind, Unit};
 
 /// The pending row with the earliest due date (ties: the first row).
 pub(super) fn next_due(rows: &[Row]) -> Option<usize> {
@@ -88,6 +88,11 @@ impl Replay<'_, '_> {
             {
                 row.status = Status::NotRecorded;
             }
+            if self.step(id).repeats
+                && let Some(row) = rows.last_mut()
+            {
+                row.occurrences = Some(self.occurrences(id));
+            }
         } else if state.possible {
             rows.push(Row::new(id, Status::Pending));
         } else {
@@ -108,8 +113,19 @@ impl Replay<'_, '_> {
         let calendar = self.plan.calendar;
         let fact = self.fact();
         let done_at = |step: StepId| self.state(step).done;
+        let decided = |step, outcome| self.first_decided(step, outcome);
         let kinds = self.plan.deadline_kinds[id.0 as usize];
-        let mut due_of = |kind| governing(calendar, step, kind, &fact, &done_at, out_of_range);
+        let mut due_of = |kind| {
+            governing(
+                calendar,
+                step,
+                kind,
+                &fact,
+                &done_at,
+                &decided,
+                out_of_range,
+            )
+        };
         let due = kinds.limit.then(|| due_of(DeadlineKind::Limit)).flatten();
         let target = kinds.target.then(|| due_of(DeadlineKind::Target)).flatten();
         let state = *self.state(id);
@@ -168,14 +184,14 @@ impl Replay<'_, '_> {
         if row.done.is_some() || row.status == Status::Waived {
             return;
         }
-        let clock_on_path = self
-            .step(id)
-            .deadlines
-            .iter()
-            .any(|deadline| match deadline.clock {
-                Clock::AfterStep(clock) | Clock::BeforeStep(clock) => self.on_or_possible(clock),
-                Clock::AfterFact(_) | Clock::BeforeFact(_) => true,
-            });
+        let clock_on_path =
+            self.step(id)
+                .deadlines
+                .iter()
+                .any(|deadline| match deadline.clock.step() {
+                    Some(clock) => self.on_or_possible(clock),
+                    None => true,
+                });
         let stage_over = |due: NaiveDate| {
             until.is_some_and(|until| match self.state(until).done {
                 Some(ended) => ended.date < due,
