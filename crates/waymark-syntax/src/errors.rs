@@ -53,7 +53,7 @@ pub fn malformed_line(
         raw.start + position,
         raw.start + position + found.len(),
     );
-    if expected.contains(&Rule::text)
+    if (expected.contains(&Rule::text) || expected.contains(&Rule::text_piece))
         && let Some(diagnostic) = typographic_quote(&raw.text, position, found, span)
     {
         return diagnostic;

@@ -361,11 +361,12 @@ pub(super) struct Details {
 
 /// A decision's outcomes as its `outcomes` line writes them, each once.
 fn written_outcomes(item: &Item) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
     let mut outcomes: Vec<String> = Vec::new();
     for clause in &item.clauses {
         if let ClauseKind::Outcomes(names) = &clause.kind {
             for name in names {
-                if !outcomes.contains(&name.text) {
+                if seen.insert(name.text.as_str()) {
                     outcomes.push(name.text.clone());
                 }
             }
