@@ -197,10 +197,35 @@ pub fn remove_temporaries() {
     }
 }
 
-/// What `print!` writes (see the crate root): a failed write, such as a closed pipe, is
-/// dropped rather than a panic, so the command still ends with its proper exit code.
+/// What `print!` writes (see the crate root): a failed write is never a panic. A closed pipe
+/// (`| head -1`) is dropped, so the command still ends with its proper exit code; any other
+/// failure (a full disk) is kept, and [`stdout_failure`] reports it when the command ends.
 pub fn to_stdout(text: std::fmt::Arguments<'_>) {
-    let _ = std::io::stdout().lock().write_fmt(text);
+    if let Err(error) = std::io::stdout().lock().write_fmt(text) {
+        note_stdout_failure(&error);
+    }
+}
+
+/// The first failure to write standard output, other than a closed pipe.
+static STDOUT_FAILURE: Mutex<Option<String>> = Mutex::new(None);
+
+/// Keeps `error` as the reason standard output could not be written (the first one only).
+pub(crate) fn note_stdout_failure(error: &std::io::Error) {
+    if error.kind() == std::io::ErrorKind::BrokenPipe {
+        return;
+    }
+    if let Ok(mut kept) = STDOUT_FAILURE.lock() {
+        kept.get_or_insert_with(|| error.to_string());
+    }
+}
+
+/// Flushes standard output and gives why it could not all be written, if it could not: a
+/// command's output that did not reach its file is a failure, whatever the command found.
+pub(crate) fn stdout_failure() -> Option<String> {
+    if let Err(error) = std::io::stdout().lock().flush() {
+        note_stdout_failure(&error);
+    }
+    STDOUT_FAILURE.lock().ok().and_then(|kept| kept.clone())
 }
 
 /// What `eprint!` writes: as [`to_stdout`], for standard error.
