@@ -8,8 +8,10 @@
 //! to /dev/null instead (no file-system cost), or `phases` for the time per case of reading,
 //! running and rendering on one thread; `keep` keeps the generated cases (to time the `waymark`
 //! binary on them).
-#![allow(clippy::indexing_slicing, reason = "test and bench code: a bad index fails the run, as it should")]
-
+#![allow(
+    clippy::indexing_slicing,
+    reason = "test and bench code: a bad index fails the run, as it should"
+)]
 #![allow(
     clippy::expect_used,
     clippy::unwrap_used,

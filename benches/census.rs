@@ -9,8 +9,10 @@
 //! cin-census` to /dev/null) and reading and running without writing (`--summary`). Prints
 //! episodes per second and the peak resident memory of the binary (GNU time's maximum resident
 //! set size, when /usr/bin/time is there). `keep` keeps the census file.
-#![allow(clippy::indexing_slicing, reason = "test and bench code: a bad index fails the run, as it should")]
-
+#![allow(
+    clippy::indexing_slicing,
+    reason = "test and bench code: a bad index fails the run, as it should"
+)]
 #![allow(
     clippy::expect_used,
     clippy::unwrap_used,

@@ -2,8 +2,10 @@
 //!
 //! Run with `cargo bench --bench pipeline`. Prints the best of several runs for each stage, so
 //! a busy machine shows its least disturbed figure.
-#![allow(clippy::indexing_slicing, reason = "test and bench code: a bad index fails the run, as it should")]
-
+#![allow(
+    clippy::indexing_slicing,
+    reason = "test and bench code: a bad index fails the run, as it should"
+)]
 #![allow(
     clippy::expect_used,
     reason = "a bench stops loudly when its own input is wrong"

@@ -6,8 +6,10 @@
 //! shipped assessment as `waymark run --format json` does (rendered, not written), and once
 //! through both the assessment and the hypothetical amendment in `examples/`, compared case by
 //! case. Prints both rates and their ratio.
-#![allow(clippy::indexing_slicing, reason = "test and bench code: a bad index fails the run, as it should")]
-
+#![allow(
+    clippy::indexing_slicing,
+    reason = "test and bench code: a bad index fails the run, as it should"
+)]
 #![allow(
     clippy::expect_used,
     clippy::unwrap_used,

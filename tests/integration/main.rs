@@ -1,5 +1,8 @@
 //! End-to-end tests: one test binary, so the suite links once.
-#![allow(clippy::indexing_slicing, reason = "test and bench code: a bad index fails the run, as it should")]
+#![allow(
+    clippy::indexing_slicing,
+    reason = "test and bench code: a bad index fails the run, as it should"
+)]
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

@@ -7,7 +7,10 @@
 //!
 //! A plain timing loop (no benchmark framework): a million random (date, n) pairs from
 //! 2000-2090 with n from -60 to 60 working days, added ten times over, best of five runs.
-#![allow(clippy::indexing_slicing, reason = "test and bench code: a bad index fails the run, as it should")]
+#![allow(
+    clippy::indexing_slicing,
+    reason = "test and bench code: a bad index fails the run, as it should"
+)]
 
 use chrono::{Days, NaiveDate};
 use std::hint::black_box;

@@ -5,7 +5,10 @@
 //! Easter of every year, where holidays cluster and substitute days fall. The calendars are the
 //! three built-in divisions and England and Wales with a closures file. Altogether the tests
 //! below try 120,300 random cases (counts set explicitly in each `cases`).
-#![allow(clippy::indexing_slicing, reason = "test and bench code: a bad index fails the run, as it should")]
+#![allow(
+    clippy::indexing_slicing,
+    reason = "test and bench code: a bad index fails the run, as it should"
+)]
 #![allow(clippy::unwrap_used, reason = "tests fail loudly")]
 
 use chrono::{Datelike, Days, NaiveDate};

@@ -1,6 +1,9 @@
 //! Calendar files from users may hold anything: the readers never panic, and every diagnostic
 //! points inside the text, on character boundaries, so it can be shown.
-#![allow(clippy::indexing_slicing, reason = "test and bench code: a bad index fails the run, as it should")]
+#![allow(
+    clippy::indexing_slicing,
+    reason = "test and bench code: a bad index fails the run, as it should"
+)]
 #![allow(clippy::unwrap_used, reason = "tests fail loudly")]
 
 use proptest::prelude::*;

@@ -201,8 +201,9 @@ pub fn run(args: DiffArgs) -> Exit {
         }
     }
     let summary = impact.map(|(summary, ..)| summary).unwrap_or_default();
-    for problem in &summary.bad {
-        eprintln!("error: {}", crate::output::printable(problem, 500));
+    // Worded as `waymark run` words them, control characters already escaped.
+    for line in summary.bad.iter().flatten() {
+        eprintln!("{line}");
     }
     match (
         summary.bad.is_empty(),
