@@ -68,7 +68,7 @@ impl WholeFile {
         let mut builder = tempfile::Builder::new();
         builder.prefix(&prefix).suffix(".waymark.tmp");
         let (file, mode) = create_temporary(&builder, folder, existing.as_ref())
-            .map_err(|error| cannot_write(path, &error))?;
+            .map_err(|error| cannot_create(path, folder, &error))?;
         remember_temporary(file.path());
         Ok(WholeFile {
             target: Some(Target::Temporary { file, mode }),
@@ -146,7 +146,8 @@ impl Write for WholeFile {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
         match &mut self.target {
             Some(Target::Direct(file)) => file.write(bytes),
-            Some(Target::Temporary { file, .. }) => file.write(bytes),
+            // The file itself: `NamedTempFile`'s own errors name the temporary path.
+            Some(Target::Temporary { file, .. }) => file.as_file_mut().write(bytes),
             None => Err(std::io::ErrorKind::BrokenPipe.into()),
         }
     }
@@ -154,7 +155,7 @@ impl Write for WholeFile {
     fn flush(&mut self) -> std::io::Result<()> {
         match &mut self.target {
             Some(Target::Direct(file)) => file.flush(),
-            Some(Target::Temporary { file, .. }) => file.flush(),
+            Some(Target::Temporary { file, .. }) => file.as_file_mut().flush(),
             None => Ok(()),
         }
     }
@@ -274,6 +275,28 @@ pub fn replace_whole(path: &Path, bytes: &[u8]) -> Result<(), String> {
     file.write_all(bytes)
         .map_err(|error| cannot_write(path, &error))?;
     file.commit()
+}
+
+/// Why the file at `path` could not be begun, in the user's words: the hidden temporary file
+/// beside it is ours, so its name is never shown.
+fn cannot_create(path: &Path, folder: &Path, error: &std::io::Error) -> String {
+    let shown = |p: &Path| printable(&p.to_string_lossy(), 200);
+    let why = match error.kind() {
+        std::io::ErrorKind::NotFound => format!("the folder `{}` does not exist", shown(folder)),
+        std::io::ErrorKind::PermissionDenied => {
+            format!("no permission to write in the folder `{}`", shown(folder))
+        }
+        // `tempfile` ends its message with the temporary file's path
+        // (`... at path "/out/.x.txt.Txvioi.waymark.tmp"`); the system's reason comes before.
+        _ => {
+            let text = error.to_string();
+            match text.split_once(" at path ") {
+                Some((reason, _)) => reason.to_string(),
+                None => text,
+            }
+        }
+    };
+    format!("cannot write `{}`: {why}", shown(path))
 }
 
 pub fn cannot_write(path: &Path, error: &std::io::Error) -> String {

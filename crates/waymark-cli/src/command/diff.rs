@@ -1,6 +1,8 @@
 //! `waymark diff OLD.wm NEW.wm`: what changed between two versions of a procedure.
 
-use super::run::{CsvFiles, InputFormat, date_argument, is_csv, open_cases, today};
+use super::run::{
+    CsvFiles, InputFormat, date_argument, is_csv, note_no_cases, open_json_lines, today,
+};
 use crate::Exit;
 use crate::calendar::resolve_calendar;
 use crate::exit::Failure;
@@ -168,6 +170,9 @@ pub fn run(args: DiffArgs) -> Exit {
         },
         None => None,
     };
+    if let (Some(path), Some((summary, ..))) = (&args.cases, &impact) {
+        note_no_cases(path, summary.cases as u64);
+    }
     let on = impact.as_ref().map(|(summary, as_of, _)| ImpactOn {
         summary,
         as_of: *as_of,
@@ -375,7 +380,7 @@ fn impact_on_cases(
         }
         return Ok((summary, as_of, out.finish()?));
     }
-    let (mut reader, _) = open_cases(path)?;
+    let (mut reader, _) = open_json_lines(path)?;
     let mut out = start_cases(format)?;
     let mut blocks = Blocks::new();
     let mut first_line = 1;
