@@ -29,6 +29,7 @@ macro_rules! eprintln {
 mod calendar;
 mod command;
 mod exit;
+mod file_kind;
 mod input;
 mod loader;
 mod output;

@@ -81,6 +81,7 @@ code_table! {
     FileTooLarge = "WM0005", "file-too-large", Error, "a file is larger than Waymark will read";
     NotARegularFile = "WM0006", "not-a-regular-file", Error, "a file named as input is a device or a pipe, not a regular file";
     OutputIsInput = "WM0007", "output-is-input", Error, "`-o` names a file the same command reads";
+    FileIsATestFile = "WM0008", "file-is-a-test-file", Error, "a test file (`*.wmtest`) is given where a procedure is read";
 
     // Syntax.
     UnknownKeyword = "WM0101", "unknown-keyword", Error, "a line starts with a word that is not a keyword";
@@ -182,6 +183,7 @@ code_table! {
     TestCaseRejected = "WM0709", "test-case-rejected", Error, "a test's facts and records are not a case `waymark run` accepts";
     TestDuplicateName = "WM0710", "test-duplicate-name", Error, "two tests in one file share a name";
     TestProcedureUnusable = "WM0711", "test-procedure-unusable", Error, "the procedure a test file names cannot be read or has errors";
+    TestFileIsAProcedure = "WM0714", "test-file-is-a-procedure", Error, "a procedure file is given to `waymark test`, which reads test files";
 }
 
 impl std::fmt::Display for Code {

@@ -422,6 +422,9 @@ pub(crate) fn compile(path: &str, loader: &mut FileLoader<'_>) -> Result<Procedu
         }
         Err(ReadFailure::Unusable(diagnostic)) => return Err(cannot_compare(vec![*diagnostic])),
     };
+    if let Some(mixed_up) = crate::file_kind::test_file_as_procedure(file, loader.sources) {
+        return Err(cannot_compare(vec![mixed_up]));
+    }
     let text = loader.text(file);
     let checked = waymark_check::check_text(file, &text, loader, &CheckOptions::default());
     let errors: Vec<Diagnostic> = checked
