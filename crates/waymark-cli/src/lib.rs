@@ -60,7 +60,8 @@ Examples:
   waymark serve procedures/assessment.wm
 
 Exit codes: 0 success, 1 problems found (for diff: changes found), 2 usage error (a missing
-file, a bad flag). Every command's --help has examples.";
+file, a bad flag) or output that cannot be written (a full disk). Every command's --help has
+examples.";
 
 /// The `waymark` command line.
 #[derive(Debug, Parser)]

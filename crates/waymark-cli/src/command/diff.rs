@@ -48,8 +48,9 @@ close, leave or cannot read. Each version uses the calendar it names; --calendar
 (group,subject,change,before,after); with --cases, one row per difference in a case
 (case,line,step,occurrence,difference,before,after,working_days,detail).
 
-Exit codes, as for diff(1): 0 no changes, 1 changes, 2 error (a file missing or not valid,
-or cases that neither version can read; the report is still printed).";
+Exit codes, as for diff(1): 0 no changes, 1 changes, 2 error (a file missing or not valid;
+cases that neither version can read, though the report is still printed; output that cannot
+be written). A case file with no case prints a note.";
 
 /// Show what changed between two versions of a procedure.
 #[derive(Debug, Args)]

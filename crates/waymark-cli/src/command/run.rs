@@ -38,7 +38,8 @@ Case data (docs/cases.md has the details):
     {\"case\":\"C1\",\"facts\":{\"threshold\":\"level3\"},\"events\":[{\"step\":\"referral\",\"on\":\"2026-01-05\"}]}
     events: step (required), on (YYYY-MM-DD or YYYY-MM-DDTHH:MM), outcome, by, reason, waived
   CSV: events with the header case,step,on,outcome,by,reason,waived, and
-    --facts FILE with the header case,fact,value. A .csv file, or --input csv, is read as CSV.
+    --facts FILE with the header case,fact,value. A .csv file, or --input csv, is read as CSV;
+    a file read as JSON Lines whose first line is CSV or XML is one error saying so.
   A Children in Need census (XML, root <Message> with CIN collection details), known by its
     content: one case per episode, through the mapping shipped for the procedure or --map
     FILE; --as-of defaults to its ReferenceDate (docs/cin-census.md).
@@ -53,7 +54,7 @@ with --strict, left (a record came that the procedure does not expect then).
 
 Exit codes: 0 every case ran, 1 some case had bad data (each is reported with its line, and
 every other case still runs) or the procedure has errors, 2 usage error (missing file, bad
-date or flag).";
+date or flag) or output that cannot be written. A case file with no case prints a note.";
 
 /// Run case data against a procedure: due dates, statuses, where each case stands.
 #[derive(Debug, Args)]
