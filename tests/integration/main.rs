@@ -12,6 +12,7 @@
 
 mod census;
 mod cli;
+mod cli_io;
 mod days;
 mod diff;
 mod docs;

@@ -41,7 +41,12 @@ pub(crate) fn parse_lines(
 ) -> (Vec<Holiday>, Vec<Diagnostic>) {
     let mut days = Vec::new();
     let mut diagnostics = Vec::new();
-    let mut offset = 0;
+    // A byte-order mark (Notepad writes one) is not part of the first date; skip it, keeping
+    // offsets true to the file.
+    let (text, mut offset) = match text.strip_prefix('\u{feff}') {
+        Some(rest) => (rest, '\u{feff}'.len_utf8()),
+        None => (text, 0),
+    };
     for raw in text.split_inclusive('\n') {
         let line = Line::new(raw, offset, file);
         offset += raw.len();
@@ -203,6 +208,20 @@ mod tests {
                 .map(|day| (day.date.to_string(), day.name))
                 .collect()
         })
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped_and_offsets_stay_true() {
+        let days = parse("\u{feff}2025-12-24  Christmas Eve\n").unwrap();
+        assert_eq!(
+            days,
+            [("2025-12-24".to_string(), "Christmas Eve".to_string())]
+        );
+        let text = "\u{feff}2025-12-24 to 2025-12-23\n";
+        let diagnostics = parse(text).unwrap_err();
+        let span = diagnostics[0].primary.span;
+        let (start, end) = (span.start as usize, span.end as usize);
+        assert!(text[start..end].starts_with("2025-12-2"), "{span:?}");
     }
 
     /// The code, line and column of each diagnostic.

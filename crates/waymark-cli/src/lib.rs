@@ -8,7 +8,9 @@
 // the stream is a closed pipe (`waymark check ... 2>&1 | head -1`, a log reader that went
 // away), which printed a backtrace and lost the exit code. These definitions come before the
 // modules, so every module's `print!`, `println!`, `eprint!` and `eprintln!` are these: a write
-// that fails is dropped, and the command carries on to its proper exit code.
+// to a closed pipe is dropped, and the command carries on to its proper exit code; any other
+// failed write to standard output (a full disk) is kept and ends the command with an error
+// and exit 2 (see `run` below).
 macro_rules! print {
     ($($arg:tt)*) => { $crate::output::to_stdout(format_args!($($arg)*)) };
 }
@@ -27,6 +29,7 @@ macro_rules! eprintln {
 mod calendar;
 mod command;
 mod exit;
+mod file_kind;
 mod input;
 mod loader;
 mod output;
@@ -57,7 +60,8 @@ Examples:
   waymark serve procedures/assessment.wm
 
 Exit codes: 0 success, 1 problems found (for diff: changes found), 2 usage error (a missing
-file, a bad flag). Every command's --help has examples.";
+file, a bad flag) or output that cannot be written (a full disk). Every command's --help has
+examples.";
 
 /// The `waymark` command line.
 #[derive(Debug, Parser)]
@@ -108,7 +112,7 @@ pub fn run(cli: Cli) -> Exit {
         eprintln!("error: {message}");
         return Exit::Usage;
     }
-    match cli.command {
+    let exit = match cli.command {
         Command::Check(args) => command::check::run(args),
         Command::Explain(args) => command::explain::run(args),
         Command::Days(args) => command::days::run(args),
@@ -120,6 +124,14 @@ pub fn run(cli: Cli) -> Exit {
         Command::Lsp(args) => command::lsp::run(args),
         Command::Test(args) => command::test::run(args),
         Command::Serve(args) => command::serve::run(args),
+    };
+    // Output that could not be written (a full disk) is a failure, exit 2, as `run -o` says.
+    match output::stdout_failure() {
+        Some(error) => {
+            eprintln!("error: cannot write the output: {error}");
+            Exit::Usage
+        }
+        None => exit,
     }
 }
 
@@ -153,6 +165,7 @@ fn check_arguments(command: &Command) -> Result<(), String> {
                     .into_iter()
                     .chain(args.cases.as_ref())
                     .chain(args.facts.as_ref())
+                    .chain(&args.calendar)
                     .collect(),
                 None,
             ),

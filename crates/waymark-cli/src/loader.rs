@@ -81,6 +81,9 @@ pub fn load_checked(
 ) -> Result<Result<waymark_compile::Procedure, Vec<waymark_diagnostics::Diagnostic>>, ReadFailure> {
     let mut loader = FileLoader::new(sources);
     let file = loader.read(path)?;
+    if let Some(mixed_up) = crate::file_kind::test_file_as_procedure(file, loader.sources) {
+        return Ok(Err(vec![mixed_up]));
+    }
     let text = loader.text(file);
     let options = waymark_check::CheckOptions::default();
     let checked = waymark_check::check_text(file, &text, &mut loader, &options);

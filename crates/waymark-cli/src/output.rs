@@ -68,7 +68,7 @@ impl WholeFile {
         let mut builder = tempfile::Builder::new();
         builder.prefix(&prefix).suffix(".waymark.tmp");
         let (file, mode) = create_temporary(&builder, folder, existing.as_ref())
-            .map_err(|error| cannot_write(path, &error))?;
+            .map_err(|error| cannot_create(path, folder, &error))?;
         remember_temporary(file.path());
         Ok(WholeFile {
             target: Some(Target::Temporary { file, mode }),
@@ -146,7 +146,8 @@ impl Write for WholeFile {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
         match &mut self.target {
             Some(Target::Direct(file)) => file.write(bytes),
-            Some(Target::Temporary { file, .. }) => file.write(bytes),
+            // The file itself: `NamedTempFile`'s own errors name the temporary path.
+            Some(Target::Temporary { file, .. }) => file.as_file_mut().write(bytes),
             None => Err(std::io::ErrorKind::BrokenPipe.into()),
         }
     }
@@ -154,7 +155,7 @@ impl Write for WholeFile {
     fn flush(&mut self) -> std::io::Result<()> {
         match &mut self.target {
             Some(Target::Direct(file)) => file.flush(),
-            Some(Target::Temporary { file, .. }) => file.flush(),
+            Some(Target::Temporary { file, .. }) => file.as_file_mut().flush(),
             None => Ok(()),
         }
     }
@@ -197,10 +198,35 @@ pub fn remove_temporaries() {
     }
 }
 
-/// What `print!` writes (see the crate root): a failed write, such as a closed pipe, is
-/// dropped rather than a panic, so the command still ends with its proper exit code.
+/// What `print!` writes (see the crate root): a failed write is never a panic. A closed pipe
+/// (`| head -1`) is dropped, so the command still ends with its proper exit code; any other
+/// failure (a full disk) is kept, and [`stdout_failure`] reports it when the command ends.
 pub fn to_stdout(text: std::fmt::Arguments<'_>) {
-    let _ = std::io::stdout().lock().write_fmt(text);
+    if let Err(error) = std::io::stdout().lock().write_fmt(text) {
+        note_stdout_failure(&error);
+    }
+}
+
+/// The first failure to write standard output, other than a closed pipe.
+static STDOUT_FAILURE: Mutex<Option<String>> = Mutex::new(None);
+
+/// Keeps `error` as the reason standard output could not be written (the first one only).
+pub(crate) fn note_stdout_failure(error: &std::io::Error) {
+    if error.kind() == std::io::ErrorKind::BrokenPipe {
+        return;
+    }
+    if let Ok(mut kept) = STDOUT_FAILURE.lock() {
+        kept.get_or_insert_with(|| error.to_string());
+    }
+}
+
+/// Flushes standard output and gives why it could not all be written, if it could not: a
+/// command's output that did not reach its file is a failure, whatever the command found.
+pub(crate) fn stdout_failure() -> Option<String> {
+    if let Err(error) = std::io::stdout().lock().flush() {
+        note_stdout_failure(&error);
+    }
+    STDOUT_FAILURE.lock().ok().and_then(|kept| kept.clone())
 }
 
 /// What `eprint!` writes: as [`to_stdout`], for standard error.
@@ -249,6 +275,28 @@ pub fn replace_whole(path: &Path, bytes: &[u8]) -> Result<(), String> {
     file.write_all(bytes)
         .map_err(|error| cannot_write(path, &error))?;
     file.commit()
+}
+
+/// Why the file at `path` could not be begun, in the user's words: the hidden temporary file
+/// beside it is ours, so its name is never shown.
+fn cannot_create(path: &Path, folder: &Path, error: &std::io::Error) -> String {
+    let shown = |p: &Path| printable(&p.to_string_lossy(), 200);
+    let why = match error.kind() {
+        std::io::ErrorKind::NotFound => format!("the folder `{}` does not exist", shown(folder)),
+        std::io::ErrorKind::PermissionDenied => {
+            format!("no permission to write in the folder `{}`", shown(folder))
+        }
+        // `tempfile` ends its message with the temporary file's path
+        // (`... at path "/out/.x.txt.Txvioi.waymark.tmp"`); the system's reason comes before.
+        _ => {
+            let text = error.to_string();
+            match text.split_once(" at path ") {
+                Some((reason, _)) => reason.to_string(),
+                None => text,
+            }
+        }
+    };
+    format!("cannot write `{}`: {why}", shown(path))
 }
 
 pub fn cannot_write(path: &Path, error: &std::io::Error) -> String {

@@ -81,6 +81,7 @@ code_table! {
     FileTooLarge = "WM0005", "file-too-large", Error, "a file is larger than Waymark will read";
     NotARegularFile = "WM0006", "not-a-regular-file", Error, "a file named as input is a device or a pipe, not a regular file";
     OutputIsInput = "WM0007", "output-is-input", Error, "`-o` names a file the same command reads";
+    FileIsATestFile = "WM0008", "file-is-a-test-file", Error, "a test file (`*.wmtest`) is given where a procedure is read";
 
     // Syntax.
     UnknownKeyword = "WM0101", "unknown-keyword", Error, "a line starts with a word that is not a keyword";
@@ -195,6 +196,7 @@ code_table! {
     TestProcedureUnusable = "WM0711", "test-procedure-unusable", Error, "the procedure a test file names cannot be read or has errors";
     TestApprovalNotNeeded = "WM0712", "test-approval-not-needed", Error, "a test expects the approval of a step that needs no sign-off";
     TestAwaitingNotJoint = "WM0713", "test-awaiting-not-joint", Error, "a test expects a step to await roles, but any one of its roles does it";
+    TestFileIsAProcedure = "WM0714", "test-file-is-a-procedure", Error, "a procedure file is given to `waymark test`, which reads test files";
 }
 
 impl std::fmt::Display for Code {

@@ -185,8 +185,9 @@ pub struct Impact<'a> {
     pub affected: Vec<CaseImpact<'a>>,
     /// How many cases show each kind of difference, by [`Tally`] number.
     counts: Vec<usize>,
-    /// Cases neither version can read, one line each for standard error.
-    pub bad: Vec<String>,
+    /// Cases neither version can read, each with its lines for standard error, worded as
+    /// `waymark run` words them (`error[WM0503]: case C1, line 4: ...`).
+    pub bad: Vec<Vec<String>>,
 }
 
 impl<'a> Impact<'a> {
@@ -229,8 +230,9 @@ pub struct ImpactSummary {
     pub affected: usize,
     /// How many cases show each kind of difference, by [`Tally`] number.
     counts: Vec<usize>,
-    /// Cases neither version can read, one line each for standard error.
-    pub bad: Vec<String>,
+    /// Cases neither version can read, each with its lines for standard error, worded as
+    /// `waymark run` words them (`error[WM0503]: case C1, line 4: ...`).
+    pub bad: Vec<Vec<String>>,
 }
 
 impl ImpactSummary {
@@ -319,17 +321,7 @@ impl<'a> Impact<'a> {
                 vec![unreadable("unreadable_in_old", &bad)],
             ),
             (Err(bad), Err(_)) => {
-                let id = bad.id.as_deref().unwrap_or("(no case id)");
-                let problems: Vec<String> = bad
-                    .problems
-                    .iter()
-                    .map(|p| format!("line {}: {}", p.line, p.message))
-                    .collect();
-                self.bad.push(format!(
-                    "case {id} (line {}): {}",
-                    bad.line,
-                    problems.join("; ")
-                ));
+                self.bad.push(waymark_run::render::bad_case_lines(&bad));
                 return;
             }
         };

@@ -93,6 +93,9 @@ fn check_file(
     loader: &mut FileLoader<'_>,
     guidance: Option<&[GuidanceText]>,
 ) -> Vec<Diagnostic> {
+    if let Some(mixed_up) = crate::file_kind::test_file_as_procedure(file, loader.sources) {
+        return vec![mixed_up];
+    }
     let text = loader.text(file);
     let options = CheckOptions { guidance };
     waymark_check::check_text(file, &text, loader, &options).diagnostics

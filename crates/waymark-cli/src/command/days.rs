@@ -41,7 +41,7 @@ Calendars (default england-and-wales):
   --calendar scotland --calendar closures.txt    closures on top of another calendar
 
 Exit codes: 0 answer printed, 1 a calendar file has problems, 2 bad request (date, amount,
-flag or file name). See docs/calendar.md for the rules in full.";
+flag or file name) or the answer cannot be written (a full disk). See docs/calendar.md for the rules in full.";
 
 /// Count working days (or days, weeks, months) from a date.
 #[derive(Debug, Args)]

@@ -1,14 +1,18 @@
 //! `waymark diff OLD.wm NEW.wm`: what changed between two versions of a procedure.
 
-use super::run::{CsvFiles, InputFormat, date_argument, is_csv, open_cases, today};
+use super::run::{
+    CsvFiles, InputFormat, date_argument, is_csv, note_no_cases, open_json_lines, today,
+};
 use crate::Exit;
+use crate::calendar::resolve_calendar;
 use crate::exit::Failure;
 use crate::input::ReadFailure;
 use crate::loader::FileLoader;
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
+use std::borrow::Cow;
 use std::io::{Read, Seek, Write};
-use waymark_calendar::{builtin, default_calendar};
+use waymark_calendar::{Calendar, builtin, default_calendar};
 use waymark_check::CheckOptions;
 use waymark_compile::Procedure;
 use waymark_diagnostics::{Code, Diagnostic, Sources};
@@ -23,6 +27,8 @@ Examples:
   waymark diff procedures/assessment.wm examples/assessment-amendment-draft.wm
   waymark diff procedures/assessment.wm examples/assessment-amendment-draft.wm \\
       --cases examples/cases.jsonl --as-of 2026-06-30          which cases the change affects
+  waymark diff old.wm new.wm --cases cases.jsonl --calendar closures.txt
+                                                                with the office's closures
   waymark diff old.wm new.wm --format markdown > changes.md     for a committee paper
   waymark diff old.wm new.wm --format json                      for analysts
   waymark diff old.wm new.wm --cases cases.jsonl --format csv > affected.csv
@@ -35,18 +41,21 @@ are not changes.
 With --cases, every case (JSON Lines or CSV with --facts, as for `waymark run`; `-` reads
 standard input) runs through both versions, and the report adds what differs for each case: a step's status
 (met -> late), a due date that moves (in working days), a case that the new version would
-close, leave or cannot read. Each version uses the calendar it names.
+close, leave or cannot read. Each version uses the calendar it names; --calendar (as for
+`waymark run`: a built-in name, a GOV.UK file, a closures file) is used by both versions.
 
 --format csv gives a table for spreadsheets: without --cases, one row per change
 (group,subject,change,before,after); with --cases, one row per difference in a case
 (case,line,step,occurrence,difference,before,after,working_days,detail).
 
-Exit codes, as for diff(1): 0 no changes, 1 changes, 2 error (a file missing or not valid,
-or cases that neither version can read; the report is still printed).";
+Exit codes, as for diff(1): 0 no changes, 1 changes, 2 error (a file missing or not valid;
+cases that neither version can read, though the report is still printed; output that cannot
+be written). A case file with no case prints a note.";
 
 /// Show what changed between two versions of a procedure.
 #[derive(Debug, Args)]
 #[command(after_help = AFTER_HELP)]
+#[command(group(clap::ArgGroup::new("replay").args(["cases", "tests"]).multiple(true)))]
 pub struct DiffArgs {
     /// The earlier version.
     #[arg(value_name = "OLD")]
@@ -76,6 +85,12 @@ pub struct DiffArgs {
     /// How to read CASES. Default: CSV for a `.csv` file or with --facts, else JSON Lines.
     #[arg(long, value_enum, value_name = "FORMAT", requires = "cases")]
     pub input: Option<InputFormat>,
+
+    /// With --cases or --tests: a built-in calendar name, a GOV.UK bank-holidays file or a
+    /// closures file, as for `waymark run`, used by both versions. Default: the calendar each
+    /// version names.
+    #[arg(long, value_name = "NAME|FILE", requires = "replay")]
+    pub calendar: Vec<String>,
 
     /// A test file (`*.wmtest`) to run against both versions: the report adds which
     /// expectations hold under OLD and would not under NEW (human, markdown or json).
@@ -139,10 +154,13 @@ pub fn run(args: DiffArgs) -> Exit {
         DiffFormat::Markdown => Format::Markdown,
         DiffFormat::Csv => Format::Csv,
     };
-    let calendar = |p: &Procedure| builtin(&p.calendar).unwrap_or(default_calendar());
+    let (old_calendar, new_calendar) = match calendars(&args.calendar, &old, &new, &mut sources) {
+        Ok(calendars) => calendars,
+        Err(failure) => return failure.into_usage().report(&sources),
+    };
     let (old_plan, new_plan) = (
-        Plan::new(&old, calendar(&old)),
-        Plan::new(&new, calendar(&new)),
+        Plan::new(&old, &old_calendar),
+        Plan::new(&new, &new_calendar),
     );
     let versions = Versions::new(&old_plan, &new_plan, &changes);
     let impact = match &args.cases {
@@ -153,6 +171,9 @@ pub fn run(args: DiffArgs) -> Exit {
         },
         None => None,
     };
+    if let (Some(path), Some((summary, ..))) = (&args.cases, &impact) {
+        note_no_cases(path, summary.cases as u64);
+    }
     let on = impact.as_ref().map(|(summary, as_of, _)| ImpactOn {
         summary,
         as_of: *as_of,
@@ -186,8 +207,9 @@ pub fn run(args: DiffArgs) -> Exit {
         }
     }
     let summary = impact.map(|(summary, ..)| summary).unwrap_or_default();
-    for problem in &summary.bad {
-        eprintln!("error: {}", crate::output::printable(problem, 500));
+    // Worded as `waymark run` words them, control characters already escaped.
+    for line in summary.bad.iter().flatten() {
+        eprintln!("{line}");
     }
     match (
         summary.bad.is_empty(),
@@ -197,6 +219,24 @@ pub fn run(args: DiffArgs) -> Exit {
         (true, true) => Exit::Success,
         (true, false) => Exit::Problems,
     }
+}
+
+/// The calendar each version's cases run on: `--calendar` resolved as `waymark run` resolves
+/// it, on top of the calendar the version names. A file is read once when both versions name
+/// the same calendar, so its problems are shown once.
+fn calendars(
+    values: &[String],
+    old: &Procedure,
+    new: &Procedure,
+    sources: &mut Sources,
+) -> Result<(Cow<'static, Calendar>, Cow<'static, Calendar>), Failure> {
+    let named = |p: &Procedure| builtin(&p.calendar).unwrap_or(default_calendar());
+    let old_calendar = resolve_calendar(values, named(old), sources)?;
+    let new_calendar = match std::ptr::eq(named(old), named(new)) {
+        true => old_calendar.clone(),
+        false => resolve_calendar(values, named(new), sources)?,
+    };
+    Ok((old_calendar, new_calendar))
 }
 
 /// Prints report text; in text for people, titles and case ids (which come from the user's
@@ -262,8 +302,9 @@ impl CaseText {
     }
 
     /// Copies written text to standard output (already escaped as it was written), a piece at
-    /// a time. A closed standard output stops it quietly, as it does `print!`; a temporary
-    /// file that cannot be read back is an error, since the report would be cut short.
+    /// a time. A failed write stops it and is kept, as `print!` keeps it (a closed pipe stops
+    /// it quietly; a full disk is reported as the command ends); a temporary file that cannot
+    /// be read back is an error, since the report would be cut short.
     fn print(&self) -> Result<(), String> {
         let CaseText::Written(file) = self else {
             return Ok(());
@@ -275,10 +316,8 @@ impl CaseText {
             match file.read(&mut piece) {
                 Ok(0) => return Ok(()),
                 Ok(n) => {
-                    if stdout
-                        .write_all(piece.get(..n).unwrap_or_default())
-                        .is_err()
-                    {
+                    if let Err(error) = stdout.write_all(piece.get(..n).unwrap_or_default()) {
+                        crate::output::note_stdout_failure(&error);
                         return Ok(());
                     }
                 }
@@ -342,7 +381,7 @@ fn impact_on_cases(
         }
         return Ok((summary, as_of, out.finish()?));
     }
-    let (mut reader, _) = open_cases(path)?;
+    let (mut reader, _) = open_json_lines(path)?;
     let mut out = start_cases(format)?;
     let mut blocks = Blocks::new();
     let mut first_line = 1;
@@ -384,6 +423,9 @@ pub(crate) fn compile(path: &str, loader: &mut FileLoader<'_>) -> Result<Procedu
         }
         Err(ReadFailure::Unusable(diagnostic)) => return Err(cannot_compare(vec![*diagnostic])),
     };
+    if let Some(mixed_up) = crate::file_kind::test_file_as_procedure(file, loader.sources) {
+        return Err(cannot_compare(vec![mixed_up]));
+    }
     let text = loader.text(file);
     let checked = waymark_check::check_text(file, &text, loader, &CheckOptions::default());
     let errors: Vec<Diagnostic> = checked

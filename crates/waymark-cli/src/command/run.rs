@@ -39,7 +39,8 @@ Case data (docs/cases.md has the details):
     events: step (required), on (YYYY-MM-DD or YYYY-MM-DDTHH:MM), outcome, by, reason, waived,
     approved_by (the role that signed the record off)
   CSV: events with the header case,step,on,outcome,by,reason,waived[,approved_by], and
-    --facts FILE with the header case,fact,value. A .csv file, or --input csv, is read as CSV.
+    --facts FILE with the header case,fact,value. A .csv file, or --input csv, is read as CSV;
+    a file read as JSON Lines whose first line is CSV or XML is one error saying so.
   A Children in Need census (XML, root <Message> with CIN collection details), known by its
     content: one case per episode, through the mapping shipped for the procedure or --map
     FILE; --as-of defaults to its ReferenceDate (docs/cin-census.md).
@@ -54,7 +55,7 @@ with --strict, left (a record came that the procedure does not expect then).
 
 Exit codes: 0 every case ran, 1 some case had bad data (each is reported with its line, and
 every other case still runs) or the procedure has errors, 2 usage error (missing file, bad
-date or flag).";
+date or flag) or output that cannot be written. A case file with no case prints a note.";
 
 /// Run case data against a procedure: due dates, statuses, where each case stands.
 #[derive(Debug, Args)]
@@ -209,6 +210,7 @@ fn run_inner(args: &RunArgs, sources: &mut Sources) -> Result<Exit, Failure> {
     sink.write(tail.as_bytes())?;
     sink.finish()?;
     warn_of_repeated_ids(&summary.repeated_ids);
+    note_no_cases(&args.cases, summary.cases());
     Ok(match summary.bad() {
         0 => Exit::Success,
         _ => Exit::Problems,
@@ -303,6 +305,89 @@ pub(crate) fn open_cases(path: &str) -> Result<(Box<dyn Read + Send>, Option<u64
     Ok((Box::new(file), size))
 }
 
+/// Says so when a case file held no case at all: a failed export (an empty file) would
+/// otherwise look like an empty caseload. Not an error: the exit code stays as it was.
+pub(crate) fn note_no_cases(path: &str, cases: u64) {
+    if cases == 0 {
+        eprintln!("note: no cases in {}", shown_input(path));
+    }
+}
+
+/// A case file as messages name it: `` `cases.jsonl` ``, or standard input for `-`.
+fn shown_input(path: &str) -> String {
+    match path {
+        "-" => "standard input".to_string(),
+        _ => format!("`{}`", crate::output::printable(path, 200)),
+    }
+}
+
+/// How much of a JSON Lines input is looked at before it is read, to tell another format.
+const PEEK: usize = 8192;
+
+/// Opens JSON Lines cases (or standard input), first looking at its first line: a file that
+/// is clearly CSV or XML stops with one message saying so and how to read it, rather than one
+/// WM0501 error per line.
+pub(crate) fn open_json_lines(path: &str) -> Result<(Box<dyn Read + Send>, Option<u64>), Failure> {
+    let (mut reader, size) = open_cases(path)?;
+    let mut head = Vec::new();
+    let mut piece = [0; 1024];
+    while head.len() < PEEK && !has_a_full_line(&head) {
+        match reader.read(&mut piece) {
+            Ok(0) => break,
+            Ok(n) => head.extend_from_slice(piece.get(..n).unwrap_or_default()),
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(error) => return Err(cannot_read(path, &error)),
+        }
+    }
+    if let Some(failure) = other_format(path, &head) {
+        return Err(failure);
+    }
+    Ok((Box::new(std::io::Cursor::new(head).chain(reader)), size))
+}
+
+/// Whether `head` holds a whole line that is not blank.
+fn has_a_full_line(head: &[u8]) -> bool {
+    head.split_inclusive(|b| *b == b'\n')
+        .any(|line| line.ends_with(b"\n") && !line.trim_ascii().is_empty())
+}
+
+/// Why the input whose first bytes are `head` is not JSON Lines, when it is clearly another
+/// format: XML (a line starting with `<`), or CSV (a header line with commas and no `{`).
+fn other_format(path: &str, head: &[u8]) -> Option<Failure> {
+    let text = String::from_utf8_lossy(head);
+    let first = text
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .map(str::trim)
+        .find(|line| !line.is_empty())?;
+    let input = shown_input(path);
+    let line = crate::output::printable(first, 80);
+    let (what, help) = if first.starts_with('<') {
+        (
+            "XML",
+            "a Children in Need census is read from its file, named on the command line \
+             (`waymark run PROCEDURE census.xml`, `waymark import cin-census census.xml`), not \
+             from standard input (docs/cin-census.md); other case data is JSON Lines or CSV \
+             (docs/cases.md)",
+        )
+    } else if first.contains(',') && !first.contains('{') {
+        (
+            "CSV",
+            "to read CSV events, give `--input csv` (or name the file `.csv`), with \
+             `--facts FILE` for the facts (docs/cases.md)",
+        )
+    } else {
+        return None;
+    };
+    Some(
+        Failure::problems(format!(
+            "{input} looks like {what}, not JSON Lines: its first line is `{line}`; no case was read"
+        ))
+        .coded(waymark_diagnostics::Code::CaseLineMalformed)
+        .help(help),
+    )
+}
+
 fn cannot_read(path: &str, error: &std::io::Error) -> Failure {
     let why = match error.kind() {
         std::io::ErrorKind::NotFound => "no such file".to_string(),
@@ -320,7 +405,7 @@ fn run_json_lines(
     options: RunOptions,
     sink: &mut Sink,
 ) -> Result<Summary, Failure> {
-    let (mut reader, size) = open_cases(&args.cases)?;
+    let (mut reader, size) = open_json_lines(&args.cases)?;
     let progress = Progress::new(size);
     let outcome = waymark_run::stream::run_json_lines(
         plan,
@@ -488,7 +573,7 @@ fn find_json_case(
     plan: &Plan,
     case_id: &str,
 ) -> Result<Option<Result<waymark_run::Case, waymark_run::BadCase>>, Failure> {
-    let (reader, _) = open_cases(path)?;
+    let (reader, _) = open_json_lines(path)?;
     let reader = std::io::BufReader::new(reader);
     let quoted = format!("\"{case_id}\"");
     for (index, line) in reader.split(b'\n').enumerate() {

@@ -33,8 +33,10 @@ procedures/assessment.wm) and reads like a procedure, one idea per line:
 
 Each case runs through the same code as `waymark run`. docs/testing.md has every line.
 
+A procedure file given here is one error (WM0714) naming the test file beside it.
+
 Exit codes: 0 every test passed, 1 a test failed or could not run (its problems are shown as
-coded diagnostics), 2 usage error (a missing file or folder).";
+coded diagnostics), 2 usage error (a missing file or folder) or output that cannot be written.";
 
 /// Run test files of expected outcomes against their procedures.
 #[derive(Debug, Args)]
@@ -157,6 +159,10 @@ fn run_file(path: &str, sources: &mut Sources) -> Result<FileResults, String> {
             return Ok(results);
         }
     };
+    if let Some(mixed_up) = crate::file_kind::procedure_as_test_file(file, sources) {
+        results.problems.push(mixed_up);
+        return Ok(results);
+    }
     let text = sources
         .get(file)
         .map(|f| f.text.clone())
