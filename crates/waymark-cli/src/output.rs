@@ -69,7 +69,6 @@ impl WholeFile {
         builder.prefix(&prefix).suffix(".waymark.tmp");
         let (file, mode) = create_temporary(&builder, folder, existing.as_ref())
             .map_err(|error| cannot_create(path, folder, &error))?;
-        remember_temporary(file.path());
         Ok(WholeFile {
             target: Some(Target::Temporary { file, mode }),
             path: path.to_path_buf(),
@@ -103,12 +102,20 @@ fn create_temporary(
     folder: &Path,
     existing: Option<&std::fs::Metadata>,
 ) -> std::io::Result<(tempfile::NamedTempFile, Option<u32>)> {
-    use std::os::unix::fs::PermissionsExt;
-    let mut builder = builder.clone();
-    // Asking for 0666 lets the kernel apply the umask, the only way to learn it without
-    // unsafe code; the empty file is then narrowed to its owner while the report is written.
-    builder.permissions(std::fs::Permissions::from_mode(0o666));
-    let file = builder.tempfile_in(folder)?;
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    // Each name tried is remembered before the file exists, so a signal that comes the moment
+    // it is made still finds it. Asking for 0666 lets the kernel apply the umask, the only way
+    // to learn it without unsafe code; the empty file is then narrowed to its owner while the
+    // report is written.
+    let file = builder.make_in(folder, |path| {
+        remember_temporary(path);
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o666)
+            .open(path)
+            .inspect_err(|_| forget_temporary(path))
+    })?;
     let by_umask = file.as_file().metadata()?.permissions().mode() & 0o777;
     file.as_file()
         .set_permissions(std::fs::Permissions::from_mode(by_umask & 0o600))?;
@@ -125,7 +132,9 @@ fn create_temporary(
     folder: &Path,
     _existing: Option<&std::fs::Metadata>,
 ) -> std::io::Result<(tempfile::NamedTempFile, Option<u32>)> {
-    Ok((builder.tempfile_in(folder)?, None))
+    let file = builder.tempfile_in(folder)?;
+    remember_temporary(file.path());
+    Ok((file, None))
 }
 
 #[cfg(unix)]

@@ -147,8 +147,8 @@ code_table! {
     CitedTimeDiffers = "WM0318", "cited-time-differs", Warning, "a citation states a length of time that no time rule of its item counts";
     CountsBackFromEarlierStep = "WM0319", "counts-back-from-earlier-step", Error, "a deadline counts back from a step that always comes before it";
     ApprovedByOwnRole = "WM0322", "approved-by-own-role", Warning, "a step is approved by a role that may also do it";
-    OutcomeNotYetDecided = "WM0330", "outcome-not-yet-decided", Error, "a condition tests a decision's outcome where the decision may not have been made";
     OutcomeClockNeverStarts = "WM0326", "outcome-clock-never-starts", Error, "a deadline counts from an outcome that never leads to its step";
+    OutcomeNotYetDecided = "WM0330", "outcome-not-yet-decided", Error, "a condition tests a decision's outcome where the decision may not have been made";
 
     // Calendars and dates.
     CalendarFileMalformed = "WM0401", "calendar-file-malformed", Error, "a calendar file is not in a format Waymark reads";
