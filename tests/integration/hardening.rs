@@ -695,7 +695,7 @@ fn together_blocks_nested_10_000_deep_are_checked_drawn_and_run_in_linear_time()
 /// pieces and joins, up to its own join). Quadratic, kept here as the reference.
 fn enclosing_by_full_walks(
     procedure: &waymark_compile::Procedure,
-) -> Vec<Vec<waymark_compile::StepId>> {
+) -> Vec<Vec<waymark_compile::StepIndex>> {
     use waymark_compile::StepKind;
     let mut enclosing = vec![Vec::new(); procedure.steps.len()];
     for together in procedure.step_ids() {

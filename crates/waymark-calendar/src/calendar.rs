@@ -4,7 +4,7 @@
     reason = "day numbers come from `day_number`, which gives only days inside the table"
 )]
 
-use crate::clock::{add_days, add_hours_to_date, add_months, add_weeks, covered};
+use crate::continuous::{add_days, add_hours_to_date, add_months, add_weeks, covered};
 use crate::date::{DAY_COUNT, FIRST_YEAR, LAST_YEAR, date_of, day_number, is_weekend};
 use crate::error::OutOfRange;
 use crate::holidays::{Division, Holiday, rule_holidays};

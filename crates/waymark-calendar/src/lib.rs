@@ -37,8 +37,8 @@
 //! so adding working days is two array look-ups, whatever the number of days.
 
 mod calendar;
-mod clock;
 mod closures;
+mod continuous;
 mod date;
 mod error;
 mod explain;
@@ -49,8 +49,8 @@ mod table;
 mod unit;
 
 pub use calendar::{Calendar, DayOff};
-pub use clock::{add_days, add_hours, add_hours_to_date, add_months, add_weeks, end_of_day};
 pub use closures::parse_closures;
+pub use continuous::{add_days, add_hours, add_hours_to_date, add_months, add_weeks, end_of_day};
 pub use date::{
     DateError, FIRST_YEAR, LAST_YEAR, day_number, first_date, is_leap_year, is_weekend, last_date,
     ordinal, parse_date, why_no_such_day,

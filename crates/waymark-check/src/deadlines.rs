@@ -5,14 +5,14 @@
     reason = "step, role, fact and source ids are indexes the compiler made into this procedure's own lists, and every per-step list here is sized to the procedure's steps"
 )]
 
-use crate::flow::{Flow, certain_limit};
+use crate::flow::{FlowAnalysis, certain_limit};
 use std::collections::HashMap;
 use waymark_compile::{
-    Clock, Deadline, FactId, FactKind, Guard, Procedure, Step, StepId, StepKind, Test, Unit,
+    Clock, Deadline, FactIndex, FactKind, Guard, Procedure, Step, StepIndex, StepKind, Test, Unit,
 };
 use waymark_diagnostics::{Code, Diagnostic};
 
-pub fn check(procedure: &Procedure, flow: &Flow, diagnostics: &mut Vec<Diagnostic>) {
+pub fn check(procedure: &Procedure, flow: &FlowAnalysis, diagnostics: &mut Vec<Diagnostic>) {
     // What each decision's outcome leads to, worked out once per outcome a clock names.
     let mut branches = HashMap::new();
     for step_id in procedure.step_ids() {
@@ -35,8 +35,8 @@ pub fn check(procedure: &Procedure, flow: &Flow, diagnostics: &mut Vec<Diagnosti
 /// WM0304, WM0315, WM0316.
 fn timing_stated(
     procedure: &Procedure,
-    flow: &Flow,
-    step_id: StepId,
+    flow: &FlowAnalysis,
+    step_id: StepIndex,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     let step = procedure.step(step_id);
@@ -90,7 +90,7 @@ fn starts_clocks(step: &Step) -> bool {
 
 /// WM0304's help: a deadline counted from a step this procedure really has, which every path
 /// to the step passes first (so WM0308 will not follow), else from a date fact.
-fn deadline_to_suggest(procedure: &Procedure, flow: &Flow, step_id: StepId) -> String {
+fn deadline_to_suggest(procedure: &Procedure, flow: &FlowAnalysis, step_id: StepIndex) -> String {
     const UNTIMED: &str = "`untimed \"why the guidance sets no time\"`";
     let mut before = flow.immediate_dominator(step_id);
     while let Some(id) = before {
@@ -128,8 +128,8 @@ fn deadline_to_suggest(procedure: &Procedure, flow: &Flow, step_id: StepId) -> S
 /// step: the clock step on every path there, or the clock fact known whenever the deadline applies.
 fn clock_starts(
     procedure: &Procedure,
-    flow: &Flow,
-    step_id: StepId,
+    flow: &FlowAnalysis,
+    step_id: StepIndex,
     deadline: &Deadline,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
@@ -218,7 +218,7 @@ fn clock_starts(
 /// repeat may have gone the named way before.) `leads_here` is what the outcome leads to.
 fn outcome_leads_here(
     procedure: &Procedure,
-    step_id: StepId,
+    step_id: StepIndex,
     deadline: &Deadline,
     leads_here: &[bool],
     diagnostics: &mut Vec<Diagnostic>,
@@ -287,7 +287,7 @@ fn counts_from_itself(step: &Step, deadline: &Deadline) -> Diagnostic {
 }
 
 /// Whether every alternative of the guard needs `fact` to be known.
-fn guard_requires_known(guard: Option<&Guard>, fact: FactId) -> bool {
+fn guard_requires_known(guard: Option<&Guard>, fact: FactIndex) -> bool {
     guard.is_some_and(|guard| {
         guard.any_of.iter().all(|all| {
             all.iter()
@@ -327,18 +327,22 @@ type LimitKey = (Clock, Unit);
 
 /// For each clock and unit, the largest amount among the limits of steps that must come first,
 /// and the step it belongs to.
-type Latest = HashMap<LimitKey, (u32, StepId)>;
+type Latest = HashMap<LimitKey, (u32, StepIndex)>;
 
 /// A key of [`Latest`] and the value it had before a step changed it.
-type Change = (LimitKey, Option<(u32, StepId)>);
+type Change = (LimitKey, Option<(u32, StepIndex)>);
 
 /// WM0310. Walks the dominator tree carrying, for each (clock, unit), the latest limit of the
 /// steps that must come before; a step due earlier than that is warned about.
-fn due_after_later_step(procedure: &Procedure, flow: &Flow, diagnostics: &mut Vec<Diagnostic>) {
+fn due_after_later_step(
+    procedure: &Procedure,
+    flow: &FlowAnalysis,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     let mut latest: Latest = HashMap::new();
     // What each step changed in `latest`, to put back when the walk leaves its subtree.
     let mut undo: Vec<Vec<Change>> = vec![Vec::new(); procedure.steps.len()];
-    let mut stack: Vec<(StepId, bool)> = vec![(procedure.start, false)];
+    let mut stack: Vec<(StepIndex, bool)> = vec![(procedure.start, false)];
     while let Some((step_id, leaving)) = stack.pop() {
         if leaving {
             for (key, previous) in undo[step_id.0 as usize].drain(..).rev() {
@@ -369,7 +373,7 @@ fn due_after_later_step(procedure: &Procedure, flow: &Flow, diagnostics: &mut Ve
 
 fn compare_with_earlier(
     procedure: &Procedure,
-    step_id: StepId,
+    step_id: StepIndex,
     latest: &Latest,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
@@ -421,10 +425,10 @@ fn compare_with_earlier(
 /// and, where a together block's work joins, the block's and those of all its work.
 fn limits_done_by<'p>(
     procedure: &'p Procedure,
-    flow: &Flow,
-    step_id: StepId,
-) -> Vec<(&'p Deadline, StepId)> {
-    let own = |id: StepId| {
+    flow: &FlowAnalysis,
+    step_id: StepIndex,
+) -> Vec<(&'p Deadline, StepIndex)> {
+    let own = |id: StepIndex| {
         procedure
             .step(id)
             .limits()
@@ -436,7 +440,7 @@ fn limits_done_by<'p>(
         // the work starts.
         StepKind::Together { .. } => Vec::new(),
         StepKind::Join { together } => {
-            let mut limits: Vec<(&Deadline, StepId)> = own(*together).collect();
+            let mut limits: Vec<(&Deadline, StepIndex)> = own(*together).collect();
             for inner in &flow.limited_work[together.0 as usize] {
                 limits.extend(own(*inner));
             }
@@ -447,7 +451,7 @@ fn limits_done_by<'p>(
 }
 
 /// A guard without its spans, to compare two guards for sameness.
-fn guard_key(guard: &Option<Guard>) -> Option<Vec<Vec<(FactId, Test)>>> {
+fn guard_key(guard: &Option<Guard>) -> Option<Vec<Vec<(FactIndex, Test)>>> {
     guard.as_ref().map(|g| {
         g.any_of
             .iter()

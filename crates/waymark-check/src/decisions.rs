@@ -4,7 +4,7 @@
     reason = "step and fact ids index lists sized to the procedure's, and each choice indexes the domain it was counted from"
 )]
 
-use waymark_compile::{FactId, FactKind, FactValue, Guard, Procedure, RouteWhen, Step};
+use waymark_compile::{FactIndex, FactKind, FactValue, Guard, Procedure, RouteWhen, Step};
 use waymark_diagnostics::{Code, Diagnostic};
 
 /// Branches on more combinations of values than this are not enumerated.
@@ -73,7 +73,7 @@ fn branches_cover_every_case(
     if guards.is_empty() || unconditional {
         return;
     }
-    let mut facts: Vec<FactId> = guards
+    let mut facts: Vec<FactIndex> = guards
         .iter()
         .flat_map(|g| g.any_of.iter().flatten().map(|c| c.fact))
         .collect();
@@ -121,7 +121,7 @@ fn branches_cover_every_case(
 }
 
 /// The values a fact can hold, `None` meaning "not known"; `None` overall when unbounded.
-fn domain(procedure: &Procedure, fact: FactId) -> Option<Vec<Option<FactValue>>> {
+fn domain(procedure: &Procedure, fact: FactIndex) -> Option<Vec<Option<FactValue>>> {
     let declared = procedure.fact(fact);
     let mut values: Vec<Option<FactValue>> = match &declared.kind {
         FactKind::OneOf(options) => (0..options.len() as u32)
@@ -138,7 +138,7 @@ fn domain(procedure: &Procedure, fact: FactId) -> Option<Vec<Option<FactValue>>>
 
 /// Every combination of values that no guard accepts, in a fixed order.
 fn uncovered(
-    facts: &[FactId],
+    facts: &[FactIndex],
     domains: &[Vec<Option<FactValue>>],
     guards: &[&Guard],
 ) -> Vec<Vec<Option<FactValue>>> {
@@ -147,7 +147,8 @@ fn uncovered(
     loop {
         let combo: Vec<Option<FactValue>> =
             choice.iter().zip(domains).map(|(i, d)| d[*i]).collect();
-        let value_of = |fact: FactId| facts.iter().position(|f| *f == fact).and_then(|i| combo[i]);
+        let value_of =
+            |fact: FactIndex| facts.iter().position(|f| *f == fact).and_then(|i| combo[i]);
         if !guards.iter().any(|guard| guard.holds(&value_of)) {
             missing.push(combo);
         }
@@ -167,7 +168,11 @@ fn uncovered(
     }
 }
 
-fn describe_combo(procedure: &Procedure, facts: &[FactId], combo: &[Option<FactValue>]) -> String {
+fn describe_combo(
+    procedure: &Procedure,
+    facts: &[FactIndex],
+    combo: &[Option<FactValue>],
+) -> String {
     let parts: Vec<String> = facts
         .iter()
         .zip(combo)

@@ -10,9 +10,9 @@ use crate::dominators::immediate_dominators;
 use petgraph::visit::{Dfs, EdgeFiltered, EdgeRef};
 use std::collections::VecDeque;
 use waymark_compile::graph::node;
-use waymark_compile::{Deadline, Procedure, StepId, StepKind};
+use waymark_compile::{Deadline, Procedure, StepIndex, StepKind};
 
-pub struct Flow {
+pub struct FlowAnalysis {
     /// Reachable from the start by moves of the case (schedules not followed).
     pub reachable: Vec<bool>,
     /// Pre- and post-order numbers in the dominator tree, for O(1) "dominates" queries.
@@ -20,15 +20,15 @@ pub struct Flow {
     leave: Vec<u32>,
     /// Per together block, the steps of its work (in step order) with a limit that is certain
     /// to be met by its join: unconditional, counted forwards, on the case's path.
-    pub limited_work: Vec<Vec<StepId>>,
+    pub limited_work: Vec<Vec<StepIndex>>,
     /// The dominator tree's children lists.
-    pub children: Vec<Vec<StepId>>,
+    pub children: Vec<Vec<StepIndex>>,
     /// Each step's immediate dominator: the nearest step every path to it passes through.
-    parent: Vec<Option<StepId>>,
+    parent: Vec<Option<StepIndex>>,
 }
 
-impl Flow {
-    pub fn new(procedure: &Procedure) -> Flow {
+impl FlowAnalysis {
+    pub fn new(procedure: &Procedure) -> FlowAnalysis {
         let count = procedure.steps.len();
         let graph = &procedure.graph.graph;
         let moves = EdgeFiltered::from_fn(graph, |edge| edge.weight().is_flow());
@@ -51,12 +51,12 @@ impl Flow {
             }
             if let Some(parent) = dominators[step.0 as usize] {
                 children[parent].push(step);
-                parents[step.0 as usize] = Some(StepId(parent as u32));
+                parents[step.0 as usize] = Some(StepIndex(parent as u32));
             }
         }
         let (enter, leave) = number_tree(procedure.start, &children, count);
         let limited_work = limited_work(procedure);
-        Flow {
+        FlowAnalysis {
             reachable,
             enter,
             leave,
@@ -68,7 +68,7 @@ impl Flow {
 
     /// The nearest other step that every path from the start to `step` passes through; `None`
     /// for the start and for steps the start does not reach.
-    pub fn immediate_dominator(&self, step: StepId) -> Option<StepId> {
+    pub fn immediate_dominator(&self, step: StepIndex) -> Option<StepIndex> {
         self.parent.get(step.0 as usize).copied().flatten()
     }
 
@@ -77,7 +77,7 @@ impl Flow {
     pub fn reached_through(
         &self,
         procedure: &Procedure,
-        decision: StepId,
+        decision: StepIndex,
         outcome: u32,
     ) -> Vec<bool> {
         let mut reached = vec![false; procedure.steps.len()];
@@ -101,7 +101,7 @@ impl Flow {
         reached
     }
 
-    pub fn is_reachable(&self, step: StepId) -> bool {
+    pub fn is_reachable(&self, step: StepIndex) -> bool {
         self.reachable
             .get(step.0 as usize)
             .copied()
@@ -109,17 +109,17 @@ impl Flow {
     }
 
     /// Whether every path from the start to `b` passes through `a` (a step dominates itself).
-    pub fn dominates(&self, a: StepId, b: StepId) -> bool {
+    pub fn dominates(&self, a: StepIndex, b: StepIndex) -> bool {
         let (a, b) = (a.0 as usize, b.0 as usize);
-        self.is_reachable(StepId(a as u32))
-            && self.is_reachable(StepId(b as u32))
+        self.is_reachable(StepIndex(a as u32))
+            && self.is_reachable(StepIndex(b as u32))
             && self.enter[a] <= self.enter[b]
             && self.leave[b] <= self.leave[a]
     }
 
     /// Whether `event` has certainly been done by the time a case reaches `step`: it is on
     /// every path there, or it is work of a together block whose completion is.
-    pub fn done_before(&self, procedure: &Procedure, event: StepId, step: StepId) -> bool {
+    pub fn done_before(&self, procedure: &Procedure, event: StepIndex, step: StepIndex) -> bool {
         if event != step && self.dominates(event, step) {
             return true;
         }
@@ -137,9 +137,9 @@ impl Flow {
     pub fn path_avoiding(
         &self,
         procedure: &Procedure,
-        event: StepId,
-        step: StepId,
-    ) -> Option<Vec<StepId>> {
+        event: StepIndex,
+        step: StepIndex,
+    ) -> Option<Vec<StepIndex>> {
         let mut blocked = vec![false; procedure.steps.len()];
         blocked[event.0 as usize] = true;
         for together in procedure.nesting.enclosing(event) {
@@ -147,7 +147,7 @@ impl Flow {
                 blocked[join.0 as usize] = true;
             }
         }
-        let mut previous: Vec<Option<StepId>> = vec![None; procedure.steps.len()];
+        let mut previous: Vec<Option<StepIndex>> = vec![None; procedure.steps.len()];
         let mut queue = VecDeque::from([procedure.start]);
         blocked[procedure.start.0 as usize] = true;
         while let Some(current) = queue.pop_front() {
@@ -172,7 +172,7 @@ impl Flow {
 
 /// Numbers the dominator tree by an explicit-stack walk (no recursion: a 10,000-step chain is
 /// 10,000 deep).
-fn number_tree(root: StepId, children: &[Vec<StepId>], count: usize) -> (Vec<u32>, Vec<u32>) {
+fn number_tree(root: StepIndex, children: &[Vec<StepIndex>], count: usize) -> (Vec<u32>, Vec<u32>) {
     let mut enter = vec![u32::MAX; count];
     let mut leave = vec![0; count];
     let mut clock = 0;
@@ -201,9 +201,9 @@ pub fn certain_limit(deadline: &Deadline) -> bool {
 }
 
 /// Per together block, the steps of its work with a limit its join finishes (see
-/// [`Flow::limited_work`]): each such step is listed under every block up the nesting tree,
+/// [`FlowAnalysis::limited_work`]): each such step is listed under every block up the nesting tree,
 /// so the cost is the steps with limits times their depth, never every step times depth.
-fn limited_work(procedure: &Procedure) -> Vec<Vec<StepId>> {
+fn limited_work(procedure: &Procedure) -> Vec<Vec<StepIndex>> {
     let mut work = vec![Vec::new(); procedure.steps.len()];
     for step in procedure.step_ids() {
         let current = procedure.step(step);
@@ -218,7 +218,7 @@ fn limited_work(procedure: &Procedure) -> Vec<Vec<StepId>> {
 }
 
 /// Used by the shape checks: every edge of the case's moves, as (from, to).
-pub fn moves(procedure: &Procedure) -> impl Iterator<Item = (StepId, StepId)> + '_ {
+pub fn moves(procedure: &Procedure) -> impl Iterator<Item = (StepIndex, StepIndex)> + '_ {
     procedure
         .graph
         .graph
@@ -226,8 +226,8 @@ pub fn moves(procedure: &Procedure) -> impl Iterator<Item = (StepId, StepId)> + 
         .filter(|edge| edge.weight().is_flow())
         .map(|edge| {
             (
-                StepId(edge.source().index() as u32),
-                StepId(edge.target().index() as u32),
+                StepIndex(edge.source().index() as u32),
+                StepIndex(edge.target().index() as u32),
             )
         })
 }

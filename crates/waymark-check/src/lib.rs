@@ -68,7 +68,7 @@ pub fn check_text(
 
 /// Runs every check on a compiled procedure.
 pub fn check(procedure: &Procedure, options: &CheckOptions<'_>) -> Vec<Diagnostic> {
-    let flow = flow::Flow::new(procedure);
+    let flow = flow::FlowAnalysis::new(procedure);
     let mut diagnostics = Vec::new();
     shape::check(procedure, &flow, &mut diagnostics);
     deadlines::check(procedure, &flow, &mut diagnostics);

@@ -1,12 +1,12 @@
 //! Conditions on a decision's outcome (`when strategy_discussion is section47`): the decision
 //! must have been made by the time a case reaches the step whose condition reads it.
 
-use crate::flow::Flow;
+use crate::flow::FlowAnalysis;
 use crate::usage::guards_of;
 use waymark_compile::{Procedure, StepKind};
 use waymark_diagnostics::{Code, Diagnostic};
 
-pub fn check(procedure: &Procedure, flow: &Flow, diagnostics: &mut Vec<Diagnostic>) {
+pub fn check(procedure: &Procedure, flow: &FlowAnalysis, diagnostics: &mut Vec<Diagnostic>) {
     for (id, step) in procedure.step_ids().zip(&procedure.steps) {
         // Recurring work runs beside the case, so only its own step's place is known.
         let at = match step.kind {

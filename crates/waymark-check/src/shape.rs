@@ -5,21 +5,25 @@
     reason = "step, role, fact and source ids are indexes the compiler made into this procedure's own lists, and every per-step list here is sized to the procedure's steps"
 )]
 
-use crate::flow::{Flow, moves};
+use crate::flow::{FlowAnalysis, moves};
 use petgraph::algo::kosaraju_scc;
 use petgraph::visit::EdgeFiltered;
 use std::collections::BTreeSet;
-use waymark_compile::{Procedure, StepId, StepKind};
+use waymark_compile::{Procedure, StepIndex, StepKind};
 use waymark_diagnostics::{Code, Diagnostic, Span};
 
-pub fn check(procedure: &Procedure, flow: &Flow, diagnostics: &mut Vec<Diagnostic>) {
+pub fn check(procedure: &Procedure, flow: &FlowAnalysis, diagnostics: &mut Vec<Diagnostic>) {
     unreachable_steps(procedure, flow, diagnostics);
     dead_ends(procedure, diagnostics);
     closed_loops(procedure, flow, diagnostics);
 }
 
 /// WM0301. Checkpoints and recurring work are reachable when the step that starts them is.
-fn unreachable_steps(procedure: &Procedure, flow: &Flow, diagnostics: &mut Vec<Diagnostic>) {
+fn unreachable_steps(
+    procedure: &Procedure,
+    flow: &FlowAnalysis,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     let mut reported: BTreeSet<Span> = BTreeSet::new();
     for step_id in procedure.step_ids() {
         let step = procedure.step(step_id);
@@ -32,7 +36,7 @@ fn unreachable_steps(procedure: &Procedure, flow: &Flow, diagnostics: &mut Vec<D
                     waymark_compile::graph::node(step_id),
                     petgraph::Direction::Incoming,
                 )
-                .any(|from| flow.is_reachable(StepId(from.index() as u32))),
+                .any(|from| flow.is_reachable(StepIndex(from.index() as u32))),
             _ => flow.is_reachable(step_id),
         };
         if reachable || !reported.insert(step.name_span) {
@@ -102,7 +106,7 @@ fn dead_ends(procedure: &Procedure, diagnostics: &mut Vec<Diagnostic>) {
 }
 
 /// WM0303. A loop that no step in it can leave: cases that enter it never reach an end.
-fn closed_loops(procedure: &Procedure, flow: &Flow, diagnostics: &mut Vec<Diagnostic>) {
+fn closed_loops(procedure: &Procedure, flow: &FlowAnalysis, diagnostics: &mut Vec<Diagnostic>) {
     let graph = &procedure.graph.graph;
     let moves_only = EdgeFiltered::from_fn(graph, |edge| edge.weight().is_flow());
     let mut component = vec![usize::MAX; procedure.steps.len()];
@@ -128,9 +132,9 @@ fn closed_loops(procedure: &Procedure, flow: &Flow, diagnostics: &mut Vec<Diagno
         if has_exit[index] || !has_inner_edge[index] {
             continue;
         }
-        let mut steps: Vec<StepId> = members
+        let mut steps: Vec<StepIndex> = members
             .iter()
-            .map(|n| StepId(n.index() as u32))
+            .map(|n| StepIndex(n.index() as u32))
             .filter(|s| !matches!(procedure.step(*s).kind, StepKind::Join { .. }))
             .collect();
         steps.sort();
@@ -153,7 +157,7 @@ fn closed_loops(procedure: &Procedure, flow: &Flow, diagnostics: &mut Vec<Diagno
 
 /// At most [`NAMES_SHOWN`] step names and a count of the rest: a loop of 90,000 steps would
 /// otherwise be one message of a megabyte.
-fn name_some(steps: &[StepId], procedure: &Procedure) -> String {
+fn name_some(steps: &[StepIndex], procedure: &Procedure) -> String {
     let mut names: Vec<String> = steps
         .iter()
         .take(NAMES_SHOWN)

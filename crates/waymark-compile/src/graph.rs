@@ -4,7 +4,7 @@
     reason = "step, role, fact and source ids are indexes the compiler made into this procedure's own lists, and every per-step list here is sized to the procedure's steps"
 )]
 
-use crate::model::{Step, StepId, StepKind};
+use crate::model::{Step, StepIndex, StepKind};
 use petgraph::Direction;
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
@@ -30,20 +30,20 @@ impl Edge {
     }
 }
 
-/// The procedure as a petgraph graph. Node `i` is step `StepId(i)`.
+/// The procedure as a petgraph graph. Node `i` is step `StepIndex(i)`.
 #[derive(Clone, Debug, Default)]
 pub struct FlowGraph {
-    pub graph: DiGraph<StepId, Edge>,
+    pub graph: DiGraph<StepIndex, Edge>,
 }
 
 impl FlowGraph {
     /// Builds the graph from resolved steps. `schedules` are (clock step, checkpoint or
     /// recurring step) pairs.
-    pub fn build(steps: &[Step], schedules: &[(StepId, StepId)]) -> FlowGraph {
+    pub fn build(steps: &[Step], schedules: &[(StepIndex, StepIndex)]) -> FlowGraph {
         let mut graph = DiGraph::with_capacity(steps.len(), steps.len() * 2);
         let mut tails = Tails::new(steps.len());
         for index in 0..steps.len() {
-            graph.add_node(StepId(index as u32));
+            graph.add_node(StepIndex(index as u32));
         }
         for (index, step) in steps.iter().enumerate() {
             let from = NodeIndex::new(index);
@@ -66,27 +66,27 @@ impl FlowGraph {
     }
 
     /// The steps a case can move to from `step`.
-    pub fn next_steps(&self, step: StepId) -> impl Iterator<Item = (StepId, Edge)> + '_ {
+    pub fn next_steps(&self, step: StepIndex) -> impl Iterator<Item = (StepIndex, Edge)> + '_ {
         self.graph
             .edges_directed(node(step), Direction::Outgoing)
             .filter(|edge| edge.weight().is_flow())
-            .map(|edge| (StepId(edge.target().index() as u32), *edge.weight()))
+            .map(|edge| (StepIndex(edge.target().index() as u32), *edge.weight()))
     }
 
     /// The steps a case can come from to reach `step`.
-    pub fn previous_steps(&self, step: StepId) -> impl Iterator<Item = (StepId, Edge)> + '_ {
+    pub fn previous_steps(&self, step: StepIndex) -> impl Iterator<Item = (StepIndex, Edge)> + '_ {
         self.graph
             .edges_directed(node(step), Direction::Incoming)
             .filter(|edge| edge.weight().is_flow())
-            .map(|edge| (StepId(edge.source().index() as u32), *edge.weight()))
+            .map(|edge| (StepIndex(edge.source().index() as u32), *edge.weight()))
     }
 
     /// Every edge (from, to, why), in the order they were added.
-    pub fn edges(&self) -> impl Iterator<Item = (StepId, StepId, Edge)> + '_ {
+    pub fn edges(&self) -> impl Iterator<Item = (StepIndex, StepIndex, Edge)> + '_ {
         self.graph.edge_references().map(|edge| {
             (
-                StepId(edge.source().index() as u32),
-                StepId(edge.target().index() as u32),
+                StepIndex(edge.source().index() as u32),
+                StepIndex(edge.target().index() as u32),
                 *edge.weight(),
             )
         })
@@ -94,7 +94,7 @@ impl FlowGraph {
 }
 
 /// The node of a step.
-pub fn node(step: StepId) -> NodeIndex {
+pub fn node(step: StepIndex) -> NodeIndex {
     NodeIndex::new(step.0 as usize)
 }
 
@@ -117,10 +117,10 @@ impl Tails {
     /// The steps that finish the pieces of a together block with these `members`: those
     /// reached from its members that have no way on of their own. Finishing them is how a
     /// piece of work joins the block.
-    pub fn of(&mut self, steps: &[Step], members: &[StepId]) -> Vec<StepId> {
+    pub fn of(&mut self, steps: &[Step], members: &[StepIndex]) -> Vec<StepIndex> {
         self.walk += 1;
         let walk = self.walk;
-        let mut stack: Vec<StepId> = members.to_vec();
+        let mut stack: Vec<StepIndex> = members.to_vec();
         let mut tails = Vec::new();
         while let Some(step_id) = stack.pop() {
             let (Some(step), Some(seen)) = (
@@ -136,7 +136,7 @@ impl Tails {
                 StepKind::Together { join, .. } => Some(*join),
                 _ => None,
             };
-            let onward: Vec<StepId> = match nested_join {
+            let onward: Vec<StepIndex> = match nested_join {
                 // A nested block is one piece of work: carry on from where it joins.
                 Some(join) => steps
                     .get(join.0 as usize)

@@ -13,19 +13,19 @@ pub use waymark_syntax::{DeadlineKind, Unit};
 
 /// Index of a step in [`Procedure::steps`]; it is also the step's node index in the graph.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct StepId(pub u32);
+pub struct StepIndex(pub u32);
 
 /// Index of a role in [`Procedure::roles`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct RoleId(pub u32);
+pub struct RoleIndex(pub u32);
 
 /// Index of a fact in [`Procedure::facts`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct FactId(pub u32);
+pub struct FactIndex(pub u32);
 
 /// Index of a source document in [`Procedure::sources`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct SourceId(pub u32);
+pub struct SourceIndex(pub u32);
 
 /// A whole procedure, with the sub-procedures it uses merged in.
 #[derive(Clone, Debug)]
@@ -40,7 +40,7 @@ pub struct Procedure {
     pub roles: Vec<Role>,
     pub facts: Vec<Fact>,
     pub steps: Vec<Step>,
-    pub start: StepId,
+    pub start: StepIndex,
     /// The procedures merged in with `use`, in the order they were first used.
     pub used: Vec<UsedProcedure>,
     pub graph: FlowGraph,
@@ -50,7 +50,7 @@ pub struct Procedure {
     pub file: FileId,
     /// Step ids to steps, built on the first [`Procedure::step_named`]: a scan per lookup made
     /// comparing two versions of 90,000 steps quadratic.
-    pub(crate) step_names: std::sync::OnceLock<std::collections::HashMap<String, StepId>>,
+    pub(crate) step_names: std::sync::OnceLock<std::collections::HashMap<String, StepIndex>>,
 }
 
 #[derive(Clone, Debug)]
@@ -58,7 +58,7 @@ pub struct UsedProcedure {
     pub id: String,
     pub title: String,
     pub file: FileId,
-    pub start: StepId,
+    pub start: StepIndex,
 }
 
 #[derive(Clone, Debug)]
@@ -86,7 +86,7 @@ pub struct Fact {
     /// For a decision's outcome named in a condition (`when strategy_discussion is section47`):
     /// the decision. Such a fact is one of the decision's outcomes, known once the decision is
     /// recorded; a case never gives it.
-    pub decided_by: Option<StepId>,
+    pub decided_by: Option<StepIndex>,
 }
 
 /// The values a fact can take.
@@ -119,21 +119,24 @@ pub enum StepKind {
     /// A step whose result is one of its outcomes.
     Decision,
     /// The start of work done together; the work is its `members`.
-    Together { members: Vec<StepId>, join: StepId },
+    Together {
+        members: Vec<StepIndex>,
+        join: StepIndex,
+    },
     /// Where the pieces of a together block meet again. It has no line of its own.
-    Join { together: StepId },
+    Join { together: StepIndex },
     /// One occurrence of a scheduled checkpoint, e.g. `review_15`.
     Checkpoint {
         series: String,
         offset: u32,
-        until: Option<StepId>,
+        until: Option<StepIndex>,
     },
     /// Work due again and again while a case is at the `during` step, for the cases `when`
     /// holds of (every case when there is no condition).
     Recurring {
         every: u32,
         unit: Unit,
-        during: StepId,
+        during: StepIndex,
         when: Option<Guard>,
     },
     /// A terminal outcome: the case is closed.
@@ -170,7 +173,7 @@ pub struct Step {
 /// `approved by manager or cp_chair`: who may sign a step off.
 #[derive(Clone, Debug)]
 pub struct Approval {
-    pub roles: Vec<RoleId>,
+    pub roles: Vec<RoleIndex>,
     pub span: Span,
 }
 
@@ -193,8 +196,8 @@ impl Step {
     /// their outcome instead.)
     pub fn route_by_facts(
         &self,
-        fact_value: &impl Fn(FactId) -> Option<FactValue>,
-    ) -> Option<StepId> {
+        fact_value: &impl Fn(FactIndex) -> Option<FactValue>,
+    ) -> Option<StepIndex> {
         // One pass (this runs for every step of every case): the first condition that holds
         // wins at once; the first plain `then` and `otherwise` are kept in case none does.
         let (mut always, mut otherwise) = (None, None);
@@ -227,7 +230,7 @@ impl Step {
 /// `by social_worker or family_practitioner when threshold is level3`
 #[derive(Clone, Debug)]
 pub struct RoleRule {
-    pub roles: Vec<RoleId>,
+    pub roles: Vec<RoleIndex>,
     /// `by a and b`: every role named must act (a record by each); otherwise any one may.
     pub all: bool,
     pub guard: Option<Guard>,
@@ -265,7 +268,7 @@ impl Deadline {
 
 impl Clock {
     /// The step whose record starts the clock, if a step does.
-    pub fn step(self) -> Option<StepId> {
+    pub fn step(self) -> Option<StepIndex> {
         match self {
             Clock::AfterStep(step) | Clock::BeforeStep(step) | Clock::AfterOutcome(step, _) => {
                 Some(step)
@@ -284,16 +287,16 @@ impl Clock {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Clock {
     /// From the day (or, for hours, the time) a step was done.
-    AfterStep(StepId),
+    AfterStep(StepIndex),
     /// From a date fact of the case.
-    AfterFact(FactId),
+    AfterFact(FactIndex),
     /// Back from a date fact of the case.
-    BeforeFact(FactId),
+    BeforeFact(FactIndex),
     /// Back from the day a later step was done: known once that step is recorded.
-    BeforeStep(StepId),
+    BeforeStep(StepIndex),
     /// From the first occurrence of a decision recorded with an outcome (an index into its
     /// `outcomes`): known once there is one.
-    AfterOutcome(StepId, u32),
+    AfterOutcome(StepIndex, u32),
 }
 
 #[derive(Clone, Debug)]
@@ -305,7 +308,7 @@ pub struct Outcome {
 /// One way on from a step.
 #[derive(Clone, Debug)]
 pub struct Route {
-    pub target: StepId,
+    pub target: StepIndex,
     pub when: RouteWhen,
     pub span: Span,
 }
@@ -331,7 +334,7 @@ pub struct Guard {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Condition {
-    pub fact: FactId,
+    pub fact: FactIndex,
     pub test: Test,
     pub span: Span,
 }
@@ -362,7 +365,7 @@ pub enum FactValue {
 
 #[derive(Clone, Debug)]
 pub struct Citation {
-    pub source: SourceId,
+    pub source: SourceIndex,
     pub phrase: String,
     pub section: Option<String>,
     pub span: Span,
@@ -371,30 +374,32 @@ pub struct Citation {
 }
 
 impl Procedure {
-    pub fn step(&self, id: StepId) -> &Step {
+    pub fn step(&self, id: StepIndex) -> &Step {
         // Step ids are only made by the compiler, as indexes into this vector.
         &self.steps[id.0 as usize]
     }
 
-    pub fn role(&self, id: RoleId) -> &Role {
+    pub fn role(&self, id: RoleIndex) -> &Role {
         &self.roles[id.0 as usize]
     }
 
-    pub fn fact(&self, id: FactId) -> &Fact {
+    pub fn fact(&self, id: FactIndex) -> &Fact {
         &self.facts[id.0 as usize]
     }
 
-    pub fn source(&self, id: SourceId) -> &Source {
+    pub fn source(&self, id: SourceIndex) -> &Source {
         &self.sources[id.0 as usize]
     }
 
     /// Looks a step up by the name case files use.
-    pub fn step_named(&self, name: &str) -> Option<StepId> {
+    pub fn step_named(&self, name: &str) -> Option<StepIndex> {
         let names = self.step_names.get_or_init(|| {
             let mut names = std::collections::HashMap::with_capacity(self.steps.len());
             for (index, step) in self.steps.iter().enumerate() {
                 // The first step of a name wins, as the scan this replaces found it first.
-                names.entry(step.id.clone()).or_insert(StepId(index as u32));
+                names
+                    .entry(step.id.clone())
+                    .or_insert(StepIndex(index as u32));
             }
             names
         });
@@ -406,18 +411,18 @@ impl Procedure {
                 .steps
                 .iter()
                 .position(|step| step.id == name)
-                .map(|i| StepId(i as u32)),
+                .map(|i| StepIndex(i as u32)),
         }
     }
 
-    pub fn step_ids(&self) -> impl Iterator<Item = StepId> + '_ {
-        (0..self.steps.len() as u32).map(StepId)
+    pub fn step_ids(&self) -> impl Iterator<Item = StepIndex> + '_ {
+        (0..self.steps.len() as u32).map(StepIndex)
     }
 }
 
 /// Evaluates guards against a case's facts. `None` means the fact is not known for the case.
 impl Guard {
-    pub fn holds(&self, fact_value: &impl Fn(FactId) -> Option<FactValue>) -> bool {
+    pub fn holds(&self, fact_value: &impl Fn(FactIndex) -> Option<FactValue>) -> bool {
         self.any_of.iter().any(|all| {
             all.iter()
                 .all(|condition| condition.holds(fact_value(condition.fact)))

@@ -11,14 +11,14 @@
     reason = "every list here is sized to the procedure's steps, and a step index taken from a route, member or join is checked against that count before it is used"
 )]
 
-use crate::model::{Procedure, Step, StepId, StepKind};
+use crate::model::{Procedure, Step, StepIndex, StepKind};
 use waymark_diagnostics::{Code, Diagnostic};
 
 /// The parent tree of together blocks. See the module's notes.
 #[derive(Clone, Debug, Default)]
 pub struct Nesting {
     /// Per step, the innermost together block whose work it is part of.
-    parent: Vec<Option<StepId>>,
+    parent: Vec<Option<StepIndex>>,
     /// Per step, how many blocks enclose it.
     depth: Vec<u32>,
 }
@@ -116,17 +116,17 @@ impl Nesting {
     }
 
     /// The innermost together block whose work `step` is part of.
-    pub fn parent(&self, step: StepId) -> Option<StepId> {
+    pub fn parent(&self, step: StepIndex) -> Option<StepIndex> {
         self.parent.get(step.0 as usize).copied().flatten()
     }
 
     /// The together blocks whose work `step` is part of, innermost first.
-    pub fn enclosing(&self, step: StepId) -> impl Iterator<Item = StepId> + '_ {
+    pub fn enclosing(&self, step: StepIndex) -> impl Iterator<Item = StepIndex> + '_ {
         std::iter::successors(self.parent(step), |block| self.parent(*block))
     }
 
     /// How many together blocks enclose `step`.
-    pub fn depth(&self, step: StepId) -> usize {
+    pub fn depth(&self, step: StepIndex) -> usize {
         self.depth.get(step.0 as usize).map_or(0, |d| *d as usize)
     }
 
@@ -162,8 +162,8 @@ impl Nesting {
     }
 }
 
-fn step_id(index: usize) -> StepId {
-    StepId(index as u32)
+fn step_id(index: usize) -> StepIndex {
+    StepIndex(index as u32)
 }
 
 /// The walk of a together block's work, or none for a step that is not one.

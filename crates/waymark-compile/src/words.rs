@@ -7,7 +7,7 @@
 
 use crate::model::{
     Approval, Clock, Condition, Deadline, DeadlineKind, FactKind, FactValue, Guard, Procedure,
-    RoleRule, RouteWhen, Step, StepId, Test, Unit,
+    RoleRule, RouteWhen, Step, StepIndex, Test, Unit,
 };
 
 impl Clock {
@@ -120,14 +120,14 @@ impl Procedure {
     }
 
     /// Recurring work's schedule as written: "every 6 weeks while joint_work".
-    pub fn every_words(&self, every: u32, unit: Unit, during: StepId) -> String {
+    pub fn every_words(&self, every: u32, unit: Unit, during: StepIndex) -> String {
         let every = unit.amount_words(every);
         format!("every {every} while {}", self.step(during).id)
     }
 
     /// Recurring work's schedule for a drawing, by the title of the step it recurs during:
     /// "every 6 weeks while the case is at joint work".
-    pub fn every_sentence(&self, every: u32, unit: Unit, during: StepId) -> String {
+    pub fn every_sentence(&self, every: u32, unit: Unit, during: StepIndex) -> String {
         let every = unit.amount_words(every);
         let during = self.step_in_sentence(during);
         format!("every {every} while the case is at {during}")
@@ -307,7 +307,7 @@ impl Procedure {
     }
 
     /// A decision's occurrence with an outcome as written: "strategy_discussion is section47".
-    pub fn outcome_clock_words(&self, decision: StepId, outcome: u32) -> String {
+    pub fn outcome_clock_words(&self, decision: StepIndex, outcome: u32) -> String {
         format!(
             "{} is {}",
             self.step(decision).id,
@@ -317,7 +317,7 @@ impl Procedure {
 
     /// The same inside a sentence, for drawings: "the strategy discussion for section 47" (short,
     /// so a box's deadline takes no more lines than one counted from the step itself).
-    pub fn outcome_clock_sentence(&self, decision: StepId, outcome: u32) -> String {
+    pub fn outcome_clock_sentence(&self, decision: StepIndex, outcome: u32) -> String {
         let words = self.outcome_id(decision, outcome).replace('_', " ");
         // "section47" reads "section 47": a space where letters meet digits.
         let mut spaced = String::with_capacity(words.len() + 2);
@@ -333,13 +333,13 @@ impl Procedure {
     }
 
     /// The name of a decision's outcome (empty should the index be out of range).
-    pub fn outcome_id(&self, decision: StepId, outcome: u32) -> &str {
+    pub fn outcome_id(&self, decision: StepIndex, outcome: u32) -> &str {
         let outcomes = &self.step(decision).outcomes;
         outcomes.get(outcome as usize).map_or("", |o| o.id.as_str())
     }
 
     /// A step's title as it reads inside a sentence: "referral received".
-    pub fn step_in_sentence(&self, step: crate::model::StepId) -> String {
+    pub fn step_in_sentence(&self, step: crate::model::StepIndex) -> String {
         mid_sentence(&self.step(step).title)
     }
 

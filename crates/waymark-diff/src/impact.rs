@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
-use waymark_compile::StepId;
+use waymark_compile::StepIndex;
 use waymark_run::{
     BadCase, Case, CaseReport, Deviation, DeviationKind, Plan, Row, State, Status, Translation,
     parse_json_bytes, parse_json_for_each, recycle, run_case,
@@ -21,7 +21,7 @@ pub struct Versions<'a> {
     pub old: &'a Plan<'a>,
     pub new: &'a Plan<'a>,
     /// By old step id: the new step with its name (after renames), if it is still there.
-    old_to_new: Vec<Option<StepId>>,
+    old_to_new: Vec<Option<StepIndex>>,
     /// How a case read for the old version carries over to the new one without reading it
     /// again.
     carry: Translation,
@@ -551,7 +551,7 @@ fn compare_deviations<'a>(
             .copied()
             .flatten()
     };
-    let same = |a: &Deviation, a_step: Option<StepId>, b: &Deviation| {
+    let same = |a: &Deviation, a_step: Option<StepIndex>, b: &Deviation| {
         a.kind == b.kind
             && a_step == Some(b.step)
             && a.on.map(|on| on.date) == b.on.map(|on| on.date)

@@ -18,7 +18,7 @@
 use crate::text::list;
 use std::collections::{BTreeMap, BTreeSet};
 use waymark_compile::{
-    Deadline, DeadlineKind, Edge, Procedure, RouteWhen, Step, StepId, StepKind, Unit,
+    Deadline, DeadlineKind, Edge, Procedure, RouteWhen, Step, StepIndex, StepKind, Unit,
 };
 
 /// The title of the lane for steps nobody in particular does.
@@ -89,7 +89,7 @@ pub struct Node {
     /// Index into [`Chart::lanes`].
     pub lane: usize,
     /// The steps the node draws: one, several for a checkpoint series, none for the start.
-    pub steps: Vec<StepId>,
+    pub steps: Vec<StepIndex>,
     /// How the node differs from an earlier version, when the drawing is a comparison.
     pub mark: Mark,
     /// For the join of work done together, the node of its fork (Mermaid keeps the two in
@@ -277,7 +277,7 @@ pub struct Link {
     pub kind: LinkKind,
     /// The route the link draws, as (step, index into its routes), for formats that need the
     /// condition itself rather than its words (BPMN's conditions).
-    pub route: Option<(StepId, usize)>,
+    pub route: Option<(StepIndex, usize)>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -552,7 +552,7 @@ pub fn deadline_lines(procedure: &Procedure, step: &Step) -> Vec<String> {
 }
 
 /// "on working days 5, 15, 30 after referral", and when the series stops.
-fn checkpoint_lines(procedure: &Procedure, node: &Node, until: Option<StepId>) -> Vec<String> {
+fn checkpoint_lines(procedure: &Procedure, node: &Node, until: Option<StepIndex>) -> Vec<String> {
     let mut offsets = Vec::new();
     let mut timing = None;
     for step in node.steps.iter().map(|s| procedure.step(*s)) {
@@ -587,7 +587,7 @@ fn checkpoint_lines(procedure: &Procedure, node: &Node, until: Option<StepId>) -
 /// The links: start to the start step, then every graph edge in the graph's order. The
 /// schedule edges to a checkpoint series become one link.
 fn make_links(procedure: &Procedure, node_of_step: &[usize]) -> Vec<Link> {
-    let node = |step: StepId| node_of_step.get(step.0 as usize).copied().unwrap_or(0);
+    let node = |step: StepIndex| node_of_step.get(step.0 as usize).copied().unwrap_or(0);
     let mut links = vec![Link {
         from: 0,
         to: node(procedure.start),

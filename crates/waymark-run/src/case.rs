@@ -3,7 +3,7 @@
 //! made there, so the replay only meets well-formed cases.
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
-use waymark_compile::{FactId, FactValue, RoleId, StepId};
+use waymark_compile::{FactIndex, FactValue, RoleIndex, StepIndex};
 use waymark_diagnostics::Code;
 
 /// When an event happened: a date, and the time of day when the case file gives one.
@@ -30,21 +30,21 @@ impl When {
 /// One recorded event of a case, checked against the procedure.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Event {
-    pub step: StepId,
+    pub step: StepIndex,
     /// `None` only for a waiver recorded without a date: it applies when the step is reached.
     pub on: Option<When>,
     /// The index of the outcome in the decision's `outcomes`.
     pub outcome: Option<usize>,
-    pub by: Option<RoleId>,
+    pub by: Option<RoleIndex>,
     pub reason: Option<String>,
     pub waived: bool,
     /// The role that signed the record off, for a step that says `approved by`.
-    pub approved_by: Option<RoleId>,
+    pub approved_by: Option<RoleIndex>,
     /// The 1-based line the event came from (the case's line for JSON Lines).
     pub line: usize,
 }
 
-/// A case ready to run: facts by [`FactId`], events in input order.
+/// A case ready to run: facts by [`FactIndex`], events in input order.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Case {
     pub id: String,
@@ -55,14 +55,14 @@ pub struct Case {
 }
 
 impl Case {
-    pub fn fact(&self, id: FactId) -> Option<FactValue> {
+    pub fn fact(&self, id: FactIndex) -> Option<FactValue> {
         self.facts.get(id.0 as usize).copied().flatten()
     }
 
     /// The latest dated record of a step up to the end of `as_of`, as the replay applies
     /// records (by date, then time, then file order): for a decision that may repeat, the
     /// occurrence that decided the way on.
-    pub fn latest_record(&self, step: StepId, as_of: NaiveDate) -> Option<&Event> {
+    pub fn latest_record(&self, step: StepIndex, as_of: NaiveDate) -> Option<&Event> {
         self.events
             .iter()
             .enumerate()
@@ -76,7 +76,12 @@ impl Case {
     /// When a decision was first recorded with an outcome, up to the end of `as_of`: the clock
     /// of `after DECISION is OUTCOME`. First as the replay applies records: by date, then time,
     /// then file order. (A scan of the case's events, made only for such clocks.)
-    pub fn first_decided(&self, decision: StepId, outcome: u32, as_of: NaiveDate) -> Option<When> {
+    pub fn first_decided(
+        &self,
+        decision: StepIndex,
+        outcome: u32,
+        as_of: NaiveDate,
+    ) -> Option<When> {
         self.events
             .iter()
             .enumerate()

@@ -7,31 +7,33 @@
 )]
 
 use waymark_calendar::Calendar;
-use waymark_compile::{DeadlineKind, FactId, Procedure, RoleId, StepId, StepKind, graph::Tails};
+use waymark_compile::{
+    DeadlineKind, FactIndex, Procedure, RoleIndex, StepIndex, StepKind, graph::Tails,
+};
 
 /// A compiled procedure and a calendar, with everything per-step that every case would
 /// otherwise recompute. Build it once with [`Plan::new`] and share it between threads.
 pub struct Plan<'p> {
     pub procedure: &'p Procedure,
     pub calendar: &'p Calendar,
-    steps: NameMap<'p, StepId>,
-    facts: NameMap<'p, FactId>,
-    roles: NameMap<'p, RoleId>,
+    steps: NameMap<'p, StepIndex>,
+    facts: NameMap<'p, FactIndex>,
+    roles: NameMap<'p, RoleIndex>,
     /// For a step that finishes a piece of a together block: the block's join, where the
     /// pieces meet.
-    pub(crate) piece_join: Vec<Option<StepId>>,
+    pub(crate) piece_join: Vec<Option<StepIndex>>,
     /// For a join: how many pieces its together block has.
     pub(crate) pieces: Vec<u32>,
     /// Per step: who may record it (see [`RoleRules`]).
     pub(crate) role_rules: Vec<RoleRules>,
     /// The steps that get rows in a report, in declaration order.
-    pub(crate) row_steps: Vec<StepId>,
+    pub(crate) row_steps: Vec<StepIndex>,
     /// Per step: which kinds of deadline it has (most have none).
     pub(crate) deadline_kinds: Vec<DeadlineKinds>,
     /// Per step: its place in the procedure's order (see [`graph_order`]).
     pub(crate) rank: Vec<u32>,
     /// The steps in the procedure's order.
-    pub(crate) in_order: Vec<StepId>,
+    pub(crate) in_order: Vec<StepIndex>,
     /// Some condition names a decision's outcome (most procedures have none).
     pub(crate) outcomes_in_conditions: bool,
     /// The steps that need a sign-off or several roles' records (most procedures have none,
@@ -43,9 +45,9 @@ pub struct Plan<'p> {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct SignoffSteps {
     /// Steps with an `approved by` line.
-    pub approvals: Vec<StepId>,
+    pub approvals: Vec<StepIndex>,
     /// Steps with a `by a and b` rule: every role named must record it.
-    pub joint: Vec<StepId>,
+    pub joint: Vec<StepIndex>,
 }
 
 impl SignoffSteps {
@@ -88,7 +90,7 @@ impl RoleRules {
     }
 
     /// The role's bit, or none past the 64th role.
-    pub fn bit(role: RoleId) -> u64 {
+    pub fn bit(role: RoleIndex) -> u64 {
         1u64.checked_shl(role.0).unwrap_or(0)
     }
 }
@@ -120,7 +122,7 @@ impl<'p> Plan<'p> {
             }
         }
         let reachable = reachable_from_start(procedure);
-        let row_steps: Vec<StepId> = procedure
+        let row_steps: Vec<StepIndex> = procedure
             .step_ids()
             .filter(|id| reachable[id.0 as usize])
             .filter(|id| {
@@ -158,10 +160,10 @@ impl<'p> Plan<'p> {
                 .map(|id| (procedure.step(id).id.as_str(), id))
                 .collect(),
             facts: (0..procedure.facts.len() as u32)
-                .map(|i| (procedure.fact(FactId(i)).id.as_str(), FactId(i)))
+                .map(|i| (procedure.fact(FactIndex(i)).id.as_str(), FactIndex(i)))
                 .collect(),
             roles: (0..procedure.roles.len() as u32)
-                .map(|i| (procedure.role(RoleId(i)).id.as_str(), RoleId(i)))
+                .map(|i| (procedure.role(RoleIndex(i)).id.as_str(), RoleIndex(i)))
                 .collect(),
             piece_join,
             pieces,
@@ -171,15 +173,15 @@ impl<'p> Plan<'p> {
         }
     }
 
-    pub fn step_named(&self, name: &str) -> Option<StepId> {
+    pub fn step_named(&self, name: &str) -> Option<StepIndex> {
         self.steps.get(name)
     }
 
-    pub fn fact_named(&self, name: &str) -> Option<FactId> {
+    pub fn fact_named(&self, name: &str) -> Option<FactIndex> {
         self.facts.get(name)
     }
 
-    pub fn role_named(&self, name: &str) -> Option<RoleId> {
+    pub fn role_named(&self, name: &str) -> Option<RoleIndex> {
         self.roles.get(name)
     }
 
@@ -202,13 +204,13 @@ impl<'p> Plan<'p> {
     }
 
     /// The steps that get rows in a report, in declaration order.
-    pub fn row_steps(&self) -> &[StepId] {
+    pub fn row_steps(&self) -> &[StepIndex] {
         &self.row_steps
     }
 
     /// The step's place in the procedure's order: a step comes before every step a case can
     /// move on to from it (but along a loop back).
-    pub fn rank(&self, step: StepId) -> u32 {
+    pub fn rank(&self, step: StepIndex) -> u32 {
         self.rank.get(step.0 as usize).copied().unwrap_or(u32::MAX)
     }
 }
@@ -218,19 +220,19 @@ impl<'p> Plan<'p> {
 /// checkpoints and recurring work), in reverse post-order, so that along every edge but a loop
 /// back the step before comes first. Steps the start cannot reach follow, in declaration
 /// order. Records of one day are applied in this order.
-fn graph_order(procedure: &Procedure) -> Vec<StepId> {
+fn graph_order(procedure: &Procedure) -> Vec<StepIndex> {
     let n = procedure.steps.len();
     let graph = &procedure.graph.graph;
     let mut seen = vec![false; n];
     let mut post_order = Vec::with_capacity(n);
     // Each entry: a step and its successors still to visit (iterative: no recursion depth).
-    let mut stack: Vec<(StepId, Vec<StepId>)> = Vec::new();
-    let successors = |step: StepId| -> Vec<StepId> {
+    let mut stack: Vec<(StepIndex, Vec<StepIndex>)> = Vec::new();
+    let successors = |step: StepIndex| -> Vec<StepIndex> {
         // petgraph lists a node's edges newest first; in declaration order, the last is popped
         // and visited first, so that reversing the post-order puts the first-declared first.
-        let mut next: Vec<StepId> = graph
+        let mut next: Vec<StepIndex> = graph
             .neighbors(waymark_compile::graph::node(step))
-            .map(|node| StepId(node.index() as u32))
+            .map(|node| StepIndex(node.index() as u32))
             .collect();
         next.reverse();
         next
@@ -277,7 +279,7 @@ fn reachable_from_start(procedure: &Procedure) -> Vec<bool> {
                 .graph
                 .graph
                 .neighbors(waymark_compile::graph::node(step))
-                .map(|node| StepId(node.index() as u32)),
+                .map(|node| StepIndex(node.index() as u32)),
         );
     }
     // A checkpoint counted from a fact has no schedule edge: it applies to every case.

@@ -4,7 +4,7 @@
 use crate::case::{BadCase, Case, When};
 use crate::due::Due;
 use chrono::NaiveDate;
-use waymark_compile::{FactId, FactValue, Procedure, RoleId, StepId};
+use waymark_compile::{FactIndex, FactValue, Procedure, RoleIndex, StepIndex};
 
 /// The status of one row.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -78,7 +78,7 @@ impl State {
 /// One step of a case (one occurrence, for checkpoints' series and recurring work).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Row {
-    pub step: StepId,
+    pub step: StepIndex,
     /// For recurring work: which occurrence, from 1.
     pub occurrence: Option<u32>,
     pub status: Status,
@@ -101,14 +101,14 @@ pub struct Row {
     pub approval: Option<bool>,
     /// For a step every role of whose `by a and b` rule must record, not done yet: the roles
     /// with no record so far.
-    pub awaiting: Vec<RoleId>,
+    pub awaiting: Vec<RoleIndex>,
     /// For a step that may repeat: how many times it was recorded (the row's `done` is the
     /// first).
     pub occurrences: Option<u32>,
 }
 
 impl Row {
-    pub(crate) fn new(step: StepId, status: Status) -> Row {
+    pub(crate) fn new(step: StepIndex, status: Status) -> Row {
         Row {
             step,
             occurrence: None,
@@ -132,11 +132,11 @@ impl Row {
 /// The record that took a case out of its procedure, with `--strict`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Left {
-    pub step: StepId,
+    pub step: StepIndex,
     pub on: Option<When>,
     pub line: usize,
     /// The steps that were open then: what was expected instead.
-    pub expected: Vec<StepId>,
+    pub expected: Vec<StepIndex>,
 }
 
 /// A way a case's records do not fit its procedure. The replay never stops at one: each is
@@ -186,7 +186,7 @@ impl DeviationKind {
 pub struct Deviation {
     pub kind: DeviationKind,
     /// The step recorded (or, for `not_recorded`, the step missing).
-    pub step: StepId,
+    pub step: StepIndex,
     /// The record's date; for `not_recorded`, the date of the later record that shows the case
     /// moved past the step.
     pub on: Option<When>,
@@ -194,9 +194,9 @@ pub struct Deviation {
     pub line: Option<usize>,
     /// What the procedure expected: the steps open at that point (`unexpected`), the steps on
     /// the other side of the order (`out_of_order`), the missing step (`not_recorded`).
-    pub expected: Vec<StepId>,
+    pub expected: Vec<StepIndex>,
     /// For `not_recorded`: the step of the later record that shows the case moved past.
-    pub shown_by: Option<StepId>,
+    pub shown_by: Option<StepIndex>,
     /// The record (an index into the case's events) the deviation is about: the record itself,
     /// or for `not_recorded` the later record that shows the gap.
     pub record: Option<usize>,
@@ -219,9 +219,9 @@ pub struct CaseReport {
     pub as_of: NaiveDate,
     pub state: State,
     /// The end reached, for a closed case.
-    pub end: Option<StepId>,
+    pub end: Option<StepIndex>,
     /// The open steps, in declaration order.
-    pub at: Vec<StepId>,
+    pub at: Vec<StepIndex>,
     /// The index in `rows` of what is due next.
     pub next: Option<usize>,
     pub left: Option<Left>,
@@ -240,7 +240,7 @@ pub struct CaseReport {
 impl CaseReport {
     /// A fact of the case as its conditions read it: the case's own, or for a decision's
     /// outcome named in a condition, the outcome of the record that did the decision.
-    pub fn fact(&self, procedure: &Procedure, id: FactId) -> Option<FactValue> {
+    pub fn fact(&self, procedure: &Procedure, id: FactIndex) -> Option<FactValue> {
         let Some(decision) = procedure.fact(id).decided_by else {
             return self.case.fact(id);
         };
@@ -261,16 +261,16 @@ impl CaseReport {
 
 /// A case run, or a case whose data could not be read.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Outcome {
+pub enum CaseResult {
     Ran(Box<CaseReport>),
     Bad(BadCase),
 }
 
-impl Outcome {
+impl CaseResult {
     pub fn case_id(&self) -> Option<&str> {
         match self {
-            Outcome::Ran(report) => Some(&report.case.id),
-            Outcome::Bad(bad) => bad.id.as_deref(),
+            CaseResult::Ran(report) => Some(&report.case.id),
+            CaseResult::Bad(bad) => bad.id.as_deref(),
         }
     }
 }

@@ -2,7 +2,7 @@
 //! each detail line belonging to the item above it.
 
 use crate::ast::*;
-use crate::build::Line;
+use crate::from_pairs::Line;
 use waymark_diagnostics::{Code, Diagnostic, FileId, Span};
 
 /// Places every line in the document, reporting lines that are out of place.

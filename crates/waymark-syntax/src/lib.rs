@@ -8,9 +8,9 @@
 
 mod assemble;
 pub mod ast;
-mod build;
 mod continuation;
 mod errors;
+mod from_pairs;
 mod generate;
 mod grammar;
 mod keywords;

@@ -1,7 +1,7 @@
 //! Splitting a file into lines and parsing each with the grammar rule its first word selects.
 
-use crate::build::{self, Line};
 use crate::errors;
+use crate::from_pairs::{self, Line};
 use crate::grammar::LineParser;
 use crate::keywords::{ITEM_KEYWORDS, KEYWORDS, line_rule};
 use pest::Parser;
@@ -93,7 +93,7 @@ fn parse_line(file: FileId, raw: &RawLine<'_>, diagnostics: &mut Vec<Diagnostic>
     match LineParser::parse(rule, &raw.text) {
         Ok(mut pairs) => {
             let pair = pairs.next()?;
-            build::line(pair, file, raw.start, diagnostics)
+            from_pairs::line(pair, file, raw.start, diagnostics)
         }
         Err(error) => {
             diagnostics.push(errors::malformed_line(file, raw, word, &error));

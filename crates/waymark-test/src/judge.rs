@@ -3,10 +3,10 @@
 //! the procedure line that decided it.
 
 use crate::prepare::{Check, Prepared, StepWant, Want};
-use waymark_compile::StepId;
+use waymark_compile::StepIndex;
 use waymark_diagnostics::Span;
 use waymark_run::render::{due_text, when_text};
-use waymark_run::replay::clocks::{ClockStart, clock_start};
+use waymark_run::replay::due_dates::{ClockStart, clock_start};
 use waymark_run::{CaseReport, Plan, Reading, Row, State, Status};
 
 /// One expectation, judged.
@@ -157,7 +157,7 @@ fn holidays_skipped(plan: &Plan, report: &CaseReport, row: &Row) -> Option<Vec<S
     let due = row.due?;
     let deadline = plan.procedure.step(row.step).deadlines.get(row.due_rule?)?;
     let fact = |id| report.fact(plan.procedure, id);
-    let done = |id: StepId| {
+    let done = |id: StepIndex| {
         report
             .rows
             .iter()

@@ -4,7 +4,7 @@
 
 use crate::syntax::{Expect, Expectation, Name, Test};
 use chrono::NaiveDate;
-use waymark_compile::{FactKind, RoleId, StepId, StepKind};
+use waymark_compile::{FactKind, RoleIndex, StepIndex, StepKind};
 use waymark_diagnostics::{Code, Diagnostic, did_you_mean};
 use waymark_run::{Case, DeviationKind, Plan, State, Status};
 
@@ -26,7 +26,7 @@ pub struct Check {
 /// What must hold for one step's row.
 #[derive(Clone, Debug)]
 pub struct StepWant {
-    pub step: StepId,
+    pub step: StepIndex,
     pub occurrence: Option<u32>,
     pub status: Option<Status>,
     pub due: Option<Option<NaiveDate>>,
@@ -35,16 +35,19 @@ pub struct StepWant {
     /// Whether the step's sign-off was recorded (`approval recorded|missing`).
     pub approval: Option<bool>,
     /// The roles a `by a and b` step still awaits.
-    pub awaiting: Option<Vec<RoleId>>,
+    pub awaiting: Option<Vec<RoleIndex>>,
 }
 
 #[derive(Clone, Debug)]
 pub enum Want {
     Step(StepWant),
-    State { state: State, end: Option<StepId> },
-    At(Vec<StepId>),
-    Next(StepId),
-    Deviation(DeviationKind, StepId),
+    State {
+        state: State,
+        end: Option<StepIndex>,
+    },
+    At(Vec<StepIndex>),
+    Next(StepIndex),
+    Deviation(DeviationKind, StepIndex),
     NoDeviations,
 }
 
@@ -312,7 +315,11 @@ fn approval_word(word: &Name, step: &Name, plan: &Plan) -> Result<bool, Box<Diag
 }
 
 /// The roles of an `awaiting` list, for a step with a `by a and b` rule (WM0713 otherwise).
-fn awaited_roles(roles: &[Name], step: &Name, plan: &Plan) -> Result<Vec<RoleId>, Box<Diagnostic>> {
+fn awaited_roles(
+    roles: &[Name],
+    step: &Name,
+    plan: &Plan,
+) -> Result<Vec<RoleIndex>, Box<Diagnostic>> {
     let mut ids = Vec::with_capacity(roles.len());
     for role in roles {
         let id = plan.role_named(&role.text).ok_or_else(|| {

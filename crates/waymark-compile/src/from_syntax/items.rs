@@ -74,7 +74,7 @@ impl Resolver<'_> {
         }
     }
 
-    pub(super) fn resolve_step(&mut self, item: &Item, step: StepId) {
+    pub(super) fn resolve_step(&mut self, item: &Item, step: StepIndex) {
         let mut details = Details::default();
         // Declared with every decision's outcomes, before any detail.
         let outcomes = self
@@ -100,7 +100,12 @@ impl Resolver<'_> {
         self.finish(step, details, outcomes);
     }
 
-    pub(super) fn resolve_together(&mut self, item: &Item, together: StepId, join: Option<StepId>) {
+    pub(super) fn resolve_together(
+        &mut self,
+        item: &Item,
+        together: StepIndex,
+        join: Option<StepIndex>,
+    ) {
         let mut details = Details::default();
         for clause in &item.clauses {
             if let ClauseKind::AllOf(names) = &clause.kind {
@@ -122,7 +127,7 @@ impl Resolver<'_> {
         }
     }
 
-    pub(super) fn resolve_checkpoint(&mut self, item: &Item, steps: &[StepId]) {
+    pub(super) fn resolve_checkpoint(&mut self, item: &Item, steps: &[StepIndex]) {
         let mut until = None;
         let mut clock = None;
         for clause in &item.clauses {
@@ -168,7 +173,7 @@ impl Resolver<'_> {
 
     pub(super) fn resolve_every(
         &mut self,
-        step: StepId,
+        step: StepIndex,
         amount: syntax::Number,
         unit: syntax::UnitWord,
         during: &syntax::Name,
@@ -200,7 +205,7 @@ impl Resolver<'_> {
     pub(super) fn detail(
         &mut self,
         clause: &syntax::Clause,
-        step: StepId,
+        step: StepIndex,
         outcomes: &OutcomeNames<'_>,
         details: &mut Details,
     ) {
@@ -254,7 +259,7 @@ impl Resolver<'_> {
         }
     }
 
-    pub(super) fn finish(&mut self, step: StepId, details: Details, outcomes: Vec<Outcome>) {
+    pub(super) fn finish(&mut self, step: StepIndex, details: Details, outcomes: Vec<Outcome>) {
         let Some(target) = self.steps.get_mut(step.0 as usize) else {
             return;
         };
@@ -315,7 +320,7 @@ impl Resolver<'_> {
 
     /// Whether `step` is a checkpoint occurrence or recurring work: work done again and again,
     /// whose records are occurrences rather than one record per role.
-    fn repeats(&self, step: StepId) -> bool {
+    fn repeats(&self, step: StepIndex) -> bool {
         self.steps.get(step.0 as usize).is_some_and(|s| {
             matches!(
                 s.kind,
@@ -324,7 +329,7 @@ impl Resolver<'_> {
         })
     }
 
-    fn joint_roles_on_repeated_work(&mut self, step: StepId, span: Span) {
+    fn joint_roles_on_repeated_work(&mut self, step: StepIndex, span: Span) {
         // A checkpoint's lines are resolved once per occurrence: say it once.
         let said = self
             .diagnostics
@@ -353,8 +358,8 @@ impl Resolver<'_> {
 
     /// The roles a `by` or `approved by` line names, each looked up once; a role named twice
     /// is reported (it would be a rule that says nothing more, or a sign-off by nobody new).
-    fn distinct_roles(&mut self, names: &[syntax::Name]) -> Vec<RoleId> {
-        let mut roles: Vec<RoleId> = Vec::with_capacity(names.len());
+    fn distinct_roles(&mut self, names: &[syntax::Name]) -> Vec<RoleIndex> {
+        let mut roles: Vec<RoleIndex> = Vec::with_capacity(names.len());
         for (index, name) in names.iter().enumerate() {
             if let Some(earlier) = names[..index].iter().find(|n| n.text == name.text) {
                 self.report(
@@ -410,7 +415,7 @@ impl Resolver<'_> {
     /// outcomes: only a decision has outcomes, and only those on its `outcomes` line.
     fn clock_outcome(
         &mut self,
-        step: StepId,
+        step: StepIndex,
         decision: &syntax::Name,
         outcome: &syntax::Name,
     ) -> Option<u32> {
@@ -472,7 +477,7 @@ impl Resolver<'_> {
 
     /// A fact a deadline counts from (`after fact X`) or back from (`before`, when
     /// `backwards`): it must be a date.
-    pub(super) fn date_fact(&mut self, name: &syntax::Name, backwards: bool) -> Option<FactId> {
+    pub(super) fn date_fact(&mut self, name: &syntax::Name, backwards: bool) -> Option<FactIndex> {
         let fact = self.fact(name)?;
         let kind = &self.facts[fact.0 as usize].kind;
         if *kind == FactKind::Date {
@@ -521,7 +526,7 @@ impl Resolver<'_> {
 
     pub(super) fn on_route(
         &mut self,
-        step: StepId,
+        step: StepIndex,
         outcomes: &OutcomeNames<'_>,
         outcome: &syntax::Name,
         target: &syntax::Name,
@@ -578,7 +583,7 @@ impl Resolver<'_> {
         outcomes
     }
 
-    pub(super) fn member(&mut self, name: &syntax::Name) -> Option<StepId> {
+    pub(super) fn member(&mut self, name: &syntax::Name) -> Option<StepIndex> {
         self.step_ref(name, Use::Member)
     }
 
@@ -590,7 +595,7 @@ impl Resolver<'_> {
             "declare it in the header: `source NAME \"TITLE\"`",
         )?;
         Some(Citation {
-            source: SourceId(source as u32),
+            source: SourceIndex(source as u32),
             phrase: cite.phrase.value.clone(),
             section: cite.section.as_ref().map(|s| s.value.clone()),
             span,
@@ -598,17 +603,17 @@ impl Resolver<'_> {
         })
     }
 
-    pub(super) fn role(&mut self, name: &syntax::Name) -> Option<RoleId> {
+    pub(super) fn role(&mut self, name: &syntax::Name) -> Option<RoleIndex> {
         self.lookup(
             Namespace::Role,
             name,
             "role",
             "declare it with `role NAME \"TITLE\"`",
         )
-        .map(|i| RoleId(i as u32))
+        .map(|i| RoleIndex(i as u32))
     }
 
-    pub(super) fn fact(&mut self, name: &syntax::Name) -> Option<FactId> {
+    pub(super) fn fact(&mut self, name: &syntax::Name) -> Option<FactIndex> {
         if self.names.find(Namespace::Fact, &name.text).is_none()
             && let Some(decided) = self.decision_outcome(&name.text)
         {
@@ -620,16 +625,16 @@ impl Resolver<'_> {
             "fact",
             "declare it with `fact NAME is ...`",
         )
-        .map(|i| FactId(i as u32))
+        .map(|i| FactIndex(i as u32))
     }
 
     /// A decision's outcome, read as a fact by conditions: made the first time a condition
     /// names the decision (a declared fact of the same name comes first).
-    fn decision_outcome(&mut self, name: &str) -> Option<FactId> {
-        let step = StepId(self.names.find(Namespace::Step, name)? as u32);
+    fn decision_outcome(&mut self, name: &str) -> Option<FactIndex> {
+        let step = StepIndex(self.names.find(Namespace::Step, name)? as u32);
         let outcomes = self.decision_outcomes.get(&step)?.clone();
         let decision = &self.steps[step.0 as usize];
-        let fact = FactId(self.facts.len() as u32);
+        let fact = FactIndex(self.facts.len() as u32);
         let decided = Fact {
             id: decision.id.clone(),
             title: decision.title.clone(),

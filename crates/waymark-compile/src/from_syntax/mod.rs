@@ -76,14 +76,14 @@ struct Resolver<'d> {
     facts: Vec<Fact>,
     steps: Vec<Step>,
     /// The step each item became (for checkpoints, the first occurrence).
-    item_steps: HashMap<(u32, u32), Vec<StepId>>,
-    schedules: Vec<(StepId, StepId)>,
+    item_steps: HashMap<(u32, u32), Vec<StepIndex>>,
+    schedules: Vec<(StepIndex, StepIndex)>,
     /// Used procedures by name, with the file they come from.
     procedures: HashMap<String, usize>,
-    starts: HashMap<usize, StepId>,
+    starts: HashMap<usize, StepIndex>,
     /// Each decision's outcomes as written, so a condition may name them before the decision's
     /// own details are resolved.
-    decision_outcomes: HashMap<StepId, Vec<String>>,
+    decision_outcomes: HashMap<StepIndex, Vec<String>>,
 }
 
 impl<'d> Resolver<'d> {
@@ -251,7 +251,7 @@ impl<'d> Resolver<'d> {
 
     /// Declares the steps an item becomes: one, or for a together block two (its start and
     /// where it joins), or for a checkpoint one per scheduled day.
-    fn declare_item(&mut self, item: &Item, procedure: &str) -> Vec<StepId> {
+    fn declare_item(&mut self, item: &Item, procedure: &str) -> Vec<StepIndex> {
         let title = item
             .title
             .as_ref()
@@ -290,8 +290,8 @@ impl<'d> Resolver<'d> {
                 ids
             }
             ItemKind::Together => {
-                let together = StepId(self.steps.len() as u32);
-                let join = StepId(together.0 + 1);
+                let together = StepIndex(self.steps.len() as u32);
+                let join = StepIndex(together.0 + 1);
                 let kind = StepKind::Together {
                     members: Vec::new(),
                     join,
@@ -316,7 +316,7 @@ impl<'d> Resolver<'d> {
                     ItemKind::Recurring => StepKind::Recurring {
                         every: 0,
                         unit: Unit::Weeks,
-                        during: StepId(0),
+                        during: StepIndex(0),
                         when: None,
                     },
                     _ => StepKind::Task,
@@ -328,7 +328,7 @@ impl<'d> Resolver<'d> {
         }
     }
 
-    fn add_step(&mut self, step: Step, name: &syntax::Name) -> Option<StepId> {
+    fn add_step(&mut self, step: Step, name: &syntax::Name) -> Option<StepIndex> {
         if let Some(existing) = self.names.find(Namespace::Step, &step.id) {
             let span = self.steps[existing].name_span;
             let shown = syntax::Name {
@@ -338,7 +338,7 @@ impl<'d> Resolver<'d> {
             self.duplicate("step", &shown, span);
             return None;
         }
-        let id = StepId(self.steps.len() as u32);
+        let id = StepIndex(self.steps.len() as u32);
         self.names.insert(Namespace::Step, &step.id, id.0 as usize);
         self.steps.push(step);
         Some(id)

@@ -40,7 +40,7 @@ impl Resolver<'_> {
     // ----------------------------------------------------------------------------------------
     // Steps by name.
 
-    pub(super) fn step_ref(&mut self, name: &syntax::Name, used_as: Use) -> Option<StepId> {
+    pub(super) fn step_ref(&mut self, name: &syntax::Name, used_as: Use) -> Option<StepIndex> {
         // A used procedure's name enters it at its start.
         let procedure = (used_as == Use::Route).then(|| self.procedure_start(&name.text));
         if let Some(start) = procedure.flatten() {
@@ -49,7 +49,7 @@ impl Resolver<'_> {
         let Some(step) = self
             .names
             .find(Namespace::Step, &name.text)
-            .map(|i| StepId(i as u32))
+            .map(|i| StepIndex(i as u32))
         else {
             self.unknown_step(name, used_as);
             return None;
@@ -107,12 +107,12 @@ impl Resolver<'_> {
         );
     }
 
-    pub(super) fn procedure_start(&self, name: &str) -> Option<StepId> {
+    pub(super) fn procedure_start(&self, name: &str) -> Option<StepIndex> {
         let file = self.procedures.get(name)?;
         self.starts.get(file).copied()
     }
 
-    pub(super) fn document_start(&mut self, document: &Document) -> Option<StepId> {
+    pub(super) fn document_start(&mut self, document: &Document) -> Option<StepIndex> {
         let anchor = document.header.as_ref().map(|h| h.id.span)?;
         let Some(first) = document.starts.first() else {
             let name = document

@@ -39,7 +39,7 @@ use crate::text::xml_escape;
 use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write;
 use waymark_compile::{
-    Clock, Deadline, DeadlineKind, Procedure, RouteWhen, Step, StepId, StepKind,
+    Clock, Deadline, DeadlineKind, Procedure, RouteWhen, Step, StepIndex, StepKind,
 };
 
 /// The namespace of Waymark's extension attributes.
@@ -197,7 +197,7 @@ struct Checkpoint {
 }
 
 /// A sequence flow or an association, between element indexes.
-struct Flow {
+struct SequenceFlow {
     id: String,
     from: usize,
     to: usize,
@@ -209,7 +209,7 @@ struct Flow {
 
 struct Model {
     elements: Vec<Element>,
-    flows: Vec<Flow>,
+    flows: Vec<SequenceFlow>,
     layout: Layout,
     sizes: Vec<NodeSize>,
     /// The escalations the timers throw: (id, name, code).
@@ -271,7 +271,7 @@ impl Model {
                 );
                 let task = elements.len() - 1;
                 elements.push(gateway);
-                flows.push(Flow {
+                flows.push(SequenceFlow {
                     id: unique(&mut ids, &format!("Flow_{}_decided", node.id)),
                     from: task,
                     to: elements.len() - 1,
@@ -293,7 +293,11 @@ impl Model {
             };
             let Some(from) = from else { continue };
             for to in targets {
-                let prefix = if association { "Association" } else { "Flow" };
+                let prefix = if association {
+                    "Association"
+                } else {
+                    "SequenceFlow"
+                };
                 let id = unique(
                     &mut ids,
                     &format!(
@@ -311,7 +315,7 @@ impl Model {
                 if decided && condition.is_none() && !association {
                     elements[from].default_flow = Some(id.clone());
                 }
-                flows.push(Flow {
+                flows.push(SequenceFlow {
                     id,
                     from,
                     to,
@@ -701,7 +705,7 @@ impl Model {
     }
 
     /// Moves a path's ends from the layout box's sides to the shape's.
-    fn attach(&self, path: &[Point], flow: &Flow) -> Vec<Point> {
+    fn attach(&self, path: &[Point], flow: &SequenceFlow) -> Vec<Point> {
         let mut path = path.to_vec();
         let from = self.shape_bounds(flow.from);
         let to = self.shape_bounds(flow.to);
@@ -1191,7 +1195,7 @@ fn element(
 }
 
 /// One checkpoint of a series, as an event subprocess.
-fn checkpoint(procedure: &Procedure, node: &Node, step_id: StepId, ids: &mut Ids) -> Element {
+fn checkpoint(procedure: &Procedure, node: &Node, step_id: StepIndex, ids: &mut Ids) -> Element {
     let step = procedure.step(step_id);
     let id = unique(ids, &format!("Activity_{}", step.id));
     let mut element = Element::new(id.clone(), Kind::Checkpoint, step.title.clone(), node.lane);
@@ -1335,7 +1339,7 @@ fn recurring(
 
 /// Puts an exclusive gateway before every element that more than one flow comes into (other
 /// than a parallel join, which waits for them all): only one of those flows carries the case.
-fn merge(elements: &mut Vec<Element>, flows: &mut Vec<Flow>, ids: &mut Ids) {
+fn merge(elements: &mut Vec<Element>, flows: &mut Vec<SequenceFlow>, ids: &mut Ids) {
     // Each element's incoming sequence flows, found once (scanning every flow for every
     // element was quadratic). Flows are only ever moved to the new merges, after these.
     let mut incoming_of: Vec<Vec<usize>> = vec![Vec::new(); elements.len()];
@@ -1369,7 +1373,7 @@ fn merge(elements: &mut Vec<Element>, flows: &mut Vec<Flow>, ids: &mut Ids) {
         for f in incoming {
             flows[f].to = at;
         }
-        flows.push(Flow {
+        flows.push(SequenceFlow {
             id: unique(ids, &format!("Flow_{base}_merged")),
             from: at,
             to: target,
@@ -1770,7 +1774,7 @@ fn size(element: &Element) -> NodeSize {
     }
 }
 
-fn edge_spec(flow: &Flow) -> EdgeSpec {
+fn edge_spec(flow: &SequenceFlow) -> EdgeSpec {
     let (width, height) = match &flow.name {
         Some(name) => {
             let lines = crate::text::wrap(name, 22);

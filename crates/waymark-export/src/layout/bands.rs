@@ -6,14 +6,14 @@
     reason = "node, edge, lane, column and band indexes are made by this layout for lists it sized to match them"
 )]
 
-use super::columns::Flow;
+use super::columns::Layering;
 use super::{EdgeSpec, Layout, Spacing, Wrapping};
 
 /// Up to how many nodes the cuts between bands are tuned by laying out the bands again.
 const NUDGE_NODES: usize = 200;
 
 /// Above this many columns the cuts are chosen one by one near their even places
-/// ([`Flow::band_starts_near_even`]): the exact choice costs columns squared per band, which
+/// ([`Layering::band_starts_near_even`]): the exact choice costs columns squared per band, which
 /// took minutes on a chain of 40,000 steps.
 const EXACT_CUT_COLUMNS: usize = 1_000;
 
@@ -21,7 +21,7 @@ const EXACT_CUT_COLUMNS: usize = 1_000;
 /// bands: a cut through many lines must buy clearly evener bands.
 const CONNECTOR_COST: i64 = 120;
 
-impl Flow {
+impl Layering {
     /// The flow wrapped into `count` bands, and how well that fits the page.
     pub(super) fn in_count_bands(
         &self,

@@ -1,6 +1,6 @@
 //! Steps 1 and 2 of the layout: loops are broken and each step gets its column (the length of
 //! the longest path to it); then boxes that nothing leaves slide right where their lane is less
-//! crowded. The result, a `Flow`, is laid out in one band or cut into several.
+//! crowded. The result, a `Layering`, is laid out in one band or cut into several.
 #![allow(
     clippy::indexing_slicing,
     reason = "node, edge, lane, column and band indexes are made by this layout for lists it sized to match them"
@@ -9,13 +9,13 @@
 use super::{EdgeSpec, NodeSize, Spacing};
 
 /// How many columns right a box that nothing leaves may move, and what each column costs
-/// (in the units of `Flow::lane_cost`): a longer line must buy a clearly shorter lane.
+/// (in the units of `Layering::lane_cost`): a longer line must buy a clearly shorter lane.
 pub(super) const SLIDE: usize = 3;
 pub(super) const SLIDE_COST: f64 = 1.0;
 
 /// A flow with its loops broken and its columns chosen, ready to be laid out in one band or
 /// several.
-pub(super) struct Flow {
+pub(super) struct Layering {
     pub(super) nodes: Vec<NodeSize>,
     pub(super) valid: Vec<bool>,
     pub(super) reversed: Vec<bool>,
@@ -24,13 +24,13 @@ pub(super) struct Flow {
     pub(super) lanes: Vec<i32>,
 }
 
-impl Flow {
+impl Layering {
     pub(super) fn new(
         nodes: &[NodeSize],
         edges: &[EdgeSpec],
         lanes: &[i32],
         spacing: &Spacing,
-    ) -> Flow {
+    ) -> Layering {
         let mut lanes = lanes.to_vec();
         if lanes.is_empty() {
             lanes.push(0);
@@ -50,7 +50,7 @@ impl Flow {
             .collect();
         let reversed = break_cycles(nodes.len(), edges, &valid);
         let layer = assign_layers(nodes.len(), edges, &valid, &reversed);
-        let mut flow = Flow {
+        let mut flow = Layering {
             nodes,
             valid,
             reversed,

@@ -7,7 +7,7 @@
     reason = "node, edge, lane, column and band indexes are made by this layout for lists it sized to match them"
 )]
 
-use super::columns::Flow;
+use super::columns::Layering;
 use super::layered::Layered;
 use super::{Connector, EdgeSpec, Layout, NodeSize, Point, Rect, Spacing, Wrapping};
 use std::collections::BTreeMap;
@@ -42,7 +42,7 @@ struct Band {
     siblings: BTreeMap<usize, Vec<(ArrivalKey, usize)>>,
 }
 
-impl Flow {
+impl Layering {
     /// The flow laid out in bands starting at the columns `starts`, stacked top to bottom.
     pub(super) fn in_bands(
         &self,

@@ -47,7 +47,7 @@ mod route;
 
 pub use problems::problems;
 
-use columns::Flow;
+use columns::Layering;
 use layered::Layered;
 
 /// A box to place.
@@ -179,7 +179,7 @@ pub struct Layout {
 /// Lays out the boxes in `lanes` lanes, in one band. Nodes whose lane is out of range go in
 /// the last lane; edges to a node that does not exist are left out (their path is empty).
 pub fn layout(nodes: &[NodeSize], edges: &[EdgeSpec], lanes: usize, spacing: &Spacing) -> Layout {
-    Flow::new(nodes, edges, &vec![0; lanes], spacing).one_band(edges, spacing)
+    Layering::new(nodes, edges, &vec![0; lanes], spacing).one_band(edges, spacing)
 }
 
 /// How a flow too long for its page is wrapped into bands.
@@ -208,7 +208,7 @@ pub fn layout_wrapped(
     spacing: &Spacing,
     wrapping: &Wrapping,
 ) -> Layout {
-    let flow = Flow::new(nodes, edges, lanes, spacing);
+    let flow = Layering::new(nodes, edges, lanes, spacing);
     let unwrapped = flow.one_band(edges, spacing);
     let mut best_fit = (wrapping.fit)(&unwrapped);
     let mut best = None;
@@ -224,7 +224,7 @@ pub fn layout_wrapped(
     best.unwrap_or(unwrapped)
 }
 
-impl Flow {
+impl Layering {
     fn one_band(&self, edges: &[EdgeSpec], spacing: &Spacing) -> Layout {
         let mut graph = Layered::new(
             &self.nodes,

@@ -15,7 +15,7 @@ use crate::case::{BadCase, Case};
 use crate::plan::Plan;
 use crate::render::{Format, Printer, Summary, bad_case_lines};
 use crate::replay::{Reading, run_case_with};
-use crate::report::Outcome;
+use crate::report::CaseResult;
 use crate::{parse_json_bytes, recycle};
 use chrono::NaiveDate;
 use rayon::prelude::*;
@@ -46,15 +46,15 @@ pub struct RunOptions {
 }
 
 impl RunOptions {
-    fn run(&self, plan: &Plan, case: Result<Case, BadCase>) -> Outcome {
+    fn run(&self, plan: &Plan, case: Result<Case, BadCase>) -> CaseResult {
         match case {
-            Ok(case) => Outcome::Ran(Box::new(run_case_with(
+            Ok(case) => CaseResult::Ran(Box::new(run_case_with(
                 plan,
                 case,
                 self.as_of,
                 self.reading,
             ))),
-            Err(bad) => Outcome::Bad(bad),
+            Err(bad) => CaseResult::Bad(bad),
         }
     }
 }
@@ -109,7 +109,7 @@ fn run_each(
     printer: &Printer,
     options: RunOptions,
     mut out: String,
-    outcomes: impl Iterator<Item = Outcome>,
+    outcomes: impl Iterator<Item = CaseResult>,
 ) -> Batch {
     let mut batch = Batch {
         output: Vec::new(),
@@ -121,22 +121,22 @@ fn run_each(
     for outcome in outcomes {
         batch.summary.add(&outcome);
         match &outcome {
-            Outcome::Ran(report) => batch
+            CaseResult::Ran(report) => batch
                 .ids
                 .push((ids::id_hash(&report.case.id), report.case.line)),
-            Outcome::Bad(bad) => {
+            CaseResult::Bad(bad) => {
                 if let Some(id) = &bad.id {
                     batch.ids.push((ids::id_hash(id), bad.line));
                 }
             }
         }
-        if let Outcome::Bad(bad) = &outcome {
+        if let CaseResult::Bad(bad) = &outcome {
             batch.problems.extend(bad_case_lines(bad));
         }
         if !options.summary_only {
             printer.render(&outcome, options.format, options.as_of, &mut out);
         }
-        if let Outcome::Ran(report) = outcome {
+        if let CaseResult::Ran(report) = outcome {
             recycle(*report);
         }
     }

@@ -171,8 +171,8 @@ fn some_task(
     events: &[Generated],
     random: &mut Random,
     any: bool,
-) -> Option<waymark_compile::StepId> {
-    let tasks: Vec<waymark_compile::StepId> = plan
+) -> Option<waymark_compile::StepIndex> {
+    let tasks: Vec<waymark_compile::StepIndex> = plan
         .procedure
         .step_ids()
         .filter(|id| {

@@ -20,7 +20,7 @@ use crate::plan::Plan;
 use crate::render::{push_date, push_json_string};
 use chrono::NaiveDate;
 use std::fmt::Write;
-use waymark_compile::{FactKind, FactValue, RouteWhen, StepId, StepKind, Unit};
+use waymark_compile::{FactKind, FactValue, RouteWhen, StepIndex, StepKind, Unit};
 
 /// A small, fast, seedable random number generator (SplitMix64).
 #[derive(Clone, Debug)]
@@ -158,21 +158,21 @@ pub fn cases_with(plan: &Plan, seed: u64, first: u64, count: u64, records: Recor
 }
 
 struct Generated {
-    step: StepId,
+    step: StepIndex,
     on: NaiveDate,
     /// A clock time, `(hour, minute)`.
     time: Option<(u32, u32)>,
     outcome: Option<usize>,
-    by: Option<waymark_compile::RoleId>,
+    by: Option<waymark_compile::RoleIndex>,
     /// The sign-off, for a step that says `approved by`.
-    approved_by: Option<waymark_compile::RoleId>,
+    approved_by: Option<waymark_compile::RoleIndex>,
     waived: bool,
     reason: bool,
 }
 
 impl Generated {
     /// A dated record of a step, with nothing else: no outcome, role, waiver or reason.
-    fn plain(step: StepId, on: NaiveDate) -> Generated {
+    fn plain(step: StepIndex, on: NaiveDate) -> Generated {
         Generated {
             step,
             on,
@@ -227,7 +227,7 @@ fn walk(plan: &Plan, facts: &[Option<FactValue>], random: &mut Random) -> Vec<Ge
     let mut reached: Vec<Option<NaiveDate>> = vec![None; n];
     let mut pieces_left = vec![0usize; n];
     // (when it will be done, order of reaching, step)
-    let mut open: Vec<(NaiveDate, usize, StepId)> = vec![(begin, 0, procedure.start)];
+    let mut open: Vec<(NaiveDate, usize, StepIndex)> = vec![(begin, 0, procedure.start)];
     reached[procedure.start.0 as usize] = Some(begin);
     let mut events = Vec::new();
     let mut order = 1;
@@ -249,14 +249,14 @@ fn walk(plan: &Plan, facts: &[Option<FactValue>], random: &mut Random) -> Vec<Ge
                 *slot = Some(FactValue::Choice(outcome as u32));
             }
         }
-        let fact = |id: waymark_compile::FactId| known.get(id.0 as usize).copied().flatten();
+        let fact = |id: waymark_compile::FactIndex| known.get(id.0 as usize).copied().flatten();
         let rule = step
             .roles
             .iter()
             .find(|rule| rule.guard.as_ref().is_none_or(|guard| guard.holds(&fact)));
         // Work every role must do gets a record by each (the step is done with the last);
         // otherwise one of the roles records it.
-        let roles: Vec<Option<waymark_compile::RoleId>> = match rule {
+        let roles: Vec<Option<waymark_compile::RoleIndex>> = match rule {
             Some(rule) if rule.all && !waived => rule.roles.iter().copied().map(Some).collect(),
             Some(rule) => vec![
                 rule.roles
@@ -331,7 +331,7 @@ fn walk(plan: &Plan, facts: &[Option<FactValue>], random: &mut Random) -> Vec<Ge
             }
         }
     }
-    let fact = |id: waymark_compile::FactId| known.get(id.0 as usize).copied().flatten();
+    let fact = |id: waymark_compile::FactIndex| known.get(id.0 as usize).copied().flatten();
     side_work(plan, &done, &reached, &fact, random, &mut events);
     events
 }
@@ -342,7 +342,7 @@ fn side_work(
     plan: &Plan,
     done: &[Option<NaiveDate>],
     reached: &[Option<NaiveDate>],
-    fact: &impl Fn(waymark_compile::FactId) -> Option<FactValue>,
+    fact: &impl Fn(waymark_compile::FactIndex) -> Option<FactValue>,
     random: &mut Random,
     events: &mut Vec<Generated>,
 ) {
@@ -370,7 +370,7 @@ fn side_work(
                 let Some(from) = from else {
                     continue;
                 };
-                let Ok(due) = crate::replay::clocks::shift(
+                let Ok(due) = crate::replay::due_dates::shift(
                     calendar,
                     crate::case::When::day(from),
                     i64::from(deadline.amount),
@@ -404,7 +404,7 @@ fn side_work(
                     let next = match unit {
                         Unit::Hours => break,
                         Unit::WorkingDays | Unit::CalendarDays | Unit::Weeks | Unit::Months => {
-                            crate::replay::clocks::shift(
+                            crate::replay::due_dates::shift(
                                 calendar,
                                 crate::case::When::day(from),
                                 i64::from(*every),

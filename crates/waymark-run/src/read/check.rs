@@ -11,7 +11,7 @@ use crate::plan::Plan;
 use chrono::{NaiveDate, NaiveTime};
 use std::borrow::Cow;
 use waymark_calendar::{DateError, parse_date, why_no_such_day};
-use waymark_compile::{FactKind, FactValue, StepId, StepKind};
+use waymark_compile::{FactKind, FactValue, StepIndex, StepKind};
 use waymark_diagnostics::{Code, did_you_mean};
 
 // ---------------------------------------------------------------------------------------------
@@ -479,7 +479,7 @@ fn check_event(
 /// A decision needs one of its outcomes; nothing else may have one.
 fn check_outcome(
     plan: &Plan,
-    step_id: StepId,
+    step_id: StepIndex,
     outcome: Option<&str>,
     report: &mut impl FnMut(Code, String),
 ) -> Result<Option<usize>, ()> {

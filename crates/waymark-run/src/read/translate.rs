@@ -8,22 +8,22 @@
 
 use crate::case::{Case, Event};
 use crate::plan::Plan;
-use waymark_compile::{FactId, RoleId, Step, StepId, StepKind};
+use waymark_compile::{FactIndex, RoleIndex, Step, StepIndex, StepKind};
 
 /// Which id in the other version each id of one version's case data becomes.
 pub struct Translation {
     steps: Vec<Option<StepMap>>,
-    roles: Vec<Option<RoleId>>,
+    roles: Vec<Option<RoleIndex>>,
     /// By fact of the other version: the fact it is in this one, and whether a case must give
     /// it. `None` when some fact cannot be carried over at all.
-    facts: Option<Vec<(Option<FactId>, bool)>>,
+    facts: Option<Vec<(Option<FactIndex>, bool)>>,
     /// Whether every case can be carried over (but for a required fact given as `null`).
     total: bool,
 }
 
 /// What an event of one step becomes in the other version.
 struct StepMap {
-    to: StepId,
+    to: StepIndex,
     /// By outcome index: the other version's index of the outcome with the same name.
     outcomes: Vec<Option<usize>>,
     decision: bool,
@@ -41,7 +41,7 @@ impl Translation {
             .iter()
             .map(|step| step_map(step, to))
             .collect();
-        let roles: Vec<Option<RoleId>> = from
+        let roles: Vec<Option<RoleIndex>> = from
             .procedure
             .roles
             .iter()
@@ -172,7 +172,7 @@ fn step_map(step: &Step, to: &Plan) -> Option<StepMap> {
 
 /// Facts carry over when every fact of `from` is in `to` with the same kind (a case giving a
 /// fact `to` lacks would be refused there) and every fact only `to` has is optional.
-fn fact_map(from: &Plan, to: &Plan) -> Option<Vec<(Option<FactId>, bool)>> {
+fn fact_map(from: &Plan, to: &Plan) -> Option<Vec<(Option<FactIndex>, bool)>> {
     for fact in &from.procedure.facts {
         let other = to.fact_named(&fact.id)?;
         if to.procedure.fact(other).kind != fact.kind {

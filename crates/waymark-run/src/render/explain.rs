@@ -6,7 +6,7 @@
 use super::text::{date_text, due_text, when_text};
 use crate::case::When;
 use crate::plan::Plan;
-use crate::replay::clocks::{ClockStart, clock_start, shift};
+use crate::replay::due_dates::{ClockStart, clock_start, shift};
 use crate::report::{CaseReport, Row, State, Status};
 use std::fmt::Write;
 use waymark_calendar::{Counted, Note};
@@ -190,7 +190,7 @@ fn explain_signoff(plan: &Plan, report: &CaseReport, row: &Row, out: &mut String
 /// for a decision, which occurrence decided the way on.
 fn explain_occurrences(
     report: &CaseReport,
-    id: waymark_compile::StepId,
+    id: waymark_compile::StepIndex,
     step: &Step,
     occurrences: u32,
     out: &mut String,
@@ -516,7 +516,7 @@ fn explain_result(report: &CaseReport, row: &Row, out: &mut String) {
 
 /// When a step was done in this case, from its rows (a together block's join has no row, but
 /// nothing counts from a join).
-fn done_of(report: &CaseReport, step: waymark_compile::StepId) -> Option<When> {
+fn done_of(report: &CaseReport, step: waymark_compile::StepIndex) -> Option<When> {
     report
         .rows
         .iter()

@@ -87,7 +87,7 @@ impl Printer<'_, '_> {
         out.push_str("],\"errors\":[]}\n");
     }
 
-    fn json_names(&self, ids: &[waymark_compile::StepId], out: &mut String) {
+    fn json_names(&self, ids: &[waymark_compile::StepIndex], out: &mut String) {
         out.push('[');
         for (index, id) in ids.iter().enumerate() {
             if index > 0 {
@@ -204,7 +204,7 @@ impl Printer<'_, '_> {
     }
 
     /// The step's name as a quoted JSON string, escaped once when the printer was made.
-    fn push_json_name(&self, id: waymark_compile::StepId, out: &mut String) {
+    fn push_json_name(&self, id: waymark_compile::StepIndex, out: &mut String) {
         out.push_str(
             self.json_names
                 .get(id.0 as usize)
@@ -213,7 +213,7 @@ impl Printer<'_, '_> {
     }
 
     /// `{"step":"name","status":"met"` for the step and status.
-    fn json_row_start(&self, step: waymark_compile::StepId, status: Status) -> &str {
+    fn json_row_start(&self, step: waymark_compile::StepIndex, status: Status) -> &str {
         self.json_row_starts
             .get(step.0 as usize)
             .map_or("{", |starts| &starts[status as usize])

@@ -21,9 +21,9 @@ pub(crate) use text::{push_date, push_json_string};
 
 use crate::case::{BadCase, InputFile};
 use crate::plan::Plan;
-use crate::report::{CaseReport, Deviation, DeviationKind, Outcome, Status};
+use crate::report::{CaseReport, CaseResult, Deviation, DeviationKind, Status};
 use chrono::NaiveDate;
-use waymark_compile::StepId;
+use waymark_compile::StepIndex;
 
 /// How to print cases.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,7 +37,13 @@ pub enum Format {
 }
 
 /// Appends one case in `format`. (To print many cases, make a [`Printer`] once.)
-pub fn render(plan: &Plan, outcome: &Outcome, format: Format, as_of: NaiveDate, out: &mut String) {
+pub fn render(
+    plan: &Plan,
+    outcome: &CaseResult,
+    format: Format,
+    as_of: NaiveDate,
+    out: &mut String,
+) {
     Printer::new(plan).render(outcome, format, as_of, out);
 }
 
@@ -80,20 +86,20 @@ impl<'a, 'p> Printer<'a, 'p> {
     }
 
     /// Appends one case in `format`.
-    pub fn render(&self, outcome: &Outcome, format: Format, as_of: NaiveDate, out: &mut String) {
+    pub fn render(&self, outcome: &CaseResult, format: Format, as_of: NaiveDate, out: &mut String) {
         match (format, outcome) {
-            (Format::Json, Outcome::Ran(report)) => self.json_case(report, out),
-            (Format::Json, Outcome::Bad(bad)) => json::json_bad(bad, as_of, out),
-            (Format::Csv, Outcome::Ran(report)) => self.csv_case(report, out),
-            (Format::Csv, Outcome::Bad(bad)) => csv::csv_bad(bad, as_of, out),
-            (Format::Table { colour }, Outcome::Ran(report)) => {
+            (Format::Json, CaseResult::Ran(report)) => self.json_case(report, out),
+            (Format::Json, CaseResult::Bad(bad)) => json::json_bad(bad, as_of, out),
+            (Format::Csv, CaseResult::Ran(report)) => self.csv_case(report, out),
+            (Format::Csv, CaseResult::Bad(bad)) => csv::csv_bad(bad, as_of, out),
+            (Format::Table { colour }, CaseResult::Ran(report)) => {
                 self.table_case(report, colour, out);
             }
-            (Format::Table { colour }, Outcome::Bad(bad)) => table::table_bad(bad, colour, out),
+            (Format::Table { colour }, CaseResult::Bad(bad)) => table::table_bad(bad, colour, out),
         }
     }
 
-    fn step_name(&self, id: StepId) -> &'p str {
+    fn step_name(&self, id: StepIndex) -> &'p str {
         &self.plan.procedure.step(id).id
     }
 }
@@ -177,7 +183,7 @@ pub(crate) fn fit_text(report: &CaseReport) -> String {
 }
 
 /// Roles by name, `, ` between them: "head_of_service, service_manager".
-pub(crate) fn role_names(plan: &Plan, roles: &[waymark_compile::RoleId]) -> String {
+pub(crate) fn role_names(plan: &Plan, roles: &[waymark_compile::RoleIndex]) -> String {
     let names: Vec<&str> = roles
         .iter()
         .map(|role| plan.procedure.role(*role).id.as_str())
@@ -191,8 +197,8 @@ pub(crate) fn deviation_words(
     report: &CaseReport,
     deviation: &Deviation,
 ) -> (String, String) {
-    let name = |id: StepId| format!("`{}`", plan.procedure.step(id).id);
-    let names = |ids: &[StepId]| {
+    let name = |id: StepIndex| format!("`{}`", plan.procedure.step(id).id);
+    let names = |ids: &[StepIndex]| {
         let names: Vec<String> = ids.iter().map(|id| name(*id)).collect();
         names.join(", ")
     };

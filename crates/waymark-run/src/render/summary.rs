@@ -8,7 +8,7 @@
 use super::table::Paint;
 use super::text::{date_text, push_csv_field, push_json_string};
 use crate::plan::Plan;
-use crate::report::{DeviationKind, Outcome, State, Status};
+use crate::report::{CaseResult, DeviationKind, State, Status};
 use chrono::NaiveDate;
 use std::fmt::Write;
 
@@ -48,13 +48,13 @@ impl Summary {
         }
     }
 
-    pub fn add(&mut self, outcome: &Outcome) {
+    pub fn add(&mut self, outcome: &CaseResult) {
         let report = match outcome {
-            Outcome::Bad(_) => {
+            CaseResult::Bad(_) => {
                 self.bad += 1;
                 return;
             }
-            Outcome::Ran(report) => report,
+            CaseResult::Ran(report) => report,
         };
         let state = State::ALL
             .iter()

@@ -15,7 +15,7 @@
 use super::Replay;
 use super::records::Record;
 use crate::report::{Deviation, DeviationKind};
-use waymark_compile::{Clock, StepId, StepKind};
+use waymark_compile::{Clock, StepIndex, StepKind};
 
 impl Replay<'_, '_> {
     pub(super) fn find_deviations(&mut self) {
@@ -69,7 +69,7 @@ impl Replay<'_, '_> {
     }
 
     /// A task, decision or end on the path.
-    fn is_on_path_step(&self, id: StepId) -> bool {
+    fn is_on_path_step(&self, id: StepIndex) -> bool {
         self.state(id).on_path
             && matches!(
                 self.step(id).kind,
@@ -79,7 +79,7 @@ impl Replay<'_, '_> {
 
     /// What is wrong with a (first) record on its own, if anything: after the end, off the
     /// path, or (for checkpoints and recurring work) before its clock.
-    fn judge_record(&self, record: Record) -> Option<(DeviationKind, Vec<StepId>)> {
+    fn judge_record(&self, record: Record) -> Option<(DeviationKind, Vec<StepIndex>)> {
         if self.is_after_end(record) {
             return Some((DeviationKind::AfterEnd, Vec::new()));
         }
@@ -95,7 +95,7 @@ impl Replay<'_, '_> {
     }
 
     /// A checkpoint occurrence belongs to a path with its clock step, after that step.
-    fn judge_checkpoint(&self, record: Record) -> Option<(DeviationKind, Vec<StepId>)> {
+    fn judge_checkpoint(&self, record: Record) -> Option<(DeviationKind, Vec<StepIndex>)> {
         let (clock, started) = self
             .step(record.step)
             .deadlines
@@ -119,8 +119,8 @@ impl Replay<'_, '_> {
     fn judge_recurring(
         &self,
         record: Record,
-        during: StepId,
-    ) -> Option<(DeviationKind, Vec<StepId>)> {
+        during: StepIndex,
+    ) -> Option<(DeviationKind, Vec<StepIndex>)> {
         if !self.on_or_possible(during) {
             return Some((DeviationKind::Unexpected, self.open_on(record.on)));
         }
@@ -140,7 +140,7 @@ impl Replay<'_, '_> {
         &mut self,
         index: usize,
         kind: DeviationKind,
-        expected: Vec<StepId>,
+        expected: Vec<StepIndex>,
         after_later_steps: bool,
     ) {
         let record = self.records[index];
@@ -230,7 +230,7 @@ impl Replay<'_, '_> {
     }
 
     /// A step on the path with no record, that the record `after` shows the case moved past.
-    pub(super) fn note_gap(&mut self, id: StepId, after: Option<u32>) {
+    pub(super) fn note_gap(&mut self, id: StepIndex, after: Option<u32>) {
         let Some(after) = after else {
             return;
         };

@@ -12,7 +12,7 @@
 //!    first record of a later step (which shows the case moved past it).
 //! 4. `deviations.rs`: what did not fit: gaps, records out of order, on branches not taken,
 //!    repeated, or after the case closed.
-//! 5. `rows.rs`: a row per step with its due date (`clocks.rs`) and status.
+//! 5. `rows.rs`: a row per step with its due date (`due_dates.rs`) and status.
 //!
 //! The work per case is linear in records plus steps in the common case; `docs/cases.md` gives
 //! the rules in words.
@@ -21,8 +21,8 @@
     reason = "step ids index per-step lists sized to the procedure's steps, and record and event indexes were made from this case's own lists"
 )]
 
-pub mod clocks;
 mod deviations;
+pub mod due_dates;
 mod path;
 mod progress;
 mod records;
@@ -41,7 +41,7 @@ use crate::report::{CaseReport, Deviation, Left, State, Warning};
 use chrono::NaiveDate;
 use records::Record;
 use scratch::{SCRATCH, Scratch};
-use waymark_compile::{StepId, StepKind};
+use waymark_compile::{StepIndex, StepKind};
 
 /// How to read a case's records.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -91,7 +91,7 @@ struct StepState {
     /// Behind a decision not recorded: the case may still go there.
     possible: bool,
     /// Where the case moved on from this step (a task's or join's route, a decision's branch).
-    onward: Option<StepId>,
+    onward: Option<StepIndex>,
     /// For a decision not recorded: its branch was taken from the records behind it.
     inferred: bool,
     reached: Option<When>,
@@ -120,18 +120,18 @@ pub(crate) struct Replay<'a, 'p> {
     records: &'a [Record],
     steps: Vec<StepState>,
     /// The end the case reached, and when.
-    end: Option<(StepId, When)>,
+    end: Option<(StepIndex, When)>,
     deviations: Vec<Deviation>,
     misfits: Vec<bool>,
     warnings: Vec<Warning>,
     /// Room for the steps after one step, reused.
-    nexts: Vec<StepId>,
+    nexts: Vec<StepIndex>,
     /// A list of steps or records for one stage's work, reused.
-    list: Vec<StepId>,
+    list: Vec<StepIndex>,
     /// A list of records (indexes) for one stage's work, reused.
     record_list: Vec<u32>,
     /// The steps on the case's path, in the procedure's order.
-    path: Vec<StepId>,
+    path: Vec<StepIndex>,
     /// Some record on the path is dated before a record of a step ahead of it.
     maybe_out_of_order: bool,
 }
@@ -212,21 +212,23 @@ impl<'a, 'p> Replay<'a, 'p> {
         self.deviations
     }
 
-    fn state(&self, id: StepId) -> &StepState {
+    fn state(&self, id: StepIndex) -> &StepState {
         &self.steps[id.0 as usize]
     }
 
-    fn state_mut(&mut self, id: StepId) -> &mut StepState {
+    fn state_mut(&mut self, id: StepIndex) -> &mut StepState {
         &mut self.steps[id.0 as usize]
     }
 
-    fn step(&self, id: StepId) -> &'p waymark_compile::Step {
+    fn step(&self, id: StepIndex) -> &'p waymark_compile::Step {
         self.plan.procedure.step(id)
     }
 
     /// The case's facts, and each decision's outcome named in a condition, from the decision's
     /// first record (unknown until it is recorded).
-    fn fact(&self) -> impl Fn(waymark_compile::FactId) -> Option<waymark_compile::FactValue> + '_ {
+    fn fact(
+        &self,
+    ) -> impl Fn(waymark_compile::FactIndex) -> Option<waymark_compile::FactValue> + '_ {
         |id| match self.plan.procedure.fact(id).decided_by {
             None => self.case.fact(id),
             Some(decision) => {
@@ -242,14 +244,14 @@ impl<'a, 'p> Replay<'a, 'p> {
     }
 
     /// Whether the case is on, or may still come to, `id`.
-    fn on_or_possible(&self, id: StepId) -> bool {
+    fn on_or_possible(&self, id: StepIndex) -> bool {
         let state = self.state(id);
         state.on_path || state.possible
     }
 
     /// The steps the case stands at: on each line of its path still open, the first step not
     /// done that no later record has passed, in declaration order.
-    fn open_steps(&self) -> Vec<StepId> {
+    fn open_steps(&self) -> Vec<StepIndex> {
         self.plan
             .procedure
             .step_ids()
@@ -266,7 +268,7 @@ impl<'a, 'p> Replay<'a, 'p> {
     }
 
     /// The steps open on `on`: on the path, reached by then and not done by then.
-    fn open_on(&self, on: When) -> Vec<StepId> {
+    fn open_on(&self, on: When) -> Vec<StepIndex> {
         self.plan
             .procedure
             .step_ids()
@@ -286,8 +288,8 @@ impl<'a, 'p> Replay<'a, 'p> {
 /// What a replay found, to be made into a report with the case it replayed.
 struct Finished {
     as_of: NaiveDate,
-    end: Option<StepId>,
-    at: Vec<StepId>,
+    end: Option<StepIndex>,
+    at: Vec<StepIndex>,
     next: Option<usize>,
     rows: Vec<crate::report::Row>,
     deviations: Vec<Deviation>,

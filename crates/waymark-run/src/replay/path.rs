@@ -9,7 +9,7 @@
 )]
 
 use super::{Replay, Scratch};
-use waymark_compile::{RouteWhen, StepId, StepKind};
+use waymark_compile::{RouteWhen, StepIndex, StepKind};
 
 impl Replay<'_, '_> {
     pub(super) fn walk_path(&mut self, scratch: &mut Scratch) {
@@ -48,7 +48,12 @@ impl Replay<'_, '_> {
 
     /// Marks the steps the case goes through from `from`, by its facts and recorded outcomes;
     /// decisions without a recorded outcome are put in `undecided`.
-    fn walk_from(&mut self, from: StepId, stack: &mut Vec<StepId>, undecided: &mut Vec<StepId>) {
+    fn walk_from(
+        &mut self,
+        from: StepIndex,
+        stack: &mut Vec<StepIndex>,
+        undecided: &mut Vec<StepIndex>,
+    ) {
         stack.push(from);
         while let Some(id) = stack.pop() {
             if std::mem::replace(&mut self.state_mut(id).on_path, true) {
@@ -89,7 +94,7 @@ impl Replay<'_, '_> {
 
     /// Whether a step's routes test the outcome of a decision not recorded: like that decision,
     /// the step goes the way its later records show.
-    fn waits_on_a_decision(&self, id: StepId) -> bool {
+    fn waits_on_a_decision(&self, id: StepIndex) -> bool {
         if !self.plan.outcomes_in_conditions {
             return false;
         }
@@ -106,7 +111,7 @@ impl Replay<'_, '_> {
 
     /// The outcome recorded for a decision: by its first record (for a decision that may
     /// repeat, its latest: a further meeting decides afresh), or by a dateless waiver.
-    pub(super) fn recorded_outcome(&self, id: StepId) -> Option<usize> {
+    pub(super) fn recorded_outcome(&self, id: StepIndex) -> Option<usize> {
         let state = self.state(id);
         let record = match self.step(id).repeats {
             true => self.latest_record(id),
@@ -124,11 +129,11 @@ impl Replay<'_, '_> {
     /// record lies behind one.
     fn branch_shown_by_records(
         &mut self,
-        decision: StepId,
+        decision: StepIndex,
         scratch: &mut Scratch,
-    ) -> Option<StepId> {
+    ) -> Option<StepIndex> {
         let step = self.step(decision);
-        let mut best: Option<(u32, StepId)> = None;
+        let mut best: Option<(u32, StepIndex)> = None;
         let decision_only = step.kind == StepKind::Decision;
         for route in &step.routes {
             if decision_only && !matches!(route.when, RouteWhen::Outcome(_)) {
@@ -145,7 +150,7 @@ impl Replay<'_, '_> {
 
     /// The earliest first record of a step the case may reach from `from` off the path
     /// (through any outcome), as an index into the records.
-    fn earliest_record_behind(&self, from: StepId, scratch: &mut Scratch) -> Option<u32> {
+    fn earliest_record_behind(&self, from: StepIndex, scratch: &mut Scratch) -> Option<u32> {
         scratch.generation = scratch.generation.wrapping_add(1);
         if scratch.generation == 0 || scratch.marks.len() != self.steps.len() {
             scratch.marks.clear();
@@ -179,7 +184,7 @@ impl Replay<'_, '_> {
 
     /// Where a case may go from `id`: through any outcome of a decision, into the pieces of a
     /// together block and on after it, along the route its facts choose from anything else.
-    fn push_possible_next(&self, id: StepId, stack: &mut Vec<StepId>) {
+    fn push_possible_next(&self, id: StepIndex, stack: &mut Vec<StepIndex>) {
         let step = self.step(id);
         match &step.kind {
             StepKind::Decision => stack.extend(step.routes.iter().map(|route| route.target)),
@@ -199,7 +204,7 @@ impl Replay<'_, '_> {
 
     /// Marks what lies behind decisions still to come: the case may go there, through any
     /// outcome, but along the routes its facts choose.
-    fn mark_possible(&mut self, decisions: &[StepId], stack: &mut Vec<StepId>) {
+    fn mark_possible(&mut self, decisions: &[StepIndex], stack: &mut Vec<StepIndex>) {
         for &decision in decisions {
             stack.extend(self.step(decision).routes.iter().map(|route| route.target));
         }

@@ -9,7 +9,7 @@
 
 use super::{Replay, StepState, later};
 use crate::case::When;
-use waymark_compile::{StepId, StepKind};
+use waymark_compile::{StepIndex, StepKind};
 
 impl Replay<'_, '_> {
     pub(super) fn progress(&mut self) {
@@ -79,7 +79,7 @@ impl Replay<'_, '_> {
     }
 
     /// Marks a step on the path without a record done by its dateless waiver, if it has one.
-    fn do_step(&mut self, id: StepId) {
+    fn do_step(&mut self, id: StepIndex) {
         let state = self.state(id);
         if state.first.is_some() {
             return;
@@ -95,7 +95,7 @@ impl Replay<'_, '_> {
 
     /// `next` is reached from `from` at `when` (the latest such moment counts), unless the
     /// edge loops back; `done` is when `from` was done, if it was.
-    fn reach(&mut self, from: StepId, next: StepId, when: Option<When>, done: Option<When>) {
+    fn reach(&mut self, from: StepIndex, next: StepIndex, when: Option<When>, done: Option<When>) {
         if self.plan.rank(next) <= self.plan.rank(from) {
             return;
         }
@@ -105,7 +105,7 @@ impl Replay<'_, '_> {
     }
 
     /// A step that finishes a piece of a together block moves its join on.
-    fn finish_piece(&mut self, id: StepId, done: bool, progress: Option<When>) {
+    fn finish_piece(&mut self, id: StepIndex, done: bool, progress: Option<When>) {
         let Some(join) = self.plan.piece_join[id.0 as usize] else {
             return;
         };
@@ -115,8 +115,8 @@ impl Replay<'_, '_> {
     }
 
     /// The steps a case moves on to from `id` along its path, forward in the procedure's order.
-    pub(super) fn next_on_path(&self, id: StepId, mut each: impl FnMut(StepId)) {
-        let forward = |next: StepId| self.plan.rank(next) > self.plan.rank(id);
+    pub(super) fn next_on_path(&self, id: StepIndex, mut each: impl FnMut(StepIndex)) {
+        let forward = |next: StepIndex| self.plan.rank(next) > self.plan.rank(id);
         match &self.step(id).kind {
             StepKind::Together { members, .. } => members.iter().copied().for_each(&mut each),
             _ => self
@@ -132,7 +132,11 @@ impl Replay<'_, '_> {
     }
 
     /// [`Self::next_on_path`], for work that changes the replay.
-    pub(super) fn for_each_next(&mut self, id: StepId, mut each: impl FnMut(&mut Self, StepId)) {
+    pub(super) fn for_each_next(
+        &mut self,
+        id: StepIndex,
+        mut each: impl FnMut(&mut Self, StepIndex),
+    ) {
         let mut nexts = std::mem::take(&mut self.nexts);
         nexts.clear();
         self.next_on_path(id, |next| nexts.push(next));
@@ -202,7 +206,7 @@ impl Replay<'_, '_> {
     }
 
     /// Whether the case has gone past a step it could be at (noting the end it reached).
-    fn is_passed(&mut self, id: StepId, state: &StepState) -> bool {
+    fn is_passed(&mut self, id: StepIndex, state: &StepState) -> bool {
         match &self.step(id).kind {
             StepKind::Task | StepKind::Decision => {
                 state.done.is_some() || state.waived || state.after.is_some()

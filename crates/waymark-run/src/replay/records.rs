@@ -8,14 +8,14 @@ use super::{Replay, StepState};
 use crate::case::{Case, When};
 use crate::plan::Plan;
 use chrono::NaiveDate;
-use waymark_compile::StepId;
+use waymark_compile::StepIndex;
 
 /// A dated record, as the replay applies it.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Record {
     /// The index of the event in the case's events.
     pub event: usize,
-    pub step: StepId,
+    pub step: StepIndex,
     pub on: When,
 }
 
@@ -86,13 +86,13 @@ impl Replay<'_, '_> {
 
     /// The latest record of `id` in applied order, if any: a scan, made only for the decisions
     /// that may repeat.
-    pub(super) fn latest_record(&self, id: StepId) -> Option<&Record> {
+    pub(super) fn latest_record(&self, id: StepIndex) -> Option<&Record> {
         self.records.iter().rev().find(|record| record.step == id)
     }
 
     /// How many times `id` was recorded, a duplicate (the same moment) counted once: the
     /// occurrences of a step that may repeat.
-    pub(super) fn occurrences(&self, id: StepId) -> u32 {
+    pub(super) fn occurrences(&self, id: StepIndex) -> u32 {
         let first = self.state(id).first.map_or(0, |first| first as usize);
         let records = self.records.iter().enumerate().skip(first);
         records
@@ -102,7 +102,7 @@ impl Replay<'_, '_> {
 
     /// When a decision was first recorded with `outcome`, in applied order: the clock of
     /// `after DECISION is OUTCOME` (as [`crate::Case::first_decided`] finds it in a report).
-    pub(super) fn first_decided(&self, id: StepId, outcome: u32) -> Option<When> {
+    pub(super) fn first_decided(&self, id: StepIndex, outcome: u32) -> Option<When> {
         let from = self.state(id).first? as usize;
         self.records.get(from..)?.iter().find_map(|record| {
             let event = self.case.events.get(record.event)?;
@@ -111,7 +111,7 @@ impl Replay<'_, '_> {
     }
 
     /// The first record of `id`, if any.
-    pub(super) fn first_record(&self, id: StepId) -> Option<&Record> {
+    pub(super) fn first_record(&self, id: StepIndex) -> Option<&Record> {
         let first = self.state(id).first?;
         self.records.get(first as usize)
     }

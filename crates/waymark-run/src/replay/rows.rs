@@ -5,12 +5,12 @@
 )]
 
 use super::Replay;
-use super::clocks::{governing, shift};
+use super::due_dates::{governing, shift};
 use crate::case::When;
 use crate::plan::RoleRules;
 use crate::report::{Row, Status, Warning};
 use chrono::NaiveDate;
-use waymark_compile::{DeadlineKind, Step, StepId, StepKind, Unit};
+use waymark_compile::{DeadlineKind, Step, StepIndex, StepKind, Unit};
 
 /// The pending row with the earliest due date (ties: the first row).
 pub(super) fn next_due(rows: &[Row]) -> Option<usize> {
@@ -69,7 +69,13 @@ impl Replay<'_, '_> {
     /// date. On the path and not done: overdue once its due date has passed, else pending,
     /// or not recorded when it has no due date and the case has moved past it. Behind a
     /// decision still to come: pending, with no due date yet. Anywhere else: not applicable.
-    fn step_row(&self, id: StepId, as_of: NaiveDate, out_of_range: &mut bool, rows: &mut Vec<Row>) {
+    fn step_row(
+        &self,
+        id: StepIndex,
+        as_of: NaiveDate,
+        out_of_range: &mut bool,
+        rows: &mut Vec<Row>,
+    ) {
         let state = *self.state(id);
         let recorded = state.first.is_some();
         if recorded || state.on_path {
@@ -104,7 +110,7 @@ impl Replay<'_, '_> {
     /// filled where they lie: building one aside and copying it in stalled the processor.)
     fn timed_row(
         &self,
-        id: StepId,
+        id: StepIndex,
         as_of: NaiveDate,
         out_of_range: &mut bool,
         rows: &mut Vec<Row>,
@@ -112,7 +118,7 @@ impl Replay<'_, '_> {
         let step = self.step(id);
         let calendar = self.plan.calendar;
         let fact = self.fact();
-        let done_at = |step: StepId| self.state(step).done;
+        let done_at = |step: StepIndex| self.state(step).done;
         let decided = |step, outcome| self.first_decided(step, outcome);
         let kinds = self.plan.deadline_kinds[id.0 as usize];
         let mut due_of = |kind| {
@@ -171,8 +177,8 @@ impl Replay<'_, '_> {
     /// or when the stage it reviews ended before it fell due.
     fn checkpoint_row(
         &self,
-        id: StepId,
-        until: Option<StepId>,
+        id: StepIndex,
+        until: Option<StepIndex>,
         as_of: NaiveDate,
         out_of_range: &mut bool,
         rows: &mut Vec<Row>,
@@ -218,9 +224,9 @@ impl Replay<'_, '_> {
     /// the next one due (unless the case left `during` before it fell due, or closed).
     fn recurring_rows(
         &self,
-        id: StepId,
+        id: StepIndex,
         (every, unit): (u32, Unit),
-        during: StepId,
+        during: StepIndex,
         as_of: NaiveDate,
         rows: &mut Vec<Row>,
     ) {
@@ -279,7 +285,7 @@ impl Replay<'_, '_> {
     /// it was done, or a record shows the case there or past it. (A step counts as reached
     /// through a step not yet done, so that gaps do not stop the replay; that is too early to
     /// start a clock.)
-    pub(super) fn arrived_at(&self, during: StepId) -> Option<When> {
+    pub(super) fn arrived_at(&self, during: StepIndex) -> Option<When> {
         let state = self.state(during);
         let arrived = during == self.plan.procedure.start
             || state.after_done.is_some()

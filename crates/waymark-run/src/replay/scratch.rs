@@ -4,7 +4,7 @@
 use super::StepState;
 use super::records::Record;
 use std::cell::RefCell;
-use waymark_compile::StepId;
+use waymark_compile::StepIndex;
 
 thread_local! {
     pub(super) static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
@@ -15,14 +15,14 @@ thread_local! {
 pub(super) struct Scratch {
     pub(super) records: Vec<Record>,
     pub(super) steps: Vec<StepState>,
-    pub(super) stack: Vec<StepId>,
+    pub(super) stack: Vec<StepIndex>,
     /// For exploring a decision's branches.
-    pub(super) stack_of_nexts: Vec<StepId>,
+    pub(super) stack_of_nexts: Vec<StepIndex>,
     /// The steps after one step, for work that changes the replay as it goes.
-    pub(super) nexts: Vec<StepId>,
-    pub(super) list: Vec<StepId>,
+    pub(super) nexts: Vec<StepIndex>,
+    pub(super) list: Vec<StepIndex>,
     pub(super) record_list: Vec<u32>,
-    pub(super) path: Vec<StepId>,
+    pub(super) path: Vec<StepIndex>,
     /// Per record: whether it did not arrive where the procedure expected it.
     pub(super) misfits: Vec<bool>,
     /// Visit marks for exploring a decision's branches, by generation (no clearing).

@@ -15,7 +15,7 @@ use super::records::Record;
 use crate::case::Case;
 use crate::plan::Plan;
 use crate::report::{CaseReport, Deviation, DeviationKind, Status, Warning};
-use waymark_compile::{RoleId, StepId};
+use waymark_compile::{RoleIndex, StepIndex};
 
 /// What [`hold_partial`] held back, for [`judge`].
 #[derive(Debug, Default)]
@@ -23,14 +23,14 @@ pub(super) struct Held {
     /// The events held back (indexes into the case's events).
     events: Vec<usize>,
     /// Each joint step whose rule applies to the case: the roles still awaited.
-    awaiting: Vec<(StepId, Vec<RoleId>)>,
+    awaiting: Vec<(StepIndex, Vec<RoleIndex>)>,
 }
 
 /// The roles that must each record `step` in this case: those of its `by ... and ...` rules
 /// whose condition holds (none when no such rule applies).
-fn required_roles(plan: &Plan, case: &Case, step: StepId) -> Vec<RoleId> {
+fn required_roles(plan: &Plan, case: &Case, step: StepIndex) -> Vec<RoleIndex> {
     let fact = |id| case.fact(id);
-    let mut roles: Vec<RoleId> = plan
+    let mut roles: Vec<RoleIndex> = plan
         .procedure
         .step(step)
         .roles
@@ -120,7 +120,7 @@ pub(super) fn judge(plan: &Plan, report: &mut CaseReport, held: Held) {
 
 /// Judges the sign-off of one step, if the case did it: any record of the step up to the
 /// as-of date whose `approved_by` is one of its approvers. Gives whether a deviation was added.
-fn judge_approval(plan: &Plan, report: &mut CaseReport, step: StepId) -> bool {
+fn judge_approval(plan: &Plan, report: &mut CaseReport, step: StepIndex) -> bool {
     let Some(approval) = &plan.procedure.step(step).approval else {
         return false;
     };

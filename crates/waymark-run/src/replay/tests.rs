@@ -89,7 +89,7 @@ fn run(events: &str, reading: Reading) -> CaseReport {
 
 /// `step=status` for every row, and `kind:step` for every deviation, in one line.
 fn names_of(plan: &Plan, report: &CaseReport) -> String {
-    let name = |id: waymark_compile::StepId| plan.procedure.step(id).id.clone();
+    let name = |id: waymark_compile::StepIndex| plan.procedure.step(id).id.clone();
     let rows: Vec<String> = report
         .rows
         .iter()

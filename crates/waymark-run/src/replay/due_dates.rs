@@ -4,7 +4,7 @@
 use crate::case::When;
 use crate::due::Due;
 use waymark_calendar::{Calendar, OutOfRange, add_hours, add_hours_to_date};
-use waymark_compile::{Clock, Deadline, DeadlineKind, FactId, FactValue, Step, StepId, Unit};
+use waymark_compile::{Clock, Deadline, DeadlineKind, FactIndex, FactValue, Step, StepIndex, Unit};
 
 /// `amount` units after `from` (before it when negative). Hours run round the clock from the
 /// moment itself, so they are counted here, where the time of day is known.
@@ -35,9 +35,9 @@ pub enum ClockStart {
 /// was first recorded with an outcome ([`crate::Case::first_decided`]).
 pub fn clock_start(
     deadline: &Deadline,
-    fact: &impl Fn(FactId) -> Option<FactValue>,
-    done: &impl Fn(StepId) -> Option<When>,
-    decided: &impl Fn(StepId, u32) -> Option<When>,
+    fact: &impl Fn(FactIndex) -> Option<FactValue>,
+    done: &impl Fn(StepIndex) -> Option<When>,
+    decided: &impl Fn(StepIndex, u32) -> Option<When>,
 ) -> ClockStart {
     let amount = i64::from(deadline.amount);
     let fact_date = |id| match fact(id) {
@@ -78,9 +78,9 @@ pub(crate) fn governing(
     calendar: &Calendar,
     step: &Step,
     kind: DeadlineKind,
-    fact: &impl Fn(FactId) -> Option<FactValue>,
-    done: &impl Fn(StepId) -> Option<When>,
-    decided: &impl Fn(StepId, u32) -> Option<When>,
+    fact: &impl Fn(FactIndex) -> Option<FactValue>,
+    done: &impl Fn(StepIndex) -> Option<When>,
+    decided: &impl Fn(StepIndex, u32) -> Option<When>,
     out_of_range: &mut bool,
 ) -> Option<(Due, usize)> {
     let mut best: Option<(Due, usize)> = None;
