@@ -293,11 +293,7 @@ impl Model {
             };
             let Some(from) = from else { continue };
             for to in targets {
-                let prefix = if association {
-                    "Association"
-                } else {
-                    "SequenceFlow"
-                };
+                let prefix = if association { "Association" } else { "Flow" };
                 let id = unique(
                     &mut ids,
                     &format!(
