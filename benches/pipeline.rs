@@ -85,8 +85,8 @@ fn main() {
     println!(
         "parse + compile:            {:>8.2} ms  ({} nodes, {} edges)",
         ms(compile),
-        procedure.graph.graph.node_count(),
-        procedure.graph.graph.edge_count()
+        procedure.graph.size().0,
+        procedure.graph.size().1
     );
 
     let (check, diagnostics) = best_of(RUNS, || {

@@ -7,9 +7,7 @@
 )]
 
 use crate::dominators::immediate_dominators;
-use petgraph::visit::{Dfs, EdgeFiltered, EdgeRef};
 use std::collections::VecDeque;
-use waymark_compile::graph::node;
 use waymark_compile::{Deadline, Procedure, StepIndex, StepKind};
 
 pub struct FlowAnalysis {
@@ -30,17 +28,11 @@ pub struct FlowAnalysis {
 impl FlowAnalysis {
     pub fn new(procedure: &Procedure) -> FlowAnalysis {
         let count = procedure.steps.len();
-        let graph = &procedure.graph.graph;
-        let moves = EdgeFiltered::from_fn(graph, |edge| edge.weight().is_flow());
-        let start = node(procedure.start);
-        let mut reachable = vec![false; count];
-        let mut dfs = Dfs::new(&moves, start);
-        while let Some(found) = dfs.next(&moves) {
-            reachable[found.index()] = true;
-        }
+        let start = procedure.start;
+        let reachable = procedure.graph.reachable_from([start]);
         let dominators = immediate_dominators(
             count,
-            start.index(),
+            start.0 as usize,
             self::moves(procedure).map(|(from, to)| (from.0 as usize, to.0 as usize)),
         );
         let mut children = vec![Vec::new(); count];
@@ -80,25 +72,11 @@ impl FlowAnalysis {
         decision: StepIndex,
         outcome: u32,
     ) -> Vec<bool> {
-        let mut reached = vec![false; procedure.steps.len()];
-        let graph = &procedure.graph.graph;
-        let moves = EdgeFiltered::from_fn(graph, |edge| edge.weight().is_flow());
         let targets = procedure.step(decision).routes.iter().filter_map(|route| {
             matches!(route.when, waymark_compile::RouteWhen::Outcome(o) if o == outcome as usize)
                 .then_some(route.target)
         });
-        for target in targets {
-            if reached.get(target.0 as usize).copied().unwrap_or(true) {
-                continue;
-            }
-            let mut dfs = Dfs::new(&moves, node(target));
-            while let Some(found) = dfs.next(&moves) {
-                if let Some(flag) = reached.get_mut(found.index()) {
-                    *flag = true;
-                }
-            }
-        }
-        reached
+        procedure.graph.reachable_from(targets)
     }
 
     pub fn is_reachable(&self, step: StepIndex) -> bool {
@@ -219,15 +197,5 @@ fn limited_work(procedure: &Procedure) -> Vec<Vec<StepIndex>> {
 
 /// Used by the shape checks: every edge of the case's moves, as (from, to).
 pub fn moves(procedure: &Procedure) -> impl Iterator<Item = (StepIndex, StepIndex)> + '_ {
-    procedure
-        .graph
-        .graph
-        .edge_references()
-        .filter(|edge| edge.weight().is_flow())
-        .map(|edge| {
-            (
-                StepIndex(edge.source().index() as u32),
-                StepIndex(edge.target().index() as u32),
-            )
-        })
+    procedure.graph.moves()
 }

@@ -6,8 +6,6 @@
 )]
 
 use crate::flow::{FlowAnalysis, moves};
-use petgraph::algo::kosaraju_scc;
-use petgraph::visit::EdgeFiltered;
 use std::collections::BTreeSet;
 use waymark_compile::{Procedure, StepIndex, StepKind};
 use waymark_diagnostics::{Code, Diagnostic, Span};
@@ -31,12 +29,8 @@ fn unreachable_steps(
             StepKind::Join { .. } => continue,
             StepKind::Checkpoint { .. } | StepKind::Recurring { .. } => procedure
                 .graph
-                .graph
-                .neighbors_directed(
-                    waymark_compile::graph::node(step_id),
-                    petgraph::Direction::Incoming,
-                )
-                .any(|from| flow.is_reachable(StepIndex(from.index() as u32))),
+                .all_previous(step_id)
+                .any(|from| flow.is_reachable(from)),
             _ => flow.is_reachable(step_id),
         };
         if reachable || !reported.insert(step.name_span) {
@@ -107,15 +101,11 @@ fn dead_ends(procedure: &Procedure, diagnostics: &mut Vec<Diagnostic>) {
 
 /// WM0303. A loop that no step in it can leave: cases that enter it never reach an end.
 fn closed_loops(procedure: &Procedure, flow: &FlowAnalysis, diagnostics: &mut Vec<Diagnostic>) {
-    let graph = &procedure.graph.graph;
-    let moves_only = EdgeFiltered::from_fn(graph, |edge| edge.weight().is_flow());
     let mut component = vec![usize::MAX; procedure.steps.len()];
-    // Kosaraju's walk keeps its own stack; petgraph's Tarjan recurses once per step and
-    // overflowed the stack on a loop of 90,000 steps.
-    let components = kosaraju_scc(&moves_only);
+    let components = procedure.graph.strongly_connected();
     for (index, members) in components.iter().enumerate() {
         for member in members {
-            component[member.index()] = index;
+            component[member.0 as usize] = index;
         }
     }
     let mut has_exit = vec![false; components.len()];
@@ -134,7 +124,7 @@ fn closed_loops(procedure: &Procedure, flow: &FlowAnalysis, diagnostics: &mut Ve
         }
         let mut steps: Vec<StepIndex> = members
             .iter()
-            .map(|n| StepIndex(n.index() as u32))
+            .copied()
             .filter(|s| !matches!(procedure.step(*s).kind, StepKind::Join { .. }))
             .collect();
         steps.sort();

@@ -6,8 +6,9 @@
 
 use crate::model::{Step, StepIndex, StepKind};
 use petgraph::Direction;
+use petgraph::algo::kosaraju_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
-use petgraph::visit::EdgeRef;
+use petgraph::visit::{Dfs, EdgeFiltered, EdgeRef};
 
 /// Why an edge exists.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,10 +31,11 @@ impl Edge {
     }
 }
 
-/// The procedure as a petgraph graph. Node `i` is step `StepIndex(i)`.
+/// The procedure as a graph (petgraph inside). Node `i` is step `StepIndex(i)`. Callers ask it
+/// the few questions below; none of them sees petgraph.
 #[derive(Clone, Debug, Default)]
 pub struct FlowGraph {
-    pub graph: DiGraph<StepIndex, Edge>,
+    graph: DiGraph<StepIndex, Edge>,
 }
 
 impl FlowGraph {
@@ -81,6 +83,68 @@ impl FlowGraph {
             .map(|edge| (StepIndex(edge.source().index() as u32), *edge.weight()))
     }
 
+    /// How many steps (nodes) and edges the graph has.
+    pub fn size(&self) -> (usize, usize) {
+        (self.graph.node_count(), self.graph.edge_count())
+    }
+
+    /// The steps any edge leads to from `step` (moves and schedules), the latest added first.
+    pub fn all_next(&self, step: StepIndex) -> impl Iterator<Item = StepIndex> + '_ {
+        self.graph
+            .neighbors(node(step))
+            .map(|next| StepIndex(next.index() as u32))
+    }
+
+    /// The steps any edge comes from into `step` (for a checkpoint or recurring work, the
+    /// step whose clock starts it).
+    pub fn all_previous(&self, step: StepIndex) -> impl Iterator<Item = StepIndex> + '_ {
+        self.graph
+            .neighbors_directed(node(step), Direction::Incoming)
+            .map(|previous| StepIndex(previous.index() as u32))
+    }
+
+    /// The case's moves (every edge but schedules), as (from, to), in the order added.
+    pub fn moves(&self) -> impl Iterator<Item = (StepIndex, StepIndex)> + '_ {
+        self.edges()
+            .filter(|(_, _, edge)| edge.is_flow())
+            .map(|(from, to, _)| (from, to))
+    }
+
+    /// Which steps a case can reach from `from` by its moves, as a flag per step (the steps
+    /// themselves included). Iterative: no recursion however long the path.
+    pub fn reachable_from(&self, from: impl IntoIterator<Item = StepIndex>) -> Vec<bool> {
+        let moves = EdgeFiltered::from_fn(&self.graph, |edge| edge.weight().is_flow());
+        let mut reached = vec![false; self.graph.node_count()];
+        for start in from {
+            if reached.get(start.0 as usize).copied().unwrap_or(true) {
+                continue;
+            }
+            let mut walk = Dfs::new(&moves, node(start));
+            while let Some(found) = walk.next(&moves) {
+                if let Some(flag) = reached.get_mut(found.index()) {
+                    *flag = true;
+                }
+            }
+        }
+        reached
+    }
+
+    /// The loops of the case's moves: groups of steps each of which leads to every other
+    /// (a step in no loop is a group of its own). Kosaraju's walk keeps its own stack;
+    /// petgraph's Tarjan recursed once per step and overflowed on a loop of 90,000 steps.
+    pub fn strongly_connected(&self) -> Vec<Vec<StepIndex>> {
+        let moves = EdgeFiltered::from_fn(&self.graph, |edge| edge.weight().is_flow());
+        kosaraju_scc(&moves)
+            .into_iter()
+            .map(|group| {
+                group
+                    .into_iter()
+                    .map(|n| StepIndex(n.index() as u32))
+                    .collect()
+            })
+            .collect()
+    }
+
     /// Every edge (from, to, why), in the order they were added.
     pub fn edges(&self) -> impl Iterator<Item = (StepIndex, StepIndex, Edge)> + '_ {
         self.graph.edge_references().map(|edge| {
@@ -94,7 +158,7 @@ impl FlowGraph {
 }
 
 /// The node of a step.
-pub fn node(step: StepIndex) -> NodeIndex {
+fn node(step: StepIndex) -> NodeIndex {
     NodeIndex::new(step.0 as usize)
 }
 

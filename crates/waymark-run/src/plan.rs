@@ -222,18 +222,15 @@ impl<'p> Plan<'p> {
 /// order. Records of one day are applied in this order.
 fn graph_order(procedure: &Procedure) -> Vec<StepIndex> {
     let n = procedure.steps.len();
-    let graph = &procedure.graph.graph;
+    let graph = &procedure.graph;
     let mut seen = vec![false; n];
     let mut post_order = Vec::with_capacity(n);
     // Each entry: a step and its successors still to visit (iterative: no recursion depth).
     let mut stack: Vec<(StepIndex, Vec<StepIndex>)> = Vec::new();
     let successors = |step: StepIndex| -> Vec<StepIndex> {
-        // petgraph lists a node's edges newest first; in declaration order, the last is popped
+        // `all_next` lists a step's edges latest added first; in declaration order, the last is popped
         // and visited first, so that reversing the post-order puts the first-declared first.
-        let mut next: Vec<StepIndex> = graph
-            .neighbors(waymark_compile::graph::node(step))
-            .map(|node| StepIndex(node.index() as u32))
-            .collect();
+        let mut next: Vec<StepIndex> = graph.all_next(step).collect();
         next.reverse();
         next
     };
@@ -274,13 +271,7 @@ fn reachable_from_start(procedure: &Procedure) -> Vec<bool> {
         if std::mem::replace(slot, true) {
             continue;
         }
-        stack.extend(
-            procedure
-                .graph
-                .graph
-                .neighbors(waymark_compile::graph::node(step))
-                .map(|node| StepIndex(node.index() as u32)),
-        );
+        stack.extend(procedure.graph.all_next(step));
     }
     // A checkpoint counted from a fact has no schedule edge: it applies to every case.
     for (index, step) in procedure.steps.iter().enumerate() {
