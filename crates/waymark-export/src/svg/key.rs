@@ -213,15 +213,7 @@ impl Drawing {
                 out,
                 "    <text x=\"{x}\" y=\"{y}\" font-size=\"12\" font-weight=\"bold\">{SIGN_OFF}</text>"
             );
-            for (n, line) in lines.iter().enumerate() {
-                let _ = writeln!(
-                    out,
-                    "    <text x=\"{}\" y=\"{}\">{}</text>",
-                    x + 34,
-                    y + n as i32 * KEY_LINE,
-                    xml_escape(line)
-                );
-            }
+            key_lines(out, *x, *y, lines);
             let _ = writeln!(out, "  </g>");
         }
         if self.key.rules.is_empty() {
@@ -244,15 +236,7 @@ impl Drawing {
                 "    <text x=\"{x}\" y=\"{y}\" font-size=\"12\" font-weight=\"bold\">{}</text>",
                 marker_name(rule)
             );
-            for (n, line) in lines.iter().enumerate() {
-                let _ = writeln!(
-                    out,
-                    "    <text x=\"{}\" y=\"{}\">{}</text>",
-                    x + 34,
-                    y + n as i32 * KEY_LINE,
-                    xml_escape(line)
-                );
-            }
+            key_lines(out, *x, *y, lines);
         }
         let _ = writeln!(out, "  </g>");
     }
@@ -305,6 +289,19 @@ pub(super) fn legend(out: &mut String, top: i32) {
         y + 46
     );
     let _ = writeln!(out, "  </g>");
+}
+
+/// The lines of one entry of the key, beside its marker at (`x`, `y`).
+fn key_lines(out: &mut String, x: i32, y: i32, lines: &[String]) {
+    for (n, line) in lines.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "    <text x=\"{}\" y=\"{}\">{}</text>",
+            x + 34,
+            y + n as i32 * KEY_LINE,
+            xml_escape(line)
+        );
+    }
 }
 
 #[cfg(test)]

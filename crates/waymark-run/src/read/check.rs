@@ -335,6 +335,32 @@ fn clock_time(text: &str) -> Option<NaiveTime> {
     NaiveTime::from_hms_opt(hours, minutes, 0)
 }
 
+/// The role a record names (`by`, `approved_by`), or an unknown-role problem reported with
+/// did-you-mean (`Err`). `said` begins the message: "`visit` is done by".
+fn event_role(
+    plan: &Plan,
+    role: Option<&str>,
+    said: &str,
+    report: &mut impl FnMut(Code, String),
+) -> Result<Option<waymark_compile::RoleIndex>, ()> {
+    let Some(role) = role.filter(|role| !role.is_empty()) else {
+        return Ok(None);
+    };
+    if let Some(id) = plan.role_named(role) {
+        return Ok(Some(id));
+    }
+    let names = plan.procedure.roles.iter().map(|r| r.id.as_str());
+    let help = match did_you_mean(role, names) {
+        Some(guess) => format!("; did you mean `{guess}`?"),
+        None => String::new(),
+    };
+    report(
+        Code::CaseUnknownName,
+        format!("{said} `{role}`, an unknown role{help}"),
+    );
+    Err(())
+}
+
 fn check_event(
     plan: &Plan,
     raw: &EventText<'_>,
@@ -423,44 +449,15 @@ fn check_event(
     };
     let outcome = check_outcome(plan, step_id, raw.outcome, report);
     ok &= outcome.is_ok();
-    let by = match raw.by {
-        None | Some("") => None,
-        Some(role) => match plan.role_named(role) {
-            Some(id) => Some(id),
-            None => {
-                let names = procedure.roles.iter().map(|r| r.id.as_str());
-                let help = match did_you_mean(role, names) {
-                    Some(guess) => format!("; did you mean `{guess}`?"),
-                    None => String::new(),
-                };
-                report(
-                    Code::CaseUnknownName,
-                    format!("`{name}` is done by `{role}`, an unknown role{help}"),
-                );
-                ok = false;
-                None
-            }
-        },
-    };
-    let approved_by = match raw.approved_by {
-        None | Some("") => None,
-        Some(role) => match plan.role_named(role) {
-            Some(id) => Some(id),
-            None => {
-                let names = procedure.roles.iter().map(|r| r.id.as_str());
-                let help = match did_you_mean(role, names) {
-                    Some(guess) => format!("; did you mean `{guess}`?"),
-                    None => String::new(),
-                };
-                report(
-                    Code::CaseUnknownName,
-                    format!("`{name}` is approved by `{role}`, an unknown role{help}"),
-                );
-                ok = false;
-                None
-            }
-        },
-    };
+    let by = event_role(plan, raw.by, &format!("`{name}` is done by"), report);
+    let approved_by = event_role(
+        plan,
+        raw.approved_by,
+        &format!("`{name}` is approved by"),
+        report,
+    );
+    ok &= by.is_ok() && approved_by.is_ok();
+    let (by, approved_by) = (by.ok().flatten(), approved_by.ok().flatten());
     ok.then(|| Event {
         step: step_id,
         approved_by,
