@@ -415,15 +415,7 @@ fn read_record(rest: &[Token], span: Span, test: &mut Test) -> Result<()> {
                 words = words.get(1..).unwrap_or_default();
             }
             _ => {
-                return Err(Box::new(
-                    Diagnostic::new(
-                        Code::TestLineMalformed,
-                        word.span,
-                        format!("`{}` is not understood in a `record` line", word.text),
-                    )
-                    .label("not expected here")
-                    .help(help),
-                ));
+                return Err(not_understood(word, "a `record`", help));
             }
         }
     }
@@ -604,15 +596,7 @@ fn read_step_expectation(step: &Token, mut words: &[&Token], span: Span) -> Resu
             }
             _ if status.is_none() && !word.quoted => status = Some(Name::of(word)),
             _ => {
-                return Err(Box::new(
-                    Diagnostic::new(
-                        Code::TestLineMalformed,
-                        word.span,
-                        format!("`{}` is not understood in an `expect` line", word.text),
-                    )
-                    .label("not expected here")
-                    .help(EXPECT_HELP),
-                ));
+                return Err(not_understood(word, "an `expect`", EXPECT_HELP));
             }
         }
     }
@@ -728,6 +712,19 @@ fn tokenize(file: FileId, start: usize, line: &str) -> Result<Vec<Token>> {
         }
     }
     Ok(tokens)
+}
+
+/// A word a `record` or `expect` line does not take (`line` is "a `record`").
+fn not_understood(word: &Token, line: &str, help: impl Into<String>) -> Box<Diagnostic> {
+    Box::new(
+        Diagnostic::new(
+            Code::TestLineMalformed,
+            word.span,
+            format!("`{}` is not understood in {line} line", word.text),
+        )
+        .label("not expected here")
+        .help(help),
+    )
 }
 
 #[cfg(test)]
