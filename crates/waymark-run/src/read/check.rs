@@ -336,11 +336,12 @@ fn clock_time(text: &str) -> Option<NaiveTime> {
 }
 
 /// The role a record names (`by`, `approved_by`), or an unknown-role problem reported with
-/// did-you-mean (`Err`). `said` begins the message: "`visit` is done by".
+/// did-you-mean (`Err`). `step` and `said` begin the message: "`visit` is done by". The message
+/// is built only when there is a problem: this runs for every record of every case.
 fn event_role(
     plan: &Plan,
     role: Option<&str>,
-    said: &str,
+    (step, said): (&str, &str),
     report: &mut impl FnMut(Code, String),
 ) -> Result<Option<waymark_compile::RoleIndex>, ()> {
     let Some(role) = role.filter(|role| !role.is_empty()) else {
@@ -356,7 +357,7 @@ fn event_role(
     };
     report(
         Code::CaseUnknownName,
-        format!("{said} `{role}`, an unknown role{help}"),
+        format!("`{step}` is {said} `{role}`, an unknown role{help}"),
     );
     Err(())
 }
@@ -449,13 +450,8 @@ fn check_event(
     };
     let outcome = check_outcome(plan, step_id, raw.outcome, report);
     ok &= outcome.is_ok();
-    let by = event_role(plan, raw.by, &format!("`{name}` is done by"), report);
-    let approved_by = event_role(
-        plan,
-        raw.approved_by,
-        &format!("`{name}` is approved by"),
-        report,
-    );
+    let by = event_role(plan, raw.by, (name, "done by"), report);
+    let approved_by = event_role(plan, raw.approved_by, (name, "approved by"), report);
     ok &= by.is_ok() && approved_by.is_ok();
     let (by, approved_by) = (by.ok().flatten(), approved_by.ok().flatten());
     ok.then(|| Event {
