@@ -6,6 +6,7 @@
 use crate::case::Event;
 use crate::report::{CaseReport, Deviation, Row};
 use std::cell::RefCell;
+use waymark_compile::FactValue;
 
 /// How many reports' lists a thread keeps. Two: comparing versions runs every case twice.
 const SPARES: usize = 2;
@@ -15,6 +16,8 @@ struct Spares {
     rows: Vec<Vec<Row>>,
     events: Vec<Vec<Event>>,
     deviations: Vec<Vec<Deviation>>,
+    facts: Vec<Vec<Option<FactValue>>>,
+    ids: Vec<String>,
 }
 
 thread_local! {
@@ -30,18 +33,22 @@ pub fn recycle(report: CaseReport) {
         mut deviations,
         ..
     } = report;
-    let mut events = case.events;
+    let (mut events, mut facts, mut id) = (case.events, case.facts, case.id);
     rows.clear();
     events.clear();
     deviations.clear();
+    facts.clear();
+    id.clear();
     SPARES_OF_THIS_THREAD.with_borrow_mut(|spares| {
         keep(&mut spares.rows, rows);
         keep(&mut spares.events, events);
         keep(&mut spares.deviations, deviations);
+        keep(&mut spares.facts, facts);
+        keep(&mut spares.ids, id);
     });
 }
 
-fn keep<T>(spares: &mut Vec<Vec<T>>, list: Vec<T>) {
+fn keep<L>(spares: &mut Vec<L>, list: L) {
     if spares.len() < SPARES {
         spares.push(list);
     }
@@ -50,6 +57,19 @@ fn keep<T>(spares: &mut Vec<Vec<T>>, list: Vec<T>) {
 /// An empty list for a case's events, from a recycled report when there is one.
 pub(crate) fn events() -> Vec<Event> {
     SPARES_OF_THIS_THREAD.with_borrow_mut(|spares| spares.events.pop().unwrap_or_default())
+}
+
+/// An empty list for a case's facts.
+pub(crate) fn facts() -> Vec<Option<FactValue>> {
+    SPARES_OF_THIS_THREAD.with_borrow_mut(|spares| spares.facts.pop().unwrap_or_default())
+}
+
+/// A case id, copied into a recycled report's string when there is one.
+pub(crate) fn id(text: &str) -> String {
+    let mut id =
+        SPARES_OF_THIS_THREAD.with_borrow_mut(|spares| spares.ids.pop().unwrap_or_default());
+    id.push_str(text);
+    id
 }
 
 /// An empty list for a report's rows.

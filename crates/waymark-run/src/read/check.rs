@@ -92,7 +92,7 @@ impl<'q, 'p> CaseChecker<'q, 'p> {
         }
         if problems.is_empty() {
             Ok(Case {
-                id: id.into_owned(),
+                id: crate::scratch::id(&id),
                 line,
                 facts,
                 events,
@@ -107,6 +107,37 @@ impl<'q, 'p> CaseChecker<'q, 'p> {
     }
 }
 
+/// A set of fact indexes: bits in a word for the first 64 facts, a list beyond.
+#[derive(Default)]
+struct Given {
+    first: u64,
+    rest: Vec<usize>,
+}
+
+impl Given {
+    /// Marks `index`; whether it was marked already.
+    fn mark(&mut self, index: usize) -> bool {
+        if index < 64 {
+            let bit = 1u64 << index;
+            let was = self.first & bit != 0;
+            self.first |= bit;
+            return was;
+        }
+        let was = self.rest.contains(&index);
+        if !was {
+            self.rest.push(index);
+        }
+        was
+    }
+
+    fn contains(&self, index: usize) -> bool {
+        match index < 64 {
+            true => self.first & (1u64 << index) != 0,
+            false => self.rest.contains(&index),
+        }
+    }
+}
+
 /// `case_at` is where the case starts: a fact it lacks is reported there.
 fn check_facts(
     plan: &Plan,
@@ -115,8 +146,10 @@ fn check_facts(
     problems: &mut Vec<Problem>,
 ) -> Vec<Option<FactValue>> {
     let procedure = plan.procedure;
-    let mut values: Vec<Option<FactValue>> = vec![None; procedure.facts.len()];
-    let mut given = vec![false; procedure.facts.len()];
+    let mut values = crate::scratch::facts();
+    values.resize(procedure.facts.len(), None);
+    // Which facts the case gave, as bits (most procedures have few facts): no list per case.
+    let mut given = Given::default();
     for (name, value, fact_line) in &raw.0 {
         let (file, fact_line) = match *fact_line {
             0 => case_at,
@@ -153,7 +186,7 @@ fn check_facts(
             continue;
         }
         let index = id.0 as usize;
-        if std::mem::replace(&mut given[index], true) {
+        if given.mark(index) {
             report(
                 Code::CaseValueInvalid,
                 format!("the fact `{name}` is given twice"),
@@ -187,7 +220,7 @@ fn check_facts(
         }
     }
     for (index, fact) in procedure.facts.iter().enumerate() {
-        if !fact.optional && values[index].is_none() && !given[index] {
+        if !fact.optional && values[index].is_none() && !given.contains(index) {
             problems.push(Problem {
                 code: Code::CaseValueInvalid,
                 file: case_at.0,
@@ -528,6 +561,18 @@ fn check_outcome(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn given_facts_are_marked_once_below_and_beyond_64() {
+        let mut given = Given::default();
+        for index in [0, 63, 64, 200] {
+            assert!(!given.contains(index));
+            assert!(!given.mark(index), "{index} was not marked before");
+            assert!(given.mark(index), "{index} is marked now");
+            assert!(given.contains(index));
+        }
+        assert!(!given.contains(1) && !given.contains(65));
+    }
 
     #[test]
     fn times_are_strict() {

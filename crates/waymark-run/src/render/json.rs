@@ -5,7 +5,7 @@
 )]
 
 use super::Printer;
-use super::text::{due_text, push_json_date, push_json_string, push_number, when_text};
+use super::text::{due_text, push_json_date, push_json_string, push_number, push_when};
 use crate::case::{BadCase, InputFile};
 use crate::due::Due;
 use crate::report::{CaseReport, Deviation, Row, Status};
@@ -138,7 +138,7 @@ impl Printer<'_, '_> {
         }
         if let Some(done) = row.done.filter(|done| done.time.is_some()) {
             out.push_str(",\"done_at\":\"");
-            out.push_str(&when_text(done));
+            push_when(out, done);
             out.push('"');
         }
         match row.target_met {
