@@ -243,6 +243,8 @@ pub struct CensusReader<R: Read> {
     done: bool,
     /// Hashes of the `LAchildID`s seen, to find duplicate children without keeping the ids.
     seen: HashSet<u64>,
+    /// The encoding the XML declaration names, when it is not UTF-8.
+    declared: Option<String>,
 }
 
 /// Why a file is not a census at all.
@@ -264,6 +266,7 @@ impl<R: Read> CensusReader<R> {
             findings: Vec::new(),
             done: false,
             seen: HashSet::new(),
+            declared: None,
         };
         reader.find_root()?;
         reader.read_header()?;
@@ -293,7 +296,12 @@ impl<R: Read> CensusReader<R> {
                     });
                 }
                 Ok(Event::Text(text)) if text.trim().is_empty() => {}
-                Ok(Event::Decl(_) | Event::Comment(_) | Event::PI(_) | Event::DocType(_)) => {}
+                Ok(Event::Decl(declaration)) => {
+                    let named = declaration.encoding().and_then(Result::ok);
+                    let named = named.map(|name| name.trim().to_string());
+                    self.declared = named.filter(|name| !name.eq_ignore_ascii_case("utf-8"));
+                }
+                Ok(Event::Comment(_) | Event::PI(_) | Event::DocType(_)) => {}
                 Ok(Event::Eof) => {
                     return Err(NotCensus {
                         at,
@@ -309,7 +317,7 @@ impl<R: Read> CensusReader<R> {
                 Err(error) => {
                     return Err(NotCensus {
                         at,
-                        message: format!("the file is not XML: {error}"),
+                        message: self.unreadable("the file is not XML", &error),
                     });
                 }
             }
@@ -328,6 +336,16 @@ impl<R: Read> CensusReader<R> {
                     "Header" => {
                         let mut findings = Vec::new();
                         let header = self.read_tree("Header", at, &mut findings);
+                        // The header could not be read to its end: say why, rather than that
+                        // the file has no children.
+                        if self.done
+                            && let Some(broken) = findings.iter().find(|f| f.is_error())
+                        {
+                            return Err(NotCensus {
+                                at: broken.at,
+                                message: broken.message.clone(),
+                            });
+                        }
                         self.findings.extend(findings);
                         self.take_header(header.root());
                     }
@@ -356,7 +374,7 @@ impl<R: Read> CensusReader<R> {
                 Err(error) => {
                     return Err(NotCensus {
                         at,
-                        message: format!("the file is not well-formed XML: {error}"),
+                        message: self.unreadable("the file is not well-formed XML", &error),
                     });
                 }
             }
@@ -425,8 +443,9 @@ impl<R: Read> CensusReader<R> {
                     self.findings.push(Finding {
                         code: Code::CensusUnreadable,
                         at: self.here(),
-                        message: format!(
-                            "the file is not well-formed XML here, so no later child can be read: {error}"
+                        message: self.unreadable(
+                            "the file is not well-formed XML here, so no later child can be read",
+                            &error,
                         ),
                     });
                 }
@@ -472,6 +491,24 @@ impl<R: Read> CensusReader<R> {
                 ),
             });
         }
+    }
+
+    /// Why the XML reader stopped. A byte that is not UTF-8 is the usual cause in files saved
+    /// by older systems, so that case says how to convert the file.
+    fn unreadable(&self, what: &str, error: &quick_xml::Error) -> String {
+        if !matches!(error, quick_xml::Error::Encoding(_)) {
+            return format!("{what}: {error}");
+        }
+        let declared = match &self.declared {
+            Some(name) => format!(" (its declaration says `{name}`)"),
+            None => String::new(),
+        };
+        let from = self.declared.as_deref().unwrap_or("WINDOWS-1252");
+        format!(
+            "the file is not UTF-8 text here{declared}: census files are read as UTF-8. Save it \
+             as UTF-8, for example with `iconv -f {from} -t UTF-8 FILE > FILE-utf8.xml`, and \
+             run again"
+        )
     }
 
     fn unknown(&mut self, name: &str, parent: &str, at: At) {
@@ -569,8 +606,10 @@ impl<R: Read> CensusReader<R> {
                     findings.push(Finding {
                         code: Code::CensusUnreadable,
                         at: self.here(),
-                        message: format!(
-                            "the file is not well-formed XML here, so neither this child nor any after it can be read: {error}"
+                        message: self.unreadable(
+                            "the file is not well-formed XML here, so neither this child nor any \
+                             after it can be read",
+                            &error,
                         ),
                     });
                     return tree;

@@ -117,3 +117,37 @@ fn places_stay_right_across_the_reader_s_chunks() {
     }
     assert!(reader.next_child().is_none());
 }
+
+/// A file saved as Latin-1 by an older system: the reader says it is not UTF-8 and how to
+/// convert it, in the header (where it used to say the file had no children) and in a child.
+#[test]
+fn a_byte_that_is_not_utf8_is_named_as_such() {
+    let in_header = FILE
+        .replace(
+            "<?xml version=\"1.0\"?>",
+            "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>",
+        )
+        .replace("<Header>", "<Header><!-- caf -->");
+    let mut bytes = in_header.into_bytes();
+    let at = bytes.windows(3).position(|w| w == b"caf").unwrap() + 3;
+    bytes.insert(at, 0xE9);
+    let Err(error) = CensusReader::open(bytes.as_slice()) else {
+        panic!("a census header that is not UTF-8 must not be read");
+    };
+    assert!(error.message.contains("not UTF-8"), "{}", error.message);
+    assert!(
+        error.message.contains("iconv -f ISO-8859-1"),
+        "{}",
+        error.message
+    );
+    assert_eq!(error.at.line, 3);
+
+    let mut bytes = FILE.as_bytes().to_vec();
+    let at = bytes.windows(3).position(|w| w == b"A&a").unwrap() + 1;
+    bytes.insert(at, 0xE9);
+    let mut reader = CensusReader::open(bytes.as_slice()).unwrap();
+    let first = reader.next_child().unwrap();
+    let message = &first.findings.first().unwrap().message;
+    assert!(message.contains("not UTF-8"), "{message}");
+    assert!(message.contains("iconv -f WINDOWS-1252"), "{message}");
+}
