@@ -183,6 +183,15 @@ impl Calendar {
         self.add_working_days(date, 0)
     }
 
+    /// `date` if it is a working day, else the working day before it: `0 working days before`
+    /// a Saturday meeting is the Friday, not the Monday after it.
+    pub fn working_day_on_or_before(&self, date: NaiveDate) -> Result<NaiveDate, OutOfRange> {
+        match self.is_working_day(date)? {
+            true => Ok(date),
+            false => self.previous_working_day(date),
+        }
+    }
+
     /// The working days after `from` up to and including `to`.
     ///
     /// When `to` is earlier than `from` the answer is negative: minus the working days from `to`

@@ -6,7 +6,7 @@
 use super::text::{date_text, due_text, when_text};
 use crate::case::When;
 use crate::plan::Plan;
-use crate::replay::due_dates::{ClockStart, clock_start, shift};
+use crate::replay::due_dates::{ClockStart, clock_start, deadline_shift};
 use crate::report::{CaseReport, Row, State, Status};
 use std::fmt::Write;
 use waymark_calendar::{Counted, Note};
@@ -308,16 +308,37 @@ fn explain_deadline(
         ),
     };
     let _ = writeln!(out, "    {clock}");
-    let Ok(due) = shift(plan.calendar, from, amount, deadline.unit) else {
+    let Ok(due) = deadline_shift(plan.calendar, deadline, from, amount) else {
         let _ = writeln!(out, "    the date falls outside the years Waymark counts");
         return;
     };
-    explain_count(plan, from, amount, deadline.unit, out);
+    match amount == 0 && deadline.unit == Unit::WorkingDays && deadline.clock.counts_back() {
+        true => explain_no_working_days_back(plan, from, out),
+        false => explain_count(plan, from, amount, deadline.unit, out),
+    }
     let verdict = match governs {
         true => "this date governs",
         false => "another date is earlier, so this one does not govern",
     };
     let _ = writeln!(out, "    {kind} {}: {verdict}", due_text(due));
+}
+
+/// `0 working days before`: the day itself, or the working day before it.
+fn explain_no_working_days_back(plan: &Plan, from: When, out: &mut String) {
+    let _ = writeln!(
+        out,
+        "    count: no working days before {}: that day if it is a working day, else the working \
+         day before it",
+        date_text(from.date)
+    );
+    if let Some(day_off) = plan.calendar.day_off(from.date) {
+        let _ = writeln!(
+            out,
+            "    {} is not a working day ({})",
+            date_text(from.date),
+            day_off.reason()
+        );
+    }
 }
 
 /// How the count from `from` was made, with the days skipped for working days. The facts come

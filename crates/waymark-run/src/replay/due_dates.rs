@@ -20,6 +20,21 @@ pub fn shift(calendar: &Calendar, from: When, amount: i64, unit: Unit) -> Result
     }
 }
 
+/// When `deadline` falls, `amount` units from `from` (as [`clock_start`] gives them). Counting
+/// back no working days from a day off lands on the working day before it: work due "0 working
+/// days before" a Saturday meeting is due on the Friday, not on the Monday after the meeting.
+pub fn deadline_shift(
+    calendar: &Calendar,
+    deadline: &Deadline,
+    from: When,
+    amount: i64,
+) -> Result<Due, OutOfRange> {
+    if amount == 0 && deadline.unit == Unit::WorkingDays && deadline.clock.counts_back() {
+        return calendar.working_day_on_or_before(from.date).map(Due::Day);
+    }
+    shift(calendar, from, amount, deadline.unit)
+}
+
 /// Where a deadline's clock stands for one case.
 pub enum ClockStart {
     /// The clock started at this moment; count `sign × amount` from it.
@@ -96,7 +111,7 @@ pub(crate) fn governing(
         let ClockStart::Started(from, amount) = clock_start(deadline, fact, done, decided) else {
             continue;
         };
-        match shift(calendar, from, amount, deadline.unit) {
+        match deadline_shift(calendar, deadline, from, amount) {
             Ok(due) => {
                 if best.is_none_or(|(current, _)| due.moment() < current.moment()) {
                     best = Some((due, index));
@@ -140,6 +155,28 @@ mod tests {
         assert!(!due.is_met_by(late));
         assert!(!due.has_passed(date("2026-07-01")));
         assert!(due.has_passed(date("2026-07-02")));
+    }
+
+    /// `0 working days before` a Saturday is the Friday; after it, the Monday.
+    #[test]
+    fn no_working_days_back_from_a_day_off_is_the_working_day_before() {
+        let calendar = waymark_calendar::default_calendar();
+        let deadline = |clock| Deadline {
+            kind: DeadlineKind::Limit,
+            amount: 0,
+            unit: Unit::WorkingDays,
+            clock,
+            guard: None,
+            span: waymark_diagnostics::Span::default(),
+        };
+        let saturday = When::day(date("2026-01-10"));
+        let before = deadline(Clock::BeforeStep(StepIndex(0)));
+        let after = deadline(Clock::AfterStep(StepIndex(0)));
+        let due = |deadline: &Deadline, from| deadline_shift(calendar, deadline, from, 0);
+        assert_eq!(due(&before, saturday), Ok(Due::Day(date("2026-01-09"))));
+        assert_eq!(due(&after, saturday), Ok(Due::Day(date("2026-01-12"))));
+        let tuesday = When::day(date("2026-01-13"));
+        assert_eq!(due(&before, tuesday), Ok(Due::Day(date("2026-01-13"))));
     }
 
     #[test]
