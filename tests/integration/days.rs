@@ -32,6 +32,10 @@ fn plain_output_is_the_answer_alone() {
     assert_eq!(days(&["2026-05-01", "+3d"]), "2026-05-04\n");
     assert_eq!(days(&["2026-01-31", "+1m"]), "2026-02-28\n");
     assert_eq!(days(&["2026-03-07", "+0"]), "2026-03-09\n");
+    // Back no working days from a Saturday, and from Christmas Day: the working day before.
+    assert_eq!(days(&["2026-03-07", "-0"]), "2026-03-06\n");
+    assert_eq!(days(&["2025-12-25", "-0"]), "2025-12-24\n");
+    assert_eq!(days(&["2026-03-09", "-0"]), "2026-03-09\n");
 }
 
 #[test]

@@ -28,7 +28,8 @@ Examples:
 
 Amounts: +N or -N working days (also +Nwd), +Nd calendar days, +Nw weeks, +Nm months.
 N working days after a date count from the next day; the N-th working day is the answer.
-+0 gives the date itself if it is a working day, else the next working day.
++0 gives the date itself if it is a working day, else the next working day; -0 gives the date
+itself, else the working day before it.
 
 Calendars (default england-and-wales):
   --calendar scotland                     built-in: england-and-wales, scotland, northern-ireland
@@ -138,6 +139,9 @@ impl<'a> CommandLine<'a> {
 enum Request {
     /// `DATE AMOUNT`: the date, how many, of what.
     Shift(NaiveDate, i64, Unit),
+    /// `DATE -0`: the date if it is a working day, else the working day before it (as `due 0
+    /// working days before` counts in a procedure).
+    OnOrBefore(NaiveDate),
     /// `between DATE DATE`.
     Between(NaiveDate, NaiveDate),
 }
@@ -154,7 +158,10 @@ fn parse_request(line: &CommandLine) -> Result<Request, Failure> {
         [date, amount] => {
             let date = date_word(date)?;
             let (n, unit) = amount_word(amount)?;
-            Ok(Request::Shift(date, n, unit))
+            match n == 0 && unit == Unit::WorkingDays && amount.starts_with('-') {
+                true => Ok(Request::OnOrBefore(date)),
+                false => Ok(Request::Shift(date, n, unit)),
+            }
         }
         [_] => Err(coded(
             Code::RequestMalformed,
@@ -276,6 +283,16 @@ fn answer(
             println!("{due}");
             (date, due)
         }
+        Request::OnOrBefore(date) => {
+            let due = calendar
+                .working_day_on_or_before(date)
+                .map_err(out_of_range)?;
+            if explain {
+                explain_on_or_before(calendar, date, due);
+            }
+            println!("{due}");
+            (due, date)
+        }
         Request::Between(from, to) => {
             let count = calendar
                 .working_days_between(from, to)
@@ -291,6 +308,25 @@ fn answer(
     Ok(computed_holidays_warning(&computed, date_span)
         .into_iter()
         .collect())
+}
+
+/// Prints how `-0` was counted: the date itself, or the working day before it.
+fn explain_on_or_before(calendar: &Calendar, date: NaiveDate, due: NaiveDate) {
+    println!(
+        "Counting 0 working days before {} (calendar: {}).",
+        long_date(date),
+        calendar.name()
+    );
+    println!(
+        "0 working days before means the date itself if it is a working day, else the one before it."
+    );
+    if let Some(day_off) = calendar.day_off(date) {
+        let why = day_off
+            .weekday_holiday()
+            .map_or("a weekend day", |holiday| holiday.name.as_str());
+        println!("{} is not a working day: {why}.", long_date(date));
+    }
+    println!("The answer is {}.", long_date(due));
 }
 
 /// Prints how `n` units after `date` was counted: the facts are the calendar's [`Counted`].
