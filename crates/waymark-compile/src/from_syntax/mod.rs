@@ -42,6 +42,7 @@ pub fn resolve(documents: &[Document], diagnostics: &mut Vec<Diagnostic>) -> Opt
     resolver.check_calendar(header.calendar.as_ref());
     let start = resolver.document_start(root)?;
     let graph = FlowGraph::build(&resolver.steps, &resolver.schedules);
+    repeat_work_on_loops(&graph, &mut resolver.steps);
     let nesting = crate::nesting::Nesting::new(&resolver.steps);
     Some(Procedure {
         id: header.id.text.clone(),
@@ -66,6 +67,28 @@ pub fn resolve(documents: &[Document], diagnostics: &mut Vec<Diagnostic>) -> Opt
         file: root.file,
         step_names: std::sync::OnceLock::new(),
     })
+}
+
+/// Work on a loop (`on redo then plan`) is done again each time round: its steps repeat as if
+/// they said `may repeat`, so a second plan is an occurrence, not a `repeated` deviation, and a
+/// decision on the loop follows its latest occurrence out of it.
+fn repeat_work_on_loops(graph: &FlowGraph, steps: &mut [Step]) {
+    for group in graph.strongly_connected() {
+        let on_a_loop = group.len() > 1
+            || group
+                .iter()
+                .any(|id| graph.next_steps(*id).any(|(next, _)| next == *id));
+        if !on_a_loop {
+            continue;
+        }
+        for id in group {
+            if let Some(step) = steps.get_mut(id.0 as usize)
+                && matches!(step.kind, StepKind::Task | StepKind::Decision)
+            {
+                step.repeats = true;
+            }
+        }
+    }
 }
 
 struct Resolver<'d> {

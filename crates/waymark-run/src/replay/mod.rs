@@ -252,7 +252,8 @@ impl<'a, 'p> Replay<'a, 'p> {
     /// The steps the case stands at: on each line of its path still open, the first step not
     /// done that no later record has passed, in declaration order.
     fn open_steps(&self) -> Vec<StepIndex> {
-        self.plan
+        let mut at: Vec<StepIndex> = self
+            .plan
             .procedure
             .step_ids()
             .filter(|id| {
@@ -264,7 +265,30 @@ impl<'a, 'p> Replay<'a, 'p> {
                     && state.after.is_none()
                     && matches!(self.step(*id).kind, StepKind::Task | StepKind::Decision)
             })
-            .collect()
+            .collect();
+        let before = at.len();
+        at.extend(self.path.iter().filter_map(|id| self.sent_back_to(*id)));
+        if at.len() > before {
+            at.sort();
+            at.dedup();
+        }
+        at
+    }
+
+    /// The step a decision on a loop last sent the case back to (`on redo then plan`), while
+    /// that step has not been recorded again since: the case stands there.
+    fn sent_back_to(&self, decision: StepIndex) -> Option<StepIndex> {
+        let back = self.state(decision).onward?;
+        if !self.step(decision).repeats || self.plan.rank(back) > self.plan.rank(decision) {
+            return None;
+        }
+        let decided = self.records.iter().rposition(|r| r.step == decision)?;
+        let again = self
+            .records
+            .get(decided + 1..)?
+            .iter()
+            .any(|r| r.step == back);
+        (!again).then_some(back)
     }
 
     /// The steps open on `on`: on the path, reached by then and not done by then.
