@@ -302,7 +302,7 @@ fn walk(plan: &Plan, facts: &[Option<FactValue>], random: &mut Random) -> Vec<Ge
                 }
                 reached[next.0 as usize] = Some(on);
                 match &procedure.step(next).kind {
-                    StepKind::Together { members, join } => {
+                    StepKind::Together { members, join, .. } => {
                         pieces_left[join.0 as usize] = members.len();
                         reach.extend(members.iter().rev());
                     }

@@ -130,7 +130,7 @@ impl Summary {
                 if counts.iter().all(|n| *n == 0) {
                     return None;
                 }
-                let [met, late, _, overdue, _, _, _] = counts;
+                let [met, late, _, overdue, _, _, _, _] = counts;
                 let settled = met + late + overdue;
                 let on_time = (settled > 0).then(|| met as f64 / settled as f64);
                 Some(StepSummary {
