@@ -265,7 +265,7 @@ fn why_not_needed(plan: &Plan, report: &CaseReport, step: waymark_compile::StepI
         .min()
         .map_or(String::new(), |(_, m)| format!(", by `{}`", procedure.step(m).id));
     format!(
-        "not needed: one of the alternatives of `{}` (any of {}), which was done on {}{by}; any one piece is enough",
+        "not needed: `{}` needs any one of {}, and was done on {}{by}",
         procedure.step(block).id,
         names.join(", "),
         when_text(done)

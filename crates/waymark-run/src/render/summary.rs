@@ -263,8 +263,17 @@ impl Summary {
         let width = super::name_width(plan);
         let _ = writeln!(
             out,
-            "  {:<width$}  {:>7}  {:>7}  {:>7}  {:>7}  {:>7}  {:>7}  {:>7}  {:>7}",
-            "step", "met", "late", "pending", "overdue", "not rec", "waived", "n/a", "on time"
+            "  {:<width$}  {:>7}  {:>7}  {:>7}  {:>7}  {:>7}  {:>7}  {:>7}  {:>7}  {:>7}",
+            "step",
+            "met",
+            "late",
+            "pending",
+            "overdue",
+            "not rec",
+            "waived",
+            "n/a",
+            "not need",
+            "on time"
         );
         for line in self.steps(plan) {
             let mut text = format!("  {:<width$}", line.step);
