@@ -122,7 +122,8 @@ fn any_of_work_is_explained_and_summarised() {
     let (code, explained, stderr) = run(&args, &["--explain", "one_piece"]);
     assert_eq!(code, 0, "{stderr}");
     assert!(
-        explained.contains("lawyer_invited \"Legal representative invited to the strategy meeting\" (")
+        explained
+            .contains("lawyer_invited \"Legal representative invited to the strategy meeting\" (")
             && explained.contains("): not_needed\n  not needed: `legal_planning` needs any one of"),
         "{explained}"
     );

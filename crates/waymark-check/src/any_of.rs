@@ -155,7 +155,10 @@ mod tests {
 
     #[test]
     fn a_piece_reached_another_way_is_wm0328() {
-        let text = HEAD.replace("  then work\n", "  then work when x is yes\n  otherwise a\n");
+        let text = HEAD.replace(
+            "  then work\n",
+            "  then work when x is yes\n  otherwise a\n",
+        );
         let text = format!(
             "{}step after\n  due 3 days after s\n  then e\nend e\n",
             text.replace("procedure p\n", "procedure p\nfact x is yes or no\n")

@@ -211,7 +211,10 @@ fn limited_work(procedure: &Procedure) -> Vec<Vec<StepIndex>> {
 /// The together blocks enclosing `step` whose completion means `step` was done, innermost
 /// first: up to and not past the first whose pieces are alternatives (`any of`), since such a
 /// block is done without its other pieces.
-fn certain_enclosing(procedure: &Procedure, step: StepIndex) -> impl Iterator<Item = StepIndex> + '_ {
+fn certain_enclosing(
+    procedure: &Procedure,
+    step: StepIndex,
+) -> impl Iterator<Item = StepIndex> + '_ {
     procedure
         .nesting
         .enclosing(step)

@@ -487,8 +487,9 @@ fn notes(procedure: &Procedure, step: &Step) -> Vec<String> {
             notes.push("any of the work after this: one piece is enough".to_string())
         }
         StepKind::Together { .. } => notes.push("the work after this runs in parallel".to_string()),
-        StepKind::Join { together } if is_any_of(procedure, together) => notes
-            .push("done when the first piece of work is; the others are then not needed".to_string()),
+        StepKind::Join { together } if is_any_of(procedure, together) => notes.push(
+            "done when the first piece of work is; the others are then not needed".to_string(),
+        ),
         StepKind::Join { .. } => notes.push("waits until every piece of work is done".to_string()),
         _ => {}
     }

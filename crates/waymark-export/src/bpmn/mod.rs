@@ -588,7 +588,11 @@ impl Model {
                 _ => "",
             };
             let label = match element.kind {
-                Kind::StartEvent | Kind::EndEvent | Kind::Parallel(_) | Kind::Inclusive(_) | Kind::Exclusive
+                Kind::StartEvent
+                | Kind::EndEvent
+                | Kind::Parallel(_)
+                | Kind::Inclusive(_)
+                | Kind::Exclusive
                     if !element.name.is_empty() =>
                 {
                     Some(label_below(&bounds, &element.name, LABEL_WIDTH))
@@ -1395,7 +1399,10 @@ fn merge(elements: &mut Vec<Element>, flows: &mut Vec<SequenceFlow>, ids: &mut I
     }
     for target in 0..elements.len() {
         let kind = elements[target].kind;
-        if matches!(kind, Kind::Merge | Kind::Parallel(true) | Kind::Inclusive(true)) {
+        if matches!(
+            kind,
+            Kind::Merge | Kind::Parallel(true) | Kind::Inclusive(true)
+        ) {
             continue;
         }
         let incoming = std::mem::take(&mut incoming_of[target]);
@@ -1753,7 +1760,9 @@ fn timer_attributes(
 fn shape_size(element: &Element) -> (i32, i32) {
     match element.kind {
         Kind::StartEvent | Kind::EndEvent => (EVENT, EVENT),
-        Kind::Exclusive | Kind::Merge | Kind::Parallel(_) | Kind::Inclusive(_) => (GATEWAY, GATEWAY),
+        Kind::Exclusive | Kind::Merge | Kind::Parallel(_) | Kind::Inclusive(_) => {
+            (GATEWAY, GATEWAY)
+        }
         Kind::UserTask => {
             let width = TASK_WIDTH.max(element.timers.len() as i32 * SLOT);
             // Room for the name above the timers on the lower edge.
@@ -1791,7 +1800,11 @@ fn size(element: &Element) -> NodeSize {
     let (width, height) = shape_size(element);
     let labelled = matches!(
         element.kind,
-        Kind::StartEvent | Kind::EndEvent | Kind::Parallel(_) | Kind::Inclusive(_) | Kind::Exclusive
+        Kind::StartEvent
+            | Kind::EndEvent
+            | Kind::Parallel(_)
+            | Kind::Inclusive(_)
+            | Kind::Exclusive
     ) && !element.name.is_empty();
     let below = if labelled {
         6 + label_lines(&element.name, LABEL_WIDTH) * LABEL_LINE

@@ -263,7 +263,9 @@ fn why_not_needed(plan: &Plan, report: &CaseReport, step: waymark_compile::StepI
     let by = (members.iter())
         .filter_map(|m| done_of(report, *m).map(|d| (d.date, *m)))
         .min()
-        .map_or(String::new(), |(_, m)| format!(", by `{}`", procedure.step(m).id));
+        .map_or(String::new(), |(_, m)| {
+            format!(", by `{}`", procedure.step(m).id)
+        });
     format!(
         "not needed: `{}` needs any one of {}, and was done on {}{by}",
         procedure.step(block).id,

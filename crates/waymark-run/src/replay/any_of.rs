@@ -23,7 +23,8 @@ impl Replay<'_, '_> {
         }
         let nesting = &self.plan.procedure.nesting;
         let Some(block) = nesting.enclosing(id).find(|block| {
-            (self.step(*block).kind.any_of_join()).is_some_and(|join| self.state(join).done.is_some())
+            (self.step(*block).kind.any_of_join())
+                .is_some_and(|join| self.state(join).done.is_some())
         }) else {
             return false;
         };

@@ -87,11 +87,17 @@ fn date(text: &str) -> chrono::NaiveDate {
 
 #[test]
 fn one_piece_finishes_the_block_and_the_others_are_not_needed() {
-    let events = [record("referral", "2026-06-01"), record("legal_meeting", "2026-06-02")];
+    let events = [
+        record("referral", "2026-06-01"),
+        record("legal_meeting", "2026-06-02"),
+    ];
     run(&events.join(","), "2026-06-10", |plan, report| {
         assert_eq!(status(plan, report, "legal_meeting"), Status::Met);
         assert_eq!(status(plan, report, "legal_work"), Status::Met);
-        assert_eq!(row(plan, report, "legal_work").done.map(|d| d.date), Some(date("2026-06-02")));
+        assert_eq!(
+            row(plan, report, "legal_work").done.map(|d| d.date),
+            Some(date("2026-06-02"))
+        );
         // The other alternative, and the step its piece carries on to: not needed.
         assert_eq!(status(plan, report, "lawyer"), Status::NotNeeded);
         assert_eq!(status(plan, report, "lawyer_briefed"), Status::NotNeeded);
@@ -140,7 +146,10 @@ fn with_no_piece_done_every_piece_and_the_block_fall_overdue() {
 #[test]
 fn a_piece_skipped_inside_its_own_line_of_work_is_still_a_gap() {
     // The lawyer was briefed with no record of the invitation, and the meeting never referred.
-    let events = [record("referral", "2026-06-01"), record("lawyer_briefed", "2026-06-02")];
+    let events = [
+        record("referral", "2026-06-01"),
+        record("lawyer_briefed", "2026-06-02"),
+    ];
     run(&events.join(","), "2026-06-10", |plan, report| {
         assert_eq!(status(plan, report, "legal_work"), Status::Met);
         assert_eq!(status(plan, report, "legal_meeting"), Status::NotNeeded);

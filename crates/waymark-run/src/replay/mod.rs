@@ -332,7 +332,11 @@ impl Finished {
 /// The earlier of two moments that may be unknown (the one known, when only one is).
 fn earlier(a: Option<When>, b: Option<When>) -> Option<When> {
     match (a, b) {
-        (Some(a), Some(b)) => Some(if later(Some(a), Some(b)) == Some(a) { b } else { a }),
+        (Some(a), Some(b)) => Some(if later(Some(a), Some(b)) == Some(a) {
+            b
+        } else {
+            a
+        }),
         (a, None) => a,
         (None, b) => b,
     }
