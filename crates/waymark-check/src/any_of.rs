@@ -125,12 +125,14 @@ mod tests {
     use waymark_compile::NoFiles;
     use waymark_diagnostics::FileId;
 
+    /// The codes found, but WM0305: the small procedures here name no roles.
     fn codes(text: &str) -> Vec<&'static str> {
         let checked = crate::check_text(FileId(0), text, &mut NoFiles, &Default::default());
         checked
             .diagnostics
             .iter()
             .map(|d| d.code.as_str())
+            .filter(|code| *code != "WM0305")
             .collect()
     }
 
@@ -169,7 +171,7 @@ mod tests {
     #[test]
     fn a_waivable_alternative_is_wm0329() {
         let text = format!(
-            "{}  waivable with reason\nstep after\n  due 3 days after s\n  then e\nend e\n",
+            "{}\n  waivable with reason\nstep after\n  due 3 days after work\n  then e\nend e\n",
             HEAD.trim_end_matches('\n')
         );
         assert_eq!(codes(&text), vec!["WM0329"]);
