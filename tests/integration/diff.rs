@@ -163,6 +163,37 @@ fn the_visual_diff_colours_what_changed_and_passes_the_real_tools() {
     assert_eq!(code, 2, "comparisons are drawn as svg or mermaid: {stderr}");
 }
 
+/// A block that needed every piece now needs any one: the cases whose other pieces were
+/// overdue find them not needed, and the step after the block falls due from the first piece.
+#[test]
+fn all_of_to_any_of_changes_cases_in_words() {
+    let dir = "tests/diff/all_of_to_any_of";
+    let (old, new, cases) = (
+        format!("{dir}/old.wm"),
+        format!("{dir}/new.wm"),
+        format!("{dir}/cases.jsonl"),
+    );
+    let args = [
+        "diff",
+        &old,
+        &new,
+        "--cases",
+        &cases,
+        "--as-of",
+        "2026-06-10",
+    ];
+    let (code, stdout, stderr) = waymark(&args);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stdout.contains("any one piece now enough")
+            && stdout.contains("lawyer_invited: overdue -> not_needed"),
+        "{stdout}"
+    );
+    insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("diff__all_of_to_any_of_impact", format!("{} (exit {code})\n{stdout}", args.join(" ")));
+    });
+}
+
 #[test]
 fn impact_on_cases_reports_each_kind_of_difference() {
     let dir = "tests/diff/impact_on_cases";

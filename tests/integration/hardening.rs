@@ -699,7 +699,7 @@ fn enclosing_by_full_walks(
     use waymark_compile::StepKind;
     let mut enclosing = vec![Vec::new(); procedure.steps.len()];
     for together in procedure.step_ids() {
-        let StepKind::Together { members, join } = &procedure.step(together).kind else {
+        let StepKind::Together { members, join, .. } = &procedure.step(together).kind else {
             continue;
         };
         let mut seen = vec![false; procedure.steps.len()];
@@ -710,7 +710,7 @@ fn enclosing_by_full_walks(
             }
             enclosing[step.0 as usize].push(together);
             let current = procedure.step(step);
-            if let StepKind::Together { members, join } = &current.kind {
+            if let StepKind::Together { members, join, .. } = &current.kind {
                 stack.extend(members.iter().copied());
                 stack.push(*join);
             }

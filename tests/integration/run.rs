@@ -115,6 +115,26 @@ fn explain_shows_how_due_dates_were_reached() {
     }
 }
 
+/// Any-of work: why a piece is not needed, in words, and the `not_needed` column of a summary.
+#[test]
+fn any_of_work_is_explained_and_summarised() {
+    let args = fixture_args("any_of");
+    let (code, explained, stderr) = run(&args, &["--explain", "one_piece"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        explained
+            .contains("lawyer_invited \"Legal representative invited to the strategy meeting\" (")
+            && explained.contains("): not_needed\n  not needed: `legal_planning` needs any one of"),
+        "{explained}"
+    );
+    let (_, csv, _) = run(&args, &["--summary", "--format", "csv"]);
+    let (_, table, _) = run(&args, &["--summary"]);
+    insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("run__explain_any_of", explained);
+        insta::assert_snapshot!("run__summary_any_of", format!("{table}---- csv\n{csv}"));
+    });
+}
+
 /// One case of `--format json` output, by id.
 fn json_case(lines: &str, id: &str) -> serde_json::Value {
     lines

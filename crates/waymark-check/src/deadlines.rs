@@ -147,6 +147,12 @@ fn clock_starts(
             {
                 return;
             }
+            if let Some(block) = flow.optional_piece_before(procedure, event, step_id) {
+                diagnostics.push(crate::any_of::clock_from_piece(
+                    procedure, step_id, deadline, event, block,
+                ));
+                return;
+            }
             let clock = &procedure.step(event).id;
             let path = flow
                 .path_avoiding(procedure, event, step_id)

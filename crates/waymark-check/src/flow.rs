@@ -101,13 +101,28 @@ impl FlowAnalysis {
         if event != step && self.dominates(event, step) {
             return true;
         }
-        procedure
+        certain_blocks(procedure, event).any(|join| self.dominates(join, step))
+    }
+
+    /// The any-of block `event` is one of the alternatives of, when finishing it would have
+    /// made `event` certain before `step` had the block needed all its pieces: the reason
+    /// `event` may not have been done (WM0327).
+    pub fn optional_piece_before(
+        &self,
+        procedure: &Procedure,
+        event: StepIndex,
+        step: StepIndex,
+    ) -> Option<StepIndex> {
+        let any_of = procedure
             .nesting
             .enclosing(event)
-            .any(|together| match &procedure.step(together).kind {
-                StepKind::Together { join, .. } => self.dominates(*join, step),
-                _ => false,
-            })
+            .find(|block| procedure.step(*block).kind.any_of_join().is_some())?;
+        let finished = procedure
+            .nesting
+            .enclosing(event)
+            .filter_map(|block| join_of(procedure, block))
+            .any(|join| self.dominates(join, step));
+        finished.then_some(any_of)
     }
 
     /// One path from the start to `step` that avoids `event` (and the completion of any
@@ -120,10 +135,8 @@ impl FlowAnalysis {
     ) -> Option<Vec<StepIndex>> {
         let mut blocked = vec![false; procedure.steps.len()];
         blocked[event.0 as usize] = true;
-        for together in procedure.nesting.enclosing(event) {
-            if let StepKind::Together { join, .. } = &procedure.step(together).kind {
-                blocked[join.0 as usize] = true;
-            }
+        for join in certain_blocks(procedure, event) {
+            blocked[join.0 as usize] = true;
         }
         let mut previous: Vec<Option<StepIndex>> = vec![None; procedure.steps.len()];
         let mut queue = VecDeque::from([procedure.start]);
@@ -188,11 +201,36 @@ fn limited_work(procedure: &Procedure) -> Vec<Vec<StepIndex>> {
         if !current.is_on_path() || !current.limits().any(certain_limit) {
             continue;
         }
-        for together in procedure.nesting.enclosing(step) {
+        for together in certain_enclosing(procedure, step) {
             work[together.0 as usize].push(step);
         }
     }
     work
+}
+
+/// The together blocks enclosing `step` whose completion means `step` was done, innermost
+/// first: up to and not past the first whose pieces are alternatives (`any of`), since such a
+/// block is done without its other pieces.
+fn certain_enclosing(
+    procedure: &Procedure,
+    step: StepIndex,
+) -> impl Iterator<Item = StepIndex> + '_ {
+    procedure
+        .nesting
+        .enclosing(step)
+        .take_while(|block| procedure.step(*block).kind.any_of_join().is_none())
+}
+
+/// The joins of [`certain_enclosing`]'s blocks.
+fn certain_blocks(procedure: &Procedure, step: StepIndex) -> impl Iterator<Item = StepIndex> + '_ {
+    certain_enclosing(procedure, step).filter_map(|block| join_of(procedure, block))
+}
+
+fn join_of(procedure: &Procedure, block: StepIndex) -> Option<StepIndex> {
+    match &procedure.step(block).kind {
+        StepKind::Together { join, .. } => Some(*join),
+        _ => None,
+    }
 }
 
 /// Used by the shape checks: every edge of the case's moves, as (from, to).

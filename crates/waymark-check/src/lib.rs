@@ -7,6 +7,7 @@
 //! reachability and cycles by one graph walk, "must come before" by a dominator tree, never by
 //! listing paths.
 
+mod any_of;
 mod citations;
 mod cited_times;
 mod deadlines;
@@ -76,6 +77,7 @@ pub fn check(procedure: &Procedure, options: &CheckOptions<'_>) -> Vec<Diagnosti
     outcomes::check(procedure, &flow, &mut diagnostics);
     usage::check(procedure, &mut diagnostics);
     signoff::check(procedure, &mut diagnostics);
+    any_of::check(procedure, &flow, &mut diagnostics);
     cited_times::check(procedure, &mut diagnostics);
     if let Some(files) = options.guidance {
         citations::check(procedure, files, &mut diagnostics);

@@ -52,7 +52,7 @@ impl FlowGraph {
             for (route, to) in step.routes.iter().enumerate() {
                 graph.add_edge(from, node(to.target), Edge::Route(route));
             }
-            if let StepKind::Together { members, join } = &step.kind {
+            if let StepKind::Together { members, join, .. } = &step.kind {
                 for member in members {
                     graph.add_edge(from, node(*member), Edge::Fork);
                 }

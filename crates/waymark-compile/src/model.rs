@@ -118,10 +118,12 @@ pub enum StepKind {
     Task,
     /// A step whose result is one of its outcomes.
     Decision,
-    /// The start of work done together; the work is its `members`.
+    /// The start of work done together; the work is its `members`, and `needed` says whether
+    /// every piece must be done (`all of`) or one is enough (`any of`).
     Together {
         members: Vec<StepIndex>,
         join: StepIndex,
+        needed: Needed,
     },
     /// Where the pieces of a together block meet again. It has no line of its own.
     Join { together: StepIndex },
@@ -141,6 +143,41 @@ pub enum StepKind {
     },
     /// A terminal outcome: the case is closed.
     End,
+}
+
+/// How many pieces of a together block must be done for the block to be done.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Needed {
+    /// `all of a, b`: every piece, the block done on the date of the last.
+    #[default]
+    All,
+    /// `any of a, b`: at least one piece (and/or), the block done on the date of the first;
+    /// the pieces not done by then are not needed.
+    Any,
+}
+
+impl Needed {
+    /// The words that list the pieces: `all of` or `any of`.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Needed::All => "all of",
+            Needed::Any => "any of",
+        }
+    }
+}
+
+impl StepKind {
+    /// For a together block whose pieces are alternatives (`any of`): its join.
+    pub fn any_of_join(&self) -> Option<StepIndex> {
+        match self {
+            StepKind::Together {
+                join,
+                needed: Needed::Any,
+                ..
+            } => Some(*join),
+            _ => None,
+        }
+    }
 }
 
 /// A step, decision, together block, checkpoint, recurring obligation or end.

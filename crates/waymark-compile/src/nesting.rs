@@ -169,7 +169,7 @@ fn step_id(index: usize) -> StepIndex {
 /// The walk of a together block's work, or none for a step that is not one.
 fn open(steps: &[Step], block: usize) -> Option<Frame> {
     match &steps.get(block)?.kind {
-        StepKind::Together { members, join } => Some(Frame {
+        StepKind::Together { members, join, .. } => Some(Frame {
             block,
             join: join.0 as usize,
             pending: members.iter().map(|m| m.0 as usize).collect(),

@@ -101,6 +101,7 @@ code_table! {
     ContinuationWithoutText = "WM0115", "continuation-without-text", Error, "a line that continues a quoted text has no text above it to continue";
     ContinuationNotIndented = "WM0116", "continuation-not-indented", Error, "a quoted text under a text is not indented deeper than the line it would continue";
     TextBrokenAtSpace = "WM0117", "text-broken-at-space", Error, "a text continued on the next line is broken beside a space, or has an empty piece";
+    PiecesListedBothWays = "WM0118", "pieces-listed-both-ways", Error, "a together block has both an `all of` and an `any of` line";
 
     // Compile: names, types, imports.
     UnknownStep = "WM0201", "unknown-step", Error, "a step, decision or end is named but never declared";
@@ -125,6 +126,8 @@ code_table! {
     JointRolesOnRepeatedWork = "WM0222", "joint-roles-on-repeated-work", Error, "`by A and B` is given for a checkpoint or recurring work";
     OutcomeOfNonDecision = "WM0224", "outcome-of-non-decision", Error, "a deadline counts from an outcome of a step that is not a decision";
     UnknownClockOutcome = "WM0225", "unknown-clock-outcome", Error, "a deadline counts from an outcome its decision does not declare";
+    AnyOfOnePiece = "WM0226", "any-of-one-piece", Error, "`any of` lists a single piece, so there is nothing to choose between";
+    PieceListedTwice = "WM0227", "piece-listed-twice", Error, "an `all of` or `any of` line names the same piece twice";
 
     // Check: graph shape, deadlines, sources.
     UnreachableStep = "WM0301", "unreachable-step", Warning, "no path from the start reaches this step";
@@ -148,6 +151,9 @@ code_table! {
     CountsBackFromEarlierStep = "WM0319", "counts-back-from-earlier-step", Error, "a deadline counts back from a step that always comes before it";
     ApprovedByOwnRole = "WM0322", "approved-by-own-role", Warning, "a step is approved by a role that may also do it";
     OutcomeClockNeverStarts = "WM0326", "outcome-clock-never-starts", Error, "a deadline counts from an outcome that never leads to its step";
+    ClockFromOptionalPiece = "WM0327", "clock-from-optional-piece", Error, "a deadline after any-of work counts from one of its pieces, which may never be done";
+    OptionalPieceRequiredElsewhere = "WM0328", "optional-piece-required-elsewhere", Error, "a piece of any-of work is also reached in another way, so whether it is needed is unclear";
+    WaivableOptionalPiece = "WM0329", "waivable-optional-piece", Warning, "a piece of any-of work may be waived, which would count as the block done";
     OutcomeNotYetDecided = "WM0330", "outcome-not-yet-decided", Error, "a condition tests a decision's outcome where the decision may not have been made";
 
     // Calendars and dates.

@@ -158,6 +158,13 @@ impl Pair<'_> {
                 push(Group::Steps, kind, say(before), say(after));
             }
         }
+        let (was, now) = (
+            pieces(self.old, old).map(|w| self.translate(&w)),
+            pieces(self.new, new),
+        );
+        if was != now {
+            push(Group::Steps, pieces_change(&was, &now), was, now);
+        }
         if old.untimed != new.untimed {
             push(
                 Group::Deadlines,
@@ -344,6 +351,31 @@ impl Pair<'_> {
             .map(|word| self.renames.get(word).map_or(word, String::as_str))
             .collect::<Vec<_>>()
             .join(" ")
+    }
+}
+
+/// A together block's pieces in the language's words: "all of a, b" or "any of a, b".
+fn pieces(procedure: &Procedure, step: &Step) -> Option<String> {
+    let StepKind::Together {
+        members, needed, ..
+    } = &step.kind
+    else {
+        return None;
+    };
+    let names: Vec<&str> = (members.iter())
+        .map(|m| procedure.step(*m).id.as_str())
+        .collect();
+    Some(format!("{} {}", needed.keyword(), names.join(", ")))
+}
+
+/// When a block went from needing every piece to any one, `any_one_piece_now_enough`, or
+/// back, `every_piece_now_needed` (with the same pieces or not); else `pieces_changed`.
+fn pieces_change(was: &Option<String>, now: &Option<String>) -> &'static str {
+    let any = |words: &Option<String>| words.as_deref().map(|w| w.starts_with("any of"));
+    match (any(was), any(now)) {
+        (Some(false), Some(true)) => "any_one_piece_now_enough",
+        (Some(true), Some(false)) => "every_piece_now_needed",
+        _ => "pieces_changed",
     }
 }
 

@@ -55,6 +55,10 @@ pub enum Shape {
     Fork,
     /// Where work done together meets again.
     Join,
+    /// The start of any-of work: pieces that are alternatives (`any of`).
+    AnyFork,
+    /// Where any-of work is done: with its first piece.
+    AnyJoin,
     End,
     /// A series of scheduled checkpoints, running alongside the path.
     Checkpoint,
@@ -337,11 +341,11 @@ fn make_nodes(procedure: &Procedure) -> (Vec<usize>, Vec<Node>) {
         node_of_step[step_id.0 as usize] = nodes.len();
         nodes.push(Node {
             id,
-            shape: shape(&step.kind),
+            shape: shape(procedure, &step.kind),
             title,
             who: who(procedure, step),
             when: Vec::new(),
-            notes: notes(step),
+            notes: notes(procedure, step),
             approval: step
                 .approval
                 .as_ref()
@@ -378,11 +382,13 @@ fn series_title(title: &str) -> String {
     }
 }
 
-fn shape(kind: &StepKind) -> Shape {
+fn shape(procedure: &Procedure, kind: &StepKind) -> Shape {
     match kind {
         StepKind::Task => Shape::Task,
         StepKind::Decision => Shape::Decision,
+        StepKind::Together { .. } if kind.any_of_join().is_some() => Shape::AnyFork,
         StepKind::Together { .. } => Shape::Fork,
+        StepKind::Join { together } if is_any_of(procedure, *together) => Shape::AnyJoin,
         StepKind::Join { .. } => Shape::Join,
         StepKind::Checkpoint { .. } => Shape::Checkpoint,
         StepKind::Recurring { .. } => Shape::Recurring,
@@ -469,10 +475,21 @@ fn who_by_fact(procedure: &Procedure, step: &Step) -> Option<Vec<String>> {
     Some(table)
 }
 
-fn notes(step: &Step) -> Vec<String> {
+/// Whether a together block's pieces are alternatives (`any of`).
+fn is_any_of(procedure: &Procedure, together: StepIndex) -> bool {
+    procedure.step(together).kind.any_of_join().is_some()
+}
+
+fn notes(procedure: &Procedure, step: &Step) -> Vec<String> {
     let mut notes = Vec::new();
     match step.kind {
+        StepKind::Together { .. } if step.kind.any_of_join().is_some() => {
+            notes.push("any of the work after this: one piece is enough".to_string())
+        }
         StepKind::Together { .. } => notes.push("the work after this runs in parallel".to_string()),
+        StepKind::Join { together } if is_any_of(procedure, together) => notes.push(
+            "done when the first piece of work is; the others are then not needed".to_string(),
+        ),
         StepKind::Join { .. } => notes.push("waits until every piece of work is done".to_string()),
         _ => {}
     }

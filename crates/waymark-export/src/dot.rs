@@ -113,6 +113,10 @@ fn node_line(node: &Node) -> String {
         Shape::Fork | Shape::Join => {
             "shape=hexagon, style=filled, fillcolor=\"#e3f0ff\", color=\"#1f5fa8\""
         }
+        // Any-of work: the same gateway, dashed and in another colour, its notes say "any of".
+        Shape::AnyFork | Shape::AnyJoin => {
+            "shape=hexagon, style=\"filled,dashed\", fillcolor=\"#efe6ff\", color=\"#6a3fa0\""
+        }
         Shape::End => "style=\"rounded,filled,bold\", fillcolor=\"#e8e8e8\", penwidth=2",
         Shape::Checkpoint | Shape::Recurring => "style=\"rounded,dashed\"",
     };

@@ -138,6 +138,16 @@ fn render(chart: &Chart) -> String {
     );
     let _ = writeln!(out, "  classDef togetherNode fill:#e3f0ff,stroke:#1f5fa8");
     let _ = writeln!(out, "  classDef decisionNode fill:#fff4d6,stroke:#8a6d00");
+    if chart
+        .nodes
+        .iter()
+        .any(|n| matches!(n.shape, Shape::AnyFork | Shape::AnyJoin))
+    {
+        let _ = writeln!(
+            out,
+            "  classDef anyOfNode fill:#efe6ff,stroke:#6a3fa0,stroke-dasharray:4 2"
+        );
+    }
     let _ = writeln!(
         out,
         "  classDef alongsideNode fill:#ffffff,stroke:#555555,stroke-dasharray:5 3"
@@ -146,6 +156,7 @@ fn render(chart: &Chart) -> String {
         ("startNode", &[Shape::Start][..]),
         ("endNode", &[Shape::End]),
         ("togetherNode", &[Shape::Fork, Shape::Join]),
+        ("anyOfNode", &[Shape::AnyFork, Shape::AnyJoin]),
         ("decisionNode", &[Shape::Decision]),
         ("alongsideNode", &[Shape::Checkpoint, Shape::Recurring]),
     ] {
@@ -178,7 +189,7 @@ fn node_line(node: &Node) -> String {
         Shape::Start => ("((", "))"),
         Shape::Task => ("[", "]"),
         Shape::Decision => ("{", "}"),
-        Shape::Fork | Shape::Join => ("{{", "}}"),
+        Shape::Fork | Shape::Join | Shape::AnyFork | Shape::AnyJoin => ("{{", "}}"),
         Shape::End => ("([", "])"),
         Shape::Checkpoint | Shape::Recurring => ("(", ")"),
     };

@@ -85,7 +85,7 @@ pub fn detail_rank(word: &str) -> Option<(Family, u8)> {
         "source" => Some((Family::Header, 3)),
         "by" => item(0),
         "approved" => item(1),
-        "all" => item(2),
+        "all" | "any" => item(2),
         "target" | "due" => item(3),
         "at" => item(4),
         "every" => item(5),

@@ -101,8 +101,8 @@ fn want(words: &[&str]) -> Want {
     }
     match (first, words.len()) {
         ("then" | "otherwise" | "until" | "start", 1) => Want::Names(Kind::Step),
-        ("all", _) if last == "of" => Want::Names(Kind::Step),
-        ("all", _) => Want::Names(Kind::Step),
+        ("all" | "any", _) if last == "of" => Want::Names(Kind::Step),
+        ("all" | "any", _) => Want::Names(Kind::Step),
         ("on", 1) => Want::Outcomes,
         ("on", 2) => Want::Words(&["then"]),
         ("on", _) => Want::Names(Kind::Step),

@@ -138,8 +138,10 @@ fn step(analysis: &Analysis, item: &Item) -> String {
     let mut signoff = Vec::new();
     let mut when = Vec::new();
     let mut cites = Vec::new();
+    let mut pieces = Vec::new();
     for clause in &item.clauses {
         match &clause.kind {
+            ClauseKind::AllOf(_) | ClauseKind::AnyOf(_) => pieces.extend(pieces_words(clause)),
             ClauseKind::By { roles, guard, join } => {
                 let names: Vec<String> = roles.iter().map(|r| role_title(&r.text)).collect();
                 let condition = guard
@@ -178,6 +180,7 @@ fn step(analysis: &Analysis, item: &Item) -> String {
         }
     }
     let parts = [
+        ("Pieces", pieces),
         ("By", who),
         ("Sign-off", signoff),
         ("Deadlines", when),
@@ -253,6 +256,23 @@ fn may_repeat_words(item: &Item) -> &'static str {
     }
 }
 
+/// An `all of` or `any of` line in words: which pieces, and when the block is done.
+fn pieces_words(clause: &Clause) -> Option<String> {
+    let (names, words) = match &clause.kind {
+        ClauseKind::AllOf(names) => (
+            names,
+            "every one must be done; the block is done on the day of the last",
+        ),
+        ClauseKind::AnyOf(names) => (
+            names,
+            "any one is enough (and/or); the block is done on the day of the first, and the others are then not needed",
+        ),
+        _ => return None,
+    };
+    let listed: Vec<String> = names.iter().map(|n| format!("`{}`", n.text)).collect();
+    Some(format!("{}: {words}", listed.join(", ")))
+}
+
 /// A citation or an untimed reason in full, its text joined when it runs over several lines,
 /// for a hover anywhere on the lines it is written on.
 fn text_clause(clause: &Clause) -> Option<String> {
@@ -270,6 +290,8 @@ fn text_clause(clause: &Clause) -> Option<String> {
             ))
         }
         ClauseKind::Untimed(reason) => Some(format!("**untimed**: {}", reason.value)),
+        ClauseKind::AllOf(_) => Some(format!("**all of** {}", pieces_words(clause)?)),
+        ClauseKind::AnyOf(_) => Some(format!("**any of** {}", pieces_words(clause)?)),
         _ => None,
     }
 }
@@ -417,6 +439,23 @@ mod tests {
         assert!(
             text.contains("Sign-off:\n- approved by Team Manager"),
             "{text}"
+        );
+    }
+
+    #[test]
+    fn any_of_work_is_told_in_words_on_the_block_and_its_line() {
+        let text = "procedure p\nrole r\nstart s\nstep s\n  by r\n  untimed \"u\"\n  then legal\ntogether legal \"Legal planning\"\n  any of meeting, lawyer\n  untimed \"u\"\n  then closed\nstep meeting\n  by r\n  untimed \"u\"\nstep lawyer\n  by r\n  untimed \"u\"\nend closed\n";
+        let analysis = Analysis::new(Path::new("p.wm"), text, &Open::new(), &NoDisk);
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
+        let on_line = hover(&analysis, text.find("any of").unwrap() + 1, today).unwrap();
+        assert!(
+            on_line.contains("**any of** `meeting`, `lawyer`: any one is enough (and/or)"),
+            "{on_line}"
+        );
+        let on_name = hover(&analysis, text.find("then legal").unwrap() + 6, today).unwrap();
+        assert!(
+            on_name.contains("Pieces:\n- `meeting`, `lawyer`: any one is enough"),
+            "{on_name}"
         );
     }
 

@@ -110,7 +110,7 @@ impl Found {
             ClauseKind::Otherwise(target) | ClauseKind::Until(target) => {
                 self.refer(Kind::Step, target)
             }
-            ClauseKind::AllOf(members) => {
+            ClauseKind::AllOf(members) | ClauseKind::AnyOf(members) => {
                 members.iter().for_each(|step| self.refer(Kind::Step, step))
             }
             ClauseKind::At { clock, .. } => self.clock(clock),

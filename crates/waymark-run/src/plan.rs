@@ -22,8 +22,12 @@ pub struct Plan<'p> {
     /// For a step that finishes a piece of a together block: the block's join, where the
     /// pieces meet.
     pub(crate) piece_join: Vec<Option<StepIndex>>,
-    /// For a join: how many pieces its together block has.
+    /// For a join: how many pieces of its together block must finish (every one, or for
+    /// any-of work one).
     pub(crate) pieces: Vec<u32>,
+    /// Some together block's pieces are alternatives (`any of`); most procedures have none,
+    /// and then the replay never asks whether a step is still needed.
+    pub(crate) any_of: bool,
     /// Per step: who may record it (see [`RoleRules`]).
     pub(crate) role_rules: Vec<RoleRules>,
     /// The steps that get rows in a report, in declaration order.
@@ -110,14 +114,18 @@ impl<'p> Plan<'p> {
         // One set of marks for every block's walk (see `Tails`).
         let mut tails = Tails::new(n);
         for step in &procedure.steps {
-            if let StepKind::Together { members, join } = &step.kind {
+            if let StepKind::Together { members, join, .. } = &step.kind {
                 for tail in tails.of(&procedure.steps, members) {
                     if let Some(slot) = piece_join.get_mut(tail.0 as usize) {
                         *slot = Some(*join);
                     }
                 }
+                // Any-of work is done by its first piece.
                 if let Some(slot) = pieces.get_mut(join.0 as usize) {
-                    *slot = members.len() as u32;
+                    *slot = match step.kind.any_of_join() {
+                        Some(_) => 1,
+                        None => members.len() as u32,
+                    };
                 }
             }
         }
@@ -165,6 +173,10 @@ impl<'p> Plan<'p> {
             roles: (0..procedure.roles.len() as u32)
                 .map(|i| (procedure.role(RoleIndex(i)).id.as_str(), RoleIndex(i)))
                 .collect(),
+            any_of: procedure
+                .steps
+                .iter()
+                .any(|step| step.kind.any_of_join().is_some()),
             piece_join,
             pieces,
             role_rules: procedure.steps.iter().map(RoleRules::of).collect(),

@@ -24,10 +24,13 @@ pub enum Status {
     Waived,
     /// Not needed in this case: a branch not taken, a guard false, a checkpoint after its stage.
     NotApplicable,
+    /// One of the alternatives of any-of work (`any of a, b`), not done when another piece
+    /// finished the block: not needed, neither pending nor overdue.
+    NotNeeded,
 }
 
 impl Status {
-    pub const ALL: [Status; 7] = [
+    pub const ALL: [Status; 8] = [
         Status::Met,
         Status::Late,
         Status::Pending,
@@ -35,6 +38,7 @@ impl Status {
         Status::NotRecorded,
         Status::Waived,
         Status::NotApplicable,
+        Status::NotNeeded,
     ];
 
     /// The word used in every output format.
@@ -47,6 +51,7 @@ impl Status {
             Status::NotRecorded => "not_recorded",
             Status::Waived => "waived",
             Status::NotApplicable => "not_applicable",
+            Status::NotNeeded => "not_needed",
         }
     }
 }

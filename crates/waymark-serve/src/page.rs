@@ -186,8 +186,14 @@ fn kind_words(procedure: &Procedure, step: &Step) -> Option<String> {
             unit.amount_words(*every),
             procedure.step(*during).id
         )),
-        StepKind::Together { members, .. } => Some(format!(
-            "All of: {}.",
+        StepKind::Together {
+            members, needed, ..
+        } => Some(format!(
+            "{}: {}.",
+            match needed {
+                waymark_compile::Needed::All => "All of",
+                waymark_compile::Needed::Any => "Any of (one is enough)",
+            },
             members
                 .iter()
                 .map(|m| procedure.step(*m).id.as_str())

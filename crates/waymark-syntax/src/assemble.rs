@@ -187,6 +187,11 @@ impl Assembler<'_> {
             self.diagnostics.push(diagnostic);
             return;
         }
+        if let Some(first) = pieces_listed_before(item, &clause.kind) {
+            self.diagnostics
+                .push(pieces_listed_both_ways(item, first, clause.span));
+            return;
+        }
         if once_only(&clause.kind) && item.clauses.iter().any(|c| c.kind.keyword() == keyword) {
             let what = format!("`{}`", item.id.text);
             self.diagnostics
@@ -226,6 +231,35 @@ fn repeated_clause(keyword: &str, span: Span, owner: &str) -> Diagnostic {
     .help(format!("keep one `{keyword}` line and delete the other"))
 }
 
+/// For an `all of` line under a block that already has `any of`, or the reverse: the span of
+/// the line that came first.
+fn pieces_listed_before(item: &Item, clause: &ClauseKind) -> Option<Span> {
+    let other = match clause {
+        ClauseKind::AllOf(_) => "any",
+        ClauseKind::AnyOf(_) => "all",
+        _ => return None,
+    };
+    item.clauses
+        .iter()
+        .find(|c| c.kind.keyword() == other)
+        .map(|c| c.span)
+}
+
+/// WM0118: one block cannot need both every piece and any one piece.
+fn pieces_listed_both_ways(item: &Item, first: Span, second: Span) -> Diagnostic {
+    Diagnostic::new(
+        Code::PiecesListedBothWays,
+        second,
+        format!(
+            "the together block `{}` lists its pieces with both `all of` and `any of`",
+            item.id.text
+        ),
+    )
+    .label("a second list of pieces")
+    .related(first, "the pieces are listed here first")
+    .help("keep one line: `all of` when every piece must be done, `any of` when one is enough; for both kinds of work, nest one block in the other (a piece may be a together block)")
+}
+
 /// Which detail lines each kind of item may have.
 fn allowed(kind: ItemKind, clause: &ClauseKind) -> bool {
     use ClauseKind as C;
@@ -258,6 +292,7 @@ fn allowed(kind: ItemKind, clause: &ClauseKind) -> bool {
         ItemKind::Together => matches!(
             clause,
             C::AllOf(_)
+                | C::AnyOf(_)
                 | C::Deadline(_)
                 | C::OverrunNeedsReason
                 | C::Untimed(_)
@@ -286,7 +321,7 @@ fn allowed_help(kind: ItemKind) -> &'static str {
             "a decision may have: by, approved by, due, target, overrun, untimed, may repeat, outcomes, on, cite; it moves on with `on <outcome> then <step>`"
         }
         ItemKind::Together => {
-            "a together block may have: all of, due, target, overrun, untimed, then, otherwise, cite; put roles on its steps"
+            "a together block may have: all of (or any of), due, target, overrun, untimed, then, otherwise, cite; put roles on its steps"
         }
         ItemKind::Checkpoint => "a checkpoint may have: by, at, until, waivable, cite",
         ItemKind::Recurring => "a recurring obligation may have: by, every, waivable, cite",
@@ -326,6 +361,7 @@ fn once_only(clause: &ClauseKind) -> bool {
             | C::Outcomes(_)
             | C::Otherwise(_)
             | C::AllOf(_)
+            | C::AnyOf(_)
             | C::At { .. }
             | C::Every { .. }
             | C::Until(_)
@@ -343,7 +379,7 @@ fn missing_clause(item: &Item) -> Option<(&'static str, &'static str)> {
         ItemKind::Decision if !has("outcomes") => {
             Some(("outcomes", "outcomes section47, section17"))
         }
-        ItemKind::Together if !has("all") => {
+        ItemKind::Together if !has("all") && !has("any") => {
             Some(("all of", "all of initial_visit, child_seen_alone"))
         }
         ItemKind::Checkpoint if !has("at") => {

@@ -177,6 +177,8 @@ pub enum ClauseKind {
     Otherwise(Name),
     /// `all of initial_visit, child_seen_alone`
     AllOf(Vec<Name>),
+    /// `any of legal_planning_referral, legal_representative_invited`: at least one piece.
+    AnyOf(Vec<Name>),
     /// `at 5, 15, 30 working days after referral`
     At {
         offsets: Vec<Number>,
@@ -215,6 +217,7 @@ impl ClauseKind {
             ClauseKind::Then { .. } => "then",
             ClauseKind::Otherwise(_) => "otherwise",
             ClauseKind::AllOf(_) => "all",
+            ClauseKind::AnyOf(_) => "any",
             ClauseKind::At { .. } => "at",
             ClauseKind::Every { .. } => "every",
             ClauseKind::Until(_) => "until",

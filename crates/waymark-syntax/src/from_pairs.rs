@@ -190,6 +190,7 @@ impl Builder<'_> {
             }
             Rule::otherwise_line => ClauseKind::Otherwise(self.name(parts.next()?)),
             Rule::all_line => ClauseKind::AllOf(self.names(parts.next()?)),
+            Rule::any_line => ClauseKind::AnyOf(self.names(parts.next()?)),
             Rule::at_line => self.at(parts)?,
             Rule::every_line => {
                 let amount = self.number(parts.next()?)?;

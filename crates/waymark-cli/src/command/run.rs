@@ -50,7 +50,8 @@ misfit is listed under the case as a deviation (not_recorded, out_of_order, unex
 repeated, after_end), with the case's fit: the share of its records that fit.
 
 Statuses: met, late, pending, overdue, not_recorded (a gap: no record and no due date, though
-the case moved past it), waived, not_applicable. A case is open or closed (it reached an end);
+the case moved past it), waived, not_applicable, not_needed (an alternative of any-of work
+another piece finished). A case is open or closed (it reached an end);
 with --strict, left (a record came that the procedure does not expect then).
 
 Exit codes: 0 every case ran, 1 some case had bad data (each is reported with its line, and

@@ -108,8 +108,8 @@ impl Resolver<'_> {
     ) {
         let mut details = Details::default();
         for clause in &item.clauses {
-            if let ClauseKind::AllOf(names) = &clause.kind {
-                let members = names.iter().filter_map(|name| self.member(name)).collect();
+            if let ClauseKind::AllOf(names) | ClauseKind::AnyOf(names) = &clause.kind {
+                let members = self.pieces(item, names, clause);
                 if let Some(StepKind::Together { members: slot, .. }) =
                     self.steps.get_mut(together.0 as usize).map(|s| &mut s.kind)
                 {
@@ -253,6 +253,7 @@ impl Resolver<'_> {
             ClauseKind::Cite(cite) => details.cites.extend(self.citation(cite, clause.span)),
             ClauseKind::Outcomes(_)
             | ClauseKind::AllOf(_)
+            | ClauseKind::AnyOf(_)
             | ClauseKind::At { .. }
             | ClauseKind::Every { .. }
             | ClauseKind::Until(_) => {}

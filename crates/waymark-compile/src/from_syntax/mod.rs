@@ -13,6 +13,7 @@
 )]
 
 mod items;
+mod pieces;
 mod references;
 
 use crate::graph::FlowGraph;
@@ -315,19 +316,25 @@ impl<'d> Resolver<'d> {
             ItemKind::Together => {
                 let together = StepIndex(self.steps.len() as u32);
                 let join = StepIndex(together.0 + 1);
+                let needed = pieces_needed(item);
                 let kind = StepKind::Together {
                     members: Vec::new(),
                     join,
+                    needed,
                 };
                 let Some(first) =
                     self.add_step(blank(item.id.text.clone(), title.clone(), kind), &item.id)
                 else {
                     return Vec::new();
                 };
-                let join_id = format!("{} (all done)", item.id.text);
+                let done = match needed {
+                    Needed::All => "all done",
+                    Needed::Any => "one done",
+                };
+                let join_id = format!("{} ({done})", item.id.text);
                 self.steps.push(blank(
                     join_id,
-                    format!("{title}: all done"),
+                    format!("{title}: {done}"),
                     StepKind::Join { together: first },
                 ));
                 vec![first, join]
@@ -366,6 +373,19 @@ impl<'d> Resolver<'d> {
         self.steps.push(step);
         Some(id)
     }
+}
+
+/// Whether a together block's line of pieces is `all of` or `any of` (the first given: a block
+/// with both is reported by the parser, WM0118).
+fn pieces_needed(item: &Item) -> Needed {
+    item.clauses
+        .iter()
+        .find_map(|clause| match clause.kind {
+            syntax::ClauseKind::AllOf(_) => Some(Needed::All),
+            syntax::ClauseKind::AnyOf(_) => Some(Needed::Any),
+            _ => None,
+        })
+        .unwrap_or_default()
 }
 
 /// What an item's details add up to, before they are stored on its step.

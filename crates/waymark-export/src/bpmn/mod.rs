@@ -114,6 +114,10 @@ enum Kind {
     Merge,
     /// `true` for the converging gateway of work done together.
     Parallel(bool),
+    /// Any-of work: `true` for the converging gateway. The diverging one starts the pieces
+    /// the case chose (every one, unless a process variable lists them); the converging one
+    /// waits for those started.
+    Inclusive(bool),
     EndEvent,
     /// A checkpoint: an event subprocess started by a timer.
     Checkpoint,
@@ -261,7 +265,7 @@ impl Model {
             entry.push(vec![elements.len()]);
             elements.push(element);
             let branches = branches_of[index];
-            if node.shape != Shape::Fork && branches > 1 {
+            if !matches!(node.shape, Shape::Fork | Shape::AnyFork) && branches > 1 {
                 let name = question(procedure, chart, index, node);
                 let gateway = Element::new(
                     unique(&mut ids, &format!("Gateway_{}", node.id)),
@@ -306,16 +310,29 @@ impl Model {
                     Some((step, index)) if decided && !association => {
                         condition(procedure, procedure.step(step), index)
                     }
+                    _ if elements[from].kind == Kind::Inclusive(false) && !association => {
+                        piece_chosen(procedure, chart, link)
+                    }
                     _ => None,
                 };
                 if decided && condition.is_none() && !association {
                     elements[from].default_flow = Some(id.clone());
                 }
+                // A flow into a piece of any-of work is conditional, so it is named too.
+                let name = match &condition {
+                    Some(c) if elements[from].kind == Kind::Inclusive(false) => {
+                        Some(match c.contains("= null or") {
+                            true => "if chosen, or if none is".to_string(),
+                            false => "if chosen".to_string(),
+                        })
+                    }
+                    _ => link.label.clone(),
+                };
                 flows.push(SequenceFlow {
                     id,
                     from,
                     to,
-                    name: link.label.clone(),
+                    name,
                     association,
                     condition,
                 });
@@ -571,7 +588,11 @@ impl Model {
                 _ => "",
             };
             let label = match element.kind {
-                Kind::StartEvent | Kind::EndEvent | Kind::Parallel(_) | Kind::Exclusive
+                Kind::StartEvent
+                | Kind::EndEvent
+                | Kind::Parallel(_)
+                | Kind::Inclusive(_)
+                | Kind::Exclusive
                     if !element.name.is_empty() =>
                 {
                     Some(label_below(&bounds, &element.name, LABEL_WIDTH))
@@ -748,6 +769,7 @@ fn node_xml(
         Kind::UserTask => "userTask",
         Kind::Exclusive | Kind::Merge => "exclusiveGateway",
         Kind::Parallel(_) => "parallelGateway",
+        Kind::Inclusive(_) => "inclusiveGateway",
         Kind::EndEvent => "endEvent",
         Kind::Checkpoint => "subProcess",
     };
@@ -1152,12 +1174,14 @@ fn element(
         Shape::Start => (Kind::StartEvent, "Event"),
         Shape::Fork => (Kind::Parallel(false), "Gateway"),
         Shape::Join => (Kind::Parallel(true), "Gateway"),
+        Shape::AnyFork => (Kind::Inclusive(false), "Gateway"),
+        Shape::AnyJoin => (Kind::Inclusive(true), "Gateway"),
         Shape::End => (Kind::EndEvent, "Event"),
         _ => (Kind::UserTask, "Activity"),
     };
     let id = unique(ids, &format!("{prefix}_{}", node.id));
     let name = match node.shape {
-        Shape::Join => String::new(),
+        Shape::Join | Shape::AnyJoin => String::new(),
         _ => node.title.clone(),
     };
     let mut element = Element::new(id, kind, name, node.lane);
@@ -1188,6 +1212,35 @@ fn element(
         }
     }
     element
+}
+
+/// The process variable that lists the pieces of any-of work a case chose: `legal_work_pieces`.
+fn pieces_variable(block: &Step) -> String {
+    format!("{}_pieces", block.id)
+}
+
+/// The condition on a flow from an any-of block's diverging gateway to one of its pieces: the
+/// piece is started when the case chose it, and the first piece when the case chose none, so
+/// that some piece is always started. (Starting every piece when none is chosen would leave
+/// engines whose converging inclusive gateway passes each token on, as bpmn-engine's does,
+/// with the work after the block started twice.)
+fn piece_chosen(procedure: &Procedure, chart: &Chart, link: &Link) -> Option<String> {
+    let block_id = *chart.nodes.get(link.from)?.steps.first()?;
+    let piece_id = *chart.nodes.get(link.to)?.steps.first()?;
+    let block = procedure.step(block_id);
+    let first = match &block.kind {
+        StepKind::Together { members, .. } => members.first() == Some(&piece_id),
+        _ => false,
+    };
+    let variable = pieces_variable(block);
+    let chosen = format!(
+        "list contains({variable}, \"{}\")",
+        procedure.step(piece_id).id
+    );
+    Some(match first {
+        true => format!("={variable} = null or {chosen}"),
+        false => format!("={variable} != null and {chosen}"),
+    })
 }
 
 /// One checkpoint of a series, as an event subprocess.
@@ -1346,7 +1399,10 @@ fn merge(elements: &mut Vec<Element>, flows: &mut Vec<SequenceFlow>, ids: &mut I
     }
     for target in 0..elements.len() {
         let kind = elements[target].kind;
-        if matches!(kind, Kind::Merge | Kind::Parallel(true)) {
+        if matches!(
+            kind,
+            Kind::Merge | Kind::Parallel(true) | Kind::Inclusive(true)
+        ) {
             continue;
         }
         let incoming = std::mem::take(&mut incoming_of[target]);
@@ -1476,6 +1532,12 @@ fn documentation(procedure: &Procedure, node: &Node) -> String {
         }
         if let Some(reason) = &step.untimed {
             lines.push(format!("untimed: {reason}"));
+        }
+        if step.kind.any_of_join().is_some() {
+            lines.push(format!(
+                "any of: the case does one or more of the pieces; the process variable {} lists those it chose (unset: the first piece), and the converging gateway waits for those started. Waymark's replay counts the block done on its first piece, and the others not needed.",
+                pieces_variable(step)
+            ));
         }
         for cite in &step.cites {
             let source = procedure.source(cite.source);
@@ -1698,7 +1760,9 @@ fn timer_attributes(
 fn shape_size(element: &Element) -> (i32, i32) {
     match element.kind {
         Kind::StartEvent | Kind::EndEvent => (EVENT, EVENT),
-        Kind::Exclusive | Kind::Merge | Kind::Parallel(_) => (GATEWAY, GATEWAY),
+        Kind::Exclusive | Kind::Merge | Kind::Parallel(_) | Kind::Inclusive(_) => {
+            (GATEWAY, GATEWAY)
+        }
         Kind::UserTask => {
             let width = TASK_WIDTH.max(element.timers.len() as i32 * SLOT);
             // Room for the name above the timers on the lower edge.
@@ -1736,7 +1800,11 @@ fn size(element: &Element) -> NodeSize {
     let (width, height) = shape_size(element);
     let labelled = matches!(
         element.kind,
-        Kind::StartEvent | Kind::EndEvent | Kind::Parallel(_) | Kind::Exclusive
+        Kind::StartEvent
+            | Kind::EndEvent
+            | Kind::Parallel(_)
+            | Kind::Inclusive(_)
+            | Kind::Exclusive
     ) && !element.name.is_empty();
     let below = if labelled {
         6 + label_lines(&element.name, LABEL_WIDTH) * LABEL_LINE

@@ -380,7 +380,10 @@ impl Drawing {
         let (Some(rect), Some(size)) = (self.layout.boxes.get(node), self.sizes.get(node)) else {
             return;
         };
-        if !matches!(shape, Some(Shape::Fork | Shape::Join)) {
+        if !matches!(
+            shape,
+            Some(Shape::Fork | Shape::Join | Shape::AnyFork | Shape::AnyJoin)
+        ) {
             return;
         }
         let (cx, cy) = (rect.x + rect.width / 2, rect.y + size.port);

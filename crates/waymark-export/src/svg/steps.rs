@@ -20,7 +20,7 @@ fn node_text(node: &Node, marker: Option<usize>) -> (Vec<String>, Vec<String>) {
     }
     // A gateway's title sits over its diamond, where the column is otherwise narrow.
     let title_width = match node.shape {
-        Shape::Fork | Shape::Join => GATEWAY_TITLE_WIDTH,
+        Shape::Fork | Shape::Join | Shape::AnyFork | Shape::AnyJoin => GATEWAY_TITLE_WIDTH,
         _ => TITLE_WIDTH,
     };
     let mut title = wrap_to(&node.title, title_width, TITLE_SIZE, true);
@@ -74,7 +74,7 @@ pub(super) fn node_size(node: &Node, marker: Option<usize>) -> NodeSize {
             port: START / 2,
             lane: node.lane,
         },
-        Shape::Fork | Shape::Join => {
+        Shape::Fork | Shape::Join | Shape::AnyFork | Shape::AnyJoin => {
             let height = text_height + 6 + GATEWAY;
             NodeSize {
                 width: text_width.max(GATEWAY) + 4,
@@ -124,6 +124,8 @@ impl Drawing {
             Shape::Decision => "decision",
             Shape::Fork => "fork",
             Shape::Join => "join",
+            Shape::AnyFork => "any-fork",
+            Shape::AnyJoin => "any-join",
             Shape::End => "end",
             Shape::Checkpoint => "checkpoint",
             Shape::Recurring => "recurring",
@@ -175,6 +177,26 @@ impl Drawing {
                     cx + 9,
                     cy - 9,
                     cy + 9
+                );
+                text_lines(out, cx, y, &title, &details);
+            }
+            // Any-of work: BPMN's inclusive gateway, a diamond with a ring (its note, shown
+            // in the box, says "any of").
+            Shape::AnyFork | Shape::AnyJoin => {
+                let cx = x + width / 2;
+                let cy = y + port;
+                let h = GATEWAY / 2;
+                let _ = writeln!(
+                    out,
+                    "      <polygon points=\"{},{cy} {cx},{} {},{cy} {cx},{}\" fill=\"#efe6ff\" stroke=\"#6a3fa0\" stroke-width=\"1.5\"/>",
+                    cx - h,
+                    cy - h,
+                    cx + h,
+                    cy + h
+                );
+                let _ = writeln!(
+                    out,
+                    "      <circle cx=\"{cx}\" cy=\"{cy}\" r=\"8\" fill=\"none\" stroke=\"#6a3fa0\" stroke-width=\"2.5\"/>"
                 );
                 text_lines(out, cx, y, &title, &details);
             }

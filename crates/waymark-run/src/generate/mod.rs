@@ -302,7 +302,15 @@ fn walk(plan: &Plan, facts: &[Option<FactValue>], random: &mut Random) -> Vec<Ge
                 }
                 reached[next.0 as usize] = Some(on);
                 match &procedure.step(next).kind {
-                    StepKind::Together { members, join } => {
+                    // Any-of work: one alternative is done, the others are not needed.
+                    StepKind::Together { members, join, .. }
+                        if procedure.step(next).kind.any_of_join().is_some() =>
+                    {
+                        pieces_left[join.0 as usize] = 1;
+                        let chosen = random.below(members.len() as u64) as usize;
+                        reach.extend(members.get(chosen));
+                    }
+                    StepKind::Together { members, join, .. } => {
                         pieces_left[join.0 as usize] = members.len();
                         reach.extend(members.iter().rev());
                     }

@@ -107,6 +107,10 @@ fn explain_row(plan: &Plan, report: &CaseReport, row: &Row, locate: Locate<'_>, 
         let _ = writeln!(out, "  {}", why_not_applicable(plan, report, step));
         return;
     }
+    if row.status == Status::NotNeeded {
+        let _ = writeln!(out, "  {}", why_not_needed(plan, report, row.step));
+        return;
+    }
     if let StepKind::Recurring {
         every,
         unit,
@@ -235,6 +239,39 @@ fn why_not_applicable(plan: &Plan, report: &CaseReport, step: &Step) -> String {
               or a condition on its facts that is false)"
             .to_string(),
     }
+}
+
+/// "not needed: one of the alternatives of `legal_work` (any of ...), done on ... by ...".
+fn why_not_needed(plan: &Plan, report: &CaseReport, step: waymark_compile::StepIndex) -> String {
+    let procedure = plan.procedure;
+    let finished = procedure.nesting.enclosing(step).find_map(|block| {
+        let StepKind::Together { members, .. } = &procedure.step(block).kind else {
+            return None;
+        };
+        procedure.step(block).kind.any_of_join()?;
+        let done = done_of(report, block)?;
+        Some((block, members, done))
+    });
+    let Some((block, members, done)) = finished else {
+        return "not needed: other work of its block was done instead".to_string();
+    };
+    let names: Vec<&str> = (members.iter())
+        .map(|m| procedure.step(*m).id.as_str())
+        .collect();
+    // The piece that finished the block: the first one done (it may have carried on to
+    // further steps, whose last record is the block's date).
+    let by = (members.iter())
+        .filter_map(|m| done_of(report, *m).map(|d| (d.date, *m)))
+        .min()
+        .map_or(String::new(), |(_, m)| {
+            format!(", by `{}`", procedure.step(m).id)
+        });
+    format!(
+        "not needed: `{}` needs any one of {}, and was done on {}{by}",
+        procedure.step(block).id,
+        names.join(", "),
+        when_text(done)
+    )
 }
 
 fn explain_deadline(

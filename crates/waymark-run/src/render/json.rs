@@ -112,7 +112,10 @@ impl Printer<'_, '_> {
                 out.push('"');
             }
         }
-        if row.status == Status::NotApplicable && row.due.is_none() && row.done.is_none() {
+        if matches!(row.status, Status::NotApplicable | Status::NotNeeded)
+            && row.due.is_none()
+            && row.done.is_none()
+        {
             out.push_str(",\"due\":null,\"target\":null,\"done\":null}");
             return;
         }

@@ -130,7 +130,7 @@ impl Summary {
                 if counts.iter().all(|n| *n == 0) {
                     return None;
                 }
-                let [met, late, _, overdue, _, _, _] = counts;
+                let [met, late, _, overdue, _, _, _, _] = counts;
                 let settled = met + late + overdue;
                 let on_time = (settled > 0).then(|| met as f64 / settled as f64);
                 Some(StepSummary {
@@ -263,8 +263,17 @@ impl Summary {
         let width = super::name_width(plan);
         let _ = writeln!(
             out,
-            "  {:<width$}  {:>7}  {:>7}  {:>7}  {:>7}  {:>7}  {:>7}  {:>7}  {:>7}",
-            "step", "met", "late", "pending", "overdue", "not rec", "waived", "n/a", "on time"
+            "  {:<width$}  {:>7}  {:>7}  {:>7}  {:>7}  {:>7}  {:>7}  {:>7}  {:>7}  {:>7}",
+            "step",
+            "met",
+            "late",
+            "pending",
+            "overdue",
+            "not rec",
+            "waived",
+            "n/a",
+            "not need",
+            "on time"
         );
         for line in self.steps(plan) {
             let mut text = format!("  {:<width$}", line.step);

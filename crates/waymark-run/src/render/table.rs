@@ -21,7 +21,7 @@ impl Paint {
             Status::Pending => "33",
             Status::NotRecorded => "35",
             Status::Waived => "36",
-            Status::NotApplicable => "2",
+            Status::NotApplicable | Status::NotNeeded => "2",
         };
         self.wrap(code, &word)
     }

@@ -21,6 +21,9 @@
     reason = "step ids index per-step lists sized to the procedure's steps, and record and event indexes were made from this case's own lists"
 )]
 
+mod any_of;
+#[cfg(test)]
+mod any_of_tests;
 mod deviations;
 pub mod due_dates;
 mod path;
@@ -109,6 +112,8 @@ struct StepState {
     /// passed (done or shown passed by a later record).
     pieces_done: u32,
     pieces_passed: u32,
+    /// For a join: when the first of its pieces finished (any-of work is done then).
+    first_piece_done: Option<When>,
     /// The latest date recorded on the path ahead of it.
     latest_ahead: Option<chrono::NaiveDate>,
 }
@@ -264,6 +269,7 @@ impl<'a, 'p> Replay<'a, 'p> {
                     && !state.waived
                     && state.after.is_none()
                     && matches!(self.step(*id).kind, StepKind::Task | StepKind::Decision)
+                    && !self.not_needed(*id)
             })
             .collect();
         let before = at.len();
@@ -344,6 +350,19 @@ impl Finished {
             fitting: self.fitting,
             warnings: self.warnings,
         }
+    }
+}
+
+/// The earlier of two moments that may be unknown (the one known, when only one is).
+fn earlier(a: Option<When>, b: Option<When>) -> Option<When> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(if later(Some(a), Some(b)) == Some(a) {
+            b
+        } else {
+            a
+        }),
+        (a, None) => a,
+        (None, b) => b,
     }
 }
 

@@ -83,7 +83,7 @@ impl Replay<'_, '_> {
                         None => undecided.push(id),
                     }
                 }
-                StepKind::Together { members, join } => {
+                StepKind::Together { members, join, .. } => {
                     stack.push(*join);
                     stack.extend(members.iter().rev());
                 }
@@ -188,7 +188,7 @@ impl Replay<'_, '_> {
         let step = self.step(id);
         match &step.kind {
             StepKind::Decision => stack.extend(step.routes.iter().map(|route| route.target)),
-            StepKind::Together { members, join } => {
+            StepKind::Together { members, join, .. } => {
                 stack.push(*join);
                 stack.extend(members.iter().copied());
             }

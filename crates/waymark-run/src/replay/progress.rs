@@ -7,7 +7,7 @@
     reason = "step ids index per-step lists sized to the procedure's steps, and record and event indexes were made from this case's own lists"
 )]
 
-use super::{Replay, StepState, later};
+use super::{Replay, StepState, earlier, later};
 use crate::case::When;
 use waymark_compile::{StepIndex, StepKind};
 
@@ -61,11 +61,20 @@ impl Replay<'_, '_> {
                 }
                 StepKind::Join { together } => {
                     let pieces = self.plan.pieces[id.0 as usize];
+                    let any_of = self.step(*together).kind.any_of_join().is_some();
                     let state = self.state_mut(id);
                     if state.pieces_done >= pieces {
-                        state.done = state.reached;
+                        // Every piece: on the day of the last. Any-of work: of the first.
+                        state.done = match any_of {
+                            true => state.first_piece_done,
+                            false => state.reached,
+                        };
                     }
-                    let (done, progress, onward) = (state.done, state.reached, state.onward);
+                    let progress = match any_of {
+                        true => state.done.or(state.reached),
+                        false => state.reached,
+                    };
+                    let (done, onward) = (state.done, state.onward);
                     self.state_mut(*together).done = done;
                     if let Some(next) = onward {
                         self.reach(id, next, progress, done);
@@ -112,6 +121,9 @@ impl Replay<'_, '_> {
         let state = self.state_mut(join);
         state.reached = later(state.reached, progress);
         state.pieces_done += u32::from(done);
+        if done {
+            state.first_piece_done = earlier(state.first_piece_done, progress);
+        }
     }
 
     /// The steps a case moves on to from `id` along its path, forward in the procedure's order.
@@ -180,7 +192,7 @@ impl Replay<'_, '_> {
             let state = *self.state(id);
             let step = self.step(id);
             let recordable = matches!(step.kind, StepKind::Task | StepKind::Decision);
-            if recordable && state.done.is_none() && !state.waived {
+            if recordable && state.done.is_none() && !state.waived && !self.not_needed(id) {
                 self.note_gap(id, state.after);
             }
             let mut latest = state.latest_ahead;

@@ -99,6 +99,11 @@ impl Replay<'_, '_> {
             {
                 row.occurrences = Some(self.occurrences(id));
             }
+            if self.not_needed(id)
+                && let Some(row) = rows.last_mut()
+            {
+                *row = Row::new(id, Status::NotNeeded);
+            }
         } else if state.possible {
             rows.push(Row::new(id, Status::Pending));
         } else {
