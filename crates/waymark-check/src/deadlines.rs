@@ -172,7 +172,7 @@ fn clock_starts(
             }
             diagnostics.push(diagnostic);
         }
-        Clock::BeforeStep(later) => {
+        Clock::BeforeStep(later) | Clock::BeforeEachStep(later) => {
             if !flow.is_reachable(step_id) || !flow.done_before(procedure, later, step_id) {
                 return;
             }

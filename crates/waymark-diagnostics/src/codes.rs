@@ -125,6 +125,8 @@ code_table! {
     JointRolesOnRepeatedWork = "WM0222", "joint-roles-on-repeated-work", Error, "`by A and B` is given for a checkpoint or recurring work";
     OutcomeOfNonDecision = "WM0224", "outcome-of-non-decision", Error, "a deadline counts from an outcome of a step that is not a decision";
     UnknownClockOutcome = "WM0225", "unknown-clock-outcome", Error, "a deadline counts from an outcome its decision does not declare";
+    EachOccurrenceOfFact = "WM0237", "each-occurrence-of-fact", Error, "a deadline counts back from each occurrence of a fact, which has one date";
+    EachClockWithOtherClocks = "WM0238", "each-clock-with-other-clocks", Error, "work due before each occurrence of a step also has a deadline counted from something else";
 
     // Check: graph shape, deadlines, sources.
     UnreachableStep = "WM0301", "unreachable-step", Warning, "no path from the start reaches this step";
@@ -149,6 +151,8 @@ code_table! {
     ApprovedByOwnRole = "WM0322", "approved-by-own-role", Warning, "a step is approved by a role that may also do it";
     OutcomeClockNeverStarts = "WM0326", "outcome-clock-never-starts", Error, "a deadline counts from an outcome that never leads to its step";
     OutcomeNotYetDecided = "WM0330", "outcome-not-yet-decided", Error, "a condition tests a decision's outcome where the decision may not have been made";
+    EachOccurrenceOfOnceStep = "WM0337", "each-occurrence-of-once-step", Warning, "a deadline counts back from each occurrence of a step that happens once";
+    EachWorkCannotRepeat = "WM0338", "each-work-cannot-repeat", Error, "work due before each occurrence of a step may not be recorded more than once";
 
     // Calendars and dates.
     CalendarFileMalformed = "WM0401", "calendar-file-malformed", Error, "a calendar file is not in a format Waymark reads";

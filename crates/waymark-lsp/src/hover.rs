@@ -235,6 +235,13 @@ fn clock_words(clock: &Clock) -> String {
         Clock::AfterFact(fact) => format!("after the date in `{}`", fact.text),
         Clock::BeforeFact(fact) => format!("before the date in `{}`", fact.text),
         Clock::BeforeStep(step) => format!("before `{}` is done", step.text),
+        Clock::BeforeEachStep(step) => format!(
+            "before each occurrence of `{}`: done once per occurrence, each due from its own",
+            step.text
+        ),
+        Clock::BeforeEachFact(fact) => {
+            format!("before each `{}`: a fact has one date (WM0237)", fact.text)
+        }
         Clock::AfterOutcome(decision, outcome) => format!(
             "after the first `{}` that decided `{}`",
             decision.text, outcome.text
@@ -295,7 +302,13 @@ fn deadline_clause(analysis: &Analysis, clause: &Clause, today: NaiveDate) -> Op
         .and_then(waymark_calendar::builtin)
         .unwrap_or(waymark_calendar::default_calendar());
     let example = |amount: u32, unit: Unit, clock: &Clock| -> String {
-        let sign = if matches!(clock, Clock::BeforeFact(_) | Clock::BeforeStep(_)) {
+        let sign = if matches!(
+            clock,
+            Clock::BeforeFact(_)
+                | Clock::BeforeStep(_)
+                | Clock::BeforeEachStep(_)
+                | Clock::BeforeEachFact(_)
+        ) {
             -1
         } else {
             1
@@ -311,7 +324,10 @@ fn deadline_clause(analysis: &Analysis, clause: &Clause, today: NaiveDate) -> Op
             Clock::AfterStep(step) | Clock::BeforeStep(step) => {
                 format!("`{}` is done today", step.text)
             }
-            Clock::AfterFact(fact) | Clock::BeforeFact(fact) => {
+            Clock::BeforeEachStep(step) => {
+                format!("an occurrence of `{}` is today", step.text)
+            }
+            Clock::AfterFact(fact) | Clock::BeforeFact(fact) | Clock::BeforeEachFact(fact) => {
                 format!("the date in `{}` is today", fact.text)
             }
             Clock::AfterOutcome(decision, outcome) => {

@@ -265,6 +265,10 @@ impl Resolver<'_> {
         };
         target.roles = details.roles;
         target.deadlines = details.deadlines;
+        self.each_clock_alone(step);
+        let Some(target) = self.steps.get_mut(step.0 as usize) else {
+            return;
+        };
         target.untimed = details.untimed;
         target.waivable = details.waivable;
         target.repeats = details.repeats;
@@ -402,6 +406,13 @@ impl Resolver<'_> {
             syntax::Clock::BeforeFact(name) => self.date_fact(name, true).map(Clock::BeforeFact),
             syntax::Clock::BeforeStep(name) => {
                 self.step_ref(name, Use::Clock).map(Clock::BeforeStep)
+            }
+            syntax::Clock::BeforeEachStep(name) => {
+                self.step_ref(name, Use::Clock).map(Clock::BeforeEachStep)
+            }
+            syntax::Clock::BeforeEachFact(name) => {
+                self.before_each_fact(name);
+                None
             }
             syntax::Clock::AfterOutcome(decision, outcome) => {
                 let step = self.step_ref(decision, Use::Clock)?;

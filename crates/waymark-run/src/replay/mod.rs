@@ -23,6 +23,7 @@
 
 mod deviations;
 pub mod due_dates;
+mod each;
 mod path;
 mod progress;
 mod records;
