@@ -467,4 +467,24 @@ mod tests {
             "{outcome}"
         );
     }
+
+    const EACH: &str = "procedure p\nrole r\nstart concern\nstep concern\n  by r\n  untimed \"u\"\n  then share\nstep share\n  by r\n  due 1 working day before each meeting\n  may repeat\n  then meeting\nstep meeting\n  by r\n  untimed \"u\"\n  may repeat\n  then closed\nend closed\n";
+
+    #[test]
+    fn work_due_before_each_occurrence_is_told_in_words() {
+        let analysis = Analysis::new(Path::new("p.wm"), EACH, &Open::new(), &NoDisk);
+        let at = EACH.find("due 1").unwrap() + 1;
+        let today = NaiveDate::from_ymd_opt(2026, 3, 17).unwrap();
+        let text = hover(&analysis, at, today).unwrap();
+        assert!(
+            text.contains("before each occurrence of `meeting`: done once per occurrence"),
+            "{text}"
+        );
+        // An example from today: a meeting on Tuesday 17 March is due the Monday before.
+        assert!(
+            text.contains("an occurrence of `meeting` is today"),
+            "{text}"
+        );
+        assert!(text.contains("16 March"), "{text}");
+    }
 }
