@@ -150,3 +150,15 @@ fn diff_cases_between_before_and_before_each() {
         insta::assert_snapshot!("before_each__diff_cases", stdout);
     });
 }
+
+/// The example's policy tests, worked out by hand, pass: `waymark test` picks each meeting's
+/// row by `occurrence N`.
+#[test]
+fn the_examples_policy_tests_pass() {
+    let (code, stdout, stderr) = waymark(&["test", "examples/strategy_meetings.wmtest"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(
+        stdout.contains("test result: ok. 4 passed, 0 failed, 0 errors"),
+        "{stdout}"
+    );
+}
