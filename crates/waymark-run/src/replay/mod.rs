@@ -24,6 +24,8 @@
 mod deviations;
 pub mod due_dates;
 mod each;
+#[cfg(test)]
+mod each_tests;
 mod path;
 mod progress;
 mod records;
