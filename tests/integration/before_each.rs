@@ -81,7 +81,11 @@ fn the_drawings_pass_the_tools() {
     let dot = written("dot");
     assert_clean(
         "dot",
-        &tool("dot", &["-Tsvg", "-o", "/dev/null"], std::slice::from_ref(&dot)),
+        &tool(
+            "dot",
+            &["-Tsvg", "-o", "/dev/null"],
+            std::slice::from_ref(&dot),
+        ),
     );
     let svg = written("svg");
     assert_clean(
@@ -142,10 +146,7 @@ fn diff_cases_between_before_and_before_each() {
         stdout.contains("share_information (occurrence 2): new step, met"),
         "{stdout}"
     );
-    assert!(
-        !stdout.contains("no longer in the procedure"),
-        "{stdout}"
-    );
+    assert!(!stdout.contains("no longer in the procedure"), "{stdout}");
     insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false }, {
         insta::assert_snapshot!("before_each__diff_cases", stdout);
     });

@@ -179,8 +179,14 @@ fn clock_starts(
             let later_id = &procedure.step(later).id;
             // Before each occurrence: the first one can never be met, however often it repeats.
             let message = match deadline.clock.each_occurrence_of() {
-                Some(_) => format!("`{}` is due before each `{later_id}`, but the first `{later_id}` is always done before `{}` is reached", step.id, step.id),
-                None => format!("`{}` is due before `{later_id}`, but `{later_id}` is always done before `{}` is reached", step.id, step.id),
+                Some(_) => format!(
+                    "`{}` is due before each `{later_id}`, but the first `{later_id}` is always done before `{}` is reached",
+                    step.id, step.id
+                ),
+                None => format!(
+                    "`{}` is due before `{later_id}`, but `{later_id}` is always done before `{}` is reached",
+                    step.id, step.id
+                ),
             };
             diagnostics.push(
                 Diagnostic::new(

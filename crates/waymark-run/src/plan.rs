@@ -177,7 +177,10 @@ impl<'p> Plan<'p> {
                 .step_ids()
                 .filter_map(|id| {
                     let step = procedure.step(id);
-                    let occurs = step.deadlines.iter().find_map(|d| d.clock.each_occurrence_of());
+                    let occurs = step
+                        .deadlines
+                        .iter()
+                        .find_map(|d| d.clock.each_occurrence_of());
                     occurs.map(|occurs| (id, occurs))
                 })
                 .collect(),

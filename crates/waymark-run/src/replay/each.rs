@@ -137,10 +137,20 @@ impl Replay<'_, '_> {
                 }
             }
             for &extra in &pairs.extra {
-                self.note_once(lists.work[extra], DeviationKind::Repeated, Vec::new(), false);
+                self.note_once(
+                    lists.work[extra],
+                    DeviationKind::Repeated,
+                    Vec::new(),
+                    false,
+                );
             }
             if let Some(after) = pairs.after {
-                self.note_once(lists.work[after], DeviationKind::OutOfOrder, vec![occurs], true);
+                self.note_once(
+                    lists.work[after],
+                    DeviationKind::OutOfOrder,
+                    vec![occurs],
+                    true,
+                );
             }
         }
     }
@@ -223,7 +233,17 @@ impl Replay<'_, '_> {
         };
         let decided = |id, outcome| self.first_decided(id, outcome);
         let calendar = self.plan.calendar;
-        let mut due_of = |kind| governing(calendar, step, kind, &fact, &done_at, &decided, out_of_range);
+        let mut due_of = |kind| {
+            governing(
+                calendar,
+                step,
+                kind,
+                &fact,
+                &done_at,
+                &decided,
+                out_of_range,
+            )
+        };
         let due = due_of(DeadlineKind::Limit);
         let target = due_of(DeadlineKind::Target);
         let mut row = Row::new(work, Status::Pending);
@@ -265,10 +285,7 @@ mod tests {
 
     #[test]
     fn a_record_between_occurrences_answers_the_next_and_the_earlier_is_missed() {
-        let pairs = pair(
-            &days(&["2026-03-10", "2026-03-20"]),
-            &days(&["2026-03-12"]),
-        );
+        let pairs = pair(&days(&["2026-03-10", "2026-03-20"]), &days(&["2026-03-12"]));
         assert_eq!(pairs.for_occurrence, vec![None, Some(0)]);
         assert_eq!(pairs.after, None);
     }
@@ -297,10 +314,7 @@ mod tests {
 
     #[test]
     fn a_further_record_before_the_same_occurrence_is_extra() {
-        let pairs = pair(
-            &days(&["2026-03-10"]),
-            &days(&["2026-03-02", "2026-03-06"]),
-        );
+        let pairs = pair(&days(&["2026-03-10"]), &days(&["2026-03-02", "2026-03-06"]));
         assert_eq!(pairs.for_occurrence, vec![Some(0)]);
         assert_eq!(pairs.extra, vec![1]);
     }

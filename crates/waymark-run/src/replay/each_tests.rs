@@ -93,10 +93,16 @@ fn each_occurrence_has_its_own_limit_and_target() {
         assert_eq!(rows[0].occurrence, Some(1));
         assert_eq!(rows[0].due.map(|d| d.date()), day("2026-03-09"));
         assert_eq!(rows[0].target.map(|d| d.date()), day("2026-03-06"));
-        assert_eq!((rows[0].status, rows[0].target_met), (Status::Met, Some(true)));
+        assert_eq!(
+            (rows[0].status, rows[0].target_met),
+            (Status::Met, Some(true))
+        );
         // Done the day before its limit's day: met, but after its target.
         assert_eq!(rows[1].due.map(|d| d.date()), day("2026-03-19"));
-        assert_eq!((rows[1].status, rows[1].target_met), (Status::Met, Some(false)));
+        assert_eq!(
+            (rows[1].status, rows[1].target_met),
+            (Status::Met, Some(false))
+        );
         assert!(report.deviations.is_empty(), "{:?}", report.deviations);
     });
 }
