@@ -265,10 +265,6 @@ impl Resolver<'_> {
         };
         target.roles = details.roles;
         target.deadlines = details.deadlines;
-        self.each_clock_alone(step);
-        let Some(target) = self.steps.get_mut(step.0 as usize) else {
-            return;
-        };
         target.untimed = details.untimed;
         target.waivable = details.waivable;
         target.repeats = details.repeats;
@@ -277,6 +273,7 @@ impl Resolver<'_> {
         target.cites = details.cites;
         target.approval = details.approval;
         target.outcomes = outcomes;
+        self.each_clock_alone(step);
     }
 
     pub(super) fn role_rule(
