@@ -10,6 +10,7 @@
     reason = "tests fail loudly"
 )]
 
+mod before_each;
 mod census;
 mod cli;
 mod cli_io;

@@ -868,3 +868,86 @@ fn explain_says_which_meeting_decided_and_which_the_clock_counts_from() {
         insta::assert_snapshot!("run__explain_further_s47", stdout);
     });
 }
+
+/// Work due before each meeting (`before each`): a row per meeting, each due from its own
+/// meeting; a meeting without its record is overdue and a gap, a record after the latest
+/// meeting answers it late, a record between meetings answers the next one.
+#[test]
+fn work_due_before_each_meeting_has_a_row_per_meeting() {
+    let args = fixture_args("before_each_meeting");
+    let (code, json, stderr) = run(&args, &["--format", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let rows = |id: &str| -> Vec<(String, String, String)> {
+        let case = json_case(&json, id);
+        case["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|row| row["step"] == "share_information")
+            .map(|row| {
+                (
+                    row["status"].as_str().unwrap().to_string(),
+                    row["due"].as_str().unwrap_or("-").to_string(),
+                    row["done"].as_str().unwrap_or("-").to_string(),
+                )
+            })
+            .collect()
+    };
+    let row = |status: &str, due: &str, done: &str| (status.into(), due.into(), done.into());
+    assert_eq!(
+        rows("both"),
+        [
+            row("met", "2026-03-09", "2026-03-06"),
+            row("met", "2026-03-19", "2026-03-18")
+        ]
+    );
+    assert_eq!(
+        rows("first_only"),
+        [
+            row("met", "2026-03-09", "2026-03-06"),
+            row("overdue", "2026-03-19", "-")
+        ]
+    );
+    assert_eq!(
+        rows("after_the_second"),
+        [
+            row("met", "2026-03-09", "2026-03-06"),
+            row("late", "2026-03-19", "2026-03-23")
+        ]
+    );
+    assert_eq!(
+        rows("between"),
+        [
+            row("overdue", "2026-03-09", "-"),
+            row("met", "2026-03-19", "2026-03-12")
+        ]
+    );
+    assert_eq!(rows("no_meeting_yet"), [row("met", "-", "2026-03-06")]);
+    assert_eq!(rows("nothing_yet"), [row("pending", "-", "-")]);
+    let kinds = |id: &str| -> Vec<String> {
+        json_case(&json, id)["deviations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["kind"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(kinds("both"), Vec::<String>::new());
+    assert_eq!(kinds("first_only"), ["not_recorded"]);
+    assert_eq!(kinds("after_the_second"), ["out_of_order"]);
+    assert_eq!(kinds("twice_before_one"), ["repeated"]);
+    let (_, csv, _) = run(&args, &["--format", "csv"]);
+    let (_, summary, _) = run(&args, &["--summary"]);
+    let (code, explain, stderr) = run(&args, &["--explain", "between"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        explain.contains("the clock is occurrence #2 of `strategy_discussion`, done 2026-03-20"),
+        "{explain}"
+    );
+    insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!(
+            "run__before_each_meeting_csv_summary_explain",
+            format!("{csv}---- --summary\n{summary}---- --explain between\n{explain}")
+        );
+    });
+}

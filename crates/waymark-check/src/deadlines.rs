@@ -178,16 +178,27 @@ fn clock_starts(
             }
             diagnostics.push(diagnostic);
         }
-        Clock::BeforeStep(later) => {
+        Clock::BeforeStep(later) | Clock::BeforeEachStep(later) => {
             if !flow.is_reachable(step_id) || !flow.done_before(procedure, later, step_id) {
                 return;
             }
             let later_id = &procedure.step(later).id;
+            // Before each occurrence: the first one can never be met, however often it repeats.
+            let message = match deadline.clock.each_occurrence_of() {
+                Some(_) => format!(
+                    "`{}` is due before each `{later_id}`, but the first `{later_id}` is always done before `{}` is reached",
+                    step.id, step.id
+                ),
+                None => format!(
+                    "`{}` is due before `{later_id}`, but `{later_id}` is always done before `{}` is reached",
+                    step.id, step.id
+                ),
+            };
             diagnostics.push(
                 Diagnostic::new(
                     Code::CountsBackFromEarlierStep,
                     deadline.span,
-                    format!("`{}` is due before `{later_id}`, but `{later_id}` is always done before `{}` is reached", step.id, step.id),
+                    message,
                 )
                 .label(format!("counts back from `{later_id}`"))
                 .related(procedure.step(later).name_span, "always done first")

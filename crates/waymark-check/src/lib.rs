@@ -13,6 +13,7 @@ mod cited_times;
 mod deadlines;
 mod decisions;
 mod dominators;
+mod each;
 mod flow;
 mod outcomes;
 mod shape;
@@ -73,6 +74,7 @@ pub fn check(procedure: &Procedure, options: &CheckOptions<'_>) -> Vec<Diagnosti
     let mut diagnostics = Vec::new();
     shape::check(procedure, &flow, &mut diagnostics);
     deadlines::check(procedure, &flow, &mut diagnostics);
+    each::check(procedure, &mut diagnostics);
     decisions::check(procedure, &mut diagnostics);
     outcomes::check(procedure, &flow, &mut diagnostics);
     usage::check(procedure, &mut diagnostics);

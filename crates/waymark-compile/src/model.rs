@@ -307,16 +307,29 @@ impl Clock {
     /// The step whose record starts the clock, if a step does.
     pub fn step(self) -> Option<StepIndex> {
         match self {
-            Clock::AfterStep(step) | Clock::BeforeStep(step) | Clock::AfterOutcome(step, _) => {
-                Some(step)
-            }
+            Clock::AfterStep(step)
+            | Clock::BeforeStep(step)
+            | Clock::BeforeEachStep(step)
+            | Clock::AfterOutcome(step, _) => Some(step),
             Clock::AfterFact(_) | Clock::BeforeFact(_) => None,
         }
     }
 
     /// Whether the deadline falls before its clock event rather than after it.
     pub fn counts_back(self) -> bool {
-        matches!(self, Clock::BeforeFact(_) | Clock::BeforeStep(_))
+        matches!(
+            self,
+            Clock::BeforeFact(_) | Clock::BeforeStep(_) | Clock::BeforeEachStep(_)
+        )
+    }
+
+    /// The step whose every occurrence this deadline counts back from (`before each STEP`):
+    /// the work is then due once per occurrence.
+    pub fn each_occurrence_of(self) -> Option<StepIndex> {
+        match self {
+            Clock::BeforeEachStep(step) => Some(step),
+            _ => None,
+        }
     }
 }
 
@@ -331,6 +344,9 @@ pub enum Clock {
     BeforeFact(FactIndex),
     /// Back from the day a later step was done: known once that step is recorded.
     BeforeStep(StepIndex),
+    /// Back from every occurrence of a step that may repeat: the work is due once before each
+    /// (`crates/waymark-run/src/replay/each.rs` pairs records with occurrences).
+    BeforeEachStep(StepIndex),
     /// From the first occurrence of a decision recorded with an outcome (an index into its
     /// `outcomes`): known once there is one.
     AfterOutcome(StepIndex, u32),

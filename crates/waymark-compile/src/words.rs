@@ -11,11 +11,12 @@ use crate::model::{
 };
 
 impl Clock {
-    /// "after" or "before": which way a deadline counts from its clock.
+    /// "after", "before" or "before each": which way a deadline counts from its clock.
     pub fn direction(self) -> &'static str {
-        match self.counts_back() {
-            true => "before",
-            false => "after",
+        match (self, self.counts_back()) {
+            (Clock::BeforeEachStep(_), _) => "before each",
+            (_, true) => "before",
+            (_, false) => "after",
         }
     }
 
@@ -24,7 +25,10 @@ impl Clock {
     pub fn fact_prefix(self) -> &'static str {
         match self {
             Clock::AfterFact(_) | Clock::BeforeFact(_) => "fact ",
-            Clock::AfterStep(_) | Clock::BeforeStep(_) | Clock::AfterOutcome(..) => "",
+            Clock::AfterStep(_)
+            | Clock::BeforeStep(_)
+            | Clock::BeforeEachStep(_)
+            | Clock::AfterOutcome(..) => "",
         }
     }
 }
@@ -91,9 +95,10 @@ impl Procedure {
     /// outcome's occurrence, the decision's name).
     pub fn clock_id(&self, clock: Clock) -> &str {
         match clock {
-            Clock::AfterStep(step) | Clock::BeforeStep(step) | Clock::AfterOutcome(step, _) => {
-                &self.step(step).id
-            }
+            Clock::AfterStep(step)
+            | Clock::BeforeStep(step)
+            | Clock::BeforeEachStep(step)
+            | Clock::AfterOutcome(step, _) => &self.step(step).id,
             Clock::AfterFact(fact) | Clock::BeforeFact(fact) => &self.fact(fact).id,
         }
     }
@@ -111,7 +116,9 @@ impl Procedure {
     /// drawings: "referral received", "expected date of delivery".
     pub fn clock_title(&self, clock: Clock) -> String {
         match clock {
-            Clock::AfterStep(step) | Clock::BeforeStep(step) => self.step_in_sentence(step),
+            Clock::AfterStep(step) | Clock::BeforeStep(step) | Clock::BeforeEachStep(step) => {
+                self.step_in_sentence(step)
+            }
             Clock::AfterFact(fact) | Clock::BeforeFact(fact) => {
                 mid_sentence(&self.fact(fact).title)
             }

@@ -128,6 +128,8 @@ code_table! {
     UnknownClockOutcome = "WM0225", "unknown-clock-outcome", Error, "a deadline counts from an outcome its decision does not declare";
     AnyOfOnePiece = "WM0226", "any-of-one-piece", Error, "`any of` lists a single piece, so there is nothing to choose between";
     PieceListedTwice = "WM0227", "piece-listed-twice", Error, "an `all of` or `any of` line names the same piece twice";
+    EachOccurrenceOfFact = "WM0237", "each-occurrence-of-fact", Error, "a deadline counts back from each occurrence of a fact, which has one date";
+    EachClockWithOtherClocks = "WM0238", "each-clock-with-other-clocks", Error, "work due before each occurrence of a step also has a deadline counted from something else";
 
     // Check: graph shape, deadlines, sources.
     UnreachableStep = "WM0301", "unreachable-step", Warning, "no path from the start reaches this step";
@@ -155,6 +157,8 @@ code_table! {
     OptionalPieceRequiredElsewhere = "WM0328", "optional-piece-required-elsewhere", Error, "a piece of any-of work is also reached in another way, so whether it is needed is unclear";
     WaivableOptionalPiece = "WM0329", "waivable-optional-piece", Warning, "a piece of any-of work may be waived, which would count as the block done";
     OutcomeNotYetDecided = "WM0330", "outcome-not-yet-decided", Error, "a condition tests a decision's outcome where the decision may not have been made";
+    EachOccurrenceOfOnceStep = "WM0337", "each-occurrence-of-once-step", Warning, "a deadline counts back from each occurrence of a step that happens once";
+    EachWorkCannotRepeat = "WM0338", "each-work-cannot-repeat", Error, "work due before each occurrence of a step may not be recorded more than once";
 
     // Calendars and dates.
     CalendarFileMalformed = "WM0401", "calendar-file-malformed", Error, "a calendar file is not in a format Waymark reads";

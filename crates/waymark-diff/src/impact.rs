@@ -443,7 +443,7 @@ impl Tally {
 }
 
 /// Rows are matched by step (old steps mapped to new ones once, in [`Versions`]) and
-/// occurrence. Both reports list rows in declaration order, which the versions mostly share, so
+/// occurrence (a row without one is the first). Both reports list rows in declaration order, which the versions mostly share, so
 /// each match is looked for first just after the previous one: no index is built per case.
 fn compare_reports<'a>(
     versions: &Versions<'a>,
@@ -475,8 +475,12 @@ fn compare_reports<'a>(
             .get(old_row.step.0 as usize)
             .copied()
             .flatten();
-        let is_partner =
-            |row: &Row| Some(row.step) == new_step && row.occurrence == old_row.occurrence;
+        // A step's one row is its first occurrence's in the other version: a rule that comes to
+        // apply `before each` occurrence of a step (or stops doing so) keeps the row it had.
+        let is_partner = |row: &Row| {
+            Some(row.step) == new_step
+                && row.occurrence.unwrap_or(1) == old_row.occurrence.unwrap_or(1)
+        };
         let found = new_step.and_then(|_| {
             let after = new
                 .rows

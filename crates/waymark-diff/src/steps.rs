@@ -390,7 +390,11 @@ fn deadline_key(procedure: &Procedure, deadline: &Deadline) -> (String, String) 
         Clock::AfterStep(step) => format!("after {}", procedure.step(step).id),
         Clock::AfterFact(fact) => format!("after fact {}", procedure.fact(fact).id),
         Clock::BeforeFact(fact) => format!("before fact {}", procedure.fact(fact).id),
-        Clock::BeforeStep(step) => format!("before {}", procedure.step(step).id),
+        // `before X` and `before each X` pair, so a rule that comes to apply before every
+        // occurrence (or stops doing so) reads as one changed deadline.
+        Clock::BeforeStep(step) | Clock::BeforeEachStep(step) => {
+            format!("before {}", procedure.step(step).id)
+        }
         // Paired with a deadline after the same decision, so a clock that moves to the
         // occurrence with an outcome (or to another outcome) reads as one changed deadline.
         Clock::AfterOutcome(step, _) => format!("after {}", procedure.step(step).id),

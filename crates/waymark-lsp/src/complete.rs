@@ -90,7 +90,9 @@ fn want(words: &[&str]) -> Want {
         "when" | "and" | "or" | "fact" => return Want::Names(Kind::Fact),
         "after" if !words.contains(&"is") => return Want::Names(Kind::Step),
         "while" => return Want::Names(Kind::Step),
-        "before" => return Want::Words(&["fact"]),
+        "before" => return Want::Words(&["fact", "each"]),
+        // `before each STEP`: every occurrence of a step that may repeat.
+        "each" if words.contains(&"before") => return Want::Names(Kind::Step),
         "may" if words.len() == 1 => return Want::Words(&["repeat"]),
         _ => {}
     }
@@ -230,6 +232,14 @@ mod tests {
         assert_eq!(want(&["due", "5"]), Want::Units);
         assert_eq!(
             want(&["due", "5", "working", "days", "after"]),
+            Want::Names(Kind::Step)
+        );
+        assert_eq!(
+            want(&["due", "2", "working", "days", "before"]),
+            Want::Words(&["fact", "each"])
+        );
+        assert_eq!(
+            want(&["due", "2", "working", "days", "before", "each"]),
             Want::Names(Kind::Step)
         );
         assert_eq!(want(&["on"]), Want::Outcomes);

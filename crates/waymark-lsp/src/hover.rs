@@ -238,6 +238,13 @@ fn clock_words(clock: &Clock) -> String {
         Clock::AfterFact(fact) => format!("after the date in `{}`", fact.text),
         Clock::BeforeFact(fact) => format!("before the date in `{}`", fact.text),
         Clock::BeforeStep(step) => format!("before `{}` is done", step.text),
+        Clock::BeforeEachStep(step) => format!(
+            "before each occurrence of `{}`: done once per occurrence, each due from its own",
+            step.text
+        ),
+        Clock::BeforeEachFact(fact) => {
+            format!("before each `{}`: a fact has one date (WM0237)", fact.text)
+        }
         Clock::AfterOutcome(decision, outcome) => format!(
             "after the first `{}` that decided `{}`",
             decision.text, outcome.text
@@ -317,7 +324,13 @@ fn deadline_clause(analysis: &Analysis, clause: &Clause, today: NaiveDate) -> Op
         .and_then(waymark_calendar::builtin)
         .unwrap_or(waymark_calendar::default_calendar());
     let example = |amount: u32, unit: Unit, clock: &Clock| -> String {
-        let sign = if matches!(clock, Clock::BeforeFact(_) | Clock::BeforeStep(_)) {
+        let sign = if matches!(
+            clock,
+            Clock::BeforeFact(_)
+                | Clock::BeforeStep(_)
+                | Clock::BeforeEachStep(_)
+                | Clock::BeforeEachFact(_)
+        ) {
             -1
         } else {
             1
@@ -333,7 +346,10 @@ fn deadline_clause(analysis: &Analysis, clause: &Clause, today: NaiveDate) -> Op
             Clock::AfterStep(step) | Clock::BeforeStep(step) => {
                 format!("`{}` is done today", step.text)
             }
-            Clock::AfterFact(fact) | Clock::BeforeFact(fact) => {
+            Clock::BeforeEachStep(step) => {
+                format!("an occurrence of `{}` is today", step.text)
+            }
+            Clock::AfterFact(fact) | Clock::BeforeFact(fact) | Clock::BeforeEachFact(fact) => {
                 format!("the date in `{}` is today", fact.text)
             }
             Clock::AfterOutcome(decision, outcome) => {
@@ -489,5 +505,25 @@ mod tests {
             outcome.contains("**outcome** `section47` of decision `meeting`"),
             "{outcome}"
         );
+    }
+
+    const EACH: &str = "procedure p\nrole r\nstart concern\nstep concern\n  by r\n  untimed \"u\"\n  then share\nstep share\n  by r\n  due 1 working day before each meeting\n  may repeat\n  then meeting\nstep meeting\n  by r\n  untimed \"u\"\n  may repeat\n  then closed\nend closed\n";
+
+    #[test]
+    fn work_due_before_each_occurrence_is_told_in_words() {
+        let analysis = Analysis::new(Path::new("p.wm"), EACH, &Open::new(), &NoDisk);
+        let at = EACH.find("due 1").unwrap() + 1;
+        let today = NaiveDate::from_ymd_opt(2026, 3, 17).unwrap();
+        let text = hover(&analysis, at, today).unwrap();
+        assert!(
+            text.contains("before each occurrence of `meeting`: done once per occurrence"),
+            "{text}"
+        );
+        // An example from today: a meeting on Tuesday 17 March is due the Monday before.
+        assert!(
+            text.contains("an occurrence of `meeting` is today"),
+            "{text}"
+        );
+        assert!(text.contains("16 March"), "{text}");
     }
 }

@@ -128,8 +128,12 @@ impl Found {
 
     fn clock(&mut self, clock: &Clock) {
         match clock {
-            Clock::AfterStep(step) | Clock::BeforeStep(step) => self.refer(Kind::Step, step),
-            Clock::AfterFact(fact) | Clock::BeforeFact(fact) => self.refer(Kind::Fact, fact),
+            Clock::AfterStep(step) | Clock::BeforeStep(step) | Clock::BeforeEachStep(step) => {
+                self.refer(Kind::Step, step)
+            }
+            Clock::AfterFact(fact) | Clock::BeforeFact(fact) | Clock::BeforeEachFact(fact) => {
+                self.refer(Kind::Fact, fact)
+            }
             Clock::AfterOutcome(decision, outcome) => {
                 self.refer(Kind::Step, decision);
                 let key = format!("{}.{}", decision.text, outcome.text);

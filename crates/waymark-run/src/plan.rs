@@ -43,6 +43,9 @@ pub struct Plan<'p> {
     /// The steps that need a sign-off or several roles' records (most procedures have none,
     /// and then the replay does no work for them).
     pub(crate) signoffs: SignoffSteps,
+    /// Work due `before each STEP`, with that STEP (most procedures have none, and then the
+    /// replay does no work for it).
+    pub(crate) each: Vec<(StepIndex, StepIndex)>,
 }
 
 /// The steps whose records `replay/signoff.rs` looks at after the replay.
@@ -182,6 +185,17 @@ impl<'p> Plan<'p> {
             role_rules: procedure.steps.iter().map(RoleRules::of).collect(),
             row_steps,
             signoffs: SignoffSteps::of(procedure),
+            each: procedure
+                .step_ids()
+                .filter_map(|id| {
+                    let step = procedure.step(id);
+                    let occurs = step
+                        .deadlines
+                        .iter()
+                        .find_map(|d| d.clock.each_occurrence_of());
+                    occurs.map(|occurs| (id, occurs))
+                })
+                .collect(),
         }
     }
 
@@ -222,6 +236,14 @@ impl<'p> Plan<'p> {
 
     /// The step's place in the procedure's order: a step comes before every step a case can
     /// move on to from it (but along a loop back).
+    /// For work due `before each STEP`: that STEP.
+    pub(crate) fn each_of(&self, work: StepIndex) -> Option<StepIndex> {
+        self.each
+            .iter()
+            .find(|(id, _)| *id == work)
+            .map(|(_, occurs)| *occurs)
+    }
+
     pub fn rank(&self, step: StepIndex) -> u32 {
         self.rank.get(step.0 as usize).copied().unwrap_or(u32::MAX)
     }

@@ -273,6 +273,11 @@ pub enum Clock {
     BeforeFact(Name),
     /// `before icpc`: back from the day a later step was done (or is recorded as planned).
     BeforeStep(Name),
+    /// `before each strategy_discussion`: back from every occurrence of a step that may repeat.
+    BeforeEachStep(Name),
+    /// `before each fact expected_delivery`: not a clock (a fact has one date), kept so that
+    /// compile can say so.
+    BeforeEachFact(Name),
     /// `after strategy_discussion is section47`: from the first occurrence of a decision
     /// recorded with that outcome.
     AfterOutcome(Name, Name),
@@ -285,6 +290,8 @@ impl Clock {
             | Clock::AfterFact(name)
             | Clock::BeforeFact(name)
             | Clock::BeforeStep(name)
+            | Clock::BeforeEachStep(name)
+            | Clock::BeforeEachFact(name)
             | Clock::AfterOutcome(name, _) => name,
         }
     }

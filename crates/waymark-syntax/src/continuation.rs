@@ -136,7 +136,15 @@ fn finish(text: &str, open: Open) -> RawLine<'_> {
             true => "",
             false => without_comment(segment),
         };
-        joined.push_str(&kept.replace('\r', " "));
+        // Only a line end's carriage return becomes a space: one inside a text is the text's
+        // own, as it is in a text on one line (fmt joins a wrapped text onto one line).
+        match kept.strip_suffix('\r') {
+            Some(line) => {
+                joined.push_str(line);
+                joined.push(' ');
+            }
+            None => joined.push_str(kept),
+        }
         joined.extend(std::iter::repeat_n(' ', segment.len() - kept.len()));
     }
     RawLine {
@@ -243,6 +251,14 @@ mod tests {
         assert_eq!(line.len(), text.find("\nthen").unwrap());
         assert_eq!(line.replace(' ', ""), "stepa\"A\"\n\n\"B\"");
         assert_eq!(lines[1], (text.find("then").unwrap(), "then b".to_string()));
+    }
+
+    #[test]
+    fn a_carriage_return_inside_a_continued_text_is_kept() {
+        let (lines, codes) = joined("step a \"A\"\r\n  \"B\rC\"\r\nthen b");
+        assert!(codes.is_empty());
+        assert!(lines[0].1.contains("\"B\rC\""), "{:?}", lines[0].1);
+        assert!(!lines[0].1.contains("\"\r"), "{:?}", lines[0].1);
     }
 
     #[test]

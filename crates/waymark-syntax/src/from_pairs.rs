@@ -104,6 +104,7 @@ fn carries_meaning(rule: Rule) -> bool {
             | Rule::k_as
             | Rule::k_before
             | Rule::k_by
+            | Rule::k_each
             | Rule::k_fact
             | Rule::k_from
             | Rule::k_in
@@ -301,6 +302,13 @@ impl Builder<'_> {
         let clock = match clock_pair.as_rule() {
             Rule::before_fact => Clock::BeforeFact(self.name(Parts::of(clock_pair).next()?)),
             Rule::before_step => Clock::BeforeStep(self.name(Parts::of(clock_pair).next()?)),
+            Rule::before_each => {
+                let target = Parts::of(clock_pair).next()?;
+                match target.as_rule() {
+                    Rule::fact_clock => Clock::BeforeEachFact(self.name(Parts::of(target).next()?)),
+                    _ => Clock::BeforeEachStep(self.name(target)),
+                }
+            }
             _ => self.clock(clock_pair)?,
         };
         Some(Deadline {

@@ -274,6 +274,7 @@ impl Resolver<'_> {
         target.cites = details.cites;
         target.approval = details.approval;
         target.outcomes = outcomes;
+        self.each_clock_alone(step);
     }
 
     pub(super) fn role_rule(
@@ -403,6 +404,13 @@ impl Resolver<'_> {
             syntax::Clock::BeforeFact(name) => self.date_fact(name, true).map(Clock::BeforeFact),
             syntax::Clock::BeforeStep(name) => {
                 self.step_ref(name, Use::Clock).map(Clock::BeforeStep)
+            }
+            syntax::Clock::BeforeEachStep(name) => {
+                self.step_ref(name, Use::Clock).map(Clock::BeforeEachStep)
+            }
+            syntax::Clock::BeforeEachFact(name) => {
+                self.before_each_fact(name);
+                None
             }
             syntax::Clock::AfterOutcome(decision, outcome) => {
                 let step = self.step_ref(decision, Use::Clock)?;

@@ -12,6 +12,7 @@
     reason = "step, role, fact and source ids are indexes the compiler made into this procedure's own lists, and every per-step list here is sized to the procedure's steps"
 )]
 
+mod each;
 mod items;
 mod pieces;
 mod references;

@@ -1723,7 +1723,14 @@ fn timer_documentation(
         ),
         None => String::new(),
     };
-    format!("{meaning}: {rule}. {how}{guard}")
+    let each = match deadline.clock.each_occurrence_of() {
+        Some(occurs) => format!(
+            " The task is done once before each occurrence of {}: each occurrence has a due date of its own, and the variable holds the one for the next occurrence.",
+            procedure.step(occurs).id
+        ),
+        None => String::new(),
+    };
+    format!("{meaning}: {rule}. {how}{guard}{each}")
 }
 
 fn timer_attributes(
@@ -1742,6 +1749,7 @@ fn timer_attributes(
         Clock::AfterFact(_) => "after-fact",
         Clock::BeforeFact(_) => "before-fact",
         Clock::BeforeStep(_) => "before",
+        Clock::BeforeEachStep(_) => "before-each",
     };
     attributes.push((clock, procedure.clock_id(deadline.clock).to_string()));
     if let Clock::AfterOutcome(step, outcome) = deadline.clock {

@@ -373,7 +373,8 @@ fn side_work(
                         _ => None,
                     },
                     waymark_compile::Clock::BeforeFact(_)
-                    | waymark_compile::Clock::BeforeStep(_) => None,
+                    | waymark_compile::Clock::BeforeStep(_)
+                    | waymark_compile::Clock::BeforeEachStep(_) => None,
                 };
                 let Some(from) = from else {
                     continue;

@@ -74,10 +74,24 @@ impl Printer<'_, '_> {
             .map(|e| e.line);
         let mut first = true;
         for kind in DeviationKind::ALL {
+            let each = self.plan.each_of(row.step).is_some();
             let concerns = report.deviations.iter().any(|deviation| {
                 deviation.kind == kind
                     && deviation.step == row.step
-                    && (row.occurrence.is_none() || deviation.line == line)
+                    && match (each, row.occurrence) {
+                        // Work due before each occurrence: its record's deviations, and the
+                        // gap its occurrence shows.
+                        (true, _) => match kind {
+                            DeviationKind::NotRecorded => {
+                                row.done.is_none()
+                                    && row.counted_from.is_some()
+                                    && deviation.on == row.counted_from
+                            }
+                            _ => row.event.is_some() && deviation.record == row.event,
+                        },
+                        (false, None) => true,
+                        (false, Some(_)) => deviation.line == line,
+                    }
             });
             if concerns {
                 if !first {

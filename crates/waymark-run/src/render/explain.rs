@@ -134,7 +134,7 @@ fn explain_row(plan: &Plan, report: &CaseReport, row: &Row, locate: Locate<'_>, 
                 DeadlineKind::Limit => row.due_rule == Some(index),
                 DeadlineKind::Target => row.target_rule == Some(index),
             };
-            explain_deadline(plan, report, deadline, governs, locate, out);
+            explain_deadline(plan, report, row, deadline, governs, locate, out);
         }
     }
     explain_result(report, row, out);
@@ -277,6 +277,7 @@ fn why_not_needed(plan: &Plan, report: &CaseReport, step: waymark_compile::StepI
 fn explain_deadline(
     plan: &Plan,
     report: &CaseReport,
+    row: &Row,
     deadline: &Deadline,
     governs: bool,
     locate: Locate<'_>,
@@ -289,7 +290,11 @@ fn explain_deadline(
     };
     let _ = writeln!(out, "  {kind} ({place}): {}", line.trim());
     let fact = |id| report.fact(plan.procedure, id);
-    let done_at = |id| done_of(report, id);
+    // Work due before each occurrence counts back from its row's own occurrence.
+    let done_at = |id| match deadline.clock {
+        Clock::BeforeEachStep(occurs) if occurs == id => row.counted_from,
+        _ => done_of(report, id),
+    };
     let decided = |id, outcome| report.case.first_decided(id, outcome, report.as_of);
     if let Some(guard) = &deadline.guard
         && !guard.holds(&fact)
@@ -308,6 +313,10 @@ fn explain_deadline(
                     "no date yet: `{}` has not been recorded deciding `{}`",
                     plan.procedure.step(step).id,
                     plan.procedure.outcome_id(step, outcome)
+                ),
+                Clock::BeforeEachStep(step) => format!(
+                    "no date yet: the occurrence of `{}` this work is for has not been recorded",
+                    plan.procedure.step(step).id
                 ),
                 _ => format!(
                     "no date yet: `{}` has not been done",
@@ -330,6 +339,12 @@ fn explain_deadline(
         Clock::AfterStep(_) | Clock::BeforeStep(_) => format!(
             "the clock is `{}`, done {}",
             plan.procedure.clock_id(deadline.clock),
+            when_text(from)
+        ),
+        Clock::BeforeEachStep(step) => format!(
+            "the clock is occurrence #{} of `{}`, done {}",
+            row.occurrence.unwrap_or(1),
+            plan.procedure.step(step).id,
             when_text(from)
         ),
         Clock::AfterOutcome(step, outcome) => format!(

@@ -105,7 +105,7 @@ impl<'a, 'p> Printer<'a, 'p> {
 }
 
 /// The width of the step column of a table: the longest row name (with ` #N` for recurring
-/// work), at least 4.
+/// work and work due before each occurrence of a step), at least 4.
 pub(crate) fn name_width(plan: &Plan) -> usize {
     plan.row_steps()
         .iter()
@@ -113,6 +113,7 @@ pub(crate) fn name_width(plan: &Plan) -> usize {
             let step = plan.procedure.step(*id);
             let extra = match step.kind {
                 waymark_compile::StepKind::Recurring { .. } => 4,
+                _ if plan.each_of(*id).is_some() => 4,
                 _ => 0,
             };
             step.id.len() + extra
@@ -120,6 +121,29 @@ pub(crate) fn name_width(plan: &Plan) -> usize {
         .max()
         .unwrap_or(0)
         .max(4)
+}
+
+/// A deviation of work due before each occurrence of a step, `occurs`, in words: the gap of
+/// one occurrence, a further record for one occurrence. (Others read as any step's.)
+fn each_deviation_words(
+    deviation: &Deviation,
+    step: &str,
+    occurs: &str,
+    when: &str,
+) -> Option<(String, String)> {
+    match deviation.kind {
+        DeviationKind::NotRecorded => Some((
+            format!("{step} has no record for the occurrence of {occurs} {when}"),
+            format!("a record of {step} before each {occurs}"),
+        )),
+        DeviationKind::Repeated => Some((
+            format!(
+                "{step} was recorded again {when} before the same occurrence of {occurs}; its first record for it counts"
+            ),
+            format!("one record of {step} before each {occurs}"),
+        )),
+        _ => None,
+    }
 }
 
 /// The problems of a bad case as lines for standard error:
@@ -208,6 +232,11 @@ pub(crate) fn deviation_words(
         (Some(on), None) => format!("on {}", when_text(on)),
         _ => String::new(),
     };
+    if let Some(occurs) = plan.each_of(deviation.step)
+        && let Some(words) = each_deviation_words(deviation, &step, &name(occurs), &when)
+    {
+        return words;
+    }
     match deviation.kind {
         DeviationKind::NotRecorded => (
             format!(

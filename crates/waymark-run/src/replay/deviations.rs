@@ -43,12 +43,18 @@ impl Replay<'_, '_> {
                 // A further occurrence of a step that may repeat comes after the steps its
                 // first occurrence led to: only the first is put in the procedure's order.
                 None if later && step.repeats => {}
+                // Work due before each occurrence is paired with occurrences instead
+                // (`each.rs`): its records are not put in the procedure's order.
+                None if self.plan.each_of(record.step).is_some() => {}
                 None if self.is_on_path_step(record.step) => in_order.push(index as u32),
                 None => {}
             }
         }
         self.find_out_of_order(&in_order);
         self.record_list = in_order;
+        if !self.plan.each.is_empty() {
+            self.each_deviations();
+        }
         // By day, then in the order the records of a day apply (the procedure's): the same
         // list whether the case came as one JSON line or as CSV rows with lines of their own.
         let plan = self.plan;
@@ -136,7 +142,7 @@ impl Replay<'_, '_> {
             .then(|| (DeviationKind::Unexpected, Vec::new()))
     }
 
-    fn note(
+    pub(super) fn note(
         &mut self,
         index: usize,
         kind: DeviationKind,

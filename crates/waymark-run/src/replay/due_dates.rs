@@ -68,8 +68,10 @@ pub fn clock_start(
             Some(when) => ClockStart::Started(when, amount),
             None => ClockStart::NoFact,
         },
-        // Back from a later step: known once that step is recorded.
-        Clock::BeforeStep(step) => match done(step) {
+        // Back from a later step: known once that step is recorded. (Work due before each
+        // occurrence is counted per occurrence by `each.rs`, which passes that occurrence as
+        // the step's `done`.)
+        Clock::BeforeStep(step) | Clock::BeforeEachStep(step) => match done(step) {
             Some(when) => ClockStart::Started(when, -amount),
             None => ClockStart::NotYet,
         },

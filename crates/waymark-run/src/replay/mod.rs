@@ -26,6 +26,9 @@ mod any_of;
 mod any_of_tests;
 mod deviations;
 pub mod due_dates;
+mod each;
+#[cfg(test)]
+mod each_tests;
 mod path;
 mod progress;
 mod records;

@@ -192,7 +192,12 @@ impl Replay<'_, '_> {
             let state = *self.state(id);
             let step = self.step(id);
             let recordable = matches!(step.kind, StepKind::Task | StepKind::Decision);
-            if recordable && state.done.is_none() && !state.waived && !self.not_needed(id) {
+            if recordable
+                && state.done.is_none()
+                && !state.waived
+                && !self.not_needed(id)
+                && !self.notes_each_gaps(id)
+            {
                 self.note_gap(id, state.after);
             }
             let mut latest = state.latest_ahead;

@@ -49,6 +49,9 @@ impl Replay<'_, '_> {
                     }
                     self.recurring_rows(id, (*every, *unit), *during, as_of, &mut rows);
                 }
+                _ if self.has_each_rows(id) => {
+                    self.each_rows(id, as_of, &mut out_of_range, &mut rows);
+                }
                 _ => self.step_row(id, as_of, &mut out_of_range, &mut rows),
             }
         }
@@ -94,7 +97,12 @@ impl Replay<'_, '_> {
             {
                 row.status = Status::NotRecorded;
             }
-            if self.step(id).repeats
+            // Work due before each occurrence of a step, none occurred yet: its first.
+            if self.plan.each_of(id).is_some()
+                && let Some(row) = rows.last_mut()
+            {
+                row.occurrence = Some(1);
+            } else if self.step(id).repeats
                 && let Some(row) = rows.last_mut()
             {
                 row.occurrences = Some(self.occurrences(id));
@@ -153,7 +161,7 @@ impl Replay<'_, '_> {
     }
 
     /// Sets the row's status from when it was done (or not) and its due date.
-    fn judge(
+    pub(super) fn judge(
         &self,
         row: &mut Row,
         step: &Step,

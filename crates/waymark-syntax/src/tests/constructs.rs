@@ -174,6 +174,23 @@ fn deadline_before_a_case_date_with_a_guard() {
 }
 
 #[test]
+fn deadlines_before_each_occurrence_of_a_step() {
+    let document = parse_ok(
+        "step s\n  due 2 working days before each strategy_discussion\n  target 3 days before each_meeting\n  due 1 week before each fact expected_delivery\n",
+    );
+    let found = clauses(&document, "s");
+    assert!(
+        matches!(&deadline(&found[0]).clock, Clock::BeforeEachStep(n) if n.text == "strategy_discussion")
+    );
+    // A step whose name starts with `each` is a plain `before`.
+    assert!(matches!(&deadline(&found[1]).clock, Clock::BeforeStep(n) if n.text == "each_meeting"));
+    // Read, so that compile can say a fact has one date (WM0237).
+    assert!(
+        matches!(&deadline(&found[2]).clock, Clock::BeforeEachFact(n) if n.text == "expected_delivery")
+    );
+}
+
+#[test]
 fn target_and_limit_with_overrun_needing_a_reason() {
     let document = parse_ok(
         "step s\n  target 30 working days after r\n  due 45 working days after r\n  overrun needs reason\n",

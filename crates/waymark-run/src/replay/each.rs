@@ -1,0 +1,335 @@
+//! Work due `before each STEP`: done once before every occurrence of a step that may repeat
+//! ("share information in advance of the meeting", when meetings repeat). A row per
+//! occurrence, each due that many units before its own occurrence.
+//!
+//! How records pair with occurrences (`pair`), in date order, by day:
+//! - a record counts for the next occurrence on or after its day that has no record yet;
+//! - a further record before the same occurrence is `repeated`: its first record counts;
+//! - a record after every occurrence counts, late, for the latest occurrence when that has
+//!   none (the work was done after the meeting it was for; `out_of_order`), and otherwise is
+//!   work ahead of an occurrence not yet recorded (a row with no due date yet);
+//! - an occurrence with no record is `overdue` once its due date has passed, and a
+//!   `not_recorded` gap shown by that occurrence's record.
+//!
+//! Only a procedure with such work pays for it: `Plan::each` lists the steps.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "step ids index per-step lists sized to the procedure's steps, and record and event indexes were made from this case's own lists"
+)]
+
+use super::Replay;
+use super::due_dates::governing;
+use crate::case::When;
+use crate::report::{DeviationKind, Row, Status};
+use chrono::NaiveDate;
+use waymark_compile::{DeadlineKind, StepIndex};
+
+/// How the work's records pair with the occurrences of the step it is due before. Indexes are
+/// into the two lists given to [`pair`].
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(super) struct Pairs {
+    /// Per occurrence, the work record that answers it.
+    pub for_occurrence: Vec<Option<usize>>,
+    /// A work record after every occurrence, for an occurrence not yet recorded.
+    pub ahead: Option<usize>,
+    /// Further work records before an occurrence that already has one.
+    pub extra: Vec<usize>,
+    /// The work record that came after the (latest) occurrence it answers.
+    pub after: Option<usize>,
+}
+
+/// Pairs work records with occurrences, both given as days in date order (see the module's
+/// rules). Linear in the two lists.
+pub(super) fn pair(occurrences: &[NaiveDate], work: &[NaiveDate]) -> Pairs {
+    let mut pairs = Pairs {
+        for_occurrence: vec![None; occurrences.len()],
+        ..Pairs::default()
+    };
+    let mut next = 0;
+    for (index, &day) in work.iter().enumerate() {
+        // Occurrences before this record's day are over: it cannot be for them.
+        while occurrences.get(next).is_some_and(|&occurs| occurs < day) {
+            next += 1;
+        }
+        if next < occurrences.len() {
+            match pairs.for_occurrence[next] {
+                None => pairs.for_occurrence[next] = Some(index),
+                Some(_) => pairs.extra.push(index),
+            }
+            continue;
+        }
+        let latest = occurrences.len().checked_sub(1);
+        match latest {
+            Some(latest) if pairs.for_occurrence[latest].is_none() => {
+                pairs.for_occurrence[latest] = Some(index);
+                pairs.after = Some(index);
+            }
+            _ if pairs.ahead.is_none() => pairs.ahead = Some(index),
+            _ => pairs.extra.push(index),
+        }
+    }
+    pairs
+}
+
+/// The records of one step's occurrences and of its work, as indexes into the replay's
+/// records, a duplicate (the same step at the same moment) left out.
+struct Lists {
+    occurrences: Vec<usize>,
+    work: Vec<usize>,
+}
+
+impl Replay<'_, '_> {
+    fn each_lists(&self, work: StepIndex, occurs: StepIndex) -> Lists {
+        let mut lists = Lists {
+            occurrences: Vec::new(),
+            work: Vec::new(),
+        };
+        for (index, record) in self.records.iter().enumerate() {
+            if self.is_duplicate(index) {
+                continue;
+            }
+            if record.step == occurs {
+                lists.occurrences.push(index);
+            } else if record.step == work {
+                lists.work.push(index);
+            }
+        }
+        lists
+    }
+
+    fn each_pairs(&self, lists: &Lists) -> Pairs {
+        let days = |list: &[usize]| -> Vec<NaiveDate> {
+            list.iter().map(|&i| self.records[i].on.date).collect()
+        };
+        pair(&days(&lists.occurrences), &days(&lists.work))
+    }
+
+    /// Whether the replay gives `work` a row per occurrence: it has records, or the case is
+    /// on it and the step it is due before has occurred. (Otherwise its one row is a step's.)
+    pub(super) fn has_each_rows(&self, work: StepIndex) -> bool {
+        let Some(occurs) = self.plan.each_of(work) else {
+            return false;
+        };
+        let state = self.state(work);
+        state.first.is_some() || (state.on_path && self.state(occurs).first.is_some())
+    }
+
+    /// Whether the gaps of `work` are this module's to note (one per occurrence missed).
+    pub(super) fn notes_each_gaps(&self, work: StepIndex) -> bool {
+        self.plan
+            .each_of(work)
+            .is_some_and(|occurs| self.state(occurs).first.is_some())
+    }
+
+    /// The deviations of work due before each occurrence: a gap per occurrence missed, a
+    /// further record for one occurrence, a record after the occurrence it answers.
+    pub(super) fn each_deviations(&mut self) {
+        let plan = self.plan;
+        for &(work, occurs) in &plan.each {
+            let lists = self.each_lists(work, occurs);
+            let pairs = self.each_pairs(&lists);
+            let waived = self.state(work).dateless_waiver.is_some();
+            if self.state(work).on_path && !waived {
+                for (k, answer) in pairs.for_occurrence.iter().enumerate() {
+                    if answer.is_none() {
+                        self.note_gap(work, Some(lists.occurrences[k] as u32));
+                    }
+                }
+            }
+            for &extra in &pairs.extra {
+                self.note_once(
+                    lists.work[extra],
+                    DeviationKind::Repeated,
+                    Vec::new(),
+                    false,
+                );
+            }
+            if let Some(after) = pairs.after {
+                self.note_once(
+                    lists.work[after],
+                    DeviationKind::OutOfOrder,
+                    vec![occurs],
+                    true,
+                );
+            }
+        }
+    }
+
+    /// Notes a deviation of a record not already judged a misfit (each record is judged once).
+    fn note_once(
+        &mut self,
+        index: usize,
+        kind: DeviationKind,
+        expected: Vec<StepIndex>,
+        after_later_steps: bool,
+    ) {
+        if !self.misfits[index] {
+            self.note(index, kind, expected, after_later_steps);
+        }
+    }
+
+    /// A row per occurrence of the step `work` is due before, then one for work ahead of an
+    /// occurrence not yet recorded.
+    pub(super) fn each_rows(
+        &self,
+        work: StepIndex,
+        as_of: NaiveDate,
+        out_of_range: &mut bool,
+        rows: &mut Vec<Row>,
+    ) {
+        let Some(occurs) = self.plan.each_of(work) else {
+            return;
+        };
+        let lists = self.each_lists(work, occurs);
+        let pairs = self.each_pairs(&lists);
+        let dateless_waiver = self.state(work).dateless_waiver;
+        for (k, answer) in pairs.for_occurrence.iter().enumerate() {
+            let occurrence = self.records[lists.occurrences[k]].on;
+            let mut row = self.each_row(work, occurs, occurrence, out_of_range);
+            row.occurrence = Some(k as u32 + 1);
+            let record = answer.map(|a| self.records[lists.work[a]]);
+            row.event = record
+                .map(|r| r.event)
+                .or(dateless_waiver.map(|e| e as usize));
+            let waived = row.event.is_some_and(|e| self.case.events[e].waived);
+            self.judge(
+                &mut row,
+                self.step(work),
+                record.map(|r| r.on),
+                waived,
+                as_of,
+            );
+            // Off the case's path the work is not needed; only its records are judged.
+            if record.is_none() && !self.state(work).on_path {
+                row = Row::new(work, Status::NotApplicable);
+                row.occurrence = Some(k as u32 + 1);
+            }
+            rows.push(row);
+        }
+        if let Some(ahead) = pairs.ahead {
+            let record = self.records[lists.work[ahead]];
+            let mut row = Row::new(work, Status::Met);
+            row.occurrence = Some(pairs.for_occurrence.len() as u32 + 1);
+            row.event = Some(record.event);
+            let waived = self.case.events[record.event].waived;
+            self.judge(&mut row, self.step(work), Some(record.on), waived, as_of);
+            rows.push(row);
+        }
+    }
+
+    /// An occurrence's row with its due date and target, counted back from that occurrence.
+    fn each_row(
+        &self,
+        work: StepIndex,
+        occurs: StepIndex,
+        occurrence: When,
+        out_of_range: &mut bool,
+    ) -> Row {
+        let step = self.step(work);
+        let fact = self.fact();
+        let done_at = |id: StepIndex| match id == occurs {
+            true => Some(occurrence),
+            false => self.state(id).done,
+        };
+        let decided = |id, outcome| self.first_decided(id, outcome);
+        let calendar = self.plan.calendar;
+        let mut due_of = |kind| {
+            governing(
+                calendar,
+                step,
+                kind,
+                &fact,
+                &done_at,
+                &decided,
+                out_of_range,
+            )
+        };
+        let due = due_of(DeadlineKind::Limit);
+        let target = due_of(DeadlineKind::Target);
+        let mut row = Row::new(work, Status::Pending);
+        row.due = due.map(|(due, _)| due);
+        row.due_rule = due.map(|(_, rule)| rule);
+        row.target = target.map(|(target, _)| target);
+        row.target_rule = target.map(|(_, rule)| rule);
+        row.counted_from = Some(occurrence);
+        row
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn days(list: &[&str]) -> Vec<NaiveDate> {
+        list.iter()
+            .map(|d| waymark_calendar::parse_date(d).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn a_record_before_each_occurrence_answers_it() {
+        let pairs = pair(
+            &days(&["2026-03-10", "2026-03-20"]),
+            &days(&["2026-03-05", "2026-03-18"]),
+        );
+        assert_eq!(pairs.for_occurrence, vec![Some(0), Some(1)]);
+        assert_eq!((pairs.ahead, pairs.after), (None, None));
+        assert!(pairs.extra.is_empty());
+    }
+
+    #[test]
+    fn a_record_on_the_day_of_the_occurrence_answers_it() {
+        let pairs = pair(&days(&["2026-03-10"]), &days(&["2026-03-10"]));
+        assert_eq!(pairs.for_occurrence, vec![Some(0)]);
+    }
+
+    #[test]
+    fn a_record_between_occurrences_answers_the_next_and_the_earlier_is_missed() {
+        let pairs = pair(&days(&["2026-03-10", "2026-03-20"]), &days(&["2026-03-12"]));
+        assert_eq!(pairs.for_occurrence, vec![None, Some(0)]);
+        assert_eq!(pairs.after, None);
+    }
+
+    #[test]
+    fn a_record_after_the_latest_occurrence_answers_it_late_when_it_has_none() {
+        let pairs = pair(
+            &days(&["2026-03-10", "2026-03-20"]),
+            &days(&["2026-03-05", "2026-03-23"]),
+        );
+        assert_eq!(pairs.for_occurrence, vec![Some(0), Some(1)]);
+        assert_eq!(pairs.after, Some(1));
+        assert_eq!(pairs.ahead, None);
+    }
+
+    #[test]
+    fn a_record_after_an_answered_occurrence_is_ahead_of_the_next() {
+        let pairs = pair(
+            &days(&["2026-03-10"]),
+            &days(&["2026-03-05", "2026-03-23", "2026-03-24"]),
+        );
+        assert_eq!(pairs.for_occurrence, vec![Some(0)]);
+        assert_eq!(pairs.ahead, Some(1));
+        assert_eq!(pairs.extra, vec![2]);
+    }
+
+    #[test]
+    fn a_further_record_before_the_same_occurrence_is_extra() {
+        let pairs = pair(&days(&["2026-03-10"]), &days(&["2026-03-02", "2026-03-06"]));
+        assert_eq!(pairs.for_occurrence, vec![Some(0)]);
+        assert_eq!(pairs.extra, vec![1]);
+    }
+
+    #[test]
+    fn with_no_occurrence_yet_the_first_record_is_ahead() {
+        let pairs = pair(&[], &days(&["2026-03-02", "2026-03-06"]));
+        assert!(pairs.for_occurrence.is_empty());
+        assert_eq!(pairs.ahead, Some(0));
+        assert_eq!(pairs.extra, vec![1]);
+    }
+
+    #[test]
+    fn an_occurrence_with_no_record_is_unanswered() {
+        let pairs = pair(&days(&["2026-03-10", "2026-03-20"]), &[]);
+        assert_eq!(pairs.for_occurrence, vec![None, None]);
+    }
+}
