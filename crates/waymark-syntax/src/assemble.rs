@@ -192,6 +192,11 @@ impl Assembler<'_> {
                 .push(pieces_listed_both_ways(item, first, clause.span));
             return;
         }
+        if is_plain_then(&clause.kind) && item.clauses.iter().any(|c| is_plain_then(&c.kind)) {
+            self.diagnostics
+                .push(second_plain_then(&item.id.text, clause.span));
+            return;
+        }
         if once_only(&clause.kind) && item.clauses.iter().any(|c| c.kind.keyword() == keyword) {
             let what = format!("`{}`", item.id.text);
             self.diagnostics
@@ -229,6 +234,27 @@ fn repeated_clause(keyword: &str, span: Span, owner: &str) -> Diagnostic {
     )
     .label("given twice")
     .help(format!("keep one `{keyword}` line and delete the other"))
+}
+
+/// `then X` with no condition: where the case always goes next.
+fn is_plain_then(clause: &ClauseKind) -> bool {
+    matches!(clause, ClauseKind::Then { guard: None, .. })
+}
+
+/// A second `then` with no condition: the case cannot go both ways, and a drawing would show
+/// two ways while a run follows one.
+fn second_plain_then(step: &str, span: Span) -> Diagnostic {
+    Diagnostic::new(
+        Code::RepeatedClause,
+        span,
+        format!("`{step}` already has a `then` line without a condition"),
+    )
+    .label("a second way on, with no condition")
+    .help(
+        "keep one plain `then`; to go different ways, give each `then` a `when` condition \
+         (and `otherwise` for the rest), or make the step a decision with `on OUTCOME then`; \
+         for work done side by side, use a `together` block",
+    )
 }
 
 /// For an `all of` line under a block that already has `any of`, or the reverse: the span of
