@@ -14,6 +14,7 @@ mod decisions;
 mod dominators;
 mod flow;
 mod outcomes;
+mod recorded;
 mod shape;
 mod signoff;
 mod usage;
@@ -74,6 +75,7 @@ pub fn check(procedure: &Procedure, options: &CheckOptions<'_>) -> Vec<Diagnosti
     deadlines::check(procedure, &flow, &mut diagnostics);
     decisions::check(procedure, &mut diagnostics);
     outcomes::check(procedure, &flow, &mut diagnostics);
+    recorded::check(procedure, &flow, &mut diagnostics);
     usage::check(procedure, &mut diagnostics);
     signoff::check(procedure, &mut diagnostics);
     cited_times::check(procedure, &mut diagnostics);

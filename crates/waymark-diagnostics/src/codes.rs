@@ -125,6 +125,8 @@ code_table! {
     JointRolesOnRepeatedWork = "WM0222", "joint-roles-on-repeated-work", Error, "`by A and B` is given for a checkpoint or recurring work";
     OutcomeOfNonDecision = "WM0224", "outcome-of-non-decision", Error, "a deadline counts from an outcome of a step that is not a decision";
     UnknownClockOutcome = "WM0225", "unknown-clock-outcome", Error, "a deadline counts from an outcome its decision does not declare";
+    FactRecordedAtNonStep = "WM0234", "fact-recorded-at-non-step", Error, "a fact is recorded at something that is not a step or a decision";
+    RecordedFactAsClock = "WM0235", "recorded-fact-as-clock", Error, "a deadline counts from a fact that a step's record gives";
 
     // Check: graph shape, deadlines, sources.
     UnreachableStep = "WM0301", "unreachable-step", Warning, "no path from the start reaches this step";
@@ -147,6 +149,7 @@ code_table! {
     CitedTimeDiffers = "WM0318", "cited-time-differs", Warning, "a citation states a length of time that no time rule of its item counts";
     CountsBackFromEarlierStep = "WM0319", "counts-back-from-earlier-step", Error, "a deadline counts back from a step that always comes before it";
     ApprovedByOwnRole = "WM0322", "approved-by-own-role", Warning, "a step is approved by a role that may also do it";
+    RecordedFactNotYetKnown = "WM0323", "recorded-fact-not-yet-known", Error, "a condition reads a fact recorded at a step that a case may not have passed";
     OutcomeClockNeverStarts = "WM0326", "outcome-clock-never-starts", Error, "a deadline counts from an outcome that never leads to its step";
     OutcomeNotYetDecided = "WM0330", "outcome-not-yet-decided", Error, "a condition tests a decision's outcome where the decision may not have been made";
 
@@ -167,6 +170,8 @@ code_table! {
     CaseRecordNotAllowed = "WM0504", "case-record-not-allowed", Error, "a record the procedure cannot accept in any case";
     CsvHeaderInvalid = "WM0505", "csv-header-invalid", Error, "a CSV file's header does not give the columns Waymark reads";
     CsvRowInvalid = "WM0506", "csv-row-invalid", Error, "a CSV row cannot be read";
+    CaseGivesRecordedFact = "WM0511", "case-gives-recorded-fact", Error, "a case gives up front a fact that a step's record gives";
+    RecordGivesFactNotRecordedThere = "WM0512", "record-gives-fact-not-recorded-there", Error, "a record gives a fact that is not recorded at its step";
 
     // Children in Need census files and the mappings that read them.
     CensusUnreadable = "WM0601", "census-unreadable", Error, "a census file is not well-formed XML, or it was cut short";

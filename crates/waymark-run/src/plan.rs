@@ -34,7 +34,8 @@ pub struct Plan<'p> {
     pub(crate) rank: Vec<u32>,
     /// The steps in the procedure's order.
     pub(crate) in_order: Vec<StepIndex>,
-    /// Some condition names a decision's outcome (most procedures have none).
+    /// Some condition names a decision's outcome, or some fact is recorded at a step (most
+    /// procedures have neither).
     pub(crate) outcomes_in_conditions: bool,
     /// The steps that need a sign-off or several roles' records (most procedures have none,
     /// and then the replay does no work for them).
@@ -149,7 +150,7 @@ impl<'p> Plan<'p> {
             rank[id.0 as usize] = place as u32;
         }
         Plan {
-            outcomes_in_conditions: procedure.facts.iter().any(|f| f.decided_by.is_some()),
+            outcomes_in_conditions: procedure.facts.iter().any(|f| f.known_at().is_some()),
             deadline_kinds,
             rank,
             in_order,
