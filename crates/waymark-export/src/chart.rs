@@ -341,7 +341,7 @@ fn make_nodes(procedure: &Procedure) -> (Vec<usize>, Vec<Node>) {
             title,
             who: who(procedure, step),
             when: Vec::new(),
-            notes: notes(procedure, step_id, step),
+            notes: notes(step),
             approval: step
                 .approval
                 .as_ref()
@@ -469,8 +469,8 @@ fn who_by_fact(procedure: &Procedure, step: &Step) -> Option<Vec<String>> {
     Some(table)
 }
 
-fn notes(procedure: &Procedure, id: StepIndex, step: &Step) -> Vec<String> {
-    let mut notes = recorded_notes(procedure, id);
+fn notes(step: &Step) -> Vec<String> {
+    let mut notes = Vec::new();
     match step.kind {
         StepKind::Together { .. } => notes.push("the work after this runs in parallel".to_string()),
         StepKind::Join { .. } => notes.push("waits until every piece of work is done".to_string()),
@@ -483,23 +483,6 @@ fn notes(procedure: &Procedure, id: StepIndex, step: &Step) -> Vec<String> {
         notes.push("waived only with a reason".to_string());
     }
     notes
-}
-
-/// What a step's record gives for later conditions (`fact unanimous ..., recorded at
-/// strategy_discussion`): "records whether agencies unanimously agreed".
-fn recorded_notes(procedure: &Procedure, id: StepIndex) -> Vec<String> {
-    procedure
-        .facts
-        .iter()
-        .filter(|fact| fact.recorded_at == Some(id))
-        .map(|fact| {
-            let title = waymark_compile::mid_sentence(&fact.title);
-            match fact.kind {
-                waymark_compile::FactKind::YesNo => format!("records whether {title}"),
-                _ => format!("records {title} ({})", fact.kind.describe()),
-            }
-        })
-        .collect()
 }
 
 /// The deadline or schedule lines of a node.

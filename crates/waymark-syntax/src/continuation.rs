@@ -136,7 +136,15 @@ fn finish(text: &str, open: Open) -> RawLine<'_> {
             true => "",
             false => without_comment(segment),
         };
-        joined.push_str(&kept.replace('\r', " "));
+        // Only a line end's carriage return is a line break: one inside a text stays, as it
+        // does in a text on one line, so joining the pieces (as `waymark fmt` does) keeps it.
+        match kept.strip_suffix('\r') {
+            Some(code) => {
+                joined.push_str(code);
+                joined.push(' ');
+            }
+            None => joined.push_str(kept),
+        }
         joined.extend(std::iter::repeat_n(' ', segment.len() - kept.len()));
     }
     RawLine {
@@ -243,6 +251,14 @@ mod tests {
         assert_eq!(line.len(), text.find("\nthen").unwrap());
         assert_eq!(line.replace(' ', ""), "stepa\"A\"\n\n\"B\"");
         assert_eq!(lines[1], (text.find("then").unwrap(), "then b".to_string()));
+    }
+
+    #[test]
+    fn a_carriage_return_inside_a_continued_text_is_kept() {
+        // As in a text on one line: only a line end's carriage return is a break.
+        let (lines, codes) = joined("step a \"A\rB\"\r\n  \"C\"\r\nthen b");
+        assert!(codes.is_empty());
+        assert_eq!(lines[0].1, "step a \"A\rB\" \n  \"C\"");
     }
 
     #[test]

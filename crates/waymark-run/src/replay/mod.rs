@@ -25,6 +25,8 @@ mod deviations;
 pub mod due_dates;
 mod path;
 mod progress;
+#[cfg(test)]
+mod recorded_tests;
 mod records;
 #[cfg(test)]
 mod repeat_tests;
