@@ -197,11 +197,15 @@ impl<'p> Plan<'p> {
 
     /// "threshold, expected_delivery", or "none" for a procedure without facts.
     pub(crate) fn fact_list(&self) -> String {
-        if self.procedure.facts.is_empty() {
-            return "none".to_string();
+        // The facts a case gives: not a decision's outcome, nor a fact a step's record gives.
+        let names: Vec<&str> = (self.procedure.facts.iter())
+            .filter(|f| f.known_at().is_none())
+            .map(|f| f.id.as_str())
+            .collect();
+        match names.is_empty() {
+            true => "none".to_string(),
+            false => names.join(", "),
         }
-        let names: Vec<&str> = self.procedure.facts.iter().map(|f| f.id.as_str()).collect();
-        names.join(", ")
     }
 
     /// The steps that get rows in a report, in declaration order.

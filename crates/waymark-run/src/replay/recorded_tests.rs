@@ -137,8 +137,9 @@ fn a_record_that_does_not_give_the_fact_is_said_so() {
         assert_eq!(
             warnings(report),
             [
-                "role not allowed: `meeting` was done by `agencies`, but in this case who may do \
-              it depends on `unanimous`, which no record of `meeting` gives"
+                "role not allowed: `meeting` was done by `agencies`, but in this case no role \
+              may do it; whether `agencies` may depends on `unanimous`, which no record of \
+              `meeting` gives"
             ]
         );
     });

@@ -335,28 +335,33 @@ impl Replay<'_, '_> {
             .iter()
             .map(|role| format!("`{}`", procedure.role(*role).id))
             .collect();
-        // A rule that turns on a fact the record should give but does not: say so, rather
-        // than that no role may do the step.
+        let who = match names.len() {
+            0 => "no role may do it".to_string(),
+            _ => format!("only {} may do it", names.join(" or ")),
+        };
+        // A rule for this role that turns on a fact a record should give but none did: say
+        // so, since the record may be right and the fact missing.
         let missing = step
             .roles
             .iter()
+            .filter(|rule| rule.roles.contains(&by))
             .filter_map(|rule| rule.guard.as_ref())
             .flat_map(|guard| guard.any_of.iter().flatten())
             .map(|condition| condition.fact)
             .find(|id| procedure.fact(*id).recorded_at.is_some() && fact(*id).is_none());
-        let who = match (names.len(), missing) {
-            (0, Some(id)) => {
+        let who = match missing {
+            Some(id) => {
                 let fact = procedure.fact(id);
                 let at = fact
                     .recorded_at
                     .map_or("", |at| procedure.step(at).id.as_str());
                 format!(
-                    "who may do it depends on `{}`, which no record of `{at}` gives",
+                    "{who}; whether `{}` may depends on `{}`, which no record of `{at}` gives",
+                    procedure.role(by).id,
                     fact.id
                 )
             }
-            (0, None) => "no role may do it".to_string(),
-            _ => format!("only {} may do it", names.join(" or ")),
+            None => who,
         };
         let message = format!(
             "role not allowed: `{}` was done by `{}`, but in this case {who}",
