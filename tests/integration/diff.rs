@@ -561,3 +561,38 @@ fn a_due_date_moved_across_a_weekend_is_said_in_calendar_days() {
         "{json}"
     );
 }
+
+/// A fact moved from the case's facts to the meeting's record, and the safety plan made its own
+/// step: the changes in words, and what they do to cases (one that gave the fact up front can
+/// no longer be read by the new version, and says why).
+#[test]
+fn a_fact_recorded_at_the_meeting_against_cases() {
+    let dir = "tests/diff/fact_recorded_at_the_meeting";
+    let (old, new, cases) = (
+        format!("{dir}/old.wm"),
+        format!("{dir}/new.wm"),
+        format!("{dir}/cases.jsonl"),
+    );
+    let args = [
+        "diff",
+        &old,
+        &new,
+        "--cases",
+        &cases,
+        "--as-of",
+        "2026-03-27",
+    ];
+    let (code, stdout, stderr) = waymark(&args);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stdout.contains("now: yes or no, optional, recorded at strategy_discussion"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("`unanimous` is recorded at `strategy_discussion`"),
+        "{stdout}"
+    );
+    insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("diff__fact_recorded_at_the_meeting_cases", format!("{} (exit {code})\n{stdout}", args.join(" ")));
+    });
+}

@@ -951,3 +951,21 @@ fn work_due_before_each_meeting_has_a_row_per_meeting() {
         );
     });
 }
+
+/// `--explain` on a case whose second strategy meeting, where the agencies disagreed, decided
+/// Section 47: what each meeting's record gives, and the clocks counted from that meeting.
+#[test]
+fn explain_says_what_the_meeting_recorded() {
+    let (code, stdout, stderr) = run(
+        &fixture_args("meeting_decides_who_acts"),
+        &["--explain", "second_meeting_decides_s47"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("records `unanimous`: its latest record, 2026-03-16, gives no"),
+        "{stdout}"
+    );
+    insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("run__explain_second_meeting_decides_s47", stdout);
+    });
+}

@@ -386,6 +386,20 @@ impl Mapping {
                 .copied()
                 .unwrap_or(rule.spans.field);
             match procedure.facts.iter().find(|fact| fact.id == rule.fact) {
+                // A decision's outcome or a fact recorded at a step comes from a record: a case
+                // that gave it up front would not run (WM0511).
+                Some(fact) if fact.known_at().is_some() => problems.push(
+                    Diagnostic::new(
+                        Code::MappingUnknownFact,
+                        at,
+                        format!(
+                            "the fact `{}` comes from a step's record, not from the case's facts",
+                            fact.id
+                        ),
+                    )
+                    .label("not a fact a case gives")
+                    .help("map the step instead: its record gives the fact"),
+                ),
                 Some(fact) if rule.value.is_some() => {
                     let value = rule.value.as_deref().unwrap_or_default();
                     let fits = match &fact.kind {

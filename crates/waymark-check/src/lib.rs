@@ -16,6 +16,7 @@ mod dominators;
 mod each;
 mod flow;
 mod outcomes;
+mod recorded;
 mod shape;
 mod signoff;
 mod usage;
@@ -77,6 +78,7 @@ pub fn check(procedure: &Procedure, options: &CheckOptions<'_>) -> Vec<Diagnosti
     each::check(procedure, &mut diagnostics);
     decisions::check(procedure, &mut diagnostics);
     outcomes::check(procedure, &flow, &mut diagnostics);
+    recorded::check(procedure, &flow, &mut diagnostics);
     usage::check(procedure, &mut diagnostics);
     signoff::check(procedure, &mut diagnostics);
     any_of::check(procedure, &flow, &mut diagnostics);

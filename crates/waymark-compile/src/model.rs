@@ -87,6 +87,18 @@ pub struct Fact {
     /// the decision. Such a fact is one of the decision's outcomes, known once the decision is
     /// recorded; a case never gives it.
     pub decided_by: Option<StepIndex>,
+    /// `, recorded at strategy_discussion`: the step whose record gives the fact (`"facts"` on
+    /// the event). Known only once that step is recorded; for a step that may repeat, its
+    /// latest record gives the value. A case never gives it up front.
+    pub recorded_at: Option<StepIndex>,
+}
+
+impl Fact {
+    /// The step whose record makes the fact known (a decision for its outcome, the step a fact
+    /// is recorded at), or `None` for a fact the case gives up front.
+    pub fn known_at(&self) -> Option<StepIndex> {
+        self.decided_by.or(self.recorded_at)
+    }
 }
 
 /// The values a fact can take.

@@ -128,6 +128,8 @@ code_table! {
     UnknownClockOutcome = "WM0225", "unknown-clock-outcome", Error, "a deadline counts from an outcome its decision does not declare";
     AnyOfOnePiece = "WM0226", "any-of-one-piece", Error, "`any of` lists a single piece, so there is nothing to choose between";
     PieceListedTwice = "WM0227", "piece-listed-twice", Error, "an `all of` or `any of` line names the same piece twice";
+    FactRecordedAtNonStep = "WM0234", "fact-recorded-at-non-step", Error, "a fact is recorded at something that is not a step or a decision";
+    RecordedFactAsClock = "WM0235", "recorded-fact-as-clock", Error, "a deadline counts from a fact that a step's record gives";
     EachOccurrenceOfFact = "WM0237", "each-occurrence-of-fact", Error, "a deadline counts back from each occurrence of a fact, which has one date";
     EachClockWithOtherClocks = "WM0238", "each-clock-with-other-clocks", Error, "work due before each occurrence of a step also has a deadline counted from something else";
 
@@ -152,6 +154,7 @@ code_table! {
     CitedTimeDiffers = "WM0318", "cited-time-differs", Warning, "a citation states a length of time that no time rule of its item counts";
     CountsBackFromEarlierStep = "WM0319", "counts-back-from-earlier-step", Error, "a deadline counts back from a step that always comes before it";
     ApprovedByOwnRole = "WM0322", "approved-by-own-role", Warning, "a step is approved by a role that may also do it";
+    RecordedFactNotYetKnown = "WM0323", "recorded-fact-not-yet-known", Error, "a condition reads a fact recorded at a step that a case may not have passed";
     OutcomeClockNeverStarts = "WM0326", "outcome-clock-never-starts", Error, "a deadline counts from an outcome that never leads to its step";
     ClockFromOptionalPiece = "WM0327", "clock-from-optional-piece", Error, "a deadline after any-of work counts from one of its pieces, which may never be done";
     OptionalPieceRequiredElsewhere = "WM0328", "optional-piece-required-elsewhere", Error, "a piece of any-of work is also reached in another way, so whether it is needed is unclear";
@@ -177,6 +180,8 @@ code_table! {
     CaseRecordNotAllowed = "WM0504", "case-record-not-allowed", Error, "a record the procedure cannot accept in any case";
     CsvHeaderInvalid = "WM0505", "csv-header-invalid", Error, "a CSV file's header does not give the columns Waymark reads";
     CsvRowInvalid = "WM0506", "csv-row-invalid", Error, "a CSV row cannot be read";
+    CaseGivesRecordedFact = "WM0511", "case-gives-recorded-fact", Error, "a case gives up front a fact that a step's record gives";
+    RecordGivesFactNotRecordedThere = "WM0512", "record-gives-fact-not-recorded-there", Error, "a record gives a fact that is not recorded at its step";
 
     // Children in Need census files and the mappings that read them.
     CensusUnreadable = "WM0601", "census-unreadable", Error, "a census file is not well-formed XML, or it was cut short";

@@ -139,10 +139,16 @@ pub fn declarations(old: &Procedure, new: &Procedure, changes: &mut Vec<Change>)
             .iter()
             .filter(|f| f.decided_by.is_none())
             .map(|f| {
+                // Where a fact comes from is part of it: given up front, or recorded at a step
+                // ("yes or no, recorded at strategy_discussion").
+                let recorded_at = f
+                    .recorded_at
+                    .map(|at| format!(", recorded at {}", p.step(at).id))
+                    .unwrap_or_default();
                 (
                     f.id.clone(),
                     format!(
-                        "{}{}",
+                        "{}{}{recorded_at}",
                         f.kind.describe(),
                         if f.optional { ", optional" } else { "" }
                     ),

@@ -100,7 +100,15 @@ fn symbol(analysis: &Analysis, kind: Kind, key: &str) -> Option<String> {
             let kind = slice(analysis, rest)
                 .split_once("is ")
                 .map_or("", |(_, kind)| kind.trim());
-            format!("**fact** `{key}`: {title}\n\nis {kind}")
+            let known = match &f.recorded_at {
+                Some(step) => format!(
+                    "\n\nknown once `{}` is recorded: its record gives it (`\"facts\"` on the \
+                     event), its latest record for a step that may repeat",
+                    step.text
+                ),
+                None => String::new(),
+            };
+            format!("**fact** `{key}`: {title}\n\nis {kind}{known}")
         }),
         Kind::Source => {
             let header = document.header.as_ref()?;
@@ -472,6 +480,22 @@ mod tests {
         assert!(
             on_name.contains("Pieces:\n- `meeting`, `lawyer`: any one is enough"),
             "{on_name}"
+        );
+    }
+
+    #[test]
+    fn a_fact_recorded_at_a_step_says_when_it_is_known() {
+        let text = "procedure p\nrole r\nfact agreed \"Agencies agreed\" is yes or no, recorded at \
+                    meeting\nstart meeting\nstep meeting\n  by r when agreed is yes\n  untimed \
+                    \"u\"\n  then closed\nend closed\n";
+        let analysis = Analysis::new(Path::new("p.wm"), text, &Open::new(), &NoDisk);
+        let at = text.find("when agreed").unwrap() + "when ".len();
+        let today = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
+        let hovered = hover(&analysis, at, today).unwrap();
+        assert!(
+            hovered.contains("is yes or no, recorded at meeting")
+                && hovered.contains("known once `meeting` is recorded"),
+            "{hovered}"
         );
     }
 

@@ -44,6 +44,10 @@ pub fn occurrences(document: &Document) -> Vec<Occurrence> {
     }
     for fact in &document.facts {
         found.declare(Kind::Fact, &fact.id);
+        // `recorded at STEP` names a step: it is renamed and found with the step.
+        if let Some(at) = &fact.recorded_at {
+            found.refer(Kind::Step, at);
+        }
     }
     for start in &document.starts {
         found.refer(Kind::Step, start);
@@ -192,5 +196,19 @@ mod tests {
         assert_eq!(same(&found, b).count(), 3);
         let offset = text.find("then b").unwrap() + 5;
         assert_eq!(at(&found, offset).map(|o| o.key.as_str()), Some("b"));
+    }
+
+    #[test]
+    fn the_step_a_fact_is_recorded_at_is_a_use_of_the_step() {
+        let text = "procedure p\nfact f is yes or no, recorded at a\nstart a\nstep a\n  \
+                    untimed \"u\"\n  then b when f is yes\n  otherwise b\nend b\n";
+        let document = waymark_syntax::parse(FileId(0), text).document;
+        let found = occurrences(&document);
+        let offset = text.find("recorded at a").unwrap() + "recorded at ".len();
+        let used = at(&found, offset).unwrap();
+        assert_eq!(
+            (used.kind, used.key.as_str(), used.declaration),
+            (Kind::Step, "a", false)
+        );
     }
 }

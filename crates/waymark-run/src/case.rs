@@ -40,6 +40,8 @@ pub struct Event {
     pub waived: bool,
     /// The role that signed the record off, for a step that says `approved by`.
     pub approved_by: Option<RoleIndex>,
+    /// The facts the record gives: those the procedure declares `recorded at` its step.
+    pub facts: Vec<(FactIndex, FactValue)>,
     /// The 1-based line the event came from (the case's line for JSON Lines).
     pub line: usize,
 }
@@ -52,6 +54,16 @@ pub struct Case {
     pub line: usize,
     pub facts: Vec<Option<FactValue>>,
     pub events: Vec<Event>,
+}
+
+impl Event {
+    /// The value this record gives a fact recorded at its step, if it gives one.
+    pub fn recorded(&self, id: FactIndex) -> Option<FactValue> {
+        self.facts
+            .iter()
+            .find(|(fact, _)| *fact == id)
+            .map(|(_, value)| *value)
+    }
 }
 
 impl Case {

@@ -38,7 +38,8 @@ pub struct Plan<'p> {
     pub(crate) rank: Vec<u32>,
     /// The steps in the procedure's order.
     pub(crate) in_order: Vec<StepIndex>,
-    /// Some condition names a decision's outcome (most procedures have none).
+    /// Some condition names a decision's outcome, or some fact is recorded at a step (most
+    /// procedures have neither).
     pub(crate) outcomes_in_conditions: bool,
     /// The steps that need a sign-off or several roles' records (most procedures have none,
     /// and then the replay does no work for them).
@@ -160,7 +161,7 @@ impl<'p> Plan<'p> {
             rank[id.0 as usize] = place as u32;
         }
         Plan {
-            outcomes_in_conditions: procedure.facts.iter().any(|f| f.decided_by.is_some()),
+            outcomes_in_conditions: procedure.facts.iter().any(|f| f.known_at().is_some()),
             deadline_kinds,
             rank,
             in_order,
@@ -222,11 +223,15 @@ impl<'p> Plan<'p> {
 
     /// "threshold, expected_delivery", or "none" for a procedure without facts.
     pub(crate) fn fact_list(&self) -> String {
-        if self.procedure.facts.is_empty() {
-            return "none".to_string();
+        // The facts a case gives: not a decision's outcome, nor a fact a step's record gives.
+        let names: Vec<&str> = (self.procedure.facts.iter())
+            .filter(|f| f.known_at().is_none())
+            .map(|f| f.id.as_str())
+            .collect();
+        match names.is_empty() {
+            true => "none".to_string(),
+            false => names.join(", "),
         }
-        let names: Vec<&str> = self.procedure.facts.iter().map(|f| f.id.as_str()).collect();
-        names.join(", ")
     }
 
     /// The steps that get rows in a report, in declaration order.

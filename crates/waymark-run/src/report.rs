@@ -243,14 +243,26 @@ pub struct CaseReport {
 }
 
 impl CaseReport {
-    /// A fact of the case as its conditions read it: the case's own, or for a decision's
-    /// outcome named in a condition, the outcome of the record that did the decision.
+    /// A fact of the case as its conditions read it: the case's own; for a decision's outcome
+    /// named in a condition, the outcome of the record that decided the way on; for a fact
+    /// recorded at a step, what that step's latest record gives.
     pub fn fact(&self, procedure: &Procedure, id: FactIndex) -> Option<FactValue> {
-        let Some(decision) = procedure.fact(id).decided_by else {
+        let fact = procedure.fact(id);
+        if let Some(step) = fact.recorded_at {
+            // A fact recorded at a step: the step's latest record gives it.
+            return self.case.latest_record(step, self.as_of)?.recorded(id);
+        }
+        let Some(decision) = fact.decided_by else {
             return self.case.fact(id);
         };
-        let row = self.rows.iter().find(|row| row.step == decision)?;
-        let outcome = self.case.events.get(row.event?)?.outcome?;
+        let outcome = match procedure.step(decision).repeats {
+            // A decision that may repeat: its latest occurrence decided the way on.
+            true => self.case.latest_record(decision, self.as_of)?.outcome?,
+            false => {
+                let row = self.rows.iter().find(|row| row.step == decision)?;
+                self.case.events.get(row.event?)?.outcome?
+            }
+        };
         Some(FactValue::Choice(outcome as u32))
     }
 

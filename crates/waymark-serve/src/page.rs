@@ -204,11 +204,13 @@ fn kind_words(procedure: &Procedure, step: &Step) -> Option<String> {
     }
 }
 
-/// The facts a trial case may give, with the values a `one of` fact takes.
+/// The facts a trial case may give, with the values a `one of` fact takes. A decision's
+/// outcome and a fact recorded at a step come from the trial's records, not from a field.
 fn facts_json(procedure: &Procedure) -> Value {
     procedure
         .facts
         .iter()
+        .filter(|fact| fact.known_at().is_none())
         .map(|fact| {
             let (kind, values) = match &fact.kind {
                 FactKind::OneOf(words) => ("one_of", words.clone()),

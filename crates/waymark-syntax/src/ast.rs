@@ -90,6 +90,8 @@ pub struct Fact {
     pub title: Option<Text>,
     pub kind: FactKind,
     pub optional: bool,
+    /// `, recorded at strategy_discussion`: the step whose record gives the fact.
+    pub recorded_at: Option<Name>,
     pub span: Span,
 }
 

@@ -96,7 +96,7 @@ pub fn malformed_line(
     let help = match keyword_guess {
         Some(word) if !found.is_empty() => format!("did you mean `{word}`?"),
         _ if keyword == "fact" => format!(
-            "write it like: `{}`; the other kinds are `is a date`, `is a number` and `is yes or no`, with `, optional` at the end when a case may lack the fact",
+            "write it like: `{}`; the other kinds are `is a date`, `is a number` and `is yes or no`, with `, optional` at the end when a case may lack the fact and `, recorded at STEP` when a step's record gives it",
             example(keyword)
         ),
         _ if keyword == "due" || keyword == "target" => format!(
@@ -321,6 +321,8 @@ fn keyword_of(rule: Rule) -> Option<&'static str> {
         Rule::k_least => "least",
         Rule::k_most => "most",
         Rule::optional => "optional",
+        Rule::k_recorded | Rule::recorded_at => "recorded",
+        Rule::k_at => "at",
         _ => return None,
     })
 }

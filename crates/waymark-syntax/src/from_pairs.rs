@@ -102,6 +102,8 @@ fn carries_meaning(rule: Rule) -> bool {
             | Rule::k_after
             | Rule::k_and
             | Rule::k_as
+            | Rule::k_at
+            | Rule::k_recorded
             | Rule::k_before
             | Rule::k_by
             | Rule::k_each
@@ -253,11 +255,16 @@ impl Builder<'_> {
             _ => FactKind::YesNo,
         };
         let optional = parts.next_if(Rule::optional).is_some();
+        let recorded_at = match parts.next_if(Rule::recorded_at) {
+            Some(pair) => Some(self.name(Parts::of(pair).next()?)),
+            None => None,
+        };
         Some(Fact {
             id,
             title,
             kind,
             optional,
+            recorded_at,
             span,
         })
     }

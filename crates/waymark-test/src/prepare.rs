@@ -199,6 +199,15 @@ fn case_line(test: &Test, plan: &Plan, problems: &mut Vec<Diagnostic>) -> String
         if record.waived {
             event.insert("waived".into(), true.into());
         }
+        if !record.facts.is_empty() {
+            // Checked by the run's own reader, as a case file's would be.
+            let facts: serde_json::Map<String, serde_json::Value> = record
+                .facts
+                .iter()
+                .map(|(name, value)| (name.text.clone(), value.clone().into()))
+                .collect();
+            event.insert("facts".into(), facts.into());
+        }
         events.push(serde_json::Value::Object(event));
     }
     serde_json::json!({

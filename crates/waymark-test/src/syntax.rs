@@ -57,7 +57,7 @@ pub struct Test {
 }
 
 /// `record STEP on DATE [HH:MM] [outcome WORD] [by ROLE] [approved by ROLE] [reason "TEXT"]
-/// [waived]`.
+/// [waived] [fact NAME VALUE]...`.
 #[derive(Clone, Debug)]
 pub struct Record {
     pub step: Name,
@@ -68,6 +68,8 @@ pub struct Record {
     pub approved_by: Option<Name>,
     pub reason: Option<String>,
     pub waived: bool,
+    /// `fact unanimous no`: facts the record gives, for facts recorded at its step.
+    pub facts: Vec<(Name, String)>,
     pub span: Span,
 }
 
@@ -346,7 +348,7 @@ fn read_fact(rest: &[Token], span: Span, test: &mut Test) -> Result<()> {
 fn read_record(rest: &[Token], span: Span, test: &mut Test) -> Result<()> {
     let help = "write e.g. `record initial_visit on 2026-01-05 by social_worker`; after the step \
                 come `on DATE [HH:MM]`, `outcome WORD`, `by ROLE`, `approved by ROLE`, \
-                `reason \"TEXT\"`, `waived`";
+                `reason \"TEXT\"`, `waived`, `fact NAME VALUE`";
     let Some((step, mut words)) = rest.split_first() else {
         return Err(malformed(
             span,
@@ -369,6 +371,7 @@ fn read_record(rest: &[Token], span: Span, test: &mut Test) -> Result<()> {
         approved_by: None,
         reason: None,
         waived: false,
+        facts: Vec::new(),
         span,
     };
     while let Some((word, after)) = words.split_first() {
@@ -413,6 +416,12 @@ fn read_record(rest: &[Token], span: Span, test: &mut Test) -> Result<()> {
             ("reason", Some(value)) if !word.quoted && value.quoted => {
                 record.reason = Some(value.text.clone());
                 words = words.get(1..).unwrap_or_default();
+            }
+            // A fact recorded at the step, as `"facts"` on the event: `fact unanimous no`.
+            ("fact", Some(name)) if !word.quoted && !name.quoted && words.len() >= 2 => {
+                let value = words.get(1).map(|v| v.text.clone()).unwrap_or_default();
+                record.facts.push((Name::of(name), value));
+                words = words.get(2..).unwrap_or_default();
             }
             _ => {
                 return Err(not_understood(word, "a `record`", help));

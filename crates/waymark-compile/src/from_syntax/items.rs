@@ -490,7 +490,7 @@ impl Resolver<'_> {
         let fact = self.fact(name)?;
         let kind = &self.facts[fact.0 as usize].kind;
         if *kind == FactKind::Date {
-            return Some(fact);
+            return self.clock_fact_given_up_front(fact, name).then_some(fact);
         }
         let (message, help) = match backwards {
             true => (
@@ -651,6 +651,7 @@ impl Resolver<'_> {
             optional: true,
             span: decision.name_span,
             decided_by: Some(step),
+            recorded_at: None,
         };
         self.names.insert(Namespace::Fact, name, fact.0 as usize);
         self.facts.push(decided);

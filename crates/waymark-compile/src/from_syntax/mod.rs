@@ -15,6 +15,7 @@
 mod each;
 mod items;
 mod pieces;
+mod recorded;
 mod references;
 
 use crate::graph::FlowGraph;
@@ -38,6 +39,9 @@ pub fn resolve(documents: &[Document], diagnostics: &mut Vec<Diagnostic>) -> Opt
     for document in documents {
         resolver.declare_outcomes(document);
     }
+    // Facts recorded at a step, once every step is declared and before any condition reads
+    // them.
+    resolver.resolve_recorded_facts(documents);
     for document in documents {
         resolver.resolve_items(document);
     }
@@ -109,6 +113,9 @@ struct Resolver<'d> {
     /// Each decision's outcomes as written, so a condition may name them before the decision's
     /// own details are resolved.
     decision_outcomes: HashMap<StepIndex, Vec<String>>,
+    /// The step named by `recorded at` on each fact declared with one, by fact index: to
+    /// compare a fact declared in two files before the steps are known.
+    recorded_at_names: HashMap<usize, String>,
 }
 
 impl<'d> Resolver<'d> {
@@ -125,6 +132,7 @@ impl<'d> Resolver<'d> {
             procedures: HashMap::new(),
             starts: HashMap::new(),
             decision_outcomes: HashMap::new(),
+            recorded_at_names: HashMap::new(),
         }
     }
 
@@ -233,20 +241,30 @@ impl<'d> Resolver<'d> {
             if first.span.file == fact.span.file {
                 let span = first.span;
                 self.duplicate("fact", &fact.id, span);
-            } else if first.kind != kind || first.optional != fact.optional {
+            } else if first.kind != kind
+                || first.optional != fact.optional
+                || self.recorded_at_names.get(&existing).map(String::as_str)
+                    != fact.recorded_at.as_ref().map(|at| at.text.as_str())
+            {
+                let at = self.recorded_at_names.get(&existing).map(String::as_str);
                 let (span, before) = (
                     first.span,
-                    describe_fact(first.kind.describe(), first.optional),
+                    describe_fact(first.kind.describe(), first.optional, at),
                 );
+                let at = fact.recorded_at.as_ref().map(|at| at.text.as_str());
                 self.conflict(
                     "fact",
                     &fact.id,
                     span,
                     &before,
-                    &describe_fact(kind.describe(), fact.optional),
+                    &describe_fact(kind.describe(), fact.optional, at),
                 );
             }
             return;
+        }
+        if let Some(at) = &fact.recorded_at {
+            self.recorded_at_names
+                .insert(self.facts.len(), at.text.clone());
         }
         self.names
             .insert(Namespace::Fact, &fact.id.text, self.facts.len());
@@ -257,6 +275,7 @@ impl<'d> Resolver<'d> {
             optional: fact.optional,
             span: fact.span,
             decided_by: None,
+            recorded_at: None,
         });
     }
 
@@ -419,11 +438,15 @@ fn written_outcomes(item: &Item) -> Vec<String> {
     outcomes
 }
 
-pub(super) fn describe_fact(kind: String, optional: bool) -> String {
-    if optional {
+pub(super) fn describe_fact(kind: String, optional: bool, recorded_at: Option<&str>) -> String {
+    let kind = if optional {
         format!("{kind}, optional")
     } else {
         kind
+    };
+    match recorded_at {
+        Some(step) => format!("{kind}, recorded at {step}"),
+        None => kind,
     }
 }
 

@@ -1539,6 +1539,17 @@ fn documentation(procedure: &Procedure, node: &Node) -> String {
                 pieces_variable(step)
             ));
         }
+        // The process variable later conditions read, set when the task is completed.
+        for fact in procedure.facts.iter().filter(|fact| {
+            fact.recorded_at
+                .is_some_and(|at| node.steps.first() == Some(&at))
+        }) {
+            lines.push(format!(
+                "completing it sets the process variable `{}` ({})",
+                fact.id,
+                fact.kind.describe()
+            ));
+        }
         for cite in &step.cites {
             let source = procedure.source(cite.source);
             match &cite.section {

@@ -192,8 +192,9 @@ fn facts(plan: &Plan, random: &mut Random) -> Vec<Option<FactValue>> {
         .facts
         .iter()
         .map(|fact| {
-            // A decision's outcome is known from the decision's record, never given.
-            if fact.decided_by.is_some() || (fact.optional && random.chance(70)) {
+            // A decision's outcome, or a fact recorded at a step, is known from a record, never
+            // given up front.
+            if fact.known_at().is_some() || (fact.optional && random.chance(70)) {
                 return None;
             }
             Some(match &fact.kind {

@@ -185,6 +185,17 @@ fn check_facts(
             );
             continue;
         }
+        if let Some(step) = procedure.fact(id).recorded_at {
+            let step = &procedure.step(step).id;
+            report(
+                Code::CaseGivesRecordedFact,
+                format!(
+                    "`{name}` is recorded at `{step}`: its value comes from that step's record \
+                     (`\"facts\"` on the event), not from the case's facts"
+                ),
+            );
+            continue;
+        }
         let index = id.0 as usize;
         if given.mark(index) {
             report(
@@ -220,7 +231,8 @@ fn check_facts(
         }
     }
     for (index, fact) in procedure.facts.iter().enumerate() {
-        if !fact.optional && values[index].is_none() && !given.contains(index) {
+        let up_front = fact.known_at().is_none();
+        if up_front && !fact.optional && values[index].is_none() && !given.contains(index) {
             problems.push(Problem {
                 code: Code::CaseValueInvalid,
                 file: case_at.0,
@@ -487,8 +499,11 @@ fn check_event(
     let approved_by = event_role(plan, raw.approved_by, (name, "approved by"), report);
     ok &= by.is_ok() && approved_by.is_ok();
     let (by, approved_by) = (by.ok().flatten(), approved_by.ok().flatten());
+    let facts = recorded_facts(plan, step_id, raw.facts, report);
+    ok &= facts.is_some();
     ok.then(|| Event {
         step: step_id,
+        facts: facts.unwrap_or_default(),
         approved_by,
         on,
         outcome: outcome.ok().flatten(),
@@ -500,6 +515,78 @@ fn check_event(
         waived,
         line,
     })
+}
+
+/// The facts a record gives (`"facts"` on the event): each must be recorded at the record's
+/// step, once, with a value of its kind. `None` when any is not.
+fn recorded_facts(
+    plan: &Plan,
+    step: StepIndex,
+    given: &[(Cow<'_, str>, RawValue<'_>, usize)],
+    report: &mut impl FnMut(Code, String),
+) -> Option<Vec<(waymark_compile::FactIndex, FactValue)>> {
+    let procedure = plan.procedure;
+    let here = &procedure.step(step).id;
+    let mut facts = Vec::new();
+    let mut ok = true;
+    for (index, (name, value, _)) in given.iter().enumerate() {
+        let Some(id) = plan.fact_named(name) else {
+            let names = procedure
+                .facts
+                .iter()
+                .filter(|fact| fact.recorded_at == Some(step))
+                .map(|fact| fact.id.as_str());
+            let help = match did_you_mean(name, names) {
+                Some(guess) => format!("; did you mean `{guess}`?"),
+                None => String::new(),
+            };
+            report(
+                Code::CaseUnknownName,
+                format!(
+                    "`{here}` gives unknown fact `{name}`: the procedure has no such fact{help}"
+                ),
+            );
+            ok = false;
+            continue;
+        };
+        let fact = procedure.fact(id);
+        if fact.recorded_at != Some(step) {
+            let instead = match (fact.recorded_at, fact.decided_by) {
+                (Some(other), _) => format!("it is recorded at `{}`", procedure.step(other).id),
+                (None, Some(_)) => "it is a decision's outcome (its `outcome`)".to_string(),
+                (None, None) => "the case gives it up front, in its own `facts`".to_string(),
+            };
+            report(
+                Code::RecordGivesFactNotRecordedThere,
+                format!("the record of `{here}` gives `{name}`, but {instead}"),
+            );
+            ok = false;
+            continue;
+        }
+        if given[..index].iter().any(|(earlier, ..)| earlier == name) {
+            report(
+                Code::CaseValueInvalid,
+                format!("the record of `{here}` gives `{name}` twice"),
+            );
+            ok = false;
+            continue;
+        }
+        match fact_value(&fact.kind, value) {
+            Ok(Some(value)) => facts.push((id, value)),
+            Ok(None) => {}
+            Err(why) => {
+                report(
+                    Code::CaseValueInvalid,
+                    format!(
+                        "the fact `{name}` on the record of `{here}` must be {}, but {why}",
+                        fact.kind.describe()
+                    ),
+                );
+                ok = false;
+            }
+        }
+    }
+    ok.then_some(facts)
 }
 
 /// A decision needs one of its outcomes; nothing else may have one.

@@ -1,5 +1,7 @@
 //! Case data as CSV, the shape case-management systems export: an events file with the header
-//! `case,step,on,outcome,by,reason,waived[,approved_by]` and a facts file with `case,fact,value`.
+//! `case,step,on,outcome,by,reason,waived[,approved_by][,facts]` and a facts file with
+//! `case,fact,value`. A row's `facts` are the facts recorded at its step, `name=value` pairs
+//! separated by `;` (`unanimous=no`).
 //!
 //! A case's rows need not be next to each other, so both files are held whole. The first pass
 //! (the `csv` crate's reader) notes where each row is and which case it belongs to, and checks
@@ -24,7 +26,7 @@ use std::ops::Range;
 use waymark_diagnostics::Code;
 
 /// The columns of the events file.
-pub const EVENT_COLUMNS: [&str; 8] = [
+pub const EVENT_COLUMNS: [&str; 9] = [
     "case",
     "step",
     "on",
@@ -33,6 +35,7 @@ pub const EVENT_COLUMNS: [&str; 8] = [
     "reason",
     "waived",
     "approved_by",
+    "facts",
 ];
 /// The columns of the facts file.
 pub const FACT_COLUMNS: [&str; 3] = ["case", "fact", "value"];
@@ -263,6 +266,9 @@ impl CsvCases<'_> {
                 let text = field(column);
                 (!text.is_empty()).then_some(Cow::Borrowed(text))
             };
+            let Some(recorded) = recorded_facts(field(8), line, &mut problems) else {
+                continue;
+            };
             events.push(RawEvent {
                 step: Cow::Borrowed(field(1).trim()),
                 on: optional(2),
@@ -271,6 +277,7 @@ impl CsvCases<'_> {
                 reason: optional(5),
                 waived,
                 approved_by: optional(7),
+                facts: recorded,
                 line,
             });
         }
@@ -293,6 +300,41 @@ impl CsvCases<'_> {
             }
         })
     }
+}
+
+/// The `facts` column of an events row: `name=value` pairs separated by `;`, each a fact
+/// recorded at the row's step. A pair without `=` is a problem of the row.
+fn recorded_facts<'t>(
+    text: &'t str,
+    line: usize,
+    problems: &mut Vec<Problem>,
+) -> Option<RawFacts<'t>> {
+    let mut facts = Vec::new();
+    for pair in text
+        .split(';')
+        .map(str::trim)
+        .filter(|pair| !pair.is_empty())
+    {
+        let Some((name, value)) = pair.split_once('=') else {
+            problems.push(Problem {
+                code: Code::CaseValueInvalid,
+                file: InputFile::Cases,
+                line,
+                message: format!(
+                    "the `facts` column holds `{}`, not `name=value`: write each fact recorded \
+                     at the step as `unanimous=no`, separated by `;`",
+                    short(pair)
+                ),
+            });
+            return None;
+        };
+        facts.push((
+            Cow::Borrowed(name.trim()),
+            RawValue::Text(Cow::Borrowed(value.trim())),
+            0,
+        ));
+    }
+    Some(RawFacts(facts))
 }
 
 /// A value quoted in a message: at most 40 characters of it.

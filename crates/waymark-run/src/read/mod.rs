@@ -36,6 +36,8 @@ pub(crate) struct RawEvent<'a> {
     pub waived: Option<bool>,
     /// The role that signed the record off (`approved by` in the procedure).
     pub approved_by: Option<Cow<'a, str>>,
+    /// Facts the record gives (`"facts": {"unanimous": "no"}`): those recorded at its step.
+    pub facts: RawFacts<'a>,
     /// Set by the CSV reader; JSON Lines events take the case's line.
     pub line: usize,
 }
@@ -51,6 +53,8 @@ pub(crate) struct EventText<'t> {
     pub reason: Option<&'t str>,
     pub waived: Option<bool>,
     pub approved_by: Option<&'t str>,
+    /// Facts the record gives; the quick reader leaves lines with them to the careful one.
+    pub facts: &'t [(Cow<'t, str>, RawValue<'t>, usize)],
     /// Set by the CSV reader; JSON Lines events take the case's line.
     pub line: usize,
 }
@@ -65,17 +69,18 @@ impl RawEvent<'_> {
             reason: self.reason.as_deref(),
             waived: self.waived,
             approved_by: self.approved_by.as_deref(),
+            facts: &self.facts.0,
             line: self.line,
         }
     }
 }
 
 /// The facts of a case in the order written, each with its line in a facts file (0 for JSON).
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub(crate) struct RawFacts<'a>(pub Vec<(Cow<'a, str>, RawValue<'a>, usize)>);
 
 /// A fact's value as written: JSON gives strings, numbers and booleans; CSV gives strings.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) enum RawValue<'a> {
     Text(Cow<'a, str>),
     Whole(u64),

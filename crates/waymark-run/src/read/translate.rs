@@ -106,6 +106,10 @@ impl Translation {
     }
 
     fn event(&self, event: &Event) -> Option<Event> {
+        // Facts a record gives are few: read such a line again rather than renaming them.
+        if !event.facts.is_empty() {
+            return None;
+        }
         let map = self.steps.get(event.step.0 as usize)?.as_ref()?;
         if event.waived && !map.waivable || event.on.is_none() && map.recurring {
             return None;
@@ -174,8 +178,17 @@ fn step_map(step: &Step, to: &Plan) -> Option<StepMap> {
 /// fact `to` lacks would be refused there) and every fact only `to` has is optional.
 fn fact_map(from: &Plan, to: &Plan) -> Option<Vec<(Option<FactIndex>, bool)>> {
     for fact in &from.procedure.facts {
-        let other = to.fact_named(&fact.id)?;
-        if to.procedure.fact(other).kind != fact.kind {
+        let other = to.procedure.fact(to.fact_named(&fact.id)?);
+        let recorded_at = |plan: &Plan, fact: &waymark_compile::Fact| {
+            fact.recorded_at
+                .map(|step| plan.procedure.step(step).id.clone())
+        };
+        // A fact recorded at a step in one version and given up front (or at another step) in
+        // the other is read differently: read the line again.
+        if other.kind != fact.kind
+            || other.decided_by.is_some() != fact.decided_by.is_some()
+            || recorded_at(to, other) != recorded_at(from, fact)
+        {
             return None;
         }
     }
@@ -184,7 +197,8 @@ fn fact_map(from: &Plan, to: &Plan) -> Option<Vec<(Option<FactIndex>, bool)>> {
         .iter()
         .map(|fact| {
             let from_id = from.fact_named(&fact.id);
-            (from_id.is_some() || fact.optional).then_some((from_id, !fact.optional))
+            let required = !fact.optional && fact.known_at().is_none();
+            (from_id.is_some() || !required).then_some((from_id, required))
         })
         .collect()
 }

@@ -142,6 +142,49 @@ fn explain_row(plan: &Plan, report: &CaseReport, row: &Row, locate: Locate<'_>, 
     if let Some(occurrences) = row.occurrences {
         explain_occurrences(report, row.step, step, occurrences, out);
     }
+    explain_recorded(plan, report, row, out);
+}
+
+/// The facts recorded at this step (`fact unanimous ..., recorded at strategy_discussion`):
+/// what its latest record gives, the value later conditions read.
+fn explain_recorded(plan: &Plan, report: &CaseReport, row: &Row, out: &mut String) {
+    let recorded = (plan.procedure.facts.iter().enumerate())
+        .filter(|(_, fact)| fact.recorded_at == Some(row.step));
+    for (index, fact) in recorded {
+        let Some(latest) = report.case.latest_record(row.step, report.as_of) else {
+            continue;
+        };
+        let on = latest
+            .on
+            .map_or_else(String::new, |on| format!(", {},", when_text(on)));
+        let _ = match latest.recorded(waymark_compile::FactIndex(index as u32)) {
+            Some(value) => writeln!(
+                out,
+                "  records `{}`: its latest record{on} gives {}, which conditions read",
+                fact.id,
+                value_text(&fact.kind, value)
+            ),
+            None => writeln!(
+                out,
+                "  records `{}`: its latest record{on} does not give it, so it is not known",
+                fact.id
+            ),
+        };
+    }
+}
+
+/// A fact's value as a case file writes it.
+fn value_text(kind: &waymark_compile::FactKind, value: waymark_compile::FactValue) -> String {
+    use waymark_compile::{FactKind, FactValue};
+    match (kind, value) {
+        (FactKind::OneOf(words), FactValue::Choice(index)) => {
+            words.get(index as usize).cloned().unwrap_or_default()
+        }
+        (_, FactValue::YesNo(yes)) => if yes { "yes" } else { "no" }.to_string(),
+        (_, FactValue::Number(number)) => number.to_string(),
+        (_, FactValue::Date(date)) => date.to_string(),
+        (_, FactValue::Choice(index)) => index.to_string(),
+    }
 }
 
 /// Who must act and who signs off: for a `by a and b` step, the roles it awaits; for a step

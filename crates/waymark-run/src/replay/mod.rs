@@ -31,6 +31,8 @@ mod each;
 mod each_tests;
 mod path;
 mod progress;
+#[cfg(test)]
+mod recorded_tests;
 mod records;
 #[cfg(test)]
 mod repeat_tests;
@@ -177,8 +179,8 @@ impl<'a, 'p> Replay<'a, 'p> {
         replay.walk_path(scratch);
         replay.progress();
         replay.find_deviations();
-        for record in records {
-            replay.check_role(record.event);
+        for (position, record) in records.iter().enumerate() {
+            replay.check_role(record.event, position);
         }
         replay
     }
@@ -232,19 +234,74 @@ impl<'a, 'p> Replay<'a, 'p> {
         self.plan.procedure.step(id)
     }
 
-    /// The case's facts, and each decision's outcome named in a condition, from the decision's
-    /// first record (unknown until it is recorded).
+    /// The case's facts, each decision's outcome named in a condition (from the record that
+    /// decided the way on: its first, or for a decision that may repeat, its latest), and each
+    /// fact recorded at a step (from that step's latest record). Unknown until recorded.
     fn fact(
         &self,
     ) -> impl Fn(waymark_compile::FactIndex) -> Option<waymark_compile::FactValue> + '_ {
-        |id| match self.plan.procedure.fact(id).decided_by {
-            None => self.case.fact(id),
-            Some(decision) => {
-                let record = self.records.get(self.state(decision).first? as usize)?;
-                let outcome = self.case.events.get(record.event)?.outcome?;
-                Some(waymark_compile::FactValue::Choice(outcome as u32))
+        |id| {
+            let fact = self.plan.procedure.fact(id);
+            if let Some(decision) = fact.decided_by {
+                let outcome = self.recorded_outcome(decision)?;
+                return Some(waymark_compile::FactValue::Choice(outcome as u32));
+            }
+            match fact.recorded_at {
+                None => self.case.fact(id),
+                Some(step) => self.recorded_fact(id, step, self.records.len()),
             }
         }
+    }
+
+    /// A fact recorded at `step`, as the latest record of `step` before record `before` (in
+    /// applied order) gives it; a dateless waiver of the step, when it has no dated record.
+    fn recorded_fact(
+        &self,
+        id: waymark_compile::FactIndex,
+        step: StepIndex,
+        before: usize,
+    ) -> Option<waymark_compile::FactValue> {
+        let event = match self
+            .records
+            .get(..before)?
+            .iter()
+            .rev()
+            .find(|r| r.step == step)
+        {
+            Some(record) => record.event,
+            None => self.state(step).dateless_waiver? as usize,
+        };
+        self.case.events.get(event)?.recorded(id)
+    }
+
+    /// The facts as they stood when record `position` (in applied order, of event `event`) was
+    /// made, for judging who made it: a fact recorded at its own step is the value the record
+    /// itself gives; one recorded at another step, that step's latest record before it.
+    fn fact_for_record(
+        &self,
+        event: usize,
+        position: usize,
+    ) -> impl Fn(waymark_compile::FactIndex) -> Option<waymark_compile::FactValue> + '_ {
+        let all = self.fact();
+        move |id| {
+            let Some(step) = self.plan.procedure.fact(id).recorded_at else {
+                return all(id);
+            };
+            let record = self.case.events.get(event)?;
+            match record.step == step {
+                true => record.recorded(id),
+                false => self.recorded_fact(id, step, position),
+            }
+        }
+    }
+
+    /// Whether a fact a condition reads is still to be recorded: a decision's outcome or a fact
+    /// recorded at a step, whose step has no record yet.
+    fn fact_pending(&self, id: waymark_compile::FactIndex) -> bool {
+        self.plan.procedure.fact(id).known_at().is_some_and(|step| {
+            let state = self.state(step);
+            state.first.is_none() && state.dateless_waiver.is_none()
+        })
     }
 
     fn dateless_waivers(&self) -> usize {

@@ -92,19 +92,18 @@ impl Replay<'_, '_> {
         }
     }
 
-    /// Whether a step's routes test the outcome of a decision not recorded: like that decision,
-    /// the step goes the way its later records show.
+    /// Whether a step's routes test the outcome of a decision not recorded, or a fact recorded
+    /// at a step not recorded: like that decision, the step goes the way its later records show.
     fn waits_on_a_decision(&self, id: StepIndex) -> bool {
         if !self.plan.outcomes_in_conditions {
             return false;
         }
-        let fact = self.fact();
-        let procedure = self.plan.procedure;
         self.step(id).routes.iter().any(|route| match &route.when {
-            RouteWhen::Guard(guard) => guard.any_of.iter().flatten().any(|condition| {
-                procedure.fact(condition.fact).decided_by.is_some()
-                    && fact(condition.fact).is_none()
-            }),
+            RouteWhen::Guard(guard) => guard
+                .any_of
+                .iter()
+                .flatten()
+                .any(|condition| self.fact_pending(condition.fact)),
             _ => false,
         })
     }

@@ -42,11 +42,16 @@ impl Replay<'_, '_> {
                     let state = *self.state(id);
                     let mut progress = state.done.or(state.reached);
                     let mut done = state.done;
-                    // A decision that may repeat moves on when its latest occurrence decided.
+                    // A decision that may repeat moves on when its latest occurrence decided;
+                    // a step that may repeat after it (the safety plan of every meeting) moves
+                    // on no earlier than the latest occurrence that reached it.
                     if self.step(id).repeats
                         && let Some(latest) = self.latest_record(id)
                     {
                         (progress, done) = (Some(latest.on), Some(latest.on));
+                        if self.step(id).kind == StepKind::Task {
+                            progress = super::later(progress, state.reached);
+                        }
                     }
                     if let Some(next) = state.onward {
                         self.reach(id, next, progress, done);

@@ -308,7 +308,7 @@ impl Replay<'_, '_> {
     }
 
     /// Warns when a record names a role the procedure does not allow for the step in this case.
-    pub(super) fn check_role(&mut self, index: usize) {
+    pub(super) fn check_role(&mut self, index: usize, position: usize) {
         let event = &self.case.events[index];
         let Some(by) = event.by else {
             return;
@@ -322,7 +322,8 @@ impl Replay<'_, '_> {
         if rules.always & RoleRules::bit(by) != 0 {
             return;
         }
-        let fact = self.fact();
+        let procedure = self.plan.procedure;
+        let fact = self.fact_for_record(index, position);
         let applies =
             |rule: &&waymark_compile::RoleRule| rule.guard.as_ref().is_none_or(|g| g.holds(&fact));
         // Only the rules that name the role need their conditions tested (one in three, in
@@ -343,7 +344,6 @@ impl Replay<'_, '_> {
             .collect();
         allowed.sort();
         allowed.dedup();
-        let procedure = self.plan.procedure;
         let names: Vec<String> = allowed
             .iter()
             .map(|role| format!("`{}`", procedure.role(*role).id))
@@ -351,6 +351,30 @@ impl Replay<'_, '_> {
         let who = match names.len() {
             0 => "no role may do it".to_string(),
             _ => format!("only {} may do it", names.join(" or ")),
+        };
+        // A rule for this role that turns on a fact a record should give but none did: say
+        // so, since the record may be right and the fact missing.
+        let missing = step
+            .roles
+            .iter()
+            .filter(|rule| rule.roles.contains(&by))
+            .filter_map(|rule| rule.guard.as_ref())
+            .flat_map(|guard| guard.any_of.iter().flatten())
+            .map(|condition| condition.fact)
+            .find(|id| procedure.fact(*id).recorded_at.is_some() && fact(*id).is_none());
+        let who = match missing {
+            Some(id) => {
+                let fact = procedure.fact(id);
+                let at = fact
+                    .recorded_at
+                    .map_or("", |at| procedure.step(at).id.as_str());
+                format!(
+                    "{who}; whether `{}` may depends on `{}`, which no record of `{at}` gives",
+                    procedure.role(by).id,
+                    fact.id
+                )
+            }
+            None => who,
         };
         let message = format!(
             "role not allowed: `{}` was done by `{}`, but in this case {who}",

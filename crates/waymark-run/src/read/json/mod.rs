@@ -43,7 +43,8 @@ pub(crate) fn read_case<'a>(
 }
 
 const CASE_KEYS: &str = "`case`, `facts`, `events`";
-const EVENT_KEYS: &str = "`step`, `on`, `outcome`, `by`, `reason`, `waived`, `approved_by`";
+const EVENT_KEYS: &str =
+    "`step`, `on`, `outcome`, `by`, `reason`, `waived`, `approved_by`, `facts`";
 
 struct Reader<'a, 'e> {
     text: &'a str,
@@ -272,6 +273,7 @@ impl<'a> Reader<'a, '_> {
     fn event(&mut self) -> Result<RawEvent<'a>, JsonError> {
         let mut event = RawEvent::default();
         let mut step = None;
+        let mut given_facts = false;
         let start = self.at;
         self.object(|reader, key, key_at| {
             let at = reader.at;
@@ -283,6 +285,13 @@ impl<'a> Reader<'a, '_> {
                 "reason" => replace(&mut event.reason, reader.optional_text("reason")?),
                 "approved_by" => {
                     replace(&mut event.approved_by, reader.optional_text("approved_by")?)
+                }
+                // Facts recorded at the event's step: the same shape as the case's own facts.
+                "facts" => {
+                    let facts = reader.facts()?;
+                    let twice = std::mem::replace(&mut given_facts, true);
+                    event.facts = facts;
+                    twice
                 }
                 "waived" => {
                     let waived = match reader.value()? {
@@ -587,6 +596,7 @@ mod tests {
                 reason: event.reason.clone(),
                 waived: event.waived,
                 approved_by: event.approved_by.clone(),
+                facts: event.facts.clone(),
                 line: event.line,
             })
         })?;
