@@ -826,3 +826,20 @@ fn import_never_writes_over_its_census_and_map_needs_a_census() {
         "{err}"
     );
 }
+
+/// A census that cannot be read is reported as unreadable, not as a file that is no census.
+#[test]
+fn import_of_a_missing_census_says_it_cannot_be_read() {
+    let (code, _, stderr) = crate::cli::waymark(&["import", "cin-census", "no-such-census.xml"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("cannot read `no-such-census.xml`: no such file"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = crate::cli::waymark(&["import", "cin-census", "tests"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("`tests` is a folder, not a file"),
+        "{stderr}"
+    );
+}

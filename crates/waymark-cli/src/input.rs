@@ -261,7 +261,7 @@ pub(crate) fn not_utf8(
     .help("save the file as UTF-8 (most editors offer this under \"Save with encoding\")")
 }
 
-fn describe(error: &std::io::Error) -> String {
+pub(crate) fn describe(error: &std::io::Error) -> String {
     match error.kind() {
         std::io::ErrorKind::NotFound => "no such file".to_string(),
         std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),

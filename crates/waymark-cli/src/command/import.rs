@@ -75,12 +75,28 @@ pub fn run(args: ImportArgs) -> Exit {
     }
 }
 
+/// A census that cannot be read at all is reported as such, not as a file that is no census.
+fn readable(path: &str) -> Result<(), Failure> {
+    let shown = crate::output::printable(path, 200);
+    match std::fs::metadata(path) {
+        Err(error) => Err(Failure::usage(format!(
+            "cannot read `{shown}`: {}",
+            crate::input::describe(&error)
+        ))),
+        Ok(metadata) if metadata.is_dir() => {
+            Err(Failure::usage(format!("`{shown}` is a folder, not a file")))
+        }
+        Ok(_) => Ok(()),
+    }
+}
+
 fn import(args: &CinCensusArgs, sources: &mut Sources) -> Result<Exit, Failure> {
     let procedure = match &args.procedure {
         Some(path) => Some(load_procedure(path, sources)?),
         None => None,
     };
     let mapping = load_mapping(args.map.as_deref(), procedure.as_ref(), sources)?;
+    readable(&args.census)?;
     let Some(mut census) = Census::detect(&args.census)? else {
         return Err(Failure::usage(format!(
             "`{}` is not a Children in Need census: its root is not `<Message>` with CIN collection details",
