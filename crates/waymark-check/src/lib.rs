@@ -12,6 +12,7 @@ mod cited_times;
 mod deadlines;
 mod decisions;
 mod dominators;
+mod extensions;
 mod flow;
 mod outcomes;
 mod shape;
@@ -76,6 +77,7 @@ pub fn check(procedure: &Procedure, options: &CheckOptions<'_>) -> Vec<Diagnosti
     outcomes::check(procedure, &flow, &mut diagnostics);
     usage::check(procedure, &mut diagnostics);
     signoff::check(procedure, &mut diagnostics);
+    extensions::check(procedure, &mut diagnostics);
     cited_times::check(procedure, &mut diagnostics);
     if let Some(files) = options.guidance {
         citations::check(procedure, files, &mut diagnostics);

@@ -125,6 +125,8 @@ code_table! {
     JointRolesOnRepeatedWork = "WM0222", "joint-roles-on-repeated-work", Error, "`by A and B` is given for a checkpoint or recurring work";
     OutcomeOfNonDecision = "WM0224", "outcome-of-non-decision", Error, "a deadline counts from an outcome of a step that is not a decision";
     UnknownClockOutcome = "WM0225", "unknown-clock-outcome", Error, "a deadline counts from an outcome its decision does not declare";
+    ExtensionOfNothing = "WM0230", "extension-of-nothing", Error, "an `extendable` line's bound is zero";
+    ExtensionUnitMismatch = "WM0231", "extension-unit-mismatch", Error, "an extension counts in hours on a limit in days, or in days on a limit in hours";
 
     // Check: graph shape, deadlines, sources.
     UnreachableStep = "WM0301", "unreachable-step", Warning, "no path from the start reaches this step";
@@ -149,6 +151,10 @@ code_table! {
     ApprovedByOwnRole = "WM0322", "approved-by-own-role", Warning, "a step is approved by a role that may also do it";
     OutcomeClockNeverStarts = "WM0326", "outcome-clock-never-starts", Error, "a deadline counts from an outcome that never leads to its step";
     OutcomeNotYetDecided = "WM0330", "outcome-not-yet-decided", Error, "a condition tests a decision's outcome where the decision may not have been made";
+    ExtensionWithoutLimit = "WM0331", "extension-without-limit", Warning, "`extendable` is given for a step with no limit (`due` line) to extend";
+    ExtensionCannotHelp = "WM0332", "extension-cannot-help", Warning, "`extendable` is given for a step whose every limit counts back from a later event";
+    ExtensionApprovedByDoer = "WM0333", "extension-approved-by-doer", Warning, "an extension is approved by a role that may also do the step";
+    ExtensionAsLongAsLimit = "WM0334", "extension-as-long-as-limit", Warning, "an extension's bound is as long as the limit it extends, or longer";
 
     // Calendars and dates.
     CalendarFileMalformed = "WM0401", "calendar-file-malformed", Error, "a calendar file is not in a format Waymark reads";
@@ -167,6 +173,8 @@ code_table! {
     CaseRecordNotAllowed = "WM0504", "case-record-not-allowed", Error, "a record the procedure cannot accept in any case";
     CsvHeaderInvalid = "WM0505", "csv-header-invalid", Error, "a CSV file's header does not give the columns Waymark reads";
     CsvRowInvalid = "WM0506", "csv-row-invalid", Error, "a CSV row cannot be read";
+    CaseExtensionInvalid = "WM0509", "case-extension-invalid", Error, "a recorded extension's amount cannot be used, or the record also does something else";
+    CaseExtensionNotAllowed = "WM0510", "case-extension-not-allowed", Error, "a case extends a step whose procedure gives it no `extendable` line";
 
     // Children in Need census files and the mappings that read them.
     CensusUnreadable = "WM0601", "census-unreadable", Error, "a census file is not well-formed XML, or it was cut short";

@@ -246,6 +246,8 @@ pub fn chart_compared(procedure: &Procedure, comparison: &Comparison) -> Chart {
             when: Vec::new(),
             notes: vec![format!("`{id}`, removed")],
             approval: None,
+        extension: None,
+            extension: None,
             lane,
             steps: Vec::new(),
             mark: Mark::Removed,
@@ -547,6 +549,10 @@ pub fn deadline_lines(procedure: &Procedure, step: &Step) -> Vec<String> {
             }
         };
         lines.push(line);
+    }
+    // The extension sits under the limits it moves.
+    if let Some(extension) = &step.extension {
+        lines.push(procedure.extension_sentence(extension));
     }
     lines
 }
