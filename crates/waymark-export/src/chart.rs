@@ -246,8 +246,6 @@ pub fn chart_compared(procedure: &Procedure, comparison: &Comparison) -> Chart {
             when: Vec::new(),
             notes: vec![format!("`{id}`, removed")],
             approval: None,
-        extension: None,
-            extension: None,
             lane,
             steps: Vec::new(),
             mark: Mark::Removed,

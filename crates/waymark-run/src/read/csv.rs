@@ -1,5 +1,5 @@
 //! Case data as CSV, the shape case-management systems export: an events file with the header
-//! `case,step,on,outcome,by,reason,waived[,approved_by]` and a facts file with `case,fact,value`.
+//! `case,step,on,outcome,by,reason,waived[,approved_by][,extended_by]` and a facts file with `case,fact,value`.
 //!
 //! A case's rows need not be next to each other, so both files are held whole. The first pass
 //! (the `csv` crate's reader) notes where each row is and which case it belongs to, and checks
@@ -24,7 +24,7 @@ use std::ops::Range;
 use waymark_diagnostics::Code;
 
 /// The columns of the events file.
-pub const EVENT_COLUMNS: [&str; 8] = [
+pub const EVENT_COLUMNS: [&str; 9] = [
     "case",
     "step",
     "on",
@@ -33,6 +33,7 @@ pub const EVENT_COLUMNS: [&str; 8] = [
     "reason",
     "waived",
     "approved_by",
+    "extended_by",
 ];
 /// The columns of the facts file.
 pub const FACT_COLUMNS: [&str; 3] = ["case", "fact", "value"];
@@ -271,6 +272,7 @@ impl CsvCases<'_> {
                 reason: optional(5),
                 waived,
                 approved_by: optional(7),
+                extended_by: optional(8),
                 line,
             });
         }

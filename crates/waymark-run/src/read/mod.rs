@@ -36,6 +36,8 @@ pub(crate) struct RawEvent<'a> {
     pub waived: Option<bool>,
     /// The role that signed the record off (`approved by` in the procedure).
     pub approved_by: Option<Cow<'a, str>>,
+    /// An extension's amount as written: `10` or `10 working days`.
+    pub extended_by: Option<Cow<'a, str>>,
     /// Set by the CSV reader; JSON Lines events take the case's line.
     pub line: usize,
 }
@@ -51,6 +53,7 @@ pub(crate) struct EventText<'t> {
     pub reason: Option<&'t str>,
     pub waived: Option<bool>,
     pub approved_by: Option<&'t str>,
+    pub extended_by: Option<&'t str>,
     /// Set by the CSV reader; JSON Lines events take the case's line.
     pub line: usize,
 }
@@ -65,6 +68,7 @@ impl RawEvent<'_> {
             reason: self.reason.as_deref(),
             waived: self.waived,
             approved_by: self.approved_by.as_deref(),
+            extended_by: self.extended_by.as_deref(),
             line: self.line,
         }
     }

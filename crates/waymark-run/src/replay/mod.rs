@@ -23,6 +23,7 @@
 
 mod deviations;
 pub mod due_dates;
+pub(crate) mod extension;
 mod path;
 mod progress;
 mod records;
@@ -63,6 +64,7 @@ pub fn run_case(plan: &Plan, case: Case, as_of: NaiveDate) -> CaseReport {
 pub fn run_case_with(plan: &Plan, case: Case, as_of: NaiveDate, reading: Reading) -> CaseReport {
     SCRATCH.with_borrow_mut(|scratch| {
         let ignored = records::in_order(plan, &case, as_of, &mut scratch.records);
+        extension::hold(&case, &mut scratch.records);
         let held = signoff::hold_partial(plan, &case, &mut scratch.records);
         let records = std::mem::take(&mut scratch.records);
         let mut report = match reading {
@@ -74,6 +76,7 @@ pub fn run_case_with(plan: &Plan, case: Case, as_of: NaiveDate, reading: Reading
         };
         scratch.records = records;
         signoff::judge(plan, &mut report, held);
+        extension::judge(plan, &mut report);
         report
     })
 }

@@ -43,7 +43,8 @@ pub(crate) fn read_case<'a>(
 }
 
 const CASE_KEYS: &str = "`case`, `facts`, `events`";
-const EVENT_KEYS: &str = "`step`, `on`, `outcome`, `by`, `reason`, `waived`, `approved_by`";
+const EVENT_KEYS: &str =
+    "`step`, `on`, `outcome`, `by`, `reason`, `waived`, `approved_by`, `extended_by`";
 
 struct Reader<'a, 'e> {
     text: &'a str,
@@ -283,6 +284,23 @@ impl<'a> Reader<'a, '_> {
                 "reason" => replace(&mut event.reason, reader.optional_text("reason")?),
                 "approved_by" => {
                     replace(&mut event.approved_by, reader.optional_text("approved_by")?)
+                }
+                // A number (`10`) or a text with the unit (`"10 working days"`); the checker
+                // reads it against the step's `extendable` line.
+                "extended_by" => {
+                    let amount = match reader.value()? {
+                        Value::Text(text) => Some(text),
+                        Value::Number(number) => Some(Cow::Borrowed(number)),
+                        Value::Null => None,
+                        other => {
+                            reader.at = at;
+                            return Err(reader.shape(format!(
+                                "`extended_by` must be a number or a text, not {}",
+                                other.kind()
+                            )));
+                        }
+                    };
+                    replace(&mut event.extended_by, amount)
                 }
                 "waived" => {
                     let waived = match reader.value()? {
@@ -587,6 +605,7 @@ mod tests {
                 reason: event.reason.clone(),
                 waived: event.waived,
                 approved_by: event.approved_by.clone(),
+                extended_by: event.extended_by.clone(),
                 line: event.line,
             })
         })?;
