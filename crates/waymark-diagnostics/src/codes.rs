@@ -205,6 +205,7 @@ code_table! {
     TestApprovalNotNeeded = "WM0712", "test-approval-not-needed", Error, "a test expects the approval of a step that needs no sign-off";
     TestAwaitingNotJoint = "WM0713", "test-awaiting-not-joint", Error, "a test expects a step to await roles, but any one of its roles does it";
     TestFileIsAProcedure = "WM0714", "test-file-is-a-procedure", Error, "a procedure file is given to `waymark test`, which reads test files";
+    TestExtensionNotAllowed = "WM0715", "test-extension-not-allowed", Error, "a test expects an extended due date for a step that cannot be extended";
 }
 
 impl std::fmt::Display for Code {

@@ -306,6 +306,21 @@ pub(crate) fn deviation_words(
     }
 }
 
+/// A row's extension in words, for the table and CSV notes: "extended by 10 working days, due
+/// 2026-03-23; without the extension: late".
+pub(crate) fn extension_note(plan: &Plan, row: &crate::report::Row) -> Option<String> {
+    let extended = row.extension?;
+    let unit = plan.procedure.step(row.step).extension.as_ref()?.unit;
+    let mut note = format!("extended by {}", unit.amount_words(extended.by));
+    if let Some(due) = extended.due {
+        note.push_str(&format!(", due {}", text::due_text(due)));
+    }
+    if let Some(unextended) = extended.unextended {
+        note.push_str(&format!("; without the extension: {}", unextended.word()));
+    }
+    Some(note)
+}
+
 /// A refused extension in words: what was recorded, and what the procedure allows.
 fn extension_words(
     plan: &Plan,
