@@ -18,6 +18,7 @@ mod diff;
 mod docs;
 mod editor;
 mod export;
+mod extension;
 mod fixtures;
 mod fmt;
 mod hardening;

@@ -24,10 +24,7 @@ fn nothing_to_extend(step: &Step, extension: &Extension) -> Option<Diagnostic> {
             Diagnostic::new(
                 Code::ExtensionWithoutLimit,
                 extension.span,
-                format!(
-                    "`{}` may be extended, but has no limit to extend",
-                    step.id
-                ),
+                format!("`{}` may be extended, but has no limit to extend", step.id),
             )
             .label("nothing to extend")
             .help(
@@ -51,7 +48,10 @@ fn nothing_to_extend(step: &Step, extension: &Extension) -> Option<Diagnostic> {
             ),
         )
         .label("cannot move any limit")
-        .related(limit.span, "counts back: the work must be ready before the event")
+        .related(
+            limit.span,
+            "counts back: the work must be ready before the event",
+        )
         .help(
             "an extension moves limits counted after an event (`due 45 working days after \
              referral`); delete the `extendable` line, or change the limit's amount",
@@ -66,7 +66,10 @@ fn approved_by_doer(
     extension: &Extension,
 ) -> Option<Diagnostic> {
     let (rule, role) = step.roles.iter().find_map(|rule| {
-        let role = extension.approvers.iter().find(|r| rule.roles.contains(r))?;
+        let role = extension
+            .approvers
+            .iter()
+            .find(|r| rule.roles.contains(r))?;
         Some((rule, *role))
     })?;
     let id = &procedure.role(role).id;
@@ -112,7 +115,10 @@ fn as_long_as_the_limit(
         .label("the extra time, not the new limit")
         .related(
             limit.span,
-            format!("with it, `{}` may take {most}", procedure.deadline_words(limit)),
+            format!(
+                "with it, `{}` may take {most}",
+                procedure.deadline_words(limit)
+            ),
         )
         .help(format!(
             "write the extra time the guidance allows: `extendable by up to {}` allows at most \
@@ -145,7 +151,8 @@ mod tests {
             .collect()
     }
 
-    const EXTENDABLE: &str = "  extendable by up to 10 working days with reason, approved by manager\n";
+    const EXTENDABLE: &str =
+        "  extendable by up to 10 working days with reason, approved by manager\n";
 
     #[test]
     fn an_extension_of_a_forward_limit_by_another_role_is_clean() {
@@ -179,7 +186,8 @@ mod tests {
 
     #[test]
     fn a_bound_as_long_as_the_limit_is_flagged() {
-        let details = "  due 10 working days after s\n  extendable by up to 10 working days with reason\n";
+        let details =
+            "  due 10 working days after s\n  extendable by up to 10 working days with reason\n";
         assert_eq!(codes(details), ["WM0334"]);
         // In another unit it is not compared.
         let details = "  due 10 working days after s\n  extendable by up to 2 weeks with reason\n";
@@ -188,7 +196,8 @@ mod tests {
 
     #[test]
     fn the_compiler_refuses_a_zero_bound_and_mixed_units() {
-        let details = "  due 10 working days after s\n  extendable by up to 0 working days with reason\n";
+        let details =
+            "  due 10 working days after s\n  extendable by up to 0 working days with reason\n";
         assert_eq!(codes(details), ["WM0230"]);
         let details = "  due 10 working days after s\n  extendable by up to 4 hours with reason\n";
         assert_eq!(codes(details), ["WM0231"]);

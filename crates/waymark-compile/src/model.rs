@@ -240,7 +240,8 @@ impl Step {
     /// The limits an extension moves: those counted after an event. A limit counted back from
     /// a later event (`before`) keeps the work ready in time for it; waiting longer cannot.
     pub fn extendable_limits(&self) -> impl Iterator<Item = &Deadline> {
-        self.limits().filter(|deadline| !deadline.clock.counts_back())
+        self.limits()
+            .filter(|deadline| !deadline.clock.counts_back())
     }
 
     /// The targets.

@@ -6,8 +6,8 @@
 )]
 
 use crate::model::{
-    Approval, Clock, Condition, Extension, Deadline, DeadlineKind, FactKind, FactValue, Guard, Procedure,
-    RoleRule, RouteWhen, Step, StepIndex, Test, Unit,
+    Approval, Clock, Condition, Deadline, DeadlineKind, Extension, FactKind, FactValue, Guard,
+    Procedure, RoleRule, RouteWhen, Step, StepIndex, Test, Unit,
 };
 
 impl Clock {

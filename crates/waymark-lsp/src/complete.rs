@@ -250,7 +250,18 @@ mod tests {
             want(&["extendable", "by", "up", "to", "10", "working", "days"]),
             Want::Words(&["with"])
         );
-        let approved = ["extendable", "by", "up", "to", "1", "week", "with", "reason,", "approved", "by"];
+        let approved = [
+            "extendable",
+            "by",
+            "up",
+            "to",
+            "1",
+            "week",
+            "with",
+            "reason,",
+            "approved",
+            "by",
+        ];
         assert_eq!(want(&approved), Want::Names(Kind::Role));
         assert_eq!(want(&["approved", "by"]), Want::Names(Kind::Role));
         assert_eq!(

@@ -441,7 +441,9 @@ mod tests {
         let on_step = text.find("then b").unwrap() + "then ".len();
         let step = hover(&analysis, on_step, today).unwrap();
         assert!(
-            step.contains("- extendable by up to 10 working days, with a reason and approval by Team Manager"),
+            step.contains(
+                "- extendable by up to 10 working days, with a reason and approval by Team Manager"
+            ),
             "{step}"
         );
         let on_line = text.find("extendable").unwrap() + 2;

@@ -1188,9 +1188,10 @@ fn element(
         }
         if let Some(extension) = &step.extension {
             // As written, for an engine that moves the due-date variable when a case records one.
-            element
-                .properties
-                .push(("extension".to_string(), procedure.extension_words(extension)));
+            element.properties.push((
+                "extension".to_string(),
+                procedure.extension_words(extension),
+            ));
         }
     }
     element

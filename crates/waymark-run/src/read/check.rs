@@ -654,7 +654,11 @@ mod tests {
         assert_eq!(amount("10"), Some(10));
         assert_eq!(amount(" 10 working days "), Some(10));
         assert_eq!(amount("1 working day"), Some(1));
-        assert_eq!(amount("0"), Some(0), "zero is read, and refused by the caller");
+        assert_eq!(
+            amount("0"),
+            Some(0),
+            "zero is read, and refused by the caller"
+        );
         for bad in ["ten", "10 weeks", "10 days", "-3", "1.5", "10 working", ""] {
             assert_eq!(amount(bad), None, "{bad}");
         }

@@ -218,13 +218,14 @@ fn explain_extension(
         let verdict = match refusal {
             None => "granted".to_string(),
             Some(Refusal::NoReason) => "not applied: no reason recorded".to_string(),
-            Some(Refusal::NotApproved) => "not applied: not approved by a role the procedure names".to_string(),
+            Some(Refusal::NotApproved) => {
+                "not applied: not approved by a role the procedure names".to_string()
+            }
             Some(Refusal::OverBound) => "applied only up to the bound".to_string(),
         };
-        let reason = event
-            .reason
-            .as_deref()
-            .map_or(String::new(), |reason| format!(", \"{}\"", super::text::shown(reason)));
+        let reason = event.reason.as_deref().map_or(String::new(), |reason| {
+            format!(", \"{}\"", super::text::shown(reason))
+        });
         let approver = event.approved_by.map_or(String::new(), |role| {
             format!(", approved by {}", plan.procedure.role(role).id)
         });
@@ -249,7 +250,10 @@ fn explain_extension(
             );
         }
         None => {
-            let _ = writeln!(out, "    extended by {total}; no limit it moves applies yet");
+            let _ = writeln!(
+                out,
+                "    extended by {total}; no limit it moves applies yet"
+            );
         }
     }
     if let Some(unextended) = extended.unextended {

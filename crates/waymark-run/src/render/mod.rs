@@ -346,11 +346,15 @@ fn extension_words(
             format!("an extension with its `reason` ({rule})"),
         ),
         DeviationKind::ExtensionNotApproved => {
-            let by = event
-                .and_then(|event| event.approved_by)
-                .map_or_else(|| "no approval recorded".to_string(), |role| {
-                    format!("approved by `{}`, who may not approve it", plan.procedure.role(role).id)
-                });
+            let by = event.and_then(|event| event.approved_by).map_or_else(
+                || "no approval recorded".to_string(),
+                |role| {
+                    format!(
+                        "approved by `{}`, who may not approve it",
+                        plan.procedure.role(role).id
+                    )
+                },
+            );
             (
                 format!("{extended}, {by}; it is not applied"),
                 format!("an extension with `approved_by` ({rule})"),

@@ -55,7 +55,12 @@ pub(crate) struct Grant {
 /// The extension records of `step` up to the end of `as_of`, in date order (then time, then
 /// file order), judged one by one: each needs its reason and, when the procedure names
 /// approvers, one of them as its `approved_by`; together they never pass the bound.
-pub(crate) fn grant(case: &Case, step: StepIndex, extension: &Extension, as_of: NaiveDate) -> Grant {
+pub(crate) fn grant(
+    case: &Case,
+    step: StepIndex,
+    extension: &Extension,
+    as_of: NaiveDate,
+) -> Grant {
     let mut records: Vec<(When, usize)> = (case.events.iter().enumerate())
         .filter(|(_, event)| event.step == step && event.extended_by.is_some())
         .filter_map(|(index, event)| event.on.map(|on| (on, index)))
@@ -117,7 +122,11 @@ impl Replay<'_, '_> {
         let decided = |step, outcome| self.first_decided(step, outcome);
         let mut due: Option<Due> = None;
         for limit in step.limits() {
-            if limit.guard.as_ref().is_some_and(|guard| !guard.holds(&fact)) {
+            if limit
+                .guard
+                .as_ref()
+                .is_some_and(|guard| !guard.holds(&fact))
+            {
                 continue;
             }
             let ClockStart::Started(from, amount) = clock_start(limit, &fact, &done, &decided)
@@ -128,7 +137,12 @@ impl Replay<'_, '_> {
                 continue;
             };
             if !limit.clock.counts_back() {
-                let moved = shift(calendar, due_as_when(limit_due), i64::from(grant.by), extension.unit);
+                let moved = shift(
+                    calendar,
+                    due_as_when(limit_due),
+                    i64::from(grant.by),
+                    extension.unit,
+                );
                 let Ok(moved) = moved else {
                     continue;
                 };
@@ -166,7 +180,12 @@ pub(crate) fn judged_due(row: &Row) -> Option<Due> {
 /// Completes a replayed case: its extension records are counted (those applied in full fit),
 /// and each refused one is a deviation.
 pub(super) fn judge(plan: &Plan, report: &mut CaseReport) {
-    if !report.case.events.iter().any(|event| event.extended_by.is_some()) {
+    if !report
+        .case
+        .events
+        .iter()
+        .any(|event| event.extended_by.is_some())
+    {
         return;
     }
     let mut added = false;

@@ -73,14 +73,26 @@ fn an_approved_extension_within_the_bound_moves_the_due_date() {
     let events = format!("{REFERRAL},{},{DONE_LATE}", extension("10", APPROVED));
     let report = run("", &events, "2026-03-31");
     let row = assessment(&report);
-    assert_eq!(date(row.due).as_deref(), Some("2026-03-09"), "the due date as written");
+    assert_eq!(
+        date(row.due).as_deref(),
+        Some("2026-03-09"),
+        "the due date as written"
+    );
     let extended = row.extension.expect("extended");
     assert_eq!(extended.by, 10);
     assert_eq!(date(extended.due).as_deref(), Some("2026-03-23"));
     assert_eq!(row.status, Status::Met, "done within the extension");
-    assert_eq!(extended.unextended, Some(Status::Late), "and late without it");
+    assert_eq!(
+        extended.unextended,
+        Some(Status::Late),
+        "and late without it"
+    );
     assert!(report.deviations.is_empty());
-    assert_eq!((report.records, report.fitting), (3, 3), "the extension is a record that fits");
+    assert_eq!(
+        (report.records, report.fitting),
+        (3, 3),
+        "the extension is a record that fits"
+    );
 }
 
 #[test]
@@ -91,8 +103,15 @@ fn an_extension_with_its_unit_in_words_reads_the_same() {
     assert_eq!(row.extension.map(|e| e.by), Some(10));
     // Past the written due date, within the extended one: still pending, not overdue.
     assert_eq!(row.status, Status::Pending);
-    assert_eq!(row.extension.and_then(|e| e.unextended), Some(Status::Overdue));
-    assert_eq!(report.next, Some(1), "what is due next goes by the extended date");
+    assert_eq!(
+        row.extension.and_then(|e| e.unextended),
+        Some(Status::Overdue)
+    );
+    assert_eq!(
+        report.next,
+        Some(1),
+        "what is due next goes by the extended date"
+    );
 }
 
 #[test]
@@ -104,8 +123,15 @@ fn an_extension_past_the_bound_is_applied_up_to_it_and_reported() {
     );
     let report = run("", &events, "2026-03-31");
     let row = assessment(&report);
-    assert_eq!(row.extension.map(|e| e.by), Some(10), "never past the bound");
-    assert_eq!(date(row.extension.and_then(|e| e.due)).as_deref(), Some("2026-03-23"));
+    assert_eq!(
+        row.extension.map(|e| e.by),
+        Some(10),
+        "never past the bound"
+    );
+    assert_eq!(
+        date(row.extension.and_then(|e| e.due)).as_deref(),
+        Some("2026-03-23")
+    );
     assert_eq!(kinds(&report), [DeviationKind::ExtensionOverBound]);
     assert_eq!(report.fitting, report.records - 1);
 }
@@ -113,8 +139,14 @@ fn an_extension_past_the_bound_is_applied_up_to_it_and_reported() {
 #[test]
 fn an_extension_without_its_reason_or_approval_is_not_applied() {
     for (rest, kind) in [
-        (r#","approved_by":"manager""#, DeviationKind::ExtensionWithoutReason),
-        (r#","reason":"an interpreter""#, DeviationKind::ExtensionNotApproved),
+        (
+            r#","approved_by":"manager""#,
+            DeviationKind::ExtensionWithoutReason,
+        ),
+        (
+            r#","reason":"an interpreter""#,
+            DeviationKind::ExtensionNotApproved,
+        ),
         (
             r#","reason":"an interpreter","approved_by":"worker""#,
             DeviationKind::ExtensionNotApproved,
@@ -124,7 +156,11 @@ fn an_extension_without_its_reason_or_approval_is_not_applied() {
         let report = run("", &events, "2026-03-31");
         let row = assessment(&report);
         assert_eq!(row.extension, None, "{rest}");
-        assert_eq!(row.status, Status::Late, "judged by the due date as written");
+        assert_eq!(
+            row.status,
+            Status::Late,
+            "judged by the due date as written"
+        );
         assert_eq!(kinds(&report), [kind], "{rest}");
     }
 }
@@ -137,7 +173,10 @@ fn a_limit_counted_back_from_a_later_event_is_not_moved() {
     let events = format!("{REFERRAL},{},{DONE_LATE}", extension("10", APPROVED));
     let report = run(facts, &events, "2026-03-31");
     let row = assessment(&report);
-    assert_eq!(date(row.extension.and_then(|e| e.due)).as_deref(), Some("2026-03-09"));
+    assert_eq!(
+        date(row.extension.and_then(|e| e.due)).as_deref(),
+        Some("2026-03-09")
+    );
     assert_eq!(row.status, Status::Late);
 }
 
@@ -147,8 +186,15 @@ fn the_extension_does_not_do_the_step() {
     let report = run("", &events, "2026-03-31");
     let row = assessment(&report);
     assert_eq!(row.done, None);
-    assert_eq!(row.status, Status::Overdue, "due 16 March with the extension");
-    assert_eq!(date(row.extension.and_then(|e| e.due)).as_deref(), Some("2026-03-16"));
+    assert_eq!(
+        row.status,
+        Status::Overdue,
+        "due 16 March with the extension"
+    );
+    assert_eq!(
+        date(row.extension.and_then(|e| e.due)).as_deref(),
+        Some("2026-03-16")
+    );
 }
 
 #[test]
@@ -173,7 +219,11 @@ fn grants_add_up_in_date_order() {
     let parsed = waymark_syntax::parse(FileId(0), PROCEDURE);
     let compiled = waymark_compile::compile(parsed.document, &mut waymark_compile::NoFiles);
     let compiled = compiled.procedure.expect("compiles");
-    let rule = compiled.step(StepIndex(1)).extension.clone().expect("extendable");
+    let rule = compiled
+        .step(StepIndex(1))
+        .extension
+        .clone()
+        .expect("extendable");
     let granted = grant(&report.case, StepIndex(1), &rule, as_of);
     assert_eq!(granted.by, 8, "the one without a reason is not counted");
     let refusals: Vec<Option<Refusal>> = granted.records.iter().map(|(_, r)| *r).collect();
