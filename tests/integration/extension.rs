@@ -255,3 +255,57 @@ fn policy_tests_record_and_expect_extensions() {
         insta::assert_snapshot!("extension__policy_misuse", format!("{stdout}---- stderr\n{stderr}"));
     });
 }
+
+/// Amounts a case system might write: each is a coded problem of its own case (never a panic),
+/// and a case with a blank or null amount is a record of the step done, as in CSV.
+#[test]
+fn hostile_amounts_are_coded_problems_of_their_own_case() {
+    let folder = crate::run::temp_folder("extension_hostile");
+    let cases = folder.join("cases.jsonl");
+    let values = [
+        ("1e5", "WM0509"),
+        ("-1", "WM0509"),
+        ("1.5", "WM0509"),
+        ("0", "WM0509"),
+        ("99999999999", "WM0509"),
+        ("\"10 weeks\"", "WM0509"),
+        ("\"\\u0007 10\"", "WM0509"),
+        ("{}", "WM0501"),
+        ("[10]", "WM0501"),
+        ("true", "WM0501"),
+        ("null", ""),
+        ("\"  \"", ""),
+    ];
+    let lines: Vec<String> = values
+        .iter()
+        .enumerate()
+        .map(|(n, (value, _))| {
+            format!(
+                r#"{{"case":"H{n}","events":[{{"step":"referral","on":"2026-01-05"}},{{"step":"assessment_complete","on":"2026-03-02","extended_by":{value},"reason":"r","approved_by":"manager"}}]}}"#
+            )
+        })
+        .collect();
+    std::fs::write(&cases, lines.join("\n")).unwrap();
+    let (code, stdout, stderr) = waymark(&[
+        "run",
+        PROCEDURE,
+        cases.to_str().unwrap(),
+        "--as-of",
+        "2026-03-31",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let reports: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(reports.len(), values.len());
+    for (report, (value, code)) in reports.iter().zip(values) {
+        let found = report["errors"][0]["code"].as_str().unwrap_or("");
+        assert_eq!(found, code, "{value}: {report}");
+    }
+    // A bell in the amount is escaped where the message is shown.
+    assert!(!stderr.contains('\u{7}'), "{stderr}");
+}

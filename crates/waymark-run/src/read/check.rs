@@ -514,7 +514,8 @@ fn extension_event(
         None => invalid(format!(
             "`extended_by` must be a whole number of {units} (`10` or `\"10 {units}\"`), not \
              `{}`",
-            text.escape_debug(),
+            // The message is escaped where it is shown; a long value is cut here.
+            text.chars().take(40).collect::<String>(),
             units = extension.unit.words(2u32)
         )),
     }
