@@ -108,7 +108,8 @@ pub struct Row {
     /// For a step extended in this case (`extendable` in the procedure, `extended_by` in the
     /// case): the extension granted and the due date it gives. `status` is judged by that date;
     /// `due` stays the unextended one.
-    pub extension: Option<Extended>,
+    /// (Boxed: a rare field, kept out of every other row's size.)
+    pub extension: Option<Box<Extended>>,
 }
 
 /// An extension granted to a step in one case.

@@ -235,7 +235,7 @@ fn explain_extension(
             event.line
         );
     }
-    let Some(extended) = row.extension else {
+    let Some(extended) = row.extension.as_deref() else {
         let _ = writeln!(out, "    no extension applies: the due date is as written");
         return;
     };

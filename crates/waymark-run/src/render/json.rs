@@ -157,7 +157,7 @@ impl Printer<'_, '_> {
             Some(false) => out.push_str(",\"approval\":\"missing\""),
             None => {}
         }
-        if let Some(extended) = row.extension {
+        if let Some(extended) = row.extension.as_deref().copied() {
             self.json_extension(row, extended, out);
         }
         if !row.awaiting.is_empty() {

@@ -309,7 +309,7 @@ pub(crate) fn deviation_words(
 /// A row's extension in words, for the table and CSV notes: "extended by 10 working days, due
 /// 2026-03-23; without the extension: late".
 pub(crate) fn extension_note(plan: &Plan, row: &crate::report::Row) -> Option<String> {
-    let extended = row.extension?;
+    let extended = row.extension.as_deref()?;
     let unit = plan.procedure.step(row.step).extension.as_ref()?.unit;
     let mut note = format!("extended by {}", unit.amount_words(extended.by));
     if let Some(due) = extended.due {

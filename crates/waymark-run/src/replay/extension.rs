@@ -109,7 +109,7 @@ impl Replay<'_, '_> {
     /// The step's extension in this case, if one was granted: how far, and the due date its
     /// limits then give. Limits counted after an event move by the extension; a limit counted
     /// back from a later event does not; the earliest governs, as without one.
-    pub(super) fn extend(&self, id: StepIndex, as_of: NaiveDate) -> Option<Extended> {
+    pub(super) fn extend(&self, id: StepIndex, as_of: NaiveDate) -> Option<Box<Extended>> {
         let step = self.step(id);
         let extension = step.extension.as_ref()?;
         let grant = grant(self.case, id, extension, as_of);
@@ -152,11 +152,11 @@ impl Replay<'_, '_> {
                 due = Some(limit_due);
             }
         }
-        Some(Extended {
+        Some(Box::new(Extended {
             by: grant.by,
             due,
             unextended: None,
-        })
+        }))
     }
 }
 
@@ -174,7 +174,10 @@ fn due_as_when(due: Due) -> When {
 
 /// The due date a row is judged by: the extended one, when an extension moved it.
 pub(crate) fn judged_due(row: &Row) -> Option<Due> {
-    row.extension.and_then(|extended| extended.due).or(row.due)
+    row.extension
+        .as_ref()
+        .and_then(|extended| extended.due)
+        .or(row.due)
 }
 
 /// Completes a replayed case: its extension records are counted (those applied in full fit),

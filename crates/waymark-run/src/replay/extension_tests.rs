@@ -78,7 +78,7 @@ fn an_approved_extension_within_the_bound_moves_the_due_date() {
         Some("2026-03-09"),
         "the due date as written"
     );
-    let extended = row.extension.expect("extended");
+    let extended = row.extension.as_deref().copied().expect("extended");
     assert_eq!(extended.by, 10);
     assert_eq!(date(extended.due).as_deref(), Some("2026-03-23"));
     assert_eq!(row.status, Status::Met, "done within the extension");
@@ -100,11 +100,11 @@ fn an_extension_with_its_unit_in_words_reads_the_same() {
     let events = format!("{REFERRAL},{}", extension(r#""10 working days""#, APPROVED));
     let report = run("", &events, "2026-03-10");
     let row = assessment(&report);
-    assert_eq!(row.extension.map(|e| e.by), Some(10));
+    assert_eq!(row.extension.as_deref().map(|e| e.by), Some(10));
     // Past the written due date, within the extended one: still pending, not overdue.
     assert_eq!(row.status, Status::Pending);
     assert_eq!(
-        row.extension.and_then(|e| e.unextended),
+        row.extension.as_deref().and_then(|e| e.unextended),
         Some(Status::Overdue)
     );
     assert_eq!(
@@ -124,12 +124,12 @@ fn an_extension_past_the_bound_is_applied_up_to_it_and_reported() {
     let report = run("", &events, "2026-03-31");
     let row = assessment(&report);
     assert_eq!(
-        row.extension.map(|e| e.by),
+        row.extension.as_deref().map(|e| e.by),
         Some(10),
         "never past the bound"
     );
     assert_eq!(
-        date(row.extension.and_then(|e| e.due)).as_deref(),
+        date(row.extension.as_deref().and_then(|e| e.due)).as_deref(),
         Some("2026-03-23")
     );
     assert_eq!(kinds(&report), [DeviationKind::ExtensionOverBound]);
@@ -174,7 +174,7 @@ fn a_limit_counted_back_from_a_later_event_is_not_moved() {
     let report = run(facts, &events, "2026-03-31");
     let row = assessment(&report);
     assert_eq!(
-        date(row.extension.and_then(|e| e.due)).as_deref(),
+        date(row.extension.as_deref().and_then(|e| e.due)).as_deref(),
         Some("2026-03-09")
     );
     assert_eq!(row.status, Status::Late);
@@ -192,7 +192,7 @@ fn the_extension_does_not_do_the_step() {
         "due 16 March with the extension"
     );
     assert_eq!(
-        date(row.extension.and_then(|e| e.due)).as_deref(),
+        date(row.extension.as_deref().and_then(|e| e.due)).as_deref(),
         Some("2026-03-16")
     );
 }
