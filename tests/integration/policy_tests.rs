@@ -91,6 +91,13 @@ fn the_shipped_tests_cover_every_rule_decision_and_checkpoint() {
                         index + 1
                     ));
                 }
+                // An extension applied and one refused, each expected of the step.
+                ["extendable", ..] if !expects("extended to 2") || !expects("extended to none") => {
+                    missing.push(format!(
+                        "{name}:{}: no test expects {item} both extended and not",
+                        index + 1
+                    ));
+                }
                 ["by", roles @ ..]
                     if roles
                         .iter()
@@ -261,7 +268,7 @@ fn diff_with_tests_names_the_expectations_a_draft_breaks() {
         "procedures/assessment.wmtest",
     ]);
     assert_eq!(code, 1, "{stderr}");
-    assert!(stdout.contains("the new version breaks 7."), "{stdout}");
+    assert!(stdout.contains("the new version breaks 9."), "{stdout}");
     assert!(
         stdout.contains(
             "BROKEN procedures/assessment.wmtest:43 completion_limits: assessment_complete pending due 2026-04-08"
@@ -285,7 +292,7 @@ fn diff_with_tests_names_the_expectations_a_draft_breaks() {
     ]);
     assert_eq!(code, 1);
     let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
-    assert_eq!(report["tests"]["broken"].as_array().unwrap().len(), 7);
+    assert_eq!(report["tests"]["broken"].as_array().unwrap().len(), 9);
     assert!(
         report["diff"].is_object() || report["diff"].is_array(),
         "{stdout}"

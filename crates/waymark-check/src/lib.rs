@@ -14,6 +14,7 @@ mod deadlines;
 mod decisions;
 mod dominators;
 mod each;
+mod extensions;
 mod flow;
 mod outcomes;
 mod recorded;
@@ -82,6 +83,7 @@ pub fn check(procedure: &Procedure, options: &CheckOptions<'_>) -> Vec<Diagnosti
     usage::check(procedure, &mut diagnostics);
     signoff::check(procedure, &mut diagnostics);
     any_of::check(procedure, &flow, &mut diagnostics);
+    extensions::check(procedure, &mut diagnostics);
     cited_times::check(procedure, &mut diagnostics);
     if let Some(files) = options.guidance {
         citations::check(procedure, files, &mut diagnostics);

@@ -14,7 +14,8 @@ pub fn check(procedure: &Procedure, diagnostics: &mut Vec<Diagnostic>) {
     let mut source_cited = vec![false; procedure.sources.len()];
     for step in &procedure.steps {
         step_has_role(step, diagnostics);
-        let approvers = step.approval.iter().flat_map(|a| &a.roles);
+        let approvers = (step.approval.iter().flat_map(|a| &a.roles))
+            .chain(step.extension.iter().flat_map(|e| &e.approvers));
         for role in step.roles.iter().flat_map(|r| &r.roles).chain(approvers) {
             role_used[role.0 as usize] = true;
         }

@@ -217,6 +217,24 @@ pub struct Step {
     pub cites: Vec<Citation>,
     /// `approved by manager`: a step done needs a recorded sign-off by one of these roles.
     pub approval: Option<Approval>,
+    /// `extendable by up to 10 working days with reason, approved by manager`: how far a case
+    /// may move the step's limits counted after an event.
+    pub extension: Option<Extension>,
+}
+
+/// `extendable by up to 10 working days with reason, approved by manager`: a case may move the
+/// step's limits counted after an event by what it records, up to `amount` `unit`s in all,
+/// each extension with its reason and, when `approvers` are named, a sign-off by one of them.
+#[derive(Clone, Debug)]
+pub struct Extension {
+    pub amount: u32,
+    pub unit: Unit,
+    /// Who may approve an extension; none named: a recorded reason is enough.
+    pub approvers: Vec<RoleIndex>,
+    /// The whole line.
+    pub span: Span,
+    /// The bound as written: `10 working days`.
+    pub bound_span: Span,
 }
 
 /// `approved by manager or cp_chair`: who may sign a step off.
@@ -266,6 +284,13 @@ impl Step {
         self.deadlines
             .iter()
             .filter(|d| d.kind == DeadlineKind::Limit)
+    }
+
+    /// The limits an extension moves: those counted after an event. A limit counted back from
+    /// a later event (`before`) keeps the work ready in time for it; waiting longer cannot.
+    pub fn extendable_limits(&self) -> impl Iterator<Item = &Deadline> {
+        self.limits()
+            .filter(|deadline| !deadline.clock.counts_back())
     }
 
     /// The targets.

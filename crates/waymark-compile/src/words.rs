@@ -6,8 +6,8 @@
 )]
 
 use crate::model::{
-    Approval, Clock, Condition, Deadline, DeadlineKind, FactKind, FactValue, Guard, Procedure,
-    RoleRule, RouteWhen, Step, StepIndex, Test, Unit,
+    Approval, Clock, Condition, Deadline, DeadlineKind, Extension, FactKind, FactValue, Guard,
+    Procedure, RoleRule, RouteWhen, Step, StepIndex, Test, Unit,
 };
 
 impl Clock {
@@ -183,6 +183,44 @@ impl Procedure {
             .map(String::as_str)
             .collect();
         format!("approved by {}", roles.join(" or "))
+    }
+
+    /// An extension as written: "extendable by up to 10 working days with reason, approved by
+    /// manager".
+    pub fn extension_words(&self, extension: &Extension) -> String {
+        let bound = extension.unit.amount_words(extension.amount);
+        match self.approvers_words(extension, false) {
+            Some(roles) => format!("extendable by up to {bound} with reason, approved by {roles}"),
+            None => format!("extendable by up to {bound} with reason"),
+        }
+    }
+
+    /// An extension for a drawing, by titles: "extendable by up to 10 working days, with a
+    /// reason and approval by Social Work Manager".
+    pub fn extension_sentence(&self, extension: &Extension) -> String {
+        let bound = extension.unit.amount_words(extension.amount);
+        match self.approvers_words(extension, true) {
+            Some(roles) => {
+                format!("extendable by up to {bound}, with a reason and approval by {roles}")
+            }
+            None => format!("extendable by up to {bound}, with a reason"),
+        }
+    }
+
+    /// The roles that may approve an extension, joined with "or"; `None` when a reason is
+    /// enough.
+    fn approvers_words(&self, extension: &Extension, titles: bool) -> Option<String> {
+        if extension.approvers.is_empty() {
+            return None;
+        }
+        let roles: Vec<&str> = (extension.approvers.iter())
+            .map(|r| {
+                let role = self.role(*r);
+                if titles { &role.title } else { &role.id }
+            })
+            .map(String::as_str)
+            .collect();
+        Some(roles.join(" or "))
     }
 
     /// A condition as the author would write it after `when`.

@@ -128,6 +128,8 @@ code_table! {
     UnknownClockOutcome = "WM0225", "unknown-clock-outcome", Error, "a deadline counts from an outcome its decision does not declare";
     AnyOfOnePiece = "WM0226", "any-of-one-piece", Error, "`any of` lists a single piece, so there is nothing to choose between";
     PieceListedTwice = "WM0227", "piece-listed-twice", Error, "an `all of` or `any of` line names the same piece twice";
+    ExtensionOfNothing = "WM0230", "extension-of-nothing", Error, "an `extendable` line's bound is zero";
+    ExtensionUnitMismatch = "WM0231", "extension-unit-mismatch", Error, "an extension counts in hours on a limit in days, or in days on a limit in hours";
     FactRecordedAtNonStep = "WM0234", "fact-recorded-at-non-step", Error, "a fact is recorded at something that is not a step or a decision";
     RecordedFactAsClock = "WM0235", "recorded-fact-as-clock", Error, "a deadline counts from a fact that a step's record gives";
     EachOccurrenceOfFact = "WM0237", "each-occurrence-of-fact", Error, "a deadline counts back from each occurrence of a fact, which has one date";
@@ -160,6 +162,10 @@ code_table! {
     OptionalPieceRequiredElsewhere = "WM0328", "optional-piece-required-elsewhere", Error, "a piece of any-of work is also reached in another way, so whether it is needed is unclear";
     WaivableOptionalPiece = "WM0329", "waivable-optional-piece", Warning, "a piece of any-of work may be waived, which would count as the block done";
     OutcomeNotYetDecided = "WM0330", "outcome-not-yet-decided", Error, "a condition tests a decision's outcome where the decision may not have been made";
+    ExtensionWithoutLimit = "WM0331", "extension-without-limit", Warning, "`extendable` is given for a step with no limit (`due` line) to extend";
+    ExtensionCannotHelp = "WM0332", "extension-cannot-help", Warning, "`extendable` is given for a step whose every limit counts back from a later event";
+    ExtensionApprovedByDoer = "WM0333", "extension-approved-by-doer", Warning, "an extension is approved by a role that may also do the step";
+    ExtensionAsLongAsLimit = "WM0334", "extension-as-long-as-limit", Warning, "an extension's bound is as long as the limit it extends, or longer";
     EachOccurrenceOfOnceStep = "WM0337", "each-occurrence-of-once-step", Warning, "a deadline counts back from each occurrence of a step that happens once";
     EachWorkCannotRepeat = "WM0338", "each-work-cannot-repeat", Error, "work due before each occurrence of a step may not be recorded more than once";
 
@@ -180,6 +186,8 @@ code_table! {
     CaseRecordNotAllowed = "WM0504", "case-record-not-allowed", Error, "a record the procedure cannot accept in any case";
     CsvHeaderInvalid = "WM0505", "csv-header-invalid", Error, "a CSV file's header does not give the columns Waymark reads";
     CsvRowInvalid = "WM0506", "csv-row-invalid", Error, "a CSV row cannot be read";
+    CaseExtensionInvalid = "WM0509", "case-extension-invalid", Error, "a recorded extension's amount cannot be used, or the record also does something else";
+    CaseExtensionNotAllowed = "WM0510", "case-extension-not-allowed", Error, "a case extends a step whose procedure gives it no `extendable` line";
     CaseGivesRecordedFact = "WM0511", "case-gives-recorded-fact", Error, "a case gives up front a fact that a step's record gives";
     RecordGivesFactNotRecordedThere = "WM0512", "record-gives-fact-not-recorded-there", Error, "a record gives a fact that is not recorded at its step";
 
@@ -212,6 +220,7 @@ code_table! {
     TestApprovalNotNeeded = "WM0712", "test-approval-not-needed", Error, "a test expects the approval of a step that needs no sign-off";
     TestAwaitingNotJoint = "WM0713", "test-awaiting-not-joint", Error, "a test expects a step to await roles, but any one of its roles does it";
     TestFileIsAProcedure = "WM0714", "test-file-is-a-procedure", Error, "a procedure file is given to `waymark test`, which reads test files";
+    TestExtensionNotAllowed = "WM0715", "test-extension-not-allowed", Error, "a test expects an extended due date for a step that cannot be extended";
 }
 
 impl std::fmt::Display for Code {

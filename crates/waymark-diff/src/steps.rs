@@ -209,6 +209,19 @@ impl Pair<'_> {
             };
             changes.push(Change::new(Group::Responsibilities, id, kind, was, now));
         }
+        // An extension's bound, unit and approvers, in the language's words.
+        let extension = |procedure: &Procedure, step: &Step| {
+            (step.extension.as_ref()).map(|extension| procedure.extension_words(extension))
+        };
+        let (was, now) = (extension(self.old, old), extension(self.new, new));
+        if was != now {
+            let kind = match (&was, &now) {
+                (None, _) => "extension_added",
+                (_, None) => "extension_removed",
+                _ => "extension_changed",
+            };
+            changes.push(Change::new(Group::Deadlines, id, kind, was, now));
+        }
         let outcomes = |step: &Step| {
             step.outcomes
                 .iter()

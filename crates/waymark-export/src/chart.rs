@@ -565,6 +565,10 @@ pub fn deadline_lines(procedure: &Procedure, step: &Step) -> Vec<String> {
         };
         lines.push(line);
     }
+    // The extension sits under the limits it moves.
+    if let Some(extension) = &step.extension {
+        lines.push(procedure.extension_sentence(extension));
+    }
     lines
 }
 

@@ -83,6 +83,9 @@ fn want(words: &[&str]) -> Want {
         return Want::Keywords;
     };
     let last = words.last().copied().unwrap_or_default();
+    if first == "extendable" {
+        return extendable_want(words.len(), last);
+    }
     // Roles are joined by `or` and `and` on `by` and `approved by` lines, up to a `when`.
     let roles_line = matches!(first, "by" | "approved") && !words.contains(&"when");
     match last {
@@ -112,6 +115,25 @@ fn want(words: &[&str]) -> Want {
         ("approved", 1) => Want::Words(&["by"]),
         ("approved", _) => Want::Names(Kind::Role),
         ("cite", 1) => Want::Names(Kind::Source),
+        _ => Want::Words(&[]),
+    }
+}
+
+/// What fits on an `extendable by up to 10 working days with reason, approved by manager` line
+/// after `len` words, the last being `last`.
+fn extendable_want(len: usize, last: &str) -> Want {
+    match last {
+        "extendable" => Want::Words(&["by"]),
+        "by" if len == 2 => Want::Words(&["up"]),
+        "up" => Want::Words(&["to"]),
+        "with" => Want::Words(&["reason,"]),
+        "reason," => Want::Words(&["approved"]),
+        "approved" => Want::Words(&["by"]),
+        "by" | "or" => Want::Names(Kind::Role),
+        _ if last.chars().all(|c| c.is_ascii_digit()) && len == 5 => Want::Units,
+        "days" | "day" | "weeks" | "week" | "months" | "month" | "hours" | "hour" => {
+            Want::Words(&["with"])
+        }
         _ => Want::Words(&[]),
     }
 }
@@ -224,6 +246,25 @@ mod tests {
             Want::Names(Kind::Fact)
         );
         assert_eq!(want(&["approved"]), Want::Words(&["by"]));
+        assert_eq!(want(&["extendable"]), Want::Words(&["by"]));
+        assert_eq!(want(&["extendable", "by", "up", "to", "10"]), Want::Units);
+        assert_eq!(
+            want(&["extendable", "by", "up", "to", "10", "working", "days"]),
+            Want::Words(&["with"])
+        );
+        let approved = [
+            "extendable",
+            "by",
+            "up",
+            "to",
+            "1",
+            "week",
+            "with",
+            "reason,",
+            "approved",
+            "by",
+        ];
+        assert_eq!(want(&approved), Want::Names(Kind::Role));
         assert_eq!(want(&["approved", "by"]), Want::Names(Kind::Role));
         assert_eq!(
             want(&["approved", "by", "a", "or"]),

@@ -170,6 +170,9 @@ fn step(analysis: &Analysis, item: &Item) -> String {
                 signoff.push(format!("approved by {}", names.join(" or ")));
             }
             ClauseKind::Deadline(deadline) => when.push(deadline_words(analysis, deadline)),
+            ClauseKind::Extendable(extension) => {
+                when.push(extension_words(extension, &role_title));
+            }
             ClauseKind::MayRepeat => when.push(may_repeat_words(item).to_string()),
             ClauseKind::Untimed(reason) => when.push(format!("no time limit: {}", reason.value)),
             ClauseKind::Cite(cite) => {
@@ -307,7 +310,33 @@ fn text_clause(clause: &Clause) -> Option<String> {
         ClauseKind::Untimed(reason) => Some(format!("**untimed**: {}", reason.value)),
         ClauseKind::AllOf(_) => Some(format!("**all of** {}", pieces_words(clause)?)),
         ClauseKind::AnyOf(_) => Some(format!("**any of** {}", pieces_words(clause)?)),
+        ClauseKind::Extendable(extension) => Some(format!(
+            "**{}**\n\nA case records an extension as a record of the step with `extended_by` \
+             (at most the bound in all), its `reason` and, when roles are named, `approved_by`. \
+             The limits counted after an event move by it; a limit counted back from a later \
+             event does not. See docs/cases.md, \"Extensions\".",
+            extension_words(extension, &|name: &str| name.to_string())
+        )),
         _ => None,
+    }
+}
+
+/// "extendable by up to 10 working days, with a reason and approval by Team Manager"; roles
+/// as `role_name` gives them.
+fn extension_words(
+    extension: &waymark_syntax::Extension,
+    role_name: &dyn Fn(&str) -> String,
+) -> String {
+    let bound = extension.unit.unit.amount_words(extension.amount.value);
+    let roles: Vec<String> = (extension.approvers.iter())
+        .map(|role| role_name(&role.text))
+        .collect();
+    match roles.is_empty() {
+        true => format!("extendable by up to {bound}, with a reason"),
+        false => format!(
+            "extendable by up to {bound}, with a reason and approval by {}",
+            roles.join(" or ")
+        ),
     }
 }
 
@@ -449,6 +478,24 @@ mod tests {
     }
 
     const TEXT: &str = "procedure p\nrole head \"Head of Service\"\nrole service \"Service Manager\"\nrole manager \"Team Manager\"\nstart told\n\nstep told \"Heads told\"\n  by head and service\n  approved by manager\n  untimed \"at once\"\n  then closed\n\nend closed\n";
+
+    #[test]
+    fn an_extension_is_told_in_words_on_its_step_and_its_line() {
+        let text = "procedure p\nrole worker\nrole manager \"Team Manager\"\nstart a\nstep a\n  by worker\n  untimed \"u\"\n  then b\nstep b\n  by worker\n  due 45 working days after a\n  extendable by up to 10 working days with reason, approved by manager\n  then e\nend e\n";
+        let analysis = Analysis::new(Path::new("p.wm"), text, &Open::new(), &NoDisk);
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
+        let on_step = text.find("then b").unwrap() + "then ".len();
+        let step = hover(&analysis, on_step, today).unwrap();
+        assert!(
+            step.contains(
+                "- extendable by up to 10 working days, with a reason and approval by Team Manager"
+            ),
+            "{step}"
+        );
+        let on_line = text.find("extendable").unwrap() + 2;
+        let line = hover(&analysis, on_line, today).unwrap();
+        assert!(line.contains("`extended_by`"), "{line}");
+    }
 
     #[test]
     fn a_step_says_who_must_all_act_and_who_signs_it_off() {

@@ -92,6 +92,9 @@ impl Found {
             ClauseKind::Approved { roles } => {
                 roles.iter().for_each(|role| self.refer(Kind::Role, role));
             }
+            ClauseKind::Extendable(extension) => {
+                (extension.approvers.iter()).for_each(|role| self.refer(Kind::Role, role));
+            }
             ClauseKind::Deadline(deadline) => {
                 self.clock(&deadline.clock);
                 self.guard(deadline.guard.as_ref());

@@ -38,10 +38,14 @@ pub struct Event {
     pub by: Option<RoleIndex>,
     pub reason: Option<String>,
     pub waived: bool,
-    /// The role that signed the record off, for a step that says `approved by`.
+    /// The role that signed the record off, for a step that says `approved by`; on an
+    /// extension, the role that approved the extension.
     pub approved_by: Option<RoleIndex>,
     /// The facts the record gives: those the procedure declares `recorded at` its step.
     pub facts: Vec<(FactIndex, FactValue)>,
+    /// A record of an extension, not of the step done: how much longer the step may take, in
+    /// the unit of its `extendable` line.
+    pub extended_by: Option<u32>,
     /// The 1-based line the event came from (the case's line for JSON Lines).
     pub line: usize,
 }
@@ -78,7 +82,7 @@ impl Case {
         self.events
             .iter()
             .enumerate()
-            .filter(|(_, event)| event.step == step)
+            .filter(|(_, event)| event.step == step && event.extended_by.is_none())
             .filter_map(|(index, event)| event.on.map(|on| (on, index, event)))
             .filter(|(on, _, _)| on.date <= as_of)
             .max_by_key(|(on, index, _)| (on.date, on.time.unwrap_or(NaiveTime::MIN), *index))

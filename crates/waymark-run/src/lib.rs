@@ -41,6 +41,6 @@ pub use read::{
 pub use render::{Format, StepSummary, Summary, explain, render};
 pub use replay::{Reading, run_case, run_case_with};
 pub use report::{
-    CaseReport, CaseResult, Deviation, DeviationKind, Left, Row, State, Status, Warning,
+    CaseReport, CaseResult, Deviation, DeviationKind, Extended, Left, Row, State, Status, Warning,
 };
 pub use scratch::recycle;

@@ -110,6 +110,22 @@ pub struct Row {
     /// For a step that may repeat: how many times it was recorded (the row's `done` is the
     /// first).
     pub occurrences: Option<u32>,
+    /// For a step extended in this case (`extendable` in the procedure, `extended_by` in the
+    /// case): the extension granted and the due date it gives. `status` is judged by that date;
+    /// `due` stays the unextended one.
+    /// (Boxed: a rare field, kept out of every other row's size.)
+    pub extension: Option<Box<Extended>>,
+}
+
+/// An extension granted to a step in one case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Extended {
+    /// How much longer, in the unit of the step's `extendable` line: at most its bound.
+    pub by: u32,
+    /// The due date with the extension; `None` while no limit it moves applies.
+    pub due: Option<Due>,
+    /// The status the unextended due date gives: an extension hides nothing.
+    pub unextended: Option<Status>,
 }
 
 impl Row {
@@ -130,6 +146,7 @@ impl Row {
             approval: None,
             awaiting: Vec::new(),
             occurrences: None,
+            extension: None,
         }
     }
 }
@@ -161,16 +178,25 @@ pub enum DeviationKind {
     AfterEnd,
     /// A record of a step that says `approved by`, with no sign-off by one of its approvers.
     NotApproved,
+    /// An extension recorded without its reason: not applied.
+    ExtensionWithoutReason,
+    /// An extension not approved by a role the procedure names for it: not applied.
+    ExtensionNotApproved,
+    /// An extension that takes the step past the bound: applied only up to the bound.
+    ExtensionOverBound,
 }
 
 impl DeviationKind {
-    pub const ALL: [DeviationKind; 6] = [
+    pub const ALL: [DeviationKind; 9] = [
         DeviationKind::NotRecorded,
         DeviationKind::OutOfOrder,
         DeviationKind::Unexpected,
         DeviationKind::Repeated,
         DeviationKind::AfterEnd,
         DeviationKind::NotApproved,
+        DeviationKind::ExtensionWithoutReason,
+        DeviationKind::ExtensionNotApproved,
+        DeviationKind::ExtensionOverBound,
     ];
 
     /// The word used in every output format.
@@ -182,6 +208,9 @@ impl DeviationKind {
             DeviationKind::Repeated => "repeated",
             DeviationKind::AfterEnd => "after_end",
             DeviationKind::NotApproved => "not_approved",
+            DeviationKind::ExtensionWithoutReason => "extension_without_reason",
+            DeviationKind::ExtensionNotApproved => "extension_not_approved",
+            DeviationKind::ExtensionOverBound => "extension_over_bound",
         }
     }
 }

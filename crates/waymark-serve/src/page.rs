@@ -96,6 +96,10 @@ fn steps_json(procedure: &Procedure, sources: &Sources) -> Value {
                 .map(|approval| procedure.approval_words(approval, true)),
         );
         rules.extend(step.deadlines.iter().map(|d| procedure.deadline_line(d)));
+        rules.extend(
+            (step.extension.as_ref())
+                .map(|extension| format!("{}.", procedure.extension_sentence(extension))),
+        );
         rules.extend(kind_words(procedure, step));
         if let Some(reason) = &step.untimed {
             rules.push(format!("No deadline: {reason}."));

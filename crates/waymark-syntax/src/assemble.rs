@@ -295,6 +295,7 @@ fn allowed(kind: ItemKind, clause: &ClauseKind) -> bool {
             C::By { .. }
                 | C::Approved { .. }
                 | C::Deadline(_)
+                | C::Extendable(_)
                 | C::OverrunNeedsReason
                 | C::Untimed(_)
                 | C::Waivable
@@ -308,6 +309,7 @@ fn allowed(kind: ItemKind, clause: &ClauseKind) -> bool {
             C::By { .. }
                 | C::Approved { .. }
                 | C::Deadline(_)
+                | C::Extendable(_)
                 | C::OverrunNeedsReason
                 | C::Untimed(_)
                 | C::MayRepeat
@@ -320,6 +322,7 @@ fn allowed(kind: ItemKind, clause: &ClauseKind) -> bool {
             C::AllOf(_)
                 | C::AnyOf(_)
                 | C::Deadline(_)
+                | C::Extendable(_)
                 | C::OverrunNeedsReason
                 | C::Untimed(_)
                 | C::Then { .. }
@@ -341,13 +344,13 @@ fn allowed(kind: ItemKind, clause: &ClauseKind) -> bool {
 fn allowed_help(kind: ItemKind) -> &'static str {
     match kind {
         ItemKind::Step => {
-            "a step may have: by, approved by, due, target, overrun, untimed, waivable, may repeat, then, otherwise, cite"
+            "a step may have: by, approved by, due, target, extendable, overrun, untimed, waivable, may repeat, then, otherwise, cite"
         }
         ItemKind::Decision => {
-            "a decision may have: by, approved by, due, target, overrun, untimed, may repeat, outcomes, on, cite; it moves on with `on <outcome> then <step>`"
+            "a decision may have: by, approved by, due, target, extendable, overrun, untimed, may repeat, outcomes, on, cite; it moves on with `on <outcome> then <step>`"
         }
         ItemKind::Together => {
-            "a together block may have: all of (or any of), due, target, overrun, untimed, then, otherwise, cite; put roles on its steps"
+            "a together block may have: all of (or any of), due, target, extendable, overrun, untimed, then, otherwise, cite; put roles on its steps"
         }
         ItemKind::Checkpoint => "a checkpoint may have: by, at, until, waivable, cite",
         ItemKind::Recurring => "a recurring obligation may have: by, every, waivable, cite",
@@ -380,6 +383,7 @@ fn once_only(clause: &ClauseKind) -> bool {
     matches!(
         clause,
         C::OverrunNeedsReason
+            | C::Extendable(_)
             | C::Approved { .. }
             | C::Untimed(_)
             | C::Waivable

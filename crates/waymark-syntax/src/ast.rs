@@ -161,6 +161,8 @@ pub enum ClauseKind {
     Approved { roles: Vec<Name> },
     /// `due ...` (the limit) or `target ...`
     Deadline(Deadline),
+    /// `extendable by up to 10 working days with reason, approved by manager`
+    Extendable(Extension),
     /// `overrun needs reason`
     OverrunNeedsReason,
     /// `untimed "the clock starts here"`
@@ -210,6 +212,7 @@ impl ClauseKind {
                 DeadlineKind::Limit => "due",
                 DeadlineKind::Target => "target",
             },
+            ClauseKind::Extendable(_) => "extendable",
             ClauseKind::OverrunNeedsReason => "overrun",
             ClauseKind::Untimed(_) => "untimed",
             ClauseKind::Waivable => "waivable",
@@ -255,6 +258,16 @@ pub struct Deadline {
     pub unit: UnitWord,
     pub clock: Clock,
     pub guard: Option<Guard>,
+}
+
+/// `extendable by up to 10 working days with reason, approved by manager`: how far a case may
+/// move the step's limits, and who must sign the extension off (no one named: a reason is
+/// enough).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Extension {
+    pub amount: Number,
+    pub unit: UnitWord,
+    pub approvers: Vec<Name>,
 }
 
 /// A unit as written.

@@ -295,6 +295,9 @@ fn keyword_of(rule: Rule) -> Option<&'static str> {
     Some(match rule {
         Rule::k_a => "a",
         Rule::k_after => "after",
+        Rule::k_approved | Rule::extension_approval => "approved",
+        Rule::k_up => "up",
+        Rule::k_to => "to",
         Rule::k_and => "and",
         Rule::k_as => "as",
         Rule::k_before | Rule::before_fact | Rule::before_step | Rule::before_each => "before",

@@ -126,6 +126,9 @@ fn carries_meaning(rule: Rule) -> bool {
             | Rule::k_when
             | Rule::k_while
             | Rule::k_with
+            | Rule::k_up
+            | Rule::k_to
+            | Rule::k_approved
             | Rule::k_yes
     )
 }
@@ -175,6 +178,19 @@ impl Builder<'_> {
             },
             Rule::due_line => ClauseKind::Deadline(self.deadline(DeadlineKind::Limit, parts)?),
             Rule::target_line => ClauseKind::Deadline(self.deadline(DeadlineKind::Target, parts)?),
+            Rule::extendable_line => {
+                let amount = self.number(parts.next()?)?;
+                let unit = self.unit(parts.next()?)?;
+                let approvers = match parts.next() {
+                    Some(approval) => Parts::of(approval).map(|pair| self.name(pair)).collect(),
+                    None => Vec::new(),
+                };
+                ClauseKind::Extendable(Extension {
+                    amount,
+                    unit,
+                    approvers,
+                })
+            }
             Rule::overrun_line => ClauseKind::OverrunNeedsReason,
             Rule::untimed_line => ClauseKind::Untimed(self.text(parts.next()?)),
             Rule::waivable_line => ClauseKind::Waivable,

@@ -39,6 +39,7 @@ pub const CLAUSE_KEYWORDS: &[&str] = &[
     "until",
     "cite",
     "approved",
+    "extendable",
 ];
 
 /// Every word that may start a line.
@@ -76,6 +77,7 @@ pub const KEYWORDS: &[&str] = &[
     "until",
     "cite",
     "approved",
+    "extendable",
 ];
 
 /// The grammar rule for a line that starts with `word`.
@@ -114,6 +116,7 @@ pub fn line_rule(word: &str) -> Option<Rule> {
         "until" => Rule::until_line,
         "cite" => Rule::cite_line,
         "approved" => Rule::approved_line,
+        "extendable" => Rule::extendable_line,
         _ => return None,
     })
 }
@@ -156,6 +159,7 @@ pub fn example(word: &str) -> &'static str {
         "until" => "until assessment_complete",
         "cite" => "cite protocol \"45 working days\" in \"Timescales\"",
         "approved" => "approved by manager",
+        "extendable" => "extendable by up to 10 working days with reason, approved by manager",
         _ => "",
     }
 }

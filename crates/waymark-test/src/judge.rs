@@ -100,6 +100,7 @@ fn judge_step(plan: &Plan, report: &CaseReport, want: &StepWant) -> (bool, Strin
         skipping,
         approval,
         awaiting,
+        extended,
     } = want;
     let row = report
         .rows
@@ -118,6 +119,12 @@ fn judge_step(plan: &Plan, report: &CaseReport, want: &StepWant) -> (bool, Strin
     passed &= target.is_none_or(|t| Some(t) == row.target.map(|due| due.date()));
     passed &= approval.is_none_or(|a| Some(a) == row.approval);
     passed &= awaiting.as_ref().is_none_or(|roles| *roles == row.awaiting);
+    let extended_due = row
+        .extension
+        .as_ref()
+        .and_then(|e| e.due)
+        .map(|due| due.date());
+    passed &= extended.is_none_or(|date| date == extended_due);
     let mut actual = row_words(plan, row);
     if approval.is_some() || awaiting.is_some() {
         actual.push_str(&signoff_words(plan, row));
@@ -197,6 +204,12 @@ pub fn row_words(plan: &Plan, row: &Row) -> String {
     }
     if let Some(target) = row.target {
         out.push_str(&format!(", target {}", words(&due_text(target))));
+    }
+    if let Some(extended) = row.extension.as_deref() {
+        match extended.due {
+            Some(due) => out.push_str(&format!(", extended to {}", words(&due_text(due)))),
+            None => out.push_str(", extended (no limit it moves applies yet)"),
+        }
     }
     out
 }

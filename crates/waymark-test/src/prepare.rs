@@ -36,6 +36,8 @@ pub struct StepWant {
     pub approval: Option<bool>,
     /// The roles a `by a and b` step still awaits.
     pub awaiting: Option<Vec<RoleIndex>>,
+    /// The due date an extension gives (`Some(None)`: no extension applies).
+    pub extended: Option<Option<NaiveDate>>,
 }
 
 #[derive(Clone, Debug)]
@@ -208,6 +210,9 @@ fn case_line(test: &Test, plan: &Plan, problems: &mut Vec<Diagnostic>) -> String
                 .collect();
             event.insert("facts".into(), facts.into());
         }
+        if let Some(amount) = record.extended_by {
+            event.insert("extended_by".into(), amount.into());
+        }
         events.push(serde_json::Value::Object(event));
     }
     serde_json::json!({
@@ -233,7 +238,11 @@ fn resolve(what: &Expect, plan: &Plan) -> Result<Want, Box<Diagnostic>> {
             skipping,
             approval,
             awaiting,
+            extended,
         } => Want::Step(StepWant {
+            extended: extended
+                .map(|(date, span)| extension_expected(date, span, name, plan))
+                .transpose()?,
             approval: approval
                 .as_ref()
                 .map(|word| approval_word(word, name, plan))
@@ -279,6 +288,34 @@ fn resolve(what: &Expect, plan: &Plan) -> Result<Want, Box<Diagnostic>> {
         ),
         Expect::NoDeviations => Want::NoDeviations,
     })
+}
+
+/// An extended due date (or `none`), for a step that says `extendable` (WM0715 for one that
+/// does not: no case can extend it).
+fn extension_expected(
+    date: Option<NaiveDate>,
+    span: waymark_diagnostics::Span,
+    step: &Name,
+    plan: &Plan,
+) -> Result<Option<NaiveDate>, Box<Diagnostic>> {
+    let extendable = plan
+        .step_named(&step.text)
+        .is_none_or(|id| plan.procedure.step(id).extension.is_some());
+    if extendable {
+        return Ok(date);
+    }
+    Err(Box::new(
+        Diagnostic::new(
+            Code::TestExtensionNotAllowed,
+            span,
+            format!(
+                "`{}` cannot be extended, so it has no extended due date to expect",
+                step.text
+            ),
+        )
+        .label("the procedure has no `extendable` line for this step")
+        .help("expect the extension of a step that says `extendable by up to ...`, or drop it"),
+    ))
 }
 
 /// `recorded` or `missing`, for a step that says `approved by` (WM0712 for one that does not).

@@ -57,7 +57,7 @@ pub struct Test {
 }
 
 /// `record STEP on DATE [HH:MM] [outcome WORD] [by ROLE] [approved by ROLE] [reason "TEXT"]
-/// [waived] [fact NAME VALUE]...`.
+/// [waived] [fact NAME VALUE]... [extended by N]`.
 #[derive(Clone, Debug)]
 pub struct Record {
     pub step: Name,
@@ -70,6 +70,9 @@ pub struct Record {
     pub waived: bool,
     /// `fact unanimous no`: facts the record gives, for facts recorded at its step.
     pub facts: Vec<(Name, String)>,
+    /// `extended by N`: a record of an extension of the step by N of its extension's unit, not
+    /// of the step done.
+    pub extended_by: Option<u32>,
     pub span: Span,
 }
 
@@ -98,6 +101,9 @@ pub enum Expect {
         /// `awaiting ROLE, ROLE` (or `awaiting nobody`): the roles of a `by a and b` step with
         /// no record yet.
         awaiting: Option<Vec<Name>>,
+        /// `extended to DATE|none`: the due date an extension gives (`none`: no extension
+        /// applies), with the word's span.
+        extended: Option<(Option<NaiveDate>, Span)>,
     },
     /// `expect case open|closed|left [at END]`
     State { state: Name, end: Option<Name> },
@@ -348,7 +354,7 @@ fn read_fact(rest: &[Token], span: Span, test: &mut Test) -> Result<()> {
 fn read_record(rest: &[Token], span: Span, test: &mut Test) -> Result<()> {
     let help = "write e.g. `record initial_visit on 2026-01-05 by social_worker`; after the step \
                 come `on DATE [HH:MM]`, `outcome WORD`, `by ROLE`, `approved by ROLE`, \
-                `reason \"TEXT\"`, `waived`, `fact NAME VALUE`";
+                `reason \"TEXT\"`, `waived`, `fact NAME VALUE`, `extended by N`";
     let Some((step, mut words)) = rest.split_first() else {
         return Err(malformed(
             span,
@@ -372,6 +378,7 @@ fn read_record(rest: &[Token], span: Span, test: &mut Test) -> Result<()> {
         reason: None,
         waived: false,
         facts: Vec::new(),
+        extended_by: None,
         span,
     };
     while let Some((word, after)) = words.split_first() {
@@ -411,6 +418,20 @@ fn read_record(rest: &[Token], span: Span, test: &mut Test) -> Result<()> {
             }
             ("approved", Some(by)) if !word.quoted && by.text == "by" && words.len() >= 2 => {
                 record.approved_by = words.get(1).map(Name::of);
+                words = words.get(2..).unwrap_or_default();
+            }
+            ("extended", Some(by)) if !word.quoted && by.text == "by" && words.len() >= 2 => {
+                let amount = words.get(1).filter(|n| !n.quoted);
+                let amount = amount.and_then(|n| n.text.parse::<u32>().ok().filter(|n| *n > 0));
+                let Some(amount) = amount else {
+                    return Err(malformed(
+                        span,
+                        "`extended by` needs a whole number above zero, in the unit of the \
+                         step's `extendable` line",
+                        "write e.g. `extended by 10 reason \"an interpreter\" approved by manager`",
+                    ));
+                };
+                record.extended_by = Some(amount);
                 words = words.get(2..).unwrap_or_default();
             }
             ("reason", Some(value)) if !word.quoted && value.quoted => {
@@ -547,6 +568,7 @@ fn read_step_expectation(step: &Token, mut words: &[&Token], span: Span) -> Resu
     let mut skipping = None;
     let mut approval = None;
     let mut awaiting = None;
+    let mut extended = None;
     while let Some((word, after)) = words.split_first() {
         words = after;
         let value = words.first();
@@ -593,6 +615,21 @@ fn read_step_expectation(step: &Token, mut words: &[&Token], span: Span) -> Resu
                 approval = Some(Name::of(value));
                 words = words.get(1..).unwrap_or_default();
             }
+            ("extended", Some(to)) if to.text == "to" && !to.quoted => {
+                let Some(date) = words.get(1) else {
+                    return Err(malformed(
+                        span,
+                        "`extended to` needs a date, or `none`",
+                        EXPECT_HELP,
+                    ));
+                };
+                let date = match date.text.as_str() {
+                    "none" if !date.quoted => None,
+                    _ => Some(read_date(date)?),
+                };
+                extended = Some((date, word.span));
+                words = words.get(2..).unwrap_or_default();
+            }
             ("awaiting", Some(first)) if !first.quoted => {
                 let roles: Vec<Name> = words
                     .iter()
@@ -610,7 +647,7 @@ fn read_step_expectation(step: &Token, mut words: &[&Token], span: Span) -> Resu
         }
     }
     let nothing = status.is_none() && due.is_none() && target.is_none() && skipping.is_none();
-    if nothing && approval.is_none() && awaiting.is_none() {
+    if nothing && approval.is_none() && awaiting.is_none() && extended.is_none() {
         return Err(malformed(
             span,
             format!(
@@ -629,17 +666,19 @@ fn read_step_expectation(step: &Token, mut words: &[&Token], span: Span) -> Resu
         skipping,
         approval,
         awaiting,
+        extended,
     })
 }
 
 /// The words that start a part of an `expect STEP` line (a list of roles stops at one).
-const STEP_EXPECT_WORDS: [&str; 6] = [
+const STEP_EXPECT_WORDS: [&str; 7] = [
     "occurrence",
     "due",
     "target",
     "skipping",
     "approval",
     "awaiting",
+    "extended",
 ];
 
 /// Each line that is not blank or a comment: where its text starts and the text, without the

@@ -17,7 +17,7 @@ const ITEMS = ["procedure", "step", "decision", "together", "checkpoint", "recur
 const DECLARATIONS = ["use", "role", "fact", "start", "source"];
 const HEADER = ["version", "effective", "calendar"];
 const DETAILS = ["by", "due", "target", "overrun", "untimed", "waivable", "may", "outcomes", "on",
-  "then", "otherwise", "all", "any", "at", "every", "until", "cite", "approved"];
+  "then", "otherwise", "all", "any", "at", "every", "until", "cite", "approved", "extendable"];
 
 async function grammar() {
   const wasm = fs.readFileSync(require.resolve("vscode-oniguruma/release/onig.wasm"));

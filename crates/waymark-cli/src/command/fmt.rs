@@ -17,11 +17,11 @@ Examples:
   waymark fmt - < draft.wm > tidy.wm               from standard input to standard output
 
 The layout: details indented two spaces under their item, words one space apart, detail lines
-in a fixed order (by, approved, all or any, target/due, at, every, until, overrun, untimed,
-waivable, outcomes, cite, then the routes on/then/otherwise), comments kept with the line below
-them, runs of blank lines made one, and a quoted text that would run past 100 columns wrapped
-between words onto further lines under its opening quote (a text already wrapped is wrapped
-afresh). A file
+in a fixed order (by, approved by, all or any, target/due, extendable, at, every, until,
+overrun, untimed, waivable, may repeat, outcomes, cite, then the routes on/then/otherwise),
+comments kept with the line below them, runs of blank lines made one, and a quoted text that
+would run past 100 columns wrapped between words onto further lines under its opening quote (a
+text already wrapped is wrapped afresh). A file
 with syntax errors is left untouched and its errors are printed.
 The compiled procedure never changes: `waymark diff OLD NEW` reports no change.
 

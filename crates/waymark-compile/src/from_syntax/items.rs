@@ -229,6 +229,9 @@ impl Resolver<'_> {
             ClauseKind::Deadline(deadline) => details
                 .deadlines
                 .extend(self.deadline(deadline, clause.span)),
+            ClauseKind::Extendable(extension) => {
+                details.extension = self.extension(extension, clause.span);
+            }
             ClauseKind::OverrunNeedsReason => details.overrun = true,
             ClauseKind::Untimed(reason) => details.untimed = Some(reason.value.clone()),
             ClauseKind::Waivable => details.waivable = true,
@@ -274,7 +277,71 @@ impl Resolver<'_> {
         target.cites = details.cites;
         target.approval = details.approval;
         target.outcomes = outcomes;
+        target.extension = details.extension;
         self.each_clock_alone(step);
+        self.extension_units(step);
+    }
+
+    /// An `extendable` line: its bound (zero allows nothing, WM0230) and its approvers.
+    fn extension(&mut self, extension: &syntax::Extension, span: Span) -> Option<Extension> {
+        let bound_span = extension.amount.span.to(extension.unit.span);
+        if extension.amount.value == 0 {
+            self.report(
+                Diagnostic::new(
+                    Code::ExtensionOfNothing,
+                    extension.amount.span,
+                    "this extension allows no extra time: its bound is zero",
+                )
+                .label("a bound of zero")
+                .help(
+                    "give the longest extension the guidance allows, such as `extendable by up \
+                     to 10 working days with reason`, or delete the line",
+                ),
+            );
+            return None;
+        }
+        Some(Extension {
+            amount: extension.amount.value,
+            unit: extension.unit.unit,
+            approvers: self.distinct_roles(&extension.approvers),
+            span,
+            bound_span,
+        })
+    }
+
+    /// An extension counts in hours only on limits in hours, and in days, weeks or months only
+    /// on limits counted in those (WM0231): moving a due day by hours, or a due time by days,
+    /// would invent or lose a time of day.
+    fn extension_units(&mut self, step: StepIndex) {
+        let Some(target) = self.steps.get(step.0 as usize) else {
+            return;
+        };
+        let Some(extension) = &target.extension else {
+            return;
+        };
+        let hours = extension.unit == Unit::Hours;
+        let Some(limit) = target
+            .extendable_limits()
+            .find(|limit| (limit.unit == Unit::Hours) != hours)
+        else {
+            return;
+        };
+        let diagnostic = Diagnostic::new(
+            Code::ExtensionUnitMismatch,
+            extension.bound_span,
+            format!(
+                "this extension counts in {}, but the limit it extends counts in {}",
+                extension.unit.words(2u32),
+                limit.unit.words(2u32)
+            ),
+        )
+        .label("not the limit's kind of unit")
+        .related(limit.span, "the limit")
+        .help(match hours {
+            true => "count the extension in days, as the limit is counted: `extendable by up to 2 working days ...`",
+            false => "count the extension in hours, as the limit is counted: `extendable by up to 24 hours ...`",
+        });
+        self.report(diagnostic);
     }
 
     pub(super) fn role_rule(

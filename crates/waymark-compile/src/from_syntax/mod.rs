@@ -317,6 +317,7 @@ impl<'d> Resolver<'d> {
             routes: Vec::new(),
             cites: Vec::new(),
             approval: None,
+            extension: None,
         };
         match item.kind {
             ItemKind::Checkpoint => {
@@ -420,6 +421,7 @@ pub(super) struct Details {
     routes: Vec<Route>,
     cites: Vec<Citation>,
     approval: Option<Approval>,
+    extension: Option<Extension>,
 }
 
 /// A decision's outcomes as its `outcomes` line writes them, each once.

@@ -1210,6 +1210,13 @@ fn element(
                 .properties
                 .push(("approved by".to_string(), roles.join(" or ")));
         }
+        if let Some(extension) = &step.extension {
+            // As written, for an engine that moves the due-date variable when a case records one.
+            element.properties.push((
+                "extension".to_string(),
+                procedure.extension_words(extension),
+            ));
+        }
     }
     element
 }

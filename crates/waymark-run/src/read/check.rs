@@ -456,6 +456,10 @@ fn check_event(
         _ => {}
     }
     let waived = raw.waived.unwrap_or(false);
+    let extended_by = raw.extended_by.filter(|text| !text.trim().is_empty());
+    if let Some(text) = extended_by {
+        return extension_event(plan, step_id, raw, text, line, report);
+    }
     let mut ok = true;
     if waived && !step.waivable {
         report(
@@ -505,6 +509,7 @@ fn check_event(
         step: step_id,
         facts: facts.unwrap_or_default(),
         approved_by,
+        extended_by: None,
         on,
         outcome: outcome.ok().flatten(),
         by,
@@ -589,6 +594,117 @@ fn recorded_facts(
     ok.then_some(facts)
 }
 
+/// A record with `extended_by`: an extension of the step granted on its `on` date, not the step
+/// done. Its amount is read in the unit of the step's `extendable` line; it cannot also be a
+/// waiver or carry an outcome. Its reason and approval are judged when the case runs (a
+/// missing one is a deviation, not bad data).
+fn extension_event(
+    plan: &Plan,
+    step_id: StepIndex,
+    raw: &EventText<'_>,
+    text: &str,
+    line: usize,
+    report: &mut impl FnMut(Code, String),
+) -> Option<Event> {
+    let step = plan.procedure.step(step_id);
+    let name = &step.id;
+    let Some(extension) = &step.extension else {
+        report(
+            Code::CaseExtensionNotAllowed,
+            format!(
+                "`{name}` is extended, but the procedure gives it no `extendable` line: its \
+                 limits cannot be extended"
+            ),
+        );
+        return None;
+    };
+    let mut ok = true;
+    let mut invalid = |message: String| {
+        report(Code::CaseExtensionInvalid, format!("`{name}`: {message}"));
+        ok = false;
+    };
+    let amount = extension_amount(text, extension.unit);
+    match amount {
+        Some(0) => invalid("an extension of 0 is no extension".to_string()),
+        Some(_) => {}
+        None => invalid(format!(
+            "`extended_by` must be a whole number of {units} (`10` or `\"10 {units}\"`), not \
+             `{}`",
+            // The message is escaped where it is shown; a long value is cut here.
+            text.chars().take(40).collect::<String>(),
+            units = extension.unit.words(2u32)
+        )),
+    }
+    if raw.waived == Some(true) {
+        invalid("an extension cannot also be a waiver: record them apart".to_string());
+    }
+    if raw.outcome.is_some_and(|outcome| !outcome.is_empty()) {
+        invalid("an extension has no outcome: record the decision apart".to_string());
+    }
+    let on = match raw.on.map(when) {
+        Some(Ok(on)) => Some(on),
+        Some(Err(message)) => {
+            invalid(message);
+            None
+        }
+        None => {
+            invalid("an extension needs its `on` date, the day it was granted".to_string());
+            None
+        }
+    };
+    let by = event_role(plan, raw.by, (name, "extended by"), report);
+    let approved_by = event_role(
+        plan,
+        raw.approved_by,
+        (name, "extended with the approval of"),
+        report,
+    );
+    let (Ok(by), Ok(approved_by), true) = (by, approved_by, ok) else {
+        return None;
+    };
+    Some(Event {
+        step: step_id,
+        on,
+        outcome: None,
+        by,
+        reason: raw
+            .reason
+            .filter(|reason| !reason.trim().is_empty())
+            .map(str::to_string),
+        waived: false,
+        approved_by,
+        facts: Vec::new(),
+        extended_by: amount,
+        line,
+    })
+}
+
+/// An extension's amount: a whole number, alone or followed by the extension's unit in words
+/// (singular or plural, as the language writes it: `10 working days`, `1 week`).
+fn extension_amount(text: &str, unit: waymark_compile::Unit) -> Option<u32> {
+    let text = text.trim();
+    let (number, words) = match text.split_once(char::is_whitespace) {
+        Some((number, words)) => (number, Some(words.split_whitespace().collect::<Vec<_>>())),
+        None => (text, None),
+    };
+    if !number.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let amount: u32 = number.parse().ok()?;
+    match words.map(|words| words.join(" ")) {
+        None => Some(amount),
+        Some(words) if words == unit.words(1u32) || words == unit.words(2u32) => Some(amount),
+        // `10 days` for calendar days, as the language lets a deadline say it.
+        Some(words)
+            if unit == waymark_compile::Unit::CalendarDays
+                && (words == "days" || words == "day") =>
+        {
+            Some(amount)
+        }
+        Some(_) => None,
+    }
+}
+
 /// A decision needs one of its outcomes; nothing else may have one.
 fn check_outcome(
     plan: &Plan,
@@ -659,6 +775,26 @@ mod tests {
             assert!(given.contains(index));
         }
         assert!(!given.contains(1) && !given.contains(65));
+    }
+
+    #[test]
+    fn extension_amounts_are_read_in_the_extension_unit() {
+        use waymark_compile::Unit;
+        let amount = |text| extension_amount(text, Unit::WorkingDays);
+        assert_eq!(amount("10"), Some(10));
+        assert_eq!(amount(" 10 working days "), Some(10));
+        assert_eq!(amount("1 working day"), Some(1));
+        assert_eq!(
+            amount("0"),
+            Some(0),
+            "zero is read, and refused by the caller"
+        );
+        for bad in ["ten", "10 weeks", "10 days", "-3", "1.5", "10 working", ""] {
+            assert_eq!(amount(bad), None, "{bad}");
+        }
+        assert_eq!(extension_amount("2 days", Unit::CalendarDays), Some(2));
+        assert_eq!(extension_amount("1 week", Unit::Weeks), Some(1));
+        assert_eq!(extension_amount("99999999999", Unit::Weeks), None);
     }
 
     #[test]

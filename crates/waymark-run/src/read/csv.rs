@@ -1,7 +1,7 @@
 //! Case data as CSV, the shape case-management systems export: an events file with the header
-//! `case,step,on,outcome,by,reason,waived[,approved_by][,facts]` and a facts file with
-//! `case,fact,value`. A row's `facts` are the facts recorded at its step, `name=value` pairs
-//! separated by `;` (`unanimous=no`).
+//! `case,step,on,outcome,by,reason,waived[,approved_by][,facts][,extended_by]` and a facts
+//! file with `case,fact,value`. A row's `facts` are the facts recorded at its step,
+//! `name=value` pairs separated by `;` (`unanimous=no`).
 //!
 //! A case's rows need not be next to each other, so both files are held whole. The first pass
 //! (the `csv` crate's reader) notes where each row is and which case it belongs to, and checks
@@ -26,7 +26,7 @@ use std::ops::Range;
 use waymark_diagnostics::Code;
 
 /// The columns of the events file.
-pub const EVENT_COLUMNS: [&str; 9] = [
+pub const EVENT_COLUMNS: [&str; 10] = [
     "case",
     "step",
     "on",
@@ -36,6 +36,7 @@ pub const EVENT_COLUMNS: [&str; 9] = [
     "waived",
     "approved_by",
     "facts",
+    "extended_by",
 ];
 /// The columns of the facts file.
 pub const FACT_COLUMNS: [&str; 3] = ["case", "fact", "value"];
@@ -278,6 +279,7 @@ impl CsvCases<'_> {
                 waived,
                 approved_by: optional(7),
                 facts: recorded,
+                extended_by: optional(9),
                 line,
             });
         }

@@ -38,6 +38,8 @@ pub(crate) struct RawEvent<'a> {
     pub approved_by: Option<Cow<'a, str>>,
     /// Facts the record gives (`"facts": {"unanimous": "no"}`): those recorded at its step.
     pub facts: RawFacts<'a>,
+    /// An extension's amount as written: `10` or `10 working days`.
+    pub extended_by: Option<Cow<'a, str>>,
     /// Set by the CSV reader; JSON Lines events take the case's line.
     pub line: usize,
 }
@@ -55,6 +57,7 @@ pub(crate) struct EventText<'t> {
     pub approved_by: Option<&'t str>,
     /// Facts the record gives; the quick reader leaves lines with them to the careful one.
     pub facts: &'t [(Cow<'t, str>, RawValue<'t>, usize)],
+    pub extended_by: Option<&'t str>,
     /// Set by the CSV reader; JSON Lines events take the case's line.
     pub line: usize,
 }
@@ -70,6 +73,7 @@ impl RawEvent<'_> {
             waived: self.waived,
             approved_by: self.approved_by.as_deref(),
             facts: &self.facts.0,
+            extended_by: self.extended_by.as_deref(),
             line: self.line,
         }
     }

@@ -30,6 +30,9 @@ struct StepMap {
     waivable: bool,
     /// Recurring work needs a date even on a waiver.
     recurring: bool,
+    /// Both versions let the step be extended, counted in the same unit: a recorded amount
+    /// means the same in both.
+    extension_carries: bool,
 }
 
 impl Translation {
@@ -111,7 +114,10 @@ impl Translation {
             return None;
         }
         let map = self.steps.get(event.step.0 as usize)?.as_ref()?;
-        if event.waived && !map.waivable || event.on.is_none() && map.recurring {
+        if event.waived && !map.waivable
+            || event.on.is_none() && map.recurring
+            || event.extended_by.is_some() && !map.extension_carries
+        {
             return None;
         }
         let outcome = match (event.outcome, map.decision) {
@@ -150,6 +156,7 @@ fn carries_every_event(step: &Step, map: Option<&StepMap>) -> bool {
     decision == map.decision
         && map.outcomes.iter().all(Option::is_some)
         && (!step.waivable || map.waivable && (recurring || !map.recurring))
+        && (step.extension.is_none() || map.extension_carries)
 }
 
 fn step_map(step: &Step, to: &Plan) -> Option<StepMap> {
@@ -171,6 +178,10 @@ fn step_map(step: &Step, to: &Plan) -> Option<StepMap> {
         decision: other.kind == StepKind::Decision,
         waivable: other.waivable,
         recurring: matches!(other.kind, StepKind::Recurring { .. }),
+        extension_carries: match (&step.extension, &other.extension) {
+            (Some(mine), Some(theirs)) => mine.unit == theirs.unit,
+            _ => false,
+        },
     })
 }
 

@@ -43,14 +43,22 @@ impl Printer<'_, '_> {
             }
             out.push(',');
             let event = row.event.and_then(|index| report.case.events.get(index));
-            match event.and_then(|event| event.reason.as_deref()) {
-                Some(reason) => push_csv_field(out, reason),
+            let note = match event.and_then(|event| event.reason.as_deref()) {
+                Some(reason) => Some(reason.to_string()),
                 // A joint step not done yet: who has still to record it.
                 None if !row.awaiting.is_empty() => {
                     let awaiting = super::role_names(self.plan, &row.awaiting);
-                    push_csv_field(out, &format!("awaiting {awaiting}"));
+                    Some(format!("awaiting {awaiting}"))
                 }
-                None => {}
+                None => None,
+            };
+            // An extension is said after the note, so the note's start is as before.
+            let note = match (note, super::extension_note(self.plan, row)) {
+                (Some(note), Some(extension)) => Some(format!("{note}; {extension}")),
+                (note, extension) => note.or(extension),
+            };
+            if let Some(note) = note {
+                push_csv_field(out, &note);
             }
             out.push(',');
             let outcome = event

@@ -137,6 +137,7 @@ fn explain_row(plan: &Plan, report: &CaseReport, row: &Row, locate: Locate<'_>, 
             explain_deadline(plan, report, row, deadline, governs, locate, out);
         }
     }
+    explain_extension(plan, report, row, locate, out);
     explain_result(report, row, out);
     explain_signoff(plan, report, row, out);
     if let Some(occurrences) = row.occurrences {
@@ -229,6 +230,85 @@ fn explain_signoff(plan: &Plan, report: &CaseReport, row: &Row, out: &mut String
             "  sign-off: approved by {} (line {}), as the procedure says (`{words}`)",
             plan.procedure.role(role).id,
             event.line
+        );
+    }
+}
+
+/// A step that may be extended: the rule, each extension recorded (granted, or why not), and
+/// the due date the granted ones give, with the status the unextended one would give.
+fn explain_extension(
+    plan: &Plan,
+    report: &CaseReport,
+    row: &Row,
+    locate: Locate<'_>,
+    out: &mut String,
+) {
+    use crate::replay::extension::{Refusal, grant};
+    let step = plan.procedure.step(row.step);
+    let Some(extension) = &step.extension else {
+        return;
+    };
+    let (place, _) = locate(extension.span);
+    let rule = plan.procedure.extension_words(extension);
+    let _ = writeln!(out, "  {place}: `{rule}`");
+    let granted = grant(&report.case, row.step, extension, report.as_of);
+    if granted.records.is_empty() {
+        let _ = writeln!(out, "    no extension recorded");
+        return;
+    }
+    for (index, refusal) in &granted.records {
+        let Some(event) = report.case.events.get(*index) else {
+            continue;
+        };
+        let amount = extension.unit.amount_words(event.extended_by.unwrap_or(0));
+        let when = event.on.map_or_else(String::new, when_text);
+        let verdict = match refusal {
+            None => "granted".to_string(),
+            Some(Refusal::NoReason) => "not applied: no reason recorded".to_string(),
+            Some(Refusal::NotApproved) => {
+                "not applied: not approved by a role the procedure names".to_string()
+            }
+            Some(Refusal::OverBound) => "applied only up to the bound".to_string(),
+        };
+        let reason = event.reason.as_deref().map_or(String::new(), |reason| {
+            format!(", \"{}\"", super::text::shown(reason))
+        });
+        let approver = event.approved_by.map_or(String::new(), |role| {
+            format!(", approved by {}", plan.procedure.role(role).id)
+        });
+        let _ = writeln!(
+            out,
+            "    extended by {amount} on {when} (line {}){approver}{reason}: {verdict}",
+            event.line
+        );
+    }
+    let Some(extended) = row.extension.as_deref() else {
+        let _ = writeln!(out, "    no extension applies: the due date is as written");
+        return;
+    };
+    let total = extension.unit.amount_words(extended.by);
+    match extended.due {
+        Some(due) => {
+            let _ = writeln!(
+                out,
+                "    the limits counted after an event move on by {total} (a limit counted back \
+                 from a later event does not): due {}",
+                due_text(due)
+            );
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "    extended by {total}; no limit it moves applies yet"
+            );
+        }
+    }
+    if let Some(unextended) = extended.unextended {
+        let _ = writeln!(
+            out,
+            "    without the extension, by {}: {}",
+            row.due.map_or_else(|| "-".to_string(), due_text),
+            unextended.word()
         );
     }
 }
@@ -586,7 +666,8 @@ fn explain_recurring(
 fn explain_result(report: &CaseReport, row: &Row, out: &mut String) {
     let event = row.event.and_then(|index| report.case.events.get(index));
     let line = event.map_or(String::new(), |e| format!(" (line {})", e.line));
-    let sentence = match (row.status, row.done, row.due) {
+    let due = crate::replay::extension::judged_due(row);
+    let sentence = match (row.status, row.done, due) {
         (Status::Waived, Some(done), _) => format!(
             "waived {}{line}: {}",
             when_text(done),

@@ -39,7 +39,8 @@ impl Printer<'_, '_> {
                     push_number(out, u64::from(occurrence));
                 }
                 out.push_str(",\"due\":");
-                push_json_date(out, row.due.map(Due::date));
+                let due = crate::replay::extension::judged_due(row);
+                push_json_date(out, due.map(Due::date));
                 out.push('}');
             }
             None => out.push_str("null"),
@@ -159,6 +160,9 @@ impl Printer<'_, '_> {
             Some(false) => out.push_str(",\"approval\":\"missing\""),
             None => {}
         }
+        if let Some(extended) = row.extension.as_deref().copied() {
+            self.json_extension(row, extended, out);
+        }
         if !row.awaiting.is_empty() {
             out.push_str(",\"awaiting\":[");
             for (index, role) in row.awaiting.iter().enumerate() {
@@ -187,6 +191,27 @@ impl Printer<'_, '_> {
             push_json_string(out, latest);
         }
         out.push('}');
+    }
+
+    /// An extended row: `extended_by` (as the procedure counts it), `extended_due` (and
+    /// `extended_due_at` for hours) and `unextended_status`, the status without the extension.
+    fn json_extension(&self, row: &Row, extended: crate::report::Extended, out: &mut String) {
+        if let Some(extension) = &self.plan.procedure.step(row.step).extension {
+            out.push_str(",\"extended_by\":");
+            push_json_string(out, &extension.unit.amount_words(extended.by));
+        }
+        out.push_str(",\"extended_due\":");
+        push_json_date(out, extended.due.map(Due::date));
+        if let Some(due @ Due::At(_)) = extended.due {
+            out.push_str(",\"extended_due_at\":\"");
+            out.push_str(&due_text(due));
+            out.push('"');
+        }
+        if let Some(unextended) = extended.unextended {
+            out.push_str(",\"unextended_status\":\"");
+            out.push_str(unextended.word());
+            out.push('"');
+        }
     }
 
     fn json_deviation(&self, deviation: &Deviation, out: &mut String) {

@@ -320,6 +320,9 @@ pub(crate) fn deviation_words(
                 format!("a record of {step} with `approved_by`{rule}"),
             )
         }
+        DeviationKind::ExtensionWithoutReason
+        | DeviationKind::ExtensionNotApproved
+        | DeviationKind::ExtensionOverBound => extension_words(plan, report, deviation, &when),
         DeviationKind::AfterEnd => {
             let end = report.end.map_or_else(|| "an end".to_string(), name);
             (
@@ -329,6 +332,70 @@ pub(crate) fn deviation_words(
                 "no record after the case closed".to_string(),
             )
         }
+    }
+}
+
+/// A row's extension in words, for the table and CSV notes: "extended by 10 working days, due
+/// 2026-03-23; without the extension: late".
+pub(crate) fn extension_note(plan: &Plan, row: &crate::report::Row) -> Option<String> {
+    let extended = row.extension.as_deref()?;
+    let unit = plan.procedure.step(row.step).extension.as_ref()?.unit;
+    let mut note = format!("extended by {}", unit.amount_words(extended.by));
+    if let Some(due) = extended.due {
+        note.push_str(&format!(", due {}", text::due_text(due)));
+    }
+    if let Some(unextended) = extended.unextended {
+        note.push_str(&format!("; without the extension: {}", unextended.word()));
+    }
+    Some(note)
+}
+
+/// A refused extension in words: what was recorded, and what the procedure allows.
+fn extension_words(
+    plan: &Plan,
+    report: &CaseReport,
+    deviation: &Deviation,
+    when: &str,
+) -> (String, String) {
+    let step = plan.procedure.step(deviation.step);
+    let Some(extension) = &step.extension else {
+        return (String::new(), String::new());
+    };
+    let event = deviation.record.and_then(|e| report.case.events.get(e));
+    let amount = event.and_then(|event| event.extended_by).unwrap_or(0);
+    let extended = format!(
+        "`{}` was extended by {} {when}",
+        step.id,
+        extension.unit.amount_words(amount)
+    );
+    let rule = plan.procedure.extension_words(extension);
+    match deviation.kind {
+        DeviationKind::ExtensionWithoutReason => (
+            format!("{extended} with no reason recorded; it is not applied"),
+            format!("an extension with its `reason` ({rule})"),
+        ),
+        DeviationKind::ExtensionNotApproved => {
+            let by = event.and_then(|event| event.approved_by).map_or_else(
+                || "no approval recorded".to_string(),
+                |role| {
+                    format!(
+                        "approved by `{}`, who may not approve it",
+                        plan.procedure.role(role).id
+                    )
+                },
+            );
+            (
+                format!("{extended}, {by}; it is not applied"),
+                format!("an extension with `approved_by` ({rule})"),
+            )
+        }
+        _ => (
+            format!(
+                "{extended}, past the bound: extensions may add up to {} in all; it is applied up to the bound",
+                extension.unit.amount_words(extension.amount)
+            ),
+            format!("extensions adding up to at most the bound ({rule})"),
+        ),
     }
 }
 

@@ -85,7 +85,7 @@ impl Printer<'_, '_> {
             out.push('\n');
         }
         if let Some(row) = report.next.and_then(|index| report.rows.get(index))
-            && let Some(due) = row.due
+            && let Some(due) = crate::replay::extension::judged_due(row)
         {
             let _ = writeln!(
                 out,
@@ -168,6 +168,7 @@ fn row_note(plan: &Plan, report: &CaseReport, row: &Row) -> String {
         Some(false) => notes.push("approval missing".to_string()),
         None => {}
     }
+    notes.extend(super::extension_note(plan, row));
     if !row.awaiting.is_empty() {
         notes.push(format!(
             "awaiting {}",

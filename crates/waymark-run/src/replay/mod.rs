@@ -29,6 +29,7 @@ pub mod due_dates;
 mod each;
 #[cfg(test)]
 mod each_tests;
+pub(crate) mod extension;
 mod path;
 mod progress;
 #[cfg(test)]
@@ -71,6 +72,7 @@ pub fn run_case(plan: &Plan, case: Case, as_of: NaiveDate) -> CaseReport {
 pub fn run_case_with(plan: &Plan, case: Case, as_of: NaiveDate, reading: Reading) -> CaseReport {
     SCRATCH.with_borrow_mut(|scratch| {
         let ignored = records::in_order(plan, &case, as_of, &mut scratch.records);
+        extension::hold(&case, &mut scratch.records);
         let held = signoff::hold_partial(plan, &case, &mut scratch.records);
         let records = std::mem::take(&mut scratch.records);
         let mut report = match reading {
@@ -82,6 +84,7 @@ pub fn run_case_with(plan: &Plan, case: Case, as_of: NaiveDate, reading: Reading
         };
         scratch.records = records;
         signoff::judge(plan, &mut report, held);
+        extension::judge(plan, &mut report);
         report
     })
 }

@@ -6,6 +6,7 @@
 
 use super::Replay;
 use super::due_dates::{governing, shift};
+use super::extension::judged_due;
 use crate::case::When;
 use crate::plan::RoleRules;
 use crate::report::{Row, Status, Warning};
@@ -17,7 +18,7 @@ pub(super) fn next_due(rows: &[Row]) -> Option<usize> {
     rows.iter()
         .enumerate()
         .filter(|(_, row)| row.status == Status::Pending)
-        .filter_map(|(index, row)| row.due.map(|due| (due.moment(), index)))
+        .filter_map(|(index, row)| judged_due(row).map(|due| (due.moment(), index)))
         .min()
         .map(|(_, index)| index)
 }
@@ -157,6 +158,9 @@ impl Replay<'_, '_> {
         row.target = target.map(|(target, _)| target);
         row.target_rule = target.map(|(_, rule)| rule);
         row.event = state.event.map(|event| event as usize);
+        if step.extension.is_some() {
+            row.extension = self.extend(id, as_of);
+        }
         self.judge(row, step, state.done, state.waived, as_of);
     }
 
@@ -170,13 +174,17 @@ impl Replay<'_, '_> {
         as_of: NaiveDate,
     ) {
         row.done = done;
-        row.status = match (done, row.due) {
+        let status = |due: Option<crate::due::Due>| match (done, due) {
             _ if waived => Status::Waived,
             (Some(done), Some(due)) if !due.is_met_by(done) => Status::Late,
             (Some(_), _) => Status::Met,
             (None, Some(due)) if due.has_passed(as_of) => Status::Overdue,
             (None, _) => Status::Pending,
         };
+        row.status = status(judged_due(row));
+        if let Some(extended) = &mut row.extension {
+            extended.unextended = Some(status(row.due));
+        }
         if row.status == Status::Late && step.overrun_needs_reason {
             let reason = row.event.and_then(|e| self.case.events[e].reason.as_ref());
             row.reason_recorded = Some(reason.is_some());

@@ -134,7 +134,8 @@ fn judge_approval(plan: &Plan, report: &mut CaseReport, step: StepIndex) -> bool
     let as_of = report.as_of;
     let mut approved = false;
     for event in &report.case.events {
-        let applied = event.on.is_some_and(|on| on.date <= as_of);
+        // An extension's `approved_by` approves the extension, not the step.
+        let applied = event.on.is_some_and(|on| on.date <= as_of) && event.extended_by.is_none();
         let (true, true, Some(role)) = (event.step == step, applied, event.approved_by) else {
             continue;
         };

@@ -44,7 +44,7 @@ pub(crate) fn read_case<'a>(
 
 const CASE_KEYS: &str = "`case`, `facts`, `events`";
 const EVENT_KEYS: &str =
-    "`step`, `on`, `outcome`, `by`, `reason`, `waived`, `approved_by`, `facts`";
+    "`step`, `on`, `outcome`, `by`, `reason`, `waived`, `approved_by`, `facts`, `extended_by`";
 
 struct Reader<'a, 'e> {
     text: &'a str,
@@ -292,6 +292,23 @@ impl<'a> Reader<'a, '_> {
                     let twice = std::mem::replace(&mut given_facts, true);
                     event.facts = facts;
                     twice
+                }
+                // A number (`10`) or a text with the unit (`"10 working days"`); the checker
+                // reads it against the step's `extendable` line.
+                "extended_by" => {
+                    let amount = match reader.value()? {
+                        Value::Text(text) => Some(text),
+                        Value::Number(number) => Some(Cow::Borrowed(number)),
+                        Value::Null => None,
+                        other => {
+                            reader.at = at;
+                            return Err(reader.shape(format!(
+                                "`extended_by` must be a number or a text, not {}",
+                                other.kind()
+                            )));
+                        }
+                    };
+                    replace(&mut event.extended_by, amount)
                 }
                 "waived" => {
                     let waived = match reader.value()? {
@@ -597,6 +614,7 @@ mod tests {
                 waived: event.waived,
                 approved_by: event.approved_by.clone(),
                 facts: event.facts.clone(),
+                extended_by: event.extended_by.clone(),
                 line: event.line,
             })
         })?;

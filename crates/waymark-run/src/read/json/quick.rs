@@ -42,7 +42,7 @@ pub(crate) fn read_case<'a>(
 }
 
 /// The keys of an event, each with its closing quote, in the order `event` matches them.
-const EVENT_KEYS: [&[u8]; 7] = [
+const EVENT_KEYS: [&[u8]; 8] = [
     b"step\"",
     b"on\"",
     b"outcome\"",
@@ -50,6 +50,7 @@ const EVENT_KEYS: [&[u8]; 7] = [
     b"reason\"",
     b"waived\"",
     b"approved_by\"",
+    b"extended_by\"",
 ];
 
 struct Line<'a> {
@@ -127,6 +128,24 @@ impl<'a> Line<'a> {
             b'"' => Some(Some(self.text()?)),
             _ => self.word(b"null").map(|()| None),
         }
+    }
+
+    /// An extension's amount: a string, `null`, or a whole number as written (a fraction, an
+    /// exponent or a sign is left to the careful reader).
+    fn amount(&mut self) -> Option<Option<&'a str>> {
+        self.space();
+        if !self.bytes().get(self.at)?.is_ascii_digit() {
+            return self.optional_text();
+        }
+        let start = self.at;
+        let digits = (self.bytes().get(start..)?.iter())
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        self.at += digits;
+        if let Some(b'.' | b'e' | b'E') = self.bytes().get(self.at) {
+            return None;
+        }
+        Some(Some(self.text.get(start..self.at)?))
     }
 
     fn word(&mut self, word: &[u8]) -> Option<()> {
@@ -209,6 +228,7 @@ impl<'a> Line<'a> {
                 3 if event.by.is_none() => event.by = self.optional_text()?,
                 4 if event.reason.is_none() => event.reason = self.optional_text()?,
                 6 if event.approved_by.is_none() => event.approved_by = self.optional_text()?,
+                7 if event.extended_by.is_none() => event.extended_by = self.amount()?,
                 5 if event.waived.is_none() => {
                     self.space();
                     event.waived = Some(match self.bytes().get(self.at)? {
@@ -236,14 +256,15 @@ mod tests {
         let mut events = Vec::new();
         let whole = read(&mut |event| {
             events.push(format!(
-                "{}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
+                "{}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
                 event.step,
                 event.on,
                 event.outcome,
                 event.by,
                 event.reason,
                 event.waived,
-                event.approved_by
+                event.approved_by,
+                event.extended_by
             ))
         })?;
         Some(format!("{whole} {events:?}"))
@@ -261,13 +282,14 @@ mod tests {
         })
     }
 
-    const LINES: [&str; 6] = [
+    const LINES: [&str; 7] = [
         r#"{"case":"C1","facts":{"threshold":"level3","expected_delivery":"2026-05-01"},"events":[{"step":"referral","on":"2026-01-05"},{"step":"strategy_discussion","on":"2026-01-07T10:30","outcome":"section47","by":"social_worker"},{"step":"child_seen_alone","waived":true,"reason":"asleep"}]}"#,
         r#" { "events" : [ ] , "case" : "é2" , "facts" : { "age" : 16 , "x" : null , "y" : false } } "#,
         r#"{"case":"C3","events":[{"by":null,"outcome":null,"reason":null,"step":"a","on":"2026-01-05","waived":false}]}"#,
         r#"{"case":"C4","facts":{"a":1,"a":2}}"#,
         r#"{"case":"C5","facts":{},"events":[]}"#,
         r#"{"case":"","facts":{"n":18446744073709551615}}"#,
+        r#"{"case":"E","events":[{"step":"a","on":"2026-03-02","extended_by":10,"reason":"r","approved_by":"m"},{"step":"a","on":"2026-03-03","extended_by":"2 weeks"},{"extended_by":null,"step":"a","on":"2026-03-04"}]}"#,
     ];
 
     #[test]
