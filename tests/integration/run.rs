@@ -189,6 +189,9 @@ fn shipped_examples_agree_with_their_readme() {
     assert_eq!(c011["due"], "2026-04-13");
     assert_eq!(c011["status"], "late");
     assert_eq!(c011["reason_recorded"], false);
+    // Its target (30 working days, 2026-04-15) falls after the limit it missed: not met.
+    assert_eq!(c011["target"], "2026-04-15");
+    assert_eq!(c011["target_met"], false);
     assert_eq!(
         step(&json_case(&json, "C021"), "assessment_complete")["due"],
         "2026-03-09"

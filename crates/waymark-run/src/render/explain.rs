@@ -707,7 +707,15 @@ fn explain_result(report: &CaseReport, row: &Row, out: &mut String) {
     };
     let _ = writeln!(out, "  result: {sentence}");
     if let (Some(false), Some(target)) = (row.target_met, row.target) {
-        let _ = writeln!(out, "  the target {} was missed", due_text(target));
+        let in_time = row.done.is_some_and(|done| target.is_met_by(done));
+        let _ = match in_time {
+            true => writeln!(
+                out,
+                "  the target {} is not met: it falls after the limit, which was missed",
+                due_text(target)
+            ),
+            false => writeln!(out, "  the target {} was missed", due_text(target)),
+        };
     }
 }
 

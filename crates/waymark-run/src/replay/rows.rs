@@ -189,8 +189,10 @@ impl Replay<'_, '_> {
             let reason = row.event.and_then(|e| self.case.events[e].reason.as_ref());
             row.reason_recorded = Some(reason.is_some());
         }
+        // A target is the sooner goal under a limit: work that missed the limit did not meet
+        // it, even when this case's target falls later (a pre-birth limit before day 30).
         if let (Some(done), Some(target), false) = (done, row.target, waived) {
-            row.target_met = Some(target.is_met_by(done));
+            row.target_met = Some(target.is_met_by(done) && row.status != Status::Late);
         }
     }
 
