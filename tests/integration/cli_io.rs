@@ -313,3 +313,35 @@ fn csv_or_xml_given_as_json_lines_is_one_message() {
     );
     assert!(stderr.contains("named on the command line"), "{stderr}");
 }
+
+/// `-o` through a symbolic link replaces the file it points to and keeps the link; `-o -` is
+/// standard output, as `-` is standard input.
+#[test]
+fn output_goes_through_a_link_and_dash_is_standard_output() {
+    use std::os::unix::fs::PermissionsExt;
+    let scratch = Scratch::new("output-link");
+    let real = scratch.file("real.mmd", b"old\n");
+    std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let link = real.replace("real.mmd", "link.mmd");
+    std::os::unix::fs::symlink("real.mmd", &link).unwrap();
+    let procedure = "procedures/recording.wm";
+    let (code, _, stderr) = waymark(&["export", procedure, "--to", "mermaid", "-o", &link]);
+    assert_eq!(code, 0, "{stderr}");
+    let link_meta = std::fs::symlink_metadata(&link).unwrap();
+    assert!(link_meta.file_type().is_symlink(), "the link is kept");
+    let written = std::fs::read_to_string(&real).unwrap();
+    assert!(written.contains("flowchart"), "{written}");
+    let mode = std::fs::metadata(&real).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o640, "the file keeps its permissions");
+    // A link to a file not made yet makes the file where it points.
+    let dangling = real.replace("real.mmd", "later-link.mmd");
+    std::os::unix::fs::symlink("later.mmd", &dangling).unwrap();
+    let (code, _, stderr) = waymark(&["export", procedure, "--to", "mermaid", "-o", &dangling]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(std::path::Path::new(&real.replace("real.mmd", "later.mmd")).is_file());
+
+    let (code, stdout, stderr) = waymark(&["export", procedure, "--to", "mermaid", "-o", "-"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("flowchart"), "{stdout}");
+    assert!(!std::path::Path::new("-").exists(), "no file named `-`");
+}

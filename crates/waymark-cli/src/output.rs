@@ -42,6 +42,14 @@ impl WholeFile {
     /// Like [`WholeFile::create`], but the path may be one of the command's inputs: for
     /// `waymark fmt`, whose whole job is to rewrite the file it read.
     pub fn replacing(path: &Path) -> Result<WholeFile, String> {
+        // `-o -` is standard output, as `-` is standard input.
+        if path == Path::new("-") {
+            return WholeFile::replacing(Path::new("/dev/stdout"));
+        }
+        // A link is written through, as an editor does: the file it points to is replaced,
+        // and the link stays.
+        let linked = through_link(path)?;
+        let path = linked.as_deref().unwrap_or(path);
         let existing = std::fs::metadata(path).ok();
         let special = existing
             .as_ref()
@@ -97,6 +105,21 @@ impl WholeFile {
 
 /// The temporary file, and the mode the finished file is to have.
 #[cfg(unix)]
+/// The file a symbolic link at `path` points to (`None` when `path` is no link). A link to
+/// a file that does not exist yet points to where that file will be made.
+fn through_link(path: &Path) -> Result<Option<PathBuf>, String> {
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|meta| meta.file_type().is_symlink());
+    if !is_link {
+        return Ok(None);
+    }
+    if let Ok(real) = std::fs::canonicalize(path) {
+        return Ok(Some(real));
+    }
+    let target = std::fs::read_link(path).map_err(|error| cannot_write(path, &error))?;
+    let folder = path.parent().unwrap_or(Path::new("."));
+    Ok(Some(folder.join(target)))
+}
+
 fn create_temporary(
     builder: &tempfile::Builder,
     folder: &Path,
