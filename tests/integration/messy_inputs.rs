@@ -10,7 +10,10 @@ const RECORDING: &str = "procedures/recording.wm";
 /// `text` in UTF-16, little-endian or big-endian, with or without a byte-order mark.
 fn utf16(text: &str, little: bool, mark: bool) -> Vec<u8> {
     let mut bytes = Vec::new();
-    let units = mark.then_some(0xFEFF).into_iter().chain(text.encode_utf16());
+    let units = mark
+        .then_some(0xFEFF)
+        .into_iter()
+        .chain(text.encode_utf16());
     for unit in units {
         let pair = match little {
             true => unit.to_le_bytes(),
@@ -30,17 +33,33 @@ fn fixed(text: &str, scratch: &Scratch) -> String {
 fn utf16_case_facts_and_census_files_are_refused_saying_how_to_save_them() {
     let scratch = Scratch::new("messy-utf16");
     let lines = std::fs::read_to_string("examples/cases.jsonl").unwrap();
-    let two: String = lines.lines().take(2).map(|line| format!("{line}\r\n")).collect();
+    let two: String = lines
+        .lines()
+        .take(2)
+        .map(|line| format!("{line}\r\n"))
+        .collect();
     let census = std::fs::read_to_string("examples/census.xml").unwrap();
     let csv = std::fs::read_to_string("examples/cases.csv").unwrap();
     let facts = std::fs::read_to_string("examples/facts.csv").unwrap();
     let mut refused = Vec::new();
     for (little, mark) in [(true, true), (false, true), (true, false)] {
         let jsonl = scratch.file("cases16.jsonl", &utf16(&two, little, mark));
-        refused.push(waymark(&["run", ASSESSMENT, &jsonl, "--as-of", "2026-06-30"]));
+        refused.push(waymark(&[
+            "run",
+            ASSESSMENT,
+            &jsonl,
+            "--as-of",
+            "2026-06-30",
+        ]));
     }
     let events = scratch.file("cases16.csv", &utf16(&csv, true, true));
-    refused.push(waymark(&["run", ASSESSMENT, &events, "--as-of", "2026-06-30"]));
+    refused.push(waymark(&[
+        "run",
+        ASSESSMENT,
+        &events,
+        "--as-of",
+        "2026-06-30",
+    ]));
     let facts16 = scratch.file("facts16.csv", &utf16(&facts, true, true));
     let args = ["run", ASSESSMENT, "examples/cases.csv", "--facts", &facts16];
     refused.push(waymark(&args));
@@ -58,10 +77,7 @@ fn utf16_case_facts_and_census_files_are_refused_saying_how_to_save_them() {
             "{stderr}"
         );
     }
-    insta::assert_snapshot!(
-        "messy_inputs__utf16_jsonl",
-        fixed(&refused[0].2, &scratch)
-    );
+    insta::assert_snapshot!("messy_inputs__utf16_jsonl", fixed(&refused[0].2, &scratch));
     // The same cases in UTF-8 are read.
     let utf8 = scratch.file("cases.jsonl", two.as_bytes());
     let (code, _, stderr) = waymark(&["run", ASSESSMENT, &utf8, "--as-of", "2026-06-30"]);
@@ -116,7 +132,15 @@ fn csv_as_excel_saves_it_is_read() {
         "facts.csv",
         b"case,fact,value,\r\nC1,threshold,level2,\r\n,,,\r\nC2,threshold,level3,\r\n",
     );
-    let args = ["run", ASSESSMENT, &events, "--facts", &facts, "--as-of", "2026-01-12"];
+    let args = [
+        "run",
+        ASSESSMENT,
+        &events,
+        "--facts",
+        &facts,
+        "--as-of",
+        "2026-01-12",
+    ];
     let (code, stdout, stderr) = waymark(&[&args[..], &["--format", "csv"]].concat());
     assert_eq!(code, 1, "C2 has a value under the unnamed column: {stderr}");
     insta::assert_snapshot!(
@@ -134,11 +158,18 @@ fn csv_headers_excel_gets_wrong_are_named() {
     let scratch = Scratch::new("messy-headers");
     let mut shown = String::new();
     for (name, bytes) in [
-        ("semicolons.csv", &b"case;step;on\nC1;referral;2026-01-05\n"[..]),
-        ("twice.csv", b"case,step,on,on\nC1,referral,2026-01-05,2026-01-05\n"),
+        (
+            "semicolons.csv",
+            &b"case;step;on\nC1;referral;2026-01-05\n"[..],
+        ),
+        (
+            "twice.csv",
+            b"case,step,on,on\nC1,referral,2026-01-05,2026-01-05\n",
+        ),
     ] {
         let events = scratch.file(name, bytes);
-        let (code, stdout, stderr) = waymark(&["run", ASSESSMENT, &events, "--as-of", "2026-06-30"]);
+        let (code, stdout, stderr) =
+            waymark(&["run", ASSESSMENT, &events, "--as-of", "2026-06-30"]);
         assert_eq!(code, 1, "{stderr}");
         assert!(stdout.is_empty(), "{stdout}");
         shown.push_str(&fixed(&stderr, &scratch));
@@ -155,21 +186,46 @@ fn timestamps_with_seconds_are_read_and_day_first_dates_explained() {
         "recording.jsonl",
         b"{\"case\":\"R1\",\"facts\":{},\"events\":[{\"step\":\"visit\",\"on\":\"2026-06-01T10:00:00\",\"by\":\"social_worker\"},{\"step\":\"visit_recorded\",\"on\":\"2026-06-02T10:00:59.5\",\"by\":\"social_worker\"}]}\n",
     );
-    let (code, with_seconds, stderr) =
-        waymark(&["run", RECORDING, &jsonl, "--as-of", "2026-06-30", "--format", "csv"]);
+    let (code, with_seconds, stderr) = waymark(&[
+        "run",
+        RECORDING,
+        &jsonl,
+        "--as-of",
+        "2026-06-30",
+        "--format",
+        "csv",
+    ]);
     assert_eq!(code, 0, "{stderr}");
     let plain = scratch.file(
         "plain.jsonl",
         b"{\"case\":\"R1\",\"facts\":{},\"events\":[{\"step\":\"visit\",\"on\":\"2026-06-01T10:00\",\"by\":\"social_worker\"},{\"step\":\"visit_recorded\",\"on\":\"2026-06-02T10:00\",\"by\":\"social_worker\"}]}\n",
     );
-    let (_, without, _) = waymark(&["run", RECORDING, &plain, "--as-of", "2026-06-30", "--format", "csv"]);
-    assert_eq!(with_seconds, without, "seconds are dropped: 24 hours exactly is on target");
+    let (_, without, _) = waymark(&[
+        "run",
+        RECORDING,
+        &plain,
+        "--as-of",
+        "2026-06-30",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(
+        with_seconds, without,
+        "seconds are dropped: 24 hours exactly is on target"
+    );
     let csv = scratch.file(
         "recording.csv",
         b"case,step,on,by\nR1,visit,2026-06-01T10:00:00,social_worker\nR1,visit_recorded,2026-06-02T10:00:30,social_worker\n",
     );
-    let (code, from_csv, stderr) =
-        waymark(&["run", RECORDING, &csv, "--as-of", "2026-06-30", "--format", "csv"]);
+    let (code, from_csv, stderr) = waymark(&[
+        "run",
+        RECORDING,
+        &csv,
+        "--as-of",
+        "2026-06-30",
+        "--format",
+        "csv",
+    ]);
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(from_csv, without);
     let day_first = scratch.file(
@@ -195,8 +251,10 @@ fn csv_output_does_not_hand_a_spreadsheet_a_formula() {
     assert_eq!(code, 0, "{stderr}");
     let rows: Vec<&str> = csv.lines().skip(1).collect();
     assert!(
-        rows.iter().all(|row| row.starts_with("\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",")
-            || row.starts_with("-5,")),
+        rows.iter().all(
+            |row| row.starts_with("\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",")
+                || row.starts_with("-5,")
+        ),
         "{csv}"
     );
     assert!(csv.contains(",'@SUM(A1),"), "{csv}");

@@ -291,10 +291,19 @@ fn fact_value(kind: &FactKind, value: &RawValue<'_>) -> Result<Option<FactValue>
 }
 
 /// A date written `YYYY-MM-DD`, within the years the calendars cover.
+#[inline]
 fn date(text: &str) -> Result<NaiveDate, String> {
-    if let Some(date) = quick_date(text) {
-        return Ok(date);
+    match quick_date(text) {
+        Some(date) => Ok(date),
+        None => slow_date(text),
     }
+}
+
+/// [`date`] for anything but a plain date: says what is wrong. Kept out of line so the plain
+/// path stays small where it is inlined (it runs for every record).
+#[cold]
+#[inline(never)]
+fn slow_date(text: &str) -> Result<NaiveDate, String> {
     match parse_date(text) {
         Ok(date)
             if date < waymark_calendar::first_date() || date > waymark_calendar::last_date() =>
@@ -612,7 +621,11 @@ mod tests {
         // Seconds, as databases export them, are read and dropped.
         for with_seconds in ["2026-01-07T10:30:00", "2026-01-07T10:30:59.250"] {
             let read = when(with_seconds).unwrap();
-            assert_eq!(read.time, NaiveTime::from_hms_opt(10, 30, 0), "{with_seconds}");
+            assert_eq!(
+                read.time,
+                NaiveTime::from_hms_opt(10, 30, 0),
+                "{with_seconds}"
+            );
         }
         assert!(when("2026-01-07").is_ok());
         for bad in [
@@ -633,7 +646,11 @@ mod tests {
                 .unwrap_err()
                 .contains("day-first or month-first"),
         );
-        assert!(when("2026/01/05").unwrap_err().contains("not a date written"));
+        assert!(
+            when("2026/01/05")
+                .unwrap_err()
+                .contains("not a date written")
+        );
         assert!(
             when("2026-02-30")
                 .unwrap_err()

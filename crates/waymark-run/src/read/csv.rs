@@ -250,10 +250,16 @@ impl CsvCases<'_> {
             // Spreadsheets write `TRUE` and `FALSE`: any case is read, as for yes/no facts' words.
             let waived = match field(6).trim() {
                 "" => Some(false),
-                word if ["false", "no"].iter().any(|no| word.eq_ignore_ascii_case(no)) => {
+                word if ["false", "no"]
+                    .iter()
+                    .any(|no| word.eq_ignore_ascii_case(no)) =>
+                {
                     Some(false)
                 }
-                word if ["true", "yes"].iter().any(|yes| word.eq_ignore_ascii_case(yes)) => {
+                word if ["true", "yes"]
+                    .iter()
+                    .any(|yes| word.eq_ignore_ascii_case(yes)) =>
+                {
                     Some(true)
                 }
                 other => {
@@ -522,7 +528,11 @@ fn scan_from(
             scanned.columns = columns(&record, wanted, scanned.file, line)?;
             scanned.width = record.len();
             scanned.unnamed = (0..record.len())
-                .filter(|&at| record.get(at).is_some_and(|name| name.trim_ascii().is_empty()))
+                .filter(|&at| {
+                    record
+                        .get(at)
+                        .is_some_and(|name| name.trim_ascii().is_empty())
+                })
                 .collect();
             continue;
         }
@@ -610,11 +620,11 @@ fn note_row(
         return group;
     }
     let width = scanned.width;
-    if let Some(at) = scanned
-        .unnamed
-        .iter()
-        .find(|&&at| record.get(at).is_some_and(|value| !value.trim_ascii().is_empty()))
-    {
+    if let Some(at) = scanned.unnamed.iter().find(|&&at| {
+        record
+            .get(at)
+            .is_some_and(|value| !value.trim_ascii().is_empty())
+    }) {
         let value = String::from_utf8_lossy(record.get(*at).unwrap_or_default());
         report(
             groups,
@@ -752,20 +762,29 @@ mod tests {
         assert!(semicolons.contains("separated by `;`"), "{semicolons}");
         let twice = header_problem(b"case,step,on,on").unwrap();
         assert_eq!(twice, "column `on` appears twice in the header");
-        assert!(header_problem(b"case,step,when").unwrap().contains("unknown column `when`"));
+        assert!(
+            header_problem(b"case,step,when")
+                .unwrap()
+                .contains("unknown column `when`")
+        );
     }
 
     #[test]
     fn rows_of_only_commas_are_blank_and_unnamed_columns_must_be_empty() {
         let mut groups = Grouping::default();
-        let bytes = b"case,step,on,\n,,,\nC1,referral,2026-01-05,\n , ,,\nC2,referral,2026-01-05,x\n";
+        let bytes =
+            b"case,step,on,\n,,,\nC1,referral,2026-01-05,\n , ,,\nC2,referral,2026-01-05,x\n";
         let scanned = scan(bytes, InputFile::Cases, &EVENT_COLUMNS, &mut groups).unwrap();
         assert_eq!(scanned.rows.len(), 2, "two rows of commas are blank lines");
         assert_eq!(groups.groups.len(), 2);
         assert!(groups.groups[0].problems.is_empty());
         let problems = &groups.groups[1].problems;
         assert_eq!(problems.len(), 1);
-        assert!(problems[0].message.starts_with("column 4 has no name in the header"));
+        assert!(
+            problems[0]
+                .message
+                .starts_with("column 4 has no name in the header")
+        );
     }
 
     #[test]
