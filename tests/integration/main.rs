@@ -25,6 +25,7 @@ mod fmt;
 mod hardening;
 mod independent;
 mod lsp;
+mod messy_inputs;
 mod policy_tests;
 mod preview;
 mod robustness;

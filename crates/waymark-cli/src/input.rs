@@ -223,6 +223,26 @@ fn check_bytes(path: &str, bytes: Vec<u8>, sources: &mut Sources) -> Result<File
     Ok(sources.add(path, text))
 }
 
+/// Refuses a case, facts or census file that is UTF-16 (WM0002), from its first bytes `head`:
+/// read as UTF-8 it would give a wrong error on every line, or an unknown column of garbage.
+pub(crate) fn refuse_utf16(path: &str, head: &[u8]) -> Result<(), crate::exit::Failure> {
+    if !looks_like_utf16(head) {
+        return Ok(());
+    }
+    let shown = match path {
+        "-" => "standard input".to_string(),
+        _ => format!("`{}`", crate::output::printable(path, 200)),
+    };
+    Err(crate::exit::Failure::problems(format!(
+        "{shown} is UTF-16 text, but case, facts and census files are read as UTF-8; no case was read"
+    ))
+    .coded(Code::FileNotUtf8)
+    .help(
+        "save the file as UTF-8, e.g. `iconv -f UTF-16 -t UTF-8 FILE > FILE-utf8` (Excel: \
+         Save As \"CSV UTF-8\"; Notepad calls UTF-16 \"Unicode\")",
+    ))
+}
+
 /// UTF-16 text: a byte-order mark, or ASCII with a zero byte beside every character. Its zero
 /// bytes would otherwise call it binary (WM0004), when it is text in another encoding.
 fn looks_like_utf16(bytes: &[u8]) -> bool {

@@ -40,7 +40,9 @@ impl Census {
                 Ok(n) => filled += n,
             }
         }
-        if !waymark_census::looks_like_census(start.get(..filled).unwrap_or_default()) {
+        let start = start.get(..filled).unwrap_or_default();
+        crate::input::refuse_utf16(path, start)?;
+        if !waymark_census::looks_like_census(start) {
             return Ok(None);
         }
         Census::open(path).map(Some)

@@ -340,6 +340,7 @@ pub(crate) fn open_json_lines(path: &str) -> Result<(Box<dyn Read + Send>, Optio
             Err(error) => return Err(cannot_read(path, &error)),
         }
     }
+    crate::input::refuse_utf16(path, &head)?;
     if let Some(failure) = other_format(path, &head) {
         return Err(failure);
     }
@@ -371,7 +372,7 @@ fn other_format(path: &str, head: &[u8]) -> Option<Failure> {
              from standard input (docs/cin-census.md); other case data is JSON Lines or CSV \
              (docs/cases.md)",
         )
-    } else if first.contains(',') && !first.contains('{') {
+    } else if first.contains(',') && !first.contains('{') && !first.starts_with('[') {
         (
             "CSV",
             "to read CSV events, give `--input csv` (or name the file `.csv`), with \
@@ -502,6 +503,7 @@ fn read_whole(path: &str) -> Result<Vec<u8>, Failure> {
     reader
         .read_to_end(&mut bytes)
         .map_err(|error| cannot_read(path, &error))?;
+    crate::input::refuse_utf16(path, &bytes)?;
     Ok(bytes)
 }
 

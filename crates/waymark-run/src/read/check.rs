@@ -303,10 +303,19 @@ fn fact_value(kind: &FactKind, value: &RawValue<'_>) -> Result<Option<FactValue>
 }
 
 /// A date written `YYYY-MM-DD`, within the years the calendars cover.
+#[inline]
 fn date(text: &str) -> Result<NaiveDate, String> {
-    if let Some(date) = quick_date(text) {
-        return Ok(date);
+    match quick_date(text) {
+        Some(date) => Ok(date),
+        None => slow_date(text),
     }
+}
+
+/// [`date`] for anything but a plain date: says what is wrong. Kept out of line so the plain
+/// path stays small where it is inlined (it runs for every record).
+#[cold]
+#[inline(never)]
+fn slow_date(text: &str) -> Result<NaiveDate, String> {
     match parse_date(text) {
         Ok(date)
             if date < waymark_calendar::first_date() || date > waymark_calendar::last_date() =>
@@ -318,12 +327,27 @@ fn date(text: &str) -> Result<NaiveDate, String> {
             ))
         }
         Ok(date) => Ok(date),
+        Err(DateError::Shape) if is_day_month_year(text) => Err(format!(
+            "`{text}` is day-first or month-first and cannot be read safely: dates must be \
+             written YYYY-MM-DD, e.g. 2026-01-05 for 5 January 2026"
+        )),
         Err(DateError::Shape) => Err(format!("`{text}` is not a date written YYYY-MM-DD")),
         Err(DateError::NoSuchDay) => Err(format!(
             "`{text}` is not a real date: {}",
             why_no_such_day(text)
         )),
     }
+}
+
+/// A date written with the year last, such as `05/01/2026` or `5.1.2026`, as spreadsheets
+/// write them: whether the day or the month comes first cannot be told.
+fn is_day_month_year(text: &str) -> bool {
+    let parts: Vec<&str> = text.split(['/', '.', '-']).collect();
+    let number = |part: &&str, widths: std::ops::RangeInclusive<usize>| {
+        widths.contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit())
+    };
+    matches!(parts.as_slice(), [day, month, year]
+        if number(day, 1..=2) && number(month, 1..=2) && number(year, 4..=4))
 }
 
 /// The common case, quickly: a well-formed, real date within the covered years. Anything else
@@ -348,7 +372,8 @@ fn quick_date(text: &str) -> Option<NaiveDate> {
     covered.then(|| NaiveDate::from_ymd_opt(year, month, day))?
 }
 
-/// `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM`.
+/// `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM` or `YYYY-MM-DDTHH:MM:SS` (as databases export it; the
+/// seconds, and any fraction of them, are dropped: deadlines and reports count in minutes).
 fn when(text: &str) -> Result<When, String> {
     // Nearly every date is plain `YYYY-MM-DD`: no need to search it for a `T`.
     let (day, time) = match text.len() == 10 {
@@ -362,13 +387,19 @@ fn when(text: &str) -> Result<When, String> {
     let time = match time {
         None => None,
         Some(time) => Some(clock_time(time).ok_or_else(|| {
-            format!("`{text}` does not have a time written HH:MM (24-hour clock) after the `T`")
+            format!(
+                "`{text}` does not have a time written HH:MM or HH:MM:SS (24-hour clock) after the `T`"
+            )
         })?),
     };
     Ok(When { date, time })
 }
 
 fn clock_time(text: &str) -> Option<NaiveTime> {
+    let text = match text.len() {
+        5 => text,
+        _ => without_seconds(text)?,
+    };
     let bytes = text.as_bytes();
     let shaped = matches!(bytes, [h1, h2, b':', m1, m2]
         if [h1, h2, m1, m2].iter().all(|digit| digit.is_ascii_digit()));
@@ -378,6 +409,16 @@ fn clock_time(text: &str) -> Option<NaiveTime> {
     let hours = text.get(0..2)?.parse().ok()?;
     let minutes = text.get(3..5)?.parse().ok()?;
     NaiveTime::from_hms_opt(hours, minutes, 0)
+}
+
+/// `HH:MM` of `HH:MM:SS` or `HH:MM:SS.fraction`, when the seconds are a real 00-59.
+fn without_seconds(text: &str) -> Option<&str> {
+    let (minutes, seconds) = (text.get(..5)?, text.get(5..)?);
+    let seconds = seconds.strip_prefix(':')?;
+    let (whole, fraction) = seconds.split_once('.').unwrap_or((seconds, "0"));
+    let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+    let real = whole.len() == 2 && digits(whole) && whole < "60" && digits(fraction);
+    real.then_some(minutes)
 }
 
 /// The role a record names (`by`, `approved_by`), or an unknown-role problem reported with
@@ -800,15 +841,39 @@ mod tests {
     #[test]
     fn times_are_strict() {
         assert!(when("2026-01-07T10:30").is_ok());
+        // Seconds, as databases export them, are read and dropped.
+        for with_seconds in ["2026-01-07T10:30:00", "2026-01-07T10:30:59.250"] {
+            let read = when(with_seconds).unwrap();
+            assert_eq!(
+                read.time,
+                NaiveTime::from_hms_opt(10, 30, 0),
+                "{with_seconds}"
+            );
+        }
         assert!(when("2026-01-07").is_ok());
         for bad in [
             "2026-01-07T1030",
             "2026-01-07T25:00",
             "2026-01-07T10:3",
             "2026-02-30",
+            "2026-01-07T10:30:60",
+            "2026-01-07T10:30:5",
+            "2026-01-07T10:30:00.",
+            "2026-01-07T10:30:00Z",
+            "2026-01-07T10:30.00",
         ] {
             assert!(when(bad).is_err(), "{bad}");
         }
+        assert!(
+            when("05/01/2026")
+                .unwrap_err()
+                .contains("day-first or month-first"),
+        );
+        assert!(
+            when("2026/01/05")
+                .unwrap_err()
+                .contains("not a date written")
+        );
         assert!(
             when("2026-02-30")
                 .unwrap_err()

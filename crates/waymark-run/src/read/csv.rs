@@ -62,6 +62,10 @@ struct Scanned<'f> {
     file: InputFile,
     /// Per wanted column, its position in the file's header.
     columns: Vec<Option<usize>>,
+    /// The header's width, and the positions of its empty names (a spreadsheet's trailing
+    /// comma): ignored, as long as no row has a value there.
+    width: usize,
+    unnamed: Vec<usize>,
     rows: Vec<Row>,
 }
 
@@ -247,16 +251,28 @@ impl CsvCases<'_> {
                 ));
                 continue;
             }
+            // Spreadsheets write `TRUE` and `FALSE`: any case is read, as for yes/no facts' words.
             let waived = match field(6).trim() {
-                "" | "false" | "no" => Some(false),
-                "true" | "yes" => Some(true),
+                "" => Some(false),
+                word if ["false", "no"]
+                    .iter()
+                    .any(|no| word.eq_ignore_ascii_case(no)) =>
+                {
+                    Some(false)
+                }
+                word if ["true", "yes"]
+                    .iter()
+                    .any(|yes| word.eq_ignore_ascii_case(yes)) =>
+                {
+                    Some(true)
+                }
                 other => {
                     problems.push(Problem {
                         code: Code::CaseValueInvalid,
                         file: InputFile::Cases,
                         line,
                         message: format!(
-                            "`waived` must be `true` or empty, not `{}`",
+                            "`waived` must be `true`, `yes`, `false`, `no` or empty, not `{}`",
                             short(other)
                         ),
                     });
@@ -472,6 +488,8 @@ fn scan<'f>(
         bytes,
         file,
         columns: Vec::new(),
+        width: 0,
+        unnamed: Vec::new(),
         rows: Vec::new(),
     };
     let mut from = start;
@@ -543,15 +561,23 @@ fn scan_from(
             line += usize::from(byte == b'\n');
             start += 1;
         }
-        let blank = record.len() == 1
-            && record
-                .get(0)
-                .is_none_or(|field| field.iter().all(u8::is_ascii_whitespace));
+        // A row of only commas, as spreadsheets write for an empty row, is a blank line.
+        let blank = record
+            .iter()
+            .all(|field| field.iter().all(u8::is_ascii_whitespace));
         if blank {
             continue;
         }
         if scanned.columns.is_empty() {
             scanned.columns = columns(&record, wanted, scanned.file, line)?;
+            scanned.width = record.len();
+            scanned.unnamed = (0..record.len())
+                .filter(|&at| {
+                    record
+                        .get(at)
+                        .is_some_and(|name| name.trim_ascii().is_empty())
+                })
+                .collect();
             continue;
         }
         let group = note_row(scanned, &record, line, groups, None);
@@ -637,8 +663,23 @@ fn note_row(
         report(groups, group, message.to_string());
         return group;
     }
-    let width = scanned.columns.iter().flatten().count();
-    if record.len() != width {
+    let width = scanned.width;
+    if let Some(at) = scanned.unnamed.iter().find(|&&at| {
+        record
+            .get(at)
+            .is_some_and(|value| !value.trim_ascii().is_empty())
+    }) {
+        let value = String::from_utf8_lossy(record.get(*at).unwrap_or_default());
+        report(
+            groups,
+            group,
+            format!(
+                "column {} has no name in the header, but this row has `{}` there",
+                at + 1,
+                short(value.trim()).escape_debug()
+            ),
+        );
+    } else if record.len() != width {
         report(
             groups,
             group,
@@ -670,7 +711,25 @@ fn columns(
         .iter()
         .map(|name| String::from_utf8_lossy(name).trim().to_string())
         .collect();
-    for name in &names {
+    if let [only] = names.as_slice()
+        && only.contains(';')
+    {
+        return Err(problem(format!(
+            "the header `{}` is separated by `;`, but case files are separated by commas: save \
+             the file comma-separated (in Excel, Save As \"CSV UTF-8 (Comma delimited)\")",
+            short(only).escape_debug()
+        )));
+    }
+    for (at, name) in names.iter().enumerate() {
+        if names.get(..at).is_some_and(|before| before.contains(name)) && !name.is_empty() {
+            return Err(problem(format!(
+                "column `{}` appears twice in the header",
+                short(name).escape_debug()
+            )));
+        }
+    }
+    // An empty name (a comma at the end of the header) is a column without data: ignored.
+    for name in names.iter().filter(|name| !name.is_empty()) {
         if !wanted.contains(&name.as_str()) {
             return Err(problem(format!(
                 "unknown column `{}`: the columns are {}",
@@ -707,6 +766,8 @@ mod tests {
             bytes,
             file: InputFile::Cases,
             columns: Vec::new(),
+            width: 0,
+            unnamed: Vec::new(),
             rows: Vec::new(),
         }
     }
@@ -725,6 +786,49 @@ mod tests {
             .into_iter()
             .map(|span| text[span].to_string())
             .collect())
+    }
+
+    fn header_problem(header: &[u8]) -> Option<String> {
+        let mut groups = Grouping::default();
+        let mut bytes = header.to_vec();
+        bytes.extend_from_slice(b"\nC1,referral,2026-01-05\n");
+        scan(&bytes, InputFile::Cases, &EVENT_COLUMNS, &mut groups)
+            .err()
+            .map(|problem| problem.0.message)
+    }
+
+    #[test]
+    fn headers_as_spreadsheets_write_them() {
+        assert_eq!(header_problem(b"case,step,on"), None);
+        // A trailing comma makes an unnamed column: ignored.
+        assert_eq!(header_problem(b"case,step,on,"), None);
+        let semicolons = header_problem(b"case;step;on").unwrap();
+        assert!(semicolons.contains("separated by `;`"), "{semicolons}");
+        let twice = header_problem(b"case,step,on,on").unwrap();
+        assert_eq!(twice, "column `on` appears twice in the header");
+        assert!(
+            header_problem(b"case,step,when")
+                .unwrap()
+                .contains("unknown column `when`")
+        );
+    }
+
+    #[test]
+    fn rows_of_only_commas_are_blank_and_unnamed_columns_must_be_empty() {
+        let mut groups = Grouping::default();
+        let bytes =
+            b"case,step,on,\n,,,\nC1,referral,2026-01-05,\n , ,,\nC2,referral,2026-01-05,x\n";
+        let scanned = scan(bytes, InputFile::Cases, &EVENT_COLUMNS, &mut groups).unwrap();
+        assert_eq!(scanned.rows.len(), 2, "two rows of commas are blank lines");
+        assert_eq!(groups.groups.len(), 2);
+        assert!(groups.groups[0].problems.is_empty());
+        let problems = &groups.groups[1].problems;
+        assert_eq!(problems.len(), 1);
+        assert!(
+            problems[0]
+                .message
+                .starts_with("column 4 has no name in the header")
+        );
     }
 
     #[test]

@@ -249,20 +249,57 @@ pub(crate) fn push_number(out: &mut String, n: u64) {
     out.push_str(std::str::from_utf8(&digits[at..]).unwrap_or("0"));
 }
 
-/// A CSV field, quoted when it holds a comma, quote or line break.
+/// A CSV field, quoted when it holds a comma, quote or line break. A field a spreadsheet would
+/// take for a formula (a case id or reason starting `=`, `+`, `@`, a tab, a carriage return, or
+/// `-` not before a digit) gets a `'` first, as OWASP advises against CSV injection: analysts
+/// open this output in Excel, and the text came from a case file.
 pub fn push_csv_field(out: &mut String, text: &str) {
+    let guard = if looks_like_formula(text) { "'" } else { "" };
     if text.contains([',', '"', '\n', '\r']) {
         out.push('"');
+        out.push_str(guard);
         out.push_str(&text.replace('"', "\"\""));
         out.push('"');
     } else {
+        out.push_str(guard);
         out.push_str(text);
+    }
+}
+
+/// Whether a spreadsheet would read `text` as the start of a formula (a negative number is not).
+fn looks_like_formula(text: &str) -> bool {
+    match text.as_bytes() {
+        [b'=' | b'+' | b'@' | b'\t' | b'\r', ..] => true,
+        [b'-', next, ..] => !next.is_ascii_digit(),
+        [b'-'] => true,
+        _ => false,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn csv_field(text: &str) -> String {
+        let mut out = String::new();
+        push_csv_field(&mut out, text);
+        out
+    }
+
+    #[test]
+    fn csv_fields_that_a_spreadsheet_would_run_get_a_quote_first() {
+        assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(csv_field("+1"), "'+1");
+        assert_eq!(csv_field("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_field("-cmd"), "'-cmd");
+        assert_eq!(csv_field("\tx"), "'\tx");
+        assert_eq!(csv_field("\rx"), "\"'\rx\"");
+        // Negative numbers, plain text and inner signs are left alone.
+        assert_eq!(csv_field("-3"), "-3");
+        assert_eq!(csv_field("C1"), "C1");
+        assert_eq!(csv_field("a=b, c"), "\"a=b, c\"");
+        assert_eq!(csv_field(""), "");
+    }
 
     #[test]
     fn text_from_a_case_file_is_shown_escaped_and_short() {

@@ -166,7 +166,7 @@ impl<'a> Reader<'a, '_> {
         let mut facts: Option<RawFacts<'a>> = None;
         let mut events = false;
         if self.peek() != Some(b'{') {
-            return Err(self.syntax("a case line starts with `{`"));
+            return Err(self.not_a_case());
         }
         self.object(|reader, key, key_at| match key.as_ref() {
             "case" => {
@@ -192,6 +192,30 @@ impl<'a> Reader<'a, '_> {
             return Err(self.shape("missing field `case`".to_string()));
         };
         Ok((case, facts.unwrap_or_default()))
+    }
+
+    /// Why a line that is not an object cannot be a case: what it is instead, at its start.
+    fn not_a_case(&mut self) -> JsonError {
+        let start = self.at;
+        let first = self.text.get(start..).and_then(|rest| rest.chars().next());
+        if first == Some('\0') {
+            // UTF-16 text read as UTF-8 has a zero byte beside every character.
+            return self.syntax(
+                "the line starts with a zero byte: the file looks like UTF-16 text, and case \
+                 files are UTF-8 (save it as UTF-8, e.g. `iconv -f UTF-16 -t UTF-8`)",
+            );
+        }
+        let kind = self.value().ok().map(|value| value.kind());
+        self.at = start;
+        match kind {
+            Some(kind) => self.shape(format!(
+                "the line is {kind}, but a case line is an object: `{{\"case\":\"C1\",...}}`"
+            )),
+            None => self.syntax(&format!(
+                "a case line is an object starting with `{{`, but this one starts with `{}`",
+                first.map_or(String::new(), |c| c.escape_debug().to_string())
+            )),
+        }
     }
 
     /// A key given twice is an error, at the second one.
@@ -640,6 +664,18 @@ mod tests {
         assert_eq!(case.events.len(), 2);
         assert_eq!(case.events[1].waived, Some(true));
         assert_eq!(case.events[1].reason.as_deref(), Some("said \"no\"\né😀"));
+    }
+
+    #[test]
+    fn a_line_that_is_not_an_object_says_what_it_is() {
+        let message = |text: &str| read(text).map(|_| ()).unwrap_err().message;
+        assert!(message("[1,2]").starts_with("the line is a list, but a case line is an object"));
+        assert!(message(" null").starts_with("the line is null, but"));
+        assert!(message("x{}").ends_with("but this one starts with `x`"));
+        assert!(message("\0{\0}").contains("looks like UTF-16"));
+        assert!(!read("[1,2]").map(|_| ()).unwrap_err().syntax);
+        // The position stays at the line's start, where the object should have begun.
+        assert_eq!(read("  [1]").map(|_| ()).unwrap_err().column, 3);
     }
 
     #[test]
