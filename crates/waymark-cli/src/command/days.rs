@@ -18,13 +18,14 @@ use waymark_diagnostics::{Code, Diagnostic, FileId, Sources, Span};
 
 const AFTER_HELP: &str = "\
 Examples:
-  waymark days 2025-12-01 +45                45 working days after 1 December 2025
-  waymark days 2026-04-07 -10                10 working days before 7 April 2026
-  waymark days 2026-05-01 -4w                4 weeks (28 days) before 1 May 2026
-  waymark days 2026-05-01 +3d                3 calendar days after
-  waymark days 2026-01-31 +1m                1 month after: 2026-02-28 (a short month ends early)
-  waymark days between 2026-01-05 2026-03-02 working days after the first date, up to the second
-  waymark days 2025-12-01 +45 --explain      also list the weekends and holidays skipped
+  waymark days 2025-12-01 +45                  45 working days after 1 December 2025
+  waymark days 2026-04-07 -10                  10 working days before 7 April 2026
+  waymark days 2026-05-01 -4w                  4 weeks (28 days) before 1 May 2026
+  waymark days 2026-05-01 +3d                  3 calendar days after
+  waymark days 2026-01-31 +1m                  1 month after: 2026-02-28 (a short month ends early)
+  waymark days 2026-01-10 -0                   a Saturday: the working day before, 2026-01-09
+  waymark days between 2026-01-05 2026-03-02   working days after the first date, up to the second
+  waymark days 2025-12-01 +45 --explain        also list the weekends and holidays skipped
 
 Amounts: +N or -N working days (also +Nwd), +Nd calendar days, +Nw weeks, +Nm months.
 N working days after a date count from the next day; the N-th working day is the answer.

@@ -70,7 +70,8 @@ pub struct DiffArgs {
     #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
     pub format: DiffFormat,
 
-    /// Cases to run through both versions (JSON Lines; `-` for standard input).
+    /// Cases to run through both versions: JSON Lines, or CSV with --facts (`-` for standard
+    /// input).
     #[arg(long, value_name = "CASES")]
     pub cases: Option<String>,
 

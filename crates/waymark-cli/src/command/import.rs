@@ -14,9 +14,9 @@ use waymark_diagnostics::Sources;
 const AFTER_HELP: &str = "\
 Examples:
   waymark import cin-census examples/census.xml -o cases.jsonl
-  waymark import cin-census census.xml --procedure procedures/assessment.wm -o cases.jsonl
+  waymark import cin-census examples/census.xml --procedure procedures/assessment.wm -o cases.jsonl
+  waymark import cin-census examples/census.xml | head -3
   waymark import cin-census census.xml --map my-mapping.toml --procedure my-assessment.wm
-  waymark import cin-census census.xml | head -3
 
 One line per case: an episode is a case named LAchildID/CINreferralDate; a second or later
 assessment, Section 47 enquiry or plan of an episode is a case of its own
@@ -29,7 +29,7 @@ not fit the procedure, 2 usage error (missing file, not a census).";
 const GROUP_HELP: &str = "\
 Examples:
   waymark import cin-census examples/census.xml -o cases.jsonl
-  waymark import cin-census census.xml --procedure procedures/section47.wm";
+  waymark import cin-census examples/census.xml --procedure procedures/section47.wm";
 
 /// Import case data from another system's file.
 #[derive(Debug, Args)]

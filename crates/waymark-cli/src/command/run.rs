@@ -29,9 +29,9 @@ Examples:
   waymark run procedures/assessment.wm examples/cases.jsonl --explain C011
   waymark run procedures/assessment.wm examples/cases.jsonl --strict --summary
   export-cases | waymark run procedures/assessment.wm - --format csv > report.csv
-  waymark run procedures/assessment.wm census.xml --summary
-  waymark run procedures/assessment.wm census.xml --explain C1/2025-06-02
-  waymark run procedures/section47.wm census.xml --as-of 2026-03-31 --format csv -o s47.csv
+  waymark run procedures/assessment.wm examples/census.xml --summary
+  waymark run procedures/assessment.wm examples/census.xml --explain A01/2025-10-06
+  waymark run procedures/section47.wm examples/census.xml --format csv -o s47.csv
 
 Case data (docs/cases.md has the details):
   JSON Lines, one case a line:
