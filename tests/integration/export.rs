@@ -283,7 +283,8 @@ fn export_writes_the_file_whole() {
         "-o",
         &missing.to_string_lossy(),
     ]);
-    assert_eq!(code, 1, "{stderr}");
+    // Output that cannot be written is exit 2, as for every command.
+    assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("cannot write"), "{stderr}");
 }
 

@@ -31,7 +31,7 @@ green, changed steps amber, and the steps OLD had that are gone red, in a lane o
 
 The procedure is checked first; a procedure with errors is not drawn (its problems are
 printed, as by `waymark check`). With -o the file is written whole or not at all.
-Exit codes: 0 drawn, 1 the procedure has errors or the file could not be written, 2 usage error.";
+Exit codes: 0 drawn, 1 the procedure has errors, 2 usage error or the file could not be written.";
 
 /// Draw a procedure as a flowchart or a BPMN model, with roles as swimlanes.
 #[derive(Debug, Args)]
@@ -121,11 +121,12 @@ pub fn run(args: ExportArgs) -> Exit {
         }
     };
     match &args.output {
+        // Output that cannot be written is exit 2, as for every command.
         Some(path) => match crate::output::write_whole(path, drawing.as_bytes()) {
             Ok(()) => Exit::Success,
             Err(message) => {
                 eprintln!("error: {message}");
-                Exit::Problems
+                Exit::Usage
             }
         },
         None => {
