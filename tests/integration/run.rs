@@ -972,3 +972,35 @@ fn explain_says_what_the_meeting_recorded() {
         insta::assert_snapshot!("run__explain_second_meeting_decides_s47", stdout);
     });
 }
+
+/// `--explain` of an id given twice says so, and which line it explains (`run` warns too).
+#[test]
+fn explain_names_a_repeated_case_id() {
+    let scratch = crate::cli::Scratch::new("explain-repeated");
+    let cases = scratch.file(
+        "cases.jsonl",
+        b"{\"case\":\"K1\",\"facts\":{\"threshold\":\"level2\"},\"events\":[{\"step\":\"referral\",\"on\":\"2026-01-05\"}]}\n\
+          {\"case\":\"K2\",\"facts\":{\"threshold\":\"level2\"},\"events\":[{\"step\":\"referral\",\"on\":\"2026-01-05\"}]}\n\
+          {\"case\":\"K1\",\"facts\":{\"threshold\":\"level2\"},\"events\":[{\"step\":\"referral\",\"on\":\"2026-01-06\"}]}\n",
+    );
+    let explain = |id: &str| {
+        waymark(&[
+            "run",
+            "procedures/assessment.wm",
+            &cases,
+            "--as-of",
+            "2026-01-20",
+            "--explain",
+            id,
+        ])
+    };
+    let (code, stdout, stderr) = explain("K1");
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("(again on line 3); this explains the first, on line 1"),
+        "{stderr}"
+    );
+    assert!(stdout.contains("2026-01-05"), "{stdout}");
+    let (_, _, stderr) = explain("K2");
+    assert!(!stderr.contains("more than once"), "{stderr}");
+}

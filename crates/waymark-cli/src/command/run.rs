@@ -543,7 +543,22 @@ fn explain(
             .find(case_id)
             .and_then(|number| cases.case(plan, number))
     } else {
-        find_json_case(&args.cases, plan, case_id)?
+        let (found, again) = find_json_case(&args.cases, plan, case_id)?;
+        let first = found.as_ref().map(|found| match found {
+            Ok(case) => case.line,
+            Err(bad) => bad.line,
+        });
+        if let (false, Some(first)) = (again.is_empty(), first) {
+            let lines: Vec<String> = again.iter().map(usize::to_string).collect();
+            eprintln!(
+                "note: case `{}` is given more than once in `{}` (again on line {}); this \
+                 explains the first, on line {first}",
+                crate::output::shown(case_id),
+                crate::output::shown(&args.cases),
+                lines.join(", "),
+            );
+        }
+        found
     };
     let locate = |span: waymark_diagnostics::Span| waymark_syntax::rule_at(sources, span);
     let text = match found {
@@ -570,15 +585,19 @@ fn explain(
     Ok(Exit::Success)
 }
 
-/// The first JSON Lines case with this id (a bad line with this id counts too).
-fn find_json_case(
-    path: &str,
-    plan: &Plan,
-    case_id: &str,
-) -> Result<Option<Result<waymark_run::Case, waymark_run::BadCase>>, Failure> {
+/// What [`find_json_case`] found: the first case with the id, and the lines of any later ones.
+type FoundCase = (
+    Option<Result<waymark_run::Case, waymark_run::BadCase>>,
+    Vec<usize>,
+);
+
+/// The first JSON Lines case with this id (a bad line with this id counts too), and the lines
+/// of later cases with the same id (`run` warns about a repeated id; so must `--explain`).
+fn find_json_case(path: &str, plan: &Plan, case_id: &str) -> Result<FoundCase, Failure> {
     let (reader, _) = open_json_lines(path)?;
     let reader = std::io::BufReader::new(reader);
     let quoted = format!("\"{case_id}\"");
+    let (mut found, mut again) = (None, Vec::new());
     for (index, line) in reader.split(b'\n').enumerate() {
         let line = line.map_err(|error| cannot_read(path, &error))?;
         let line = match index {
@@ -591,13 +610,18 @@ fn find_json_case(
         if !text.contains(&quoted) {
             continue;
         }
-        match waymark_run::parse_json_line(plan, index + 1, text.trim_end_matches('\r')) {
-            Ok(case) if case.id == case_id => return Ok(Some(Ok(case))),
-            Err(bad) if bad.id.as_deref() == Some(case_id) => return Ok(Some(Err(bad))),
-            _ => {}
+        let parsed = waymark_run::parse_json_line(plan, index + 1, text.trim_end_matches('\r'));
+        let this = match parsed {
+            Ok(case) if case.id == case_id => Ok(case),
+            Err(bad) if bad.id.as_deref() == Some(case_id) => Err(bad),
+            _ => continue,
+        };
+        match found {
+            None => found = Some(this),
+            Some(_) => again.push(index + 1),
         }
     }
-    Ok(None)
+    Ok((found, again))
 }
 
 /// Writes a small, whole text to standard output or (whole or not at all) to a file.
