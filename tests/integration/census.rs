@@ -843,3 +843,27 @@ fn import_of_a_missing_census_says_it_cannot_be_read() {
         "{stderr}"
     );
 }
+
+/// A byte that is not UTF-8 inside a child stops the reading there: the message says so, with
+/// the conversion to run, and does not add that the child lacks what came after the break.
+#[test]
+fn a_latin1_byte_in_a_child_is_named_and_nothing_false_is_added() {
+    let scratch = crate::cli::Scratch::new("census-latin1");
+    let mut bytes = std::fs::read("examples/census.xml").unwrap();
+    let at = bytes
+        .windows(14)
+        .position(|w| w == b"<LAchildID>A02")
+        .unwrap()
+        + 11;
+    bytes.insert(at, 0xE9);
+    let census = scratch.file("census.xml", &bytes);
+    let (code, _, stderr) =
+        crate::cli::waymark(&["run", "procedures/assessment.wm", &census, "--summary"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("not UTF-8 text here, so neither this child nor any after it can be read"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("iconv -f WINDOWS-1252"), "{stderr}");
+    assert!(!stderr.contains("WM0607"), "{stderr}");
+}

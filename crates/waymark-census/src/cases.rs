@@ -83,8 +83,11 @@ pub fn child_cases<'a>(child: &'a Child, mapping: &'a Mapping) -> ChildCases<'a>
         .map(|id| id.text.trim().to_string())
         .filter(|id| !id.is_empty());
     let episodes: Vec<Node<'_>> = child.node().all("CINdetails").collect();
+    // A child the reader could not read to its end lacks what came after the break: say why
+    // it stopped, not that the missing parts are missing.
+    let unreadable = errors.iter().any(|f| f.code == Code::CensusUnreadable);
     let mut problems: Vec<Problem> = errors.into_iter().map(problem).collect();
-    if id.is_none() {
+    if id.is_none() && !unreadable {
         problems.push(problem(&Finding {
             code: Code::CensusChildIncomplete,
             at: identifiers.map_or(child.node().at, |ids| ids.at),

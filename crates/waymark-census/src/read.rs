@@ -504,10 +504,14 @@ impl<R: Read> CensusReader<R> {
             None => String::new(),
         };
         let from = self.declared.as_deref().unwrap_or("WINDOWS-1252");
+        // What the break costs ("so no later child can be read"), when the caller says.
+        let cost = what
+            .split_once(", so ")
+            .map_or(String::new(), |(_, cost)| format!(", so {cost}"));
         format!(
-            "the file is not UTF-8 text here{declared}: census files are read as UTF-8. Save it \
-             as UTF-8, for example with `iconv -f {from} -t UTF-8 FILE > FILE-utf8.xml`, and \
-             run again"
+            "the file is not UTF-8 text here{declared}{cost}: census files are read as UTF-8. \
+             Save it as UTF-8, for example with `iconv -f {from} -t UTF-8 FILE > \
+             FILE-utf8.xml`, and run again"
         )
     }
 
