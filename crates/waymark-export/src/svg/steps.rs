@@ -159,17 +159,8 @@ impl Drawing {
                 );
             }
             Shape::Fork | Shape::Join => {
-                let cx = x + width / 2;
-                let cy = y + port;
-                let h = GATEWAY / 2;
-                let _ = writeln!(
-                    out,
-                    "      <polygon points=\"{},{cy} {cx},{} {},{cy} {cx},{}\" fill=\"#e3f0ff\" stroke=\"#1f5fa8\" stroke-width=\"1.5\"/>",
-                    cx - h,
-                    cy - h,
-                    cx + h,
-                    cy + h
-                );
+                let (cx, cy) = (x + width / 2, y + port);
+                gateway_diamond(out, (cx, cy), "#e3f0ff", "#1f5fa8");
                 let _ = writeln!(
                     out,
                     "      <path d=\"M{},{cy} H{} M{cx},{} V{}\" stroke=\"#1f5fa8\" stroke-width=\"3\"/>",
@@ -183,17 +174,8 @@ impl Drawing {
             // Any-of work: BPMN's inclusive gateway, a diamond with a ring (its note, shown
             // in the box, says "any of").
             Shape::AnyFork | Shape::AnyJoin => {
-                let cx = x + width / 2;
-                let cy = y + port;
-                let h = GATEWAY / 2;
-                let _ = writeln!(
-                    out,
-                    "      <polygon points=\"{},{cy} {cx},{} {},{cy} {cx},{}\" fill=\"#efe6ff\" stroke=\"#6a3fa0\" stroke-width=\"1.5\"/>",
-                    cx - h,
-                    cy - h,
-                    cx + h,
-                    cy + h
-                );
+                let (cx, cy) = (x + width / 2, y + port);
+                gateway_diamond(out, (cx, cy), "#efe6ff", "#6a3fa0");
                 let _ = writeln!(
                     out,
                     "      <circle cx=\"{cx}\" cy=\"{cy}\" r=\"8\" fill=\"none\" stroke=\"#6a3fa0\" stroke-width=\"2.5\"/>"
@@ -271,4 +253,17 @@ fn text_lines(out: &mut String, centre: i32, top: i32, title: &[String], details
             xml_escape(line)
         );
     }
+}
+
+/// A gateway's diamond, centred on `(cx, cy)`: all-of work in blue, any-of work in violet.
+fn gateway_diamond(out: &mut String, (cx, cy): (i32, i32), fill: &str, stroke: &str) {
+    let h = GATEWAY / 2;
+    let _ = writeln!(
+        out,
+        "      <polygon points=\"{},{cy} {cx},{} {},{cy} {cx},{}\" fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"1.5\"/>",
+        cx - h,
+        cy - h,
+        cx + h,
+        cy + h
+    );
 }
