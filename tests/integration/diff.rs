@@ -596,3 +596,34 @@ fn a_fact_recorded_at_the_meeting_against_cases() {
         insta::assert_snapshot!("diff__fact_recorded_at_the_meeting_cases", format!("{} (exit {code})\n{stdout}", args.join(" ")));
     });
 }
+
+/// A case the new version cannot read because a step it records twice was renamed: the
+/// message is given once, not once per record.
+#[test]
+fn a_case_unreadable_by_one_version_names_each_problem_once() {
+    let scratch = crate::cli::Scratch::new("diff-renamed-twice");
+    let old = "tests/run/loop_back/procedure.wm";
+    let renamed = std::fs::read_to_string(old)
+        .unwrap()
+        .replace("plan", "draft_plan");
+    let new = scratch.file("renamed.wm", renamed.as_bytes());
+    let (_, out, stderr) = crate::cli::waymark(&[
+        "diff",
+        old,
+        &new,
+        "--cases",
+        "tests/run/loop_back/cases.jsonl",
+        "--as-of",
+        "2026-01-20",
+    ]);
+    let message = "unknown step `plan`: the procedure has no such step";
+    let line = out
+        .lines()
+        .find(|line| line.contains("redone_once") || line.contains(message))
+        .unwrap_or_default();
+    assert!(out.contains(message), "{out}{stderr}");
+    assert!(
+        out.lines().all(|line| line.matches(message).count() <= 1),
+        "{line}\n{out}"
+    );
+}

@@ -348,7 +348,14 @@ impl<'a> Impact<'a> {
 }
 
 fn unreadable(kind: &'static str, bad: &BadCase) -> CaseChange<'static> {
-    let problems: Vec<&str> = bad.problems.iter().map(|p| p.message.as_str()).collect();
+    // Two records of one renamed step give the same message: say it once.
+    let mut seen = std::collections::BTreeSet::new();
+    let problems: Vec<&str> = bad
+        .problems
+        .iter()
+        .map(|p| p.message.as_str())
+        .filter(|message| seen.insert(*message))
+        .collect();
     CaseChange {
         step: "",
         occurrence: None,
