@@ -1004,3 +1004,36 @@ fn explain_names_a_repeated_case_id() {
     let (_, _, stderr) = explain("K2");
     assert!(!stderr.contains("more than once"), "{stderr}");
 }
+
+/// A case whose every record is after the as-of date had not started: the summary counts it
+/// apart, and leaves it out of the step counts and the fit share.
+#[test]
+fn a_case_not_started_by_the_as_of_date_is_counted_apart() {
+    let args = fixture_args("not_started");
+    let (code, json, stderr) = run(&args, &["--summary", "--format", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let summary: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let totals = &summary["summary"];
+    assert_eq!(
+        (&totals["cases"], &totals["open"], &totals["not_started"]),
+        (&3.into(), &2.into(), &1.into()),
+        "{json}"
+    );
+    let referral = summary["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|line| line["step"] == "referral")
+        .unwrap();
+    // N2's referral met; N3's pending; N1 not counted.
+    assert_eq!(
+        (&referral["met"], &referral["pending"]),
+        (&1.into(), &1.into()),
+        "{json}"
+    );
+    let (_, table, _) = run(&args, &["--summary"]);
+    assert!(
+        table.contains("(0 closed, 2 open, 0 left, 1 not started by then, 0 not run for bad data)"),
+        "{table}"
+    );
+}

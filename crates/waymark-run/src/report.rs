@@ -66,16 +66,19 @@ pub enum State {
     /// Only with `--strict`: a record came that the procedure does not expect at that point,
     /// and the replay stopped there.
     Left,
+    /// Every record of the case is dated after the as-of date: it had not begun by then.
+    NotStarted,
 }
 
 impl State {
-    pub const ALL: [State; 3] = [State::Open, State::Closed, State::Left];
+    pub const ALL: [State; 4] = [State::Open, State::Closed, State::Left, State::NotStarted];
 
     pub fn word(self) -> &'static str {
         match self {
             State::Open => "open",
             State::Closed => "closed",
             State::Left => "left",
+            State::NotStarted => "not_started",
         }
     }
 }

@@ -105,7 +105,7 @@ pub enum Expect {
         /// applies), with the word's span.
         extended: Option<(Option<NaiveDate>, Span)>,
     },
-    /// `expect case open|closed|left [at END]`
+    /// `expect case open|closed|left|not_started [at END]`
     State { state: Name, end: Option<Name> },
     /// `expect case at STEP, STEP`: exactly these steps are open.
     At { steps: Vec<Name> },

@@ -30,10 +30,15 @@ pub fn explain(plan: &Plan, report: &CaseReport, locate: Locate<'_>) -> String {
         plan.calendar.name()
     );
     let state = match (report.state, report.end) {
-        (State::Closed, Some(end)) => format!("closed at `{}`", procedure.step(end).id),
-        (state, _) => state.word().to_string(),
+        (State::Closed, Some(end)) => format!("is closed at `{}`", procedure.step(end).id),
+        (State::NotStarted, _) => format!(
+            "had not started by {}: every record is dated after that day, and the summary leaves \
+             it out of its counts",
+            date_text(report.as_of)
+        ),
+        (state, _) => format!("is {}", state.word()),
     };
-    let _ = writeln!(out, "The case is {state}.");
+    let _ = writeln!(out, "The case {state}.");
     if report.ignored_after_as_of > 0 {
         let _ = writeln!(
             out,

@@ -18,7 +18,7 @@ pub struct Summary {
     /// Per step (by step id): rows of each status, in [`Status::ALL`] order.
     steps: Vec<[u64; STATUSES]>,
     /// Cases in each state, in [`State::ALL`] order.
-    states: [u64; 3],
+    states: [u64; State::ALL.len()],
     /// Cases with each kind of deviation, in [`DeviationKind::ALL`] order.
     deviations: [u64; DeviationKind::ALL.len()],
     /// Cases run whose records all fit the procedure.
@@ -62,6 +62,10 @@ impl Summary {
             .unwrap_or(0);
         self.states[state] += 1;
         self.ignored += report.ignored_after_as_of as u64;
+        // A case not begun by the as-of date has no rows to count, and no records to fit.
+        if report.state == State::NotStarted {
+            return;
+        }
         self.fitting += u64::from(report.deviations.is_empty());
         for (count, kind) in self.deviations.iter_mut().zip(DeviationKind::ALL) {
             *count += u64::from(report.deviations.iter().any(|d| d.kind == kind));
@@ -95,9 +99,10 @@ impl Summary {
         self.repeated_ids.extend(&other.repeated_ids);
     }
 
-    /// Cases run (not bad).
+    /// Cases run (not bad) that had begun by the as-of date.
     fn ran(&self) -> u64 {
-        self.states.iter().sum()
+        let [open, closed, left, _not_started] = self.states;
+        open + closed + left
     }
 
     /// The share of cases run whose records all fit, or `None` when none ran.
@@ -243,10 +248,15 @@ impl Summary {
     pub fn to_table(&self, plan: &Plan, as_of: NaiveDate, colour: bool) -> String {
         let paint = Paint { colour };
         let mut out = String::new();
-        let [open, closed, left] = self.states;
+        let [open, closed, left, not_started] = self.states;
+        // Said only when there are some: most runs are as of today.
+        let not_started = match not_started {
+            0 => String::new(),
+            n => format!(", {n} not started by then"),
+        };
         let _ = writeln!(
             out,
-            "{} as of {}: {} cases ({closed} closed, {open} open, {left} left, {} not run for bad data)",
+            "{} as of {}: {} cases ({closed} closed, {open} open, {left} left{not_started}, {} not run for bad data)",
             paint.wrap("1", "Summary"),
             date_text(as_of),
             self.cases(),

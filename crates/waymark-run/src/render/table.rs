@@ -52,6 +52,9 @@ impl Printer<'_, '_> {
                 format!("left the procedure while at {}", at.join(", "))
             }
             (State::Left, None) => "left the procedure".to_string(),
+            (State::NotStarted, _) => {
+                "not started: every record is dated after the as-of date".to_string()
+            }
             (state, _) if at.is_empty() => state.word().to_string(),
             (state, _) => format!("{} at {}", state.word(), at.join(", ")),
         };

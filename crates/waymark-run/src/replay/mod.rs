@@ -396,15 +396,23 @@ impl Finished {
         let state = match (&left, self.end) {
             (Some(_), _) => State::Left,
             (None, Some(_)) => State::Closed,
+            // Records exist, all of them after the as-of date: the case had not begun then (a
+            // case with no records at all is open at its start).
+            (None, None) if self.records == 0 && ignored > 0 => State::NotStarted,
             (None, None) => State::Open,
         };
+        let (mut at, mut next) = (self.at, self.next);
+        if state == State::NotStarted {
+            at.clear();
+            next = None;
+        }
         CaseReport {
             case,
             as_of: self.as_of,
             state,
             end: self.end,
-            at: self.at,
-            next: self.next,
+            at,
+            next,
             left,
             ignored_after_as_of: ignored,
             rows: self.rows,

@@ -582,3 +582,22 @@ fn a_condition_on_an_unrecorded_outcome_follows_the_later_records() {
         "meeting=not_recorded plan=met enquiry=pending | not_recorded:meeting | at "
     );
 }
+
+/// Every record after the as-of date (2026-03-31): the case had not begun then. A case with
+/// no records at all is open at its start, and one with a record by then is open.
+#[test]
+fn a_case_whose_every_record_is_after_the_as_of_date_has_not_started() {
+    let later = run(&events(&[("referral", "2026-04-01")]), Reading::Replay);
+    assert_eq!(later.state, State::NotStarted, "{}", later.case.id);
+    assert_eq!((later.at.len(), later.next), (0, None));
+    assert_eq!(later.ignored_after_as_of, 1);
+    for reading in [Reading::Replay, Reading::Strict] {
+        let none = run("", reading);
+        assert_eq!(none.state, State::Open, "{}", none.case.id);
+    }
+    let begun = run(
+        &events(&[("referral", "2026-03-31"), ("plan", "2026-04-01")]),
+        Reading::Replay,
+    );
+    assert_eq!(begun.state, State::Open, "{}", begun.case.id);
+}
