@@ -1037,3 +1037,24 @@ fn a_case_not_started_by_the_as_of_date_is_counted_apart() {
         "{table}"
     );
 }
+
+/// `procedures/assessment.wm` took effect on 2025-12-23: a case referred the day before began
+/// under the earlier rules, one referred that day did not.
+#[test]
+fn cases_that_began_before_the_effective_date_are_counted_and_explained() {
+    let args = fixture_args("before_effective");
+    let (code, json, stderr) = run(&args, &["--summary", "--format", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let summary: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(summary["summary"]["began_before_effective"], 1, "{json}");
+    let (_, table, _) = run(&args, &["--summary"]);
+    assert!(
+        table.contains("1 case(s) began before this version took effect on 2025-12-23"),
+        "{table}"
+    );
+    let said = "It began before this version of the procedure took effect on 2025-12-23";
+    let (_, before, _) = run(&args, &["--explain", "E1"]);
+    let (_, on_the_day, _) = run(&args, &["--explain", "E2"]);
+    assert!(before.contains(said), "{before}");
+    assert!(!on_the_day.contains(said), "{on_the_day}");
+}

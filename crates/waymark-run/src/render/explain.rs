@@ -47,6 +47,16 @@ pub fn explain(plan: &Plan, report: &CaseReport, locate: Locate<'_>) -> String {
             date_text(report.as_of)
         );
     }
+    if let Some(effective) = procedure.effective
+        && super::summary::began_before(report, effective)
+    {
+        let _ = writeln!(
+            out,
+            "It began before this version of the procedure took effect on {}; it is judged by \
+             this version's rules throughout, steps done before then included.",
+            date_text(effective)
+        );
+    }
     explain_deviations(plan, report, &mut out);
     for row in &report.rows {
         out.push('\n');

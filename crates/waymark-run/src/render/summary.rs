@@ -25,6 +25,10 @@ pub struct Summary {
     fitting: u64,
     bad: u64,
     ignored: u64,
+    /// The procedure's `effective` date, and the cases whose first record is dated before it:
+    /// their early steps were done under the rules in force before this version.
+    effective: Option<NaiveDate>,
+    before_effective: u64,
     /// The lines of cases whose id repeats an earlier case's (found when a file is streamed).
     pub repeated_ids: Vec<usize>,
 }
@@ -44,6 +48,7 @@ impl Summary {
     pub fn new(plan: &Plan) -> Summary {
         Summary {
             steps: vec![[0; STATUSES]; plan.procedure.steps.len()],
+            effective: plan.procedure.effective,
             ..Summary::default()
         }
     }
@@ -62,6 +67,9 @@ impl Summary {
             .unwrap_or(0);
         self.states[state] += 1;
         self.ignored += report.ignored_after_as_of as u64;
+        if let Some(effective) = self.effective {
+            self.before_effective += u64::from(began_before(report, effective));
+        }
         // A case not begun by the as-of date has no rows to count, and no records to fit.
         if report.state == State::NotStarted {
             return;
@@ -94,6 +102,8 @@ impl Summary {
             *a += b;
         }
         self.fitting += other.fitting;
+        self.before_effective += other.before_effective;
+        self.effective = self.effective.or(other.effective);
         self.bad += other.bad;
         self.ignored += other.ignored;
         self.repeated_ids.extend(&other.repeated_ids);
@@ -165,8 +175,8 @@ impl Summary {
         }
         let _ = write!(
             out,
-            ",\"bad\":{},\"ignored_after_as_of\":{},\"fitting\":{}",
-            self.bad, self.ignored, self.fitting
+            ",\"bad\":{},\"ignored_after_as_of\":{},\"began_before_effective\":{},\"fitting\":{}",
+            self.bad, self.ignored, self.before_effective, self.fitting
         );
         match self.fit_share() {
             Some(share) => {
@@ -262,6 +272,15 @@ impl Summary {
             self.cases(),
             self.bad
         );
+        if let (Some(effective), 1..) = (self.effective, self.before_effective) {
+            let _ = writeln!(
+                out,
+                "{} case(s) began before this version took effect on {}: they are judged by its \
+                 rules throughout",
+                self.before_effective,
+                date_text(effective)
+            );
+        }
         if self.ignored > 0 {
             let _ = writeln!(
                 out,
@@ -298,4 +317,12 @@ impl Summary {
         }
         out
     }
+}
+
+/// Whether a case's first record (dated, whether or not after the as-of date) is before
+/// `effective`.
+pub(crate) fn began_before(report: &crate::report::CaseReport, effective: NaiveDate) -> bool {
+    (report.case.events.iter())
+        .filter_map(|event| event.on)
+        .any(|on| on.date < effective)
 }
