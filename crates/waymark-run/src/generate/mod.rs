@@ -316,11 +316,16 @@ fn walk(plan: &Plan, facts: &[Option<FactValue>], random: &mut Random) -> Vec<Ge
                         reach.extend(members.iter().rev());
                     }
                     StepKind::Task | StepKind::Decision => {
-                        let delay = match random.below(20) {
+                        let mut delay = match random.below(20) {
                             0 => 20 + random.below(40),
                             1..=3 => random.below(15),
                             _ => random.below(4),
                         };
+                        // Work due the same day (a safety plan at the meeting) is mostly done
+                        // that day, as it is in practice.
+                        if is_same_day_work(procedure.step(next)) && !random.chance(15) {
+                            delay = 0;
+                        }
                         let when = calendar.add_working_days(on, delay as i64).unwrap_or(on);
                         open.push((when, order, next));
                         order += 1;
@@ -343,6 +348,15 @@ fn walk(plan: &Plan, facts: &[Option<FactValue>], random: &mut Random) -> Vec<Ge
     let fact = |id: waymark_compile::FactIndex| known.get(id.0 as usize).copied().flatten();
     side_work(plan, &done, &reached, &fact, random, &mut events);
     events
+}
+
+/// Whether a step's limit is the same day as the step it counts from.
+fn is_same_day_work(step: &waymark_compile::Step) -> bool {
+    step.deadlines.iter().any(|deadline| {
+        deadline.kind == waymark_compile::DeadlineKind::Limit
+            && deadline.amount == 0
+            && !deadline.clock.counts_back()
+    })
 }
 
 /// Checkpoints recorded near their day (most of them), and recurring work while its step is
