@@ -288,7 +288,12 @@ fn plan_reviews_are_review_conferences_and_the_updates_before_them_have_no_recor
         .unwrap()
         .iter()
         .filter(|row| row["step"] == "cp_review_assessment")
-        .map(|row| (row["status"].as_str().unwrap(), row["due"].as_str().unwrap()))
+        .map(|row| {
+            (
+                row["status"].as_str().unwrap(),
+                row["due"].as_str().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(
         updates,
@@ -296,8 +301,10 @@ fn plan_reviews_are_review_conferences_and_the_updates_before_them_have_no_recor
     );
     let gaps = report["deviations"].as_array().unwrap();
     assert_eq!(gaps.len(), 2, "{gaps:#?}");
-    assert!(gaps.iter().all(|gap| gap["kind"] == "not_recorded"
-        && gap["step"] == "cp_review_assessment"));
+    assert!(
+        gaps.iter()
+            .all(|gap| gap["kind"] == "not_recorded" && gap["step"] == "cp_review_assessment")
+    );
     // A plan that ended with no review recorded: the language cannot say a step may happen no
     // times, so the conference and the update before it are gaps with no due date
     // (docs/cin-census.md, procedures/README.md).
