@@ -1067,6 +1067,11 @@ fn updates_before_each_review_conference_of_the_shipped_plan() {
         ),
         "{table}"
     );
+    let (_, explain, _) = run(&args, &["--explain", "no_review_ended"]);
+    assert!(
+        explain.contains("may repeat: no occurrence recorded; it counts as done on its first"),
+        "{explain}"
+    );
     let (code, explain, stderr) = run(&args, &["--explain", "three_last_not_updated"]);
     assert_eq!(code, 0, "{stderr}");
     assert!(
