@@ -252,6 +252,72 @@ fn plan_start_and_end_go_to_the_child_protection_plan_procedure() {
 }
 
 #[test]
+fn plan_reviews_are_review_conferences_and_the_updates_before_them_have_no_record() {
+    let reviewed = "        <CINreferralDate>2025-01-06</CINreferralDate>
+        <ChildProtectionPlans>
+          <CPPstartDate>2025-02-03</CPPstartDate>
+          <CPPendDate>2025-12-01</CPPendDate>
+          <Reviews>
+            <CPPreviewDate>2025-05-01</CPPreviewDate>
+            <CPPreviewDate>2025-10-30</CPPreviewDate>
+          </Reviews>
+        </ChildProtectionPlans>\n";
+    let unreviewed = "        <CINreferralDate>2025-01-06</CINreferralDate>
+        <ChildProtectionPlans>
+          <CPPstartDate>2025-02-03</CPPstartDate>
+          <CPPendDate>2025-04-01</CPPendDate>
+        </ChildProtectionPlans>\n";
+    let children = child("P3", "", reviewed) + &child("P4", "", unreviewed);
+    let path = census("cpp-reviews.xml", &children);
+    let (code, reports, err) = run("procedures/child_protection_plan.wm", &path, &[]);
+    assert_eq!(code, 0, "{err}");
+    let report = case(&reports, "P3/2025-01-06");
+    // Every review is an occurrence of the one step.
+    let conference = report["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|row| row["step"] == "cp_review_conference")
+        .unwrap();
+    assert_eq!(conference["status"], "met");
+    assert_eq!(conference["done"], "2025-05-01");
+    assert_eq!(conference["occurrences"], 2);
+    // The census records no updates: one overdue row per review, each the working day before.
+    let updates: Vec<(&str, &str)> = report["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|row| row["step"] == "cp_review_assessment")
+        .map(|row| {
+            (
+                row["status"].as_str().unwrap(),
+                row["due"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        updates,
+        [("overdue", "2025-04-30"), ("overdue", "2025-10-29")]
+    );
+    let gaps = report["deviations"].as_array().unwrap();
+    assert_eq!(gaps.len(), 2, "{gaps:#?}");
+    assert!(
+        gaps.iter()
+            .all(|gap| gap["kind"] == "not_recorded" && gap["step"] == "cp_review_assessment")
+    );
+    // A plan that ended with no review recorded: the language cannot say a step may happen no
+    // times, so the conference and the update before it are gaps with no due date
+    // (docs/cin-census.md, procedures/README.md).
+    let report = case(&reports, "P4/2025-01-06");
+    assert_eq!(row(report, "cp_review_conference").0, "not_recorded");
+    assert_eq!(
+        row(report, "cp_review_assessment"),
+        ("not_recorded".into(), "".into(), "".into())
+    );
+    assert_eq!(row(report, "cp_plan_ended").0, "met");
+}
+
+#[test]
 fn the_threshold_is_level_3_and_level_4_with_a_section_47() {
     let plain = child(
         "A",

@@ -955,6 +955,131 @@ fn work_due_before_each_meeting_has_a_row_per_meeting() {
     });
 }
 
+/// The shipped child protection plan: an updated assessment due the working day before each
+/// review conference, with 0, 1 and 3 reviews recorded. A plan ended with no review shows the
+/// review and its update as gaps (the language has no step that may happen no times), each
+/// worded as the gap it is, not as a review that never happened.
+#[test]
+fn updates_before_each_review_conference_of_the_shipped_plan() {
+    let args = fixture_args("review_conferences");
+    let (code, json, stderr) = run(&args, &["--format", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let rows = |id: &str| -> Vec<(String, String, String)> {
+        json_case(&json, id)["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|row| row["step"] == "cp_review_assessment")
+            .map(|row| {
+                (
+                    row["status"].as_str().unwrap().to_string(),
+                    row["due"].as_str().unwrap_or("-").to_string(),
+                    row["done"].as_str().unwrap_or("-").to_string(),
+                )
+            })
+            .collect()
+    };
+    let row = |status: &str, due: &str, done: &str| (status.into(), due.into(), done.into());
+    assert_eq!(rows("no_review_open"), [row("pending", "-", "-")]);
+    assert_eq!(rows("no_review_ended"), [row("not_recorded", "-", "-")]);
+    assert_eq!(
+        rows("one_updated"),
+        [row("met", "2026-04-27", "2026-04-20")]
+    );
+    assert_eq!(rows("one_not_updated"), [row("overdue", "2026-04-27", "-")]);
+    assert_eq!(
+        rows("one_updated_late"),
+        [row("late", "2026-04-27", "2026-04-30")]
+    );
+    assert_eq!(
+        rows("update_awaiting_review"),
+        [row("met", "-", "2026-04-20")]
+    );
+    assert_eq!(
+        rows("three_all_updated"),
+        [
+            row("met", "2026-04-27", "2026-04-20"),
+            row("met", "2026-10-26", "2026-10-20"),
+            row("met", "2027-04-26", "2027-04-23")
+        ]
+    );
+    assert_eq!(
+        rows("three_last_not_updated"),
+        [
+            row("met", "2026-04-27", "2026-04-20"),
+            row("met", "2026-10-26", "2026-10-20"),
+            row("overdue", "2027-04-26", "-")
+        ]
+    );
+    assert_eq!(
+        rows("three_none_updated"),
+        [
+            row("overdue", "2026-04-27", "-"),
+            row("overdue", "2026-10-26", "-"),
+            row("overdue", "2027-04-26", "-")
+        ]
+    );
+    let conference = &json_case(&json, "three_all_updated")["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|row| row["step"] == "cp_review_conference")
+        .unwrap()
+        .clone();
+    assert_eq!(conference["occurrences"], 3);
+    let kinds = |id: &str| -> Vec<String> {
+        json_case(&json, id)["deviations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                format!(
+                    "{} {}",
+                    d["kind"].as_str().unwrap(),
+                    d["step"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    assert_eq!(kinds("no_review_open"), Vec::<String>::new());
+    assert_eq!(kinds("three_all_updated"), Vec::<String>::new());
+    assert_eq!(
+        kinds("one_updated_late"),
+        ["out_of_order cp_review_assessment"]
+    );
+    assert_eq!(
+        kinds("no_review_ended"),
+        [
+            "not_recorded cp_review_assessment",
+            "not_recorded cp_review_conference"
+        ]
+    );
+    let (_, table, _) = run(&args, &[]);
+    assert!(
+        table.contains(
+            "`cp_review_assessment` has no record, but the case was recorded past it: `cp_plan_ended` on 2026-06-15 (line 2)"
+        ),
+        "{table}"
+    );
+    assert!(
+        table.contains(
+            "`cp_review_assessment` has no record for the occurrence of `cp_review_conference` on 2027-04-27 (line 8)"
+        ),
+        "{table}"
+    );
+    let (_, explain, _) = run(&args, &["--explain", "no_review_ended"]);
+    assert!(
+        explain.contains("may repeat: no occurrence recorded; it counts as done on its first"),
+        "{explain}"
+    );
+    let (code, explain, stderr) = run(&args, &["--explain", "three_last_not_updated"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        explain.contains("the clock is occurrence #3 of `cp_review_conference`, done 2027-04-27"),
+        "{explain}"
+    );
+}
+
 /// `--explain` on a case whose second strategy meeting, where the agencies disagreed, decided
 /// Section 47: what each meeting's record gives, and the clocks counted from that meeting.
 #[test]

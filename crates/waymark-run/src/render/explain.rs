@@ -338,12 +338,14 @@ fn explain_occurrences(
     out: &mut String,
 ) {
     let times = match occurrences {
-        1 => "once".to_string(),
-        n => format!("{n} times"),
+        // A case recorded past the step without it: "recorded 0 times" would read as a count.
+        0 => "no occurrence recorded".to_string(),
+        1 => "recorded once".to_string(),
+        n => format!("recorded {n} times"),
     };
     let _ = writeln!(
         out,
-        "  may repeat: recorded {times}; it counts as done on its first occurrence"
+        "  may repeat: {times}; it counts as done on its first occurrence"
     );
     if step.kind != StepKind::Decision || occurrences < 2 {
         return;

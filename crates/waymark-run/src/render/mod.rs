@@ -232,7 +232,10 @@ pub(crate) fn deviation_words(
         (Some(on), None) => format!("on {}", when_text(on)),
         _ => String::new(),
     };
+    // A gap shown by a record of another step is no occurrence's (the case was recorded past
+    // the work before the step it is due before ever happened): it reads as any step's gap.
     if let Some(occurs) = plan.each_of(deviation.step)
+        && (deviation.kind != DeviationKind::NotRecorded || deviation.shown_by == Some(occurs))
         && let Some(words) = each_deviation_words(deviation, &step, &name(occurs), &when)
     {
         return words;
