@@ -153,6 +153,19 @@ fn step<'a>(case: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
         .unwrap_or_else(|| panic!("no step {name} in {}", case["case"]))
 }
 
+/// `(status, due, done)` of each row of `step` in one case of `--format json` output, `-`
+/// for a date that is `null`.
+fn status_due_done(lines: &str, id: &str, step: &str) -> Vec<(String, String, String)> {
+    let text = |value: &serde_json::Value| value.as_str().unwrap_or("-").to_string();
+    json_case(lines, id)["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|row| row["step"] == step)
+        .map(|row| (text(&row["status"]), text(&row["due"]), text(&row["done"])))
+        .collect()
+}
+
 /// The expectations written by hand in `examples/README.md`, as of 2026-06-30.
 #[test]
 fn shipped_examples_agree_with_their_readme() {
@@ -880,22 +893,7 @@ fn work_due_before_each_meeting_has_a_row_per_meeting() {
     let args = fixture_args("before_each_meeting");
     let (code, json, stderr) = run(&args, &["--format", "json"]);
     assert_eq!(code, 0, "{stderr}");
-    let rows = |id: &str| -> Vec<(String, String, String)> {
-        let case = json_case(&json, id);
-        case["steps"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|row| row["step"] == "share_information")
-            .map(|row| {
-                (
-                    row["status"].as_str().unwrap().to_string(),
-                    row["due"].as_str().unwrap_or("-").to_string(),
-                    row["done"].as_str().unwrap_or("-").to_string(),
-                )
-            })
-            .collect()
-    };
+    let rows = |id: &str| status_due_done(&json, id, "share_information");
     let row = |status: &str, due: &str, done: &str| (status.into(), due.into(), done.into());
     assert_eq!(
         rows("both"),
@@ -964,21 +962,7 @@ fn updates_before_each_review_conference_of_the_shipped_plan() {
     let args = fixture_args("review_conferences");
     let (code, json, stderr) = run(&args, &["--format", "json"]);
     assert_eq!(code, 0, "{stderr}");
-    let rows = |id: &str| -> Vec<(String, String, String)> {
-        json_case(&json, id)["steps"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|row| row["step"] == "cp_review_assessment")
-            .map(|row| {
-                (
-                    row["status"].as_str().unwrap().to_string(),
-                    row["due"].as_str().unwrap_or("-").to_string(),
-                    row["done"].as_str().unwrap_or("-").to_string(),
-                )
-            })
-            .collect()
-    };
+    let rows = |id: &str| status_due_done(&json, id, "cp_review_assessment");
     let row = |status: &str, due: &str, done: &str| (status.into(), due.into(), done.into());
     assert_eq!(rows("no_review_open"), [row("pending", "-", "-")]);
     assert_eq!(rows("no_review_ended"), [row("not_recorded", "-", "-")]);
