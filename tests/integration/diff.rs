@@ -622,6 +622,8 @@ fn a_case_unreadable_by_one_version_names_each_problem_once() {
         .find(|line| line.contains("redone_once") || line.contains(message))
         .unwrap_or_default();
     assert!(out.contains(message), "{out}{stderr}");
+    // Both records are named: the case goes round the loop once, so `plan` is events 2 and 4.
+    assert!(out.contains(&format!("events 2, 4: {message}")), "{out}");
     assert!(
         out.lines().all(|line| line.matches(message).count() <= 1),
         "{line}\n{out}"

@@ -348,13 +348,23 @@ impl<'a> Impact<'a> {
 }
 
 fn unreadable(kind: &'static str, bad: &BadCase) -> CaseChange<'static> {
-    // Two records of one renamed step give the same message: say it once.
-    let mut seen = std::collections::BTreeSet::new();
-    let problems: Vec<&str> = bad
-        .problems
-        .iter()
-        .map(|p| p.message.as_str())
-        .filter(|message| seen.insert(*message))
+    // Two records of one renamed step give the same message: say it once, naming both records
+    // ("events 2, 4: unknown step ...").
+    let mut problems: Vec<(&str, Vec<&str>)> = Vec::new();
+    for problem in &bad.problems {
+        let (event, message) = event_and_message(&problem.message);
+        match problems.iter_mut().find(|(known, _)| *known == message) {
+            Some((_, events)) => events.extend(event),
+            None => problems.push((message, event.into_iter().collect())),
+        }
+    }
+    let problems: Vec<String> = problems
+        .into_iter()
+        .map(|(message, events)| match events.as_slice() {
+            [] => message.to_string(),
+            [one] => format!("event {one}: {message}"),
+            many => format!("events {}: {message}", many.join(", ")),
+        })
         .collect();
     CaseChange {
         step: "",
@@ -365,6 +375,16 @@ fn unreadable(kind: &'static str, bad: &BadCase) -> CaseChange<'static> {
         working_days: None,
         detail: None,
     }
+}
+
+/// A JSON Lines case's problem names its event (`event 2: unknown step ...`): the number and
+/// the rest, apart.
+fn event_and_message(message: &str) -> (Option<&str>, &str) {
+    message
+        .strip_prefix("event ")
+        .and_then(|rest| rest.split_once(": "))
+        .filter(|(number, _)| !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()))
+        .map_or((None, message), |(number, rest)| (Some(number), rest))
 }
 
 /// What a difference is counted under in the caseload summary: its kind and, for status and

@@ -38,6 +38,9 @@ pub(crate) struct CaseChecker<'q, 'p> {
     file: InputFile,
     problems: Vec<Problem>,
     events: Vec<Event>,
+    /// Events checked so far, good or bad: a problem in a JSON Lines case names its event by
+    /// this number, since every event of the case is on the case's one line.
+    seen: usize,
 }
 
 impl<'q, 'p> CaseChecker<'q, 'p> {
@@ -47,6 +50,7 @@ impl<'q, 'p> CaseChecker<'q, 'p> {
             line,
             file: InputFile::Cases,
             problems: Vec::new(),
+            seen: 0,
             events: {
                 let mut list = crate::scratch::events();
                 list.reserve(events);
@@ -56,9 +60,17 @@ impl<'q, 'p> CaseChecker<'q, 'p> {
     }
 
     pub(crate) fn event(&mut self, raw: &EventText<'_>) {
-        let event_line = if raw.line == 0 { self.line } else { raw.line };
+        self.seen += 1;
+        let (event_line, number) = match raw.line {
+            0 => (self.line, Some(self.seen)),
+            line => (line, None),
+        };
         let problems = &mut self.problems;
         let mut report = |code: Code, message: String| {
+            let message = match number {
+                Some(number) => format!("event {number}: {message}"),
+                None => message,
+            };
             problems.push(Problem {
                 code,
                 file: InputFile::Cases,
@@ -78,6 +90,7 @@ impl<'q, 'p> CaseChecker<'q, 'p> {
             file,
             mut problems,
             events,
+            ..
         } = self;
         let mut fact_problems = Vec::new();
         let facts = check_facts(plan, facts, (file, line), &mut fact_problems);
