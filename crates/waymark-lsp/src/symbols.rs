@@ -105,10 +105,17 @@ impl Found {
                     self.push(Kind::Outcome, key, outcome.span, true);
                 }
             }
-            ClauseKind::On { outcome, target } => {
+            ClauseKind::On {
+                outcome,
+                target,
+                condition,
+            } => {
                 let key = format!("{item}.{}", outcome.text);
                 self.push(Kind::Outcome, key, outcome.span, false);
                 self.refer(Kind::Step, target);
+                if let waymark_syntax::OnCondition::When(guard) = condition {
+                    self.guard(Some(guard));
+                }
             }
             ClauseKind::Then { target, guard } => {
                 self.refer(Kind::Step, target);

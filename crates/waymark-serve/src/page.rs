@@ -118,6 +118,14 @@ fn steps_json(procedure: &Procedure, sources: &Sources) -> Value {
                 RouteWhen::Guard(_) => format!("Then, when {when}: {target}."),
                 RouteWhen::Otherwise => format!("Otherwise: {target}."),
                 RouteWhen::Outcome(_) => format!("On `{when}`: {target}."),
+                RouteWhen::OutcomeWhen(outcome, _) => format!(
+                    "On `{}`, when {when}: {target}.",
+                    procedure.outcome_words(step, *outcome)
+                ),
+                RouteWhen::OutcomeOtherwise(outcome) => format!(
+                    "On `{}`, otherwise: {target}.",
+                    procedure.outcome_words(step, *outcome)
+                ),
             });
         }
         let rules: Vec<String> = rules.iter().map(|rule| sentence(rule)).collect();
