@@ -209,6 +209,20 @@ mod tests {
     }
 
     #[test]
+    fn a_condition_on_a_decisions_route_uses_its_fact_and_steps() {
+        let text = "procedure p\nfact f is yes or no\nstart a\ndecision a\n  untimed \"u\"\n  \
+                    outcomes x\n  on x then b when f is yes\n  on x otherwise c\nend b\nend c\n";
+        let document = waymark_syntax::parse(FileId(0), text).document;
+        let found = occurrences(&document);
+        let offset = text.find("when f").unwrap() + "when ".len();
+        let used = at(&found, offset).unwrap();
+        assert_eq!((used.kind, used.key.as_str()), (Kind::Fact, "f"));
+        let offset = text.find("otherwise c").unwrap() + "otherwise ".len();
+        let used = at(&found, offset).unwrap();
+        assert_eq!((used.kind, used.key.as_str()), (Kind::Step, "c"));
+    }
+
+    #[test]
     fn the_step_a_fact_is_recorded_at_is_a_use_of_the_step() {
         let text = "procedure p\nfact f is yes or no, recorded at a\nstart a\nstep a\n  \
                     untimed \"u\"\n  then b when f is yes\n  otherwise b\nend b\n";
