@@ -317,7 +317,9 @@ fn route_never_taken(outcome: &str, first: Span, span: Span) -> Diagnostic {
     .label("never taken")
     .related(first, format!("`{outcome}` always goes this way"))
     .help(format!(
-        "routes of one outcome are tried in the order written: give the route above a          condition (`on {outcome} then <step> when ...`), or delete one of the two"
+        "routes of one outcome are tried in the order written: put those with a condition \
+         first and the route for every other case last (`on {outcome} otherwise <step>`), or \
+         delete one of the two"
     ))
 }
 
@@ -329,9 +331,10 @@ fn otherwise_without_condition(outcome: &str, span: Span) -> Diagnostic {
         span,
         format!("`on {outcome} otherwise` has no route with a condition above it"),
     )
-    .label("otherwise than what?")
+    .label("nothing above it for `otherwise` to follow")
     .help(format!(
-        "write `on {outcome} then <step>` when `{outcome}` always goes one way; `otherwise`          follows one or more `on {outcome} then <step> when ...` lines"
+        "write `on {outcome} then <step>` when `{outcome}` always goes one way; `otherwise` \
+         follows one or more `on {outcome} then <step> when ...` lines"
     ))
 }
 
