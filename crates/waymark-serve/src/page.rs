@@ -240,3 +240,31 @@ fn facts_json(procedure: &Procedure) -> Value {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use waymark_diagnostics::FileId;
+
+    #[test]
+    fn a_decisions_routes_with_conditions_say_their_outcome_and_condition() {
+        let text = "procedure p\nfact f is yes or no\nstart a\ndecision a\n  untimed \"u\"\n  \
+                    outcomes x, y\n  on x then b when f is yes\n  on x otherwise c\n  on y then c\n\
+                    end b\nend c\n";
+        let mut sources = Sources::new();
+        let file = sources.add("p.wm".to_string(), text.to_string());
+        assert_eq!(file, FileId(0));
+        let parsed = waymark_syntax::parse(file, text);
+        let compiled = waymark_compile::compile(parsed.document, &mut waymark_compile::NoFiles);
+        let procedure = compiled.procedure.expect("the procedure compiles");
+        let steps = steps_json(&procedure, &sources);
+        let rules = steps["a"]["rules"].to_string();
+        for expected in [
+            "On `x`, when f is yes: ",
+            "On `x`, otherwise: ",
+            "On `y`: ",
+        ] {
+            assert!(rules.contains(expected), "{expected:?} not in {rules}");
+        }
+    }
+}
