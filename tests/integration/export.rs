@@ -1025,7 +1025,11 @@ fn decision_routes_with_conditions_pass_every_tool() {
     });
     assert_clean(
         "dot",
-        &tool("dot", &["-Tsvg", "-o", "/dev/null"], std::slice::from_ref(&dot.0)),
+        &tool(
+            "dot",
+            &["-Tsvg", "-o", "/dev/null"],
+            std::slice::from_ref(&dot.0),
+        ),
     );
     assert_clean(
         "Mermaid's parser",
@@ -1036,7 +1040,10 @@ fn decision_routes_with_conditions_pass_every_tool() {
         &tool("xmllint", &["--noout"], std::slice::from_ref(&svg.0)),
     );
     let bpmn_file = std::slice::from_ref(&bpmn.0);
-    assert_clean("bpmn-moddle", &node_tool("tools/validate-bpmn.mjs", bpmn_file));
+    assert_clean(
+        "bpmn-moddle",
+        &node_tool("tools/validate-bpmn.mjs", bpmn_file),
+    );
     assert_clean("bpmnlint", &node_tool("tools/lint-bpmn.mjs", bpmn_file));
     let output = node_tool("tools/run-bpmn.mjs", bpmn_file);
     assert_clean("bpmn-engine", &output);

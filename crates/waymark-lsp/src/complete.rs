@@ -112,9 +112,7 @@ fn want(words: &[&str]) -> Want {
         // `on OUTCOME then STEP when ...`, or `on OUTCOME otherwise STEP` for the rest.
         ("on", 2) => Want::Words(&["then", "otherwise"]),
         ("on", 3) => Want::Names(Kind::Step),
-        ("on", 4) if words.get(2) == Some(&"then") => {
-            Want::Words(&["when"])
-        }
+        ("on", 4) if words.get(2) == Some(&"then") => Want::Words(&["when"]),
         ("by", _) => Want::Names(Kind::Role),
         ("approved", 1) => Want::Words(&["by"]),
         ("approved", _) => Want::Names(Kind::Role),

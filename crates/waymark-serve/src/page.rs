@@ -259,11 +259,7 @@ mod tests {
         let procedure = compiled.procedure.expect("the procedure compiles");
         let steps = steps_json(&procedure, &sources);
         let rules = steps["a"]["rules"].to_string();
-        for expected in [
-            "On `x`, when f is yes: ",
-            "On `x`, otherwise: ",
-            "On `y`: ",
-        ] {
+        for expected in ["On `x`, when f is yes: ", "On `x`, otherwise: ", "On `y`: "] {
             assert!(rules.contains(expected), "{expected:?} not in {rules}");
         }
     }
