@@ -110,7 +110,7 @@ impl Replay<'_, '_> {
     /// decision not recorded, or a fact recorded at a step not recorded: the decision then
     /// goes the way its later records show, among that outcome's routes.
     fn outcome_waits(&self, id: StepIndex, outcome: usize) -> bool {
-        self.plan.outcomes_in_conditions
+        self.plan.waiting_outcome_routes
             && self
                 .step(id)
                 .outcome_guards(outcome)
