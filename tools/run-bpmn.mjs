@@ -103,8 +103,10 @@ async function describe(xml) {
     if (element.$type !== 'bpmn:ExclusiveGateway' || (element.outgoing ?? []).length < 2) continue;
     for (const flow of element.outgoing) {
       branches.push(flow.id);
-      const body = flow.conditionExpression?.body ?? '';
-      const outcome = body.match(/^=(\w+) = "([^"]*)"$/);
+      let body = flow.conditionExpression?.body ?? '';
+      // A decision's route may test a condition of its own after the outcome
+      // (`=d = "section47" and (age = "under_16")`): the facts it names are tried too.
+      const outcome = body.match(/^=(\w+) = "([^"]*)"(?: and (.+))?$/);
       const task = (element.incoming ?? [])[0]?.sourceRef;
       // A decision's task is named after its outcome variable (Activity_<decision id>); a
       // condition on a fact of the same shape is not a decision.
@@ -112,7 +114,8 @@ async function describe(xml) {
         const decision = decisions.get(task.id) ?? { variable: outcome[1], outcomes: [] };
         decision.outcomes.push([outcome[2], flow.id]);
         decisions.set(task.id, decision);
-        continue;
+        if (outcome[3] === undefined) continue;
+        body = outcome[3];
       }
       for (const [, name, value] of body.matchAll(/(\w+) (?:=|!=) "([^"]*)"/g)) addFact(name, value);
       for (const [, name, op, number] of body.matchAll(/(\w+) (>=|<=|<|>|=) (\d+)\b/g)) {

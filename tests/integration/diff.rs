@@ -34,6 +34,25 @@ fn each_kind_of_change_is_reported_in_words() {
     }
 }
 
+/// A decision route's condition taken away, and an `otherwise` route with it, read backwards
+/// from the `decision_route_conditions` folder: each is reported, in the author's words.
+#[test]
+fn a_decision_routes_condition_removed_is_reported() {
+    let (code, stdout, stderr) = waymark(&[
+        "diff",
+        "tests/diff/decision_route_conditions/new.wm",
+        "tests/diff/decision_route_conditions/old.wm",
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    for expected in [
+        "route removed\n      was: on section47 otherwise young_person_enquiry",
+        "was: on section47 then enquiry when age_band is under_16\n      now: on section47 then enquiry\n",
+        "was: on section17 then child_in_need when unanimous is yes and age_band is under_16\n      now: on section17 then child_in_need when unanimous is yes\n",
+    ] {
+        assert!(stdout.contains(expected), "{expected:?} not in:\n{stdout}");
+    }
+}
+
 #[test]
 fn comments_and_layout_are_not_changes() {
     let (code, stdout, _) = waymark(&[

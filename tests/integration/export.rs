@@ -981,3 +981,72 @@ end a_limit_missed "Named like an end"
     assert_eq!(ids.len(), count, "{bpmn}");
     assert!(bpmn.contains("Activity_a_limit_fired"));
 }
+
+/// Routes out of a decision with conditions of their own (`on section47 then enquiry when
+/// ...`, `on section47 otherwise ...`): every drawing labels a route with its outcome and its
+/// condition, the BPMN flows test both and exclude each other, and every format passes its
+/// real tool; bpmn-engine drives cases down every flow.
+#[test]
+fn decision_routes_with_conditions_pass_every_tool() {
+    let folder = root().join("target/export-tests/decision-routes");
+    let _ = std::fs::remove_dir_all(&folder);
+    std::fs::create_dir_all(&folder).unwrap();
+    let path = "tests/check/ok/decision_routes_with_conditions.wm";
+    let mut files = Vec::new();
+    for format in Format::ALL {
+        let (code, stdout, stderr) = waymark(&["export", path, "--to", format_name(format)]);
+        assert_eq!(code, 0, "{stderr}");
+        let file = folder.join(format!("routes.{}", format.extension()));
+        std::fs::write(&file, &stdout).unwrap();
+        files.push((file, stdout));
+    }
+    let [mermaid, dot, svg, bpmn] = [&files[0], &files[1], &files[2], &files[3]];
+    for label in [
+        "section47, and age band is under 16",
+        "section47, otherwise",
+        "section17, and agencies unanimously agreed and the front door triage decided routine",
+        "section17, otherwise",
+    ] {
+        // Mermaid and DOT wrap a long label; BPMN names the flow whole.
+        for (format, text) in [("mermaid", &mermaid.1), ("dot", &dot.1), ("bpmn", &bpmn.1)] {
+            let text = text.replace("<br/>", " ");
+            assert!(text.contains(label), "{format} lacks {label:?}:\n{text}");
+        }
+    }
+    let conditions: Vec<&str> = bpmn
+        .1
+        .lines()
+        .filter(|line| line.contains("conditionExpression"))
+        .map(str::trim)
+        .collect();
+    insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("export__decision_routes_mermaid", &mermaid.1);
+        insta::assert_snapshot!("export__decision_routes_bpmn_conditions", conditions.join("\n"));
+    });
+    assert_clean(
+        "dot",
+        &tool(
+            "dot",
+            &["-Tsvg", "-o", "/dev/null"],
+            std::slice::from_ref(&dot.0),
+        ),
+    );
+    assert_clean(
+        "Mermaid's parser",
+        &node_tool("tools/parse-mermaid.mjs", std::slice::from_ref(&mermaid.0)),
+    );
+    assert_clean(
+        "xmllint (SVG)",
+        &tool("xmllint", &["--noout"], std::slice::from_ref(&svg.0)),
+    );
+    let bpmn_file = std::slice::from_ref(&bpmn.0);
+    assert_clean(
+        "bpmn-moddle",
+        &node_tool("tools/validate-bpmn.mjs", bpmn_file),
+    );
+    assert_clean("bpmnlint", &node_tool("tools/lint-bpmn.mjs", bpmn_file));
+    let output = node_tool("tools/run-bpmn.mjs", bpmn_file);
+    assert_clean("bpmn-engine", &output);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("took all 6 branches"), "{stdout}");
+}

@@ -245,9 +245,10 @@ fn outcome_leads_here(
     };
     let decided = procedure.step(decision);
     // An outcome with no route is WM0306's to report; checkpoints run beside the path.
-    let routed = decided.routes.iter().any(
-        |route| matches!(route.when, waymark_compile::RouteWhen::Outcome(o) if o == outcome as usize),
-    );
+    let routed = decided
+        .routes
+        .iter()
+        .any(|route| route.when.outcome() == Some(outcome as usize));
     if decided.repeats
         || !routed
         || leads_here.get(step_id.0 as usize).copied().unwrap_or(true)

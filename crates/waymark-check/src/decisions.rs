@@ -14,6 +14,7 @@ pub fn check(procedure: &Procedure, diagnostics: &mut Vec<Diagnostic>) {
     for step in &procedure.steps {
         outcomes_handled(step, diagnostics);
         branches_cover_every_case(procedure, step, diagnostics);
+        outcome_routes_cover_every_case(procedure, step, diagnostics);
     }
 }
 
@@ -22,7 +23,7 @@ fn outcomes_handled(step: &Step, diagnostics: &mut Vec<Diagnostic>) {
     // Marked in one pass over the routes: a scan of the routes per outcome was quadratic.
     let mut handled = vec![false; step.outcomes.len()];
     for route in &step.routes {
-        if let RouteWhen::Outcome(index) = route.when
+        if let Some(index) = route.when.outcome()
             && let Some(slot) = handled.get_mut(index)
         {
             *slot = true;
@@ -73,29 +74,100 @@ fn branches_cover_every_case(
     if guards.is_empty() || unconditional {
         return;
     }
+    let Some(missing) = missing_cases(procedure, &guards) else {
+        return;
+    };
+    let first = step
+        .routes
+        .iter()
+        .find(|r| matches!(r.when, RouteWhen::Guard(_)))
+        .map_or(step.name_span, |r| r.span);
+    diagnostics.push(
+        Diagnostic::new(Code::GuardNotExhaustive, first, format!("`{}` has no way on for a case where {missing}", step.id))
+            .label("these conditions leave cases out")
+            .related(step.name_span, "the step")
+            .help("add a `then ... when` line for the missing values, or an `otherwise` line for every other case"),
+    );
+}
+
+/// WM0339. The routes of one outcome of a decision, when each has a condition of its own (no
+/// plain `on OUTCOME then`, no `on OUTCOME otherwise`), must together take every case decided
+/// that way, judged as WM0307 judges a step's branches.
+fn outcome_routes_cover_every_case(
+    procedure: &Procedure,
+    step: &Step,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    if !step
+        .routes
+        .iter()
+        .any(|r| matches!(r.when, RouteWhen::OutcomeWhen(..)))
+    {
+        return;
+    }
+    // Per outcome: its conditions, whether a route takes every other case, its first route.
+    let mut outcomes: Vec<(Vec<&Guard>, bool, Option<waymark_diagnostics::Span>)> =
+        vec![(Vec::new(), false, None); step.outcomes.len()];
+    for route in &step.routes {
+        let Some(slot) = route.when.outcome().and_then(|o| outcomes.get_mut(o)) else {
+            continue;
+        };
+        slot.2.get_or_insert(route.span);
+        match route.when.guard() {
+            Some(guard) => slot.0.push(guard),
+            None => slot.1 = true,
+        }
+    }
+    for (outcome, (guards, unconditional, first)) in step.outcomes.iter().zip(outcomes) {
+        let Some(first) = first.filter(|_| !unconditional && !guards.is_empty()) else {
+            continue;
+        };
+        let Some(missing) = missing_cases(procedure, &guards) else {
+            continue;
+        };
+        diagnostics.push(
+            Diagnostic::new(
+                Code::OutcomeRoutesNotExhaustive,
+                first,
+                format!(
+                    "when `{}` decides `{}`, it has no way on for a case where {missing}",
+                    step.id, outcome.id
+                ),
+            )
+            .label("these conditions leave cases out")
+            .related(outcome.span, "the outcome")
+            .help(format!(
+                "add an `on {} then ... when` line for the missing values, or end the \
+                 outcome's routes with `on {} otherwise <step>` for every other case",
+                outcome.id, outcome.id
+            )),
+        );
+    }
+}
+
+/// The cases no guard takes, in words ("`threshold` is `level4`; or where ..."), or `None`
+/// when every case is taken or the facts tested cannot be enumerated.
+fn missing_cases(procedure: &Procedure, guards: &[&Guard]) -> Option<String> {
     let mut facts: Vec<FactIndex> = guards
         .iter()
         .flat_map(|g| g.any_of.iter().flatten().map(|c| c.fact))
         .collect();
     facts.sort();
     facts.dedup();
-    let Some(domains) = facts
+    let domains = facts
         .iter()
         .map(|f| domain(procedure, *f))
-        .collect::<Option<Vec<_>>>()
-    else {
-        return;
-    };
+        .collect::<Option<Vec<_>>>()?;
     if domains
         .iter()
         .try_fold(1usize, |n, d| n.checked_mul(d.len()))
         .is_none_or(|n| n > MAX_COMBINATIONS)
     {
-        return;
+        return None;
     }
-    let missing = uncovered(&facts, &domains, &guards);
+    let missing = uncovered(&facts, &domains, guards);
     if missing.is_empty() {
-        return;
+        return None;
     }
     let shown: Vec<String> = missing
         .iter()
@@ -107,17 +179,7 @@ fn branches_cover_every_case(
     } else {
         String::new()
     };
-    let first = step
-        .routes
-        .iter()
-        .find(|r| matches!(r.when, RouteWhen::Guard(_)))
-        .map_or(step.name_span, |r| r.span);
-    diagnostics.push(
-        Diagnostic::new(Code::GuardNotExhaustive, first, format!("`{}` has no way on for a case where {}{more}", step.id, shown.join("; or where ")))
-            .label("these conditions leave cases out")
-            .related(step.name_span, "the step")
-            .help("add a `then ... when` line for the missing values, or an `otherwise` line for every other case"),
-    );
+    Some(format!("{}{more}", shown.join("; or where ")))
 }
 
 /// The values a fact can hold, `None` meaning "not known"; `None` overall when unbounded.

@@ -73,8 +73,7 @@ impl FlowAnalysis {
         outcome: u32,
     ) -> Vec<bool> {
         let targets = procedure.step(decision).routes.iter().filter_map(|route| {
-            matches!(route.when, waymark_compile::RouteWhen::Outcome(o) if o == outcome as usize)
-                .then_some(route.target)
+            (route.when.outcome() == Some(outcome as usize)).then_some(route.target)
         });
         procedure.graph.reachable_from(targets)
     }

@@ -3,7 +3,7 @@
 //! needs the answer (WM0323).
 
 use crate::flow::FlowAnalysis;
-use waymark_compile::{Condition, Guard, Procedure, RouteWhen, Step, StepIndex, StepKind};
+use waymark_compile::{Condition, Guard, Procedure, Step, StepIndex, StepKind};
 use waymark_diagnostics::{Code, Diagnostic};
 
 pub fn check(procedure: &Procedure, flow: &FlowAnalysis, diagnostics: &mut Vec<Diagnostic>) {
@@ -105,10 +105,11 @@ fn guards_with_lines(step: &Step) -> impl Iterator<Item = (&Guard, Line)> {
         .deadlines
         .iter()
         .filter_map(|d| Some((d.guard.as_ref()?, Line::Deadline)));
-    let routes = step.routes.iter().filter_map(|r| match &r.when {
-        RouteWhen::Guard(guard) => Some((guard, Line::Then)),
-        _ => None,
-    });
+    // A decision's routes are judged with its record too: its outcome chooses them.
+    let routes = step
+        .routes
+        .iter()
+        .filter_map(|r| Some((r.when.guard()?, Line::Then)));
     let schedule = match &step.kind {
         StepKind::Recurring { when, .. } => when.as_ref().map(|g| (g, Line::Schedule)),
         _ => None,

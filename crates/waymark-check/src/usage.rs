@@ -110,10 +110,7 @@ fn step_has_role(step: &Step, diagnostics: &mut Vec<Diagnostic>) {
 pub(crate) fn guards_of(step: &Step) -> impl Iterator<Item = &Guard> {
     let from_roles = step.roles.iter().filter_map(|r| r.guard.as_ref());
     let from_deadlines = step.deadlines.iter().filter_map(|d| d.guard.as_ref());
-    let from_routes = step.routes.iter().filter_map(|r| match &r.when {
-        waymark_compile::RouteWhen::Guard(guard) => Some(guard),
-        _ => None,
-    });
+    let from_routes = step.routes.iter().filter_map(|r| r.when.guard());
     let from_schedule = match &step.kind {
         StepKind::Recurring { when, .. } => when.as_ref(),
         _ => None,

@@ -279,6 +279,35 @@ impl Step {
         always.or(otherwise)
     }
 
+    /// Where a decision moves on once it has decided `outcome`: the routes of that outcome are
+    /// tried in the order written, and the first whose condition holds (a plain `on ... then`
+    /// and `otherwise` always hold) is taken. `fact_value` is read only for routes with a
+    /// condition, so a decision without them costs one scan of its routes.
+    pub fn route_by_outcome(
+        &self,
+        outcome: usize,
+        fact_value: &impl Fn(FactIndex) -> Option<FactValue>,
+    ) -> Option<StepIndex> {
+        self.routes
+            .iter()
+            .find(|route| match &route.when {
+                RouteWhen::Outcome(o) | RouteWhen::OutcomeOtherwise(o) => *o == outcome,
+                RouteWhen::OutcomeWhen(o, guard) => *o == outcome && guard.holds(fact_value),
+                RouteWhen::Always | RouteWhen::Guard(_) | RouteWhen::Otherwise => false,
+            })
+            .map(|route| route.target)
+    }
+
+    /// The conditions on the routes of one outcome of a decision (none for most decisions).
+    pub fn outcome_guards(&self, outcome: usize) -> impl Iterator<Item = &Guard> {
+        self.routes
+            .iter()
+            .filter_map(move |route| match &route.when {
+                RouteWhen::OutcomeWhen(o, guard) if *o == outcome => Some(guard),
+                _ => None,
+            })
+    }
+
     /// The limits (`due` lines), without targets.
     pub fn limits(&self) -> impl Iterator<Item = &Deadline> {
         self.deadlines
@@ -413,6 +442,31 @@ pub enum RouteWhen {
     Otherwise,
     /// `on OUTCOME then X`: the index into the decision's outcomes.
     Outcome(usize),
+    /// `on OUTCOME then X when ...`: that outcome, when the condition holds.
+    OutcomeWhen(usize, Guard),
+    /// `on OUTCOME otherwise X`: that outcome, when no route of it above this one was taken.
+    OutcomeOtherwise(usize),
+}
+
+impl RouteWhen {
+    /// For a route out of a decision: the index of its outcome.
+    pub fn outcome(&self) -> Option<usize> {
+        match self {
+            RouteWhen::Outcome(outcome)
+            | RouteWhen::OutcomeWhen(outcome, _)
+            | RouteWhen::OutcomeOtherwise(outcome) => Some(*outcome),
+            RouteWhen::Always | RouteWhen::Guard(_) | RouteWhen::Otherwise => None,
+        }
+    }
+
+    /// The condition on facts the route tests: a step's `then ... when`, or the condition of
+    /// a decision's route of its own.
+    pub fn guard(&self) -> Option<&Guard> {
+        match self {
+            RouteWhen::Guard(guard) | RouteWhen::OutcomeWhen(_, guard) => Some(guard),
+            _ => None,
+        }
+    }
 }
 
 /// A condition on facts: alternatives (`or`) of conditions that must all hold (`and`).

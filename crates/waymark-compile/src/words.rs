@@ -238,16 +238,39 @@ impl Procedure {
         alternatives.join(" or ")
     }
 
-    /// What takes a route: "threshold is level4", "otherwise", an outcome's name, or "".
+    /// What takes a route: "threshold is level4", "otherwise", an outcome's name, or "". A
+    /// decision's route with a condition of its own gives its condition ("age is at least 16")
+    /// or "otherwise"; [`Procedure::outcome_words`] gives its outcome.
     pub fn route_words(&self, step: &Step, when: &RouteWhen) -> String {
         match when {
             RouteWhen::Always => String::new(),
-            RouteWhen::Guard(guard) => self.guard_words(guard),
-            RouteWhen::Otherwise => "otherwise".to_string(),
-            RouteWhen::Outcome(index) => step
-                .outcomes
-                .get(*index)
-                .map_or_else(String::new, |o| o.id.clone()),
+            RouteWhen::Guard(guard) | RouteWhen::OutcomeWhen(_, guard) => self.guard_words(guard),
+            RouteWhen::Otherwise | RouteWhen::OutcomeOtherwise(_) => "otherwise".to_string(),
+            RouteWhen::Outcome(index) => self.outcome_words(step, *index),
+        }
+    }
+
+    /// A decision's outcome by its name, or "" for an index it does not have.
+    pub fn outcome_words(&self, step: &Step, outcome: usize) -> String {
+        step.outcomes
+            .get(outcome)
+            .map_or_else(String::new, |o| o.id.clone())
+    }
+
+    /// A route's line as the author would write it: `then enquiry when age is at least 16`,
+    /// `on section47 otherwise other_enquiry`.
+    pub fn route_line(&self, step: &Step, when: &RouteWhen, target: &str) -> String {
+        let words = self.route_words(step, when);
+        let outcome = |o: usize| self.outcome_words(step, o);
+        match when {
+            RouteWhen::Always => format!("then {target}"),
+            RouteWhen::Guard(_) => format!("then {target} when {words}"),
+            RouteWhen::Otherwise => format!("otherwise {target}"),
+            RouteWhen::Outcome(o) => format!("on {} then {target}", outcome(*o)),
+            RouteWhen::OutcomeWhen(o, _) => {
+                format!("on {} then {target} when {words}", outcome(*o))
+            }
+            RouteWhen::OutcomeOtherwise(o) => format!("on {} otherwise {target}", outcome(*o)),
         }
     }
 

@@ -102,6 +102,8 @@ code_table! {
     ContinuationNotIndented = "WM0116", "continuation-not-indented", Error, "a quoted text under a text is not indented deeper than the line it would continue";
     TextBrokenAtSpace = "WM0117", "text-broken-at-space", Error, "a text continued on the next line is broken beside a space, or has an empty piece";
     PiecesListedBothWays = "WM0118", "pieces-listed-both-ways", Error, "a together block has both an `all of` and an `any of` line";
+    OutcomeRouteNeverTaken = "WM0119", "outcome-route-never-taken", Error, "a route for a decision's outcome comes after one that is always taken";
+    OutcomeOtherwiseWithoutCondition = "WM0120", "outcome-otherwise-without-condition", Error, "`on OUTCOME otherwise` has no route with a condition above it";
 
     // Compile: names, types, imports.
     UnknownStep = "WM0201", "unknown-step", Error, "a step, decision or end is named but never declared";
@@ -134,6 +136,7 @@ code_table! {
     RecordedFactAsClock = "WM0235", "recorded-fact-as-clock", Error, "a deadline counts from a fact that a step's record gives";
     EachOccurrenceOfFact = "WM0237", "each-occurrence-of-fact", Error, "a deadline counts back from each occurrence of a fact, which has one date";
     EachClockWithOtherClocks = "WM0238", "each-clock-with-other-clocks", Error, "work due before each occurrence of a step also has a deadline counted from something else";
+    RouteTestsOwnDecision = "WM0239", "route-tests-own-decision", Error, "a condition on a decision's route tests what that decision decided";
 
     // Check: graph shape, deadlines, sources.
     UnreachableStep = "WM0301", "unreachable-step", Warning, "no path from the start reaches this step";
@@ -168,6 +171,7 @@ code_table! {
     ExtensionAsLongAsLimit = "WM0334", "extension-as-long-as-limit", Warning, "an extension's bound is as long as the limit it extends, or longer";
     EachOccurrenceOfOnceStep = "WM0337", "each-occurrence-of-once-step", Warning, "a deadline counts back from each occurrence of a step that happens once";
     EachWorkCannotRepeat = "WM0338", "each-work-cannot-repeat", Error, "work due before each occurrence of a step may not be recorded more than once";
+    OutcomeRoutesNotExhaustive = "WM0339", "outcome-routes-not-exhaustive", Error, "the conditions on a decision outcome's routes do not cover every case";
 
     // Calendars and dates.
     CalendarFileMalformed = "WM0401", "calendar-file-malformed", Error, "a calendar file is not in a format Waymark reads";

@@ -422,12 +422,7 @@ fn deadline_key(procedure: &Procedure, deadline: &Deadline) -> (String, String) 
 }
 
 fn route_line(procedure: &Procedure, step: &Step, when: &RouteWhen, target: &str) -> String {
-    match when {
-        RouteWhen::Always => format!("then {target}"),
-        RouteWhen::Guard(guard) => format!("then {target} when {}", procedure.guard_words(guard)),
-        RouteWhen::Otherwise => format!("otherwise {target}"),
-        RouteWhen::Outcome(_) => format!("on {} then {target}", procedure.route_words(step, when)),
-    }
+    procedure.route_line(step, when, target)
 }
 
 /// An item compared between versions: (what pairs it with its counterpart, its wording).

@@ -651,13 +651,21 @@ fn make_links(procedure: &Procedure, node_of_step: &[usize]) -> Vec<Link> {
     links
 }
 
-/// An outcome (with spaces for underscores), a condition, "otherwise", or nothing.
+/// An outcome (with spaces for underscores), a condition, "otherwise", or nothing; for a
+/// decision's route with a condition of its own, both: "section47, and age in years is at
+/// least 16", "section47, otherwise".
 fn route_label(procedure: &Procedure, step: &Step, when: &RouteWhen) -> Option<String> {
+    let outcome = |index: &usize| step.outcomes.get(*index).map(|o| o.id.replace('_', " "));
     match when {
         RouteWhen::Always => None,
         RouteWhen::Guard(guard) => Some(procedure.guard_sentence(guard)),
         RouteWhen::Otherwise => Some("otherwise".to_string()),
-        RouteWhen::Outcome(index) => step.outcomes.get(*index).map(|o| o.id.replace('_', " ")),
+        RouteWhen::Outcome(index) => outcome(index),
+        RouteWhen::OutcomeWhen(index, guard) => outcome(index)
+            .map(|outcome| format!("{outcome}, and {}", procedure.guard_sentence(guard))),
+        RouteWhen::OutcomeOtherwise(index) => {
+            outcome(index).map(|outcome| format!("{outcome}, otherwise"))
+        }
     }
 }
 

@@ -109,8 +109,10 @@ fn want(words: &[&str]) -> Want {
         ("all" | "any", _) if last == "of" => Want::Names(Kind::Step),
         ("all" | "any", _) => Want::Names(Kind::Step),
         ("on", 1) => Want::Outcomes,
-        ("on", 2) => Want::Words(&["then"]),
-        ("on", _) => Want::Names(Kind::Step),
+        // `on OUTCOME then STEP when ...`, or `on OUTCOME otherwise STEP` for the rest.
+        ("on", 2) => Want::Words(&["then", "otherwise"]),
+        ("on", 3) => Want::Names(Kind::Step),
+        ("on", 4) if words.get(2) == Some(&"then") => Want::Words(&["when"]),
         ("by", _) => Want::Names(Kind::Role),
         ("approved", 1) => Want::Words(&["by"]),
         ("approved", _) => Want::Names(Kind::Role),
@@ -284,6 +286,27 @@ mod tests {
             Want::Names(Kind::Step)
         );
         assert_eq!(want(&["on"]), Want::Outcomes);
+        // A route out of a decision, with a condition of its own or for every other case.
+        assert_eq!(
+            want(&["on", "section47"]),
+            Want::Words(&["then", "otherwise"])
+        );
+        assert_eq!(
+            want(&["on", "section47", "otherwise"]),
+            Want::Names(Kind::Step)
+        );
+        assert_eq!(
+            want(&["on", "section47", "then", "enquiry"]),
+            Want::Words(&["when"])
+        );
+        assert_eq!(
+            want(&["on", "section47", "then", "enquiry", "when"]),
+            Want::Names(Kind::Fact)
+        );
+        assert_eq!(
+            want(&["on", "section47", "otherwise", "enquiry"]),
+            Want::Words(&[])
+        );
         assert_eq!(want(&["cite"]), Want::Names(Kind::Source));
     }
 

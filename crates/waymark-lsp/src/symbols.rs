@@ -105,10 +105,17 @@ impl Found {
                     self.push(Kind::Outcome, key, outcome.span, true);
                 }
             }
-            ClauseKind::On { outcome, target } => {
+            ClauseKind::On {
+                outcome,
+                target,
+                condition,
+            } => {
                 let key = format!("{item}.{}", outcome.text);
                 self.push(Kind::Outcome, key, outcome.span, false);
                 self.refer(Kind::Step, target);
+                if let waymark_syntax::OnCondition::When(guard) = condition {
+                    self.guard(Some(guard));
+                }
             }
             ClauseKind::Then { target, guard } => {
                 self.refer(Kind::Step, target);
@@ -199,6 +206,20 @@ mod tests {
         assert_eq!(same(&found, b).count(), 3);
         let offset = text.find("then b").unwrap() + 5;
         assert_eq!(at(&found, offset).map(|o| o.key.as_str()), Some("b"));
+    }
+
+    #[test]
+    fn a_condition_on_a_decisions_route_uses_its_fact_and_steps() {
+        let text = "procedure p\nfact f is yes or no\nstart a\ndecision a\n  untimed \"u\"\n  \
+                    outcomes x\n  on x then b when f is yes\n  on x otherwise c\nend b\nend c\n";
+        let document = waymark_syntax::parse(FileId(0), text).document;
+        let found = occurrences(&document);
+        let offset = text.find("when f").unwrap() + "when ".len();
+        let used = at(&found, offset).unwrap();
+        assert_eq!((used.kind, used.key.as_str()), (Kind::Fact, "f"));
+        let offset = text.find("otherwise c").unwrap() + "otherwise ".len();
+        let used = at(&found, offset).unwrap();
+        assert_eq!((used.kind, used.key.as_str()), (Kind::Step, "c"));
     }
 
     #[test]

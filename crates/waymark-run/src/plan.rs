@@ -8,7 +8,7 @@
 
 use waymark_calendar::Calendar;
 use waymark_compile::{
-    DeadlineKind, FactIndex, Procedure, RoleIndex, StepIndex, StepKind, graph::Tails,
+    DeadlineKind, FactIndex, Procedure, RoleIndex, RouteWhen, StepIndex, StepKind, graph::Tails,
 };
 
 /// A compiled procedure and a calendar, with everything per-step that every case would
@@ -41,6 +41,10 @@ pub struct Plan<'p> {
     /// Some condition names a decision's outcome, or some fact is recorded at a step (most
     /// procedures have neither).
     pub(crate) outcomes_in_conditions: bool,
+    /// Some decision's route has a condition of its own that may wait on a decision or a
+    /// recording step (`on section47 then enquiry when ...`; most procedures have none, and
+    /// then the replay never looks at those conditions for it).
+    pub(crate) waiting_outcome_routes: bool,
     /// The steps that need a sign-off or several roles' records (most procedures have none,
     /// and then the replay does no work for them).
     pub(crate) signoffs: SignoffSteps,
@@ -162,6 +166,7 @@ impl<'p> Plan<'p> {
         }
         Plan {
             outcomes_in_conditions: procedure.facts.iter().any(|f| f.known_at().is_some()),
+            waiting_outcome_routes: waiting_outcome_routes(procedure),
             deadline_kinds,
             rank,
             in_order,
@@ -400,6 +405,18 @@ impl<T: Copy> NameMap<'_, T> {
             at = (at + 1) & self.mask;
         }
     }
+}
+
+/// Whether some decision's route has a condition of its own that reads what a step's record
+/// gives (an earlier decision's outcome, a fact recorded at a step).
+fn waiting_outcome_routes(procedure: &Procedure) -> bool {
+    let waits = |guard: &waymark_compile::Guard| {
+        (guard.any_of.iter().flatten()).any(|c| procedure.fact(c.fact).known_at().is_some())
+    };
+    (procedure.steps.iter().flat_map(|step| &step.routes)).any(|route| match &route.when {
+        RouteWhen::OutcomeWhen(_, guard) => waits(guard),
+        _ => false,
+    })
 }
 
 #[cfg(test)]

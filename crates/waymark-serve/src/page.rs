@@ -118,6 +118,14 @@ fn steps_json(procedure: &Procedure, sources: &Sources) -> Value {
                 RouteWhen::Guard(_) => format!("Then, when {when}: {target}."),
                 RouteWhen::Otherwise => format!("Otherwise: {target}."),
                 RouteWhen::Outcome(_) => format!("On `{when}`: {target}."),
+                RouteWhen::OutcomeWhen(outcome, _) => format!(
+                    "On `{}`, when {when}: {target}.",
+                    procedure.outcome_words(step, *outcome)
+                ),
+                RouteWhen::OutcomeOtherwise(outcome) => format!(
+                    "On `{}`, otherwise: {target}.",
+                    procedure.outcome_words(step, *outcome)
+                ),
             });
         }
         let rules: Vec<String> = rules.iter().map(|rule| sentence(rule)).collect();
@@ -231,4 +239,28 @@ fn facts_json(procedure: &Procedure) -> Value {
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use waymark_diagnostics::FileId;
+
+    #[test]
+    fn a_decisions_routes_with_conditions_say_their_outcome_and_condition() {
+        let text = "procedure p\nfact f is yes or no\nstart a\ndecision a\n  untimed \"u\"\n  \
+                    outcomes x, y\n  on x then b when f is yes\n  on x otherwise c\n  on y then c\n\
+                    end b\nend c\n";
+        let mut sources = Sources::new();
+        let file = sources.add("p.wm".to_string(), text.to_string());
+        assert_eq!(file, FileId(0));
+        let parsed = waymark_syntax::parse(file, text);
+        let compiled = waymark_compile::compile(parsed.document, &mut waymark_compile::NoFiles);
+        let procedure = compiled.procedure.expect("the procedure compiles");
+        let steps = steps_json(&procedure, &sources);
+        let rules = steps["a"]["rules"].to_string();
+        for expected in ["On `x`, when f is yes: ", "On `x`, otherwise: ", "On `y`: "] {
+            assert!(rules.contains(expected), "{expected:?} not in {rules}");
+        }
+    }
 }

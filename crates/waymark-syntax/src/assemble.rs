@@ -3,6 +3,7 @@
 
 use crate::ast::*;
 use crate::from_pairs::Line;
+use std::collections::HashMap;
 use waymark_diagnostics::{Code, Diagnostic, FileId, Span};
 
 /// Places every line in the document, reporting lines that are out of place.
@@ -19,6 +20,7 @@ pub fn assemble(
         item: None,
         skipping: false,
         header_closed: false,
+        outcome_routes: HashMap::new(),
         diagnostics,
     };
     let first_span = lines.first().map(|(_, span)| *span);
@@ -43,7 +45,20 @@ struct Assembler<'d> {
     /// are dropped rather than reported as out of place.
     skipping: bool,
     header_closed: bool,
+    /// For the decision being read: per outcome, what its `on` lines so far say (a map, so a
+    /// decision of 40,000 outcomes is not read in quadratic time).
+    outcome_routes: HashMap<String, OutcomeRoutes>,
     diagnostics: &'d mut Vec<Diagnostic>,
+}
+
+/// What the `on` lines of one outcome said so far.
+#[derive(Clone, Copy, Default)]
+struct OutcomeRoutes {
+    /// The first route with a condition (`on X then Y when ...`).
+    conditional: Option<Span>,
+    /// A route taken whatever the facts (`on X then Y`, `on X otherwise Y`): any route after it
+    /// is never taken.
+    unconditional: Option<Span>,
 }
 
 impl Assembler<'_> {
@@ -197,6 +212,18 @@ impl Assembler<'_> {
                 .push(second_plain_then(&item.id.text, clause.span));
             return;
         }
+        if let ClauseKind::On {
+            outcome, condition, ..
+        } = &clause.kind
+            && let Some(diagnostic) = self
+                .outcome_routes
+                .entry(outcome.text.clone())
+                .or_default()
+                .add(&outcome.text, condition, clause.span)
+        {
+            self.diagnostics.push(diagnostic);
+            return;
+        }
         if once_only(&clause.kind) && item.clauses.iter().any(|c| c.kind.keyword() == keyword) {
             let what = format!("`{}`", item.id.text);
             self.diagnostics
@@ -207,6 +234,7 @@ impl Assembler<'_> {
     }
 
     fn finish_item(&mut self) {
+        self.outcome_routes.clear();
         let Some(item) = self.item.take() else { return };
         if let Some((keyword, example)) = missing_clause(&item) {
             let diagnostic = Diagnostic::new(
@@ -255,6 +283,59 @@ fn second_plain_then(step: &str, span: Span) -> Diagnostic {
          (and `otherwise` for the rest), or make the step a decision with `on OUTCOME then`; \
          for work done side by side, use a `together` block",
     )
+}
+
+impl OutcomeRoutes {
+    /// Notes one more `on` line of the outcome, or says why it cannot be taken as written:
+    /// WM0119 after a route taken whatever the facts, WM0120 for `otherwise` with no condition
+    /// above it.
+    fn add(&mut self, outcome: &str, condition: &OnCondition, span: Span) -> Option<Diagnostic> {
+        if let Some(first) = self.unconditional {
+            return Some(route_never_taken(outcome, first, span));
+        }
+        match condition {
+            OnCondition::When(_) => {
+                self.conditional.get_or_insert(span);
+            }
+            OnCondition::Otherwise if self.conditional.is_none() => {
+                return Some(otherwise_without_condition(outcome, span));
+            }
+            OnCondition::Always | OnCondition::Otherwise => self.unconditional = Some(span),
+        }
+        None
+    }
+}
+
+/// WM0119: an outcome's routes are tried in the order written, and the one above is always
+/// taken, so this one never is.
+fn route_never_taken(outcome: &str, first: Span, span: Span) -> Diagnostic {
+    Diagnostic::new(
+        Code::OutcomeRouteNeverTaken,
+        span,
+        format!("this route for `{outcome}` is never taken: a route above it is always taken"),
+    )
+    .label("never taken")
+    .related(first, format!("`{outcome}` always goes this way"))
+    .help(format!(
+        "routes of one outcome are tried in the order written: put those with a condition \
+         first and the route for every other case last (`on {outcome} otherwise <step>`), or \
+         delete one of the two"
+    ))
+}
+
+/// WM0120: `on X otherwise Y` says where the cases go that no condition above took, but no
+/// route of the outcome above it has a condition.
+fn otherwise_without_condition(outcome: &str, span: Span) -> Diagnostic {
+    Diagnostic::new(
+        Code::OutcomeOtherwiseWithoutCondition,
+        span,
+        format!("`on {outcome} otherwise` has no route with a condition above it"),
+    )
+    .label("nothing above it for `otherwise` to follow")
+    .help(format!(
+        "write `on {outcome} then <step>` when `{outcome}` always goes one way; `otherwise` \
+         follows one or more `on {outcome} then <step> when ...` lines"
+    ))
 }
 
 /// For an `all of` line under a block that already has `any of`, or the reverse: the span of

@@ -173,8 +173,13 @@ pub enum ClauseKind {
     MayRepeat,
     /// `outcomes section47, section17`
     Outcomes(Vec<Name>),
-    /// `on section47 then section47_enquiry`
-    On { outcome: Name, target: Name },
+    /// `on section47 then section47_enquiry`, or with a condition of its own: `on section47
+    /// then enquiry when age is under_16`, `on section47 otherwise other_enquiry`.
+    On {
+        outcome: Name,
+        target: Name,
+        condition: OnCondition,
+    },
     /// `then assessment_plan when threshold is level4`
     Then { target: Name, guard: Option<Guard> },
     /// `otherwise early_help_referral`
@@ -228,6 +233,24 @@ impl ClauseKind {
             ClauseKind::Until(_) => "until",
             ClauseKind::Cite(_) => "cite",
         }
+    }
+}
+
+/// When a route out of a decision is taken, once the decision has the route's outcome.
+#[derive(Clone, Debug, PartialEq)]
+pub enum OnCondition {
+    /// `on section47 then enquiry`: always.
+    Always,
+    /// `on section47 then enquiry when ...`: when the condition holds.
+    When(Guard),
+    /// `on section47 otherwise other_enquiry`: when no route of the outcome above it is taken.
+    Otherwise,
+}
+
+impl OnCondition {
+    /// Whether the route is taken whatever the facts (a plain `on ... then`, or `otherwise`).
+    pub fn is_unconditional(&self) -> bool {
+        !matches!(self, OnCondition::When(_))
     }
 }
 

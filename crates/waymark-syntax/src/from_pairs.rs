@@ -120,6 +120,7 @@ fn carries_meaning(rule: Rule) -> bool {
             | Rule::k_of
             | Rule::k_one
             | Rule::k_or
+            | Rule::k_otherwise
             | Rule::k_reason
             | Rule::k_then
             | Rule::k_updated
@@ -196,10 +197,23 @@ impl Builder<'_> {
             Rule::waivable_line => ClauseKind::Waivable,
             Rule::may_line => ClauseKind::MayRepeat,
             Rule::outcomes_line => ClauseKind::Outcomes(self.names(parts.next()?)),
-            Rule::on_line => ClauseKind::On {
-                outcome: self.name(parts.next()?),
-                target: self.name(parts.next()?),
-            },
+            Rule::on_line => {
+                let outcome = self.name(parts.next()?);
+                let route = parts.next()?;
+                let otherwise = route.as_rule() == Rule::on_otherwise;
+                let mut route = Parts::of(route);
+                let target = self.name(route.next()?);
+                let condition = match (otherwise, self.opt_guard(&mut route)) {
+                    (true, _) => OnCondition::Otherwise,
+                    (false, Some(guard)) => OnCondition::When(guard),
+                    (false, None) => OnCondition::Always,
+                };
+                ClauseKind::On {
+                    outcome,
+                    target,
+                    condition,
+                }
+            }
             Rule::then_line => {
                 let target = self.name(parts.next()?);
                 ClauseKind::Then {

@@ -236,11 +236,17 @@ impl Resolver<'_> {
             ClauseKind::Untimed(reason) => details.untimed = Some(reason.value.clone()),
             ClauseKind::Waivable => details.waivable = true,
             ClauseKind::MayRepeat => details.repeats = true,
-            ClauseKind::On { outcome, target } => {
-                details
-                    .routes
-                    .extend(self.on_route(step, outcomes, outcome, target, clause.span))
-            }
+            ClauseKind::On {
+                outcome,
+                target,
+                condition,
+            } => details.routes.extend(self.on_route(
+                step,
+                outcomes,
+                (outcome, condition),
+                target,
+                clause.span,
+            )),
             ClauseKind::Then { target, guard } => {
                 let when = match guard {
                     Some(guard) => self.guard(guard).map(RouteWhen::Guard),
@@ -604,7 +610,7 @@ impl Resolver<'_> {
         &mut self,
         step: StepIndex,
         outcomes: &OutcomeNames<'_>,
-        outcome: &syntax::Name,
+        (outcome, condition): (&syntax::Name, &syntax::OnCondition),
         target: &syntax::Name,
         span: Span,
     ) -> Option<Route> {
@@ -634,7 +640,42 @@ impl Resolver<'_> {
             );
             return None;
         };
-        self.route(target, Some(RouteWhen::Outcome(index)), span)
+        let when = match condition {
+            syntax::OnCondition::Always => Some(RouteWhen::Outcome(index)),
+            syntax::OnCondition::Otherwise => Some(RouteWhen::OutcomeOtherwise(index)),
+            syntax::OnCondition::When(guard) => self.guard(guard).map(|guard| {
+                self.route_tests_own_decision(step, &guard);
+                RouteWhen::OutcomeWhen(index, guard)
+            }),
+        };
+        self.route(target, when, span)
+    }
+
+    /// WM0239: a route's condition that tests what its own decision decided repeats the
+    /// route's outcome, or can never hold.
+    fn route_tests_own_decision(&mut self, step: StepIndex, guard: &Guard) {
+        for condition in guard.any_of.iter().flatten() {
+            if self.facts[condition.fact.0 as usize].decided_by != Some(step) {
+                continue;
+            }
+            let decision = self.steps[step.0 as usize].id.clone();
+            self.report(
+                Diagnostic::new(
+                    Code::RouteTestsOwnDecision,
+                    condition.span,
+                    format!(
+                        "this condition tests what `{decision}` decided, on a route that \
+                         `{decision}` itself chooses by its outcome"
+                    ),
+                )
+                .label("the route's outcome already says this")
+                .help(
+                    "delete the condition; a route's condition may test facts, a fact recorded \
+                     at a step (this decision's own record may give one), or what an earlier \
+                     decision decided",
+                ),
+            );
+        }
     }
 
     pub(super) fn outcomes(&mut self, names: &[syntax::Name]) -> Vec<Outcome> {

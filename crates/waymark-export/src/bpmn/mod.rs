@@ -1513,11 +1513,29 @@ fn lower_first(text: &str) -> String {
 }
 
 /// The FEEL condition on a route out of a gateway; `None` for the default flow.
+///
+/// A decision's route with a condition of its own tests the outcome and the condition; its
+/// `otherwise` route tests the outcome and that no condition above it holds (`not((...) =
+/// true)`, so that a condition on a fact the case lacks, which is null, counts as not holding).
+/// Each flow's condition is thus exclusive, whatever order an engine tries them in.
 fn condition(procedure: &Procedure, step: &Step, route: usize) -> Option<String> {
+    let decided = |outcome: &usize| {
+        let outcome = step.outcomes.get(*outcome)?;
+        Some(format!("{} = {}", step.id, feel::string(&outcome.id)))
+    };
     match &step.routes.get(route)?.when {
-        RouteWhen::Outcome(outcome) => {
-            let outcome = step.outcomes.get(*outcome)?;
-            Some(format!("={} = {}", step.id, feel::string(&outcome.id)))
+        RouteWhen::Outcome(outcome) => Some(format!("={}", decided(outcome)?)),
+        RouteWhen::OutcomeWhen(outcome, guard) => Some(format!(
+            "={} and ({})",
+            decided(outcome)?,
+            feel::guard(procedure, guard)
+        )),
+        RouteWhen::OutcomeOtherwise(outcome) => {
+            let mut test = decided(outcome)?;
+            for guard in step.outcome_guards(*outcome) {
+                let _ = write!(test, " and not(({}) = true)", feel::guard(procedure, guard));
+            }
+            Some(format!("={test}"))
         }
         RouteWhen::Guard(guard) => Some(format!("={}", feel::guard(procedure, guard))),
         RouteWhen::Always | RouteWhen::Otherwise => None,

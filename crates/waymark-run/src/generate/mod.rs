@@ -20,7 +20,7 @@ use crate::plan::Plan;
 use crate::render::{push_date, push_json_string};
 use chrono::NaiveDate;
 use std::fmt::Write;
-use waymark_compile::{FactKind, FactValue, RouteWhen, StepIndex, StepKind, Unit};
+use waymark_compile::{FactKind, FactValue, StepIndex, StepKind, Unit};
 
 /// A small, fast, seedable random number generator (SplitMix64).
 #[derive(Clone, Debug)]
@@ -289,11 +289,7 @@ fn walk(plan: &Plan, facts: &[Option<FactValue>], random: &mut Random) -> Vec<Ge
         while let Some(id) = finished.pop() {
             let step = procedure.step(id);
             let target = match outcome.filter(|_| step.kind == StepKind::Decision) {
-                Some(o) => step
-                    .routes
-                    .iter()
-                    .find(|r| matches!(r.when, RouteWhen::Outcome(x) if x == o))
-                    .map(|r| r.target),
+                Some(o) => step.route_by_outcome(o, &fact),
                 None => step.route_by_facts(&fact),
             };
             let mut reach = target.into_iter().collect::<Vec<_>>();

@@ -37,6 +37,8 @@ mod recorded_tests;
 mod records;
 #[cfg(test)]
 mod repeat_tests;
+#[cfg(test)]
+mod route_tests;
 mod rows;
 mod scratch;
 mod signoff;

@@ -1,8 +1,11 @@
 //! The path a case took: from the start along the routes its facts choose; at a decision, the
 //! branch of its recorded outcome (for a decision that may repeat, the outcome of its latest
-//! occurrence: the branches earlier occurrences chose are not taken). A decision that was not recorded takes the branch whose
-//! records come first (the case's later records show where it went); with no record behind
-//! any branch, the decision is still to come and its branches are only possible.
+//! occurrence: the branches earlier occurrences chose are not taken), and among that outcome's
+//! routes the first whose own condition holds. A decision that was not recorded takes the
+//! branch whose records come first (the case's later records show where it went); with no
+//! record behind any branch, the decision is still to come and its branches are only possible.
+//! So does a recorded decision whose outcome's routes test something not yet known, among the
+//! routes of that outcome.
 #![allow(
     clippy::indexing_slicing,
     reason = "step ids index per-step lists sized to the procedure's steps, and record and event indexes were made from this case's own lists"
@@ -69,20 +72,15 @@ impl Replay<'_, '_> {
                     self.state_mut(id).onward = onward;
                     stack.extend(onward);
                 }
-                StepKind::Decision => {
-                    match self.recorded_outcome(id) {
-                        Some(outcome) => {
-                            let onward = step
-                            .routes
-                            .iter()
-                            .find(|route| matches!(route.when, RouteWhen::Outcome(o) if o == outcome))
-                            .map(|route| route.target);
-                            self.state_mut(id).onward = onward;
-                            stack.extend(onward);
-                        }
-                        None => undecided.push(id),
+                StepKind::Decision => match self.recorded_outcome(id) {
+                    Some(outcome) if self.outcome_waits(id, outcome) => undecided.push(id),
+                    Some(outcome) => {
+                        let onward = step.route_by_outcome(outcome, &self.fact());
+                        self.state_mut(id).onward = onward;
+                        stack.extend(onward);
                     }
-                }
+                    None => undecided.push(id),
+                },
                 StepKind::Together { members, join, .. } => {
                     stack.push(*join);
                     stack.extend(members.iter().rev());
@@ -108,6 +106,32 @@ impl Replay<'_, '_> {
         })
     }
 
+    /// Whether the routes a decision's recorded `outcome` chooses between test the outcome of a
+    /// decision not recorded, or a fact recorded at a step not recorded: the decision then
+    /// goes the way its later records show, among that outcome's routes.
+    fn outcome_waits(&self, id: StepIndex, outcome: usize) -> bool {
+        self.plan.waiting_outcome_routes
+            && self
+                .step(id)
+                .outcome_guards(outcome)
+                .flat_map(|guard| guard.any_of.iter().flatten())
+                .any(|condition| self.fact_pending(condition.fact))
+    }
+
+    /// The routes a step still to be settled may take: for a decision, those of its recorded
+    /// outcome (every route when it has none).
+    fn open_routes(&self, id: StepIndex) -> impl Iterator<Item = StepIndex> + '_ {
+        let step = self.step(id);
+        let decided = match step.kind {
+            StepKind::Decision => self.recorded_outcome(id),
+            _ => None,
+        };
+        step.routes
+            .iter()
+            .filter(move |route| decided.is_none_or(|o| route.when.outcome() == Some(o)))
+            .map(|route| route.target)
+    }
+
     /// The outcome recorded for a decision: by its first record (for a decision that may
     /// repeat, its latest: a further meeting decides afresh), or by a dateless waiver.
     pub(super) fn recorded_outcome(&self, id: StepIndex) -> Option<usize> {
@@ -131,17 +155,12 @@ impl Replay<'_, '_> {
         decision: StepIndex,
         scratch: &mut Scratch,
     ) -> Option<StepIndex> {
-        let step = self.step(decision);
         let mut best: Option<(u32, StepIndex)> = None;
-        let decision_only = step.kind == StepKind::Decision;
-        for route in &step.routes {
-            if decision_only && !matches!(route.when, RouteWhen::Outcome(_)) {
-                continue;
-            }
-            if let Some(first) = self.earliest_record_behind(route.target, scratch)
+        for target in self.open_routes(decision) {
+            if let Some(first) = self.earliest_record_behind(target, scratch)
                 && best.is_none_or(|(earliest, _)| first < earliest)
             {
-                best = Some((first, route.target));
+                best = Some((first, target));
             }
         }
         best.map(|(_, target)| target)
@@ -205,7 +224,7 @@ impl Replay<'_, '_> {
     /// outcome, but along the routes its facts choose.
     fn mark_possible(&mut self, decisions: &[StepIndex], stack: &mut Vec<StepIndex>) {
         for &decision in decisions {
-            stack.extend(self.step(decision).routes.iter().map(|route| route.target));
+            stack.extend(self.open_routes(decision));
         }
         while let Some(id) = stack.pop() {
             let state = self.state_mut(id);

@@ -288,7 +288,7 @@ fn decisions_with_named_outcomes() {
     let found = clauses(&document, "strategy");
     assert!(matches!(&found[0], ClauseKind::Outcomes(names) if names.len() == 2));
     assert!(
-        matches!(&found[1], ClauseKind::On { outcome, target } if outcome.text == "section47" && target.text == "enquiry")
+        matches!(&found[1], ClauseKind::On { outcome, target, .. } if outcome.text == "section47" && target.text == "enquiry")
     );
 }
 
