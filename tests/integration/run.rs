@@ -971,6 +971,15 @@ fn updates_before_each_review_conference_of_the_shipped_plan() {
         [row("met", "2026-04-27", "2026-04-20")]
     );
     assert_eq!(rows("one_not_updated"), [row("overdue", "2026-04-27", "-")]);
+    // Typed up three days after the May review, then done before the November one: late for
+    // May (Spring bank holiday skipped: due Friday 22 May), on time for November.
+    assert_eq!(
+        rows("late_then_on_time"),
+        [
+            row("late", "2026-05-22", "2026-05-29"),
+            row("met", "2026-11-23", "2026-11-20")
+        ]
+    );
     assert_eq!(
         rows("one_updated_late"),
         [row("late", "2026-04-27", "2026-04-30")]

@@ -2,12 +2,14 @@
 //! ("share information in advance of the meeting", when meetings repeat). A row per
 //! occurrence, each due that many units before its own occurrence.
 //!
-//! How records pair with occurrences (`pair`), in date order, by day:
-//! - a record counts for the next occurrence on or after its day that has no record yet;
-//! - a further record before the same occurrence is `repeated`: its first record counts;
-//! - a record after every occurrence counts, late, for the latest occurrence when that has
-//!   none (the work was done after the meeting it was for; `out_of_order`), and otherwise is
-//!   work ahead of an occurrence not yet recorded (a row with no due date yet);
+//! How records pair with occurrences (`pair`), in date order, by day. The records between
+//! two occurrences (after one's day, up to the next's) are:
+//! - when the earlier occurrence has no record and there are two or more of them: first, the
+//!   earlier occurrence's work, done late (after the meeting it was for; `out_of_order`);
+//! - then the next occurrence's work: its first record counts, a further one is `repeated`.
+//! A single record between two occurrences counts for the next one, on time. A record after
+//! every occurrence counts, late, for the latest occurrence when that has none, and otherwise
+//! is work ahead of an occurrence not yet recorded (a row with no due date yet);
 //! - an occurrence with no record is `overdue` once its due date has passed, and a
 //!   `not_recorded` gap shown by that occurrence's record.
 //!
@@ -34,8 +36,8 @@ pub(super) struct Pairs {
     pub ahead: Option<usize>,
     /// Further work records before an occurrence that already has one.
     pub extra: Vec<usize>,
-    /// The work record that came after the (latest) occurrence it answers.
-    pub after: Option<usize>,
+    /// Work records that came after the occurrence they answer, late.
+    pub after: Vec<usize>,
 }
 
 /// Pairs work records with occurrences, both given as days in date order (see the module's
@@ -45,24 +47,32 @@ pub(super) fn pair(occurrences: &[NaiveDate], work: &[NaiveDate]) -> Pairs {
         for_occurrence: vec![None; occurrences.len()],
         ..Pairs::default()
     };
-    let mut next = 0;
-    for (index, &day) in work.iter().enumerate() {
-        // Occurrences before this record's day are over: it cannot be for them.
-        while occurrences.get(next).is_some_and(|&occurs| occurs < day) {
-            next += 1;
+    let mut next_record = 0;
+    for (k, &occurs) in occurrences.iter().enumerate() {
+        let from = next_record;
+        while work.get(next_record).is_some_and(|&day| day <= occurs) {
+            next_record += 1;
         }
-        if next < occurrences.len() {
-            match pairs.for_occurrence[next] {
-                None => pairs.for_occurrence[next] = Some(index),
-                Some(_) => pairs.extra.push(index),
-            }
-            continue;
+        let mut between = from..next_record;
+        // Two or more records after an occurrence that has none: the first is its work, late
+        // (an update typed up after the review it was for, then one before the next review).
+        if between.len() >= 2
+            && let Some(before) = k.checked_sub(1)
+            && pairs.for_occurrence[before].is_none()
+            && let Some(late) = between.next()
+        {
+            pairs.for_occurrence[before] = Some(late);
+            pairs.after.push(late);
         }
-        let latest = occurrences.len().checked_sub(1);
+        pairs.for_occurrence[k] = between.next();
+        pairs.extra.extend(between);
+    }
+    let latest = occurrences.len().checked_sub(1);
+    for index in next_record..work.len() {
         match latest {
             Some(latest) if pairs.for_occurrence[latest].is_none() => {
                 pairs.for_occurrence[latest] = Some(index);
-                pairs.after = Some(index);
+                pairs.after.push(index);
             }
             _ if pairs.ahead.is_none() => pairs.ahead = Some(index),
             _ => pairs.extra.push(index),
@@ -144,7 +154,7 @@ impl Replay<'_, '_> {
                     false,
                 );
             }
-            if let Some(after) = pairs.after {
+            for &after in &pairs.after {
                 self.note_once(
                     lists.work[after],
                     DeviationKind::OutOfOrder,
@@ -273,7 +283,7 @@ mod tests {
             &days(&["2026-03-05", "2026-03-18"]),
         );
         assert_eq!(pairs.for_occurrence, vec![Some(0), Some(1)]);
-        assert_eq!((pairs.ahead, pairs.after), (None, None));
+        assert_eq!((pairs.ahead, pairs.after), (None, vec![]));
         assert!(pairs.extra.is_empty());
     }
 
@@ -287,7 +297,7 @@ mod tests {
     fn a_record_between_occurrences_answers_the_next_and_the_earlier_is_missed() {
         let pairs = pair(&days(&["2026-03-10", "2026-03-20"]), &days(&["2026-03-12"]));
         assert_eq!(pairs.for_occurrence, vec![None, Some(0)]);
-        assert_eq!(pairs.after, None);
+        assert!(pairs.after.is_empty());
     }
 
     #[test]
@@ -297,7 +307,7 @@ mod tests {
             &days(&["2026-03-05", "2026-03-23"]),
         );
         assert_eq!(pairs.for_occurrence, vec![Some(0), Some(1)]);
-        assert_eq!(pairs.after, Some(1));
+        assert_eq!(pairs.after, vec![1]);
         assert_eq!(pairs.ahead, None);
     }
 
@@ -325,6 +335,33 @@ mod tests {
         assert!(pairs.for_occurrence.is_empty());
         assert_eq!(pairs.ahead, Some(0));
         assert_eq!(pairs.extra, vec![1]);
+    }
+
+    /// An update typed up three days after the May review, then one before the November
+    /// review: the first is May's, late; the second is November's, on time.
+    #[test]
+    fn the_first_of_two_records_after_an_unanswered_occurrence_answers_it_late() {
+        let pairs = pair(
+            &days(&["2026-05-26", "2026-11-24"]),
+            &days(&["2026-05-29", "2026-11-20"]),
+        );
+        assert_eq!(pairs.for_occurrence, vec![Some(0), Some(1)]);
+        assert_eq!(pairs.after, vec![0]);
+        assert!(pairs.extra.is_empty());
+        // Three records between: the late one, the next occurrence's, and one repeated.
+        let pairs = pair(
+            &days(&["2026-05-26", "2026-11-24"]),
+            &days(&["2026-05-29", "2026-11-10", "2026-11-20"]),
+        );
+        assert_eq!(pairs.for_occurrence, vec![Some(0), Some(1)]);
+        assert_eq!((pairs.after, pairs.extra), (vec![0], vec![2]));
+        // When the earlier occurrence was answered, both are before the next: one repeated.
+        let pairs = pair(
+            &days(&["2026-05-26", "2026-11-24"]),
+            &days(&["2026-05-20", "2026-05-29", "2026-11-20"]),
+        );
+        assert_eq!(pairs.for_occurrence, vec![Some(0), Some(1)]);
+        assert_eq!((pairs.after, pairs.extra), (vec![], vec![2]));
     }
 
     #[test]
