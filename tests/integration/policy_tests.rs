@@ -213,7 +213,8 @@ fn a_bad_test_file_gets_coded_diagnostics_and_the_good_tests_still_run() {
     assert_eq!(code, 1, "{stdout}{stderr}");
     // WM0705 detail before any test, WM0706 unknown step with did-you-mean, WM0707 unknown
     // status, WM0701 unknown keyword, WM0703 bad date, WM0702 malformed record, WM0708 nothing
-    // expected, WM0710 a second test of one name, WM0709 a waiver `waymark run` refuses.
+    // expected, WM0710 a second test of one name, WM0709 a waiver `waymark run` refuses, WM0702
+    // an open case expected at an end.
     for code in [
         "WM0701", "WM0702", "WM0703", "WM0705", "WM0706", "WM0707", "WM0708", "WM0709", "WM0710",
     ] {
@@ -223,11 +224,15 @@ fn a_bad_test_file_gets_coded_diagnostics_and_the_good_tests_still_run() {
     assert!(stderr.contains("did you mean `overdue`?"), "{stderr}");
     assert!(stderr.contains("did you mean `expect`?"), "{stderr}");
     assert!(
-        stdout.contains("bad.wmtest:21 good (1 expectation)"),
+        stderr.contains("a case that is open reached no end, so `at recorded` cannot hold"),
+        "{stderr}"
+    );
+    assert!(
+        stdout.contains("bad.wmtest:25 good (1 expectation)"),
         "{stdout}"
     );
     assert!(
-        stdout.ends_with("test result: FAILED. 1 passed, 0 failed, 9 errors, in 1 file\n"),
+        stdout.ends_with("test result: FAILED. 1 passed, 0 failed, 10 errors, in 1 file\n"),
         "{stdout}"
     );
     insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false }, {

@@ -262,7 +262,26 @@ fn resolve(what: &Expect, plan: &Plan) -> Result<Want, Box<Diagnostic>> {
             skipping: skipping.clone(),
         }),
         Expect::State { state, end } => {
+            let state_word = state;
             let state = word(state, "state", &State::ALL, |s| s.word())?;
+            // Only a closed case reached an end: `open at END` could never hold.
+            if let (Some(name), false) = (end.as_ref(), state == State::Closed) {
+                return Err(Box::new(
+                    Diagnostic::new(
+                        Code::TestLineMalformed,
+                        name.span,
+                        format!(
+                            "a case that is {} reached no end, so `at {}` cannot hold",
+                            state_word.text, name.text
+                        ),
+                    )
+                    .label("only with `closed`")
+                    .help(format!(
+                        "write `expect case closed at {}`, or drop `at {}`",
+                        name.text, name.text
+                    )),
+                ));
+            }
             let end = end.as_ref().map(step).transpose()?;
             if let Some(id) = end
                 && !plan.procedure.step(id).is_end()

@@ -32,7 +32,7 @@ pub fn explain(plan: &Plan, report: &CaseReport, locate: Locate<'_>) -> String {
     let state = match (report.state, report.end) {
         (State::Closed, Some(end)) => format!("is closed at `{}`", procedure.step(end).id),
         (State::NotStarted, _) => format!(
-            "had not started by {}: every record is dated after that day, and the summary leaves \
+            "had not started by {}: every dated record is after that day, and the summary leaves \
              it out of its counts",
             date_text(report.as_of)
         ),
@@ -48,6 +48,7 @@ pub fn explain(plan: &Plan, report: &CaseReport, locate: Locate<'_>) -> String {
         );
     }
     if let Some(effective) = procedure.effective
+        && report.state != State::NotStarted
         && super::summary::began_before(report, effective)
     {
         let _ = writeln!(

@@ -67,12 +67,12 @@ impl Summary {
             .unwrap_or(0);
         self.states[state] += 1;
         self.ignored += report.ignored_after_as_of as u64;
-        if let Some(effective) = self.effective {
-            self.before_effective += u64::from(began_before(report, effective));
-        }
         // A case not begun by the as-of date has no rows to count, and no records to fit.
         if report.state == State::NotStarted {
             return;
+        }
+        if let Some(effective) = self.effective {
+            self.before_effective += u64::from(began_before(report, effective));
         }
         self.fitting += u64::from(report.deviations.is_empty());
         for (count, kind) in self.deviations.iter_mut().zip(DeviationKind::ALL) {
@@ -289,6 +289,11 @@ impl Summary {
             );
         }
         self.fit_lines(colour, &mut out);
+        let lines = self.steps(plan);
+        if lines.is_empty() {
+            // No case had begun (or every one was bad): no step has a row to count.
+            return out;
+        }
         let width = super::name_width(plan);
         let _ = writeln!(
             out,
@@ -304,7 +309,7 @@ impl Summary {
             "not need",
             "on time"
         );
-        for line in self.steps(plan) {
+        for line in lines {
             let mut text = format!("  {:<width$}", line.step);
             for count in line.counts {
                 let _ = write!(text, "  {count:>7}");

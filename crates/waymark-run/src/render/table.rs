@@ -53,7 +53,7 @@ impl Printer<'_, '_> {
             }
             (State::Left, None) => "left the procedure".to_string(),
             (State::NotStarted, _) => {
-                "not started: every record is dated after the as-of date".to_string()
+                "not started: every dated record is after the as-of date".to_string()
             }
             (state, _) if at.is_empty() => state.word().to_string(),
             (state, _) => format!("{} at {}", state.word(), at.join(", ")),

@@ -398,9 +398,10 @@ impl Finished {
         let state = match (&left, self.end) {
             (Some(_), _) => State::Left,
             (None, Some(_)) => State::Closed,
-            // Records exist, all of them after the as-of date: the case had not begun then (a
-            // case with no records at all is open at its start).
-            (None, None) if self.records == 0 && ignored > 0 => State::NotStarted,
+            // Dated records exist (extensions too), all of them after the as-of date: the case
+            // had not begun then. (A case with no records at all is open at its start; a
+            // waiver without a date says nothing of when.)
+            (None, None) if not_started(&case, self.as_of) => State::NotStarted,
             (None, None) => State::Open,
         };
         let (mut at, mut next) = (self.at, self.next);
@@ -424,6 +425,12 @@ impl Finished {
             warnings: self.warnings,
         }
     }
+}
+
+/// Whether the case has dated records and every one of them is after `as_of`.
+fn not_started(case: &Case, as_of: NaiveDate) -> bool {
+    let mut dated = case.events.iter().filter_map(|event| event.on).peekable();
+    dated.peek().is_some() && dated.all(|on| on.date > as_of)
 }
 
 /// The earlier of two moments that may be unknown (the one known, when only one is).

@@ -601,3 +601,15 @@ fn a_case_whose_every_record_is_after_the_as_of_date_has_not_started() {
     );
     assert_eq!(begun.state, State::Open, "{}", begun.case.id);
 }
+
+/// A waiver without a date is not a beginning: with every dated record after the as-of date
+/// (2026-03-31), the case has not started.
+#[test]
+fn a_dateless_waiver_does_not_start_a_case() {
+    let waiver = r#"{"step":"parents","waived":true,"reason":"not known"}"#;
+    let report = run(
+        &format!("{waiver},{}", event("referral", "2026-04-01")),
+        Reading::Replay,
+    );
+    assert_eq!(report.state, State::NotStarted, "{}", report.case.id);
+}
