@@ -2,14 +2,16 @@
 //! ("share information in advance of the meeting", when meetings repeat). A row per
 //! occurrence, each due that many units before its own occurrence.
 //!
-//! How records pair with occurrences (`pair`), in date order, by day. The records between
-//! two occurrences (after one's day, up to the next's) are:
-//! - when the earlier occurrence has no record and there are two or more of them: first, the
-//!   earlier occurrence's work, done late (after the meeting it was for; `out_of_order`);
-//! - then the next occurrence's work: its first record counts, a further one is `repeated`.
-//! A single record between two occurrences counts for the next one, on time. A record after
-//! every occurrence counts, late, for the latest occurrence when that has none, and otherwise
-//! is work ahead of an occurrence not yet recorded (a row with no due date yet);
+//! How records pair with occurrences (`pair`), in date order, by day:
+//! - a single record between two occurrences (after one's day, up to the next's) counts for
+//!   the next one, on time;
+//! - two or more records there, when the earlier occurrence has none: the first is the
+//!   earlier occurrence's work, done late (after the meeting it was for; `out_of_order`), the
+//!   next counts for the next occurrence;
+//! - a further record before an occurrence that already has one is `repeated`;
+//! - a record after every occurrence counts, late, for the latest occurrence when that has
+//!   none, and otherwise is work ahead of an occurrence not yet recorded (a row with no due
+//!   date yet);
 //! - an occurrence with no record is `overdue` once its due date has passed, and a
 //!   `not_recorded` gap shown by that occurrence's record.
 //!
