@@ -971,6 +971,11 @@ fn updates_before_each_review_conference_of_the_shipped_plan() {
         [row("met", "2026-04-27", "2026-04-20")]
     );
     assert_eq!(rows("one_not_updated"), [row("overdue", "2026-04-27", "-")]);
+    // Two conferences on one day: one update before that day answers both.
+    assert_eq!(
+        rows("two_reviews_one_day"),
+        [row("met", "2026-05-26", "2026-05-20")]
+    );
     // Typed up three days after the May review, then done before the November one: late for
     // May (Spring bank holiday skipped: due Friday 22 May), on time for November.
     assert_eq!(

@@ -13,7 +13,8 @@
 //!   none, and otherwise is work ahead of an occurrence not yet recorded (a row with no due
 //!   date yet);
 //! - an occurrence with no record is `overdue` once its due date has passed, and a
-//!   `not_recorded` gap shown by that occurrence's record.
+//!   `not_recorded` gap shown by that occurrence's record;
+//! - occurrences on one day count as one: the work is due by the day.
 //!
 //! Only a procedure with such work pays for it: `Plan::each` lists the steps.
 #![allow(
@@ -101,7 +102,13 @@ impl Replay<'_, '_> {
                 continue;
             }
             if record.step == occurs {
-                lists.occurrences.push(index);
+                // Work is due by the day: two occurrences on one day (meetings at 10:00 and
+                // 14:00) are answered by one record before that day.
+                let same_day = (lists.occurrences.last())
+                    .is_some_and(|&last| self.records[last].on.date == record.on.date);
+                if !same_day {
+                    lists.occurrences.push(index);
+                }
             } else if record.step == work {
                 lists.work.push(index);
             }
