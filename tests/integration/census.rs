@@ -933,3 +933,32 @@ fn a_latin1_byte_in_a_child_is_named_and_nothing_false_is_added() {
     assert!(stderr.contains("iconv -f WINDOWS-1252"), "{stderr}");
     assert!(!stderr.contains("WM0607"), "{stderr}");
 }
+
+/// The steps no census field records are named on standard error, so their rows are not read
+/// as work not done; a mapping that records every step names none.
+#[test]
+fn a_census_run_names_the_steps_the_census_cannot_record() {
+    let (code, _, stderr) = waymark(&[
+        "run",
+        "procedures/child_protection_plan.wm",
+        "examples/census.xml",
+        "--summary",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains(
+            "note: the census has no field for 2 of this procedure's steps \
+             (cp_review_assessment, cp_updated_assessment_9)"
+        ),
+        "{stderr}"
+    );
+    let (_, _, stderr) = waymark(&[
+        "run",
+        "examples/cp_reviews.wm",
+        "examples/census.xml",
+        "--map",
+        "examples/cp_reviews.toml",
+        "--summary",
+    ]);
+    assert!(!stderr.contains("has no field for"), "{stderr}");
+}

@@ -326,6 +326,40 @@ impl Mapping {
     }
 
     /// Checks every step, outcome and fact the mapping names against the procedure.
+    /// The steps of `procedure` that no rule of this mapping records, in the procedure's
+    /// order: the census has no field for them, so a census case never records them. (A
+    /// checkpoint counts as recorded when a rule records one of its occurrences.)
+    pub fn steps_not_recorded<'p>(&self, procedure: &'p Procedure) -> Vec<&'p str> {
+        let recorded = |id: &str| {
+            let named = |step: &str| {
+                step == id
+                    || (step.strip_prefix(id))
+                        .and_then(|rest| rest.strip_prefix('_'))
+                        .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
+            };
+            self.records
+                .iter()
+                .flat_map(|rule| &rule.steps)
+                .any(|s| named(s))
+                || self.decisions.iter().any(|rule| named(&rule.step))
+        };
+        procedure
+            .steps
+            .iter()
+            .filter(|step| {
+                matches!(
+                    step.kind,
+                    StepKind::Task
+                        | StepKind::Decision
+                        | StepKind::Checkpoint { .. }
+                        | StepKind::Recurring { .. }
+                )
+            })
+            .map(|step| step.id.as_str())
+            .filter(|id| !recorded(id))
+            .collect()
+    }
+
     pub fn check(&self, procedure: &Procedure) -> Vec<Diagnostic> {
         let mut problems = Vec::new();
         if let Some(target) = &self.procedure

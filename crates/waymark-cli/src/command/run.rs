@@ -175,6 +175,9 @@ fn run_inner(args: &RunArgs, sources: &mut Sources) -> Result<Exit, Failure> {
         )?),
         None => None,
     };
+    if let Some(mapping) = &mapping {
+        note_steps_the_census_cannot_record(mapping, &procedure);
+    }
     if let Some(case_id) = &args.explain {
         let census = census.zip(mapping.as_ref());
         return explain(args, &plan, sources, case_id, as_of, census);
@@ -733,4 +736,20 @@ impl Progress {
             bar.finish_and_clear();
         }
     }
+}
+
+/// Says which steps no census field records: their rows come from no record, which a reader
+/// of the output could take for work not done.
+fn note_steps_the_census_cannot_record(mapping: &waymark_census::Mapping, procedure: &Procedure) {
+    let steps = mapping.steps_not_recorded(procedure);
+    if steps.is_empty() {
+        return;
+    }
+    eprintln!(
+        "note: the census has no field for {} of this procedure's steps ({}): no census case \
+         records them, so their rows are overdue once due, or gaps; they say only that the census \
+         is silent (docs/cin-census.md)",
+        steps.len(),
+        steps.join(", ")
+    );
 }
