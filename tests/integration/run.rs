@@ -1172,7 +1172,9 @@ fn cases_that_began_before_the_effective_date_are_counted_and_explained() {
     assert_eq!(summary["summary"]["began_before_effective"], 1, "{json}");
     let (_, table, _) = run(&args, &["--summary"]);
     assert!(
-        table.contains("1 case(s) began before this version took effect on 2025-12-23"),
+        table.contains(
+            "1 case began before this version took effect on 2025-12-23: it is judged by its rules"
+        ),
         "{table}"
     );
     let said = "It began before this version of the procedure took effect on 2025-12-23";

@@ -243,14 +243,15 @@ impl Summary {
         };
         let _ = writeln!(
             out,
-            "{}: {} of {} cases ({:.1}%) have records that all fit the procedure",
+            "{}: {} of {} ({:.1}%) {} records that all fit the procedure",
             paint.wrap("1", "Fit"),
             self.fitting,
-            self.ran(),
-            share * 100.0
+            cases(self.ran()),
+            share * 100.0,
+            if self.fitting == 1 { "has" } else { "have" }
         );
         for (kind, count) in self.deviation_cases().filter(|(_, count)| *count > 0) {
-            let _ = writeln!(out, "  {:<12}  {count} cases", kind.word());
+            let _ = writeln!(out, "  {:<12}  {}", kind.word(), cases(count));
         }
     }
 
@@ -266,19 +267,24 @@ impl Summary {
         };
         let _ = writeln!(
             out,
-            "{} as of {}: {} cases ({closed} closed, {open} open, {left} left{not_started}, {} not run for bad data)",
+            "{} as of {}: {} ({closed} closed, {open} open, {left} left{not_started}, {} not run for bad data)",
             paint.wrap("1", "Summary"),
             date_text(as_of),
-            self.cases(),
+            cases(self.cases()),
             self.bad
         );
         if let (Some(effective), 1..) = (self.effective, self.before_effective) {
             let _ = writeln!(
                 out,
-                "{} case(s) began before this version took effect on {}: they are judged by its \
-                 rules throughout",
-                self.before_effective,
-                date_text(effective)
+                "{} began before this version took effect on {}: {} judged by its rules \
+                 throughout",
+                cases(self.before_effective),
+                date_text(effective),
+                if self.before_effective == 1 {
+                    "it is"
+                } else {
+                    "they are"
+                }
             );
         }
         if self.ignored > 0 {
@@ -330,4 +336,12 @@ pub(crate) fn began_before(report: &crate::report::CaseReport, effective: NaiveD
     (report.case.events.iter())
         .filter_map(|event| event.on)
         .any(|on| on.date < effective)
+}
+
+/// `1 case`, `2 cases`.
+fn cases(count: u64) -> String {
+    match count {
+        1 => "1 case".to_string(),
+        n => format!("{n} cases"),
+    }
 }
