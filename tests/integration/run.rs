@@ -1159,6 +1159,12 @@ fn a_case_not_started_by_the_as_of_date_is_counted_apart() {
         table.contains("(0 closed, 2 open, 0 left, 1 not started by then, 0 not run for bad data)"),
         "{table}"
     );
+    let (_, explained, _) = run(&args, &["--explain", "N1"]);
+    assert!(
+        explained.contains("The case had not started by 2026-01-04"),
+        "{explained}"
+    );
+    assert!(!explained.contains("Every record fits"), "{explained}");
 }
 
 /// `procedures/assessment.wm` took effect on 2025-12-23: a case referred the day before began

@@ -77,7 +77,10 @@ fn explain_deviations(plan: &Plan, report: &CaseReport, out: &mut String) {
         );
     }
     if report.deviations.is_empty() {
-        let _ = writeln!(out, "Every record fits the procedure.");
+        // A case not started has no record by the as-of date to fit or not.
+        if report.state != State::NotStarted {
+            let _ = writeln!(out, "Every record fits the procedure.");
+        }
         return;
     }
     let _ = writeln!(
