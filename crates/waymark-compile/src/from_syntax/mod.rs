@@ -324,7 +324,13 @@ impl<'d> Resolver<'d> {
                 let mut ids = Vec::new();
                 for (offset, unit) in checkpoint_offsets(item) {
                     let id = format!("{}_{offset}", item.id.text);
-                    let title = format!("{title} ({})", unit.unit.amount_words(offset));
+                    // "Review at 5, 15 and 30 days" needs the day on each; a title that
+                    // already says it ("after 9 months of the plan") does not.
+                    let when = unit.unit.amount_words(offset);
+                    let title = match title.contains(when.as_str()) {
+                        true => title.clone(),
+                        false => format!("{title} ({when})"),
+                    };
                     let kind = StepKind::Checkpoint {
                         series: item.id.text.clone(),
                         offset,
