@@ -51,6 +51,10 @@ pub struct Plan<'p> {
     /// Work due `before each STEP`, with that STEP (most procedures have none, and then the
     /// replay does no work for it).
     pub(crate) each: Vec<(StepIndex, StepIndex)>,
+    /// Of the work in `each`, that due after each occurrence rather than before: work that
+    /// repeats with a limit counted from a step that repeats (the safety plan of each strategy
+    /// meeting, the review of each draft on a loop).
+    pub(crate) after_each: Vec<StepIndex>,
 }
 
 /// The steps whose records `replay/signoff.rs` looks at after the replay.
@@ -199,8 +203,14 @@ impl<'p> Plan<'p> {
                         .deadlines
                         .iter()
                         .find_map(|d| d.clock.each_occurrence_of());
-                    occurs.map(|occurs| (id, occurs))
+                    occurs
+                        .or_else(|| after_each_occurrence_of(procedure, id))
+                        .map(|occurs| (id, occurs))
                 })
+                .collect(),
+            after_each: procedure
+                .step_ids()
+                .filter(|id| after_each_occurrence_of(procedure, *id).is_some())
                 .collect(),
         }
     }
@@ -254,6 +264,11 @@ impl<'p> Plan<'p> {
             .map(|(_, occurs)| *occurs)
     }
 
+    /// Whether `work` is due after each occurrence of its step (rather than before each).
+    pub(crate) fn counts_after_each(&self, work: StepIndex) -> bool {
+        self.after_each.contains(&work)
+    }
+
     pub fn rank(&self, step: StepIndex) -> u32 {
         self.rank.get(step.0 as usize).copied().unwrap_or(u32::MAX)
     }
@@ -301,6 +316,28 @@ fn graph_order(procedure: &Procedure) -> Vec<StepIndex> {
     }
     post_order.reverse();
     post_order
+}
+
+/// For work that repeats whose limit counts after a step that also repeats: that step. Each
+/// time round is then judged by its own occurrence (the second meeting's safety plan is due
+/// the day of the second meeting), not only the first.
+fn after_each_occurrence_of(procedure: &Procedure, id: StepIndex) -> Option<StepIndex> {
+    let step = procedure.step(id);
+    if !step.repeats || !matches!(step.kind, StepKind::Task | StepKind::Decision) {
+        return None;
+    }
+    step.deadlines
+        .iter()
+        .find_map(|deadline| match deadline.clock {
+            waymark_compile::Clock::AfterStep(from)
+                if deadline.kind == waymark_compile::DeadlineKind::Limit
+                    && from != id
+                    && procedure.step(from).repeats =>
+            {
+                Some(from)
+            }
+            _ => None,
+        })
 }
 
 /// Every step a case could ever reach from the start, ignoring facts and outcomes; schedule

@@ -434,9 +434,11 @@ fn explain_deadline(
     };
     let _ = writeln!(out, "  {kind} ({place}): {}", line.trim());
     let fact = |id| report.fact(plan.procedure, id);
-    // Work due before each occurrence counts back from its row's own occurrence.
+    // Work due before (or after) each occurrence counts from its row's own occurrence.
+    let per_occurrence = |occurs| plan.each_of(row.step) == Some(occurs);
     let done_at = |id| match deadline.clock {
         Clock::BeforeEachStep(occurs) if occurs == id => row.counted_from,
+        Clock::AfterStep(occurs) if occurs == id && per_occurrence(occurs) => row.counted_from,
         _ => done_of(report, id),
     };
     let decided = |id, outcome| report.case.first_decided(id, outcome, report.as_of);
@@ -480,6 +482,12 @@ fn explain_deadline(
         }
     };
     let clock = match deadline.clock {
+        Clock::AfterStep(step) if per_occurrence(step) => format!(
+            "the clock is occurrence #{} of `{}`, done {}",
+            row.occurrence.unwrap_or(1),
+            plan.procedure.step(step).id,
+            when_text(from)
+        ),
         Clock::AfterStep(_) | Clock::BeforeStep(_) => format!(
             "the clock is `{}`, done {}",
             plan.procedure.clock_id(deadline.clock),

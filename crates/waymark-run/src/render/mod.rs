@@ -130,17 +130,19 @@ fn each_deviation_words(
     step: &str,
     occurs: &str,
     when: &str,
+    after_each: bool,
 ) -> Option<(String, String)> {
+    let side = if after_each { "after" } else { "before" };
     match deviation.kind {
         DeviationKind::NotRecorded => Some((
             format!("{step} has no record for the occurrence of {occurs} {when}"),
-            format!("a record of {step} before each {occurs}"),
+            format!("a record of {step} {side} each {occurs}"),
         )),
         DeviationKind::Repeated => Some((
             format!(
-                "{step} was recorded again {when} before the same occurrence of {occurs}; its first record for it counts"
+                "{step} was recorded again {when} for the same occurrence of {occurs}; its first record for it counts"
             ),
-            format!("one record of {step} before each {occurs}"),
+            format!("one record of {step} {side} each {occurs}"),
         )),
         _ => None,
     }
@@ -236,7 +238,13 @@ pub(crate) fn deviation_words(
     // the work before the step it is due before ever happened): it reads as any step's gap.
     if let Some(occurs) = plan.each_of(deviation.step)
         && (deviation.kind != DeviationKind::NotRecorded || deviation.shown_by == Some(occurs))
-        && let Some(words) = each_deviation_words(deviation, &step, &name(occurs), &when)
+        && let Some(words) = each_deviation_words(
+            deviation,
+            &step,
+            &name(occurs),
+            &when,
+            plan.counts_after_each(deviation.step),
+        )
     {
         return words;
     }

@@ -84,6 +84,42 @@ pub(super) fn pair(occurrences: &[NaiveDate], work: &[NaiveDate]) -> Pairs {
     pairs
 }
 
+/// Pairs work due after each occurrence with the occurrences, both given as days in date
+/// order: a record answers the latest occurrence on or before its day (the safety plan made at
+/// that meeting), and a further record for the same occurrence is extra. A record before the
+/// first occurrence answers it, early (`after`, judged `out_of_order`). Linear in the lists.
+pub(super) fn pair_after(occurrences: &[NaiveDate], work: &[NaiveDate]) -> Pairs {
+    let mut pairs = Pairs {
+        for_occurrence: vec![None; occurrences.len()],
+        ..Pairs::default()
+    };
+    let mut current: Option<usize> = None;
+    for (index, &day) in work.iter().enumerate() {
+        while occurrences
+            .get(current.map_or(0, |k| k + 1))
+            .is_some_and(|&occurs| occurs <= day)
+        {
+            current = Some(current.map_or(0, |k| k + 1));
+        }
+        let (k, early) = match current {
+            Some(k) => (k, false),
+            None if !occurrences.is_empty() => (0, true),
+            // No occurrence yet: the work's row is a step's (`has_each_rows`), judged there.
+            None => continue,
+        };
+        match pairs.for_occurrence[k] {
+            None => {
+                pairs.for_occurrence[k] = Some(index);
+                if early {
+                    pairs.after.push(index);
+                }
+            }
+            Some(_) => pairs.extra.push(index),
+        }
+    }
+    pairs
+}
+
 /// The records of one step's occurrences and of its work, as indexes into the replay's
 /// records, a duplicate (the same step at the same moment) left out.
 struct Lists {
@@ -116,11 +152,15 @@ impl Replay<'_, '_> {
         lists
     }
 
-    fn each_pairs(&self, lists: &Lists) -> Pairs {
+    fn each_pairs(&self, work: StepIndex, lists: &Lists) -> Pairs {
         let days = |list: &[usize]| -> Vec<NaiveDate> {
             list.iter().map(|&i| self.records[i].on.date).collect()
         };
-        pair(&days(&lists.occurrences), &days(&lists.work))
+        let (occurrences, work_days) = (days(&lists.occurrences), days(&lists.work));
+        match self.plan.counts_after_each(work) {
+            true => pair_after(&occurrences, &work_days),
+            false => pair(&occurrences, &work_days),
+        }
     }
 
     /// Whether the replay gives `work` a row per occurrence: it has records, or the case is
@@ -130,7 +170,12 @@ impl Replay<'_, '_> {
             return false;
         };
         let state = self.state(work);
-        state.first.is_some() || (state.on_path && self.state(occurs).first.is_some())
+        let occurred = self.state(occurs).first.is_some();
+        match self.plan.counts_after_each(work) {
+            // Work after each occurrence has nothing to count from before the first.
+            true => occurred,
+            false => state.first.is_some() || (state.on_path && occurred),
+        }
     }
 
     /// Whether the gaps of `work` are this module's to note (one per occurrence missed).
@@ -146,32 +191,75 @@ impl Replay<'_, '_> {
         let plan = self.plan;
         for &(work, occurs) in &plan.each {
             let lists = self.each_lists(work, occurs);
-            let pairs = self.each_pairs(&lists);
-            let waived = self.state(work).dateless_waiver.is_some();
-            if self.state(work).on_path && !waived {
-                for (k, answer) in pairs.for_occurrence.iter().enumerate() {
-                    if answer.is_none() {
-                        self.note_gap(work, Some(lists.occurrences[k] as u32));
-                    }
+            let pairs = self.each_pairs(work, &lists);
+            self.note_each_deviations(work, occurs, &lists, &pairs);
+        }
+    }
+
+    /// [`Self::each_deviations`] for one piece of work.
+    fn note_each_deviations(
+        &mut self,
+        work: StepIndex,
+        occurs: StepIndex,
+        lists: &Lists,
+        pairs: &Pairs,
+    ) {
+        let waived = self.state(work).dateless_waiver.is_some();
+        let after_each = self.plan.counts_after_each(work);
+        if self.state(work).on_path && !waived {
+            for (k, answer) in pairs.for_occurrence.iter().enumerate() {
+                match (answer, after_each) {
+                    (Some(_), _) => {}
+                    (None, false) => self.note_gap(work, Some(lists.occurrences[k] as u32)),
+                    (None, true) => self.note_gap_after(work, lists, k),
                 }
             }
-            for &extra in &pairs.extra {
-                self.note_once(
-                    lists.work[extra],
-                    DeviationKind::Repeated,
-                    Vec::new(),
-                    false,
-                );
-            }
-            for &after in &pairs.after {
-                self.note_once(
-                    lists.work[after],
-                    DeviationKind::OutOfOrder,
-                    vec![occurs],
-                    true,
-                );
-            }
         }
+        for &extra in &pairs.extra {
+            self.note_once(
+                lists.work[extra],
+                DeviationKind::Repeated,
+                Vec::new(),
+                false,
+            );
+        }
+        // Work due before an occurrence and done after it; work due after one and done
+        // before the first.
+        for &misplaced in &pairs.after {
+            self.note_once(
+                lists.work[misplaced],
+                DeviationKind::OutOfOrder,
+                vec![occurs],
+                !after_each,
+            );
+        }
+    }
+
+    /// Work due after occurrence `k` with no record: a gap once the case was recorded past it
+    /// (the next occurrence, or a later step after the occurrence's day), named at the
+    /// occurrence it follows. The record that shows it is the one that does not fit.
+    fn note_gap_after(&mut self, work: StepIndex, lists: &Lists, k: usize) {
+        let occurrence = self.records[lists.occurrences[k]];
+        let shown_by = match lists.occurrences.get(k + 1) {
+            Some(&next) => Some(next),
+            None => (self.state(work).after)
+                .map(|index| index as usize)
+                .filter(|&index| self.records[index].on.date >= occurrence.on.date),
+        };
+        let Some(shown_by) = shown_by else {
+            return;
+        };
+        self.misfits[shown_by] = true;
+        self.deviations.push(crate::report::Deviation {
+            kind: DeviationKind::NotRecorded,
+            step: work,
+            on: Some(occurrence.on),
+            line: Some(self.case.events[occurrence.event].line),
+            expected: vec![work],
+            shown_by: Some(occurrence.step),
+            record: Some(occurrence.event),
+            after_later_steps: false,
+        });
     }
 
     /// Notes a deviation of a record not already judged a misfit (each record is judged once).
@@ -200,7 +288,7 @@ impl Replay<'_, '_> {
             return;
         };
         let lists = self.each_lists(work, occurs);
-        let pairs = self.each_pairs(&lists);
+        let pairs = self.each_pairs(work, &lists);
         let dateless_waiver = self.state(work).dateless_waiver;
         for (k, answer) in pairs.for_occurrence.iter().enumerate() {
             let occurrence = self.records[lists.occurrences[k]].on;
@@ -371,6 +459,27 @@ mod tests {
         );
         assert_eq!(pairs.for_occurrence, vec![Some(0), Some(1)]);
         assert_eq!((pairs.after, pairs.extra), (vec![], vec![2]));
+    }
+
+    /// Work due after each occurrence: a record answers the latest occurrence on or before
+    /// its day; a second for it is extra; one before the first occurrence answers it, early.
+    #[test]
+    fn work_after_each_occurrence_answers_the_one_before_it() {
+        let meetings = days(&["2026-03-02", "2026-03-16"]);
+        let pairs = pair_after(&meetings, &days(&["2026-03-02", "2026-03-18"]));
+        assert_eq!(pairs.for_occurrence, vec![Some(0), Some(1)]);
+        assert!(pairs.after.is_empty() && pairs.extra.is_empty());
+        // Both records after the first meeting: the second meeting has none.
+        let pairs = pair_after(&meetings, &days(&["2026-03-02", "2026-03-03"]));
+        assert_eq!(pairs.for_occurrence, vec![Some(0), None]);
+        assert_eq!(pairs.extra, vec![1]);
+        // A plan typed before the first meeting answers it, and is out of order.
+        let pairs = pair_after(&meetings, &days(&["2026-03-01"]));
+        assert_eq!(pairs.for_occurrence, vec![Some(0), None]);
+        assert_eq!(pairs.after, vec![0]);
+        // With no occurrence, a record answers nothing and is no extra.
+        let pairs = pair_after(&[], &days(&["2026-03-01"]));
+        assert_eq!(pairs, Pairs::default());
     }
 
     #[test]
