@@ -2,11 +2,9 @@
 //! pieces `not_needed`, a piece recorded later still counted for its own step. Dates are in
 //! June 2026 (no bank holidays); 1 June is a Monday.
 
-use super::run_case;
+use super::Reading;
 use crate::plan::Plan;
-use crate::read::parse_json_line;
 use crate::report::{CaseReport, DeviationKind, Status};
-use waymark_diagnostics::FileId;
 
 const PROCEDURE: &str = r#"
 procedure t "Any of"
@@ -46,16 +44,8 @@ end held "Held"
 
 /// Runs a case given as its events (JSON), as of `as_of`.
 fn run(events: &str, as_of: &str, check: impl FnOnce(&Plan, &CaseReport)) {
-    let parsed = waymark_syntax::parse(FileId(0), PROCEDURE);
-    let compiled = waymark_compile::compile(parsed.document, &mut waymark_compile::NoFiles);
-    assert!(!compiled.has_errors(), "{:?}", compiled.diagnostics);
-    let procedure = compiled.procedure.expect("the test procedure compiles");
-    let plan = Plan::new(&procedure, waymark_calendar::default_calendar());
-    let line = format!(r#"{{"case":"T","facts":{{}},"events":[{events}]}}"#);
-    let case = parse_json_line(&plan, 1, &line).expect("the test case reads");
-    let as_of = waymark_calendar::parse_date(as_of).expect("a date");
-    let report = run_case(&plan, case, as_of);
-    check(&plan, &report);
+    let check = |plan: &Plan, report: CaseReport| check(plan, &report);
+    super::test_cases::replay(PROCEDURE, ("", events), as_of, Reading::Replay, check);
 }
 
 fn record(step: &str, on: &str) -> String {

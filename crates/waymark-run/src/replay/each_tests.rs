@@ -2,11 +2,9 @@
 //! procedure: a report before each meeting, with a target a day before its limit. Dates are in
 //! March 2026 (no bank holidays).
 
-use super::run_case;
+use super::Reading;
 use crate::plan::Plan;
-use crate::read::parse_json_line;
 use crate::report::{CaseReport, DeviationKind, Row, Status};
-use waymark_diagnostics::FileId;
 
 const PROCEDURE: &str = r#"
 procedure t "Before each"
@@ -44,18 +42,15 @@ end closed "Closed"
 "#;
 
 fn run(events: &[String], check: impl FnOnce(&Plan, &CaseReport)) {
-    let parsed = waymark_syntax::parse(FileId(0), PROCEDURE);
-    let compiled = waymark_compile::compile(parsed.document, &mut waymark_compile::NoFiles);
-    assert!(!compiled.has_errors(), "{:?}", compiled.diagnostics);
-    let procedure = compiled.procedure.expect("the test procedure compiles");
-    let plan = Plan::new(&procedure, waymark_calendar::default_calendar());
-    let line = format!(
-        r#"{{"case":"T","facts":{{}},"events":[{}]}}"#,
-        events.join(",")
+    let check = |plan: &Plan, report: CaseReport| check(plan, &report);
+    let events = events.join(",");
+    super::test_cases::replay(
+        PROCEDURE,
+        ("", &events),
+        "2026-03-31",
+        Reading::Replay,
+        check,
     );
-    let case = parse_json_line(&plan, 1, &line).expect("the test case reads");
-    let as_of = waymark_calendar::parse_date("2026-03-31").expect("a date");
-    check(&plan, &run_case(&plan, case, as_of));
 }
 
 fn record(step: &str, on: &str) -> String {

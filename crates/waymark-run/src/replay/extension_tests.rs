@@ -6,8 +6,7 @@
 
 use super::{Refusal, grant};
 use crate::plan::Plan;
-use crate::read::parse_json_line;
-use crate::replay::{Reading, run_case_with};
+use crate::replay::Reading;
 use crate::report::{CaseReport, DeviationKind, Row, Status};
 use waymark_compile::StepIndex;
 use waymark_diagnostics::FileId;
@@ -36,15 +35,8 @@ end closed "Closed"
 
 /// Runs a case given as its facts and events (JSON), as of `as_of`.
 fn run(facts: &str, events: &str, as_of: &str) -> CaseReport {
-    let parsed = waymark_syntax::parse(FileId(0), PROCEDURE);
-    let compiled = waymark_compile::compile(parsed.document, &mut waymark_compile::NoFiles);
-    assert!(!compiled.has_errors(), "{:?}", compiled.diagnostics);
-    let procedure = compiled.procedure.expect("the test procedure compiles");
-    let plan = Plan::new(&procedure, waymark_calendar::default_calendar());
-    let line = format!(r#"{{"case":"T","facts":{{{facts}}},"events":[{events}]}}"#);
-    let case = parse_json_line(&plan, 1, &line).expect("the test case reads");
-    let as_of = waymark_calendar::parse_date(as_of).expect("a date");
-    run_case_with(&plan, case, as_of, Reading::Replay)
+    let report = |_: &Plan, report| report;
+    crate::replay::test_cases::replay(PROCEDURE, (facts, events), as_of, Reading::Replay, report)
 }
 
 fn assessment(report: &CaseReport) -> &Row {

@@ -44,6 +44,8 @@ mod scratch;
 mod signoff;
 mod strict;
 #[cfg(test)]
+mod test_cases;
+#[cfg(test)]
 mod tests;
 
 use crate::case::{Case, When};

@@ -2,11 +2,9 @@
 //! the latest record giving the value, and who did each record judged by the value as it
 //! stood then. Dates are in March 2026 (no bank holidays).
 
-use super::run_case;
+use super::Reading;
 use crate::plan::Plan;
-use crate::read::parse_json_line;
 use crate::report::{CaseReport, Status};
-use waymark_diagnostics::FileId;
 
 const PROCEDURE: &str = r#"
 procedure t "Who decides"
@@ -43,15 +41,14 @@ end held "Enquiry held"
 
 /// Runs a case given as its events (JSON), as of 2026-03-31.
 fn run(events: &str, check: impl FnOnce(&Plan, &CaseReport)) {
-    let parsed = waymark_syntax::parse(FileId(0), PROCEDURE);
-    let compiled = waymark_compile::compile(parsed.document, &mut waymark_compile::NoFiles);
-    assert!(!compiled.has_errors(), "{:?}", compiled.diagnostics);
-    let procedure = compiled.procedure.expect("the test procedure compiles");
-    let plan = Plan::new(&procedure, waymark_calendar::default_calendar());
-    let line = format!(r#"{{"case":"T","facts":{{}},"events":[{events}]}}"#);
-    let case = parse_json_line(&plan, 1, &line).expect("the test case reads");
-    let as_of = waymark_calendar::parse_date("2026-03-31").expect("a date");
-    check(&plan, &run_case(&plan, case, as_of));
+    let check = |plan: &Plan, report: CaseReport| check(plan, &report);
+    super::test_cases::replay(
+        PROCEDURE,
+        ("", events),
+        "2026-03-31",
+        Reading::Replay,
+        check,
+    );
 }
 
 fn meeting(on: &str, outcome: &str, by: &str, unanimous: &str) -> String {

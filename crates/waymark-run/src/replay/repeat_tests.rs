@@ -1,11 +1,9 @@
 //! The rules for steps that may repeat and clocks counted from an occurrence with an outcome
 //! (`docs/cases.md`), on a small strategy meeting. Dates are in March 2026 (no bank holidays).
 
-use super::{Reading, run_case_with};
+use super::Reading;
 use crate::plan::Plan;
-use crate::read::parse_json_line;
 use crate::report::{CaseReport, DeviationKind, Status};
-use waymark_diagnostics::FileId;
 
 const PROCEDURE: &str = r#"
 procedure t "Repeats"
@@ -37,16 +35,8 @@ end held "Conference held"
 
 /// Runs a case given as its events (JSON), as of 2026-03-31, with the plan it ran against.
 fn run(events: &str, reading: Reading, check: impl FnOnce(&Plan, &CaseReport)) {
-    let parsed = waymark_syntax::parse(FileId(0), PROCEDURE);
-    let compiled = waymark_compile::compile(parsed.document, &mut waymark_compile::NoFiles);
-    assert!(!compiled.has_errors(), "{:?}", compiled.diagnostics);
-    let procedure = compiled.procedure.expect("the test procedure compiles");
-    let plan = Plan::new(&procedure, waymark_calendar::default_calendar());
-    let line = format!(r#"{{"case":"T","facts":{{}},"events":[{events}]}}"#);
-    let case = parse_json_line(&plan, 1, &line).expect("the test case reads");
-    let as_of = waymark_calendar::parse_date("2026-03-31").expect("a date");
-    let report = run_case_with(&plan, case, as_of, reading);
-    check(&plan, &report);
+    let check = |plan: &Plan, report: CaseReport| check(plan, &report);
+    super::test_cases::replay(PROCEDURE, ("", events), "2026-03-31", reading, check);
 }
 
 fn meeting(on: &str, outcome: &str) -> String {

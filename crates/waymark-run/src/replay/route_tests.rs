@@ -3,11 +3,9 @@
 //! taken; a condition that needs what is not yet known is settled by the later records, among
 //! that outcome's routes only. Dates are in March 2026 (no bank holidays).
 
-use super::{Reading, run_case_with};
+use super::Reading;
 use crate::plan::Plan;
-use crate::read::parse_json_line;
 use crate::report::{CaseReport, DeviationKind, State, Status};
-use waymark_diagnostics::FileId;
 
 const PROCEDURE: &str = r#"
 procedure t "Routes with conditions"
@@ -54,19 +52,15 @@ end done "Done"
 
 /// Runs a case given as its facts and events (JSON), as of 2026-03-31.
 fn run(facts: &str, events: &[String], check: impl FnOnce(&Plan, &CaseReport)) {
-    let parsed = waymark_syntax::parse(FileId(0), PROCEDURE);
-    let compiled = waymark_compile::compile(parsed.document, &mut waymark_compile::NoFiles);
-    assert!(!compiled.has_errors(), "{:?}", compiled.diagnostics);
-    let procedure = compiled.procedure.expect("the test procedure compiles");
-    let plan = Plan::new(&procedure, waymark_calendar::default_calendar());
-    let line = format!(
-        r#"{{"case":"T","facts":{{{facts}}},"events":[{}]}}"#,
-        events.join(",")
+    let check = |plan: &Plan, report: CaseReport| check(plan, &report);
+    let events = events.join(",");
+    super::test_cases::replay(
+        PROCEDURE,
+        (facts, &events),
+        "2026-03-31",
+        Reading::Replay,
+        check,
     );
-    let case = parse_json_line(&plan, 1, &line).expect("the test case reads");
-    let as_of = waymark_calendar::parse_date("2026-03-31").expect("a date");
-    let report = run_case_with(&plan, case, as_of, Reading::Replay);
-    check(&plan, &report);
 }
 
 fn decided(step: &str, on: &str, outcome: &str) -> String {
