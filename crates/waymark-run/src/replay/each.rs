@@ -23,11 +23,10 @@
 )]
 
 use super::Replay;
-use super::due_dates::governing;
 use crate::case::When;
 use crate::report::{DeviationKind, Row, Status};
 use chrono::NaiveDate;
-use waymark_compile::{DeadlineKind, StepIndex};
+use waymark_compile::StepIndex;
 
 /// How the work's records pair with the occurrences of the step it is due before. Indexes are
 /// into the two lists given to [`pair`].
@@ -324,7 +323,7 @@ impl Replay<'_, '_> {
         }
     }
 
-    /// An occurrence's row with its due date and target, counted back from that occurrence.
+    /// An occurrence's row with its due date and target, counted from that occurrence.
     fn each_row(
         &self,
         work: StepIndex,
@@ -332,32 +331,12 @@ impl Replay<'_, '_> {
         occurrence: When,
         out_of_range: &mut bool,
     ) -> Row {
-        let step = self.step(work);
-        let fact = self.fact();
         let done_at = |id: StepIndex| match id == occurs {
             true => Some(occurrence),
             false => self.state(id).done,
         };
-        let decided = |id, outcome| self.first_decided(id, outcome);
-        let calendar = self.plan.calendar;
-        let mut due_of = |kind| {
-            governing(
-                calendar,
-                step,
-                kind,
-                &fact,
-                &done_at,
-                &decided,
-                out_of_range,
-            )
-        };
-        let due = due_of(DeadlineKind::Limit);
-        let target = due_of(DeadlineKind::Target);
         let mut row = Row::new(work, Status::Pending);
-        row.due = due.map(|(due, _)| due);
-        row.due_rule = due.map(|(_, rule)| rule);
-        row.target = target.map(|(target, _)| target);
-        row.target_rule = target.map(|(_, rule)| rule);
+        self.set_due_and_target(&mut row, done_at, out_of_range);
         row.counted_from = Some(occurrence);
         row
     }

@@ -130,11 +130,31 @@ impl Replay<'_, '_> {
         rows: &mut Vec<Row>,
     ) {
         let step = self.step(id);
-        let calendar = self.plan.calendar;
+        let state = *self.state(id);
+        rows.push(Row::new(id, Status::Pending));
+        let Some(row) = rows.last_mut() else {
+            return;
+        };
+        self.set_due_and_target(row, |step| self.state(step).done, out_of_range);
+        row.event = state.event.map(|event| event as usize);
+        if step.extension.is_some() {
+            row.extension = self.extend(id, as_of);
+        }
+        self.judge(row, step, state.done, state.waived, as_of);
+    }
+
+    /// Sets the row's due date and target, and the rules that gave them, from the governing
+    /// deadlines of its step; `done_at` says when each step a clock counts from was done.
+    pub(super) fn set_due_and_target(
+        &self,
+        row: &mut Row,
+        done_at: impl Fn(StepIndex) -> Option<When>,
+        out_of_range: &mut bool,
+    ) {
+        let step = self.step(row.step);
         let fact = self.fact();
-        let done_at = |step: StepIndex| self.state(step).done;
         let decided = |step, outcome| self.first_decided(step, outcome);
-        let kinds = self.plan.deadline_kinds[id.0 as usize];
+        let calendar = self.plan.calendar;
         let mut due_of = |kind| {
             governing(
                 calendar,
@@ -146,22 +166,14 @@ impl Replay<'_, '_> {
                 out_of_range,
             )
         };
+        // Most steps have no target, many no limit: skip the look when there is none.
+        let kinds = self.plan.deadline_kinds[row.step.0 as usize];
         let due = kinds.limit.then(|| due_of(DeadlineKind::Limit)).flatten();
         let target = kinds.target.then(|| due_of(DeadlineKind::Target)).flatten();
-        let state = *self.state(id);
-        rows.push(Row::new(id, Status::Pending));
-        let Some(row) = rows.last_mut() else {
-            return;
-        };
         row.due = due.map(|(due, _)| due);
         row.due_rule = due.map(|(_, rule)| rule);
         row.target = target.map(|(target, _)| target);
         row.target_rule = target.map(|(_, rule)| rule);
-        row.event = state.event.map(|event| event as usize);
-        if step.extension.is_some() {
-            row.extension = self.extend(id, as_of);
-        }
-        self.judge(row, step, state.done, state.waived, as_of);
     }
 
     /// Sets the row's status from when it was done (or not) and its due date.
