@@ -446,6 +446,7 @@ fn generated_cases_run_clean_and_never_leave_the_procedure() {
         "late",
         "met",
         "not_applicable",
+        "not_needed",
         "not_recorded",
         "overdue",
         "pending",
@@ -954,9 +955,8 @@ fn work_due_before_each_meeting_has_a_row_per_meeting() {
 }
 
 /// The shipped child protection plan: an updated assessment due the working day before each
-/// review conference, with 0, 1 and 3 reviews recorded. A plan ended with no review shows the
-/// review and its update as gaps (the language has no step that may happen no times), each
-/// worded as the gap it is, not as a review that never happened.
+/// review conference, with 0, 1 and 3 reviews recorded. A plan ended with no review needs
+/// neither the review (it is optional) nor the update before it.
 #[test]
 fn updates_before_each_review_conference_of_the_shipped_plan() {
     let args = fixture_args("review_conferences");
@@ -965,7 +965,7 @@ fn updates_before_each_review_conference_of_the_shipped_plan() {
     let rows = |id: &str| status_due_done(&json, id, "cp_review_assessment");
     let row = |status: &str, due: &str, done: &str| (status.into(), due.into(), done.into());
     assert_eq!(rows("no_review_open"), [row("pending", "-", "-")]);
-    assert_eq!(rows("no_review_ended"), [row("not_recorded", "-", "-")]);
+    assert_eq!(rows("no_review_ended"), [row("not_needed", "-", "-")]);
     assert_eq!(
         rows("one_updated"),
         [row("met", "2026-04-27", "2026-04-20")]
@@ -1045,20 +1045,9 @@ fn updates_before_each_review_conference_of_the_shipped_plan() {
         kinds("one_updated_late"),
         ["out_of_order cp_review_assessment"]
     );
-    assert_eq!(
-        kinds("no_review_ended"),
-        [
-            "not_recorded cp_review_assessment",
-            "not_recorded cp_review_conference"
-        ]
-    );
+    // The review conference is optional: a plan ended with none has no gap.
+    assert_eq!(kinds("no_review_ended"), Vec::<String>::new());
     let (_, table, _) = run(&args, &[]);
-    assert!(
-        table.contains(
-            "`cp_review_assessment` has no record, but the case was recorded past it: `cp_plan_ended` on 2026-06-15 (line 2)"
-        ),
-        "{table}"
-    );
     assert!(
         table.contains(
             "`cp_review_assessment` has no record for the occurrence of `cp_review_conference` on 2027-04-27 (line 8)"
@@ -1067,7 +1056,15 @@ fn updates_before_each_review_conference_of_the_shipped_plan() {
     );
     let (_, explain, _) = run(&args, &["--explain", "no_review_ended"]);
     assert!(
-        explain.contains("may repeat: no occurrence recorded; it counts as done on its first"),
+        explain.contains(
+            "not needed: it is due before each `cp_review_conference`, and none was held (optional: a plan may end before its first review conference)"
+        ),
+        "{explain}"
+    );
+    assert!(
+        explain.contains(
+            "not needed: optional (a plan may end before its first review conference), and the case moved on without it"
+        ),
         "{explain}"
     );
     let (code, explain, stderr) = run(&args, &["--explain", "three_last_not_updated"]);

@@ -325,10 +325,10 @@ impl Mapping {
         })
     }
 
-    /// Checks every step, outcome and fact the mapping names against the procedure.
     /// The steps of `procedure` that no rule of this mapping records, in the procedure's
     /// order: the census has no field for them, so a census case never records them. (A
-    /// checkpoint counts as recorded when a rule records one of its occurrences.)
+    /// checkpoint counts as recorded when a rule records one of its occurrences; optional
+    /// steps are left out.)
     pub fn steps_not_recorded<'p>(&self, procedure: &'p Procedure) -> Vec<&'p str> {
         let recorded = |id: &str| {
             let named = |step: &str| {
@@ -355,11 +355,14 @@ impl Mapping {
                         | StepKind::Recurring { .. }
                 )
             })
+            // An optional step no field records is simply never done: no gap, never overdue.
+            .filter(|step| step.optional.is_none())
             .map(|step| step.id.as_str())
             .filter(|id| !recorded(id))
             .collect()
     }
 
+    /// Checks every step, outcome and fact the mapping names against the procedure.
     pub fn check(&self, procedure: &Procedure) -> Vec<Diagnostic> {
         let mut problems = Vec::new();
         if let Some(target) = &self.procedure

@@ -16,6 +16,7 @@ mod dominators;
 mod each;
 mod extensions;
 mod flow;
+mod optional;
 mod outcomes;
 mod recorded;
 mod shape;
@@ -84,6 +85,7 @@ pub fn check(procedure: &Procedure, options: &CheckOptions<'_>) -> Vec<Diagnosti
     signoff::check(procedure, &mut diagnostics);
     any_of::check(procedure, &flow, &mut diagnostics);
     extensions::check(procedure, &mut diagnostics);
+    optional::check(procedure, &mut diagnostics);
     cited_times::check(procedure, &mut diagnostics);
     if let Some(files) = options.guidance {
         citations::check(procedure, files, &mut diagnostics);

@@ -211,6 +211,9 @@ pub struct Step {
     /// `may repeat`: every record of the step is an occurrence, not a repeat; a decision's
     /// branch follows its latest occurrence.
     pub repeats: bool,
+    /// `optional "why"`: the step may not happen at all. A case that moves past it unrecorded
+    /// has no gap there, and its due date binds only work that was done.
+    pub optional: Option<Optional>,
     pub overrun_needs_reason: bool,
     pub outcomes: Vec<Outcome>,
     pub routes: Vec<Route>,
@@ -220,6 +223,13 @@ pub struct Step {
     /// `extendable by up to 10 working days with reason, approved by manager`: how far a case
     /// may move the step's limits counted after an event.
     pub extension: Option<Extension>,
+}
+
+/// An `optional` line: why the step may not happen, and where that is said.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Optional {
+    pub reason: String,
+    pub span: Span,
 }
 
 /// `extendable by up to 10 working days with reason, approved by manager`: a case may move the

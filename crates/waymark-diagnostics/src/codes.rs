@@ -172,6 +172,8 @@ code_table! {
     EachOccurrenceOfOnceStep = "WM0337", "each-occurrence-of-once-step", Warning, "a deadline counts back from each occurrence of a step that happens once";
     EachWorkCannotRepeat = "WM0338", "each-work-cannot-repeat", Error, "work due before each occurrence of a step may not be recorded more than once";
     OutcomeRoutesNotExhaustive = "WM0339", "outcome-routes-not-exhaustive", Error, "the conditions on a decision outcome's routes do not cover every case";
+    ClockFromOptionalStep = "WM0340", "clock-from-optional-step", Error, "a deadline counts from an optional step, which may never be done";
+    WaivableOptionalStep = "WM0341", "waivable-optional-step", Warning, "an optional step is also `waivable with reason`, which adds nothing";
 
     // Calendars and dates.
     CalendarFileMalformed = "WM0401", "calendar-file-malformed", Error, "a calendar file is not in a format Waymark reads";

@@ -158,6 +158,19 @@ impl Pair<'_> {
                 push(Group::Steps, kind, say(before), say(after));
             }
         }
+        // Optional with its reason, as written, so a changed reason shows too.
+        let optional = |step: &Step| match &step.optional {
+            Some(optional) => format!("optional \"{}\"", optional.reason),
+            None => "required: a case that moves past it unrecorded has a gap".to_string(),
+        };
+        if optional(old) != optional(new) {
+            push(
+                Group::Steps,
+                "optional_changed",
+                Some(optional(old)),
+                Some(optional(new)),
+            );
+        }
         let (was, now) = (
             pieces(self.old, old).map(|w| self.translate(&w)),
             pieces(self.new, new),

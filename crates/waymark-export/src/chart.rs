@@ -499,6 +499,9 @@ fn notes(procedure: &Procedure, step: &Step) -> Vec<String> {
     if step.waivable {
         notes.push("waived only with a reason".to_string());
     }
+    if let Some(optional) = &step.optional {
+        notes.push(format!("optional: {}", optional.reason));
+    }
     notes
 }
 

@@ -175,6 +175,11 @@ fn step(analysis: &Analysis, item: &Item) -> String {
             }
             ClauseKind::MayRepeat => when.push(may_repeat_words(item).to_string()),
             ClauseKind::Untimed(reason) => when.push(format!("no time limit: {}", reason.value)),
+            ClauseKind::Optional(reason) => when.push(format!(
+                "optional ({}): a case may move past it unrecorded, and only work that was done \
+                 is judged against its due date",
+                reason.value
+            )),
             ClauseKind::Cite(cite) => {
                 let section = cite
                     .section

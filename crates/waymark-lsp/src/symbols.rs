@@ -136,7 +136,8 @@ impl Found {
             ClauseKind::OverrunNeedsReason
             | ClauseKind::Untimed(_)
             | ClauseKind::Waivable
-            | ClauseKind::MayRepeat => {}
+            | ClauseKind::MayRepeat
+            | ClauseKind::Optional(_) => {}
         }
     }
 

@@ -254,8 +254,6 @@ impl<'p> Plan<'p> {
         &self.row_steps
     }
 
-    /// The step's place in the procedure's order: a step comes before every step a case can
-    /// move on to from it (but along a loop back).
     /// For work due `before each STEP`: that STEP.
     pub(crate) fn each_of(&self, work: StepIndex) -> Option<StepIndex> {
         self.each
@@ -269,6 +267,8 @@ impl<'p> Plan<'p> {
         self.after_each.contains(&work)
     }
 
+    /// The step's place in the procedure's order: a step comes before every step a case can
+    /// move on to from it (but along a loop back).
     pub fn rank(&self, step: StepIndex) -> u32 {
         self.rank.get(step.0 as usize).copied().unwrap_or(u32::MAX)
     }

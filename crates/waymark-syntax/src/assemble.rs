@@ -197,6 +197,7 @@ impl Assembler<'_> {
             )
             .help(match clause.kind {
                 ClauseKind::MayRepeat => cannot_repeat_help(item.kind),
+                ClauseKind::Optional(_) => cannot_be_optional_help(item.kind),
                 _ => allowed_help(item.kind),
             });
             self.diagnostics.push(diagnostic);
@@ -381,6 +382,7 @@ fn allowed(kind: ItemKind, clause: &ClauseKind) -> bool {
                 | C::Untimed(_)
                 | C::Waivable
                 | C::MayRepeat
+                | C::Optional(_)
                 | C::Then { .. }
                 | C::Otherwise(_)
                 | C::Cite(_)
@@ -425,7 +427,7 @@ fn allowed(kind: ItemKind, clause: &ClauseKind) -> bool {
 fn allowed_help(kind: ItemKind) -> &'static str {
     match kind {
         ItemKind::Step => {
-            "a step may have: by, approved by, due, target, extendable, overrun, untimed, waivable, may repeat, then, otherwise, cite"
+            "a step may have: by, approved by, due, target, extendable, overrun, untimed, waivable, may repeat, optional, then, otherwise, cite"
         }
         ItemKind::Decision => {
             "a decision may have: by, approved by, due, target, extendable, overrun, untimed, may repeat, outcomes, on, cite; it moves on with `on <outcome> then <step>`"
@@ -458,6 +460,23 @@ fn cannot_repeat_help(kind: ItemKind) -> &'static str {
     }
 }
 
+/// Why only steps take `optional`, and what to write instead.
+fn cannot_be_optional_help(kind: ItemKind) -> &'static str {
+    match kind {
+        ItemKind::Decision => {
+            "a decision chooses the way on, so every case that reaches it needs its outcome; make the steps on its routes optional instead, or route an outcome to an end"
+        }
+        ItemKind::Together => {
+            "put `optional` on the pieces that may not happen: the block is done when its other pieces are"
+        }
+        ItemKind::End => "an end is where the case stops: it is not work that may be skipped",
+        ItemKind::Checkpoint | ItemKind::Recurring => {
+            "a checkpoint or recurring work that is not always needed takes a condition or a `waivable with reason` line instead"
+        }
+        ItemKind::Step => allowed_help(kind),
+    }
+}
+
 /// Details that may be given only once per item.
 fn once_only(clause: &ClauseKind) -> bool {
     use ClauseKind as C;
@@ -469,6 +488,7 @@ fn once_only(clause: &ClauseKind) -> bool {
             | C::Untimed(_)
             | C::Waivable
             | C::MayRepeat
+            | C::Optional(_)
             | C::Outcomes(_)
             | C::Otherwise(_)
             | C::AllOf(_)

@@ -171,6 +171,8 @@ pub enum ClauseKind {
     Waivable,
     /// `may repeat`: every record of the step is an occurrence.
     MayRepeat,
+    /// `optional "only when an agency cannot attend"`: the step may not happen at all.
+    Optional(Text),
     /// `outcomes section47, section17`
     Outcomes(Vec<Name>),
     /// `on section47 then section47_enquiry`, or with a condition of its own: `on section47
@@ -222,6 +224,7 @@ impl ClauseKind {
             ClauseKind::Untimed(_) => "untimed",
             ClauseKind::Waivable => "waivable",
             ClauseKind::MayRepeat => "may",
+            ClauseKind::Optional(_) => "optional",
             ClauseKind::Outcomes(_) => "outcomes",
             ClauseKind::On { .. } => "on",
             ClauseKind::Then { .. } => "then",

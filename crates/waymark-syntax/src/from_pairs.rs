@@ -196,6 +196,7 @@ impl Builder<'_> {
             Rule::untimed_line => ClauseKind::Untimed(self.text(parts.next()?)),
             Rule::waivable_line => ClauseKind::Waivable,
             Rule::may_line => ClauseKind::MayRepeat,
+            Rule::optional_line => ClauseKind::Optional(self.text(parts.next()?)),
             Rule::outcomes_line => ClauseKind::Outcomes(self.names(parts.next()?)),
             Rule::on_line => {
                 let outcome = self.name(parts.next()?);

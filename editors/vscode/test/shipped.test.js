@@ -16,8 +16,8 @@ const root = path.join(__dirname, "..", "..", "..");
 const ITEMS = ["procedure", "step", "decision", "together", "checkpoint", "recurring", "end"];
 const DECLARATIONS = ["use", "role", "fact", "start", "source"];
 const HEADER = ["version", "effective", "calendar"];
-const DETAILS = ["by", "due", "target", "overrun", "untimed", "waivable", "may", "outcomes", "on",
-  "then", "otherwise", "all", "any", "at", "every", "until", "cite", "approved", "extendable"];
+const DETAILS = ["by", "due", "target", "overrun", "untimed", "waivable", "may", "optional",
+  "outcomes", "on", "then", "otherwise", "all", "any", "at", "every", "until", "cite", "approved", "extendable"];
 
 async function grammar() {
   const wasm = fs.readFileSync(require.resolve("vscode-oniguruma/release/onig.wasm"));

@@ -236,6 +236,12 @@ impl Resolver<'_> {
             ClauseKind::Untimed(reason) => details.untimed = Some(reason.value.clone()),
             ClauseKind::Waivable => details.waivable = true,
             ClauseKind::MayRepeat => details.repeats = true,
+            ClauseKind::Optional(reason) => {
+                details.optional = Some(Optional {
+                    reason: reason.value.clone(),
+                    span: clause.span,
+                });
+            }
             ClauseKind::On {
                 outcome,
                 target,
@@ -278,6 +284,7 @@ impl Resolver<'_> {
         target.untimed = details.untimed;
         target.waivable = details.waivable;
         target.repeats = details.repeats;
+        target.optional = details.optional;
         target.overrun_needs_reason = details.overrun;
         target.routes = details.routes;
         target.cites = details.cites;

@@ -271,7 +271,9 @@ fn walk(plan: &Plan, facts: &[Option<FactValue>], random: &mut Random) -> Vec<Ge
             .as_ref()
             .and_then(|approval| approval.roles.first().copied())
             .filter(|_| !waived);
-        for role in roles {
+        // Optional work is often not done: the case moves on with no record of it.
+        let skipped = step.optional.is_some() && random.chance(60);
+        for role in roles.into_iter().filter(|_| !skipped) {
             events.push(Generated {
                 step: id,
                 on,

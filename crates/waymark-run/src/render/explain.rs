@@ -130,6 +130,13 @@ fn explain_row(plan: &Plan, report: &CaseReport, row: &Row, locate: Locate<'_>, 
         let _ = writeln!(out, "  {}", why_not_needed(plan, report, row.step));
         return;
     }
+    if let Some(optional) = &step.optional {
+        let _ = writeln!(
+            out,
+            "  optional ({}): never overdue; judged against its due date only if done",
+            optional.reason
+        );
+    }
     if let StepKind::Recurring {
         every,
         unit,
@@ -388,6 +395,21 @@ fn why_not_applicable(plan: &Plan, report: &CaseReport, step: &Step) -> String {
 /// "not needed: one of the alternatives of `legal_work` (any of ...), done on ... by ...".
 fn why_not_needed(plan: &Plan, report: &CaseReport, step: waymark_compile::StepIndex) -> String {
     let procedure = plan.procedure;
+    if let Some(optional) = &procedure.step(step).optional {
+        return format!(
+            "not needed: optional ({}), and the case moved on without it",
+            optional.reason
+        );
+    }
+    if let Some(anchor) = plan.each_of(step)
+        && let Some(optional) = &procedure.step(anchor).optional
+    {
+        return format!(
+            "not needed: it is due before each `{}`, and none was held (optional: {})",
+            procedure.step(anchor).id,
+            optional.reason
+        );
+    }
     let finished = procedure.nesting.enclosing(step).find_map(|block| {
         let StepKind::Together { members, .. } = &procedure.step(block).kind else {
             return None;

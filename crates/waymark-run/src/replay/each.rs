@@ -205,7 +205,8 @@ impl Replay<'_, '_> {
     ) {
         let waived = self.state(work).dateless_waiver.is_some();
         let after_each = self.plan.counts_after_each(work);
-        if self.state(work).on_path && !waived {
+        // Optional work missed for an occurrence is no gap.
+        if self.state(work).on_path && !waived && self.step(work).optional.is_none() {
             for (k, answer) in pairs.for_occurrence.iter().enumerate() {
                 match (answer, after_each) {
                     (Some(_), _) => {}
@@ -306,8 +307,12 @@ impl Replay<'_, '_> {
                 as_of,
             );
             // Off the case's path the work is not needed; only its records are judged.
+            // Optional work not done for an occurrence that happened was not needed for it.
             if record.is_none() && !self.state(work).on_path {
                 row = Row::new(work, Status::NotApplicable);
+                row.occurrence = Some(k as u32 + 1);
+            } else if record.is_none() && !waived && self.step(work).optional.is_some() {
+                row = Row::new(work, Status::NotNeeded);
                 row.occurrence = Some(k as u32 + 1);
             }
             rows.push(row);

@@ -30,6 +30,8 @@ mod each;
 #[cfg(test)]
 mod each_tests;
 pub(crate) mod extension;
+#[cfg(test)]
+mod optional_tests;
 mod path;
 mod progress;
 #[cfg(test)]

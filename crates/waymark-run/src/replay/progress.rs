@@ -202,6 +202,7 @@ impl Replay<'_, '_> {
                 && !state.waived
                 && !self.not_needed(id)
                 && !self.notes_each_gaps(id)
+                && !self.may_skip(id)
             {
                 self.note_gap(id, state.after);
             }
@@ -213,7 +214,9 @@ impl Replay<'_, '_> {
                 }
                 latest = Some(latest.map_or(on, |latest| latest.max(on)));
             }
-            let passed = state.ready && self.is_passed(id, &state);
+            // An optional step lets the steps after it be where the case stands too.
+            let optional = step.optional.is_some();
+            let passed = state.ready && (self.is_passed(id, &state) || optional);
             self.for_each_next(id, |replay, next| {
                 let state = replay.state_mut(next);
                 state.latest_ahead = state.latest_ahead.max(latest);
@@ -225,6 +228,16 @@ impl Replay<'_, '_> {
             });
         }
         self.path = path;
+    }
+
+    /// Whether a case may move past the step with no record and no gap: the step is
+    /// optional, or it is work due before each occurrence of an optional step that has not
+    /// occurred.
+    pub(super) fn may_skip(&self, id: StepIndex) -> bool {
+        self.step(id).optional.is_some()
+            || self.plan.each_of(id).is_some_and(|occurs| {
+                self.step(occurs).optional.is_some() && self.state(occurs).first.is_none()
+            })
     }
 
     /// Whether the case has gone past a step it could be at (noting the end it reached).

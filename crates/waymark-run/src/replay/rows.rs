@@ -98,6 +98,7 @@ impl Replay<'_, '_> {
             {
                 row.status = Status::NotRecorded;
             }
+            self.judge_optional(id, passed, rows);
             // Work due before each occurrence of a step, none occurred yet: its first.
             if self.plan.each_of(id).is_some()
                 && let Some(row) = rows.last_mut()
@@ -117,6 +118,23 @@ impl Replay<'_, '_> {
             rows.push(Row::new(id, Status::Pending));
         } else {
             rows.push(Row::new(id, Status::NotApplicable));
+        }
+    }
+
+    /// The last row, of a step the case may skip ([`Replay::may_skip`]) and did not do: not
+    /// needed once the case has moved past it, else pending. Never overdue: its due date binds
+    /// only work that was done.
+    fn judge_optional(&self, id: StepIndex, passed: bool, rows: &mut [Row]) {
+        let Some(row) = rows.last_mut() else {
+            return;
+        };
+        if row.done.is_some() || row.status == Status::Waived || !self.may_skip(id) {
+            return;
+        }
+        if passed {
+            *row = Row::new(id, Status::NotNeeded);
+        } else {
+            row.status = Status::Pending;
         }
     }
 
