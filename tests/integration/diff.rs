@@ -213,6 +213,37 @@ fn all_of_to_any_of_changes_cases_in_words() {
     });
 }
 
+/// A version that makes a step optional: the gaps it no longer counts vanish from the cases.
+#[test]
+fn a_step_made_optional_removes_its_gaps() {
+    let dir = "tests/diff/step_made_optional";
+    let (old, new, cases) = (
+        format!("{dir}/old.wm"),
+        format!("{dir}/new.wm"),
+        format!("{dir}/cases.jsonl"),
+    );
+    let args = [
+        "diff",
+        &old,
+        &new,
+        "--cases",
+        &cases,
+        "--as-of",
+        "2027-06-01",
+    ];
+    let (code, stdout, stderr) = waymark(&args);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stdout.contains("`cp_review_conference`: optional changed")
+            && stdout.contains("cp_review_conference: not_recorded -> not_needed")
+            && stdout.contains("1  deviation gone: not_recorded"),
+        "{stdout}"
+    );
+    insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("diff__step_made_optional", format!("{} (exit {code})\n{stdout}", args.join(" ")));
+    });
+}
+
 #[test]
 fn impact_on_cases_reports_each_kind_of_difference() {
     let dir = "tests/diff/impact_on_cases";
