@@ -189,6 +189,11 @@ impl Replay<'_, '_> {
     pub(super) fn each_deviations(&mut self) {
         let plan = self.plan;
         for &(work, occurs) in &plan.each {
+            // Most cases never reach the step: with no record of it or of its work, there is
+            // nothing to pair.
+            if self.state(work).first.is_none() && self.state(occurs).first.is_none() {
+                continue;
+            }
             let lists = self.each_lists(work, occurs);
             let pairs = self.each_pairs(work, &lists);
             self.note_each_deviations(work, occurs, &lists, &pairs);
