@@ -189,3 +189,210 @@ fn drop_empty_lanes(
     }
     (kept, nodes)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{box_used, remap_links};
+    use crate::chart::{Chart, Comparison, Link, LinkKind, Mark, Shape, chart, mark_compared};
+    use waymark_compile::{Loader, Procedure};
+    use waymark_diagnostics::FileId;
+
+    const OUTER: &str = r#"procedure outer "Outer"
+use inner from "inner.wm"
+role manager "Social Work Manager"
+role chair "Chair"
+start referral
+
+step referral "Referral received"
+  by manager
+  untimed "the clock starts here"
+  then outcome
+
+decision outcome "Outcome"
+  by manager
+  untimed "no limit"
+  outcomes into_inner, also_inner, to_middle, stop
+  on into_inner then inner
+  on also_inner then inner
+  on to_middle then inner_middle
+  on stop then closed
+
+checkpoint review "Review"
+  by manager
+  at 5, 10 working days after inner_middle
+
+end closed "Closed"
+"#;
+
+    const INNER: &str = r#"procedure inner "Inner procedure"
+role manager "Social Work Manager"
+role chair "Chair"
+start inner_start
+
+step inner_start "Inner start"
+  by manager
+  untimed "no limit"
+  then inner_middle
+
+step inner_middle "Inner middle"
+  by chair
+  untimed "no limit"
+  then inner_done
+
+end inner_done "Inner done"
+"#;
+
+    struct Inner;
+
+    impl Loader for Inner {
+        fn load(&mut self, _from: FileId, path: &str) -> Result<(FileId, String), String> {
+            match path {
+                "inner.wm" => Ok((FileId(1), INNER.to_string())),
+                _ => Err(format!("no {path}")),
+            }
+        }
+    }
+
+    fn outer() -> Procedure {
+        let parsed = waymark_syntax::parse(FileId(0), OUTER);
+        let compiled = waymark_compile::compile(parsed.document, &mut Inner);
+        compiled.procedure.unwrap()
+    }
+
+    /// Each link as (from id, to id, label).
+    fn lines(chart: &Chart) -> Vec<(String, String, Option<String>)> {
+        chart
+            .links
+            .iter()
+            .map(|l| {
+                (
+                    chart.nodes[l.from].id.clone(),
+                    chart.nodes[l.to].id.clone(),
+                    l.label.clone(),
+                )
+            })
+            .collect()
+    }
+
+    fn line(from: &str, to: &str, label: Option<&str>) -> (String, String, Option<String>) {
+        (from.to_string(), to.to_string(), label.map(str::to_string))
+    }
+
+    #[test]
+    fn a_used_procedure_becomes_one_box_with_the_lines_in_and_out_of_it() {
+        let procedure = outer();
+        let boxed = box_used(&procedure, chart(&procedure));
+        let ids: Vec<&str> = boxed.nodes.iter().map(|n| n.id.as_str()).collect();
+        // The inner steps and their end are gone into the box, in the place of the first.
+        assert_eq!(
+            ids,
+            [
+                "start",
+                "referral",
+                "outcome",
+                "review",
+                "closed",
+                "used_inner"
+            ]
+        );
+        let used = &boxed.nodes[5];
+        assert_eq!(used.shape, Shape::Used);
+        assert_eq!(used.title, "Inner procedure");
+        assert_eq!(used.notes, ["drawn in full on its own chart: inner.wm"]);
+        assert_eq!(used.steps.len(), 3, "the box stands for every inner step");
+        assert_eq!(
+            lines(&boxed),
+            [
+                line("start", "referral", None),
+                line("referral", "outcome", None),
+                // Entering lines keep their words, one line each.
+                line("outcome", "used_inner", Some("into inner")),
+                line("outcome", "used_inner", Some("also inner")),
+                line("outcome", "used_inner", Some("to middle")),
+                line("outcome", "closed", Some("stop")),
+                // The checkpoint's clock starts inside: its line leaves from the box.
+                line("used_inner", "review", None),
+            ]
+        );
+        assert_eq!(boxed.links[6].kind, LinkKind::Schedule);
+        // The Chair did only inner work: the lane is dropped; the box is in its start's lane.
+        let lanes: Vec<&str> = boxed.lanes.iter().map(|l| l.title.as_str()).collect();
+        assert_eq!(lanes, ["Social Work Manager"]);
+        assert!(boxed.nodes.iter().all(|n| n.lane == 0));
+    }
+
+    #[test]
+    fn a_box_is_outlined_as_changed_when_a_step_inside_changed() {
+        let procedure = outer();
+        let compared = |comparison: &Comparison| {
+            let chart = mark_compared(
+                &procedure,
+                box_used(&procedure, chart(&procedure)),
+                comparison,
+            );
+            chart
+                .nodes
+                .into_iter()
+                .find(|n| n.shape == Shape::Used)
+                .unwrap()
+        };
+        let mut comparison = Comparison::default();
+        assert_eq!(compared(&comparison).mark, Mark::Same);
+        comparison.changed.insert("inner_middle".to_string());
+        let changed = compared(&comparison);
+        assert_eq!(changed.mark, Mark::Changed);
+        assert_eq!(
+            changed.notes.last().unwrap(),
+            "changed inside: Inner middle"
+        );
+        // One new step inside is a change to the box; every step new is a new procedure.
+        comparison.changed.clear();
+        comparison.added.insert("inner_done".to_string());
+        assert_eq!(compared(&comparison).mark, Mark::Changed);
+        for id in ["inner_start", "inner_middle"] {
+            comparison.added.insert(id.to_string());
+        }
+        assert_eq!(compared(&comparison).mark, Mark::Added);
+    }
+
+    #[test]
+    fn a_procedure_that_uses_none_is_drawn_as_it_was() {
+        let parsed = waymark_syntax::parse(FileId(0), INNER);
+        let procedure = waymark_compile::compile(parsed.document, &mut Inner)
+            .procedure
+            .unwrap();
+        let inline = chart(&procedure);
+        assert_eq!(box_used(&procedure, inline.clone()), inline);
+    }
+
+    #[test]
+    fn lines_are_moved_to_the_box_and_drawn_once() {
+        let link = |from, to, label: Option<&str>| Link {
+            from,
+            to,
+            label: label.map(str::to_string),
+            kind: LinkKind::Flow,
+            route: None,
+        };
+        // Nodes 1 and 2 are one used procedure's, drawn as the box at 1; node 3 is outer.
+        let new_index = [0, 1, 1, 2];
+        let owner = [None, Some(0), Some(0), None];
+        let links = [
+            link(0, 1, Some("strategy discussion")),
+            link(0, 2, Some("strategy discussion")),
+            link(1, 2, None),
+            link(2, 3, None),
+            link(1, 3, None),
+            link(0, 2, Some("emergency")),
+        ];
+        let moved = remap_links(&links, &new_index, &owner);
+        assert_eq!(
+            moved,
+            [
+                link(0, 1, Some("strategy discussion")),
+                link(1, 2, None),
+                link(0, 1, Some("emergency")),
+            ]
+        );
+    }
+}
