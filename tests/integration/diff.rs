@@ -380,8 +380,9 @@ fn a_case_carried_over_to_another_version_is_the_case_read_for_it() {
                 compared += 1;
                 let over = translation.carry_over(&case);
                 // A pair said to carry every case over does, but for a required fact given
-                // as null.
-                if translation.is_total() && !line.contains(":null") {
+                // as null, and a case whose records give facts (`recorded at`), read again.
+                let record_facts = case.events.iter().any(|event| !event.facts.is_empty());
+                if translation.is_total() && !line.contains(":null") && !record_facts {
                     assert!(over.is_some(), "said to carry over: {line}");
                 }
                 if let Some(over) = over {
