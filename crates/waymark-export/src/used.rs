@@ -112,7 +112,7 @@ pub fn box_used(procedure: &Procedure, chart: Chart) -> Chart {
 
 /// The box for `used`, first met as `first` (whose lane it takes until its start's is known).
 fn used_box(used: &UsedProcedure, first: &Node, taken: &mut BTreeSet<String>) -> Node {
-    let mut id = format!("used_{}", first_safe(&used.id));
+    let mut id = format!("used_{}", safe_id(&used.id));
     while taken.contains(&id) {
         id.push('_');
     }
@@ -133,7 +133,7 @@ fn used_box(used: &UsedProcedure, first: &Node, taken: &mut BTreeSet<String>) ->
 }
 
 /// A procedure id as node ids are made: letters, digits and `_`.
-fn first_safe(id: &str) -> String {
+fn safe_id(id: &str) -> String {
     id.chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
         .collect()
