@@ -202,6 +202,15 @@ fn mermaid_and_dot_draw_the_box_and_their_tools_read_it() {
         mermaid_files.len(),
         "{stdout}"
     );
+    // Drawn by Mermaid itself (mermaid-cli in Chromium), no line runs through a box.
+    let output = tool("node", &["tools/render/check-mermaid.mjs"], &mermaid_files);
+    assert_clean("mermaid-cli on --used box", &output);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        stdout.matches(", 0 problems").count(),
+        mermaid_files.len(),
+        "{stdout}"
+    );
 }
 
 /// Drawn with boxes, no two boxes of a shipped procedure that uses another overlap and no line
@@ -220,13 +229,7 @@ fn boxed_drawings_have_no_overlaps() {
 fn the_help_explains_used() {
     let (code, stdout, _) = waymark(&["export", "--help"]);
     assert_eq!(code, 0);
-    for expected in [
-        "--used",
-        "auto",
-        "inline",
-        "box",
-        "--used box -o assessment.svg",
-    ] {
+    for expected in ["--used", "auto", "inline", "box", "--to mermaid --used box"] {
         assert!(
             stdout.contains(expected),
             "help lacks {expected}:\n{stdout}"

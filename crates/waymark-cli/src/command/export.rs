@@ -19,7 +19,8 @@ Examples:
   waymark export procedures/assessment.wm --to dot | dot -Tpng -o assessment.png
   waymark export procedures/assessment.wm --to bpmn -o assessment.bpmn   open in Camunda Modeler or bpmn.io
   waymark export examples/assessment-amendment-draft.wm --to svg --compare procedures/assessment.wm -o changes.svg
-  waymark export procedures/assessment.wm --to svg --used box -o assessment.svg   section47.wm as one box
+  waymark export procedures/assessment.wm --to mermaid --used box        section47.wm as one box
+  waymark export procedures/assessment.wm --to svg --used inline         every step, however small
 
 Formats:
   mermaid  a Mermaid flowchart: a subgraph per role, decisions as diamonds
