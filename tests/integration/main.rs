@@ -19,6 +19,7 @@ mod diff;
 mod docs;
 mod editor;
 mod export;
+mod export_used;
 mod extension;
 mod fixtures;
 mod fmt;

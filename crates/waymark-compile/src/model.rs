@@ -57,6 +57,9 @@ pub struct Procedure {
 pub struct UsedProcedure {
     pub id: String,
     pub title: String,
+    /// The file as the first `use` line naming the procedure wrote it (`"section47.wm"`), for
+    /// a drawing that points to the procedure's own chart.
+    pub path: String,
     pub file: FileId,
     pub start: StepIndex,
 }

@@ -83,8 +83,8 @@ pub fn impact_of_cases<'a>(
 impl Versions<'_> {
     /// A case line read for both versions, once. Where every case carries over from the old
     /// version to the new one by renaming ids, the line is checked for the old version and the
-    /// case carried over (a case that gives `null` for a required fact is read again, the one
-    /// exception); otherwise the line is read once and checked against both.
+    /// case carried over (a case that gives `null` for a required fact, or whose records give
+    /// facts, is read again); otherwise the line is read once and checked against both.
     pub fn read(
         &self,
         line: usize,

@@ -64,6 +64,9 @@ pub enum Shape {
     Checkpoint,
     /// Recurring work, running alongside the path.
     Recurring,
+    /// A whole procedure brought in by `use`, drawn as one box that stands for it (like a
+    /// BPMN call activity); see [`crate::used`].
+    Used,
 }
 
 impl Shape {
@@ -205,13 +208,23 @@ pub const REMOVED_LANE: &str = "Removed in this version";
 /// The chart of `procedure`, with each node marked by how it differs from the earlier version
 /// and the steps that are gone drawn in a lane of their own.
 pub fn chart_compared(procedure: &Procedure, comparison: &Comparison) -> Chart {
-    let mut chart = chart(procedure);
+    mark_compared(procedure, chart(procedure), comparison)
+}
+
+/// `chart` (of `procedure`, its used procedures drawn inline or as boxes) with each node marked
+/// by how it differs from the earlier version, and the steps that are gone drawn in a lane of
+/// their own.
+pub fn mark_compared(procedure: &Procedure, mut chart: Chart, comparison: &Comparison) -> Chart {
     for node in &mut chart.nodes {
         let ids: Vec<&str> = node
             .steps
             .iter()
             .map(|s| procedure.step(*s).id.as_str())
             .collect();
+        if node.shape == Shape::Used {
+            mark_used_box(procedure, node, comparison);
+            continue;
+        }
         node.mark = if ids.iter().any(|id| comparison.added.contains(*id)) {
             Mark::Added
         } else if ids.iter().any(|id| comparison.changed.contains(*id)) {
@@ -259,6 +272,28 @@ pub fn chart_compared(procedure: &Procedure, comparison: &Comparison) -> Chart {
     chart
 }
 
+/// A used procedure's box is added when every step it stands for is new (the `use` is), and
+/// changed when any of them is added or changed; its note names those steps, whose own chart
+/// shows what changed.
+fn mark_used_box(procedure: &Procedure, node: &mut Node, comparison: &Comparison) {
+    let steps: Vec<&Step> = node.steps.iter().map(|s| procedure.step(*s)).collect();
+    let added = |step: &&Step| comparison.added.contains(&step.id);
+    let touched: Vec<&str> = steps
+        .iter()
+        .filter(|step| added(step) || comparison.changed.contains(&step.id))
+        .map(|step| step.title.as_str())
+        .collect();
+    node.mark = if !steps.is_empty() && steps.iter().all(added) {
+        Mark::Added
+    } else if !touched.is_empty() {
+        node.notes
+            .push(format!("changed inside: {}", touched.join("; ")));
+        Mark::Changed
+    } else {
+        Mark::Same
+    };
+}
+
 impl Node {
     /// Every line under the title: who, the sign-off, when, notes.
     pub fn details(&self) -> impl Iterator<Item = &String> {
@@ -290,6 +325,16 @@ pub enum LinkKind {
     Flow,
     /// The step starts a checkpoint's clock, or recurring work runs while the case is there.
     Schedule,
+}
+
+/// The chart of a procedure, each procedure it uses drawn as one box when `boxed`.
+pub fn chart_drawn(procedure: &Procedure, boxed: bool) -> Chart {
+    let chart = chart(procedure);
+    if boxed {
+        crate::used::box_used(procedure, chart)
+    } else {
+        chart
+    }
 }
 
 /// Builds the chart of a procedure.

@@ -11,7 +11,7 @@
 //! Identifiers are the chart's ids, which are letters, digits and `_` only, and are quoted all
 //! the same.
 
-use crate::chart::{Chart, LinkKind, Node, Shape, chart};
+use crate::chart::{Chart, LinkKind, Node, Shape, chart_drawn};
 use crate::text::{wrap, xml_escape};
 use std::fmt::Write;
 use waymark_compile::Procedure;
@@ -21,7 +21,13 @@ const WIDTH: usize = 34;
 
 /// The procedure as a Graphviz DOT graph.
 pub fn to_dot(procedure: &Procedure) -> String {
-    render(&chart(procedure))
+    to_dot_drawn(procedure, false)
+}
+
+/// The procedure as a Graphviz DOT graph, each procedure it uses drawn as one box (with a
+/// double border) when `boxed`.
+pub fn to_dot_drawn(procedure: &Procedure, boxed: bool) -> String {
+    render(&chart_drawn(procedure, boxed))
 }
 
 const FONT: &str = "Helvetica";
@@ -119,6 +125,8 @@ fn node_line(node: &Node) -> String {
         }
         Shape::End => "style=\"rounded,filled,bold\", fillcolor=\"#e8e8e8\", penwidth=2",
         Shape::Checkpoint | Shape::Recurring => "style=\"rounded,dashed\"",
+        // A procedure drawn on its own chart: a double border, as Mermaid's subroutine.
+        Shape::Used => "style=\"rounded,filled,bold\", peripheries=2",
     };
     let label = if node.shape == Shape::Start {
         "Start".to_string()

@@ -13,6 +13,7 @@ pub mod layout;
 pub mod mermaid;
 pub mod svg;
 mod text;
+pub mod used;
 
 use waymark_compile::Procedure;
 
@@ -52,6 +53,20 @@ impl Format {
 
 pub use chart::Comparison;
 
+/// How a procedure brought in by `use` is drawn.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Used {
+    /// Step by step in an SVG that still prints legibly on an A3 sheet (text of 6 pt or more),
+    /// else as one box each; step by step in the other formats.
+    #[default]
+    Auto,
+    /// Step by step, joined into the procedure that uses them.
+    Inline,
+    /// Each used procedure as one box that stands for it (see [`used`]). BPMN cannot: its
+    /// process must run, and a box is not a step a case can be at.
+    Boxed,
+}
+
 /// Draws the procedure in the format, coloured by how it differs from an earlier version.
 /// Comparisons are drawn as SVG or Mermaid; for the other formats this gives `None`.
 pub fn export_compared(
@@ -59,10 +74,38 @@ pub fn export_compared(
     comparison: &Comparison,
     format: Format,
 ) -> Option<String> {
+    export_compared_with(procedure, comparison, format, Used::Auto)
+}
+
+/// [`export_compared`], with the used procedures drawn as `used` says. A used procedure's box
+/// is outlined as added when all its steps are new, and as changed when any of them changed.
+pub fn export_compared_with(
+    procedure: &Procedure,
+    comparison: &Comparison,
+    format: Format,
+    used: Used,
+) -> Option<String> {
     match format {
-        Format::Mermaid => Some(mermaid::to_mermaid_compared(procedure, comparison)),
-        Format::Svg => Some(svg::to_svg_compared(procedure, comparison)),
+        Format::Mermaid => Some(mermaid::to_mermaid_compared(
+            procedure,
+            comparison,
+            used == Used::Boxed,
+        )),
+        Format::Svg => Some(svg::to_svg_drawn(procedure, Some(comparison), used)),
         Format::Dot | Format::Bpmn => None,
+    }
+}
+
+/// Draws the procedure in the format, its used procedures as `used` says; `None` when the
+/// format cannot draw them that way (BPMN as boxes).
+pub fn export_with(procedure: &Procedure, format: Format, used: Used) -> Option<String> {
+    let boxed = used == Used::Boxed;
+    match format {
+        Format::Mermaid => Some(mermaid::to_mermaid_drawn(procedure, boxed)),
+        Format::Dot => Some(dot::to_dot_drawn(procedure, boxed)),
+        Format::Svg => Some(svg::to_svg_drawn(procedure, None, used)),
+        Format::Bpmn if boxed => None,
+        Format::Bpmn => Some(bpmn::to_bpmn(procedure)),
     }
 }
 
@@ -74,7 +117,7 @@ pub fn export_compared(
 /// wide. Mermaid and DOT leave the layout to their tools and take any depth.
 pub const DEEPEST_LAID_OUT: usize = 500;
 
-/// Draws the procedure in the format.
+/// Draws the procedure in the format, its used procedures as [`Used::Auto`] says.
 pub fn export(procedure: &Procedure, format: Format) -> String {
     match format {
         Format::Mermaid => mermaid::to_mermaid(procedure),

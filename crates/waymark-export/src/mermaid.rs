@@ -7,7 +7,7 @@
 //! label (`"`, `#`, `<`, `>`, `&` and a leading backtick) are written as Mermaid's `#...;`
 //! entity codes.
 
-use crate::chart::{Chart, Comparison, LinkKind, Mark, Node, Shape, chart, chart_compared};
+use crate::chart::{Chart, Comparison, LinkKind, Mark, Node, Shape, chart_drawn, mark_compared};
 use crate::text::wrap;
 use std::fmt::Write;
 use waymark_compile::Procedure;
@@ -17,13 +17,19 @@ const WIDTH: usize = 34;
 
 /// The procedure as Mermaid flowchart text.
 pub fn to_mermaid(procedure: &Procedure) -> String {
-    render(&chart(procedure))
+    to_mermaid_drawn(procedure, false)
+}
+
+/// The procedure as Mermaid flowchart text, each procedure it uses drawn as one box (a
+/// subroutine shape) when `boxed`.
+pub fn to_mermaid_drawn(procedure: &Procedure, boxed: bool) -> String {
+    render(&chart_drawn(procedure, boxed))
 }
 
 /// The flowchart of `procedure` compared with an earlier version: added, changed and removed
-/// steps coloured, with a key.
-pub fn to_mermaid_compared(procedure: &Procedure, comparison: &Comparison) -> String {
-    let chart = chart_compared(procedure, comparison);
+/// steps coloured, with a key; each used procedure one box when `boxed`.
+pub fn to_mermaid_compared(procedure: &Procedure, comparison: &Comparison, boxed: bool) -> String {
+    let chart = mark_compared(procedure, chart_drawn(procedure, boxed), comparison);
     let mut out = render(&chart);
     let _ = writeln!(
         out,
@@ -152,6 +158,12 @@ fn render(chart: &Chart) -> String {
         out,
         "  classDef alongsideNode fill:#ffffff,stroke:#555555,stroke-dasharray:5 3"
     );
+    if chart.nodes.iter().any(|n| n.shape == Shape::Used) {
+        let _ = writeln!(
+            out,
+            "  classDef usedNode fill:#f3f6fa,stroke:#33414e,stroke-width:3px"
+        );
+    }
     for (class, shapes) in [
         ("startNode", &[Shape::Start][..]),
         ("endNode", &[Shape::End]),
@@ -159,6 +171,7 @@ fn render(chart: &Chart) -> String {
         ("anyOfNode", &[Shape::AnyFork, Shape::AnyJoin]),
         ("decisionNode", &[Shape::Decision]),
         ("alongsideNode", &[Shape::Checkpoint, Shape::Recurring]),
+        ("usedNode", &[Shape::Used]),
     ] {
         let ids: Vec<String> = chart
             .nodes
@@ -192,6 +205,8 @@ fn node_line(node: &Node) -> String {
         Shape::Fork | Shape::Join | Shape::AnyFork | Shape::AnyJoin => ("{{", "}}"),
         Shape::End => ("([", "])"),
         Shape::Checkpoint | Shape::Recurring => ("(", ")"),
+        // Mermaid's subroutine: a box with double sides, for a procedure drawn elsewhere.
+        Shape::Used => ("[[", "]]"),
     };
     format!("n_{}{open}\"{text}\"{close}", node.id)
 }

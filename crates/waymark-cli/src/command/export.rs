@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use waymark_check::CheckOptions;
 use waymark_diagnostics::{Diagnostic, RenderOptions, Sources, render_human, summary_line};
 use waymark_diff::Group;
-use waymark_export::{Comparison, Format};
+use waymark_export::{Comparison, Format, Used};
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -19,6 +19,8 @@ Examples:
   waymark export procedures/assessment.wm --to dot | dot -Tpng -o assessment.png
   waymark export procedures/assessment.wm --to bpmn -o assessment.bpmn   open in Camunda Modeler or bpmn.io
   waymark export examples/assessment-amendment-draft.wm --to svg --compare procedures/assessment.wm -o changes.svg
+  waymark export procedures/assessment.wm --to mermaid --used box        section47.wm as one box
+  waymark export procedures/assessment.wm --to svg --used inline         every step, however small
 
 Formats:
   mermaid  a Mermaid flowchart: a subgraph per role, decisions as diamonds
@@ -28,6 +30,13 @@ Formats:
 
 With --compare OLD.wm (svg or mermaid) the drawing colours what changed since OLD: added steps
 green, changed steps amber, and the steps OLD had that are gone red, in a lane of their own.
+
+A procedure that uses another (`use section47 from \"section47.wm\"`) is drawn with it, as --used
+says: `inline` draws the used procedure's steps in place; `box` draws each used procedure as one
+box (a double border) saying which file draws it in full, with the lines into it going into the
+box; `auto`, the default, draws an SVG inline unless its text would then print under 6 pt on an
+A3 sheet, and then as boxes, and every other format inline. BPMN is always inline: its process
+must run, so `--to bpmn --used box` is refused.
 
 The procedure is checked first; a procedure with errors is not drawn (its problems are
 printed, as by `waymark check`). With -o the file is written whole or not at all.
@@ -52,6 +61,29 @@ pub struct ExportArgs {
     /// An earlier version of the procedure: colour what changed since it (svg or mermaid).
     #[arg(long, value_name = "OLD")]
     pub compare: Option<String>,
+
+    /// How a procedure brought in by `use` is drawn: its steps in place (inline), as one box
+    /// (box), or inline unless the SVG would print too small on A3 (auto).
+    #[arg(long, value_enum, value_name = "HOW", default_value_t = UsedAs::Auto)]
+    pub used: UsedAs,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum UsedAs {
+    Auto,
+    Inline,
+    #[value(name = "box")]
+    Boxed,
+}
+
+impl From<UsedAs> for Used {
+    fn from(used: UsedAs) -> Used {
+        match used {
+            UsedAs::Auto => Used::Auto,
+            UsedAs::Inline => Used::Inline,
+            UsedAs::Boxed => Used::Boxed,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -74,6 +106,16 @@ impl From<ExportFormat> for Format {
 }
 
 pub fn run(args: ExportArgs) -> Exit {
+    // Checked before the procedure is read, like every other misuse of the flags.
+    let format: Format = args.to.into();
+    let used: Used = args.used.into();
+    if format == Format::Bpmn && used == Used::Boxed {
+        eprintln!(
+            "error: `--used box` cannot be drawn as BPMN: the BPMN process must run, and a box is \
+             not a step a case can be at; use `--used inline` (or leave --used out)"
+        );
+        return Exit::Usage;
+    }
     let mut sources = Sources::new();
     let mut loader = FileLoader::new(&mut sources);
     let file = match loader.read(&args.file) {
@@ -93,7 +135,6 @@ pub fn run(args: ExportArgs) -> Exit {
         Some(procedure) if !checked.diagnostics.iter().any(Diagnostic::is_error) => procedure,
         _ => return refuse(checked.diagnostics, &sources),
     };
-    let format: Format = args.to.into();
     if format.is_laid_out()
         && let Some(too_deep) = procedure.nesting.too_deep(
             &procedure,
@@ -104,14 +145,20 @@ pub fn run(args: ExportArgs) -> Exit {
         return refuse(vec![too_deep], &sources);
     }
     let drawing = match &args.compare {
-        None => waymark_export::export(&procedure, args.to.into()),
+        None => match waymark_export::export_with(&procedure, format, used) {
+            Some(drawing) => drawing,
+            None => {
+                eprintln!("error: `--used box` cannot be drawn as BPMN");
+                return Exit::Usage;
+            }
+        },
         Some(old_path) => {
             let old = match super::diff::compile(old_path, &mut loader) {
                 Ok(old) => old,
                 Err(failure) => return failure.report(&sources),
             };
             let comparison = comparison(&old, &procedure);
-            match waymark_export::export_compared(&procedure, &comparison, args.to.into()) {
+            match waymark_export::export_compared_with(&procedure, &comparison, format, used) {
                 Some(drawing) => drawing,
                 None => {
                     eprintln!("error: a comparison is drawn as `--to svg` or `--to mermaid`");

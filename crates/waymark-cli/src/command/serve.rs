@@ -14,6 +14,10 @@ use waymark_diagnostics::{Diagnostic, Sources};
 use waymark_export::Format;
 use waymark_serve::{Live, PageInput, Server, Snapshot, page_json};
 
+/// The preview draws every step of a used procedure, each one to click, whatever its size on
+/// paper (`waymark export` may draw a used procedure as one box to print legibly).
+const INLINE: waymark_export::Used = waymark_export::Used::Inline;
+
 const AFTER_HELP: &str = "\
 Examples:
   waymark serve procedures/assessment.wm                 then open http://127.0.0.1:4100/
@@ -130,11 +134,11 @@ fn snapshot(args: &ServeArgs) -> (Snapshot, Watched) {
             let changes = waymark_diff::compare(old, new);
             let diff = waymark_diff::render(old, new, &changes, None, waymark_diff::Format::Human);
             let comparison = super::export::comparison(old, new);
-            let svg = waymark_export::export_compared(new, &comparison, Format::Svg);
+            let svg = waymark_export::export_compared_with(new, &comparison, Format::Svg, INLINE);
             (svg, Some((*path, diff)))
         }
         (Some(new), Some((path, _))) if clean => (
-            Some(waymark_export::export(new, Format::Svg)),
+            waymark_export::export_with(new, Format::Svg, INLINE),
             Some((
                 *path,
                 format!(
@@ -142,7 +146,7 @@ fn snapshot(args: &ServeArgs) -> (Snapshot, Watched) {
                 ),
             )),
         ),
-        (Some(new), None) if clean => (Some(waymark_export::export(new, Format::Svg)), None),
+        (Some(new), None) if clean => (waymark_export::export_with(new, Format::Svg, INLINE), None),
         (_, old) => (None, old.as_ref().map(|(path, _)| (*path, String::new()))),
     };
     let page = page_json(&PageInput {

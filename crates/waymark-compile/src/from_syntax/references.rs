@@ -156,12 +156,20 @@ impl Resolver<'_> {
                 continue;
             };
             self.starts.insert(document.file.0 as usize, start);
+            // The documents come in the order first used, so the first `use` line naming this
+            // one is in the root when the root uses it.
+            let path = documents
+                .iter()
+                .flat_map(|d| &d.uses)
+                .find(|u| u.procedure.text == header.id.text)
+                .map_or_else(String::new, |u| u.path.value.clone());
             used.push(UsedProcedure {
                 id: header.id.text.clone(),
                 title: header
                     .title
                     .as_ref()
                     .map_or_else(|| header.id.text.clone(), |t| t.value.clone()),
+                path,
                 file: document.file,
                 start,
             });

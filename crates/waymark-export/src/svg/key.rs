@@ -91,6 +91,8 @@ pub(super) struct Key {
     pub(super) top: i32,
     /// The baseline of the line about connectors, when the flow is wrapped.
     pub(super) connectors: Option<i32>,
+    /// The baseline of the line about used procedures drawn as boxes, when there are some.
+    pub(super) used: Option<i32>,
     /// The left edge and the baseline of the heading over the shared rules.
     pub(super) rules_left: i32,
     pub(super) rules_heading: i32,
@@ -104,12 +106,22 @@ pub(super) struct Key {
 }
 
 impl Key {
-    pub(super) fn plan(markers: &Markers, layout: &Layout, width: i32, compared: bool) -> Key {
+    pub(super) fn plan(
+        markers: &Markers,
+        layout: &Layout,
+        width: i32,
+        (compared, boxed): (bool, bool),
+    ) -> Key {
         let top = layout.height + 12;
         // The row of shapes, then the line about lanes at `top + 64` (see `legend`).
         let mut last = top + 64;
         let connectors = (!layout.connectors.is_empty()).then(|| {
             last += KEY_LINE + 4;
+            last
+        });
+        // Its box is as tall as a connector's circle.
+        let used = boxed.then(|| {
+            last += KEY_LINE + 8;
             last
         });
         let signoff_lines = (!markers.signoffs.is_empty()).then(|| {
@@ -169,6 +181,7 @@ impl Key {
         Key {
             top,
             connectors,
+            used,
             rules_left: left,
             rules_heading,
             rules,
@@ -203,6 +216,9 @@ impl Drawing {
                 "    <text x=\"58\" y=\"{y}\">The flow is wrapped into bands, each with every lane: a line that runs into a lettered circle goes on from the circle with the same letter.</text>"
             );
             let _ = writeln!(out, "  </g>");
+        }
+        if let Some(y) = self.key.used {
+            used_key(out, y);
         }
         if let Some((x, y, lines)) = &self.key.signoffs {
             let _ = writeln!(
@@ -240,6 +256,27 @@ impl Drawing {
         }
         let _ = writeln!(out, "  </g>");
     }
+}
+
+/// The key's line for used procedures drawn as boxes: a small double box and what it means.
+fn used_key(out: &mut String, y: i32) {
+    let _ = writeln!(
+        out,
+        "  <g id=\"used-key\" font-size=\"11\" fill=\"#1b2733\">"
+    );
+    let top = y - 4 - CONNECTOR / 2 - 2;
+    let _ = writeln!(
+        out,
+        "    <rect x=\"24\" y=\"{top}\" width=\"26\" height=\"{}\" rx=\"5\" fill=\"#f3f6fa\" stroke=\"#33414e\" stroke-width=\"2.5\"/><rect x=\"28\" y=\"{}\" width=\"18\" height=\"{}\" rx=\"3\" fill=\"none\" stroke=\"#33414e\" stroke-width=\"1.2\"/>",
+        CONNECTOR + 4,
+        top + 4,
+        CONNECTOR - 4
+    );
+    let _ = writeln!(
+        out,
+        "    <text x=\"58\" y=\"{y}\">A procedure this one uses, drawn as one box: a line into the box enters that procedure, and its own chart, named in the box, draws its steps in full.</text>"
+    );
+    let _ = writeln!(out, "  </g>");
 }
 
 /// The key to the shapes and lines, in a row under the lanes.

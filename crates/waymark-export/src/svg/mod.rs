@@ -18,7 +18,8 @@ mod key;
 mod measure;
 mod steps;
 
-use crate::chart::{Chart, Comparison, Link, LinkKind, Shape, chart, chart_compared};
+use crate::Used;
+use crate::chart::{Chart, Comparison, Link, LinkKind, Shape, chart_drawn, mark_compared};
 use crate::layout::{EdgeSpec, Layout, NodeSize, Point, Rect, Spacing, Wrapping, layout_wrapped};
 use crate::text::xml_escape;
 use compare::{comparison_key, drawn_box, mark_outline, mark_room};
@@ -82,28 +83,69 @@ pub const SPACING: Spacing = Spacing {
     pass_height: 10,
 };
 
-/// The procedure as an SVG picture.
+/// The procedure as an SVG picture, its used procedures as [`Used::Auto`] says.
 pub fn to_svg(procedure: &Procedure) -> String {
-    let chart = chart(procedure);
-    let drawing = Drawing::new(&chart, false);
-    drawing.render(&chart, None)
+    to_svg_drawn(procedure, None, Used::Auto)
 }
 
 /// The SVG of `procedure` compared with an earlier version: added, changed and removed steps
 /// outlined in colour, with a line of the key saying which colour is which.
 pub fn to_svg_compared(procedure: &Procedure, comparison: &Comparison) -> String {
-    let chart = chart_compared(procedure, comparison);
-    let drawing = Drawing::new(&chart, true);
-    drawing.render(&chart, Some(comparison))
+    to_svg_drawn(procedure, Some(comparison), Used::Auto)
+}
+
+/// The SVG of `procedure`, compared with an earlier version when there is a comparison, its
+/// used procedures drawn as `used` says.
+pub fn to_svg_drawn(procedure: &Procedure, comparison: Option<&Comparison>, used: Used) -> String {
+    let (chart, drawing) = drawn(procedure, comparison, used);
+    drawing.render(&chart, comparison)
+}
+
+/// The chart and its drawing, its used procedures inline or boxed as `used` says. `Auto` draws
+/// them inline, and as boxes only when the inline drawing would print text under
+/// [`SMALLEST_PT`] on the sheet and the procedure uses another.
+fn drawn(procedure: &Procedure, comparison: Option<&Comparison>, used: Used) -> (Chart, Drawing) {
+    let draw = |boxed: bool| {
+        let chart = chart_drawn(procedure, boxed);
+        let chart = match comparison {
+            Some(comparison) => mark_compared(procedure, chart, comparison),
+            None => chart,
+        };
+        let drawing = Drawing::new(&chart, comparison.is_some());
+        (chart, drawing)
+    };
+    match used {
+        Used::Inline => draw(false),
+        Used::Boxed => draw(true),
+        Used::Auto => {
+            let inline = draw(false);
+            if procedure.used.is_empty() || inline.1.smallest_pt() >= SMALLEST_PT {
+                inline
+            } else {
+                draw(true)
+            }
+        }
+    }
 }
 
 /// The chart's layout as the SVG draws it, with the node sizes and edges it was made from
 /// (for tests that check no boxes overlap).
 pub fn svg_layout(procedure: &Procedure) -> (Layout, Vec<EdgeSpec>) {
-    let chart = chart(procedure);
-    let drawing = Drawing::new(&chart, false);
+    svg_layout_drawn(procedure, Used::Auto)
+}
+
+/// [`svg_layout`] with the used procedures drawn as `used` says.
+pub fn svg_layout_drawn(procedure: &Procedure, used: Used) -> (Layout, Vec<EdgeSpec>) {
+    let (_, drawing) = drawn(procedure, None, used);
     (drawing.layout, drawing.edges)
 }
+
+/// The least size, in points, that text may print at on the sheet before [`Used::Auto`] draws
+/// used procedures as boxes (the export tests hold every shipped drawing to it).
+pub const SMALLEST_PT: f64 = 6.0;
+
+/// Millimetres in a point.
+const POINT_MM: f64 = 25.4 / 72.0;
 
 /// The scale, in millimetres per drawing unit, at which a drawing `width` by `height` fits the
 /// sheet ([`SHEET_MM`]), the better way round.
@@ -166,6 +208,7 @@ struct Drawing {
 impl Drawing {
     fn new(chart: &Chart, compared: bool) -> Drawing {
         let markers = Markers::of(chart);
+        let boxed = chart.nodes.iter().any(|n| n.shape == Shape::Used);
         let sizes: Vec<NodeSize> = chart
             .nodes
             .iter()
@@ -220,7 +263,7 @@ impl Drawing {
             .collect();
         let fit = |layout: &Layout| {
             let width = layout.width.max(KEY_WIDTH);
-            let key = Key::plan(&markers, layout, width, compared);
+            let key = Key::plan(&markers, layout, width, (compared, boxed));
             sheet_scale(width, key.bottom)
         };
         let wrapping = Wrapping {
@@ -236,7 +279,7 @@ impl Drawing {
             .collect();
         let layout = layout_wrapped(&sizes, &edges, &lanes, &SPACING, &wrapping);
         let width = layout.width.max(KEY_WIDTH);
-        let key = Key::plan(&markers, &layout, width, compared);
+        let key = Key::plan(&markers, &layout, width, (compared, boxed));
         Drawing {
             sizes,
             edges,
@@ -245,6 +288,12 @@ impl Drawing {
             key,
             width,
         }
+    }
+
+    /// The size in points the smallest text (a detail line, [`DETAIL_SIZE`]) prints at when
+    /// the drawing is fitted to the sheet.
+    fn smallest_pt(&self) -> f64 {
+        f64::from(DETAIL_SIZE) * sheet_scale(self.width, self.key.bottom) / POINT_MM
     }
 
     fn render(&self, chart: &Chart, comparison: Option<&Comparison>) -> String {

@@ -92,6 +92,16 @@ pub(super) fn node_size(node: &Node, marker: Option<usize>) -> NodeSize {
                 lane: node.lane,
             }
         }
+        // Room inside the double border.
+        Shape::Used => {
+            let height = (text_height + 2 * PADDING_Y + 2 * USED_INSET).max(48);
+            NodeSize {
+                width: (text_width + 2 * PADDING + 2 * USED_INSET).max(110),
+                height,
+                port: height / 2,
+                lane: node.lane,
+            }
+        }
         _ => {
             let height = (text_height + 2 * PADDING_Y).max(40);
             NodeSize {
@@ -103,6 +113,9 @@ pub(super) fn node_size(node: &Node, marker: Option<usize>) -> NodeSize {
         }
     }
 }
+
+/// How far the inner line of a used procedure's double border lies inside the outer one.
+pub(super) const USED_INSET: i32 = 4;
 
 /// How far a decision's pointed ends reach in from its sides.
 fn point_depth(height: i32) -> i32 {
@@ -129,6 +142,7 @@ impl Drawing {
             Shape::End => "end",
             Shape::Checkpoint => "checkpoint",
             Shape::Recurring => "recurring",
+            Shape::Used => "used",
         };
         let _ = writeln!(
             out,
@@ -198,6 +212,30 @@ impl Drawing {
                     y + height
                 );
                 text_lines(out, x + width / 2, y + PADDING_Y, &title, &details);
+            }
+            // A whole procedure drawn on its own chart: a double border, like BPMN's call
+            // activity's thick one, so it never reads as a single step.
+            Shape::Used => {
+                let _ = writeln!(
+                    out,
+                    "      <rect x=\"{x}\" y=\"{y}\" width=\"{width}\" height=\"{height}\" rx=\"8\" fill=\"#f3f6fa\" stroke=\"#33414e\" stroke-width=\"2.5\"/>"
+                );
+                let _ = writeln!(
+                    out,
+                    "      <rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"5\" fill=\"none\" stroke=\"#33414e\" stroke-width=\"1.2\"/>",
+                    x + USED_INSET,
+                    y + USED_INSET,
+                    width - 2 * USED_INSET,
+                    height - 2 * USED_INSET
+                );
+                let block = title.len() as i32 * TITLE_LINE + details.len() as i32 * DETAIL_LINE;
+                text_lines(
+                    out,
+                    x + width / 2,
+                    y + (height - block) / 2,
+                    &title,
+                    &details,
+                );
             }
             shape => {
                 let (fill, stroke, extra) = match shape {

@@ -129,6 +129,7 @@ fn repeat_one(plan: &Plan, events: &mut Vec<Generated>, random: &mut Random) {
         approved_by: original.approved_by,
         waived: false,
         reason: original.reason,
+        facts: original.facts.clone(),
     };
     events.insert(index + 1, repeat);
 }

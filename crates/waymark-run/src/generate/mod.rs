@@ -1,14 +1,15 @@
 //! A deterministic, seeded generator of synthetic cases, for tests and benches.
 //!
 //! Each case is a walk through the procedure: the start, then each open step done a few days
-//! after it was reached (sometimes late, sometimes waived), decisions by a random outcome,
-//! checkpoints and recurring work recorded along the way, and about one case in eight stopped
-//! part-way so that it is still open. By default the records are then made as messy as real
-//! exports (`messy.rs`: gaps, records typed up late or dated early, repeats, outcomes before
-//! the record they follow, clock times in any order, records after the case closed, lines in
-//! any order); [`Records::Fitting`] keeps the walk as it is. Case `n` of seed `s` is always
-//! the same line, whichever thread writes it, so a million cases can be generated in
-//! parallel. The cases are invented: no real child, family or worker.
+//! after it was reached (sometimes late, sometimes waived), decisions by a random outcome, the
+//! facts recorded at a step (`recorded at`) given on its record, so the ways they decide are
+//! taken too, checkpoints and recurring work recorded along the way, and about one case in
+//! eight stopped part-way so that it is still open. By default the records are then made as
+//! messy as real exports (`messy.rs`: gaps, records typed up late or dated early, repeats,
+//! outcomes before the record they follow, clock times in any order, records after the case
+//! closed, lines in any order); [`Records::Fitting`] keeps the walk as it is. Case `n` of seed
+//! `s` is always the same line, whichever thread writes it, so a million cases can be generated
+//! in parallel. The cases are invented: no real child, family or worker.
 #![allow(
     clippy::indexing_slicing,
     reason = "indexes are drawn from ranges of the lists' own lengths"
@@ -20,7 +21,7 @@ use crate::plan::Plan;
 use crate::render::{push_date, push_json_string};
 use chrono::NaiveDate;
 use std::fmt::Write;
-use waymark_compile::{FactKind, FactValue, StepIndex, StepKind, Unit};
+use waymark_compile::{FactIndex, FactKind, FactValue, StepIndex, StepKind, Unit};
 
 /// A small, fast, seedable random number generator (SplitMix64).
 #[derive(Clone, Debug)]
@@ -89,21 +90,7 @@ pub fn case_line_with(plan: &Plan, seed: u64, index: u64, records: Records, out:
         first = false;
         push_json_string(out, &fact.id);
         out.push(':');
-        match (value, &fact.kind) {
-            (FactValue::Choice(i), FactKind::OneOf(words)) => {
-                push_json_string(out, words.get(*i as usize).map_or("", String::as_str));
-            }
-            (FactValue::Date(date), _) => {
-                out.push('"');
-                push_date(out, *date);
-                out.push('"');
-            }
-            (FactValue::Number(n), _) => {
-                let _ = write!(out, "{n}");
-            }
-            (FactValue::YesNo(yes), _) => out.push_str(if *yes { "\"yes\"" } else { "\"no\"" }),
-            _ => out.push_str("null"),
-        }
+        push_fact_value(out, value, &fact.kind);
     }
     out.push_str("},\"events\":[");
     for (n, event) in events.iter().enumerate() {
@@ -133,6 +120,19 @@ pub fn case_line_with(plan: &Plan, seed: u64, index: u64, records: Records, out:
             out.push_str(",\"approved_by\":");
             push_json_string(out, &plan.procedure.role(role).id);
         }
+        if !event.facts.is_empty() {
+            out.push_str(",\"facts\":{");
+            for (n, (fact, value)) in event.facts.iter().enumerate() {
+                if n > 0 {
+                    out.push(',');
+                }
+                let fact = plan.procedure.fact(*fact);
+                push_json_string(out, &fact.id);
+                out.push(':');
+                push_fact_value(out, value, &fact.kind);
+            }
+            out.push('}');
+        }
         if event.waived {
             out.push_str(",\"waived\":true,\"reason\":\"recorded by the generator\"");
         } else if event.reason {
@@ -141,6 +141,25 @@ pub fn case_line_with(plan: &Plan, seed: u64, index: u64, records: Records, out:
         out.push('}');
     }
     out.push_str("]}\n");
+}
+
+/// A fact's value as JSON: a word, a date, a number, "yes" or "no".
+fn push_fact_value(out: &mut String, value: &FactValue, kind: &FactKind) {
+    match (value, kind) {
+        (FactValue::Choice(i), FactKind::OneOf(words)) => {
+            push_json_string(out, words.get(*i as usize).map_or("", String::as_str));
+        }
+        (FactValue::Date(date), _) => {
+            out.push('"');
+            push_date(out, *date);
+            out.push('"');
+        }
+        (FactValue::Number(n), _) => {
+            let _ = write!(out, "{n}");
+        }
+        (FactValue::YesNo(yes), _) => out.push_str(if *yes { "\"yes\"" } else { "\"no\"" }),
+        _ => out.push_str("null"),
+    }
 }
 
 /// Appends `count` cases with realistic records, from number `first`.
@@ -168,6 +187,8 @@ struct Generated {
     approved_by: Option<waymark_compile::RoleIndex>,
     waived: bool,
     reason: bool,
+    /// The facts the record gives: those recorded at its step (`recorded at`).
+    facts: Vec<(FactIndex, FactValue)>,
 }
 
 impl Generated {
@@ -182,6 +203,7 @@ impl Generated {
             approved_by: None,
             waived: false,
             reason: false,
+            facts: Vec::new(),
         }
     }
 }
@@ -197,18 +219,43 @@ fn facts(plan: &Plan, random: &mut Random) -> Vec<Option<FactValue>> {
             if fact.known_at().is_some() || (fact.optional && random.chance(70)) {
                 return None;
             }
-            Some(match &fact.kind {
-                FactKind::OneOf(words) => {
-                    FactValue::Choice(random.below(words.len() as u64) as u32)
-                }
-                FactKind::Date => FactValue::Date(
-                    waymark_calendar::add_days(base, random.below(400) as i64).unwrap_or(base),
-                ),
-                FactKind::Number => FactValue::Number(random.below(19) as u32),
-                FactKind::YesNo => FactValue::YesNo(random.chance(50)),
-            })
+            Some(any_value(&fact.kind, base, random))
         })
         .collect()
+}
+
+/// A value of the kind, dates from `base` on.
+fn any_value(kind: &FactKind, base: NaiveDate, random: &mut Random) -> FactValue {
+    match kind {
+        FactKind::OneOf(words) => FactValue::Choice(random.below(words.len() as u64) as u32),
+        FactKind::Date => FactValue::Date(
+            waymark_calendar::add_days(base, random.below(400) as i64).unwrap_or(base),
+        ),
+        FactKind::Number => FactValue::Number(random.below(19) as u32),
+        FactKind::YesNo => FactValue::YesNo(random.chance(50)),
+    }
+}
+
+/// The facts the record of `step`, done `on`, gives: each fact recorded at it, an optional one
+/// three times in ten, as for the case's own facts. Known from then on, for the way on and for
+/// who may act.
+fn recorded_facts(
+    plan: &Plan,
+    step: StepIndex,
+    on: NaiveDate,
+    known: &mut [Option<FactValue>],
+    random: &mut Random,
+) -> Vec<(FactIndex, FactValue)> {
+    let mut given = Vec::new();
+    for (index, fact) in plan.procedure.facts.iter().enumerate() {
+        if fact.recorded_at != Some(step) || (fact.optional && random.chance(70)) {
+            continue;
+        }
+        let value = any_value(&fact.kind, on, random);
+        known[index] = Some(value);
+        given.push((FactIndex(index as u32), value));
+    }
+    given
 }
 
 /// Simulates one case: returns its events in the order they happened.
@@ -250,6 +297,7 @@ fn walk(plan: &Plan, facts: &[Option<FactValue>], random: &mut Random) -> Vec<Ge
                 *slot = Some(FactValue::Choice(outcome as u32));
             }
         }
+        let facts = recorded_facts(plan, id, on, &mut known, random);
         let fact = |id: waymark_compile::FactIndex| known.get(id.0 as usize).copied().flatten();
         let rule = step
             .roles
@@ -283,6 +331,7 @@ fn walk(plan: &Plan, facts: &[Option<FactValue>], random: &mut Random) -> Vec<Ge
                 approved_by,
                 waived,
                 reason: step.overrun_needs_reason && random.chance(50),
+                facts: facts.clone(),
             });
         }
         done[id.0 as usize] = Some(on);

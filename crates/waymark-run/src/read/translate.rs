@@ -17,7 +17,8 @@ pub struct Translation {
     /// By fact of the other version: the fact it is in this one, and whether a case must give
     /// it. `None` when some fact cannot be carried over at all.
     facts: Option<Vec<(Option<FactIndex>, bool)>>,
-    /// Whether every case can be carried over (but for a required fact given as `null`).
+    /// Whether every case can be carried over (but for a required fact given as `null`, or
+    /// facts given on a record).
     total: bool,
 }
 
@@ -72,8 +73,9 @@ impl Translation {
     }
 
     /// Whether every case checked against the one version carries over to the other (a case
-    /// giving `null` for a required fact aside). When not, comparing versions reads each line
-    /// once and checks it against both instead.
+    /// giving `null` for a required fact, and one whose records give facts, aside: those are
+    /// read again). When not, comparing versions reads each line once and checks it against
+    /// both instead.
     pub fn is_total(&self) -> bool {
         self.total
     }
