@@ -140,8 +140,10 @@ fn clock_starts(
     }
     match deadline.clock {
         Clock::AfterStep(event) | Clock::AfterOutcome(event, _) => {
-            // Checkpoints are scheduled by their clock step, so theirs always starts.
+            // Checkpoints are scheduled by their clock step, so theirs always starts. A clock
+            // from an optional step is WM0340's, whatever the path (optional.rs).
             if matches!(step.kind, StepKind::Checkpoint { .. })
+                || procedure.step(event).optional.is_some()
                 || !flow.is_reachable(step_id)
                 || flow.done_before(procedure, event, step_id)
             {

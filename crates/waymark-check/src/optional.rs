@@ -27,8 +27,8 @@ pub fn check(procedure: &Procedure, diagnostics: &mut Vec<Diagnostic>) {
                 .label(format!("counts from `{}`", clock.id))
                 .related(optional.span, "the step may not happen")
                 .help(format!(
-                    "count from a step every case does (the one before `{}`, say), or make `{}` required by deleting its `optional` line",
-                    clock.id, clock.id
+                    "count from a step every case does, or make `{}` required by deleting its `optional` line",
+                    clock.id
                 )),
             );
         }

@@ -525,6 +525,16 @@ fn is_any_of(procedure: &Procedure, together: StepIndex) -> bool {
     procedure.step(together).kind.any_of_join().is_some()
 }
 
+/// Whether a together block has a piece marked `optional`.
+fn has_optional_piece(procedure: &Procedure, together: StepIndex) -> bool {
+    match &procedure.step(together).kind {
+        StepKind::Together { members, .. } => members
+            .iter()
+            .any(|piece| procedure.step(*piece).optional.is_some()),
+        _ => false,
+    }
+}
+
 fn notes(procedure: &Procedure, step: &Step) -> Vec<String> {
     let mut notes = Vec::new();
     match step.kind {
@@ -534,6 +544,10 @@ fn notes(procedure: &Procedure, step: &Step) -> Vec<String> {
         StepKind::Together { .. } => notes.push("the work after this runs in parallel".to_string()),
         StepKind::Join { together } if is_any_of(procedure, together) => notes.push(
             "done when the first piece of work is; the others are then not needed".to_string(),
+        ),
+        StepKind::Join { together } if has_optional_piece(procedure, together) => notes.push(
+            "waits until every piece of work is done, but for optional pieces not started"
+                .to_string(),
         ),
         StepKind::Join { .. } => notes.push("waits until every piece of work is done".to_string()),
         _ => {}

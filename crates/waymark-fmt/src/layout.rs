@@ -95,11 +95,12 @@ pub fn detail_rank(word: &str) -> Option<(Family, u8)> {
         "overrun" => item(8),
         "untimed" => item(9),
         "waivable" => item(10),
-        // "May happen again" and "may not happen at all" sit together, in the order written.
-        "may" | "optional" => item(11),
-        "outcomes" => item(12),
-        "cite" => item(13),
-        "on" | "then" | "otherwise" => item(14),
+        "may" => item(11),
+        // "May happen again", then "may not happen at all".
+        "optional" => item(12),
+        "outcomes" => item(13),
+        "cite" => item(14),
+        "on" | "then" | "otherwise" => item(15),
         _ => None,
     }
 }

@@ -185,7 +185,8 @@ impl Assembler<'_> {
                 Code::ClauseNotAllowed,
                 clause.span,
                 format!(
-                    "a `{}` cannot have {} `{keyword}` line",
+                    "{} `{}` cannot have {} `{keyword}` line",
+                    article(item.kind.keyword()),
                     item.kind.keyword(),
                     article(keyword)
                 ),

@@ -51,7 +51,8 @@ repeated, after_end), with the case's fit: the share of its records that fit.
 
 Statuses: met, late, pending, overdue, not_recorded (a gap: no record and no due date, though
 the case moved past it), waived, not_applicable, not_needed (an alternative of any-of work
-another piece finished). A case is open or closed (it reached an end);
+another piece finished, or an optional step the case moved past or closed without; an
+optional step is never overdue). A case is open or closed (it reached an end);
 with --strict, left (a record came that the procedure does not expect then).
 
 Exit codes: 0 every case ran, 1 some case had bad data (each is reported with its line, and

@@ -516,9 +516,14 @@ fn check_event(
     }
     let mut ok = true;
     if waived && !step.waivable {
+        // An optional step needs no waiver: leaving it unrecorded says it was not needed.
+        let hint = match step.optional {
+            Some(_) => "; it is optional, so leave it unrecorded when it was not needed",
+            None => "",
+        };
         report(
             Code::CaseRecordNotAllowed,
-            format!("`{name}` is waived, but the procedure does not allow it to be waived"),
+            format!("`{name}` is waived, but the procedure does not allow it to be waived{hint}"),
         );
         ok = false;
     } else if waived && raw.reason.is_none_or(|reason| reason.trim().is_empty()) {

@@ -197,7 +197,7 @@ impl<'a, 'p> Replay<'a, 'p> {
     /// Hands the working space back and gives what the report says of the case.
     fn finish(mut self, as_of: NaiveDate, scratch: &mut Scratch) -> Finished {
         let rows = self.rows(as_of);
-        let next = rows::next_due(&rows);
+        let next = rows::next_due(&rows, as_of, |step| self.step(step).optional.is_some());
         let at = match self.end {
             Some(_) => Vec::new(),
             None => self.open_steps(),

@@ -211,3 +211,83 @@ fn strict_reading_does_not_stop_at_a_skipped_optional_step() {
     let check = |_: &Plan, report: CaseReport| assert!(report.left.is_none(), "{:?}", report.left);
     super::test_cases::replay(VISIT, ("", &events), "2026-03-31", Reading::Strict, check);
 }
+
+/// Work done together, one piece of it optional; then a farewell letter the family may ask for,
+/// just before the end.
+const BLOCK: &str = r#"
+procedure t "Optional piece"
+role worker "Worker"
+start intake
+
+step intake "Intake"
+  by worker
+  untimed "the clock starts here"
+  then work
+
+together work "Work"
+  all of visit, letter
+  untimed "the pieces have their own limits"
+  then farewell
+
+step visit "Home visit"
+  by worker
+  due 5 working days after intake
+  optional "only when the family agrees"
+
+step letter "Letter"
+  by worker
+  due 5 working days after intake
+
+step farewell "Farewell letter"
+  by worker
+  due 15 working days after intake
+  optional "only when the family asks"
+  then closed
+
+end closed "Closed"
+"#;
+
+#[test]
+fn work_done_together_is_done_without_its_optional_piece() {
+    let events = [
+        record("intake", "2026-03-02"),
+        record("letter", "2026-03-03"),
+    ]
+    .join(",");
+    replay(BLOCK, &events, |plan, report| {
+        let work = rows(plan, report, "work");
+        assert_eq!(
+            (work[0].status, work[0].done.map(|d| d.date.to_string())),
+            (Status::Met, Some("2026-03-03".into()))
+        );
+        assert_eq!(status(plan, report, "visit"), [Status::NotNeeded]);
+        assert!(report.deviations.is_empty(), "{:?}", report.deviations);
+    });
+}
+
+#[test]
+fn a_case_closed_past_an_optional_step_does_not_need_it() {
+    let events = [
+        record("intake", "2026-03-02"),
+        record("letter", "2026-03-03"),
+    ]
+    .join(",");
+    replay(BLOCK, &events, |plan, report| {
+        // Nothing required is left: the case reached its end, and the farewell letter the
+        // family did not ask for is not needed, nor due next.
+        assert_eq!(report.state, State::Closed);
+        assert_eq!(status(plan, report, "farewell"), [Status::NotNeeded]);
+        assert_eq!(report.next, None);
+    });
+}
+
+#[test]
+fn optional_work_past_its_due_date_is_not_what_is_due_next() {
+    replay(VISIT, &record("referral", "2026-03-02"), |plan, report| {
+        assert_eq!(status(plan, report, "visit"), [Status::Pending]);
+        assert_eq!(
+            report.next, None,
+            "the visit was due on 9 March, and may never be done"
+        );
+    });
+}

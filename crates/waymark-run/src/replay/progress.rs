@@ -123,11 +123,21 @@ impl Replay<'_, '_> {
         let Some(join) = self.plan.piece_join[id.0 as usize] else {
             return;
         };
+        // A skipped optional piece counts towards work done together (the block needs only the
+        // rest), never towards any-of work (it is no piece done).
+        let skipped = !done && self.step(id).optional.is_some() && !self.is_any_of_join(join);
         let state = self.state_mut(join);
         state.reached = later(state.reached, progress);
-        state.pieces_done += u32::from(done);
+        state.pieces_done += u32::from(done || skipped);
         if done {
             state.first_piece_done = earlier(state.first_piece_done, progress);
+        }
+    }
+
+    fn is_any_of_join(&self, join: StepIndex) -> bool {
+        match self.step(join).kind {
+            StepKind::Join { together } => self.step(together).kind.any_of_join().is_some(),
+            _ => false,
         }
     }
 

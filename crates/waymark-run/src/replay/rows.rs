@@ -13,11 +13,19 @@ use crate::report::{Row, Status, Warning};
 use chrono::NaiveDate;
 use waymark_compile::{DeadlineKind, Step, StepIndex, StepKind, Unit};
 
-/// The pending row with the earliest due date (ties: the first row).
-pub(super) fn next_due(rows: &[Row]) -> Option<usize> {
+/// The pending row with the earliest due date (ties: the first row). Optional work whose due
+/// date has passed is left out: it may never be done, and is not what is due next.
+pub(super) fn next_due(
+    rows: &[Row],
+    as_of: NaiveDate,
+    optional: impl Fn(StepIndex) -> bool,
+) -> Option<usize> {
     rows.iter()
         .enumerate()
         .filter(|(_, row)| row.status == Status::Pending)
+        .filter(|(_, row)| {
+            !(row.due.is_some_and(|due| due.has_passed(as_of)) && optional(row.step))
+        })
         .filter_map(|(index, row)| judged_due(row).map(|due| (due.moment(), index)))
         .min()
         .map(|(_, index)| index)
@@ -122,7 +130,7 @@ impl Replay<'_, '_> {
     }
 
     /// The last row, of a step the case may skip ([`Replay::may_skip`]) and did not do: not
-    /// needed once the case has moved past it, else pending. Never overdue: its due date binds
+    /// needed once the case has moved past it or closed, else pending. Never overdue: its due date binds
     /// only work that was done.
     fn judge_optional(&self, id: StepIndex, passed: bool, rows: &mut [Row]) {
         let Some(row) = rows.last_mut() else {
@@ -131,7 +139,8 @@ impl Replay<'_, '_> {
         if row.done.is_some() || row.status == Status::Waived || !self.may_skip(id) {
             return;
         }
-        if passed {
+        // A case that reached an end without it needs it no more.
+        if passed || self.end.is_some() {
             *row = Row::new(id, Status::NotNeeded);
         } else {
             row.status = Status::Pending;
