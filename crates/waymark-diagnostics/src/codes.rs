@@ -174,6 +174,8 @@ code_table! {
     OutcomeRoutesNotExhaustive = "WM0339", "outcome-routes-not-exhaustive", Error, "the conditions on a decision outcome's routes do not cover every case";
     ClockFromOptionalStep = "WM0340", "clock-from-optional-step", Error, "a deadline counts from an optional step, which may never be done";
     WaivableOptionalStep = "WM0341", "waivable-optional-step", Warning, "an optional step is also `waivable with reason`, which adds nothing";
+    OptionalWithoutWhy = "WM0342", "optional-without-why", Warning, "an `optional` line's text is empty, so nobody can tell when the step is needed";
+    EveryPieceOptional = "WM0343", "every-piece-optional", Warning, "every piece of work done together is optional, so the block may be done with no work";
 
     // Calendars and dates.
     CalendarFileMalformed = "WM0401", "calendar-file-malformed", Error, "a calendar file is not in a format Waymark reads";
