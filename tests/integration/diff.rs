@@ -182,57 +182,42 @@ fn the_visual_diff_colours_what_changed_and_passes_the_real_tools() {
     assert_eq!(code, 2, "comparisons are drawn as svg or mermaid: {stderr}");
 }
 
-/// A block that needed every piece now needs any one: the cases whose other pieces were
-/// overdue find them not needed, and the step after the block falls due from the first piece.
-#[test]
-fn all_of_to_any_of_changes_cases_in_words() {
-    let dir = "tests/diff/all_of_to_any_of";
+/// `waymark diff old.wm new.wm --cases cases.jsonl --as-of AS_OF` on the files of `dir`, which
+/// differ (exit 1): the exit code, standard output and the command as written (without
+/// `waymark`).
+fn diff_folder_with_cases(dir: &str, as_of: &str) -> (i32, String, String) {
     let (old, new, cases) = (
         format!("{dir}/old.wm"),
         format!("{dir}/new.wm"),
         format!("{dir}/cases.jsonl"),
     );
-    let args = [
-        "diff",
-        &old,
-        &new,
-        "--cases",
-        &cases,
-        "--as-of",
-        "2026-06-10",
-    ];
+    let args = ["diff", &old, &new, "--cases", &cases, "--as-of", as_of];
     let (code, stdout, stderr) = waymark(&args);
     assert_eq!(code, 1, "{stderr}");
+    (code, stdout, args.join(" "))
+}
+
+/// A block that needed every piece now needs any one: the cases whose other pieces were
+/// overdue find them not needed, and the step after the block falls due from the first piece.
+#[test]
+fn all_of_to_any_of_changes_cases_in_words() {
+    let (code, stdout, command) =
+        diff_folder_with_cases("tests/diff/all_of_to_any_of", "2026-06-10");
     assert!(
         stdout.contains("any one piece now enough")
             && stdout.contains("lawyer_invited: overdue -> not_needed"),
         "{stdout}"
     );
     insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false }, {
-        insta::assert_snapshot!("diff__all_of_to_any_of_impact", format!("{} (exit {code})\n{stdout}", args.join(" ")));
+        insta::assert_snapshot!("diff__all_of_to_any_of_impact", format!("{command} (exit {code})\n{stdout}"));
     });
 }
 
 /// A version that makes a step optional: the gaps it no longer counts vanish from the cases.
 #[test]
 fn a_step_made_optional_removes_its_gaps() {
-    let dir = "tests/diff/step_made_optional";
-    let (old, new, cases) = (
-        format!("{dir}/old.wm"),
-        format!("{dir}/new.wm"),
-        format!("{dir}/cases.jsonl"),
-    );
-    let args = [
-        "diff",
-        &old,
-        &new,
-        "--cases",
-        &cases,
-        "--as-of",
-        "2027-06-01",
-    ];
-    let (code, stdout, stderr) = waymark(&args);
-    assert_eq!(code, 1, "{stderr}");
+    let (code, stdout, command) =
+        diff_folder_with_cases("tests/diff/step_made_optional", "2027-06-01");
     assert!(
         stdout.contains("`cp_review_conference`: optional changed")
             && stdout.contains("cp_review_conference: not_recorded -> not_needed")
@@ -240,7 +225,7 @@ fn a_step_made_optional_removes_its_gaps() {
         "{stdout}"
     );
     insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false }, {
-        insta::assert_snapshot!("diff__step_made_optional_impact", format!("{} (exit {code})\n{stdout}", args.join(" ")));
+        insta::assert_snapshot!("diff__step_made_optional_impact", format!("{command} (exit {code})\n{stdout}"));
     });
 }
 

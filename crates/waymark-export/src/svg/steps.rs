@@ -228,14 +228,7 @@ impl Drawing {
                     width - 2 * USED_INSET,
                     height - 2 * USED_INSET
                 );
-                let block = title.len() as i32 * TITLE_LINE + details.len() as i32 * DETAIL_LINE;
-                text_lines(
-                    out,
-                    x + width / 2,
-                    y + (height - block) / 2,
-                    &title,
-                    &details,
-                );
+                text_centred(out, (x, y, width, height), &title, &details);
             }
             shape => {
                 let (fill, stroke, extra) = match shape {
@@ -256,14 +249,7 @@ impl Drawing {
                     out,
                     "      <rect x=\"{x}\" y=\"{y}\" width=\"{width}\" height=\"{height}\" rx=\"{radius}\" fill=\"{fill}\" stroke=\"{stroke}\"{extra}/>"
                 );
-                let block = title.len() as i32 * TITLE_LINE + details.len() as i32 * DETAIL_LINE;
-                text_lines(
-                    out,
-                    x + width / 2,
-                    y + (height - block) / 2,
-                    &title,
-                    &details,
-                );
+                text_centred(out, (x, y, width, height), &title, &details);
             }
         }
         let _ = writeln!(out, "    </g>");
@@ -271,6 +257,17 @@ impl Drawing {
 }
 
 /// Centred lines of text from `top`: the title in bold, then the details.
+/// The title and details in the middle of the box `(x, y, width, height)`, both ways.
+fn text_centred(
+    out: &mut String,
+    (x, y, width, height): (i32, i32, i32, i32),
+    title: &[String],
+    details: &[String],
+) {
+    let block = title.len() as i32 * TITLE_LINE + details.len() as i32 * DETAIL_LINE;
+    text_lines(out, x + width / 2, y + (height - block) / 2, title, details);
+}
+
 fn text_lines(out: &mut String, centre: i32, top: i32, title: &[String], details: &[String]) {
     let mut baseline = top;
     for line in title {
