@@ -46,6 +46,12 @@ pub struct RunOptions {
 }
 
 impl RunOptions {
+    /// Whether the batch's summary needs each step's counts: only a summary or a table prints
+    /// them. (Without them a summary still counts cases, states, deviations and fit.)
+    pub fn counts_steps(&self) -> bool {
+        self.summary_only || matches!(self.format, Format::Table { .. })
+    }
+
     fn run(&self, plan: &Plan, case: Result<Case, BadCase>) -> CaseResult {
         match case {
             Ok(case) => CaseResult::Ran(Box::new(run_case_with(
@@ -119,7 +125,7 @@ fn run_each(
         ids: Vec::new(),
     };
     for outcome in outcomes {
-        batch.summary.add(&outcome);
+        batch.summary.add_counting(&outcome, options.counts_steps());
         match &outcome {
             CaseResult::Ran(report) => batch
                 .ids
