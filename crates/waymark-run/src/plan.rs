@@ -8,7 +8,8 @@
 
 use waymark_calendar::Calendar;
 use waymark_compile::{
-    DeadlineKind, FactIndex, Procedure, RoleIndex, RouteWhen, StepIndex, StepKind, graph::Tails,
+    DeadlineKind, FactIndex, FactValue, Procedure, RoleIndex, RouteWhen, StepIndex, StepKind, Test,
+    graph::Tails,
 };
 
 /// A compiled procedure and a calendar, with everything per-step that every case would
@@ -88,21 +89,75 @@ impl SignoffSteps {
 /// Who may record a step whatever a case's facts, as a set of roles (bit N for role N; roles
 /// past the 64th are left to the step's own rules), so that the usual record is checked
 /// without testing a condition.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub(crate) struct RoleRules {
     /// Roles a rule without a condition allows.
     pub always: u64,
+    /// When every rule with a condition is `when FACT is VALUE` on one fact the case file gives
+    /// (the shipped procedures' `by social_worker when threshold is level4`): per value, the
+    /// roles it allows. A record is then checked by one look at the case's fact.
+    pub on_fact: Option<(FactIndex, Vec<(FactValue, u64)>)>,
 }
 
 impl RoleRules {
-    fn of(step: &waymark_compile::Step) -> RoleRules {
+    fn of(procedure: &Procedure, step: &waymark_compile::Step) -> RoleRules {
         let mut rules = RoleRules::default();
         for rule in step.roles.iter().filter(|rule| rule.guard.is_none()) {
             for role in &rule.roles {
                 rules.always |= RoleRules::bit(*role);
             }
         }
+        rules.on_fact = RoleRules::on_one_fact(procedure, step);
         rules
+    }
+
+    /// The roles each value of one case fact allows, when the step's conditions all have the
+    /// shape `when FACT is VALUE` on that one fact (not a decision's outcome, not a fact
+    /// recorded at a step: those change during the case).
+    fn on_one_fact(
+        procedure: &Procedure,
+        step: &waymark_compile::Step,
+    ) -> Option<(FactIndex, Vec<(FactValue, u64)>)> {
+        let mut fact = None;
+        let mut values = Vec::new();
+        for rule in &step.roles {
+            let Some(guard) = &rule.guard else { continue };
+            let [alternative] = guard.any_of.as_slice() else {
+                return None;
+            };
+            let [condition] = alternative.as_slice() else {
+                return None;
+            };
+            let Test::Is(value) = condition.test else {
+                return None;
+            };
+            if *fact.get_or_insert(condition.fact) != condition.fact {
+                return None;
+            }
+            let mask = rule
+                .roles
+                .iter()
+                .fold(0, |mask, role| mask | RoleRules::bit(*role));
+            values.push((value, mask));
+        }
+        let fact = fact?;
+        procedure
+            .fact(fact)
+            .known_at()
+            .is_none()
+            .then_some((fact, values))
+    }
+
+    /// Whether `role` may record the step in a case whose facts say `value` of the fact in
+    /// `on_fact`; `None` when the rules do not have that shape (test them one by one).
+    pub fn allows_on_fact(&self, role: RoleIndex, value: Option<FactValue>) -> Option<bool> {
+        let (_, values) = self.on_fact.as_ref()?;
+        let bit = RoleRules::bit(role);
+        let allowed = values
+            .iter()
+            .filter(|(allowing, _)| Some(*allowing) == value)
+            .any(|(_, mask)| mask & bit != 0);
+        Some(allowed || self.always & bit != 0)
     }
 
     /// The role's bit, or none past the 64th role.
@@ -192,7 +247,9 @@ impl<'p> Plan<'p> {
                 .any(|step| step.kind.any_of_join().is_some()),
             piece_join,
             pieces,
-            role_rules: procedure.steps.iter().map(RoleRules::of).collect(),
+            role_rules: (procedure.steps.iter())
+                .map(|step| RoleRules::of(procedure, step))
+                .collect(),
             row_steps,
             signoffs: SignoffSteps::of(procedure),
             each: procedure
@@ -483,5 +540,52 @@ mod tests {
         }
         let twice: NameMap<'_, usize> = [("a", 1), ("a", 2)].into_iter().collect();
         assert_eq!(twice.get("a"), Some(1));
+    }
+
+    fn compiled(text: &str) -> Procedure {
+        let parsed = waymark_syntax::parse(waymark_diagnostics::FileId(0), text);
+        let compiled = waymark_compile::compile(parsed.document, &mut waymark_compile::NoFiles);
+        assert!(!compiled.has_errors(), "{:?}", compiled.diagnostics);
+        compiled.procedure.expect("the test procedure compiles")
+    }
+
+    #[test]
+    fn roles_that_turn_on_one_case_fact_are_read_off_that_fact() {
+        let procedure = compiled(
+            r#"
+procedure t "Roles"
+role a "A"
+role b "B"
+role c "C"
+fact level "Level" is one of one, two, optional
+fact other "Other" is yes or no, optional
+start visit
+step visit "Visit"
+  by a when level is one
+  by b when level is two
+  by c
+  untimed "any time"
+  then check
+step check "Check"
+  by a when level is one
+  by b when other is yes
+  untimed "any time"
+  then done
+end done "Done"
+"#,
+        );
+        let plan = Plan::new(&procedure, waymark_calendar::default_calendar());
+        let (visit, check) = (plan.step_named("visit"), plan.step_named("check"));
+        let rules = |step: Option<StepIndex>| &plan.role_rules[step.map_or(0, |s| s.0 as usize)];
+        let role = |name| plan.role_named(name).expect("a role of the test procedure");
+        let one = Some(FactValue::Choice(0));
+        let visit_rules = rules(visit);
+        assert_eq!(visit_rules.allows_on_fact(role("a"), one), Some(true));
+        assert_eq!(visit_rules.allows_on_fact(role("b"), one), Some(false));
+        assert_eq!(visit_rules.allows_on_fact(role("c"), one), Some(true));
+        assert_eq!(visit_rules.allows_on_fact(role("a"), None), Some(false));
+        assert_eq!(visit_rules.allows_on_fact(role("c"), None), Some(true));
+        // Conditions on two facts: left to the rules one by one.
+        assert_eq!(rules(check).allows_on_fact(role("a"), one), None);
     }
 }

@@ -374,8 +374,16 @@ impl Replay<'_, '_> {
             return;
         }
         // Most records are by a role the step's rules allow whatever the facts.
-        let rules = self.plan.role_rules[event.step.0 as usize];
+        let rules = &self.plan.role_rules[event.step.0 as usize];
         if rules.always & RoleRules::bit(by) != 0 {
+            return;
+        }
+        // Rules that turn on one fact of the case file: one look at that fact.
+        let case_fact = rules
+            .on_fact
+            .as_ref()
+            .and_then(|(id, _)| self.case.fact(*id));
+        if rules.allows_on_fact(by, case_fact) == Some(true) {
             return;
         }
         let procedure = self.plan.procedure;
