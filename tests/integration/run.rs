@@ -77,9 +77,10 @@ fn summary_and_csv_are_snapshotted() {
 
 #[test]
 fn explain_shows_how_due_dates_were_reached() {
-    for case in ["C011", "C020", "R004", "D2", "D4"] {
+    for case in ["C011", "C020", "R004", "D2", "D4", "REVIEW_SHOWS_THE_STAGE"] {
         let args = match case {
             "R004" => fixture_args("examples_recording"),
+            "REVIEW_SHOWS_THE_STAGE" => fixture_args("recurring_after_a_gap"),
             "D2" | "D4" => fixture_args("deviations"),
             _ => fixture_args("examples_assessment"),
         };

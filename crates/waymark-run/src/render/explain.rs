@@ -702,6 +702,14 @@ fn explain_recurring(
         );
         return;
     };
+    if row.due.is_none() && row.done == Some(from) {
+        let _ = writeln!(
+            out,
+            "    no due date: this is the first record that shows the case at `{}` (the step before it has no record), so the count starts here",
+            during.id
+        );
+        return;
+    }
     let _ = writeln!(
         out,
         "    counted from {} (when the case reached `{}`, or the previous occurrence was done)",

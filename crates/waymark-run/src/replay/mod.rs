@@ -38,6 +38,8 @@ mod progress;
 mod recorded_tests;
 mod records;
 #[cfg(test)]
+mod recurring_tests;
+#[cfg(test)]
 mod repeat_tests;
 #[cfg(test)]
 mod route_tests;

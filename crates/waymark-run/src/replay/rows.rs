@@ -305,14 +305,22 @@ impl Replay<'_, '_> {
         let mut from = reached;
         let recorded = (self.records.iter().enumerate())
             .filter(|&(index, record)| record.step == id && !self.is_duplicate(index));
+        // With no record of the step before `during`, the first occurrence may be what shows
+        // the case there: it starts the clock, and is not due by a clock of its own.
+        let by_record = during != self.plan.procedure.start && state.after_done.is_none();
+        let starts_clock = |on: When| by_record && reached == Some(on);
         let mut occurrence = 0;
         for (_, record) in recorded {
             occurrence += 1;
             let mut row = Row::new(id, Status::Met);
             row.occurrence = Some(occurrence);
-            row.counted_from = from;
-            row.due =
-                from.and_then(|from| shift(self.plan.calendar, from, i64::from(every), unit).ok());
+            if occurrence == 1 && starts_clock(record.on) {
+                row.counted_from = Some(record.on);
+            } else {
+                row.counted_from = from;
+                row.due = from
+                    .and_then(|from| shift(self.plan.calendar, from, i64::from(every), unit).ok());
+            }
             row.event = Some(record.event);
             let waived = self.case.events[record.event].waived;
             self.judge(&mut row, step, Some(record.on), waived, as_of);
@@ -350,17 +358,38 @@ impl Replay<'_, '_> {
         rows.push(row);
     }
 
-    /// When the case got to `during`, for work that recurs while it is there: the step before
-    /// it was done, or a record shows the case there or past it. (A step counts as reached
+    /// When the case got to `during`, for work that recurs while it is there: when the step
+    /// before it was done. With no record of that, a record of `during` or of a later step
+    /// shows the case got there, and the clock starts at the first record that shows it there
+    /// (that one, or an earlier record of the recurring work itself). A step counts as reached
     /// through a step not yet done, so that gaps do not stop the replay; that is too early to
-    /// start a clock.)
+    /// start a clock: nothing recorded shows the case there then.
     pub(super) fn arrived_at(&self, during: StepIndex) -> Option<When> {
         let state = self.state(during);
-        let arrived = during == self.plan.procedure.start
-            || state.after_done.is_some()
-            || state.done.is_some()
-            || state.after.is_some();
-        state.reached.filter(|_| arrived)
+        if during == self.plan.procedure.start || state.after_done.is_some() {
+            return state.reached;
+        }
+        let record_on = |index: Option<u32>| {
+            index.and_then(|index| self.records.get(index as usize).map(|record| record.on))
+        };
+        // Recurring records alone do not show the case got there: work recorded while the step
+        // before is still to do is out of order.
+        let got_there = super::earlier(state.done, record_on(state.after))?;
+        let recurring = self
+            .plan
+            .row_steps
+            .iter()
+            .filter_map(|id| match self.step(*id).kind {
+                StepKind::Recurring { during: d, .. } if d == during => {
+                    record_on(self.state(*id).first)
+                }
+                _ => None,
+            });
+        let first = recurring.fold(got_there, |first, on| {
+            super::earlier(Some(first), Some(on)).unwrap_or(first)
+        });
+        // Never earlier than the path allows.
+        super::later(Some(first), state.reached)
     }
 
     /// Warns when a record names a role the procedure does not allow for the step in this case.
