@@ -77,8 +77,17 @@ fn summary_and_csv_are_snapshotted() {
 
 #[test]
 fn explain_shows_how_due_dates_were_reached() {
-    for case in ["C011", "C020", "R004", "D2", "D4", "REVIEW_SHOWS_THE_STAGE"] {
+    for case in [
+        "C011",
+        "C020",
+        "R004",
+        "D2",
+        "D4",
+        "REVIEW_SHOWS_THE_STAGE",
+        "CLOSED_EARLY",
+    ] {
         let args = match case {
+            "CLOSED_EARLY" => fixture_args("checkpoints_not_needed"),
             "R004" => fixture_args("examples_recording"),
             "REVIEW_SHOWS_THE_STAGE" => fixture_args("recurring_after_a_gap"),
             "D2" | "D4" => fixture_args("deviations"),

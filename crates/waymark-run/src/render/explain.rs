@@ -376,13 +376,9 @@ fn explain_occurrences(
 
 fn why_not_applicable(plan: &Plan, report: &CaseReport, step: &Step) -> String {
     match &step.kind {
-        StepKind::Checkpoint {
-            until: Some(until), ..
-        } => format!(
-            "not applicable: the stage it reviews ended (`{}` was done) before it fell due, or \
-             the case never reached its clock",
-            plan.procedure.step(*until).id
-        ),
+        StepKind::Checkpoint { until, .. } => {
+            why_checkpoint_not_applicable(plan, report, step, *until)
+        }
         _ if report.state == State::Closed => {
             "not applicable: the case closed on another path".to_string()
         }
@@ -393,6 +389,64 @@ fn why_not_applicable(plan: &Plan, report: &CaseReport, step: &Step) -> String {
 }
 
 /// "not needed: one of the alternatives of `legal_work` (any of ...), done on ... by ...".
+/// Why a checkpoint occurrence is not needed in this case, by the first of the replay's
+/// reasons that applies (`replay/rows.rs`, `checkpoint_row`).
+fn why_checkpoint_not_applicable(
+    plan: &Plan,
+    report: &CaseReport,
+    step: &Step,
+    until: Option<waymark_compile::StepIndex>,
+) -> String {
+    let name = |id: waymark_compile::StepIndex| plan.procedure.step(id).id.as_str();
+    let clock = step.deadlines.iter().find_map(|d| d.clock.step());
+    let clock_done = clock.and_then(|clock| done_of(report, clock));
+    let due = clock_done.and_then(|_| checkpoint_due(plan, report, step));
+    let closed = report.end.filter(|_| report.state == State::Closed);
+    match (clock, due, until) {
+        (Some(clock), None, _) if clock_done.is_none() && closed.is_some() => format!(
+            "not applicable: the case closed without `{}` being done, so its clock never started",
+            name(clock)
+        ),
+        (Some(clock), None, _) if clock_done.is_none() => format!(
+            "not applicable: its clock `{}` is not on this case's path",
+            name(clock)
+        ),
+        (_, Some(due), Some(until)) if done_of(report, until).is_some_and(|d| d.date < due) => {
+            format!(
+                "not applicable: the stage it reviews ended (`{}` was done {}) before it fell due on {due}",
+                name(until),
+                done_of(report, until).map_or(String::new(), when_text)
+            )
+        }
+        (_, Some(due), _) if closed.is_some() => format!(
+            "not applicable: the case closed (at `{}`) before it fell due on {due}",
+            closed.map_or("", name)
+        ),
+        (_, _, Some(until)) => format!(
+            "not applicable: the stage it reviews (`{}`) is not on this case's path",
+            name(until)
+        ),
+        _ => "not applicable: its clock is not on this case's path".to_string(),
+    }
+}
+
+/// The date a checkpoint occurrence falls due in this case, from its clock's record.
+fn checkpoint_due(plan: &Plan, report: &CaseReport, step: &Step) -> Option<chrono::NaiveDate> {
+    let fact = |id| report.fact(plan.procedure, id);
+    let done = |id| done_of(report, id);
+    let decided = |id, outcome| report.case.first_decided(id, outcome, report.as_of);
+    step.deadlines.iter().find_map(
+        |deadline| match clock_start(deadline, &fact, &done, &decided) {
+            ClockStart::Started(from, amount) => {
+                deadline_shift(plan.calendar, deadline, from, amount)
+                    .ok()
+                    .map(|due| due.date())
+            }
+            _ => None,
+        },
+    )
+}
+
 fn why_not_needed(plan: &Plan, report: &CaseReport, step: waymark_compile::StepIndex) -> String {
     let procedure = plan.procedure;
     if let Some(optional) = &procedure.step(step).optional {
