@@ -83,6 +83,33 @@ pub(super) fn hold_partial(plan: &Plan, case: &Case, records: &mut Vec<Record>) 
     held
 }
 
+/// A held record of joint work that names no role completes no role's part: say so, since the
+/// report would otherwise show the step as never recorded.
+fn warn_of_records_without_a_role(plan: &Plan, report: &mut CaseReport, held: &[usize]) {
+    for &index in held {
+        let Some(event) = report.case.events.get(index) else {
+            continue;
+        };
+        if event.by.is_some() || event.waived {
+            continue;
+        }
+        let roles = required_roles(plan, &report.case, event.step);
+        let names: Vec<String> = (roles.iter())
+            .map(|role| format!("`{}`", plan.procedure.role(*role).id))
+            .collect();
+        let on = event
+            .on
+            .map_or(String::new(), |on| format!(" on {}", on.date));
+        let message = format!(
+            "`{}` was recorded{on} without `by`: it needs a record by each of {}, so a record that names no role completes none of them",
+            plan.procedure.step(event.step).id,
+            names.join(" and ")
+        );
+        let line = event.line;
+        report.warnings.push(Warning { line, message });
+    }
+}
+
 /// Completes a replayed case: the roles joint steps await, and each done step's sign-off.
 pub(super) fn judge(plan: &Plan, report: &mut CaseReport, held: Held) {
     if plan.signoffs.is_empty() {
@@ -99,6 +126,7 @@ pub(super) fn judge(plan: &Plan, report: &mut CaseReport, held: Held) {
             }
         }
     }
+    warn_of_records_without_a_role(plan, report, &held.events);
     // A role's part of joint work fits the procedure: it is counted, and counted as fitting.
     report.records += held.events.len() as u32;
     report.fitting += held.events.len() as u32;
@@ -290,8 +318,16 @@ end closed "Closed"
     #[test]
     fn a_record_naming_no_role_completes_nothing() {
         let events = format!(r#"{REFERRAL},{{"step":"told","on":"2026-01-05"}}"#);
-        let (_, awaiting) = run(&events);
+        let (report, awaiting) = run(&events);
         assert_eq!(awaiting, ["head", "service"]);
+        // ... and says so: the record is there, but names nobody.
+        let warnings: Vec<&str> = report.warnings.iter().map(|w| w.message.as_str()).collect();
+        assert_eq!(
+            warnings,
+            [
+                "`told` was recorded on 2026-01-05 without `by`: it needs a record by each of `head` and `service`, so a record that names no role completes none of them"
+            ]
+        );
     }
 
     const TOLD: &str = r#"{"step":"told","on":"2026-01-05","by":"head"},{"step":"told","on":"2026-01-05","by":"service"}"#;
