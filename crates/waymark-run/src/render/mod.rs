@@ -300,22 +300,10 @@ pub(crate) fn deviation_words(
             format!("{} at that point", names(&deviation.expected)),
         ),
         DeviationKind::Repeated => {
-            // A decision recorded again with another outcome is a disagreement, not a copy.
-            let outcome_of = |event: Option<usize>| {
-                let outcome = report.case.events.get(event?)?.outcome?;
-                plan.procedure.step(deviation.step).outcomes.get(outcome)
-            };
-            let first = report
-                .rows
-                .iter()
-                .find(|row| row.step == deviation.step && row.occurrence.is_none())
-                .and_then(|row| outcome_of(row.event));
-            let again = outcome_of(deviation.record);
-            let happened = match (first, again) {
-                (Some(first), Some(again)) if first.id != again.id => format!(
-                    "{step} was recorded again {when} with another outcome, `{}`; the first \
-                     record, `{}`, counts",
-                    again.id, first.id
+            let happened = match first_and_again(plan, report, deviation) {
+                Some((first, again)) if first != again => format!(
+                    "{step} was recorded again {when} with another outcome, `{again}`; the first \
+                     record, `{first}`, counts"
                 ),
                 _ => format!("{step} was recorded again {when}; its first record counts"),
             };
@@ -336,14 +324,55 @@ pub(crate) fn deviation_words(
         | DeviationKind::ExtensionOverBound => extension_words(plan, report, deviation, &when),
         DeviationKind::AfterEnd => {
             let end = report.end.map_or_else(|| "an end".to_string(), name);
-            (
-                format!(
+            // A step done once, before it closed, keeps its first record: this one is a repeat.
+            // (Of a step that may repeat, it is a further occurrence.)
+            let first_event = report
+                .rows
+                .iter()
+                .find(|row| row.step == deviation.step && row.occurrence.is_none())
+                .and_then(|row| row.event);
+            let repeat = first_event.is_some()
+                && first_event != deviation.record
+                && !plan.procedure.step(deviation.step).repeats;
+            let happened = match (repeat, first_and_again(plan, report, deviation)) {
+                (true, Some((first, again))) if first != again => format!(
+                    "{step} was recorded again {when}, after the case closed at {end}, with \
+                     another outcome, `{again}`; the first record, `{first}`, counts"
+                ),
+                (true, _) => format!(
+                    "{step} was recorded again {when}, after the case closed at {end}; its first \
+                     record counts"
+                ),
+                (false, _) => format!(
                     "{step} was recorded {when}, after the case closed at {end}; it still counts for {step}"
                 ),
-                "no record after the case closed".to_string(),
-            )
+            };
+            (happened, "no record after the case closed".to_string())
         }
     }
+}
+
+/// For a deviation of a decision already decided: the outcome of its first record (the one
+/// that counts) and of the record the deviation is about. (A decision recorded again with
+/// another outcome is a disagreement, not a copy.)
+fn first_and_again<'p>(
+    plan: &Plan<'p>,
+    report: &CaseReport,
+    deviation: &Deviation,
+) -> Option<(&'p str, &'p str)> {
+    let outcome_of = |event: Option<usize>| {
+        let outcome = report.case.events.get(event?)?.outcome?;
+        let step = plan.procedure.step(deviation.step);
+        step.outcomes
+            .get(outcome)
+            .map(|outcome| outcome.id.as_str())
+    };
+    let first = report
+        .rows
+        .iter()
+        .find(|row| row.step == deviation.step && row.occurrence.is_none())
+        .and_then(|row| outcome_of(row.event))?;
+    Some((first, outcome_of(deviation.record)?))
 }
 
 /// A row's extension in words, for the table and CSV notes: "extended by 10 working days, due
