@@ -28,6 +28,8 @@ struct Physical<'a> {
     /// lines.
     code: &'a str,
     blank: bool,
+    /// Its indentation has a tab (which counts as one character, whatever an editor shows).
+    tabbed: bool,
 }
 
 /// The file's physical lines with their offsets.
@@ -48,6 +50,7 @@ fn physical_lines(text: &str) -> impl Iterator<Item = Physical<'_>> {
             indent: content.get(..indent).map_or(0, |i| i.chars().count()),
             code,
             blank: trimmed.is_empty(),
+            tabbed: content.get(..indent).is_some_and(|i| i.contains('\t')),
         }
     })
 }
@@ -63,6 +66,8 @@ struct Open {
     blank_since: bool,
     /// Whether it runs over more than one line.
     continued: bool,
+    /// Whether its first line's indentation has a tab.
+    tabbed: bool,
 }
 
 /// Every logical line of the file, in order. A line that starts with a quote and cannot continue
@@ -105,6 +110,7 @@ pub fn logical_lines<'a>(
             ends_in_text: ends_in_text(line.code),
             blank_since: false,
             continued: false,
+            tabbed: line.tabbed,
         });
     }
     if let Some(done) = open {
@@ -183,10 +189,17 @@ fn stray_text(file: FileId, line: &Physical<'_>, above: Option<&Open>) -> Diagno
             Span::new(file, above.start, above.end),
             "the line it would continue",
         )
-        .help(
-            "to go on with the text above, indent this line deeper than that line (`waymark fmt` \
-             lines it up under the opening quote); to keep a note, start it with `#`",
-        ),
+        .help(match line.tabbed || above.tabbed {
+            true => {
+                "a tab in the indentation counts as one space, however wide an editor draws it: \
+                 indent these lines with spaces, this one deeper than the line above"
+            }
+            false => {
+                "to go on with the text above, indent this line deeper than that line \
+                 (`waymark fmt` lines it up under the opening quote); to keep a note, start it \
+                 with `#`"
+            }
+        }),
         Some(above) if deeper => {
             let (why, help) = match above.blank_since && above.ends_in_text {
                 true => (
@@ -273,6 +286,21 @@ mod tests {
         assert_eq!(codes, vec![Code::ContinuationWithoutText]);
         let (_, codes) = joined("\"B\"");
         assert_eq!(codes, vec![Code::UnknownKeyword]);
+    }
+
+    /// A tab counts as one space: a line an editor draws deeper may not be. The help says so.
+    #[test]
+    fn a_tab_in_the_indentation_is_named_in_the_help() {
+        let help = |text: &str| {
+            let mut diagnostics = Vec::new();
+            logical_lines(FileId(0), text, &mut diagnostics);
+            diagnostics
+                .first()
+                .map(|d| d.help.clone())
+                .unwrap_or_default()
+        };
+        assert!(help("  cite p \"A\"\n\t\"B\"").contains("a tab in the indentation"));
+        assert!(help("  cite p \"A\"\n  \"B\"").contains("`waymark fmt`"));
     }
 
     #[test]
