@@ -187,10 +187,13 @@ pub enum DeviationKind {
     ExtensionNotApproved,
     /// An extension that takes the step past the bound: applied only up to the bound.
     ExtensionOverBound,
+    /// An extension recorded after the limit it extends had passed, or before that limit's
+    /// clock started: applied, but granted out of time.
+    ExtensionOutOfTime,
 }
 
 impl DeviationKind {
-    pub const ALL: [DeviationKind; 9] = [
+    pub const ALL: [DeviationKind; 10] = [
         DeviationKind::NotRecorded,
         DeviationKind::OutOfOrder,
         DeviationKind::Unexpected,
@@ -200,6 +203,7 @@ impl DeviationKind {
         DeviationKind::ExtensionWithoutReason,
         DeviationKind::ExtensionNotApproved,
         DeviationKind::ExtensionOverBound,
+        DeviationKind::ExtensionOutOfTime,
     ];
 
     /// The word used in every output format.
@@ -214,6 +218,7 @@ impl DeviationKind {
             DeviationKind::ExtensionWithoutReason => "extension_without_reason",
             DeviationKind::ExtensionNotApproved => "extension_not_approved",
             DeviationKind::ExtensionOverBound => "extension_over_bound",
+            DeviationKind::ExtensionOutOfTime => "extension_out_of_time",
         }
     }
 }

@@ -21,6 +21,7 @@ pub(crate) use text::{push_date, push_json_string};
 
 use crate::case::{BadCase, InputFile};
 use crate::plan::Plan;
+use crate::replay::extension::OutOfTime;
 use crate::report::{CaseReport, CaseResult, Deviation, DeviationKind, Status};
 use chrono::NaiveDate;
 use waymark_compile::StepIndex;
@@ -321,7 +322,8 @@ pub(crate) fn deviation_words(
         }
         DeviationKind::ExtensionWithoutReason
         | DeviationKind::ExtensionNotApproved
-        | DeviationKind::ExtensionOverBound => extension_words(plan, report, deviation, &when),
+        | DeviationKind::ExtensionOverBound
+        | DeviationKind::ExtensionOutOfTime => extension_words(plan, report, deviation, &when),
         DeviationKind::AfterEnd => {
             let end = report.end.map_or_else(|| "an end".to_string(), name);
             // A step done once, before it closed, keeps its first record: this one is a repeat.
@@ -427,6 +429,28 @@ fn extension_words(
             (
                 format!("{extended}, {by}; it is not applied"),
                 format!("an extension with `approved_by` ({rule})"),
+            )
+        }
+        DeviationKind::ExtensionOutOfTime => {
+            let on = event.and_then(|event| event.on);
+            let out = on.and_then(|on| {
+                crate::replay::extension::out_of_time(plan, report, deviation.step, on)
+            });
+            let why = match out {
+                Some(OutOfTime::AfterLimit(due)) => format!(
+                    "after the limit it extends had passed ({})",
+                    text::due_text(due)
+                ),
+                Some(OutOfTime::BeforeClock(clock, started)) => format!(
+                    "before the limit's clock started (`{}` was done {})",
+                    plan.procedure.step(clock).id,
+                    when_text(started)
+                ),
+                None => "out of time".to_string(),
+            };
+            (
+                format!("{extended}, {why}; it is applied, granted out of time"),
+                "an extension granted while the limit it extends was running".to_string(),
             )
         }
         _ => (

@@ -200,18 +200,25 @@ pub(super) fn judge(plan: &Plan, report: &mut CaseReport) {
         let grant = grant(&report.case, id, extension, report.as_of);
         for (event, refusal) in grant.records {
             report.records += 1;
-            let Some(refusal) = refusal else {
-                report.fitting += 1;
-                continue;
-            };
             let Some(record) = report.case.events.get(event) else {
                 continue;
             };
+            let kind = match (refusal, record.on) {
+                (Some(refusal), _) => refusal.deviation(),
+                (None, Some(on)) if out_of_time(plan, report, id, on).is_some() => {
+                    DeviationKind::ExtensionOutOfTime
+                }
+                (None, _) => {
+                    report.fitting += 1;
+                    continue;
+                }
+            };
+            let (on, line) = (record.on, record.line);
             report.deviations.push(Deviation {
-                kind: refusal.deviation(),
+                kind,
                 step: id,
-                on: record.on,
-                line: Some(record.line),
+                on,
+                line: Some(line),
                 expected: Vec::new(),
                 shown_by: None,
                 record: Some(event),
@@ -230,6 +237,36 @@ pub(super) fn judge(plan: &Plan, report: &mut CaseReport) {
             )
         });
     }
+}
+
+/// When an extension granted on `on` came out of time for the limit it extends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum OutOfTime {
+    /// After the limit (unextended) had passed: granted afterwards.
+    AfterLimit(Due),
+    /// Before the limit's clock started (its step done on that date).
+    BeforeClock(StepIndex, When),
+}
+
+/// Whether an extension of `step` granted on `on` came out of time, judged against the
+/// limit that governs the step's row in `report` (none when no limit governs yet).
+pub(crate) fn out_of_time(
+    plan: &Plan,
+    report: &CaseReport,
+    step: StepIndex,
+    on: When,
+) -> Option<OutOfTime> {
+    let row = (report.rows.iter()).find(|row| row.step == step && row.occurrence.is_none())?;
+    let due = row.due?;
+    if on.date > due.date() {
+        return Some(OutOfTime::AfterLimit(due));
+    }
+    let limit = plan.procedure.step(step).deadlines.get(row.due_rule?)?;
+    let clock = limit.clock.step().filter(|_| !limit.clock.counts_back())?;
+    let started = (report.rows.iter())
+        .find(|row| row.step == clock && row.occurrence.is_none())
+        .and_then(|row| row.done)?;
+    (on.date < started.date).then_some(OutOfTime::BeforeClock(clock, started))
 }
 
 #[cfg(test)]

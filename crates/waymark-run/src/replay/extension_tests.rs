@@ -221,3 +221,25 @@ fn grants_add_up_in_date_order() {
     let refusals: Vec<Option<Refusal>> = granted.records.iter().map(|(_, r)| *r).collect();
     assert_eq!(refusals, [None, Some(Refusal::NoReason), None]);
 }
+
+/// An extension granted after the limit had passed, or before its clock started, still applies
+/// (the row keeps the status without it), but it came out of time: a deviation says so.
+#[test]
+fn an_extension_granted_out_of_time_is_applied_and_a_deviation() {
+    let granted = |on: &str| {
+        format!(
+            r#"{{"step":"assessment","on":"{on}","extended_by":10,"reason":"an interpreter","approved_by":"manager"}}"#
+        )
+    };
+    for on in ["2026-03-20", "2025-11-03"] {
+        let events = format!("{REFERRAL},{DONE_LATE},{}", granted(on));
+        let report = run("", &events, "2026-03-31");
+        let row = assessment(&report);
+        assert_eq!(row.status, Status::Met, "{on}: the extension still applies");
+        assert_eq!(kinds(&report), [DeviationKind::ExtensionOutOfTime], "{on}");
+        assert_eq!(report.fitting, report.records - 1, "{on}");
+    }
+    // Granted on the limit's last day: in time.
+    let events = format!("{REFERRAL},{DONE_LATE},{}", granted("2026-03-09"));
+    assert_eq!(kinds(&run("", &events, "2026-03-31")), []);
+}
