@@ -65,13 +65,16 @@ fn summary_and_csv_are_snapshotted() {
     let (code, summary, _) = run(&args, &["--summary", "--format", "json"]);
     assert_eq!(code, 1, "the examples hold five bad lines");
     let (_, csv, _) = run(&fixture_args("examples_csv"), &["--format", "csv"]);
-    let (_, csv_summary, _) = run(
+    let (_, csv_summary, csv_summary_stderr) = run(
         &fixture_args("examples_csv"),
         &["--summary", "--format", "csv"],
     );
     insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false }, {
         insta::assert_snapshot!("run__summary_json", summary);
-        insta::assert_snapshot!("run__csv_output", format!("{csv}---- --summary\n{csv_summary}"));
+        insta::assert_snapshot!(
+            "run__csv_output",
+            format!("{csv}---- --summary\n{csv_summary}---- its standard error\n{csv_summary_stderr}")
+        );
     });
 }
 

@@ -214,6 +214,10 @@ fn run_inner(args: &RunArgs, sources: &mut Sources) -> Result<Exit, Failure> {
     };
     sink.write(tail.as_bytes())?;
     sink.finish()?;
+    // A CSV summary is the per-step table a spreadsheet reads: the caseload goes beside it.
+    if format == Format::Csv && args.summary {
+        eprintln!("Summary as of {as_of}: {}", summary.caseload_text());
+    }
     warn_of_repeated_ids(&summary.repeated_ids);
     note_no_cases(&args.cases, summary.cases());
     Ok(match summary.bad() {

@@ -266,22 +266,30 @@ impl Summary {
     }
 
     /// The summary as a table for the terminal.
-    pub fn to_table(&self, plan: &Plan, as_of: NaiveDate, colour: bool) -> String {
-        let paint = Paint { colour };
-        let mut out = String::new();
+    /// The cases in words: "4 cases (3 closed, 1 open, 0 left, 0 not run for bad data)".
+    pub fn caseload_text(&self) -> String {
         let [open, closed, left, not_started] = self.states;
         // Said only when there are some: most runs are as of today.
         let not_started = match not_started {
             0 => String::new(),
             n => format!(", {n} not started by then"),
         };
-        let _ = writeln!(
-            out,
-            "{} as of {}: {} ({closed} closed, {open} open, {left} left{not_started}, {} not run for bad data)",
-            paint.wrap("1", "Summary"),
-            date_text(as_of),
+        format!(
+            "{} ({closed} closed, {open} open, {left} left{not_started}, {} not run for bad data)",
             cases(self.cases()),
             self.bad
+        )
+    }
+
+    pub fn to_table(&self, plan: &Plan, as_of: NaiveDate, colour: bool) -> String {
+        let paint = Paint { colour };
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "{} as of {}: {}",
+            paint.wrap("1", "Summary"),
+            date_text(as_of),
+            self.caseload_text()
         );
         if let (Some(effective), 1..) = (self.effective, self.before_effective) {
             let _ = writeln!(
