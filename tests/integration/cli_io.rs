@@ -345,3 +345,40 @@ fn output_goes_through_a_link_and_dash_is_standard_output() {
     assert!(stdout.contains("flowchart"), "{stdout}");
     assert!(!std::path::Path::new("-").exists(), "no file named `-`");
 }
+
+/// `-o` naming a folder says so, for every command that writes a file, and writes nothing.
+#[test]
+fn output_to_a_folder_asks_for_a_file_name() {
+    let scratch = Scratch::new("cli-io-out-folder");
+    let folder = format!("{}/", scratch.0.display());
+    let shown = |text: &str| text.replace(&folder, "DIR/");
+    let run = [
+        "run",
+        "procedures/assessment.wm",
+        "examples/deviations.jsonl",
+        "-o",
+        &folder,
+    ];
+    let (code, _, stderr) = waymark(&run);
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(
+        shown(&stderr),
+        "error: `DIR/` is a folder: give a file name, e.g. `-o DIR/report.jsonl`\n"
+    );
+    let missing = format!("{folder}newdir/");
+    let export = [
+        "export",
+        "procedures/assessment.wm",
+        "--to",
+        "svg",
+        "-o",
+        &missing,
+    ];
+    let (code, _, stderr) = waymark(&export);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        shown(&stderr).contains("the folder `DIR/newdir/` does not exist"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_dir(&scratch.0).unwrap().count(), 0);
+}
