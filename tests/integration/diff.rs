@@ -711,10 +711,6 @@ fn case_ids_cannot_forge_report_lines_headings_or_formulas() {
     assert!(csv.contains("\n'-2+3+cmd|' /C calc'!A0,4,"), "{csv}");
     insta::assert_snapshot!(
         "diff__hostile_case_ids",
-        format!(
-            "{}---- markdown\n{}",
-            affected(&human),
-            affected(&markdown)
-        )
+        format!("{}---- markdown\n{}", affected(&human), affected(&markdown))
     );
 }

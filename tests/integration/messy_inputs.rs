@@ -263,7 +263,10 @@ fn csv_output_does_not_hand_a_spreadsheet_a_formula() {
     // `-` before a digit starts a formula too (`-1+1`), so it is guarded like the rest.
     assert!(csv.contains(",'-2+3+cmd|' /C calc'!A0,"), "{csv}");
     // The dates and numbers Waymark writes itself are not guarded.
-    assert!(csv.contains("'-1+1,2026-01-12,open,referral,,met,,,2026-01-05,"), "{csv}");
+    assert!(
+        csv.contains("'-1+1,2026-01-12,open,referral,,met,,,2026-01-05,"),
+        "{csv}"
+    );
     let (_, json, _) = waymark(&[&args[..], &["--format", "json"]].concat());
     assert!(json.contains("\"case\":\"=HYPERLINK("), "{json}");
     assert!(!json.contains("'="), "{json}");
