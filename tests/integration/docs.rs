@@ -154,3 +154,25 @@ fn the_calendar_guide_answers_are_the_tools() {
     }
     assert!(checked >= 5, "{checked} answers checked");
 }
+
+/// The README says where the example caseload's deliberately bad cases are (it once said they
+/// end the file, though cases follow them).
+#[test]
+fn the_readme_says_where_the_bad_example_cases_are() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let cases = std::fs::read_to_string("examples/cases.jsonl").unwrap();
+    let bad: Vec<usize> = cases
+        .lines()
+        .enumerate()
+        .filter(|(_, line)| line.contains("\"BAD"))
+        .map(|(index, _)| index + 1)
+        .collect();
+    let (first, last) = (bad[0], bad[bad.len() - 1]);
+    assert_eq!(bad, (first..=last).collect::<Vec<_>>());
+    let said = format!(
+        "`examples/cases.jsonl` holds five deliberately bad cases on lines {first} to {last} of its {}",
+        cases.lines().count()
+    );
+    assert_eq!(bad.len(), 5);
+    assert!(readme.contains(&said), "README.md should say: {said}");
+}
