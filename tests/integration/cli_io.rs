@@ -345,3 +345,78 @@ fn output_goes_through_a_link_and_dash_is_standard_output() {
     assert!(stdout.contains("flowchart"), "{stdout}");
     assert!(!std::path::Path::new("-").exists(), "no file named `-`");
 }
+
+/// `-o` naming a folder says so, for every command that writes a file, and writes nothing.
+#[test]
+fn output_to_a_folder_asks_for_a_file_name() {
+    let scratch = Scratch::new("cli-io-out-folder");
+    let folder = format!("{}/", scratch.0.display());
+    let shown = |text: &str| text.replace(&folder, "DIR/");
+    let run = [
+        "run",
+        "procedures/assessment.wm",
+        "examples/deviations.jsonl",
+        "-o",
+        &folder,
+    ];
+    let (code, _, stderr) = waymark(&run);
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(
+        shown(&stderr),
+        "error: `DIR/` is a folder: give a file name, e.g. `-o DIR/report.jsonl`\n"
+    );
+    let missing = format!("{folder}newdir/");
+    let export = [
+        "export",
+        "procedures/assessment.wm",
+        "--to",
+        "svg",
+        "-o",
+        &missing,
+    ];
+    let (code, _, stderr) = waymark(&export);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        shown(&stderr).contains("the folder `DIR/newdir/` does not exist"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_dir(&scratch.0).unwrap().count(), 0);
+}
+
+/// A procedure given as `-` was looked for as a file called `-` ("no such file"); a version
+/// that could not be read was said to have errors ("must check without errors").
+#[test]
+fn a_procedure_from_standard_input_or_a_pipe_is_refused_in_words() {
+    let text = std::fs::read_to_string("procedures/assessment.wm").unwrap();
+    let refused = "reading a procedure from standard input (`-`) is not supported here: save it to a file and give the file's path";
+    let (code, _, stderr) = crate::cli::waymark_with_input(
+        &[
+            "run",
+            "-",
+            "examples/deviations.jsonl",
+            "--as-of",
+            "2026-06-30",
+        ],
+        &text,
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(stderr, format!("error: {refused}\n"));
+    let (code, _, stderr) =
+        crate::cli::waymark_with_input(&["diff", "-", "procedures/assessment.wm"], &text);
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(
+        stderr,
+        format!(
+            "error[WM0001]: {refused}\nhelp: for a version in git, save it first: `git show HEAD:PATH > old.wm`, then `waymark diff old.wm NEW`\n"
+        )
+    );
+    // A pipe (what `<(git show ...)` gives) is refused as one, and only as one.
+    let (code, _, stderr) = waymark(&["diff", "/dev/null", "procedures/assessment.wm"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("WM0006"), "{stderr}");
+    assert!(
+        stderr.contains("error: `/dev/null` could not be read, so the versions were not compared"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("must check without errors"), "{stderr}");
+}

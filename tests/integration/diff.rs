@@ -665,3 +665,52 @@ fn a_case_unreadable_by_one_version_names_each_problem_once() {
         "{line}\n{out}"
     );
 }
+
+/// Case ids come from case files: in the human and Markdown reports a line break, an escape
+/// sequence or a `|` in one is shown escaped, so it cannot forge a line, a heading or a table
+/// cell; in CSV a case id that starts like a formula (`-1+1`) is guarded, while the working
+/// days Waymark counted (`-2`) stay numbers.
+#[test]
+fn case_ids_cannot_forge_report_lines_headings_or_formulas() {
+    let scratch = crate::cli::Scratch::new("diff-hostile-ids");
+    let first = std::fs::read_to_string("examples/cases.jsonl").unwrap();
+    let first = first.lines().next().unwrap();
+    let mut cases = String::new();
+    for id in [
+        "a|b\\n## Injected <b>x</b>",
+        "-1+1",
+        "\\u001b[31mred",
+        "-2+3+cmd|' /C calc'!A0",
+    ] {
+        cases.push_str(&first.replacen("\"C001\"", &format!("\"{id}\""), 1));
+        cases.push('\n');
+    }
+    let cases = scratch.file("cases.jsonl", cases.as_bytes());
+    let run = |format: &str| {
+        let (code, stdout, stderr) = waymark(&[
+            "diff",
+            "procedures/assessment.wm",
+            "examples/assessment-amendment-draft.wm",
+            "--cases",
+            &cases,
+            "--as-of",
+            "2026-06-30",
+            "--format",
+            format,
+        ]);
+        assert_eq!(code, 1, "{stderr}");
+        stdout
+    };
+    let human = run("human");
+    let markdown = run("markdown");
+    let csv = run("csv");
+    assert!(!human.contains('\u{1b}') && !markdown.contains('\u{1b}'));
+    assert!(!markdown.lines().any(|line| line.starts_with("## Injected")));
+    let affected = |text: &str| text[text.find("Affected cases").unwrap()..].to_string();
+    assert!(csv.contains("\n'-1+1,2,initial_visit,,due_moved,2025-12-08,2025-12-04,-2,\n"));
+    assert!(csv.contains("\n'-2+3+cmd|' /C calc'!A0,4,"), "{csv}");
+    insta::assert_snapshot!(
+        "diff__hostile_case_ids",
+        format!("{}---- markdown\n{}", affected(&human), affected(&markdown))
+    );
+}

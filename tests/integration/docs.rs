@@ -100,3 +100,79 @@ fn the_language_reference_lists_every_unit() {
         assert!(reference.contains(&written), "docs/language.md: {written}");
     }
 }
+
+/// The calendar guide's worked answers are the tool's: its closures example (the file it shows,
+/// run with the command it shows) and the answers in the comments of `waymark days in full`.
+/// The guide once said "Friday 9 January" where `waymark days` gives Thursday 2026-01-08.
+#[test]
+fn the_calendar_guide_answers_are_the_tools() {
+    let guide = std::fs::read_to_string("docs/calendar.md").unwrap();
+    let section = &guide[guide.find("## Adding your own closure days").unwrap()..];
+    let file = section
+        .split("```text\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .unwrap();
+    let scratch = crate::cli::Scratch::new("docs-closures");
+    let closures = scratch.file("closures.txt", file.as_bytes());
+    let answer = |extra: &[&str]| {
+        let args = [&["days", "2025-12-24", "+5"][..], extra].concat();
+        let (code, stdout, stderr) = crate::cli::waymark(&args);
+        assert_eq!(code, 0, "{stderr}");
+        chrono::NaiveDate::parse_from_str(stdout.trim(), "%Y-%m-%d").unwrap()
+    };
+    let with = answer(&["--calendar", &closures]);
+    let without = answer(&[]);
+    let claim = format!(
+        "5 working days after Wednesday 24 December 2025 is {} instead of {}:",
+        with.format("%A %-d %B %Y"),
+        without.format("%A %-d %B"),
+    );
+    // Compared word by word: the sentence is wrapped across lines.
+    let words = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let (prose, claim) = (words(section), words(&claim));
+    assert!(
+        prose.contains(&claim),
+        "docs/calendar.md should say: {claim}"
+    );
+    // `waymark days 2025-12-01 +45   # 45 working days after: 2026-02-05`
+    let full = &guide[guide.find("## `waymark days` in full").unwrap()..];
+    let mut checked = 0;
+    let block = full.lines().skip_while(|line| *line != "```sh").skip(1);
+    for line in block.take_while(|line| *line != "```") {
+        let Some((command, comment)) = line.split_once('#') else {
+            continue;
+        };
+        let Some((_, expected)) = comment.rsplit_once(": ") else {
+            continue;
+        };
+        let words: Vec<&str> = command.split_whitespace().skip(1).collect();
+        let (code, stdout, stderr) = crate::cli::waymark(&words);
+        assert_eq!(code, 0, "{line}: {stderr}");
+        assert_eq!(stdout.trim(), expected.trim(), "{line}");
+        checked += 1;
+    }
+    assert!(checked >= 5, "{checked} answers checked");
+}
+
+/// The README says where the example caseload's deliberately bad cases are (it once said they
+/// end the file, though cases follow them).
+#[test]
+fn the_readme_says_where_the_bad_example_cases_are() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let cases = std::fs::read_to_string("examples/cases.jsonl").unwrap();
+    let bad: Vec<usize> = cases
+        .lines()
+        .enumerate()
+        .filter(|(_, line)| line.contains("\"BAD"))
+        .map(|(index, _)| index + 1)
+        .collect();
+    let (first, last) = (bad[0], bad[bad.len() - 1]);
+    assert_eq!(bad, (first..=last).collect::<Vec<_>>());
+    let said = format!(
+        "`examples/cases.jsonl` holds five deliberately bad cases on lines {first} to {last} of its {}",
+        cases.lines().count()
+    );
+    assert_eq!(bad.len(), 5);
+    assert!(readme.contains(&said), "README.md should say: {said}");
+}

@@ -590,3 +590,52 @@ fn continued_texts_in_an_editor() {
     );
     assert_eq!(client.stop(), 0);
 }
+
+/// A header claiming a 2 GB message (with a two-byte body) made the server allocate 2 GB
+/// before failing; now the message is refused unread, the editor is told why, and the server
+/// ends with exit 1, in well under the memory the header asked for.
+#[test]
+fn a_message_larger_than_the_cap_closes_the_connection_unread() {
+    let initialize =
+        r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}"#;
+    let input = format!(
+        "Content-Length: {}\r\n\r\n{initialize}Content-Length: 2000000000\r\n\r\n{{}}",
+        initialize.len()
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_waymark"))
+        .args(["lsp", "--today", "2026-01-05"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let status = format!("/proc/{}/status", child.id());
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let mut peak_kb = 0u64;
+    while child.try_wait().unwrap().is_none() {
+        let text = std::fs::read_to_string(&status).unwrap_or_default();
+        let high = text
+            .lines()
+            .find_map(|line| line.strip_prefix("VmHWM:"))
+            .and_then(|kb| kb.trim().trim_end_matches("kB").trim().parse().ok());
+        peak_kb = peak_kb.max(high.unwrap_or(0));
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let refused = "a message of 2000000000 bytes (its Content-Length) is more than the 64 MiB the Waymark language server reads, so the connection is closed";
+    assert_eq!(
+        stderr,
+        format!("error: the language server's connection broke: {refused}\n")
+    );
+    assert!(stdout.contains("\"window/showMessage\""), "{stdout}");
+    assert!(stdout.contains(refused), "{stdout}");
+    assert!(peak_kb < 200_000, "peak {peak_kb} kB");
+}

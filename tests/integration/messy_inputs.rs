@@ -237,14 +237,15 @@ fn timestamps_with_seconds_are_read_and_day_first_dates_explained() {
     insta::assert_snapshot!("messy_inputs__day_first", stderr);
 }
 
-/// A case id or reason that a spreadsheet would take for a formula is written with a `'`
-/// first in `--format csv`, and as it is everywhere else.
+/// A case id or reason that a spreadsheet would take for a formula (`=`, `+`, `-`, `@` first,
+/// `-` before a digit included) is written with a `'` first in `--format csv`, and as it is
+/// everywhere else.
 #[test]
 fn csv_output_does_not_hand_a_spreadsheet_a_formula() {
     let scratch = Scratch::new("messy-formula");
     let cases = scratch.file(
         "cases.jsonl",
-        b"{\"case\":\"=HYPERLINK(\\\"http://x\\\",\\\"y\\\")\",\"facts\":{\"threshold\":\"level2\"},\"events\":[{\"step\":\"referral\",\"on\":\"2026-01-05\",\"by\":\"front_door\"},{\"step\":\"child_seen_alone\",\"on\":\"2026-01-06\",\"waived\":true,\"reason\":\"@SUM(A1)\"}]}\n{\"case\":\"-5\",\"facts\":{\"threshold\":\"level2\"},\"events\":[{\"step\":\"referral\",\"on\":\"2026-01-05\",\"by\":\"front_door\"}]}\n",
+        b"{\"case\":\"=HYPERLINK(\\\"http://x\\\",\\\"y\\\")\",\"facts\":{\"threshold\":\"level2\"},\"events\":[{\"step\":\"referral\",\"on\":\"2026-01-05\",\"by\":\"front_door\"},{\"step\":\"child_seen_alone\",\"on\":\"2026-01-06\",\"waived\":true,\"reason\":\"@SUM(A1)\"}]}\n{\"case\":\"-5\",\"facts\":{\"threshold\":\"level2\"},\"events\":[{\"step\":\"referral\",\"on\":\"2026-01-05\",\"by\":\"front_door\"}]}\n{\"case\":\"-1+1\",\"facts\":{\"threshold\":\"level2\"},\"events\":[{\"step\":\"referral\",\"on\":\"2026-01-05\",\"by\":\"front_door\"},{\"step\":\"child_seen_alone\",\"on\":\"2026-01-06\",\"waived\":true,\"reason\":\"-2+3+cmd|' /C calc'!A0\"}]}\n",
     );
     let args = ["run", ASSESSMENT, &cases, "--as-of", "2026-01-12"];
     let (code, csv, stderr) = waymark(&[&args[..], &["--format", "csv"]].concat());
@@ -253,11 +254,19 @@ fn csv_output_does_not_hand_a_spreadsheet_a_formula() {
     assert!(
         rows.iter().all(
             |row| row.starts_with("\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",")
-                || row.starts_with("-5,")
+                || row.starts_with("'-5,")
+                || row.starts_with("'-1+1,")
         ),
         "{csv}"
     );
     assert!(csv.contains(",'@SUM(A1),"), "{csv}");
+    // `-` before a digit starts a formula too (`-1+1`), so it is guarded like the rest.
+    assert!(csv.contains(",'-2+3+cmd|' /C calc'!A0,"), "{csv}");
+    // The dates and numbers Waymark writes itself are not guarded.
+    assert!(
+        csv.contains("'-1+1,2026-01-12,open,referral,,met,,,2026-01-05,"),
+        "{csv}"
+    );
     let (_, json, _) = waymark(&[&args[..], &["--format", "json"]].concat());
     assert!(json.contains("\"case\":\"=HYPERLINK("), "{json}");
     assert!(!json.contains("'="), "{json}");

@@ -22,6 +22,11 @@ impl<'s> FileLoader<'s> {
 
     /// Reads a file named on the command line, sharing its id if a `use` line loaded it already.
     pub fn read(&mut self, path: &str) -> Result<FileId, ReadFailure> {
+        // `-` means standard input elsewhere on the command line (a command's cases), so it is
+        // named as such, not looked for as a file called `-`.
+        if path == "-" {
+            return Err(ReadFailure::Missing(FROM_STDIN.to_string()));
+        }
         let canonical = std::fs::canonicalize(path).ok();
         if let Some(file) = canonical.as_ref().and_then(|c| self.known.get(c)) {
             return Ok(*file);
@@ -56,6 +61,10 @@ impl waymark_compile::Loader for FileLoader<'_> {
         }
     }
 }
+
+/// Why `-` is refused where a procedure is read. A procedure is read whole, with the files its
+/// `use` lines name beside it, so only `waymark check` and `waymark fmt` take one from `-`.
+pub const FROM_STDIN: &str = "reading a procedure from standard input (`-`) is not supported here: save it to a file and give the file's path";
 
 /// `a/b/../c` becomes `a/c`, so messages name files the way a person would.
 fn tidy(path: &Path) -> PathBuf {

@@ -46,6 +46,11 @@ impl WholeFile {
         if path == Path::new("-") {
             return WholeFile::replacing(Path::new("/dev/stdout"));
         }
+        // Checked before anything is made: the temporary file would otherwise be made beside
+        // the folder and the final rename fail with the system's "Not a directory".
+        if let Some(why) = names_a_folder(path) {
+            return Err(why);
+        }
         // A link is written through, as an editor does: the file it points to is replaced,
         // and the link stays.
         let linked = through_link(path)?;
@@ -309,6 +314,31 @@ pub fn replace_whole(path: &Path, bytes: &[u8]) -> Result<(), String> {
     file.commit()
 }
 
+/// Why `path` cannot be written as a file because it names a folder: an existing folder (`-o
+/// out/`, `-o .`), or a path ending in `/` (a folder's name, whether or not it exists).
+fn names_a_folder(path: &Path) -> Option<String> {
+    let text = path.to_string_lossy();
+    let shown = printable(&text, 200);
+    let example = || {
+        let folder = printable(text.trim_end_matches(std::path::is_separator), 200);
+        format!("give a file name, e.g. `-o {folder}/report.jsonl`")
+    };
+    let ends_in_separator = text.ends_with(std::path::is_separator);
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_dir() => Some(format!("`{shown}` is a folder: {}", example())),
+        Err(error) if ends_in_separator && error.kind() == std::io::ErrorKind::NotFound => {
+            Some(format!(
+                "cannot write `{shown}`: the folder `{shown}` does not exist, and `-o` takes a file name"
+            ))
+        }
+        _ if ends_in_separator => Some(format!(
+            "cannot write `{shown}`: a name ending in `/` is a folder's, but it is not a folder; {}",
+            example()
+        )),
+        _ => None,
+    }
+}
+
 /// Why the file at `path` could not be begun, in the user's words: the hidden temporary file
 /// beside it is ours, so its name is never shown.
 fn cannot_create(path: &Path, folder: &Path, error: &std::io::Error) -> String {
@@ -417,6 +447,51 @@ mod tests {
             std::fs::read_to_string(folder.join("out.txt")).unwrap(),
             "report"
         );
+        std::fs::remove_dir_all(&folder).unwrap();
+    }
+
+    /// `-o` naming a folder said "Not a directory (os error 20)", the system's words for the
+    /// rename that failed at the end; now it says the path is a folder, before writing anything.
+    #[test]
+    fn a_folder_is_refused_before_anything_is_written() {
+        let folder = scratch("output-folder");
+        let shown = folder.display().to_string();
+        let with_slash = format!("{shown}/");
+        let error = |path: &str| match write_whole(std::path::Path::new(path), b"x") {
+            Err(message) => message,
+            Ok(()) => panic!("{path} was written"),
+        };
+        let expected =
+            format!("`{with_slash}` is a folder: give a file name, e.g. `-o {shown}/report.jsonl`");
+        assert_eq!(error(&with_slash), expected);
+        assert_eq!(
+            error(&shown),
+            format!("`{shown}` is a folder: give a file name, e.g. `-o {shown}/report.jsonl`")
+        );
+        let missing = format!("{shown}/newdir/");
+        assert_eq!(
+            error(&missing),
+            format!(
+                "cannot write `{missing}`: the folder `{missing}` does not exist, and `-o` takes a file name"
+            )
+        );
+        let file = folder.join("file.txt");
+        std::fs::write(&file, "kept").unwrap();
+        let file_slash = format!("{}/", file.display());
+        assert!(error(&file_slash).contains("is a folder's, but it is not a folder"));
+        // Nothing was made: no temporary file beside the folder or in it, no `newdir`.
+        let names: Vec<_> = std::fs::read_dir(&folder)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["file.txt"]);
+        let parent = folder.parent().unwrap();
+        let stray = std::fs::read_dir(parent).unwrap().flatten().any(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with(".waymark-output-folder")
+        });
+        assert!(!stray, "no temporary file beside the folder");
         std::fs::remove_dir_all(&folder).unwrap();
     }
 

@@ -5,7 +5,9 @@ use crate::changes::{Change, Group};
 use crate::impact::{CaseChange, CaseImpact, ImpactSummary, Value};
 use chrono::NaiveDate;
 use serde::Serialize;
+use std::borrow::Cow;
 use waymark_compile::Procedure;
+use waymark_run::render::shown;
 
 /// How to write the changes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -82,7 +84,7 @@ pub fn render_cases(cases: &[CaseImpact<'_>], before: usize, format: Format, out
                 if !first {
                     out.push_str(", ");
                 }
-                out.push_str(&case.case);
+                out.push_str(&markdown_text(&case.case));
             }
             Format::Csv => csv_case(case, out),
         }
@@ -108,15 +110,22 @@ pub const CSV_CHANGES_HEADER: &str = "group,subject,change,before,after\n";
 pub const CSV_IMPACT_HEADER: &str =
     "case,line,step,occurrence,difference,before,after,working_days,detail\n";
 
+/// A CSV field: text (from a procedure or a case file, guarded against being run as a
+/// formula), or a number Waymark worked out (written as it is: `-5` working days is a number).
+enum Field<'a> {
+    Text(&'a str),
+    Number(Option<i64>),
+}
+
 fn csv_changes(changes: &[Change]) -> String {
     let mut out = CSV_CHANGES_HEADER.to_string();
     for change in changes {
         let fields = [
-            change.group.key(),
-            &change.subject,
-            change.kind,
-            change.before.as_deref().unwrap_or(""),
-            change.after.as_deref().unwrap_or(""),
+            Field::Text(change.group.key()),
+            Field::Text(&change.subject),
+            Field::Text(change.kind),
+            Field::Text(change.before.as_deref().unwrap_or("")),
+            Field::Text(change.after.as_deref().unwrap_or("")),
         ];
         push_csv_row(&mut out, &fields);
     }
@@ -128,29 +137,32 @@ fn csv_case(case: &CaseImpact<'_>, out: &mut String) {
         for change in &case.changes {
             let words =
                 |value: &Option<Value>| value.as_ref().map(Value::words).unwrap_or_default();
-            let number = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
             let fields = [
-                case.case.as_str(),
-                &case.line.to_string(),
-                change.step,
-                &number(change.occurrence.map(i64::from)),
-                change.kind,
-                &words(&change.before),
-                &words(&change.after),
-                &number(change.working_days),
-                change.detail.as_deref().unwrap_or(""),
+                Field::Text(&case.case),
+                Field::Number(i64::try_from(case.line).ok()),
+                Field::Text(change.step),
+                Field::Number(change.occurrence.map(i64::from)),
+                Field::Text(change.kind),
+                Field::Text(&words(&change.before)),
+                Field::Text(&words(&change.after)),
+                Field::Number(change.working_days),
+                Field::Text(change.detail.as_deref().unwrap_or("")),
             ];
             push_csv_row(out, &fields);
         }
     }
 }
 
-fn push_csv_row(out: &mut String, fields: &[&str]) {
+fn push_csv_row(out: &mut String, fields: &[Field<'_>]) {
     for (index, field) in fields.iter().enumerate() {
         if index > 0 {
             out.push(',');
         }
-        waymark_run::render::push_csv_field(out, field);
+        match field {
+            Field::Text(text) => waymark_run::render::push_csv_field(out, text),
+            Field::Number(Some(n)) => waymark_run::render::push_csv_number(out, *n),
+            Field::Number(None) => {}
+        }
     }
     out.push('\n');
 }
@@ -182,7 +194,9 @@ fn human_impact(on: ImpactOn<'_>) -> String {
 }
 
 fn human_case(case: &CaseImpact<'_>, out: &mut String) {
-    out.push_str(&format!("  {} (line {})\n", case.case, case.line));
+    // A case id is case-file text: shown escaped, so a line break or an escape sequence in it
+    // cannot forge a line of the report or reach the terminal.
+    out.push_str(&format!("  {} (line {})\n", shown(&case.case), case.line));
     for change in &case.changes {
         out.push_str(&format!("    {}\n", change_words(change)));
     }
@@ -196,11 +210,13 @@ fn change_words(change: &CaseChange<'_>) -> String {
         (step, Some(n)) => format!("{step} (occurrence {n})"),
         (step, None) => step.to_string(),
     };
+    // Values and details can quote a case file (a problem naming its event), so are escaped.
     let word = |value: &Option<Value>| {
         value
             .as_ref()
-            .map_or_else(|| "none".to_string(), Value::words)
+            .map_or_else(|| "none".to_string(), |v| shown(&v.words()).into_owned())
     };
+    let detail = change.detail.as_deref().map(shown);
     let (before, after) = (word(&change.before), word(&change.after));
     match change.kind {
         "due_moved" => {
@@ -214,14 +230,14 @@ fn change_words(change: &CaseChange<'_>) -> String {
                 "deviation_new" => ("new deviation", after),
                 _ => ("deviation gone", before),
             };
-            match &change.detail {
+            match &detail {
                 Some(detail) => format!("{step}: {word}, {kind} ({detail})"),
                 None => format!("{step}: {word}, {kind}"),
             }
         }
         "unreadable_in_new" => format!("the new version cannot read this case: {after}"),
         "unreadable_in_old" => format!("the old version cannot read this case: {after}"),
-        "state_changed" => match &change.detail {
+        "state_changed" => match &detail {
             Some(detail) => format!("the case: {before} -> {after} ({detail})"),
             None => format!("the case: {before} -> {after}"),
         },
@@ -236,7 +252,7 @@ fn markdown_impact(on: ImpactOn<'_>) -> String {
     }
     out.push_str("\n| Difference | Cases |\n| --- | --- |\n");
     for (kind, count) in on.summary.counted() {
-        out.push_str(&format!("| {} | {count} |\n", kind.replace('|', "\\|")));
+        out.push_str(&format!("| {} | {count} |\n", markdown_text(&kind)));
     }
     out.push_str("\nAffected cases: ");
     out
@@ -417,7 +433,7 @@ fn markdown(old: &Procedure, new: &Procedure, changes: &[Change]) -> String {
         }
         let cell = |text: &Option<String>| {
             text.as_deref()
-                .map_or_else(|| "-".to_string(), |t| t.replace('|', "\\|"))
+                .map_or_else(|| "-".to_string(), |t| markdown_text(t).into_owned())
         };
         let subject = if change.subject.is_empty() {
             String::new()
@@ -432,6 +448,31 @@ fn markdown(old: &Procedure, new: &Procedure, changes: &[Change]) -> String {
         ));
     }
     out
+}
+
+/// Text from a case or procedure file, made safe to put in a Markdown line or table cell: control
+/// characters escaped as `run` escapes them (a line break could end the table or start a
+/// `## heading` of its own), and the characters Markdown acts on inside a line (`|` ends a
+/// cell; `` ` ``, `[`, `<` start code, links or HTML) written with a `\`. A `\` is doubled
+/// only where it would escape what follows (`a\|b` must not end a cell); the `\u{1b}` of an
+/// escaped control character reads as it is. Emphasis marks are left alone: at worst they
+/// italicise, and step names are full of `_`.
+fn markdown_text(text: &str) -> Cow<'_, str> {
+    let active = |c: char| matches!(c, '|' | '`' | '[' | ']' | '<');
+    let safe = shown(text);
+    if !safe.contains(|c: char| active(c) || c == '\\') {
+        return safe;
+    }
+    let mut out = String::with_capacity(safe.len() + 8);
+    let mut chars = safe.chars().peekable();
+    while let Some(c) = chars.next() {
+        let escapes_next = c == '\\' && chars.peek().is_none_or(char::is_ascii_punctuation);
+        if active(c) || escapes_next {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    Cow::Owned(out)
 }
 
 /// "(3 working days later)", or in calendar days when no working day lies between the two
@@ -453,5 +494,22 @@ fn moved_words(change: &CaseChange<'_>) -> String {
         0 => String::new(),
         n if n < 0 => format!(" ({} {unit}{plural} earlier)", -n),
         n => format!(" ({n} {unit}{plural} later)"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::markdown_text;
+
+    #[test]
+    fn markdown_text_cannot_end_a_cell_or_start_a_block() {
+        assert_eq!(markdown_text("C1"), "C1");
+        assert_eq!(markdown_text("met -> late"), "met -> late");
+        assert_eq!(markdown_text("a|b\n## Injected"), "a\\|b\\n## Injected");
+        assert_eq!(markdown_text("a\\|b"), "a\\\\\\|b");
+        assert_eq!(markdown_text("<img src=x>"), "\\<img src=x>");
+        assert_eq!(markdown_text("[x](http://y)"), "\\[x\\](http://y)");
+        assert_eq!(markdown_text("\u{1b}[2J"), "\\u{1b}\\[2J");
+        assert_eq!(markdown_text("ends\\"), "ends\\\\");
     }
 }

@@ -5,8 +5,8 @@
 //!
 //! The server runs the same pipeline as `waymark check` (`waymark_check::check_text`), with the
 //! files `use` lines name taken from the editor's unsaved buffers before the disk. It does no
-//! IO itself: the CLI (`waymark lsp`) gives it the connection (standard input and output), a
-//! [`Disk`] to read files from, and today's date for example due dates.
+//! IO itself: the CLI (`waymark lsp`) gives it the streams to [`connect`] over (standard input
+//! and output), a [`Disk`] to read files from, and today's date for example due dates.
 
 mod analysis;
 mod complete;
@@ -15,6 +15,7 @@ mod navigate;
 mod server;
 mod symbols;
 mod text;
+mod transport;
 
 pub use analysis::Disk;
 use chrono::NaiveDate;
@@ -24,6 +25,7 @@ use lsp_types::{
     TextDocumentSyncCapability, TextDocumentSyncKind,
 };
 use std::panic::{AssertUnwindSafe, catch_unwind};
+pub use transport::{MAX_MESSAGE_BYTES, Transport, connect};
 
 /// What the server can do, as told to the client at `initialize`.
 fn capabilities() -> ServerCapabilities {

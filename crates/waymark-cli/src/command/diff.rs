@@ -417,12 +417,32 @@ fn cannot_compare(problems: Vec<Diagnostic>) -> Failure {
 
 /// Reads and compiles one version; its errors (not its warnings) stop the comparison.
 pub(crate) fn compile(path: &str, loader: &mut FileLoader<'_>) -> Result<Procedure, Failure> {
+    // A version from git is usually given as `-` or `<(git show ...)`, a pipe: both are
+    // refused, with how to save it.
+    let from_git = "for a version in git, save it first: `git show HEAD:PATH > old.wm`, then `waymark diff old.wm NEW`";
     let file = match loader.read(path) {
         Ok(file) => file,
         Err(ReadFailure::Missing(message)) => {
-            return Err(Failure::usage(message).coded(Code::FileUnreadable));
+            let failure = Failure::usage(message).coded(Code::FileUnreadable);
+            return Err(match path {
+                "-" => failure.help(from_git),
+                _ => failure,
+            });
         }
-        Err(ReadFailure::Unusable(diagnostic)) => return Err(cannot_compare(vec![*diagnostic])),
+        // The file itself could not be read, so its content was never checked: the version is
+        // not said to have errors.
+        Err(ReadFailure::Unusable(diagnostic)) => {
+            let pipe = diagnostic.code == Code::NotARegularFile;
+            let shown = crate::output::printable(path, 200);
+            let failure = Failure::usage(format!(
+                "`{shown}` could not be read, so the versions were not compared"
+            ))
+            .with(vec![*diagnostic]);
+            return Err(match pipe {
+                true => failure.help(from_git),
+                false => failure,
+            });
+        }
     };
     if let Some(mixed_up) = crate::file_kind::test_file_as_procedure(file, loader.sources) {
         return Err(cannot_compare(vec![mixed_up]));

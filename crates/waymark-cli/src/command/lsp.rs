@@ -50,18 +50,26 @@ pub fn run(args: LspArgs) -> Exit {
         },
         None => super::run::today(),
     };
-    let (connection, threads) = lsp_server::Connection::stdio();
+    let (connection, transport) =
+        match waymark_lsp::connect(std::io::BufReader::new(std::io::stdin()), std::io::stdout()) {
+            Ok(connected) => connected,
+            Err(message) => {
+                eprintln!("error: {message}");
+                return Exit::Problems;
+            }
+        };
     let served = waymark_lsp::serve(&connection, Box::new(FromDisk), today);
     drop(connection);
-    let joined = threads.join();
-    match (served, joined) {
+    // The connection's reason first: a message refused (too large, malformed) is also why the
+    // server found its channel closed.
+    match (transport.join(), served) {
         (Ok(()), Ok(())) => Exit::Success,
-        (Err(message), _) => {
-            eprintln!("error: the language server stopped: {message}");
+        (Err(error), _) => {
+            eprintln!("error: the language server's connection broke: {error}");
             Exit::Problems
         }
-        (_, Err(error)) => {
-            eprintln!("error: the language server's connection broke: {error}");
+        (Ok(()), Err(message)) => {
+            eprintln!("error: the language server stopped: {message}");
             Exit::Problems
         }
     }

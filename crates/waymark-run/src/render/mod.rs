@@ -16,7 +16,7 @@ mod text;
 
 pub use csv::CSV_HEADER;
 pub use summary::{StepSummary, Summary};
-pub use text::{due_text, push_csv_field, when_text};
+pub use text::{due_text, push_csv_field, push_csv_number, shown, when_text};
 pub(crate) use text::{push_date, push_json_string};
 
 use crate::case::{BadCase, InputFile};

@@ -156,7 +156,7 @@ pub fn due_text(due: Due) -> String {
 /// break in a case id cannot forge a line of output, nor an escape sequence reach the
 /// terminal), and at most `MAX_SHOWN` characters (a 50 MB fact value must not become a 50 MB
 /// line in a log).
-pub(crate) fn shown(text: &str) -> std::borrow::Cow<'_, str> {
+pub fn shown(text: &str) -> std::borrow::Cow<'_, str> {
     let plain = text.len() <= MAX_SHOWN && !text.chars().any(char::is_control);
     if plain {
         return std::borrow::Cow::Borrowed(text);
@@ -249,10 +249,12 @@ pub(crate) fn push_number(out: &mut String, n: u64) {
     out.push_str(std::str::from_utf8(&digits[at..]).unwrap_or("0"));
 }
 
-/// A CSV field, quoted when it holds a comma, quote or line break. A field a spreadsheet would
-/// take for a formula (a case id or reason starting `=`, `+`, `@`, a tab, a carriage return, or
-/// `-` not before a digit) gets a `'` first, as OWASP advises against CSV injection: analysts
-/// open this output in Excel, and the text came from a case file.
+/// A CSV field of text from a case file (a case id, a reason, a problem quoting one), quoted
+/// when it holds a comma, quote or line break. A field a spreadsheet would take for a formula
+/// (starting `=`, `+`, `-`, `@`, a tab or a carriage return) gets a `'` first, as OWASP advises
+/// against CSV injection: analysts open this output in Excel. `-` is guarded even before a
+/// digit, since `-1+1` or `-2+3+cmd|...` is a formula too; a number Waymark worked out itself
+/// goes through [`push_csv_number`] instead, unguarded.
 pub fn push_csv_field(out: &mut String, text: &str) {
     let guard = if looks_like_formula(text) { "'" } else { "" };
     if text.contains([',', '"', '\n', '\r']) {
@@ -266,14 +268,18 @@ pub fn push_csv_field(out: &mut String, text: &str) {
     }
 }
 
-/// Whether a spreadsheet would read `text` as the start of a formula (a negative number is not).
+/// A CSV field holding a number Waymark worked out itself (a count, a signed number of working
+/// days): written as it is, so a spreadsheet reads `-5` as minus five. Never case text.
+pub fn push_csv_number(out: &mut String, n: i64) {
+    let _ = write!(out, "{n}");
+}
+
+/// Whether a spreadsheet could read `text` as the start of a formula.
 fn looks_like_formula(text: &str) -> bool {
-    match text.as_bytes() {
-        [b'=' | b'+' | b'@' | b'\t' | b'\r', ..] => true,
-        [b'-', next, ..] => !next.is_ascii_digit(),
-        [b'-'] => true,
-        _ => false,
-    }
+    matches!(
+        text.as_bytes().first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+    )
 }
 
 #[cfg(test)]
@@ -294,11 +300,28 @@ mod tests {
         assert_eq!(csv_field("-cmd"), "'-cmd");
         assert_eq!(csv_field("\tx"), "'\tx");
         assert_eq!(csv_field("\rx"), "\"'\rx\"");
-        // Negative numbers, plain text and inner signs are left alone.
-        assert_eq!(csv_field("-3"), "-3");
+        // Text from a case file that starts with `-` is guarded even before a digit: Excel
+        // evaluates `-1+1`, and `-2+3+cmd|' /C calc'!A0` runs a program.
+        assert_eq!(csv_field("-1+1"), "'-1+1");
+        assert_eq!(
+            csv_field("-2+3+cmd|' /C calc'!A0"),
+            "'-2+3+cmd|' /C calc'!A0"
+        );
+        assert_eq!(csv_field("-3"), "'-3");
+        assert_eq!(csv_field("-"), "'-");
+        // Plain text and inner signs are left alone.
         assert_eq!(csv_field("C1"), "C1");
         assert_eq!(csv_field("a=b, c"), "\"a=b, c\"");
         assert_eq!(csv_field(""), "");
+    }
+
+    #[test]
+    fn numbers_waymark_works_out_are_not_guarded() {
+        let mut out = String::new();
+        push_csv_number(&mut out, -5);
+        out.push(',');
+        push_csv_number(&mut out, 12);
+        assert_eq!(out, "-5,12");
     }
 
     #[test]
