@@ -215,6 +215,7 @@ impl<'p> Plan<'p> {
         }
     }
 
+    #[inline]
     pub fn step_named(&self, name: &str) -> Option<StepIndex> {
         self.steps.get(name)
     }
@@ -223,6 +224,7 @@ impl<'p> Plan<'p> {
         self.facts.get(name)
     }
 
+    #[inline]
     pub fn role_named(&self, name: &str) -> Option<RoleIndex> {
         self.roles.get(name)
     }
@@ -382,15 +384,15 @@ struct NameKey {
 }
 
 impl NameKey {
+    /// A name's key: for a name of up to 16 bytes its first and last eight bytes overlap or
+    /// meet, so the key is the whole name. Shorter names are read in overlapping pieces in
+    /// the same way, so no bytes are ever copied (a copy of a few bytes is a call to `memcpy`).
+    #[inline]
     fn of(name: &str) -> NameKey {
         let bytes = name.as_bytes();
         let (head, tail) = match (bytes.first_chunk::<8>(), bytes.last_chunk::<8>()) {
             (Some(head), Some(tail)) => (u64::from_le_bytes(*head), u64::from_le_bytes(*tail)),
-            _ => {
-                let mut word = [0u8; 8];
-                word[..bytes.len()].copy_from_slice(bytes);
-                (u64::from_le_bytes(word), 0)
-            }
+            _ => (short_name(bytes), 0),
         };
         NameKey {
             len: bytes.len(),
@@ -403,6 +405,20 @@ impl NameKey {
         let mixed = (self.head ^ self.tail.rotate_left(29) ^ self.len as u64)
             .wrapping_mul(0x9E37_79B9_7F4A_7C15);
         (mixed >> 32) as usize & mask
+    }
+}
+
+/// A name of under eight bytes as one number: its first and last four bytes when it has four
+/// or more, else its first, middle and last byte. With the length, that is the whole name.
+fn short_name(bytes: &[u8]) -> u64 {
+    let four = |chunk: Option<&[u8; 4]>| u64::from(u32::from_le_bytes(*chunk.unwrap_or(&[0; 4])));
+    if bytes.len() >= 4 {
+        return four(bytes.first_chunk()) | four(bytes.last_chunk()) << 32;
+    }
+    let byte = |at: usize| u64::from(bytes.get(at).copied().unwrap_or(0));
+    match bytes.len() {
+        0 => 0,
+        n => byte(0) | byte(n / 2) << 8 | byte(n - 1) << 16,
     }
 }
 
@@ -431,6 +447,7 @@ impl<'p, T: Copy> FromIterator<(&'p str, T)> for NameMap<'p, T> {
 }
 
 impl<T: Copy> NameMap<'_, T> {
+    #[inline]
     fn get(&self, name: &str) -> Option<T> {
         let key = NameKey::of(name);
         let mut at = key.slot(self.mask);
@@ -479,6 +496,23 @@ mod tests {
             "step_number_300_of_many",
             "step_number_1_of_man",
         ] {
+            assert_eq!(map.get(stranger), None, "{stranger}");
+        }
+        // Every short name is told from every other of its length: its key is the whole name.
+        let short: Vec<String> = ["", "a", "b", "ab", "ba", "abc", "acb", "bac", "abcd", "abdc"]
+            .iter()
+            .chain(&["abcde", "abcdf", "bbcde", "abcdef", "abcxef", "abcdefg", "abcdxfg"])
+            .map(|name| name.to_string())
+            .collect();
+        let map: NameMap<'_, usize> = short
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.as_str(), i))
+            .collect();
+        for (index, name) in short.iter().enumerate() {
+            assert_eq!(map.get(name), Some(index), "{name}");
+        }
+        for stranger in ["c", "aa", "bb", "aab", "abce", "abcdd", "abcdeg", "abcdefx"] {
             assert_eq!(map.get(stranger), None, "{stranger}");
         }
         let twice: NameMap<'_, usize> = [("a", 1), ("a", 2)].into_iter().collect();

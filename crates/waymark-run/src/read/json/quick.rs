@@ -21,7 +21,7 @@ pub(crate) fn read_case<'a>(
     let mut events = false;
     line.expect(b'{')?;
     loop {
-        match line.key(&[b"case\"", b"facts\"", b"events\""])? {
+        match line.key(&CASE_KEYS)? {
             0 if id.is_none() => id = Some(line.text()?),
             1 if facts.is_none() => facts = Some(line.facts()?),
             2 if !events => {
@@ -41,17 +41,64 @@ pub(crate) fn read_case<'a>(
     Some((Cow::Borrowed(id?), facts.unwrap_or_default()))
 }
 
-/// The keys of an event, each with its closing quote, in the order `event` matches them.
-const EVENT_KEYS: [&[u8]; 8] = [
-    b"step\"",
-    b"on\"",
-    b"outcome\"",
-    b"by\"",
-    b"reason\"",
-    b"waived\"",
-    b"approved_by\"",
-    b"extended_by\"",
+/// The keys of a case, in the order `read_case` matches them.
+const CASE_KEYS: [Key; 3] = [
+    Key::new(b"\"case\":"),
+    Key::new(b"\"facts\":"),
+    Key::new(b"\"events\":"),
 ];
+
+/// The keys of an event, in the order `event` matches them: the usual ones first.
+const EVENT_KEYS: [Key; 8] = [
+    Key::new(b"\"step\":"),
+    Key::new(b"\"on\":"),
+    Key::new(b"\"by\":"),
+    Key::new(b"\"outcome\":"),
+    Key::new(b"\"reason\":"),
+    Key::new(b"\"waived\":"),
+    Key::new(b"\"approved_by\":"),
+    Key::new(b"\"extended_by\":"),
+];
+
+/// A key written `"key":`, ready to be compared with the next eight bytes of a line as one
+/// number: its first eight bytes (fewer for a short key, the rest masked off), and the whole
+/// key for those longer than eight.
+#[derive(Clone, Copy)]
+struct Key {
+    head: u64,
+    mask: u64,
+    whole: &'static [u8],
+}
+
+impl Key {
+    const fn new(whole: &'static [u8]) -> Key {
+        let mut bytes = [0u8; 8];
+        let mut mask = [0u8; 8];
+        let mut at = 0;
+        while at < whole.len() && at < 8 {
+            bytes[at] = whole[at];
+            mask[at] = 0xff;
+            at += 1;
+        }
+        Key {
+            head: u64::from_le_bytes(bytes),
+            mask: u64::from_le_bytes(mask),
+            whole,
+        }
+    }
+
+    /// Whether `rest`, whose first eight bytes are `word`, starts with the key.
+    #[inline(always)]
+    fn is_at(&self, word: u64, rest: &[u8]) -> bool {
+        word & self.mask == self.head && (self.whole.len() <= 8 || rest.starts_with(self.whole))
+    }
+
+    /// The key's name and closing quote, `key"`: what follows the opening quote.
+    fn name(&self) -> &'static [u8] {
+        let end = self.whole.len().saturating_sub(1);
+        self.whole.get(1..end).unwrap_or_default()
+    }
+}
 
 struct Line<'a> {
     text: &'a str,
@@ -97,18 +144,34 @@ impl<'a> Line<'a> {
         }
     }
 
-    /// A key and its `:`: which of `keys` (each written with its closing quote) it is. Keys
-    /// are compared as bytes where they stand, without first finding where they end.
-    fn key(&mut self, keys: &[&[u8]]) -> Option<usize> {
+    /// A key and its `:`: which of `keys` it is. Keys are compared where they stand, without
+    /// first finding where they end: with no space around them (as programs write them), as
+    /// numbers made of the next eight bytes; else one piece at a time.
+    #[inline(always)]
+    fn key(&mut self, keys: &[Key]) -> Option<usize> {
+        let rest = self.bytes().get(self.at..)?;
+        if let Some(word) = rest.first_chunk::<8>() {
+            let word = u64::from_le_bytes(*word);
+            if let Some(key) = keys.iter().position(|key| key.is_at(word, rest)) {
+                self.at += keys.get(key)?.whole.len();
+                return Some(key);
+            }
+        }
+        self.spaced_key(keys)
+    }
+
+    /// [`Line::key`] with space around the key or its colon.
+    fn spaced_key(&mut self, keys: &[Key]) -> Option<usize> {
         self.expect(b'"')?;
         let rest = self.bytes().get(self.at..)?;
-        let key = keys.iter().position(|key| rest.starts_with(key))?;
-        self.at += keys.get(key)?.len();
+        let key = keys.iter().position(|key| rest.starts_with(key.name()))?;
+        self.at += keys.get(key)?.name().len();
         self.expect(b':')?;
         Some(key)
     }
 
-    /// A string without escapes or control characters.
+    /// A string without escapes or control characters. Inlined: it runs for most values.
+    #[inline(always)]
     fn text(&mut self) -> Option<&'a str> {
         self.expect(b'"')?;
         let start = self.at;
@@ -224,8 +287,8 @@ impl<'a> Line<'a> {
             match self.key(&EVENT_KEYS)? {
                 0 if step.is_none() => step = Some(self.text()?),
                 1 if event.on.is_none() => event.on = Some(self.text()?),
-                2 if event.outcome.is_none() => event.outcome = self.optional_text()?,
-                3 if event.by.is_none() => event.by = self.optional_text()?,
+                2 if event.by.is_none() => event.by = self.optional_text()?,
+                3 if event.outcome.is_none() => event.outcome = self.optional_text()?,
                 4 if event.reason.is_none() => event.reason = self.optional_text()?,
                 6 if event.approved_by.is_none() => event.approved_by = self.optional_text()?,
                 7 if event.extended_by.is_none() => event.extended_by = self.amount()?,
