@@ -368,9 +368,9 @@ fn reachable_from_start(procedure: &Procedure) -> Vec<bool> {
 }
 
 /// Names to ids, looked up once per event of every case, so made for that: an open-addressing
-/// table at most a quarter full. A name is known by its length and its first and last eight
-/// bytes (which, for names of up to 16 bytes, are the whole name), so most look-ups compare
-/// three numbers and never the text.
+/// table at most a quarter full. A name is known by its length and its first, middle and last
+/// eight bytes (which, for names of up to 24 bytes, are the whole name), so most look-ups
+/// compare four numbers and never the text.
 struct NameMap<'p, T> {
     slots: Vec<Option<(NameKey, &'p str, T)>>,
     mask: usize,
@@ -380,23 +380,33 @@ struct NameMap<'p, T> {
 struct NameKey {
     len: usize,
     head: u64,
+    /// Bytes 8 to 16 of a name of 16 bytes or more (ids such as `family_practitioner` or
+    /// `assessment_complete` are longer than 16); 0 for a shorter one.
+    middle: u64,
     tail: u64,
 }
 
+/// Names of up to this many bytes are compared by their [`NameKey`] alone.
+const WHOLE_KEY: usize = 24;
+
 impl NameKey {
-    /// A name's key: for a name of up to 16 bytes its first and last eight bytes overlap or
-    /// meet, so the key is the whole name. Shorter names are read in overlapping pieces in
-    /// the same way, so no bytes are ever copied (a copy of a few bytes is a call to `memcpy`).
-    #[inline]
+    /// A name's key: for a name of up to 24 bytes its first, middle and last eight bytes
+    /// overlap or meet, so the key is the whole name. Shorter names are read in overlapping
+    /// pieces in the same way, so no bytes are ever copied (a copy of a few bytes is a call to
+    /// `memcpy`).
+    #[inline(always)]
     fn of(name: &str) -> NameKey {
         let bytes = name.as_bytes();
         let (head, tail) = match (bytes.first_chunk::<8>(), bytes.last_chunk::<8>()) {
             (Some(head), Some(tail)) => (u64::from_le_bytes(*head), u64::from_le_bytes(*tail)),
             _ => (short_name(bytes), 0),
         };
+        let middle = (bytes.get(8..).and_then(<[u8]>::first_chunk::<8>))
+            .map_or(0, |middle| u64::from_le_bytes(*middle));
         NameKey {
             len: bytes.len(),
             head,
+            middle,
             tail,
         }
     }
@@ -447,13 +457,14 @@ impl<'p, T: Copy> FromIterator<(&'p str, T)> for NameMap<'p, T> {
 }
 
 impl<T: Copy> NameMap<'_, T> {
-    #[inline]
+    /// Inlined: a call cost more than the look-up.
+    #[inline(always)]
     fn get(&self, name: &str) -> Option<T> {
         let key = NameKey::of(name);
         let mut at = key.slot(self.mask);
         loop {
             let (taken, text, value) = self.slots[at]?;
-            if taken == key && (key.len <= 16 || text == name) {
+            if taken == key && (key.len <= WHOLE_KEY || text == name) {
                 return Some(value);
             }
             at = (at + 1) & self.mask;
@@ -480,7 +491,11 @@ mod tests {
     #[test]
     fn names_are_found_and_strangers_are_not() {
         let names: Vec<String> = (0..300)
-            .map(|i| format!("step_number_{i}_of_many"))
+            .map(|i| match i % 2 {
+                // Ids of over 24 bytes are compared as text too.
+                0 => format!("step_number_{i}_of_many"),
+                _ => format!("a_much_longer_step_number_{i}_of_many"),
+            })
             .collect();
         let map: NameMap<'_, usize> = names
             .iter()
@@ -495,6 +510,11 @@ mod tests {
             "step",
             "step_number_300_of_many",
             "step_number_1_of_man",
+            "step_number_1_of_manx",
+            "step_number_1X_of_many",
+            "step_number_1_of_many",
+            "a_much_longer_step_number_2_of_many",
+            "a_much_longer_step_number_1_of_manx",
         ] {
             assert_eq!(map.get(stranger), None, "{stranger}");
         }

@@ -175,16 +175,14 @@ impl<'a> Line<'a> {
     fn text(&mut self) -> Option<&'a str> {
         self.expect(b'"')?;
         let start = self.at;
-        let end = super::find_special(self.bytes(), start)?;
-        if self.bytes().get(end) != Some(&b'"') {
-            return None;
-        }
+        let end = plain_text_end(self.bytes(), start)?;
         self.at = end + 1;
         // The quotes are ASCII, so the stretch between them is whole characters.
         self.text.get(start..end)
     }
 
-    /// A string or `null`.
+    /// A string or `null`. Inlined: it runs for most records.
+    #[inline(always)]
     fn optional_text(&mut self) -> Option<Option<&'a str>> {
         self.space();
         match self.bytes().get(self.at)? {
@@ -310,6 +308,45 @@ impl<'a> Line<'a> {
     }
 }
 
+/// Where a string without escapes or control characters that starts at `from` ends: its
+/// closing quote. `None` at a backslash or a control character (or no quote at all).
+///
+/// Eight bytes at a time, flagging every byte below `#` as well as backslashes: one test
+/// finds quotes and control characters together, and a space or `!` it finds instead is
+/// stepped over. Most strings of a case line are ids and dates without either.
+fn plain_text_end(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut at = from;
+    loop {
+        let rest = bytes.get(at..)?;
+        at += match rest.first_chunk::<8>() {
+            Some(chunk) => match maybe_special(u64::from_le_bytes(*chunk)) {
+                0 => {
+                    at += 8;
+                    continue;
+                }
+                hits => (hits.trailing_zeros() / 8) as usize,
+            },
+            None => rest.iter().position(|&b| b <= b'"' || b == b'\\')?,
+        };
+        match bytes.get(at)? {
+            b'"' => return Some(at),
+            b' ' | b'!' => at += 1,
+            _ => return None,
+        }
+    }
+}
+
+/// The bytes of `v` below `#` (control characters, space, `!` and `"`) or a backslash, as the
+/// high bit of each (bytes above a true one may be flagged too: only the lowest counts). Both
+/// are ASCII, so a byte with its own high bit set is never one.
+fn maybe_special(v: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let below = v.wrapping_sub(ONES * u64::from(b'#'));
+    let backslash = (v ^ (ONES * u64::from(b'\\'))).wrapping_sub(ONES);
+    (below | backslash) & !v & HIGHS
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -345,13 +382,42 @@ mod tests {
         })
     }
 
-    const LINES: [&str; 7] = [
+    #[test]
+    fn plain_text_ends_at_its_quote() {
+        let plain = |bytes: &[u8], from: usize| {
+            let end = from + bytes[from..].iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
+            (bytes[end] == b'"').then_some(end)
+        };
+        let mut samples: Vec<Vec<u8>> = vec![b"abc".to_vec(), Vec::new()];
+        for special in [b'"', b'\\', b'\n', 0, 0x1f, b' ', b'!', b'#', 0x7f, 0x80, 0xff] {
+            for at in 0..20 {
+                let mut text = vec![b'a'; 20];
+                text[at] = special;
+                text[(at * 7) % 20] = b'"';
+                samples.push(text);
+            }
+        }
+        samples.push((0..=255).collect());
+        samples.push((0..=255).rev().collect());
+        for sample in &samples {
+            for from in 0..sample.len() {
+                assert_eq!(
+                    plain_text_end(sample, from),
+                    plain(sample, from),
+                    "{sample:?} {from}"
+                );
+            }
+        }
+    }
+
+    const LINES: [&str; 8] = [
         r#"{"case":"C1","facts":{"threshold":"level3","expected_delivery":"2026-05-01"},"events":[{"step":"referral","on":"2026-01-05"},{"step":"strategy_discussion","on":"2026-01-07T10:30","outcome":"section47","by":"social_worker"},{"step":"child_seen_alone","waived":true,"reason":"asleep"}]}"#,
         r#" { "events" : [ ] , "case" : "é2" , "facts" : { "age" : 16 , "x" : null , "y" : false } } "#,
         r#"{"case":"C3","events":[{"by":null,"outcome":null,"reason":null,"step":"a","on":"2026-01-05","waived":false}]}"#,
         r#"{"case":"C4","facts":{"a":1,"a":2}}"#,
         r#"{"case":"C5","facts":{},"events":[]}"#,
         r#"{"case":"","facts":{"n":18446744073709551615}}"#,
+        r#"{"case":"S p!","events":[{"step":"a b","on":"2026-01-05","reason":"it was!  late! ","by":" x"}]}"#,
         r#"{"case":"E","events":[{"step":"a","on":"2026-03-02","extended_by":10,"reason":"r","approved_by":"m"},{"step":"a","on":"2026-03-03","extended_by":"2 weeks"},{"extended_by":null,"step":"a","on":"2026-03-04"}]}"#,
     ];
 
