@@ -220,6 +220,7 @@ impl<'p> Plan<'p> {
         self.steps.get(name)
     }
 
+    #[inline]
     pub fn fact_named(&self, name: &str) -> Option<FactIndex> {
         self.facts.get(name)
     }
