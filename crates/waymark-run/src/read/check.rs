@@ -483,16 +483,15 @@ fn without_seconds(text: &str) -> Option<&str> {
     real.then_some(minutes)
 }
 
-/// The usual record, checked in a few steps: a step done on a plain date, perhaps by a known
-/// role, with a decision's outcome where it is one, and nothing else. `None` for anything
-/// else, which [`check_event`] then checks in full (saying what is wrong); for every record
-/// this accepts, `check_event` makes the same event (a test checks it). Nearly every record of
-/// a caseload is like this, and it is checked for each.
+/// The usual record, checked in a few steps: a step done on a date, perhaps by a known role,
+/// perhaps with a reason, with a decision's outcome where it is one, and nothing else. `None`
+/// for anything else, which [`check_event`] then checks in full (saying what is wrong); for
+/// every record this accepts, `check_event` makes the same event (a test checks it). Nearly
+/// every record of a caseload is like this, and it is checked for each.
 #[inline]
 fn usual_event(plan: &Plan, raw: &EventText<'_>, line: usize) -> Option<Event> {
     let unusual = raw.waived == Some(true)
         || raw.extended_by.is_some()
-        || raw.reason.is_some()
         || raw.approved_by.is_some()
         || !raw.facts.is_empty();
     if unusual {
@@ -510,16 +509,18 @@ fn usual_event(plan: &Plan, raw: &EventText<'_>, line: usize) -> Option<Event> {
         Some(role) if !role.is_empty() => Some(plan.role_named(role)?),
         _ => None,
     };
-    let date = match raw.on_date {
-        Some(date) => date,
-        None => quick_date(raw.on?)?,
+    let on = match raw.on_date {
+        Some(date) => When { date, time: None },
+        None => when(raw.on?).ok()?,
     };
     Some(Event {
         step: step_id,
-        on: Some(When { date, time: None }),
+        on: Some(on),
         outcome,
         by,
-        reason: None,
+        reason: (raw.reason)
+            .filter(|reason| !reason.trim().is_empty())
+            .map(str::to_string),
         waived: false,
         approved_by: None,
         facts: Vec::new(),
@@ -960,13 +961,27 @@ mod tests {
             .flat_map(|step| step.outcomes.iter().map(|o| Some(o.id.as_str())))
             .chain([None, Some(""), Some("nothing")])
             .collect();
-        let dates = [None, Some("2026-01-05"), Some("2026-02-30"), Some("2026-01-05T10:30")];
+        let dates = [
+            None,
+            Some("2026-01-05"),
+            Some("2026-02-30"),
+            Some("2026-01-05T10:30"),
+            Some("2026-01-05T10:30:59"),
+            Some("2026-01-05T25:30"),
+            Some("05/01/2026"),
+        ];
         let (mut accepted, mut tried) = (0, 0);
         for step in &steps {
             for by in &roles {
                 for outcome in &outcomes {
                     for on in dates {
-                        for (waived, reason) in [(None, None), (Some(false), None), (Some(true), Some("r"))] {
+                        for (waived, reason) in [
+                            (None, None),
+                            (Some(false), None),
+                            (None, Some("why")),
+                            (None, Some(" ")),
+                            (Some(true), Some("r")),
+                        ] {
                             let raw = EventText {
                                 step,
                                 on,
