@@ -434,9 +434,39 @@ static MONTHS: [(NaiveDate, u8); MONTH_COUNT] = {
 const MONTH_COUNT: usize =
     (waymark_calendar::LAST_YEAR - waymark_calendar::FIRST_YEAR + 1) as usize * 12;
 
+/// [`when`] for the usual `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM`, read byte by byte where they
+/// stand; `None` for anything else, which `when` reads in full. (A date without a `T` in its
+/// first ten bytes is cut where `when` would cut it.)
+#[inline]
+fn quick_when(text: &str) -> Option<When> {
+    let date = quick_date(text.get(..10)?)?;
+    let digits = |tens: u8, ones: u8| {
+        let (tens, ones) = (tens.wrapping_sub(b'0'), ones.wrapping_sub(b'0'));
+        (tens < 10 && ones < 10).then(|| u32::from(tens) * 10 + u32::from(ones))
+    };
+    let time = match *text.as_bytes().get(10..)? {
+        [] => None,
+        [b'T', h1, h2, b':', m1, m2] => Some(NaiveTime::from_hms_opt(
+            digits(h1, h2)?,
+            digits(m1, m2)?,
+            0,
+        )?),
+        _ => return None,
+    };
+    Some(When { date, time })
+}
+
 /// `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM` or `YYYY-MM-DDTHH:MM:SS` (as databases export it; the
 /// seconds, and any fraction of them, are dropped: deadlines and reports count in minutes).
 fn when(text: &str) -> Result<When, String> {
+    match quick_when(text) {
+        Some(when) => Ok(when),
+        None => any_when(text),
+    }
+}
+
+/// [`when`] for any text: says what is wrong.
+fn any_when(text: &str) -> Result<When, String> {
     // Nearly every date is plain `YYYY-MM-DD`: no need to search it for a `T`.
     let (day, time) = match text.len() == 10 {
         true => (text, None),
@@ -1084,6 +1114,28 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn quick_times_are_read_as_when_reads_them() {
+        let mut tried = 0;
+        for at in 10..16 {
+            for byte in 0..=255u8 {
+                let mut bytes = *b"2024-02-29T23:59";
+                bytes[at] = byte;
+                let Ok(text) = std::str::from_utf8(&bytes) else {
+                    continue;
+                };
+                tried += 1;
+                match quick_when(text) {
+                    Some(quick) => assert_eq!(Ok(quick), any_when(text), "{text:?}"),
+                    None => assert!(any_when(text).is_err(), "{text:?}"),
+                }
+            }
+        }
+        assert!(tried > 700, "{tried}");
+        assert!(quick_when("2024-02-29T24:00").is_none());
+        assert!(quick_when("2024-02-29T10:30:00").is_none());
     }
 
     #[test]
