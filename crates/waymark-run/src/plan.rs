@@ -520,11 +520,15 @@ mod tests {
             assert_eq!(map.get(stranger), None, "{stranger}");
         }
         // Every short name is told from every other of its length: its key is the whole name.
-        let short: Vec<String> = ["", "a", "b", "ab", "ba", "abc", "acb", "bac", "abcd", "abdc"]
-            .iter()
-            .chain(&["abcde", "abcdf", "bbcde", "abcdef", "abcxef", "abcdefg", "abcdxfg"])
-            .map(|name| name.to_string())
-            .collect();
+        let short: Vec<String> = [
+            "", "a", "b", "ab", "ba", "abc", "acb", "bac", "abcd", "abdc",
+        ]
+        .iter()
+        .chain(&[
+            "abcde", "abcdf", "bbcde", "abcdef", "abcxef", "abcdefg", "abcdxfg",
+        ])
+        .map(|name| name.to_string())
+        .collect();
         let map: NameMap<'_, usize> = short
             .iter()
             .enumerate()

@@ -575,7 +575,10 @@ fn event_role(
     };
     match plan.role_named(role) {
         Some(id) => Ok(Some(id)),
-        None => Err(unknown_role(plan, role, (step, said), report)),
+        None => {
+            unknown_role(plan, role, (step, said), report);
+            Err(())
+        }
     }
 }
 
@@ -1038,7 +1041,10 @@ mod tests {
                 }
             }
         }
-        assert!(accepted > 250 && tried > 10 * accepted, "{accepted} of {tried}");
+        assert!(
+            accepted > 250 && tried > 10 * accepted,
+            "{accepted} of {tried}"
+        );
     }
 
     #[test]
@@ -1091,7 +1097,9 @@ mod tests {
         }
         // Every byte of a date changed to every other: only digits make dates.
         let shaped = |b: &[u8]| {
-            let digits = [0, 1, 2, 3, 5, 6, 8, 9].iter().all(|&at| b[at].is_ascii_digit());
+            let digits = [0, 1, 2, 3, 5, 6, 8, 9]
+                .iter()
+                .all(|&at| b[at].is_ascii_digit());
             let number = |range: std::ops::Range<usize>| {
                 std::str::from_utf8(&b[range]).ok()?.parse::<u32>().ok()
             };
@@ -1100,8 +1108,7 @@ mod tests {
                     let year = i32::try_from(number(0..4)?).ok()?;
                     let covered = (waymark_calendar::FIRST_YEAR..=waymark_calendar::LAST_YEAR)
                         .contains(&year);
-                    NaiveDate::from_ymd_opt(year, number(5..7)?, number(8..10)?)
-                        .filter(|_| covered)
+                    NaiveDate::from_ymd_opt(year, number(5..7)?, number(8..10)?).filter(|_| covered)
                 })
                 .flatten()
         };

@@ -73,6 +73,10 @@ struct Key {
 }
 
 impl Key {
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "made when Waymark is compiled; `at` stays below both lengths"
+    )]
     const fn new(whole: &'static [u8]) -> Key {
         let mut bytes = [0u8; 8];
         let mut mask = [0u8; 8];
@@ -188,8 +192,8 @@ impl<'a> Line<'a> {
     #[inline(always)]
     fn when(&mut self) -> Option<(Option<&'a str>, Option<NaiveDate>)> {
         let start = self.at + 1;
-        let quoted = self.bytes().get(self.at) == Some(&b'"')
-            && self.bytes().get(start + 10) == Some(&b'"');
+        let quoted =
+            self.bytes().get(self.at) == Some(&b'"') && self.bytes().get(start + 10) == Some(&b'"');
         if let Some(text) = self.text.get(start..start + 10).filter(|_| quoted)
             && let Some(date) = quick_date(text)
         {
@@ -407,11 +411,16 @@ mod tests {
     #[test]
     fn plain_text_ends_at_its_quote() {
         let plain = |bytes: &[u8], from: usize| {
-            let end = from + bytes[from..].iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
+            let end = from
+                + bytes[from..]
+                    .iter()
+                    .position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
             (bytes[end] == b'"').then_some(end)
         };
         let mut samples: Vec<Vec<u8>> = vec![b"abc".to_vec(), Vec::new()];
-        for special in [b'"', b'\\', b'\n', 0, 0x1f, b' ', b'!', b'#', 0x7f, 0x80, 0xff] {
+        for special in [
+            b'"', b'\\', b'\n', 0, 0x1f, b' ', b'!', b'#', 0x7f, 0x80, 0xff,
+        ] {
             for at in 0..20 {
                 let mut text = vec![b'a'; 20];
                 text[at] = special;
