@@ -61,14 +61,21 @@ impl<'q, 'p> CaseChecker<'q, 'p> {
 
     pub(crate) fn event(&mut self, raw: &EventText<'_>) {
         self.seen += 1;
-        let (event_line, number) = match raw.line {
-            0 => (self.line, Some(self.seen)),
-            line => (line, None),
+        let line = match raw.line {
+            0 => self.line,
+            line => line,
         };
-        if let Some(event) = usual_event(self.plan, raw, event_line) {
-            self.events.push(event);
-            return;
+        match usual_event(self.plan, raw, line) {
+            Some(event) => self.events.push(event),
+            None => self.unusual_event(raw, line),
         }
+    }
+
+    /// [`CaseChecker::event`] for a record [`usual_event`] leaves: checked in full. Out of
+    /// line, so that the usual record's path stays small.
+    #[inline(never)]
+    fn unusual_event(&mut self, raw: &EventText<'_>, event_line: usize) {
+        let number = (raw.line == 0).then_some(self.seen);
         let problems = &mut self.problems;
         let mut report = |code: Code, message: String| {
             let message = match number {
