@@ -303,7 +303,11 @@ impl<'a> Line<'a> {
         let mut event = EventText::default();
         let mut step = None;
         self.expect(b'{')?;
-        loop {
+        let more = match self.usual_members(&mut event, &mut step)? {
+            true => self.next_member(b'}')?,
+            false => true,
+        };
+        while more {
             match self.key(&EVENT_KEYS)? {
                 0 if step.is_none() => step = Some(self.text()?),
                 1 if event.on.is_none() => (event.on, event.on_date) = self.when()?,
@@ -327,6 +331,38 @@ impl<'a> Line<'a> {
         }
         event.step = step?;
         Some(event)
+    }
+
+    /// The members most records start with, in the order programs write them: `"step":…`,
+    /// then `,"on":…`, then `,"by":…`, each found by comparing the bytes where it should be.
+    /// Whether any was read; the rest of the record, if any, is read by key.
+    #[inline(always)]
+    fn usual_members(
+        &mut self,
+        event: &mut EventText<'a>,
+        step: &mut Option<&'a str>,
+    ) -> Option<bool> {
+        if !self.literal(b"\"step\":") {
+            return Some(false);
+        }
+        *step = Some(self.text()?);
+        if self.literal(b",\"on\":") {
+            (event.on, event.on_date) = self.when()?;
+            if self.literal(b",\"by\":") {
+                event.by = self.optional_text()?;
+            }
+        }
+        Some(true)
+    }
+
+    /// Steps over `literal` if the line goes on with it here.
+    #[inline(always)]
+    fn literal(&mut self, literal: &[u8]) -> bool {
+        let found = (self.bytes().get(self.at..)).is_some_and(|rest| rest.starts_with(literal));
+        if found {
+            self.at += literal.len();
+        }
+        found
     }
 }
 
