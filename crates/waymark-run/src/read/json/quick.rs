@@ -497,6 +497,21 @@ mod tests {
         }
     }
 
+    /// A key given twice is left to the careful reader, which says so, wherever it is.
+    #[test]
+    fn repeated_keys_are_left_to_the_careful_reader() {
+        for line in [
+            r#"{"case":"R","events":[{"step":"a","on":"2026-01-05","by":"x","by":"y"}]}"#,
+            r#"{"case":"R","events":[{"step":"a","on":"2026-01-05","step":"b"}]}"#,
+            r#"{"case":"R","events":[{"step":"a","on":"2026-01-05","on":"2026-01-06"}]}"#,
+            r#"{"case":"R","events":[{"step":"a","by":"x","on":"2026-01-05","by":"y"}]}"#,
+            r#"{"case":"R","events":[{"on":"2026-01-05","step":"a","step":"b"}]}"#,
+        ] {
+            assert_eq!(quickly(line), None, "{line}");
+            assert_eq!(carefully(line), None, "{line}");
+        }
+    }
+
     /// Every truncation and many one-byte changes of plain lines: whatever the quick reader
     /// accepts, the careful one reads the same way.
     #[test]
