@@ -303,13 +303,24 @@ impl<'a> Line<'a> {
         let mut event = EventText::default();
         let mut step = None;
         self.expect(b'{')?;
-        let more = match self.usual_members(&mut event, &mut step)? {
-            true => self.next_member(b'}')?,
-            false => true,
-        };
-        while more {
+        // After the usual members, a `,` says more follow (read by key), a `}` that none do.
+        let usual = self.usual_members(&mut event, &mut step)?;
+        if !usual || self.next_member(b'}')? {
+            self.other_members(&mut event, &mut step)?;
+        }
+        event.step = step?;
+        Some(event)
+    }
+
+    /// The members of a record after its usual ones, by key, up to its `}`.
+    fn other_members(
+        &mut self,
+        event: &mut EventText<'a>,
+        step: &mut Option<&'a str>,
+    ) -> Option<()> {
+        loop {
             match self.key(&EVENT_KEYS)? {
-                0 if step.is_none() => step = Some(self.text()?),
+                0 if step.is_none() => *step = Some(self.text()?),
                 1 if event.on.is_none() => (event.on, event.on_date) = self.when()?,
                 2 if event.by.is_none() => event.by = self.optional_text()?,
                 3 if event.outcome.is_none() => event.outcome = self.optional_text()?,
@@ -326,11 +337,9 @@ impl<'a> Line<'a> {
                 _ => return None,
             }
             if !self.next_member(b'}')? {
-                break;
+                return Some(());
             }
         }
-        event.step = step?;
-        Some(event)
     }
 
     /// The members most records start with, in the order programs write them: `"step":…`,
