@@ -15,7 +15,7 @@ use std::borrow::Cow;
 /// Events handed over before giving up must be forgotten by the caller.
 pub(crate) fn read_case<'a>(
     text: &'a str,
-    on_event: &mut dyn FnMut(&EventText<'a>),
+    on_event: &mut dyn FnMut(&EventText<'_>),
 ) -> Option<(Cow<'a, str>, RawFacts<'a>)> {
     let mut line = Line { text, at: 0 };
     let mut id = None;
@@ -51,7 +51,7 @@ const CASE_KEYS: [Key; 3] = [
 ];
 
 /// The keys of an event, in the order `event` matches them: the usual ones first.
-const EVENT_KEYS: [Key; 8] = [
+const EVENT_KEYS: [Key; 9] = [
     Key::new(b"\"step\":"),
     Key::new(b"\"on\":"),
     Key::new(b"\"by\":"),
@@ -60,6 +60,7 @@ const EVENT_KEYS: [Key; 8] = [
     Key::new(b"\"waived\":"),
     Key::new(b"\"approved_by\":"),
     Key::new(b"\"extended_by\":"),
+    Key::new(b"\"facts\":"),
 ];
 
 /// A key written `"key":`, ready to be compared with the next eight bytes of a line as one
@@ -284,7 +285,7 @@ impl<'a> Line<'a> {
         }
     }
 
-    fn events(&mut self, on_event: &mut dyn FnMut(&EventText<'a>)) -> Option<()> {
+    fn events(&mut self, on_event: &mut dyn FnMut(&EventText<'_>)) -> Option<()> {
         self.expect(b'[')?;
         self.space();
         if self.bytes().get(self.at) == Some(&b']') {
@@ -292,24 +293,33 @@ impl<'a> Line<'a> {
             return Some(());
         }
         loop {
-            on_event(&self.event()?);
+            match self.event()? {
+                // The facts a record gives are lent to `on_event` with the record.
+                (event, Some(facts)) => on_event(&EventText {
+                    facts: &facts.0,
+                    ..event
+                }),
+                (event, None) => on_event(&event),
+            }
             if !self.next_member(b']')? {
                 return Some(());
             }
         }
     }
 
-    fn event(&mut self) -> Option<EventText<'a>> {
+    /// A record, and the facts it gives if it gives any.
+    fn event(&mut self) -> Option<(EventText<'a>, Option<RawFacts<'a>>)> {
         let mut event = EventText::default();
         let mut step = None;
+        let mut facts = None;
         self.expect(b'{')?;
         // After the usual members, a `,` says more follow (read by key), a `}` that none do.
         let usual = self.usual_members(&mut event, &mut step)?;
         if !usual || self.next_member(b'}')? {
-            self.other_members(&mut event, &mut step)?;
+            self.other_members(&mut event, &mut step, &mut facts)?;
         }
         event.step = step?;
-        Some(event)
+        Some((event, facts))
     }
 
     /// The members of a record after its usual ones, by key, up to its `}`.
@@ -317,6 +327,7 @@ impl<'a> Line<'a> {
         &mut self,
         event: &mut EventText<'a>,
         step: &mut Option<&'a str>,
+        facts: &mut Option<RawFacts<'a>>,
     ) -> Option<()> {
         loop {
             match self.key(&EVENT_KEYS)? {
@@ -327,6 +338,7 @@ impl<'a> Line<'a> {
                 4 if event.reason.is_none() => event.reason = self.optional_text()?,
                 6 if event.approved_by.is_none() => event.approved_by = self.optional_text()?,
                 7 if event.extended_by.is_none() => event.extended_by = self.amount()?,
+                8 if facts.is_none() => *facts = Some(self.facts()?),
                 5 if event.waived.is_none() => {
                     self.space();
                     event.waived = Some(match self.bytes().get(self.at)? {
@@ -427,7 +439,7 @@ mod tests {
                 assert_eq!(event.on_date, event.on.and_then(quick_date), "{event:?}");
             }
             events.push(format!(
-                "{}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
+                "{}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
                 event.step,
                 event.on,
                 event.outcome,
@@ -435,7 +447,8 @@ mod tests {
                 event.reason,
                 event.waived,
                 event.approved_by,
-                event.extended_by
+                event.extended_by,
+                event.facts
             ))
         })?;
         Some(format!("{whole} {events:?}"))
@@ -486,13 +499,14 @@ mod tests {
         }
     }
 
-    const LINES: [&str; 8] = [
+    const LINES: [&str; 9] = [
         r#"{"case":"C1","facts":{"threshold":"level3","expected_delivery":"2026-05-01"},"events":[{"step":"referral","on":"2026-01-05"},{"step":"strategy_discussion","on":"2026-01-07T10:30","outcome":"section47","by":"social_worker"},{"step":"child_seen_alone","waived":true,"reason":"asleep"}]}"#,
         r#" { "events" : [ ] , "case" : "é2" , "facts" : { "age" : 16 , "x" : null , "y" : false } } "#,
         r#"{"case":"C3","events":[{"by":null,"outcome":null,"reason":null,"step":"a","on":"2026-01-05","waived":false}]}"#,
         r#"{"case":"C4","facts":{"a":1,"a":2}}"#,
         r#"{"case":"C5","facts":{},"events":[]}"#,
         r#"{"case":"","facts":{"n":18446744073709551615}}"#,
+        r#"{"case":"F","events":[{"step":"d","on":"2026-01-05","outcome":"x","by":"m","facts":{"unanimous":"no","n":3,"n":true}},{"facts":{},"step":"e","on":"2026-01-06"}]}"#,
         r#"{"case":"S p!","events":[{"step":"a b","on":"2026-01-05","reason":"it was!  late! ","by":" x"}]}"#,
         r#"{"case":"E","events":[{"step":"a","on":"2026-03-02","extended_by":10,"reason":"r","approved_by":"m"},{"step":"a","on":"2026-03-03","extended_by":"2 weeks"},{"extended_by":null,"step":"a","on":"2026-03-04"}]}"#,
     ];
@@ -515,6 +529,7 @@ mod tests {
             r#"{"case":"R","events":[{"step":"a","on":"2026-01-05","on":"2026-01-06"}]}"#,
             r#"{"case":"R","events":[{"step":"a","by":"x","on":"2026-01-05","by":"y"}]}"#,
             r#"{"case":"R","events":[{"on":"2026-01-05","step":"a","step":"b"}]}"#,
+            r#"{"case":"R","events":[{"step":"a","facts":{},"on":"2026-01-05","facts":{}}]}"#,
         ] {
             assert_eq!(quickly(line), None, "{line}");
             assert_eq!(carefully(line), None, "{line}");
