@@ -293,22 +293,15 @@ impl<'a> Line<'a> {
             return Some(());
         }
         loop {
-            match self.event()? {
-                // The facts a record gives are lent to `on_event` with the record.
-                (event, Some(facts)) => on_event(&EventText {
-                    facts: &facts.0,
-                    ..event
-                }),
-                (event, None) => on_event(&event),
-            }
+            self.event(on_event)?;
             if !self.next_member(b']')? {
                 return Some(());
             }
         }
     }
 
-    /// A record, and the facts it gives if it gives any.
-    fn event(&mut self) -> Option<(EventText<'a>, Option<RawFacts<'a>>)> {
+    /// A record, handed to `on_event` with the facts it gives, if any.
+    fn event(&mut self, on_event: &mut dyn FnMut(&EventText<'_>)) -> Option<()> {
         let mut event = EventText::default();
         let mut step = None;
         let mut facts = None;
@@ -319,7 +312,15 @@ impl<'a> Line<'a> {
             self.other_members(&mut event, &mut step, &mut facts)?;
         }
         event.step = step?;
-        Some((event, facts))
+        match facts {
+            // The facts are lent to `on_event` with the record.
+            Some(facts) => on_event(&EventText {
+                facts: &facts.0,
+                ..event
+            }),
+            None => on_event(&event),
+        }
+        Some(())
     }
 
     /// The members of a record after its usual ones, by key, up to its `}`.
