@@ -272,14 +272,17 @@ impl<'p> Plan<'p> {
         }
     }
 
+    #[inline]
     pub fn step_named(&self, name: &str) -> Option<StepIndex> {
         self.steps.get(name)
     }
 
+    #[inline]
     pub fn fact_named(&self, name: &str) -> Option<FactIndex> {
         self.facts.get(name)
     }
 
+    #[inline]
     pub fn role_named(&self, name: &str) -> Option<RoleIndex> {
         self.roles.get(name)
     }
@@ -423,9 +426,9 @@ fn reachable_from_start(procedure: &Procedure) -> Vec<bool> {
 }
 
 /// Names to ids, looked up once per event of every case, so made for that: an open-addressing
-/// table at most a quarter full. A name is known by its length and its first and last eight
-/// bytes (which, for names of up to 16 bytes, are the whole name), so most look-ups compare
-/// three numbers and never the text.
+/// table at most a quarter full. A name is known by its length and its first, middle and last
+/// eight bytes (which, for names of up to 24 bytes, are the whole name), so most look-ups
+/// compare four numbers and never the text.
 struct NameMap<'p, T> {
     slots: Vec<Option<(NameKey, &'p str, T)>>,
     mask: usize,
@@ -435,23 +438,33 @@ struct NameMap<'p, T> {
 struct NameKey {
     len: usize,
     head: u64,
+    /// Bytes 8 to 16 of a name of 16 bytes or more (ids such as `family_practitioner` or
+    /// `assessment_complete` are longer than 16); 0 for a shorter one.
+    middle: u64,
     tail: u64,
 }
 
+/// Names of up to this many bytes are compared by their [`NameKey`] alone.
+const WHOLE_KEY: usize = 24;
+
 impl NameKey {
+    /// A name's key: for a name of up to 24 bytes its first, middle and last eight bytes
+    /// overlap or meet, so the key is the whole name. Shorter names are read in overlapping
+    /// pieces in the same way, so no bytes are ever copied (a copy of a few bytes is a call to
+    /// `memcpy`).
+    #[inline(always)]
     fn of(name: &str) -> NameKey {
         let bytes = name.as_bytes();
         let (head, tail) = match (bytes.first_chunk::<8>(), bytes.last_chunk::<8>()) {
             (Some(head), Some(tail)) => (u64::from_le_bytes(*head), u64::from_le_bytes(*tail)),
-            _ => {
-                let mut word = [0u8; 8];
-                word[..bytes.len()].copy_from_slice(bytes);
-                (u64::from_le_bytes(word), 0)
-            }
+            _ => (short_name(bytes), 0),
         };
+        let middle = (bytes.get(8..).and_then(<[u8]>::first_chunk::<8>))
+            .map_or(0, |middle| u64::from_le_bytes(*middle));
         NameKey {
             len: bytes.len(),
             head,
+            middle,
             tail,
         }
     }
@@ -460,6 +473,20 @@ impl NameKey {
         let mixed = (self.head ^ self.tail.rotate_left(29) ^ self.len as u64)
             .wrapping_mul(0x9E37_79B9_7F4A_7C15);
         (mixed >> 32) as usize & mask
+    }
+}
+
+/// A name of under eight bytes as one number: its first and last four bytes when it has four
+/// or more, else its first, middle and last byte. With the length, that is the whole name.
+fn short_name(bytes: &[u8]) -> u64 {
+    let four = |chunk: Option<&[u8; 4]>| u64::from(u32::from_le_bytes(*chunk.unwrap_or(&[0; 4])));
+    if bytes.len() >= 4 {
+        return four(bytes.first_chunk()) | four(bytes.last_chunk()) << 32;
+    }
+    let byte = |at: usize| u64::from(bytes.get(at).copied().unwrap_or(0));
+    match bytes.len() {
+        0 => 0,
+        n => byte(0) | byte(n / 2) << 8 | byte(n - 1) << 16,
     }
 }
 
@@ -488,12 +515,14 @@ impl<'p, T: Copy> FromIterator<(&'p str, T)> for NameMap<'p, T> {
 }
 
 impl<T: Copy> NameMap<'_, T> {
+    /// Inlined: a call cost more than the look-up.
+    #[inline(always)]
     fn get(&self, name: &str) -> Option<T> {
         let key = NameKey::of(name);
         let mut at = key.slot(self.mask);
         loop {
             let (taken, text, value) = self.slots[at]?;
-            if taken == key && (key.len <= 16 || text == name) {
+            if taken == key && (key.len <= WHOLE_KEY || text == name) {
                 return Some(value);
             }
             at = (at + 1) & self.mask;
@@ -520,7 +549,11 @@ mod tests {
     #[test]
     fn names_are_found_and_strangers_are_not() {
         let names: Vec<String> = (0..300)
-            .map(|i| format!("step_number_{i}_of_many"))
+            .map(|i| match i % 2 {
+                // Ids of over 24 bytes are compared as text too.
+                0 => format!("step_number_{i}_of_many"),
+                _ => format!("a_much_longer_step_number_{i}_of_many"),
+            })
             .collect();
         let map: NameMap<'_, usize> = names
             .iter()
@@ -535,7 +568,33 @@ mod tests {
             "step",
             "step_number_300_of_many",
             "step_number_1_of_man",
+            "step_number_1_of_manx",
+            "step_number_1X_of_many",
+            "step_number_1_of_many",
+            "a_much_longer_step_number_2_of_many",
+            "a_much_longer_step_number_1_of_manx",
         ] {
+            assert_eq!(map.get(stranger), None, "{stranger}");
+        }
+        // Every short name is told from every other of its length: its key is the whole name.
+        let short: Vec<String> = [
+            "", "a", "b", "ab", "ba", "abc", "acb", "bac", "abcd", "abdc",
+        ]
+        .iter()
+        .chain(&[
+            "abcde", "abcdf", "bbcde", "abcdef", "abcxef", "abcdefg", "abcdxfg",
+        ])
+        .map(|name| name.to_string())
+        .collect();
+        let map: NameMap<'_, usize> = short
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.as_str(), i))
+            .collect();
+        for (index, name) in short.iter().enumerate() {
+            assert_eq!(map.get(name), Some(index), "{name}");
+        }
+        for stranger in ["c", "aa", "bb", "aab", "abce", "abcdd", "abcdeg", "abcdefx"] {
             assert_eq!(map.get(stranger), None, "{stranger}");
         }
         let twice: NameMap<'_, usize> = [("a", 1), ("a", 2)].into_iter().collect();

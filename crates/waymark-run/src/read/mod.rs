@@ -50,6 +50,9 @@ pub(crate) struct RawEvent<'a> {
 pub(crate) struct EventText<'t> {
     pub step: &'t str,
     pub on: Option<&'t str>,
+    /// `on` read as a date already, where the reader found a plain `YYYY-MM-DD` (what
+    /// `check::quick_date` makes of `on`): the quick reader reads it as it finds its end.
+    pub on_date: Option<chrono::NaiveDate>,
     pub outcome: Option<&'t str>,
     pub by: Option<&'t str>,
     pub reason: Option<&'t str>,
@@ -67,6 +70,7 @@ impl RawEvent<'_> {
         EventText {
             step: &self.step,
             on: self.on.as_deref(),
+            on_date: None,
             outcome: self.outcome.as_deref(),
             by: self.by.as_deref(),
             reason: self.reason.as_deref(),

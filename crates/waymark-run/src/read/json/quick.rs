@@ -6,14 +6,16 @@
 //! is wrong. So the two must agree on every line this one accepts (a test below checks it);
 //! this one is only faster, by matching keys as bytes and skipping the general value machinery.
 
+use crate::read::check::quick_date;
 use crate::read::{EventText, RawFacts, RawValue};
+use chrono::NaiveDate;
 use std::borrow::Cow;
 
 /// Reads a plain case line, handing each event to `on_event` as it is read, or gives up.
 /// Events handed over before giving up must be forgotten by the caller.
 pub(crate) fn read_case<'a>(
     text: &'a str,
-    on_event: &mut dyn FnMut(&EventText<'a>),
+    on_event: &mut dyn FnMut(&EventText<'_>),
 ) -> Option<(Cow<'a, str>, RawFacts<'a>)> {
     let mut line = Line { text, at: 0 };
     let mut id = None;
@@ -21,7 +23,7 @@ pub(crate) fn read_case<'a>(
     let mut events = false;
     line.expect(b'{')?;
     loop {
-        match line.key(&[b"case\"", b"facts\"", b"events\""])? {
+        match line.key(&CASE_KEYS)? {
             0 if id.is_none() => id = Some(line.text()?),
             1 if facts.is_none() => facts = Some(line.facts()?),
             2 if !events => {
@@ -41,17 +43,69 @@ pub(crate) fn read_case<'a>(
     Some((Cow::Borrowed(id?), facts.unwrap_or_default()))
 }
 
-/// The keys of an event, each with its closing quote, in the order `event` matches them.
-const EVENT_KEYS: [&[u8]; 8] = [
-    b"step\"",
-    b"on\"",
-    b"outcome\"",
-    b"by\"",
-    b"reason\"",
-    b"waived\"",
-    b"approved_by\"",
-    b"extended_by\"",
+/// The keys of a case, in the order `read_case` matches them.
+const CASE_KEYS: [Key; 3] = [
+    Key::new(b"\"case\":"),
+    Key::new(b"\"facts\":"),
+    Key::new(b"\"events\":"),
 ];
+
+/// The keys of an event, in the order `event` matches them: the usual ones first.
+const EVENT_KEYS: [Key; 9] = [
+    Key::new(b"\"step\":"),
+    Key::new(b"\"on\":"),
+    Key::new(b"\"by\":"),
+    Key::new(b"\"outcome\":"),
+    Key::new(b"\"reason\":"),
+    Key::new(b"\"waived\":"),
+    Key::new(b"\"approved_by\":"),
+    Key::new(b"\"extended_by\":"),
+    Key::new(b"\"facts\":"),
+];
+
+/// A key written `"key":`, ready to be compared with the next eight bytes of a line as one
+/// number: its first eight bytes (fewer for a short key, the rest masked off), and the whole
+/// key for those longer than eight.
+#[derive(Clone, Copy)]
+struct Key {
+    head: u64,
+    mask: u64,
+    whole: &'static [u8],
+}
+
+impl Key {
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "made when Waymark is compiled; `at` stays below both lengths"
+    )]
+    const fn new(whole: &'static [u8]) -> Key {
+        let mut bytes = [0u8; 8];
+        let mut mask = [0u8; 8];
+        let mut at = 0;
+        while at < whole.len() && at < 8 {
+            bytes[at] = whole[at];
+            mask[at] = 0xff;
+            at += 1;
+        }
+        Key {
+            head: u64::from_le_bytes(bytes),
+            mask: u64::from_le_bytes(mask),
+            whole,
+        }
+    }
+
+    /// Whether `rest`, whose first eight bytes are `word`, starts with the key.
+    #[inline(always)]
+    fn is_at(&self, word: u64, rest: &[u8]) -> bool {
+        word & self.mask == self.head && (self.whole.len() <= 8 || rest.starts_with(self.whole))
+    }
+
+    /// The key's name and closing quote, `key"`: what follows the opening quote.
+    fn name(&self) -> &'static [u8] {
+        let end = self.whole.len().saturating_sub(1);
+        self.whole.get(1..end).unwrap_or_default()
+    }
+}
 
 struct Line<'a> {
     text: &'a str,
@@ -97,31 +151,61 @@ impl<'a> Line<'a> {
         }
     }
 
-    /// A key and its `:`: which of `keys` (each written with its closing quote) it is. Keys
-    /// are compared as bytes where they stand, without first finding where they end.
-    fn key(&mut self, keys: &[&[u8]]) -> Option<usize> {
+    /// A key and its `:`: which of `keys` it is. Keys are compared where they stand, without
+    /// first finding where they end: with no space around them (as programs write them), as
+    /// numbers made of the next eight bytes; else one piece at a time.
+    #[inline(always)]
+    fn key(&mut self, keys: &[Key]) -> Option<usize> {
+        let rest = self.bytes().get(self.at..)?;
+        if let Some(word) = rest.first_chunk::<8>() {
+            let word = u64::from_le_bytes(*word);
+            if let Some(key) = keys.iter().position(|key| key.is_at(word, rest)) {
+                self.at += keys.get(key)?.whole.len();
+                return Some(key);
+            }
+        }
+        self.spaced_key(keys)
+    }
+
+    /// [`Line::key`] with space around the key or its colon.
+    fn spaced_key(&mut self, keys: &[Key]) -> Option<usize> {
         self.expect(b'"')?;
         let rest = self.bytes().get(self.at..)?;
-        let key = keys.iter().position(|key| rest.starts_with(key))?;
-        self.at += keys.get(key)?.len();
+        let key = keys.iter().position(|key| rest.starts_with(key.name()))?;
+        self.at += keys.get(key)?.name().len();
         self.expect(b':')?;
         Some(key)
     }
 
-    /// A string without escapes or control characters.
+    /// A string without escapes or control characters. Inlined: it runs for most values.
+    #[inline(always)]
     fn text(&mut self) -> Option<&'a str> {
         self.expect(b'"')?;
         let start = self.at;
-        let end = super::find_special(self.bytes(), start)?;
-        if self.bytes().get(end) != Some(&b'"') {
-            return None;
-        }
+        let end = plain_text_end(self.bytes(), start)?;
         self.at = end + 1;
         // The quotes are ASCII, so the stretch between them is whole characters.
         self.text.get(start..end)
     }
 
-    /// A string or `null`.
+    /// An `on` date: a string, read as a date where it is a plain `YYYY-MM-DD` (then its end
+    /// is known without looking for it: a date has no quote, backslash or control character).
+    #[inline(always)]
+    fn when(&mut self) -> Option<(Option<&'a str>, Option<NaiveDate>)> {
+        let start = self.at + 1;
+        let quoted =
+            self.bytes().get(self.at) == Some(&b'"') && self.bytes().get(start + 10) == Some(&b'"');
+        if let Some(text) = self.text.get(start..start + 10).filter(|_| quoted)
+            && let Some(date) = quick_date(text)
+        {
+            self.at = start + 11;
+            return Some((Some(text), Some(date)));
+        }
+        Some((Some(self.text()?), None))
+    }
+
+    /// A string or `null`. Inlined: it runs for most records.
+    #[inline(always)]
     fn optional_text(&mut self) -> Option<Option<&'a str>> {
         self.space();
         match self.bytes().get(self.at)? {
@@ -201,7 +285,7 @@ impl<'a> Line<'a> {
         }
     }
 
-    fn events(&mut self, on_event: &mut dyn FnMut(&EventText<'a>)) -> Option<()> {
+    fn events(&mut self, on_event: &mut dyn FnMut(&EventText<'_>)) -> Option<()> {
         self.expect(b'[')?;
         self.space();
         if self.bytes().get(self.at) == Some(&b']') {
@@ -209,26 +293,53 @@ impl<'a> Line<'a> {
             return Some(());
         }
         loop {
-            on_event(&self.event()?);
+            self.event(on_event)?;
             if !self.next_member(b']')? {
                 return Some(());
             }
         }
     }
 
-    fn event(&mut self) -> Option<EventText<'a>> {
+    /// A record, handed to `on_event` with the facts it gives, if any.
+    fn event(&mut self, on_event: &mut dyn FnMut(&EventText<'_>)) -> Option<()> {
         let mut event = EventText::default();
         let mut step = None;
+        let mut facts = None;
         self.expect(b'{')?;
+        // After the usual members, a `,` says more follow (read by key), a `}` that none do.
+        let usual = self.usual_members(&mut event, &mut step)?;
+        if !usual || self.next_member(b'}')? {
+            self.other_members(&mut event, &mut step, &mut facts)?;
+        }
+        event.step = step?;
+        match facts {
+            // The facts are lent to `on_event` with the record.
+            Some(facts) => on_event(&EventText {
+                facts: &facts.0,
+                ..event
+            }),
+            None => on_event(&event),
+        }
+        Some(())
+    }
+
+    /// The members of a record after its usual ones, by key, up to its `}`.
+    fn other_members(
+        &mut self,
+        event: &mut EventText<'a>,
+        step: &mut Option<&'a str>,
+        facts: &mut Option<RawFacts<'a>>,
+    ) -> Option<()> {
         loop {
             match self.key(&EVENT_KEYS)? {
-                0 if step.is_none() => step = Some(self.text()?),
-                1 if event.on.is_none() => event.on = Some(self.text()?),
-                2 if event.outcome.is_none() => event.outcome = self.optional_text()?,
-                3 if event.by.is_none() => event.by = self.optional_text()?,
+                0 if step.is_none() => *step = Some(self.text()?),
+                1 if event.on.is_none() => (event.on, event.on_date) = self.when()?,
+                2 if event.by.is_none() => event.by = self.optional_text()?,
+                3 if event.outcome.is_none() => event.outcome = self.optional_text()?,
                 4 if event.reason.is_none() => event.reason = self.optional_text()?,
                 6 if event.approved_by.is_none() => event.approved_by = self.optional_text()?,
                 7 if event.extended_by.is_none() => event.extended_by = self.amount()?,
+                8 if facts.is_none() => *facts = Some(self.facts()?),
                 5 if event.waived.is_none() => {
                     self.space();
                     event.waived = Some(match self.bytes().get(self.at)? {
@@ -239,12 +350,81 @@ impl<'a> Line<'a> {
                 _ => return None,
             }
             if !self.next_member(b'}')? {
-                break;
+                return Some(());
             }
         }
-        event.step = step?;
-        Some(event)
     }
+
+    /// The members most records start with, in the order programs write them: `"step":…`,
+    /// then `,"on":…`, then `,"by":…`, each found by comparing the bytes where it should be.
+    /// Whether any was read; the rest of the record, if any, is read by key.
+    #[inline(always)]
+    fn usual_members(
+        &mut self,
+        event: &mut EventText<'a>,
+        step: &mut Option<&'a str>,
+    ) -> Option<bool> {
+        if !self.literal(b"\"step\":") {
+            return Some(false);
+        }
+        *step = Some(self.text()?);
+        if self.literal(b",\"on\":") {
+            (event.on, event.on_date) = self.when()?;
+            if self.literal(b",\"by\":") {
+                event.by = self.optional_text()?;
+            }
+        }
+        Some(true)
+    }
+
+    /// Steps over `literal` if the line goes on with it here.
+    #[inline(always)]
+    fn literal(&mut self, literal: &[u8]) -> bool {
+        let found = (self.bytes().get(self.at..)).is_some_and(|rest| rest.starts_with(literal));
+        if found {
+            self.at += literal.len();
+        }
+        found
+    }
+}
+
+/// Where a string without escapes or control characters that starts at `from` ends: its
+/// closing quote. `None` at a backslash or a control character (or no quote at all).
+///
+/// Eight bytes at a time, flagging every byte below `#` as well as backslashes: one test
+/// finds quotes and control characters together, and a space or `!` it finds instead is
+/// stepped over. Most strings of a case line are ids and dates without either.
+fn plain_text_end(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut at = from;
+    loop {
+        let rest = bytes.get(at..)?;
+        at += match rest.first_chunk::<8>() {
+            Some(chunk) => match maybe_special(u64::from_le_bytes(*chunk)) {
+                0 => {
+                    at += 8;
+                    continue;
+                }
+                hits => (hits.trailing_zeros() / 8) as usize,
+            },
+            None => rest.iter().position(|&b| b <= b'"' || b == b'\\')?,
+        };
+        match bytes.get(at)? {
+            b'"' => return Some(at),
+            b' ' | b'!' => at += 1,
+            _ => return None,
+        }
+    }
+}
+
+/// The bytes of `v` below `#` (control characters, space, `!` and `"`) or a backslash, as the
+/// high bit of each (bytes above a true one may be flagged too: only the lowest counts). Both
+/// are ASCII, so a byte with its own high bit set is never one.
+fn maybe_special(v: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let below = v.wrapping_sub(ONES * u64::from(b'#'));
+    let backslash = (v ^ (ONES * u64::from(b'\\'))).wrapping_sub(ONES);
+    (below | backslash) & !v & HIGHS
 }
 
 #[cfg(test)]
@@ -255,8 +435,12 @@ mod tests {
     fn seen(read: impl FnOnce(&mut dyn FnMut(&EventText<'_>)) -> Option<String>) -> Option<String> {
         let mut events = Vec::new();
         let whole = read(&mut |event| {
+            // A date read on the way is the date the checker would read.
+            if event.on_date.is_some() {
+                assert_eq!(event.on_date, event.on.and_then(quick_date), "{event:?}");
+            }
             events.push(format!(
-                "{}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
+                "{}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
                 event.step,
                 event.on,
                 event.outcome,
@@ -264,7 +448,8 @@ mod tests {
                 event.reason,
                 event.waived,
                 event.approved_by,
-                event.extended_by
+                event.extended_by,
+                event.facts
             ))
         })?;
         Some(format!("{whole} {events:?}"))
@@ -282,13 +467,48 @@ mod tests {
         })
     }
 
-    const LINES: [&str; 7] = [
+    #[test]
+    fn plain_text_ends_at_its_quote() {
+        let plain = |bytes: &[u8], from: usize| {
+            let end = from
+                + bytes[from..]
+                    .iter()
+                    .position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
+            (bytes[end] == b'"').then_some(end)
+        };
+        let mut samples: Vec<Vec<u8>> = vec![b"abc".to_vec(), Vec::new()];
+        for special in [
+            b'"', b'\\', b'\n', 0, 0x1f, b' ', b'!', b'#', 0x7f, 0x80, 0xff,
+        ] {
+            for at in 0..20 {
+                let mut text = vec![b'a'; 20];
+                text[at] = special;
+                text[(at * 7) % 20] = b'"';
+                samples.push(text);
+            }
+        }
+        samples.push((0..=255).collect());
+        samples.push((0..=255).rev().collect());
+        for sample in &samples {
+            for from in 0..sample.len() {
+                assert_eq!(
+                    plain_text_end(sample, from),
+                    plain(sample, from),
+                    "{sample:?} {from}"
+                );
+            }
+        }
+    }
+
+    const LINES: [&str; 9] = [
         r#"{"case":"C1","facts":{"threshold":"level3","expected_delivery":"2026-05-01"},"events":[{"step":"referral","on":"2026-01-05"},{"step":"strategy_discussion","on":"2026-01-07T10:30","outcome":"section47","by":"social_worker"},{"step":"child_seen_alone","waived":true,"reason":"asleep"}]}"#,
         r#" { "events" : [ ] , "case" : "é2" , "facts" : { "age" : 16 , "x" : null , "y" : false } } "#,
         r#"{"case":"C3","events":[{"by":null,"outcome":null,"reason":null,"step":"a","on":"2026-01-05","waived":false}]}"#,
         r#"{"case":"C4","facts":{"a":1,"a":2}}"#,
         r#"{"case":"C5","facts":{},"events":[]}"#,
         r#"{"case":"","facts":{"n":18446744073709551615}}"#,
+        r#"{"case":"F","events":[{"step":"d","on":"2026-01-05","outcome":"x","by":"m","facts":{"unanimous":"no","n":3,"n":true}},{"facts":{},"step":"e","on":"2026-01-06"}]}"#,
+        r#"{"case":"S p!","events":[{"step":"a b","on":"2026-01-05","reason":"it was!  late! ","by":" x"}]}"#,
         r#"{"case":"E","events":[{"step":"a","on":"2026-03-02","extended_by":10,"reason":"r","approved_by":"m"},{"step":"a","on":"2026-03-03","extended_by":"2 weeks"},{"extended_by":null,"step":"a","on":"2026-03-04"}]}"#,
     ];
 
@@ -298,6 +518,22 @@ mod tests {
             let quick = quickly(line);
             assert!(quick.is_some(), "a plain line: {line}");
             assert_eq!(quick, carefully(line), "{line}");
+        }
+    }
+
+    /// A key given twice is left to the careful reader, which says so, wherever it is.
+    #[test]
+    fn repeated_keys_are_left_to_the_careful_reader() {
+        for line in [
+            r#"{"case":"R","events":[{"step":"a","on":"2026-01-05","by":"x","by":"y"}]}"#,
+            r#"{"case":"R","events":[{"step":"a","on":"2026-01-05","step":"b"}]}"#,
+            r#"{"case":"R","events":[{"step":"a","on":"2026-01-05","on":"2026-01-06"}]}"#,
+            r#"{"case":"R","events":[{"step":"a","by":"x","on":"2026-01-05","by":"y"}]}"#,
+            r#"{"case":"R","events":[{"on":"2026-01-05","step":"a","step":"b"}]}"#,
+            r#"{"case":"R","events":[{"step":"a","facts":{},"on":"2026-01-05","facts":{}}]}"#,
+        ] {
+            assert_eq!(quickly(line), None, "{line}");
+            assert_eq!(carefully(line), None, "{line}");
         }
     }
 
