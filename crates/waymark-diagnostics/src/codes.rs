@@ -198,6 +198,7 @@ code_table! {
     CaseExtensionNotAllowed = "WM0510", "case-extension-not-allowed", Error, "a case extends a step whose procedure gives it no `extendable` line";
     CaseGivesRecordedFact = "WM0511", "case-gives-recorded-fact", Error, "a case gives up front a fact that a step's record gives";
     RecordGivesFactNotRecordedThere = "WM0512", "record-gives-fact-not-recorded-there", Error, "a record gives a fact that is not recorded at its step";
+    CaseFactsOnly = "WM0513", "case-facts-only", Warning, "a case of the facts file has no rows in the events file: it runs with no records";
 
     // Children in Need census files and the mappings that read them.
     CensusUnreadable = "WM0601", "census-unreadable", Error, "a census file is not well-formed XML, or it was cut short";

@@ -446,6 +446,7 @@ fn run_csv(
 ) -> Result<Summary, Failure> {
     let files = CsvFiles::read(&args.cases, args.facts.as_deref())?;
     let cases = files.scan()?;
+    warn_of_cases_with_facts_only(&cases.facts_only());
     let progress = Progress::new(None);
     let mut summary = Summary::new(plan);
     // A block of cases at a time: memory holds the files, not every case read from them.
@@ -456,6 +457,25 @@ fn run_csv(
     }
     progress.done();
     Ok(summary)
+}
+
+/// WM0513 for cases of the facts file that the events file does not have (the first ten: a
+/// facts file of another caseload would otherwise give a line per case).
+fn warn_of_cases_with_facts_only(problems: &[waymark_run::Problem]) {
+    const SHOWN: usize = 10;
+    for problem in problems.iter().take(SHOWN) {
+        eprintln!(
+            "warning[{}]: facts file line {}: {}",
+            problem.code, problem.line, problem.message
+        );
+    }
+    if problems.len() > SHOWN {
+        eprintln!(
+            "warning[{}]: and {} more cases of the facts file with no rows in the events file",
+            waymark_diagnostics::Code::CaseFactsOnly,
+            problems.len() - SHOWN
+        );
+    }
 }
 
 /// Cases read from CSV and run together: enough to keep every core busy.

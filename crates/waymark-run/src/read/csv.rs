@@ -54,6 +54,21 @@ pub struct CsvCases<'f> {
     /// group `g`'s rows in this list.
     order: Vec<RowRef>,
     rows_of: Vec<Range<usize>>,
+    /// For naming a case a facts-only id may have meant (made only when one is found).
+    likeness: std::sync::OnceLock<HashMap<String, usize>>,
+}
+
+/// A case id as a person might mistype it: letters and digits only, upper case, with `O` read
+/// as `0` and `I` or `L` as `1`.
+fn likeness(id: &str) -> String {
+    id.chars()
+        .filter(|c| c.is_alphanumeric())
+        .map(|c| match c.to_ascii_uppercase() {
+            'O' => '0',
+            'I' | 'L' => '1',
+            other => other,
+        })
+        .collect()
 }
 
 /// One file, scanned.
@@ -154,6 +169,7 @@ pub fn read_cases<'f>(
         groups,
         order,
         rows_of,
+        likeness: std::sync::OnceLock::new(),
     })
 }
 
@@ -188,6 +204,60 @@ impl CsvCases<'_> {
             .position(|group| group.id.as_deref() == Some(id))
     }
 
+    /// WM0513, a warning for each case of the facts file with no rows in the events file: it
+    /// runs with no records, which is right for a case not begun, and wrong for an id typed
+    /// differently in the two files, so the warning names a case it may have meant.
+    pub fn facts_only(&self) -> Vec<Problem> {
+        (self.groups.iter().enumerate())
+            .filter(|(g, _)| self.has_no_events(*g))
+            .filter_map(|(_, group)| {
+                Some(self.facts_only_problem(group.id.as_deref()?, group.line))
+            })
+            .collect()
+    }
+
+    /// Whether case number `g` has no row in the events file. (Its event rows come first.)
+    fn has_no_events(&self, g: usize) -> bool {
+        (self.rows_of.get(g).cloned())
+            .and_then(|rows| self.order.get(rows.start))
+            .is_none_or(|row| row.facts)
+    }
+
+    /// The warning for one case with facts only. Names an events-file case whose id differs
+    /// only in case, spaces, punctuation or a letter O or I for a digit, if one does.
+    fn facts_only_problem(&self, id: &str, line: usize) -> Problem {
+        let similar = self.event_ids_by_likeness().get(&likeness(id)).copied();
+        let hint = match similar.and_then(|g| self.groups.get(g)?.id.as_deref()) {
+            Some(other) => format!(
+                "; the events file has `{}`: is it the same case, its id written differently?",
+                short(other)
+            ),
+            None => ": if it has records, check its id against the events file".to_string(),
+        };
+        Problem {
+            code: Code::CaseFactsOnly,
+            file: InputFile::Facts,
+            line,
+            message: format!(
+                "case `{}` is in the facts file but has no rows in the events file, so it is run with no records{hint}",
+                short(id)
+            ),
+        }
+    }
+
+    /// The events file's case ids by [`likeness`] (the first case of each), made once.
+    fn event_ids_by_likeness(&self) -> &HashMap<String, usize> {
+        self.likeness.get_or_init(|| {
+            let mut ids = HashMap::new();
+            for (g, group) in self.groups.iter().enumerate() {
+                if let (false, Some(id)) = (self.has_no_events(g), &group.id) {
+                    ids.entry(likeness(id)).or_insert(g);
+                }
+            }
+            ids
+        })
+    }
+
     /// Case number `g`: its rows read, then checked.
     pub fn case(&self, plan: &Plan, g: usize) -> Option<Result<Case, BadCase>> {
         self.read_case(plan, g, &mut RowReader::default())
@@ -209,6 +279,7 @@ impl CsvCases<'_> {
                 problems,
             }));
         };
+
         // Every field of the case's rows in one text, read once: the raw case borrows from it.
         let mut text = String::new();
         let mut spans: Vec<(RowRef, u32, Vec<Range<usize>>)> = Vec::with_capacity(rows.len());
