@@ -289,10 +289,10 @@ fn fact_value(kind: &FactKind, value: &RawValue<'_>) -> Result<Option<FactValue>
             };
         }
         RawValue::Other(number) => {
-            return Err(match kind {
-                FactKind::Number => format!("{number} is not a whole number of 0 or more"),
-                _ => format!("it is the number {number}"),
-            });
+            return match kind {
+                FactKind::Number => whole_number(number).map(|n| Some(FactValue::Number(n))),
+                _ => Err(format!("it is the number {number}")),
+            };
         }
         RawValue::Bool(yes) => {
             return match kind {
@@ -313,12 +313,7 @@ fn fact_value(kind: &FactKind, value: &RawValue<'_>) -> Result<Option<FactValue>
                 },
             )?,
         FactKind::Date => FactValue::Date(date(text)?),
-        FactKind::Number => text
-            .parse::<u32>()
-            .ok()
-            .filter(|_| text.bytes().all(|b| b.is_ascii_digit()))
-            .map(FactValue::Number)
-            .ok_or_else(|| format!("it is `{text}`"))?,
+        FactKind::Number => FactValue::Number(whole_number(text)?),
         FactKind::YesNo => match text {
             "yes" | "true" => FactValue::YesNo(true),
             "no" | "false" => FactValue::YesNo(false),
@@ -326,6 +321,21 @@ fn fact_value(kind: &FactKind, value: &RawValue<'_>) -> Result<Option<FactValue>
         },
     };
     Ok(Some(value))
+}
+
+/// A whole number of 0 or more, as a case file gives it. `16.0` is sixteen: pandas and
+/// spreadsheets write whole numbers so.
+fn whole_number(text: &str) -> Result<u32, String> {
+    let whole = match text.split_once('.') {
+        Some((whole, zeros)) if !zeros.is_empty() && zeros.bytes().all(|b| b == b'0') => whole,
+        _ => text,
+    };
+    if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("it is `{text}`"));
+    }
+    whole
+        .parse::<u32>()
+        .map_err(|_| format!("it is `{text}`, which is too large (at most {})", u32::MAX))
 }
 
 /// A date written `YYYY-MM-DD`, within the years the calendars cover.
@@ -342,6 +352,11 @@ fn date(text: &str) -> Result<NaiveDate, String> {
 #[cold]
 #[inline(never)]
 fn slow_date(text: &str) -> Result<NaiveDate, String> {
+    // A spreadsheet's padding is not part of the date.
+    let trimmed = text.trim();
+    if trimmed.len() != text.len() && !trimmed.is_empty() {
+        return date(trimmed);
+    }
     match parse_date(text) {
         Ok(date)
             if date < waymark_calendar::first_date() || date > waymark_calendar::last_date() =>
@@ -472,12 +487,17 @@ fn when(text: &str) -> Result<When, String> {
     }
 }
 
-/// [`when`] for any text: says what is wrong.
+/// [`when`] for any text: says what is wrong. Spaces around it are a spreadsheet's padding, and
+/// a space for the `T` is how databases and spreadsheets write a moment: both are read.
 fn any_when(text: &str) -> Result<When, String> {
+    let trimmed = text.trim();
+    if trimmed.len() != text.len() && !trimmed.is_empty() {
+        return any_when(trimmed);
+    }
     // Nearly every date is plain `YYYY-MM-DD`: no need to search it for a `T`.
     let (day, time) = match text.len() == 10 {
         true => (text, None),
-        false => match text.split_once('T') {
+        false => match text.split_once(['T', ' ']) {
             Some((day, time)) => (day, Some(time)),
             None => (text, None),
         },
@@ -485,13 +505,24 @@ fn any_when(text: &str) -> Result<When, String> {
     let date = date(day)?;
     let time = match time {
         None => None,
-        Some(time) => Some(clock_time(time).ok_or_else(|| {
+        Some(time) if has_time_zone(time) => {
+            return Err(format!(
+                "`{text}` gives a time zone: write the local time without one, \
+                 YYYY-MM-DDTHH:MM (deadlines count in local days and hours)"
+            ));
+        }
+        Some(time) => Some(clock_time(time.trim_start()).ok_or_else(|| {
             format!(
-                "`{text}` does not have a time written HH:MM or HH:MM:SS (24-hour clock) after the `T`"
+                "`{text}` does not have a time written HH:MM or HH:MM:SS (24-hour clock) after the date"
             )
         })?),
     };
     Ok(When { date, time })
+}
+
+/// Whether a time of day ends with a time zone: `Z`, or an offset such as `+01:00` or `-0500`.
+fn has_time_zone(time: &str) -> bool {
+    time.ends_with(['Z', 'z']) || time.get(1..).is_some_and(|rest| rest.contains(['+', '-']))
 }
 
 fn clock_time(text: &str) -> Option<NaiveTime> {
@@ -1130,6 +1161,29 @@ mod tests {
         }
     }
 
+    /// What exports write around a moment: padding and a space for the `T` are read; a time
+    /// zone is refused in words, since deadlines count in local days and hours.
+    #[test]
+    fn exported_moments_are_read_or_refused_in_words() {
+        let ten = any_when("2026-03-27T10:00");
+        assert_eq!(any_when("2026-03-27 10:00"), ten);
+        assert_eq!(any_when(" 2026-03-27T10:00 "), ten);
+        assert_eq!(any_when(" 2026-03-27 "), any_when("2026-03-27"));
+        for zoned in [
+            "2026-03-27T10:00Z",
+            "2026-03-27T10:00+01:00",
+            "2026-03-27 10:00-0500",
+        ] {
+            let message = any_when(zoned).expect_err(zoned);
+            assert!(message.contains("gives a time zone"), "{message}");
+        }
+        assert_eq!(whole_number("16"), Ok(16));
+        assert_eq!(whole_number("16.0"), Ok(16));
+        assert!(whole_number("16.5").is_err());
+        assert!(whole_number(".0").is_err());
+        assert!(whole_number("99999999999").is_err_and(|m| m.contains("too large")));
+    }
+
     #[test]
     fn quick_times_are_read_as_when_reads_them() {
         let mut tried = 0;
@@ -1141,8 +1195,13 @@ mod tests {
                     continue;
                 };
                 tried += 1;
+                // A space for the `T` is read too, by the full reader only.
+                let space_for_t = at == 10 && byte == b' ';
                 match quick_when(text) {
                     Some(quick) => assert_eq!(Ok(quick), any_when(text), "{text:?}"),
+                    None if space_for_t => {
+                        assert_eq!(any_when(text), any_when("2024-02-29T23:59"));
+                    }
                     None => assert!(any_when(text).is_err(), "{text:?}"),
                 }
             }
