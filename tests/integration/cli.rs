@@ -15,6 +15,24 @@ pub fn waymark(args: &[&str]) -> (i32, String, String) {
     )
 }
 
+/// The peak resident memory (its `VmHWM`, in kB) of a running child, watched until it ends.
+/// The high-water mark only grows: the last reading before the process ends is its peak but
+/// for the last few milliseconds.
+pub fn peak_memory_until_done(child: &mut std::process::Child) -> u64 {
+    let status = format!("/proc/{}/status", child.id());
+    let mut peak = 0;
+    while child.try_wait().unwrap().is_none() {
+        let text = std::fs::read_to_string(&status).unwrap_or_default();
+        let high = text
+            .lines()
+            .find_map(|line| line.strip_prefix("VmHWM:"))
+            .and_then(|kb| kb.trim().trim_end_matches("kB").trim().parse().ok());
+        peak = peak.max(high.unwrap_or(0));
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    peak
+}
+
 #[test]
 fn missing_file_is_a_usage_error() {
     let (code, _, stderr) = waymark(&["check", "no/such/file.wm"]);

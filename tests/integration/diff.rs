@@ -465,20 +465,7 @@ fn peak_memory(args: &[&str]) -> u64 {
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    let status = format!("/proc/{}/status", child.id());
-    let mut peak = 0;
-    while child.try_wait().unwrap().is_none() {
-        // The high-water mark only grows; the last reading before the process ends is its peak
-        // but for the last few milliseconds.
-        let text = std::fs::read_to_string(&status).unwrap_or_default();
-        let high = text
-            .lines()
-            .find_map(|line| line.strip_prefix("VmHWM:"))
-            .and_then(|kb| kb.trim().trim_end_matches("kB").trim().parse().ok());
-        peak = peak.max(high.unwrap_or(0));
-        std::thread::sleep(std::time::Duration::from_millis(2));
-    }
-    peak
+    crate::cli::peak_memory_until_done(&mut child)
 }
 
 /// `diff --cases` writes each block's affected cases as it goes and keeps only the counts:

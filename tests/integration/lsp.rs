@@ -609,23 +609,13 @@ fn a_message_larger_than_the_cap_closes_the_connection_unread() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let status = format!("/proc/{}/status", child.id());
     child
         .stdin
         .take()
         .unwrap()
         .write_all(input.as_bytes())
         .unwrap();
-    let mut peak_kb = 0u64;
-    while child.try_wait().unwrap().is_none() {
-        let text = std::fs::read_to_string(&status).unwrap_or_default();
-        let high = text
-            .lines()
-            .find_map(|line| line.strip_prefix("VmHWM:"))
-            .and_then(|kb| kb.trim().trim_end_matches("kB").trim().parse().ok());
-        peak_kb = peak_kb.max(high.unwrap_or(0));
-        std::thread::sleep(Duration::from_millis(2));
-    }
+    let peak_kb = crate::cli::peak_memory_until_done(&mut child);
     let output = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     let stdout = String::from_utf8_lossy(&output.stdout);
