@@ -39,9 +39,9 @@ pub struct Plan<'p> {
     pub(crate) rank: Vec<u32>,
     /// The steps in the procedure's order.
     pub(crate) in_order: Vec<StepIndex>,
-    /// Some condition names a decision's outcome, or some fact is recorded at a step (most
-    /// procedures have neither).
-    pub(crate) outcomes_in_conditions: bool,
+    /// Per step: some route's own condition reads a decision's outcome or a fact recorded at a
+    /// step, so the way on may wait for a record (only these steps are asked whether it does).
+    pub(crate) routes_wait: Vec<bool>,
     /// Some decision's route has a condition of its own that may wait on a decision or a
     /// recording step (`on section47 then enquiry when ...`; most procedures have none, and
     /// then the replay never looks at those conditions for it).
@@ -224,8 +224,12 @@ impl<'p> Plan<'p> {
             rank[id.0 as usize] = place as u32;
         }
         Plan {
-            outcomes_in_conditions: procedure.facts.iter().any(|f| f.known_at().is_some()),
             waiting_outcome_routes: waiting_outcome_routes(procedure),
+            routes_wait: procedure
+                .steps
+                .iter()
+                .map(|step| routes_wait(procedure, step))
+                .collect(),
             deadline_kinds,
             rank,
             in_order,
@@ -528,6 +532,15 @@ impl<T: Copy> NameMap<'_, T> {
             at = (at + 1) & self.mask;
         }
     }
+}
+
+/// Whether some route of `step` has a condition that reads what a step's record gives.
+fn routes_wait(procedure: &Procedure, step: &waymark_compile::Step) -> bool {
+    step.routes.iter().any(|route| match &route.when {
+        RouteWhen::Guard(guard) => (guard.any_of.iter().flatten())
+            .any(|condition| procedure.fact(condition.fact).known_at().is_some()),
+        _ => false,
+    })
 }
 
 /// Whether some decision's route has a condition of its own that reads what a step's record

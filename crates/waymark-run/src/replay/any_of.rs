@@ -13,10 +13,15 @@ impl Replay<'_, '_> {
     /// Whether `id`, not done, is work of an any-of block that another piece has finished. A
     /// step whose own piece carried on (a later record inside the block's work) is a gap in
     /// that piece instead, as anywhere else.
+    ///
+    /// Asked of every step of every case: the question is answered here, without a call, for
+    /// the procedures that have no any-of work.
+    #[inline]
     pub(super) fn not_needed(&self, id: StepIndex) -> bool {
-        if !self.plan.any_of {
-            return false;
-        }
+        self.plan.any_of && self.not_needed_in_any_of(id)
+    }
+
+    fn not_needed_in_any_of(&self, id: StepIndex) -> bool {
         let state = self.state(id);
         if state.done.is_some() || state.waived {
             return false;

@@ -121,7 +121,7 @@ pub(super) fn pair_after(occurrences: &[NaiveDate], work: &[NaiveDate]) -> Pairs
 
 /// The records of one step's occurrences and of its work, as indexes into the replay's
 /// records, a duplicate (the same step at the same moment) left out.
-struct Lists {
+pub(super) struct Lists {
     occurrences: Vec<usize>,
     work: Vec<usize>,
 }
@@ -197,8 +197,11 @@ impl Replay<'_, '_> {
             let lists = self.each_lists(work, occurs);
             let pairs = self.each_pairs(work, &lists);
             self.note_each_deviations(work, occurs, &lists, &pairs);
+            // Kept for the rows, which pair the same records.
+            self.each_paired.push((work, lists, pairs));
         }
     }
+
 
     /// [`Self::each_deviations`] for one piece of work.
     fn note_each_deviations(
@@ -292,8 +295,17 @@ impl Replay<'_, '_> {
         let Some(occurs) = self.plan.each_of(work) else {
             return;
         };
-        let lists = self.each_lists(work, occurs);
-        let pairs = self.each_pairs(work, &lists);
+        // As the deviations paired them; worked out again only if they did not.
+        let computed;
+        let (lists, pairs) = match self.each_paired.iter().find(|(w, ..)| *w == work) {
+            Some((_, lists, pairs)) => (lists, pairs),
+            None => {
+                let lists = self.each_lists(work, occurs);
+                let pairs = self.each_pairs(work, &lists);
+                computed = (lists, pairs);
+                (&computed.0, &computed.1)
+            }
+        };
         let dateless_waiver = self.state(work).dateless_waiver;
         for (k, answer) in pairs.for_occurrence.iter().enumerate() {
             let occurrence = self.records[lists.occurrences[k]].on;

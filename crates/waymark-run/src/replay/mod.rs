@@ -155,6 +155,9 @@ pub(crate) struct Replay<'a, 'p> {
     path: Vec<StepIndex>,
     /// Some record on the path is dated before a record of a step ahead of it.
     maybe_out_of_order: bool,
+    /// For work due before or after each occurrence of a step: how its records paired with
+    /// the occurrences (found with the deviations, used again for the rows).
+    each_paired: Vec<(StepIndex, each::Lists, each::Pairs)>,
 }
 
 impl<'a, 'p> Replay<'a, 'p> {
@@ -185,6 +188,7 @@ impl<'a, 'p> Replay<'a, 'p> {
             record_list: std::mem::take(&mut scratch.record_list),
             path: std::mem::take(&mut scratch.path),
             maybe_out_of_order: false,
+            each_paired: Vec::new(),
         };
         replay.note_records();
         replay.walk_path(scratch);

@@ -93,7 +93,7 @@ impl Replay<'_, '_> {
     /// Whether a step's routes test the outcome of a decision not recorded, or a fact recorded
     /// at a step not recorded: like that decision, the step goes the way its later records show.
     fn waits_on_a_decision(&self, id: StepIndex) -> bool {
-        if !self.plan.outcomes_in_conditions {
+        if !self.plan.routes_wait[id.0 as usize] {
             return false;
         }
         self.step(id).routes.iter().any(|route| match &route.when {

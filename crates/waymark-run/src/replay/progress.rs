@@ -7,7 +7,7 @@
     reason = "step ids index per-step lists sized to the procedure's steps, and record and event indexes were made from this case's own lists"
 )]
 
-use super::{Replay, StepState, earlier, later};
+use super::{Replay, earlier, later};
 use crate::case::When;
 use waymark_compile::{StepIndex, StepKind};
 
@@ -39,8 +39,10 @@ impl Replay<'_, '_> {
             match &self.step(id).kind {
                 StepKind::Task | StepKind::Decision | StepKind::End => {
                     self.do_step(id);
-                    let state = *self.state(id);
-                    let mut progress = state.done.or(state.reached);
+                    let state = self.state(id);
+                    let (reached, onward) = (state.reached, state.onward);
+                    let finished = state.done.is_some() || state.waived;
+                    let mut progress = state.done.or(reached);
                     let mut done = state.done;
                     // A decision that may repeat moves on when its latest occurrence decided;
                     // a step that may repeat after it (the safety plan of every meeting) moves
@@ -50,13 +52,13 @@ impl Replay<'_, '_> {
                     {
                         (progress, done) = (Some(latest.on), Some(latest.on));
                         if self.step(id).kind == StepKind::Task {
-                            progress = super::later(progress, state.reached);
+                            progress = super::later(progress, reached);
                         }
                     }
-                    if let Some(next) = state.onward {
+                    if let Some(next) = onward {
                         self.reach(id, next, progress, done);
                     }
-                    self.finish_piece(id, state.done.is_some() || state.waived, progress);
+                    self.finish_piece(id, finished, progress);
                 }
                 StepKind::Together { members, .. } => {
                     let (reached, after_done) = (self.state(id).reached, self.state(id).after_done);
@@ -204,19 +206,21 @@ impl Replay<'_, '_> {
         }
         let path = std::mem::take(&mut self.path);
         for &id in &path {
-            let state = *self.state(id);
+            // The fields read, not the whole state: a copy of it for every step cost more.
+            let state = self.state(id);
+            let (not_done, after, ready) =
+                (state.done.is_none() && !state.waived, state.after, state.ready);
+            let mut latest = state.latest_ahead;
             let step = self.step(id);
             let recordable = matches!(step.kind, StepKind::Task | StepKind::Decision);
             if recordable
-                && state.done.is_none()
-                && !state.waived
+                && not_done
                 && !self.not_needed(id)
                 && !self.notes_each_gaps(id)
                 && !self.may_skip(id)
             {
-                self.note_gap(id, state.after);
+                self.note_gap(id, after);
             }
-            let mut latest = state.latest_ahead;
             if let Some(record) = self.first_record(id) {
                 let on = record.on.date;
                 if latest.is_some_and(|latest| latest > on) {
@@ -226,7 +230,7 @@ impl Replay<'_, '_> {
             }
             // An optional step lets the steps after it be where the case stands too.
             let optional = step.optional.is_some();
-            let passed = state.ready && (self.is_passed(id, &state) || optional);
+            let passed = ready && (self.is_passed(id) || optional);
             self.for_each_next(id, |replay, next| {
                 let state = replay.state_mut(next);
                 state.latest_ahead = state.latest_ahead.max(latest);
@@ -251,14 +255,15 @@ impl Replay<'_, '_> {
     }
 
     /// Whether the case has gone past a step it could be at (noting the end it reached).
-    fn is_passed(&mut self, id: StepIndex, state: &StepState) -> bool {
+    fn is_passed(&mut self, id: StepIndex) -> bool {
+        let state = &self.steps[id.0 as usize];
         match &self.step(id).kind {
             StepKind::Task | StepKind::Decision => {
                 state.done.is_some() || state.waived || state.after.is_some()
             }
             StepKind::End => {
+                let on = state.done.or(state.reached);
                 if self.end.is_none() {
-                    let on = state.done.or(state.reached);
                     self.end = on.map(|on| (id, on));
                 }
                 false

@@ -95,14 +95,14 @@ impl Replay<'_, '_> {
         out_of_range: &mut bool,
         rows: &mut Vec<Row>,
     ) {
-        let state = *self.state(id);
-        let recorded = state.first.is_some();
-        if recorded || state.on_path {
+        let state = self.state(id);
+        let (on_path, possible, after) = (state.on_path, state.possible, state.after);
+        if state.first.is_some() || on_path {
             self.timed_row(id, as_of, out_of_range, rows);
             // A together block is not recorded itself: the case has moved past it once a step
             // after its pieces meet was recorded.
             let passed = match self.step(id).kind {
-                StepKind::Task | StepKind::Decision => state.after.is_some(),
+                StepKind::Task | StepKind::Decision => after.is_some(),
                 StepKind::Together { join, .. } => self.state(join).after.is_some(),
                 _ => false,
             };
@@ -129,7 +129,7 @@ impl Replay<'_, '_> {
             {
                 *row = Row::new(id, Status::NotNeeded);
             }
-        } else if state.possible {
+        } else if possible {
             push_row(rows, id, Status::Pending);
         } else {
             push_row(rows, id, Status::NotApplicable);
@@ -164,17 +164,18 @@ impl Replay<'_, '_> {
         rows: &mut Vec<Row>,
     ) {
         let step = self.step(id);
-        let state = *self.state(id);
+        let state = self.state(id);
+        let (done, waived, event) = (state.done, state.waived, state.event);
         push_row(rows, id, Status::Pending);
         let Some(row) = rows.last_mut() else {
             return;
         };
         self.set_due_and_target(row, |step| self.state(step).done, out_of_range);
-        row.event = state.event.map(|event| event as usize);
+        row.event = event.map(|event| event as usize);
         if step.extension.is_some() {
             row.extension = self.extend(id, as_of);
         }
-        self.judge(row, step, state.done, state.waived, as_of);
+        self.judge(row, step, done, waived, as_of);
     }
 
     /// Sets the row's due date and target, and the rules that gave them, from the governing
