@@ -202,7 +202,6 @@ impl Replay<'_, '_> {
         }
     }
 
-
     /// [`Self::each_deviations`] for one piece of work.
     fn note_each_deviations(
         &mut self,

@@ -208,8 +208,11 @@ impl Replay<'_, '_> {
         for &id in &path {
             // The fields read, not the whole state: a copy of it for every step cost more.
             let state = self.state(id);
-            let (not_done, after, ready) =
-                (state.done.is_none() && !state.waived, state.after, state.ready);
+            let (not_done, after, ready) = (
+                state.done.is_none() && !state.waived,
+                state.after,
+                state.ready,
+            );
             let mut latest = state.latest_ahead;
             let step = self.step(id);
             let recordable = matches!(step.kind, StepKind::Task | StepKind::Decision);
