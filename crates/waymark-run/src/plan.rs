@@ -35,6 +35,8 @@ pub struct Plan<'p> {
     pub(crate) row_steps: Vec<StepIndex>,
     /// Per step: which kinds of deadline it has (most have none).
     pub(crate) deadline_kinds: Vec<DeadlineKinds>,
+    /// Per step: its kind without the details (see [`Kind`]).
+    pub(crate) kinds: Vec<Kind>,
     /// Per step: its place in the procedure's order (see [`graph_order`]).
     pub(crate) rank: Vec<u32>,
     /// The steps in the procedure's order.
@@ -166,6 +168,44 @@ impl RoleRules {
     }
 }
 
+/// A step's kind without its details, for the replay's passes that only ask which kind a
+/// step is: one byte to read, where telling [`StepKind`]'s variants apart costs a few
+/// instructions on every step of every case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Task,
+    Decision,
+    Together,
+    Join,
+    Checkpoint,
+    Recurring,
+    End,
+}
+
+impl Kind {
+    fn of(kind: &StepKind) -> Kind {
+        match kind {
+            StepKind::Task => Kind::Task,
+            StepKind::Decision => Kind::Decision,
+            StepKind::Together { .. } => Kind::Together,
+            StepKind::Join { .. } => Kind::Join,
+            StepKind::Checkpoint { .. } => Kind::Checkpoint,
+            StepKind::Recurring { .. } => Kind::Recurring,
+            StepKind::End => Kind::End,
+        }
+    }
+
+    /// A task or a decision: the steps a case records and can stand at.
+    pub fn is_recordable(self) -> bool {
+        matches!(self, Kind::Task | Kind::Decision)
+    }
+
+    /// A task, a decision or an end: the steps whose record moves a case along its path.
+    pub fn is_on_the_way(self) -> bool {
+        matches!(self, Kind::Task | Kind::Decision | Kind::End)
+    }
+}
+
 /// Which kinds of deadline a step has.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct DeadlineKinds {
@@ -231,6 +271,9 @@ impl<'p> Plan<'p> {
                 .map(|step| routes_wait(procedure, step))
                 .collect(),
             deadline_kinds,
+            kinds: (procedure.steps.iter())
+                .map(|step| Kind::of(&step.kind))
+                .collect(),
             rank,
             in_order,
             procedure,

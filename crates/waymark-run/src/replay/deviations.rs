@@ -12,6 +12,7 @@
     reason = "step ids index per-step lists sized to the procedure's steps, and record and event indexes were made from this case's own lists"
 )]
 
+use crate::plan::Kind;
 use super::Replay;
 use super::records::Record;
 use crate::report::{Deviation, DeviationKind};
@@ -24,7 +25,7 @@ impl Replay<'_, '_> {
         for index in 0..self.records.len() {
             let record = self.records[index];
             let step = self.step(record.step);
-            let once = !step.repeats && !matches!(step.kind, StepKind::Recurring { .. });
+            let once = !step.repeats && self.kind(record.step) != Kind::Recurring;
             let later = self.state(record.step).first != Some(index as u32);
             let again = match once {
                 true => later,
@@ -76,11 +77,7 @@ impl Replay<'_, '_> {
 
     /// A task, decision or end on the path.
     fn is_on_path_step(&self, id: StepIndex) -> bool {
-        self.state(id).on_path
-            && matches!(
-                self.step(id).kind,
-                StepKind::Task | StepKind::Decision | StepKind::End
-            )
+        self.state(id).on_path && self.kind(id).is_on_the_way()
     }
 
     /// What is wrong with a (first) record on its own, if anything: after the end, off the
@@ -89,14 +86,14 @@ impl Replay<'_, '_> {
         if self.is_after_end(record) {
             return Some((DeviationKind::AfterEnd, Vec::new()));
         }
-        match &self.step(record.step).kind {
-            StepKind::Task | StepKind::Decision | StepKind::End => {
-                (!self.state(record.step).on_path)
-                    .then(|| (DeviationKind::Unexpected, self.open_on(record.on)))
+        match (self.kind(record.step), &self.step(record.step).kind) {
+            (Kind::Task | Kind::Decision | Kind::End, _) => (!self.state(record.step).on_path)
+                .then(|| (DeviationKind::Unexpected, self.open_on(record.on))),
+            (Kind::Checkpoint, _) => self.judge_checkpoint(record),
+            (Kind::Recurring, StepKind::Recurring { during, .. }) => {
+                self.judge_recurring(record, *during)
             }
-            StepKind::Checkpoint { .. } => self.judge_checkpoint(record),
-            StepKind::Recurring { during, .. } => self.judge_recurring(record, *during),
-            StepKind::Together { .. } | StepKind::Join { .. } => None,
+            _ => None,
         }
     }
 

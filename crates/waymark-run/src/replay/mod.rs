@@ -53,12 +53,12 @@ mod test_cases;
 mod tests;
 
 use crate::case::{Case, When};
-use crate::plan::Plan;
+use crate::plan::{Kind, Plan};
 use crate::report::{CaseReport, Deviation, Left, State, Warning};
 use chrono::NaiveDate;
 use records::Record;
 use scratch::{SCRATCH, Scratch};
-use waymark_compile::{StepIndex, StepKind};
+use waymark_compile::StepIndex;
 
 /// How to read a case's records.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -249,6 +249,10 @@ impl<'a, 'p> Replay<'a, 'p> {
         self.plan.procedure.step(id)
     }
 
+    fn kind(&self, id: StepIndex) -> Kind {
+        self.plan.kinds[id.0 as usize]
+    }
+
     /// The case's facts, each decision's outcome named in a condition (from the record that
     /// decided the way on: its first, or for a decision that may repeat, its latest), and each
     /// fact recorded at a step (from that step's latest record). Unknown until recorded.
@@ -343,7 +347,7 @@ impl<'a, 'p> Replay<'a, 'p> {
                     && state.done.is_none()
                     && !state.waived
                     && state.after.is_none()
-                    && matches!(self.step(*id).kind, StepKind::Task | StepKind::Decision)
+                    && self.kind(*id).is_recordable()
                     && !self.not_needed(*id)
             })
             .collect();
@@ -384,7 +388,7 @@ impl<'a, 'p> Replay<'a, 'p> {
                 state.on_path
                     && reached
                     && state.done.is_none_or(|done| done.date > on.date)
-                    && matches!(self.step(*id).kind, StepKind::Task | StepKind::Decision)
+                    && self.kind(*id).is_recordable()
             })
             .collect()
     }

@@ -11,6 +11,7 @@
     reason = "step ids index per-step lists sized to the procedure's steps, and record and event indexes were made from this case's own lists"
 )]
 
+use crate::plan::Kind;
 use super::{Replay, Scratch};
 use waymark_compile::{RouteWhen, StepIndex, StepKind};
 
@@ -63,16 +64,17 @@ impl Replay<'_, '_> {
                 continue;
             }
             let step = self.step(id);
-            match &step.kind {
-                StepKind::Task | StepKind::Join { .. } if self.waits_on_a_decision(id) => {
+            // By the kind in the plan first: the step's own kind is opened only for its details.
+            match (self.kind(id), &step.kind) {
+                (Kind::Task | Kind::Join, _) if self.waits_on_a_decision(id) => {
                     undecided.push(id);
                 }
-                StepKind::Task | StepKind::Join { .. } => {
+                (Kind::Task | Kind::Join, _) => {
                     let onward = step.route_by_facts(&self.fact());
                     self.state_mut(id).onward = onward;
                     stack.extend(onward);
                 }
-                StepKind::Decision => match self.recorded_outcome(id) {
+                (Kind::Decision, _) => match self.recorded_outcome(id) {
                     Some(outcome) if self.outcome_waits(id, outcome) => undecided.push(id),
                     Some(outcome) => {
                         let onward = step.route_by_outcome(outcome, &self.fact());
@@ -81,21 +83,24 @@ impl Replay<'_, '_> {
                     }
                     None => undecided.push(id),
                 },
-                StepKind::Together { members, join, .. } => {
+                (Kind::Together, StepKind::Together { members, join, .. }) => {
                     stack.push(*join);
                     stack.extend(members.iter().rev());
                 }
-                StepKind::End | StepKind::Checkpoint { .. } | StepKind::Recurring { .. } => {}
+                _ => {}
             }
         }
     }
 
     /// Whether a step's routes test the outcome of a decision not recorded, or a fact recorded
     /// at a step not recorded: like that decision, the step goes the way its later records show.
+    #[inline]
     fn waits_on_a_decision(&self, id: StepIndex) -> bool {
-        if !self.plan.routes_wait[id.0 as usize] {
-            return false;
-        }
+        self.plan.routes_wait[id.0 as usize] && self.route_waits(id)
+    }
+
+    /// [`Self::waits_on_a_decision`], for a step whose routes may wait.
+    fn route_waits(&self, id: StepIndex) -> bool {
         self.step(id).routes.iter().any(|route| match &route.when {
             RouteWhen::Guard(guard) => guard
                 .any_of
@@ -187,10 +192,7 @@ impl Replay<'_, '_> {
             }
             *mark = generation;
             if let Some(first) = self.state(id).first
-                && !matches!(
-                    self.step(id).kind,
-                    StepKind::Checkpoint { .. } | StepKind::Recurring { .. }
-                )
+                && !matches!(self.kind(id), Kind::Checkpoint | Kind::Recurring)
             {
                 earliest = Some(earliest.map_or(first, |e| e.min(first)));
             }
@@ -204,19 +206,19 @@ impl Replay<'_, '_> {
     /// together block and on after it, along the route its facts choose from anything else.
     fn push_possible_next(&self, id: StepIndex, stack: &mut Vec<StepIndex>) {
         let step = self.step(id);
-        match &step.kind {
-            StepKind::Decision => stack.extend(step.routes.iter().map(|route| route.target)),
-            StepKind::Together { members, join, .. } => {
+        match (self.kind(id), &step.kind) {
+            (Kind::Decision, _) => stack.extend(step.routes.iter().map(|route| route.target)),
+            (Kind::Together, StepKind::Together { members, join, .. }) => {
                 stack.push(*join);
                 stack.extend(members.iter().copied());
             }
-            StepKind::Task | StepKind::Join { .. } if self.waits_on_a_decision(id) => {
+            (Kind::Task | Kind::Join, _) if self.waits_on_a_decision(id) => {
                 stack.extend(step.routes.iter().map(|route| route.target));
             }
-            StepKind::Task | StepKind::Join { .. } => {
+            (Kind::Task | Kind::Join, _) => {
                 stack.extend(step.route_by_facts(&self.fact()));
             }
-            StepKind::End | StepKind::Checkpoint { .. } | StepKind::Recurring { .. } => {}
+            _ => {}
         }
     }
 

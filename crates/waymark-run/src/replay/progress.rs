@@ -8,6 +8,7 @@
 )]
 
 use super::{Replay, earlier, later};
+use crate::plan::Kind;
 use crate::case::When;
 use waymark_compile::{StepIndex, StepKind};
 
@@ -36,8 +37,8 @@ impl Replay<'_, '_> {
         }
         let path = std::mem::take(&mut self.path);
         for &id in &path {
-            match &self.step(id).kind {
-                StepKind::Task | StepKind::Decision | StepKind::End => {
+            match (self.kind(id), &self.step(id).kind) {
+                (Kind::Task | Kind::Decision | Kind::End, _) => {
                     self.do_step(id);
                     let state = self.state(id);
                     let (reached, onward) = (state.reached, state.onward);
@@ -51,7 +52,7 @@ impl Replay<'_, '_> {
                         && let Some(latest) = self.latest_record(id)
                     {
                         (progress, done) = (Some(latest.on), Some(latest.on));
-                        if self.step(id).kind == StepKind::Task {
+                        if self.kind(id) == Kind::Task {
                             progress = super::later(progress, reached);
                         }
                     }
@@ -60,13 +61,13 @@ impl Replay<'_, '_> {
                     }
                     self.finish_piece(id, finished, progress);
                 }
-                StepKind::Together { members, .. } => {
+                (Kind::Together, StepKind::Together { members, .. }) => {
                     let (reached, after_done) = (self.state(id).reached, self.state(id).after_done);
                     for &member in members {
                         self.reach(id, member, reached, after_done);
                     }
                 }
-                StepKind::Join { together } => {
+                (Kind::Join, StepKind::Join { together }) => {
                     let pieces = self.plan.pieces[id.0 as usize];
                     let any_of = self.step(*together).kind.any_of_join().is_some();
                     let state = self.state_mut(id);
@@ -88,7 +89,7 @@ impl Replay<'_, '_> {
                     }
                     self.finish_piece(id, done.is_some(), progress);
                 }
-                StepKind::Checkpoint { .. } | StepKind::Recurring { .. } => {}
+                _ => {}
             }
         }
         self.path = path;
@@ -146,8 +147,10 @@ impl Replay<'_, '_> {
     /// The steps a case moves on to from `id` along its path, forward in the procedure's order.
     pub(super) fn next_on_path(&self, id: StepIndex, mut each: impl FnMut(StepIndex)) {
         let forward = |next: StepIndex| self.plan.rank(next) > self.plan.rank(id);
-        match &self.step(id).kind {
-            StepKind::Together { members, .. } => members.iter().copied().for_each(&mut each),
+        match (self.kind(id), &self.step(id).kind) {
+            (Kind::Together, StepKind::Together { members, .. }) => {
+                members.iter().copied().for_each(&mut each);
+            }
             _ => self
                 .state(id)
                 .onward
@@ -182,9 +185,9 @@ impl Replay<'_, '_> {
             let mut after: Option<u32> = None;
             self.next_on_path(id, |next| {
                 let state = self.state(next);
-                let recorded = match self.step(next).kind {
-                    StepKind::Task | StepKind::Decision | StepKind::End => state.first,
-                    _ => None,
+                let recorded = match self.kind(next).is_on_the_way() {
+                    true => state.first,
+                    false => None,
                 };
                 for first in [recorded, state.after].into_iter().flatten() {
                     after = Some(after.map_or(first, |a| a.min(first)));
@@ -215,7 +218,7 @@ impl Replay<'_, '_> {
             );
             let mut latest = state.latest_ahead;
             let step = self.step(id);
-            let recordable = matches!(step.kind, StepKind::Task | StepKind::Decision);
+            let recordable = self.kind(id).is_recordable();
             if recordable
                 && not_done
                 && !self.not_needed(id)
@@ -260,20 +263,20 @@ impl Replay<'_, '_> {
     /// Whether the case has gone past a step it could be at (noting the end it reached).
     fn is_passed(&mut self, id: StepIndex) -> bool {
         let state = &self.steps[id.0 as usize];
-        match &self.step(id).kind {
-            StepKind::Task | StepKind::Decision => {
+        match self.kind(id) {
+            Kind::Task | Kind::Decision => {
                 state.done.is_some() || state.waived || state.after.is_some()
             }
-            StepKind::End => {
+            Kind::End => {
                 let on = state.done.or(state.reached);
                 if self.end.is_none() {
                     self.end = on.map(|on| (id, on));
                 }
                 false
             }
-            StepKind::Together { .. } => true,
-            StepKind::Join { .. } => state.pieces_passed >= self.plan.pieces[id.0 as usize],
-            StepKind::Checkpoint { .. } | StepKind::Recurring { .. } => false,
+            Kind::Together => true,
+            Kind::Join => state.pieces_passed >= self.plan.pieces[id.0 as usize],
+            Kind::Checkpoint | Kind::Recurring => false,
         }
     }
 }

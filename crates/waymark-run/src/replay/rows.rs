@@ -8,7 +8,7 @@ use super::Replay;
 use super::due_dates::{governing, shift};
 use super::extension::judged_due;
 use crate::case::When;
-use crate::plan::RoleRules;
+use crate::plan::{Kind, RoleRules};
 use crate::report::{Row, Status, Warning};
 use chrono::NaiveDate;
 use waymark_compile::{DeadlineKind, Step, StepIndex, StepKind, Unit};
@@ -45,16 +45,19 @@ impl Replay<'_, '_> {
         let mut out_of_range = false;
         let plan = self.plan;
         for &id in &plan.row_steps {
-            match &self.step(id).kind {
-                StepKind::Checkpoint { until, .. } => {
+            match (self.kind(id), &self.step(id).kind) {
+                (Kind::Checkpoint, StepKind::Checkpoint { until, .. }) => {
                     self.checkpoint_row(id, *until, as_of, &mut out_of_range, &mut rows);
                 }
-                StepKind::Recurring {
-                    every,
-                    unit,
-                    during,
-                    when,
-                } => {
+                (
+                    Kind::Recurring,
+                    StepKind::Recurring {
+                        every,
+                        unit,
+                        during,
+                        when,
+                    },
+                ) => {
                     // Recurring work with a condition the case does not meet is not its work.
                     if when
                         .as_ref()
@@ -101,9 +104,11 @@ impl Replay<'_, '_> {
             self.timed_row(id, as_of, out_of_range, rows);
             // A together block is not recorded itself: the case has moved past it once a step
             // after its pieces meet was recorded.
-            let passed = match self.step(id).kind {
-                StepKind::Task | StepKind::Decision => after.is_some(),
-                StepKind::Together { join, .. } => self.state(join).after.is_some(),
+            let passed = match (self.kind(id), &self.step(id).kind) {
+                (Kind::Task | Kind::Decision, _) => after.is_some(),
+                (Kind::Together, StepKind::Together { join, .. }) => {
+                    self.state(*join).after.is_some()
+                }
                 _ => false,
             };
             if let Some(row) = rows.last_mut()
