@@ -16,7 +16,7 @@ impl Replay<'_, '_> {
     ///
     /// Asked of every step of every case: the question is answered here, without a call, for
     /// the procedures that have no any-of work.
-    #[inline]
+    #[inline(always)]
     pub(super) fn not_needed(&self, id: StepIndex) -> bool {
         self.plan.any_of && self.not_needed_in_any_of(id)
     }

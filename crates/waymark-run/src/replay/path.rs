@@ -94,7 +94,7 @@ impl Replay<'_, '_> {
 
     /// Whether a step's routes test the outcome of a decision not recorded, or a fact recorded
     /// at a step not recorded: like that decision, the step goes the way its later records show.
-    #[inline]
+    #[inline(always)]
     fn waits_on_a_decision(&self, id: StepIndex) -> bool {
         self.plan.routes_wait[id.0 as usize] && self.route_waits(id)
     }
