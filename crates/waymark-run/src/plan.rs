@@ -37,6 +37,9 @@ pub struct Plan<'p> {
     pub(crate) deadline_kinds: Vec<DeadlineKinds>,
     /// Per step: its kind without the details (see [`Kind`]).
     pub(crate) kinds: Vec<Kind>,
+    /// Per step: its one deadline, when that is a limit with no condition counted after a
+    /// step (most deadlines): its due date is then one sum, with no rules to weigh.
+    pub(crate) plain_limits: Vec<Option<PlainLimit>>,
     /// Per step: its place in the procedure's order (see [`graph_order`]).
     pub(crate) rank: Vec<u32>,
     /// The steps in the procedure's order.
@@ -206,6 +209,33 @@ impl Kind {
     }
 }
 
+/// A step's only deadline: `due AMOUNT UNIT after STEP`, with no condition.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct PlainLimit {
+    /// The step whose record starts the clock.
+    pub after: StepIndex,
+    pub amount: i64,
+    pub unit: waymark_compile::Unit,
+}
+
+impl PlainLimit {
+    fn of(step: &waymark_compile::Step) -> Option<PlainLimit> {
+        let [deadline] = step.deadlines.as_slice() else {
+            return None;
+        };
+        match (deadline.kind, &deadline.guard, deadline.clock) {
+            (DeadlineKind::Limit, None, waymark_compile::Clock::AfterStep(after)) => {
+                Some(PlainLimit {
+                    after,
+                    amount: i64::from(deadline.amount),
+                    unit: deadline.unit,
+                })
+            }
+            _ => None,
+        }
+    }
+}
+
 /// Which kinds of deadline a step has.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct DeadlineKinds {
@@ -274,6 +304,7 @@ impl<'p> Plan<'p> {
             kinds: (procedure.steps.iter())
                 .map(|step| Kind::of(&step.kind))
                 .collect(),
+            plain_limits: procedure.steps.iter().map(PlainLimit::of).collect(),
             rank,
             in_order,
             procedure,
@@ -662,6 +693,46 @@ mod tests {
         let compiled = waymark_compile::compile(parsed.document, &mut waymark_compile::NoFiles);
         assert!(!compiled.has_errors(), "{:?}", compiled.diagnostics);
         compiled.procedure.expect("the test procedure compiles")
+    }
+
+    #[test]
+    fn only_a_single_limit_with_no_condition_after_a_step_is_plain() {
+        let procedure = compiled(
+            r#"
+procedure t "Deadlines"
+fact urgent "Urgent" is yes or no
+start referral
+step referral "Referral"
+  untimed "the clock starts here"
+  then visit
+step visit "Visit"
+  due 5 working days after referral
+  then plan
+step plan "Plan"
+  target 3 working days after visit
+  due 10 working days after visit
+  then review
+step review "Review"
+  due 2 working days after plan when urgent is yes
+  due 5 working days after plan when urgent is no
+  then done
+end done "Done"
+"#,
+        );
+        let plain = |name: &str| {
+            let step = procedure.step(StepIndex(
+                procedure.steps.iter().position(|s| s.id == name).unwrap() as u32,
+            ));
+            PlainLimit::of(step).map(|limit| (limit.after, limit.amount, limit.unit))
+        };
+        let referral = StepIndex(0);
+        assert_eq!(
+            plain("visit"),
+            Some((referral, 5, waymark_compile::Unit::WorkingDays))
+        );
+        assert!(plain("referral").is_none(), "no deadline");
+        assert!(plain("plan").is_none(), "a target beside the limit");
+        assert!(plain("review").is_none(), "limits with conditions");
     }
 
     #[test]

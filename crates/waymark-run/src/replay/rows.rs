@@ -191,6 +191,18 @@ impl Replay<'_, '_> {
         done_at: impl Fn(StepIndex) -> Option<When>,
         out_of_range: &mut bool,
     ) {
+        if let Some(plain) = self.plan.plain_limits[row.step.0 as usize] {
+            // One sum: what `governing` gives for a single limit, without weighing rules.
+            let from = done_at(plain.after);
+            let due = from.and_then(|from| {
+                shift(self.plan.calendar, from, plain.amount, plain.unit)
+                    .inspect_err(|_| *out_of_range = true)
+                    .ok()
+            });
+            (row.due, row.due_rule) = (due, due.map(|_| 0));
+            (row.target, row.target_rule) = (None, None);
+            return;
+        }
         let step = self.step(row.step);
         let fact = self.fact();
         let decided = |step, outcome| self.first_decided(step, outcome);
