@@ -12,9 +12,9 @@
     reason = "step ids index per-step lists sized to the procedure's steps, and record and event indexes were made from this case's own lists"
 )]
 
-use crate::plan::Kind;
 use super::Replay;
 use super::records::Record;
+use crate::plan::Kind;
 use crate::report::{Deviation, DeviationKind};
 use waymark_compile::{Clock, StepIndex, StepKind};
 
@@ -205,6 +205,14 @@ impl Replay<'_, '_> {
     /// Every pair (ahead, behind) of records on the path where the step ahead was recorded on
     /// a later date than the step behind it.
     fn pairs_out_of_order(&self, records: &[u32]) -> Vec<(u32, u32)> {
+        match records.len() <= 64 {
+            true => self.pairs_out_of_order_as_bits(records),
+            false => self.pairs_out_of_order_as_lists(records),
+        }
+    }
+
+    /// [`Self::pairs_out_of_order`] for any number of records.
+    fn pairs_out_of_order_as_lists(&self, records: &[u32]) -> Vec<(u32, u32)> {
         // Per step on the path: the records of the steps ahead of it on the path.
         let mut ahead: Vec<Vec<u32>> = vec![Vec::new(); self.steps.len()];
         let mut own: Vec<Option<u32>> = vec![None; self.steps.len()];
@@ -232,6 +240,36 @@ impl Replay<'_, '_> {
         pairs
     }
 
+    /// [`Self::pairs_out_of_order`] for up to 64 records (nearly every case): the records ahead
+    /// of a step are a set of bits, one per place in `records`, rather than a list copied
+    /// along every edge. The pairs come in the same order.
+    fn pairs_out_of_order_as_bits(&self, records: &[u32]) -> Vec<(u32, u32)> {
+        let mut ahead = vec![0u64; self.steps.len()];
+        let mut own: Vec<Option<usize>> = vec![None; self.steps.len()];
+        for (place, &index) in records.iter().enumerate() {
+            own[self.records[index as usize].step.0 as usize] = Some(place);
+        }
+        let mut pairs = Vec::new();
+        for &id in &self.path {
+            let mut carried = ahead[id.0 as usize];
+            if let Some(place) = own[id.0 as usize] {
+                let index = records[place];
+                let date = self.records[index as usize].on.date;
+                let mut before = carried;
+                while before != 0 {
+                    let earlier = records[before.trailing_zeros() as usize];
+                    before &= before - 1;
+                    if self.records[earlier as usize].on.date > date {
+                        pairs.push((earlier, index));
+                    }
+                }
+                carried |= 1 << place;
+            }
+            self.next_on_path(id, |next| ahead[next.0 as usize] |= carried);
+        }
+        pairs
+    }
+
     /// A step on the path with no record, that the record `after` shows the case moved past.
     pub(super) fn note_gap(&mut self, id: StepIndex, after: Option<u32>) {
         let Some(after) = after else {
@@ -249,5 +287,63 @@ impl Replay<'_, '_> {
             record: Some(record.event),
             after_later_steps: false,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Replay, Scratch, records};
+    use crate::plan::Plan;
+    use waymark_diagnostics::FileId;
+
+    /// A procedure of `n` steps in a row, each due a day after the one before, and a case with
+    /// a record of each on a date that jumps about.
+    fn procedure_and_case(n: usize, seed: u64) -> (String, String) {
+        let mut text = String::from("procedure t \"Row\"\nstart s0\n");
+        for i in 0..n {
+            text.push_str(&format!("step s{i} \"Step {i}\"\n  untimed \"test\"\n"));
+            match i + 1 < n {
+                true => text.push_str(&format!("  then s{}\n", i + 1)),
+                false => text.push_str("  then done\n"),
+            }
+        }
+        text.push_str("end done \"Done\"\n");
+        let mut state = seed;
+        let events: Vec<String> = (0..n)
+            .map(|i| {
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let day = 1 + (i as u64 / 2 + (state >> 60)) % 28;
+                format!(r#"{{"step":"s{i}","on":"2026-02-{day:02}"}}"#)
+            })
+            .collect();
+        let case = format!(r#"{{"case":"T","events":[{}]}}"#, events.join(","));
+        (text, case)
+    }
+
+    #[test]
+    fn records_out_of_order_pair_the_same_as_bits_and_as_lists() {
+        for (n, seed) in [(10, 1), (40, 2), (64, 3), (64, 4)] {
+            let (text, line) = procedure_and_case(n, seed);
+            let parsed = waymark_syntax::parse(FileId(0), &text);
+            let compiled = waymark_compile::compile(parsed.document, &mut waymark_compile::NoFiles);
+            let procedure = compiled.procedure.expect("the test procedure compiles");
+            let plan = Plan::new(&procedure, waymark_calendar::default_calendar());
+            let case = crate::read::parse_json_line(&plan, 1, &line).expect("the case reads");
+            let as_of = waymark_calendar::parse_date("2026-12-31").expect("a date");
+            let mut applied = Vec::new();
+            records::in_order(&plan, &case, as_of, &mut applied);
+            let mut scratch = Scratch::default();
+            let replay = Replay::run(&plan, &case, &applied, &mut scratch);
+            let on_path: Vec<u32> = (0..applied.len() as u32).collect();
+            let as_bits = replay.pairs_out_of_order_as_bits(&on_path);
+            assert!(!as_bits.is_empty(), "the dates jump about ({n} steps)");
+            assert_eq!(
+                as_bits,
+                replay.pairs_out_of_order_as_lists(&on_path),
+                "{n} steps"
+            );
+        }
     }
 }

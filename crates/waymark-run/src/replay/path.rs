@@ -11,8 +11,8 @@
     reason = "step ids index per-step lists sized to the procedure's steps, and record and event indexes were made from this case's own lists"
 )]
 
-use crate::plan::Kind;
 use super::{Replay, Scratch};
+use crate::plan::Kind;
 use waymark_compile::{RouteWhen, StepIndex, StepKind};
 
 impl Replay<'_, '_> {

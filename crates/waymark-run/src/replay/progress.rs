@@ -8,8 +8,8 @@
 )]
 
 use super::{Replay, earlier, later};
-use crate::plan::Kind;
 use crate::case::When;
+use crate::plan::Kind;
 use waymark_compile::{StepIndex, StepKind};
 
 impl Replay<'_, '_> {
