@@ -57,6 +57,9 @@ pub struct Plan<'p> {
     /// Work due `before each STEP`, with that STEP (most procedures have none, and then the
     /// replay does no work for it).
     pub(crate) each: Vec<(StepIndex, StepIndex)>,
+    /// Per step: the step it is due before (or after) each occurrence of, as in `each` (asked
+    /// of every step and record of every case: one look).
+    each_of_step: Vec<Option<StepIndex>>,
     /// Of the work in `each`, that due after each occurrence rather than before: work that
     /// repeats with a limit counted from a step that repeats (the safety plan of each strategy
     /// meeting, the review of each draft on a loop).
@@ -293,6 +296,19 @@ impl<'p> Plan<'p> {
         for (place, id) in in_order.iter().enumerate() {
             rank[id.0 as usize] = place as u32;
         }
+        let each: Vec<(StepIndex, StepIndex)> = procedure
+            .step_ids()
+            .filter_map(|id| {
+                let step = procedure.step(id);
+                let occurs = step
+                    .deadlines
+                    .iter()
+                    .find_map(|d| d.clock.each_occurrence_of());
+                occurs
+                    .or_else(|| after_each_occurrence_of(procedure, id))
+                    .map(|occurs| (id, occurs))
+            })
+            .collect();
         Plan {
             waiting_outcome_routes: waiting_outcome_routes(procedure),
             routes_wait: procedure
@@ -330,19 +346,14 @@ impl<'p> Plan<'p> {
                 .collect(),
             row_steps,
             signoffs: SignoffSteps::of(procedure),
-            each: procedure
-                .step_ids()
-                .filter_map(|id| {
-                    let step = procedure.step(id);
-                    let occurs = step
-                        .deadlines
-                        .iter()
-                        .find_map(|d| d.clock.each_occurrence_of());
-                    occurs
-                        .or_else(|| after_each_occurrence_of(procedure, id))
-                        .map(|occurs| (id, occurs))
+            each_of_step: (0..n as u32)
+                .map(|id| {
+                    each.iter()
+                        .find(|(work, _)| work.0 == id)
+                        .map(|(_, of)| *of)
                 })
                 .collect(),
+            each,
             after_each: procedure
                 .step_ids()
                 .filter(|id| after_each_occurrence_of(procedure, *id).is_some())
@@ -394,10 +405,7 @@ impl<'p> Plan<'p> {
 
     /// For work due `before each STEP`: that STEP.
     pub(crate) fn each_of(&self, work: StepIndex) -> Option<StepIndex> {
-        self.each
-            .iter()
-            .find(|(id, _)| *id == work)
-            .map(|(_, occurs)| *occurs)
+        self.each_of_step[work.0 as usize]
     }
 
     /// Whether `work` is due after each occurrence of its step (rather than before each).
