@@ -85,7 +85,10 @@ impl RawEvent<'_> {
 
 /// The facts of a case in the order written, each with its line in a facts file (0 for JSON).
 #[derive(Clone, Debug, Default)]
-pub(crate) struct RawFacts<'a>(pub Vec<(Cow<'a, str>, RawValue<'a>, usize)>);
+pub(crate) struct RawFacts<'a>(pub Vec<RawFact<'a>>);
+
+/// One fact as written: its name, its value, and its line in a facts file (0 for JSON).
+pub(crate) type RawFact<'a> = (Cow<'a, str>, RawValue<'a>, usize);
 
 /// A fact's value as written: JSON gives strings, numbers and booleans; CSV gives strings.
 #[derive(Clone, Debug)]
@@ -147,7 +150,9 @@ pub fn parse_json_for_each<const N: usize>(
         }
     });
     if let Some((id, facts)) = plain {
-        return checkers.map(|checker| checker.finish(id.clone(), &facts));
+        let cases = checkers.map(|checker| checker.finish(id.clone(), &facts));
+        crate::scratch::keep_raw_facts(facts.0);
+        return cases;
     }
     // Not a plain line: read it again, carefully, to say what is wrong (or to read escapes).
     let mut checkers = plans.map(|plan| CaseChecker::new(plan, line, 16));

@@ -238,7 +238,7 @@ impl<'a> Line<'a> {
     }
 
     fn facts(&mut self) -> Option<RawFacts<'a>> {
-        let mut facts = Vec::new();
+        let mut facts = crate::scratch::raw_facts();
         self.expect(b'{')?;
         self.space();
         if self.bytes().get(self.at) == Some(&b'}') {
