@@ -11,31 +11,34 @@ use rayon::prelude::*;
 /// and gives its results in input order with the number of lines in the block. `work` gets
 /// a stretch's non-blank lines with their 1-based numbers, and the stretch's size in bytes.
 ///
-/// Even finding the line breaks is shared between the cores: one pass counts each stretch's
-/// lines (for line numbers), the next does the work. Both keep input order.
+/// Even finding the line breaks is shared between the cores: one pass finds each stretch's
+/// line breaks (their count numbers the lines of the stretches after it), the next does the
+/// work on the lines between them. Both keep input order.
 pub fn for_each_stretch<R: Send>(
     first_line: usize,
     text: &[u8],
     work: impl Fn(&mut dyn Iterator<Item = (usize, &[u8])>, usize) -> R + Sync,
 ) -> (Vec<R>, usize) {
     let stretches = stretches(text, BYTES_PER_TASK);
-    let counts: Vec<usize> = stretches
+    let breaks: Vec<Vec<usize>> = stretches
         .par_iter()
-        .map(|&(start, end)| count_line_breaks(&text[start..end]))
+        .map(|&(start, end)| line_breaks(&text[start..end]))
         .collect();
-    let lines = counts.iter().sum::<usize>() + 1;
+    let lines = breaks.iter().map(Vec::len).sum::<usize>() + 1;
     let mut firsts = Vec::with_capacity(stretches.len());
     let mut line = first_line;
-    for count in &counts {
+    for found in &breaks {
         firsts.push(line);
-        line += count;
+        line += found.len();
     }
     let results = stretches
         .par_iter()
+        .zip(breaks)
         .zip(firsts)
-        .map(|(&(start, end), first)| {
+        .map(|((&(start, end), breaks), first)| {
             let mut lines = Lines {
                 text: &text[start..end],
+                breaks: &breaks,
                 at: 0,
                 line: first,
             }
@@ -65,27 +68,41 @@ fn stretches(text: &[u8], size: usize) -> Vec<(usize, usize)> {
     stretches
 }
 
-/// The lines of a stretch with their numbers, without their line breaks (or a `\r` before one).
-struct Lines<'a> {
+/// The lines of a stretch with their numbers, without their line breaks (or a `\r` before one):
+/// the stretches between the `breaks` found beforehand (the offsets of its `\n` bytes).
+struct Lines<'a, 'b> {
     text: &'a [u8],
+    breaks: &'b [usize],
     at: usize,
     line: usize,
 }
 
-impl<'a> Iterator for Lines<'a> {
+impl<'a> Iterator for Lines<'a, '_> {
     type Item = (usize, &'a [u8]);
 
     fn next(&mut self) -> Option<Self::Item> {
         if self.at >= self.text.len() {
             return None;
         }
-        let end = next_line_break(self.text, self.at).unwrap_or(self.text.len());
+        let end = match self.breaks.split_first() {
+            Some((&end, rest)) => {
+                self.breaks = rest;
+                end
+            }
+            None => self.text.len(),
+        };
         let line = &self.text[self.at..end];
         self.at = end + 1;
         let number = self.line;
         self.line += 1;
         Some((number, line.strip_suffix(b"\r").unwrap_or(line)))
     }
+}
+
+/// Where the `\n` bytes of `text` are. (Found one after the other, each search starts where
+/// the last stopped: every byte is looked at once, 32 an instruction.)
+fn line_breaks(text: &[u8]) -> Vec<usize> {
+    memchr::memchr_iter(b'\n', text).collect()
 }
 
 /// How many `\n` bytes `text` holds. (`memchr` looks at 16 bytes an instruction on every
@@ -141,12 +158,15 @@ mod tests {
             let mut first = 1;
             let mut lines = Vec::new();
             for &(start, end) in &parts {
+                let breaks = line_breaks(&text[start..end]);
                 lines.extend(Lines {
                     text: &text[start..end],
+                    breaks: &breaks,
                     at: 0,
                     line: first,
                 });
-                first += count_line_breaks(&text[start..end]);
+                first += breaks.len();
+                assert_eq!(breaks.len(), count_line_breaks(&text[start..end]));
             }
             let expected: Vec<(usize, &[u8])> =
                 vec![(1, b"a"), (2, b"bb"), (3, b""), (4, b"ccc"), (5, b"dddd")];
