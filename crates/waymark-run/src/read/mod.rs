@@ -244,6 +244,20 @@ fn case_id_of(text: &str) -> Option<String> {
 mod tests {
     use super::*;
 
+    /// The quick check and the standard library's agree, and a bad line still says where.
+    #[test]
+    fn a_line_is_utf8_or_says_where_it_stops_being() {
+        let mut line = r#"{"case":"\u00e9 é","facts":{}}"#.repeat(9).into_bytes();
+        assert_eq!(utf8(&line).ok(), std::str::from_utf8(&line).ok());
+        for (at, bad) in [(5, 0xff), (17, 0xc3), (200, 0x80), (line.len() - 1, 0xe2)] {
+            line[at] = bad;
+            let error = utf8(&line).err().map(|error| error.valid_up_to());
+            let expected = std::str::from_utf8(&line).err().map(|error| error.valid_up_to());
+            assert_eq!(error, expected);
+            assert!(error.is_some());
+        }
+    }
+
     #[test]
     fn case_id_of_a_broken_line() {
         assert_eq!(
