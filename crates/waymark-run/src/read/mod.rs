@@ -252,7 +252,9 @@ mod tests {
         for (at, bad) in [(5, 0xff), (17, 0xc3), (200, 0x80), (line.len() - 1, 0xe2)] {
             line[at] = bad;
             let error = utf8(&line).err().map(|error| error.valid_up_to());
-            let expected = std::str::from_utf8(&line).err().map(|error| error.valid_up_to());
+            let expected = std::str::from_utf8(&line)
+                .err()
+                .map(|error| error.valid_up_to());
             assert_eq!(error, expected);
             assert!(error.is_some());
         }
