@@ -110,6 +110,10 @@ pub(crate) fn keep_raw_facts(mut list: Vec<RawFact<'_>>) {
 }
 
 /// The same empty list (the same memory) for facts of another lifetime.
+#[allow(
+    clippy::unnecessary_filter_map,
+    reason = "the filter changes the items' lifetime, which `filter` cannot"
+)]
 fn relabel<'a>(list: Vec<RawFact<'_>>) -> Vec<RawFact<'a>> {
     list.into_iter().filter_map(|_| None).collect()
 }

@@ -145,6 +145,33 @@ mod tests {
         }
     }
 
+    /// Over many stretches: every non-blank line once, in order, with its number, as a plain
+    /// split of the text gives them.
+    #[test]
+    fn every_line_of_a_block_is_worked_on_once_with_its_number() {
+        let mut text = Vec::new();
+        for i in 0..12_000 {
+            match i % 7 {
+                0 => text.extend_from_slice(b"\n"),
+                1 => text.extend_from_slice(b"  \t \r\n"),
+                2 => text.extend_from_slice(format!("line {i}\r\n").as_bytes()),
+                _ => text.extend_from_slice(format!("{{\"case\":\"C{i}\"}}\n").as_bytes()),
+            }
+        }
+        text.extend_from_slice(b"last");
+        assert!(text.len() > 2 * BYTES_PER_TASK);
+        let (parts, lines) = for_each_stretch(7, &text, |lines, _| {
+            lines.map(|(n, l)| (n, l.to_vec())).collect::<Vec<_>>()
+        });
+        let expected: Vec<(usize, Vec<u8>)> = (text.split(|&b| b == b'\n').enumerate())
+            .map(|(i, l)| (i + 7, l.strip_suffix(b"\r").unwrap_or(l).to_vec()))
+            .filter(|(_, l)| !l.trim_ascii().is_empty())
+            .collect();
+        assert!(parts.len() > 2);
+        assert_eq!(parts.concat(), expected);
+        assert_eq!(lines, 12_001);
+    }
+
     #[test]
     fn stretches_end_at_line_breaks_and_lines_keep_their_numbers() {
         let text = b"a\nbb\r\n\nccc\ndddd";
