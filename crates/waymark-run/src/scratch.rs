@@ -4,6 +4,7 @@
 //! fifth of the run time.
 
 use crate::case::Event;
+use crate::read::RawFact;
 use crate::report::{CaseReport, Deviation, Row};
 use std::cell::RefCell;
 use waymark_compile::FactValue;
@@ -18,6 +19,8 @@ struct Spares {
     deviations: Vec<Vec<Deviation>>,
     facts: Vec<Vec<Option<FactValue>>>,
     ids: Vec<String>,
+    /// One list for the facts of the line being read (see [`raw_facts`]).
+    raw_facts: Vec<RawFact<'static>>,
 }
 
 thread_local! {
@@ -80,4 +83,61 @@ pub(crate) fn rows() -> Vec<Row> {
 /// An empty list for a report's deviations.
 pub(crate) fn deviations() -> Vec<Deviation> {
     SPARES_OF_THIS_THREAD.with_borrow_mut(|spares| spares.deviations.pop().unwrap_or_default())
+}
+
+/// An empty list for the facts of a line as read, in the memory of the last line's list: a
+/// fresh one for every case was a `malloc` and a `free` a case.
+///
+/// The list borrows from its line, so it cannot be kept as it is: it is kept empty, and an
+/// empty list's memory is handed from one lifetime to the other by collecting it again (the
+/// standard library reuses a list's memory when the items have the same size).
+pub(crate) fn raw_facts<'a>() -> Vec<RawFact<'a>> {
+    let list =
+        SPARES_OF_THIS_THREAD.with_borrow_mut(|spares| std::mem::take(&mut spares.raw_facts));
+    relabel(list)
+}
+
+/// Hands back a list from [`raw_facts`] once the line is checked. (A line without facts hands
+/// back a list without memory: the spare is kept then.)
+pub(crate) fn keep_raw_facts(mut list: Vec<RawFact<'_>>) {
+    list.clear();
+    let list = relabel(list);
+    SPARES_OF_THIS_THREAD.with_borrow_mut(|spares| {
+        if list.capacity() > spares.raw_facts.capacity() {
+            spares.raw_facts = list;
+        }
+    });
+}
+
+/// The same empty list (the same memory) for facts of another lifetime.
+#[allow(
+    clippy::unnecessary_filter_map,
+    reason = "the filter changes the items' lifetime, which `filter` cannot"
+)]
+fn relabel<'a>(list: Vec<RawFact<'_>>) -> Vec<RawFact<'a>> {
+    list.into_iter().filter_map(|_| None).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::read::RawValue;
+    use std::borrow::Cow;
+
+    /// The point of [`raw_facts`]: the second line's list is the first line's memory.
+    #[test]
+    fn the_facts_list_of_one_line_is_the_memory_of_the_last() {
+        let line = String::from("threshold");
+        let mut list = raw_facts();
+        list.push((Cow::Borrowed(line.as_str()), RawValue::Null, 0));
+        let (memory, capacity) = (list.as_ptr() as usize, list.capacity());
+        keep_raw_facts(list);
+        keep_raw_facts(Vec::new());
+        let again = raw_facts();
+        assert!(again.is_empty());
+        assert_eq!(
+            (again.as_ptr() as usize, again.capacity()),
+            (memory, capacity)
+        );
+    }
 }

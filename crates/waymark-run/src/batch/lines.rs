@@ -11,31 +11,34 @@ use rayon::prelude::*;
 /// and gives its results in input order with the number of lines in the block. `work` gets
 /// a stretch's non-blank lines with their 1-based numbers, and the stretch's size in bytes.
 ///
-/// Even finding the line breaks is shared between the cores: one pass counts each stretch's
-/// lines (for line numbers), the next does the work. Both keep input order.
+/// Even finding the line breaks is shared between the cores: one pass finds each stretch's
+/// line breaks (their count numbers the lines of the stretches after it), the next does the
+/// work on the lines between them. Both keep input order.
 pub fn for_each_stretch<R: Send>(
     first_line: usize,
     text: &[u8],
     work: impl Fn(&mut dyn Iterator<Item = (usize, &[u8])>, usize) -> R + Sync,
 ) -> (Vec<R>, usize) {
     let stretches = stretches(text, BYTES_PER_TASK);
-    let counts: Vec<usize> = stretches
+    let breaks: Vec<Vec<usize>> = stretches
         .par_iter()
-        .map(|&(start, end)| count_line_breaks(&text[start..end]))
+        .map(|&(start, end)| line_breaks(&text[start..end]))
         .collect();
-    let lines = counts.iter().sum::<usize>() + 1;
+    let lines = breaks.iter().map(Vec::len).sum::<usize>() + 1;
     let mut firsts = Vec::with_capacity(stretches.len());
     let mut line = first_line;
-    for count in &counts {
+    for found in &breaks {
         firsts.push(line);
-        line += count;
+        line += found.len();
     }
     let results = stretches
         .par_iter()
+        .zip(breaks)
         .zip(firsts)
-        .map(|(&(start, end), first)| {
+        .map(|((&(start, end), breaks), first)| {
             let mut lines = Lines {
                 text: &text[start..end],
+                breaks: &breaks,
                 at: 0,
                 line: first,
             }
@@ -65,27 +68,41 @@ fn stretches(text: &[u8], size: usize) -> Vec<(usize, usize)> {
     stretches
 }
 
-/// The lines of a stretch with their numbers, without their line breaks (or a `\r` before one).
-struct Lines<'a> {
+/// The lines of a stretch with their numbers, without their line breaks (or a `\r` before one):
+/// the stretches between the `breaks` found beforehand (the offsets of its `\n` bytes).
+struct Lines<'a, 'b> {
     text: &'a [u8],
+    breaks: &'b [usize],
     at: usize,
     line: usize,
 }
 
-impl<'a> Iterator for Lines<'a> {
+impl<'a> Iterator for Lines<'a, '_> {
     type Item = (usize, &'a [u8]);
 
     fn next(&mut self) -> Option<Self::Item> {
         if self.at >= self.text.len() {
             return None;
         }
-        let end = next_line_break(self.text, self.at).unwrap_or(self.text.len());
+        let end = match self.breaks.split_first() {
+            Some((&end, rest)) => {
+                self.breaks = rest;
+                end
+            }
+            None => self.text.len(),
+        };
         let line = &self.text[self.at..end];
         self.at = end + 1;
         let number = self.line;
         self.line += 1;
         Some((number, line.strip_suffix(b"\r").unwrap_or(line)))
     }
+}
+
+/// Where the `\n` bytes of `text` are. (Found one after the other, each search starts where
+/// the last stopped: every byte is looked at once, 32 an instruction.)
+fn line_breaks(text: &[u8]) -> Vec<usize> {
+    memchr::memchr_iter(b'\n', text).collect()
 }
 
 /// How many `\n` bytes `text` holds. (`memchr` looks at 16 bytes an instruction on every
@@ -128,6 +145,33 @@ mod tests {
         }
     }
 
+    /// Over many stretches: every non-blank line once, in order, with its number, as a plain
+    /// split of the text gives them.
+    #[test]
+    fn every_line_of_a_block_is_worked_on_once_with_its_number() {
+        let mut text = Vec::new();
+        for i in 0..12_000 {
+            match i % 7 {
+                0 => text.extend_from_slice(b"\n"),
+                1 => text.extend_from_slice(b"  \t \r\n"),
+                2 => text.extend_from_slice(format!("line {i}\r\n").as_bytes()),
+                _ => text.extend_from_slice(format!("{{\"case\":\"C{i}\"}}\n").as_bytes()),
+            }
+        }
+        text.extend_from_slice(b"last");
+        assert!(text.len() > 2 * BYTES_PER_TASK);
+        let (parts, lines) = for_each_stretch(7, &text, |lines, _| {
+            lines.map(|(n, l)| (n, l.to_vec())).collect::<Vec<_>>()
+        });
+        let expected: Vec<(usize, Vec<u8>)> = (text.split(|&b| b == b'\n').enumerate())
+            .map(|(i, l)| (i + 7, l.strip_suffix(b"\r").unwrap_or(l).to_vec()))
+            .filter(|(_, l)| !l.trim_ascii().is_empty())
+            .collect();
+        assert!(parts.len() > 2);
+        assert_eq!(parts.concat(), expected);
+        assert_eq!(lines, 12_001);
+    }
+
     #[test]
     fn stretches_end_at_line_breaks_and_lines_keep_their_numbers() {
         let text = b"a\nbb\r\n\nccc\ndddd";
@@ -141,12 +185,15 @@ mod tests {
             let mut first = 1;
             let mut lines = Vec::new();
             for &(start, end) in &parts {
+                let breaks = line_breaks(&text[start..end]);
                 lines.extend(Lines {
                     text: &text[start..end],
+                    breaks: &breaks,
                     at: 0,
                     line: first,
                 });
-                first += count_line_breaks(&text[start..end]);
+                first += breaks.len();
+                assert_eq!(breaks.len(), count_line_breaks(&text[start..end]));
             }
             let expected: Vec<(usize, &[u8])> =
                 vec![(1, b"a"), (2, b"bb"), (3, b""), (4, b"ccc"), (5, b"dddd")];
