@@ -171,9 +171,7 @@ fn phases(plan: &Plan, input: &Path) {
     let start = Instant::now();
     let reports: Vec<_> = cases
         .into_iter()
-        .map(|case| {
-            waymark_run::CaseResult::Ran(Box::new(waymark_run::run_case(plan, case, as_of)))
-        })
+        .map(|case| waymark_run::CaseResult::Ran(waymark_run::run_case(plan, case, as_of)))
         .collect();
     let interpret = per_case(start);
     let start = Instant::now();

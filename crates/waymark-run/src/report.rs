@@ -315,8 +315,12 @@ impl CaseReport {
 
 /// A case run, or a case whose data could not be read.
 #[derive(Clone, Debug, PartialEq)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "a result is made for every case and used at once: boxing the report cost an allocation a case"
+)]
 pub enum CaseResult {
-    Ran(Box<CaseReport>),
+    Ran(CaseReport),
     Bad(BadCase),
 }
 

@@ -54,12 +54,7 @@ impl RunOptions {
 
     fn run(&self, plan: &Plan, case: Result<Case, BadCase>) -> CaseResult {
         match case {
-            Ok(case) => CaseResult::Ran(Box::new(run_case_with(
-                plan,
-                case,
-                self.as_of,
-                self.reading,
-            ))),
+            Ok(case) => CaseResult::Ran(run_case_with(plan, case, self.as_of, self.reading)),
             Err(bad) => CaseResult::Bad(bad),
         }
     }
@@ -143,7 +138,7 @@ fn run_each(
             printer.render(&outcome, options.format, options.as_of, &mut out);
         }
         if let CaseResult::Ran(report) = outcome {
-            recycle(*report);
+            recycle(report);
         }
     }
     batch.output.push(out);
