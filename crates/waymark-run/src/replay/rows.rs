@@ -161,6 +161,7 @@ impl Replay<'_, '_> {
 
     /// A step's row from its due date, target and what was done, added to `rows`. (Rows are
     /// filled where they lie: building one aside and copying it in stalled the processor.)
+    #[inline(always)]
     fn timed_row(
         &self,
         id: StepIndex,
@@ -229,6 +230,7 @@ impl Replay<'_, '_> {
     }
 
     /// Sets the row's status from when it was done (or not) and its due date.
+    #[inline(always)]
     pub(super) fn judge(
         &self,
         row: &mut Row,
