@@ -253,6 +253,7 @@ impl Replay<'_, '_> {
     /// Whether a case may move past the step with no record and no gap: the step is
     /// optional, or it is work due before each occurrence of an optional step that has not
     /// occurred.
+    #[inline(always)]
     pub(super) fn may_skip(&self, id: StepIndex) -> bool {
         self.step(id).optional.is_some()
             || self.plan.each_of(id).is_some_and(|occurs| {
