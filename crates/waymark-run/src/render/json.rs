@@ -100,9 +100,18 @@ impl Printer<'_, '_> {
     }
 
     fn json_row(&self, report: &CaseReport, row: &Row, out: &mut String) {
+        // A step not applicable (or not needed) with no dates prints no other field.
+        let no_dates = matches!(row.status, Status::NotApplicable | Status::NotNeeded)
+            && row.due.is_none()
+            && row.done.is_none();
+        let empty_row = self.json_empty_row(row.step, row.status);
         match row.occurrence {
-            // Most rows: the step and status were written once, when the plan was made.
-            None => out.push_str(self.json_row_start(row.step, row.status)),
+            // Most rows: the row was written once, when the printer was made.
+            None if no_dates => {
+                out.push_str(empty_row);
+                return;
+            }
+            None => out.push_str(json_row_start(empty_row)),
             Some(occurrence) => {
                 out.push_str("{\"step\":");
                 self.push_json_name(row.step, out);
@@ -110,17 +119,13 @@ impl Printer<'_, '_> {
                 push_number(out, u64::from(occurrence));
                 out.push_str(",\"status\":\"");
                 out.push_str(row.status.word());
-                out.push('"');
+                out.push_str("\",\"due\":");
+                if no_dates {
+                    out.push_str(NO_DATES);
+                    return;
+                }
             }
         }
-        if matches!(row.status, Status::NotApplicable | Status::NotNeeded)
-            && row.due.is_none()
-            && row.done.is_none()
-        {
-            out.push_str(",\"due\":null,\"target\":null,\"done\":null}");
-            return;
-        }
-        out.push_str(",\"due\":");
         push_json_date(out, row.due.map(Due::date));
         out.push_str(",\"target\":");
         push_json_date(out, row.target.map(Due::date));
@@ -175,11 +180,7 @@ impl Printer<'_, '_> {
         }
         if let Some(event) = row.event.and_then(|index| report.case.events.get(index)) {
             if let Some(outcome) = event.outcome {
-                let step = self.plan.procedure.step(row.step);
-                if let Some(outcome) = step.outcomes.get(outcome) {
-                    out.push_str(",\"outcome\":");
-                    push_json_string(out, &outcome.id);
-                }
+                out.push_str(self.json_outcome(row.step, outcome));
             }
             if let Some(reason) = &event.reason {
                 out.push_str(",\"reason\":");
@@ -240,12 +241,30 @@ impl Printer<'_, '_> {
         );
     }
 
-    /// `{"step":"name","status":"met"` for the step and status.
-    fn json_row_start(&self, step: waymark_compile::StepIndex, status: Status) -> &str {
-        self.json_row_starts
+    /// The step's row with no dates, `{"step":"name","status":"met","due":null,...}`.
+    fn json_empty_row(&self, step: waymark_compile::StepIndex, status: Status) -> &str {
+        self.json_empty_rows
             .get(step.0 as usize)
-            .map_or("{", |starts| &starts[status as usize])
+            .map_or(NO_DATES, |rows| &rows[status as usize])
     }
+
+    /// `,"outcome":"name"` for the decision's outcome (nothing for one it does not have).
+    fn json_outcome(&self, step: waymark_compile::StepIndex, outcome: usize) -> &str {
+        self.json_outcomes
+            .get(step.0 as usize)
+            .and_then(|outcomes| outcomes.get(outcome))
+            .map_or("", String::as_str)
+    }
+}
+
+/// The end of a row with no dates, from its `"due":` on.
+pub(super) const NO_DATES: &str = r#"null,"target":null,"done":null}"#;
+
+/// A row's start, `{"step":"name","status":"met","due":`, cut from its row with no dates.
+fn json_row_start(empty_row: &str) -> &str {
+    empty_row
+        .get(..empty_row.len().saturating_sub(NO_DATES.len()))
+        .unwrap_or(empty_row)
 }
 
 pub(super) fn json_bad(bad: &BadCase, as_of: NaiveDate, out: &mut String) {

@@ -54,8 +54,13 @@ pub struct Printer<'a, 'p> {
     pub plan: &'a Plan<'p>,
     /// Per step: its name as a JSON string, quoted and escaped.
     json_names: Vec<String>,
-    /// Per step and status: the start of its JSON row, `{"step":"name","status":"met"`.
-    json_row_starts: Vec<[String; Status::ALL.len()]>,
+    /// Per step and status: its JSON row with no dates,
+    /// `{"step":"name","status":"met","due":null,"target":null,"done":null}`. Most rows of
+    /// steps not applicable are exactly that, and every other row without an occurrence starts
+    /// with it up to `"due":` (see `json::json_row_start`).
+    json_empty_rows: Vec<[String; Status::ALL.len()]>,
+    /// Per step and outcome: `,"outcome":"name"`, the field of a decision's row.
+    json_outcomes: Vec<Vec<String>>,
     /// The width of a table's step column.
     name_width: usize,
 }
@@ -72,16 +77,38 @@ impl<'a, 'p> Printer<'a, 'p> {
                 quoted
             })
             .collect();
-        let json_row_starts = json_names
+        let json_empty_rows = json_names
             .iter()
             .map(|name| {
-                Status::ALL.map(|status| format!(r#"{{"step":{name},"status":"{}""#, status.word()))
+                Status::ALL.map(|status| {
+                    format!(
+                        r#"{{"step":{name},"status":"{}","due":{}"#,
+                        status.word(),
+                        json::NO_DATES
+                    )
+                })
+            })
+            .collect();
+        let json_outcomes = plan
+            .procedure
+            .steps
+            .iter()
+            .map(|step| {
+                step.outcomes
+                    .iter()
+                    .map(|outcome| {
+                        let mut field = String::from(",\"outcome\":");
+                        push_json_string(&mut field, &outcome.id);
+                        field
+                    })
+                    .collect()
             })
             .collect();
         Printer {
             plan,
             json_names,
-            json_row_starts,
+            json_empty_rows,
+            json_outcomes,
             name_width: name_width(plan),
         }
     }
