@@ -104,14 +104,14 @@ impl Printer<'_, '_> {
         let no_dates = matches!(row.status, Status::NotApplicable | Status::NotNeeded)
             && row.due.is_none()
             && row.done.is_none();
-        let empty_row = self.json_empty_row(row.step, row.status);
+        let texts = self.json_row_texts(row.step, row.status);
         match row.occurrence {
-            // Most rows: the row was written once, when the printer was made.
+            // Most rows: the row, or its start, was written once, when the printer was made.
             None if no_dates => {
-                out.push_str(empty_row);
+                out.push_str(&texts.empty);
                 return;
             }
-            None => out.push_str(json_row_start(empty_row)),
+            None => out.push_str(&texts.start),
             Some(occurrence) => {
                 out.push_str("{\"step\":");
                 self.push_json_name(row.step, out);
@@ -127,9 +127,15 @@ impl Printer<'_, '_> {
             }
         }
         push_json_date(out, row.due.map(Due::date));
-        out.push_str(",\"target\":");
-        push_json_date(out, row.target.map(Due::date));
-        out.push_str(",\"done\":");
+        match row.target {
+            // Most rows: one copy rather than three.
+            None => out.push_str(",\"target\":null,\"done\":"),
+            Some(target) => {
+                out.push_str(",\"target\":");
+                push_json_date(out, Some(target.date()));
+                out.push_str(",\"done\":");
+            }
+        }
         push_json_date(out, row.done.map(|done| done.date));
         if let Some(occurrences) = row.occurrences {
             out.push_str(",\"occurrences\":");
@@ -241,11 +247,15 @@ impl Printer<'_, '_> {
         );
     }
 
-    /// The step's row with no dates, `{"step":"name","status":"met","due":null,...}`.
-    fn json_empty_row(&self, step: waymark_compile::StepIndex, status: Status) -> &str {
-        self.json_empty_rows
+    /// The texts of the step's row in `status`.
+    fn json_row_texts(&self, step: waymark_compile::StepIndex, status: Status) -> &RowTexts {
+        static NONE: RowTexts = RowTexts {
+            start: String::new(),
+            empty: String::new(),
+        };
+        self.json_rows
             .get(step.0 as usize)
-            .map_or(NO_DATES, |rows| &rows[status as usize])
+            .map_or(&NONE, |rows| &rows[status as usize])
     }
 
     /// `,"outcome":"name"` for the decision's outcome (nothing for one it does not have).
@@ -258,13 +268,27 @@ impl Printer<'_, '_> {
 }
 
 /// The end of a row with no dates, from its `"due":` on.
-pub(super) const NO_DATES: &str = r#"null,"target":null,"done":null}"#;
+const NO_DATES: &str = r#"null,"target":null,"done":null}"#;
 
-/// A row's start, `{"step":"name","status":"met","due":`, cut from its row with no dates.
-fn json_row_start(empty_row: &str) -> &str {
-    empty_row
-        .get(..empty_row.len().saturating_sub(NO_DATES.len()))
-        .unwrap_or(empty_row)
+/// A step's JSON row in one status, written once per plan (both parts, so that neither is cut
+/// from the other for every row).
+pub(super) struct RowTexts {
+    /// `{"step":"name","status":"met","due":`: every row without an occurrence starts so.
+    start: String,
+    /// The whole row with no dates: most rows of steps not applicable are exactly this.
+    empty: String,
+}
+
+impl RowTexts {
+    /// `json_name` is the step's name as a JSON string.
+    pub(super) fn new(json_name: &str, status: Status) -> RowTexts {
+        let start = format!(
+            r#"{{"step":{json_name},"status":"{}","due":"#,
+            status.word()
+        );
+        let empty = format!("{start}{NO_DATES}");
+        RowTexts { start, empty }
+    }
 }
 
 pub(super) fn json_bad(bad: &BadCase, as_of: NaiveDate, out: &mut String) {

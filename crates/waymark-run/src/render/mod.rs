@@ -54,11 +54,8 @@ pub struct Printer<'a, 'p> {
     pub plan: &'a Plan<'p>,
     /// Per step: its name as a JSON string, quoted and escaped.
     json_names: Vec<String>,
-    /// Per step and status: its JSON row with no dates,
-    /// `{"step":"name","status":"met","due":null,"target":null,"done":null}`. Most rows of
-    /// steps not applicable are exactly that, and every other row without an occurrence starts
-    /// with it up to `"due":` (see `json::json_row_start`).
-    json_empty_rows: Vec<[String; Status::ALL.len()]>,
+    /// Per step and status: the start of its JSON row, and the whole row with no dates.
+    json_rows: Vec<[json::RowTexts; Status::ALL.len()]>,
     /// Per step and outcome: `,"outcome":"name"`, the field of a decision's row.
     json_outcomes: Vec<Vec<String>>,
     /// The width of a table's step column.
@@ -77,17 +74,9 @@ impl<'a, 'p> Printer<'a, 'p> {
                 quoted
             })
             .collect();
-        let json_empty_rows = json_names
+        let json_rows = json_names
             .iter()
-            .map(|name| {
-                Status::ALL.map(|status| {
-                    format!(
-                        r#"{{"step":{name},"status":"{}","due":{}"#,
-                        status.word(),
-                        json::NO_DATES
-                    )
-                })
-            })
+            .map(|name| Status::ALL.map(|status| json::RowTexts::new(name, status)))
             .collect();
         let json_outcomes = plan
             .procedure
@@ -107,7 +96,7 @@ impl<'a, 'p> Printer<'a, 'p> {
         Printer {
             plan,
             json_names,
-            json_empty_rows,
+            json_rows,
             json_outcomes,
             name_width: name_width(plan),
         }

@@ -242,14 +242,24 @@ fn push_uncovered_json_date(out: &mut String, date: NaiveDate) {
     out.push('"');
 }
 
-/// A whole number, without the formatting machinery: the digits before the last, then the
-/// last. (A digit known to be below 10 is pushed as one byte; building the digits aside and
-/// checking them as UTF-8 to push them as one `str` cost twice as much.)
+/// A whole number, without the formatting machinery. The digits are worked out last first,
+/// then pushed one by one: a digit masked to `0`-`?` is known to be one byte, so pushing it is a
+/// store (checking them as UTF-8 to push them as one `str` cost twice as much).
 pub(crate) fn push_number(out: &mut String, n: u64) {
-    if n >= 10 {
-        push_number(out, n / 10);
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut n = n;
+    loop {
+        at -= 1;
+        digits[at] = (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
     }
-    out.push(char::from(b'0' + (n % 10) as u8));
+    for digit in &digits[at..] {
+        out.push(char::from(b'0' | (digit & 0x0f)));
+    }
 }
 
 /// A CSV field of text from a case file (a case id, a reason, a problem quoting one), quoted
