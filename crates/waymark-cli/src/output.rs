@@ -64,7 +64,11 @@ impl EarlySync {
         if self.unsynced < self.every {
             return Ok(());
         }
-        if self.running.as_ref().is_some_and(|sync| !sync.is_finished()) {
+        if self
+            .running
+            .as_ref()
+            .is_some_and(|sync| !sync.is_finished())
+        {
             return Ok(());
         }
         self.finish()?;
