@@ -137,6 +137,28 @@ impl Printer<'_, '_> {
             }
         }
         push_json_date(out, row.done.map(|done| done.date));
+        if has_rare_fields(row) {
+            self.json_rare_fields(row, out);
+        }
+        if let Some(event) = row.event.and_then(|index| report.case.events.get(index)) {
+            if let Some(outcome) = event.outcome {
+                out.push_str(self.json_outcome(row.step, outcome));
+            }
+            if let Some(reason) = &event.reason {
+                out.push_str(",\"reason\":");
+                push_json_string(out, reason);
+            }
+        }
+        if let Some(latest) = super::latest_outcome(self.plan, report, row) {
+            out.push_str(",\"latest_outcome\":");
+            push_json_string(out, latest);
+        }
+        out.push('}');
+    }
+
+    /// The fields most rows lack, in their place in the row: occurrences, times, whether a
+    /// target was met, a reason recorded or a sign-off, an extension, roles still to record.
+    fn json_rare_fields(&self, row: &Row, out: &mut String) {
         if let Some(occurrences) = row.occurrences {
             out.push_str(",\"occurrences\":");
             push_number(out, u64::from(occurrences));
@@ -184,20 +206,6 @@ impl Printer<'_, '_> {
             }
             out.push(']');
         }
-        if let Some(event) = row.event.and_then(|index| report.case.events.get(index)) {
-            if let Some(outcome) = event.outcome {
-                out.push_str(self.json_outcome(row.step, outcome));
-            }
-            if let Some(reason) = &event.reason {
-                out.push_str(",\"reason\":");
-                push_json_string(out, reason);
-            }
-        }
-        if let Some(latest) = super::latest_outcome(self.plan, report, row) {
-            out.push_str(",\"latest_outcome\":");
-            push_json_string(out, latest);
-        }
-        out.push('}');
     }
 
     /// An extended row: `extended_by` (as the procedure counts it), `extended_due` (and
@@ -265,6 +273,20 @@ impl Printer<'_, '_> {
             .and_then(|outcomes| outcomes.get(outcome))
             .map_or("", String::as_str)
     }
+}
+
+/// Whether a row has any field [`Printer::json_rare_fields`] writes: most rows have none, and
+/// skip them all after one test.
+fn has_rare_fields(row: &Row) -> bool {
+    row.occurrences.is_some()
+        || matches!(row.due, Some(Due::At(_)))
+        || matches!(row.target, Some(Due::At(_)))
+        || row.done.is_some_and(|done| done.time.is_some())
+        || row.target_met.is_some()
+        || row.reason_recorded.is_some()
+        || row.approval.is_some()
+        || row.extension.is_some()
+        || !row.awaiting.is_empty()
 }
 
 /// The end of a row with no dates, from its `"due":` on.
