@@ -70,11 +70,13 @@ impl Printer<'_, '_> {
             self.json_deviation(deviation, out);
         }
         out.push_str("],\"steps\":[");
-        for (index, row) in report.rows.iter().enumerate() {
-            if index > 0 {
-                out.push(',');
-            }
+        // Each row is written with the comma after it (most are copied whole, comma and all);
+        // the last row's is taken back.
+        for row in &report.rows {
             self.json_row(report, row, out);
+        }
+        if !report.rows.is_empty() {
+            out.pop();
         }
         out.push_str("],\"warnings\":[");
         for (index, warning) in report.warnings.iter().enumerate() {
@@ -99,6 +101,7 @@ impl Printer<'_, '_> {
         out.push(']');
     }
 
+    /// One row of `steps`, and the comma after it.
     fn json_row(&self, report: &CaseReport, row: &Row, out: &mut String) {
         // A step not applicable (or not needed) with no dates prints no other field.
         let no_dates = matches!(row.status, Status::NotApplicable | Status::NotNeeded)
@@ -153,7 +156,7 @@ impl Printer<'_, '_> {
             out.push_str(",\"latest_outcome\":");
             push_json_string(out, latest);
         }
-        out.push('}');
+        out.push_str("},");
     }
 
     /// The fields most rows lack, in their place in the row: occurrences, times, whether a
@@ -289,15 +292,16 @@ fn has_rare_fields(row: &Row) -> bool {
         || !row.awaiting.is_empty()
 }
 
-/// The end of a row with no dates, from its `"due":` on.
-const NO_DATES: &str = r#"null,"target":null,"done":null}"#;
+/// The end of a row with no dates, from its `"due":` on, with the comma after the row.
+const NO_DATES: &str = r#"null,"target":null,"done":null},"#;
 
 /// A step's JSON row in one status, written once per plan (both parts, so that neither is cut
 /// from the other for every row).
 pub(super) struct RowTexts {
     /// `{"step":"name","status":"met","due":`: every row without an occurrence starts so.
     start: String,
-    /// The whole row with no dates: most rows of steps not applicable are exactly this.
+    /// The whole row with no dates, and the comma after it: most rows of steps not applicable
+    /// are exactly this.
     empty: String,
 }
 
