@@ -306,13 +306,18 @@ pub(super) struct RowTexts {
 }
 
 impl RowTexts {
-    /// `json_name` is the step's name as a JSON string.
+    /// `json_name` is the step's name as a JSON string. (Pieces pushed, not `format!`: a printer
+    /// is made for every block of cases, and writes sixteen of these for each step.)
     pub(super) fn new(json_name: &str, status: Status) -> RowTexts {
-        let start = format!(
-            r#"{{"step":{json_name},"status":"{}","due":"#,
-            status.word()
-        );
-        let empty = format!("{start}{NO_DATES}");
+        let mut start = String::with_capacity(json_name.len() + 40);
+        start.push_str("{\"step\":");
+        start.push_str(json_name);
+        start.push_str(",\"status\":\"");
+        start.push_str(status.word());
+        start.push_str("\",\"due\":");
+        let mut empty = String::with_capacity(start.len() + NO_DATES.len());
+        empty.push_str(&start);
+        empty.push_str(NO_DATES);
         RowTexts { start, empty }
     }
 }
