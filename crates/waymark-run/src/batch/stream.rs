@@ -12,7 +12,7 @@
 use super::ids::SeenIds;
 use super::{Buffers, RunOptions, run_batch_reusing};
 use crate::plan::Plan;
-use crate::render::Summary;
+use crate::render::{Printer, Summary};
 use std::io::Read;
 use std::sync::mpsc::{channel, sync_channel};
 
@@ -76,6 +76,7 @@ pub fn run_json_lines<E: Send>(
             Ok(seen.repeated)
         });
         let mut summary = Summary::new(plan);
+        let printer = Printer::new(plan);
         let mut read = 0u64;
         let mut first_line = 1;
         let mut result = Ok(());
@@ -88,7 +89,8 @@ pub fn run_json_lines<E: Send>(
                 }
             };
             read += block.bytes.len() as u64 + 1;
-            let batch = run_batch_reusing(plan, options, first_line, &block.bytes, Some(buffers));
+            let batch =
+                run_batch_reusing(&printer, options, first_line, &block.bytes, Some(buffers));
             // The reader may have finished; then the block is simply dropped.
             let _ = spare_sender.send(block.bytes);
             first_line += batch.lines;

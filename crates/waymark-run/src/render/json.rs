@@ -70,11 +70,13 @@ impl Printer<'_, '_> {
             self.json_deviation(deviation, out);
         }
         out.push_str("],\"steps\":[");
-        for (index, row) in report.rows.iter().enumerate() {
-            if index > 0 {
-                out.push(',');
-            }
+        // Each row is written with the comma after it (most are copied whole, comma and all);
+        // the last row's is taken back.
+        for row in &report.rows {
             self.json_row(report, row, out);
+        }
+        if !report.rows.is_empty() {
+            out.pop();
         }
         out.push_str("],\"warnings\":[");
         for (index, warning) in report.warnings.iter().enumerate() {
@@ -99,10 +101,20 @@ impl Printer<'_, '_> {
         out.push(']');
     }
 
+    /// One row of `steps`, and the comma after it.
     fn json_row(&self, report: &CaseReport, row: &Row, out: &mut String) {
+        // A step not applicable (or not needed) with no dates prints no other field.
+        let no_dates = matches!(row.status, Status::NotApplicable | Status::NotNeeded)
+            && row.due.is_none()
+            && row.done.is_none();
+        let texts = self.json_row_texts(row.step, row.status);
         match row.occurrence {
-            // Most rows: the step and status were written once, when the plan was made.
-            None => out.push_str(self.json_row_start(row.step, row.status)),
+            // Most rows: the row, or its start, was written once, when the printer was made.
+            None if no_dates => {
+                out.push_str(&texts.empty);
+                return;
+            }
+            None => out.push_str(&texts.start),
             Some(occurrence) => {
                 out.push_str("{\"step\":");
                 self.push_json_name(row.step, out);
@@ -110,22 +122,46 @@ impl Printer<'_, '_> {
                 push_number(out, u64::from(occurrence));
                 out.push_str(",\"status\":\"");
                 out.push_str(row.status.word());
-                out.push('"');
+                out.push_str("\",\"due\":");
+                if no_dates {
+                    out.push_str(NO_DATES);
+                    return;
+                }
             }
         }
-        if matches!(row.status, Status::NotApplicable | Status::NotNeeded)
-            && row.due.is_none()
-            && row.done.is_none()
-        {
-            out.push_str(",\"due\":null,\"target\":null,\"done\":null}");
-            return;
-        }
-        out.push_str(",\"due\":");
         push_json_date(out, row.due.map(Due::date));
-        out.push_str(",\"target\":");
-        push_json_date(out, row.target.map(Due::date));
-        out.push_str(",\"done\":");
+        match row.target {
+            // Most rows: one copy rather than three.
+            None => out.push_str(",\"target\":null,\"done\":"),
+            Some(target) => {
+                out.push_str(",\"target\":");
+                push_json_date(out, Some(target.date()));
+                out.push_str(",\"done\":");
+            }
+        }
         push_json_date(out, row.done.map(|done| done.date));
+        if has_rare_fields(row) {
+            self.json_rare_fields(row, out);
+        }
+        if let Some(event) = row.event.and_then(|index| report.case.events.get(index)) {
+            if let Some(outcome) = event.outcome {
+                out.push_str(self.json_outcome(row.step, outcome));
+            }
+            if let Some(reason) = &event.reason {
+                out.push_str(",\"reason\":");
+                push_json_string(out, reason);
+            }
+        }
+        if let Some(latest) = super::latest_outcome(self.plan, report, row) {
+            out.push_str(",\"latest_outcome\":");
+            push_json_string(out, latest);
+        }
+        out.push_str("},");
+    }
+
+    /// The fields most rows lack, in their place in the row: occurrences, times, whether a
+    /// target was met, a reason recorded or a sign-off, an extension, roles still to record.
+    fn json_rare_fields(&self, row: &Row, out: &mut String) {
         if let Some(occurrences) = row.occurrences {
             out.push_str(",\"occurrences\":");
             push_number(out, u64::from(occurrences));
@@ -173,24 +209,6 @@ impl Printer<'_, '_> {
             }
             out.push(']');
         }
-        if let Some(event) = row.event.and_then(|index| report.case.events.get(index)) {
-            if let Some(outcome) = event.outcome {
-                let step = self.plan.procedure.step(row.step);
-                if let Some(outcome) = step.outcomes.get(outcome) {
-                    out.push_str(",\"outcome\":");
-                    push_json_string(out, &outcome.id);
-                }
-            }
-            if let Some(reason) = &event.reason {
-                out.push_str(",\"reason\":");
-                push_json_string(out, reason);
-            }
-        }
-        if let Some(latest) = super::latest_outcome(self.plan, report, row) {
-            out.push_str(",\"latest_outcome\":");
-            push_json_string(out, latest);
-        }
-        out.push('}');
     }
 
     /// An extended row: `extended_by` (as the procedure counts it), `extended_due` (and
@@ -240,11 +258,67 @@ impl Printer<'_, '_> {
         );
     }
 
-    /// `{"step":"name","status":"met"` for the step and status.
-    fn json_row_start(&self, step: waymark_compile::StepIndex, status: Status) -> &str {
-        self.json_row_starts
+    /// The texts of the step's row in `status`.
+    fn json_row_texts(&self, step: waymark_compile::StepIndex, status: Status) -> &RowTexts {
+        static NONE: RowTexts = RowTexts {
+            start: String::new(),
+            empty: String::new(),
+        };
+        self.json_rows
             .get(step.0 as usize)
-            .map_or("{", |starts| &starts[status as usize])
+            .map_or(&NONE, |rows| &rows[status as usize])
+    }
+
+    /// `,"outcome":"name"` for the decision's outcome (nothing for one it does not have).
+    fn json_outcome(&self, step: waymark_compile::StepIndex, outcome: usize) -> &str {
+        self.json_outcomes
+            .get(step.0 as usize)
+            .and_then(|outcomes| outcomes.get(outcome))
+            .map_or("", String::as_str)
+    }
+}
+
+/// Whether a row has any field [`Printer::json_rare_fields`] writes: most rows have none, and
+/// skip them all after one test.
+fn has_rare_fields(row: &Row) -> bool {
+    row.occurrences.is_some()
+        || matches!(row.due, Some(Due::At(_)))
+        || matches!(row.target, Some(Due::At(_)))
+        || row.done.is_some_and(|done| done.time.is_some())
+        || row.target_met.is_some()
+        || row.reason_recorded.is_some()
+        || row.approval.is_some()
+        || row.extension.is_some()
+        || !row.awaiting.is_empty()
+}
+
+/// The end of a row with no dates, from its `"due":` on, with the comma after the row.
+const NO_DATES: &str = r#"null,"target":null,"done":null},"#;
+
+/// A step's JSON row in one status, written once per plan (both parts, so that neither is cut
+/// from the other for every row).
+pub(super) struct RowTexts {
+    /// `{"step":"name","status":"met","due":`: every row without an occurrence starts so.
+    start: String,
+    /// The whole row with no dates, and the comma after it: most rows of steps not applicable
+    /// are exactly this.
+    empty: String,
+}
+
+impl RowTexts {
+    /// `json_name` is the step's name as a JSON string. (Pieces pushed, not `format!`: a printer
+    /// is made for every block of cases, and writes sixteen of these for each step.)
+    pub(super) fn new(json_name: &str, status: Status) -> RowTexts {
+        let mut start = String::with_capacity(json_name.len() + 40);
+        start.push_str("{\"step\":");
+        start.push_str(json_name);
+        start.push_str(",\"status\":\"");
+        start.push_str(status.word());
+        start.push_str("\",\"due\":");
+        let mut empty = String::with_capacity(start.len() + NO_DATES.len());
+        empty.push_str(&start);
+        empty.push_str(NO_DATES);
+        RowTexts { start, empty }
     }
 }
 

@@ -54,8 +54,10 @@ pub struct Printer<'a, 'p> {
     pub plan: &'a Plan<'p>,
     /// Per step: its name as a JSON string, quoted and escaped.
     json_names: Vec<String>,
-    /// Per step and status: the start of its JSON row, `{"step":"name","status":"met"`.
-    json_row_starts: Vec<[String; Status::ALL.len()]>,
+    /// Per step and status: the start of its JSON row, and the whole row with no dates.
+    json_rows: Vec<[json::RowTexts; Status::ALL.len()]>,
+    /// Per step and outcome: `,"outcome":"name"`, the field of a decision's row.
+    json_outcomes: Vec<Vec<String>>,
     /// The width of a table's step column.
     name_width: usize,
 }
@@ -72,16 +74,30 @@ impl<'a, 'p> Printer<'a, 'p> {
                 quoted
             })
             .collect();
-        let json_row_starts = json_names
+        let json_rows = json_names
             .iter()
-            .map(|name| {
-                Status::ALL.map(|status| format!(r#"{{"step":{name},"status":"{}""#, status.word()))
+            .map(|name| Status::ALL.map(|status| json::RowTexts::new(name, status)))
+            .collect();
+        let json_outcomes = plan
+            .procedure
+            .steps
+            .iter()
+            .map(|step| {
+                step.outcomes
+                    .iter()
+                    .map(|outcome| {
+                        let mut field = String::from(",\"outcome\":");
+                        push_json_string(&mut field, &outcome.id);
+                        field
+                    })
+                    .collect()
             })
             .collect();
         Printer {
             plan,
             json_names,
-            json_row_starts,
+            json_rows,
+            json_outcomes,
             name_width: name_width(plan),
         }
     }

@@ -187,10 +187,7 @@ const MAX_SHOWN: usize = 300;
 /// A JSON string, quoted and escaped.
 pub(crate) fn push_json_string(out: &mut String, text: &str) {
     out.push('"');
-    if !text
-        .bytes()
-        .any(|byte| byte == b'"' || byte == b'\\' || byte < 0x20)
-    {
+    if !needs_escape(text) {
         out.push_str(text);
         out.push('"');
         return;
@@ -218,35 +215,82 @@ pub(crate) fn push_json_string(out: &mut String, text: &str) {
     out.push('"');
 }
 
+/// Whether `text` holds a byte JSON escapes: `"`, `\` or a control character. Eight bytes at
+/// a time: the reasons a case file gives are the longest text a report copies, and a byte at a
+/// time cost six instructions a byte.
+fn needs_escape(text: &str) -> bool {
+    let mut words = text.as_bytes().chunks_exact(8);
+    for word in &mut words {
+        let word = u64::from_le_bytes(word.try_into().unwrap_or([0; 8]));
+        if has_byte(word, b'"') || has_byte(word, b'\\') || has_byte_below(word, 0x20) {
+            return true;
+        }
+    }
+    words
+        .remainder()
+        .iter()
+        .any(|byte| *byte == b'"' || *byte == b'\\' || *byte < 0x20)
+}
+
+/// Each byte of a word set to one.
+const ONES: u64 = u64::from_le_bytes([1; 8]);
+/// Each byte of a word with only its top bit set.
+const TOPS: u64 = ONES * 0x80;
+
+/// Whether a byte of `word` is `byte`.
+fn has_byte(word: u64, byte: u8) -> bool {
+    has_byte_below(word ^ (ONES * u64::from(byte)), 1)
+}
+
+/// Whether a byte of `word` is below `limit` (at most 128). A byte below it borrows when
+/// `limit` is taken from it and had its top bit clear, so its top bit is set in the result; a
+/// borrow only runs on from a byte that was itself below, so no other byte can raise the flag.
+fn has_byte_below(word: u64, limit: u8) -> bool {
+    word.wrapping_sub(ONES * u64::from(limit)) & !word & TOPS != 0
+}
+
+/// A date as a JSON string, or `null`. Inlined: a report writes about fifty a case, and the
+/// table makes a covered date a copy of twelve bytes. (Left to itself, the compiler kept it a
+/// call: the call cost as much as the copy.)
+#[inline(always)]
 pub(crate) fn push_json_date(out: &mut String, date: Option<NaiveDate>) {
     match date {
         Some(date) => match quoted_date(date) {
             Some(quoted) => out.push_str(quoted),
-            None => {
-                out.push('"');
-                push_date(out, date);
-                out.push('"');
-            }
+            None => push_uncovered_json_date(out, date),
         },
         None => out.push_str("null"),
     }
 }
 
-/// A whole number, without the formatting machinery.
+/// A date the calendars do not cover (before 1990 or after 2100), formatted: kept out of line
+/// so that the common path above stays small enough to inline.
+#[cold]
+#[inline(never)]
+fn push_uncovered_json_date(out: &mut String, date: NaiveDate) {
+    out.push('"');
+    push_date(out, date);
+    out.push('"');
+}
+
+/// A whole number, without the formatting machinery. The digits are worked out last first,
+/// then pushed one by one: a digit masked to `0`-`?` is known to be one byte, so pushing it is a
+/// store (checking them as UTF-8 to push them as one `str` cost twice as much).
 pub(crate) fn push_number(out: &mut String, n: u64) {
     let mut digits = [0u8; 20];
     let mut at = digits.len();
     let mut n = n;
     loop {
         at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
+        digits[at] = (n % 10) as u8;
         n /= 10;
         if n == 0 {
             break;
         }
     }
-    // Only ASCII digits were written, so this always succeeds.
-    out.push_str(std::str::from_utf8(&digits[at..]).unwrap_or("0"));
+    for digit in &digits[at..] {
+        out.push(char::from(b'0' | (digit & 0x0f)));
+    }
 }
 
 /// A CSV field of text from a case file (a case id, a reason, a problem quoting one), quoted
@@ -335,6 +379,77 @@ mod tests {
             short.len() < 400 && short.ends_with("(49700 more characters)"),
             "{short}"
         );
+    }
+
+    #[test]
+    fn json_dates_are_chronos_dates_quoted_from_1990_to_2100_and_beyond() {
+        let json_date = |date: Option<NaiveDate>| {
+            let mut out = String::from("x");
+            push_json_date(&mut out, date);
+            out
+        };
+        let first = NaiveDate::from_ymd_opt(1990, 1, 1).unwrap();
+        let last = NaiveDate::from_ymd_opt(2100, 12, 31).unwrap();
+        for date in first.iter_days().take_while(|date| *date <= last) {
+            assert_eq!(
+                json_date(Some(date)),
+                format!("x\"{}\"", date.format("%Y-%m-%d"))
+            );
+        }
+        // Outside the table: formatted, the same way.
+        for (year, month, day) in [(1989, 12, 31), (1066, 10, 14), (2101, 1, 1), (9999, 2, 28)] {
+            let date = NaiveDate::from_ymd_opt(year, month, day).unwrap();
+            assert_eq!(
+                json_date(Some(date)),
+                format!("x\"{}\"", date.format("%Y-%m-%d"))
+            );
+        }
+        assert_eq!(json_date(None), "xnull");
+    }
+
+    #[test]
+    fn text_needs_escaping_exactly_when_a_byte_does() {
+        let slow = |text: &str| text.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20);
+        // Every ASCII byte, at every place of texts of up to 19 bytes, among plain letters
+        // and among other bytes that sit near the limits.
+        for fill in ["a", "!", " ", "#", "[", "]", "\u{7f}", "é"] {
+            for len in 0..20 {
+                let base = fill.repeat(len);
+                assert_eq!(needs_escape(&base), slow(&base), "{base:?}");
+                for at in 0..len {
+                    for byte in 0..0x80u8 {
+                        let mut text = fill.repeat(at);
+                        text.push(char::from(byte));
+                        text.push_str(&fill.repeat(len - at - 1));
+                        assert_eq!(needs_escape(&text), slow(&text), "{text:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn numbers_are_written_as_rust_writes_them() {
+        let mut numbers = vec![
+            0,
+            1,
+            9,
+            10,
+            11,
+            99,
+            100,
+            101,
+            12_345,
+            u64::MAX,
+            u64::MAX - 1,
+        ];
+        numbers.extend((0..20).map(|power| 10u64.pow(power)));
+        numbers.extend((1..20).map(|power| 10u64.pow(power) - 1));
+        for n in numbers {
+            let mut out = String::from("x");
+            push_number(&mut out, n);
+            assert_eq!(out, format!("x{n}"));
+        }
     }
 
     #[test]
