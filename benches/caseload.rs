@@ -124,7 +124,9 @@ fn generate(plan: &Plan, cases: u64, path: &Path) {
         }
         first += count;
     }
-    out.flush().unwrap();
+    // On disk before the run, as a real export would be: otherwise the kernel writes the new
+    // file out during the run, on the same two cores.
+    out.into_inner().unwrap().sync_all().unwrap();
 }
 
 /// What `waymark run --format json -o FILE` does: the same streaming function, reading the
