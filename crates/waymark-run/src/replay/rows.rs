@@ -186,6 +186,7 @@ impl Replay<'_, '_> {
 
     /// Sets the row's due date and target, and the rules that gave them, from the governing
     /// deadlines of its step; `done_at` says when each step a clock counts from was done.
+    #[inline(always)]
     pub(super) fn set_due_and_target(
         &self,
         row: &mut Row,
