@@ -21,20 +21,9 @@ impl Replay<'_, '_> {
 
     /// Forwards: a step is reached when the step before it on the path was done (or, when
     /// that was not recorded, when that step was itself reached); a step is done on its first
-    /// record, or, waived without a date, on the day it was reached. A decision that may repeat
-    /// leads on from its latest occurrence, which chose the way.
+    /// record (noted with the records), or, waived without a date, on the day it was reached.
+    /// A decision that may repeat leads on from its latest occurrence, which chose the way.
     fn reach_and_do(&mut self) {
-        // Every record counts for its own step, wherever it lies.
-        for index in 0..self.records.len() {
-            let record = self.records[index];
-            if self.state(record.step).first == Some(index as u32) {
-                let waived = self.case.events[record.event].waived;
-                let state = self.state_mut(record.step);
-                state.done = Some(record.on);
-                state.waived = waived;
-                state.event = Some(record.event as u32);
-            }
-        }
         let path = std::mem::take(&mut self.path);
         for &id in &path {
             match (self.kind(id), &self.step(id).kind) {

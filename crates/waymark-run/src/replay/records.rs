@@ -55,13 +55,20 @@ pub(crate) fn in_order(
 }
 
 impl Replay<'_, '_> {
-    /// Notes each step's first record and its dateless waiver. (A later record of a step that
+    /// Notes each step's first record, which does the step (its date, whether it waived it,
+    /// its event), and its dateless waiver. (A later record of a step that
     /// is done once is judged with the deviations: `repeated`, or `after_end`; of a step that
     /// may repeat, it is a further occurrence.)
     pub(super) fn note_records(&mut self) {
+        // Every record counts for its own step, wherever it lies: the first does the step.
         for (index, record) in self.records.iter().enumerate() {
             let state = &mut self.steps[record.step.0 as usize];
-            state.first.get_or_insert(index as u32);
+            if state.first.is_none() {
+                state.first = Some(index as u32);
+                state.done = Some(record.on);
+                state.waived = self.case.events[record.event].waived;
+                state.event = Some(record.event as u32);
+            }
         }
         for (index, event) in self.case.events.iter().enumerate() {
             if event.on.is_none() {
