@@ -48,7 +48,10 @@ pub(crate) fn in_order(
         let time = record.on.time.unwrap_or(chrono::NaiveTime::MIN);
         (record.on.date, plan.rank(record.step), time, record.event)
     };
-    if !records.is_sorted_by_key(key) {
+    // Records on different days are in order by their dates alone: the rest of the key is
+    // looked up only for records of one day.
+    let ordered = |a: &Record, b: &Record| a.on.date < b.on.date || key(a) <= key(b);
+    if !records.is_sorted_by(ordered) {
         records.sort_unstable_by_key(key);
     }
     ignored
