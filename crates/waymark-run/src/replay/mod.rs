@@ -145,8 +145,6 @@ pub(crate) struct Replay<'a, 'p> {
     deviations: Vec<Deviation>,
     misfits: Vec<bool>,
     warnings: Vec<Warning>,
-    /// Room for the steps after one step, reused.
-    nexts: Vec<StepIndex>,
     /// A list of steps or records for one stage's work, reused.
     list: Vec<StepIndex>,
     /// A list of records (indexes) for one stage's work, reused.
@@ -183,7 +181,6 @@ impl<'a, 'p> Replay<'a, 'p> {
             deviations: crate::scratch::deviations(),
             misfits,
             warnings: Vec::new(),
-            nexts: std::mem::take(&mut scratch.nexts),
             list: std::mem::take(&mut scratch.list),
             record_list: std::mem::take(&mut scratch.record_list),
             path: std::mem::take(&mut scratch.path),
@@ -230,7 +227,6 @@ impl<'a, 'p> Replay<'a, 'p> {
     fn release(mut self, scratch: &mut Scratch) -> Vec<Deviation> {
         scratch.steps = std::mem::take(&mut self.steps);
         scratch.misfits = std::mem::take(&mut self.misfits);
-        scratch.nexts = std::mem::take(&mut self.nexts);
         scratch.list = std::mem::take(&mut self.list);
         scratch.record_list = std::mem::take(&mut self.record_list);
         scratch.path = std::mem::take(&mut self.path);

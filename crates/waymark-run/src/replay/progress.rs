@@ -158,13 +158,26 @@ impl Replay<'_, '_> {
         id: StepIndex,
         mut each: impl FnMut(&mut Self, StepIndex),
     ) {
-        let mut nexts = std::mem::take(&mut self.nexts);
-        nexts.clear();
-        self.next_on_path(id, |next| nexts.push(next));
-        for &next in &nexts {
-            each(self, next);
+        // The same steps as `next_on_path`, read from the plan and the procedure (which the
+        // replay only borrows) so that `each` may change the replay between them.
+        let plan = self.plan;
+        match (self.kind(id), &plan.procedure.step(id).kind) {
+            (Kind::Together, StepKind::Together { members, .. }) => {
+                for &member in members {
+                    each(self, member);
+                }
+            }
+            _ => {
+                if let Some(next) = self.state(id).onward
+                    && plan.rank(next) > plan.rank(id)
+                {
+                    each(self, next);
+                }
+            }
         }
-        self.nexts = nexts;
+        if let Some(join) = plan.piece_join[id.0 as usize] {
+            each(self, join);
+        }
     }
 
     /// Backwards: for each step on the path, the first record of a step after it.

@@ -18,8 +18,6 @@ pub(super) struct Scratch {
     pub(super) stack: Vec<StepIndex>,
     /// For exploring a decision's branches.
     pub(super) stack_of_nexts: Vec<StepIndex>,
-    /// The steps after one step, for work that changes the replay as it goes.
-    pub(super) nexts: Vec<StepIndex>,
     pub(super) list: Vec<StepIndex>,
     pub(super) record_list: Vec<u32>,
     pub(super) path: Vec<StepIndex>,
