@@ -74,7 +74,11 @@ impl EarlySync {
         self.finish()?;
         let copy = file.try_clone()?;
         self.unsynced = 0;
-        self.running = Some(std::thread::spawn(move || copy.sync_data()));
+        // A thread that cannot be made is no loss: the sync before the rename does it all.
+        self.running = std::thread::Builder::new()
+            .name("sync".into())
+            .spawn(move || copy.sync_data())
+            .ok();
         Ok(())
     }
 
