@@ -19,34 +19,80 @@ pub fn for_each_stretch<R: Send>(
     text: &[u8],
     work: impl Fn(&mut dyn Iterator<Item = (usize, &[u8])>, usize) -> R + Sync,
 ) -> (Vec<R>, usize) {
-    let stretches = stretches(text, BYTES_PER_TASK);
-    let breaks: Vec<Vec<usize>> = stretches
+    let cuts = stretches(text, BYTES_PER_TASK);
+    let breaks: Vec<Vec<usize>> = cuts
         .par_iter()
         .map(|&(start, end)| line_breaks(&text[start..end]))
         .collect();
-    let lines = breaks.iter().map(Vec::len).sum::<usize>() + 1;
-    let mut firsts = Vec::with_capacity(stretches.len());
-    let mut line = first_line;
-    for found in &breaks {
-        firsts.push(line);
-        line += found.len();
-    }
-    let results = stretches
+    let (numbered, lines) = number(first_line, cuts, breaks);
+    let results = numbered
         .par_iter()
-        .zip(breaks)
-        .zip(firsts)
-        .map(|((&(start, end), breaks), first)| {
-            let mut lines = Lines {
-                text: &text[start..end],
-                breaks: &breaks,
-                at: 0,
-                line: first,
-            }
-            .filter(|(_, line)| !line.trim_ascii().is_empty());
-            work(&mut lines, end - start)
-        })
+        .map(|stretch| work(&mut stretch.lines(text), stretch.end - stretch.start))
         .collect();
     (results, lines)
+}
+
+/// A stretch of whole lines of a block: where it lies, where its line breaks are, and the
+/// number of its first line in the file.
+pub(crate) struct Stretch {
+    pub start: usize,
+    pub end: usize,
+    first_line: usize,
+    /// Offsets of its `\n` bytes, from its start.
+    breaks: Vec<usize>,
+}
+
+impl Stretch {
+    /// The stretch's non-blank lines with their numbers, without their line breaks. `block`
+    /// is the text the stretch was cut from.
+    pub(crate) fn lines<'a>(&'a self, block: &'a [u8]) -> impl Iterator<Item = (usize, &'a [u8])> {
+        Lines {
+            text: &block[self.start..self.end],
+            breaks: &self.breaks,
+            at: 0,
+            line: self.first_line,
+        }
+        .filter(|(_, line)| !line.trim_ascii().is_empty())
+    }
+}
+
+/// Cuts `text` into stretches and numbers their lines, on the calling thread: the stream's
+/// reader does this while the cores run the block before, so the cores take one pass over a
+/// block, with no wait between finding its lines and running them. Also gives the number of
+/// lines in `text`.
+pub(crate) fn cut_into_stretches(first_line: usize, text: &[u8]) -> (Vec<Stretch>, usize) {
+    let cuts = stretches(text, BYTES_PER_TASK);
+    let breaks = cuts
+        .iter()
+        .map(|&(start, end)| line_breaks(&text[start..end]))
+        .collect();
+    number(first_line, cuts, breaks)
+}
+
+/// Stretches with the number of their first line (each stretch's breaks count the lines
+/// before the next one), and the number of lines in all of them.
+fn number(
+    first_line: usize,
+    cuts: Vec<(usize, usize)>,
+    breaks: Vec<Vec<usize>>,
+) -> (Vec<Stretch>, usize) {
+    let lines = breaks.iter().map(Vec::len).sum::<usize>() + 1;
+    let mut line = first_line;
+    let numbered = cuts
+        .into_iter()
+        .zip(breaks)
+        .map(|((start, end), breaks)| {
+            let stretch = Stretch {
+                start,
+                end,
+                first_line: line,
+                breaks,
+            };
+            line += stretch.breaks.len();
+            stretch
+        })
+        .collect();
+    (numbered, lines)
 }
 
 /// Bytes of input per parallel task: a few dozen cases.

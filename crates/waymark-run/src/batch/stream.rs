@@ -1,24 +1,40 @@
 //! A whole caseload of JSON Lines, streamed: reading, running and writing overlap.
 //!
-//! [`run_json_lines`] keeps both cores on cases: a reader thread fetches the next block of
-//! whole lines while the current one runs on every core ([`crate::run_batch`]) and a writer thread
-//! writes the block before it. Memory stays at a few blocks however large the caseload. The
-//! crate still opens no files: the caller hands over the reader and the function that writes.
+//! [`run_json_lines`] keeps both cores on cases. A reader thread fetches the next block of
+//! whole lines and cuts it into numbered stretches; the cores run the stretches as tasks, two
+//! blocks in flight, so they start on the next block while the last stretches of one finish;
+//! a writer thread writes each block's output in input order. Memory stays at a few blocks
+//! however large the caseload. The crate still opens no files: the caller hands over the
+//! reader and the function that writes.
 #![allow(
     clippy::indexing_slicing,
     reason = "offsets index the buffer they were found in, and stay within its filled length"
 )]
 
 use super::ids::SeenIds;
-use super::{Buffers, RunOptions, run_batch_reusing};
+use super::lines::{Stretch, cut_into_stretches};
+use super::{Batch, Buffers, RunOptions, join, run_each};
+use crate::parse_json_bytes;
 use crate::plan::Plan;
 use crate::render::{Printer, Summary};
+use std::collections::VecDeque;
 use std::io::Read;
-use std::sync::mpsc::{channel, sync_channel};
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
 
 /// Bytes of input per block: big enough to keep both cores busy, small enough to stay in the
 /// processor's cache between being read and being run (4 MB blocks cost a tenth more time).
 const BLOCK_BYTES: usize = 1 << 20;
+
+/// Blocks handed to the cores at once. With one, both cores waited at the end of every block
+/// for the last stretch to finish (and to be woken for the next); with two, a core that is
+/// done starts on the next block.
+const BLOCKS_IN_FLIGHT: usize = 2;
+
+/// A block's output for the writer: its rendered parts in order, and its case ids (hashed)
+/// with their lines.
+type Written = (Vec<String>, Vec<(u64, usize)>);
 
 /// Why a stream stopped: its input could not be read, or its output could not be written.
 #[derive(Debug)]
@@ -43,25 +59,8 @@ pub fn run_json_lines<E: Send>(
     let (spare_sender, spares) = channel::<Vec<u8>>();
     std::thread::scope(|scope| {
         let (block_sender, blocks) = sync_channel(2);
-        let reader = scope.spawn(move || {
-            let mut lines = Blocks::new();
-            loop {
-                for spare in spares.try_iter() {
-                    lines.give_back(spare);
-                }
-                let block = lines.next(input).transpose();
-                let last = !matches!(block, Some(Ok(_)));
-                if let Some(block) = block
-                    && block_sender.send(block).is_err()
-                {
-                    return;
-                }
-                if last {
-                    return;
-                }
-            }
-        });
-        let (output_sender, outputs) = sync_channel::<(Vec<String>, Vec<(u64, usize)>)>(4);
+        let reader = scope.spawn(move || read_blocks(input, &block_sender, &spares));
+        let (output_sender, outputs) = sync_channel::<Written>(4);
         let buffers = &buffers;
         // The writer also looks for repeated case ids: it waits on the disk anyway.
         let writer = scope.spawn(move || -> Result<Vec<usize>, E> {
@@ -75,34 +74,23 @@ pub fn run_json_lines<E: Send>(
             }
             Ok(seen.repeated)
         });
-        let mut summary = Summary::new(plan);
         let printer = Printer::new(plan);
-        let mut read = 0u64;
-        let mut first_line = 1;
-        let mut result = Ok(());
-        for block in blocks.iter() {
-            let block = match block {
-                Ok(block) => block,
-                Err(error) => {
-                    result = Err(StreamError::Read(error));
-                    break;
-                }
-            };
-            read += block.bytes.len() as u64 + 1;
-            let batch =
-                run_batch_reusing(&printer, options, first_line, &block.bytes, Some(buffers));
-            // The reader may have finished; then the block is simply dropped.
-            let _ = spare_sender.send(block.bytes);
-            first_line += batch.lines;
-            summary.merge(&batch.summary);
-            on_block(&batch.problems, read);
-            if output_sender.send((batch.output, batch.ids)).is_err() {
-                // The writer stopped on an error, which its result holds.
-                break;
-            }
-        }
-        // Closing the channels lets both threads finish, however the loop ended.
-        drop(output_sender);
+        let mut cores = Cores {
+            printer: &printer,
+            options,
+            buffers,
+            summary: Summary::new(plan),
+            read: 0,
+            on_block,
+            output: output_sender,
+            spares: spare_sender,
+        };
+        let result = cores.run_all(&blocks);
+        // Closing the channels lets both threads finish, however the run ended.
+        let Cores {
+            summary, output, ..
+        } = cores;
+        drop(output);
         drop(blocks);
         let written = writer
             .join()
@@ -111,9 +99,196 @@ pub fn run_json_lines<E: Send>(
             std::panic::resume_unwind(panic);
         }
         result?;
+        let mut summary = summary;
         summary.repeated_ids = written.map_err(StreamError::Write)?;
         Ok(summary)
     })
+}
+
+/// The reader thread: blocks, cut and numbered, until the input ends, fails, or nobody
+/// wants more.
+fn read_blocks(
+    input: &mut (dyn Read + Send),
+    blocks: &SyncSender<std::io::Result<NumberedBlock>>,
+    spares: &Receiver<Vec<u8>>,
+) {
+    let mut lines = Blocks::new();
+    let mut first_line = 1;
+    loop {
+        for spare in spares.try_iter() {
+            lines.give_back(spare);
+        }
+        let block = match lines.next(input) {
+            Ok(Some(block)) => block,
+            Ok(None) => return,
+            Err(error) => {
+                let _ = blocks.send(Err(error));
+                return;
+            }
+        };
+        let (stretches, count) = cut_into_stretches(first_line, &block.bytes);
+        first_line += count;
+        let numbered = NumberedBlock {
+            bytes: block.bytes,
+            stretches,
+        };
+        if blocks.send(Ok(numbered)).is_err() {
+            return;
+        }
+    }
+}
+
+/// A block read, cut into stretches of whole lines that know their line numbers.
+struct NumberedBlock {
+    bytes: Vec<u8>,
+    stretches: Vec<Stretch>,
+}
+
+/// What a stretch's task hands back: its batch, or the panic that stopped it (a task that
+/// died silently would leave the blocks behind it waiting for ever).
+type Outcome = std::thread::Result<Batch>;
+
+/// A block whose stretches are being run.
+struct InFlight {
+    block: Arc<NumberedBlock>,
+    parts: Vec<Option<Batch>>,
+    left: usize,
+}
+
+/// The cores' side of the stream: hands out the stretches of each block as tasks and passes
+/// each block's output on, in input order, once all its stretches are done.
+struct Cores<'a, 'b> {
+    printer: &'a Printer<'a, 'a>,
+    options: RunOptions,
+    buffers: &'a Buffers,
+    summary: Summary,
+    read: u64,
+    on_block: &'b mut dyn FnMut(&[String], u64),
+    output: SyncSender<Written>,
+    spares: Sender<Vec<u8>>,
+}
+
+/// The writer stopped on an error, which its result holds.
+struct WriterStopped;
+
+impl Cores<'_, '_> {
+    fn run_all<E>(
+        &mut self,
+        blocks: &Receiver<std::io::Result<NumberedBlock>>,
+    ) -> Result<(), StreamError<E>> {
+        let (done_sender, done) = channel::<(u64, usize, Outcome)>();
+        let mut in_flight = VecDeque::new();
+        let mut first_in_flight = 0u64;
+        let (printer, options, buffers) = (self.printer, self.options, self.buffers);
+        rayon::in_place_scope(|scope| {
+            for block in blocks.iter() {
+                let block = match block {
+                    Ok(block) => Arc::new(block),
+                    Err(error) => {
+                        // The blocks before the error are still written.
+                        let _ = self.finish(&mut in_flight, &mut first_in_flight, &done, 0);
+                        return Err(StreamError::Read(error));
+                    }
+                };
+                let sequence = first_in_flight + in_flight.len() as u64;
+                for index in 0..block.stretches.len() {
+                    let block = Arc::clone(&block);
+                    let done = done_sender.clone();
+                    scope.spawn(move |_| {
+                        let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                            run_stretch(printer, options, buffers, &block, index)
+                        }));
+                        // Let go of the block before saying so: the last to let go hands
+                        // its memory back to the reader.
+                        drop(block);
+                        let _ = done.send((sequence, index, outcome));
+                    });
+                }
+                in_flight.push_back(InFlight {
+                    parts: (0..block.stretches.len()).map(|_| None).collect(),
+                    left: block.stretches.len(),
+                    block,
+                });
+                if self
+                    .finish(
+                        &mut in_flight,
+                        &mut first_in_flight,
+                        &done,
+                        BLOCKS_IN_FLIGHT - 1,
+                    )
+                    .is_err()
+                {
+                    return Ok(());
+                }
+            }
+            let _ = self.finish(&mut in_flight, &mut first_in_flight, &done, 0);
+            Ok(())
+        })
+    }
+
+    /// Waits for stretches until no more than `keep` blocks are in flight, passing on each
+    /// block that is done, in order.
+    fn finish(
+        &mut self,
+        in_flight: &mut VecDeque<InFlight>,
+        first_in_flight: &mut u64,
+        done: &Receiver<(u64, usize, Outcome)>,
+        keep: usize,
+    ) -> Result<(), WriterStopped> {
+        while in_flight.len() > keep {
+            while in_flight.front().is_some_and(|block| block.left > 0) {
+                let Ok((sequence, index, outcome)) = done.recv() else {
+                    // Cannot happen while tasks hold senders; nothing more will come.
+                    return Err(WriterStopped);
+                };
+                let batch = outcome.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                let Some(block) = in_flight.get_mut((sequence - *first_in_flight) as usize) else {
+                    continue;
+                };
+                block.parts[index] = Some(batch);
+                block.left -= 1;
+            }
+            if let Some(block) = in_flight.pop_front() {
+                *first_in_flight += 1;
+                self.pass_on(block)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A whole block's output to the writer, its counts to the summary, its memory back to
+    /// the reader.
+    fn pass_on(&mut self, block: InFlight) -> Result<(), WriterStopped> {
+        let plan = self.printer.plan;
+        let batch = join(plan, block.parts.into_iter().flatten().collect(), 0);
+        self.read += block.block.bytes.len() as u64 + 1;
+        if let Ok(block) = Arc::try_unwrap(block.block) {
+            // The reader may have finished; then the block is simply dropped.
+            let _ = self.spares.send(block.bytes);
+        }
+        self.summary.merge(&batch.summary);
+        (self.on_block)(&batch.problems, self.read);
+        self.output
+            .send((batch.output, batch.ids))
+            .map_err(|_| WriterStopped)
+    }
+}
+
+/// Runs one stretch of a block's cases, rendering them into a buffer that goes round.
+fn run_stretch(
+    printer: &Printer,
+    options: RunOptions,
+    buffers: &Buffers,
+    block: &NumberedBlock,
+    index: usize,
+) -> Batch {
+    let plan = printer.plan;
+    let stretch = &block.stretches[index];
+    let out = buffers.take((stretch.end - stretch.start) * 3);
+    let outcomes = stretch
+        .lines(&block.bytes)
+        .map(|(line, bytes)| options.run(plan, parse_json_bytes(plan, line, bytes)));
+    run_each(printer, options, out, outcomes)
 }
 
 /// Reads a stream in blocks of about a megabyte that end at a line break. A line longer
@@ -227,9 +402,138 @@ mod tests {
     }
 
     use super::*;
+    use crate::render::Format;
+    use crate::replay::Reading;
 
     /// A reader that hands out a few bytes at a time, as pipes do.
     struct Trickle<'a>(&'a [u8], usize);
+
+    /// A reader that fails once `good` bytes have been read.
+    struct FailsAfter<'a> {
+        text: &'a [u8],
+        good: usize,
+    }
+
+    impl Read for FailsAfter<'_> {
+        fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+            if self.good == 0 {
+                return Err(std::io::Error::other("the disk went away"));
+            }
+            let n = self.good.min(self.text.len()).min(buffer.len());
+            buffer[..n].copy_from_slice(&self.text[..n]);
+            self.text = &self.text[n..];
+            self.good -= n;
+            Ok(n)
+        }
+    }
+
+    /// Several blocks of generated cases (messy records), with blank and bad lines among them.
+    fn caseload(plan: &Plan) -> String {
+        let mut text = String::new();
+        let mut part = 0;
+        while text.len() < 3 * BLOCK_BYTES + BLOCK_BYTES / 2 {
+            text.push_str(&crate::generate::cases(plan, 7, part * 100, 100));
+            part += 1;
+            match part % 3 {
+                0 => text.push_str("\n  \r\n"),
+                1 => text.push_str("{\"case\":\"bad\",\"events\":[{\"step\":\"nowhere\"}]}\n"),
+                _ => text.push_str("not json\n"),
+            }
+        }
+        text
+    }
+
+    fn with_plan(check: impl FnOnce(&Plan)) {
+        let source = include_str!("../../../../procedures/child_protection_plan.wm");
+        let parsed = waymark_diagnostics::FileId(0);
+        let parsed = waymark_syntax::parse(parsed, source);
+        let compiled = waymark_compile::compile(parsed.document, &mut waymark_compile::NoFiles);
+        let procedure = compiled.procedure.expect("the shipped procedure compiles");
+        check(&Plan::new(&procedure, waymark_calendar::default_calendar()));
+    }
+
+    fn options() -> RunOptions {
+        RunOptions {
+            as_of: waymark_calendar::parse_date("2026-06-30").expect("a date"),
+            format: Format::Json,
+            summary_only: false,
+            reading: Reading::Replay,
+        }
+    }
+
+    /// What the stream wrote, what it said about each block, and how it ended.
+    type Streamed = (
+        Vec<u8>,
+        Vec<String>,
+        Result<Summary, StreamError<std::io::Error>>,
+    );
+
+    fn stream(plan: &Plan, input: &mut (dyn Read + Send), fail_writing: bool) -> Streamed {
+        let mut out = Vec::new();
+        let mut problems = Vec::new();
+        let result = run_json_lines(
+            plan,
+            options(),
+            input,
+            &mut |bytes| match fail_writing && !out.is_empty() {
+                true => Err(std::io::Error::other("the disk is full")),
+                false => {
+                    out.extend_from_slice(bytes);
+                    Ok(())
+                }
+            },
+            &mut |said, _| problems.extend_from_slice(said),
+        );
+        (out, problems, result)
+    }
+
+    #[test]
+    fn a_stream_of_many_blocks_gives_the_bytes_of_one_batch() {
+        with_plan(|plan| {
+            let text = caseload(plan);
+            let whole = crate::run_batch(plan, options(), 1, text.as_bytes());
+            for step in [1 << 20, 300_001] {
+                let (out, problems, result) =
+                    stream(plan, &mut Trickle(text.as_bytes(), step), false);
+                let summary = result.expect("the stream runs");
+                assert_eq!(out, whole.output.concat().into_bytes());
+                assert_eq!(problems, whole.problems, "bad lines named in order");
+                assert_eq!(summary.cases(), whole.summary.cases());
+                assert_eq!(summary.bad(), whole.summary.bad());
+                assert!(summary.bad() > 0 && summary.cases() > 3000);
+            }
+        });
+    }
+
+    #[test]
+    fn a_failed_read_keeps_the_blocks_before_it_and_says_so() {
+        with_plan(|plan| {
+            let text = caseload(plan);
+            let whole = crate::run_batch(plan, options(), 1, text.as_bytes())
+                .output
+                .concat();
+            let mut input = FailsAfter {
+                text: text.as_bytes(),
+                good: 2 * BLOCK_BYTES + 1000,
+            };
+            let (out, _, result) = stream(plan, &mut input, false);
+            assert!(matches!(result, Err(StreamError::Read(_))));
+            assert!(
+                out.len() > BLOCK_BYTES,
+                "the blocks read were run and written"
+            );
+            assert!(whole.as_bytes().starts_with(&out) && out.ends_with(b"\n"));
+        });
+    }
+
+    #[test]
+    fn a_failed_write_stops_the_stream_and_says_so() {
+        with_plan(|plan| {
+            let text = caseload(plan);
+            let (_, _, result) = stream(plan, &mut Trickle(text.as_bytes(), 1 << 20), true);
+            assert!(matches!(result, Err(StreamError::Write(_))));
+        });
+    }
 
     impl Read for Trickle<'_> {
         fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
