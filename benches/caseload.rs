@@ -3,7 +3,8 @@
 //! Run with `cargo bench --bench caseload` (`-- 200000` for fewer cases). The cases are
 //! generated (seeded, so always the same) into a file in the system temp folder first; then
 //! the timed part reads that file in blocks, runs each block on every core and writes JSON
-//! Lines to another file, exactly as `waymark run --format json -o FILE` does. Prints cases
+//! Lines to another file, exactly as `waymark run --format json -o FILE` does (the same
+//! streaming function and the same file writer, synced and renamed into place at the end). Prints cases
 //! per second and the peak resident memory of the whole process (VmHWM). Add `null` to write
 //! to /dev/null instead (no file-system cost), or `phases` for the time per case of reading,
 //! running and rendering on one thread; `keep` keeps the generated cases (to time the `waymark`
@@ -139,8 +140,10 @@ fn run(plan: &Plan, input: &Path, output: &Path) -> (Summary, u64) {
         reading: waymark_run::Reading::Replay,
     };
     let mut reader = std::fs::File::open(input).unwrap();
-    // Small buffer: the parts are large and go straight to the file.
-    let mut writer = BufWriter::with_capacity(64 << 10, std::fs::File::create(output).unwrap());
+    // As `-o FILE` writes: a temporary file, large chunks straight to the disk, synced and
+    // renamed into place at the end. (Small buffer: the parts are large and go straight on.)
+    let file = waymark_cli::WholeFile::create(output).unwrap();
+    let mut writer = BufWriter::with_capacity(64 << 10, file);
     let mut written = 0u64;
     let summary = waymark_run::stream::run_json_lines(
         plan,
@@ -153,7 +156,8 @@ fn run(plan: &Plan, input: &Path, output: &Path) -> (Summary, u64) {
         &mut |_, _| {},
     )
     .unwrap();
-    writer.flush().unwrap();
+    let file = writer.into_inner().map_err(|e| e.into_error()).unwrap();
+    file.commit().unwrap();
     (summary, written)
 }
 

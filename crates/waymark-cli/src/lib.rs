@@ -36,6 +36,8 @@ mod output;
 
 use clap::{Parser, Subcommand};
 pub use exit::Exit;
+/// How `-o FILE` writes a file whole (public for the caseload bench, which writes as `run` does).
+pub use output::WholeFile;
 
 const ABOUT: &str =
     "Statutory procedure as code: check it, run cases through it, draw it, compare versions.";

@@ -6,6 +6,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use waymark_diagnostics::{Diagnostic, RenderOptions, Sources, render_human};
 
+mod large;
+use large::Disk;
+
 /// A file being written: a temporary file beside it, renamed into place by [`WholeFile::commit`]
 /// once everything is written and on disk, and removed if the writing stops before that.
 ///
@@ -30,66 +33,8 @@ enum Target {
     Temporary {
         file: tempfile::NamedTempFile,
         mode: Option<u32>,
-        syncing: EarlySync,
+        disk: Disk,
     },
-}
-
-/// Bytes written between two early syncs of a large file.
-const SYNC_EVERY: u64 = 128 << 20;
-
-/// Sends a large file's bytes to disk while it is still being written, on a thread of its own,
-/// so the sync before the rename waits for the last part only. Without it a report of a
-/// million cases (2.6 GB) waited seconds at the end for the disk, longer than the run itself.
-struct EarlySync {
-    /// Bytes written between two syncs ([`SYNC_EVERY`]; smaller in tests).
-    every: u64,
-    /// Bytes written since the last early sync began.
-    unsynced: u64,
-    running: Option<std::thread::JoinHandle<std::io::Result<()>>>,
-}
-
-impl EarlySync {
-    fn new(every: u64) -> EarlySync {
-        EarlySync {
-            every,
-            unsynced: 0,
-            running: None,
-        }
-    }
-
-    /// Notes `bytes` more written; starts a sync of what is written so far when enough has
-    /// gathered and none is running. A failed sync is reported by the next call or by `finish`.
-    fn wrote(&mut self, bytes: usize, file: &std::fs::File) -> std::io::Result<()> {
-        self.unsynced += bytes as u64;
-        if self.unsynced < self.every {
-            return Ok(());
-        }
-        if self
-            .running
-            .as_ref()
-            .is_some_and(|sync| !sync.is_finished())
-        {
-            return Ok(());
-        }
-        self.finish()?;
-        let copy = file.try_clone()?;
-        self.unsynced = 0;
-        // A thread that cannot be made is no loss: the sync before the rename does it all.
-        self.running = std::thread::Builder::new()
-            .name("sync".into())
-            .spawn(move || copy.sync_data())
-            .ok();
-        Ok(())
-    }
-
-    /// Waits for the sync running, if any, and gives its result.
-    fn finish(&mut self) -> std::io::Result<()> {
-        match self.running.take().map(std::thread::JoinHandle::join) {
-            None | Some(Ok(Ok(()))) => Ok(()),
-            Some(Ok(Err(error))) => Err(error),
-            Some(Err(_)) => Err(std::io::Error::other("the disk sync stopped unexpectedly")),
-        }
-    }
 }
 
 impl WholeFile {
@@ -145,7 +90,7 @@ impl WholeFile {
             target: Some(Target::Temporary {
                 file,
                 mode,
-                syncing: EarlySync::new(SYNC_EVERY),
+                disk: Disk::new(),
             }),
             path: path.to_path_buf(),
         })
@@ -162,11 +107,11 @@ impl WholeFile {
             Some(Target::Temporary {
                 file,
                 mode,
-                mut syncing,
+                mut disk,
             }) => {
                 let temporary = file.path().to_path_buf();
-                let done = syncing
-                    .finish()
+                let done = disk
+                    .finish(file.as_file())
                     .and_then(|()| set_mode(file.as_file(), mode))
                     .and_then(|()| file.as_file().sync_all())
                     .and_then(|()| file.persist(&path).map(drop).map_err(|e| e.error));
@@ -253,10 +198,9 @@ impl Write for WholeFile {
         match &mut self.target {
             Some(Target::Direct(file)) => file.write(bytes),
             // The file itself: `NamedTempFile`'s own errors name the temporary path.
-            Some(Target::Temporary { file, syncing, .. }) => {
-                let written = file.as_file_mut().write(bytes)?;
-                syncing.wrote(written, file.as_file())?;
-                Ok(written)
+            Some(Target::Temporary { file, disk, .. }) => {
+                disk.write(file.as_file(), bytes)?;
+                Ok(bytes.len())
             }
             None => Err(std::io::ErrorKind::BrokenPipe.into()),
         }
@@ -473,21 +417,6 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, ["out.txt"], "only out.txt remains");
-        std::fs::remove_dir_all(&folder).unwrap();
-    }
-
-    #[test]
-    fn a_large_file_is_synced_while_it_is_written() {
-        let folder = scratch("early-sync");
-        let file = std::fs::File::create(folder.join("big")).unwrap();
-        let mut syncing = super::EarlySync::new(100);
-        syncing.wrote(60, &file).unwrap();
-        assert!(syncing.running.is_none(), "too little written to sync yet");
-        syncing.wrote(60, &file).unwrap();
-        assert!(syncing.running.is_some(), "a sync began");
-        assert_eq!(syncing.unsynced, 0);
-        syncing.finish().unwrap();
-        assert!(syncing.running.is_none());
         std::fs::remove_dir_all(&folder).unwrap();
     }
 
