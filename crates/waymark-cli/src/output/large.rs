@@ -12,6 +12,8 @@
 
 use std::fs::File;
 use std::io::Write;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::thread::JoinHandle;
 
 /// Memory address, length and file offset of a write past the cache must be multiples of the
 /// disk's block size: 512 or 4096 bytes.
@@ -25,10 +27,55 @@ const SYNC_EVERY: u64 = 128 << 20;
 
 /// A file's bytes on their way to the disk.
 pub(super) struct Disk {
-    /// Bytes not written yet, after `pad` bytes that move them to an aligned address. Made
-    /// with room for a whole chunk and never grown, so the address stays put.
-    staged: Vec<u8>,
+    /// Bytes not written yet.
+    staged: Chunk,
+    /// Writes the chunks, on a thread of its own once the first chunk is full (see
+    /// [`Background`]); here when that thread could not be made, and for the last part.
+    chunks: Chunks,
+    background: Option<Background>,
+    /// A thread was asked for (once).
+    asked: bool,
+}
+
+/// Bytes to write, after `pad` bytes that move them to an aligned address. Made with room
+/// for a whole chunk and never grown, so the address stays put; memory is only touched as it
+/// is filled, so a small file costs a few pages.
+struct Chunk {
+    bytes: Vec<u8>,
     pad: usize,
+}
+
+impl Chunk {
+    fn new() -> Chunk {
+        let mut bytes = Vec::with_capacity(CHUNK + ALIGN);
+        let pad = (ALIGN - bytes.as_ptr() as usize % ALIGN) % ALIGN;
+        bytes.resize(pad, 0);
+        Chunk { bytes, pad }
+    }
+
+    fn data(&self) -> &[u8] {
+        self.bytes.get(self.pad..).unwrap_or_default()
+    }
+
+    fn is_full(&self) -> bool {
+        self.bytes.len() == self.pad + CHUNK
+    }
+
+    /// Takes as much of `bytes` as there is room for; gives the rest.
+    fn fill<'a>(&mut self, bytes: &'a [u8]) -> &'a [u8] {
+        let room = self.pad + CHUNK - self.bytes.len();
+        let (now, later) = bytes.split_at(room.min(bytes.len()));
+        self.bytes.extend_from_slice(now);
+        later
+    }
+
+    fn empty(&mut self) {
+        self.bytes.truncate(self.pad);
+    }
+}
+
+/// Writes whole chunks to a file, straight to the disk if the file system allows.
+struct Chunks {
     straight: Straight,
     syncing: EarlySync,
 }
@@ -43,6 +90,15 @@ enum Straight {
     No,
 }
 
+/// The thread that writes chunks while the next one fills: the disk takes about five times
+/// as long to write a chunk as the processor to fill one, and with both in turn the disk
+/// stood idle a sixth of the time.
+struct Background {
+    full: SyncSender<Chunk>,
+    emptied: Receiver<Chunk>,
+    thread: JoinHandle<(Chunks, std::io::Result<()>)>,
+}
+
 impl Disk {
     pub(super) fn new() -> Disk {
         Disk::with_sync_every(SYNC_EVERY)
@@ -50,27 +106,27 @@ impl Disk {
 
     fn with_sync_every(every: u64) -> Disk {
         Disk {
-            staged: Vec::new(),
-            pad: 0,
-            straight: Straight::NotAsked,
-            syncing: EarlySync::new(every),
+            staged: Chunk {
+                bytes: Vec::new(),
+                pad: 0,
+            },
+            chunks: Chunks {
+                straight: Straight::NotAsked,
+                syncing: EarlySync::new(every),
+            },
+            background: None,
+            asked: false,
         }
     }
 
     /// Takes `bytes`, writing out each chunk as it fills.
     pub(super) fn write(&mut self, file: &File, mut bytes: &[u8]) -> std::io::Result<()> {
-        if self.staged.capacity() == 0 {
-            // Memory is only touched as it is filled: a small file costs a few pages.
-            self.staged = Vec::with_capacity(CHUNK + ALIGN);
-            self.pad = (ALIGN - self.staged.as_ptr() as usize % ALIGN) % ALIGN;
-            self.staged.resize(self.pad, 0);
+        if self.staged.bytes.capacity() == 0 {
+            self.staged = Chunk::new();
         }
         while !bytes.is_empty() {
-            let room = self.pad + CHUNK - self.staged.len();
-            let (now, later) = bytes.split_at(room.min(bytes.len()));
-            self.staged.extend_from_slice(now);
-            bytes = later;
-            if self.staged.len() == self.pad + CHUNK {
+            bytes = self.staged.fill(bytes);
+            if self.staged.is_full() {
                 self.write_out(file)?;
             }
         }
@@ -80,31 +136,96 @@ impl Disk {
     /// Writes the last part (through the cache: its length is seldom a whole number of
     /// blocks) and waits for any early sync. The caller syncs the file.
     pub(super) fn finish(&mut self, file: &File) -> std::io::Result<()> {
-        if self.straight == Straight::Yes {
+        if let Some(background) = self.background.take() {
+            drop(background.full);
+            let (chunks, done) = background
+                .thread
+                .join()
+                .map_err(|_| std::io::Error::other("writing to the disk stopped unexpectedly"))?;
+            self.chunks = chunks;
+            done?;
+        }
+        if self.chunks.straight == Straight::Yes {
             straight_to_disk(file, false)?;
-            self.straight = Straight::No;
+            self.chunks.straight = Straight::No;
         }
-        if self.staged.len() > self.pad {
-            self.write_out(file)?;
+        if !self.staged.data().is_empty() {
+            self.chunks.write(file, self.staged.data())?;
         }
-        self.syncing.finish()
+        self.chunks.syncing.finish()
     }
 
-    /// Writes what is staged, straight to the disk if the file system allows.
+    /// Hands the full chunk to the background thread (made at the first chunk), or writes it
+    /// here if there is none.
     fn write_out(&mut self, file: &File) -> std::io::Result<()> {
+        if !std::mem::replace(&mut self.asked, true) {
+            self.background = self.start_background(file);
+        }
+        let Some(background) = &self.background else {
+            self.chunks.write(file, self.staged.data())?;
+            self.staged.empty();
+            return Ok(());
+        };
+        let full = std::mem::replace(&mut self.staged, Chunk::new_or(&background.emptied));
+        if background.full.send(full).is_err() {
+            // The thread stopped on an error: `finish` reports it.
+            return self.finish(file);
+        }
+        Ok(())
+    }
+
+    fn start_background(&mut self, file: &File) -> Option<Background> {
+        let file = file.try_clone().ok()?;
+        let (full, to_write) = sync_channel::<Chunk>(0);
+        let (give_back, emptied) = sync_channel::<Chunk>(2);
+        let mut chunks = std::mem::replace(
+            &mut self.chunks,
+            Chunks {
+                straight: Straight::No,
+                syncing: EarlySync::new(SYNC_EVERY),
+            },
+        );
+        let thread = std::thread::Builder::new()
+            .name("disk".into())
+            .spawn(move || {
+                for mut chunk in to_write {
+                    if let Err(error) = chunks.write(&file, chunk.data()) {
+                        return (chunks, Err(error));
+                    }
+                    chunk.empty();
+                    let _ = give_back.try_send(chunk);
+                }
+                (chunks, Ok(()))
+            });
+        match thread {
+            Ok(thread) => Some(Background {
+                full,
+                emptied,
+                thread,
+            }),
+            // A thread that cannot be made is no loss: the chunks are written here.
+            Err(_) => None,
+        }
+    }
+}
+
+impl Chunk {
+    /// A chunk the background thread has emptied, or a new one.
+    fn new_or(emptied: &Receiver<Chunk>) -> Chunk {
+        emptied.try_recv().unwrap_or_else(|_| Chunk::new())
+    }
+}
+
+impl Chunks {
+    /// Writes `chunk` from where the file stands, straight to the disk if the file system
+    /// allows.
+    fn write(&mut self, file: &File, chunk: &[u8]) -> std::io::Result<()> {
         if self.straight == Straight::NotAsked {
             self.straight = match straight_to_disk(file, true) {
                 Ok(()) => Straight::Yes,
                 Err(_) => Straight::No,
             };
         }
-        let Disk {
-            staged,
-            pad,
-            straight,
-            syncing,
-        } = self;
-        let chunk = staged.get(*pad..).unwrap_or_default();
         let mut written = 0;
         while let Some(rest) = chunk.get(written..).filter(|rest| !rest.is_empty()) {
             match (&*file).write(rest) {
@@ -113,17 +234,16 @@ impl Disk {
                 Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
                 // Some file systems take the flag but refuse the write: the rest goes
                 // through the cache, from where the file stands.
-                Err(error) if *straight == Straight::Yes && refused(&error) => {
+                Err(error) if self.straight == Straight::Yes && refused(&error) => {
                     straight_to_disk(file, false)?;
-                    *straight = Straight::No;
+                    self.straight = Straight::No;
                 }
                 Err(error) => return Err(error),
             }
         }
-        if *straight == Straight::No {
-            syncing.wrote(chunk.len(), file)?;
+        if self.straight == Straight::No {
+            self.syncing.wrote(chunk.len(), file)?;
         }
-        staged.truncate(*pad);
         Ok(())
     }
 }
@@ -254,9 +374,13 @@ mod tests {
         let file = File::create(&path).unwrap();
         let mut disk = Disk::new();
         disk.write(&file, &text(CHUNK + 10)).unwrap();
-        // Either way, the file is whole and the flag is off again at the end.
-        assert_ne!(disk.straight, Straight::NotAsked, "the first chunk asked");
         disk.finish(&file).unwrap();
+        // Either way, the file is whole and the flag is off again at the end.
+        assert_ne!(
+            disk.chunks.straight,
+            Straight::NotAsked,
+            "the first chunk asked"
+        );
         let flags = rustix::fs::fcntl_getfl(&file).unwrap();
         assert!(!flags.contains(rustix::fs::OFlags::DIRECT));
         assert_eq!(std::fs::read(&path).unwrap(), text(CHUNK + 10));
