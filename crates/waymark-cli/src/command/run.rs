@@ -435,6 +435,10 @@ fn run_json_lines(
     outcome.map_err(|error| match error {
         StreamError::Read(error) => cannot_read(&args.cases, &error),
         StreamError::Write(stop) => stop,
+        StreamError::Threads(error) => Failure::usage(format!(
+            "cannot start the threads that read and write the cases: {error}"
+        ))
+        .help("the system is short of memory or of processes: close other programs and try again"),
     })
 }
 

@@ -36,11 +36,13 @@ const BLOCKS_IN_FLIGHT: usize = 2;
 /// with their lines.
 type Written = (Vec<String>, Vec<(u64, usize)>);
 
-/// Why a stream stopped: its input could not be read, or its output could not be written.
+/// Why a stream stopped: its input could not be read, its output could not be written, or
+/// the system would not make the threads that read and write.
 #[derive(Debug)]
 pub enum StreamError<E> {
     Read(std::io::Error),
     Write(E),
+    Threads(std::io::Error),
 }
 
 /// Runs every case read from `input` and hands the rendered output, in input order, to
@@ -59,11 +61,15 @@ pub fn run_json_lines<E: Send>(
     let (spare_sender, spares) = channel::<Vec<u8>>();
     std::thread::scope(|scope| {
         let (block_sender, blocks) = sync_channel(2);
-        let reader = scope.spawn(move || read_blocks(input, &block_sender, &spares));
+        let reader = std::thread::Builder::new()
+            .name("read".into())
+            .spawn_scoped(scope, move || read_blocks(input, &block_sender, &spares))
+            .map_err(StreamError::Threads)?;
         let (output_sender, outputs) = sync_channel::<Written>(4);
         let buffers = &buffers;
         // The writer also looks for repeated case ids: it waits on the disk anyway.
-        let writer = scope.spawn(move || -> Result<Vec<usize>, E> {
+        let writer = std::thread::Builder::new().name("write".into());
+        let writer = writer.spawn_scoped(scope, move || -> Result<Vec<usize>, E> {
             let mut seen = SeenIds::default();
             for (parts, ids) in outputs {
                 for part in parts {
@@ -74,6 +80,8 @@ pub fn run_json_lines<E: Send>(
             }
             Ok(seen.repeated)
         });
+        // Without a writer the reader stops too: its blocks have nowhere to go.
+        let writer = writer.map_err(StreamError::Threads)?;
         let printer = Printer::new(plan);
         let mut cores = Cores {
             printer: &printer,
