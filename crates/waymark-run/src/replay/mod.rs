@@ -80,7 +80,11 @@ pub fn run_case(plan: &Plan, case: Case, as_of: NaiveDate) -> CaseReport {
 pub fn run_case_with(plan: &Plan, case: Case, as_of: NaiveDate, reading: Reading) -> CaseReport {
     SCRATCH.with_borrow_mut(|scratch| {
         let ignored = records::in_order(plan, &case, as_of, &mut scratch.records);
-        extension::hold(&case, &mut scratch.records);
+        // Most cases have no extension: one look at the events, not one per pass that asks.
+        scratch.extended = case.events.iter().any(|event| event.extended_by.is_some());
+        if scratch.extended {
+            extension::hold(&case, &mut scratch.records);
+        }
         let held = signoff::hold_partial(plan, &case, &mut scratch.records);
         let records = std::mem::take(&mut scratch.records);
         let mut report = match reading {
@@ -92,7 +96,9 @@ pub fn run_case_with(plan: &Plan, case: Case, as_of: NaiveDate, reading: Reading
         };
         scratch.records = records;
         signoff::judge(plan, &mut report, held);
-        extension::judge(plan, &mut report);
+        if scratch.extended {
+            extension::judge(plan, &mut report);
+        }
         report
     })
 }
@@ -156,6 +162,8 @@ pub(crate) struct Replay<'a, 'p> {
     /// For work due before or after each occurrence of a step: how its records paired with
     /// the occurrences (found with the deviations, used again for the rows).
     each_paired: Vec<(StepIndex, each::Lists, each::Pairs)>,
+    /// Some event of the case is an extension (most cases have none: no step is extended).
+    extended: bool,
 }
 
 impl<'a, 'p> Replay<'a, 'p> {
@@ -186,6 +194,7 @@ impl<'a, 'p> Replay<'a, 'p> {
             path: std::mem::take(&mut scratch.path),
             maybe_out_of_order: false,
             each_paired: Vec::new(),
+            extended: scratch.extended,
         };
         replay.note_records();
         replay.walk_path(scratch);

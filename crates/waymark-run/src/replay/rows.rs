@@ -178,7 +178,7 @@ impl Replay<'_, '_> {
         };
         self.set_due_and_target(row, |step| self.state(step).done, out_of_range);
         row.event = event.map(|event| event as usize);
-        if step.extension.is_some() {
+        if self.extended && step.extension.is_some() {
             row.extension = self.extend(id, as_of);
         }
         self.judge(row, step, done, waived, as_of);
