@@ -419,13 +419,15 @@ impl Replay<'_, '_> {
         let Some(by) = event.by else {
             return;
         };
-        let step = self.step(event.step);
-        if step.roles.is_empty() {
+        // Most records are by a role the step's rules allow whatever the facts, or by the one
+        // case fact they turn on (a table per plan: one look).
+        let rules = &self.plan.role_rules[event.step.0 as usize];
+        let bit = RoleRules::bit(by);
+        if rules.always & bit != 0 || rules.allows_by_choice(bit, &self.case.facts) {
             return;
         }
-        // Most records are by a role the step's rules allow whatever the facts.
-        let rules = &self.plan.role_rules[event.step.0 as usize];
-        if rules.always & RoleRules::bit(by) != 0 {
+        let step = self.step(event.step);
+        if step.roles.is_empty() {
             return;
         }
         // Rules that turn on one fact of the case file: one look at that fact.
