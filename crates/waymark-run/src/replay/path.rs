@@ -72,14 +72,19 @@ impl Replay<'_, '_> {
                 (Kind::Task | Kind::Join, _) => {
                     let onward = step.route_by_facts(&self.fact());
                     self.state_mut(id).onward = onward;
-                    stack.extend(onward);
+                    // A push, not `extend`: one step on, and `extend` reserves first.
+                    if let Some(next) = onward {
+                        stack.push(next);
+                    }
                 }
                 (Kind::Decision, _) => match self.recorded_outcome(id) {
                     Some(outcome) if self.outcome_waits(id, outcome) => undecided.push(id),
                     Some(outcome) => {
                         let onward = step.route_by_outcome(outcome, &self.fact());
                         self.state_mut(id).onward = onward;
-                        stack.extend(onward);
+                        if let Some(next) = onward {
+                            stack.push(next);
+                        }
                     }
                     None => undecided.push(id),
                 },
@@ -216,7 +221,9 @@ impl Replay<'_, '_> {
                 stack.extend(step.routes.iter().map(|route| route.target));
             }
             (Kind::Task | Kind::Join, _) => {
-                stack.extend(step.route_by_facts(&self.fact()));
+                if let Some(next) = step.route_by_facts(&self.fact()) {
+                    stack.push(next);
+                }
             }
             _ => {}
         }
