@@ -79,7 +79,8 @@ pub fn run_case(plan: &Plan, case: Case, as_of: NaiveDate) -> CaseReport {
 /// Runs one case as it stood at the end of `as_of`, read as `reading` says.
 pub fn run_case_with(plan: &Plan, case: Case, as_of: NaiveDate, reading: Reading) -> CaseReport {
     SCRATCH.with_borrow_mut(|scratch| {
-        let ignored = records::in_order(plan, &case, as_of, &mut scratch.records);
+        let (ignored, dateless) = records::in_order(plan, &case, as_of, &mut scratch.records);
+        scratch.dateless = dateless;
         // Most cases have no extension: one look at the events, not one per pass that asks.
         scratch.extended = case.events.iter().any(|event| event.extended_by.is_some());
         if scratch.extended {
@@ -164,6 +165,8 @@ pub(crate) struct Replay<'a, 'p> {
     each_paired: Vec<(StepIndex, each::Lists, each::Pairs)>,
     /// Some event of the case is an extension (most cases have none: no step is extended).
     extended: bool,
+    /// How many of the case's events are waivers without a date.
+    dateless: usize,
 }
 
 impl<'a, 'p> Replay<'a, 'p> {
@@ -195,6 +198,7 @@ impl<'a, 'p> Replay<'a, 'p> {
             maybe_out_of_order: false,
             each_paired: Vec::new(),
             extended: scratch.extended,
+            dateless: scratch.dateless,
         };
         replay.note_records();
         replay.walk_path(scratch);
@@ -214,7 +218,7 @@ impl<'a, 'p> Replay<'a, 'p> {
             Some(_) => Vec::new(),
             None => self.open_steps(),
         };
-        let records = (self.records.len() + self.dateless_waivers()) as u32;
+        let records = (self.records.len() + self.dateless) as u32;
         let misfits = self.misfits.iter().filter(|misfit| **misfit).count() as u32;
         let end = self.end.map(|(end, _)| end);
         let warnings = std::mem::take(&mut self.warnings);
@@ -326,10 +330,6 @@ impl<'a, 'p> Replay<'a, 'p> {
             let state = self.state(step);
             state.first.is_none() && state.dateless_waiver.is_none()
         })
-    }
-
-    fn dateless_waivers(&self) -> usize {
-        self.case.events.iter().filter(|e| e.on.is_none()).count()
     }
 
     /// Whether the case is on, or may still come to, `id`.

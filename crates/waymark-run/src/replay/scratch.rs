@@ -28,4 +28,6 @@ pub(super) struct Scratch {
     pub(super) generation: u32,
     /// Some event of the case being run is an extension.
     pub(super) extended: bool,
+    /// How many events of the case being run have no date.
+    pub(super) dateless: usize,
 }
