@@ -45,19 +45,22 @@ impl Replay<'_, '_> {
         let mut out_of_range = false;
         let plan = self.plan;
         for &id in &plan.row_steps {
-            match (self.kind(id), &self.step(id).kind) {
-                (Kind::Checkpoint, StepKind::Checkpoint { until, .. }) => {
+            // By the kind in the plan: the step itself is opened only for its details.
+            let kind = self.kind(id);
+            let details = match kind {
+                Kind::Checkpoint | Kind::Recurring => Some(&self.step(id).kind),
+                _ => None,
+            };
+            match details {
+                Some(StepKind::Checkpoint { until, .. }) => {
                     self.checkpoint_row(id, *until, as_of, &mut out_of_range, &mut rows);
                 }
-                (
-                    Kind::Recurring,
-                    StepKind::Recurring {
-                        every,
-                        unit,
-                        during,
-                        when,
-                    },
-                ) => {
+                Some(StepKind::Recurring {
+                    every,
+                    unit,
+                    during,
+                    when,
+                }) => {
                     // Recurring work with a condition the case does not meet is not its work.
                     if when
                         .as_ref()
@@ -104,11 +107,12 @@ impl Replay<'_, '_> {
             self.timed_row(id, as_of, out_of_range, rows);
             // A together block is not recorded itself: the case has moved past it once a step
             // after its pieces meet was recorded.
-            let passed = match (self.kind(id), &self.step(id).kind) {
-                (Kind::Task | Kind::Decision, _) => after.is_some(),
-                (Kind::Together, StepKind::Together { join, .. }) => {
-                    self.state(*join).after.is_some()
-                }
+            let passed = match self.kind(id) {
+                Kind::Task | Kind::Decision => after.is_some(),
+                Kind::Together => match &self.step(id).kind {
+                    StepKind::Together { join, .. } => self.state(*join).after.is_some(),
+                    _ => false,
+                },
                 _ => false,
             };
             if let Some(row) = rows.last_mut()
