@@ -35,8 +35,9 @@ pub struct Plan<'p> {
     pub(crate) row_steps: Vec<StepIndex>,
     /// Per step: which kinds of deadline it has (most have none).
     pub(crate) deadline_kinds: Vec<DeadlineKinds>,
-    /// Per step: its kind without the details (see [`Kind`]).
-    pub(crate) kinds: Vec<Kind>,
+    /// Per step: its kind without the details, and whether it may repeat or be skipped (see
+    /// [`Shape`]).
+    pub(crate) shapes: Vec<Shape>,
     /// Per step: its one deadline, when that is a limit with no condition counted after a
     /// step (most deadlines): its due date is then one sum, with no rules to weigh.
     pub(crate) plain_limits: Vec<Option<PlainLimit>>,
@@ -244,6 +245,15 @@ impl Kind {
     }
 }
 
+/// What the replay's passes ask of every step, in three bytes: its kind, whether it may repeat
+/// and whether it is optional (reading them from the step itself opened a large struct).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Shape {
+    pub kind: Kind,
+    pub repeats: bool,
+    pub optional: bool,
+}
+
 /// A step's only deadline: `due AMOUNT UNIT after STEP`, with no condition.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct PlainLimit {
@@ -349,8 +359,12 @@ impl<'p> Plan<'p> {
                 .map(|step| routes_wait(procedure, step))
                 .collect(),
             deadline_kinds,
-            kinds: (procedure.steps.iter())
-                .map(|step| Kind::of(&step.kind))
+            shapes: (procedure.steps.iter())
+                .map(|step| Shape {
+                    kind: Kind::of(&step.kind),
+                    repeats: step.repeats,
+                    optional: step.optional.is_some(),
+                })
                 .collect(),
             plain_limits: procedure.steps.iter().map(PlainLimit::of).collect(),
             rank,

@@ -213,7 +213,7 @@ impl<'a, 'p> Replay<'a, 'p> {
     /// Hands the working space back and gives what the report says of the case.
     fn finish(mut self, as_of: NaiveDate, scratch: &mut Scratch) -> Finished {
         let rows = self.rows(as_of);
-        let next = rows::next_due(&rows, as_of, |step| self.step(step).optional.is_some());
+        let next = rows::next_due(&rows, as_of, |step| self.optional(step));
         let at = match self.end {
             Some(_) => Vec::new(),
             None => self.open_steps(),
@@ -259,7 +259,17 @@ impl<'a, 'p> Replay<'a, 'p> {
     }
 
     fn kind(&self, id: StepIndex) -> Kind {
-        self.plan.kinds[id.0 as usize]
+        self.plan.shapes[id.0 as usize].kind
+    }
+
+    /// Whether the step may repeat (from the plan's table, not the step).
+    fn repeats(&self, id: StepIndex) -> bool {
+        self.plan.shapes[id.0 as usize].repeats
+    }
+
+    /// Whether the step is optional (from the plan's table, not the step).
+    fn optional(&self, id: StepIndex) -> bool {
+        self.plan.shapes[id.0 as usize].optional
     }
 
     /// The case's facts, each decision's outcome named in a condition (from the record that
@@ -369,7 +379,7 @@ impl<'a, 'p> Replay<'a, 'p> {
     /// that step has not been recorded again since: the case stands there.
     fn sent_back_to(&self, decision: StepIndex) -> Option<StepIndex> {
         let back = self.state(decision).onward?;
-        if !self.step(decision).repeats || self.plan.rank(back) > self.plan.rank(decision) {
+        if !self.repeats(decision) || self.plan.rank(back) > self.plan.rank(decision) {
             return None;
         }
         let decided = self.records.iter().rposition(|r| r.step == decision)?;

@@ -146,7 +146,7 @@ impl Replay<'_, '_> {
     /// repeat, its latest: a further meeting decides afresh), or by a dateless waiver.
     pub(super) fn recorded_outcome(&self, id: StepIndex) -> Option<usize> {
         let state = self.state(id);
-        let record = match self.step(id).repeats {
+        let record = match self.repeats(id) {
             true => self.latest_record(id),
             false => self.first_record(id),
         };

@@ -38,7 +38,7 @@ impl Replay<'_, '_> {
                     // A decision that may repeat moves on when its latest occurrence decided;
                     // a step that may repeat after it (the safety plan of every meeting) moves
                     // on no earlier than the latest occurrence that reached it.
-                    if self.step(id).repeats
+                    if self.repeats(id)
                         && let Some(latest) = self.latest_record(id)
                     {
                         (progress, done) = (Some(latest.on), Some(latest.on));
@@ -124,7 +124,7 @@ impl Replay<'_, '_> {
         };
         // A skipped optional piece counts towards work done together (the block needs only the
         // rest), never towards any-of work (it is no piece done).
-        let skipped = !done && self.step(id).optional.is_some() && !self.is_any_of_join(join);
+        let skipped = !done && self.optional(id) && !self.is_any_of_join(join);
         let state = self.state_mut(join);
         state.reached = later(state.reached, progress);
         state.pieces_done += u32::from(done || skipped);
@@ -231,7 +231,6 @@ impl Replay<'_, '_> {
                 state.ready,
             );
             let mut latest = state.latest_ahead;
-            let step = self.step(id);
             let recordable = self.kind(id).is_recordable();
             if recordable
                 && not_done
@@ -249,7 +248,7 @@ impl Replay<'_, '_> {
                 latest = Some(latest.map_or(on, |latest| latest.max(on)));
             }
             // An optional step lets the steps after it be where the case stands too.
-            let optional = step.optional.is_some();
+            let optional = self.optional(id);
             let passed = ready && (self.is_passed(id) || optional);
             self.for_each_next(id, |replay, next| {
                 let state = replay.state_mut(next);
@@ -269,10 +268,11 @@ impl Replay<'_, '_> {
     /// occurred.
     #[inline(always)]
     pub(super) fn may_skip(&self, id: StepIndex) -> bool {
-        self.step(id).optional.is_some()
-            || self.plan.each_of(id).is_some_and(|occurs| {
-                self.step(occurs).optional.is_some() && self.state(occurs).first.is_none()
-            })
+        self.optional(id)
+            || self
+                .plan
+                .each_of(id)
+                .is_some_and(|occurs| self.optional(occurs) && self.state(occurs).first.is_none())
     }
 
     /// Whether the case has gone past a step it could be at (noting the end it reached).

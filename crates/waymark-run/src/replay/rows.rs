@@ -128,7 +128,7 @@ impl Replay<'_, '_> {
                 && let Some(row) = rows.last_mut()
             {
                 row.occurrence = Some(1);
-            } else if self.step(id).repeats
+            } else if self.repeats(id)
                 && let Some(row) = rows.last_mut()
             {
                 row.occurrences = Some(self.occurrences(id));
