@@ -22,8 +22,9 @@ impl Replay<'_, '_> {
     pub(super) fn find_deviations(&mut self) {
         let mut in_order = std::mem::take(&mut self.record_list);
         in_order.clear();
-        for index in 0..self.records.len() {
-            let record = self.records[index];
+        // The records are the case's, not the replay's: read in place, not by index.
+        let records = self.records;
+        for (index, &record) in records.iter().enumerate() {
             let repeats = self.repeats(record.step);
             let once = !repeats && self.kind(record.step) != Kind::Recurring;
             let later = self.state(record.step).first != Some(index as u32);
