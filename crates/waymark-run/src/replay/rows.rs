@@ -11,7 +11,7 @@ use crate::case::When;
 use crate::plan::{Kind, RoleRules};
 use crate::report::{Row, Status, Warning};
 use chrono::NaiveDate;
-use waymark_compile::{DeadlineKind, Step, StepIndex, StepKind, Unit};
+use waymark_compile::{Step, StepIndex, StepKind, Unit};
 
 /// The pending row with the earliest due date (ties: the first row). Optional work whose due
 /// date has passed is left out: it may never be done, and is not what is due next.
@@ -213,21 +213,14 @@ impl Replay<'_, '_> {
         let fact = self.fact();
         let decided = |step, outcome| self.first_decided(step, outcome);
         let calendar = self.plan.calendar;
-        let mut due_of = |kind| {
-            governing(
-                calendar,
-                step,
-                kind,
-                &fact,
-                &done_at,
-                &decided,
-                out_of_range,
-            )
-        };
-        // Most steps have no target, many no limit: skip the look when there is none.
+        // Many steps have no deadline: skip the look when there is none.
         let kinds = self.plan.deadline_kinds[row.step.0 as usize];
-        let due = kinds.limit.then(|| due_of(DeadlineKind::Limit)).flatten();
-        let target = kinds.target.then(|| due_of(DeadlineKind::Target)).flatten();
+        if !kinds.limit && !kinds.target {
+            (row.due, row.due_rule, row.target, row.target_rule) = (None, None, None, None);
+            return;
+        }
+        let found = governing(calendar, step, &fact, &done_at, &decided, out_of_range);
+        let (due, target) = (found.limit, found.target);
         row.due = due.map(|(due, _)| due);
         row.due_rule = due.map(|(_, rule)| rule);
         row.target = target.map(|(target, _)| target);
