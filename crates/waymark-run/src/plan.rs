@@ -35,8 +35,9 @@ pub struct Plan<'p> {
     pub(crate) row_steps: Vec<StepIndex>,
     /// Per step: which kinds of deadline it has (most have none).
     pub(crate) deadline_kinds: Vec<DeadlineKinds>,
-    /// Per step: its kind without the details (see [`Kind`]).
-    pub(crate) kinds: Vec<Kind>,
+    /// Per step: its kind without the details, and whether it may repeat or be skipped (see
+    /// [`Shape`]).
+    pub(crate) shapes: Vec<Shape>,
     /// Per step: its one deadline, when that is a limit with no condition counted after a
     /// step (most deadlines): its due date is then one sum, with no rules to weigh.
     pub(crate) plain_limits: Vec<Option<PlainLimit>>,
@@ -105,6 +106,9 @@ pub(crate) struct RoleRules {
     /// (the shipped procedures' `by social_worker when threshold is level4`): per value, the
     /// roles it allows. A record is then checked by one look at the case's fact.
     pub on_fact: Option<(FactIndex, Vec<(FactValue, u64)>)>,
+    /// The same rules when that fact is a choice (`one of`): per choice, by its index, every
+    /// role allowed (those of `always` too), so the usual record is one look and one test.
+    pub by_choice: Option<(FactIndex, Vec<u64>)>,
 }
 
 impl RoleRules {
@@ -116,7 +120,36 @@ impl RoleRules {
             }
         }
         rules.on_fact = RoleRules::on_one_fact(procedure, step);
+        rules.by_choice = rules.on_fact.as_ref().and_then(|(fact, values)| {
+            let mut masks = Vec::new();
+            for (value, mask) in values {
+                let FactValue::Choice(choice) = value else {
+                    return None;
+                };
+                let choice = *choice as usize;
+                if masks.len() <= choice {
+                    masks.resize(choice + 1, rules.always);
+                }
+                masks[choice] |= mask;
+            }
+            Some((*fact, masks))
+        });
         rules
+    }
+
+    /// Whether `role` may record the step in a case whose facts say `value`, by the table per
+    /// choice: `false` means "not by the table" (the step's rules then say).
+    #[inline(always)]
+    pub fn allows_by_choice(&self, role_bit: u64, facts: &[Option<FactValue>]) -> bool {
+        let Some((fact, masks)) = &self.by_choice else {
+            return false;
+        };
+        match facts.get(fact.0 as usize) {
+            Some(Some(FactValue::Choice(choice))) => masks
+                .get(*choice as usize)
+                .is_some_and(|mask| mask & role_bit != 0),
+            _ => false,
+        }
     }
 
     /// The roles each value of one case fact allows, when the step's conditions all have the
@@ -210,6 +243,15 @@ impl Kind {
     pub fn is_on_the_way(self) -> bool {
         matches!(self, Kind::Task | Kind::Decision | Kind::End)
     }
+}
+
+/// What the replay's passes ask of every step, in three bytes: its kind, whether it may repeat
+/// and whether it is optional (reading them from the step itself opened a large struct).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Shape {
+    pub kind: Kind,
+    pub repeats: bool,
+    pub optional: bool,
 }
 
 /// A step's only deadline: `due AMOUNT UNIT after STEP`, with no condition.
@@ -317,8 +359,12 @@ impl<'p> Plan<'p> {
                 .map(|step| routes_wait(procedure, step))
                 .collect(),
             deadline_kinds,
-            kinds: (procedure.steps.iter())
-                .map(|step| Kind::of(&step.kind))
+            shapes: (procedure.steps.iter())
+                .map(|step| Shape {
+                    kind: Kind::of(&step.kind),
+                    repeats: step.repeats,
+                    optional: step.optional.is_some(),
+                })
                 .collect(),
             plain_limits: procedure.steps.iter().map(PlainLimit::of).collect(),
             rank,
@@ -781,5 +827,20 @@ end done "Done"
         assert_eq!(visit_rules.allows_on_fact(role("c"), None), Some(true));
         // Conditions on two facts: left to the rules one by one.
         assert_eq!(rules(check).allows_on_fact(role("a"), one), None);
+        // The table per choice gives the same answers, and none without the fact.
+        let level = plan.fact_named("level").map_or(0, |fact| fact.0 as usize);
+        let mut facts = vec![None; procedure.facts.len()];
+        let by_choice = |facts: &[Option<FactValue>], name| {
+            visit_rules.allows_by_choice(RoleRules::bit(role(name)), facts)
+        };
+        assert!(!by_choice(&facts, "c"), "no fact: left to the rules");
+        facts[level] = one;
+        assert!(by_choice(&facts, "a"));
+        assert!(!by_choice(&facts, "b"));
+        assert!(by_choice(&facts, "c"));
+        facts[level] = Some(FactValue::Choice(1));
+        assert!(!by_choice(&facts, "a"));
+        assert!(by_choice(&facts, "b"));
+        assert!(!rules(check).allows_by_choice(RoleRules::bit(role("a")), &facts));
     }
 }

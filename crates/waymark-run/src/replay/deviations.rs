@@ -22,10 +22,11 @@ impl Replay<'_, '_> {
     pub(super) fn find_deviations(&mut self) {
         let mut in_order = std::mem::take(&mut self.record_list);
         in_order.clear();
-        for index in 0..self.records.len() {
-            let record = self.records[index];
-            let step = self.step(record.step);
-            let once = !step.repeats && self.kind(record.step) != Kind::Recurring;
+        // The records are the case's, not the replay's: read in place, not by index.
+        let records = self.records;
+        for (index, &record) in records.iter().enumerate() {
+            let repeats = self.repeats(record.step);
+            let once = !repeats && self.kind(record.step) != Kind::Recurring;
             let later = self.state(record.step).first != Some(index as u32);
             let again = match once {
                 true => later,
@@ -43,7 +44,7 @@ impl Replay<'_, '_> {
                 Some((kind, expected)) => self.note(index, kind, expected, false),
                 // A further occurrence of a step that may repeat comes after the steps its
                 // first occurrence led to: only the first is put in the procedure's order.
-                None if later && step.repeats => {}
+                None if later && repeats => {}
                 // Work due before each occurrence is paired with occurrences instead
                 // (`each.rs`): its records are not put in the procedure's order.
                 None if self.plan.each_of(record.step).is_some() => {}

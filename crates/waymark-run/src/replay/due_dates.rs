@@ -87,24 +87,28 @@ pub fn clock_start(
     }
 }
 
-/// The governing deadline of `kind` for a step: among those whose guard holds and whose clock
-/// has started, the earliest. Returns the due date and the index of the deadline in
-/// `step.deadlines`. A deadline that falls outside the calendar's years is left out and
-/// reported in `out_of_range`.
+/// The governing limit and target of a step.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Governing {
+    pub limit: Option<(Due, usize)>,
+    pub target: Option<(Due, usize)>,
+}
+
+/// The governing deadline of each kind for a step: among those of the kind whose guard holds
+/// and whose clock has started, the earliest. Gives each one's due date and the index of the
+/// deadline in `step.deadlines`. A deadline that falls outside the calendar's years is left
+/// out and reported in `out_of_range`. (Both kinds in one look at the deadlines, not a look
+/// per kind.)
 pub(crate) fn governing(
     calendar: &Calendar,
     step: &Step,
-    kind: DeadlineKind,
     fact: &impl Fn(FactIndex) -> Option<FactValue>,
     done: &impl Fn(StepIndex) -> Option<When>,
     decided: &impl Fn(StepIndex, u32) -> Option<When>,
     out_of_range: &mut bool,
-) -> Option<(Due, usize)> {
-    let mut best: Option<(Due, usize)> = None;
+) -> Governing {
+    let mut found = Governing::default();
     for (index, deadline) in step.deadlines.iter().enumerate() {
-        if deadline.kind != kind {
-            continue;
-        }
         if let Some(guard) = &deadline.guard
             && !guard.holds(fact)
         {
@@ -113,16 +117,20 @@ pub(crate) fn governing(
         let ClockStart::Started(from, amount) = clock_start(deadline, fact, done, decided) else {
             continue;
         };
+        let best = match deadline.kind {
+            DeadlineKind::Limit => &mut found.limit,
+            DeadlineKind::Target => &mut found.target,
+        };
         match deadline_shift(calendar, deadline, from, amount) {
             Ok(due) => {
                 if best.is_none_or(|(current, _)| due.moment() < current.moment()) {
-                    best = Some((due, index));
+                    *best = Some((due, index));
                 }
             }
             Err(_) => *out_of_range = true,
         }
     }
-    best
+    found
 }
 
 #[cfg(test)]

@@ -79,8 +79,13 @@ pub fn run_case(plan: &Plan, case: Case, as_of: NaiveDate) -> CaseReport {
 /// Runs one case as it stood at the end of `as_of`, read as `reading` says.
 pub fn run_case_with(plan: &Plan, case: Case, as_of: NaiveDate, reading: Reading) -> CaseReport {
     SCRATCH.with_borrow_mut(|scratch| {
-        let ignored = records::in_order(plan, &case, as_of, &mut scratch.records);
-        extension::hold(&case, &mut scratch.records);
+        let (ignored, dateless) = records::in_order(plan, &case, as_of, &mut scratch.records);
+        scratch.dateless = dateless;
+        // Most cases have no extension: one look at the events, not one per pass that asks.
+        scratch.extended = case.events.iter().any(|event| event.extended_by.is_some());
+        if scratch.extended {
+            extension::hold(&case, &mut scratch.records);
+        }
         let held = signoff::hold_partial(plan, &case, &mut scratch.records);
         let records = std::mem::take(&mut scratch.records);
         let mut report = match reading {
@@ -92,7 +97,9 @@ pub fn run_case_with(plan: &Plan, case: Case, as_of: NaiveDate, reading: Reading
         };
         scratch.records = records;
         signoff::judge(plan, &mut report, held);
-        extension::judge(plan, &mut report);
+        if scratch.extended {
+            extension::judge(plan, &mut report);
+        }
         report
     })
 }
@@ -156,6 +163,10 @@ pub(crate) struct Replay<'a, 'p> {
     /// For work due before or after each occurrence of a step: how its records paired with
     /// the occurrences (found with the deviations, used again for the rows).
     each_paired: Vec<(StepIndex, each::Lists, each::Pairs)>,
+    /// Some event of the case is an extension (most cases have none: no step is extended).
+    extended: bool,
+    /// How many of the case's events are waivers without a date.
+    dateless: usize,
 }
 
 impl<'a, 'p> Replay<'a, 'p> {
@@ -186,6 +197,8 @@ impl<'a, 'p> Replay<'a, 'p> {
             path: std::mem::take(&mut scratch.path),
             maybe_out_of_order: false,
             each_paired: Vec::new(),
+            extended: scratch.extended,
+            dateless: scratch.dateless,
         };
         replay.note_records();
         replay.walk_path(scratch);
@@ -200,12 +213,12 @@ impl<'a, 'p> Replay<'a, 'p> {
     /// Hands the working space back and gives what the report says of the case.
     fn finish(mut self, as_of: NaiveDate, scratch: &mut Scratch) -> Finished {
         let rows = self.rows(as_of);
-        let next = rows::next_due(&rows, as_of, |step| self.step(step).optional.is_some());
+        let next = rows::next_due(&rows, as_of, |step| self.optional(step));
         let at = match self.end {
             Some(_) => Vec::new(),
             None => self.open_steps(),
         };
-        let records = (self.records.len() + self.dateless_waivers()) as u32;
+        let records = (self.records.len() + self.dateless) as u32;
         let misfits = self.misfits.iter().filter(|misfit| **misfit).count() as u32;
         let end = self.end.map(|(end, _)| end);
         let warnings = std::mem::take(&mut self.warnings);
@@ -246,7 +259,17 @@ impl<'a, 'p> Replay<'a, 'p> {
     }
 
     fn kind(&self, id: StepIndex) -> Kind {
-        self.plan.kinds[id.0 as usize]
+        self.plan.shapes[id.0 as usize].kind
+    }
+
+    /// Whether the step may repeat (from the plan's table, not the step).
+    fn repeats(&self, id: StepIndex) -> bool {
+        self.plan.shapes[id.0 as usize].repeats
+    }
+
+    /// Whether the step is optional (from the plan's table, not the step).
+    fn optional(&self, id: StepIndex) -> bool {
+        self.plan.shapes[id.0 as usize].optional
     }
 
     /// The case's facts, each decision's outcome named in a condition (from the record that
@@ -319,10 +342,6 @@ impl<'a, 'p> Replay<'a, 'p> {
         })
     }
 
-    fn dateless_waivers(&self) -> usize {
-        self.case.events.iter().filter(|e| e.on.is_none()).count()
-    }
-
     /// Whether the case is on, or may still come to, `id`.
     fn on_or_possible(&self, id: StepIndex) -> bool {
         let state = self.state(id);
@@ -360,7 +379,7 @@ impl<'a, 'p> Replay<'a, 'p> {
     /// that step has not been recorded again since: the case stands there.
     fn sent_back_to(&self, decision: StepIndex) -> Option<StepIndex> {
         let back = self.state(decision).onward?;
-        if !self.step(decision).repeats || self.plan.rank(back) > self.plan.rank(decision) {
+        if !self.repeats(decision) || self.plan.rank(back) > self.plan.rank(decision) {
             return None;
         }
         let decided = self.records.iter().rposition(|r| r.step == decision)?;

@@ -26,8 +26,9 @@ impl Replay<'_, '_> {
     fn reach_and_do(&mut self) {
         let path = std::mem::take(&mut self.path);
         for &id in &path {
-            match (self.kind(id), &self.step(id).kind) {
-                (Kind::Task | Kind::Decision | Kind::End, _) => {
+            // By the kind in the plan: the step itself is opened only for its details.
+            match self.kind(id) {
+                Kind::Task | Kind::Decision | Kind::End => {
                     self.do_step(id);
                     let state = self.state(id);
                     let (reached, onward) = (state.reached, state.onward);
@@ -37,7 +38,7 @@ impl Replay<'_, '_> {
                     // A decision that may repeat moves on when its latest occurrence decided;
                     // a step that may repeat after it (the safety plan of every meeting) moves
                     // on no earlier than the latest occurrence that reached it.
-                    if self.step(id).repeats
+                    if self.repeats(id)
                         && let Some(latest) = self.latest_record(id)
                     {
                         (progress, done) = (Some(latest.on), Some(latest.on));
@@ -50,13 +51,19 @@ impl Replay<'_, '_> {
                     }
                     self.finish_piece(id, finished, progress);
                 }
-                (Kind::Together, StepKind::Together { members, .. }) => {
+                Kind::Together => {
+                    let StepKind::Together { members, .. } = &self.step(id).kind else {
+                        continue;
+                    };
                     let (reached, after_done) = (self.state(id).reached, self.state(id).after_done);
                     for &member in members {
                         self.reach(id, member, reached, after_done);
                     }
                 }
-                (Kind::Join, StepKind::Join { together }) => {
+                Kind::Join => {
+                    let StepKind::Join { together } = &self.step(id).kind else {
+                        continue;
+                    };
                     let pieces = self.plan.pieces[id.0 as usize];
                     let any_of = self.step(*together).kind.any_of_join().is_some();
                     let state = self.state_mut(id);
@@ -117,7 +124,7 @@ impl Replay<'_, '_> {
         };
         // A skipped optional piece counts towards work done together (the block needs only the
         // rest), never towards any-of work (it is no piece done).
-        let skipped = !done && self.step(id).optional.is_some() && !self.is_any_of_join(join);
+        let skipped = !done && self.optional(id) && !self.is_any_of_join(join);
         let state = self.state_mut(join);
         state.reached = later(state.reached, progress);
         state.pieces_done += u32::from(done || skipped);
@@ -136,9 +143,12 @@ impl Replay<'_, '_> {
     /// The steps a case moves on to from `id` along its path, forward in the procedure's order.
     pub(super) fn next_on_path(&self, id: StepIndex, mut each: impl FnMut(StepIndex)) {
         let forward = |next: StepIndex| self.plan.rank(next) > self.plan.rank(id);
-        match (self.kind(id), &self.step(id).kind) {
-            (Kind::Together, StepKind::Together { members, .. }) => {
-                members.iter().copied().for_each(&mut each);
+        // By the kind in the plan: only a together block's step is opened, for its pieces.
+        match self.kind(id) {
+            Kind::Together => {
+                if let StepKind::Together { members, .. } = &self.step(id).kind {
+                    members.iter().copied().for_each(&mut each);
+                }
             }
             _ => self
                 .state(id)
@@ -161,10 +171,12 @@ impl Replay<'_, '_> {
         // The same steps as `next_on_path`, read from the plan and the procedure (which the
         // replay only borrows) so that `each` may change the replay between them.
         let plan = self.plan;
-        match (self.kind(id), &plan.procedure.step(id).kind) {
-            (Kind::Together, StepKind::Together { members, .. }) => {
-                for &member in members {
-                    each(self, member);
+        match self.kind(id) {
+            Kind::Together => {
+                if let StepKind::Together { members, .. } = &plan.procedure.step(id).kind {
+                    for &member in members {
+                        each(self, member);
+                    }
                 }
             }
             _ => {
@@ -219,7 +231,6 @@ impl Replay<'_, '_> {
                 state.ready,
             );
             let mut latest = state.latest_ahead;
-            let step = self.step(id);
             let recordable = self.kind(id).is_recordable();
             if recordable
                 && not_done
@@ -237,7 +248,7 @@ impl Replay<'_, '_> {
                 latest = Some(latest.map_or(on, |latest| latest.max(on)));
             }
             // An optional step lets the steps after it be where the case stands too.
-            let optional = step.optional.is_some();
+            let optional = self.optional(id);
             let passed = ready && (self.is_passed(id) || optional);
             self.for_each_next(id, |replay, next| {
                 let state = replay.state_mut(next);
@@ -257,10 +268,11 @@ impl Replay<'_, '_> {
     /// occurred.
     #[inline(always)]
     pub(super) fn may_skip(&self, id: StepIndex) -> bool {
-        self.step(id).optional.is_some()
-            || self.plan.each_of(id).is_some_and(|occurs| {
-                self.step(occurs).optional.is_some() && self.state(occurs).first.is_none()
-            })
+        self.optional(id)
+            || self
+                .plan
+                .each_of(id)
+                .is_some_and(|occurs| self.optional(occurs) && self.state(occurs).first.is_none())
     }
 
     /// Whether the case has gone past a step it could be at (noting the end it reached).

@@ -22,15 +22,16 @@ pub(crate) struct Record {
 /// The case's dated records up to the end of `as_of`, in the order they apply: by date, and
 /// records of one day in the procedure's order (not the file's, and not by their times: a
 /// clock time typed into a case system says when it was typed as often as when it was done),
-/// then in file order. Gives how many records fall after `as_of` and were left out.
+/// then in file order. Gives how many records fall after `as_of` and were left out, and how
+/// many events have no date (waivers that apply when their step is reached).
 pub(crate) fn in_order(
     plan: &Plan,
     case: &Case,
     as_of: NaiveDate,
     records: &mut Vec<Record>,
-) -> usize {
+) -> (usize, usize) {
     records.clear();
-    let mut ignored = 0;
+    let (mut ignored, mut dateless) = (0, 0);
     for (event, record) in case.events.iter().enumerate() {
         match record.on {
             Some(on) if on.date > as_of => ignored += 1,
@@ -39,7 +40,7 @@ pub(crate) fn in_order(
                 step: record.step,
                 on,
             }),
-            None => {}
+            None => dateless += 1,
         }
     }
     // Most cases come in date order already: check before sorting. Two records of one step on
@@ -54,7 +55,7 @@ pub(crate) fn in_order(
     if !records.is_sorted_by(ordered) {
         records.sort_unstable_by_key(key);
     }
-    ignored
+    (ignored, dateless)
 }
 
 impl Replay<'_, '_> {
@@ -72,6 +73,10 @@ impl Replay<'_, '_> {
                 state.waived = self.case.events[record.event].waived;
                 state.event = Some(record.event as u32);
             }
+        }
+        // Most cases have no waiver without a date: no second look at the events.
+        if self.dateless == 0 {
+            return;
         }
         for (index, event) in self.case.events.iter().enumerate() {
             if event.on.is_none() {

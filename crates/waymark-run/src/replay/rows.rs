@@ -11,7 +11,7 @@ use crate::case::When;
 use crate::plan::{Kind, RoleRules};
 use crate::report::{Row, Status, Warning};
 use chrono::NaiveDate;
-use waymark_compile::{DeadlineKind, Step, StepIndex, StepKind, Unit};
+use waymark_compile::{Step, StepIndex, StepKind, Unit};
 
 /// The pending row with the earliest due date (ties: the first row). Optional work whose due
 /// date has passed is left out: it may never be done, and is not what is due next.
@@ -45,19 +45,22 @@ impl Replay<'_, '_> {
         let mut out_of_range = false;
         let plan = self.plan;
         for &id in &plan.row_steps {
-            match (self.kind(id), &self.step(id).kind) {
-                (Kind::Checkpoint, StepKind::Checkpoint { until, .. }) => {
+            // By the kind in the plan: the step itself is opened only for its details.
+            let kind = self.kind(id);
+            let details = match kind {
+                Kind::Checkpoint | Kind::Recurring => Some(&self.step(id).kind),
+                _ => None,
+            };
+            match details {
+                Some(StepKind::Checkpoint { until, .. }) => {
                     self.checkpoint_row(id, *until, as_of, &mut out_of_range, &mut rows);
                 }
-                (
-                    Kind::Recurring,
-                    StepKind::Recurring {
-                        every,
-                        unit,
-                        during,
-                        when,
-                    },
-                ) => {
+                Some(StepKind::Recurring {
+                    every,
+                    unit,
+                    during,
+                    when,
+                }) => {
                     // Recurring work with a condition the case does not meet is not its work.
                     if when
                         .as_ref()
@@ -104,11 +107,12 @@ impl Replay<'_, '_> {
             self.timed_row(id, as_of, out_of_range, rows);
             // A together block is not recorded itself: the case has moved past it once a step
             // after its pieces meet was recorded.
-            let passed = match (self.kind(id), &self.step(id).kind) {
-                (Kind::Task | Kind::Decision, _) => after.is_some(),
-                (Kind::Together, StepKind::Together { join, .. }) => {
-                    self.state(*join).after.is_some()
-                }
+            let passed = match self.kind(id) {
+                Kind::Task | Kind::Decision => after.is_some(),
+                Kind::Together => match &self.step(id).kind {
+                    StepKind::Together { join, .. } => self.state(*join).after.is_some(),
+                    _ => false,
+                },
                 _ => false,
             };
             if let Some(row) = rows.last_mut()
@@ -124,7 +128,7 @@ impl Replay<'_, '_> {
                 && let Some(row) = rows.last_mut()
             {
                 row.occurrence = Some(1);
-            } else if self.step(id).repeats
+            } else if self.repeats(id)
                 && let Some(row) = rows.last_mut()
             {
                 row.occurrences = Some(self.occurrences(id));
@@ -178,7 +182,7 @@ impl Replay<'_, '_> {
         };
         self.set_due_and_target(row, |step| self.state(step).done, out_of_range);
         row.event = event.map(|event| event as usize);
-        if step.extension.is_some() {
+        if self.extended && step.extension.is_some() {
             row.extension = self.extend(id, as_of);
         }
         self.judge(row, step, done, waived, as_of);
@@ -209,21 +213,14 @@ impl Replay<'_, '_> {
         let fact = self.fact();
         let decided = |step, outcome| self.first_decided(step, outcome);
         let calendar = self.plan.calendar;
-        let mut due_of = |kind| {
-            governing(
-                calendar,
-                step,
-                kind,
-                &fact,
-                &done_at,
-                &decided,
-                out_of_range,
-            )
-        };
-        // Most steps have no target, many no limit: skip the look when there is none.
+        // Many steps have no deadline: skip the look when there is none.
         let kinds = self.plan.deadline_kinds[row.step.0 as usize];
-        let due = kinds.limit.then(|| due_of(DeadlineKind::Limit)).flatten();
-        let target = kinds.target.then(|| due_of(DeadlineKind::Target)).flatten();
+        if !kinds.limit && !kinds.target {
+            (row.due, row.due_rule, row.target, row.target_rule) = (None, None, None, None);
+            return;
+        }
+        let found = governing(calendar, step, &fact, &done_at, &decided, out_of_range);
+        let (due, target) = (found.limit, found.target);
         row.due = due.map(|(due, _)| due);
         row.due_rule = due.map(|(_, rule)| rule);
         row.target = target.map(|(target, _)| target);
@@ -419,13 +416,15 @@ impl Replay<'_, '_> {
         let Some(by) = event.by else {
             return;
         };
-        let step = self.step(event.step);
-        if step.roles.is_empty() {
+        // Most records are by a role the step's rules allow whatever the facts, or by the one
+        // case fact they turn on (a table per plan: one look).
+        let rules = &self.plan.role_rules[event.step.0 as usize];
+        let bit = RoleRules::bit(by);
+        if rules.always & bit != 0 || rules.allows_by_choice(bit, &self.case.facts) {
             return;
         }
-        // Most records are by a role the step's rules allow whatever the facts.
-        let rules = &self.plan.role_rules[event.step.0 as usize];
-        if rules.always & RoleRules::bit(by) != 0 {
+        let step = self.step(event.step);
+        if step.roles.is_empty() {
             return;
         }
         // Rules that turn on one fact of the case file: one look at that fact.

@@ -26,4 +26,8 @@ pub(super) struct Scratch {
     /// Visit marks for exploring a decision's branches, by generation (no clearing).
     pub(super) marks: Vec<u32>,
     pub(super) generation: u32,
+    /// Some event of the case being run is an extension.
+    pub(super) extended: bool,
+    /// How many events of the case being run have no date.
+    pub(super) dateless: usize,
 }
