@@ -72,8 +72,25 @@ impl Printer<'_, '_> {
         out.push_str("],\"steps\":[");
         // Each row is written with the comma after it (most are copied whole, comma and all);
         // the last row's is taken back.
-        for row in &report.rows {
+        let mut rows = report.rows.as_slice();
+        while let Some((row, rest)) = rows.split_first() {
+            // Rows of steps not applicable mostly come one after another, in the order of the
+            // steps: such a run is copied in one piece.
+            if plain_not_applicable(row) {
+                let first = row.step.0 as usize;
+                let more = (rest.iter().enumerate())
+                    .take_while(|(at, next)| {
+                        plain_not_applicable(next) && next.step.0 as usize == first + at + 1
+                    })
+                    .count();
+                if let Some(run) = self.json_not_applicable.run(first, more + 1) {
+                    out.push_str(run);
+                    rows = rest.get(more..).unwrap_or_default();
+                    continue;
+                }
+            }
             self.json_row(report, row, out);
+            rows = rest;
         }
         if !report.rows.is_empty() {
             out.pop();
@@ -278,6 +295,15 @@ impl Printer<'_, '_> {
     }
 }
 
+/// Whether a row is a step not applicable with no dates and no occurrence: a row written whole
+/// from [`RowTexts::empty`].
+fn plain_not_applicable(row: &Row) -> bool {
+    row.status == Status::NotApplicable
+        && row.occurrence.is_none()
+        && row.due.is_none()
+        && row.done.is_none()
+}
+
 /// Whether a row has any field [`Printer::json_rare_fields`] writes: most rows have none, and
 /// skip them all after one test.
 fn has_rare_fields(row: &Row) -> bool {
@@ -319,6 +345,37 @@ impl RowTexts {
         empty.push_str(&start);
         empty.push_str(NO_DATES);
         RowTexts { start, empty }
+    }
+}
+
+/// The whole rows of every step in one status, one after another in the order of the steps,
+/// so that the rows of consecutive steps are one piece of text.
+pub(super) struct RowRuns {
+    text: String,
+    /// Where each step's row starts in `text`, and the end of the last.
+    starts: Vec<usize>,
+}
+
+impl RowRuns {
+    pub(super) fn new(rows: &[[RowTexts; Status::ALL.len()]], status: Status) -> RowRuns {
+        let mut text = String::new();
+        let mut starts = Vec::with_capacity(rows.len() + 1);
+        for row in rows {
+            starts.push(text.len());
+            text.push_str(&row[status as usize].empty);
+        }
+        starts.push(text.len());
+        RowRuns { text, starts }
+    }
+
+    /// The rows of `count` steps from step `first` on.
+    fn run(&self, first: usize, count: usize) -> Option<&str> {
+        let start = *self.starts.get(first)?;
+        let end = *self.starts.get(first + count)?;
+        // Cut in two steps, each checking one end (see `read::json::quick::Line::piece`).
+        let (head, _) = self.text.split_at_checked(end)?;
+        let (_, run) = head.split_at_checked(start)?;
+        Some(run)
     }
 }
 
