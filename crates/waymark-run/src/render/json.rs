@@ -27,9 +27,15 @@ impl Printer<'_, '_> {
             Some(end) => self.push_json_name(end, out),
             None => out.push_str("null"),
         }
-        out.push_str(",\"at\":");
-        self.json_names(&report.at, out);
-        out.push_str(",\"next\":");
+        // The fields most cases give as they are (no steps at hand, nothing left, nothing
+        // ignored, no deviations, no warnings) are written each with its neighbours in one piece.
+        if report.at.is_empty() {
+            out.push_str(",\"at\":[],\"next\":");
+        } else {
+            out.push_str(",\"at\":");
+            self.json_names(&report.at, out);
+            out.push_str(",\"next\":");
+        }
         match report.next.and_then(|index| report.rows.get(index)) {
             Some(row) => {
                 out.push_str("{\"step\":");
@@ -45,31 +51,24 @@ impl Printer<'_, '_> {
             }
             None => out.push_str("null"),
         }
-        out.push_str(",\"left\":");
-        match &report.left {
-            Some(left) => {
-                out.push_str("{\"step\":");
-                self.push_json_name(left.step, out);
-                out.push_str(",\"on\":");
-                push_json_date(out, left.on.map(|on| on.date));
-                let _ = write!(out, ",\"line\":{},\"expected\":", left.line);
-                self.json_names(&left.expected, out);
-                out.push('}');
-            }
-            None => out.push_str("null"),
+        if report.left.is_none() && report.ignored_after_as_of == 0 {
+            out.push_str(",\"left\":null,\"ignored_after_as_of\":0,\"fit\":");
+        } else {
+            self.json_left(report, out);
         }
-        out.push_str(",\"ignored_after_as_of\":");
-        push_number(out, report.ignored_after_as_of as u64);
-        out.push_str(",\"fit\":");
         super::push_fit(out, report);
-        out.push_str(",\"deviations\":[");
-        for (index, deviation) in report.deviations.iter().enumerate() {
-            if index > 0 {
-                out.push(',');
+        if report.deviations.is_empty() {
+            out.push_str(",\"deviations\":[],\"steps\":[");
+        } else {
+            out.push_str(",\"deviations\":[");
+            for (index, deviation) in report.deviations.iter().enumerate() {
+                if index > 0 {
+                    out.push(',');
+                }
+                self.json_deviation(deviation, out);
             }
-            self.json_deviation(deviation, out);
+            out.push_str("],\"steps\":[");
         }
-        out.push_str("],\"steps\":[");
         // Each row is written with the comma after it (most are copied whole, comma and all);
         // the last row's is taken back.
         let mut rows = report.rows.as_slice();
@@ -95,6 +94,10 @@ impl Printer<'_, '_> {
         if !report.rows.is_empty() {
             out.pop();
         }
+        if report.warnings.is_empty() {
+            out.push_str("],\"warnings\":[],\"errors\":[]}\n");
+            return;
+        }
         out.push_str("],\"warnings\":[");
         for (index, warning) in report.warnings.iter().enumerate() {
             if index > 0 {
@@ -105,6 +108,27 @@ impl Printer<'_, '_> {
             out.push('}');
         }
         out.push_str("],\"errors\":[]}\n");
+    }
+
+    /// `,"left":…,"ignored_after_as_of":…,"fit":`, for a case that left the procedure or
+    /// ignored records.
+    fn json_left(&self, report: &CaseReport, out: &mut String) {
+        out.push_str(",\"left\":");
+        match &report.left {
+            Some(left) => {
+                out.push_str("{\"step\":");
+                self.push_json_name(left.step, out);
+                out.push_str(",\"on\":");
+                push_json_date(out, left.on.map(|on| on.date));
+                let _ = write!(out, ",\"line\":{},\"expected\":", left.line);
+                self.json_names(&left.expected, out);
+                out.push('}');
+            }
+            None => out.push_str("null"),
+        }
+        out.push_str(",\"ignored_after_as_of\":");
+        push_number(out, report.ignored_after_as_of as u64);
+        out.push_str(",\"fit\":");
     }
 
     fn json_names(&self, ids: &[waymark_compile::StepIndex], out: &mut String) {
