@@ -434,3 +434,31 @@ pub(super) fn json_bad(bad: &BadCase, as_of: NaiveDate, out: &mut String) {
     }
     out.push_str("]}\n");
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A run of rows is the rows of its steps, one after another, and a run past the last
+    /// step is none (its rows are then written one by one).
+    #[test]
+    fn a_run_of_rows_is_its_steps_rows_in_turn() {
+        let names = ["\"a\"", "\"bb\"", "\"c\\\"d\"", "\"é\""];
+        let rows: Vec<[RowTexts; Status::ALL.len()]> = names
+            .iter()
+            .map(|name| Status::ALL.map(|status| RowTexts::new(name, status)))
+            .collect();
+        for status in Status::ALL {
+            let runs = RowRuns::new(&rows, status);
+            for first in 0..names.len() {
+                for count in 1..=names.len() - first {
+                    let each: String = (first..first + count)
+                        .map(|step| rows[step][status as usize].empty.as_str())
+                        .collect();
+                    assert_eq!(runs.run(first, count), Some(each.as_str()));
+                }
+                assert_eq!(runs.run(first, names.len() - first + 1), None);
+            }
+        }
+    }
+}

@@ -544,7 +544,7 @@ mod tests {
         }
     }
 
-    const LINES: [&str; 9] = [
+    const LINES: [&str; 10] = [
         r#"{"case":"C1","facts":{"threshold":"level3","expected_delivery":"2026-05-01"},"events":[{"step":"referral","on":"2026-01-05"},{"step":"strategy_discussion","on":"2026-01-07T10:30","outcome":"section47","by":"social_worker"},{"step":"child_seen_alone","waived":true,"reason":"asleep"}]}"#,
         r#" { "events" : [ ] , "case" : "é2" , "facts" : { "age" : 16 , "x" : null , "y" : false } } "#,
         r#"{"case":"C3","events":[{"by":null,"outcome":null,"reason":null,"step":"a","on":"2026-01-05","waived":false}]}"#,
@@ -554,7 +554,48 @@ mod tests {
         r#"{"case":"F","events":[{"step":"d","on":"2026-01-05","outcome":"x","by":"m","facts":{"unanimous":"no","n":3,"n":true}},{"facts":{},"step":"e","on":"2026-01-06"}]}"#,
         r#"{"case":"S p!","events":[{"step":"a b","on":"2026-01-05","reason":"it was!  late! ","by":" x"}]}"#,
         r#"{"case":"E","events":[{"step":"a","on":"2026-03-02","extended_by":10,"reason":"r","approved_by":"m"},{"step":"a","on":"2026-03-03","extended_by":"2 weeks"},{"extended_by":null,"step":"a","on":"2026-03-04"}]}"#,
+        r#"{"case":"T","events":[{"step":"a","on":"2026-01-07T23:59","by":"x"},{"step":"a","on":"2026-01-07T24:00"},{"step":"a","on":"2026-01-07T10:30:15"},{"on":"2026-02-30T10:30","step":"b"},{"step":"c","on":"2026-01-07 10:30"}]}"#,
     ];
+
+    /// A plain date, with or without a plain time of day, is read as the line is read; any
+    /// other `on` is left as text for the checker.
+    #[test]
+    fn plain_moments_are_read_where_they_stand() {
+        let mut read = Vec::new();
+        let line = LINES[LINES.len() - 1];
+        read_case(line, &mut |event| {
+            read.push((event.on.map(String::from), event.on_when))
+        });
+        let at = |date: &str, time: Option<(u32, u32)>| {
+            Some(When {
+                date: quick_date(date).unwrap(),
+                time: time.and_then(|(h, m)| chrono::NaiveTime::from_hms_opt(h, m, 0)),
+            })
+        };
+        assert_eq!(
+            read,
+            [
+                (
+                    Some("2026-01-07T23:59".to_string()),
+                    at("2026-01-07", Some((23, 59)))
+                ),
+                (Some("2026-01-07T24:00".to_string()), None),
+                (Some("2026-01-07T10:30:15".to_string()), None),
+                (Some("2026-02-30T10:30".to_string()), None),
+                (Some("2026-01-07 10:30".to_string()), None),
+            ]
+        );
+        let mut dates = Vec::new();
+        read_case(LINES[0], &mut |event| dates.push(event.on_when));
+        assert_eq!(
+            dates,
+            [
+                at("2026-01-05", None),
+                at("2026-01-07", Some((10, 30))),
+                None
+            ]
+        );
+    }
 
     #[test]
     fn plain_lines_are_read_as_the_careful_reader_reads_them() {
