@@ -155,7 +155,11 @@ impl Printer<'_, '_> {
                 out.push_str(&texts.empty);
                 return;
             }
-            None => out.push_str(&texts.start),
+            None if row.due.is_none() && row.target.is_none() => out.push_str(&texts.undated),
+            None => {
+                out.push_str(&texts.start);
+                push_due_and_target(row, out);
+            }
             Some(occurrence) => {
                 out.push_str("{\"step\":");
                 self.push_json_name(row.step, out);
@@ -168,16 +172,7 @@ impl Printer<'_, '_> {
                     out.push_str(NO_DATES);
                     return;
                 }
-            }
-        }
-        push_json_date(out, row.due.map(Due::date));
-        match row.target {
-            // Most rows: one copy rather than three.
-            None => out.push_str(",\"target\":null,\"done\":"),
-            Some(target) => {
-                out.push_str(",\"target\":");
-                push_json_date(out, Some(target.date()));
-                out.push_str(",\"done\":");
+                push_due_and_target(row, out);
             }
         }
         push_json_date(out, row.done.map(|done| done.date));
@@ -304,6 +299,7 @@ impl Printer<'_, '_> {
         static NONE: RowTexts = RowTexts {
             start: String::new(),
             empty: String::new(),
+            undated: String::new(),
         };
         self.json_rows
             .get(step.0 as usize)
@@ -318,6 +314,23 @@ impl Printer<'_, '_> {
             .map_or("", String::as_str)
     }
 }
+
+/// A row's `due` and `target`, up to `"done":`.
+fn push_due_and_target(row: &Row, out: &mut String) {
+    push_json_date(out, row.due.map(Due::date));
+    match row.target {
+        // Most rows: one copy rather than three.
+        None => out.push_str(UNTARGETED),
+        Some(target) => {
+            out.push_str(",\"target\":");
+            push_json_date(out, Some(target.date()));
+            out.push_str(",\"done\":");
+        }
+    }
+}
+
+/// Between a row's `due` and its `done` date when it has no target.
+const UNTARGETED: &str = r#","target":null,"done":"#;
 
 /// Whether a row is a step not applicable with no dates and no occurrence: a row written whole
 /// from [`RowTexts::empty`].
@@ -353,6 +366,10 @@ pub(super) struct RowTexts {
     /// The whole row with no dates, and the comma after it: most rows of steps not applicable
     /// are exactly this.
     empty: String,
+    /// The row up to its `done` date when it has neither a due date nor a target, as most rows
+    /// of steps done without a deadline: `{"step":"name","status":"met","due":null,
+    /// "target":null,"done":`.
+    undated: String,
 }
 
 impl RowTexts {
@@ -368,7 +385,15 @@ impl RowTexts {
         let mut empty = String::with_capacity(start.len() + NO_DATES.len());
         empty.push_str(&start);
         empty.push_str(NO_DATES);
-        RowTexts { start, empty }
+        let mut undated = String::with_capacity(start.len() + 4 + UNTARGETED.len());
+        undated.push_str(&start);
+        undated.push_str("null");
+        undated.push_str(UNTARGETED);
+        RowTexts {
+            start,
+            empty,
+            undated,
+        }
     }
 }
 
