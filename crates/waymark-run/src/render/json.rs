@@ -315,7 +315,9 @@ impl Printer<'_, '_> {
     }
 }
 
-/// A row's `due` and `target`, up to `"done":`.
+/// A row's `due` and `target`, up to `"done":`. Inlined: it runs for most rows, and as a call
+/// it cost a third more than its work.
+#[inline(always)]
 fn push_due_and_target(row: &Row, out: &mut String) {
     push_json_date(out, row.due.map(Due::date));
     match row.target {
