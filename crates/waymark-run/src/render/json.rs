@@ -51,11 +51,38 @@ impl Printer<'_, '_> {
             }
             None => out.push_str("null"),
         }
-        if report.left.is_none() && report.ignored_after_as_of == 0 {
-            out.push_str(",\"left\":null,\"ignored_after_as_of\":0,\"fit\":");
+        let usual = report.left.is_none() && report.ignored_after_as_of == 0;
+        // Most cases: nothing left or ignored, every record fitting, no deviations.
+        if usual && report.deviations.is_empty() && report.fitting >= report.records {
+            out.push_str(
+                ",\"left\":null,\"ignored_after_as_of\":0,\"fit\":1.0,\"deviations\":[],\"steps\":[",
+            );
         } else {
-            self.json_left(report, out);
+            match usual {
+                true => out.push_str(",\"left\":null,\"ignored_after_as_of\":0,\"fit\":"),
+                false => self.json_left(report, out),
+            }
+            self.json_fit_and_deviations(report, out);
         }
+        self.json_rows(report, out);
+        if report.warnings.is_empty() {
+            out.push_str("],\"warnings\":[],\"errors\":[]}\n");
+            return;
+        }
+        out.push_str("],\"warnings\":[");
+        for (index, warning) in report.warnings.iter().enumerate() {
+            if index > 0 {
+                out.push(',');
+            }
+            let _ = write!(out, "{{\"line\":{},\"message\":", warning.line);
+            push_json_string(out, &warning.message);
+            out.push('}');
+        }
+        out.push_str("],\"errors\":[]}\n");
+    }
+
+    /// `fit`'s value, `deviations` and the start of `steps`.
+    fn json_fit_and_deviations(&self, report: &CaseReport, out: &mut String) {
         super::push_fit(out, report);
         if report.deviations.is_empty() {
             out.push_str(",\"deviations\":[],\"steps\":[");
@@ -69,6 +96,10 @@ impl Printer<'_, '_> {
             }
             out.push_str("],\"steps\":[");
         }
+    }
+
+    /// The rows of `steps`, without the comma after the last.
+    fn json_rows(&self, report: &CaseReport, out: &mut String) {
         // Each row is written with the comma after it (most are copied whole, comma and all);
         // the last row's is taken back.
         let mut rows = report.rows.as_slice();
@@ -94,20 +125,6 @@ impl Printer<'_, '_> {
         if !report.rows.is_empty() {
             out.pop();
         }
-        if report.warnings.is_empty() {
-            out.push_str("],\"warnings\":[],\"errors\":[]}\n");
-            return;
-        }
-        out.push_str("],\"warnings\":[");
-        for (index, warning) in report.warnings.iter().enumerate() {
-            if index > 0 {
-                out.push(',');
-            }
-            let _ = write!(out, "{{\"line\":{},\"message\":", warning.line);
-            push_json_string(out, &warning.message);
-            out.push('}');
-        }
-        out.push_str("],\"errors\":[]}\n");
     }
 
     /// `,"left":…,"ignored_after_as_of":…,"fit":`, for a case that left the procedure or
