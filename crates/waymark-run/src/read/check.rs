@@ -413,9 +413,11 @@ pub(crate) fn quick_date(text: &str) -> Option<NaiveDate> {
     if !shaped {
         return None;
     }
-    let [y1, y2, y3, y4, _, m1, m2, _] = lanes.to_le_bytes().map(usize::from);
-    let year = y1 * 1000 + y2 * 100 + y3 * 10 + y4;
-    let month = m1 * 10 + m2;
+    // Each byte times ten plus the next: pairs of digits as numbers, `YY` in byte 0, `YY` in
+    // byte 2 and `MM` in byte 5 (at most 99, so no byte carries into the next).
+    let pairs = lanes.wrapping_mul(10).wrapping_add(lanes >> 8);
+    let year = (pairs & 0xff) as usize * 100 + (pairs >> 16 & 0xff) as usize;
+    let month = (pairs >> 40 & 0xff) as usize;
     let day = usize::from(d1 - b'0') * 10 + usize::from(d2 - b'0');
     if !(1..=12).contains(&month) || day >= 32 {
         return None;
