@@ -8,7 +8,7 @@
 use super::{EventText, RawCase, RawFacts, RawValue};
 use crate::case::{BadCase, Case, Event, InputFile, Problem, When};
 use crate::plan::Plan;
-use chrono::{Datelike, NaiveDate, NaiveTime};
+use chrono::{NaiveDate, NaiveTime};
 use std::borrow::Cow;
 use waymark_calendar::{DateError, parse_date, why_no_such_day};
 use waymark_compile::{FactKind, FactValue, StepIndex, StepKind};
@@ -413,43 +413,37 @@ pub(crate) fn quick_date(text: &str) -> Option<NaiveDate> {
     if !shaped {
         return None;
     }
-    let [y1, y2, y3, y4, _, m1, m2, _] = lanes.to_le_bytes().map(usize::from);
-    let year = y1 * 1000 + y2 * 100 + y3 * 10 + y4;
-    let month = m1 * 10 + m2;
+    // Each byte times ten plus the next: pairs of digits as numbers, `YY` in byte 0, `YY` in
+    // byte 2 and `MM` in byte 5 (at most 99, so no byte carries into the next).
+    let pairs = lanes.wrapping_mul(10).wrapping_add(lanes >> 8);
+    let year = (pairs & 0xff) as usize * 100 + (pairs >> 16 & 0xff) as usize;
+    let month = (pairs >> 40 & 0xff) as usize;
     let day = usize::from(d1 - b'0') * 10 + usize::from(d2 - b'0');
-    if !(1..=12).contains(&month) {
+    if !(1..=12).contains(&month) || day >= 32 {
         return None;
     }
     let years = year.checked_sub(waymark_calendar::FIRST_YEAR as usize)?;
-    let (first, length) = *MONTHS.get(years * 12 + month - 1)?;
-    if day == 0 || day > usize::from(length) {
-        return None;
-    }
-    first.with_ordinal(first.ordinal() + day as u32 - 1)
+    *DAYS.get((years * 12 + month - 1) * 32 + day)?
 }
 
-/// Every month of the covered years, from January of the first: its first day and its length.
-/// Made when Waymark is compiled; a date is then its month's first day moved on in the year,
-/// a few steps where `NaiveDate::from_ymd_opt` takes dozens, for every record of every case.
-static MONTHS: [(NaiveDate, u8); MONTH_COUNT] = {
-    let mut months = [(NaiveDate::MIN, 0); MONTH_COUNT];
+/// Every day of the covered years, by month from January of the first, 32 places a month:
+/// place `d` of a month holds its day `d`, and places 0 and past the month's end hold `None`.
+/// Made when Waymark is compiled (170 KB); a date is then one look-up, where
+/// `NaiveDate::from_ymd_opt` takes dozens of steps, for every record of every case.
+static DAYS: [Option<NaiveDate>; MONTH_COUNT * 32] = {
+    let mut days = [None; MONTH_COUNT * 32];
     let mut index = 0;
     while index < MONTH_COUNT {
         let year = waymark_calendar::FIRST_YEAR + (index / 12) as i32;
         let month = (index % 12) as u32 + 1;
-        let leap = waymark_calendar::is_leap_year(year);
-        let length = match month {
-            2 if leap => 29,
-            2 => 28,
-            4 | 6 | 9 | 11 => 30,
-            _ => 31,
-        };
-        if let Some(first) = NaiveDate::from_ymd_opt(year, month, 1) {
-            months[index] = (first, length);
+        let mut day = 1;
+        while day < 32 {
+            days[index * 32 + day as usize] = NaiveDate::from_ymd_opt(year, month, day);
+            day += 1;
         }
         index += 1;
     }
-    months
+    days
 };
 
 const MONTH_COUNT: usize =
@@ -459,7 +453,7 @@ const MONTH_COUNT: usize =
 /// stand; `None` for anything else, which `when` reads in full. (A date without a `T` in its
 /// first ten bytes is cut where `when` would cut it.)
 #[inline]
-fn quick_when(text: &str) -> Option<When> {
+pub(crate) fn quick_when(text: &str) -> Option<When> {
     let date = quick_date(text.get(..10)?)?;
     let digits = |tens: u8, ones: u8| {
         let (tens, ones) = (tens.wrapping_sub(b'0'), ones.wrapping_sub(b'0'));
@@ -581,8 +575,8 @@ fn usual_event(
         Some(role) if !role.is_empty() => Some(plan.role_named(role)?),
         _ => None,
     };
-    let on = match raw.on_date {
-        Some(date) => When { date, time: None },
+    let on = match raw.on_when {
+        Some(when) => when,
         None => when(raw.on?).ok()?,
     };
     // (Taken by the closure below, which is called once.)
@@ -1068,7 +1062,7 @@ mod tests {
                                 step,
                                 on,
                                 // As the quick JSON reader gives it, or not.
-                                on_date: on.and_then(quick_date).filter(|_| waived.is_none()),
+                                on_when: on.and_then(quick_when).filter(|_| waived.is_none()),
                                 outcome: *outcome,
                                 by: *by,
                                 waived,

@@ -50,9 +50,10 @@ pub(crate) struct RawEvent<'a> {
 pub(crate) struct EventText<'t> {
     pub step: &'t str,
     pub on: Option<&'t str>,
-    /// `on` read as a date already, where the reader found a plain `YYYY-MM-DD` (what
-    /// `check::quick_date` makes of `on`): the quick reader reads it as it finds its end.
-    pub on_date: Option<chrono::NaiveDate>,
+    /// `on` read as a moment already, where the reader found a plain `YYYY-MM-DD` or
+    /// `YYYY-MM-DDTHH:MM` (what `check::quick_when` makes of `on`): the quick reader reads it
+    /// as it finds its end.
+    pub on_when: Option<crate::case::When>,
     pub outcome: Option<&'t str>,
     pub by: Option<&'t str>,
     pub reason: Option<&'t str>,
@@ -70,7 +71,7 @@ impl RawEvent<'_> {
         EventText {
             step: &self.step,
             on: self.on.as_deref(),
-            on_date: None,
+            on_when: None,
             outcome: self.outcome.as_deref(),
             by: self.by.as_deref(),
             reason: self.reason.as_deref(),

@@ -27,9 +27,15 @@ impl Printer<'_, '_> {
             Some(end) => self.push_json_name(end, out),
             None => out.push_str("null"),
         }
-        out.push_str(",\"at\":");
-        self.json_names(&report.at, out);
-        out.push_str(",\"next\":");
+        // The fields most cases give as they are (no steps at hand, nothing left, nothing
+        // ignored, no deviations, no warnings) are written each with its neighbours in one piece.
+        if report.at.is_empty() {
+            out.push_str(",\"at\":[],\"next\":");
+        } else {
+            out.push_str(",\"at\":");
+            self.json_names(&report.at, out);
+            out.push_str(",\"next\":");
+        }
         match report.next.and_then(|index| report.rows.get(index)) {
             Some(row) => {
                 out.push_str("{\"step\":");
@@ -45,6 +51,85 @@ impl Printer<'_, '_> {
             }
             None => out.push_str("null"),
         }
+        let usual = report.left.is_none() && report.ignored_after_as_of == 0;
+        // Most cases: nothing left or ignored, every record fitting, no deviations.
+        if usual && report.deviations.is_empty() && report.fitting >= report.records {
+            out.push_str(
+                ",\"left\":null,\"ignored_after_as_of\":0,\"fit\":1.0,\"deviations\":[],\"steps\":[",
+            );
+        } else {
+            match usual {
+                true => out.push_str(",\"left\":null,\"ignored_after_as_of\":0,\"fit\":"),
+                false => self.json_left(report, out),
+            }
+            self.json_fit_and_deviations(report, out);
+        }
+        self.json_rows(report, out);
+        if report.warnings.is_empty() {
+            out.push_str("],\"warnings\":[],\"errors\":[]}\n");
+            return;
+        }
+        out.push_str("],\"warnings\":[");
+        for (index, warning) in report.warnings.iter().enumerate() {
+            if index > 0 {
+                out.push(',');
+            }
+            let _ = write!(out, "{{\"line\":{},\"message\":", warning.line);
+            push_json_string(out, &warning.message);
+            out.push('}');
+        }
+        out.push_str("],\"errors\":[]}\n");
+    }
+
+    /// `fit`'s value, `deviations` and the start of `steps`.
+    fn json_fit_and_deviations(&self, report: &CaseReport, out: &mut String) {
+        super::push_fit(out, report);
+        if report.deviations.is_empty() {
+            out.push_str(",\"deviations\":[],\"steps\":[");
+        } else {
+            out.push_str(",\"deviations\":[");
+            for (index, deviation) in report.deviations.iter().enumerate() {
+                if index > 0 {
+                    out.push(',');
+                }
+                self.json_deviation(deviation, out);
+            }
+            out.push_str("],\"steps\":[");
+        }
+    }
+
+    /// The rows of `steps`, without the comma after the last.
+    fn json_rows(&self, report: &CaseReport, out: &mut String) {
+        // Each row is written with the comma after it (most are copied whole, comma and all);
+        // the last row's is taken back.
+        let mut rows = report.rows.as_slice();
+        while let Some((row, rest)) = rows.split_first() {
+            // Rows of steps not applicable mostly come one after another, in the order of the
+            // steps: such a run is copied in one piece.
+            if plain_not_applicable(row) {
+                let first = row.step.0 as usize;
+                let more = (rest.iter().enumerate())
+                    .take_while(|(at, next)| {
+                        plain_not_applicable(next) && next.step.0 as usize == first + at + 1
+                    })
+                    .count();
+                if let Some(run) = self.json_not_applicable.run(first, more + 1) {
+                    out.push_str(run);
+                    rows = rest.get(more..).unwrap_or_default();
+                    continue;
+                }
+            }
+            self.json_row(report, row, out);
+            rows = rest;
+        }
+        if !report.rows.is_empty() {
+            out.pop();
+        }
+    }
+
+    /// `,"left":…,"ignored_after_as_of":…,"fit":`, for a case that left the procedure or
+    /// ignored records.
+    fn json_left(&self, report: &CaseReport, out: &mut String) {
         out.push_str(",\"left\":");
         match &report.left {
             Some(left) => {
@@ -61,33 +146,6 @@ impl Printer<'_, '_> {
         out.push_str(",\"ignored_after_as_of\":");
         push_number(out, report.ignored_after_as_of as u64);
         out.push_str(",\"fit\":");
-        super::push_fit(out, report);
-        out.push_str(",\"deviations\":[");
-        for (index, deviation) in report.deviations.iter().enumerate() {
-            if index > 0 {
-                out.push(',');
-            }
-            self.json_deviation(deviation, out);
-        }
-        out.push_str("],\"steps\":[");
-        // Each row is written with the comma after it (most are copied whole, comma and all);
-        // the last row's is taken back.
-        for row in &report.rows {
-            self.json_row(report, row, out);
-        }
-        if !report.rows.is_empty() {
-            out.pop();
-        }
-        out.push_str("],\"warnings\":[");
-        for (index, warning) in report.warnings.iter().enumerate() {
-            if index > 0 {
-                out.push(',');
-            }
-            let _ = write!(out, "{{\"line\":{},\"message\":", warning.line);
-            push_json_string(out, &warning.message);
-            out.push('}');
-        }
-        out.push_str("],\"errors\":[]}\n");
     }
 
     fn json_names(&self, ids: &[waymark_compile::StepIndex], out: &mut String) {
@@ -114,7 +172,11 @@ impl Printer<'_, '_> {
                 out.push_str(&texts.empty);
                 return;
             }
-            None => out.push_str(&texts.start),
+            None if row.due.is_none() && row.target.is_none() => out.push_str(&texts.undated),
+            None => {
+                out.push_str(&texts.start);
+                push_due_and_target(row, out);
+            }
             Some(occurrence) => {
                 out.push_str("{\"step\":");
                 self.push_json_name(row.step, out);
@@ -127,16 +189,7 @@ impl Printer<'_, '_> {
                     out.push_str(NO_DATES);
                     return;
                 }
-            }
-        }
-        push_json_date(out, row.due.map(Due::date));
-        match row.target {
-            // Most rows: one copy rather than three.
-            None => out.push_str(",\"target\":null,\"done\":"),
-            Some(target) => {
-                out.push_str(",\"target\":");
-                push_json_date(out, Some(target.date()));
-                out.push_str(",\"done\":");
+                push_due_and_target(row, out);
             }
         }
         push_json_date(out, row.done.map(|done| done.date));
@@ -263,6 +316,7 @@ impl Printer<'_, '_> {
         static NONE: RowTexts = RowTexts {
             start: String::new(),
             empty: String::new(),
+            undated: String::new(),
         };
         self.json_rows
             .get(step.0 as usize)
@@ -276,6 +330,34 @@ impl Printer<'_, '_> {
             .and_then(|outcomes| outcomes.get(outcome))
             .map_or("", String::as_str)
     }
+}
+
+/// A row's `due` and `target`, up to `"done":`. Inlined: it runs for most rows, and as a call
+/// it cost a third more than its work.
+#[inline(always)]
+fn push_due_and_target(row: &Row, out: &mut String) {
+    push_json_date(out, row.due.map(Due::date));
+    match row.target {
+        // Most rows: one copy rather than three.
+        None => out.push_str(UNTARGETED),
+        Some(target) => {
+            out.push_str(",\"target\":");
+            push_json_date(out, Some(target.date()));
+            out.push_str(",\"done\":");
+        }
+    }
+}
+
+/// Between a row's `due` and its `done` date when it has no target.
+const UNTARGETED: &str = r#","target":null,"done":"#;
+
+/// Whether a row is a step not applicable with no dates and no occurrence: a row written whole
+/// from [`RowTexts::empty`].
+fn plain_not_applicable(row: &Row) -> bool {
+    row.status == Status::NotApplicable
+        && row.occurrence.is_none()
+        && row.due.is_none()
+        && row.done.is_none()
 }
 
 /// Whether a row has any field [`Printer::json_rare_fields`] writes: most rows have none, and
@@ -303,6 +385,10 @@ pub(super) struct RowTexts {
     /// The whole row with no dates, and the comma after it: most rows of steps not applicable
     /// are exactly this.
     empty: String,
+    /// The row up to its `done` date when it has neither a due date nor a target, as most rows
+    /// of steps done without a deadline: `{"step":"name","status":"met","due":null,
+    /// "target":null,"done":`.
+    undated: String,
 }
 
 impl RowTexts {
@@ -318,7 +404,46 @@ impl RowTexts {
         let mut empty = String::with_capacity(start.len() + NO_DATES.len());
         empty.push_str(&start);
         empty.push_str(NO_DATES);
-        RowTexts { start, empty }
+        let mut undated = String::with_capacity(start.len() + 4 + UNTARGETED.len());
+        undated.push_str(&start);
+        undated.push_str("null");
+        undated.push_str(UNTARGETED);
+        RowTexts {
+            start,
+            empty,
+            undated,
+        }
+    }
+}
+
+/// The whole rows of every step in one status, one after another in the order of the steps,
+/// so that the rows of consecutive steps are one piece of text.
+pub(super) struct RowRuns {
+    text: String,
+    /// Where each step's row starts in `text`, and the end of the last.
+    starts: Vec<usize>,
+}
+
+impl RowRuns {
+    pub(super) fn new(rows: &[[RowTexts; Status::ALL.len()]], status: Status) -> RowRuns {
+        let mut text = String::new();
+        let mut starts = Vec::with_capacity(rows.len() + 1);
+        for row in rows {
+            starts.push(text.len());
+            text.push_str(&row[status as usize].empty);
+        }
+        starts.push(text.len());
+        RowRuns { text, starts }
+    }
+
+    /// The rows of `count` steps from step `first` on.
+    fn run(&self, first: usize, count: usize) -> Option<&str> {
+        let start = *self.starts.get(first)?;
+        let end = *self.starts.get(first + count)?;
+        // Cut in two steps, each checking one end (see `read::json::quick::Line::piece`).
+        let (head, _) = self.text.split_at_checked(end)?;
+        let (_, run) = head.split_at_checked(start)?;
+        Some(run)
     }
 }
 
@@ -352,4 +477,32 @@ pub(super) fn json_bad(bad: &BadCase, as_of: NaiveDate, out: &mut String) {
         out.push('}');
     }
     out.push_str("]}\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A run of rows is the rows of its steps, one after another, and a run past the last
+    /// step is none (its rows are then written one by one).
+    #[test]
+    fn a_run_of_rows_is_its_steps_rows_in_turn() {
+        let names = ["\"a\"", "\"bb\"", "\"c\\\"d\"", "\"é\""];
+        let rows: Vec<[RowTexts; Status::ALL.len()]> = names
+            .iter()
+            .map(|name| Status::ALL.map(|status| RowTexts::new(name, status)))
+            .collect();
+        for status in Status::ALL {
+            let runs = RowRuns::new(&rows, status);
+            for first in 0..names.len() {
+                for count in 1..=names.len() - first {
+                    let each: String = (first..first + count)
+                        .map(|step| rows[step][status as usize].empty.as_str())
+                        .collect();
+                    assert_eq!(runs.run(first, count), Some(each.as_str()));
+                }
+                assert_eq!(runs.run(first, names.len() - first + 1), None);
+            }
+        }
+    }
 }

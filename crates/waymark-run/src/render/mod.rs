@@ -58,6 +58,9 @@ pub struct Printer<'a, 'p> {
     json_rows: Vec<[json::RowTexts; Status::ALL.len()]>,
     /// Per step and outcome: `,"outcome":"name"`, the field of a decision's row.
     json_outcomes: Vec<Vec<String>>,
+    /// Every step's whole JSON row when it is not applicable, one after another in the order
+    /// of the steps, for runs of such rows.
+    json_not_applicable: json::RowRuns,
     /// The width of a table's step column.
     name_width: usize,
 }
@@ -74,10 +77,11 @@ impl<'a, 'p> Printer<'a, 'p> {
                 quoted
             })
             .collect();
-        let json_rows = json_names
+        let json_rows: Vec<[json::RowTexts; Status::ALL.len()]> = json_names
             .iter()
             .map(|name| Status::ALL.map(|status| json::RowTexts::new(name, status)))
             .collect();
+        let json_not_applicable = json::RowRuns::new(&json_rows, Status::NotApplicable);
         let json_outcomes = plan
             .procedure
             .steps
@@ -98,6 +102,7 @@ impl<'a, 'p> Printer<'a, 'p> {
             json_names,
             json_rows,
             json_outcomes,
+            json_not_applicable,
             name_width: name_width(plan),
         }
     }
