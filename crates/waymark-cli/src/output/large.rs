@@ -53,6 +53,14 @@ impl Chunk {
         Chunk { bytes, pad }
     }
 
+    /// No memory yet: made into a chunk when the first bytes come.
+    fn none() -> Chunk {
+        Chunk {
+            bytes: Vec::new(),
+            pad: 0,
+        }
+    }
+
     fn data(&self) -> &[u8] {
         self.bytes.get(self.pad..).unwrap_or_default()
     }
@@ -106,10 +114,7 @@ impl Disk {
 
     fn with_sync_every(every: u64) -> Disk {
         Disk {
-            staged: Chunk {
-                bytes: Vec::new(),
-                pad: 0,
-            },
+            staged: Chunk::none(),
             chunks: Chunks {
                 straight: Straight::NotAsked,
                 syncing: EarlySync::new(every),
@@ -166,11 +171,17 @@ impl Disk {
             self.staged.empty();
             return Ok(());
         };
-        let full = std::mem::replace(&mut self.staged, Chunk::new_or(&background.emptied));
+        let full = std::mem::replace(&mut self.staged, Chunk::none());
         if background.full.send(full).is_err() {
             // The thread stopped on an error: `finish` reports it.
             return self.finish(file);
         }
+        // The thread took the chunk only once it had written and given back the one before:
+        // two chunks go round (fresh memory for each cost as much as the cache it avoids).
+        self.staged = background
+            .emptied
+            .try_recv()
+            .unwrap_or_else(|_| Chunk::new());
         Ok(())
     }
 
@@ -206,13 +217,6 @@ impl Disk {
             // A thread that cannot be made is no loss: the chunks are written here.
             Err(_) => None,
         }
-    }
-}
-
-impl Chunk {
-    /// A chunk the background thread has emptied, or a new one.
-    fn new_or(emptied: &Receiver<Chunk>) -> Chunk {
-        emptied.try_recv().unwrap_or_else(|_| Chunk::new())
     }
 }
 

@@ -20,8 +20,9 @@ use crate::render::{Printer, Summary};
 use std::collections::VecDeque;
 use std::io::Read;
 use std::panic::AssertUnwindSafe;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
+use std::sync::{Arc, Mutex};
 
 /// Bytes of input per block: big enough to keep both cores busy, small enough to stay in the
 /// processor's cache between being read and being run (4 MB blocks cost a tenth more time).
@@ -156,11 +157,19 @@ struct NumberedBlock {
 /// died silently would leave the blocks behind it waiting for ever).
 type Outcome = std::thread::Result<Batch>;
 
+/// The results of a block's stretches as they come in. The task that brings the last one
+/// says so: one wake-up of the cores' side a block, not one a stretch (a wake-up is a system
+/// call, and they cost a twentieth of the processor's time).
+struct Parts {
+    outcomes: Mutex<Vec<Option<Outcome>>>,
+    left: AtomicUsize,
+}
+
 /// A block whose stretches are being run.
 struct InFlight {
     block: Arc<NumberedBlock>,
-    parts: Vec<Option<Batch>>,
-    left: usize,
+    parts: Arc<Parts>,
+    done: bool,
 }
 
 /// The cores' side of the stream: hands out the stretches of each block as tasks and passes
@@ -184,7 +193,7 @@ impl Cores<'_, '_> {
         &mut self,
         blocks: &Receiver<std::io::Result<NumberedBlock>>,
     ) -> Result<(), StreamError<E>> {
-        let (done_sender, done) = channel::<(u64, usize, Outcome)>();
+        let (done_sender, done) = channel::<u64>();
         let mut in_flight = VecDeque::new();
         let mut first_in_flight = 0u64;
         let (printer, options, buffers) = (self.printer, self.options, self.buffers);
@@ -199,23 +208,35 @@ impl Cores<'_, '_> {
                     }
                 };
                 let sequence = first_in_flight + in_flight.len() as u64;
-                for index in 0..block.stretches.len() {
-                    let block = Arc::clone(&block);
+                let count = block.stretches.len();
+                let parts = Arc::new(Parts {
+                    outcomes: Mutex::new((0..count).map(|_| None).collect()),
+                    left: AtomicUsize::new(count),
+                });
+                for index in 0..count {
+                    let (block, parts) = (Arc::clone(&block), Arc::clone(&parts));
                     let done = done_sender.clone();
                     scope.spawn(move |_| {
                         let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
                             run_stretch(printer, options, buffers, &block, index)
                         }));
-                        // Let go of the block before saying so: the last to let go hands
-                        // its memory back to the reader.
+                        // Let go of the block first: once the last stretch is in, the block's
+                        // memory goes back to the reader.
                         drop(block);
-                        let _ = done.send((sequence, index, outcome));
+                        if let Ok(mut outcomes) = parts.outcomes.lock()
+                            && let Some(slot) = outcomes.get_mut(index)
+                        {
+                            *slot = Some(outcome);
+                        }
+                        if parts.left.fetch_sub(1, Ordering::AcqRel) == 1 {
+                            let _ = done.send(sequence);
+                        }
                     });
                 }
                 in_flight.push_back(InFlight {
-                    parts: (0..block.stretches.len()).map(|_| None).collect(),
-                    left: block.stretches.len(),
                     block,
+                    parts,
+                    done: count == 0,
                 });
                 if self
                     .finish(
@@ -234,27 +255,24 @@ impl Cores<'_, '_> {
         })
     }
 
-    /// Waits for stretches until no more than `keep` blocks are in flight, passing on each
-    /// block that is done, in order.
+    /// Waits for blocks until no more than `keep` are in flight, passing on each block that
+    /// is done, in order.
     fn finish(
         &mut self,
         in_flight: &mut VecDeque<InFlight>,
         first_in_flight: &mut u64,
-        done: &Receiver<(u64, usize, Outcome)>,
+        done: &Receiver<u64>,
         keep: usize,
     ) -> Result<(), WriterStopped> {
         while in_flight.len() > keep {
-            while in_flight.front().is_some_and(|block| block.left > 0) {
-                let Ok((sequence, index, outcome)) = done.recv() else {
+            while in_flight.front().is_some_and(|block| !block.done) {
+                let Ok(sequence) = done.recv() else {
                     // Cannot happen while tasks hold senders; nothing more will come.
                     return Err(WriterStopped);
                 };
-                let batch = outcome.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-                let Some(block) = in_flight.get_mut((sequence - *first_in_flight) as usize) else {
-                    continue;
-                };
-                block.parts[index] = Some(batch);
-                block.left -= 1;
+                if let Some(block) = in_flight.get_mut((sequence - *first_in_flight) as usize) {
+                    block.done = true;
+                }
             }
             if let Some(block) = in_flight.pop_front() {
                 *first_in_flight += 1;
@@ -268,7 +286,15 @@ impl Cores<'_, '_> {
     /// the reader.
     fn pass_on(&mut self, block: InFlight) -> Result<(), WriterStopped> {
         let plan = self.printer.plan;
-        let batch = join(plan, block.parts.into_iter().flatten().collect(), 0);
+        let outcomes = match block.parts.outcomes.lock() {
+            Ok(mut outcomes) => std::mem::take(&mut *outcomes),
+            Err(poisoned) => std::mem::take(&mut *poisoned.into_inner()),
+        };
+        let mut parts = Vec::with_capacity(outcomes.len());
+        for outcome in outcomes.into_iter().flatten() {
+            parts.push(outcome.unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+        }
+        let batch = join(plan, parts, 0);
         self.read += block.block.bytes.len() as u64 + 1;
         if let Ok(block) = Arc::try_unwrap(block.block) {
             // The reader may have finished; then the block is simply dropped.
