@@ -64,6 +64,9 @@ fn main() {
     };
     let generation_peak = peak_memory();
     let reset = reset_peak_memory();
+    // What the generator left resident (memory the allocator keeps for reuse): the run's
+    // peak below includes it, and `waymark run` itself never has it.
+    let resident_before = memory_figure("VmRSS");
     let start = Instant::now();
     let cpu_before = cpu_seconds();
     let (summary, written) = run(&plan, &input, &output);
@@ -85,7 +88,7 @@ fn main() {
     );
     match reset {
         true => println!(
-            "peak resident memory (VmHWM) of the run: {} (of generating the cases: {generation_peak})",
+            "peak resident memory (VmHWM) of the run: {}, of which {resident_before} was resident before it began (of generating the cases: {generation_peak})",
             peak_memory()
         ),
         false => println!(
@@ -227,13 +230,18 @@ fn reset_peak_memory() -> bool {
 }
 
 fn peak_memory() -> String {
+    memory_figure("VmHWM")
+}
+
+/// A figure of `/proc/self/status`, such as `VmHWM` (peak resident) or `VmRSS` (resident).
+fn memory_figure(name: &str) -> String {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|status| {
             status
                 .lines()
-                .find(|line| line.starts_with("VmHWM"))
-                .map(|line| line.trim_start_matches("VmHWM:").trim().to_string())
+                .find_map(|line| line.strip_prefix(name)?.strip_prefix(':'))
+                .map(|figure| figure.trim().to_string())
         })
         .unwrap_or_else(|| "unknown (no /proc/self/status)".to_string())
 }

@@ -20,7 +20,7 @@ use std::thread::JoinHandle;
 const ALIGN: usize = 4096;
 
 /// Bytes gathered before a write: large writes keep the disk busy with few calls.
-const CHUNK: usize = 8 << 20;
+const CHUNK: usize = 4 << 20;
 
 /// Bytes written between two early syncs of a file written through the cache.
 const SYNC_EVERY: u64 = 128 << 20;

@@ -66,7 +66,7 @@ pub fn run_json_lines<E: Send>(
             .name("read".into())
             .spawn_scoped(scope, move || read_blocks(input, &block_sender, &spares))
             .map_err(StreamError::Threads)?;
-        let (output_sender, outputs) = sync_channel::<Written>(4);
+        let (output_sender, outputs) = sync_channel::<Written>(2);
         let buffers = &buffers;
         // The writer also looks for repeated case ids: it waits on the disk anyway.
         let writer = std::thread::Builder::new().name("write".into());
