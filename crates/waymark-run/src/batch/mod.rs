@@ -67,27 +67,12 @@ const CASES_PER_TASK: usize = 64;
 /// first line in its file, so problems name the right line. Blank lines are skipped; a line
 /// that is not UTF-8 is a bad case.
 pub fn run_batch(plan: &Plan, options: RunOptions, first_line: usize, text: &[u8]) -> Batch {
-    run_batch_reusing(&Printer::new(plan), options, first_line, text, None)
-}
-
-/// [`run_batch`] with a printer made once for many blocks (making one writes every step's
-/// texts), rendering into buffers handed back by whoever wrote earlier output.
-pub(crate) fn run_batch_reusing(
-    printer: &Printer,
-    options: RunOptions,
-    first_line: usize,
-    text: &[u8],
-    buffers: Option<&Buffers>,
-) -> Batch {
-    let plan = printer.plan;
+    let printer = Printer::new(plan);
     let (parts, lines) = for_each_stretch(first_line, text, |lines, size| {
-        let out = match buffers {
-            Some(buffers) => buffers.take(size * 3),
-            None => String::with_capacity(size * 3),
-        };
+        let out = String::with_capacity(size * 3);
         let outcomes =
             lines.map(|(line, bytes)| options.run(plan, parse_json_bytes(plan, line, bytes)));
-        run_each(printer, options, out, outcomes)
+        run_each(&printer, options, out, outcomes)
     });
     join(plan, parts, lines)
 }
