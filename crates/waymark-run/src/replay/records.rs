@@ -16,6 +16,9 @@ pub(crate) struct Record {
     /// The index of the event in the case's events.
     pub event: usize,
     pub step: StepIndex,
+    /// The step's place in the procedure's order ([`Plan::rank`]), looked up once here: the
+    /// records are ordered by it (it fits where the struct had padding).
+    pub rank: u32,
     pub on: When,
 }
 
@@ -38,6 +41,7 @@ pub(crate) fn in_order(
             Some(on) => records.push(Record {
                 event,
                 step: record.step,
+                rank: plan.rank(record.step),
                 on,
             }),
             None => dateless += 1,
@@ -47,7 +51,7 @@ pub(crate) fn in_order(
     // one day (which the procedure cannot order) go by their times, if given, then file order.
     let key = |record: &Record| {
         let time = record.on.time.unwrap_or(chrono::NaiveTime::MIN);
-        (record.on.date, plan.rank(record.step), time, record.event)
+        (record.on.date, record.rank, time, record.event)
     };
     // Records on different days are in order by their dates alone: the rest of the key is
     // looked up only for records of one day.
