@@ -20,12 +20,6 @@ pub struct Plan<'p> {
     steps: NameMap<'p, StepIndex>,
     facts: NameMap<'p, FactIndex>,
     roles: NameMap<'p, RoleIndex>,
-    /// For a step that finishes a piece of a together block: the block's join, where the
-    /// pieces meet.
-    pub(crate) piece_join: Vec<Option<StepIndex>>,
-    /// For a join: how many pieces of its together block must finish (every one, or for
-    /// any-of work one).
-    pub(crate) pieces: Vec<u32>,
     /// Some together block's pieces are alternatives (`any of`); most procedures have none,
     /// and then the replay never asks whether a step is still needed.
     pub(crate) any_of: bool,
@@ -33,21 +27,13 @@ pub struct Plan<'p> {
     pub(crate) role_rules: Vec<RoleRules>,
     /// The steps that get rows in a report, in declaration order.
     pub(crate) row_steps: Vec<StepIndex>,
-    /// Per step: which kinds of deadline it has (most have none).
-    pub(crate) deadline_kinds: Vec<DeadlineKinds>,
-    /// Per step: its kind without the details, and whether it may repeat or be skipped (see
-    /// [`Shape`]).
+    /// Per step: what the replay's passes ask of it, in one place (see [`Shape`]).
     pub(crate) shapes: Vec<Shape>,
     /// Per step: its one deadline, when that is a limit with no condition counted after a
     /// step (most deadlines): its due date is then one sum, with no rules to weigh.
     pub(crate) plain_limits: Vec<Option<PlainLimit>>,
-    /// Per step: its place in the procedure's order (see [`graph_order`]).
-    pub(crate) rank: Vec<u32>,
     /// The steps in the procedure's order.
     pub(crate) in_order: Vec<StepIndex>,
-    /// Per step: some route's own condition reads a decision's outcome or a fact recorded at a
-    /// step, so the way on may wait for a record (only these steps are asked whether it does).
-    pub(crate) routes_wait: Vec<bool>,
     /// Some decision's route has a condition of its own that may wait on a decision or a
     /// recording step (`on section47 then enquiry when ...`; most procedures have none, and
     /// then the replay never looks at those conditions for it).
@@ -58,9 +44,6 @@ pub struct Plan<'p> {
     /// Work due `before each STEP`, with that STEP (most procedures have none, and then the
     /// replay does no work for it).
     pub(crate) each: Vec<(StepIndex, StepIndex)>,
-    /// Per step: the step it is due before (or after) each occurrence of, as in `each` (asked
-    /// of every step and record of every case: one look).
-    each_of_step: Vec<Option<StepIndex>>,
     /// Of the work in `each`, that due after each occurrence rather than before: work that
     /// repeats with a limit counted from a step that repeats (the safety plan of each strategy
     /// meeting, the review of each draft on a loop).
@@ -245,13 +228,30 @@ impl Kind {
     }
 }
 
-/// What the replay's passes ask of every step, in three bytes: its kind, whether it may repeat
-/// and whether it is optional (reading them from the step itself opened a large struct).
+/// What the replay's passes ask of every step, in 32 bytes: reading it from the step itself
+/// opened a large struct, and a separate table per question cost a look-up (and a bounds
+/// check) per question for every step of every case; one entry answers them all.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Shape {
+    /// Its kind without the details.
     pub kind: Kind,
     pub repeats: bool,
     pub optional: bool,
+    /// Some route's own condition reads a decision's outcome or a fact recorded at a step, so
+    /// the way on may wait for a record (only these steps are asked whether it does).
+    pub routes_wait: bool,
+    /// Which kinds of deadline it has (most have none).
+    pub deadlines: DeadlineKinds,
+    /// Its place in the procedure's order (see [`graph_order`]).
+    pub rank: u32,
+    /// For a step that finishes a piece of a together block: the block's join, where the
+    /// pieces meet.
+    pub piece_join: Option<StepIndex>,
+    /// For work due before (or after) each occurrence of a step, as in `each`: that step.
+    pub each_of: Option<StepIndex>,
+    /// For a join: how many pieces of its together block must finish (every one, or for
+    /// any-of work one).
+    pub pieces: u32,
 }
 
 /// A step's only deadline: `due AMOUNT UNIT after STEP`, with no condition.
@@ -322,7 +322,7 @@ impl<'p> Plan<'p> {
                 )
             })
             .collect();
-        let deadline_kinds = procedure
+        let deadline_kinds: Vec<DeadlineKinds> = procedure
             .steps
             .iter()
             .map(|step| {
@@ -351,23 +351,27 @@ impl<'p> Plan<'p> {
                     .map(|occurs| (id, occurs))
             })
             .collect();
-        Plan {
-            waiting_outcome_routes: waiting_outcome_routes(procedure),
-            routes_wait: procedure
-                .steps
-                .iter()
-                .map(|step| routes_wait(procedure, step))
-                .collect(),
-            deadline_kinds,
-            shapes: (procedure.steps.iter())
-                .map(|step| Shape {
+        let shapes = (procedure.step_ids())
+            .map(|id| {
+                let step = procedure.step(id);
+                let at = id.0 as usize;
+                Shape {
                     kind: Kind::of(&step.kind),
                     repeats: step.repeats,
                     optional: step.optional.is_some(),
-                })
-                .collect(),
+                    routes_wait: routes_wait(procedure, step),
+                    deadlines: deadline_kinds[at],
+                    rank: rank[at],
+                    piece_join: piece_join[at],
+                    each_of: each.iter().find(|(work, _)| *work == id).map(|(_, of)| *of),
+                    pieces: pieces[at],
+                }
+            })
+            .collect();
+        Plan {
+            waiting_outcome_routes: waiting_outcome_routes(procedure),
+            shapes,
             plain_limits: procedure.steps.iter().map(PlainLimit::of).collect(),
-            rank,
             in_order,
             procedure,
             calendar,
@@ -385,20 +389,11 @@ impl<'p> Plan<'p> {
                 .steps
                 .iter()
                 .any(|step| step.kind.any_of_join().is_some()),
-            piece_join,
-            pieces,
             role_rules: (procedure.steps.iter())
                 .map(|step| RoleRules::of(procedure, step))
                 .collect(),
             row_steps,
             signoffs: SignoffSteps::of(procedure),
-            each_of_step: (0..n as u32)
-                .map(|id| {
-                    each.iter()
-                        .find(|(work, _)| work.0 == id)
-                        .map(|(_, of)| *of)
-                })
-                .collect(),
             each,
             after_each: procedure
                 .step_ids()
@@ -451,7 +446,7 @@ impl<'p> Plan<'p> {
 
     /// For work due `before each STEP`: that STEP.
     pub(crate) fn each_of(&self, work: StepIndex) -> Option<StepIndex> {
-        self.each_of_step[work.0 as usize]
+        self.shapes[work.0 as usize].each_of
     }
 
     /// Whether `work` is due after each occurrence of its step (rather than before each).
@@ -462,7 +457,7 @@ impl<'p> Plan<'p> {
     /// The step's place in the procedure's order: a step comes before every step a case can
     /// move on to from it (but along a loop back).
     pub fn rank(&self, step: StepIndex) -> u32 {
-        self.rank.get(step.0 as usize).copied().unwrap_or(u32::MAX)
+        self.shapes.get(step.0 as usize).map_or(u32::MAX, |shape| shape.rank)
     }
 }
 

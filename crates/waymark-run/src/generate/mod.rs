@@ -380,7 +380,7 @@ fn walk(plan: &Plan, facts: &[Option<FactValue>], random: &mut Random) -> Vec<Ge
                     _ => {}
                 }
             }
-            if let Some(join) = plan.piece_join[id.0 as usize] {
+            if let Some(join) = plan.shapes[id.0 as usize].piece_join {
                 let left = &mut pieces_left[join.0 as usize];
                 *left = left.saturating_sub(1);
                 if *left == 0

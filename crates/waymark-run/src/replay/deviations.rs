@@ -25,8 +25,9 @@ impl Replay<'_, '_> {
         // The records are the case's, not the replay's: read in place, not by index.
         let records = self.records;
         for (index, &record) in records.iter().enumerate() {
-            let repeats = self.repeats(record.step);
-            let once = !repeats && self.kind(record.step) != Kind::Recurring;
+            let shape = self.shape(record.step);
+            let repeats = shape.repeats;
+            let once = !repeats && shape.kind != Kind::Recurring;
             let later = self.state(record.step).first != Some(index as u32);
             let again = match once {
                 true => later,
@@ -47,8 +48,11 @@ impl Replay<'_, '_> {
                 None if later && repeats => {}
                 // Work due before each occurrence is paired with occurrences instead
                 // (`each.rs`): its records are not put in the procedure's order.
-                None if self.plan.each_of(record.step).is_some() => {}
-                None if self.is_on_path_step(record.step) => in_order.push(index as u32),
+                None if shape.each_of.is_some() => {}
+                // A task, decision or end on the path.
+                None if shape.kind.is_on_the_way() && self.state(record.step).on_path => {
+                    in_order.push(index as u32);
+                }
                 None => {}
             }
         }
@@ -74,11 +78,6 @@ impl Replay<'_, '_> {
     fn is_after_end(&self, record: Record) -> bool {
         self.end
             .is_some_and(|(_, closed)| record.on.date > closed.date)
-    }
-
-    /// A task, decision or end on the path.
-    fn is_on_path_step(&self, id: StepIndex) -> bool {
-        self.state(id).on_path && self.kind(id).is_on_the_way()
     }
 
     /// What is wrong with a (first) record on its own, if anything: after the end, off the

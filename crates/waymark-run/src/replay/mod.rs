@@ -53,7 +53,7 @@ mod test_cases;
 mod tests;
 
 use crate::case::{Case, When};
-use crate::plan::{Kind, Plan};
+use crate::plan::{Kind, Plan, Shape};
 use crate::report::{CaseReport, Deviation, Left, State, Warning};
 use chrono::NaiveDate;
 use records::Record;
@@ -258,18 +258,24 @@ impl<'a, 'p> Replay<'a, 'p> {
         self.plan.procedure.step(id)
     }
 
+    /// What the passes ask of the step, from the plan's table (one look for all of it: a pass
+    /// that asks several things of a step takes the entry once).
+    fn shape(&self, id: StepIndex) -> &'a Shape {
+        &self.plan.shapes[id.0 as usize]
+    }
+
     fn kind(&self, id: StepIndex) -> Kind {
-        self.plan.shapes[id.0 as usize].kind
+        self.shape(id).kind
     }
 
     /// Whether the step may repeat (from the plan's table, not the step).
     fn repeats(&self, id: StepIndex) -> bool {
-        self.plan.shapes[id.0 as usize].repeats
+        self.shape(id).repeats
     }
 
     /// Whether the step is optional (from the plan's table, not the step).
     fn optional(&self, id: StepIndex) -> bool {
-        self.plan.shapes[id.0 as usize].optional
+        self.shape(id).optional
     }
 
     /// The case's facts, each decision's outcome named in a condition (from the record that

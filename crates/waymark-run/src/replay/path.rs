@@ -101,7 +101,7 @@ impl Replay<'_, '_> {
     /// at a step not recorded: like that decision, the step goes the way its later records show.
     #[inline(always)]
     fn waits_on_a_decision(&self, id: StepIndex) -> bool {
-        self.plan.routes_wait[id.0 as usize] && self.route_waits(id)
+        self.shape(id).routes_wait && self.route_waits(id)
     }
 
     /// [`Self::waits_on_a_decision`], for a step whose routes may wait.

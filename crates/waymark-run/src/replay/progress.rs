@@ -9,7 +9,7 @@
 
 use super::{Replay, earlier, later};
 use crate::case::When;
-use crate::plan::Kind;
+use crate::plan::{Kind, Shape};
 use waymark_compile::{StepIndex, StepKind};
 
 impl Replay<'_, '_> {
@@ -26,8 +26,9 @@ impl Replay<'_, '_> {
     fn reach_and_do(&mut self) {
         let path = std::mem::take(&mut self.path);
         for &id in &path {
-            // By the kind in the plan: the step itself is opened only for its details.
-            match self.kind(id) {
+            // By the plan's shape: the step itself is opened only for its details.
+            let shape = self.shape(id);
+            match shape.kind {
                 Kind::Task | Kind::Decision | Kind::End => {
                     self.do_step(id);
                     let state = self.state(id);
@@ -38,18 +39,18 @@ impl Replay<'_, '_> {
                     // A decision that may repeat moves on when its latest occurrence decided;
                     // a step that may repeat after it (the safety plan of every meeting) moves
                     // on no earlier than the latest occurrence that reached it.
-                    if self.repeats(id)
+                    if shape.repeats
                         && let Some(latest) = self.latest_record(id)
                     {
                         (progress, done) = (Some(latest.on), Some(latest.on));
-                        if self.kind(id) == Kind::Task {
+                        if shape.kind == Kind::Task {
                             progress = super::later(progress, reached);
                         }
                     }
                     if let Some(next) = onward {
-                        self.reach(id, next, progress, done);
+                        self.reach(shape.rank, next, progress, done);
                     }
-                    self.finish_piece(id, finished, progress);
+                    self.finish_piece(shape, finished, progress);
                 }
                 Kind::Together => {
                     let StepKind::Together { members, .. } = &self.step(id).kind else {
@@ -57,14 +58,14 @@ impl Replay<'_, '_> {
                     };
                     let (reached, after_done) = (self.state(id).reached, self.state(id).after_done);
                     for &member in members {
-                        self.reach(id, member, reached, after_done);
+                        self.reach(shape.rank, member, reached, after_done);
                     }
                 }
                 Kind::Join => {
                     let StepKind::Join { together } = &self.step(id).kind else {
                         continue;
                     };
-                    let pieces = self.plan.pieces[id.0 as usize];
+                    let pieces = shape.pieces;
                     let any_of = self.step(*together).kind.any_of_join().is_some();
                     let state = self.state_mut(id);
                     if state.pieces_done >= pieces {
@@ -81,9 +82,9 @@ impl Replay<'_, '_> {
                     let (done, onward) = (state.done, state.onward);
                     self.state_mut(*together).done = done;
                     if let Some(next) = onward {
-                        self.reach(id, next, progress, done);
+                        self.reach(shape.rank, next, progress, done);
                     }
-                    self.finish_piece(id, done.is_some(), progress);
+                    self.finish_piece(shape, done.is_some(), progress);
                 }
                 _ => {}
             }
@@ -106,10 +107,10 @@ impl Replay<'_, '_> {
         }
     }
 
-    /// `next` is reached from `from` at `when` (the latest such moment counts), unless the
-    /// edge loops back; `done` is when `from` was done, if it was.
-    fn reach(&mut self, from: StepIndex, next: StepIndex, when: Option<When>, done: Option<When>) {
-        if self.plan.rank(next) <= self.plan.rank(from) {
+    /// `next` is reached at `when` from a step of rank `from` (the latest such moment counts),
+    /// unless the edge loops back; `done` is when that step was done, if it was.
+    fn reach(&mut self, from: u32, next: StepIndex, when: Option<When>, done: Option<When>) {
+        if self.shape(next).rank <= from {
             return;
         }
         let state = self.state_mut(next);
@@ -117,14 +118,14 @@ impl Replay<'_, '_> {
         state.after_done = later(state.after_done, done);
     }
 
-    /// A step that finishes a piece of a together block moves its join on.
-    fn finish_piece(&mut self, id: StepIndex, done: bool, progress: Option<When>) {
-        let Some(join) = self.plan.piece_join[id.0 as usize] else {
+    /// A step (of `shape`) that finishes a piece of a together block moves its join on.
+    fn finish_piece(&mut self, shape: &Shape, done: bool, progress: Option<When>) {
+        let Some(join) = shape.piece_join else {
             return;
         };
         // A skipped optional piece counts towards work done together (the block needs only the
         // rest), never towards any-of work (it is no piece done).
-        let skipped = !done && self.optional(id) && !self.is_any_of_join(join);
+        let skipped = !done && shape.optional && !self.is_any_of_join(join);
         let state = self.state_mut(join);
         state.reached = later(state.reached, progress);
         state.pieces_done += u32::from(done || skipped);
@@ -142,9 +143,10 @@ impl Replay<'_, '_> {
 
     /// The steps a case moves on to from `id` along its path, forward in the procedure's order.
     pub(super) fn next_on_path(&self, id: StepIndex, mut each: impl FnMut(StepIndex)) {
-        let forward = |next: StepIndex| self.plan.rank(next) > self.plan.rank(id);
-        // By the kind in the plan: only a together block's step is opened, for its pieces.
-        match self.kind(id) {
+        let shape = self.shape(id);
+        let forward = |next: StepIndex| self.shape(next).rank > shape.rank;
+        // By the plan's shape: only a together block's step is opened, for its pieces.
+        match shape.kind {
             Kind::Together => {
                 if let StepKind::Together { members, .. } = &self.step(id).kind {
                     members.iter().copied().for_each(&mut each);
@@ -157,7 +159,7 @@ impl Replay<'_, '_> {
                 .filter(|n| forward(*n))
                 .for_each(&mut each),
         }
-        if let Some(join) = self.plan.piece_join[id.0 as usize] {
+        if let Some(join) = shape.piece_join {
             each(join);
         }
     }
@@ -171,7 +173,8 @@ impl Replay<'_, '_> {
         // The same steps as `next_on_path`, read from the plan and the procedure (which the
         // replay only borrows) so that `each` may change the replay between them.
         let plan = self.plan;
-        match self.kind(id) {
+        let shape = self.shape(id);
+        match shape.kind {
             Kind::Together => {
                 if let StepKind::Together { members, .. } = &plan.procedure.step(id).kind {
                     for &member in members {
@@ -181,13 +184,13 @@ impl Replay<'_, '_> {
             }
             _ => {
                 if let Some(next) = self.state(id).onward
-                    && plan.rank(next) > plan.rank(id)
+                    && self.shape(next).rank > shape.rank
                 {
                     each(self, next);
                 }
             }
         }
-        if let Some(join) = plan.piece_join[id.0 as usize] {
+        if let Some(join) = shape.piece_join {
             each(self, join);
         }
     }
@@ -231,7 +234,8 @@ impl Replay<'_, '_> {
                 state.ready,
             );
             let mut latest = state.latest_ahead;
-            let recordable = self.kind(id).is_recordable();
+            let shape = self.shape(id);
+            let recordable = shape.kind.is_recordable();
             if recordable
                 && not_done
                 && !self.not_needed(id)
@@ -248,8 +252,8 @@ impl Replay<'_, '_> {
                 latest = Some(latest.map_or(on, |latest| latest.max(on)));
             }
             // An optional step lets the steps after it be where the case stands too.
-            let optional = self.optional(id);
-            let passed = ready && (self.is_passed(id) || optional);
+            let optional = shape.optional;
+            let passed = ready && (self.is_passed(id, shape) || optional);
             self.for_each_next(id, |replay, next| {
                 let state = replay.state_mut(next);
                 state.latest_ahead = state.latest_ahead.max(latest);
@@ -275,10 +279,11 @@ impl Replay<'_, '_> {
                 .is_some_and(|occurs| self.optional(occurs) && self.state(occurs).first.is_none())
     }
 
-    /// Whether the case has gone past a step it could be at (noting the end it reached).
-    fn is_passed(&mut self, id: StepIndex) -> bool {
+    /// Whether the case has gone past a step (of `shape`) it could be at (noting the end it
+    /// reached).
+    fn is_passed(&mut self, id: StepIndex, shape: &Shape) -> bool {
         let state = &self.steps[id.0 as usize];
-        match self.kind(id) {
+        match shape.kind {
             Kind::Task | Kind::Decision => {
                 state.done.is_some() || state.waived || state.after.is_some()
             }
@@ -290,7 +295,7 @@ impl Replay<'_, '_> {
                 false
             }
             Kind::Together => true,
-            Kind::Join => state.pieces_passed >= self.plan.pieces[id.0 as usize],
+            Kind::Join => state.pieces_passed >= shape.pieces,
             Kind::Checkpoint | Kind::Recurring => false,
         }
     }

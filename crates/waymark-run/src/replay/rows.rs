@@ -105,9 +105,10 @@ impl Replay<'_, '_> {
         let (on_path, possible, after) = (state.on_path, state.possible, state.after);
         if state.first.is_some() || on_path {
             self.timed_row(id, as_of, out_of_range, rows);
+            let shape = self.shape(id);
             // A together block is not recorded itself: the case has moved past it once a step
             // after its pieces meet was recorded.
-            let passed = match self.kind(id) {
+            let passed = match shape.kind {
                 Kind::Task | Kind::Decision => after.is_some(),
                 Kind::Together => match &self.step(id).kind {
                     StepKind::Together { join, .. } => self.state(*join).after.is_some(),
@@ -124,11 +125,11 @@ impl Replay<'_, '_> {
             }
             self.judge_optional(id, passed, rows);
             // Work due before each occurrence of a step, none occurred yet: its first.
-            if self.plan.each_of(id).is_some()
+            if shape.each_of.is_some()
                 && let Some(row) = rows.last_mut()
             {
                 row.occurrence = Some(1);
-            } else if self.repeats(id)
+            } else if shape.repeats
                 && let Some(row) = rows.last_mut()
             {
                 row.occurrences = Some(self.occurrences(id));
@@ -214,7 +215,7 @@ impl Replay<'_, '_> {
         let decided = |step, outcome| self.first_decided(step, outcome);
         let calendar = self.plan.calendar;
         // Many steps have no deadline: skip the look when there is none.
-        let kinds = self.plan.deadline_kinds[row.step.0 as usize];
+        let kinds = self.shape(row.step).deadlines;
         if !kinds.limit && !kinds.target {
             (row.due, row.due_rule, row.target, row.target_rule) = (None, None, None, None);
             return;
