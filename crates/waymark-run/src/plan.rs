@@ -457,7 +457,9 @@ impl<'p> Plan<'p> {
     /// The step's place in the procedure's order: a step comes before every step a case can
     /// move on to from it (but along a loop back).
     pub fn rank(&self, step: StepIndex) -> u32 {
-        self.shapes.get(step.0 as usize).map_or(u32::MAX, |shape| shape.rank)
+        self.shapes
+            .get(step.0 as usize)
+            .map_or(u32::MAX, |shape| shape.rank)
     }
 }
 

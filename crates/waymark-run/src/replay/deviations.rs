@@ -86,14 +86,16 @@ impl Replay<'_, '_> {
         if self.is_after_end(record) {
             return Some((DeviationKind::AfterEnd, Vec::new()));
         }
-        match (self.kind(record.step), &self.step(record.step).kind) {
-            (Kind::Task | Kind::Decision | Kind::End, _) => (!self.state(record.step).on_path)
+        // By the plan's shape: the step itself is opened only for recurring work's details.
+        match self.kind(record.step) {
+            Kind::Task | Kind::Decision | Kind::End => (!self.state(record.step).on_path)
                 .then(|| (DeviationKind::Unexpected, self.open_on(record.on))),
-            (Kind::Checkpoint, _) => self.judge_checkpoint(record),
-            (Kind::Recurring, StepKind::Recurring { during, .. }) => {
-                self.judge_recurring(record, *during)
-            }
-            _ => None,
+            Kind::Checkpoint => self.judge_checkpoint(record),
+            Kind::Recurring => match &self.step(record.step).kind {
+                StepKind::Recurring { during, .. } => self.judge_recurring(record, *during),
+                _ => None,
+            },
+            Kind::Together | Kind::Join => None,
         }
     }
 

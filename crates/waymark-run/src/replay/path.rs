@@ -39,14 +39,20 @@ impl Replay<'_, '_> {
         self.mark_possible(&still_to_come, &mut stack);
         scratch.stack = stack;
         self.list = undecided;
+        // Every step in the procedure's order, kept when it is on the path: written in place and
+        // the list cut to what was kept (a push per step tested the list's room every time).
         let mut path = std::mem::take(&mut self.path);
+        let in_order = &self.plan.in_order;
         path.clear();
-        path.extend(
-            self.plan
-                .in_order
-                .iter()
-                .filter(|id| self.state(**id).on_path),
-        );
+        path.resize(in_order.len(), self.plan.procedure.start);
+        let mut kept = 0;
+        for &id in in_order {
+            if let Some(slot) = path.get_mut(kept) {
+                *slot = id;
+            }
+            kept += usize::from(self.state(id).on_path);
+        }
+        path.truncate(kept);
         self.path = path;
     }
 

@@ -202,13 +202,10 @@ impl Replay<'_, '_> {
             let mut after: Option<u32> = None;
             self.next_on_path(id, |next| {
                 let state = self.state(next);
-                let recorded = match self.kind(next).is_on_the_way() {
-                    true => state.first,
-                    false => None,
-                };
-                for first in [recorded, state.after].into_iter().flatten() {
-                    after = Some(after.map_or(first, |a| a.min(first)));
+                if self.kind(next).is_on_the_way() {
+                    after = sooner(after, state.first);
                 }
+                after = sooner(after, state.after);
             });
             self.state_mut(id).after = after;
         }
@@ -298,5 +295,15 @@ impl Replay<'_, '_> {
             Kind::Join => state.pieces_passed >= shape.pieces,
             Kind::Checkpoint | Kind::Recurring => false,
         }
+    }
+}
+
+/// The earlier of two records (indexes in applied order) that may be missing: the one there,
+/// when only one is.
+fn sooner(a: Option<u32>, b: Option<u32>) -> Option<u32> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, None) => a,
+        (None, b) => b,
     }
 }
