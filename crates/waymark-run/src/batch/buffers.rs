@@ -5,18 +5,28 @@
 #[derive(Default)]
 pub(crate) struct Buffers(std::sync::Mutex<Vec<String>>);
 
+/// Spares kept: more than the parts that can be waiting at once (two blocks in flight, two
+/// queued for the writer and one being written, of sixteen parts each), so that in a long run
+/// no buffer is freed only for a new one to be made.
+const MAX_SPARES: usize = 96;
+
 impl Buffers {
     pub(crate) fn take(&self, capacity: usize) -> String {
         let spare = self.0.lock().ok().and_then(|mut spares| spares.pop());
-        let mut out = spare.unwrap_or_default();
-        out.clear();
-        out.reserve(capacity);
-        out
+        match spare {
+            Some(mut out) if out.capacity() >= capacity => {
+                out.clear();
+                out
+            }
+            // Growing a spare that is too small would copy all its old memory (the allocator
+            // does not know that none of it is wanted): a new one costs less.
+            _ => String::with_capacity(capacity),
+        }
     }
 
     pub(crate) fn give_back(&self, text: String) {
         if let Ok(mut spares) = self.0.lock()
-            && spares.len() < 64
+            && spares.len() < MAX_SPARES
         {
             spares.push(text);
         }

@@ -34,17 +34,44 @@ fn spread(mut hash: u64) -> u64 {
 }
 
 /// The ids seen so far, and the lines of the cases whose id had been seen before.
-#[derive(Default)]
+///
+/// The hashes are kept in 256 sets, chosen by eight bits of the hash that the sets do not use
+/// themselves. One set for a million ids grows to 19 MB by doubling, and each doubling takes
+/// fresh memory from the system (slow to touch the first time) and rehashes the whole set
+/// with a cache miss an id; small sets grow in memory the allocator already has, and rehash
+/// in the cache.
 pub(crate) struct SeenIds {
-    seen: HashSet<u64, BuildHasherDefault<AlreadyHashed>>,
+    seen: Vec<HashSet<u64, BuildHasherDefault<AlreadyHashed>>>,
     pub repeated: Vec<usize>,
+}
+
+impl Default for SeenIds {
+    fn default() -> Self {
+        SeenIds {
+            seen: (0..SHARDS).map(|_| HashSet::default()).collect(),
+            repeated: Vec::new(),
+        }
+    }
+}
+
+const SHARDS: usize = 256;
+
+/// Which set keeps a hash: bits 48 to 55. A set finds a slot by the low bits and tells
+/// entries of a slot group apart by the top seven, so neither may choose the set (all of
+/// a set's entries would share them).
+fn shard(hash: u64) -> usize {
+    (hash >> 48) as usize % SHARDS
 }
 
 impl SeenIds {
     /// Notes each case's `(id hash, line)`, in input order.
     pub(crate) fn note(&mut self, ids: &[(u64, usize)]) {
         for &(hash, line) in ids {
-            if !self.seen.insert(hash) {
+            let fresh = match self.seen.get_mut(shard(hash)) {
+                Some(set) => set.insert(hash),
+                None => true,
+            };
+            if !fresh {
                 self.repeated.push(line);
             }
         }
@@ -96,5 +123,31 @@ mod tests {
             "only {} of 4096 slots used",
             slots.len()
         );
+    }
+
+    /// The sets must share the ids out evenly, or one of them grows as a single set would.
+    #[test]
+    fn ids_in_sequence_spread_over_the_sets() {
+        let mut counts = [0usize; SHARDS];
+        for n in 0..(SHARDS * 64) {
+            counts[shard(id_hash(&format!("G{n:07}")))] += 1;
+        }
+        let fullest = counts.iter().max().copied().unwrap_or(0);
+        assert!(
+            fullest < 128,
+            "one set holds {fullest} of {} ids",
+            SHARDS * 64
+        );
+    }
+
+    #[test]
+    fn a_million_ids_in_sequence_have_no_repeats() {
+        let mut seen = SeenIds::default();
+        let ids: Vec<(u64, usize)> = (0..1_000_000)
+            .map(|n| (id_hash(&format!("C{n}")), n + 1))
+            .collect();
+        seen.note(&ids);
+        seen.note(&ids[..3]);
+        assert_eq!(seen.repeated, [1, 2, 3]);
     }
 }

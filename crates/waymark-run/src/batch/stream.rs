@@ -308,6 +308,11 @@ impl Cores<'_, '_> {
     }
 }
 
+/// Bytes of output to make room for, per byte of input. A case's JSON report is about three
+/// times the size of its record, and more than three for two stretches in three of the
+/// generated caseload: room for only three meant growing (and copying) most buffers.
+const OUTPUT_PER_INPUT_BYTE: usize = 4;
+
 /// Runs one stretch of a block's cases, rendering them into a buffer that goes round.
 fn run_stretch(
     printer: &Printer,
@@ -318,7 +323,7 @@ fn run_stretch(
 ) -> Batch {
     let plan = printer.plan;
     let stretch = &block.stretches[index];
-    let out = buffers.take((stretch.end - stretch.start) * 3);
+    let out = buffers.take((stretch.end - stretch.start) * OUTPUT_PER_INPUT_BYTE);
     let outcomes = stretch
         .lines(&block.bytes)
         .map(|(line, bytes)| options.run(plan, parse_json_bytes(plan, line, bytes)));
