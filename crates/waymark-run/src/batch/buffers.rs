@@ -10,6 +10,10 @@ pub(crate) struct Buffers(std::sync::Mutex<Vec<String>>);
 /// no buffer is freed only for a new one to be made.
 const MAX_SPARES: usize = 96;
 
+/// New buffers are made a little larger than asked, in steps of this: the stretches of a run
+/// are all about the same size, so one made for a stretch is then large enough for the next.
+const ROUND_UP: usize = 64 << 10;
+
 impl Buffers {
     pub(crate) fn take(&self, capacity: usize) -> String {
         let spare = self.0.lock().ok().and_then(|mut spares| spares.pop());
@@ -20,7 +24,7 @@ impl Buffers {
             }
             // Growing a spare that is too small would copy all its old memory (the allocator
             // does not know that none of it is wanted): a new one costs less.
-            _ => String::with_capacity(capacity),
+            _ => String::with_capacity(capacity.next_multiple_of(ROUND_UP)),
         }
     }
 
