@@ -142,7 +142,8 @@ fn run(plan: &Plan, input: &Path, output: &Path) -> (Summary, u64) {
         summary_only: false,
         reading: waymark_run::Reading::Replay,
     };
-    let mut reader = std::fs::File::open(input).unwrap();
+    // As `run` reads a case file: a large one straight from the disk.
+    let (mut reader, _) = waymark_cli::open_case_file(input).unwrap();
     // As `-o FILE` writes: a temporary file, large chunks straight to the disk, synced and
     // renamed into place at the end. (Small buffer: the parts are large and go straight on.)
     let file = waymark_cli::WholeFile::create(output).unwrap();

@@ -1,8 +1,11 @@
 //! Reading the user's files, with a coded diagnostic for every way a file can be unusable.
 
+mod straight;
+
 use std::io::Read;
 use std::path::Path;
 use std::sync::Mutex;
+pub use straight::StraightFromDisk;
 use waymark_diagnostics::{Code, Diagnostic, FileId, Sources, Span};
 
 /// Larger files are refused: a procedure of 10,000 steps is about 2 MB.
@@ -287,6 +290,23 @@ pub(crate) fn describe(error: &std::io::Error) -> String {
         std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
         _ => error.to_string(),
     }
+}
+
+/// Opens a case file to be read once, start to end: a large one straight from the disk (see
+/// [`StraightFromDisk`]), a small one as usual. Also gives the file's size, if it is a file.
+pub fn open_case_file(path: &Path) -> std::io::Result<(Box<dyn Read + Send>, Option<u64>)> {
+    let file = std::fs::File::open(path)?;
+    let size = file
+        .metadata()
+        .ok()
+        .filter(|m| m.is_file())
+        .map(|m| m.len());
+    Ok(match size {
+        Some(size) if size >= straight::LARGE => {
+            (Box::new(StraightFromDisk::new(file)), Some(size))
+        }
+        _ => (Box::new(file), size),
+    })
 }
 
 #[cfg(test)]

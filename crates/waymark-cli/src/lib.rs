@@ -33,9 +33,12 @@ mod file_kind;
 mod input;
 mod loader;
 mod output;
+mod page_cache;
 
 use clap::{Parser, Subcommand};
 pub use exit::Exit;
+/// How `run` reads a large case file (public for the caseload bench, which reads as `run` does).
+pub use input::{StraightFromDisk, open_case_file};
 /// How `-o FILE` writes a file whole (public for the caseload bench, which writes as `run` does).
 pub use output::WholeFile;
 

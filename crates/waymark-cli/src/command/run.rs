@@ -300,18 +300,14 @@ pub(crate) fn open_cases(path: &str) -> Result<(Box<dyn Read + Send>, Option<u64
     if path == "-" {
         return Ok((Box::new(std::io::stdin()), None));
     }
-    let file = std::fs::File::open(path).map_err(|error| cannot_read(path, &error))?;
-    let size = file
-        .metadata()
-        .ok()
-        .filter(|m| m.is_file())
-        .map(|m| m.len());
+    let (reader, size) =
+        crate::input::open_case_file(Path::new(path)).map_err(|error| cannot_read(path, &error))?;
     if size.is_none() && Path::new(path).is_dir() {
         return Err(Failure::usage(format!(
             "`{path}` is a folder, not a file of cases"
         )));
     }
-    Ok((Box::new(file), size))
+    Ok((reader, size))
 }
 
 /// Says so when a case file held no case at all: a failed export (an empty file) would

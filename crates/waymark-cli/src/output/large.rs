@@ -10,14 +10,11 @@
 //! Where the file system refuses (or elsewhere than Linux), the file is written through the
 //! cache as before, and sent to disk while it is written ([`EarlySync`]).
 
+use crate::page_cache::{ALIGN, bypass, refused};
 use std::fs::File;
 use std::io::Write;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread::JoinHandle;
-
-/// Memory address, length and file offset of a write past the cache must be multiples of the
-/// disk's block size: 512 or 4096 bytes.
-const ALIGN: usize = 4096;
 
 /// Bytes gathered before a write: large writes keep the disk busy with few calls.
 const CHUNK: usize = 4 << 20;
@@ -151,7 +148,7 @@ impl Disk {
             done?;
         }
         if self.chunks.straight == Straight::Yes {
-            straight_to_disk(file, false)?;
+            bypass(file, false)?;
             self.chunks.straight = Straight::No;
         }
         if !self.staged.data().is_empty() {
@@ -225,7 +222,7 @@ impl Chunks {
     /// allows.
     fn write(&mut self, file: &File, chunk: &[u8]) -> std::io::Result<()> {
         if self.straight == Straight::NotAsked {
-            self.straight = match straight_to_disk(file, true) {
+            self.straight = match bypass(file, true) {
                 Ok(()) => Straight::Yes,
                 Err(_) => Straight::No,
             };
@@ -239,7 +236,7 @@ impl Chunks {
                 // Some file systems take the flag but refuse the write: the rest goes
                 // through the cache, from where the file stands.
                 Err(error) if self.straight == Straight::Yes && refused(&error) => {
-                    straight_to_disk(file, false)?;
+                    bypass(file, false)?;
                     self.straight = Straight::No;
                 }
                 Err(error) => return Err(error),
@@ -249,35 +246,6 @@ impl Chunks {
             self.syncing.wrote(chunk.len(), file)?;
         }
         Ok(())
-    }
-}
-
-/// Whether a write failed because the file system will not take it past the cache.
-fn refused(error: &std::io::Error) -> bool {
-    matches!(
-        error.kind(),
-        std::io::ErrorKind::InvalidInput | std::io::ErrorKind::Unsupported
-    )
-}
-
-/// Turns writing past the page cache on or off for an open file.
-#[cfg(target_os = "linux")]
-fn straight_to_disk(file: &File, on: bool) -> std::io::Result<()> {
-    use rustix::fs::{OFlags, fcntl_getfl, fcntl_setfl};
-    let flags = fcntl_getfl(file)?;
-    let flags = match on {
-        true => flags | OFlags::DIRECT,
-        false => flags - OFlags::DIRECT,
-    };
-    fcntl_setfl(file, flags)?;
-    Ok(())
-}
-
-#[cfg(not(target_os = "linux"))]
-fn straight_to_disk(_file: &File, on: bool) -> std::io::Result<()> {
-    match on {
-        true => Err(std::io::ErrorKind::Unsupported.into()),
-        false => Ok(()),
     }
 }
 
