@@ -21,8 +21,7 @@ pub(crate) struct Aligned {
 
 impl Aligned {
     pub(crate) fn zeroed(size: usize) -> Aligned {
-        let mut bytes = Vec::with_capacity(size + ALIGN);
-        let pad = (ALIGN - bytes.as_ptr() as usize % ALIGN) % ALIGN;
+        let (mut bytes, pad) = aligned_room(size);
         bytes.resize(pad + size, 0);
         Aligned { bytes, pad }
     }
@@ -34,6 +33,15 @@ impl Aligned {
     pub(crate) fn as_mut_slice(&mut self) -> &mut [u8] {
         self.bytes.get_mut(self.pad..).unwrap_or_default()
     }
+}
+
+/// An empty buffer with room for `size` bytes after `pad` zeroes, which put them at an
+/// aligned address. Memory is only touched as it is filled.
+pub(crate) fn aligned_room(size: usize) -> (Vec<u8>, usize) {
+    let mut bytes = Vec::with_capacity(size + ALIGN);
+    let pad = (ALIGN - bytes.as_ptr() as usize % ALIGN) % ALIGN;
+    bytes.resize(pad, 0);
+    (bytes, pad)
 }
 
 /// Turns reading and writing past the page cache on or off for an open file.

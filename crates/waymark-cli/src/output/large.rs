@@ -10,7 +10,7 @@
 //! Where the file system refuses (or elsewhere than Linux), the file is written through the
 //! cache as before, and sent to disk while it is written ([`EarlySync`]).
 
-use crate::page_cache::{ALIGN, bypass, refused};
+use crate::page_cache::{aligned_room, bypass, refused};
 use std::fs::File;
 use std::io::Write;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
@@ -44,9 +44,7 @@ struct Chunk {
 
 impl Chunk {
     fn new() -> Chunk {
-        let mut bytes = Vec::with_capacity(CHUNK + ALIGN);
-        let pad = (ALIGN - bytes.as_ptr() as usize % ALIGN) % ALIGN;
-        bytes.resize(pad, 0);
+        let (bytes, pad) = aligned_room(CHUNK);
         Chunk { bytes, pad }
     }
 
