@@ -303,7 +303,7 @@ pub fn open_case_file(path: &Path) -> std::io::Result<(Box<dyn Read + Send>, Opt
         .map(|m| m.len());
     Ok(match size {
         Some(size) if size >= straight::LARGE => {
-            (Box::new(StraightFromDisk::new(file)), Some(size))
+            (Box::new(StraightFromDisk::new(file)?), Some(size))
         }
         _ => (Box::new(file), size),
     })

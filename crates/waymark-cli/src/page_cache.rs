@@ -4,44 +4,36 @@
 //! kernel copies every byte between the cache and the program, which for a million cases
 //! cost the two cores that run them more than a tenth of their time. Straight from and to the
 //! disk, the disk's controller moves the bytes. The price: memory address, length and file
-//! offset of each read or write must be multiples of the disk's block size ([`ALIGN`]), so
+//! offset of each read or write must be multiples of the disk's block size (512 or 4096 bytes), so
 //! the bytes go through an aligned buffer ([`Aligned`]).
 
 use std::fs::File;
 
-/// The disk's block size is 512 or 4096 bytes: 4096 suits both.
-pub(crate) const ALIGN: usize = 4096;
-
-/// A buffer of `size` bytes (zeroed) at an address that is a multiple of [`ALIGN`], made once
-/// and never grown, so the address stays put.
-pub(crate) struct Aligned {
-    bytes: Vec<u8>,
-    pad: usize,
-}
+/// A buffer of `size` zeroed bytes at an address that is a multiple of 4096 (a page): a map of
+/// memory of its own, never grown, so the address stays put. Its pages are only touched as
+/// they are filled, so a small file costs a few. Where the system allows (Linux), it asks for
+/// huge pages of 2 MB: the disk's controller then pins (locks in memory) a chunk in a few
+/// steps rather than one per 4 KB page, which had cost a thirtieth of the processor's time.
+pub(crate) struct Aligned(memmap2::MmapMut);
 
 impl Aligned {
-    pub(crate) fn zeroed(size: usize) -> Aligned {
-        let (mut bytes, pad) = aligned_room(size);
-        bytes.resize(pad + size, 0);
-        Aligned { bytes, pad }
+    pub(crate) fn zeroed(size: usize) -> std::io::Result<Aligned> {
+        let map = memmap2::MmapMut::map_anon(size)?;
+        #[cfg(target_os = "linux")]
+        {
+            // Only a hint: without huge pages the buffer works the same.
+            let _ = map.advise(memmap2::Advice::HugePage);
+        }
+        Ok(Aligned(map))
     }
 
     pub(crate) fn as_slice(&self) -> &[u8] {
-        self.bytes.get(self.pad..).unwrap_or_default()
+        &self.0
     }
 
     pub(crate) fn as_mut_slice(&mut self) -> &mut [u8] {
-        self.bytes.get_mut(self.pad..).unwrap_or_default()
+        &mut self.0
     }
-}
-
-/// An empty buffer with room for `size` bytes after `pad` zeroes, which put them at an
-/// aligned address. Memory is only touched as it is filled.
-pub(crate) fn aligned_room(size: usize) -> (Vec<u8>, usize) {
-    let mut bytes = Vec::with_capacity(size + ALIGN);
-    let pad = (ALIGN - bytes.as_ptr() as usize % ALIGN) % ALIGN;
-    bytes.resize(pad, 0);
-    (bytes, pad)
 }
 
 /// Turns reading and writing past the page cache on or off for an open file.

@@ -4,8 +4,8 @@ use crate::page_cache::{Aligned, bypass, refused};
 use std::fs::File;
 use std::io::Read;
 
-/// Bytes asked of the disk at a time.
-const PIECE: usize = 1 << 20;
+/// Bytes asked of the disk at a time: one huge page (see [`Aligned`]).
+const PIECE: usize = 2 << 20;
 
 /// Files smaller than this are read through the page cache as usual: the saving is small,
 /// and a small file read again soon is then read from memory.
@@ -23,15 +23,16 @@ pub struct StraightFromDisk {
 }
 
 impl StraightFromDisk {
-    pub fn new(file: File) -> StraightFromDisk {
+    pub fn new(file: File) -> std::io::Result<StraightFromDisk> {
+        let piece = Aligned::zeroed(PIECE)?;
         let straight = bypass(&file, true).is_ok();
-        StraightFromDisk {
+        Ok(StraightFromDisk {
             file,
-            piece: Aligned::zeroed(PIECE),
+            piece,
             start: 0,
             end: 0,
             straight,
-        }
+        })
     }
 
     fn fill(&mut self) -> std::io::Result<()> {
@@ -107,7 +108,7 @@ mod tests {
             let bytes: Vec<u8> = (0..length).map(|n| (n * 7 + n / 4096) as u8).collect();
             std::fs::write(&path, &bytes).unwrap();
             for step in [1000, 65536, 3 * PIECE] {
-                let reader = StraightFromDisk::new(File::open(&path).unwrap());
+                let reader = StraightFromDisk::new(File::open(&path).unwrap()).unwrap();
                 assert!(
                     read_all(reader, step) == bytes,
                     "{length} bytes, steps of {step}"
@@ -123,7 +124,7 @@ mod tests {
         let folder = tempfile::tempdir().unwrap();
         let path = folder.path().join("growing");
         std::fs::write(&path, b"first part\n").unwrap();
-        let mut reader = StraightFromDisk::new(File::open(&path).unwrap());
+        let mut reader = StraightFromDisk::new(File::open(&path).unwrap()).unwrap();
         let mut seen = Vec::new();
         let mut piece = [0; 64];
         let n = reader.read(&mut piece).unwrap();

@@ -10,7 +10,7 @@
 //! Where the file system refuses (or elsewhere than Linux), the file is written through the
 //! cache as before, and sent to disk while it is written ([`EarlySync`]).
 
-use crate::page_cache::{aligned_room, bypass, refused};
+use crate::page_cache::{Aligned, bypass, refused};
 use std::fs::File;
 use std::io::Write;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
@@ -34,46 +34,59 @@ pub(super) struct Disk {
     asked: bool,
 }
 
-/// Bytes to write, after `pad` bytes that move them to an aligned address. Made with room
-/// for a whole chunk and never grown, so the address stays put; memory is only touched as it
-/// is filled, so a small file costs a few pages.
+/// Bytes to write, gathered in aligned memory (see [`Aligned`]).
 struct Chunk {
-    bytes: Vec<u8>,
-    pad: usize,
+    /// None until the first bytes come.
+    memory: Option<Aligned>,
+    filled: usize,
 }
 
 impl Chunk {
-    fn new() -> Chunk {
-        let (bytes, pad) = aligned_room(CHUNK);
-        Chunk { bytes, pad }
+    fn new() -> std::io::Result<Chunk> {
+        Ok(Chunk {
+            memory: Some(Aligned::zeroed(CHUNK)?),
+            filled: 0,
+        })
     }
 
     /// No memory yet: made into a chunk when the first bytes come.
     fn none() -> Chunk {
         Chunk {
-            bytes: Vec::new(),
-            pad: 0,
+            memory: None,
+            filled: 0,
         }
     }
 
     fn data(&self) -> &[u8] {
-        self.bytes.get(self.pad..).unwrap_or_default()
+        let memory = self.memory.as_ref().map(Aligned::as_slice);
+        memory
+            .and_then(|all| all.get(..self.filled))
+            .unwrap_or_default()
     }
 
     fn is_full(&self) -> bool {
-        self.bytes.len() == self.pad + CHUNK
+        self.filled == CHUNK
     }
 
     /// Takes as much of `bytes` as there is room for; gives the rest.
     fn fill<'a>(&mut self, bytes: &'a [u8]) -> &'a [u8] {
-        let room = self.pad + CHUNK - self.bytes.len();
-        let (now, later) = bytes.split_at(room.min(bytes.len()));
-        self.bytes.extend_from_slice(now);
+        let Some(memory) = &mut self.memory else {
+            return bytes;
+        };
+        let room = memory
+            .as_mut_slice()
+            .get_mut(self.filled..)
+            .unwrap_or_default();
+        let (now, later) = bytes.split_at(room.len().min(bytes.len()));
+        if let Some(to) = room.get_mut(..now.len()) {
+            to.copy_from_slice(now);
+        }
+        self.filled += now.len();
         later
     }
 
     fn empty(&mut self) {
-        self.bytes.truncate(self.pad);
+        self.filled = 0;
     }
 }
 
@@ -121,10 +134,10 @@ impl Disk {
 
     /// Takes `bytes`, writing out each chunk as it fills.
     pub(super) fn write(&mut self, file: &File, mut bytes: &[u8]) -> std::io::Result<()> {
-        if self.staged.bytes.capacity() == 0 {
-            self.staged = Chunk::new();
-        }
         while !bytes.is_empty() {
+            if self.staged.memory.is_none() {
+                self.staged = Chunk::new()?;
+            }
             bytes = self.staged.fill(bytes);
             if self.staged.is_full() {
                 self.write_out(file)?;
@@ -176,7 +189,7 @@ impl Disk {
         self.staged = background
             .emptied
             .try_recv()
-            .unwrap_or_else(|_| Chunk::new());
+            .unwrap_or_else(|_| Chunk::none());
         Ok(())
     }
 
