@@ -20,6 +20,8 @@ pub struct Plan<'p> {
     steps: NameMap<'p, StepIndex>,
     facts: NameMap<'p, FactIndex>,
     roles: NameMap<'p, RoleIndex>,
+    /// The step and role names again, for the quick JSON reader to find where they stand.
+    pub(crate) line_names: crate::read::json::LineNames,
     /// Some together block's pieces are alternatives (`any of`); most procedures have none,
     /// and then the replay never asks whether a step is still needed.
     pub(crate) any_of: bool,
@@ -385,6 +387,7 @@ impl<'p> Plan<'p> {
             roles: (0..procedure.roles.len() as u32)
                 .map(|i| (procedure.role(RoleIndex(i)).id.as_str(), RoleIndex(i)))
                 .collect(),
+            line_names: crate::read::json::LineNames::of(procedure),
             any_of: procedure
                 .steps
                 .iter()

@@ -563,7 +563,10 @@ fn usual_event(
     if unusual {
         return None;
     }
-    let step_id = plan.step_named(raw.step)?;
+    let step_id = match raw.step_index {
+        Some(step) => step,
+        None => plan.step_named(raw.step)?,
+    };
     let step = plan.procedure.step(step_id);
     let outcome = match (&step.kind, raw.outcome) {
         (StepKind::Together { .. } | StepKind::Join { .. }, _) => return None,
@@ -571,8 +574,9 @@ fn usual_event(
         (StepKind::Decision, None) | (_, Some(_)) => return None,
         (_, None) => None,
     };
-    let by = match raw.by {
-        Some(role) if !role.is_empty() => Some(plan.role_named(role)?),
+    let by = match (raw.by_index, raw.by) {
+        (Some(role), _) => Some(role),
+        (None, Some(role)) if !role.is_empty() => Some(plan.role_named(role)?),
         _ => None,
     };
     let on = match raw.on_when {

@@ -49,6 +49,9 @@ pub(crate) struct RawEvent<'a> {
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct EventText<'t> {
     pub step: &'t str,
+    /// `step` as the procedure's step, where the quick reader found it in the procedure's
+    /// names as it read it (see `json::LineNames`); the checker looks up the others.
+    pub step_index: Option<waymark_compile::StepIndex>,
     pub on: Option<&'t str>,
     /// `on` read as a moment already, where the reader found a plain `YYYY-MM-DD` or
     /// `YYYY-MM-DDTHH:MM` (what `check::quick_when` makes of `on`): the quick reader reads it
@@ -56,6 +59,8 @@ pub(crate) struct EventText<'t> {
     pub on_when: Option<crate::case::When>,
     pub outcome: Option<&'t str>,
     pub by: Option<&'t str>,
+    /// `by` as the procedure's role, where the quick reader found it (as `step_index`).
+    pub by_index: Option<waymark_compile::RoleIndex>,
     pub reason: Option<&'t str>,
     pub waived: Option<bool>,
     pub approved_by: Option<&'t str>,
@@ -70,10 +75,12 @@ impl RawEvent<'_> {
     pub(crate) fn text(&self) -> EventText<'_> {
         EventText {
             step: &self.step,
+            step_index: None,
             on: self.on.as_deref(),
             on_when: None,
             outcome: self.outcome.as_deref(),
             by: self.by.as_deref(),
+            by_index: None,
             reason: self.reason.as_deref(),
             waived: self.waived,
             approved_by: self.approved_by.as_deref(),
@@ -145,7 +152,13 @@ pub fn parse_json_for_each<const N: usize>(
         }
     };
     let mut checkers = plans.map(|plan| CaseChecker::new(plan, line, 16));
-    let plain = json::read_plain_case(text, &mut |event| {
+    // Names found by one procedure's table are that procedure's steps and roles: the quick
+    // reader is given the table only when there is one procedure to check against.
+    let names = plans
+        .first()
+        .filter(|_| N == 1)
+        .map(|plan| &plan.line_names);
+    let plain = json::read_plain_case(text, names, &mut |event| {
         for checker in checkers.iter_mut() {
             checker.event(event);
         }

@@ -9,7 +9,9 @@
 use crate::read::{RawEvent, RawFacts, RawValue};
 use std::borrow::Cow;
 
+mod names;
 mod quick;
+pub(crate) use names::LineNames;
 pub(crate) use quick::read_case as read_plain_case;
 
 /// Why a line could not be read, and the 1-based column where that became clear.

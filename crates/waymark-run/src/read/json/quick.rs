@@ -8,16 +8,20 @@
 
 use crate::case::When;
 use crate::read::check::{quick_date, quick_when};
+use crate::read::json::LineNames;
 use crate::read::{EventText, RawFacts, RawValue};
 use std::borrow::Cow;
+use waymark_compile::{RoleIndex, StepIndex};
 
 /// Reads a plain case line, handing each event to `on_event` as it is read, or gives up.
-/// Events handed over before giving up must be forgotten by the caller.
+/// Events handed over before giving up must be forgotten by the caller. With a procedure's
+/// `names`, a record's step and role found among them come with their indexes.
 pub(crate) fn read_case<'a>(
     text: &'a str,
+    names: Option<&'a LineNames>,
     on_event: &mut dyn FnMut(&EventText<'_>),
 ) -> Option<(Cow<'a, str>, RawFacts<'a>)> {
-    let mut line = Line { text, at: 0 };
+    let mut line = Line { text, at: 0, names };
     let mut id = None;
     let mut facts = None;
     let mut events = false;
@@ -115,6 +119,7 @@ impl Key {
 struct Line<'a> {
     text: &'a str,
     at: usize,
+    names: Option<&'a LineNames>,
 }
 
 impl<'a> Line<'a> {
@@ -239,6 +244,37 @@ impl<'a> Line<'a> {
             return Some((Some(text), Some(when)));
         }
         Some((Some(self.text()?), None))
+    }
+
+    /// A step's name: where it is one of the procedure's, found with its end and its index
+    /// in one look at its first bytes; else read as any text.
+    #[inline(always)]
+    fn step(&mut self, index: &mut Option<StepIndex>) -> Option<&'a str> {
+        let start = self.at + 1;
+        if let Some(names) = self.names
+            && self.bytes().get(self.at) == Some(&b'"')
+            && let Some((step, len)) = names.step_at(self.bytes(), start)
+        {
+            self.at = start + len + 1;
+            *index = Some(step);
+            return self.piece(start, start + len);
+        }
+        self.text()
+    }
+
+    /// A role's name or `null`, as [`Line::step`] reads a step's.
+    #[inline(always)]
+    fn role(&mut self, index: &mut Option<RoleIndex>) -> Option<Option<&'a str>> {
+        let start = self.at + 1;
+        if let Some(names) = self.names
+            && self.bytes().get(self.at) == Some(&b'"')
+            && let Some((role, len)) = names.role_at(self.bytes(), start)
+        {
+            self.at = start + len + 1;
+            *index = Some(role);
+            return Some(Some(self.piece(start, start + len)?));
+        }
+        self.optional_text()
     }
 
     /// A string or `null`. Inlined: it runs for most records.
@@ -371,7 +407,7 @@ impl<'a> Line<'a> {
             match self.key(&EVENT_KEYS)? {
                 0 if step.is_none() => *step = Some(self.text()?),
                 1 if event.on.is_none() => (event.on, event.on_when) = self.when()?,
-                2 if event.by.is_none() => event.by = self.optional_text()?,
+                2 if event.by.is_none() => event.by = self.role(&mut event.by_index)?,
                 3 if event.outcome.is_none() => event.outcome = self.optional_text()?,
                 4 if event.reason.is_none() => event.reason = self.optional_text()?,
                 6 if event.approved_by.is_none() => event.approved_by = self.optional_text()?,
@@ -404,11 +440,11 @@ impl<'a> Line<'a> {
         if !self.literal(&STEP) {
             return Some(false);
         }
-        *step = Some(self.text()?);
+        *step = Some(self.step(&mut event.step_index)?);
         if self.literal(&THEN_ON) {
             (event.on, event.on_when) = self.when()?;
             if self.literal(&THEN_BY) {
-                event.by = self.optional_text()?;
+                event.by = self.role(&mut event.by_index)?;
             }
         }
         Some(true)
@@ -500,7 +536,9 @@ mod tests {
     }
 
     fn quickly(text: &str) -> Option<String> {
-        seen(|on_event| read_case(text, on_event).map(|(id, facts)| format!("{id} {:?}", facts.0)))
+        seen(|on_event| {
+            read_case(text, None, on_event).map(|(id, facts)| format!("{id} {:?}", facts.0))
+        })
     }
 
     fn carefully(text: &str) -> Option<String> {
@@ -563,7 +601,7 @@ mod tests {
     fn plain_moments_are_read_where_they_stand() {
         let mut read = Vec::new();
         let line = LINES[LINES.len() - 1];
-        read_case(line, &mut |event| {
+        read_case(line, None, &mut |event| {
             read.push((event.on.map(String::from), event.on_when))
         });
         let at = |date: &str, time: Option<(u32, u32)>| {
@@ -586,7 +624,7 @@ mod tests {
             ]
         );
         let mut dates = Vec::new();
-        read_case(LINES[0], &mut |event| dates.push(event.on_when));
+        read_case(LINES[0], None, &mut |event| dates.push(event.on_when));
         assert_eq!(
             dates,
             [
@@ -620,6 +658,95 @@ mod tests {
             assert_eq!(quickly(line), None, "{line}");
             assert_eq!(carefully(line), None, "{line}");
         }
+    }
+
+    /// With a procedure's names, the quick reader reads every line as without them, and the
+    /// steps and roles it finds among them are those the plan's look-ups give: for every step
+    /// and role of the assessment procedure, names near them, and every truncation and many
+    /// one-byte changes of such lines.
+    #[test]
+    fn names_found_where_they_stand_are_the_plans() {
+        let source = include_str!("../../../../../procedures/assessment.wm");
+        let parsed = waymark_syntax::parse(waymark_diagnostics::FileId(0), source);
+        let compiled = waymark_compile::compile(parsed.document, &mut waymark_compile::NoFiles);
+        let procedure = compiled.procedure.expect("the shipped procedure compiles");
+        let plan = crate::plan::Plan::new(&procedure, waymark_calendar::default_calendar());
+        let with_names = |text: &str| {
+            let mut found = Vec::new();
+            let read = read_case(text, Some(&plan.line_names), &mut |event| {
+                if let Some(step) = event.step_index {
+                    assert_eq!(Some(step), plan.step_named(event.step), "{text}");
+                }
+                if let Some(role) = event.by_index {
+                    assert_eq!(Some(role), event.by.and_then(|by| plan.role_named(by)));
+                }
+                found.push((event.step_index.is_some(), event.by_index.is_some()));
+            });
+            (read.map(|(id, facts)| format!("{id} {:?}", facts.0)), found)
+        };
+        let names = (procedure.steps.iter().map(|step| step.id.as_str()))
+            .chain(procedure.roles.iter().map(|role| role.id.as_str()));
+        let mut lines: Vec<String> = LINES.iter().map(|line| line.to_string()).collect();
+        for name in names {
+            for near in [
+                name.to_string(),
+                format!("{name}x"),
+                name[..name.len() - 1].to_string(),
+                format!("{name}\\n"),
+                format!("x{name}"),
+            ] {
+                lines.push(format!(
+                    r#"{{"case":"N","events":[{{"step":"{near}","on":"2026-01-05","by":"{near}"}},{{"step":"{near}","on":"2026-01-06","outcome":"x","by":"{near}"}}]}}"#
+                ));
+            }
+        }
+        let mut found = (0, 0);
+        for line in &lines {
+            let mut variants: Vec<Vec<u8>> = (0..=line.len())
+                .map(|cut| line.as_bytes()[..cut].to_vec())
+                .collect();
+            for at in 0..line.len() {
+                for replacement in [b'"', b'\\', b'x', 0x01] {
+                    let mut bytes = line.as_bytes().to_vec();
+                    bytes[at] = replacement;
+                    variants.push(bytes);
+                }
+            }
+            for bytes in variants {
+                let Ok(text) = std::str::from_utf8(&bytes) else {
+                    continue;
+                };
+                let (read, names_found) = with_names(text);
+                assert_eq!(
+                    read.is_some().then_some(()),
+                    quickly(text).map(|_| ()),
+                    "{text}"
+                );
+                if read.is_some() {
+                    found.0 += names_found.iter().filter(|(step, _)| *step).count();
+                    found.1 += names_found.iter().filter(|(_, by)| *by).count();
+                }
+                // Without the names, the same text is read the same way.
+                let mut without = Vec::new();
+                let plain = read_case(text, None, &mut |event| without.push(format!("{event:?}")));
+                let mut with = Vec::new();
+                read_case(text, Some(&plan.line_names), &mut |event| {
+                    let event = EventText {
+                        step_index: None,
+                        by_index: None,
+                        ..*event
+                    };
+                    with.push(format!("{event:?}"))
+                });
+                if plain.is_some() {
+                    assert_eq!(with, without, "{text}");
+                }
+            }
+        }
+        assert!(
+            found.0 > 1_000 && found.1 > 500,
+            "{found:?} steps and roles found"
+        );
     }
 
     /// Every truncation and many one-byte changes of plain lines: whatever the quick reader
