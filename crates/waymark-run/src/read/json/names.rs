@@ -75,7 +75,9 @@ impl Table {
                 named.push((index, name));
             }
         }
-        let size = (named.len() * 2).next_power_of_two().max(8);
+        // Eight groups a name: few names that start differently share a group (at two a
+        // name, a look-up met one every few records).
+        let size = (named.len() * 8).next_power_of_two().max(8);
         let mask = size - 1;
         let mut entries: Vec<(usize, Entry)> = (named.iter())
             .map(|(index, name)| Entry::of(name, *index))
