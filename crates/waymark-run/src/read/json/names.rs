@@ -61,38 +61,52 @@ struct Entry {
     index: u32,
 }
 
+/// The most names a group keeps.
+const MAX_RUN: u32 = 8;
+
 impl Table {
     fn of<'n>(names: impl Iterator<Item = &'n str>) -> Table {
         // A name over 24 bytes is not covered by its numbers, and one a JSON line could only
         // write escaped is never plain: such names (none in the shipped procedures) are read
         // and looked up the usual way, as is an empty one. Of names given twice, the first is
         // kept, as the plan's own look-up keeps it.
+        // (A set, not a search of the names so far: a procedure may have 90,000 steps.)
+        let mut seen = std::collections::HashSet::new();
         let mut named: Vec<(u32, &str)> = Vec::new();
         for (index, name) in (0..).zip(names) {
             let plain = (1..=24).contains(&name.len())
                 && !name.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20);
-            if plain && !named.iter().any(|(_, seen)| *seen == name) {
+            if plain && seen.insert(name) {
                 named.push((index, name));
             }
         }
         // Eight groups a name: few names that start differently share a group (at two a
-        // name, a look-up met one every few records).
-        let size = (named.len() * 8).next_power_of_two().max(8);
+        // name, a look-up met one every few records). Two for a huge procedure, so that its
+        // table stays small.
+        let per_name = if named.len() <= 4096 { 8 } else { 2 };
+        let size = (named.len() * per_name).next_power_of_two().max(8);
         let mask = size - 1;
         let mut entries: Vec<(usize, Entry)> = (named.iter())
             .map(|(index, name)| Entry::of(name, *index))
             .map(|entry| (group(entry.head, mask), entry))
             .collect();
         entries.sort_by_key(|(group, entry)| (*group, entry.index));
-        // Sorted by group, each group's names are one run.
+        // Sorted by group, each group's names are one run. A run is kept short, so that a
+        // look-up stays a few comparisons even where many names start alike (`step_0001`,
+        // `step_0002`, ...): names past its end are read and looked up the usual way.
         let mut groups = vec![(0, 0); size];
-        for (at, (key, _)) in (0..).zip(&entries) {
-            if let Some(run) = groups.get_mut(*key) {
-                *run = match run.0 == run.1 {
-                    true => (at, at + 1),
-                    false => (run.0, at + 1),
-                };
+        entries.retain(|(key, _)| match groups.get_mut(*key) {
+            Some(run) if run.1 < MAX_RUN => {
+                run.1 += 1;
+                true
             }
+            _ => false,
+        });
+        let mut at = 0;
+        for run in &mut groups {
+            let count = run.1;
+            *run = (at, at + count);
+            at += count;
         }
         Table {
             groups,
@@ -241,6 +255,16 @@ mod tests {
             }
         }
         assert_eq!(table.at(b"\"revi", 1), None);
+        // Of many names that start alike, the first few are found, and the others are not
+        // taken for them.
+        let alike: Vec<String> = (0..100).map(|n| format!("step_000_{n:03}")).collect();
+        let table = Table::of(alike.iter().map(String::as_str));
+        let found: Vec<Option<(u32, usize)>> = (alike.iter())
+            .map(|name| table.at(format!("\"{name}\"}}]}}").as_bytes(), 1))
+            .collect();
+        let expected: Vec<Option<(u32, usize)>> =
+            (0..100).map(|n| (n < MAX_RUN).then_some((n, 12))).collect();
+        assert_eq!(found, expected);
         assert_eq!(table.at(b"\"\",\"on\":1}", 1), None);
         assert_eq!(table.at(b"", 0), None);
     }
