@@ -44,3 +44,13 @@ pub use report::{
     CaseReport, CaseResult, Deviation, DeviationKind, Extended, Left, Row, State, Status, Warning,
 };
 pub use scratch::recycle;
+
+/// The shipped assessment procedure, compiled: for tests that check a reader against the
+/// names and records of a real procedure.
+#[cfg(test)]
+pub(crate) fn shipped_assessment() -> waymark_compile::Procedure {
+    let source = include_str!("../../../procedures/assessment.wm");
+    let parsed = waymark_syntax::parse(waymark_diagnostics::FileId(0), source);
+    let compiled = waymark_compile::compile(parsed.document, &mut waymark_compile::NoFiles);
+    compiled.procedure.expect("the shipped procedure compiles")
+}

@@ -1026,10 +1026,7 @@ mod tests {
     /// waivers, reasons and dates of every kind around them.
     #[test]
     fn usual_records_are_checked_as_the_full_check_checks_them() {
-        let source = include_str!("../../../../procedures/assessment.wm");
-        let parsed = waymark_syntax::parse(waymark_diagnostics::FileId(0), source);
-        let compiled = waymark_compile::compile(parsed.document, &mut waymark_compile::NoFiles);
-        let procedure = compiled.procedure.expect("the shipped procedure compiles");
+        let procedure = crate::shipped_assessment();
         let plan = Plan::new(&procedure, waymark_calendar::default_calendar());
         let steps: Vec<&str> = (procedure.steps.iter().map(|s| s.id.as_str()))
             .chain(["nonsense", ""])

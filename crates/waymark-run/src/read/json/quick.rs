@@ -666,10 +666,7 @@ mod tests {
     /// one-byte changes of such lines.
     #[test]
     fn names_found_where_they_stand_are_the_plans() {
-        let source = include_str!("../../../../../procedures/assessment.wm");
-        let parsed = waymark_syntax::parse(waymark_diagnostics::FileId(0), source);
-        let compiled = waymark_compile::compile(parsed.document, &mut waymark_compile::NoFiles);
-        let procedure = compiled.procedure.expect("the shipped procedure compiles");
+        let procedure = crate::shipped_assessment();
         let plan = crate::plan::Plan::new(&procedure, waymark_calendar::default_calendar());
         let with_names = |text: &str| {
             let mut found = Vec::new();
