@@ -194,6 +194,36 @@ fn output_may_not_name_one_of_the_commands_own_inputs() {
     assert_eq!(std::fs::read(&c).unwrap(), cases);
 }
 
+/// `- < cases.jsonl -o cases.jsonl` read the file through standard input and then replaced
+/// it with the report.
+#[cfg(unix)]
+#[test]
+fn output_may_not_name_the_file_standard_input_comes_from() {
+    use std::process::{Command, Stdio};
+    let scratch = Scratch::new("output-is-standard-input");
+    let cases = std::fs::read("examples/cases.jsonl").unwrap();
+    let c = scratch.file("cases.jsonl", &cases);
+    let args = [
+        "run",
+        "procedures/assessment.wm",
+        "-",
+        "--as-of",
+        "2026-06-30",
+        "-o",
+    ];
+    let output = Command::new(env!("CARGO_BIN_EXE_waymark"))
+        .args(args)
+        .arg(&c)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::from(std::fs::File::open(&c).unwrap()))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("WM0007"), "{stderr}");
+    assert_eq!(std::fs::read(&c).unwrap(), cases);
+}
+
 #[cfg(unix)]
 #[test]
 fn a_signal_removes_the_temporary_output_file() {

@@ -150,9 +150,13 @@ fn note_input(file: &std::fs::File) {
 /// Notes a file named on the command line as an input before any output is opened. Paths that
 /// do not exist (or `-`, standard input) are left to the command to report.
 pub fn note_input_path(path: &str) {
-    if path == "-" {
-        return;
-    }
+    // Standard input redirected from a file (`- < cases.jsonl`) is that file: `-o` must not
+    // name it either. (A pipe or a terminal is not a file, and is not noted.)
+    let path = match path {
+        "-" if cfg!(unix) => "/dev/stdin",
+        "-" => return,
+        path => path,
+    };
     // The file's metadata, not the file: opening a named pipe would wait for a writer.
     if let Ok(metadata) = std::fs::metadata(path)
         && metadata.is_file()
