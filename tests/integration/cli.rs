@@ -2,6 +2,22 @@
 
 use std::process::Command;
 
+/// `waymark run` of the assessment procedure on cases from standard input, as of 2026-06-30
+/// (more arguments may follow; standard input is for the caller to give).
+pub fn run_on_standard_input() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_waymark"));
+    command
+        .args([
+            "run",
+            "procedures/assessment.wm",
+            "-",
+            "--as-of",
+            "2026-06-30",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"));
+    command
+}
+
 pub fn waymark(args: &[&str]) -> (i32, String, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_waymark"))
         .args(args)

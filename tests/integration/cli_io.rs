@@ -2,7 +2,7 @@
 //! or format, empty case files, closures files as Windows editors save them, `diff
 //! --calendar`.
 
-use crate::cli::{Scratch, waymark};
+use crate::cli::{Scratch, run_on_standard_input, waymark};
 use std::process::{Command, Stdio};
 
 /// The impact test's two versions and cases: the new version shortens the visit's deadline.
@@ -284,15 +284,7 @@ fn csv_or_xml_given_as_json_lines_is_one_message() {
     assert_eq!(stderr.matches("error").count(), 1, "{stderr}");
     // A census piped to standard input.
     let census = std::fs::read("examples/census.xml").unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_waymark"))
-        .args([
-            "run",
-            "procedures/assessment.wm",
-            "-",
-            "--as-of",
-            "2026-06-30",
-        ])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+    let mut child = run_on_standard_input()
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

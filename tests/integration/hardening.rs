@@ -1,6 +1,6 @@
 //! Regression tests for hostile input (issue 14): each failed before its fix.
 
-use crate::cli::{Scratch, waymark};
+use crate::cli::{Scratch, run_on_standard_input, waymark};
 use std::fmt::Write;
 use std::time::{Duration, Instant};
 
@@ -199,22 +199,12 @@ fn output_may_not_name_one_of_the_commands_own_inputs() {
 #[cfg(unix)]
 #[test]
 fn output_may_not_name_the_file_standard_input_comes_from() {
-    use std::process::{Command, Stdio};
+    use std::process::Stdio;
     let scratch = Scratch::new("output-is-standard-input");
     let cases = std::fs::read("examples/cases.jsonl").unwrap();
     let c = scratch.file("cases.jsonl", &cases);
-    let args = [
-        "run",
-        "procedures/assessment.wm",
-        "-",
-        "--as-of",
-        "2026-06-30",
-        "-o",
-    ];
-    let output = Command::new(env!("CARGO_BIN_EXE_waymark"))
-        .args(args)
-        .arg(&c)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+    let output = run_on_standard_input()
+        .args(["-o", &c])
         .stdin(Stdio::from(std::fs::File::open(&c).unwrap()))
         .output()
         .unwrap();
@@ -232,17 +222,9 @@ fn a_signal_removes_the_temporary_output_file() {
         let scratch = Scratch::new(&format!("signal-{signal}"));
         let out = scratch.0.join("report.jsonl");
         // Cases come from a pipe that stays open, so the run is still writing when signalled.
-        let mut child = Command::new(env!("CARGO_BIN_EXE_waymark"))
-            .args([
-                "run",
-                "procedures/assessment.wm",
-                "-",
-                "--as-of",
-                "2026-06-30",
-                "-o",
-            ])
+        let mut child = run_on_standard_input()
+            .arg("-o")
             .arg(&out)
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
             .stdin(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
