@@ -143,7 +143,7 @@ fn run(plan: &Plan, input: &Path, output: &Path) -> (Summary, u64) {
         reading: waymark_run::Reading::Replay,
     };
     // As `run` reads a case file: a large one straight from the disk.
-    let (mut reader, _) = waymark_cli::open_case_file(input).unwrap();
+    let (mut reader, size) = waymark_cli::open_case_file(input).unwrap();
     // As `-o FILE` writes: a temporary file, large chunks straight to the disk, synced and
     // renamed into place at the end. (Small buffer: the parts are large and go straight on.)
     let file = waymark_cli::WholeFile::create(output).unwrap();
@@ -153,6 +153,7 @@ fn run(plan: &Plan, input: &Path, output: &Path) -> (Summary, u64) {
         plan,
         options,
         &mut reader,
+        size,
         &mut |bytes| {
             written += bytes.len() as u64;
             writer.write_all(bytes)

@@ -417,6 +417,7 @@ fn run_json_lines(
         plan,
         options,
         &mut reader,
+        size,
         &mut |bytes| sink.write(bytes),
         &mut |problems, read| {
             progress.suspend(|| {

@@ -63,7 +63,22 @@ fn shard(hash: u64) -> usize {
     (hash >> 48) as usize % SHARDS
 }
 
+/// The most ids [`SeenIds::expect`] makes room for at once (about 40 MB of sets): a wrong
+/// guess must not take a large share of the machine's memory. Beyond it the sets grow.
+const MOST_EXPECTED: usize = 2_000_000;
+
 impl SeenIds {
+    /// Makes room at once for about `ids` ids. Grown by doubling, the sets of a million ids
+    /// copy every id several times over, into memory fresh from the system at each step.
+    pub(crate) fn expect(&mut self, ids: usize) {
+        let per_set = ids.min(MOST_EXPECTED) / SHARDS;
+        // The ids share out over the sets unevenly by a few percent: an eighth more is ample.
+        let room = per_set + per_set / 8;
+        for set in &mut self.seen {
+            set.reserve(room.saturating_sub(set.len()));
+        }
+    }
+
     /// Notes each case's `(id hash, line)`, in input order.
     pub(crate) fn note(&mut self, ids: &[(u64, usize)]) {
         for &(hash, line) in ids {
@@ -137,6 +152,28 @@ mod tests {
             fullest < 128,
             "one set holds {fullest} of {} ids",
             SHARDS * 64
+        );
+    }
+
+    #[test]
+    fn room_made_for_the_ids_expected_is_enough_for_them() {
+        let mut seen = SeenIds::default();
+        seen.expect(100_000);
+        let room: Vec<usize> = seen.seen.iter().map(HashSet::capacity).collect();
+        let ids: Vec<(u64, usize)> = (0..100_000)
+            .map(|n| (id_hash(&format!("G{n:07}")), n + 1))
+            .collect();
+        seen.note(&ids);
+        let after: Vec<usize> = seen.seen.iter().map(HashSet::capacity).collect();
+        assert_eq!(room, after, "no set grew");
+        assert!(seen.repeated.is_empty());
+        // A wild guess takes no more than the most allowed.
+        let mut wild = SeenIds::default();
+        wild.expect(usize::MAX);
+        let slots: usize = wild.seen.iter().map(HashSet::capacity).sum();
+        assert!(
+            slots < 2 * (MOST_EXPECTED + MOST_EXPECTED / 8),
+            "{slots} slots"
         );
     }
 

@@ -33,9 +33,15 @@ const BLOCK_BYTES: usize = 1 << 20;
 /// done starts on the next block.
 const BLOCKS_IN_FLIGHT: usize = 2;
 
-/// A block's output for the writer: its rendered parts in order, and its case ids (hashed)
-/// with their lines.
-type Written = (Vec<String>, Vec<(u64, usize)>);
+/// A block's output for the writer.
+struct Written {
+    /// The rendered parts, in order.
+    parts: Vec<String>,
+    /// The block's case ids (hashed), with their lines.
+    ids: Vec<(u64, usize)>,
+    /// Bytes of input read up to the end of the block.
+    read: u64,
+}
 
 /// Why a stream stopped: its input could not be read, its output could not be written, or
 /// the system would not make the threads that read and write.
@@ -48,11 +54,13 @@ pub enum StreamError<E> {
 
 /// Runs every case read from `input` and hands the rendered output, in input order, to
 /// `write`. After each block, `on_block` gets the lines for standard error about bad cases in
-/// it and the number of bytes read so far (for a progress bar).
+/// it and the number of bytes read so far (for a progress bar). `input_size`, the input's
+/// length when it is known (a file), lets the check for repeated case ids make its room once.
 pub fn run_json_lines<E: Send>(
     plan: &Plan,
     options: RunOptions,
     input: &mut (dyn Read + Send),
+    input_size: Option<u64>,
     write: &mut (dyn FnMut(&[u8]) -> Result<(), E> + Send),
     on_block: &mut dyn FnMut(&[String], u64),
 ) -> Result<Summary, StreamError<E>> {
@@ -72,7 +80,13 @@ pub fn run_json_lines<E: Send>(
         let writer = std::thread::Builder::new().name("write".into());
         let writer = writer.spawn_scoped(scope, move || -> Result<Vec<usize>, E> {
             let mut seen = SeenIds::default();
-            for (parts, ids) in outputs {
+            let mut first = true;
+            for Written { parts, ids, read } in outputs {
+                if std::mem::take(&mut first)
+                    && let Some(size) = input_size
+                {
+                    seen.expect(expected_ids(ids.len(), read, size));
+                }
                 for part in parts {
                     write(part.as_bytes())?;
                     buffers.give_back(part);
@@ -112,6 +126,13 @@ pub fn run_json_lines<E: Send>(
         summary.repeated_ids = written.map_err(StreamError::Write)?;
         Ok(summary)
     })
+}
+
+/// How many cases a whole input of `size` bytes holds, judged by its first block: `ids`
+/// cases in `read` bytes.
+fn expected_ids(ids: usize, read: u64, size: u64) -> usize {
+    let expected = u128::from(size) * ids as u128 / u128::from(read.max(1));
+    usize::try_from(expected).unwrap_or(usize::MAX)
 }
 
 /// The reader thread: blocks, cut and numbered, until the input ends, fails, or nobody
@@ -302,9 +323,12 @@ impl Cores<'_, '_> {
         }
         self.summary.merge(&batch.summary);
         (self.on_block)(&batch.problems, self.read);
-        self.output
-            .send((batch.output, batch.ids))
-            .map_err(|_| WriterStopped)
+        let written = Written {
+            parts: batch.output,
+            ids: batch.ids,
+            read: self.read,
+        };
+        self.output.send(written).map_err(|_| WriterStopped)
     }
 }
 
@@ -381,28 +405,34 @@ impl Blocks {
         if self.finished {
             return Ok(None);
         }
+        // A spare block keeps its length: its old bytes are written over, never read, and
+        // so need no zeroing again (zeroing a megabyte a block cost a fortieth of the run).
         let mut bytes = self.spares.pop().unwrap_or_default();
-        bytes.clear();
-        bytes.extend_from_slice(&self.carry);
+        let mut filled = self.carry.len();
+        grow_to(&mut bytes, filled);
+        bytes[..filled].copy_from_slice(&self.carry);
         self.carry.clear();
-        bytes.reserve(BLOCK_BYTES + (64 << 10));
         // Bytes before `searched` hold no line break (the carried-over part of a line).
         let mut searched = 0;
         let cut = loop {
-            let wanted = BLOCK_BYTES.saturating_sub(bytes.len()).max(64 << 10);
-            // `read_to_end` fills spare capacity without zeroing it first, and retries reads
-            // that were interrupted.
-            let got = (&mut *input).take(wanted as u64).read_to_end(&mut bytes)?;
+            let wanted = BLOCK_BYTES.saturating_sub(filled).max(64 << 10);
+            grow_to(&mut bytes, filled + wanted);
+            let got = read_fully(input, &mut bytes[filled..filled + wanted])?;
+            filled += got;
             if got == 0 {
                 break None;
             }
-            if bytes.len() >= BLOCK_BYTES {
-                if let Some(at) = bytes[searched..].iter().rposition(|byte| *byte == b'\n') {
+            if filled >= BLOCK_BYTES {
+                if let Some(at) = bytes[searched..filled]
+                    .iter()
+                    .rposition(|byte| *byte == b'\n')
+                {
                     break Some(searched + at);
                 }
-                searched = bytes.len();
+                searched = filled;
             }
         };
+        bytes.truncate(filled);
         match cut {
             Some(cut) => {
                 // Keep the unfinished last line for the next block.
@@ -425,6 +455,27 @@ impl Blocks {
         }
         Ok(Some(Block { bytes }))
     }
+}
+
+/// Makes `bytes` at least `len` long (the new bytes zero).
+fn grow_to(bytes: &mut Vec<u8>, len: usize) {
+    if bytes.len() < len {
+        bytes.resize(len, 0);
+    }
+}
+
+/// Reads until `into` is full or the input ends; gives how many bytes were read.
+fn read_fully(input: &mut dyn Read, into: &mut [u8]) -> std::io::Result<usize> {
+    let mut got = 0;
+    while let Some(rest) = into.get_mut(got..).filter(|rest| !rest.is_empty()) {
+        match input.read(rest) {
+            Ok(0) => break,
+            Ok(count) => got += count,
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(got)
 }
 
 #[cfg(test)]
@@ -514,6 +565,7 @@ mod tests {
             plan,
             options(),
             input,
+            None,
             &mut |bytes| match fail_writing && !out.is_empty() {
                 true => Err(std::io::Error::other("the disk is full")),
                 false => {
