@@ -1,7 +1,7 @@
 //! Case ids seen earlier in a file, to report a case whose id repeats one (a duplicated
-//! export line, or two children given one id). Only an 8-byte hash of each id is kept, so a
-//! national caseload costs a few megabytes; two different ids sharing a hash is a chance of
-//! about one in 37 million for a million cases, and would only add a warning.
+//! export line, or two children given one id). Only an 8-byte hash of each id is kept, with
+//! its line: 16 MB for a million cases. Two different ids sharing a hash is a chance of about
+//! one in 37 million for a million cases, and would only add a warning.
 
 use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -33,63 +33,77 @@ fn mix(mut hash: u64) -> u64 {
     hash ^ (hash >> 33)
 }
 
-/// The ids seen so far, and the lines of the cases whose id had been seen before.
+/// The ids of a stream's cases, to find the cases whose id an earlier case had.
 ///
-/// The hashes are kept in 256 sets, chosen by eight bits of the hash that the sets do not use
-/// themselves. One set for a million ids grows to 19 MB by doubling, and each doubling takes
-/// fresh memory from the system (slow to touch the first time) and rehashes the whole set
-/// with a cache miss an id; small sets grow in memory the allocator already has, and rehash
-/// in the cache.
+/// While the stream runs, each id's hash and line is only put aside, in one of 256 groups
+/// chosen by eight bits of the hash; the repeats are found at the end, a group at a time.
+/// (Looking each id up as it came, in one set of a million ids, missed the processor's cache
+/// for nearly every id, and that wait was most of the writer's time. A group's set stays in
+/// the cache.)
+#[derive(Default)]
 pub(crate) struct SeenIds {
-    seen: Vec<HashSet<u64, BuildHasherDefault<AlreadyHashed>>>,
-    pub repeated: Vec<usize>,
+    groups: Vec<Vec<(u64, usize)>>,
 }
 
-impl Default for SeenIds {
-    fn default() -> Self {
-        SeenIds {
-            seen: (0..SHARDS).map(|_| HashSet::default()).collect(),
-            repeated: Vec::new(),
-        }
-    }
+const GROUPS: usize = 256;
+
+/// Which group keeps a hash: bits 48 to 55. A group's set finds a slot by the low bits and
+/// tells entries of a slot group apart by the top seven, so neither may choose the group (all
+/// of a group's entries would share them).
+fn group(hash: u64) -> usize {
+    (hash >> 48) as usize % GROUPS
 }
 
-const SHARDS: usize = 256;
-
-/// Which set keeps a hash: bits 48 to 55. A set finds a slot by the low bits and tells
-/// entries of a slot group apart by the top seven, so neither may choose the set (all of
-/// a set's entries would share them).
-fn shard(hash: u64) -> usize {
-    (hash >> 48) as usize % SHARDS
-}
-
-/// The most ids [`SeenIds::expect`] makes room for at once (about 40 MB of sets): a wrong
-/// guess must not take a large share of the machine's memory. Beyond it the sets grow.
+/// The most ids [`SeenIds::expect`] makes room for at once (about 36 MB): a wrong guess must
+/// not take a large share of the machine's memory. Beyond it the groups grow.
 const MOST_EXPECTED: usize = 2_000_000;
 
 impl SeenIds {
-    /// Makes room at once for about `ids` ids. Grown by doubling, the sets of a million ids
-    /// copy every id several times over, into memory fresh from the system at each step.
+    /// Makes room at once for about `ids` ids, rather than growing a group (and copying it) a
+    /// dozen times.
     pub(crate) fn expect(&mut self, ids: usize) {
-        let per_set = ids.min(MOST_EXPECTED) / SHARDS;
-        // The ids share out over the sets unevenly by a few percent: an eighth more is ample.
-        let room = per_set + per_set / 8;
-        for set in &mut self.seen {
-            set.reserve(room.saturating_sub(set.len()));
+        self.make_groups();
+        let per_group = ids.min(MOST_EXPECTED) / GROUPS;
+        // The ids share out over the groups unevenly, by a few percent for a large caseload
+        // and more for a small one: an eighth more, and a few dozen, is ample.
+        let room = per_group + per_group / 8 + 64;
+        for group in &mut self.groups {
+            group.reserve(room.saturating_sub(group.len()));
+        }
+    }
+
+    fn make_groups(&mut self) {
+        if self.groups.is_empty() {
+            self.groups = (0..GROUPS).map(|_| Vec::new()).collect();
         }
     }
 
     /// Notes each case's `(id hash, line)`, in input order.
     pub(crate) fn note(&mut self, ids: &[(u64, usize)]) {
+        self.make_groups();
         for &(hash, line) in ids {
-            let fresh = match self.seen.get_mut(shard(hash)) {
-                Some(set) => set.insert(hash),
-                None => true,
-            };
-            if !fresh {
-                self.repeated.push(line);
+            if let Some(group) = self.groups.get_mut(group(hash)) {
+                group.push((hash, line));
             }
         }
+    }
+
+    /// The lines of the cases whose id an earlier case had, in input order.
+    pub(crate) fn repeated(self) -> Vec<usize> {
+        let mut repeated = Vec::new();
+        let mut seen: HashSet<u64, BuildHasherDefault<AlreadyHashed>> = HashSet::default();
+        for group in &self.groups {
+            seen.clear();
+            seen.reserve(group.len());
+            // In input order within a group: the first case with an id is never the repeat.
+            for &(hash, line) in group {
+                if !seen.insert(hash) {
+                    repeated.push(line);
+                }
+            }
+        }
+        repeated.sort_unstable();
+        repeated
     }
 }
 
@@ -120,9 +134,10 @@ mod tests {
     #[test]
     fn a_repeated_id_is_noted_with_its_line() {
         let mut seen = SeenIds::default();
-        seen.note(&[(id_hash("A1"), 1), (id_hash("B2"), 2)]);
+        seen.note(&[(id_hash("A1"), 1), (id_hash("B2"), 2), (id_hash("C3"), 3)]);
         seen.note(&[(id_hash("A1"), 4), (id_hash("A10"), 5), (id_hash("A1"), 9)]);
-        assert_eq!(seen.repeated, [4, 9]);
+        seen.note(&[(id_hash("C3"), 10), (id_hash("B2"), 11)]);
+        assert_eq!(seen.repeated(), [4, 9, 10, 11], "in input order");
         assert_ne!(id_hash("A1"), id_hash("A1\0"), "the length counts");
     }
 
@@ -143,15 +158,15 @@ mod tests {
     /// The sets must share the ids out evenly, or one of them grows as a single set would.
     #[test]
     fn ids_in_sequence_spread_over_the_sets() {
-        let mut counts = [0usize; SHARDS];
-        for n in 0..(SHARDS * 64) {
-            counts[shard(id_hash(&format!("G{n:07}")))] += 1;
+        let mut counts = [0usize; GROUPS];
+        for n in 0..(GROUPS * 64) {
+            counts[group(id_hash(&format!("G{n:07}")))] += 1;
         }
         let fullest = counts.iter().max().copied().unwrap_or(0);
         assert!(
             fullest < 128,
             "one set holds {fullest} of {} ids",
-            SHARDS * 64
+            GROUPS * 64
         );
     }
 
@@ -159,18 +174,18 @@ mod tests {
     fn room_made_for_the_ids_expected_is_enough_for_them() {
         let mut seen = SeenIds::default();
         seen.expect(100_000);
-        let room: Vec<usize> = seen.seen.iter().map(HashSet::capacity).collect();
+        let room: Vec<usize> = seen.groups.iter().map(Vec::capacity).collect();
         let ids: Vec<(u64, usize)> = (0..100_000)
             .map(|n| (id_hash(&format!("G{n:07}")), n + 1))
             .collect();
         seen.note(&ids);
-        let after: Vec<usize> = seen.seen.iter().map(HashSet::capacity).collect();
-        assert_eq!(room, after, "no set grew");
-        assert!(seen.repeated.is_empty());
+        let after: Vec<usize> = seen.groups.iter().map(Vec::capacity).collect();
+        assert_eq!(room, after, "no group grew");
+        assert!(seen.repeated().is_empty());
         // A wild guess takes no more than the most allowed.
         let mut wild = SeenIds::default();
         wild.expect(usize::MAX);
-        let slots: usize = wild.seen.iter().map(HashSet::capacity).sum();
+        let slots: usize = wild.groups.iter().map(Vec::capacity).sum();
         assert!(
             slots < 2 * (MOST_EXPECTED + MOST_EXPECTED / 8),
             "{slots} slots"
@@ -185,7 +200,7 @@ mod tests {
             .collect();
         seen.note(&ids);
         seen.note(&ids[..3]);
-        assert_eq!(seen.repeated, [1, 2, 3]);
+        assert_eq!(seen.repeated(), [1, 2, 3]);
     }
 
     /// Ids in sequence, in the shapes exports use, never share a hash (the old hash made
@@ -205,7 +220,12 @@ mod tests {
             let ids: Vec<(u64, usize)> =
                 (0..300_000).map(|n| (id_hash(&shape(n)), n + 1)).collect();
             seen.note(&ids);
-            assert_eq!(seen.repeated, Vec::<usize>::new(), "ids like {}", shape(7));
+            assert_eq!(
+                seen.repeated(),
+                Vec::<usize>::new(),
+                "ids like {}",
+                shape(7)
+            );
         }
     }
 }

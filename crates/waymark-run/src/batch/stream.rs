@@ -93,7 +93,7 @@ pub fn run_json_lines<E: Send>(
                 }
                 seen.note(&ids);
             }
-            Ok(seen.repeated)
+            Ok(seen.repeated())
         });
         // Without a writer the reader stops too: its blocks have nowhere to go.
         let writer = writer.map_err(StreamError::Threads)?;
