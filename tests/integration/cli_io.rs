@@ -114,6 +114,29 @@ fn output_that_cannot_be_written_is_an_error_for_every_command() {
     }
 }
 
+/// A report written with `-o` that fails part-way names the file (a full disk met during a
+/// long run said only "cannot write the output").
+#[cfg(target_os = "linux")]
+#[test]
+fn output_to_a_file_that_cannot_be_written_names_the_file() {
+    let (code, _, stderr) = waymark(&[
+        "run",
+        "procedures/assessment.wm",
+        "examples/cases.jsonl",
+        "--as-of",
+        "2026-06-30",
+        "-o",
+        "/dev/full",
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    // After the file's bad cases, as a run reports them.
+    assert!(
+        stderr
+            .ends_with("error: cannot write `/dev/full`: No space left on device (os error 28)\n"),
+        "{stderr}"
+    );
+}
+
 #[cfg(unix)]
 #[test]
 fn a_closed_pipe_is_still_not_an_error() {

@@ -7,7 +7,9 @@ use std::sync::Mutex;
 use waymark_diagnostics::{Diagnostic, RenderOptions, Sources, render_human};
 
 mod large;
+mod sink;
 use large::Disk;
+pub use sink::{Sink, stdout_failed};
 
 /// A file being written: a temporary file beside it, renamed into place by [`WholeFile::commit`]
 /// once everything is written and on disk, and removed if the writing stops before that.
@@ -94,6 +96,11 @@ impl WholeFile {
             }),
             path: path.to_path_buf(),
         })
+    }
+
+    /// The file being written (through a link, the file it points to).
+    pub fn path(&self) -> &Path {
+        &self.path
     }
 
     /// Syncs the written bytes to disk and renames the file into place.

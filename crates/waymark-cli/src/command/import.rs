@@ -5,10 +5,8 @@
 use crate::Exit;
 use crate::command::census::{Census, file_bad_case, load_mapping, warn};
 use crate::exit::Failure;
-use crate::output::WholeFile;
+use crate::output::Sink;
 use clap::{Args, Subcommand};
-use std::io::{BufWriter, Write};
-use std::path::Path;
 use waymark_diagnostics::Sources;
 
 const AFTER_HELP: &str = "\
@@ -103,7 +101,7 @@ fn import(args: &CinCensusArgs, sources: &mut Sources) -> Result<Exit, Failure> 
             args.census
         )));
     };
-    let mut out = Output::open(args.output.as_deref())?;
+    let mut out = Sink::open(args.output.as_deref())?;
     let mut bad = 0usize;
     while let Some(child) = census.reader.next_child() {
         let made = waymark_census::child_cases(&child, &mapping);
@@ -151,48 +149,5 @@ fn load_procedure(
     match crate::loader::load_checked(path, sources)? {
         Ok(procedure) => Ok(procedure),
         Err(errors) => Err(Failure::problems(format!("`{path}` has errors")).with(errors)),
-    }
-}
-
-/// Standard output, or `-o FILE` written whole or not at all.
-enum Output {
-    Stdout(BufWriter<std::io::Stdout>),
-    File(BufWriter<WholeFile>),
-}
-
-impl Output {
-    fn open(path: Option<&str>) -> Result<Output, Failure> {
-        Ok(match path {
-            None => Output::Stdout(BufWriter::new(std::io::stdout())),
-            Some(path) => Output::File(BufWriter::new(
-                WholeFile::create(Path::new(path)).map_err(Failure::usage)?,
-            )),
-        })
-    }
-
-    fn write(&mut self, bytes: &[u8]) -> Result<(), Failure> {
-        let written = match self {
-            Output::Stdout(out) => out.write_all(bytes),
-            Output::File(out) => out.write_all(bytes),
-        };
-        written.map_err(failed)
-    }
-
-    fn finish(self) -> Result<(), Failure> {
-        match self {
-            Output::Stdout(mut out) => out.flush().map_err(failed),
-            Output::File(out) => out
-                .into_inner()
-                .map_err(|error| failed(error.into_error()))?
-                .commit()
-                .map_err(Failure::usage),
-        }
-    }
-}
-
-fn failed(error: std::io::Error) -> Failure {
-    match error.kind() {
-        std::io::ErrorKind::BrokenPipe => Failure::quiet(),
-        _ => Failure::usage(format!("cannot write the output: {error}")),
     }
 }

@@ -9,10 +9,10 @@ use crate::Exit;
 use crate::calendar::resolve_calendar;
 use crate::command::census::{Census, load_mapping};
 use crate::exit::Failure;
-use crate::output::WholeFile;
+use crate::output::{Sink, stdout_failed};
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
-use std::io::{BufRead, BufWriter, IsTerminal, Read, Write};
+use std::io::{BufRead, IsTerminal, Read, Write};
 use std::path::Path;
 use waymark_calendar::{DateError, builtin, default_calendar, parse_date, why_no_such_day};
 use waymark_compile::Procedure;
@@ -662,57 +662,7 @@ fn write_small(output: Option<&str>, bytes: &[u8]) -> Result<(), Failure> {
             stdout
                 .write_all(bytes)
                 .and_then(|()| stdout.flush())
-                .map_err(write_failed)
-        }
-    }
-}
-
-fn write_failed(error: std::io::Error) -> Failure {
-    match error.kind() {
-        std::io::ErrorKind::BrokenPipe => Failure::quiet(),
-        _ => Failure::usage(format!("cannot write the output: {error}")),
-    }
-}
-
-/// The output buffer: small writes (a header, the summary) are gathered; the parts of a block,
-/// far larger, go straight through without being copied.
-const OUTPUT_BUFFER: usize = 64 << 10;
-
-/// Where the report goes: standard output, or `-o FILE` written whole or not at all (a run
-/// that stops early drops the file, which removes its temporary copy).
-enum Sink {
-    Stdout(BufWriter<std::io::Stdout>),
-    File(BufWriter<WholeFile>),
-}
-
-impl Sink {
-    fn open(output: Option<&str>) -> Result<Sink, Failure> {
-        Ok(match output {
-            None => Sink::Stdout(BufWriter::with_capacity(OUTPUT_BUFFER, std::io::stdout())),
-            Some(path) => {
-                let file = WholeFile::create(Path::new(path)).map_err(Failure::usage)?;
-                Sink::File(BufWriter::with_capacity(OUTPUT_BUFFER, file))
-            }
-        })
-    }
-
-    fn write(&mut self, bytes: &[u8]) -> Result<(), Failure> {
-        let written = match self {
-            Sink::Stdout(writer) => writer.write_all(bytes),
-            Sink::File(writer) => writer.write_all(bytes),
-        };
-        written.map_err(write_failed)
-    }
-
-    fn finish(self) -> Result<(), Failure> {
-        match self {
-            Sink::Stdout(mut writer) => writer.flush().map_err(write_failed),
-            Sink::File(writer) => {
-                let file = writer
-                    .into_inner()
-                    .map_err(|error| write_failed(error.into_error()))?;
-                file.commit().map_err(Failure::usage)
-            }
+                .map_err(stdout_failed)
         }
     }
 }
