@@ -118,8 +118,6 @@ struct StepState {
     possible: bool,
     /// Where the case moved on from this step (a task's or join's route, a decision's branch).
     onward: Option<StepIndex>,
-    /// For a decision not recorded: its branch was taken from the records behind it.
-    inferred: bool,
     reached: Option<When>,
     /// When the step before it on the path was done (not merely reached).
     after_done: Option<When>,

@@ -28,9 +28,7 @@ impl Replay<'_, '_> {
         while let Some(decision) = undecided.pop() {
             match self.branch_shown_by_records(decision, scratch) {
                 Some(target) => {
-                    let state = self.state_mut(decision);
-                    state.onward = Some(target);
-                    state.inferred = true;
+                    self.state_mut(decision).onward = Some(target);
                     self.walk_from(target, &mut stack, &mut undecided);
                 }
                 None => still_to_come.push(decision),
