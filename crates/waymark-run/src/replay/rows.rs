@@ -256,7 +256,10 @@ impl Replay<'_, '_> {
         }
         // A target is the sooner goal under a limit: work that missed the limit did not meet
         // it, even when this case's target falls later (a pre-birth limit before day 30).
-        if let (Some(done), Some(target), false) = (done, row.target, waived) {
+        if !waived
+            && let Some(done) = done
+            && let Some(target) = row.target
+        {
             row.target_met = Some(target.is_met_by(done) && row.status != Status::Late);
         }
     }
