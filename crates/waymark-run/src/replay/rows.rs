@@ -191,6 +191,7 @@ impl Replay<'_, '_> {
 
     /// Sets the row's due date and target, and the rules that gave them, from the governing
     /// deadlines of its step; `done_at` says when each step a clock counts from was done.
+    /// The row is fresh ([`Row::new`]): what it does not set stays `None`, unwritten.
     #[inline(always)]
     pub(super) fn set_due_and_target(
         &self,
@@ -207,7 +208,6 @@ impl Replay<'_, '_> {
                     .ok()
             });
             (row.due, row.due_rule) = (due, due.map(|_| 0));
-            (row.target, row.target_rule) = (None, None);
             return;
         }
         let step = self.step(row.step);
@@ -217,7 +217,6 @@ impl Replay<'_, '_> {
         // Many steps have no deadline: skip the look when there is none.
         let kinds = self.shape(row.step).deadlines;
         if !kinds.limit && !kinds.target {
-            (row.due, row.due_rule, row.target, row.target_rule) = (None, None, None, None);
             return;
         }
         let found = governing(calendar, step, &fact, &done_at, &decided, out_of_range);
