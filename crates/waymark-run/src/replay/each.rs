@@ -44,11 +44,16 @@ pub(super) struct Pairs {
 
 /// Pairs work records with occurrences, both given as days in date order (see the module's
 /// rules). Linear in the two lists.
+#[cfg(test)]
 pub(super) fn pair(occurrences: &[NaiveDate], work: &[NaiveDate]) -> Pairs {
-    let mut pairs = Pairs {
-        for_occurrence: vec![None; occurrences.len()],
-        ..Pairs::default()
-    };
+    let mut pairs = Pairs::default();
+    pair_into(occurrences, work, &mut pairs);
+    pairs
+}
+
+/// [`pair`], into `pairs` (whose lists are cleared first and reused: no allocation a case).
+fn pair_into(occurrences: &[NaiveDate], work: &[NaiveDate], pairs: &mut Pairs) {
+    pairs.clear(occurrences.len());
     let mut next_record = 0;
     for (k, &occurs) in occurrences.iter().enumerate() {
         let from = next_record;
@@ -80,18 +85,22 @@ pub(super) fn pair(occurrences: &[NaiveDate], work: &[NaiveDate]) -> Pairs {
             _ => pairs.extra.push(index),
         }
     }
-    pairs
 }
 
 /// Pairs work due after each occurrence with the occurrences, both given as days in date
 /// order: a record answers the latest occurrence on or before its day (the safety plan made at
 /// that meeting), and a further record for the same occurrence is extra. A record before the
 /// first occurrence answers it, early (`after`, judged `out_of_order`). Linear in the lists.
+#[cfg(test)]
 pub(super) fn pair_after(occurrences: &[NaiveDate], work: &[NaiveDate]) -> Pairs {
-    let mut pairs = Pairs {
-        for_occurrence: vec![None; occurrences.len()],
-        ..Pairs::default()
-    };
+    let mut pairs = Pairs::default();
+    pair_after_into(occurrences, work, &mut pairs);
+    pairs
+}
+
+/// [`pair_after`], into `pairs` (cleared first and reused).
+fn pair_after_into(occurrences: &[NaiveDate], work: &[NaiveDate], pairs: &mut Pairs) {
+    pairs.clear(occurrences.len());
     let mut current: Option<usize> = None;
     for (index, &day) in work.iter().enumerate() {
         while occurrences
@@ -116,22 +125,54 @@ pub(super) fn pair_after(occurrences: &[NaiveDate], work: &[NaiveDate]) -> Pairs
             Some(_) => pairs.extra.push(index),
         }
     }
-    pairs
+}
+
+impl Pairs {
+    /// Empties the lists (keeping their memory), with `occurrences` occurrences unanswered.
+    fn clear(&mut self, occurrences: usize) {
+        self.for_occurrence.clear();
+        self.for_occurrence.resize(occurrences, None);
+        self.ahead = None;
+        self.extra.clear();
+        self.after.clear();
+    }
 }
 
 /// The records of one step's occurrences and of its work, as indexes into the replay's
-/// records, a duplicate (the same step at the same moment) left out.
+/// records, a duplicate (the same step at the same moment) left out; and their days.
+#[derive(Default)]
 pub(super) struct Lists {
     occurrences: Vec<usize>,
     work: Vec<usize>,
+    occurrence_days: Vec<NaiveDate>,
+    work_days: Vec<NaiveDate>,
+}
+
+impl Lists {
+    /// Empties the lists, keeping their memory.
+    fn clear(&mut self) {
+        self.occurrences.clear();
+        self.work.clear();
+        self.occurrence_days.clear();
+        self.work_days.clear();
+    }
+}
+
+/// The lists pairing one piece of work: kept from case to case (most cases that have such
+/// work would otherwise allocate six lists for it).
+pub(super) type Paired = (StepIndex, Lists, Pairs);
+
+/// Hands the lists of `paired` (emptied) to `spares`, for the next case.
+pub(super) fn keep_spares(paired: &mut Vec<Paired>, spares: &mut Vec<(Lists, Pairs)>) {
+    for (_, mut lists, pairs) in paired.drain(..) {
+        lists.clear();
+        spares.push((lists, pairs));
+    }
 }
 
 impl Replay<'_, '_> {
-    fn each_lists(&self, work: StepIndex, occurs: StepIndex) -> Lists {
-        let mut lists = Lists {
-            occurrences: Vec::new(),
-            work: Vec::new(),
-        };
+    /// Fills `lists` (empty) for `work` and the step it is due before or after.
+    fn each_lists(&self, work: StepIndex, occurs: StepIndex, lists: &mut Lists) {
         for (index, record) in self.records.iter().enumerate() {
             if self.is_duplicate(index) {
                 continue;
@@ -143,22 +184,21 @@ impl Replay<'_, '_> {
                     .is_some_and(|&last| self.records[last].on.date == record.on.date);
                 if !same_day {
                     lists.occurrences.push(index);
+                    lists.occurrence_days.push(record.on.date);
                 }
             } else if record.step == work {
                 lists.work.push(index);
+                lists.work_days.push(record.on.date);
             }
         }
-        lists
     }
 
-    fn each_pairs(&self, work: StepIndex, lists: &Lists) -> Pairs {
-        let days = |list: &[usize]| -> Vec<NaiveDate> {
-            list.iter().map(|&i| self.records[i].on.date).collect()
-        };
-        let (occurrences, work_days) = (days(&lists.occurrences), days(&lists.work));
+    /// Pairs the records in `lists` into `pairs` (its lists are cleared first).
+    fn each_pairs(&self, work: StepIndex, lists: &Lists, pairs: &mut Pairs) {
+        let (occurrences, work_days) = (&lists.occurrence_days, &lists.work_days);
         match self.plan.counts_after_each(work) {
-            true => pair_after(&occurrences, &work_days),
-            false => pair(&occurrences, &work_days),
+            true => pair_after_into(occurrences, work_days, pairs),
+            false => pair_into(occurrences, work_days, pairs),
         }
     }
 
@@ -194,8 +234,9 @@ impl Replay<'_, '_> {
             if self.state(work).first.is_none() && self.state(occurs).first.is_none() {
                 continue;
             }
-            let lists = self.each_lists(work, occurs);
-            let pairs = self.each_pairs(work, &lists);
+            let (mut lists, mut pairs) = self.each_spares.pop().unwrap_or_default();
+            self.each_lists(work, occurs, &mut lists);
+            self.each_pairs(work, &lists, &mut pairs);
             self.note_each_deviations(work, occurs, &lists, &pairs);
             // Kept for the rows, which pair the same records.
             self.each_paired.push((work, lists, pairs));
@@ -299,8 +340,9 @@ impl Replay<'_, '_> {
         let (lists, pairs) = match self.each_paired.iter().find(|(w, ..)| *w == work) {
             Some((_, lists, pairs)) => (lists, pairs),
             None => {
-                let lists = self.each_lists(work, occurs);
-                let pairs = self.each_pairs(work, &lists);
+                let (mut lists, mut pairs) = (Lists::default(), Pairs::default());
+                self.each_lists(work, occurs, &mut lists);
+                self.each_pairs(work, &lists, &mut pairs);
                 computed = (lists, pairs);
                 (&computed.0, &computed.1)
             }

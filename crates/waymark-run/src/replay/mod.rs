@@ -118,8 +118,6 @@ struct StepState {
     possible: bool,
     /// Where the case moved on from this step (a task's or join's route, a decision's branch).
     onward: Option<StepIndex>,
-    /// For a decision not recorded: its branch was taken from the records behind it.
-    inferred: bool,
     reached: Option<When>,
     /// When the step before it on the path was done (not merely reached).
     after_done: Option<When>,
@@ -162,7 +160,9 @@ pub(crate) struct Replay<'a, 'p> {
     maybe_out_of_order: bool,
     /// For work due before or after each occurrence of a step: how its records paired with
     /// the occurrences (found with the deviations, used again for the rows).
-    each_paired: Vec<(StepIndex, each::Lists, each::Pairs)>,
+    each_paired: Vec<each::Paired>,
+    /// Emptied lists for pairing such work, kept from case to case.
+    each_spares: Vec<(each::Lists, each::Pairs)>,
     /// Some event of the case is an extension (most cases have none: no step is extended).
     extended: bool,
     /// How many of the case's events are waivers without a date.
@@ -196,7 +196,8 @@ impl<'a, 'p> Replay<'a, 'p> {
             record_list: std::mem::take(&mut scratch.record_list),
             path: std::mem::take(&mut scratch.path),
             maybe_out_of_order: false,
-            each_paired: Vec::new(),
+            each_paired: std::mem::take(&mut scratch.each_paired),
+            each_spares: std::mem::take(&mut scratch.each_spares),
             extended: scratch.extended,
             dateless: scratch.dateless,
         };
@@ -243,6 +244,9 @@ impl<'a, 'p> Replay<'a, 'p> {
         scratch.list = std::mem::take(&mut self.list);
         scratch.record_list = std::mem::take(&mut self.record_list);
         scratch.path = std::mem::take(&mut self.path);
+        each::keep_spares(&mut self.each_paired, &mut self.each_spares);
+        scratch.each_paired = std::mem::take(&mut self.each_paired);
+        scratch.each_spares = std::mem::take(&mut self.each_spares);
         self.deviations
     }
 

@@ -28,9 +28,7 @@ impl Replay<'_, '_> {
         while let Some(decision) = undecided.pop() {
             match self.branch_shown_by_records(decision, scratch) {
                 Some(target) => {
-                    let state = self.state_mut(decision);
-                    state.onward = Some(target);
-                    state.inferred = true;
+                    self.state_mut(decision).onward = Some(target);
                     self.walk_from(target, &mut stack, &mut undecided);
                 }
                 None => still_to_come.push(decision),
@@ -171,6 +169,12 @@ impl Replay<'_, '_> {
         decision: StepIndex,
         scratch: &mut Scratch,
     ) -> Option<StepIndex> {
+        // Most such decisions are still to come, with nothing recorded off the path: one look
+        // at the records settles that, where exploring every branch cost a thousand
+        // instructions a case.
+        if !self.records_off_path() {
+            return None;
+        }
         let mut best: Option<(u32, StepIndex)> = None;
         for target in self.open_routes(decision) {
             if let Some(first) = self.earliest_record_behind(target, scratch)
@@ -180,6 +184,15 @@ impl Replay<'_, '_> {
             }
         }
         best.map(|(_, target)| target)
+    }
+
+    /// Whether some record is of a step off the path that can show a branch taken (what
+    /// [`Self::earliest_record_behind`] looks for; a checkpoint or recurring work shows none).
+    fn records_off_path(&self) -> bool {
+        self.records.iter().any(|record| {
+            !self.state(record.step).on_path
+                && !matches!(self.kind(record.step), Kind::Checkpoint | Kind::Recurring)
+        })
     }
 
     /// The earliest first record of a step the case may reach from `from` off the path

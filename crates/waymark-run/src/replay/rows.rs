@@ -191,6 +191,7 @@ impl Replay<'_, '_> {
 
     /// Sets the row's due date and target, and the rules that gave them, from the governing
     /// deadlines of its step; `done_at` says when each step a clock counts from was done.
+    /// The row is fresh ([`Row::new`]): what it does not set stays `None`, unwritten.
     #[inline(always)]
     pub(super) fn set_due_and_target(
         &self,
@@ -207,7 +208,6 @@ impl Replay<'_, '_> {
                     .ok()
             });
             (row.due, row.due_rule) = (due, due.map(|_| 0));
-            (row.target, row.target_rule) = (None, None);
             return;
         }
         let step = self.step(row.step);
@@ -217,7 +217,6 @@ impl Replay<'_, '_> {
         // Many steps have no deadline: skip the look when there is none.
         let kinds = self.shape(row.step).deadlines;
         if !kinds.limit && !kinds.target {
-            (row.due, row.due_rule, row.target, row.target_rule) = (None, None, None, None);
             return;
         }
         let found = governing(calendar, step, &fact, &done_at, &decided, out_of_range);
@@ -256,7 +255,10 @@ impl Replay<'_, '_> {
         }
         // A target is the sooner goal under a limit: work that missed the limit did not meet
         // it, even when this case's target falls later (a pre-birth limit before day 30).
-        if let (Some(done), Some(target), false) = (done, row.target, waived) {
+        if !waived
+            && let Some(done) = done
+            && let Some(target) = row.target
+        {
             row.target_met = Some(target.is_met_by(done) && row.status != Status::Late);
         }
     }

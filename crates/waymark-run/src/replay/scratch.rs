@@ -26,6 +26,10 @@ pub(super) struct Scratch {
     /// Visit marks for exploring a decision's branches, by generation (no clearing).
     pub(super) marks: Vec<u32>,
     pub(super) generation: u32,
+    /// Work due before or after each occurrence of a step: the lists that paired it (empty
+    /// between cases), and spare ones.
+    pub(super) each_paired: Vec<super::each::Paired>,
+    pub(super) each_spares: Vec<(super::each::Lists, super::each::Pairs)>,
     /// Some event of the case being run is an extension.
     pub(super) extended: bool,
     /// How many events of the case being run have no date.
