@@ -5,7 +5,9 @@
 )]
 
 use super::Printer;
-use super::text::{due_text, push_json_date, push_json_string, push_number, push_when};
+use super::text::{
+    due_text, push_json_date, push_json_date_ending_row, push_json_string, push_number, push_when,
+};
 use crate::case::{BadCase, InputFile};
 use crate::due::Due;
 use crate::report::{CaseReport, Deviation, Row, Status};
@@ -192,11 +194,20 @@ impl Printer<'_, '_> {
                 push_due_and_target(row, out);
             }
         }
-        push_json_date(out, row.done.map(|done| done.date));
-        if has_rare_fields(row) {
+        let done = row.done.map(|done| done.date);
+        let rare = has_rare_fields(row);
+        let event = row.event.and_then(|index| report.case.events.get(index));
+        if !rare && event.is_none_or(|event| event.outcome.is_none() && event.reason.is_none()) {
+            // Most rows end with their done date: it is copied with the row's end, in one
+            // piece. (A row with a latest outcome has occurrences, one of the rare fields.)
+            push_json_date_ending_row(out, done);
+            return;
+        }
+        push_json_date(out, done);
+        if rare {
             self.json_rare_fields(row, out);
         }
-        if let Some(event) = row.event.and_then(|index| report.case.events.get(index)) {
+        if let Some(event) = event {
             if let Some(outcome) = event.outcome {
                 out.push_str(self.json_outcome(row.step, outcome));
             }
