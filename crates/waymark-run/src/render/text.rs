@@ -230,7 +230,7 @@ pub(crate) fn push_json_string(out: &mut String, text: &str) {
 /// Whether `text` holds a byte JSON escapes: `"`, `\` or a control character. Eight bytes at
 /// a time: the reasons a case file gives are the longest text a report copies, and a byte at a
 /// time cost six instructions a byte.
-fn needs_escape(text: &str) -> bool {
+pub(super) fn needs_escape(text: &str) -> bool {
     let mut words = text.as_bytes().chunks_exact(8);
     for word in &mut words {
         let word = u64::from_le_bytes(word.try_into().unwrap_or([0; 8]));
