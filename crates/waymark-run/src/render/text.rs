@@ -20,24 +20,39 @@ pub(crate) fn push_date(out: &mut String, date: NaiveDate) {
 }
 
 /// A covered date as a JSON string, `"YYYY-MM-DD"`, from the table below.
+#[inline(always)]
 fn quoted_date(date: NaiveDate) -> Option<&'static str> {
-    let at = waymark_calendar::day_number(date)? * DATE_STRIDE;
-    DATE_TEXTS.get(at..at + 12)
+    DATE_PIECES.get(waymark_calendar::day_number(date)?)?.get(..12)
 }
 
 /// A covered date as a JSON string and the end of a JSON row after it, `"YYYY-MM-DD"},`.
+#[inline(always)]
 fn quoted_date_ending_row(date: NaiveDate) -> Option<&'static str> {
-    let at = waymark_calendar::day_number(date)? * DATE_STRIDE;
-    DATE_TEXTS.get(at..at + DATE_STRIDE)
+    let piece = DATE_PIECES.get(waymark_calendar::day_number(date)?)?;
+    // (Always so: said, so that the copy is known to be of fourteen bytes, made in place.)
+    (piece.len() == DATE_STRIDE).then_some(*piece)
 }
 
-/// Every date the calendars cover, written `"YYYY-MM-DD"},` one after another (570 KB, made
-/// when Waymark is compiled): writing a date is then copying twelve bytes, and most rows of a
-/// JSON report end with their done date, which is then copied with the row's end as one piece
-/// of fourteen. Reports print about seventy dates a case.
-static DATE_TEXTS: &str = match std::str::from_utf8(&DATE_BYTES) {
-    Ok(text) => text,
-    Err(_) => "",
+/// Every date the calendars cover, written `"YYYY-MM-DD"},`, each its own piece of
+/// [`DATE_BYTES`] (made when Waymark is compiled): writing a date is then copying twelve
+/// bytes, and most rows of a JSON report end with their done date, which is then copied with
+/// the row's end as one piece of fourteen. A piece apiece, not one text cut at both ends for
+/// each date: each cut was checked to fall between characters. Reports print about seventy
+/// dates a case.
+static DATE_PIECES: [&str; DAYS] = {
+    let mut pieces = [""; DAYS];
+    let mut rest: &[u8] = &DATE_BYTES;
+    let mut day = 0;
+    while day < DAYS {
+        let (piece, after) = rest.split_at(DATE_STRIDE);
+        pieces[day] = match std::str::from_utf8(piece) {
+            Ok(text) => text,
+            Err(_) => "",
+        };
+        rest = after;
+        day += 1;
+    }
+    pieces
 };
 
 const FIRST_YEAR: usize = waymark_calendar::FIRST_YEAR as usize;
@@ -57,7 +72,7 @@ const DAYS: usize = {
     days
 };
 
-/// The bytes a date takes in [`DATE_TEXTS`].
+/// The bytes a date takes in [`DATE_BYTES`].
 const DATE_STRIDE: usize = 14;
 
 static DATE_BYTES: [u8; DAYS * DATE_STRIDE] = {
@@ -522,7 +537,7 @@ mod tests {
             assert_eq!(quoted_date_ending_row(date), Some(ending.as_str()));
             count += 1;
         }
-        assert_eq!(count * DATE_STRIDE, DATE_TEXTS.len());
+        assert_eq!(count, DATE_PIECES.len());
         assert_eq!(quoted_date(last.succ_opt().unwrap()), None);
         // Dates outside the table are written in full all the same.
         for date in [first.pred_opt().unwrap(), last.succ_opt().unwrap()] {
