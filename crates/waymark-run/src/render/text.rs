@@ -22,7 +22,9 @@ pub(crate) fn push_date(out: &mut String, date: NaiveDate) {
 /// A covered date as a JSON string, `"YYYY-MM-DD"`, from the table below.
 #[inline(always)]
 fn quoted_date(date: NaiveDate) -> Option<&'static str> {
-    DATE_PIECES.get(waymark_calendar::day_number(date)?)?.get(..12)
+    DATE_PIECES
+        .get(waymark_calendar::day_number(date)?)?
+        .get(..12)
 }
 
 /// A covered date as a JSON string and the end of a JSON row after it, `"YYYY-MM-DD"},`.
