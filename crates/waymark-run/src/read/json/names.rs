@@ -55,7 +55,6 @@ struct Table {
 /// 24 bytes, cover it all), and its index among the procedure's steps or roles; and the name.
 struct Entry {
     name: Box<str>,
-    len: usize,
     head: u64,
     mask: u64,
     middle: u64,
@@ -159,7 +158,6 @@ impl Entry {
         };
         Entry {
             name: name.into(),
-            len,
             head: word(0) & mask,
             mask,
             middle: if len > 16 { word(8) } else { 0 },
@@ -173,7 +171,7 @@ impl Entry {
     /// bytes are compared first.
     #[inline(always)]
     fn is_at(&self, rest: &[u8], head: u64) -> bool {
-        let len = self.len;
+        let len = self.name.len();
         let word = |from: usize| {
             (rest.get(from..).and_then(<[u8]>::first_chunk::<8>))
                 .map(|word| u64::from_le_bytes(*word))
