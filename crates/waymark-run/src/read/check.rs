@@ -303,7 +303,7 @@ fn fact_value(kind: &FactKind, value: &RawValue<'_>) -> Result<Option<FactValue>
     let value = match kind {
         FactKind::OneOf(words) => words
             .iter()
-            .position(|word| word == text)
+            .position(|word| same_text(word, text))
             .map(|index| FactValue::Choice(index as u32))
             .ok_or_else(
                 || match did_you_mean(text, words.iter().map(String::as_str)) {
@@ -320,6 +320,14 @@ fn fact_value(kind: &FactKind, value: &RawValue<'_>) -> Result<Option<FactValue>
         },
     };
     Ok(Some(value))
+}
+
+/// Whether two texts are equal, their lengths and last bytes compared first: the words a
+/// case's values are matched with (a fact's choices, a decision's outcomes) mostly differ at
+/// their ends or in length (`level2`, `level3`), and comparing the rest of them is a call.
+#[inline]
+fn same_text(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.as_bytes().last() == b.as_bytes().last() && a == b
 }
 
 /// A whole number of 0 or more, as a case file gives it. `16.0` is sixteen: pandas and
@@ -570,7 +578,9 @@ fn usual_event(
     let step = plan.procedure.step(step_id);
     let outcome = match (&step.kind, raw.outcome) {
         (StepKind::Together { .. } | StepKind::Join { .. }, _) => return None,
-        (StepKind::Decision, Some(text)) => Some(step.outcomes.iter().position(|o| o.id == text)?),
+        (StepKind::Decision, Some(text)) => {
+            Some(step.outcomes.iter().position(|o| same_text(&o.id, text))?)
+        }
         (StepKind::Decision, None) | (_, Some(_)) => return None,
         (_, None) => None,
     };

@@ -5,24 +5,39 @@
 )]
 
 use super::Printer;
-use super::text::{due_text, push_json_date, push_json_string, push_number, push_when};
+use super::text::{
+    due_text, needs_escape, push_json_date, push_json_date_ending_row, push_json_string,
+    push_number, push_when,
+};
 use crate::case::{BadCase, InputFile};
 use crate::due::Due;
-use crate::report::{CaseReport, Deviation, Row, Status};
+use crate::report::{CaseReport, Deviation, Row, State, Status};
 use chrono::NaiveDate;
 use std::fmt::Write;
 
 impl Printer<'_, '_> {
     pub(super) fn json_case(&self, report: &CaseReport, out: &mut String) {
-        out.push_str("{\"case\":");
-        push_json_string(out, &report.case.id);
-        out.push_str(",\"line\":");
+        // The fixed pieces around the id and the state, each written with its neighbours in
+        // one copy (and the state's word, in place of a copy of a length looked up).
+        let id = &report.case.id;
+        if needs_escape(id) {
+            out.push_str("{\"case\":");
+            push_json_string(out, id);
+            out.push_str(",\"line\":");
+        } else {
+            out.push_str("{\"case\":\"");
+            out.push_str(id);
+            out.push_str("\",\"line\":");
+        }
         push_number(out, report.case.line as u64);
         out.push_str(",\"as_of\":");
         push_json_date(out, Some(report.as_of));
-        out.push_str(",\"state\":\"");
-        out.push_str(report.state.word());
-        out.push_str("\",\"end\":");
+        out.push_str(match report.state {
+            State::Open => ",\"state\":\"open\",\"end\":",
+            State::Closed => ",\"state\":\"closed\",\"end\":",
+            State::Left => ",\"state\":\"left\",\"end\":",
+            State::NotStarted => ",\"state\":\"not_started\",\"end\":",
+        });
         match report.end {
             Some(end) => self.push_json_name(end, out),
             None => out.push_str("null"),
@@ -192,11 +207,20 @@ impl Printer<'_, '_> {
                 push_due_and_target(row, out);
             }
         }
-        push_json_date(out, row.done.map(|done| done.date));
-        if has_rare_fields(row) {
+        let done = row.done.map(|done| done.date);
+        let rare = has_rare_fields(row);
+        let event = row.event.and_then(|index| report.case.events.get(index));
+        if !rare && event.is_none_or(|event| event.outcome.is_none() && event.reason.is_none()) {
+            // Most rows end with their done date: it is copied with the row's end, in one
+            // piece. (A row with a latest outcome has occurrences, one of the rare fields.)
+            push_json_date_ending_row(out, done);
+            return;
+        }
+        push_json_date(out, done);
+        if rare {
             self.json_rare_fields(row, out);
         }
-        if let Some(event) = row.event.and_then(|index| report.case.events.get(index)) {
+        if let Some(event) = event {
             if let Some(outcome) = event.outcome {
                 out.push_str(self.json_outcome(row.step, outcome));
             }

@@ -20,17 +20,41 @@ pub(crate) fn push_date(out: &mut String, date: NaiveDate) {
 }
 
 /// A covered date as a JSON string, `"YYYY-MM-DD"`, from the table below.
+#[inline(always)]
 fn quoted_date(date: NaiveDate) -> Option<&'static str> {
-    let at = waymark_calendar::day_number(date)? * 12;
-    DATE_TEXTS.get(at..at + 12)
+    DATE_PIECES
+        .get(waymark_calendar::day_number(date)?)?
+        .get(..12)
 }
 
-/// Every date the calendars cover, written `"YYYY-MM-DD"` one after another (490 KB, made
-/// when Waymark is compiled): writing a date is then copying twelve bytes. Reports print
-/// about seventy dates a case.
-static DATE_TEXTS: &str = match std::str::from_utf8(&DATE_BYTES) {
-    Ok(text) => text,
-    Err(_) => "",
+/// A covered date as a JSON string and the end of a JSON row after it, `"YYYY-MM-DD"},`.
+#[inline(always)]
+fn quoted_date_ending_row(date: NaiveDate) -> Option<&'static str> {
+    let piece = DATE_PIECES.get(waymark_calendar::day_number(date)?)?;
+    // (Always so: said, so that the copy is known to be of fourteen bytes, made in place.)
+    (piece.len() == DATE_STRIDE).then_some(*piece)
+}
+
+/// Every date the calendars cover, written `"YYYY-MM-DD"},`, each its own piece of
+/// [`DATE_BYTES`] (made when Waymark is compiled): writing a date is then copying twelve
+/// bytes, and most rows of a JSON report end with their done date, which is then copied with
+/// the row's end as one piece of fourteen. A piece apiece, not one text cut at both ends for
+/// each date: each cut was checked to fall between characters. Reports print about seventy
+/// dates a case.
+static DATE_PIECES: [&str; DAYS] = {
+    let mut pieces = [""; DAYS];
+    let mut rest: &[u8] = &DATE_BYTES;
+    let mut day = 0;
+    while day < DAYS {
+        let (piece, after) = rest.split_at(DATE_STRIDE);
+        pieces[day] = match std::str::from_utf8(piece) {
+            Ok(text) => text,
+            Err(_) => "",
+        };
+        rest = after;
+        day += 1;
+    }
+    pieces
 };
 
 const FIRST_YEAR: usize = waymark_calendar::FIRST_YEAR as usize;
@@ -50,8 +74,11 @@ const DAYS: usize = {
     days
 };
 
-static DATE_BYTES: [u8; DAYS * 12] = {
-    let mut bytes = [0u8; DAYS * 12];
+/// The bytes a date takes in [`DATE_BYTES`].
+const DATE_STRIDE: usize = 14;
+
+static DATE_BYTES: [u8; DAYS * DATE_STRIDE] = {
+    let mut bytes = [0u8; DAYS * DATE_STRIDE];
     let mut at = 0;
     let mut year = FIRST_YEAR;
     while year <= LAST_YEAR {
@@ -89,13 +116,15 @@ static DATE_BYTES: [u8; DAYS * 12] = {
                     b'0' + digits[6] as u8,
                     b'0' + digits[7] as u8,
                     b'"',
+                    b'}',
+                    b',',
                 ];
                 let mut k = 0;
-                while k < 12 {
+                while k < DATE_STRIDE {
                     bytes[at + k] = text[k];
                     k += 1;
                 }
-                at += 12;
+                at += DATE_STRIDE;
                 day += 1;
             }
             month += 1;
@@ -218,7 +247,7 @@ pub(crate) fn push_json_string(out: &mut String, text: &str) {
 /// Whether `text` holds a byte JSON escapes: `"`, `\` or a control character. Eight bytes at
 /// a time: the reasons a case file gives are the longest text a report copies, and a byte at a
 /// time cost six instructions a byte.
-fn needs_escape(text: &str) -> bool {
+pub(super) fn needs_escape(text: &str) -> bool {
     let mut words = text.as_bytes().chunks_exact(8);
     for word in &mut words {
         let word = u64::from_le_bytes(word.try_into().unwrap_or([0; 8]));
@@ -260,6 +289,22 @@ pub(crate) fn push_json_date(out: &mut String, date: Option<NaiveDate>) {
             None => push_uncovered_json_date(out, date),
         },
         None => out.push_str("null"),
+    }
+}
+
+/// [`push_json_date`] for the last field of a JSON row, and the row's end: `"YYYY-MM-DD"},`
+/// (or `null},`), one copy where it was two.
+#[inline(always)]
+pub(crate) fn push_json_date_ending_row(out: &mut String, date: Option<NaiveDate>) {
+    match date {
+        Some(date) => match quoted_date_ending_row(date) {
+            Some(quoted) => out.push_str(quoted),
+            None => {
+                push_uncovered_json_date(out, date);
+                out.push_str("},");
+            }
+        },
+        None => out.push_str("null},"),
     }
 }
 
@@ -490,9 +535,20 @@ mod tests {
         for date in first.iter_days().take_while(|date| *date <= last) {
             let expected = format!("\"{date}\"");
             assert_eq!(quoted_date(date), Some(expected.as_str()));
+            let ending = format!("\"{date}\"}},");
+            assert_eq!(quoted_date_ending_row(date), Some(ending.as_str()));
             count += 1;
         }
-        assert_eq!(count * 12, DATE_TEXTS.len());
+        assert_eq!(count, DATE_PIECES.len());
         assert_eq!(quoted_date(last.succ_opt().unwrap()), None);
+        // Dates outside the table are written in full all the same.
+        for date in [first.pred_opt().unwrap(), last.succ_opt().unwrap()] {
+            let mut out = String::new();
+            push_json_date_ending_row(&mut out, Some(date));
+            assert_eq!(out, format!("\"{date}\"}},"));
+        }
+        let mut out = String::new();
+        push_json_date_ending_row(&mut out, None);
+        assert_eq!(out, "null},");
     }
 }

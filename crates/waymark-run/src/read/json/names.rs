@@ -23,18 +23,19 @@ impl LineNames {
     }
 
     /// The step whose name starts at `at` in `line` and is followed by a quote, and the
-    /// name's length.
+    /// name: the table's own copy, so that the line need not be cut (at ends checked to fall
+    /// between characters) to give it.
     #[inline(always)]
-    pub(crate) fn step_at(&self, line: &[u8], at: usize) -> Option<(StepIndex, usize)> {
-        let (index, len) = self.steps.at(line, at)?;
-        Some((StepIndex(index), len))
+    pub(crate) fn step_at(&self, line: &[u8], at: usize) -> Option<(StepIndex, &str)> {
+        let (index, name) = self.steps.named_at(line, at)?;
+        Some((StepIndex(index), name))
     }
 
     /// [`LineNames::step_at`] for a role.
     #[inline(always)]
-    pub(crate) fn role_at(&self, line: &[u8], at: usize) -> Option<(RoleIndex, usize)> {
-        let (index, len) = self.roles.at(line, at)?;
-        Some((RoleIndex(index), len))
+    pub(crate) fn role_at(&self, line: &[u8], at: usize) -> Option<(RoleIndex, &str)> {
+        let (index, name) = self.roles.named_at(line, at)?;
+        Some((RoleIndex(index), name))
     }
 }
 
@@ -51,9 +52,9 @@ struct Table {
 
 /// A name as numbers to compare with the line: its first eight bytes (the rest of a shorter
 /// name masked off), its last eight and the eight after its first (which, for a name of up to
-/// 24 bytes, cover it all), and its index among the procedure's steps or roles.
+/// 24 bytes, cover it all), and its index among the procedure's steps or roles; and the name.
 struct Entry {
-    len: usize,
+    name: Box<str>,
     head: u64,
     mask: u64,
     middle: u64,
@@ -116,8 +117,15 @@ impl Table {
     }
 
     /// The index and length of the name at `at`, followed by a quote.
-    #[inline(always)]
+    #[cfg(test)]
     fn at(&self, line: &[u8], at: usize) -> Option<(u32, usize)> {
+        let (index, name) = self.named_at(line, at)?;
+        Some((index, name.len()))
+    }
+
+    /// The index of the name at `at`, followed by a quote, and the name.
+    #[inline(always)]
+    fn named_at(&self, line: &[u8], at: usize) -> Option<(u32, &str)> {
         let rest = line.get(at..)?;
         let head = before_quote(u64::from_le_bytes(*rest.first_chunk::<8>()?));
         let &(start, end) = self.groups.get(group(head, self.mask))?;
@@ -125,7 +133,7 @@ impl Table {
         while next < end as usize {
             let entry = self.entries.get(next)?;
             if entry.is_at(rest, head) {
-                return Some((entry.index, entry.len));
+                return Some((entry.index, &entry.name));
             }
             next += 1;
         }
@@ -149,7 +157,7 @@ impl Entry {
             _ => (1u64 << (len * 8)) - 1,
         };
         Entry {
-            len,
+            name: name.into(),
             head: word(0) & mask,
             mask,
             middle: if len > 16 { word(8) } else { 0 },
@@ -163,7 +171,7 @@ impl Entry {
     /// bytes are compared first.
     #[inline(always)]
     fn is_at(&self, rest: &[u8], head: u64) -> bool {
-        let len = self.len;
+        let len = self.name.len();
         let word = |from: usize| {
             (rest.get(from..).and_then(<[u8]>::first_chunk::<8>))
                 .map(|word| u64::from_le_bytes(*word))

@@ -247,17 +247,18 @@ impl<'a> Line<'a> {
     }
 
     /// A step's name: where it is one of the procedure's, found with its end and its index
-    /// in one look at its first bytes; else read as any text.
+    /// in one look at its first bytes (and given as the table's copy of it); else read as any
+    /// text.
     #[inline(always)]
     fn step(&mut self, index: &mut Option<StepIndex>) -> Option<&'a str> {
         let start = self.at + 1;
         if let Some(names) = self.names
             && self.bytes().get(self.at) == Some(&b'"')
-            && let Some((step, len)) = names.step_at(self.bytes(), start)
+            && let Some((step, name)) = names.step_at(self.bytes(), start)
         {
-            self.at = start + len + 1;
+            self.at = start + name.len() + 1;
             *index = Some(step);
-            return self.piece(start, start + len);
+            return Some(name);
         }
         self.text()
     }
@@ -268,11 +269,11 @@ impl<'a> Line<'a> {
         let start = self.at + 1;
         if let Some(names) = self.names
             && self.bytes().get(self.at) == Some(&b'"')
-            && let Some((role, len)) = names.role_at(self.bytes(), start)
+            && let Some((role, name)) = names.role_at(self.bytes(), start)
         {
-            self.at = start + len + 1;
+            self.at = start + name.len() + 1;
             *index = Some(role);
-            return Some(Some(self.piece(start, start + len)?));
+            return Some(Some(name));
         }
         self.optional_text()
     }
