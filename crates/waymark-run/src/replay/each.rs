@@ -203,11 +203,9 @@ impl Replay<'_, '_> {
     }
 
     /// Whether the replay gives `work` a row per occurrence: it has records, or the case is
-    /// on it and the step it is due before has occurred. (Otherwise its one row is a step's.)
-    pub(super) fn has_each_rows(&self, work: StepIndex) -> bool {
-        let Some(occurs) = self.plan.each_of(work) else {
-            return false;
-        };
+    /// on it and the step it is due before (`occurs`) has occurred. (Otherwise its one row is
+    /// a step's.)
+    pub(super) fn has_each_rows(&self, work: StepIndex, occurs: StepIndex) -> bool {
         let state = self.state(work);
         let occurred = self.state(occurs).first.is_some();
         match self.plan.counts_after_each(work) {
@@ -399,7 +397,8 @@ impl Replay<'_, '_> {
             false => self.state(id).done,
         };
         let mut row = Row::new(work, Status::Pending);
-        self.set_due_and_target(&mut row, done_at, out_of_range);
+        let kinds = self.shape(work).deadlines;
+        self.set_due_and_target(&mut row, kinds, done_at, out_of_range);
         row.counted_from = Some(occurrence);
         row
     }

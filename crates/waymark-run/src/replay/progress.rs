@@ -269,10 +269,15 @@ impl Replay<'_, '_> {
     /// occurred.
     #[inline(always)]
     pub(super) fn may_skip(&self, id: StepIndex) -> bool {
-        self.optional(id)
-            || self
-                .plan
-                .each_of(id)
+        self.may_skip_as(self.shape(id))
+    }
+
+    /// [`Replay::may_skip`], for a step of `shape` (for callers that have it already).
+    #[inline(always)]
+    pub(super) fn may_skip_as(&self, shape: &Shape) -> bool {
+        shape.optional
+            || shape
+                .each_of
                 .is_some_and(|occurs| self.optional(occurs) && self.state(occurs).first.is_none())
     }
 
