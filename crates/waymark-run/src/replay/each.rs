@@ -355,13 +355,7 @@ impl Replay<'_, '_> {
                 .map(|r| r.event)
                 .or(dateless_waiver.map(|e| e as usize));
             let waived = row.event.is_some_and(|e| self.case.events[e].waived);
-            self.judge(
-                &mut row,
-                self.step(work),
-                record.map(|r| r.on),
-                waived,
-                as_of,
-            );
+            self.judge(&mut row, record.map(|r| r.on), waived, as_of);
             // Off the case's path the work is not needed; only its records are judged.
             // Optional work not done for an occurrence that happened was not needed for it.
             if record.is_none() && !self.state(work).on_path {
@@ -379,7 +373,7 @@ impl Replay<'_, '_> {
             row.occurrence = Some(pairs.for_occurrence.len() as u32 + 1);
             row.event = Some(record.event);
             let waived = self.case.events[record.event].waived;
-            self.judge(&mut row, self.step(work), Some(record.on), waived, as_of);
+            self.judge(&mut row, Some(record.on), waived, as_of);
             rows.push(row);
         }
     }

@@ -11,7 +11,7 @@ use crate::case::When;
 use crate::plan::{DeadlineKinds, Kind, RoleRules, Shape};
 use crate::report::{Row, Status, Warning};
 use chrono::NaiveDate;
-use waymark_compile::{Step, StepIndex, StepKind, Unit};
+use waymark_compile::{StepIndex, StepKind, Unit};
 
 /// The pending row with the earliest due date (ties: the first row). Optional work whose due
 /// date has passed is left out: it may never be done, and is not what is due next.
@@ -178,7 +178,6 @@ impl Replay<'_, '_> {
         out_of_range: &mut bool,
         rows: &mut Vec<Row>,
     ) {
-        let step = self.step(id);
         let (done, waived, event) = (state.done, state.waived, state.event);
         push_row(rows, id, Status::Pending);
         let Some(row) = rows.last_mut() else {
@@ -187,10 +186,11 @@ impl Replay<'_, '_> {
         let deadlines = shape.deadlines;
         self.set_due_and_target(row, deadlines, |step| self.state(step).done, out_of_range);
         row.event = event.map(|event| event as usize);
-        if self.extended && step.extension.is_some() {
+        // The step itself is opened only when the case has an extension (or the row is late).
+        if self.extended && self.step(id).extension.is_some() {
             row.extension = self.extend(id, as_of);
         }
-        self.judge(row, step, done, waived, as_of);
+        self.judge(row, done, waived, as_of);
     }
 
     /// Sets the row's due date and target, and the rules that gave them, from the governing
@@ -234,14 +234,7 @@ impl Replay<'_, '_> {
 
     /// Sets the row's status from when it was done (or not) and its due date.
     #[inline(always)]
-    pub(super) fn judge(
-        &self,
-        row: &mut Row,
-        step: &Step,
-        done: Option<When>,
-        waived: bool,
-        as_of: NaiveDate,
-    ) {
+    pub(super) fn judge(&self, row: &mut Row, done: Option<When>, waived: bool, as_of: NaiveDate) {
         row.done = done;
         let status = |due: Option<crate::due::Due>| match (done, due) {
             _ if waived => Status::Waived,
@@ -254,7 +247,7 @@ impl Replay<'_, '_> {
         if let Some(extended) = &mut row.extension {
             extended.unextended = Some(status(row.due));
         }
-        if row.status == Status::Late && step.overrun_needs_reason {
+        if row.status == Status::Late && self.step(row.step).overrun_needs_reason {
             let reason = row.event.and_then(|e| self.case.events[e].reason.as_ref());
             row.reason_recorded = Some(reason.is_some());
         }
@@ -326,7 +319,6 @@ impl Replay<'_, '_> {
         as_of: NaiveDate,
         rows: &mut Vec<Row>,
     ) {
-        let step = self.step(id);
         let state = self.state(during);
         let reached = self.arrived_at(during);
         let mut from = reached;
@@ -350,7 +342,7 @@ impl Replay<'_, '_> {
             }
             row.event = Some(record.event);
             let waived = self.case.events[record.event].waived;
-            self.judge(&mut row, step, Some(record.on), waived, as_of);
+            self.judge(&mut row, Some(record.on), waived, as_of);
             rows.push(row);
             // A record dated before the last one does not move the count back.
             from = super::later(from, Some(record.on));
@@ -381,7 +373,7 @@ impl Replay<'_, '_> {
         row.occurrence = Some(occurrence + 1);
         row.counted_from = Some(from);
         row.due = Some(due);
-        self.judge(&mut row, step, None, false, as_of);
+        self.judge(&mut row, None, false, as_of);
         rows.push(row);
     }
 
