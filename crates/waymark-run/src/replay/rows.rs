@@ -243,10 +243,16 @@ impl Replay<'_, '_> {
             (None, Some(due)) if due.has_passed(as_of) => Status::Overdue,
             (None, _) => Status::Pending,
         };
-        row.status = status(judged_due(row));
-        if let Some(extended) = &mut row.extension {
-            extended.unextended = Some(status(row.due));
-        }
+        // By the extended due date, when there is an extension (one look at it): the
+        // extension keeps the status the unextended date gives.
+        let unextended = status(row.due);
+        row.status = match &mut row.extension {
+            None => unextended,
+            Some(extended) => {
+                extended.unextended = Some(unextended);
+                status(extended.due.or(row.due))
+            }
+        };
         if row.status == Status::Late && self.step(row.step).overrun_needs_reason {
             let reason = row.event.and_then(|e| self.case.events[e].reason.as_ref());
             row.reason_recorded = Some(reason.is_some());
