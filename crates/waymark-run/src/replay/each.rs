@@ -288,7 +288,7 @@ impl Replay<'_, '_> {
         let occurrence = self.records[lists.occurrences[k]];
         let shown_by = match lists.occurrences.get(k + 1) {
             Some(&next) => Some(next),
-            None => (self.state(work).after)
+            None => (self.state(work).after.get())
                 .map(|index| index as usize)
                 .filter(|&index| self.records[index].on.date >= occurrence.on.date),
         };
@@ -345,7 +345,7 @@ impl Replay<'_, '_> {
                 (&computed.0, &computed.1)
             }
         };
-        let dateless_waiver = self.state(work).dateless_waiver;
+        let dateless_waiver = self.state(work).dateless_waiver.get();
         for (k, answer) in pairs.for_occurrence.iter().enumerate() {
             let occurrence = self.records[lists.occurrences[k]].on;
             let mut row = self.each_row(work, occurs, occurrence, out_of_range);

@@ -185,7 +185,7 @@ impl Replay<'_, '_> {
         };
         let deadlines = shape.deadlines;
         self.set_due_and_target(row, deadlines, |step| self.state(step).done, out_of_range);
-        row.event = event.map(|event| event as usize);
+        row.event = event.get().map(|event| event as usize);
         // The step itself is opened only when the case has an extension (or the row is late).
         if self.extended && self.step(id).extension.is_some() {
             row.extension = self.extend(id, as_of);
@@ -399,14 +399,14 @@ impl Replay<'_, '_> {
         };
         // Recurring records alone do not show the case got there: work recorded while the step
         // before is still to do is out of order.
-        let got_there = super::earlier(state.done, record_on(state.after))?;
+        let got_there = super::earlier(state.done, record_on(state.after.get()))?;
         let recurring = self
             .plan
             .row_steps
             .iter()
             .filter_map(|id| match self.step(*id).kind {
                 StepKind::Recurring { during: d, .. } if d == during => {
-                    record_on(self.state(*id).first)
+                    record_on(self.state(*id).first.get())
                 }
                 _ => None,
             });
