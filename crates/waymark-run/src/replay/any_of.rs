@@ -33,7 +33,7 @@ impl Replay<'_, '_> {
         }) else {
             return false;
         };
-        let passed_inside = state.after.is_some_and(|after| {
+        let passed_inside = state.after.get().is_some_and(|after| {
             let later = self.records[after as usize].step;
             nesting.enclosing(later).any(|b| b == block)
         });

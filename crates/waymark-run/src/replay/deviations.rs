@@ -28,7 +28,7 @@ impl Replay<'_, '_> {
             let shape = self.shape(record.step);
             let repeats = shape.repeats;
             let once = !repeats && shape.kind != Kind::Recurring;
-            let later = self.state(record.step).first != Some(index as u32);
+            let later = self.state(record.step).first.get() != Some(index as u32);
             let again = match once {
                 true => later,
                 false => self.is_duplicate(index),

@@ -203,11 +203,9 @@ impl Replay<'_, '_> {
     }
 
     /// Whether the replay gives `work` a row per occurrence: it has records, or the case is
-    /// on it and the step it is due before has occurred. (Otherwise its one row is a step's.)
-    pub(super) fn has_each_rows(&self, work: StepIndex) -> bool {
-        let Some(occurs) = self.plan.each_of(work) else {
-            return false;
-        };
+    /// on it and the step it is due before (`occurs`) has occurred. (Otherwise its one row is
+    /// a step's.)
+    pub(super) fn has_each_rows(&self, work: StepIndex, occurs: StepIndex) -> bool {
         let state = self.state(work);
         let occurred = self.state(occurs).first.is_some();
         match self.plan.counts_after_each(work) {
@@ -290,7 +288,7 @@ impl Replay<'_, '_> {
         let occurrence = self.records[lists.occurrences[k]];
         let shown_by = match lists.occurrences.get(k + 1) {
             Some(&next) => Some(next),
-            None => (self.state(work).after)
+            None => (self.state(work).after.get())
                 .map(|index| index as usize)
                 .filter(|&index| self.records[index].on.date >= occurrence.on.date),
         };
@@ -347,7 +345,7 @@ impl Replay<'_, '_> {
                 (&computed.0, &computed.1)
             }
         };
-        let dateless_waiver = self.state(work).dateless_waiver;
+        let dateless_waiver = self.state(work).dateless_waiver.get();
         for (k, answer) in pairs.for_occurrence.iter().enumerate() {
             let occurrence = self.records[lists.occurrences[k]].on;
             let mut row = self.each_row(work, occurs, occurrence, out_of_range);
@@ -357,13 +355,7 @@ impl Replay<'_, '_> {
                 .map(|r| r.event)
                 .or(dateless_waiver.map(|e| e as usize));
             let waived = row.event.is_some_and(|e| self.case.events[e].waived);
-            self.judge(
-                &mut row,
-                self.step(work),
-                record.map(|r| r.on),
-                waived,
-                as_of,
-            );
+            self.judge(&mut row, record.map(|r| r.on), waived, as_of);
             // Off the case's path the work is not needed; only its records are judged.
             // Optional work not done for an occurrence that happened was not needed for it.
             if record.is_none() && !self.state(work).on_path {
@@ -381,7 +373,7 @@ impl Replay<'_, '_> {
             row.occurrence = Some(pairs.for_occurrence.len() as u32 + 1);
             row.event = Some(record.event);
             let waived = self.case.events[record.event].waived;
-            self.judge(&mut row, self.step(work), Some(record.on), waived, as_of);
+            self.judge(&mut row, Some(record.on), waived, as_of);
             rows.push(row);
         }
     }
@@ -399,7 +391,8 @@ impl Replay<'_, '_> {
             false => self.state(id).done,
         };
         let mut row = Row::new(work, Status::Pending);
-        self.set_due_and_target(&mut row, done_at, out_of_range);
+        let kinds = self.shape(work).deadlines;
+        self.set_due_and_target(&mut row, kinds, done_at, out_of_range);
         row.counted_from = Some(occurrence);
         row
     }

@@ -108,10 +108,10 @@ pub fn run_case_with(plan: &Plan, case: Case, as_of: NaiveDate, reading: Reading
 #[derive(Clone, Copy, Debug, Default)]
 struct StepState {
     /// The step's first record, as an index into the records in applied order.
-    first: Option<u32>,
+    first: Index,
     /// A waiver recorded without a date (an index into the case's events): it applies when
     /// the step is reached.
-    dateless_waiver: Option<u32>,
+    dateless_waiver: Index,
     /// On the path the case took.
     on_path: bool,
     /// Behind a decision not recorded: the case may still go there.
@@ -124,9 +124,9 @@ struct StepState {
     done: Option<When>,
     waived: bool,
     /// The event that did (or waived) the step.
-    event: Option<u32>,
+    event: Index,
     /// The first record (in applied order) of a later step on the path.
-    after: Option<u32>,
+    after: Index,
     /// Every step before it on the path was done or passed, so the case could be at it.
     ready: bool,
     /// For a join: how many pieces of its together block have finished, and how many were
@@ -137,6 +137,42 @@ struct StepState {
     first_piece_done: Option<When>,
     /// The latest date recorded on the path ahead of it.
     latest_ahead: Option<chrono::NaiveDate>,
+}
+
+/// An index into the case's records or events, or none. Kept as the index plus one, so that
+/// none is zero: the four of a step's state are cleared together, in one wide store (every
+/// step's state is cleared for every case).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Index(Option<std::num::NonZeroU32>);
+
+impl Index {
+    /// (A case's records and events are counted in `u32` here, as everywhere in the replay:
+    /// never near its largest value, the one index that would read as none.)
+    fn of(index: u32) -> Index {
+        Index(std::num::NonZeroU32::new(index.wrapping_add(1)))
+    }
+
+    fn get(self) -> Option<u32> {
+        self.0.map(|plus_one| plus_one.get() - 1)
+    }
+
+    fn is_some(self) -> bool {
+        self.0.is_some()
+    }
+
+    fn is_none(self) -> bool {
+        self.0.is_none()
+    }
+
+    /// The earlier of two records (indexes in applied order) that may be missing: the one
+    /// there, when only one is. (Compared as kept: one more than each keeps their order.)
+    fn sooner(self, other: Index) -> Index {
+        match (self.0, other.0) {
+            (Some(a), Some(b)) => Index(Some(a.min(b))),
+            (a, None) => Index(a),
+            (None, b) => Index(b),
+        }
+    }
 }
 
 /// One case being replayed.
@@ -317,7 +353,7 @@ impl<'a, 'p> Replay<'a, 'p> {
             .find(|r| r.step == step)
         {
             Some(record) => record.event,
-            None => self.state(step).dateless_waiver? as usize,
+            None => self.state(step).dateless_waiver.get()? as usize,
         };
         self.case.events.get(event)?.recorded(id)
     }

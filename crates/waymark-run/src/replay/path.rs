@@ -154,7 +154,7 @@ impl Replay<'_, '_> {
             true => self.latest_record(id),
             false => self.first_record(id),
         };
-        let event = match (record, state.dateless_waiver) {
+        let event = match (record, state.dateless_waiver.get()) {
             (Some(record), _) => record.event,
             (None, Some(event)) => event as usize,
             (None, None) => return None,
@@ -215,7 +215,7 @@ impl Replay<'_, '_> {
                 continue;
             }
             *mark = generation;
-            if let Some(first) = self.state(id).first
+            if let Some(first) = self.state(id).first.get()
                 && !matches!(self.kind(id), Kind::Checkpoint | Kind::Recurring)
             {
                 earliest = Some(earliest.map_or(first, |e| e.min(first)));

@@ -7,7 +7,7 @@
     reason = "step ids index per-step lists sized to the procedure's steps, and record and event indexes were made from this case's own lists"
 )]
 
-use super::{Replay, earlier, later};
+use super::{Index, Replay, earlier, later};
 use crate::case::When;
 use crate::plan::{Kind, Shape};
 use waymark_compile::{StepIndex, StepKind};
@@ -98,12 +98,12 @@ impl Replay<'_, '_> {
         if state.first.is_some() {
             return;
         }
-        if let Some(event) = state.dateless_waiver {
+        if let Some(event) = state.dateless_waiver.get() {
             let state = self.state_mut(id);
             // On the day the step before it was done: with no record of that, no date.
             state.done = state.after_done;
             state.waived = true;
-            state.event = Some(event);
+            state.event = Index::of(event);
         }
     }
 
@@ -199,13 +199,13 @@ impl Replay<'_, '_> {
     fn find_later_records(&mut self) {
         let path = std::mem::take(&mut self.path);
         for &id in path.iter().rev() {
-            let mut after: Option<u32> = None;
+            let mut after = Index::default();
             self.next_on_path(id, |next| {
                 let state = self.state(next);
                 if self.kind(next).is_on_the_way() {
-                    after = sooner(after, state.first);
+                    after = after.sooner(state.first);
                 }
-                after = sooner(after, state.after);
+                after = after.sooner(state.after);
             });
             self.state_mut(id).after = after;
         }
@@ -239,7 +239,7 @@ impl Replay<'_, '_> {
                 && !self.notes_each_gaps(id)
                 && !self.may_skip(id)
             {
-                self.note_gap(id, after);
+                self.note_gap(id, after.get());
             }
             if let Some(record) = self.first_record(id) {
                 let on = record.on.date;
@@ -269,10 +269,15 @@ impl Replay<'_, '_> {
     /// occurred.
     #[inline(always)]
     pub(super) fn may_skip(&self, id: StepIndex) -> bool {
-        self.optional(id)
-            || self
-                .plan
-                .each_of(id)
+        self.may_skip_as(self.shape(id))
+    }
+
+    /// [`Replay::may_skip`], for a step of `shape` (for callers that have it already).
+    #[inline(always)]
+    pub(super) fn may_skip_as(&self, shape: &Shape) -> bool {
+        shape.optional
+            || shape
+                .each_of
                 .is_some_and(|occurs| self.optional(occurs) && self.state(occurs).first.is_none())
     }
 
@@ -295,15 +300,5 @@ impl Replay<'_, '_> {
             Kind::Join => state.pieces_passed >= shape.pieces,
             Kind::Checkpoint | Kind::Recurring => false,
         }
-    }
-}
-
-/// The earlier of two records (indexes in applied order) that may be missing: the one there,
-/// when only one is.
-fn sooner(a: Option<u32>, b: Option<u32>) -> Option<u32> {
-    match (a, b) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, None) => a,
-        (None, b) => b,
     }
 }

@@ -4,7 +4,7 @@
     reason = "step ids index per-step lists sized to the procedure's steps, and record and event indexes were made from this case's own lists"
 )]
 
-use super::{Replay, StepState};
+use super::{Index, Replay, StepState};
 use crate::case::{Case, When};
 use crate::plan::Plan;
 use chrono::NaiveDate;
@@ -72,10 +72,10 @@ impl Replay<'_, '_> {
         for (index, record) in self.records.iter().enumerate() {
             let state = &mut self.steps[record.step.0 as usize];
             if state.first.is_none() {
-                state.first = Some(index as u32);
+                state.first = Index::of(index as u32);
                 state.done = Some(record.on);
                 state.waived = self.case.events[record.event].waived;
-                state.event = Some(record.event as u32);
+                state.event = Index::of(record.event as u32);
             }
         }
         // Most cases have no waiver without a date: no second look at the events.
@@ -85,7 +85,9 @@ impl Replay<'_, '_> {
         for (index, event) in self.case.events.iter().enumerate() {
             if event.on.is_none() {
                 let state: &mut StepState = &mut self.steps[event.step.0 as usize];
-                state.dateless_waiver.get_or_insert(index as u32);
+                if state.dateless_waiver.is_none() {
+                    state.dateless_waiver = Index::of(index as u32);
+                }
             }
         }
     }
@@ -112,7 +114,7 @@ impl Replay<'_, '_> {
     /// How many times `id` was recorded, a duplicate (the same moment) counted once: the
     /// occurrences of a step that may repeat.
     pub(super) fn occurrences(&self, id: StepIndex) -> u32 {
-        let first = self.state(id).first.map_or(0, |first| first as usize);
+        let first = self.state(id).first.get().map_or(0, |first| first as usize);
         let records = self.records.iter().enumerate().skip(first);
         records
             .filter(|&(index, record)| record.step == id && !self.is_duplicate(index))
@@ -122,7 +124,7 @@ impl Replay<'_, '_> {
     /// When a decision was first recorded with `outcome`, in applied order: the clock of
     /// `after DECISION is OUTCOME` (as [`crate::Case::first_decided`] finds it in a report).
     pub(super) fn first_decided(&self, id: StepIndex, outcome: u32) -> Option<When> {
-        let from = self.state(id).first? as usize;
+        let from = self.state(id).first.get()? as usize;
         self.records.get(from..)?.iter().find_map(|record| {
             let event = self.case.events.get(record.event)?;
             (record.step == id && event.outcome == Some(outcome as usize)).then_some(record.on)
@@ -131,7 +133,7 @@ impl Replay<'_, '_> {
 
     /// The first record of `id`, if any.
     pub(super) fn first_record(&self, id: StepIndex) -> Option<&Record> {
-        let first = self.state(id).first?;
+        let first = self.state(id).first.get()?;
         self.records.get(first as usize)
     }
 }

@@ -4,14 +4,14 @@
     reason = "step ids index per-step lists sized to the procedure's steps, and record and event indexes were made from this case's own lists"
 )]
 
-use super::Replay;
 use super::due_dates::{governing, shift};
 use super::extension::judged_due;
+use super::{Replay, StepState};
 use crate::case::When;
-use crate::plan::{Kind, RoleRules};
+use crate::plan::{DeadlineKinds, Kind, RoleRules, Shape};
 use crate::report::{Row, Status, Warning};
 use chrono::NaiveDate;
-use waymark_compile::{Step, StepIndex, StepKind, Unit};
+use waymark_compile::{StepIndex, StepKind, Unit};
 
 /// The pending row with the earliest due date (ties: the first row). Optional work whose due
 /// date has passed is left out: it may never be done, and is not what is due next.
@@ -45,9 +45,10 @@ impl Replay<'_, '_> {
         let mut out_of_range = false;
         let plan = self.plan;
         for &id in &plan.row_steps {
-            // By the kind in the plan: the step itself is opened only for its details.
-            let kind = self.kind(id);
-            let details = match kind {
+            // By the plan's table, looked at once for the whole row: the step itself is opened
+            // only for its details.
+            let shape = self.shape(id);
+            let details = match shape.kind {
                 Kind::Checkpoint | Kind::Recurring => Some(&self.step(id).kind),
                 _ => None,
             };
@@ -71,10 +72,13 @@ impl Replay<'_, '_> {
                     }
                     self.recurring_rows(id, (*every, *unit), *during, as_of, &mut rows);
                 }
-                _ if self.has_each_rows(id) => {
+                _ if shape
+                    .each_of
+                    .is_some_and(|occurs| self.has_each_rows(id, occurs)) =>
+                {
                     self.each_rows(id, as_of, &mut out_of_range, &mut rows);
                 }
-                _ => self.step_row(id, as_of, &mut out_of_range, &mut rows),
+                _ => self.step_row(id, shape, as_of, &mut out_of_range, &mut rows),
             }
         }
         if out_of_range {
@@ -97,6 +101,7 @@ impl Replay<'_, '_> {
     fn step_row(
         &self,
         id: StepIndex,
+        shape: &Shape,
         as_of: NaiveDate,
         out_of_range: &mut bool,
         rows: &mut Vec<Row>,
@@ -104,8 +109,7 @@ impl Replay<'_, '_> {
         let state = self.state(id);
         let (on_path, possible, after) = (state.on_path, state.possible, state.after);
         if state.first.is_some() || on_path {
-            self.timed_row(id, as_of, out_of_range, rows);
-            let shape = self.shape(id);
+            self.timed_row((id, shape, state), as_of, out_of_range, rows);
             // A together block is not recorded itself: the case has moved past it once a step
             // after its pieces meet was recorded.
             let passed = match shape.kind {
@@ -123,7 +127,7 @@ impl Replay<'_, '_> {
             {
                 row.status = Status::NotRecorded;
             }
-            self.judge_optional(id, passed, rows);
+            self.judge_optional(id, shape, passed, rows);
             // Work due before each occurrence of a step, none occurred yet: its first.
             if shape.each_of.is_some()
                 && let Some(row) = rows.last_mut()
@@ -149,11 +153,11 @@ impl Replay<'_, '_> {
     /// The last row, of a step the case may skip ([`Replay::may_skip`]) and did not do: not
     /// needed once the case has moved past it or closed, else pending. Never overdue: its due date binds
     /// only work that was done.
-    fn judge_optional(&self, id: StepIndex, passed: bool, rows: &mut [Row]) {
+    fn judge_optional(&self, id: StepIndex, shape: &Shape, passed: bool, rows: &mut [Row]) {
         let Some(row) = rows.last_mut() else {
             return;
         };
-        if row.done.is_some() || row.status == Status::Waived || !self.may_skip(id) {
+        if row.done.is_some() || row.status == Status::Waived || !self.may_skip_as(shape) {
             return;
         }
         // A case that reached an end without it needs it no more.
@@ -169,33 +173,35 @@ impl Replay<'_, '_> {
     #[inline(always)]
     fn timed_row(
         &self,
-        id: StepIndex,
+        (id, shape, state): (StepIndex, &Shape, &StepState),
         as_of: NaiveDate,
         out_of_range: &mut bool,
         rows: &mut Vec<Row>,
     ) {
-        let step = self.step(id);
-        let state = self.state(id);
         let (done, waived, event) = (state.done, state.waived, state.event);
         push_row(rows, id, Status::Pending);
         let Some(row) = rows.last_mut() else {
             return;
         };
-        self.set_due_and_target(row, |step| self.state(step).done, out_of_range);
-        row.event = event.map(|event| event as usize);
-        if self.extended && step.extension.is_some() {
+        let deadlines = shape.deadlines;
+        self.set_due_and_target(row, deadlines, |step| self.state(step).done, out_of_range);
+        row.event = event.get().map(|event| event as usize);
+        // The step itself is opened only when the case has an extension (or the row is late).
+        if self.extended && self.step(id).extension.is_some() {
             row.extension = self.extend(id, as_of);
         }
-        self.judge(row, step, done, waived, as_of);
+        self.judge(row, done, waived, as_of);
     }
 
     /// Sets the row's due date and target, and the rules that gave them, from the governing
-    /// deadlines of its step; `done_at` says when each step a clock counts from was done.
+    /// deadlines of its step (of the `kinds` given); `done_at` says when each step a clock
+    /// counts from was done.
     /// The row is fresh ([`Row::new`]): what it does not set stays `None`, unwritten.
     #[inline(always)]
     pub(super) fn set_due_and_target(
         &self,
         row: &mut Row,
+        kinds: DeadlineKinds,
         done_at: impl Fn(StepIndex) -> Option<When>,
         out_of_range: &mut bool,
     ) {
@@ -215,7 +221,6 @@ impl Replay<'_, '_> {
         let decided = |step, outcome| self.first_decided(step, outcome);
         let calendar = self.plan.calendar;
         // Many steps have no deadline: skip the look when there is none.
-        let kinds = self.shape(row.step).deadlines;
         if !kinds.limit && !kinds.target {
             return;
         }
@@ -229,14 +234,7 @@ impl Replay<'_, '_> {
 
     /// Sets the row's status from when it was done (or not) and its due date.
     #[inline(always)]
-    pub(super) fn judge(
-        &self,
-        row: &mut Row,
-        step: &Step,
-        done: Option<When>,
-        waived: bool,
-        as_of: NaiveDate,
-    ) {
+    pub(super) fn judge(&self, row: &mut Row, done: Option<When>, waived: bool, as_of: NaiveDate) {
         row.done = done;
         let status = |due: Option<crate::due::Due>| match (done, due) {
             _ if waived => Status::Waived,
@@ -245,11 +243,17 @@ impl Replay<'_, '_> {
             (None, Some(due)) if due.has_passed(as_of) => Status::Overdue,
             (None, _) => Status::Pending,
         };
-        row.status = status(judged_due(row));
-        if let Some(extended) = &mut row.extension {
-            extended.unextended = Some(status(row.due));
-        }
-        if row.status == Status::Late && step.overrun_needs_reason {
+        // By the extended due date, when there is an extension (one look at it): the
+        // extension keeps the status the unextended date gives.
+        let unextended = status(row.due);
+        row.status = match &mut row.extension {
+            None => unextended,
+            Some(extended) => {
+                extended.unextended = Some(unextended);
+                status(extended.due.or(row.due))
+            }
+        };
+        if row.status == Status::Late && self.step(row.step).overrun_needs_reason {
             let reason = row.event.and_then(|e| self.case.events[e].reason.as_ref());
             row.reason_recorded = Some(reason.is_some());
         }
@@ -273,7 +277,8 @@ impl Replay<'_, '_> {
         out_of_range: &mut bool,
         rows: &mut Vec<Row>,
     ) {
-        self.timed_row(id, as_of, out_of_range, rows);
+        let (shape, state) = (self.shape(id), self.state(id));
+        self.timed_row((id, shape, state), as_of, out_of_range, rows);
         let Some(row) = rows.last_mut() else {
             return;
         };
@@ -320,7 +325,6 @@ impl Replay<'_, '_> {
         as_of: NaiveDate,
         rows: &mut Vec<Row>,
     ) {
-        let step = self.step(id);
         let state = self.state(during);
         let reached = self.arrived_at(during);
         let mut from = reached;
@@ -344,7 +348,7 @@ impl Replay<'_, '_> {
             }
             row.event = Some(record.event);
             let waived = self.case.events[record.event].waived;
-            self.judge(&mut row, step, Some(record.on), waived, as_of);
+            self.judge(&mut row, Some(record.on), waived, as_of);
             rows.push(row);
             // A record dated before the last one does not move the count back.
             from = super::later(from, Some(record.on));
@@ -375,7 +379,7 @@ impl Replay<'_, '_> {
         row.occurrence = Some(occurrence + 1);
         row.counted_from = Some(from);
         row.due = Some(due);
-        self.judge(&mut row, step, None, false, as_of);
+        self.judge(&mut row, None, false, as_of);
         rows.push(row);
     }
 
@@ -395,14 +399,14 @@ impl Replay<'_, '_> {
         };
         // Recurring records alone do not show the case got there: work recorded while the step
         // before is still to do is out of order.
-        let got_there = super::earlier(state.done, record_on(state.after))?;
+        let got_there = super::earlier(state.done, record_on(state.after.get()))?;
         let recurring = self
             .plan
             .row_steps
             .iter()
             .filter_map(|id| match self.step(*id).kind {
                 StepKind::Recurring { during: d, .. } if d == during => {
-                    record_on(self.state(*id).first)
+                    record_on(self.state(*id).first.get())
                 }
                 _ => None,
             });
