@@ -29,6 +29,8 @@ const CASES: u64 = 1_000_000;
 const SEED: u64 = 2026;
 /// Timed runs; the figure given is the middle one.
 const RUNS: usize = 3;
+/// Seconds between timed runs (see `settle`).
+const SETTLE_SECONDS: u64 = 5;
 
 mod shared;
 
@@ -66,14 +68,19 @@ fn main() {
         false => output,
     };
     let generation_peak = peak_memory();
-    let reset = reset_peak_memory();
-    // What the generator left resident (memory the allocator keeps for reuse): the run's
-    // peak below includes it, and `waymark run` itself never has it.
-    let resident_before = memory_figure("VmRSS");
     // The same run a few times, each from the file on disk to a new report: one run can meet
     // other work on the machine, so the figure given is the middle one.
     let mut timings = Vec::new();
+    // The largest peak of resident memory of one run, and what was resident as it began.
+    let mut peak: Option<(u64, u64)> = None;
     for round in 1..=RUNS {
+        if round > 1 {
+            settle(&output);
+        }
+        // What is resident before a run (memory the generator or the run before left to the
+        // allocator for reuse) is in that run's peak, and `waymark run` itself never has it.
+        let reset = reset_peak_memory();
+        let resident_before = kilobytes("VmRSS");
         let start = Instant::now();
         let cpu_before = cpu_seconds();
         let (summary, written) = run(&plan, &input, &output);
@@ -88,6 +95,10 @@ fn main() {
             cpu_after.1 - cpu_before.1
         );
         timings.push((seconds, written));
+        if reset {
+            let this = (kilobytes("VmHWM"), resident_before);
+            peak = Some(peak.map_or(this, |most| most.max(this)));
+        }
     }
     timings.sort_by(|a, b| a.0.total_cmp(&b.0));
     let (seconds, written) = timings[timings.len() / 2];
@@ -98,12 +109,11 @@ fn main() {
         written as f64 / 1e6,
         rayon_threads()
     );
-    match reset {
-        true => println!(
-            "peak resident memory (VmHWM) of the runs: {}, of which {resident_before} was resident before it began (of generating the cases: {generation_peak})",
-            peak_memory()
+    match peak {
+        Some((most, before)) => println!(
+            "peak resident memory (VmHWM) of a run, the largest: {most} kB, of which {before} kB was resident before it began (of generating the cases: {generation_peak})"
         ),
-        false => println!(
+        None => println!(
             "peak resident memory (VmHWM), generating and running: {}",
             peak_memory()
         ),
@@ -114,6 +124,18 @@ fn main() {
     } else {
         std::fs::remove_dir_all(&folder).unwrap();
     }
+}
+
+/// Lets the disk finish with the last run before the next begins, as it has finished with the
+/// generated cases before the first: the last report is removed, and the machine's disk given
+/// a few seconds to write out what it still holds. (Back to back, the second and third runs
+/// waited on the disk for a fifth of their time, writing while the first run's report was
+/// still going out.)
+fn settle(output: &Path) {
+    if output != Path::new("/dev/null") {
+        std::fs::remove_file(output).ok();
+    }
+    std::thread::sleep(std::time::Duration::from_secs(SETTLE_SECONDS));
 }
 
 /// Writes `cases` generated cases, a block at a time on every core.
@@ -245,6 +267,12 @@ fn reset_peak_memory() -> bool {
 
 fn peak_memory() -> String {
     memory_figure("VmHWM")
+}
+
+/// A figure of `/proc/self/status` in kB (0 where it cannot be read).
+fn kilobytes(name: &str) -> u64 {
+    let figure = memory_figure(name);
+    figure.trim_end_matches("kB").trim().parse().unwrap_or(0)
 }
 
 /// A figure of `/proc/self/status`, such as `VmHWM` (peak resident) or `VmRSS` (resident).
