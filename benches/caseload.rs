@@ -71,14 +71,14 @@ fn main() {
     // The same run a few times, each from the file on disk to a new report: one run can meet
     // other work on the machine, so the figure given is the middle one.
     let mut timings = Vec::new();
-    // The largest peak of resident memory of one run, and what was resident as it began.
-    let mut peak: Option<(u64, u64)> = None;
+    // Each run's peak of resident memory, and what was resident as it began: memory the
+    // generator or the runs before left to the allocator for reuse, which `waymark run` itself
+    // never has. The first run's is the figure: later runs start with more left over.
+    let mut peaks = Vec::new();
     for round in 1..=RUNS {
         if round > 1 {
             settle(&output);
         }
-        // What is resident before a run (memory the generator or the run before left to the
-        // allocator for reuse) is in that run's peak, and `waymark run` itself never has it.
         let reset = reset_peak_memory();
         let resident_before = kilobytes("VmRSS");
         let start = Instant::now();
@@ -88,16 +88,16 @@ fn main() {
         let cpu_after = cpu_seconds();
         assert_eq!(summary.cases(), cases);
         assert_eq!(summary.bad(), 0, "generated cases are all good");
+        let peak = kilobytes("VmHWM");
         println!(
-            "run {round} of {RUNS}: {seconds:.2} s, {:.0} cases per second; processor time {:.2} s in the program, {:.2} s in the kernel (reading and writing files)",
+            "run {round} of {RUNS}: {seconds:.2} s, {:.0} cases per second; processor time {:.2} s in the program, {:.2} s in the kernel (reading and writing files); peak resident memory {peak} kB, {resident_before} kB resident before",
             cases as f64 / seconds,
             cpu_after.0 - cpu_before.0,
             cpu_after.1 - cpu_before.1
         );
         timings.push((seconds, written));
         if reset {
-            let this = (kilobytes("VmHWM"), resident_before);
-            peak = Some(peak.map_or(this, |most| most.max(this)));
+            peaks.push((peak, resident_before));
         }
     }
     timings.sort_by(|a, b| a.0.total_cmp(&b.0));
@@ -109,9 +109,9 @@ fn main() {
         written as f64 / 1e6,
         rayon_threads()
     );
-    match peak {
-        Some((most, before)) => println!(
-            "peak resident memory (VmHWM) of a run, the largest: {most} kB, of which {before} kB was resident before it began (of generating the cases: {generation_peak})"
+    match peaks.first() {
+        Some((peak, before)) => println!(
+            "peak resident memory (VmHWM) of the first run: {peak} kB, of which {before} kB was resident before it began (of generating the cases: {generation_peak})"
         ),
         None => println!(
             "peak resident memory (VmHWM), generating and running: {}",
