@@ -114,11 +114,9 @@ fn output_that_cannot_be_written_is_an_error_for_every_command() {
     }
 }
 
-/// A report written with `-o` that fails part-way names the file (a full disk met during a
-/// long run said only "cannot write the output").
-#[cfg(target_os = "linux")]
-#[test]
-fn output_to_a_file_that_cannot_be_written_names_the_file() {
+/// `waymark run` of the shipped procedure and cases with `-o output`: its exit code and
+/// standard error.
+fn run_shipped_cases_to(output: &str) -> (i32, String) {
     let (code, _, stderr) = waymark(&[
         "run",
         "procedures/assessment.wm",
@@ -126,8 +124,17 @@ fn output_to_a_file_that_cannot_be_written_names_the_file() {
         "--as-of",
         "2026-06-30",
         "-o",
-        "/dev/full",
+        output,
     ]);
+    (code, stderr)
+}
+
+/// A report written with `-o` that fails part-way names the file (a full disk met during a
+/// long run said only "cannot write the output").
+#[cfg(target_os = "linux")]
+#[test]
+fn output_to_a_file_that_cannot_be_written_names_the_file() {
+    let (code, stderr) = run_shipped_cases_to("/dev/full");
     assert_eq!(code, 2, "{stderr}");
     // After the file's bad cases, as a run reports them.
     assert!(
@@ -161,15 +168,7 @@ fn a_closed_pipe_is_still_not_an_error() {
 
 #[test]
 fn output_into_a_missing_folder_names_the_users_path() {
-    let (code, _, stderr) = waymark(&[
-        "run",
-        "procedures/assessment.wm",
-        "examples/cases.jsonl",
-        "--as-of",
-        "2026-06-30",
-        "-o",
-        "/nonexistent/dir/x.txt",
-    ]);
+    let (code, stderr) = run_shipped_cases_to("/nonexistent/dir/x.txt");
     assert_eq!(code, 2, "{stderr}");
     assert!(
         stderr.contains(
