@@ -61,7 +61,7 @@ const MOST_EXPECTED: usize = 2_000_000;
 impl SeenIds {
     /// Makes room at once for about `ids` ids, rather than growing a group (and copying it) a
     /// dozen times.
-    pub(crate) fn expect(&mut self, ids: usize) {
+    pub(crate) fn make_room_for(&mut self, ids: usize) {
         self.make_groups();
         let per_group = ids.min(MOST_EXPECTED) / GROUPS;
         // The ids share out over the groups unevenly, by a few percent for a large caseload
@@ -173,7 +173,7 @@ mod tests {
     #[test]
     fn room_made_for_the_ids_expected_is_enough_for_them() {
         let mut seen = SeenIds::default();
-        seen.expect(100_000);
+        seen.make_room_for(100_000);
         let room: Vec<usize> = seen.groups.iter().map(Vec::capacity).collect();
         let ids: Vec<(u64, usize)> = (0..100_000)
             .map(|n| (id_hash(&format!("G{n:07}")), n + 1))
@@ -184,7 +184,7 @@ mod tests {
         assert!(seen.repeated().is_empty());
         // A wild guess takes no more than the most allowed.
         let mut wild = SeenIds::default();
-        wild.expect(usize::MAX);
+        wild.make_room_for(usize::MAX);
         let slots: usize = wild.groups.iter().map(Vec::capacity).sum();
         assert!(
             slots < 2 * (MOST_EXPECTED + MOST_EXPECTED / 8),

@@ -85,7 +85,7 @@ pub fn run_json_lines<E: Send>(
                 if std::mem::take(&mut first)
                     && let Some(size) = input_size
                 {
-                    seen.expect(expected_ids(ids.len(), read, size));
+                    seen.make_room_for(expected_ids(ids.len(), read, size));
                 }
                 for part in parts {
                     write(part.as_bytes())?;
